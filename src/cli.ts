@@ -1,0 +1,99 @@
+/**
+ * `hms`: parses flags once, runs one command, prints its result or its error,
+ * and is the only place that sets the exit code.
+ */
+import meow from 'meow';
+import { createInterface } from 'node:readline/promises';
+import { UsageError } from './errors.js';
+import { findConfigFile, loadConfig } from './config/load.js';
+import { commands, findCommand } from './commands/index.js';
+import type { CommandContext, GlobalFlags } from './commands/command.js';
+import { printError, printOutput } from './output.js';
+import { VERSION } from './version.js';
+
+const help = `
+  A control center for the servers that host your Rails apps.
+
+  Usage
+    $ hms <command> [arguments] [flags]
+
+  Commands
+${commands.flatMap((command) => command.usage.map((usage, i) => `    ${usage.padEnd(40)} ${i === 0 ? command.summary : ''}`.trimEnd())).join('\n')}
+
+  Flags
+    --config PATH    configuration file (default: ./hms.config.json, then $XDG_CONFIG_HOME/hms/config.json)
+    --secrets PATH   secrets file (default: .secrets.json next to the configuration)
+    --server NAME    the server to act on
+    --json           machine-readable output
+    --yes, -y        answer yes to confirmations
+    --verbose        stack traces on errors
+    --help, --version
+
+  Exit codes: 0 success, 1 failure, 2 usage error.
+`;
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  const cli = meow(help, {
+    importMeta: import.meta,
+    argv,
+    version: VERSION,
+    description: false,
+    allowUnknownFlags: false,
+    flags: {
+      config: { type: 'string' },
+      secrets: { type: 'string' },
+      server: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      yes: { type: 'boolean', shortFlag: 'y', default: false },
+      verbose: { type: 'boolean', default: false },
+      rotate: { type: 'string' },
+    },
+  });
+  const flags: GlobalFlags = cli.flags;
+  const streams = { stdout: process.stdout, stderr: process.stderr };
+  try {
+    const [name, ...args] = cli.input;
+    if (!name) {
+      cli.showHelp(0);
+      return 0;
+    }
+    const command = findCommand(name);
+    if (!command) throw new UsageError(`Unknown command "${name}".`, `Commands: ${commands.map((c) => c.name).join(', ')}. Run \`hms --help\`.`);
+    const output = await command.run(makeContext(args, flags));
+    printOutput(output, flags.json, streams);
+    return output.exitCode ?? 0;
+  } catch (error) {
+    return printError(error, flags, streams);
+  }
+}
+
+function makeContext(args: string[], flags: GlobalFlags): CommandContext {
+  const cwd = process.cwd();
+  return {
+    args,
+    flags,
+    cwd,
+    env: process.env,
+    async loadConfig() {
+      const file = findConfigFile(flags.config, process.env, cwd);
+      return file ? loadConfig(file) : undefined;
+    },
+    async confirm(question) {
+      if (flags.yes) return true;
+      if (!process.stdin.isTTY) throw new UsageError(`${question} (no terminal to ask on)`, 'Pass --yes to confirm from a script.');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+      } finally {
+        rl.close();
+      }
+    },
+    note(text) {
+      process.stderr.write(`${text}\n`);
+    },
+  };
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,41 @@
+import type { Config } from '../config/schema.js';
+
+/** The flags every command understands (parsed once in src/cli.ts). */
+export interface GlobalFlags {
+  config?: string | undefined;
+  secrets?: string | undefined;
+  server?: string | undefined;
+  json: boolean;
+  yes: boolean;
+  verbose: boolean;
+  rotate?: string | undefined;
+}
+
+export interface CommandContext {
+  /** Positional arguments after the command name. */
+  args: string[];
+  flags: GlobalFlags;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The configuration, or undefined when none exists (the embedded default). */
+  loadConfig(): Promise<Config | undefined>;
+  /** Asks a yes/no question on the terminal; `--yes` answers yes. */
+  confirm(question: string): Promise<boolean>;
+  /** Progress and notes for people; goes to stderr so --json stays clean. */
+  note(text: string): void;
+}
+
+/** What a command returns: data for --json, and the same as text for people. */
+export interface CommandOutput {
+  data: unknown;
+  human: string;
+  exitCode?: number;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** One line per form of the command. */
+  usage: string[];
+  run(context: CommandContext): Promise<CommandOutput>;
+}

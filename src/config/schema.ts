@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { nameSchema } from './names.js';
+
+const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
+
+export const serverSchema = z.strictObject({
+  host: hostSchema,
+  port: z.number().int().min(1).max(65535).default(22),
+  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name').default('deploy'),
+  /** Private key file; without it, ssh-agent ($SSH_AUTH_SOCK) is used. */
+  identityFile: z.string().min(1).optional(),
+  knownHostsFile: z.string().min(1).default('~/.ssh/known_hosts'),
+  /** The agent's port on the server's loopback interface. */
+  agentPort: z.number().int().min(1).max(65535).default(8790),
+  /** The agent behind nginx, for `--via https`, e.g. https://hosting.remoteds.us */
+  publicUrl: z.url({ protocol: /^https$/ }).optional(),
+  /** A CA certificate (PEM file) to trust for `publicUrl` instead of the system's. */
+  caFile: z.string().min(1).optional(),
+});
+
+export const appSchema = z.strictObject({
+  server: nameSchema,
+  /** The app's git repository, fetched on the server with the deploy key. */
+  repo: z.string().min(1),
+  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be a git branch name').default('main'),
+  domain: hostSchema,
+  healthPath: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, 'must be a path such as /up').default('/up'),
+  /** The app's checkout on this laptop; with `testCommand`, deploys run its tests first. */
+  checkout: z.string().min(1).optional(),
+  /** argv of the app's test command, e.g. ["bundle", "exec", "rspec"]. */
+  testCommand: z.array(z.string().min(1)).min(1).optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    servers: z.record(nameSchema, serverSchema),
+    apps: z.record(nameSchema, appSchema).default({}),
+  })
+  .superRefine((config, ctx) => {
+    for (const [name, app] of Object.entries(config.apps)) {
+      if (!(app.server in config.servers)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', name, 'server'],
+          message: `unknown server "${app.server}" (known: ${Object.keys(config.servers).join(', ') || 'none'})`,
+        });
+      }
+    }
+  });
+
+export type ServerConfig = z.infer<typeof serverSchema>;
+export type AppConfig = z.infer<typeof appSchema>;
+
+/** The parsed configuration, with the file it came from. Paths in it are absolute. */
+export interface Config {
+  file: string;
+  servers: Record<string, ServerConfig>;
+  apps: Record<string, AppConfig>;
+}

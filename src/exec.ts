@@ -1,0 +1,109 @@
+/**
+ * The one door for local processes: argv arrays only (never a shell), a timeout,
+ * cancellation through an AbortSignal, and bounded captured output.
+ */
+import { spawn } from 'node:child_process';
+import { HmsError } from './errors.js';
+import { TailBuffer } from './tail-buffer.js';
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Bytes kept of each of stdout and stderr; the newest bytes win. Default 1 MiB. */
+  maxOutputBytes?: number;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+}
+
+export interface ExecResult {
+  argv: readonly string[];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** True when more output came than `maxOutputBytes` and the oldest part was dropped. */
+  truncated: boolean;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+const DEFAULT_MAX_OUTPUT = 1024 * 1024;
+
+export function assertArgv(argv: readonly string[]): void {
+  if (argv.length === 0 || argv.some((arg) => typeof arg !== 'string' || arg.includes('\0'))) {
+    throw new HmsError('Refusing to run a command: argv must be non-empty strings without NUL bytes.');
+  }
+}
+
+/** Runs argv to completion. Never rejects for a non-zero exit: callers read `code`. */
+export function exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  assertArgv(argv);
+  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  const stdout = new TailBuffer(limit);
+  const stderr = new TailBuffer(limit);
+
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    let aborted = false;
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+
+    const kill = (): void => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    };
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, options.timeoutMs)
+      : undefined;
+    const onAbort = (): void => {
+      aborted = true;
+      kill();
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      options.onStdout?.(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      options.onStderr?.(chunk);
+    });
+    child.stdin.on('error', () => {
+      // The child may exit without reading its input; its exit code tells the story.
+    });
+    child.stdin.end(options.input);
+
+    const finish = (): void => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      finish();
+      const hint = error.code === 'ENOENT' ? `Install \`${argv[0]}\` or check PATH.` : undefined;
+      reject(new HmsError(`Could not run \`${argv[0]}\`: ${error.message}`, { hint, cause: error }));
+    });
+    child.on('close', (code, signal) => {
+      finish();
+      resolve({
+        argv,
+        code,
+        signal,
+        stdout: stdout.toString(),
+        stderr: stderr.toString(),
+        truncated: stdout.truncated || stderr.truncated,
+        timedOut,
+        aborted,
+      });
+    });
+  });
+}

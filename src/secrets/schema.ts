@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** The `.secrets.json` format of the system hms replaces, kept as it was. */
+export const sslEntrySchema = z.object({
+  domain: z.string().min(1),
+  cert_path: z.string().startsWith('/', 'must be an absolute path'),
+  key_path: z.string().startsWith('/', 'must be an absolute path'),
+});
+
+export const secretsSchema = z.object({
+  database_passwords: z.record(z.string(), z.string()).default({}),
+  secret_key_bases: z.record(z.string(), z.string()).default({}),
+  hosting_management: z
+    .object({
+      admin_username: z.string().optional(),
+      admin_password: z.string().optional(),
+      jwt_secret: z.string().optional(),
+      api_token: z.string().optional(),
+    })
+    .default({}),
+  ssl_config: z.record(z.string(), sslEntrySchema).default({}),
+});
+
+export type Secrets = z.infer<typeof secretsSchema>;
+export type SslEntry = z.infer<typeof sslEntrySchema>;
+
+export const SECRETS_FILE_NAME = '.secrets.json';
+
+/** Values the old system's docs used as examples; a real file must not keep them. */
+export const PLACEHOLDERS = new Set([
+  'secure_password_here',
+  'jwt_secret_key_here',
+  'api_token_for_cli_here',
+  'changeme',
+  'change_me',
+  'password',
+  'secret',
+  'admin',
+  'xxx',
+  'todo',
+]);
+
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  return v === '' || PLACEHOLDERS.has(v) || /_here$|^<.*>$|^\.\.\.$/.test(v);
+}

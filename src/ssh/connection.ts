@@ -1,0 +1,217 @@
+/**
+ * The one door to SSH (only this folder imports ssh2): connect with the host key
+ * checked, exec with streamed output, SFTP upload, and TCP forwarding to a port on
+ * the server's loopback interface.
+ */
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { HmsError } from '../errors.js';
+import { TailBuffer } from '../tail-buffer.js';
+import { connectError, describeTarget } from './errors.js';
+import { hostKeyCheck } from './host-key-check.js';
+import { quoteArgv } from './quote.js';
+import type { SshTarget } from './target.js';
+
+export interface RemoteExecOptions {
+  input?: string | Buffer;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Bytes kept of each of stdout and stderr; the newest bytes win. Default 1 MiB. */
+  maxOutputBytes?: number;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+}
+
+export interface RemoteExecResult {
+  argv: readonly string[];
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+export async function connectSsh(target: SshTarget): Promise<SshConnection> {
+  const check = await hostKeyCheck(target);
+  const config: ConnectConfig = {
+    host: target.host,
+    port: target.port,
+    username: target.user,
+    readyTimeout: target.readyTimeoutMs ?? 15_000,
+    keepaliveInterval: 15_000,
+    hostVerifier: (key: Buffer) => check.verify(key),
+  };
+  if (check.algorithms) config.algorithms = { serverHostKey: check.algorithms as never };
+  if (target.identityFile) {
+    try {
+      config.privateKey = await readFile(target.identityFile);
+    } catch (error) {
+      throw new HmsError(`Cannot read the SSH key ${target.identityFile}.`, {
+        hint: `Check servers.${target.label ?? target.host}.identityFile, or remove it to use ssh-agent.`,
+        cause: error,
+      });
+    }
+  } else if (process.env.SSH_AUTH_SOCK) {
+    config.agent = process.env.SSH_AUTH_SOCK;
+  } else {
+    throw new HmsError(`No SSH key for ${describeTarget(target)}: no identityFile and no ssh-agent.`, {
+      hint: `Set servers.${target.label ?? target.host}.identityFile, or start ssh-agent and ssh-add your key.`,
+    });
+  }
+
+  const client = new Client();
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', resolve);
+    client.once('error', (error) => reject(check.failure() ?? connectError(target, error)));
+    client.connect(config);
+  });
+  return new SshConnection(client, target);
+}
+
+export class SshConnection {
+  private closed = false;
+  private readonly closeListeners = new Set<() => void>();
+
+  constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+  ) {
+    client.on('error', () => {
+      // Errors after `ready` end the connection; 'close' below reports it.
+    });
+    client.on('close', () => {
+      this.closed = true;
+      for (const listener of this.closeListeners) listener();
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** Runs argv on the server. Resolves with the exit code; never rejects for a non-zero one. */
+  exec(argv: readonly string[], options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+    const command = quoteArgv(argv);
+    const limit = options.maxOutputBytes ?? 1024 * 1024;
+    const stdout = new TailBuffer(limit);
+    const stderr = new TailBuffer(limit);
+    return new Promise((resolve, reject) => {
+      this.ensureOpen();
+      this.client.exec(command, (error, channel) => {
+        if (error) {
+          reject(new HmsError(`Could not start \`${argv[0]}\` on ${this.target.host}: ${error.message}`, { cause: error }));
+          return;
+        }
+        let timedOut = false;
+        let aborted = false;
+        const stop = (): void => {
+          channel.signal('TERM');
+          channel.close();
+        };
+        const timer = options.timeoutMs
+          ? setTimeout(() => {
+              timedOut = true;
+              stop();
+            }, options.timeoutMs)
+          : undefined;
+        const onAbort = (): void => {
+          aborted = true;
+          stop();
+        };
+        if (options.signal?.aborted) onAbort();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+
+        channel.on('data', (chunk: Buffer) => {
+          stdout.push(chunk);
+          options.onStdout?.(chunk);
+        });
+        channel.stderr.on('data', (chunk: Buffer) => {
+          stderr.push(chunk);
+          options.onStderr?.(chunk);
+        });
+        channel.on('close', (code: number | null, signal?: string) => {
+          if (timer) clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve({
+            argv,
+            code: typeof code === 'number' ? code : null,
+            signal: signal ?? null,
+            stdout: stdout.toString(),
+            stderr: stderr.toString(),
+            truncated: stdout.truncated || stderr.truncated,
+            timedOut,
+            aborted,
+          });
+        });
+        channel.end(options.input);
+      });
+    });
+  }
+
+  /**
+   * Writes a file on the server with the given mode, atomically: a temporary file
+   * in the same folder, chmod, then OpenSSH's posix-rename over the target.
+   */
+  async upload(data: Buffer | string, remotePath: string, mode: number): Promise<void> {
+    if (!path.posix.isAbsolute(remotePath)) throw new HmsError(`Upload path must be absolute: ${remotePath}`);
+    const sftp = await this.sftp();
+    const temp = path.posix.join(path.posix.dirname(remotePath), `.${path.posix.basename(remotePath)}.${randomBytes(6).toString('hex')}.tmp`);
+    const call = <T>(fn: (cb: (error: Error | null | undefined, value?: T) => void) => void): Promise<T> =>
+      new Promise((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value as T))));
+    try {
+      await call<void>((cb) => sftp.writeFile(temp, data, { mode }, (error) => cb(error)));
+      await call<void>((cb) => sftp.chmod(temp, mode, (error) => cb(error)));
+      await call<void>((cb) => sftp.ext_openssh_rename(temp, remotePath, (error) => cb(error)));
+    } catch (error) {
+      await call<void>((cb) => sftp.unlink(temp, () => cb(null))).catch(() => undefined);
+      throw new HmsError(`Upload to ${this.target.host}:${remotePath} failed: ${(error as Error).message}`, {
+        hint: 'Check that the folder exists and that the SSH user may write to it.',
+        cause: error,
+      });
+    } finally {
+      sftp.end();
+    }
+  }
+
+  /** A TCP stream to `port` on the server's loopback interface (ssh -L without a local port). */
+  forward(port: number, host = '127.0.0.1'): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      this.ensureOpen();
+      this.client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+        if (error) {
+          reject(
+            new HmsError(`Could not reach ${host}:${port} on ${this.target.host} through SSH: ${error.message}`, {
+              hint: 'Is the agent running there (`systemctl status hms-agent`), and is agentPort right?',
+              cause: error,
+            }),
+          );
+        } else resolve(channel);
+      });
+    });
+  }
+
+  close(): void {
+    this.client.end();
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      this.ensureOpen();
+      this.client.sftp((error, sftp) => (error ? reject(new HmsError(`SFTP failed on ${this.target.host}: ${error.message}`, { cause: error })) : resolve(sftp)));
+    });
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new HmsError(`The SSH connection to ${this.target.host} is closed.`, { hint: 'Retry; hms reconnects on the next call.' });
+  }
+}
