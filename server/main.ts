@@ -1,8 +1,64 @@
-// hms-agent entry point (Node adapter lives here only). Filled in by the agent work.
+// hms-agent: the Node entry point. The only file that knows about ports and signals.
+import './polyfill.js';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { exec } from '../src/exec.js';
+import { isHmsError } from '../src/errors.js';
 import { VERSION } from '../src/version.js';
+import { createApp } from './app.js';
+import { exampleAgentConfig, loadAgentConfig } from './config.js';
+import { loadAgentSecrets } from './auth/secrets.js';
+import { AuditLog } from './services/audit.js';
 
-if (process.argv.includes('--version')) {
-  process.stdout.write(`${VERSION}\n`);
-} else {
-  process.stdout.write(`hms-agent ${VERSION}\n`);
+const HELP = `hms-agent ${VERSION}: the hms server agent (listens on loopback only)
+
+Usage: hms-agent [--config FILE]
+  --config FILE      agent configuration (default /etc/hosting-api/agent.json)
+  --example-config   print a complete example configuration
+  --version, --help`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', default: '/etc/hosting-api/agent.json' },
+      'example-config': { type: 'boolean' },
+      version: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return print(HELP);
+  if (values.version) return print(VERSION);
+  if (values['example-config']) return print(JSON.stringify(exampleAgentConfig(), null, 2));
+
+  const config = await loadAgentConfig(values.config!);
+  const secrets = await loadAgentSecrets(config.secretsFile);
+  const clock = () => new Date();
+  const app = createApp({ config, secrets, exec, clock, audit: new AuditLog(config.stateDir, clock), version: VERSION, startedAt: clock() });
+  const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
+    console.log(`hms-agent ${VERSION} listening on ${info.address}:${info.port}`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    const stop = () => server.close(() => resolve());
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  return 0;
 }
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`hms-agent: ${message}`);
+    if (isHmsError(error) && error.hint) console.error(`  ${error.hint}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import type { AgentDeps, AgentEnv } from '../env.js';
+import { appsApi } from './apps.js';
+import { configsApi } from './configs.js';
+import { logsApi } from './logs.js';
+import { metricsApi } from './metrics.js';
+import { scriptsApi } from './scripts.js';
+
+/** The JSON API, one sub-app per resource. */
+export function apiRoutes(deps: AgentDeps): Hono<AgentEnv> {
+  const api = new Hono<AgentEnv>();
+  api.route('/apps', appsApi(deps));
+  api.route('/logs', logsApi(deps));
+  api.route('/configs', configsApi(deps));
+  api.route('/scripts', scriptsApi(deps));
+  api.route('/metrics', metricsApi(deps));
+  api.get('/audit', async (c) => {
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
+    return c.json({ entries: await deps.audit.recent(limit) });
+  });
+  api.get('/whoami', (c) => c.json({ actor: c.get('actor').name, via: c.get('actor').via, version: deps.version }));
+  return api;
+}

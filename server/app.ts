@@ -1,0 +1,74 @@
+/**
+ * The agent's HTTP app: JSON API under /api, HTML pages elsewhere. Built from its
+ * dependencies so tests drive it with `app.request()` and no port.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { isHmsError } from '../src/errors.js';
+import { requireAuth, wantsHtml } from './auth/middleware.js';
+import { loginRoutes, logoutRoute } from './auth/login.js';
+import type { SessionSettings } from './auth/session.js';
+import type { AgentDeps, AgentEnv } from './env.js';
+import { ApiError } from './errors.js';
+import { STYLESHEET } from './web/style.js';
+import { apiRoutes } from './api/index.js';
+import { pageRoutes } from './web/index.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export function createApp(deps: AgentDeps): Hono<AgentEnv> {
+  const sessions: SessionSettings = {
+    secret: deps.secrets.jwtSecret,
+    ttlMinutes: deps.config.session.ttlMinutes,
+    idleMinutes: deps.config.session.idleMinutes,
+    secure: (c) => deps.config.publicUrl?.startsWith('https:') === true || c.req.header('x-forwarded-proto') === 'https',
+    clock: deps.clock,
+  };
+  const app = new Hono<AgentEnv>();
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: [NONCE],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) => c.json({ error: `Request body larger than ${BODY_LIMIT_BYTES} bytes.` }, 413),
+    }),
+  );
+
+  // The only routes open to anonymous requests.
+  app.get('/api/health', (c) =>
+    c.json({ status: 'ok', version: deps.version, uptimeSeconds: Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000) }),
+  );
+  app.get('/static/style.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }));
+  app.route('/', loginRoutes(deps, sessions));
+
+  app.use('*', requireAuth(deps, sessions));
+  app.route('/', logoutRoute(deps, sessions));
+  app.route('/api', apiRoutes(deps));
+  app.route('/', pageRoutes(deps));
+
+  app.notFound((c) => (wantsHtml(c) ? c.text('Not found', 404) : c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404)));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status);
+    if (error instanceof HTTPException) return error.getResponse();
+    if (isHmsError(error)) return c.json({ error: error.message, hint: error.hint }, 500);
+    console.error(`[hms-agent] ${c.req.method} ${c.req.path}:`, error);
+    return c.json({ error: 'Internal error; the agent log has the details (journalctl -u hms-agent).' }, 500);
+  });
+  return app;
+}

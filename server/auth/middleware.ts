@@ -1,0 +1,47 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AgentDeps, AgentEnv } from '../env.js';
+import { csrfTokenFor, csrfValid, readSession, type SessionSettings } from './session.js';
+import { bearerToken, tokensEqual } from './token.js';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function wantsHtml(c: Context): boolean {
+  return !c.req.path.startsWith('/api/') && (c.req.header('accept') ?? '').includes('text/html');
+}
+
+/**
+ * Every route behind this refuses anonymous requests: a bearer token (the CLI and
+ * TUI) or a session cookie (the browser, which must also send the CSRF token on
+ * every state-changing request).
+ */
+export function requireAuth(deps: AgentDeps, sessions: SessionSettings): MiddlewareHandler<AgentEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (token !== undefined) {
+      if (!tokensEqual(token, deps.secrets.apiToken)) return c.json({ error: 'Invalid API token.', hint: 'Run `hms login` to store the current token.' }, 401);
+      c.set('actor', { name: 'api-token', via: 'token' });
+      return next();
+    }
+    const session = await readSession(c, sessions);
+    if (!session) {
+      if (wantsHtml(c)) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+      return c.json({ error: 'Authentication required.', hint: 'Send `Authorization: Bearer <api_token>` or log in.' }, 401);
+    }
+    if (UNSAFE.has(c.req.method)) {
+      const given = c.req.header('x-csrf-token') ?? (await formField(c, '_csrf'));
+      if (!csrfValid(session, deps.secrets.jwtSecret, given)) {
+        return c.json({ error: 'Missing or invalid CSRF token.', hint: 'Reload the page and submit the form again.' }, 403);
+      }
+    }
+    c.set('actor', { name: session.user, via: 'session', csrf: csrfTokenFor(session, deps.secrets.jwtSecret) });
+    return next();
+  };
+}
+
+async function formField(c: Context, name: string): Promise<string | undefined> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) return undefined;
+  const body = await c.req.parseBody();
+  const value = body[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,49 @@
+import { readFile, stat } from 'node:fs/promises';
+import bcrypt from 'bcryptjs';
+import { HmsError } from '../../src/errors.js';
+import { isTooOpen, tooOpenError } from '../../src/secrets/file.js';
+
+/** What the agent needs from the `.secrets.json` format's hosting_management section. */
+export interface AgentSecrets {
+  adminUsername: string;
+  /** bcrypt hash; a plain password in the file is hashed once at start. */
+  adminPasswordHash: string;
+  jwtSecret: string;
+  apiToken: string;
+}
+
+export async function loadAgentSecrets(file: string): Promise<AgentSecrets> {
+  const info = await stat(file).catch((error: unknown) => {
+    throw new HmsError(`No secrets file at ${file}.`, { cause: error, hint: 'Provisioning writes it (`hms provision`), or set secretsFile in the agent config.' });
+  });
+  if (isTooOpen(info.mode)) throw tooOpenError(file, info.mode);
+  let raw: { hosting_management?: Record<string, unknown> };
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    throw new HmsError(`${file} is not valid JSON.`, { hint: 'Rewrite it with `hms provision`.' });
+  }
+  return secretsFromJson(raw, file);
+}
+
+export function secretsFromJson(raw: { hosting_management?: Record<string, unknown> }, file = 'secrets'): AgentSecrets {
+  const section = raw.hosting_management ?? {};
+  const get = (key: string): string => {
+    const value = section[key];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new HmsError(`${file}: hosting_management.${key} is missing.`, { hint: 'Run `hms secrets init` on the laptop, then `hms provision`.' });
+    }
+    return value;
+  };
+  const password = typeof section.admin_password_bcrypt === 'string' ? section.admin_password_bcrypt : get('admin_password');
+  const secrets = {
+    adminUsername: get('admin_username'),
+    adminPasswordHash: /^\$2[aby]\$\d\d\$/.test(password) ? password : bcrypt.hashSync(password, 10),
+    jwtSecret: get('jwt_secret'),
+    apiToken: get('api_token'),
+  };
+  if (secrets.jwtSecret.length < 32 || secrets.apiToken.length < 32) {
+    throw new HmsError(`${file}: jwt_secret and api_token must be at least 32 characters.`, { hint: 'Run `hms secrets init --rotate KEY` on the laptop.' });
+  }
+  return secrets;
+}

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { HmsError } from '../src/errors.js';
+import { formatIssues } from '../src/config/issues.js';
+import { nameSchema } from '../src/config/names.js';
+
+const absolutePath = z.string().startsWith('/', 'must be an absolute path');
+const unitName = z.string().regex(/^[A-Za-z0-9@._-]+\.(service|socket|timer)$/, 'must be a systemd unit name such as cigar.service');
+
+export const agentAppSchema = z.strictObject({
+  unit: unitName,
+  /** The app's folder: releases/, shared/, current. */
+  root: absolutePath,
+  /** Health probe: GET `path` through the puma socket (or `url` for a TCP app). */
+  health: z
+    .strictObject({
+      socket: absolutePath.optional(),
+      url: z.url({ protocol: /^http$/ }).optional(),
+      path: z.string().startsWith('/').default('/up'),
+      timeoutMs: z.number().int().positive().default(3000),
+    })
+    .optional(),
+  /** Extra log files by name; `production` defaults to <root>/shared/log/production.log. */
+  logFiles: z.record(nameSchema, absolutePath).default({}),
+});
+
+export const agentConfigSchema = z.strictObject({
+  listen: z.strictObject({
+    host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535).default(8790),
+  }).default({ host: '127.0.0.1', port: 8790 }),
+  /** The public URL behind nginx; cookies are Secure and forms checked against its origin. */
+  publicUrl: z.url().optional(),
+  stateDir: absolutePath.default('/var/lib/hosting-api'),
+  secretsFile: absolutePath.default('/etc/hosting-api/secrets.json'),
+  scriptsDir: absolutePath.default('/opt/hosting-api/current/remote-cli-tools'),
+  apps: z.record(nameSchema, agentAppSchema).default({}),
+  nginx: z.strictObject({
+    unit: unitName.default('nginx.service'),
+    binary: absolutePath.default('/usr/sbin/nginx'),
+    /** nginx's main config, for `nginx -t -c`. */
+    mainConfig: absolutePath.default('/etc/nginx/nginx.conf'),
+    sitesDir: absolutePath.default('/etc/nginx/sites-available'),
+    /** The only site files the agent may read or change, by name (file name in sitesDir). */
+    sites: z.array(nameSchema).default([]),
+    accessLog: absolutePath.default('/var/log/nginx/access.log'),
+    errorLog: absolutePath.default('/var/log/nginx/error.log'),
+  }).default({
+    unit: 'nginx.service',
+    binary: '/usr/sbin/nginx',
+    mainConfig: '/etc/nginx/nginx.conf',
+    sitesDir: '/etc/nginx/sites-available',
+    sites: [],
+    accessLog: '/var/log/nginx/access.log',
+    errorLog: '/var/log/nginx/error.log',
+  }),
+  agentUnit: unitName.default('hms-agent.service'),
+  session: z.strictObject({
+    ttlMinutes: z.number().int().positive().default(12 * 60),
+    idleMinutes: z.number().int().positive().default(60),
+  }).default({ ttlMinutes: 720, idleMinutes: 60 }),
+  loginLimit: z.strictObject({
+    attempts: z.number().int().positive().default(5),
+    windowSeconds: z.number().int().positive().default(15 * 60),
+  }).default({ attempts: 5, windowSeconds: 900 }),
+});
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type AgentApp = z.infer<typeof agentAppSchema>;
+
+export function parseAgentConfig(text: string, file: string): AgentConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new HmsError(`${file}: not valid JSON (${(error as Error).message})`, { cause: error, hint: 'Run `hms-agent --example-config` for a working example.' });
+  }
+  const result = agentConfigSchema.safeParse(raw);
+  if (!result.success) throw new HmsError(formatIssues(file, result.error.issues), { hint: 'Run `hms-agent --example-config` for a working example.' });
+  return result.data;
+}
+
+export async function loadAgentConfig(file: string): Promise<AgentConfig> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new HmsError(`Cannot read ${file}: ${error.code}`, { cause: error, hint: 'Pass --config FILE; `hms-agent --example-config` prints one.' });
+  });
+  return parseAgentConfig(text, file);
+}
+
+/** A complete, working example (`hms-agent --example-config`). */
+export function exampleAgentConfig(): AgentConfig {
+  const app = (name: string) => ({
+    unit: `${name}.service`,
+    root: `/var/www/${name}`,
+    health: { socket: `/var/www/${name}/shared/tmp/sockets/puma.sock`, path: '/up', timeoutMs: 3000 },
+    logFiles: {},
+  });
+  return agentConfigSchema.parse({
+    listen: { host: '127.0.0.1', port: 8790 },
+    publicUrl: 'https://hosting.remoteds.us',
+    apps: { cigar: app('cigar'), tobacco: app('tobacco') },
+    nginx: { sites: ['cigar', 'tobacco', 'hosting'] },
+  });
+}

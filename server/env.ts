@@ -1,0 +1,31 @@
+import type { exec } from '../src/exec.js';
+import type { AgentConfig } from './config.js';
+import type { AgentSecrets } from './auth/secrets.js';
+import type { AuditLog } from './services/audit.js';
+
+/** Who made a request: the API token's holder or a logged-in user. */
+export interface Actor {
+  name: string;
+  via: 'token' | 'session';
+  /** CSRF token for forms (session only). */
+  csrf?: string;
+}
+
+/** Everything the agent's app depends on; tests build it with real temp dirs. */
+export interface AgentDeps {
+  config: AgentConfig;
+  secrets: AgentSecrets;
+  /** The one door for processes (src/exec.ts); tests that cannot run systemd pass a recorder. */
+  exec: typeof exec;
+  audit: AuditLog;
+  clock: () => Date;
+  version: string;
+  startedAt: Date;
+}
+
+export interface AgentEnv {
+  Variables: {
+    actor: Actor;
+    secureHeadersNonce?: string;
+  };
+}

@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { AgentDeps, AgentEnv } from '../env.js';
+import { layout } from './layout.js';
+
+/** The browser pages, each a view of the same services the API uses. */
+export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
+  const pages = new Hono<AgentEnv>();
+  pages.get('/audit', async (c) => {
+    const entries = await deps.audit.recent(200);
+    return c.html(
+      layout(
+        'Audit',
+        html`<div class="scroll"><table>
+<tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Result</th><th>Detail</th></tr>
+${entries.map((e) => html`<tr><td>${e.at}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target}</td><td class="${e.result === 'ok' ? 'ok' : 'bad'}">${e.result}</td><td>${e.detail ?? ''}</td></tr>`)}
+</table></div>`,
+        { actor: c.get('actor') },
+      ),
+    );
+  });
+  return pages;
+}

@@ -1,0 +1,24 @@
+/** The one stylesheet: readable on a phone, no framework, nothing from other hosts. */
+export const STYLESHEET = `
+:root { color-scheme: light dark; --fg: #1d1f21; --bg: #fafafa; --muted: #6b7280; --ok: #15803d; --bad: #b91c1c; --warn: #b45309; --line: #d4d4d8; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e5e7eb; --bg: #111315; --muted: #9ca3af; --line: #3f3f46; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
+header { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; padding: .5rem 1rem; border-bottom: 1px solid var(--line); }
+header nav { display: flex; flex-wrap: wrap; gap: .75rem; flex: 1; }
+main { padding: 1rem; max-width: 72rem; margin: 0 auto; }
+a { color: inherit; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.scroll { overflow-x: auto; }
+pre, textarea, code { font: 13px/1.4 ui-monospace, monospace; }
+pre { background: rgba(127,127,127,.08); padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+textarea { width: 100%; min-height: 24rem; }
+ol.lines { font: 13px/1.4 ui-monospace, monospace; padding-left: 4em; white-space: pre-wrap; word-break: break-all; }
+.ok { color: var(--ok); } .bad { color: var(--bad); } .warn { color: var(--warn); } .muted { color: var(--muted); }
+.error { border: 1px solid var(--bad); padding: .5rem; color: var(--bad); }
+.notice { border: 1px solid var(--ok); padding: .5rem; }
+form.inline { display: inline; }
+button, input, select { font: inherit; padding: .3rem .6rem; }
+label { display: block; margin: .5rem 0; }
+`;
