@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.{ts,tsx}'],
     exclude: ['tests/bench/**', 'node_modules/**'],
-    globalSetup: ['tests/support/global-setup.ts'],
+    globalSetup: ['tests/support/build-setup.ts', 'tests/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 240_000,
     coverage: {

@@ -7,12 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { HmsError } from '../errors.js';
 import { TailBuffer } from '../tail-buffer.js';
 import { connectError, describeTarget } from './errors.js';
 import { hostKeyCheck } from './host-key-check.js';
 import { quoteArgv } from './quote.js';
+import { SessionLimit } from './session-limit.js';
 import type { SshTarget } from './target.js';
 
 export interface RemoteExecOptions {
@@ -67,14 +68,25 @@ export async function connectSsh(target: SshTarget): Promise<SshConnection> {
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     client.once('ready', resolve);
-    client.once('error', (error) => reject(check.failure() ?? connectError(target, error)));
-    client.connect(config);
+    // ssh2 may report more than one error for one failed handshake: keep listening.
+    client.on('error', (error) => reject(check.failure() ?? connectError(target, error)));
+    try {
+      client.connect(config);
+    } catch (error) {
+      reject(
+        new HmsError(`Cannot use the SSH key ${target.identityFile}: ${(error as Error).message}.`, {
+          hint: 'hms reads OpenSSH and PEM keys without a passphrase; for a protected key, add it to ssh-agent and remove identityFile.',
+          cause: error,
+        }),
+      );
+    }
   });
   return new SshConnection(client, target);
 }
 
 export class SshConnection {
   private closed = false;
+  private readonly sessions = new SessionLimit(6);
   private readonly closeListeners = new Set<() => void>();
 
   constructor(
@@ -99,24 +111,30 @@ export class SshConnection {
     return () => this.closeListeners.delete(listener);
   }
 
-  /** Runs argv on the server. Resolves with the exit code; never rejects for a non-zero one. */
+  /**
+   * Runs argv on the server. Resolves with the exit code; never rejects for a
+   * non-zero one. sshd does not pass signals on, so the remote shell first prints
+   * its PID (then `exec`s the command under that PID, a process group leader) and a
+   * timeout or abort kills that group through a second channel.
+   */
   exec(argv: readonly string[], options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
-    const command = quoteArgv(argv);
+    return this.sessions.run(() => this.execNow(argv, options));
+  }
+
+  private execNow(argv: readonly string[], options: RemoteExecOptions): Promise<RemoteExecResult> {
+    const command = `echo $$; exec ${quoteArgv(argv)}`;
     const limit = options.maxOutputBytes ?? 1024 * 1024;
     const stdout = new TailBuffer(limit);
     const stderr = new TailBuffer(limit);
     return new Promise((resolve, reject) => {
-      this.ensureOpen();
-      this.client.exec(command, (error, channel) => {
-        if (error) {
-          reject(new HmsError(`Could not start \`${argv[0]}\` on ${this.target.host}: ${error.message}`, { cause: error }));
-          return;
-        }
+      this.openExec(command).then((channel) => {
+        let pid: number | undefined;
+        let head = '';
         let timedOut = false;
         let aborted = false;
         const stop = (): void => {
-          channel.signal('TERM');
-          channel.close();
+          if (pid !== undefined) void this.killGroup(pid);
+          else channel.close();
         };
         const timer = options.timeoutMs
           ? setTimeout(() => {
@@ -128,12 +146,22 @@ export class SshConnection {
           aborted = true;
           stop();
         };
-        if (options.signal?.aborted) onAbort();
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-
-        channel.on('data', (chunk: Buffer) => {
+        const deliver = (chunk: Buffer): void => {
           stdout.push(chunk);
           options.onStdout?.(chunk);
+        };
+
+        channel.on('data', (chunk: Buffer) => {
+          if (pid !== undefined) return deliver(chunk);
+          head += chunk.toString('latin1');
+          const newline = head.indexOf('\n');
+          if (newline < 0) return;
+          pid = Number(head.slice(0, newline));
+          const rest = Buffer.from(head.slice(newline + 1), 'latin1');
+          if (rest.length > 0) deliver(rest);
+          if (options.signal?.aborted) onAbort();
+          else options.signal?.addEventListener('abort', onAbort, { once: true });
+          if (aborted || timedOut) stop();
         });
         channel.stderr.on('data', (chunk: Buffer) => {
           stderr.push(chunk);
@@ -154,6 +182,38 @@ export class SshConnection {
           });
         });
         channel.end(options.input);
+      }, (error: Error) => reject(new HmsError(`Could not start \`${argv[0]}\` on ${this.target.host}: ${error.message}`, { cause: error })));
+    });
+  }
+
+  /**
+   * Opens an exec channel. sshd frees a session slot a moment after the channel
+   * closes, so a busy connection can see "open failed": retry that briefly.
+   */
+  private async openExec(command: string): Promise<ClientChannel> {
+    for (let attempt = 0; ; attempt += 1) {
+      this.ensureOpen();
+      try {
+        return await new Promise<ClientChannel>((resolve, reject) =>
+          this.client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel))),
+        );
+      } catch (error) {
+        if (attempt >= 6 || !/open failed/i.test((error as Error).message)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** SIGTERM to the remote command's process group, SIGKILL if still there after 2 s. */
+  private async killGroup(pid: number): Promise<void> {
+    if (!Number.isInteger(pid) || pid <= 1 || this.closed) return;
+    const script = `kill -TERM -- -${pid} 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- -${pid} 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- -${pid} 2>/dev/null; exit 0`;
+    await new Promise<void>((resolve) => {
+      this.client.exec(script, (error, channel) => {
+        if (error) return resolve();
+        channel.on('close', () => resolve());
+        channel.resume();
+        channel.stderr.resume();
       });
     });
   }
@@ -162,7 +222,11 @@ export class SshConnection {
    * Writes a file on the server with the given mode, atomically: a temporary file
    * in the same folder, chmod, then OpenSSH's posix-rename over the target.
    */
-  async upload(data: Buffer | string, remotePath: string, mode: number): Promise<void> {
+  upload(data: Buffer | string, remotePath: string, mode: number): Promise<void> {
+    return this.sessions.run(() => this.uploadNow(data, remotePath, mode));
+  }
+
+  private async uploadNow(data: Buffer | string, remotePath: string, mode: number): Promise<void> {
     if (!path.posix.isAbsolute(remotePath)) throw new HmsError(`Upload path must be absolute: ${remotePath}`);
     const sftp = await this.sftp();
     const temp = path.posix.join(path.posix.dirname(remotePath), `.${path.posix.basename(remotePath)}.${randomBytes(6).toString('hex')}.tmp`);
