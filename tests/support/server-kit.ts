@@ -1,0 +1,130 @@
+/**
+ * Puts a test server in the state a provisioned hosting server is in: nginx, the
+ * bundled agent on Debian's Node 18 under systemd, and small puma-served Rack apps
+ * (`cigar`, `tobacco`) behind nginx. Test set-up only: it writes through the
+ * container's root directory and nsenter; the code under test talks SSH.
+ */
+import { chmod, copyFile, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { renderTemplate } from '../../src/provision/templates.js';
+import type { TestServer } from './test-server.js';
+
+export const AGENT_PORT = 8790;
+export const API_TOKEN = 'tok_e2e_0123456789abcdef0123456789abcdef';
+export const ADMIN_PASSWORD = 'e2e correct horse battery staple';
+export const SAMPLE_APPS = ['cigar', 'tobacco'] as const;
+
+export interface HostingServer {
+  apiToken: string;
+  adminPassword: string;
+  agentPort: number;
+  apps: readonly string[];
+}
+
+async function must(server: TestServer, argv: string[], timeoutMs = 300_000): Promise<string> {
+  const result = await server.exec(argv, { timeoutMs });
+  if (result.code !== 0) throw new Error(`${argv.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** Writes a file inside the container (parents created), with a mode. */
+export async function put(server: TestServer, file: string, content: string | Buffer, mode = 0o644): Promise<void> {
+  const target = path.join(server.rootDir, file);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, content);
+  await chmod(target, mode);
+}
+
+export async function installPackages(server: TestServer, packages: string[]): Promise<void> {
+  await must(server, ['apt-get', 'update', '-qq']);
+  await must(server, ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages]);
+}
+
+// A Rack app that answers like a tiny Rails app: /up, a page naming its release,
+// a 500, and a Rails-style line in log/production.log per request.
+const CONFIG_RU = `
+require 'logger'
+release = File.basename(File.expand_path(__dir__))
+log = Logger.new(File.join(__dir__, 'log', 'production.log'))
+run lambda { |env|
+  path = env['PATH_INFO']
+  log.info("Started GET \\"#{path}\\" for #{env['REMOTE_ADDR']}")
+  case path
+  when '/up' then [200, { 'content-type' => 'text/plain' }, ['ok']]
+  when '/boom'
+    log.error("RuntimeError (boom)")
+    [500, { 'content-type' => 'text/plain' }, ['error']]
+  else [200, { 'content-type' => 'text/plain' }, ["APP_NAME release #{release}"]]
+  end
+}
+`;
+
+async function installRackApp(server: TestServer, app: string): Promise<void> {
+  const root = `/var/www/${app}`;
+  const release = `${root}/releases/20260101000000`;
+  await put(server, `${release}/config.ru`, CONFIG_RU.replace('APP_NAME', app));
+  for (const dir of ['shared/log', 'shared/tmp/sockets', 'shared/tmp/pids', 'shared/config']) {
+    await mkdir(path.join(server.rootDir, root, dir), { recursive: true });
+  }
+  await symlink(`${root}/shared/log`, path.join(server.rootDir, release, 'log'));
+  await symlink(release, path.join(server.rootDir, root, 'current'));
+  await put(server, `${root}/shared/config/puma.rb`, await renderTemplate('puma/puma.rb', { app, root, workers: 2, minThreads: 1, maxThreads: 4 }));
+  await put(
+    server,
+    `/etc/systemd/system/${app}.service`,
+    await renderTemplate('systemd/app.service', { app, user: 'deploy', root, envFile: `/etc/hosting-api/env/${app}.env`, pumaCommand: '/usr/bin/puma' }),
+  );
+  await put(server, `/etc/nginx/sites-available/${app}`, await renderTemplate('nginx/app.conf', { app, root, domain: `${app}.test` }));
+  await symlink(`/etc/nginx/sites-available/${app}`, path.join(server.rootDir, `/etc/nginx/sites-enabled/${app}`));
+}
+
+function agentConfig(apps: readonly string[]): object {
+  return {
+    listen: { host: '127.0.0.1', port: AGENT_PORT },
+    stateDir: '/var/lib/hosting-api',
+    secretsFile: '/etc/hosting-api/secrets.json',
+    scriptsDir: '/opt/hosting-api/current/remote-cli-tools',
+    apps: Object.fromEntries(
+      apps.map((app) => [app, { unit: `${app}.service`, root: `/var/www/${app}`, health: { socket: `/var/www/${app}/shared/tmp/sockets/puma.sock`, path: '/up' } }]),
+    ),
+    nginx: { sites: [...apps] },
+  };
+}
+
+/** Installs the bundle from dist/ as release `id` and points `current` at it. */
+export async function installAgentRelease(server: TestServer, id: string): Promise<void> {
+  const dir = `/opt/hosting-api/releases/${id}`;
+  await mkdir(path.join(server.rootDir, dir, 'remote-cli-tools'), { recursive: true });
+  await copyFile(path.resolve('dist/hms-agent.mjs'), path.join(server.rootDir, dir, 'hms-agent.mjs'));
+  for (const script of await readdir(path.resolve('remote-cli-tools'))) {
+    if (!script.endsWith('.sh')) continue;
+    await copyFile(path.resolve('remote-cli-tools', script), path.join(server.rootDir, dir, 'remote-cli-tools', script));
+    await chmod(path.join(server.rootDir, dir, 'remote-cli-tools', script), 0o755);
+  }
+  await must(server, ['ln', '-sfn', dir, '/opt/hosting-api/current']);
+}
+
+export async function setUpHostingServer(server: TestServer, apps: readonly string[] = SAMPLE_APPS): Promise<HostingServer> {
+  await installPackages(server, ['nodejs', 'nginx', 'puma', 'ruby', 'curl', 'openssl', 'procps']);
+  await must(server, ['useradd', '--system', '--create-home', '--shell', '/bin/bash', 'deploy']);
+  for (const app of apps) await installRackApp(server, app);
+  await must(server, ['chown', '-R', 'deploy:deploy', ...apps.map((app) => `/var/www/${app}`)]);
+
+  await installAgentRelease(server, '20260101000000');
+  await put(server, '/etc/hosting-api/agent.json', JSON.stringify(agentConfig(apps), null, 2), 0o600);
+  const secrets = { hosting_management: { admin_username: 'admin', admin_password: ADMIN_PASSWORD, jwt_secret: 'jwt_e2e_0123456789abcdef0123456789abcdef', api_token: API_TOKEN } };
+  await put(server, '/etc/hosting-api/secrets.json', JSON.stringify(secrets), 0o600);
+  await put(
+    server,
+    '/etc/systemd/system/hms-agent.service',
+    await renderTemplate('systemd/hms-agent.service', { nodeBinary: '/usr/bin/node', installDir: '/opt/hosting-api', configFile: '/etc/hosting-api/agent.json', stateDir: '/var/lib/hosting-api' }),
+  );
+  await must(server, ['mkdir', '-p', '/var/lib/hosting-api']);
+  await must(server, ['systemctl', 'daemon-reload']);
+  await must(server, ['systemctl', 'enable', '--now', ...apps.map((app) => `${app}.service`), 'hms-agent.service']);
+  await must(server, ['systemctl', 'reload-or-restart', 'nginx.service']);
+  // Ready when the agent answers and every app answers /up through nginx.
+  const probes = [`curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health`, ...apps.map((app) => `curl -fsS -H 'Host: ${app}.test' http://127.0.0.1/up`)];
+  await must(server, ['sh', '-c', `for i in $(seq 150); do if ${probes.join(' >/dev/null && ')} >/dev/null; then exit 0; fi; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`]);
+  return { apiToken: API_TOKEN, adminPassword: ADMIN_PASSWORD, agentPort: AGENT_PORT, apps };
+}
