@@ -1,7 +1,20 @@
 import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
+import { getApp, listApps, runAppAction } from '../services/apps.js';
 
-/** /api/apps — to be filled in. */
-export function appsApi(_deps: AgentDeps): Hono<AgentEnv> {
-  return new Hono<AgentEnv>();
+/**
+ * /api/apps: the configured apps plus `nginx` and `agent` (shapes in src/api/apps.ts).
+ *   GET  /api/apps                 -> AppsResponse
+ *   GET  /api/apps/:name           -> AppResponse (404 names the known apps)
+ *   POST /api/apps/:name/:action   -> AppActionResponse; action: start|stop|restart|reload
+ * Names and actions are looked up in allow-lists; anything else is a 404.
+ */
+export function appsApi(deps: AgentDeps): Hono<AgentEnv> {
+  const app = new Hono<AgentEnv>();
+  app.get('/', async (c) => c.json(await listApps({ deps })));
+  app.get('/:name', async (c) => c.json(await getApp({ deps, name: c.req.param('name') })));
+  app.post('/:name/:action', async (c) =>
+    c.json(await runAppAction({ deps, name: c.req.param('name'), action: c.req.param('action'), actor: c.get('actor').name })),
+  );
+  return app;
 }

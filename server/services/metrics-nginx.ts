@@ -1,0 +1,98 @@
+/**
+ * Requests and 5xx answers per minute from the end of nginx's access log (combined
+ * format), read backwards until the lines are older than the window: time and
+ * memory depend on the window, not on the log's size.
+ */
+import { access } from 'node:fs/promises';
+import type { NginxMetrics } from '../../src/api/metrics.js';
+import { reverseLines } from './reverse-lines.js';
+
+const MINUTE = 60_000;
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+/**
+ * `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent ...`
+ * nginx escapes `"` inside the request as \x22, so the quoted part has no bare quote.
+ */
+const COMBINED = /^\S+ \S+ .*?\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\] "(?:[^"\\]|\\.)*" (\d{3})(?: |$)/;
+
+export interface AccessEntry {
+  /** Milliseconds since the epoch. */
+  time: number;
+  status: number;
+}
+
+/** One combined-format line -> its time and status; null when it is not one. */
+export function parseAccessLine(line: string): AccessEntry | null {
+  const match = COMBINED.exec(line);
+  if (!match) return null;
+  const [, day, month, year, hour, minute, second, sign, offsetHours, offsetMinutes, status] = match;
+  const monthIndex = MONTHS[month!];
+  if (monthIndex === undefined) return null;
+  const local = Date.UTC(Number(year), monthIndex, Number(day), Number(hour), Number(minute), Number(second));
+  const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * (sign === '-' ? -1 : 1);
+  return { time: local - offset * 60_000, status: Number(status) };
+}
+
+export interface AccessLogOptions {
+  file: string;
+  now: Date;
+  /** The window: this many whole minutes, ending with the current one. */
+  minutes: number;
+  /** Stop reading after this many bytes, however far back the window goes. */
+  maxBytes?: number;
+}
+
+export async function requestsPerMinute(options: AccessLogOptions): Promise<NginxMetrics> {
+  const end = Math.floor(options.now.getTime() / MINUTE) * MINUTE + MINUTE;
+  const start = end - options.minutes * MINUTE;
+  const buckets = Array.from({ length: options.minutes }, (_, index) => ({ minute: new Date(start + index * MINUTE).toISOString(), requests: 0, errors5xx: 0 }));
+  const result: NginxMetrics = { file: options.file, minutes: options.minutes, perMinute: buckets, requests: 0, errors5xx: 0, skippedLines: 0, truncated: false, error: null };
+  let budget = options.maxBytes ?? 128 * 1024 * 1024;
+
+  // After logrotate the window may begin in yesterday's file (Debian keeps
+  // access.log.1 uncompressed: delaycompress).
+  for (const file of [options.file, `${options.file}.1`]) {
+    if (file !== options.file && !(await exists(file))) break;
+    try {
+      for await (const line of reverseLines(file)) {
+        budget -= Buffer.byteLength(line) + 1;
+        if (budget < 0) {
+          result.truncated = true;
+          return result;
+        }
+        const entry = parseAccessLine(line);
+        if (!entry) {
+          if (line.trim() !== '') result.skippedLines += 1;
+          continue;
+        }
+        if (entry.time < start) return result;
+        if (entry.time >= end) continue;
+        const bucket = buckets[Math.floor((entry.time - start) / MINUTE)]!;
+        bucket.requests += 1;
+        result.requests += 1;
+        if (entry.status >= 500 && entry.status <= 599) {
+          bucket.errors5xx += 1;
+          result.errors5xx += 1;
+        }
+      }
+    } catch (error) {
+      result.error = readError(file, error as NodeJS.ErrnoException);
+      return result;
+    }
+  }
+  return result;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function readError(file: string, error: NodeJS.ErrnoException): string {
+  if (error.code === 'EACCES') return `Cannot read ${file}: permission denied (the agent's user needs to be in group adm).`;
+  if (error.code === 'ENOENT') return `Cannot read ${file}: no such file (check nginx.accessLog in the agent config).`;
+  return `Cannot read ${file}: ${error.message}`;
+}

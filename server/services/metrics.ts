@@ -1,0 +1,47 @@
+/**
+ * One snapshot of the server for GET /api/metrics: /proc counters, disks, the
+ * memory of every managed unit (from the same batched `systemctl show` as the apps
+ * listing) and nginx traffic per minute.
+ */
+import { hostname } from 'node:os';
+import type { MetricsResponse } from '../../src/api/metrics.js';
+import type { AgentDeps } from '../env.js';
+import { targets } from './apps.js';
+import { diskUsage } from './metrics-disks.js';
+import { requestsPerMinute } from './metrics-nginx.js';
+import { CpuSampler, readProc } from './metrics-proc.js';
+import { showUnits } from './systemd.js';
+
+export { CpuSampler } from './metrics-proc.js';
+
+export interface MetricsOptions {
+  deps: AgentDeps;
+  /** nginx window in minutes. */
+  minutes: number;
+  /** Keeps the previous /proc/stat sample between calls. */
+  cpu: CpuSampler;
+  procDir?: string;
+}
+
+export async function collectMetrics(options: MetricsOptions): Promise<MetricsResponse> {
+  const { deps } = options;
+  const now = deps.clock();
+  const all = Object.values(targets(deps.config));
+  const watched = ['/', '/var', ...all.flatMap((target) => (target.app ? [target.app.root] : []))];
+
+  const [cpu, proc, disks, states, nginx] = await Promise.all([
+    options.cpu.measure(),
+    readProc(options.procDir ?? '/proc'),
+    diskUsage(watched),
+    showUnits(deps.exec, all.map((target) => target.unit)),
+    requestsPerMinute({ file: deps.config.nginx.accessLog, now, minutes: options.minutes }),
+  ]);
+  const units = all.map((target, index) => ({
+    name: target.name,
+    kind: target.kind,
+    unit: target.unit,
+    activeState: states[index]!.activeState,
+    memoryBytes: states[index]!.memoryBytes,
+  }));
+  return { hostname: hostname(), at: now.toISOString(), uptimeSeconds: proc.uptimeSeconds, cpu, memory: proc.memory, swap: proc.swap, load: proc.load, disks, units, nginx };
+}

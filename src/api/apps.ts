@@ -1,0 +1,84 @@
+/**
+ * The /api/apps contract: what the agent reports about each managed unit (the apps,
+ * nginx and the agent itself) and what an action returns. Shared by the agent's
+ * routes and the laptop client.
+ */
+import { z } from 'zod';
+
+export const APP_ACTIONS = ['start', 'stop', 'restart', 'reload'] as const;
+export const appActionSchema = z.enum(APP_ACTIONS);
+export type AppAction = z.infer<typeof appActionSchema>;
+
+/** What `systemctl show` says about one unit; null where systemd has no value. */
+export const unitStateSchema = z.object({
+  unit: z.string(),
+  description: z.string(),
+  /** loaded | not-found | bad-setting | error | masked */
+  loadState: z.string(),
+  /** active | reloading | inactive | failed | activating | deactivating */
+  activeState: z.string(),
+  /** e.g. running, dead, exited, start-pre */
+  subState: z.string(),
+  /** When the unit entered its current active state (ISO 8601), null if never. */
+  since: z.string().nullable(),
+  mainPid: z.number().int().nullable(),
+  /** The unit's cgroup memory (MemoryCurrent), null when systemd does not account it. */
+  memoryBytes: z.number().int().nullable(),
+  /** Automatic restarts since the unit was last started by hand (NRestarts). */
+  restarts: z.number().int().nullable(),
+  /** success, exit-code, signal, timeout, oom-kill, ... */
+  result: z.string().nullable(),
+});
+export type UnitState = z.infer<typeof unitStateSchema>;
+
+export const healthResultSchema = z.object({
+  ok: z.boolean(),
+  /** socket/url: an HTTP GET of the health path; unit: nginx's unit is active; self: the agent answered. */
+  via: z.enum(['socket', 'url', 'unit', 'self']),
+  /** The HTTP status, when an HTTP probe got an answer. */
+  status: z.number().int().nullable(),
+  ms: z.number(),
+  error: z.string().nullable(),
+});
+export type HealthResult = z.infer<typeof healthResultSchema>;
+
+export const appKindSchema = z.enum(['app', 'nginx', 'agent']);
+export type AppKind = z.infer<typeof appKindSchema>;
+
+export const appStatusSchema = z.object({
+  name: z.string(),
+  kind: appKindSchema,
+  state: unitStateSchema,
+  /** null when the app has no health probe configured. */
+  health: healthResultSchema.nullable(),
+  /** The release `<root>/current` points at (apps only); null when there is none. */
+  currentRelease: z.string().nullable(),
+});
+export type AppStatus = z.infer<typeof appStatusSchema>;
+
+const snapshot = {
+  hostname: z.string(),
+  /** The agent's version. */
+  version: z.string(),
+  /** When the snapshot was taken (ISO 8601). */
+  at: z.string(),
+};
+
+/** GET /api/apps */
+export const appsResponseSchema = z.object({ ...snapshot, apps: z.array(appStatusSchema) });
+export type AppsResponse = z.infer<typeof appsResponseSchema>;
+
+/** GET /api/apps/:name */
+export const appResponseSchema = z.object({ ...snapshot, app: appStatusSchema });
+export type AppResponse = z.infer<typeof appResponseSchema>;
+
+/** POST /api/apps/:name/:action (no body) */
+export const appActionResponseSchema = z.object({
+  ...snapshot,
+  action: appActionSchema,
+  app: appStatusSchema,
+  /** False when the unit was still changing state when the agent stopped waiting. */
+  settled: z.boolean(),
+  message: z.string(),
+});
+export type AppActionResponse = z.infer<typeof appActionResponseSchema>;
