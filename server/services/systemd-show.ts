@@ -17,6 +17,7 @@ export const UNIT_PROPERTIES = [
   'NRestarts',
   'Result',
   'Description',
+  'ControlGroup',
 ] as const;
 
 /**
@@ -62,6 +63,7 @@ function unitState(unit: string, p: Map<string, string>): UnitState {
     memoryBytes: counter(p.get('MemoryCurrent')),
     restarts: counter(p.get('NRestarts')),
     result: p.get('Result') || null,
+    controlGroup: p.get('ControlGroup') || null,
   };
 }
 

@@ -8,6 +8,7 @@ import type { AgentDeps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { parseShow, showArgv } from './systemd-show.js';
 
+import { memoryOfCgroup } from './cgroup-memory.js';
 export { parseShow, parseTimestamp, showArgv, UNIT_PROPERTIES } from './systemd-show.js';
 
 type Exec = AgentDeps['exec'];
@@ -45,7 +46,12 @@ export async function runSystemctl(exec: Exec, argv: readonly string[], timeoutM
 export async function showUnits(exec: Exec, units: readonly string[]): Promise<UnitState[]> {
   if (units.length === 0) return [];
   const result = await runSystemctl(exec, showArgv(units), SHOW_TIMEOUT_MS);
-  return parseShow(result.stdout, units);
+  const states = parseShow(result.stdout, units);
+  return Promise.all(
+    states.map(async (state) =>
+      state.memoryBytes === null && state.controlGroup ? { ...state, memoryBytes: await memoryOfCgroup(state.controlGroup) } : state,
+    ),
+  );
 }
 
 export function isTransitional(state: UnitState): boolean {

@@ -22,12 +22,17 @@ export const unitStateSchema = z.object({
   /** When the unit entered its current active state (ISO 8601), null if never. */
   since: z.string().nullable(),
   mainPid: z.number().int().nullable(),
-  /** The unit's cgroup memory (MemoryCurrent), null when systemd does not account it. */
+  /**
+   * The unit's memory: systemd's MemoryCurrent, or where systemd does not account it,
+   * the resident memory of the processes in its cgroup; null when neither is known.
+   */
   memoryBytes: z.number().int().nullable(),
   /** Automatic restarts since the unit was last started by hand (NRestarts). */
   restarts: z.number().int().nullable(),
   /** success, exit-code, signal, timeout, oom-kill, ... */
   result: z.string().nullable(),
+  /** The unit's cgroup path (ControlGroup), null for units that are not running. */
+  controlGroup: z.string().nullable().optional(),
 });
 export type UnitState = z.infer<typeof unitStateSchema>;
 

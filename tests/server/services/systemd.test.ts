@@ -12,7 +12,7 @@ describe('systemctl show as data', () => {
       '--no-pager',
       '--timestamp=utc',
       '-p',
-      'Id,LoadState,ActiveState,SubState,ActiveEnterTimestamp,StateChangeTimestamp,MainPID,MemoryCurrent,NRestarts,Result,Description',
+      'Id,LoadState,ActiveState,SubState,ActiveEnterTimestamp,StateChangeTimestamp,MainPID,MemoryCurrent,NRestarts,Result,Description,ControlGroup',
       '--',
       'cigar.service',
       'nginx.service',
@@ -30,6 +30,7 @@ describe('systemctl show as data', () => {
       'MemoryCurrent=187654144',
       'Id=cigar.service',
       'Description=Puma for cigar',
+      'ControlGroup=/system.slice/cigar.service',
       'LoadState=loaded',
       'ActiveState=active',
       'SubState=running',
@@ -42,6 +43,7 @@ describe('systemctl show as data', () => {
       'MemoryCurrent=[not set]',
       'Id=tobacco.service',
       'Description=Puma for tobacco',
+      'ControlGroup=',
       'LoadState=loaded',
       'ActiveState=failed',
       'SubState=failed',
@@ -75,6 +77,7 @@ describe('systemctl show as data', () => {
       memoryBytes: 187654144,
       restarts: 2,
       result: 'success',
+      controlGroup: '/system.slice/cigar.service',
     });
     // A failed unit is "failed since" its last state change, not since it last was active.
     expect(tobacco).toMatchObject({ activeState: 'failed', result: 'exit-code', since: '2026-11-25T18:05:00.000Z', mainPid: null, memoryBytes: null, restarts: 5 });
