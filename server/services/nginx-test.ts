@@ -1,0 +1,83 @@
+/**
+ * `nginx -t` for a staged site file, without touching the live one: a temporary main
+ * config beside the real one (so relative includes such as `mime.types` resolve)
+ * whose `include …/sites-enabled/*;` is replaced by the enabled sites, minus this
+ * one, plus the staged copy.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AgentDeps } from '../env.js';
+import { ApiError } from '../errors.js';
+import { removeQuietly } from './nginx-files.js';
+import { sitesEnabledDir, type NginxConfig, type SiteFile } from './nginx-sites.js';
+
+export const TEST_CONFIG_PATTERN = /^\.hms-test-[0-9a-f]+\.conf$/;
+const NGINX_TEST_TIMEOUT_MS = 30_000;
+
+/** `include …sites-enabled/*;` at the start of a line (so never inside a comment). */
+const SITES_INCLUDE = /^([ \t]*)include[ \t]+(["']?)[^;"'\s]*sites-enabled\/\*[^;"'\s]*\2[ \t]*;/gm;
+
+export function quoteForNginx(file: string): string {
+  return `"${file.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
+}
+
+/** The main config's text with its sites-enabled include replaced by `files`; null when it has none. */
+export function withExplicitSites(mainText: string, files: readonly string[]): string | null {
+  if (!mainText.match(SITES_INCLUDE)) return null;
+  return mainText.replace(SITES_INCLUDE, (_line, indent: string) =>
+    files.map((file) => `${indent}include ${quoteForNginx(file)};`).join('\n') || `${indent}# no enabled sites`,
+  );
+}
+
+/** What nginx would include from sites-enabled (its glob skips dot files), minus `site`. */
+async function otherEnabledSites(nginx: NginxConfig, site: SiteFile): Promise<string[]> {
+  const dir = sitesEnabledDir(nginx);
+  const entries = (await readdir(dir).catch(() => [] as string[])).filter((entry) => !entry.startsWith('.')).sort();
+  const others: string[] = [];
+  for (const entry of entries) {
+    const file = path.join(dir, entry);
+    if ((await realpath(file).catch(() => file)) !== site.file) others.push(file);
+  }
+  return others;
+}
+
+/** nginx's words, with our temporary names replaced by the ones the user knows. */
+export function rewriteNginxMessage(text: string, renames: ReadonlyArray<readonly [string, string]>): string {
+  return renames.reduce((out, [from, to]) => out.split(from).join(to), text);
+}
+
+/** `unknown directive "foo" in …:3` out of `2025/… [emerg] 12#12: unknown directive …`. */
+export function firstNginxError(stderr: string): string {
+  const lines = stderr.split('\n').filter((line) => line.trim() !== '');
+  const line = lines.find((candidate) => /\[(emerg|alert|crit|error)\]/.test(candidate)) ?? lines[0] ?? 'no message';
+  return line.replace(/^.*?\[(emerg|alert|crit|error)\]\s*(\d+#\d+:\s*)?/, '');
+}
+
+export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile; staged: string }): Promise<void> {
+  const { nginx } = options.deps.config;
+  const mainText = await readFile(nginx.mainConfig, 'utf8');
+  const text = withExplicitSites(mainText, [...(await otherEnabledSites(nginx, options.site)), options.staged]);
+  if (text === null) {
+    throw new ApiError(500, `${nginx.mainConfig} has no \`include …/sites-enabled/*;\` line, so a site cannot be tested alone.`, {
+      hint: `Include the sites with \`include ${sitesEnabledDir(nginx)}/*;\` in ${nginx.mainConfig}, or point nginx.mainConfig at the file that does.`,
+    });
+  }
+  const tempMain = path.join(path.dirname(nginx.mainConfig), `.hms-test-${randomBytes(8).toString('hex')}.conf`);
+  try {
+    await writeFile(tempMain, text, { flag: 'wx', mode: 0o600 });
+    const result = await options.deps.exec([nginx.binary, '-t', '-q', '-c', tempMain], { timeoutMs: NGINX_TEST_TIMEOUT_MS });
+    if (result.code === 0) return;
+    const liveName = path.join(nginx.sitesDir, options.site.name);
+    const stderr = rewriteNginxMessage(result.stderr || result.stdout, [
+      [options.staged, liveName],
+      [tempMain, nginx.mainConfig],
+    ]).trim();
+    throw new ApiError(422, `nginx -t rejected the new ${options.site.name} config: ${firstNginxError(stderr)}`, {
+      hint: result.timedOut ? 'nginx -t timed out; try again.' : 'Fix the line nginx names and send the change again; the live file is unchanged.',
+      details: { stderr },
+    });
+  } finally {
+    await removeQuietly(tempMain);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The /api/scripts contract: the troubleshooting scripts in the agent's scriptsDir
+ * (every executable `*.sh` directly in it, by name without `.sh`) and a run's result.
+ * Shared by the agent's routes and the laptop client.
+ */
+import { z } from 'zod';
+
+/** Each argument: boring characters only, no `..`. They are argv entries, never shell text. */
+export const SCRIPT_ARG_PATTERN = /^[A-Za-z0-9@%+=:,./_-]*$/;
+export const MAX_SCRIPT_ARGS = 16;
+export const MAX_SCRIPT_ARG_LENGTH = 200;
+export const DEFAULT_SCRIPT_TIMEOUT_SECONDS = 60;
+export const MAX_SCRIPT_TIMEOUT_SECONDS = 600;
+
+export const scriptArgSchema = z
+  .string()
+  .max(MAX_SCRIPT_ARG_LENGTH, `must be at most ${MAX_SCRIPT_ARG_LENGTH} characters`)
+  .regex(SCRIPT_ARG_PATTERN, 'may only contain letters, digits and @%+=:,./_-')
+  .refine((arg) => !arg.includes('..'), 'must not contain ".."');
+
+export const scriptSummarySchema = z.object({
+  name: z.string(),
+  /** The script's first comment paragraph, else the first line of its --help. */
+  description: z.string(),
+});
+export type ScriptSummary = z.infer<typeof scriptSummarySchema>;
+
+/** GET /api/scripts */
+export const scriptListSchema = z.object({ scripts: z.array(scriptSummarySchema) });
+export type ScriptList = z.infer<typeof scriptListSchema>;
+
+/** POST /api/scripts/:name/run body */
+export const runScriptRequestSchema = z.strictObject({
+  args: z.array(scriptArgSchema).max(MAX_SCRIPT_ARGS, `at most ${MAX_SCRIPT_ARGS} arguments`).default([]),
+  timeoutSeconds: z.number().int().min(1).max(MAX_SCRIPT_TIMEOUT_SECONDS).default(DEFAULT_SCRIPT_TIMEOUT_SECONDS),
+});
+export type RunScriptRequest = z.input<typeof runScriptRequestSchema>;
+
+/**
+ * How a run ended. Exit codes follow the Nagios convention of remote-cli-tools:
+ * 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; null when killed by a signal.
+ */
+export const scriptExitSchema = z.object({
+  code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number().int().nonnegative(),
+});
+export type ScriptExit = z.infer<typeof scriptExitSchema>;
+
+/** The run's result with `Accept: application/json` (output capped at 1 MiB per stream, newest kept). */
+export const scriptRunResultSchema = scriptExitSchema.extend({ stdout: z.string(), stderr: z.string() });
+export type ScriptRunResult = z.infer<typeof scriptRunResultSchema>;
+
+/**
+ * The default answer is Server-Sent Events: `stdout` and `stderr` events carry text
+ * chunks as they come (the data lines joined by "\n" are the text), then one `exit`
+ * event whose data is a ScriptExit as JSON — or, when the script could not be
+ * started at all, one `error` event whose data is `{ error, hint }` as JSON.
+ */
+export const SCRIPT_EVENTS = ['stdout', 'stderr', 'exit', 'error'] as const;
+export type ScriptEvent = (typeof SCRIPT_EVENTS)[number];
