@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { exampleAgentConfig, loadAgentConfig } from './config.js';
 import { loadAgentSecrets } from './auth/secrets.js';
 import { AuditLog } from './services/audit.js';
+import { recoverSites } from './services/nginx-recover.js';
 
 const HELP = `hms-agent ${VERSION}: the hms server agent (listens on loopback only)
 
@@ -33,7 +34,10 @@ async function main(): Promise<number> {
   const config = await loadAgentConfig(values.config!);
   const secrets = await loadAgentSecrets(config.secretsFile);
   const clock = () => new Date();
-  const app = createApp({ config, secrets, exec, clock, audit: new AuditLog(config.stateDir, clock), version: VERSION, startedAt: clock() });
+  const deps = { config, secrets, exec, clock, audit: new AuditLog(config.stateDir, clock), version: VERSION, startedAt: clock() };
+  // A crash mid-edit leaves staged copies and test configs behind; the live files are intact.
+  await recoverSites(deps);
+  const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
     console.log(`hms-agent ${VERSION} listening on ${info.address}:${info.port}`);
   });

@@ -31,6 +31,7 @@ export interface ExecResult {
 }
 
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
+const KILL_GRACE_MS = 3000;
 
 export function assertArgv(argv: readonly string[]): void {
   if (argv.length === 0 || argv.some((arg) => typeof arg !== 'string' || arg.includes('\0'))) {
@@ -48,14 +49,28 @@ export function exec(argv: readonly string[], options: ExecOptions = {}): Promis
   return new Promise((resolve, reject) => {
     let timedOut = false;
     let aborted = false;
+    // Its own process group, so stopping it also stops what it started (a script's
+    // `sleep`, a pipeline) instead of leaving them to hold the output pipes open.
     const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
     });
 
+    let killTimer: NodeJS.Timeout | undefined;
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    };
     const kill = (): void => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (killTimer) return;
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+      killTimer.unref();
     };
     const timer = options.timeoutMs
       ? setTimeout(() => {
@@ -85,6 +100,7 @@ export function exec(argv: readonly string[], options: ExecOptions = {}): Promis
 
     const finish = (): void => {
       if (timer) clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
     };
     child.on('error', (error: NodeJS.ErrnoException) => {

@@ -54,3 +54,23 @@ describe('exec', () => {
     expect(() => exec(['echo', 'a\0b'])).toThrow(/NUL/);
   });
 });
+
+describe('exec stops what the program started', () => {
+  it('Given a shell that waits on a child, When it times out, Then the child stops too and the call returns promptly', async () => {
+    const started = Date.now();
+    const result = await exec(['sh', '-c', 'sleep 30; echo never'], { timeoutMs: 200 });
+    expect(result.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const sleepers = readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\u000030\u0000';
+        } catch {
+          return false;
+        }
+      });
+    expect(sleepers).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,11 +43,12 @@ describe('descriptions', () => {
     expect(commentDescription('#!/bin/sh\necho hi\n', 'x.sh')).toBe('');
   });
 
-  it('Given a script without a comment, When listed, Then the first line of its --help is used', async () => {
+  it('Given a script without a comment, When listed, Then it is listed without a description and not run', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-scripts-'));
-    await script(dir, 'helpful.sh', '#!/bin/sh\n[ "$1" = --help ] && printf "\\nUsage: helpful.sh [--now]\\nmore\\n"\n');
+    await script(dir, 'helpful.sh', `#!/bin/sh\ntouch ${dir}/ran\n`);
     const { deps } = await testAgent({ config: { scriptsDir: dir } });
-    expect(await listScripts({ deps })).toEqual({ scripts: [{ name: 'helpful', description: 'Usage: helpful.sh [--now]' }] });
+    expect(await listScripts({ deps })).toEqual({ scripts: [{ name: 'helpful', description: '' }] });
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
   });
 
   it('Given the real remote-cli-tools, When listed, Then all five appear with their descriptions', async () => {
