@@ -2,15 +2,9 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readLastLines } from './tail.js';
 
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  /** e.g. app.restart, config.update, script.run, login.failed */
-  action: string;
-  target: string;
-  result: 'ok' | 'failed' | 'refused';
-  detail?: string;
-}
+import type { AuditEntry } from '../../src/api/core.js';
+
+export type { AuditEntry };
 
 /** Every state-changing action, one JSON line each, appended to <stateDir>/audit.jsonl. */
 export class AuditLog {

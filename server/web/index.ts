@@ -2,10 +2,12 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { layout } from './layout.js';
+import { dashboardPages } from './dashboard.js';
 
 /** The browser pages, each a view of the same services the API uses. */
 export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
   const pages = new Hono<AgentEnv>();
+  pages.route('/', dashboardPages(deps));
   pages.get('/audit', async (c) => {
     const entries = await deps.audit.recent(200);
     return c.html(

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** GET /api/health (no auth). */
+export const healthSchema = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() });
+export type Health = z.infer<typeof healthSchema>;
+
+/** GET /api/whoami */
+export const whoamiSchema = z.object({ actor: z.string(), via: z.enum(['token', 'session']), version: z.string() });
+export type Whoami = z.infer<typeof whoamiSchema>;
+
+/** One line of the audit log (<stateDir>/audit.jsonl). */
+export const auditEntrySchema = z.object({
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  result: z.enum(['ok', 'failed', 'refused']),
+  detail: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** GET /api/audit?limit=N: newest first. */
+export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema) });
+export type AuditResponse = z.infer<typeof auditResponseSchema>;
+
+/** Every error answer: what went wrong, what to do next. */
+export const errorResponseSchema = z.object({ error: z.string(), hint: z.string().optional(), details: z.unknown().optional() });

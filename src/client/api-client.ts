@@ -1,0 +1,59 @@
+/**
+ * The typed client of the agent's API, over either transport. The CLI and the TUI
+ * use this and nothing else to talk to a server.
+ */
+import type { z } from 'zod';
+import { appActionResponseSchema, appResponseSchema, appsResponseSchema, type AppAction } from '../api/apps.js';
+import { auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
+import { metricsResponseSchema } from '../api/metrics.js';
+import { json, send, type CallOptions } from './http.js';
+import type { Transport } from './transport.js';
+
+export class ApiClient {
+  constructor(
+    readonly server: string,
+    readonly transport: Transport,
+    private readonly token: string,
+  ) {}
+
+  /** A raw request (streams, ETags): the caller reads the body. */
+  send(path: string, options: CallOptions = {}) {
+    return send(this.transport, this.token, this.server, path, options);
+  }
+
+  async call<T>(schema: z.ZodType<T>, path: string, options: CallOptions = {}): Promise<T> {
+    return json(await this.send(path, options), schema, this.server);
+  }
+
+  health() {
+    return this.call(healthSchema, '/api/health');
+  }
+
+  whoami() {
+    return this.call(whoamiSchema, '/api/whoami');
+  }
+
+  apps() {
+    return this.call(appsResponseSchema, '/api/apps');
+  }
+
+  app(name: string) {
+    return this.call(appResponseSchema, `/api/apps/${encodeURIComponent(name)}`);
+  }
+
+  appAction(name: string, action: AppAction) {
+    return this.call(appActionResponseSchema, `/api/apps/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
+  }
+
+  metrics(minutes?: number) {
+    return this.call(metricsResponseSchema, `/api/metrics${minutes ? `?minutes=${minutes}` : ''}`);
+  }
+
+  audit(limit = 50) {
+    return this.call(auditResponseSchema, `/api/audit?limit=${limit}`);
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}

@@ -1,0 +1,100 @@
+import { errors, request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { HmsError } from '../errors.js';
+import type { Transport } from './transport.js';
+
+export interface CallOptions {
+  method?: Dispatcher.HttpMethod;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/** One HTTP request to the agent, with the token, and transport errors made readable. */
+export async function send(transport: Transport, token: string, server: string, path: string, options: CallOptions = {}): Promise<RawResponse> {
+  try {
+    const response = await request(`${transport.baseUrl}${path}`, {
+      method: options.method ?? 'GET',
+      dispatcher: transport.dispatcher,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  } catch (error) {
+    throw transportError(error, server, transport.via);
+  }
+}
+
+function transportError(error: unknown, server: string, via: string): Error {
+  if (error instanceof HmsError) return error;
+  if (error instanceof errors.RequestAbortedError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code) || /certificate/i.test(message)) {
+    return new HmsError(`The TLS certificate of ${server} is not trusted (${code || message}).`, {
+      hint: `Set servers.${server}.caFile to the CA that signed it, or use the SSH tunnel (drop --via https).`,
+      cause: error,
+    });
+  }
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new HmsError(`Cannot reach the agent on ${server} via ${via} (${code}).`, {
+      hint: via === 'ssh' ? 'Is hms-agent running? Check `systemctl status hms-agent` on the server.' : 'Check nginx and the public URL.',
+      cause: error,
+    });
+  }
+  return new HmsError(`Request to ${server} failed: ${message}`, { cause: error });
+}
+
+/** Reads a JSON answer, turns an agent error into an HmsError, and checks the shape. */
+export async function json<T>(response: RawResponse, schema: z.ZodType<T>, server: string): Promise<T> {
+  const text = await response.body.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HmsError(`${server} answered ${response.status} with something that is not JSON.`, {
+      hint: 'Is the URL pointing at the agent (and not at another site)?',
+    });
+  }
+  if (response.status >= 400) throw agentError(response.status, parsed, server);
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    throw new HmsError(`The agent on ${server} answered in a shape this hms does not know.`, {
+      hint: 'The agent and this hms are probably different versions: run `hms update-hosting-api`, or update hms.',
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+export class AgentError extends HmsError {
+  constructor(
+    readonly status: number,
+    message: string,
+    hint: string | undefined,
+    readonly details: unknown,
+  ) {
+    super(message, { hint });
+    this.name = 'AgentError';
+  }
+}
+
+export function agentError(status: number, body: unknown, server: string): AgentError {
+  const { error, hint, details } = (body ?? {}) as { error?: string; hint?: string; details?: unknown };
+  const message = `${server}: ${error ?? `HTTP ${status}`}`;
+  if (status === 401) return new AgentError(status, message, `The API token was refused. Run \`hms login ${server}\` to store the current one.`, details);
+  if (status === 429) return new AgentError(status, message, hint ?? 'Wait a moment and try again.', details);
+  return new AgentError(status, message, hint, details);
+}

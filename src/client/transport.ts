@@ -1,0 +1,46 @@
+/**
+ * How the laptop reaches an agent: through SSH (default: HTTP over `forwardOut` to
+ * the agent's loopback port) or HTTPS to the server's public URL. Nothing else
+ * differs. Only src/client/ imports undici.
+ */
+import { readFile } from 'node:fs/promises';
+import { Agent, type Dispatcher } from 'undici';
+import { HmsError } from '../errors.js';
+import type { ServerConfig } from '../config/schema.js';
+import { SshPool } from '../ssh/pool.js';
+import { targetFor } from '../ssh/target.js';
+import { tunnelDispatcher } from './tunnel-dispatcher.js';
+
+export type Via = 'ssh' | 'https';
+
+export interface Transport {
+  via: Via;
+  /** Base URL requests are made against (the host part is nominal for ssh). */
+  baseUrl: string;
+  dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+export async function openTransport(name: string, server: ServerConfig, via: Via, pool = new SshPool()): Promise<Transport> {
+  if (via === 'https') {
+    if (!server.publicUrl) {
+      throw new HmsError(`servers.${name}.publicUrl is not set, so --via https has nowhere to go.`, {
+        hint: `Add "publicUrl": "https://..." to servers.${name}, or use the SSH tunnel (the default).`,
+      });
+    }
+    const ca = server.caFile ? await readFile(server.caFile, 'utf8') : undefined;
+    const dispatcher = new Agent({ connect: ca ? { ca } : {}, connectTimeout: 10_000 });
+    return { via, baseUrl: server.publicUrl.replace(/\/$/, ''), dispatcher, close: () => dispatcher.close() };
+  }
+  const target = targetFor(name, server);
+  const dispatcher = tunnelDispatcher(() => pool.get(target), server.agentPort);
+  return {
+    via,
+    baseUrl: 'http://hms-agent',
+    dispatcher,
+    async close() {
+      await dispatcher.close();
+      await pool.closeAll();
+    },
+  };
+}
