@@ -58,6 +58,8 @@ export const appStatusSchema = z.object({
   health: healthResultSchema.nullable(),
   /** The release `<root>/current` points at (apps only); null when there is none. */
   currentRelease: z.string().nullable(),
+  /** Why the state is unknown (e.g. no systemd on this machine); absent when all is known. */
+  problem: z.string().optional(),
 });
 export type AppStatus = z.infer<typeof appStatusSchema>;
 

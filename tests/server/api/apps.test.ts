@@ -299,3 +299,17 @@ describe('POST /api/apps/:name/:action', () => {
     expect(recorder.calls).toEqual([]);
   });
 });
+
+describe('apps where systemd cannot answer', () => {
+  it('Given this machine (systemd is not PID 1 here) and the real exec, When apps are listed, Then every item is shown with the reason instead of an error', async () => {
+    const { app } = await testAgent({ config: { apps: { cigar: { unit: 'cigar.service', root: '/nonexistent/cigar' } } } });
+    const response = await app.request('/api/apps', { headers: AUTH });
+    expect(response.status).toBe(200);
+    const body = appsResponseSchema.parse(await response.json());
+    expect(body.apps.map((a) => a.name)).toEqual(['cigar', 'nginx', 'agent']);
+    for (const item of body.apps) {
+      expect(item.state.activeState).toBe('unknown');
+      expect(item.problem).toMatch(/systemd|systemctl/i);
+    }
+  });
+});
