@@ -1,0 +1,125 @@
+/**
+ * The /api/logs contract: which logs the agent can show (an allow-list computed from
+ * its config), the lines of one, and the events of a follow stream. Shared by the
+ * agent's routes and the laptop client.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_LINES = 200;
+export const MAX_LINES = 10_000;
+export const MAX_FOLLOW_BACKLOG = 200;
+export const MAX_CONTEXT = 50;
+export const MAX_PATTERN_LENGTH = 200;
+export const MAX_TIME_SPEC_LENGTH = 40;
+
+/**
+ * `since` / `until`: an ISO 8601 date or date-time (local time without an offset), or
+ * journalctl's relative forms: `-1h`, `+5min`, `10 min ago`, `now`, `today`, `yesterday`.
+ */
+const RELATIVE_UNIT = '(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hours?|d|days?|w|weeks?)';
+
+export const TIME_SPEC_PATTERN = new RegExp(
+  [
+    String.raw`^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$`,
+    String.raw`^(?:[+-]\d{1,6} ?${RELATIVE_UNIT}|\d{1,6} ?${RELATIVE_UNIT} ago)$`,
+    String.raw`^(?:now|today|yesterday)$`,
+  ].join('|'),
+);
+
+export const PRIORITY_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
+
+const count = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,6}$/, `${name} must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be a whole number from ${min} to ${max}`);
+
+/** A pattern for grep -E (files), journalctl --grep (journal) or the follow filter. */
+export const logPatternSchema = z
+  .string()
+  .min(1, 'grep must not be empty')
+  .max(MAX_PATTERN_LENGTH, `grep must be at most ${MAX_PATTERN_LENGTH} characters`)
+  // A newline would make grep read two patterns; other control characters are never meant.
+  .refine((pattern) => !/[\u0000-\u001f\u007f]/.test(pattern), 'grep must not contain control characters (newline, NUL, ...)');
+
+const timeSpec = (name: string) =>
+  z
+    .string()
+    .max(MAX_TIME_SPEC_LENGTH, `${name} must be at most ${MAX_TIME_SPEC_LENGTH} characters`)
+    .regex(TIME_SPEC_PATTERN, `${name} must be an ISO date-time (2026-11-25T18:02:11Z) or a relative time (-1h, 10 min ago, today)`);
+
+/** `?ignoreCase`, `=1` or `=true` turn it on. */
+const flag = z.enum(['1', 'true', '', '0', 'false'], 'must be 1, true, 0 or false').transform((value) => value === '1' || value === 'true' || value === '');
+
+/** 0..7 or emerg..debug, as journalctl -p takes it; the number is what is passed on. */
+export const prioritySchema = z
+  .string()
+  .refine((value) => /^[0-7]$/.test(value) || (PRIORITY_NAMES as readonly string[]).includes(value), 'priority must be 0-7 or one of emerg, alert, crit, err, warning, notice, info, debug')
+  .transform((value) => (/^[0-7]$/.test(value) ? Number(value) : (PRIORITY_NAMES as readonly string[]).indexOf(value)));
+
+/** GET /api/logs/:source query. */
+export const logQuerySchema = z.strictObject({
+  lines: count('lines', 1, MAX_LINES).default(DEFAULT_LINES),
+  grep: logPatternSchema.optional(),
+  context: count('context', 0, MAX_CONTEXT).default(0),
+  ignoreCase: flag.default(false),
+  since: timeSpec('since').optional(),
+  until: timeSpec('until').optional(),
+  /** Journal sources only. */
+  priority: prioritySchema.optional(),
+});
+export type LogQuery = z.infer<typeof logQuerySchema>;
+
+/** GET /api/logs/:source/follow query. */
+export const logFollowQuerySchema = z.strictObject({
+  /** The backlog sent before new lines; default none. */
+  lines: count('lines', 0, MAX_FOLLOW_BACKLOG).default(0),
+  grep: logPatternSchema.optional(),
+  ignoreCase: flag.default(false),
+  /** Journal sources only. */
+  priority: prioritySchema.optional(),
+});
+export type LogFollowQuery = z.infer<typeof logFollowQuerySchema>;
+
+export const logSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ name: z.string(), kind: z.literal('journal'), unit: z.string() }),
+  z.object({ name: z.string(), kind: z.literal('file'), path: z.string(), exists: z.boolean(), size: z.number().int().nullable() }),
+]);
+export type LogSourceInfo = z.infer<typeof logSourceSchema>;
+
+/** GET /api/logs */
+export const logSourcesResponseSchema = z.object({ sources: z.array(logSourceSchema) });
+export type LogSourcesResponse = z.infer<typeof logSourcesResponseSchema>;
+
+/** One line, exactly as the log has it (a JSON string: never interpreted). */
+export const logLineSchema = z.object({
+  text: z.string(),
+  /** The line's time (ISO 8601, UTC); a line without one carries the previous line's. */
+  ts: z.string().optional(),
+  /** The line number in the file (file sources with grep). */
+  lineNumber: z.number().int().optional(),
+  /** True for a context line around a match (grep with context). */
+  context: z.boolean().optional(),
+});
+export type LogLine = z.infer<typeof logLineSchema>;
+
+/** GET /api/logs/:source — the newest lines, oldest first. */
+export const logLinesResponseSchema = z.object({
+  source: z.string(),
+  lines: z.array(logLineSchema),
+  /** True when older lines (or matches) exist than the ones returned. */
+  truncated: z.boolean(),
+  /** With grep: how many of the returned lines matched (the others are context). */
+  matched: z.number().int().optional(),
+});
+export type LogLinesResponse = z.infer<typeof logLinesResponseSchema>;
+
+/**
+ * GET /api/logs/:source/follow — Server-Sent Events: `line` events carry a LogLine
+ * as JSON, `dropped` events `{ count }` when the client read too slowly, `end`
+ * events `{ reason }` when the log's reader stopped; `: ping` comments keep the
+ * connection alive every 15 s.
+ */
+export const logFollowDroppedSchema = z.object({ count: z.number().int() });
+export const logFollowEndSchema = z.object({ reason: z.string() });
