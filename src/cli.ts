@@ -23,7 +23,10 @@ ${commands.flatMap((command) => command.usage.map((usage, i) => `    ${usage.pad
   Flags
     --config PATH    configuration file (default: ./hms.config.json, then $XDG_CONFIG_HOME/hms/config.json)
     --secrets PATH   secrets file (default: .secrets.json next to the configuration)
-    --server NAME    the server to act on
+    --server NAME    the server to act on (default: the only one configured)
+    --all            every configured server, concurrently (status, metrics)
+    --via ssh|https  reach the agent through SSH (default) or its public HTTPS URL
+    --local          use an agent in this process for this machine (the default with no server configured)
     --json           machine-readable output
     --yes, -y        answer yes to confirmations
     --verbose        stack traces on errors
@@ -47,6 +50,16 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       yes: { type: 'boolean', shortFlag: 'y', default: false },
       verbose: { type: 'boolean', default: false },
       rotate: { type: 'string' },
+      via: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      local: { type: 'boolean', default: false },
+      follow: { type: 'boolean', shortFlag: 'f', default: false },
+      lines: { type: 'number', shortFlag: 'n' },
+      grep: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      priority: { type: 'string' },
+      tokenStdin: { type: 'boolean', default: false },
     },
   });
   const flags: GlobalFlags = cli.flags;

@@ -13,7 +13,7 @@ import type { AgentApp, AgentConfig } from '../config.js';
 import type { AgentDeps } from '../env.js';
 import { allowed, ApiError } from '../errors.js';
 import { appProbe, probeHttp } from './health.js';
-import { actionArgv, runSystemctl, showUnits, waitUntilSettled } from './systemd.js';
+import { actionArgv, runSystemctl, showUnits, showUnitsOrUnknown, waitUntilSettled } from './systemd.js';
 
 export interface Target {
   name: string;
@@ -48,16 +48,11 @@ function snapshot(deps: AgentDeps) {
 export async function listApps(options: { deps: AgentDeps }): Promise<AppsResponse> {
   const { deps } = options;
   const all = Object.values(targets(deps.config));
-  const units = all.map((target) => target.unit);
-  // Where systemd cannot answer (a laptop, a container without it), every item is
-  // still listed, with the reason, instead of failing the whole snapshot.
-  const states = await showUnits(deps.exec, units).catch((error: Error) => error);
-  if (states instanceof Error) {
-    const problem = states.message.split('\n')[0]!;
-    const apps = await Promise.all(all.map(async (target) => ({ ...(await describeTarget(target, unknownState(target.unit))), problem })));
-    return { ...snapshot(deps), apps };
-  }
-  const apps = await Promise.all(all.map((target, index) => describeTarget(target, states[index]!)));
+  // Where systemd cannot answer, every item is still listed, with the reason.
+  const { states, problem } = await showUnitsOrUnknown(deps.exec, all.map((target) => target.unit));
+  const apps = await Promise.all(
+    all.map(async (target, index) => ({ ...(await describeTarget(target, states[index]!)), ...(problem ? { problem } : {}) })),
+  );
   return { ...snapshot(deps), apps };
 }
 
@@ -127,10 +122,6 @@ function outcome(target: Target, action: AppAction, state: UnitState, settled: b
   if (target.kind === 'agent') return `${target.unit}: ${action} queued; the agent answers again in a few seconds.`;
   const now = `${target.unit} is ${state.activeState} (${state.subState})`;
   return settled ? `${target.name}: ${action} done; ${now}.` : `${target.name}: ${action} sent; ${now} after 10 s. Check again with GET /api/apps/${target.name}.`;
-}
-
-function unknownState(unit: string): UnitState {
-  return { unit, description: '', loadState: 'unknown', activeState: 'unknown', subState: 'unknown', since: null, mainPid: null, memoryBytes: null, restarts: null, result: null };
 }
 
 async function describeTarget(target: Target, state: UnitState): Promise<AppStatus> {

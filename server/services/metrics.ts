@@ -10,7 +10,7 @@ import { targets } from './apps.js';
 import { diskUsage } from './metrics-disks.js';
 import { requestsPerMinute } from './metrics-nginx.js';
 import { CpuSampler, readProc } from './metrics-proc.js';
-import { showUnits } from './systemd.js';
+import { showUnitsOrUnknown } from './systemd.js';
 
 export { CpuSampler } from './metrics-proc.js';
 
@@ -29,11 +29,11 @@ export async function collectMetrics(options: MetricsOptions): Promise<MetricsRe
   const all = Object.values(targets(deps.config));
   const watched = ['/', '/var', ...all.flatMap((target) => (target.app ? [target.app.root] : []))];
 
-  const [cpu, proc, disks, states, nginx] = await Promise.all([
+  const [cpu, proc, disks, { states }, nginx] = await Promise.all([
     options.cpu.measure(),
     readProc(options.procDir ?? '/proc'),
     diskUsage(watched),
-    showUnits(deps.exec, all.map((target) => target.unit)),
+    showUnitsOrUnknown(deps.exec, all.map((target) => target.unit)),
     requestsPerMinute({ file: deps.config.nginx.accessLog, now, minutes: options.minutes }),
   ]);
   const units = all.map((target, index) => ({

@@ -54,6 +54,24 @@ export async function showUnits(exec: Exec, units: readonly string[]): Promise<U
   );
 }
 
+/**
+ * Like showUnits, but where systemd cannot answer (a laptop, a container without
+ * it) every unit comes back as 'unknown' with the reason, instead of an error.
+ */
+export async function showUnitsOrUnknown(exec: Exec, units: readonly string[]): Promise<{ states: UnitState[]; problem?: string }> {
+  try {
+    return { states: await showUnits(exec, units) };
+  } catch (error) {
+    const stderr = (error as { details?: { stderr?: string } }).details?.stderr?.trim();
+    const problem = (stderr || (error as Error).message).split('\n')[0]!;
+    return { states: units.map(unknownState), problem };
+  }
+}
+
+export function unknownState(unit: string): UnitState {
+  return { unit, description: '', loadState: 'unknown', activeState: 'unknown', subState: 'unknown', since: null, mainPid: null, memoryBytes: null, restarts: null, result: null };
+}
+
 export function isTransitional(state: UnitState): boolean {
   return TRANSITIONAL.has(state.activeState);
 }

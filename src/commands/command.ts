@@ -9,6 +9,17 @@ export interface GlobalFlags {
   yes: boolean;
   verbose: boolean;
   rotate?: string | undefined;
+  /** ssh (default) or https */
+  via?: string | undefined;
+  all?: boolean;
+  local?: boolean;
+  follow?: boolean;
+  lines?: number | undefined;
+  grep?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  priority?: string | undefined;
+  tokenStdin?: boolean;
 }
 
 export interface CommandContext {

@@ -1,9 +1,23 @@
 import type { Command } from './command.js';
+import { actionCommands } from './app-action.js';
+import { auditCommand } from './audit.js';
+import { loginCommand, logoutCommand } from './login.js';
+import { metricsCommand } from './metrics.js';
 import { secretsCommand } from './secrets.js';
+import { statusCommand } from './status.js';
 import { trustCommand } from './trust.js';
 
 /** Every one-shot command, in the order the help lists them. */
-export const commands: Command[] = [trustCommand, secretsCommand];
+export const commands: Command[] = [
+  statusCommand,
+  ...actionCommands,
+  metricsCommand,
+  auditCommand,
+  trustCommand,
+  loginCommand,
+  logoutCommand,
+  secretsCommand,
+];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((command) => command.name === name);
