@@ -1,6 +1,11 @@
 import type { Command } from './command.js';
 import { actionCommands } from './app-action.js';
 import { auditCommand } from './audit.js';
+import { configCommand } from './config.js';
+import { doctorCommand } from './doctor.js';
+import { initCommand } from './init.js';
+import { logsCommand } from './logs.js';
+import { runCommand } from './run.js';
 import { loginCommand, logoutCommand } from './login.js';
 import { metricsCommand } from './metrics.js';
 import { secretsCommand } from './secrets.js';
@@ -11,8 +16,13 @@ import { trustCommand } from './trust.js';
 export const commands: Command[] = [
   statusCommand,
   ...actionCommands,
+  logsCommand,
+  configCommand,
+  runCommand,
   metricsCommand,
   auditCommand,
+  doctorCommand,
+  initCommand,
   trustCommand,
   loginCommand,
   logoutCommand,
