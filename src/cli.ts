@@ -60,6 +60,17 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       until: { type: 'string' },
       priority: { type: 'string' },
       tokenStdin: { type: 'boolean', default: false },
+      host: { type: 'string' },
+      name: { type: 'string' },
+      user: { type: 'string' },
+      port: { type: 'number' },
+      identityFile: { type: 'string' },
+      publicUrl: { type: 'string' },
+      app: { type: 'string' },
+      domain: { type: 'string' },
+      repo: { type: 'string' },
+      branch: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   const flags: GlobalFlags = cli.flags;
@@ -90,6 +101,15 @@ function makeContext(args: string[], flags: GlobalFlags): CommandContext {
     async loadConfig() {
       const file = findConfigFile(flags.config, process.env, cwd);
       return file ? loadConfig(file) : undefined;
+    },
+    async ask(question) {
+      if (!process.stdin.isTTY) return undefined;
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return (await rl.question(`${question}: `)).trim() || undefined;
+      } finally {
+        rl.close();
+      }
     },
     async confirm(question) {
       if (flags.yes) return true;

@@ -20,6 +20,18 @@ export interface GlobalFlags {
   until?: string | undefined;
   priority?: string | undefined;
   tokenStdin?: boolean;
+  // hms init
+  host?: string | undefined;
+  name?: string | undefined;
+  user?: string | undefined;
+  port?: number | undefined;
+  identityFile?: string | undefined;
+  publicUrl?: string | undefined;
+  app?: string | undefined;
+  domain?: string | undefined;
+  repo?: string | undefined;
+  branch?: string | undefined;
+  force?: boolean;
 }
 
 export interface CommandContext {
@@ -30,6 +42,8 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   /** The configuration, or undefined when none exists (the embedded default). */
   loadConfig(): Promise<Config | undefined>;
+  /** Asks for a value on the terminal; undefined where there is no terminal. */
+  ask?(question: string): Promise<string | undefined>;
   /** Asks a yes/no question on the terminal; `--yes` answers yes. */
   confirm(question: string): Promise<boolean>;
   /** Progress and notes for people; goes to stderr so --json stays clean. */

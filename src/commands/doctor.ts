@@ -1,11 +1,33 @@
-import { HmsError } from '../errors.js';
+import { diagnose, type Level } from '../doctor.js';
+import { VERSION } from '../version.js';
 import type { Command } from './command.js';
+import { onServers } from './each-server.js';
+
+const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: '(not yet available)',
-  usage: ['hms doctor'],
-  async run() {
-    throw new HmsError('hms doctor is not available in this version yet.');
+  summary: 'What needs attention: failed units, disks, certificates, log errors, versions',
+  usage: ['hms doctor [--all]'],
+  async run(context) {
+    const results = await onServers(context, ({ client }) => diagnose(client, VERSION));
+    const lines: string[] = [];
+    let failing = false;
+    for (const r of results) {
+      lines.push(`${r.server}:`);
+      if (!r.ok) {
+        failing = true;
+        lines.push(`  ✗ cannot reach the server: ${r.error!.message}`, ...(r.error!.hint ? [`    → ${r.error!.hint}`] : []));
+        continue;
+      }
+      for (const f of r.data!) {
+        if (f.level === 'fail') failing = true;
+        lines.push(`  ${MARK[f.level]} ${f.check.padEnd(28)} ${f.summary}`);
+        if (f.next) lines.push(`    → ${f.next}`);
+      }
+    }
+    const needs = results.flatMap((r) => r.data ?? []).filter((f) => f.level === 'fail' || f.level === 'warn').length;
+    lines.push('', needs === 0 && !failing ? 'Nothing needs attention.' : `${needs} item(s) need attention.`);
+    return { data: context.flags.all ? results : results[0]!.data, human: lines.join('\n'), exitCode: failing ? 1 : 0 };
   },
 };

@@ -1,11 +1,33 @@
-import { HmsError } from '../errors.js';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { CONFIG_FILE_NAME } from '../config/load.js';
+import { writeInitialConfig } from '../config/init.js';
 import type { Command } from './command.js';
 
 export const initCommand: Command = {
   name: 'init',
-  summary: '(not yet available)',
-  usage: ['hms init'],
-  async run() {
-    throw new HmsError('hms init is not available in this version yet.');
+  summary: 'Write hms.config.json: a server, and optionally an app on it',
+  usage: ['hms init --host HOST [--name prod] [--user U] [--port P] [--identity-file F] [--public-url URL]', '         [--app NAME --domain D --repo R [--branch B]] [--force]'],
+  async run(context) {
+    const f = context.flags;
+    const host = f.host ?? (await context.ask?.('Server host name or address'));
+    if (!host) throw new UsageError('`hms init` needs --host.', 'Example: hms init --host hosting.example.com --user deploy');
+    if (f.app && (!f.domain || !f.repo)) throw new UsageError('--app needs --domain and --repo too.');
+    const file = context.flags.config ? path.resolve(context.cwd, context.flags.config) : path.join(context.cwd, CONFIG_FILE_NAME);
+    const report = await writeInitialConfig(
+      file,
+      {
+        server: f.name ?? 'prod',
+        host,
+        port: f.port,
+        user: f.user,
+        identityFile: f.identityFile,
+        publicUrl: f.publicUrl,
+        app: f.app ? { name: f.app, domain: f.domain!, repo: f.repo!, branch: f.branch } : undefined,
+      },
+      f.force === true,
+    );
+    const next = `Next: \`hms trust ${f.name ?? 'prod'}\` to record the server's host key, then \`hms secrets init\`.`;
+    return { data: report, human: `${report.created ? 'Wrote' : 'Updated'} ${report.file}: servers ${report.servers.join(', ')}; apps ${report.apps.join(', ') || 'none'}.\n${next}` };
   },
 };
