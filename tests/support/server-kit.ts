@@ -128,3 +128,36 @@ export async function setUpHostingServer(server: TestServer, apps: readonly stri
   await must(server, ['sh', '-c', `for i in $(seq 150); do if ${probes.join(' >/dev/null && ')} >/dev/null; then exit 0; fi; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`]);
   return { apiToken: API_TOKEN, adminPassword: ADMIN_PASSWORD, agentPort: AGENT_PORT, apps };
 }
+
+/**
+ * A private CA and a certificate for `address` (IP or name), made with openssl on
+ * the host, and the hosting vhost from templates/nginx/hosting.conf serving the
+ * agent over TLS. Returns the CA file the laptop must trust.
+ */
+export async function enableHostingVhost(server: TestServer, address: string, workDir: string): Promise<{ caFile: string; publicUrl: string }> {
+  const { exec } = await import('../../src/exec.js');
+  const ssl = (...args: string[]) =>
+    exec(['openssl', ...args], { cwd: workDir }).then((r) => {
+      if (r.code !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+    });
+  const san = /^\d+\.\d+\.\d+\.\d+$/.test(address) ? `IP:${address}` : `DNS:${address}`;
+  await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=hms test CA', '-keyout', 'ca.key', '-out', 'ca.crt');
+  await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${address}`, '-keyout', 'site.key', '-out', 'site.csr');
+  await writeFile(path.join(workDir, 'ext.cnf'), `subjectAltName=${san}\n`);
+  await ssl('x509', '-req', '-in', 'site.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext.cnf', '-out', 'site.crt');
+  const { readFile } = await import('node:fs/promises');
+  const dir = `/etc/nginx/ssl/${address}`;
+  await put(server, `${dir}/${address}.crt`, await readFile(path.join(workDir, 'site.crt')), 0o644);
+  await put(server, `${dir}/${address}.key`, await readFile(path.join(workDir, 'site.key')), 0o600);
+  await put(
+    server,
+    '/etc/nginx/sites-available/hosting',
+    await renderTemplate('nginx/hosting.conf', { domain: address, certPath: `${dir}/${address}.crt`, keyPath: `${dir}/${address}.key`, agentPort: AGENT_PORT }),
+  );
+  await must(server, ['ln', '-sfn', '/etc/nginx/sites-available/hosting', '/etc/nginx/sites-enabled/hosting']);
+  await must(server, ['nginx', '-t', '-q']);
+  await must(server, ['systemctl', 'reload', 'nginx.service']);
+  // `systemctl reload` returns before the new config is live: poll.
+  await must(server, ['sh', '-c', `for i in $(seq 100); do curl -skf https://127.0.0.1/api/health -H 'Host: ${address}' >/dev/null && exit 0; sleep 0.1; done; exit 1`]);
+  return { caFile: path.join(workDir, 'ca.crt'), publicUrl: `https://${address}` };
+}
