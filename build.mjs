@@ -1,5 +1,6 @@
 // Builds the two programs:
-//   dist/hms.mjs        the laptop program (dependencies stay in node_modules)
+//   dist/hms.mjs        the laptop program, bundled too: starting it must be quick,
+//                       and resolving hundreds of files in node_modules is not
 //   dist/hms-agent.mjs  the server agent: ONE file, no node_modules, runs on Node 18
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
@@ -9,16 +10,30 @@ const define = { HMS_VERSION: JSON.stringify(pkg.version) };
 
 await Promise.all([
   build({
-    entryPoints: ['src/cli.ts'],
-    outfile: 'dist/hms.mjs',
+    entryPoints: { hms: 'src/cli.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    // Parts only some commands need (the in-process agent, the TUI) load on demand.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    packages: 'external',
+    // Native add-ons stay outside: keytar (optional), ssh2's optional crypto binding.
+    external: ['keytar', 'cpu-features', '*.node'],
     platform: 'node',
     format: 'esm',
     target: 'node20',
     jsx: 'automatic',
     define,
-    banner: { js: '#!/usr/bin/env node' },
+    banner: {
+      js: [
+        '#!/usr/bin/env node',
+        "import { createRequire as __hmsCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __hmsFileURLToPath } from 'node:url';",
+        'const require = __hmsCreateRequire(import.meta.url);',
+        'const __filename = __hmsFileURLToPath(import.meta.url);',
+        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+      ].join('\n'),
+    },
     logLevel: 'warning',
   }),
   build({

@@ -8,7 +8,6 @@ import type { Config } from '../config/schema.js';
 import { ApiClient } from '../client/api-client.js';
 import { openTransport, type Via } from '../client/transport.js';
 import { openCredentialStore, tokenAccount } from '../credentials/store.js';
-import { startLocalAgent } from '../local/local-agent.js';
 import type { CommandContext } from './command.js';
 import { pickServer } from './server-target.js';
 
@@ -46,6 +45,8 @@ export async function connectServer(context: CommandContext, config: Config, nam
 }
 
 export async function connectLocal(context: CommandContext): Promise<Connected> {
+  // The agent's code is only loaded when it runs here.
+  const { startLocalAgent } = await import('../local/local-agent.js');
   const agent = await startLocalAgent(context.env);
   const dispatcher = new Agent();
   const client = new ApiClient('local', { via: 'ssh', baseUrl: agent.url, dispatcher, close: () => dispatcher.close() }, agent.token);
