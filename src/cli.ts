@@ -15,6 +15,8 @@ const help = `
   A control center for the servers that host your Rails apps.
 
   Usage
+    $ hms                     the full-screen control center (in a terminal)
+    $ hms monitor             charts of the server: CPU, memory, disks, requests
     $ hms <command> [arguments] [flags]
 
   Commands
@@ -71,6 +73,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       repo: { type: 'string' },
       branch: { type: 'string' },
       force: { type: 'boolean', default: false },
+      readonly: { type: 'boolean', default: false },
     },
   });
   const flags: GlobalFlags = cli.flags;
@@ -78,8 +81,17 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   try {
     const [name, ...args] = cli.input;
     if (!name) {
-      cli.showHelp(0);
-      return 0;
+      // In a terminal, `hms` is the control center; in a pipe, its help.
+      if (!process.stdout.isTTY || !process.stdin.isTTY) {
+        cli.showHelp(0);
+        return 0;
+      }
+      const { runTui } = await import('../tui/main.js');
+      return await runTui(makeContext([], flags));
+    }
+    if (name === 'monitor') {
+      const { runMonitor } = await import('../tui/monitor/main.js');
+      return await runMonitor(makeContext(args, flags));
     }
     const command = findCommand(name);
     if (!command) throw new UsageError(`Unknown command "${name}".`, `Commands: ${commands.map((c) => c.name).join(', ')}. Run \`hms --help\`.`);

@@ -32,6 +32,8 @@ export interface GlobalFlags {
   repo?: string | undefined;
   branch?: string | undefined;
   force?: boolean;
+  /** TUI: hide and refuse destructive actions. */
+  readonly?: boolean;
 }
 
 export interface CommandContext {
