@@ -3,12 +3,10 @@
 //                       and resolving hundreds of files in node_modules is not
 //   dist/hms-agent.mjs  the server agent: ONE file, no node_modules, runs on Node 18
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { HMS_VERSION: JSON.stringify(pkg.version) };
-// Chunk names carry content hashes: drop the previous build's.
-await rm(new URL('./dist/chunks', import.meta.url), { recursive: true, force: true });
 
 await Promise.all([
   build({
