@@ -2,12 +2,19 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { layout } from './layout.js';
+import { configsPages } from './configs.js';
 import { dashboardPages } from './dashboard.js';
+import { pageError } from './error-page.js';
+import { logsPages } from './logs.js';
+import { scriptsPages } from './scripts.js';
 
 /** The browser pages, each a view of the same services the API uses. */
 export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
   const pages = new Hono<AgentEnv>();
   pages.route('/', dashboardPages(deps));
+  pages.route('/', logsPages(deps));
+  pages.route('/', configsPages(deps));
+  pages.route('/', scriptsPages(deps));
   pages.get('/audit', async (c) => {
     const entries = await deps.audit.recent(200);
     return c.html(
@@ -21,5 +28,7 @@ ${entries.map((e) => html`<tr><td>${e.at}</td><td>${e.actor}</td><td>${e.action}
       ),
     );
   });
+  // A failing page is a page too (status kept); requests not asking for HTML get the API's JSON.
+  pages.onError(pageError);
   return pages;
 }

@@ -15,10 +15,16 @@ pre, textarea, code { font: 13px/1.4 ui-monospace, monospace; }
 pre { background: rgba(127,127,127,.08); padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 textarea { width: 100%; min-height: 24rem; }
 ol.lines { font: 13px/1.4 ui-monospace, monospace; padding-left: 4em; white-space: pre-wrap; word-break: break-all; }
+ol.lines li { min-height: 1.4em; } ol.lines li::marker { color: var(--muted); }
+.tail { display: flex; flex-direction: column-reverse; max-height: 75vh; overflow: auto; }
+.log .ts { color: var(--muted); } .log .ctx { opacity: .7; }
+.diff .add { color: var(--ok); } .diff .del { color: var(--bad); } .diff .hunk { color: var(--muted); }
+form.fields { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }
+form.fields label { margin: .25rem 0; } label.check { display: flex; gap: .3rem; align-items: center; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .warn { color: var(--warn); } .muted { color: var(--muted); }
 .error { border: 1px solid var(--bad); padding: .5rem; color: var(--bad); }
 .notice { border: 1px solid var(--ok); padding: .5rem; }
 form.inline { display: inline; }
-button, input, select { font: inherit; padding: .3rem .6rem; }
+button, input, select { font: inherit; padding: .3rem .6rem; max-width: 100%; }
 label { display: block; margin: .5rem 0; }
 `;

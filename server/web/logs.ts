@@ -1,0 +1,16 @@
+import { Hono } from 'hono';
+import type { AgentDeps, AgentEnv } from '../env.js';
+import { loadLogs, logsForm, logsPage } from './logs-page.js';
+
+/** /logs: choose a log, filter it, read its newest lines, or follow it live. */
+export function logsPages(deps: AgentDeps): Hono<AgentEnv> {
+  const pages = new Hono<AgentEnv>();
+
+  pages.get('/logs', async (c) => {
+    const form = logsForm(c.req.query());
+    const view = await loadLogs({ deps, form });
+    return c.html(logsPage({ form, view, actor: c.get('actor'), nonce: c.get('secureHeadersNonce') }), view.status);
+  });
+
+  return pages;
+}
