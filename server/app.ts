@@ -15,6 +15,7 @@ import { ApiError } from './errors.js';
 import { STYLESHEET } from './web/style.js';
 import { apiRoutes } from './api/index.js';
 import { pageRoutes } from './web/index.js';
+import { pageError } from './web/error-page.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -62,8 +63,11 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
   app.route('/api', apiRoutes(deps));
   app.route('/', pageRoutes(deps));
 
-  app.notFound((c) => (wantsHtml(c) ? c.text('Not found', 404) : c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404)));
+  app.notFound((c) =>
+    wantsHtml(c) ? pageError(new ApiError(404, `There is no page at ${c.req.path}.`), c) : c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404),
+  );
   app.onError((error, c) => {
+    if (wantsHtml(c)) return pageError(error, c);
     if (error instanceof ApiError) return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status);
     if (error instanceof HTTPException) return error.getResponse();
     if (isHmsError(error)) return c.json({ error: error.message, hint: error.hint }, 500);

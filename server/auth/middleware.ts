@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
+import { ApiError } from '../errors.js';
 import { csrfTokenFor, csrfValid, readSession, type SessionSettings } from './session.js';
 import { bearerToken, tokensEqual } from './token.js';
 
@@ -30,7 +31,7 @@ export function requireAuth(deps: AgentDeps, sessions: SessionSettings): Middlew
     if (UNSAFE.has(c.req.method)) {
       const given = c.req.header('x-csrf-token') ?? (await formField(c, '_csrf'));
       if (!csrfValid(session, deps.secrets.jwtSecret, given)) {
-        return c.json({ error: 'Missing or invalid CSRF token.', hint: 'Reload the page and submit the form again.' }, 403);
+        throw new ApiError(403, 'Missing or invalid CSRF token.', { hint: 'Reload the page and submit the form again.' });
       }
     }
     c.set('actor', { name: session.user, via: 'session', csrf: csrfTokenFor(session, deps.secrets.jwtSecret) });
