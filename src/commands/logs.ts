@@ -1,11 +1,120 @@
-import { HmsError } from '../errors.js';
-import type { Command } from './command.js';
+import { once } from 'node:events';
+import { MAX_LINES, type LogLine, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
+import type { ApiClient } from '../client/api-client.js';
+import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
+import { UsageError } from '../errors.js';
+import type { Command, CommandContext, CommandOutput } from './command.js';
+import { connect } from './connect.js';
+import { formatBytes, table } from './table.js';
+
+/** Backlog before new lines with -f, as `tail -f` shows. */
+export const FOLLOW_BACKLOG = 10;
 
 export const logsCommand: Command = {
   name: 'logs',
-  summary: '(not yet available)',
-  usage: ['hms logs'],
-  async run() {
-    throw new HmsError('hms logs is not available in this version yet.');
+  summary: "Log lines with their times (UTC): an app's production log or any source; -f follows",
+  usage: ['hms logs [app|source] [-f] [-n N]', '         [--grep RE] [--since T] [--until T] [--priority P]'],
+  async run(context) {
+    const { args, flags } = context;
+    if (args.length > 1) throw new UsageError(`One log at a time: got ${args.join(', ')}.`, 'Run `hms logs` to list the sources.');
+    if (flags.follow && (flags.since || flags.until)) {
+      throw new UsageError('--since and --until do not go with -f: a follow starts now.', 'Drop them, or drop -f to read a time window.');
+    }
+    const connected = await connect(context);
+    try {
+      if (!args[0]) return listing(await listLogSources(connected.client));
+      const source = sourceName(args[0]);
+      const filters = { grep: flags.grep, priority: flags.priority };
+      if (flags.follow) return await follow(context, connected.client, source, { ...filters, lines: flags.lines ?? FOLLOW_BACKLOG });
+      const read = await readLog(connected.client, source, { ...filters, lines: flags.lines, since: flags.since, until: flags.until });
+      if (read.lines.length === 0) context.note(`No lines in ${source} for this request.`);
+      else if (read.truncated) context.note(`Older lines exist: raise -n (up to ${MAX_LINES}) to see more.`);
+      return reading(read);
+    } finally {
+      await connected.close();
+    }
   },
 };
+
+/** Streams lines until Ctrl-C (exit 0); a dropped connection is picked up again by followLog. */
+async function follow(context: CommandContext, client: ApiClient, source: string, options: LogFollowOptions): Promise<CommandOutput> {
+  const live = liveOutput(context);
+  try {
+    for await (const event of followLog(client, source, { ...options, signal: live.signal, note: (text) => context.note(`hms: ${text}`) })) {
+      if (event.kind === 'dropped') context.note(`hms: ${event.count} lines skipped: they came faster than they were read`);
+      else await write(live.stdout, `${context.flags.json ? JSON.stringify(event.line) : formatLine(event.line)}\n`, live.signal);
+    }
+  } finally {
+    live.done();
+  }
+  return { data: undefined, human: '' };
+}
+
+/** An app's name means its production log; a full source name (`journal:cigar`, `nginx:error`) is used as is. */
+export function sourceName(name: string): string {
+  return name.includes(':') ? name : `${name}:production`;
+}
+
+/** `2026-11-25T18:02:11.000Z  text`; a line with no time of its own before any timed line shows `-`. */
+export function formatLine(line: LogLine): string {
+  return `${(line.ts ?? '-').padEnd(24)}  ${printable(line.text)}`;
+}
+
+/** Log text is untrusted: control characters (terminal escapes) are shown, not obeyed. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function reading(read: LogLinesResponse): CommandOutput {
+  return { data: read, human: read.lines.map(formatLine).join('\n') };
+}
+
+function listing(list: LogSourcesResponse): CommandOutput {
+  const rows = list.sources.map((s) => (s.kind === 'journal' ? [s.name, 'journal', s.unit, ''] : [s.name, 'file', s.path, s.exists ? formatBytes(s.size) : 'missing']));
+  return { data: list, human: `${table(['SOURCE', 'KIND', 'UNIT OR FILE', 'SIZE'], rows)}\n\n\`hms logs <app>\` reads <app>:production.` };
+}
+
+/**
+ * What a streaming command writes to and stops on. src/cli.ts passes none of these
+ * yet, so the defaults are the process's streams and Ctrl-C; tests pass their own.
+ */
+export interface LiveContext extends CommandContext {
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream;
+  signal?: AbortSignal;
+}
+
+export interface LiveOutput {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  /** Aborts on Ctrl-C (once: a second one kills as usual) or when stdout's reader goes away (`| head`). */
+  signal: AbortSignal;
+  done(): void;
+}
+
+export function liveOutput(context: CommandContext): LiveOutput {
+  const live = context as LiveContext;
+  const stdout = live.stdout ?? process.stdout;
+  const stderr = live.stderr ?? process.stderr;
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  live.signal?.addEventListener('abort', stop, { once: true });
+  if (live.signal?.aborted) stop();
+  if (!live.signal) process.once('SIGINT', stop);
+  stdout.on('error', stop);
+  return {
+    stdout,
+    stderr,
+    signal: controller.signal,
+    done() {
+      process.off('SIGINT', stop);
+      live.signal?.removeEventListener('abort', stop);
+      stdout.off('error', stop);
+    },
+  };
+}
+
+/** Writes and waits while the reader is behind, so a slow terminal slows the stream instead of filling memory. */
+export async function write(stream: NodeJS.WritableStream, text: string, signal?: AbortSignal): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain', signal ? { signal } : {}).catch(() => undefined);
+}

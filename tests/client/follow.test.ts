@@ -1,0 +1,108 @@
+/**
+ * Following a log through dropped connections, against real HTTP servers: a plain
+ * node:http server that plays a stalled agent (headers, then silence), and a real
+ * agent restarted with a rotated token.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serverSchema, type Config } from '../../src/config/schema.js';
+import { connectServer } from '../../src/commands/connect.js';
+import { backoffMs } from '../../src/client/follow.js';
+import { AgentError } from '../../src/client/http.js';
+import { followLog, type LogFollowEvent } from '../../src/client/logs-client.js';
+import { HmsError } from '../../src/errors.js';
+import { TEST_TOKEN } from '../support/agent.js';
+import { testContext } from '../commands/test-context.js';
+import { servedAgent } from './served-agent.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+async function listen(handler: (request: IncomingMessage, respond: (text: string) => void) => void): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.flushHeaders();
+    handler(request, (text) => response.write(text));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function clientFor(url: string) {
+  const config: Config = { file: '/nonexistent/hms.config.json', servers: { raw: { ...serverSchema.parse({ host: '127.0.0.1' }), publicUrl: url } }, apps: {} };
+  const connected = await connectServer(testContext({ flags: { via: 'https' }, env: { HMS_TOKEN: TEST_TOKEN } }), config, 'raw');
+  cleanups.push(() => connected.close());
+  return connected.client;
+}
+
+describe('backoff', () => {
+  it('Given successive failed attempts, When waiting between them, Then it doubles from 0.5 s up to 10 s', () => {
+    expect([0, 1, 2, 3, 4, 5, 9].map(backoffMs)).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+});
+
+describe('followLog', () => {
+  it('Given a stream that goes silent (no line, no ping), When idleMs passes, Then it reconnects asking for no backlog, and the new stream\'s lines come', async () => {
+    const requests: string[] = [];
+    const { url } = await listen((request, respond) => {
+      requests.push(request.url!);
+      const line = requests.length === 1 ? 'first' : 'second';
+      respond(`event: line\ndata: ${JSON.stringify({ text: line, ts: '2026-11-25T18:02:11.000Z' })}\n\n`);
+    });
+    const client = await clientFor(url);
+    const notes: string[] = [];
+    const stop = new AbortController();
+    const seen: LogFollowEvent[] = [];
+    for await (const event of followLog(client, 'cigar:production', { lines: 5, grep: 'x', signal: stop.signal, note: (t) => notes.push(t), idleMs: 300 })) {
+      seen.push(event);
+      if (seen.length === 2) stop.abort();
+    }
+    expect(seen.map((event) => event.kind === 'line' && event.line.text)).toEqual(['first', 'second']);
+    expect(requests).toEqual(['/api/logs/cigar%3Aproduction/follow?lines=5&grep=x', '/api/logs/cigar%3Aproduction/follow?lines=0&grep=x']);
+    expect(notes).toEqual(['lost the connection (nothing came, not even a ping); reconnecting…', 'reconnected']);
+  });
+
+  it('Given nothing listening, When the first connection fails, Then it is thrown at once, not retried', async () => {
+    const { url, server } = await listen(() => undefined);
+    const client = await clientFor(url);
+    server.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const notes: string[] = [];
+    const started = Date.now();
+    const events = followLog(client, 'cigar:production', { note: (t) => notes.push(t) });
+    await expect(events.next()).rejects.toThrow(/Cannot reach the agent/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(notes).toEqual([]);
+  });
+
+  it('Given a follow, When the agent comes back with a rotated token, Then the 401 ends it with the login hint instead of retrying', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hms-follow-'));
+    const root = path.join(dir, 'cigar');
+    await mkdir(path.join(root, 'shared', 'log'), { recursive: true });
+    await writeFile(path.join(root, 'shared', 'log', 'production.log'), 'I, [2026-11-25T18:02:11.000000 #7]  INFO -- : hello\n');
+    const served = await servedAgent({ config: { apps: { cigar: { unit: 'cigar.service', root } } } });
+    cleanups.push(() => served.dispose());
+    const connected = await served.connect();
+    cleanups.push(() => connected.close());
+    const notes: string[] = [];
+    const events = followLog(connected.client, 'cigar:production', { lines: 1, note: (t) => notes.push(t) });
+    expect((await events.next()).value).toMatchObject({ kind: 'line', line: { text: expect.stringContaining('hello') } });
+    await served.stop();
+    await served.start({ token: 'rotated-token-0123456789abcdef0123456789' });
+    const error = await events.next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgentError);
+    expect((error as AgentError).status).toBe(401);
+    expect((error as HmsError).hint).toContain('hms login test');
+    expect(notes).toEqual(['lost the connection (other side closed); reconnecting…']);
+  });
+});

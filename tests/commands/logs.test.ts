@@ -1,0 +1,165 @@
+/**
+ * `hms logs` against real agents: the in-process local agent (no apps), and an agent
+ * served on loopback with a real app log that `tail -F` follows, stopped and started
+ * again on the same port to drop the follow's connection.
+ */
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logLineSchema, logLinesResponseSchema } from '../../src/api/logs.js';
+import { AgentError } from '../../src/client/http.js';
+import { formatLine, logsCommand, sourceName } from '../../src/commands/logs.js';
+import { HmsError } from '../../src/errors.js';
+import { servedAgent, type ServedAgent } from '../client/served-agent.js';
+import { testContext, type TestContext } from './test-context.js';
+
+const LINES = [
+  '  (a continuation before any timed line)',
+  'I, [2026-11-25T18:02:11.000000 #7]  INFO -- : Started GET "/" for 203.0.113.9',
+  'E, [2026-11-25T18:02:12.000000 #7] ERROR -- : RuntimeError (boom \u001b[31mred)',
+  '  app/models/cigar.rb:12',
+  'I, [2026-11-25T18:02:13.000000 #7]  INFO -- : Completed 500 Internal Server Error in 3ms',
+];
+
+let dir: string;
+let production: string;
+let served: ServedAgent;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'hms-logs-cmd-'));
+  const root = path.join(dir, 'www', 'cigar');
+  production = path.join(root, 'shared', 'log', 'production.log');
+  await mkdir(path.dirname(production), { recursive: true });
+  await writeFile(production, `${LINES.join('\n')}\n`);
+  served = await servedAgent({ config: { apps: { cigar: { unit: 'cigar.service', root } } } });
+});
+
+afterAll(async () => {
+  await served.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('hms logs in local mode (no server configured)', () => {
+  it('Given no argument, When run, Then the sources of this machine are listed with how to read an app', async () => {
+    const output = await logsCommand.run(testContext());
+    expect(output.human).toMatch(/^SOURCE\s+KIND\s+UNIT OR FILE\s+SIZE/);
+    expect(output.human).toContain('journal:nginx');
+    expect(output.human).toContain('nginx:error');
+  });
+
+  it('Given an unknown name, When read, Then the agent\'s 404 lists the known sources (exit 1)', async () => {
+    const error = await logsCommand.run(testContext({ args: ['cigar'] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgentError);
+    expect((error as AgentError).status).toBe(404);
+    expect((error as AgentError).message).toContain('Unknown log source "cigar:production"');
+    expect((error as AgentError).hint).toMatch(/Known log sources: .*journal:nginx/);
+    expect((error as AgentError).exitCode).toBe(1);
+  });
+});
+
+describe('hms logs <app>', () => {
+  it('Given an app, When read, Then its production log is shown oldest first, every line with its time, "-" before any time, escapes shown not obeyed', async () => {
+    const output = await logsCommand.run(served.context({ args: ['cigar'] }));
+    const shown = output.human.split('\n');
+    expect(shown).toHaveLength(5);
+    expect(shown[0]).toBe(`${'-'.padEnd(24)}    (a continuation before any timed line)`);
+    expect(shown[1]).toMatch(/^2026-11-25T18:02:11\.000Z  I, \[/);
+    expect(shown[2]).toContain('boom \\x1b[31mred');
+    expect(shown[3]).toMatch(/^2026-11-25T18:02:12\.000Z    app\/models/); // inherits the line before's time
+  });
+
+  it('Given --json, -n and --grep, When read, Then the agent\'s answer is the data and the filters reached it', async () => {
+    const context = served.context({ args: ['cigar:production'], flags: { json: true, lines: 2, grep: 'INFO' } });
+    const output = await logsCommand.run(context);
+    const data = logLinesResponseSchema.parse(output.data);
+    expect(data.source).toBe('cigar:production');
+    expect(data.lines.map((line) => line.text)).toEqual([LINES[1], LINES[4]]);
+  });
+
+  it('Given -n smaller than the log, When read, Then the newest lines come and a note says older ones exist', async () => {
+    const context = served.context({ args: ['cigar'], flags: { lines: 1 } });
+    const output = await logsCommand.run(context);
+    expect(output.human).toContain('Completed 500');
+    expect(context.notes.join('\n')).toMatch(/Older lines exist: raise -n/);
+  });
+
+  it('Given --priority on a file log, When read, Then the agent refuses it and says what to use instead', async () => {
+    const error = await logsCommand.run(served.context({ args: ['cigar'], flags: { priority: 'err' } })).catch((e: unknown) => e);
+    expect((error as AgentError).status).toBe(400);
+    expect((error as AgentError).hint).toMatch(/grep/);
+  });
+
+  it('Given -f with --since, When run, Then it is a usage error (exit 2) before anything connects', async () => {
+    const error = await logsCommand.run(served.context({ args: ['cigar'], flags: { follow: true, since: '-1h' } })).catch((e: unknown) => e);
+    expect((error as HmsError).exitCode).toBe(2);
+  });
+
+  it('Given a name without ":", When mapped, Then it is the app\'s production log; a full source name stays', () => {
+    expect(sourceName('cigar')).toBe('cigar:production');
+    expect(sourceName('journal:cigar')).toBe('journal:cigar');
+    expect(formatLine({ text: 'x' })).toBe(`${'-'.padEnd(24)}  x`);
+  });
+});
+
+describe('hms logs <app> -f', () => {
+  it('Given a follow, When the agent restarts on the same port, Then it notes reconnecting… and reconnected, new lines flow, none repeats, and Ctrl-C ends it with exit 0', async () => {
+    const stop = new AbortController();
+    const context = served.context({ args: ['cigar'], flags: { follow: true, lines: 2 }, signal: stop.signal });
+    const running = logsCommand.run(context);
+    await until('the backlog', () => context.stdout.text.includes('Completed 500'));
+    expect(context.stdout.text).not.toContain('Started GET'); // -n 2: the two newest only
+
+    await appendFile(production, 'I, [2026-11-25T18:03:00.000000 #7]  INFO -- : before the restart\n');
+    await until('a new line', () => context.stdout.text.includes('before the restart'));
+
+    await served.stop();
+    await until('the reconnecting note', () => context.notes.some((note) => note.includes('reconnecting…')));
+    await sleep(1200); // a few failed attempts while nothing listens
+    await served.start();
+    await until('the reconnected note', () => context.notes.some((note) => note.endsWith('reconnected')), 20_000);
+
+    // tail starts a moment after the stream opens: write until a line gets through.
+    for (let i = 0; !context.stdout.text.includes('after the restart'); i += 1) {
+      await appendFile(production, `I, [2026-11-25T18:04:0${i % 10}.000000 #7]  INFO -- : after the restart ${i}\n`);
+      await sleep(200);
+      if (i > 50) throw new Error('no line after the restart');
+    }
+    stop.abort();
+    const output = await running;
+    expect(output.exitCode ?? 0).toBe(0);
+    const shown = context.stdout.text.trimEnd().split('\n');
+    expect(shown.filter((line) => line.includes('Completed 500'))).toHaveLength(1);
+    expect(shown.filter((line) => line.includes('before the restart'))).toHaveLength(1);
+    expect(shown.every((line) => /^(2026-\S+Z|-)\s+/.test(line))).toBe(true);
+    expect(context.notes.filter((note) => note.includes('reconnecting…'))).toHaveLength(1);
+  }, 60_000);
+
+  it('Given -f --json, When lines come, Then each is one JSON line, and an abort ends the follow cleanly', async () => {
+    const stop = new AbortController();
+    const context = served.context({ args: ['cigar'], flags: { follow: true, json: true, lines: 1 }, signal: stop.signal });
+    const running = logsCommand.run(context);
+    await until('the backlog', () => context.stdout.text.includes('\n'));
+    stop.abort();
+    const output = await running;
+    expect(output.data).toBeUndefined();
+    const lines = context.stdout.text.trimEnd().split('\n').map((line) => logLineSchema.parse(JSON.parse(line)));
+    expect(lines.at(-1)!.ts).toMatch(/Z$/);
+  });
+
+  it('Given a wrong token, When following, Then the 401 ends it at once with the login hint', async () => {
+    const context = served.context({ args: ['cigar'], flags: { follow: true }, env: { HMS_TOKEN: 'wrong' } });
+    const error = await logsCommand.run(context).catch((e: unknown) => e);
+    expect((error as AgentError).status).toBe(401);
+    expect((error as AgentError).hint).toContain('hms login test');
+  });
+});
