@@ -74,6 +74,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       branch: { type: 'string' },
       force: { type: 'boolean', default: false },
       readonly: { type: 'boolean', default: false },
+      dryRun: { type: 'boolean', default: false },
+      printLog: { type: 'boolean', default: false },
     },
   });
   const flags: GlobalFlags = cli.flags;

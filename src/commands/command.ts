@@ -32,6 +32,8 @@ export interface GlobalFlags {
   repo?: string | undefined;
   branch?: string | undefined;
   force?: boolean;
+  dryRun?: boolean;
+  printLog?: boolean;
   /** TUI: hide and refuse destructive actions. */
   readonly?: boolean;
 }

@@ -3,6 +3,9 @@ import { actionCommands } from './app-action.js';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
+import { deployHostingApiCommand } from './deploy-hosting-api.js';
+import { fullDeployCommand } from './full-deploy.js';
+import { provisionCommand } from './provision.js';
 import { initCommand } from './init.js';
 import { logsCommand } from './logs.js';
 import { runCommand } from './run.js';
@@ -22,6 +25,9 @@ export const commands: Command[] = [
   metricsCommand,
   auditCommand,
   doctorCommand,
+  provisionCommand,
+  deployHostingApiCommand,
+  fullDeployCommand,
   initCommand,
   trustCommand,
   loginCommand,

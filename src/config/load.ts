@@ -52,6 +52,7 @@ export function parseConfig(text: string, file: string): Config {
         knownHostsFile: expandPath(server.knownHostsFile, baseDir),
         identityFile: server.identityFile && expandPath(server.identityFile, baseDir),
         caFile: server.caFile && expandPath(server.caFile, baseDir),
+        deployKeyFile: server.deployKeyFile && expandPath(server.deployKeyFile, baseDir),
       },
     ]),
   );

@@ -16,6 +16,10 @@ export const serverSchema = z.strictObject({
   publicUrl: z.url({ protocol: /^https$/ }).optional(),
   /** A CA certificate (PEM file) to trust for `publicUrl` instead of the system's. */
   caFile: z.string().min(1).optional(),
+  /** The user provisioning and the agent bootstrap log in as (they install packages). */
+  provisionUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name').default('root'),
+  /** The git deploy key (private key file) installed for the deploy user. */
+  deployKeyFile: z.string().min(1).optional(),
 });
 
 export const appSchema = z.strictObject({

@@ -18,7 +18,7 @@ export function runHms(args: string[], options: { cwd: string; env?: NodeJS.Proc
       {
         cwd: options.cwd,
         env: { PATH: process.env.PATH, HOME: options.cwd, XDG_CONFIG_HOME: path.join(options.cwd, '.xdg'), ...options.env },
-        timeout: 60_000,
+        timeout: 900_000,
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

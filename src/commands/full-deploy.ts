@@ -1,0 +1,22 @@
+import type { Command } from './command.js';
+import { deployHostingApi } from './deploy-hosting-api.js';
+import { provision, summary } from './provision.js';
+import { pickServer } from './server-target.js';
+
+export const fullDeployCommand: Command = {
+  name: 'full-deploy',
+  summary: 'Provision a server, then install the agent (apps follow with `hms deploy`)',
+  usage: ['hms full-deploy [server]'],
+  async run(context) {
+    const { name } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
+    const started = Date.now();
+    const plan = await provision(context, name, false);
+    context.note(summary(plan));
+    const agent = await deployHostingApi(context, name);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    return {
+      data: { provision: plan, agent, ms: Date.now() - started },
+      human: `${name} is provisioned and agent ${agent.release} answers (${seconds} s). The apps' units and sites are in place; deploy each app with \`hms deploy <app>\`.`,
+    };
+  },
+};

@@ -1,0 +1,30 @@
+import type { AppConfig, ServerConfig } from '../config/schema.js';
+import type { Secrets } from '../secrets/schema.js';
+
+/** Everything the provisioning plan is computed from; the plan is a pure function of it. */
+export interface ProvisionInput {
+  serverName: string;
+  server: ServerConfig;
+  apps: Array<[string, AppConfig]>;
+  secrets: Secrets;
+  /** Public keys allowed to log in as the deploy user (the laptop's). */
+  authorizedKeys: string[];
+  /** The git deploy key (private), when the apps' repositories need one. */
+  deployKey?: string | undefined;
+}
+
+export const PATHS = {
+  appsRoot: '/var/www',
+  installDir: '/opt/hosting-api',
+  configDir: '/etc/hosting-api',
+  stateDir: '/var/lib/hosting-api',
+  agentConfig: '/etc/hosting-api/agent.json',
+  agentSecrets: '/etc/hosting-api/secrets.json',
+  envDir: '/etc/hosting-api/env',
+  sitesAvailable: '/etc/nginx/sites-available',
+  sitesEnabled: '/etc/nginx/sites-enabled',
+  units: '/etc/systemd/system',
+  deployUser: 'deploy',
+} as const;
+
+export const appRoot = (app: string): string => `${PATHS.appsRoot}/${app}`;

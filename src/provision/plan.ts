@@ -1,0 +1,27 @@
+import type { ProvisionInput } from './input.js';
+import type { Step } from './step.js';
+import { agentConfigStep } from './steps/agent-config.js';
+import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
+import { deployUserStep, foldersStep, packagesStep } from './steps/system.js';
+import { logrotateStep, unitsStep } from './steps/units.js';
+import { nginxStep, pumaStep, tlsStep } from './steps/web.js';
+import { loadTemplates } from './template-set.js';
+
+/** The provisioning plan: the same input always gives the same steps, in this order. */
+export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
+  const t = await loadTemplates();
+  return [
+    packagesStep(),
+    deployUserStep(),
+    foldersStep(input),
+    authorizedKeysStep(input),
+    deployKeyStep(input),
+    appEnvStep(input),
+    agentConfigStep(input),
+    pumaStep(input, t),
+    tlsStep(input),
+    nginxStep(input, t),
+    unitsStep(input, t),
+    logrotateStep(input, t),
+  ];
+}

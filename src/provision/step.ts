@@ -1,0 +1,20 @@
+import type { Host } from './host.js';
+
+/** How the step reads in DEPLOYMENT_LOG.md: why, the equivalent commands, how to verify. */
+export interface StepDoc {
+  why: string;
+  commands: string[];
+  verify: string[];
+}
+
+/**
+ * One idempotent provisioning step: `check` only reads and says what differs;
+ * `apply` changes exactly that. A step whose check finds nothing is skipped.
+ */
+export interface Step {
+  id: string;
+  title: string;
+  doc: StepDoc;
+  check(host: Host): Promise<string[]>;
+  apply(host: Host, changes: string[]): Promise<void>;
+}

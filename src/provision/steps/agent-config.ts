@@ -1,0 +1,40 @@
+import { fileSteps, type ManagedFile } from '../files.js';
+import { PATHS, appRoot, type ProvisionInput } from '../input.js';
+import type { Step } from '../step.js';
+
+export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
+  const apps = Object.fromEntries(
+    input.apps.map(([name, app]) => [
+      name,
+      { unit: `${name}.service`, root: appRoot(name), health: { socket: `${appRoot(name)}/shared/tmp/sockets/puma.sock`, path: app.healthPath } },
+    ]),
+  );
+  const config = {
+    listen: { host: '127.0.0.1', port: input.server.agentPort },
+    ...(input.server.publicUrl ? { publicUrl: input.server.publicUrl } : {}),
+    stateDir: PATHS.stateDir,
+    secretsFile: PATHS.agentSecrets,
+    scriptsDir: `${PATHS.installDir}/current/remote-cli-tools`,
+    apps,
+    nginx: { sites: [...input.apps.map(([name]) => name), 'hosting'] },
+  };
+  const m = input.secrets.hosting_management;
+  const secrets = { hosting_management: { admin_username: m.admin_username, admin_password: m.admin_password, jwt_secret: m.jwt_secret, api_token: m.api_token } };
+  return [
+    { path: PATHS.agentConfig, content: `${JSON.stringify(config, null, 2)}\n`, mode: 0o600, owner: 'root', group: 'root' },
+    { path: PATHS.agentSecrets, content: `${JSON.stringify(secrets, null, 2)}\n`, mode: 0o600, owner: 'root', group: 'root' },
+  ];
+}
+
+export function agentConfigStep(input: ProvisionInput): Step {
+  return {
+    id: 'agent-config',
+    title: "The agent's configuration and credentials",
+    doc: {
+      why: 'What the agent manages (apps, units, health sockets, nginx sites) and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root.',
+      commands: [`hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`, `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`],
+      verify: [`stat -c '%a %U' ${PATHS.agentConfig} ${PATHS.agentSecrets}   # 600 root`],
+    },
+    ...fileSteps(() => agentConfigFiles(input)),
+  };
+}

@@ -1,0 +1,69 @@
+import { fileSteps, type ManagedFile } from '../files.js';
+import { PATHS, type ProvisionInput } from '../input.js';
+import type { Step } from '../step.js';
+
+const deploy = PATHS.deployUser;
+
+export function authorizedKeysStep(input: ProvisionInput): Step {
+  const file: ManagedFile = { path: `/home/${deploy}/.ssh/authorized_keys`, content: `${input.authorizedKeys.join('\n')}\n`, mode: 0o600, owner: deploy, group: deploy };
+  return {
+    id: 'authorized-keys',
+    title: `SSH keys allowed to log in as ${deploy}`,
+    doc: {
+      why: "The laptop's public key, so hms can reach the server as the deploy user.",
+      commands: [`install -m 600 -o ${deploy} -g ${deploy} <your public key> ${file.path}`],
+      verify: [`ssh ${deploy}@<server> true`],
+    },
+    ...fileSteps(() => (input.authorizedKeys.length > 0 ? [file] : [])),
+  };
+}
+
+export function deployKeyStep(input: ProvisionInput): Step {
+  const files: ManagedFile[] = input.deployKey
+    ? [
+        { path: `/home/${deploy}/.ssh/deploy_key`, content: input.deployKey.endsWith('\n') ? input.deployKey : `${input.deployKey}\n`, mode: 0o600, owner: deploy, group: deploy },
+      ]
+    : [];
+  return {
+    id: 'deploy-key',
+    title: 'The git deploy key',
+    doc: {
+      why: "Deploys fetch each app's repository with this key (read-only on the git host). It is never printed.",
+      commands: [`install -m 600 -o ${deploy} -g ${deploy} deployment_key /home/${deploy}/.ssh/deploy_key`],
+      verify: [`sudo -u ${deploy} ssh -i /home/${deploy}/.ssh/deploy_key -T git@<git host>`],
+    },
+    ...fileSteps(() => files),
+  };
+}
+
+/** One systemd EnvironmentFile per app: secrets reach puma without touching the app's folder. */
+export function appEnvFiles(input: ProvisionInput): ManagedFile[] {
+  return input.apps.map(([name]) => ({
+    path: `${PATHS.envDir}/${name}.env`,
+    content: [
+      'RAILS_ENV=production',
+      'RACK_ENV=production',
+      `SECRET_KEY_BASE=${input.secrets.secret_key_bases[name] ?? ''}`,
+      `DATABASE_PASSWORD=${input.secrets.database_passwords[name] ?? ''}`,
+      'RAILS_LOG_TO_STDOUT=',
+      'RAILS_SERVE_STATIC_FILES=',
+      '',
+    ].join('\n'),
+    mode: 0o600,
+    owner: 'root',
+    group: 'root',
+  }));
+}
+
+export function appEnvStep(input: ProvisionInput): Step {
+  return {
+    id: 'app-secrets',
+    title: "Each app's secrets as a 0600 environment file",
+    doc: {
+      why: 'SECRET_KEY_BASE and DATABASE_PASSWORD from .secrets.json, read by systemd (as root) when it starts the app; mode 0600, owned by root.',
+      commands: input.apps.map(([name]) => `install -m 600 -o root -g root /dev/stdin ${PATHS.envDir}/${name}.env   # RAILS_ENV, SECRET_KEY_BASE, DATABASE_PASSWORD`),
+      verify: [`stat -c '%a %U' ${PATHS.envDir}/*.env   # 600 root`],
+    },
+    ...fileSteps(() => appEnvFiles(input)),
+  };
+}

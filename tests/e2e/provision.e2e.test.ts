@@ -1,0 +1,155 @@
+/**
+ * Destroy and rebuild: `hms full-deploy` on a bare Debian 12 server (minbase + sshd,
+ * the disposable test server), a second run that changes nothing, a new bare server
+ * provisioned to identical files, and a failed step that leaves services running.
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appsResponseSchema } from '../../src/api/apps.js';
+import { loadConfig } from '../../src/config/load.js';
+import { gatherInput } from '../../src/provision/gather.js';
+import { provisioningPlan } from '../../src/provision/plan.js';
+import { agentConfigFiles } from '../../src/provision/steps/agent-config.js';
+import { appEnvFiles } from '../../src/provision/steps/secrets.js';
+import { runHms } from '../support/run-hms.js';
+import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
+
+const support = testServerSupport();
+
+/** What provisioning wrote, by path -> sha256, read inside the container. */
+async function checksums(server: TestServer, paths: string[]): Promise<Record<string, string>> {
+  const result = await server.exec(['sha256sum', '--', ...paths]);
+  return Object.fromEntries(result.stdout.trim().split('\n').map((line) => [line.slice(66), line.slice(0, 64)]));
+}
+
+/** Points the laptop at `server`; the laptop keeps its one key, which the server's root accepts. */
+async function laptopFor(server: TestServer, dir: string): Promise<void> {
+  if (!existsSync(path.join(dir, 'id_ed25519'))) {
+    await copyFile(server.identityFile, path.join(dir, 'id_ed25519'));
+    await copyFile(`${server.identityFile}.pub`, path.join(dir, 'id_ed25519.pub'));
+  } else {
+    await server.exec(['sh', '-c', 'cat >> /root/.ssh/authorized_keys'], { input: await readFile(path.join(dir, 'id_ed25519.pub'), 'utf8') });
+  }
+  await copyFile(server.knownHostsFile, path.join(dir, 'known_hosts'));
+  const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
+  config.servers.test.host = server.host;
+  await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
+}
+
+describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 }, () => {
+  let first: TestServer | undefined;
+  let second: TestServer | undefined;
+  let dir: string;
+  let managed: string[];
+  const hms = (args: string[]) => runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'hms-provision-'));
+    const config = {
+      servers: { test: { host: '0.0.0.0', user: 'deploy', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: 8790 } },
+      apps: {
+        cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: 'cigar.test' },
+        tobacco: { server: 'test', repo: '/srv/git/tobacco.git', domain: 'tobacco.test' },
+      },
+    };
+    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
+    expect((await hms(['secrets', 'init'])).code).toBe(0);
+    first = await startTestServer({ aptCache: true });
+    await laptopFor(first, dir);
+    const input = await gatherInput(await loadConfig(path.join(dir, 'hms.config.json')), 'test', path.join(dir, '.secrets.json'));
+    const steps = await provisioningPlan(input);
+    expect(steps.length).toBeGreaterThan(8);
+    managed = [
+      ...appEnvFiles(input).map((f) => f.path),
+      ...agentConfigFiles(input).map((f) => f.path),
+      '/etc/systemd/system/cigar.service',
+      '/etc/systemd/system/tobacco.service',
+      '/etc/systemd/system/hms-agent.service',
+      '/etc/nginx/sites-available/cigar',
+      '/etc/nginx/sites-available/tobacco',
+      '/etc/nginx/sites-available/hosting',
+      '/var/www/cigar/shared/config/puma.rb',
+      '/etc/logrotate.d/hms',
+      '/home/deploy/.ssh/authorized_keys',
+    ];
+  });
+  afterAll(async () => {
+    await first?.stop();
+    await second?.stop();
+  });
+
+  it('Given a bare server, When `hms full-deploy` runs, Then nginx and the agent are up, the app units enabled, and status works through the tunnel', async () => {
+    const started = Date.now();
+    const run = await hms(['full-deploy', 'test']);
+    console.log(`[provision] full-deploy of a bare server: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stderr).toMatch(/\[ 1\/12\] ● System packages/);
+    for (const unit of ['nginx.service', 'hms-agent.service']) expect((await first!.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+    expect((await first!.exec(['systemctl', 'is-enabled', 'cigar.service', 'tobacco.service'])).stdout.trim().split('\n')).toEqual(['enabled', 'enabled']);
+    expect((await hms(['login', 'test'])).code).toBe(0);
+    const status = await hms(['status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const names = appsResponseSchema.parse(JSON.parse(status.stdout)).apps.map((a) => [a.name, a.state.loadState]);
+    expect(names).toEqual([
+      ['cigar', 'loaded'],
+      ['tobacco', 'loaded'],
+      ['nginx', 'loaded'],
+      ['agent', 'loaded'],
+    ]);
+    expect((await first!.exec(['stat', '-c', '%a %U', '/etc/hosting-api/env/cigar.env', '/etc/hosting-api/secrets.json'])).stdout.trim().split('\n')).toEqual(['600 root', '600 root']);
+  });
+
+  it('Given a provisioned server, When provisioning runs again, Then every step is up to date and nothing changes', async () => {
+    const before = await checksums(first!, managed);
+    const started = Date.now();
+    const run = await hms(['provision', 'test']);
+    console.log(`[provision] idempotent re-run: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/every step up to date; nothing changed/);
+    expect(run.stderr).not.toMatch(/●/);
+    expect(await checksums(first!, managed)).toEqual(before);
+    const again = await hms(['deploy-hosting-api', 'test']);
+    expect(again.stdout).toMatch(/already installed and running/);
+  });
+
+  it('Given the server destroyed, When a new bare server is provisioned, Then the files provisioning wrote are identical', async () => {
+    const original = await checksums(first!, managed);
+    const release = (await first!.exec(['readlink', '/opt/hosting-api/current'])).stdout.trim();
+    await first!.stop();
+    first = undefined;
+    second = await startTestServer({ aptCache: true });
+    await laptopFor(second, dir);
+    const started = Date.now();
+    const run = await hms(['full-deploy', 'test']);
+    console.log(`[provision] full-deploy of a rebuilt server (warm cache): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(run.code, run.stderr).toBe(0);
+    expect(await checksums(second, managed)).toEqual(original);
+    expect((await second.exec(['readlink', '/opt/hosting-api/current'])).stdout.trim()).toBe(release);
+  });
+
+  it('Given a template that renders an invalid nginx config, When provisioning runs, Then it stops, the old files are back, and nginx and the agent keep running', async () => {
+    const server = second!;
+    await server.exec(['sh', '-c', 'mkdir -p /etc/nginx/ssl/broken && echo "not a certificate" > /etc/nginx/ssl/broken/bad.crt']);
+    const secrets = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8'));
+    const good = secrets.ssl_config.hosting;
+    secrets.ssl_config.hosting = { ...good, cert_path: '/etc/nginx/ssl/broken/bad.crt' };
+    await writeFile(path.join(dir, '.secrets.json'), JSON.stringify(secrets), { mode: 0o600 });
+    const before = (await server.exec(['cat', '/etc/nginx/sites-available/hosting'])).stdout;
+    try {
+      const run = await hms(['provision', 'test']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/nginx sites .* failed/);
+      expect(run.stderr).toMatch(/previous files were put back/);
+      expect(run.stderr).toMatch(/PEM|certificate/i);
+      expect((await server.exec(['cat', '/etc/nginx/sites-available/hosting'])).stdout).toBe(before);
+      for (const unit of ['nginx.service', 'hms-agent.service']) expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+      expect((await server.exec(['nginx', '-t', '-q'])).code).toBe(0);
+    } finally {
+      secrets.ssl_config.hosting = good;
+      await writeFile(path.join(dir, '.secrets.json'), JSON.stringify(secrets), { mode: 0o600 });
+    }
+  });
+});
