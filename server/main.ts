@@ -43,7 +43,11 @@ async function main(): Promise<number> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    const stop = () => server.close(() => resolve());
+    // Follow streams never end by themselves: close them so a restart is prompt.
+    const stop = () => {
+      server.close(() => resolve());
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
