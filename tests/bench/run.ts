@@ -3,6 +3,9 @@
  * printed as ratios. Needs what the e2e suites need (root, systemd-nspawn).
  */
 import { startTestServer, testServerSupport } from '../support/test-server.js';
+import { benchAgentApps } from './agent.bench.js';
+import { benchAgentIdleRss } from './agent-rss.bench.js';
+import { benchLogGrep } from './grep.bench.js';
 import { benchSsh } from './ssh.bench.js';
 
 async function main(): Promise<void> {
@@ -12,10 +15,17 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const server = await startTestServer();
+  // The apt cache lets the agent benchmarks install nginx, puma and Node 18 on it.
+  const server = await startTestServer({ aptCache: true });
   try {
     console.log(`\n== SSH (test server ${server.name}, boot to ssh ${server.timings.bootToSshMs} ms)`);
     for (const line of await benchSsh(server)) console.log(line);
+    console.log('\n== Agent: GET /api/apps, 20 apps (test server, Node 18 under systemd)');
+    for (const line of await benchAgentApps(server)) console.log(line);
+    console.log('\n== Agent: idle RSS');
+    for (const line of await benchAgentIdleRss(server)) console.log(line);
+    console.log('\n== Agent: log grep throughput, 1 GB nginx access log (this host)');
+    for (const line of await benchLogGrep()) console.log(line);
   } finally {
     await server.stop();
   }

@@ -1,0 +1,111 @@
+/**
+ * The bundled agent (`node dist/hms-agent.mjs --config FILE`) as its own process on
+ * this host's loopback: the real program, so its memory is read from
+ * /proc/<pid>/status. It is spawned here rather than through the exec door because
+ * the benchmark needs the child's pid, which the door does not expose.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import bcrypt from 'bcryptjs';
+
+export const LOCAL_TOKEN = 'tok_bench_0123456789abcdef0123456789abcdef';
+
+export interface LocalAgent {
+  pid: number;
+  port: number;
+  /** A temp folder for this agent; removed by stop(). */
+  dir: string;
+  /** A field of /proc/<pid>/status (VmRSS, VmHWM) in bytes. */
+  memory(field: 'VmRSS' | 'VmHWM'): Promise<number>;
+  get(pathAndQuery: string): Promise<{ status: number; body: string }>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function memoryField(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1];
+  if (!kb) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(kb) * 1024;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts the agent with `nginx` and `apps` settings merged into a config whose every path is in a temp folder. */
+export async function startLocalAgent(options: { nginx?: Record<string, unknown>; apps?: Record<string, unknown> } = {}): Promise<LocalAgent> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-agent-'));
+  const port = await freePort();
+  const nginxDir = path.join(dir, 'nginx');
+  await mkdir(path.join(nginxDir, 'sites-available'), { recursive: true });
+  const secretsFile = path.join(dir, 'secrets.json');
+  const secrets = { admin_username: 'admin', admin_password_bcrypt: bcrypt.hashSync('bench password', 4), jwt_secret: 'jwt_bench_0123456789abcdef0123456789abcdef', api_token: LOCAL_TOKEN };
+  await writeFile(secretsFile, JSON.stringify({ hosting_management: secrets }));
+  await chmod(secretsFile, 0o600);
+  const config = {
+    listen: { host: '127.0.0.1', port },
+    stateDir: path.join(dir, 'state'),
+    secretsFile,
+    scriptsDir: path.resolve('remote-cli-tools'),
+    apps: options.apps ?? {},
+    nginx: {
+      mainConfig: path.join(nginxDir, 'nginx.conf'),
+      sitesDir: path.join(nginxDir, 'sites-available'),
+      accessLog: path.join(nginxDir, 'access.log'),
+      errorLog: path.join(nginxDir, 'error.log'),
+      ...options.nginx,
+    },
+  };
+  const configFile = path.join(dir, 'agent.json');
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+
+  const child = spawn(process.execPath, [path.resolve('dist/hms-agent.mjs'), '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited(child);
+      clearTimeout(killer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`hms-agent exited with ${child.exitCode}:\n${output}`);
+      const up = await fetch(`${base}/api/health`).then((response) => response.ok, () => false);
+      if (up) break;
+      if (Date.now() > deadline) throw new Error(`hms-agent did not answer on ${base} within 15 s:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    pid: child.pid!,
+    port,
+    dir,
+    memory: (field) => memoryField(child.pid!, field),
+    async get(pathAndQuery) {
+      const response = await fetch(`${base}${pathAndQuery}`, { headers: { authorization: `Bearer ${LOCAL_TOKEN}` } });
+      return { status: response.status, body: await response.text() };
+    },
+    stop,
+  };
+}
