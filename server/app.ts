@@ -18,6 +18,7 @@ import { pageRoutes } from './web/index.js';
 import { pageError } from './web/error-page.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const UPLOAD_LIMIT_BYTES = 32 * 1024 * 1024;
 
 export function createApp(deps: AgentDeps): Hono<AgentEnv> {
   const sessions: SessionSettings = {
@@ -44,16 +45,20 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
       referrerPolicy: 'same-origin',
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: (c) => c.json({ error: `Request body larger than ${BODY_LIMIT_BYTES} bytes.` }, 413),
-    }),
-  );
+  const limit = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => c.json({ error: `Request body larger than ${maxSize} bytes.` }, 413) });
+  const normal = limit(BODY_LIMIT_BYTES);
+  const upload = limit(UPLOAD_LIMIT_BYTES);
+  // Only the agent's own new release may be larger than a config file.
+  app.use((c, next) => (c.req.method === 'POST' && c.req.path === '/api/agent/releases' ? upload(c, next) : normal(c, next)));
 
   // The only routes open to anonymous requests.
   app.get('/api/health', (c) =>
-    c.json({ status: 'ok', version: deps.version, uptimeSeconds: Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000) }),
+    c.json({
+      status: 'ok',
+      version: deps.version,
+      ...(deps.release ? { release: deps.release } : {}),
+      uptimeSeconds: Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000),
+    }),
   );
   app.get('/static/style.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }));
   app.route('/', loginRoutes(deps, sessions));

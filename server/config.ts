@@ -5,6 +5,11 @@ import { formatIssues } from '../src/config/issues.js';
 import { nameSchema } from '../src/config/names.js';
 
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
+/** A path inside shared/ and a release: relative, plain segments, no `..`. */
+const sharedPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'must be a relative path such as config/master.key (no "..", no leading "/")')
+  .refine((value) => !value.split('/').includes('..'), 'must not contain ".."');
 const unitName = z.string().regex(/^[A-Za-z0-9@._-]+\.(service|socket|timer)$/, 'must be a systemd unit name such as cigar.service');
 
 export const agentAppSchema = z.strictObject({
@@ -22,6 +27,15 @@ export const agentAppSchema = z.strictObject({
     .optional(),
   /** Extra log files by name; `production` defaults to <root>/shared/log/production.log. */
   logFiles: z.record(nameSchema, absolutePath).default({}),
+  /** Deploys: the git repository (URL or path the deploy user can fetch) and its default branch. */
+  repo: z.string().min(1).max(500).refine((repo) => !repo.startsWith('-'), 'must be a git URL or path, not an option').optional(),
+  branch: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a git branch name').optional(),
+  /** Releases kept after a deploy (never fewer than current and the one before). */
+  keepReleases: z.number().int().min(2).max(50).default(5),
+  /** Files that must exist in shared/ before a deploy, linked into each release (e.g. config/master.key). */
+  sharedFiles: z.array(sharedPath).default([]),
+  /** Folders kept across releases in shared/, linked into each release. */
+  sharedDirs: z.array(sharedPath).default(['log', 'tmp', 'storage']),
 });
 
 export const agentConfigSchema = z.strictObject({
@@ -32,6 +46,8 @@ export const agentConfigSchema = z.strictObject({
   /** The public URL behind nginx; cookies are Secure and forms checked against its origin. */
   publicUrl: z.url().optional(),
   stateDir: absolutePath.default('/var/lib/hosting-api'),
+  /** Where the agent's releases live: <installDir>/releases/<id>, <installDir>/current. */
+  installDir: absolutePath.default('/opt/hosting-api'),
   secretsFile: absolutePath.default('/etc/hosting-api/secrets.json'),
   scriptsDir: absolutePath.default('/opt/hosting-api/current/remote-cli-tools'),
   apps: z.record(nameSchema, agentAppSchema).default({}),

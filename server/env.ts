@@ -21,6 +21,10 @@ export interface AgentDeps {
   clock: () => Date;
   version: string;
   startedAt: Date;
+  /** The release this agent runs from (<installDir>/releases/<id>), when installed as one. */
+  release?: string | undefined;
+  /** The configuration file it was started with (the self-update runs with the same). */
+  configFile?: string | undefined;
 }
 
 export interface AgentEnv {

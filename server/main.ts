@@ -1,10 +1,13 @@
 // hms-agent: the Node entry point. The only file that knows about ports and signals.
 import './polyfill.js';
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { exec } from '../src/exec.js';
 import { isHmsError } from '../src/errors.js';
 import { VERSION } from '../src/version.js';
+import { activate } from './activate.js';
 import { createApp } from './app.js';
 import { exampleAgentConfig, loadAgentConfig } from './config.js';
 import { loadAgentSecrets } from './auth/secrets.js';
@@ -16,6 +19,7 @@ const HELP = `hms-agent ${VERSION}: the hms server agent (listens on loopback on
 Usage: hms-agent [--config FILE]
   --config FILE      agent configuration (default /etc/hosting-api/agent.json)
   --example-config   print a complete example configuration
+  --activate ID      (run by the agent itself) switch to release ID, restart, roll back if unhealthy
   --version, --help`;
 
 async function main(): Promise<number> {
@@ -23,6 +27,7 @@ async function main(): Promise<number> {
     options: {
       config: { type: 'string', default: '/etc/hosting-api/agent.json' },
       'example-config': { type: 'boolean' },
+      activate: { type: 'string' },
       version: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -32,9 +37,20 @@ async function main(): Promise<number> {
   if (values['example-config']) return print(JSON.stringify(exampleAgentConfig(), null, 2));
 
   const config = await loadAgentConfig(values.config!);
+  if (values.activate) return activate(config, values.activate);
   const secrets = await loadAgentSecrets(config.secretsFile);
   const clock = () => new Date();
-  const deps = { config, secrets, exec, clock, audit: new AuditLog(config.stateDir, clock), version: VERSION, startedAt: clock() };
+  const deps = {
+    config,
+    secrets,
+    exec,
+    clock,
+    audit: new AuditLog(config.stateDir, clock),
+    version: VERSION,
+    startedAt: clock(),
+    release: await runningRelease(config.installDir),
+    configFile: path.resolve(values.config!),
+  };
   // A crash mid-edit leaves staged copies and test configs behind; the live files are intact.
   await recoverSites(deps);
   const app = createApp(deps);
@@ -52,6 +68,13 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
   });
   return 0;
+}
+
+/** The release this process runs from, when it runs from <installDir>/releases/<id>/. */
+async function runningRelease(installDir: string): Promise<string | undefined> {
+  const file = await realpath(process.argv[1] ?? '').catch(() => '');
+  const parts = path.relative(path.join(installDir, 'releases'), file).split(path.sep);
+  return parts.length === 2 && parts[1] === 'hms-agent.mjs' && parts[0] !== '..' ? parts[0] : undefined;
 }
 
 function print(text: string): number {

@@ -76,6 +76,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       readonly: { type: 'boolean', default: false },
       dryRun: { type: 'boolean', default: false },
       printLog: { type: 'boolean', default: false },
+      release: { type: 'string' },
+      from: { type: 'string' },
+      list: { type: 'boolean', default: false },
     },
   });
   const flags: GlobalFlags = cli.flags;

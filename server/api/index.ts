@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
+import { agentApi } from './agent.js';
 import { appsApi } from './apps.js';
 import { configsApi } from './configs.js';
 import { logsApi } from './logs.js';
@@ -10,6 +11,7 @@ import { scriptsApi } from './scripts.js';
 export function apiRoutes(deps: AgentDeps): Hono<AgentEnv> {
   const api = new Hono<AgentEnv>();
   api.route('/apps', appsApi(deps));
+  api.route('/agent', agentApi(deps));
   api.route('/logs', logsApi(deps));
   api.route('/configs', configsApi(deps));
   api.route('/scripts', scriptsApi(deps));

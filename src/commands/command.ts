@@ -33,6 +33,10 @@ export interface GlobalFlags {
   branch?: string | undefined;
   force?: boolean;
   dryRun?: boolean;
+  /** update-hosting-api */
+  release?: string | undefined;
+  from?: string | undefined;
+  list?: boolean;
   printLog?: boolean;
   /** TUI: hide and refuse destructive actions. */
   readonly?: boolean;

@@ -6,6 +6,7 @@ import { doctorCommand } from './doctor.js';
 import { deployHostingApiCommand } from './deploy-hosting-api.js';
 import { fullDeployCommand } from './full-deploy.js';
 import { provisionCommand } from './provision.js';
+import { updateHostingApiCommand } from './update-hosting-api.js';
 import { initCommand } from './init.js';
 import { logsCommand } from './logs.js';
 import { runCommand } from './run.js';
@@ -27,6 +28,7 @@ export const commands: Command[] = [
   doctorCommand,
   provisionCommand,
   deployHostingApiCommand,
+  updateHostingApiCommand,
   fullDeployCommand,
   initCommand,
   trustCommand,

@@ -4,9 +4,9 @@
  * atomically and the unit restarted. The same bundle gives the same release id, so
  * a second run changes nothing.
  */
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { releaseIdOf } from '../api/agent.js';
 import { HmsError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Host } from './host.js';
@@ -28,9 +28,7 @@ export async function readAgentBundle(root = packageRoot()): Promise<AgentBundle
     { name: 'hms-agent.mjs', content: bundle, mode: 0o644 },
     ...(await Promise.all(tools.map(async (name) => ({ name: `remote-cli-tools/${name}`, content: await readFile(path.join(root, 'remote-cli-tools', name)), mode: 0o755 })))),
   ];
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(file.name).update('\0').update(file.content);
-  return { release: `${VERSION}-${hash.digest('hex').slice(0, 12)}`, files };
+  return { release: releaseIdOf(VERSION, files), files };
 }
 
 export interface AgentInstallReport {
