@@ -13,7 +13,8 @@ import type { AgentApp, AgentConfig } from '../config.js';
 import type { AgentDeps } from '../env.js';
 import { allowed, ApiError } from '../errors.js';
 import { appProbe, probeHttp } from './health.js';
-import { actionArgv, runSystemctl, showUnits, showUnitsOrUnknown, waitUntilSettled } from './systemd.js';
+import { actionArgv, runSystemctl, showUnits, waitUntilSettled } from './systemd.js';
+import { invalidateUnitSnapshot, unitSnapshot } from './unit-snapshots.js';
 
 export interface Target {
   name: string;
@@ -49,7 +50,7 @@ export async function listApps(options: { deps: AgentDeps }): Promise<AppsRespon
   const { deps } = options;
   const all = Object.values(targets(deps.config));
   // Where systemd cannot answer, every item is still listed, with the reason.
-  const { states, problem } = await showUnitsOrUnknown(deps.exec, all.map((target) => target.unit));
+  const { states, problem } = await unitSnapshot(deps, all.map((target) => target.unit));
   const apps = await Promise.all(
     all.map(async (target, index) => ({ ...(await describeTarget(target, states[index]!)), ...(problem ? { problem } : {}) })),
   );
@@ -74,6 +75,8 @@ export async function runAppAction(options: { deps: AgentDeps; name: string; act
   const action = allowed('action', options.action, ACTIONS);
   const audit = (result: 'ok' | 'failed' | 'refused', detail?: string) =>
     deps.audit.record({ actor, action: `app.${action}`, target: target.name, result, detail });
+  // Whatever happens next, the shared snapshot no longer tells the truth.
+  invalidateUnitSnapshot(deps);
 
   if (target.kind === 'agent' && action === 'stop') {
     await audit('refused', 'the agent does not stop itself through its API');
@@ -88,6 +91,7 @@ export async function runAppAction(options: { deps: AgentDeps; name: string; act
   try {
     await runSystemctl(deps.exec, argv);
   } catch (error) {
+    invalidateUnitSnapshot(deps);
     await audit('failed', failureDetail(error));
     throw error;
   }
@@ -96,6 +100,7 @@ export async function runAppAction(options: { deps: AgentDeps; name: string; act
   const { state, settled } = self
     ? { state: (await showUnits(deps.exec, [target.unit]))[0]!, settled: false }
     : await waitUntilSettled(deps.exec, target.unit);
+  invalidateUnitSnapshot(deps);
   return { ...snapshot(deps), action, app: await describeTarget(target, state), settled, message: outcome(target, action, state, settled) };
 }
 
