@@ -23,9 +23,9 @@ export class BrowserSession {
     return response;
   }
 
-  async login(user = TEST_USER, password = TEST_PASSWORD): Promise<Response> {
+  async login(user = TEST_USER, password = TEST_PASSWORD, next = '/'): Promise<Response> {
     const page = await (await this.request('/login')).text();
-    return this.request('/login', { method: 'POST', body: new URLSearchParams({ username: user, password, _csrf: csrfIn(page), next: '/' }) });
+    return this.request('/login', { method: 'POST', body: new URLSearchParams({ username: user, password, _csrf: csrfIn(page), next }) });
   }
 
   /** The page's text and status. */

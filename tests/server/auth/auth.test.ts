@@ -1,34 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AUTH, TEST_PASSWORD, TEST_TOKEN, TEST_USER, testAgent, type TestAgent } from '../../support/agent.js';
+import { AUTH, TEST_PASSWORD, TEST_TOKEN, TEST_USER, testAgent } from '../../support/agent.js';
+import { BrowserSession } from '../../support/browser-session.js';
 
-/** Cookie jar of one browser: keeps `name=value` from Set-Cookie headers. */
-class Browser {
-  private cookies = new Map<string, string>();
-  constructor(private readonly agent: TestAgent) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    if (!headers.has('accept')) headers.set('accept', 'text/html');
-    const response = await this.agent.app.request(path, { ...init, headers });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, value] = pair!.split('=');
-      if (/Max-Age=0/i.test(line) || value === '') this.cookies.delete(name!);
-      else this.cookies.set(name!, value!);
-    }
-    return response;
-  }
-
-  async login(user = TEST_USER, password = TEST_PASSWORD, headers: Record<string, string> = {}): Promise<Response> {
-    const page = await (await this.request('/login')).text();
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    return this.request('/login', { method: 'POST', headers, body: new URLSearchParams({ username: user, password, _csrf: csrf, next: '/audit' }) });
-  }
-
-  async csrf(): Promise<string> {
-    const page = await (await this.request('/audit')).text();
-    return /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+/** A browser whose logins land on /audit. */
+class Browser extends BrowserSession {
+  override login(user = TEST_USER, password = TEST_PASSWORD): Promise<Response> {
+    return super.login(user, password, '/audit');
   }
 }
 
