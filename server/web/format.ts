@@ -1,14 +1,10 @@
+import { formatBytes } from '../../src/format.js';
+
 /** Small formatters shared by the pages (and kept free of HTML). */
+/** "187.7 MiB", or "–" when unknown. */
 export function bytes(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let n = value;
-  let unit = 0;
-  while (n >= 1024 && unit < units.length - 1) {
-    n /= 1024;
-    unit += 1;
-  }
-  return `${n.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+  const short = formatBytes(value);
+  return short === '–' ? short : short.replace(/([KMGT])$/, ' $1iB').replace(/(\d)B$/, '$1 B');
 }
 
 export function ago(iso: string | null | undefined, now: Date): string {

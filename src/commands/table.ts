@@ -1,20 +1,10 @@
+export { formatBytes } from '../format.js';
+
 /** A plain text table for people: columns padded to their widest cell. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-export function formatBytes(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  const units = ['B', 'K', 'M', 'G', 'T'];
-  let n = value;
-  let unit = 0;
-  while (n >= 1024 && unit < units.length - 1) {
-    n /= 1024;
-    unit += 1;
-  }
-  return `${n.toFixed(unit === 0 ? 0 : 1)}${units[unit]}`;
 }
 
 export function formatSince(iso: string | null | undefined, now = new Date()): string {
