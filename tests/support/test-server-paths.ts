@@ -4,7 +4,8 @@ import { join } from 'node:path';
 // Everything lives outside the repo: the rootfs tar and the apt cache must survive
 // fresh clones (CI clones anew), and machine copies are far too big for a work tree.
 export const CACHE_DIR = '/var/cache/hms-test';
-export const APT_CACHE_DIR = join(CACHE_DIR, 'apt-cacher-ng');
+// HMS_TEST_APT_CACHE_DIR points at another (e.g. empty) cache, to measure a cold one.
+export const APT_CACHE_DIR = process.env.HMS_TEST_APT_CACHE_DIR || join(CACHE_DIR, 'apt-cacher-ng');
 export const MACHINES_DIR = '/var/lib/hms-test/machines';
 // /run is a tmpfs: after a reboot no record can point at a PID that was reused.
 export const RUN_DIR = '/run/hms-test';
