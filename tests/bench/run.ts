@@ -7,6 +7,9 @@ import { benchAgentApps } from './agent.bench.js';
 import { benchAgentIdleRss } from './agent-rss.bench.js';
 import { benchLogGrep } from './grep.bench.js';
 import { benchSsh } from './ssh.bench.js';
+import { FILLER_APPS, hostingOn } from './agent-server.js';
+import { benchStatus } from './status.bench.js';
+import { SAMPLE_APPS } from '../support/server-kit.js';
 
 async function main(): Promise<void> {
   const support = testServerSupport();
@@ -22,6 +25,9 @@ async function main(): Promise<void> {
     for (const line of await benchSsh(server)) console.log(line);
     console.log('\n== Agent: GET /api/apps, 20 apps (test server, Node 18 under systemd)');
     for (const line of await benchAgentApps(server)) console.log(line);
+    console.log('\n== hms status --json (a new process each time) vs OpenSSH, same server, same units');
+    const units = [...SAMPLE_APPS, ...FILLER_APPS].map((app) => `${app}.service`).concat('nginx.service', 'hms-agent.service');
+    for (const line of await benchStatus(server, await hostingOn(server), units)) console.log(line);
     console.log('\n== Agent: idle RSS');
     for (const line of await benchAgentIdleRss(server)) console.log(line);
     console.log('\n== Agent: log grep throughput, 1 GB nginx access log (this host)');

@@ -7,10 +7,12 @@ import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exec } from '../../src/exec.js';
-import type { AgentContext } from '../e2e/agent-context.js';
+import type { HostingServer } from '../support/server-kit.js';
+import type { TestServer } from '../support/test-server.js';
 import { ratio, row, sample } from './measure.js';
 
-export async function benchStatus(ctx: AgentContext, runs = 15): Promise<string[]> {
+export async function benchStatus(server: TestServer, hosting: HostingServer, units: string[], runs = 15): Promise<string[]> {
+  const ctx = { server, hosting };
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-status-'));
   await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
   await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
@@ -18,13 +20,12 @@ export async function benchStatus(ctx: AgentContext, runs = 15): Promise<string[
     path.join(dir, 'hms.config.json'),
     JSON.stringify({ servers: { test: { host: ctx.server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: ctx.hosting.agentPort } } }),
   );
-  const units = [...ctx.hosting.apps.map((app) => `${app}.service`), 'nginx.service', 'hms-agent.service'];
   const env = { PATH: process.env.PATH, HOME: dir, HMS_TOKEN: ctx.hosting.apiToken };
   const ok = async (argv: string[], cwd?: string) => {
     const result = await exec(argv, { env, cwd });
     if (result.code !== 0) throw new Error(`${argv.join(' ')}: ${result.stderr}`);
   };
-  const ssh = await sample('OpenSSH: ssh -o BatchMode=yes host systemctl show <units>', runs, () =>
+  const ssh = await sample(`OpenSSH: ssh -o BatchMode=yes host systemctl show <${units.length} units>`, runs, () =>
     ok(['ssh', '-i', ctx.server.identityFile, '-o', `UserKnownHostsFile=${ctx.server.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${ctx.server.host}`, 'systemctl', 'show', ...units]),
   );
   const hms = await sample('hms status --json (new process, SSH tunnel)', runs, () => ok([process.execPath, path.resolve('dist/hms.mjs'), 'status', '--json'], dir));
