@@ -10,6 +10,8 @@ export interface ExecOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   input?: string | Buffer;
+  /** Piped into the child's stdin as it flows (instead of `input`); unpiped when the child ends. */
+  stdin?: NodeJS.ReadableStream;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Bytes kept of each of stdout and stderr; the newest bytes win. Default 1 MiB. */
@@ -96,9 +98,12 @@ export function exec(argv: readonly string[], options: ExecOptions = {}): Promis
     child.stdin.on('error', () => {
       // The child may exit without reading its input; its exit code tells the story.
     });
-    child.stdin.end(options.input);
+    const stdinSource = options.stdin;
+    if (stdinSource) stdinSource.pipe(child.stdin);
+    else child.stdin.end(options.input);
 
     const finish = (): void => {
+      stdinSource?.unpipe(child.stdin);
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);

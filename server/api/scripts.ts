@@ -9,6 +9,7 @@ import { streamSSE } from 'hono/streaming';
 import type { z } from 'zod';
 import { runScriptRequestSchema } from '../../src/api/scripts.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
+import { checkScriptArguments } from '../services/scripts-args.js';
 import { ApiError } from '../errors.js';
 import { listScripts } from '../services/scripts.js';
 import { findScript, runScript } from '../services/scripts-run.js';
@@ -40,6 +41,8 @@ export function scriptsApi(deps: AgentDeps): Hono<AgentEnv> {
     const script = await findScript({ deps, name: c.req.param('name') });
     const { args, timeoutSeconds } = await jsonBody(c, runScriptRequestSchema);
     const run = { deps, actor: c.get('actor').name, script, args, timeoutSeconds };
+    // Refused arguments are a 400 before any stream opens, whichever answer was asked for.
+    await checkScriptArguments({ config: deps.config, script: script.name, args });
     if (wantsJson(c)) return c.json(await runScript({ ...run, signal: c.req.raw.signal }));
     return streamSSE(c, (stream) => streamScriptRun(stream, run));
   });

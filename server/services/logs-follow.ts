@@ -1,12 +1,20 @@
 /**
  * Following a log: `tail -F` for a file, `journalctl -f` for a unit, run through
  * the exec door with an AbortSignal so the child ends when the reader goes away.
- * Lines are filtered here, one by one, with the pattern compiled once.
+ * A pattern never runs in the agent's event loop: a file's lines go through the
+ * real grep (logs-follow-filter.ts), the journal's through `journalctl --grep`
+ * (PCRE2, with its match limits).
+ *
+ * tail is handed the file's checked real path, never its configured name, so a log
+ * that is a symlink out of its folder is refused (403) before anything runs. `-F`
+ * follows that path by name across rotations; a symlink swapped in there later is
+ * refused at the next request.
  */
 import type { LogFollowQuery, LogLine } from '../../src/api/logs.js';
 import type { exec as execDoor } from '../../src/exec.js';
 import type { AgentConfig } from '../config.js';
 import { MAX_LINE_BYTES } from './logs-backward.js';
+import { followGrepArgv, runFiltered } from './logs-follow-filter.js';
 import { journalFollowArgv } from './logs-journal.js';
 import { LineSplitter } from './logs-line-splitter.js';
 import { compilePattern } from './logs-pattern.js';
@@ -16,9 +24,11 @@ import { LineClock, type LineFormat } from './logs-timestamps.js';
 /** Everything checked and built before the stream opens, so a bad request is still a plain 4xx. */
 export interface FollowPlan {
   source: string;
+  /** The reader: tail -F or journalctl -f. */
   argv: string[];
   format: LineFormat;
-  filter?: RegExp;
+  /** For a file with a pattern: the grep that tail's lines go through. */
+  filter?: string[];
 }
 
 /** -F follows the name, so a rotated log (logrotate) keeps flowing. */
@@ -26,15 +36,23 @@ export function tailFollowArgv(file: string, lines: number): string[] {
   return ['tail', '-n', String(lines), '-F', '--', file];
 }
 
+/** One argv entry with "=": a pattern starting with "-" stays a pattern. */
+export function journalGrepArgs(pattern: string, ignoreCase: boolean): string[] {
+  return [`--grep=${pattern}`, `--case-sensitive=${ignoreCase ? 'false' : 'true'}`];
+}
+
 export async function planFollow(options: { config: AgentConfig; source: string; query: LogFollowQuery }): Promise<FollowPlan> {
   const { query } = options;
   const source = findLogSource(options.config, options.source);
   refusePriorityOnFile(source, query.priority);
-  const filter = query.grep !== undefined ? compilePattern(query.grep, query.ignoreCase) : undefined;
+  // Checked for every engine, so a bad or risky pattern is a 400 before anything runs.
+  if (query.grep !== undefined) compilePattern(query.grep, query.ignoreCase);
   if (source.kind === 'journal') {
-    return { source: source.name, argv: journalFollowArgv({ unit: source.unit, lines: query.lines, priority: query.priority }), format: 'journal', filter };
+    const argv = journalFollowArgv({ unit: source.unit, lines: query.lines, priority: query.priority });
+    return { source: source.name, argv: [...argv, ...(query.grep !== undefined ? journalGrepArgs(query.grep, query.ignoreCase) : [])], format: 'journal' };
   }
-  return { source: source.name, argv: tailFollowArgv(await existingFile(source), query.lines), format: source.format, filter };
+  const argv = tailFollowArgv(await existingFile(source), query.lines);
+  return { source: source.name, argv, format: source.format, ...(query.grep !== undefined ? { filter: followGrepArgv(query.grep, query.ignoreCase) } : {}) };
 }
 
 /** Runs the plan until `signal` aborts or the child ends; says why it ended. */
@@ -45,12 +63,14 @@ export async function runFollow(options: {
   onLine: (line: LogLine) => void;
 }): Promise<{ reason: string }> {
   const { plan, onLine } = options;
+  if (plan.filter) {
+    return runFiltered({ exec: options.exec, reader: plan.argv, filter: plan.filter, format: plan.format, signal: options.signal, onLine });
+  }
   const splitter = new LineSplitter(MAX_LINE_BYTES);
   const clock = new LineClock(plan.format);
   const emit = (text: string): void => {
     if (plan.format === 'journal' && /^-- .* --$/.test(text)) return; // journalctl's own notes
-    const line = clock.stamp(text); // before filtering, so a kept line still inherits a skipped line's time
-    if (!plan.filter || plan.filter.test(text)) onLine(line);
+    onLine(clock.stamp(text));
   };
   try {
     const result = await options.exec(plan.argv, {

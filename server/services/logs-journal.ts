@@ -8,7 +8,7 @@ import type { LogLine } from '../../src/api/logs.js';
 import type { exec as execDoor } from '../../src/exec.js';
 import { ApiError } from '../errors.js';
 import { MAX_LINE_BYTES } from './logs-backward.js';
-import { withContext } from './logs-context.js';
+import { contextByGrep } from './logs-context.js';
 import { OUTPUT_BUDGET_BYTES } from './logs-files.js';
 import { compilePattern } from './logs-pattern.js';
 import { LineClock, lineTime } from './logs-timestamps.js';
@@ -65,10 +65,11 @@ export async function readJournal(
   query: JournalQuery & { source: string; context: number },
 ): Promise<{ lines: LogLine[]; truncated: boolean; matched?: number }> {
   if (query.grep !== undefined && query.context > 0) {
-    // journalctl has no context option: read the newest entries and match them here.
-    const regex = compilePattern(query.grep, query.ignoreCase);
+    // journalctl has no context option: read the newest entries and match them with
+    // grep (linear time; a JS RegExp here could be made to backtrack for seconds).
+    compilePattern(query.grep, query.ignoreCase); // the same validation as everywhere: a bad pattern is a 400
     const read = await runNewestFirst(exec, journalReadArgv({ ...query, grep: undefined, lines: CONTEXT_SCAN_ENTRIES }), query);
-    const found = withContext(read.lines, regex, query.context);
+    const found = await contextByGrep(exec, read.lines, { pattern: query.grep, ignoreCase: query.ignoreCase }, query.context);
     const lines = found.lines.slice(-query.lines);
     return { lines, truncated: read.truncated || found.lines.length > lines.length, matched: lines.filter((line) => !line.context).length };
   }

@@ -1,15 +1,17 @@
 /**
  * The logs the agent may show: an allow-list computed from its config. A user's
- * source name is only ever looked up here; it is never turned into a path.
+ * source name is only ever looked up here; it is never turned into a path. A file
+ * source is only read where its real path lies inside its folder (logs-real-path.ts).
  */
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogSourceInfo } from '../../src/api/logs.js';
 import type { AgentConfig } from '../config.js';
 import { allowed, ApiError } from '../errors.js';
+import { checkLogFile, type FileLocation } from './logs-real-path.js';
 import type { LineFormat } from './logs-timestamps.js';
 
-export type LogSource = { name: string; kind: 'journal'; unit: string } | { name: string; kind: 'file'; path: string; format: LineFormat };
+export type FileLogSource = { name: string; kind: 'file'; format: LineFormat } & FileLocation;
+export type LogSource = { name: string; kind: 'journal'; unit: string } | FileLogSource;
 
 /**
  * `journal:<app>`, `<app>:production`, `<app>:<name>` per app, then nginx's and the
@@ -23,44 +25,63 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
   };
   for (const [app, settings] of Object.entries(config.apps)) {
     add({ name: `journal:${app}`, kind: 'journal', unit: settings.unit });
-    const files = { production: path.join(settings.root, 'shared', 'log', 'production.log'), ...settings.logFiles };
-    for (const [name, file] of Object.entries(files)) add({ name: `${app}:${name}`, kind: 'file', path: file, format: 'rails' });
+    // The default log may be a link within shared/log; a configured one must be the file itself.
+    const sharedLog = path.join(settings.root, 'shared', 'log');
+    const files: Record<string, FileLocation> = { production: { path: path.join(sharedLog, 'production.log'), folder: sharedLog, linkAllowed: true } };
+    for (const [name, file] of Object.entries(settings.logFiles)) files[name] = { path: file, folder: path.dirname(file), linkAllowed: false };
+    for (const [name, location] of Object.entries(files)) add({ name: `${app}:${name}`, kind: 'file', format: 'rails', ...location });
   }
   add({ name: 'journal:nginx', kind: 'journal', unit: config.nginx.unit });
   add({ name: 'journal:agent', kind: 'journal', unit: config.agentUnit });
-  add({ name: 'nginx:access', kind: 'file', path: config.nginx.accessLog, format: 'nginx-access' });
-  add({ name: 'nginx:error', kind: 'file', path: config.nginx.errorLog, format: 'nginx-error' });
+  add({ name: 'nginx:access', kind: 'file', format: 'nginx-access', ...nginxLog(config.nginx.accessLog) });
+  add({ name: 'nginx:error', kind: 'file', format: 'nginx-error', ...nginxLog(config.nginx.errorLog) });
   return sources;
+}
+
+function nginxLog(file: string): FileLocation {
+  return { path: file, folder: path.dirname(file), linkAllowed: true };
 }
 
 export function findLogSource(config: AgentConfig, name: string): LogSource {
   return allowed('log source', name, logSources(config));
 }
 
-/** GET /api/logs: every source; files with whether they exist and their size. */
+/** GET /api/logs: every source; files with whether they exist and their size (a file that resolves outside its folder does not). */
 export async function listLogSources(config: AgentConfig): Promise<LogSourceInfo[]> {
   return Promise.all(
     Object.values(logSources(config)).map(async (source): Promise<LogSourceInfo> => {
       if (source.kind === 'journal') return { name: source.name, kind: 'journal', unit: source.unit };
-      const info = await fileInfo(source.path);
-      return { name: source.name, kind: 'file', path: source.path, exists: info !== undefined, size: info?.size ?? null };
+      const check = await checkLogFile(source);
+      const info = { name: source.name, kind: 'file' as const, path: source.path };
+      if (check.state === 'ok') return { ...info, exists: true, size: check.size };
+      if (check.state === 'missing') return { ...info, exists: false, size: null };
+      return { ...info, exists: false, size: null, problem: outsideMessage(source) };
     }),
   );
 }
 
-async function fileInfo(file: string): Promise<{ size: number } | undefined> {
-  const info = await stat(file).catch(() => undefined);
-  return info?.isFile() ? { size: info.size } : undefined;
+function outsideMessage(source: FileLogSource): string {
+  return `Log ${source.name} resolves outside its folder; refusing.`;
 }
 
-/** A file source's path, or a 404 that names the source and the path its config gives. */
-export async function existingFile(source: Extract<LogSource, { kind: 'file' }>): Promise<string> {
-  if (!(await fileInfo(source.path))) {
-    throw new ApiError(404, `Log ${source.name} has no file at ${source.path} (yet).`, {
-      hint: 'Nothing has written it yet, or it lives elsewhere: set its path in the agent config (apps.<app>.logFiles, nginx.accessLog, nginx.errorLog).',
+/**
+ * The real path to read, search or follow for a file source: a 404 that names the
+ * source and its configured path when there is no file, a 403 when it resolves
+ * outside its folder (a symlink out, e.g. to /etc/shadow).
+ */
+export async function existingFile(source: FileLogSource): Promise<string> {
+  const check = await checkLogFile(source);
+  if (check.state === 'ok') return check.file;
+  if (check.state === 'outside') {
+    throw new ApiError(403, outsideMessage(source), {
+      hint: source.linkAllowed
+        ? `${source.path} must be a file inside ${source.folder} (a symlink may only point inside it). Replace the link with the real log file.`
+        : `${source.path} must be the log file itself, not a symlink. Point the agent config at the real file.`,
     });
   }
-  return source.path;
+  throw new ApiError(404, `Log ${source.name} has no file at ${source.path} (yet).`, {
+    hint: 'Nothing has written it yet, or it lives elsewhere: set its path in the agent config (apps.<app>.logFiles, nginx.accessLog, nginx.errorLog).',
+  });
 }
 
 export function refusePriorityOnFile(source: LogSource, priority: number | undefined): void {

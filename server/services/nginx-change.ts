@@ -1,5 +1,5 @@
 /**
- * A site change is a transaction: lock, stage + fsync, `nginx -t` on the staged copy,
+ * A site change is a transaction: lock, lint (nginx-lint.ts), stage + fsync, `nginx -t` on the staged copy,
  * backup, atomic swap, reload, health check. Any failure after the swap puts the
  * previous file back and reloads again. Temp files go on every path; every outcome
  * for an allow-listed site is audited.
@@ -11,6 +11,7 @@ import { ApiError } from '../errors.js';
 import { keepBackup, readBackup } from './nginx-backups.js';
 import { removeQuietly, replaceFile, stageFile, swapIn } from './nginx-files.js';
 import { withSitesLock } from './nginx-lock.js';
+import { lintSite } from './nginx-lint.js';
 import { reloadNginx, ReloadFailure } from './nginx-reload.js';
 import { etagOf, resolveSite, type SiteFile } from './nginx-sites.js';
 import { testStagedSite } from './nginx-test.js';
@@ -88,6 +89,8 @@ async function applyChange(deps: AgentDeps, site: SiteFile, ifMatch: string | un
   const newEtag = etagOf(content);
   if (newEtag === etag) return { name: site.name, etag, changed: false, backupId: null };
 
+  // Before nginx -t reads it as root: no files outside nginx's folders, no code-running modules.
+  await lintSite({ nginx: deps.config.nginx, stateDir: deps.config.stateDir, site: site.name, content: content.toString('utf8') });
   const staged = await stageFile(site.file, content);
   try {
     await testStagedSite({ deps, site, staged });

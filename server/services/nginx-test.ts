@@ -47,6 +47,28 @@ export function rewriteNginxMessage(text: string, renames: ReadonlyArray<readonl
   return renames.reduce((out, [from, to]) => out.split(from).join(to), text);
 }
 
+/**
+ * nginx -t runs as root and quotes words of the files it reads (`unknown directive
+ * "root:$y$…" in /etc/shadow:1`). A line about any file other than the site being
+ * changed keeps its place and reason but not what it quoted, so an answer never
+ * shows the content of another file.
+ */
+export function redactOtherFiles(stderr: string, siteFile: string): string {
+  return stderr
+    .split('\n')
+    .map((line) => {
+      const at = /^(.*) in (\/.*):(\d+)$/.exec(line.trimEnd());
+      if (!at || at[2] === siteFile) return line;
+      const message = at[1]!;
+      const first = message.indexOf('"');
+      if (first < 0) return line;
+      const last = message.lastIndexOf('"');
+      const after = last > first ? message.slice(last + 1) : '';
+      return `${message.slice(0, first)}"…"${after} in ${at[2]}:${at[3]}`;
+    })
+    .join('\n');
+}
+
 /** `unknown directive "foo" in …:3` out of `2025/… [emerg] 12#12: unknown directive …`. */
 export function firstNginxError(stderr: string): string {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '');
@@ -69,10 +91,11 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
     const result = await options.deps.exec([nginx.binary, '-t', '-q', '-c', tempMain], { timeoutMs: NGINX_TEST_TIMEOUT_MS });
     if (result.code === 0) return;
     const liveName = path.join(nginx.sitesDir, options.site.name);
-    const stderr = rewriteNginxMessage(result.stderr || result.stdout, [
+    const renamed = rewriteNginxMessage(result.stderr || result.stdout, [
       [options.staged, liveName],
       [tempMain, nginx.mainConfig],
-    ]).trim();
+    ]);
+    const stderr = redactOtherFiles(renamed, liveName).trim();
     throw new ApiError(422, `nginx -t rejected the new ${options.site.name} config: ${firstNginxError(stderr)}`, {
       hint: result.timedOut ? 'nginx -t timed out; try again.' : 'Fix the line nginx names and send the change again; the live file is unchanged.',
       details: { stderr },

@@ -7,6 +7,7 @@ import { runScriptRequestSchema, type ScriptRunResult } from '../../src/api/scri
 import type { AgentDeps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { resolveScript, type ScriptFile } from './scripts.js';
+import { checkScriptArguments } from './scripts-args.js';
 import { scriptArgv, scriptEnv } from './scripts-env.js';
 
 export interface RunScriptOptions {
@@ -42,6 +43,7 @@ export async function runScript(options: RunScriptOptions & { script: ScriptFile
   // The route validated them; checked again because this is where they become argv.
   const checked = runScriptRequestSchema.safeParse({ args: options.args, timeoutSeconds: options.timeoutSeconds });
   if (!checked.success) throw new ApiError(400, `Refusing to run "${script.name}": ${checked.error.issues[0]!.message}.`);
+  await checkScriptArguments({ config: deps.config, script: script.name, args: options.args });
   const record = (result: 'ok' | 'failed', detail: string) =>
     deps.audit.record({ actor: options.actor, action: 'script.run', target: script.name, result, detail });
   const started = performance.now();

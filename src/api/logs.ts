@@ -84,7 +84,15 @@ export type LogFollowQuery = z.infer<typeof logFollowQuerySchema>;
 
 export const logSourceSchema = z.discriminatedUnion('kind', [
   z.object({ name: z.string(), kind: z.literal('journal'), unit: z.string() }),
-  z.object({ name: z.string(), kind: z.literal('file'), path: z.string(), exists: z.boolean(), size: z.number().int().nullable() }),
+  z.object({
+    name: z.string(),
+    kind: z.literal('file'),
+    path: z.string(),
+    exists: z.boolean(),
+    size: z.number().int().nullable(),
+    /** Why the file cannot be shown although something is at its path (it resolves outside its folder); exists is then false. */
+    problem: z.string().optional(),
+  }),
 ]);
 export type LogSourceInfo = z.infer<typeof logSourceSchema>;
 

@@ -12,11 +12,26 @@ export const MAX_SCRIPT_ARG_LENGTH = 200;
 export const DEFAULT_SCRIPT_TIMEOUT_SECONDS = 60;
 export const MAX_SCRIPT_TIMEOUT_SECONDS = 600;
 
+/** An option that takes a path takes it glued on: `--path=/var/www`. */
+export const PATH_OPTION_PATTERN = /^--[A-Za-z0-9][A-Za-z0-9-]*=/;
+
+/**
+ * A path is absolute, alone or as `--name=/absolute/path` (never `-f/etc/shadow` or
+ * `log/x`). The agent also checks where it really leads before anything runs: inside
+ * the apps' roots, nginx's log folders, /etc/nginx/ssl or /etc/letsencrypt/live.
+ */
+export function isPathShapeAllowed(arg: string): boolean {
+  if (!arg.includes('/')) return true;
+  const value = PATH_OPTION_PATTERN.test(arg) ? arg.slice(arg.indexOf('=') + 1) : arg;
+  return value.startsWith('/');
+}
+
 export const scriptArgSchema = z
   .string()
   .max(MAX_SCRIPT_ARG_LENGTH, `must be at most ${MAX_SCRIPT_ARG_LENGTH} characters`)
   .regex(SCRIPT_ARG_PATTERN, 'may only contain letters, digits and @%+=:,./_-')
-  .refine((arg) => !arg.includes('..'), 'must not contain ".."');
+  .refine((arg) => !arg.includes('..'), 'must not contain ".."')
+  .refine(isPathShapeAllowed, 'a path must be absolute (/var/www/cigar/shared/log/production.log), and an option takes one as --name=/absolute/path');
 
 export const scriptSummarySchema = z.object({
   name: z.string(),

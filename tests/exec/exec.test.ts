@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { exec } from '../../src/exec.js';
 
@@ -15,6 +16,28 @@ describe('exec', () => {
 
   it('Given input, When run, Then it is written to stdin', async () => {
     expect((await exec(['cat'], { input: 'hello' })).stdout).toBe('hello');
+  });
+
+  it('Given a stream as stdin, When chunks arrive over time and it ends, Then the program reads them as they come and ends with it', async () => {
+    const feed = new PassThrough();
+    const seen: string[] = [];
+    const running = exec(['cat'], { stdin: feed, onStdout: (chunk) => seen.push(chunk.toString()) });
+    feed.write('one\n');
+    for (let i = 0; i < 100 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toEqual(['one\n']); // delivered while stdin is still open
+    feed.end('two\n');
+    expect(await running).toMatchObject({ code: 0, stdout: 'one\ntwo\n' });
+  });
+
+  it('Given a stream as stdin that never ends, When the program is aborted, Then the call returns and the stream is let go', async () => {
+    const feed = new PassThrough();
+    const controller = new AbortController();
+    const running = exec(['cat'], { stdin: feed, signal: controller.signal });
+    feed.write('x\n');
+    setTimeout(() => controller.abort(), 100);
+    expect(await running).toMatchObject({ aborted: true, signal: 'SIGTERM' });
+    expect(feed.listenerCount('data')).toBe(0);
+    feed.write('after\n'); // nobody reads it any more, and nothing throws
   });
 
   it('Given a slow program and a timeout, When run, Then it is killed and marked timed out', async () => {

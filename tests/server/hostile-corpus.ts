@@ -3,7 +3,8 @@
  * a canary file OUTSIDE it (with symlinks inside pointing at it), and the requests
  * that try to reach it or to smuggle something into a process. Every case is
  * refused with a 4xx unless it says `inert` (a 200 that treats the input as plain
- * data, e.g. `-e` as a grep pattern); `knownBug` marks a case the agent fails today.
+ * data, e.g. `-e` as a grep pattern); `knownBug` marks a case the agent fails today
+ * (none at present).
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
@@ -29,6 +30,8 @@ export interface HostileTree {
 const REMOTE_CLI_TOOLS = path.resolve('remote-cli-tools');
 /** A line of a's after which `a*a*b` backtracks polynomially in a JS RegExp. */
 export const LONG_LINE = 'a'.repeat(2000);
+/** Far longer: `a*a*b` on it would hold a backtracking engine for hours. */
+export const HUGE_LINE = 'a'.repeat(100_000);
 
 const rails = (time: string, level: string, text: string) => `${level[0]}, [2026-11-25T${time}.000000 #7] ${level.padStart(5)} -- : ${text}`;
 
@@ -88,6 +91,7 @@ export async function buildHostileTree(): Promise<HostileTree> {
     [rails('18:02:11', 'INFO', 'Started GET "/" for 203.0.113.9'), rails('18:02:12', 'ERROR', 'RuntimeError (boom)'), rails('18:02:13', 'INFO', 'Completed 500 in 3ms'), ''].join('\n'),
   );
   await writeFile(path.join(www, 'cigar', 'shared', 'log', 'long.log'), `${LONG_LINE}\n`);
+  await writeFile(path.join(www, 'cigar', 'shared', 'log', 'huge.log'), `${HUGE_LINE}\n`);
   // An app's log that its owner (the deploy user) replaced with a symlink out.
   await symlink(canary, path.join(www, 'tobacco', 'shared', 'log', 'production.log'));
 
@@ -104,7 +108,7 @@ export async function buildHostileTree(): Promise<HostileTree> {
     stateDir: path.join(allowed, 'state'),
     scriptsDir,
     apps: {
-      cigar: { unit: 'cigar.service', root: path.join(www, 'cigar'), logFiles: { long: path.join(www, 'cigar', 'shared', 'log', 'long.log') } },
+      cigar: { unit: 'cigar.service', root: path.join(www, 'cigar'), logFiles: { long: path.join(www, 'cigar', 'shared', 'log', 'long.log'), huge: path.join(www, 'cigar', 'shared', 'log', 'huge.log') } },
       tobacco: { unit: 'tobacco.service', root: path.join(www, 'tobacco') },
     },
     nginx: { binary: NGINX_BINARY, mainConfig: path.join(nginx, 'nginx.conf'), sitesDir: path.join(nginx, 'sites-available'), sites: ['cigar', 'tobacco', 'leak'], accessLog, errorLog },
@@ -175,10 +179,6 @@ const json = (value: unknown) => JSON.stringify(value);
 const TWO_MB = 2 * 1024 * 1024;
 const LOG = '/api/logs/cigar:production';
 
-const LOG_SYMLINK_BUG = 'a log file that is a symlink out of its folder is followed: the canary is served (expected a 403 like a symlinked site)';
-const SCRIPT_PATH_BUG = 'script arguments may be any absolute path: it reaches the script, and parse_logs.sh prints the error lines of any file it names';
-const NGINX_T_BUG = 'nginx -t runs the submitted site as root: its error message quotes the first token of any file the site includes, and log paths in it are created anywhere';
-const FOLLOW_REDOS_BUG = 'the follow filter is a backtracking JS RegExp: a polynomial pattern (a*a*b, .*error.*timeout) on a long line blocks the agent for seconds; only nested repetition is refused';
 
 export function logCases(): HostileCase[] {
   // An empty source is GET /api/logs/, the list of sources: not an input to refuse.
@@ -235,10 +235,11 @@ export function logCases(): HostileCase[] {
     { name: 'follow with lines 201', method: 'GET', url: `${LOG}/follow?lines=201` },
     { name: 'follow with since (not a follow parameter)', method: 'GET', url: `${LOG}/follow?since=-1h` },
     { name: 'follow with priority on a file', method: 'GET', url: `${LOG}/follow?priority=err` },
-    { name: 'log symlinked out of its folder', method: 'GET', url: '/api/logs/tobacco:production', runs: true, knownBug: LOG_SYMLINK_BUG },
-    { name: 'log symlinked out, grep for the 503', method: 'GET', url: `/api/logs/tobacco:production?grep=${enc(' 503 ')}`, runs: true, knownBug: LOG_SYMLINK_BUG },
-    { name: 'log symlinked out, followed', method: 'GET', url: '/api/logs/tobacco:production/follow?lines=5', runs: true, knownBug: LOG_SYMLINK_BUG },
-    { name: 'follow with grep "a*a*b" on a 2000-character line', method: 'GET', url: '/api/logs/cigar:long/follow?lines=1&grep=a*a*b', runs: true, maxMs: 1000, knownBug: FOLLOW_REDOS_BUG },
+    { name: 'log symlinked out of its folder', method: 'GET', url: '/api/logs/tobacco:production' },
+    { name: 'log symlinked out, grep for the 503', method: 'GET', url: `/api/logs/tobacco:production?grep=${enc(' 503 ')}` },
+    { name: 'log symlinked out, followed', method: 'GET', url: '/api/logs/tobacco:production/follow?lines=5' },
+    // A legitimate pattern: the follow runs (grep filters, in linear time), and nothing may stall it.
+    { name: 'follow with grep "a*a*b" on a 2000-character line', method: 'GET', url: '/api/logs/cigar:long/follow?lines=1&grep=a*a*b', expect: 'inert', runs: true, maxMs: 1000 },
   ];
 }
 
@@ -296,11 +297,8 @@ export function configCases(): HostileCase[] {
     body('PUT with a weak If-Match', json({ content: 'server {}\n' }), { headers: (tree, etag) => ({ 'content-type': 'application/json', 'if-match': `W/${etag}` }) }),
     body('PUT with If-Match carrying a header after a tab', json({ content: 'server {}\n' }), { headers: IF_MATCH('"0"\tX-Injected: 1') }),
     body('PUT with If-Match of 10 KB', json({ content: 'server {}\n' }), { headers: IF_MATCH(`"${'f'.repeat(10 * 1024)}"`) }),
-    body('PUT that includes the canary', (tree) => json({ content: `include ${tree.canary};\n` }), { runs: true, knownBug: NGINX_T_BUG }),
-    body('PUT that names a log file outside', (tree) => json({ content: `server {\n    listen 127.0.0.1:8091;\n    access_log ${tree.outside}/created.log;\n}\n` }), {
-      runs: true,
-      knownBug: NGINX_T_BUG,
-    }),
+    body('PUT that includes the canary', (tree) => json({ content: `include ${tree.canary};\n` })),
+    body('PUT that names a log file outside', (tree) => json({ content: `server {\n    listen 127.0.0.1:8091;\n    access_log ${tree.outside}/created.log;\n}\n` })),
   ];
 }
 
@@ -356,8 +354,8 @@ export function scriptCases(): HostileCase[] {
     run('text/plain', json({ args: [] }), { headers: { 'content-type': 'text/plain', accept: 'application/json' }, expect: 'inert', runs: true }),
     run('argument "--help" is only an argument', json({ args: ['--help'] }), { expect: 'inert', runs: true }),
     run('argument "-e" is only an argument', json({ args: ['-e'] }), { expect: 'inert', runs: true }),
-    { name: 'argument: the canary path to parse_logs', method: 'POST', url: '/api/scripts/parse_logs/run', headers: RUN_JSON, body: (tree) => json({ args: [tree.canary] }), runs: true, knownBug: SCRIPT_PATH_BUG },
-    { name: 'argument "-f/etc/shadow" to parse_logs', method: 'POST', url: '/api/scripts/parse_logs/run', headers: RUN_JSON, body: json({ args: ['-f/etc/shadow'] }), runs: true, knownBug: SCRIPT_PATH_BUG },
+    { name: 'argument: the canary path to parse_logs', method: 'POST', url: '/api/scripts/parse_logs/run', headers: RUN_JSON, body: (tree) => json({ args: [tree.canary] }) },
+    { name: 'argument "-f/etc/shadow" to parse_logs', method: 'POST', url: '/api/scripts/parse_logs/run', headers: RUN_JSON, body: json({ args: ['-f/etc/shadow'] }) },
   ];
 }
 

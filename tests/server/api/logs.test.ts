@@ -243,7 +243,7 @@ describe('GET /api/logs/:source/follow', () => {
     expect((await get('/api/logs/nginx:access/follow?since=-1h')).status).toBe(400);
   });
 
-  it('Given 200 follow streams opened and abandoned, When the clients go away, Then no tail process is left behind', async () => {
+  it('Given 200 follow streams with a pattern opened and abandoned, When the clients go away, Then no tail or grep process is left behind', async () => {
     const before = calls.length;
     await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
@@ -256,8 +256,13 @@ describe('GET /api/logs/:source/follow', () => {
         if (i % 4 === 0) await reader.cancel(); // some clients also close the body, some only abort
       }),
     );
-    expect(calls.length - before).toBe(200);
+    // Each follow runs tail, and the grep its lines go through.
+    const started = calls.slice(before);
+    expect(started.filter((argv) => argv[0] === 'tail')).toHaveLength(200);
+    expect(started.filter((argv) => argv[0] === 'grep' && argv.includes('--line-buffered'))).toHaveLength(200);
+    expect(started).toHaveLength(400);
     expect(await noChildrenLeft('tail')).toEqual([]);
+    expect(await noChildrenLeft('grep')).toEqual([]);
   }, 60_000);
 });
 
@@ -268,6 +273,9 @@ describe('after all of the above', () => {
     for (const argv of calls) {
       if (argv[0] === 'journalctl') {
         expect(units).toContain(argv[argv.indexOf('-u') + 1]);
+      } else if (argv[0] === 'grep' && argv.includes('--line-buffered')) {
+        // A follow's filter reads tail's lines on its stdin, no file.
+        expect(argv.slice(-2)).toEqual(['--', '-']);
       } else {
         expect(['grep', 'tail']).toContain(argv[0]);
         expect(argv.at(-2)).toBe('--');

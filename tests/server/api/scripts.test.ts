@@ -187,6 +187,20 @@ describe('POST /api/scripts/:name/run', () => {
     expect(await agent.deps.audit.recent()).toEqual([]);
   });
 
+  it('Given a path argument outside the apps, nginx logs and certificate folders, When run, Then it is refused before the script runs', async () => {
+    const secret = path.join(outside, 'evil.sh');
+    const response = await run('args', { args: ['--json', secret] }, 'application/json');
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; hint: string };
+    expect(body.error).toBe(`Refusing to run "args": argument 2 (${secret}) leads outside the folders a script may be given.`);
+    expect(body.hint).toContain('/var/www/cigar, /var/log/nginx, /etc/nginx/ssl, /etc/letsencrypt/live');
+    // Asked for a stream, the refusal is still a 400 before any stream opens.
+    const streamed = await run('args', { args: [secret] });
+    expect(streamed.status).toBe(400);
+    expect(((await streamed.json()) as { error: string }).error).toContain('leads outside the folders a script may be given');
+    expect(await agent.deps.audit.recent()).toEqual([]);
+  });
+
   it('Given too many arguments, a bad timeout or a bad body, When run, Then 400 names the field', async () => {
     const cases: Array<[unknown, string]> = [
       [{ args: Array.from({ length: 17 }, () => 'a') }, 'body.args'],

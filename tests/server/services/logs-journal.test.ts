@@ -6,6 +6,7 @@
  * against a real journal in the e2e suite.
  */
 import { describe, expect, it } from 'vitest';
+import { exec as realExec } from '../../../src/exec.js';
 import type { exec as execDoor, ExecOptions, ExecResult } from '../../../src/exec.js';
 import { journalFollowArgv, journalReadArgv, parseNewestFirst, readJournal } from '../../../server/services/logs-journal.js';
 import { OUTPUT_BUDGET_BYTES } from '../../../server/services/logs-files.js';
@@ -83,8 +84,11 @@ describe('readJournal', () => {
     expect(await readJournal(exec, base)).toEqual({ lines: [], truncated: false });
   });
 
-  it('Given grep with context, When read, Then journalctl is asked without --grep and the agent picks matches and neighbours', async () => {
-    const { exec, calls } = recordingExec(() => ({ chunks: [NEWEST_FIRST] }));
+  it('Given grep with context, When read, Then journalctl is asked without --grep and the real grep picks matches and neighbours', async () => {
+    const recorded = recordingExec(() => ({ chunks: [NEWEST_FIRST] }));
+    const calls = recorded.calls;
+    // journalctl is recorded (no journald here); the matching is the real grep.
+    const exec = ((argv: readonly string[], options?: ExecOptions) => (argv[0] === 'grep' ? realExec(argv, options) : recorded.exec(argv, options))) as typeof execDoor;
     const result = await readJournal(exec, { ...base, grep: 'Completed', context: 1 });
     expect(calls[0]!.some((arg) => arg.startsWith('--grep'))).toBe(false);
     expect(result.lines.map((l) => [l.context ?? false, message(l.text)])).toEqual([

@@ -1,0 +1,129 @@
+/**
+ * The health gate, automatic rollback, client cancellation and `rollback`, through
+ * the services with a short health deadline. Same host target as the route tests:
+ * git and files for real, bundler/rake/systemd played (see host-target.ts); the e2e
+ * suite runs these on a Debian server with real puma behind nginx.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { prepareDeploy, runDeploy } from '../../../server/services/deploy.js';
+import { rollbackApp } from '../../../server/services/deploy-rollback.js';
+import { collectDeploy } from '../../../server/services/deploy-stream.js';
+import { testAgent, type TestAgent } from '../../support/agent.js';
+import { hostTarget, type HostTarget } from './host-target.js';
+
+let target: HostTarget;
+let agent: TestAgent;
+
+beforeEach(async () => {
+  target = await hostTarget();
+  agent = await testAgent({ config: target.config, exec: target.exec });
+});
+afterEach(async () => {
+  await target.stop();
+});
+
+async function deploy(ref?: string, options: { signal?: AbortSignal } = {}) {
+  const prepared = await prepareDeploy({ deps: agent.deps, name: 'cigar', actor: 'alice', ref, skipTests: false });
+  return collectDeploy(prepared, { healthDeadlineMs: 1500, ...options });
+}
+const NO_BOOT = { 'config.ru': "require_relative 'config/environment'\nraise 'this release does not boot'\n" };
+const UNHEALTHY = { 'config/initializers/release.rb': "SAMPLE_RELEASE = 'sick'\nSAMPLE_HEALTHY = false\n" };
+const lockFile = () => path.join(agent.deps.config.stateDir, 'locks', 'cigar.json');
+
+describe('the health gate', () => {
+  it.each([
+    ['does not boot (puma keeps an old worker, so /up still answers 200)', NO_BOOT, /processes: 1 in \d{14}/],
+    ['boots but answers /up with 503', UNHEALTHY, /HTTP 503/],
+  ])('Given a release that %s, When deployed, Then it is rolled back and the previous release serves again', async (_, files, why) => {
+    const first = await deploy();
+    await target.commit(files, 'broken', 'broken');
+    const result = await deploy('broken');
+    expect(result).toMatchObject({ ok: false, rolledBack: true, failedStep: 'health' });
+    expect(result.error).toMatch(why);
+    expect(result.error).toContain(`rolled back to ${first.release}`);
+    expect(result.steps.map((s) => `${s.name}:${s.status}`)).toEqual(expect.arrayContaining(['health:failed', 'rollback:ok', 'record:ok']));
+    expect(target.serving()).toBe(first.release);
+    const record = JSON.parse(await readFile(path.join(target.root, 'releases', result.release!, 'release.json'), 'utf8'));
+    expect(record).toMatchObject({ status: 'failed', health: { ok: false }, previous: first.release });
+    expect(existsSync(lockFile())).toBe(false);
+    const [entry] = await agent.deps.audit.recent(1);
+    expect(entry).toMatchObject({ actor: 'alice', action: 'deploy', result: 'failed' });
+    expect(entry!.detail).toContain(`rolled back to ${first.release}`);
+  });
+
+  it('Given a first deploy that is not healthy, When deployed, Then there is nothing to roll back to and it says so', async () => {
+    await target.commit(UNHEALTHY, 'sick');
+    const result = await deploy();
+    expect(result).toMatchObject({ ok: false, rolledBack: false, failedStep: 'health' });
+    expect(result.steps.find((s) => s.name === 'rollback')).toMatchObject({ status: 'skipped', detail: 'no previous release to go back to' });
+  });
+
+  it('Given the client goes away during the build, When the deploy notices, Then it stops before the switch, removes the release and releases the lock', async () => {
+    const first = await deploy();
+    const stop = new AbortController();
+    const prepared = await prepareDeploy({ deps: agent.deps, name: 'cigar', actor: 'alice', skipTests: false });
+    const cancelled = await runDeploy(prepared, {
+      healthDeadlineMs: 1500,
+      signal: stop.signal,
+      reporter: {
+        step: (event) => {
+          if (event.name === 'bundle' && event.status === 'start') stop.abort();
+        },
+        output: () => undefined,
+      },
+    });
+    expect(cancelled).toMatchObject({ ok: false, rolledBack: false });
+    expect(cancelled.error).toMatch(/client went away/);
+    expect(await readdir(path.join(target.root, 'releases'))).toEqual([first.release]);
+    expect(target.serving()).toBe(first.release);
+    expect(existsSync(lockFile())).toBe(false);
+  });
+});
+
+describe('rollback', () => {
+  it('Given two releases, When rolled back, Then the previous one serves, healthy, and the answer warns that the database keeps the newer migration', async () => {
+    const first = await deploy();
+    await target.commit({ 'db/migrate/20260102000000_add_note_to_visits.rb': 'class AddNote; end\n' }, 'two');
+    const second = await deploy();
+    const result = await rollbackApp({ deps: agent.deps, name: 'cigar', actor: 'bob', reason: 'slow pages', healthDeadlineMs: 1500 });
+    expect(result).toMatchObject({ ok: true, from: second.release, to: first.release, revertedTo: null, health: { ok: true } });
+    expect(result.warnings).toEqual([expect.stringMatching(/The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb\. The database is never rolled back/)]);
+    expect(result.steps.map((s) => s.name)).toEqual(['switch', 'restart', 'health']);
+    expect(target.serving()).toBe(first.release);
+    expect((await agent.deps.audit.recent(1))[0]).toMatchObject({ actor: 'bob', action: 'rollback', result: 'ok', detail: expect.stringContaining('reason: slow pages') });
+
+    const forward = await rollbackApp({ deps: agent.deps, name: 'cigar', actor: 'bob', release: second.release!, healthDeadlineMs: 1500 });
+    expect(forward).toMatchObject({ ok: true, to: second.release });
+    expect(forward.warnings[0]).toMatch(/has 1 migration\(s\) that \d{14} does not: .*A rollback does not run migrations/);
+  });
+
+  it('Given a target that is not healthy, When rolled back to, Then current goes back to where it was', async () => {
+    await target.commit(UNHEALTHY, 'sick', 'sick');
+    const sick = await deploy('sick');
+    expect(sick.rolledBack).toBe(false);
+    const good = await deploy();
+    const result = await rollbackApp({ deps: agent.deps, name: 'cigar', actor: 'bob', release: sick.release!, healthDeadlineMs: 1500 });
+    expect(result).toMatchObject({ ok: false, to: sick.release, revertedTo: good.release });
+    expect(target.serving()).toBe(good.release);
+  });
+
+  it.each([
+    ['an unknown release', '20200101000000', 404, /There is no release 20200101000000/],
+    ['the current release', 'current', 409, /already the current release/],
+  ])('Given %s, When rolled back to, Then it is refused and audited', async (_, which, status, message) => {
+    const only = await deploy();
+    const release = which === 'current' ? only.release! : which;
+    const error = await rollbackApp({ deps: agent.deps, name: 'cigar', actor: 'bob', release }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status, message: expect.stringMatching(message) });
+    expect((await agent.deps.audit.recent(1))[0]).toMatchObject({ action: 'rollback', result: 'refused' });
+    expect(existsSync(lockFile())).toBe(false);
+  });
+
+  it('Given only one release, When rolled back, Then 409 says there is nothing earlier', async () => {
+    await deploy();
+    await expect(rollbackApp({ deps: agent.deps, name: 'cigar', actor: 'bob' })).rejects.toMatchObject({ status: 409 });
+  });
+});
