@@ -1,7 +1,54 @@
+/**
+ * `hms` in a terminal: the control center, full screen. Sets the terminal up
+ * (alternate screen, restored on every way out), renders the app, and closes
+ * the connections when it ends.
+ */
+import './react-mode.js';
+import { writeFileSync } from 'node:fs';
+import { render, type Instance } from 'ink';
 import type { CommandContext } from '../src/commands/command.js';
+import { App } from './app.js';
+import { planServers, ServerConnections } from './connections.js';
+import type { TuiSession } from './session.js';
+import { TuiStats } from './stats.js';
+import { Terminal } from './terminal.js';
+
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /** Opens the full-screen control center. Resolves with the exit code when it closes. */
-export async function runTui(_context: CommandContext): Promise<number> {
-  process.stderr.write('The full-screen control center is not available in this version yet.\n');
-  return 1;
+export async function runTui(context: CommandContext): Promise<number> {
+  const config = await context.loadConfig();
+  const plan = planServers(context, config);
+  const connections = new ServerConnections(context, config, plan);
+  const stats = new TuiStats();
+  const keptEdits = new Set<string>();
+  let exitCode = 0;
+  let instance: Instance | undefined;
+  const terminal = new Terminal({
+    stdin: process.stdin,
+    stdout: process.stdout,
+    onSignal(signal) {
+      exitCode = SIGNAL_CODES[signal] ?? 1;
+      instance?.unmount();
+    },
+  });
+  const session: TuiSession = { connections, terminal, stats, readonly: context.flags.readonly ?? false, keptEdits, env: context.env };
+  terminal.enter();
+  instance = render(<App session={session} plan={plan} />, {
+    stdout: terminal.output as unknown as NodeJS.WriteStream,
+    stdin: process.stdin,
+    // Ctrl-C is a key like q: the app quits through the same door.
+    exitOnCtrlC: false,
+    patchConsole: true,
+  });
+  if (exitCode !== 0) instance.unmount();
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    terminal.restore();
+    await connections.closeAll();
+    if (context.env.HMS_TUI_STATS_FILE) writeFileSync(context.env.HMS_TUI_STATS_FILE, JSON.stringify(stats, null, 2));
+  }
+  for (const file of keptEdits) context.note(`Your edit that was not applied is kept in ${file}`);
+  return exitCode;
 }

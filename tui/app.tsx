@@ -1,0 +1,141 @@
+/**
+ * The control center's root: the router state, the live feeds (hooks), the keys,
+ * and the frame: status bar, the current screen, the message or prompt line and
+ * the footer, exactly `rows - 1` lines high (a full-height frame makes Ink clear
+ * the screen on every render).
+ */
+import { Box, useApp } from 'ink';
+import { useMemo } from 'react';
+import { ConfirmDialog } from './components/confirm-dialog.js';
+import { CommandPalette } from './components/command-palette.js';
+import { Footer } from './components/footer.js';
+import { HelpOverlay } from './components/help-overlay.js';
+import { MessageLine } from './components/message-line.js';
+import { PromptLine } from './components/prompt-line.js';
+import { StatusBar } from './components/status-bar.js';
+import { useAppAction } from './hooks/use-app-action.js';
+import { useApps } from './hooks/use-apps.js';
+import { useAudit } from './hooks/use-audit.js';
+import { useClock } from './hooks/use-clock.js';
+import { useConfigs } from './hooks/use-configs.js';
+import { useConnection } from './hooks/use-connection.js';
+import { useKeymap } from './hooks/use-keymap.js';
+import { useLogFollow } from './hooks/use-log-follow.js';
+import { useNotice } from './hooks/use-notice.js';
+import { useScripts } from './hooks/use-scripts.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useUiState } from './hooks/use-ui-state.js';
+import { CurrentScreen } from './screens/current-screen.js';
+import type { ServerPlan } from './connections.js';
+import type { TuiSession } from './session.js';
+import type { PendingAction } from './state/guard.js';
+import { planIntent, type Effect } from './state/intents.js';
+import { BINDINGS, footerBindings, resolveKey, type KeyPress, type ScreenMode } from './state/keymap.js';
+import { parseFilter } from './state/log-filter.js';
+import { logSourcesFor } from './state/log-view.js';
+import { paletteHints } from './state/palette.js';
+import { screenLists } from './state/screen-lists.js';
+import type { UiState } from './state/ui-state.js';
+
+export interface AppProps {
+  session: TuiSession;
+  plan: ServerPlan;
+}
+
+export function App({ session, plan }: AppProps) {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  const now = useClock();
+  const [ui, dispatch, latestUi] = useUiState(plan.current);
+  const [notice, notify] = useNotice();
+  const apps = useApps(session, plan.names);
+  const appAction = useAppAction(session, notify, apps.refresh);
+  const { client } = useConnection(session, ui.server);
+  const logTarget = useMemo(() => (ui.logTarget ? { server: ui.logTarget.server, sources: logSourcesFor(ui.logTarget.app, ui.logTarget.kind) } : undefined), [ui.logTarget]);
+  const logs = useLogFollow(session, ui.screen === 'logs' ? logTarget : undefined);
+  const configs = useConfigs(session, client, ui.server, ui.site, ui.screen === 'configs', notify);
+  const scripts = useScripts(client, ui.screen === 'scripts');
+  const audit = useAudit(client, ui.screen === 'audit');
+
+  const overlay = ui.overlay;
+  const chrome = 3 + (overlay.kind === 'input' && overlay.purpose === 'palette' ? 1 : 0) + (overlay.kind === 'confirm' ? 4 : 0);
+  const bodyHeight = Math.max(3, rows - 1 - chrome);
+  const filter = useMemo(() => parseFilter(ui.filters[ui.screen]), [ui.filters, ui.screen]);
+  const lists = screenLists({ ui, filter, links: apps.links, now, sites: configs.list?.sites, scripts: scripts.scripts, audit: audit.entries });
+  const modeOf = (state: UiState): ScreenMode | undefined =>
+    state.screen === 'configs' ? (state.site ? (configs.draft && state.site === ui.site ? 'review' : 'view') : 'list') : state.screen === 'scripts' ? (state.script ? 'run' : 'list') : undefined;
+  const mode = modeOf(ui);
+  const textLines = mode === 'review' ? (configs.draft?.diff.length ?? 0) : mode === 'view' ? (configs.live?.content.split('\n').length ?? 0) : mode === 'run' ? (scripts.run?.output.lines.length ?? 0) : 0;
+  const words = useMemo(() => ({ apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))], servers: plan.names }), [apps.links, plan.names]);
+
+  const perform = (action: PendingAction): void => {
+    const failed = (e: unknown): void => notify('error', (e as Error).message);
+    if (action.kind === 'app') void appAction.run(action).catch(failed);
+    else if (action.kind === 'edit-config') void configs.edit(action.site).catch(failed);
+    else if (action.kind === 'apply-config') void configs.apply(action.site).catch(failed);
+    else {
+      scripts.start(action.name, action.args);
+      dispatch({ type: 'open-script', name: action.name });
+    }
+  };
+
+  const run = (effect: Effect): void => {
+    if (effect.kind === 'ui') dispatch(effect.action);
+    else if (effect.kind === 'do') perform(effect.action);
+    else if (effect.kind === 'notify') notify(effect.level, effect.text);
+    else if (effect.kind === 'quit') exit();
+    else if (effect.kind === 'refresh') apps.refresh();
+    else if (effect.kind === 'clear-logs') logs.clear();
+    else if (effect.kind === 'reload-site') configs.reload();
+    else scripts.cancel();
+  };
+
+  const onKey = (key: KeyPress): void => {
+    const current = latestUi();
+    const intent = resolveKey(key, { screen: current.screen, mode: modeOf(current), overlay: current.overlay.kind });
+    if (!intent) return;
+    const effects = planIntent(intent, {
+      ui: current,
+      readonly: session.readonly,
+      mode: modeOf(current),
+      count: lists.count,
+      pageSize: Math.max(1, bodyHeight - 2),
+      selectedUnit: lists.selectedUnit,
+      selectedName: lists.selectedName,
+      textLines,
+      logTotal: logs.buffer.total,
+      words,
+      kindOf: (server, app) => apps.links.find((l) => l.server === server)?.snapshot?.apps.find((a) => a.name === app)?.kind,
+    });
+    for (const effect of effects) run(effect);
+  };
+  useKeymap(onKey, !configs.busy);
+
+  const bindings = footerBindings(ui.screen, mode, session.readonly);
+  return (
+    <Box flexDirection="column" width={columns} height={rows - 1}>
+      <StatusBar links={apps.links} current={ui.server} now={now} readonly={session.readonly} width={columns} />
+      <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+        {overlay.kind === 'help' ? (
+          <HelpOverlay bindings={BINDINGS.filter((b) => !(session.readonly && b.changes))} readonly={session.readonly} height={bodyHeight} />
+        ) : (
+          <CurrentScreen ui={ui} height={bodyHeight} width={columns} now={now} filter={filter} lists={lists} links={apps.links} logs={logs} logTarget={logTarget} configs={configs} scripts={scripts} audit={audit} pending={appAction.pending} />
+        )}
+      </Box>
+      {overlay.kind === 'confirm' ? <ConfirmDialog question={overlay.question} /> : null}
+      {overlay.kind === 'input' && overlay.purpose === 'palette' ? (
+        <CommandPalette text={overlay.text} hints={paletteHints(overlay.text, words)} error={overlay.error} />
+      ) : overlay.kind === 'input' ? (
+        <PromptLine
+          prefix={overlay.purpose === 'filter' ? '/' : `${overlay.script} args: `}
+          text={overlay.text}
+          error={overlay.purpose === 'filter' ? filter.error : overlay.error}
+          hint={overlay.purpose === 'filter' ? 'regex, !regex hides · Enter keeps · Esc restores' : 'space-separated · Enter runs · Esc cancels'}
+        />
+      ) : (
+        <MessageLine notice={notice} />
+      )}
+      <Footer bindings={bindings} width={columns} />
+    </Box>
+  );
+}

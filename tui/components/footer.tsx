@@ -1,0 +1,20 @@
+import { Box, Text } from 'ink';
+import { keyLabel, type Binding } from '../state/keymap.js';
+
+/** The bottom line: the keys of the current screen, always. */
+export function Footer({ bindings, width }: { bindings: Binding[]; width: number }) {
+  return (
+    <Box width={width} height={1} overflow="hidden">
+      <Text wrap="truncate">
+        {bindings.map((binding) => (
+          <Text key={`${binding.keys.join()}-${binding.label}`}>
+            <Text color="cyan" bold>
+              {`<${keyLabel(binding.keys.slice(0, 1))}>`}
+            </Text>
+            <Text>{` ${binding.label}  `}</Text>
+          </Text>
+        ))}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,63 @@
+import { Table } from '@alcalzone/ink-table';
+import { Text } from 'ink';
+import type { PropsWithChildren } from 'react';
+import type { OverviewRow } from '../state/overview-rows.js';
+import { visibleRange } from '../state/scroll.js';
+
+const SELECTED = '▶';
+const MAX_CELL = 28;
+
+/** Colours a cell by what it says: running green, failed red, changing yellow, the cursor cyan. */
+function StateCell({ children }: PropsWithChildren<{ column: number }>) {
+  const text = String(children);
+  const trimmed = text.trim();
+  const color = trimmed.startsWith(SELECTED) ? 'cyan' : trimmed.startsWith('●') || trimmed.startsWith('ok ') ? 'green' : trimmed.startsWith('✗') ? 'red' : trimmed.startsWith('◌') || trimmed.startsWith('?') ? 'yellow' : undefined;
+  return <Text color={color}>{text}</Text>;
+}
+
+/** Two lines a row plus four of frame: how many rows fit in `height`. */
+export function tableCapacity(height: number): number {
+  return Math.max(1, Math.floor((height - 3) / 2));
+}
+
+type Cells = Record<string, string>;
+
+const COLUMNS: Array<{ name: string; cell(row: OverviewRow): string }> = [
+  { name: 'SERVER', cell: (row) => row.server },
+  { name: 'APP', cell: (row) => row.app },
+  { name: 'STATE', cell: (row) => row.state },
+  { name: 'SINCE', cell: (row) => row.since },
+  { name: 'PID', cell: (row) => row.pid },
+  { name: 'MEMORY', cell: (row) => row.memory },
+  { name: 'RESTARTS', cell: (row) => row.restarts },
+  { name: 'HEALTH', cell: (row) => row.health },
+  { name: 'RELEASE', cell: (row) => row.release },
+];
+/** What goes first when the terminal is narrow. */
+const DROP_ORDER = ['RELEASE', 'RESTARTS', 'PID', 'SINCE', 'MEMORY', 'HEALTH'];
+
+function tableWidth(data: Cells[], names: string[]): number {
+  return names.reduce((sum, name) => sum + Math.max(name.length, ...data.map((row) => (row[name] ?? '').length)) + 3, 1);
+}
+
+/** The columns that fit in `width`, dropping the least telling first. */
+export function fittingColumns(data: Cells[], names: string[], width: number): string[] {
+  let kept = names;
+  for (const drop of DROP_ORDER) {
+    if (tableWidth(data, kept) <= width) break;
+    kept = kept.filter((name) => name !== drop);
+  }
+  return kept;
+}
+
+const cut = (text: string): string => (text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text);
+
+/** The servers x apps table; only the rows that fit are drawn, around the selected one. */
+export function UnitsTable({ rows, selected, height, width, showServer }: { rows: OverviewRow[]; selected: number; height: number; width: number; showServer: boolean }) {
+  const { start, end } = visibleRange(rows.length, selected, tableCapacity(height));
+  const columns = COLUMNS.filter((column) => showServer || column.name !== 'SERVER');
+  const all: Cells[] = rows.map((row, i) => ({ ' ': i === selected ? SELECTED : ' ', ...Object.fromEntries(columns.map((column) => [column.name, cut(column.cell(row))])) }));
+  const names = [' ', ...fittingColumns(all, columns.map((column) => column.name), width - 4)];
+  const data = all.slice(start, end).map((cells) => Object.fromEntries(names.map((name) => [name, cells[name]!])));
+  return <Table data={data} columns={names} cell={StateCell} />;
+}

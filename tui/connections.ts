@@ -1,0 +1,64 @@
+/**
+ * The servers the control center shows and one connection to each, opened on first
+ * use and shared by every hook. A connection that failed to open is forgotten, so
+ * the next use tries again; one that opened reconnects by itself (the SSH pool
+ * reopens a dropped tunnel on the next request).
+ */
+import type { CommandContext } from '../src/commands/command.js';
+import { connectLocal, connectServer, type Connected } from '../src/commands/connect.js';
+import { pickServer } from '../src/commands/server-target.js';
+import type { Config } from '../src/config/schema.js';
+
+export interface ServerPlan {
+  /** Every server shown: all configured ones, the one --server names, or `local`. */
+  names: string[];
+  /** The one logs, configs, scripts and the palette act on first. */
+  current: string;
+  local: boolean;
+}
+
+/** Which servers, from the flags and the configuration (a bad --server fails here, before the screen opens). */
+export function planServers(context: CommandContext, config: Config | undefined): ServerPlan {
+  if (context.flags.local || !config || Object.keys(config.servers).length === 0) return { names: ['local'], current: 'local', local: true };
+  if (context.flags.server) {
+    const { name } = pickServer(config, context.flags.server);
+    return { names: [name], current: name, local: false };
+  }
+  const names = Object.keys(config.servers);
+  return { names, current: names[0]!, local: false };
+}
+
+export class ServerConnections {
+  private readonly open = new Map<string, Promise<Connected>>();
+
+  constructor(
+    private readonly context: CommandContext,
+    private readonly config: Config | undefined,
+    readonly plan: ServerPlan,
+  ) {}
+
+  get(name: string): Promise<Connected> {
+    const existing = this.open.get(name);
+    if (existing) return existing;
+    const opening = (this.plan.local ? connectLocal(this.context) : connectServer(this.context, this.config!, name)).catch((error: unknown) => {
+      this.open.delete(name);
+      throw error;
+    });
+    this.open.set(name, opening);
+    return opening;
+  }
+
+  /** Closes every connection; one that hangs is given up on after `timeoutMs`. */
+  async closeAll(timeoutMs = 3000): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    const closing = Promise.all(all.map((opening) => opening.then((connected) => connected.close(), () => undefined)));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+    });
+    await Promise.race([closing.catch(() => undefined), timeout]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The overview's feed: every server's apps, polled every 2 s. A failed poll never
+ * ends the loop: the server shows "reconnecting in Ns" and polling goes on with
+ * backoff (2, 4, 8, then 10 s), so an agent restart or a network blip heals itself.
+ */
+import { useEffect, useState } from 'react';
+import { appsResponseSchema, type AppsResponse } from '../../src/api/apps.js';
+import { backoffMs } from '../../src/client/follow.js';
+import type { TuiSession } from '../session.js';
+import { errorNotice } from './use-notice.js';
+import { useWake } from './use-wake.js';
+
+export type LinkStatus = 'connecting' | 'connected' | 'reconnecting';
+
+export interface ServerLink {
+  server: string;
+  status: LinkStatus;
+  snapshot?: AppsResponse | undefined;
+  /** The agent's version, from its last answer. */
+  version?: string | undefined;
+  /** When the last good answer came (ms since the epoch). */
+  updatedAt?: number | undefined;
+  error?: { text: string; hint?: string | undefined } | undefined;
+  /** Failed polls in a row. */
+  failures: number;
+  retryAt?: number | undefined;
+}
+
+export const POLL_MS = 2000;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export function retryDelay(failures: number, intervalMs = POLL_MS): number {
+  return Math.max(intervalMs, backoffMs(failures + 1));
+}
+
+export function useApps(session: Pick<TuiSession, 'connections' | 'stats'>, servers: string[], intervalMs = POLL_MS): { links: ServerLink[]; refresh(): void } {
+  const [links, setLinks] = useState<Record<string, ServerLink>>(() => Object.fromEntries(servers.map((server) => [server, { server, status: 'connecting', failures: 0 }])));
+  const { sleep, wake } = useWake();
+  const key = servers.join('\n');
+
+  useEffect(() => {
+    const stop = new AbortController();
+    const update = (server: string, patch: Partial<ServerLink>): void =>
+      setLinks((previous) => ({ ...previous, [server]: { ...(previous[server] ?? { server, status: 'connecting', failures: 0 }), ...patch } }));
+    const poll = async (server: string): Promise<void> => {
+      let failures = 0;
+      while (!stop.signal.aborted) {
+        try {
+          const { client } = await session.connections.get(server);
+          const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
+          const snapshot = await client.call(appsResponseSchema, '/api/apps', { signal });
+          if (stop.signal.aborted) return;
+          failures = 0;
+          session.stats.data();
+          update(server, { status: 'connected', snapshot, version: snapshot.version, updatedAt: Date.now(), error: undefined, failures, retryAt: undefined });
+          await sleep(intervalMs, stop.signal);
+        } catch (error) {
+          if (stop.signal.aborted) return;
+          failures += 1;
+          const delay = retryDelay(failures, intervalMs);
+          update(server, { status: 'reconnecting', error: errorNotice(error), failures, retryAt: Date.now() + delay });
+          await sleep(delay, stop.signal);
+        }
+      }
+    };
+    for (const server of servers) void poll(server);
+    return () => stop.abort();
+  }, [key, intervalMs]);
+
+  return { links: servers.map((server) => links[server] ?? { server, status: 'connecting', failures: 0 }), refresh: wake };
+}

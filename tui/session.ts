@@ -1,0 +1,21 @@
+/**
+ * What the hooks share for one run of the control center, built by main.tsx:
+ * the connections, the terminal to lend to an editor, counters, and the edited
+ * config copies that are not applied yet (named on exit, never deleted unapplied).
+ */
+import type { ServerConnections } from './connections.js';
+import type { TuiStats } from './stats.js';
+
+export interface TerminalLender {
+  suspend<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export interface TuiSession {
+  connections: Pick<ServerConnections, 'get' | 'plan'>;
+  terminal: TerminalLender;
+  stats: TuiStats;
+  readonly: boolean;
+  /** Files of edited copies not applied yet. */
+  keptEdits: Set<string>;
+  env: NodeJS.ProcessEnv;
+}

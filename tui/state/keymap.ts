@@ -1,0 +1,165 @@
+/**
+ * Every key, in k9s grammar: one table that the key handler, the footer and the
+ * help overlay all read, so what is shown is what works.
+ */
+import type { Overlay, ScreenName } from './ui-state.js';
+
+export type Intent =
+  | { type: 'quit' }
+  | { type: 'help' }
+  | { type: 'palette' }
+  | { type: 'filter' }
+  | { type: 'back' }
+  | { type: 'move'; delta: number }
+  | { type: 'page'; delta: number }
+  | { type: 'top' }
+  | { type: 'bottom' }
+  | { type: 'open' }
+  | { type: 'refresh' }
+  | { type: 'logs' }
+  | { type: 'app-action'; action: 'start' | 'stop' | 'restart' }
+  | { type: 'pause' }
+  | { type: 'timestamps' }
+  | { type: 'clear' }
+  | { type: 'edit' }
+  | { type: 'apply' }
+  | { type: 'reload' }
+  | { type: 'cancel-run' }
+  | { type: 'yes' }
+  | { type: 'no' }
+  | { type: 'type'; text: string }
+  | { type: 'erase' }
+  | { type: 'submit' }
+  | { type: 'complete' };
+
+/** A sub-view of a screen, where keys differ (the configs list, a site, a review). */
+export type ScreenMode = 'list' | 'view' | 'review' | 'run';
+
+export interface Binding {
+  keys: string[];
+  /** Short, for the footer. */
+  label: string;
+  /** Longer, for the help overlay. */
+  help: string;
+  intent: Intent;
+  screens: ScreenName[] | 'all';
+  modes?: ScreenMode[];
+  /** Changes a server: hidden (and refused) in a read-only session. */
+  changes?: boolean;
+  /** Movement: in the help, not in the footer. */
+  nav?: boolean;
+}
+
+export const BINDINGS: Binding[] = [
+  { keys: ['?'], label: 'help', help: 'this help: every key', intent: { type: 'help' }, screens: 'all' },
+  { keys: [':'], label: 'cmd', help: 'command palette: :logs cigar, :restart tobacco, :server prod, :configs, :q (tab completes)', intent: { type: 'palette' }, screens: 'all' },
+  { keys: ['/'], label: 'filter', help: 'filter by regular expression; /!text hides what matches', intent: { type: 'filter' }, screens: 'all' },
+  { keys: ['esc'], label: 'back', help: 'back: close, clear the filter, or return to the previous screen', intent: { type: 'back' }, screens: 'all' },
+  { keys: ['q', 'ctrl+c'], label: 'quit', help: 'quit hms', intent: { type: 'quit' }, screens: 'all' },
+  { keys: ['up', 'k'], label: 'up', help: 'move up (logs: scroll back, pauses)', intent: { type: 'move', delta: -1 }, screens: 'all', nav: true },
+  { keys: ['down', 'j'], label: 'down', help: 'move down', intent: { type: 'move', delta: 1 }, screens: 'all', nav: true },
+  { keys: ['pageup', 'ctrl+b'], label: 'pgup', help: 'a page up', intent: { type: 'page', delta: -1 }, screens: 'all', nav: true },
+  { keys: ['pagedown', 'ctrl+f'], label: 'pgdn', help: 'a page down', intent: { type: 'page', delta: 1 }, screens: 'all', nav: true },
+  { keys: ['g', 'home'], label: 'top', help: 'to the top', intent: { type: 'top' }, screens: 'all', nav: true },
+  { keys: ['G', 'end'], label: 'end', help: 'to the end (logs: follow again)', intent: { type: 'bottom' }, screens: 'all', nav: true },
+  { keys: ['ctrl+r'], label: 'refresh', help: 'refresh now', intent: { type: 'refresh' }, screens: 'all', nav: true },
+  { keys: ['l', 'enter'], label: 'logs', help: 'logs of the selected app (puma and nginx, merged)', intent: { type: 'logs' }, screens: ['overview'] },
+  { keys: ['r'], label: 'restart', help: 'restart the selected app (asks first)', intent: { type: 'app-action', action: 'restart' }, screens: ['overview'], changes: true },
+  { keys: ['s'], label: 'stop', help: 'stop the selected app (asks first)', intent: { type: 'app-action', action: 'stop' }, screens: ['overview'], changes: true },
+  { keys: ['S'], label: 'start', help: 'start the selected app', intent: { type: 'app-action', action: 'start' }, screens: ['overview'], changes: true },
+  { keys: ['space'], label: 'pause', help: 'pause / resume following (lines keep coming in)', intent: { type: 'pause' }, screens: ['logs'] },
+  { keys: ['t'], label: 'times', help: 'show / hide timestamps', intent: { type: 'timestamps' }, screens: ['logs'] },
+  { keys: ['c'], label: 'clear', help: 'clear the lines received so far', intent: { type: 'clear' }, screens: ['logs'] },
+  { keys: ['enter'], label: 'view', help: 'view the selected site with line numbers', intent: { type: 'open' }, screens: ['configs'], modes: ['list'] },
+  { keys: ['e'], label: 'edit', help: 'edit in $EDITOR, then review the diff', intent: { type: 'edit' }, screens: ['configs'], changes: true },
+  { keys: ['a'], label: 'apply', help: 'apply the edited copy: nginx -t, backup, reload (asks first)', intent: { type: 'apply' }, screens: ['configs'], modes: ['review'], changes: true },
+  { keys: ['u'], label: 'update', help: 'fetch the live copy again (after a conflict) and diff against it', intent: { type: 'reload' }, screens: ['configs'], modes: ['view', 'review'] },
+  { keys: ['enter'], label: 'run', help: 'run the selected script (asks for arguments)', intent: { type: 'open' }, screens: ['scripts'], modes: ['list'], changes: true },
+  { keys: ['x'], label: 'stop run', help: 'stop the running script', intent: { type: 'cancel-run' }, screens: ['scripts'], modes: ['run'] },
+];
+
+/** Names keys the way the table does: `j`, `S`, `up`, `enter`, `ctrl+r`, `space`. */
+export interface KeyPress {
+  input: string;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+}
+
+/**
+ * Ink hands over characters that arrived together (a paste, keys sent fast) as one
+ * input; each is a key of its own here, so `/err⏎` filters just as typing it does.
+ */
+export function splitKeys(key: KeyPress): KeyPress[] {
+  if (key.input.length <= 1 || key.ctrl) return [key];
+  return [...key.input].map((char): KeyPress => {
+    if (char === '\r' || char === '\n') return { input: '', return: true };
+    if (char === '\t') return { input: '', tab: true };
+    if (char === '\x7f' || char === '\b') return { input: '', backspace: true };
+    if (char === '\x1b') return { input: '', escape: true };
+    return { input: char };
+  });
+}
+
+export function keyName(key: KeyPress): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'esc';
+  if (key.tab) return 'tab';
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl) return `ctrl+${key.input}`;
+  if (key.input === ' ') return 'space';
+  return key.input;
+}
+
+export function visibleBindings(screen: ScreenName, mode: ScreenMode | undefined, readonly: boolean): Binding[] {
+  return BINDINGS.filter(
+    (binding) => (binding.screens === 'all' || binding.screens.includes(screen)) && (!binding.modes || (mode !== undefined && binding.modes.includes(mode))) && !(readonly && binding.changes),
+  );
+}
+
+/** The footer: this screen's own keys first, then the global ones (movement is in the help). */
+export function footerBindings(screen: ScreenName, mode: ScreenMode | undefined, readonly: boolean): Binding[] {
+  const visible = visibleBindings(screen, mode, readonly).filter((binding) => !binding.nav);
+  return [...visible.filter((binding) => binding.screens !== 'all'), ...visible.filter((binding) => binding.screens === 'all')];
+}
+
+/** What a key means here; read-only is decided later, so a refused key can say why. */
+export function resolveKey(key: KeyPress, where: { screen: ScreenName; mode?: ScreenMode | undefined; overlay: Overlay['kind'] }): Intent | undefined {
+  const name = keyName(key);
+  if (name === 'ctrl+c') return { type: 'quit' };
+  if (where.overlay === 'confirm') return /^[yY]$/.test(name) ? { type: 'yes' } : ['n', 'N', 'esc', 'q'].includes(name) ? { type: 'no' } : undefined;
+  if (where.overlay === 'help') return ['?', 'esc', 'q', 'enter'].includes(name) ? { type: 'back' } : undefined;
+  if (where.overlay === 'input') {
+    if (name === 'enter') return { type: 'submit' };
+    if (name === 'esc') return { type: 'back' };
+    if (name === 'tab') return { type: 'complete' };
+    if (name === 'backspace') return { type: 'erase' };
+    if (key.ctrl || ['up', 'down', 'pageup', 'pagedown', 'home', 'end'].includes(name)) return undefined;
+    return key.input ? { type: 'type', text: key.input } : undefined;
+  }
+  const binding = BINDINGS.find(
+    (b) => b.keys.includes(name) && (b.screens === 'all' || b.screens.includes(where.screen)) && (!b.modes || (where.mode !== undefined && b.modes.includes(where.mode))),
+  );
+  return binding?.intent;
+}
+
+/** `↑ k` rather than `up k`, for people. */
+export function keyLabel(keys: string[]): string {
+  const symbols: Record<string, string> = { up: '↑', down: '↓', pageup: 'PgUp', pagedown: 'PgDn', enter: '⏎', esc: 'Esc', space: 'Space', home: 'Home', end: 'End' };
+  return keys.map((key) => symbols[key] ?? key).join(' ');
+}

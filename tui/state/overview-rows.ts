@@ -1,0 +1,66 @@
+/**
+ * The overview's rows: every server's apps (with nginx and the agent) as the
+ * table shows them, from the latest snapshot of each server.
+ */
+import type { AppKind, AppsResponse, AppStatus } from '../../src/api/apps.js';
+import { formatBytes, formatSince } from '../../src/commands/table.js';
+import { passes, type TextFilter } from './log-filter.js';
+
+export interface OverviewRow {
+  server: string;
+  app: string;
+  kind: AppKind;
+  state: string;
+  /** active, failed, inactive, unknown ...: colours the state. */
+  activeState: string;
+  since: string;
+  pid: string;
+  memory: string;
+  restarts: string;
+  health: string;
+  healthy: boolean | undefined;
+  release: string;
+  /** The snapshot is older than the last failed poll. */
+  stale: boolean;
+}
+
+export interface ServerSnapshot {
+  server: string;
+  snapshot?: AppsResponse | undefined;
+  stale: boolean;
+}
+
+export function overviewRows(servers: ServerSnapshot[], now: Date): OverviewRow[] {
+  return servers.flatMap(({ server, snapshot, stale }) => (snapshot ? snapshot.apps.map((app) => row(server, app, now, stale)) : []));
+}
+
+function row(server: string, app: AppStatus, now: Date, stale: boolean): OverviewRow {
+  const s = app.state;
+  const mark = s.activeState === 'active' ? '●' : s.activeState === 'unknown' ? '?' : s.activeState.endsWith('ing') ? '◌' : '✗';
+  const health = app.health ? (app.health.ok ? `ok ${Math.round(app.health.ms)}ms` : `✗ ${app.health.error ?? app.health.status ?? 'failed'}`) : '–';
+  return {
+    server,
+    app: app.name,
+    kind: app.kind,
+    state: `${mark} ${s.activeState}/${s.subState}`,
+    activeState: s.activeState,
+    since: formatSince(s.since, now),
+    pid: s.mainPid ? String(s.mainPid) : '–',
+    memory: formatBytes(s.memoryBytes),
+    restarts: String(s.restarts ?? '–'),
+    health,
+    healthy: app.health ? app.health.ok : undefined,
+    release: app.currentRelease ?? '–',
+    stale,
+  };
+}
+
+/** The rows a `/` filter keeps, matched against the whole row as it reads. */
+export function filterRows(rows: OverviewRow[], filter: TextFilter): OverviewRow[] {
+  return rows.filter((r) => passes(filter, [r.server, r.app, r.kind, r.state, r.health, r.release].join(' ')));
+}
+
+/** Problems the agents reported (no systemd here ...), once each. */
+export function overviewProblems(servers: ServerSnapshot[]): string[] {
+  return [...new Set(servers.flatMap(({ server, snapshot }) => (snapshot?.apps ?? []).flatMap((app) => (app.problem ? [`${server}: ${app.problem}`] : []))))];
+}

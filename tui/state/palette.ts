@@ -1,0 +1,115 @@
+/**
+ * The `:` command palette: `:logs cigar`, `:restart tobacco`, `:server prod`,
+ * `:overview`, `:q` ... parsed into commands, and completion hints as you type.
+ */
+import type { ScreenName } from './ui-state.js';
+
+export type PaletteCommand =
+  | { kind: 'screen'; screen: ScreenName }
+  | { kind: 'logs'; app?: string }
+  | { kind: 'app-action'; action: 'start' | 'stop' | 'restart'; app: string }
+  | { kind: 'server'; name: string }
+  | { kind: 'help' }
+  | { kind: 'quit' };
+
+/** What the arguments can be: the apps and servers known right now. */
+export interface PaletteWords {
+  apps: string[];
+  servers: string[];
+}
+
+type Argument = 'app' | 'server' | 'none';
+
+interface Verb {
+  name: string;
+  aliases: string[];
+  argument: Argument;
+  optional?: boolean;
+  summary: string;
+  build(argument: string | undefined): PaletteCommand;
+}
+
+const screen = (name: ScreenName, aliases: string[], summary: string): Verb => ({ name, aliases, argument: 'none', summary, build: () => ({ kind: 'screen', screen: name }) });
+const action = (name: 'start' | 'stop' | 'restart', summary: string): Verb => ({
+  name,
+  aliases: [],
+  argument: 'app',
+  summary,
+  build: (app) => ({ kind: 'app-action', action: name, app: app! }),
+});
+
+export const VERBS: Verb[] = [
+  screen('overview', ['o', 'apps', 'status'], 'servers and apps'),
+  { name: 'logs', aliases: ['log'], argument: 'app', optional: true, summary: 'follow the logs of an app', build: (app) => (app ? { kind: 'logs', app } : { kind: 'logs' }) },
+  screen('configs', ['config', 'nginx'], 'nginx sites: view, edit, apply'),
+  screen('scripts', ['script', 'run'], 'troubleshooting scripts'),
+  screen('audit', ['history'], 'recent actions'),
+  action('restart', 'restart an app'),
+  action('stop', 'stop an app'),
+  action('start', 'start an app'),
+  { name: 'server', aliases: ['ctx', 'context'], argument: 'server', summary: 'switch the current server', build: (name) => ({ kind: 'server', name: name! }) },
+  { name: 'help', aliases: ['h'], argument: 'none', summary: 'every key', build: () => ({ kind: 'help' }) },
+  { name: 'quit', aliases: ['q', 'q!', 'exit'], argument: 'none', summary: 'leave hms', build: () => ({ kind: 'quit' }) },
+];
+
+function findVerb(word: string): Verb | undefined {
+  const lower = word.toLowerCase();
+  return VERBS.find((verb) => verb.name === lower || verb.aliases.includes(lower));
+}
+
+function candidates(argument: Argument, words: PaletteWords): string[] {
+  return argument === 'app' ? words.apps : argument === 'server' ? words.servers : [];
+}
+
+export type PaletteResult = { ok: true; command: PaletteCommand } | { ok: false; error: string };
+
+export function parsePalette(text: string, words: PaletteWords): PaletteResult {
+  const [word, argument, ...extra] = text.trim().replace(/^:/, '').split(/\s+/).filter(Boolean);
+  if (!word) return { ok: false, error: 'Type a command, e.g. :logs cigar (tab completes).' };
+  const verb = findVerb(word);
+  if (!verb) return { ok: false, error: `Unknown command "${word}". Commands: ${VERBS.map((v) => v.name).join(', ')}.` };
+  if (extra.length > 0 || (verb.argument === 'none' && argument)) return { ok: false, error: `:${verb.name} takes ${verb.argument === 'none' ? 'no argument' : `one ${verb.argument}`}.` };
+  if (verb.argument !== 'none' && !argument) {
+    if (verb.optional) return { ok: true, command: verb.build(undefined) };
+    return { ok: false, error: `:${verb.name} needs ${verb.argument === 'app' ? 'an app' : 'a server'}: ${candidates(verb.argument, words).join(', ') || 'none known yet'}.` };
+  }
+  if (argument && !candidates(verb.argument, words).includes(argument)) {
+    return { ok: false, error: `Unknown ${verb.argument} "${argument}". Known: ${candidates(verb.argument, words).join(', ') || 'none yet'}.` };
+  }
+  return { ok: true, command: verb.build(argument) };
+}
+
+export interface PaletteHints {
+  /** The text after Tab: the input completed as far as it is unambiguous. */
+  completion: string;
+  /** What could come next, for the hint line. */
+  hints: string[];
+}
+
+/** Completion for what is typed so far (without the leading `:`). */
+export function paletteHints(text: string, words: PaletteWords): PaletteHints {
+  const endsWithSpace = /\s$/.test(text);
+  const parts = text.trimStart().split(/\s+/);
+  if (parts.length <= 1 && !endsWithSpace) {
+    const typed = (parts[0] ?? '').toLowerCase();
+    const matching = VERBS.filter((verb) => verb.name.startsWith(typed));
+    const names = matching.map((verb) => verb.name);
+    const exact = findVerb(typed);
+    if (exact && !names.includes(exact.name)) names.unshift(exact.name);
+    return { completion: complete(typed, names, exact?.argument !== 'none' && names.length === 1), hints: names };
+  }
+  const verb = findVerb(parts[0]!);
+  if (!verb || verb.argument === 'none') return { completion: text, hints: [] };
+  const typed = endsWithSpace ? '' : (parts[1] ?? '');
+  const names = candidates(verb.argument, words).filter((name) => name.startsWith(typed));
+  return { completion: `${verb.name} ${complete(typed, names, false)}`, hints: names };
+}
+
+/** The longest common prefix of `names` (at least `typed`); a space after a whole word when asked. */
+function complete(typed: string, names: string[], spaceAfter: boolean): string {
+  if (names.length === 0) return typed;
+  let prefix = names[0]!;
+  for (const name of names.slice(1)) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  if (prefix.length < typed.length) return typed;
+  return names.length === 1 && spaceAfter ? `${prefix} ` : prefix;
+}

@@ -1,0 +1,57 @@
+/**
+ * The lists the screens show, each after its own `/` filter, and the selection of
+ * the current one (clamped, so a shrinking list never points past its end).
+ */
+import type { AuditEntry } from '../../src/api/core.js';
+import type { SiteSummary } from '../../src/api/configs.js';
+import type { ScriptSummary } from '../../src/api/scripts.js';
+import type { AppsResponse } from '../../src/api/apps.js';
+import { linkLabel, type LinkView } from './link-label.js';
+import { parseFilter, passes, type TextFilter } from './log-filter.js';
+import { filterRows, overviewProblems, overviewRows, type OverviewRow } from './overview-rows.js';
+import type { ScreenName, UiState } from './ui-state.js';
+
+export interface ScreenLists {
+  rows: OverviewRow[];
+  /** Servers with no snapshot yet or a failing one, and how they are doing. */
+  waiting: Array<{ server: string; text: string }>;
+  problems: string[];
+  sites: SiteSummary[];
+  scripts: ScriptSummary[];
+  audit: AuditEntry[];
+  /** Length of the current screen's list, and its selected index. */
+  count: number;
+  selected: number;
+  selectedUnit?: { server: string; app: string; kind: OverviewRow['kind'] } | undefined;
+  selectedName?: string | undefined;
+}
+
+export interface ScreenListsInput {
+  ui: UiState;
+  /** The current screen's filter, already parsed. */
+  filter: TextFilter;
+  links: Array<LinkView & { snapshot?: AppsResponse | undefined }>;
+  now: number;
+  sites?: SiteSummary[] | undefined;
+  scripts?: ScriptSummary[] | undefined;
+  audit?: AuditEntry[] | undefined;
+}
+
+export function screenLists({ ui, filter, links, now, sites = [], scripts = [], audit = [] }: ScreenListsInput): ScreenLists {
+  const filterOf = (screen: ScreenName): TextFilter => (screen === ui.screen ? filter : parseFilter(ui.filters[screen]));
+  const servers = links.map((link) => ({ server: link.server, snapshot: link.snapshot, stale: link.status !== 'connected' }));
+  const rows = filterRows(overviewRows(servers, new Date(now)), filterOf('overview'));
+  const lists = {
+    rows,
+    waiting: links.filter((link) => link.status !== 'connected').map((link) => ({ server: link.server, text: linkLabel(link, now) })),
+    problems: overviewProblems(servers),
+    sites: sites.filter((s) => passes(filterOf('configs'), s.name)),
+    scripts: scripts.filter((s) => passes(filterOf('scripts'), `${s.name} ${s.description}`)),
+    audit: audit.filter((e) => passes(filterOf('audit'), [e.at, e.actor, e.action, e.target, e.result, e.detail ?? ''].join(' '))),
+  };
+  const count = { overview: rows.length, logs: 0, configs: lists.sites.length, scripts: lists.scripts.length, audit: lists.audit.length }[ui.screen];
+  const selected = Math.max(0, Math.min(ui.selected[ui.screen], count - 1));
+  const unit = ui.screen === 'overview' ? rows[selected] : undefined;
+  const name = ui.screen === 'configs' ? lists.sites[selected]?.name : ui.screen === 'scripts' ? lists.scripts[selected]?.name : undefined;
+  return { ...lists, count, selected, selectedUnit: unit && { server: unit.server, app: unit.app, kind: unit.kind }, selectedName: name };
+}
