@@ -3,7 +3,6 @@
  * (alternate screen, restored on every way out), renders the app, and closes
  * the connections when it ends.
  */
-import './react-mode.js';
 import { writeFileSync } from 'node:fs';
 import { render, type Instance } from 'ink';
 import type { CommandContext } from '../src/commands/command.js';
