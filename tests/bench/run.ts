@@ -9,6 +9,8 @@ import { benchLogGrep } from './grep.bench.js';
 import { benchSsh } from './ssh.bench.js';
 import { FILLER_APPS, hostingOn } from './agent-server.js';
 import { benchStatus } from './status.bench.js';
+import { benchTui } from './tui.bench.js';
+import { startAgentContext } from '../e2e/agent-context.js';
 import { SAMPLE_APPS } from '../support/server-kit.js';
 
 async function main(): Promise<void> {
@@ -34,6 +36,14 @@ async function main(): Promise<void> {
     for (const line of await benchLogGrep()) console.log(line);
   } finally {
     await server.stop();
+  }
+  // The TUI on a server of its own: the two sample apps, nothing else running there.
+  const ctx = await startAgentContext();
+  try {
+    console.log(`\n== TUI through SSH (test server ${ctx.server.name})`);
+    for (const line of await benchTui(ctx)) console.log(line);
+  } finally {
+    await ctx.close();
   }
 }
 
