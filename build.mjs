@@ -25,9 +25,10 @@ await Promise.all([
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    // Native add-ons stay outside: keytar (optional), ssh2's optional crypto binding;
+    // Native add-ons stay outside: keytar (optional), and ssh2, whose native crypto
+    // binding a bundle cannot load (without it a handshake costs ~190 ms more);
     // and Ink's devtools hook, only imported when DEV=true (not installed).
-    external: ['keytar', 'cpu-features', '*.node', 'react-devtools-core'],
+    external: ['keytar', 'cpu-features', '*.node', 'react-devtools-core', 'ssh2'],
     platform: 'node',
     format: 'esm',
     target: 'node20',

@@ -76,6 +76,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       readonly: { type: 'boolean', default: false },
       dryRun: { type: 'boolean', default: false },
       printLog: { type: 'boolean', default: false },
+      ref: { type: 'string' },
+      skipTests: { type: 'boolean', default: false },
+      reason: { type: 'string' },
       release: { type: 'string' },
       from: { type: 'string' },
       list: { type: 'boolean', default: false },
@@ -144,6 +147,7 @@ function makeContext(args: string[], flags: GlobalFlags): CommandContext {
   };
 }
 
-main().then((code) => {
-  process.exitCode = code;
-});
+// The one exit: once a command has printed its result, lingering sockets (an SSH
+// goodbye, keep-alive timers) must not keep a script waiting. Writes to pipes and
+// files are synchronous on Linux, so nothing printed is lost.
+main().then((code) => process.exit(code));

@@ -30,7 +30,8 @@ export async function openTransport(name: string, server: ServerConfig, via: Via
     }
     const ca = server.caFile ? await readFile(server.caFile, 'utf8') : undefined;
     const dispatcher = new Agent({ connect: ca ? { ca } : {}, connectTimeout: 10_000 });
-    return { via, baseUrl: server.publicUrl.replace(/\/$/, ''), dispatcher, close: () => dispatcher.close() };
+    // When hms is done with a server, idle keep-alive sockets need no goodbye.
+    return { via, baseUrl: server.publicUrl.replace(/\/$/, ''), dispatcher, close: () => dispatcher.destroy() };
   }
   const target = targetFor(name, server);
   const dispatcher = tunnelDispatcher(() => pool.get(target), server.agentPort);
@@ -39,7 +40,7 @@ export async function openTransport(name: string, server: ServerConfig, via: Via
     baseUrl: 'http://hms-agent',
     dispatcher,
     async close() {
-      await dispatcher.close();
+      await dispatcher.destroy();
       await pool.closeAll();
     },
   };
