@@ -42,7 +42,9 @@ export async function startSession(c: Context, user: string, settings: SessionSe
 }
 
 async function writeSession(c: Context, session: Session, settings: SessionSettings): Promise<void> {
-  const token = await sign({ ...session, iat: seconds(settings.clock()) }, settings.secret, 'HS256');
+  // The expiry is checked here against the agent's clock, so it is not JWT's `exp`
+  // claim (hono/jwt would check that against the wall clock on its own).
+  const token = await sign({ user: session.user, sid: session.sid, expires: session.exp, idle: session.idle }, settings.secret, 'HS256');
   setCookie(c, SESSION_COOKIE, token, cookieOptions(c, settings, session.exp - seconds(settings.clock())));
 }
 
@@ -57,7 +59,7 @@ export async function readSession(c: Context, settings: SessionSettings): Promis
     return undefined;
   }
   const now = seconds(settings.clock());
-  const { user, sid, exp, idle } = payload;
+  const { user, sid, expires: exp, idle } = payload;
   if (typeof user !== 'string' || typeof sid !== 'string' || typeof exp !== 'number' || typeof idle !== 'number') return undefined;
   if (exp <= now || idle <= now) return undefined;
   const session: Session = { user, sid, exp, idle: Math.min(exp, now + settings.idleMinutes * 60) };
