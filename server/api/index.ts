@@ -3,6 +3,7 @@ import type { AgentDeps, AgentEnv } from '../env.js';
 import { agentApi } from './agent.js';
 import { appsApi } from './apps.js';
 import { configsApi } from './configs.js';
+import { deploysApi } from './deploys.js';
 import { logsApi } from './logs.js';
 import { metricsApi } from './metrics.js';
 import { scriptsApi } from './scripts.js';
@@ -16,6 +17,7 @@ export function apiRoutes(deps: AgentDeps): Hono<AgentEnv> {
   api.route('/configs', configsApi(deps));
   api.route('/scripts', scriptsApi(deps));
   api.route('/metrics', metricsApi(deps));
+  api.route('/deploys', deploysApi(deps));
   api.get('/audit', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
     return c.json({ entries: await deps.audit.recent(limit) });

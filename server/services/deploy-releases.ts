@@ -45,6 +45,8 @@ export const releaseRecordSchema = z.object({
   status: z.enum(['ok', 'failed']),
   health: healthResultSchema.nullable(),
   migrations: z.array(z.string()),
+  /** The release that was live when this one was deployed: where a rollback goes first. */
+  previous: z.string().nullable().default(null),
 });
 export type ReleaseRecord = z.infer<typeof releaseRecordSchema>;
 
@@ -126,21 +128,35 @@ export async function listReleases(layout: AppLayout): Promise<ReleaseSummary[]>
 }
 
 /**
- * The release to go back to from `current`: the newest older one that did not fail
- * its health check. Null when there is none.
+ * The release to go back to from `current`: the one that was live before it (its
+ * release.json says which) when it is still there and healthy, else the newest older
+ * one that did not fail its health check. Null when there is none.
  */
-export function previousRelease(releases: readonly Pick<ReleaseSummary, 'id' | 'status'>[], current: string | null): string | null {
-  const older = releases.filter((r) => r.status !== 'failed' && (current === null || r.id < current) && r.id !== current);
-  return older.map((r) => r.id).sort().at(-1) ?? null;
+export function previousRelease(releases: readonly Pick<ReleaseSummary, 'id' | 'status'>[], current: string | null, recorded: string | null = null): string | null {
+  const usable = releases.filter((r) => r.status !== 'failed' && r.id !== current);
+  if (recorded && usable.some((r) => r.id === recorded)) return recorded;
+  return usable.filter((r) => current === null || r.id < current).map((r) => r.id).sort().at(-1) ?? null;
+}
+
+/** previousRelease for what is on disk now. */
+export async function rollbackTarget(layout: AppLayout): Promise<{ releases: ReleaseSummary[]; current: string | null; previous: string | null }> {
+  const [releases, current] = await Promise.all([listReleases(layout), currentRelease(layout)]);
+  const recorded = current ? ((await readRecord(layout, current))?.previous ?? null) : null;
+  return { releases, current, previous: previousRelease(releases, current, recorded) };
 }
 
 /**
- * Releases to delete so that `keep` remain: the oldest first, never `current` nor
- * `previous` (the rollback target), whatever `keep` says.
+ * Releases to delete so that `keep` remain: failed ones first, then the oldest;
+ * never `current` nor `previous` (the rollback target), whatever `keep` says.
  */
-export function releasesToPrune(ids: readonly string[], keep: number, protect: ReadonlyArray<string | null>): string[] {
-  const sorted = [...ids].sort();
-  const excess = sorted.length - Math.max(keep, 0);
+export function releasesToPrune(releases: readonly Pick<ReleaseSummary, 'id' | 'status'>[], keep: number, protect: ReadonlyArray<string | null>): string[] {
+  const excess = releases.length - Math.max(keep, 0);
   if (excess <= 0) return [];
-  return sorted.filter((id) => !protect.includes(id)).slice(0, excess);
+  const rank = (release: Pick<ReleaseSummary, 'status'>) => (release.status === 'failed' ? 0 : 1);
+  return releases
+    .filter((release) => !protect.includes(release.id))
+    .sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id))
+    .slice(0, excess)
+    .map((release) => release.id)
+    .sort();
 }

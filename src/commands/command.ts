@@ -40,6 +40,10 @@ export interface GlobalFlags {
   printLog?: boolean;
   /** TUI: hide and refuse destructive actions. */
   readonly?: boolean;
+  // hms deploy / rollback / lock
+  ref?: string | undefined;
+  skipTests?: boolean;
+  reason?: string | undefined;
 }
 
 export interface CommandContext {

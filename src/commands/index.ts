@@ -4,6 +4,7 @@ import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { deployHostingApiCommand } from './deploy-hosting-api.js';
+import { deployCommand, lockCommand, releasesCommand, rollbackCommand, unlockCommand } from './deploy.js';
 import { fullDeployCommand } from './full-deploy.js';
 import { provisionCommand } from './provision.js';
 import { updateHostingApiCommand } from './update-hosting-api.js';
@@ -23,6 +24,11 @@ export const commands: Command[] = [
   logsCommand,
   configCommand,
   runCommand,
+  deployCommand,
+  releasesCommand,
+  rollbackCommand,
+  lockCommand,
+  unlockCommand,
   metricsCommand,
   auditCommand,
   doctorCommand,

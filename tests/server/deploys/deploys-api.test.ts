@@ -95,6 +95,24 @@ describe('POST /api/deploys/:app (Server-Sent Events)', () => {
     ]);
   });
 
+  it('Given an app without an asset pipeline, When deployed, Then assets:precompile is skipped and the step says why', async () => {
+    await target.commit({ 'config/initializers/assets.rb': null }, 'no pipeline');
+    const result = await deployJson();
+    expect(result.ok).toBe(true);
+    expect(result.steps.find((s) => s.name === 'assets')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/^no asset pipeline \(neither config\/initializers\/assets\.rb nor app\/assets\/config\/manifest\.js\): assets:precompile skipped$/) });
+    expect(target.calls.some((argv) => argv.includes('assets:precompile'))).toBe(false);
+  });
+
+  it('Given a full commit SHA that is not a branch head, When deployed, Then exactly that commit goes live', async () => {
+    const sha = await target.commit({ 'config/initializers/release.rb': "SAMPLE_RELEASE = 'pinned'\nSAMPLE_HEALTHY = true\n" }, 'pinned');
+    await target.commit({ 'config/initializers/release.rb': "SAMPLE_RELEASE = 'later'\nSAMPLE_HEALTHY = true\n" }, 'later');
+    const result = await deployJson({ ref: sha });
+    expect(result).toMatchObject({ ok: true, sha });
+    expect(result.output).toContain(`fetch --depth 1 origin ${sha}`);
+    const release = path.join(target.root, 'releases', result.release!);
+    expect(await readFile(path.join(release, 'config/initializers/release.rb'), 'utf8')).toContain('pinned');
+  });
+
   it.each([
     ['a ref that does not exist', { ref: 'no-such-branch' }, {}, 'fetch', /Remote branch no-such-branch not found/],
     ['a Gemfile needing a gem that is not installed', { ref: 'bad-bundle' }, { Gemfile: "gem 'rails'\ngem 'hms-no-such-gem'\n" }, 'bundle', /Could not reach host index\.rubygems\.org/],
