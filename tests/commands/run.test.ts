@@ -16,7 +16,7 @@ import { testContext } from './test-context.js';
 const SCRIPTS: Record<string, string> = {
   // Exits with the code it is given, saying so on both streams.
   'nagios.sh': '# Exits with its argument.\necho "out one $1"\necho "err $1" >&2\necho "out two"\nexit "$1"',
-  'sleeper.sh': '# Sleeps until stopped.\necho $$ > "$1"\necho started\nexec sleep 30',
+  'sleeper.sh': '# Sleeps until stopped.\necho "started $$"\nexec sleep 30',
   'killed.sh': '# Dies by a signal.\necho dying\nkill -9 $$',
 };
 
@@ -81,12 +81,11 @@ describe('hms run <script>', () => {
   });
 
   it('Given a running script, When Ctrl-C (the abort) comes, Then hms exits 130 and the agent stops the script', async () => {
-    const pidFile = path.join(dir, 'sleeper.pid');
     const stop = new AbortController();
-    const context = served.context({ args: ['sleeper', pidFile], signal: stop.signal });
+    const context = served.context({ args: ['sleeper'], signal: stop.signal });
     const running = runCommand.run(context);
     while (!context.stdout.text.includes('started')) await sleep(50);
-    const pid = Number(await readFile(pidFile, 'utf8'));
+    const pid = Number(/started (\d+)/.exec(context.stdout.text)?.[1]);
     stop.abort();
     const output = await running;
     expect(output.exitCode).toBe(INTERRUPTED);
