@@ -6,7 +6,9 @@ export default defineConfig({
     include: ['tests/**/*.test.{ts,tsx}'],
     exclude: ['tests/bench/**', 'node_modules/**'],
     globalSetup: ['tests/support/build-setup.ts', 'tests/support/global-setup.ts'],
-    testTimeout: 30_000,
+    // End-to-end steps (a deploy, a provisioning step) take longer than unit tests;
+    // files with slower steps set their own limit.
+    testTimeout: 120_000,
     hookTimeout: 240_000,
     coverage: {
       provider: 'v8',

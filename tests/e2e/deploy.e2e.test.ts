@@ -13,7 +13,7 @@ import { startLoad, settledAfter } from './page-load.js';
 
 const support = testServerSupport();
 
-describe.skipIf(!support.ok)('deploys of a Rails app on a real server', () => {
+describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeout: 300_000 }, () => {
   let ctx: DeployContext;
   const released: Record<string, string> = {};
 
