@@ -10,6 +10,7 @@ import { benchSsh } from './ssh.bench.js';
 import { FILLER_APPS, hostingOn } from './agent-server.js';
 import { benchStatus } from './status.bench.js';
 import { benchTui } from './tui.bench.js';
+import { benchDeploy } from './deploy.bench.js';
 import { startAgentContext } from '../e2e/agent-context.js';
 import { SAMPLE_APPS } from '../support/server-kit.js';
 
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   } finally {
     await ctx.close();
   }
+  console.log('\n== Deploys under load: 50 clients through nginx during deploy, reload and rollback');
+  for (const line of await benchDeploy({ clients: 50 })) console.log(line);
 }
 
 await main();
