@@ -8,26 +8,14 @@
  *   POST /:site/revert           {id}: the same change, with a backup's content
  *   GET  /:site/diff?against=ID  unified diff from a backup to the live file
  */
-import { Hono, type Context } from 'hono';
-import type { z } from 'zod';
+import { Hono } from 'hono';
 import { backupIdSchema, revertSiteRequestSchema, updateSiteRequestSchema } from '../../src/api/configs.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
+import { jsonBody } from './json-body.js';
 import { ApiError } from '../errors.js';
 import { revertSite, updateSite } from '../services/nginx-change.js';
 import { siteBackup, siteDiff, siteHistory } from '../services/nginx-history.js';
 import { listSites, readSite } from '../services/nginx-sites.js';
-
-async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const raw = await c.req.json().catch(() => {
-    throw new ApiError(400, 'The request body is not valid JSON.', { hint: 'Send Content-Type: application/json with a JSON object.' });
-  });
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ApiError(400, `body.${issue.path.join('.') || '(root)'}: ${issue.message}`, { details: { issues: parsed.error.issues } });
-  }
-  return parsed.data;
-}
 
 function backupId(name: string, value: string | undefined): string {
   const parsed = backupIdSchema.safeParse(value ?? '');

@@ -9,12 +9,15 @@
  *   DELETE /:app/lock       -> UnlockResult; 409 while a deploy runs, 404 when not locked
  * The app name is looked up in the config's allow-list; anything else is a 404.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { z } from 'zod';
 import { deployRequestSchema, lockRequestSchema, rollbackRequestSchema } from '../../src/api/deploys.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
-import { allowed, ApiError } from '../errors.js';
+import { jsonBody, wantsJson } from './json-body.js';
+
+// Every field of these bodies is optional: an empty body means {}.
+const DEPLOY_BODY = { example: '{"ref": "main"}', emptyAsObject: true };
+import { allowed } from '../errors.js';
 import { prepareDeploy } from '../services/deploy.js';
 import { lockApp, lockStatus, unlockApp } from '../services/deploy-manual-lock.js';
 import { appLayout, listReleases } from '../services/deploy-releases.js';
@@ -22,36 +25,13 @@ import { rollbackApp } from '../services/deploy-rollback.js';
 import { collectDeploy, streamDeploy } from '../services/deploy-stream.js';
 
 /** An empty body is `{}`: every field of these requests is optional or says so. */
-async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const text = await c.req.text();
-  let raw: unknown = {};
-  if (text.trim() !== '') {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new ApiError(400, 'The request body is not valid JSON.', { hint: 'Send Content-Type: application/json with a JSON object such as {"ref": "main"}.' });
-    }
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ApiError(400, `body.${issue.path.join('.') || '(root)'}: ${issue.message}`, { details: { issues: parsed.error.issues } });
-  }
-  return parsed.data;
-}
-
-function wantsJson(c: Context): boolean {
-  const accept = c.req.header('accept') ?? '';
-  return accept.includes('application/json') && !accept.includes('text/event-stream');
-}
-
 export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
 
   app.post('/:app', async (c) => {
     const name = c.req.param('app');
     allowed('app', name, deps.config.apps);
-    const body = await jsonBody(c, deployRequestSchema);
+    const body = await jsonBody(c, deployRequestSchema, DEPLOY_BODY);
     const prepared = await prepareDeploy({ deps, name, actor: c.get('actor').name, ref: body.ref, reason: body.reason, skipTests: body.skipTests });
     if (wantsJson(c)) return c.json(await collectDeploy(prepared, { signal: c.req.raw.signal }));
     return streamSSE(c, (stream) => streamDeploy(stream, prepared));
@@ -62,7 +42,7 @@ export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
   app.post('/:app/rollback', async (c) => {
     const name = c.req.param('app');
     allowed('app', name, deps.config.apps);
-    const body = await jsonBody(c, rollbackRequestSchema);
+    const body = await jsonBody(c, rollbackRequestSchema, DEPLOY_BODY);
     return c.json(await rollbackApp({ deps, name, actor: c.get('actor').name, release: body.release, reason: body.reason }));
   });
 
@@ -71,7 +51,7 @@ export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
   app.post('/:app/lock', async (c) => {
     const name = c.req.param('app');
     allowed('app', name, deps.config.apps);
-    const { reason } = await jsonBody(c, lockRequestSchema);
+    const { reason } = await jsonBody(c, lockRequestSchema, DEPLOY_BODY);
     return c.json(await lockApp({ deps, name, actor: c.get('actor').name, reason }), 201);
   });
 
