@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { HmsError } from '../errors.js';
+import type { ExecOptions, ExecResult } from '../exec.js';
 import { TailBuffer } from '../tail-buffer.js';
 import { connectError, describeTarget } from './errors.js';
 import { hostKeyCheck } from './host-key-check.js';
@@ -16,26 +17,11 @@ import { quoteArgv } from './quote.js';
 import { SessionLimit } from './session-limit.js';
 import type { SshTarget } from './target.js';
 
-export interface RemoteExecOptions {
-  input?: string | Buffer;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Bytes kept of each of stdout and stderr; the newest bytes win. Default 1 MiB. */
-  maxOutputBytes?: number;
-  onStdout?: (chunk: Buffer) => void;
-  onStderr?: (chunk: Buffer) => void;
-}
+/** The local exec door's options that make sense on a server (no cwd, env or stdin stream). */
+export type RemoteExecOptions = Pick<ExecOptions, 'input' | 'timeoutMs' | 'signal' | 'maxOutputBytes' | 'onStdout' | 'onStderr'>;
 
-export interface RemoteExecResult {
-  argv: readonly string[];
-  code: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  truncated: boolean;
-  timedOut: boolean;
-  aborted: boolean;
-}
+/** Like the local door's result; the signal is whatever name sshd reported. */
+export type RemoteExecResult = Omit<ExecResult, 'signal'> & { signal: string | null };
 
 export async function connectSsh(target: SshTarget): Promise<SshConnection> {
   const check = await hostKeyCheck(target);
