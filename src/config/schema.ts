@@ -20,6 +20,8 @@ export const serverSchema = z.strictObject({
   provisionUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name').default('root'),
   /** The git deploy key (private key file) installed for the deploy user. */
   deployKeyFile: z.string().min(1).optional(),
+  /** Debian packages this server's apps need beyond the standard set, e.g. ["imagemagick"]. */
+  packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]{1,62}$/, 'must be a Debian package name such as imagemagick')).max(100).default([]),
 });
 
 export const appSchema = z.strictObject({

@@ -11,7 +11,7 @@ import { loadTemplates } from './template-set.js';
 export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
   const t = await loadTemplates();
   return [
-    packagesStep(),
+    packagesStep(input),
     deployUserStep(),
     foldersStep(input),
     authorizedKeysStep(input),

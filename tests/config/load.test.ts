@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfig, parseConfig } from '../../src/config/load.js';
+import { PACKAGES, packagesFor } from '../../src/provision/steps/system.js';
 
 const minimal = { servers: { prod: { host: 'example.org' } } };
 
@@ -48,6 +49,16 @@ describe('configuration', () => {
     }
     expect(message).toMatch(/servers\.prod: Unrecognized key: "hots"/);
     expect(message).toMatch(/apps\.\.\.\/etc/);
+  });
+
+  it('Given extra Debian packages for a server, When parsed, Then names are checked and provisioning installs them after the standard set', () => {
+    const config = parseConfig(JSON.stringify({ servers: { prod: { host: 'h', packages: ['imagemagick', 'nginx', 'libvips42'] } } }), 'hms.config.json');
+    const packages = packagesFor({ server: config.servers.prod! });
+    expect(packages.slice(0, PACKAGES.length)).toEqual(PACKAGES);
+    expect(packages.slice(PACKAGES.length)).toEqual(['imagemagick', 'libvips42']);
+    for (const bad of ['; rm -rf /', '-oDebug::pkgProblemResolver=1', 'Imagemagick', '../x']) {
+      expect(() => parseConfig(JSON.stringify({ servers: { prod: { host: 'h', packages: [bad] } } }), 'hms.config.json')).toThrow(/servers\.prod\.packages\.0: must be a Debian package name/);
+    }
   });
 
   it('Given broken JSON, When parsed, Then the error says so with a hint', () => {

@@ -39,6 +39,20 @@ async function laptopFor(server: TestServer, dir: string): Promise<void> {
   await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
 }
 
+/** Changes the laptop's hms.config.json for the length of `body`, then puts it back. */
+async function withConfig(dir: string, change: (config: any) => void, body: () => Promise<void>): Promise<void> {
+  const file = path.join(dir, 'hms.config.json');
+  const original = await readFile(file, 'utf8');
+  const config = JSON.parse(original);
+  change(config);
+  await writeFile(file, JSON.stringify(config, null, 2));
+  try {
+    await body();
+  } finally {
+    await writeFile(file, original);
+  }
+}
+
 describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 }, () => {
   let first: TestServer | undefined;
   let second: TestServer | undefined;
@@ -151,5 +165,29 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       secrets.ssl_config.hosting = good;
       await writeFile(path.join(dir, '.secrets.json'), JSON.stringify(secrets), { mode: 0o600 });
     }
+  });
+
+  it('Given a package apt cannot install, When provisioning runs, Then it stops at the packages step with what to fix, changes nothing else, and nginx and the agent keep running', async () => {
+    const server = second!;
+    const before = await checksums(server, managed);
+    await withConfig(
+      dir,
+      (config) => {
+        config.servers.test.packages = ['hms-no-such-package'];
+      },
+      async () => {
+        const run = await hms(['provision', 'test']);
+        expect(run.code).toBe(1);
+        expect(run.stderr).toMatch(/Step 1\/12 "System packages" failed/);
+        expect(run.stderr).toMatch(/Unable to locate package hms-no-such-package/);
+        expect(run.stderr).toMatch(/The package hms-no-such-package is not known to apt on test; nothing was installed/);
+        expect(run.stderr).toMatch(/servers\.test\.packages/);
+        expect(run.stderr).not.toMatch(/\[ 2\/12\]/);
+      },
+    );
+    for (const unit of ['nginx.service', 'hms-agent.service']) expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+    expect(await checksums(server, managed)).toEqual(before);
+    const again = await hms(['provision', 'test']);
+    expect(again.stdout).toMatch(/every step up to date; nothing changed/);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Builds the agent's app for route tests (`app.request()`, no port) with real temp
  * folders. `exec` is the real door unless a test passes another one, and a test
- * that does must say why (e.g. no systemd on this machine).
+ * that does must say why (e.g. no systemd on this machine). The temp folders go
+ * when the test file is done.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
+import { afterAll } from 'vitest';
 import { exec } from '../../src/exec.js';
 import { createApp } from '../../server/app.js';
 import { agentConfigSchema, type AgentConfig } from '../../server/config.js';
@@ -20,6 +22,11 @@ export const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
 
 const passwordHash = bcrypt.hashSync(TEST_PASSWORD, 4);
 
+const created: string[] = [];
+afterAll(async () => {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 export interface TestAgent {
   app: ReturnType<typeof createApp>;
   deps: AgentDeps;
@@ -31,6 +38,7 @@ export async function testAgent(
   options: { config?: Record<string, unknown>; exec?: AgentDeps['exec']; clock?: () => Date } = {},
 ): Promise<TestAgent> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-agent-'));
+  created.push(dir);
   const config: AgentConfig = agentConfigSchema.parse({
     stateDir: path.join(dir, 'state'),
     secretsFile: path.join(dir, 'secrets.json'),

@@ -1,3 +1,4 @@
+import { HmsError } from '../../errors.js';
 import type { ProvisionInput } from '../input.js';
 import { PATHS, appRoot } from '../input.js';
 import type { Step } from '../step.js';
@@ -9,27 +10,45 @@ export const PACKAGES = [
   'curl', 'ca-certificates', 'openssl', 'logrotate', 'procps',
 ];
 
-export function packagesStep(): Step {
+/** The standard set, then the server's own `packages` (config), each once. */
+export function packagesFor(input: Pick<ProvisionInput, 'server'>): string[] {
+  return [...new Set([...PACKAGES, ...input.server.packages])];
+}
+
+export function packagesStep(input: ProvisionInput): Step {
+  const packages = packagesFor(input);
   return {
     id: 'packages',
     title: 'System packages',
     doc: {
       why: 'nginx, Ruby with what Rails apps need to build native gems, puma and bundler, git for deploys, Node.js for the agent, the database clients.',
-      commands: ['apt-get update', `DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`],
+      commands: ['apt-get update', `DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${packages.join(' ')}`],
       verify: ['dpkg-query -W nginx ruby nodejs git', 'node --version   # v18 or later'],
     },
     async check(host) {
-      const result = await host.run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\\n', ...PACKAGES]);
+      const result = await host.run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\\n', ...packages]);
       const installed = new Set(result.stdout.split('\n').filter((line) => line.endsWith(' installed')).map((line) => line.split(' ')[0]));
-      return PACKAGES.filter((name) => !installed.has(name)).map((name) => `install ${name}`);
+      return packages.filter((name) => !installed.has(name)).map((name) => `install ${name}`);
     },
     async apply(host, changes) {
       const missing = changes.map((change) => change.replace(/^install /, ''));
       const env = ['env', 'DEBIAN_FRONTEND=noninteractive'];
       await host.must([...env, 'apt-get', 'update', '-q'], 'apt-get update');
-      await host.must([...env, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing], `apt-get install ${missing.join(' ')}`);
+      await host.must([...env, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing], `apt-get install ${missing.join(' ')}`).catch((error: unknown) => {
+        throw unknownPackage(error, input) ?? error;
+      });
     },
   };
+}
+
+/** apt's "Unable to locate package X" as what to change; apt installs nothing when one is unknown. */
+function unknownPackage(error: unknown, input: ProvisionInput): HmsError | undefined {
+  const name = /Unable to locate package (\S+)/.exec((error as Error).message)?.[1];
+  if (!name) return undefined;
+  const where = input.server.packages.includes(name) ? `\`servers.${input.serverName}.packages\` in hms.config.json` : 'the standard package set';
+  return new HmsError(`${(error as Error).message}\nThe package ${name} is not known to apt on ${input.serverName}; nothing was installed.`, {
+    hint: `Check the name in ${where} (\`apt-cache search ${name}\` on the server), then run \`hms provision ${input.serverName}\` again.`,
+  });
 }
 
 export function deployUserStep(): Step {
