@@ -3,7 +3,8 @@
  * the test server: time to the first frame and to the first live data, then a log
  * of 20,000 lines a second for 10 s followed in the log view: how far behind it is
  * at the end, lines lost (by the sequence numbers the TUI counted, HMS_TUI_STATS_FILE),
- * peak memory and CPU time of the hms process.
+ * peak memory and CPU time of the hms process. `hms` is started the way people start
+ * it: through its shebang line, with the Node flags build.mjs gives it.
  */
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,7 @@ async function timeStartup(tmux: Tmux, runs: number): Promise<{ frame: Samples; 
   for (let i = 0; i < runs; i += 1) {
     await tmux.run('clear');
     await tmux.waitFor((s) => lastLine(s) === SHELL_PROMPT.trim());
-    await tmux.type(`node ${HMS_BIN}`);
+    await tmux.type(HMS_BIN);
     const started = Date.now();
     await tmux.keys('Enter');
     await tmux.waitFor((s) => /^ hms /m.test(s), 10_000, 5);
@@ -78,7 +79,7 @@ export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
   const tmux = await startTmux({ cwd: dir, env: { HOME: dir, HMS_TOKEN: ctx.hosting.apiToken, HMS_TUI_STATS_FILE: statsFile } });
   try {
     // The floor under the first frame: starting node and the CLI, before the TUI loads.
-    const floor = await sample('baseline: hms --version (node + the CLI, no TUI)', runs, () => exec([process.execPath, HMS_BIN, '--version']));
+    const floor = await sample('baseline: hms --version (node + the CLI, no TUI)', runs, () => exec([HMS_BIN, '--version']));
     const { frame, data } = await timeStartup(tmux, runs);
     const lines = [
       row(floor),
@@ -96,7 +97,7 @@ export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
 
 async function followStream(ctx: AgentContext, tmux: Tmux, statsFile: string): Promise<string[]> {
   await tmux.run('clear');
-  await tmux.run(`node ${HMS_BIN}`);
+  await tmux.run(HMS_BIN);
   await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined);
   await tmux.keys('l');
   await tmux.waitFor(/Logs cigar on test/);
