@@ -9,6 +9,7 @@ import path from 'node:path';
 import { exec } from '../src/exec.js';
 import type { AgentConfig } from './config.js';
 import { currentAgentRelease, writeUpdate } from './services/agent-releases.js';
+import { AuditLog } from './services/audit.js';
 
 const HEALTH_TIMEOUT_MS = 20_000;
 const KEEP = 5;
@@ -64,8 +65,11 @@ export async function activate(config: AgentConfig, release: string): Promise<nu
   const from = await currentAgentRelease(config.installDir);
   const startedAt = new Date().toISOString();
   await switchTo(config, release);
+  const audit = new AuditLog(config.stateDir);
+  const outcome = (result: 'ok' | 'failed', detail: string) => audit.record({ actor: 'hms-agent', action: 'agent.update', target: release, result, detail }).catch(() => undefined);
   if (await restartAndWait(config, release)) {
     await writeUpdate(config.stateDir, { release, from, status: 'active', startedAt, endedAt: new Date().toISOString() });
+    await outcome('ok', `active (was ${from ?? 'none'})`);
     await prune(config, [release, ...(from ? [from] : [])]).catch(() => undefined);
     return 0;
   }
@@ -75,8 +79,10 @@ export async function activate(config: AgentConfig, release: string): Promise<nu
     await switchTo(config, from);
     const back = await restartAndWait(config, from);
     await writeUpdate(config.stateDir, { release, from, status: back ? 'rolled-back' : 'failed', startedAt, endedAt: new Date().toISOString(), detail });
+    await outcome('failed', back ? `unhealthy; rolled back to ${from}` : `unhealthy; the rollback to ${from} did not answer either`);
     return back ? 1 : 2;
   }
   await writeUpdate(config.stateDir, { release, from, status: 'failed', startedAt, endedAt: new Date().toISOString(), detail });
+  await outcome('failed', 'unhealthy; no previous release to go back to');
   return 2;
 }

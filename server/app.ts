@@ -45,11 +45,14 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
       referrerPolicy: 'same-origin',
     }),
   );
-  const limit = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => c.json({ error: `Request body larger than ${maxSize} bytes.` }, 413) });
+  // A browser gets a page saying so (a form's upload), anything else the API's JSON.
+  const tooLarge = (maxSize: number) => new ApiError(413, `Request body larger than ${maxSize} bytes.`);
+  const limit = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => (wantsHtml(c) ? pageError(tooLarge(maxSize), c) : c.json({ error: tooLarge(maxSize).message }, 413)) });
   const normal = limit(BODY_LIMIT_BYTES);
   const upload = limit(UPLOAD_LIMIT_BYTES);
-  // Only the agent's own new release may be larger than a config file.
-  app.use((c, next) => (c.req.method === 'POST' && c.req.path === '/api/agent/releases' ? upload(c, next) : normal(c, next)));
+  // Only the agent's own new release (from the API or the browser's form) may be larger than a config file.
+  app.use((c, next) => (c.req.method === 'POST' && (c.req.path === '/api/agent/releases' || c.req.path === '/agent/releases') ? upload(c, next) : normal(c, next)));
 
   // The only routes open to anonymous requests.
   app.get('/api/health', (c) =>

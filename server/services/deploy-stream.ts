@@ -28,13 +28,12 @@ export async function streamDeploy(stream: SSEStreamingApi, prepared: PreparedDe
     );
   };
   const send = (event: string, data: unknown) => queue(() => stream.writeSSE({ event, data: JSON.stringify(data) }));
-  let streamed = 0;
+  const budget = outputBudget();
   const reporter: DeployReporter = {
     step: (event) => send('step', event),
     output: (step, text) => {
-      if (!text || streamed > MAX_STREAMED_BYTES) return;
-      streamed += text.length;
-      send('output', { step, text: streamed <= MAX_STREAMED_BYTES ? text : `[hms-agent: output beyond ${MAX_STREAMED_BYTES / 1024 / 1024} MiB is not streamed]\n` });
+      const shown = budget(text);
+      if (shown !== undefined) send('output', { step, text: shown });
     },
   };
   const heartbeat = setInterval(() => queue(() => stream.write(': keep-alive\n\n')), HEARTBEAT_MS);
@@ -62,8 +61,21 @@ export async function collectDeploy(prepared: PreparedDeploy, options: Options &
   return { ...done, steps, output: output.slice(-JSON_OUTPUT_BYTES) };
 }
 
+/**
+ * The output a live view may show: everything up to MAX_STREAMED_BYTES, then one
+ * line saying the rest is left out, then nothing (steps and the outcome still come).
+ */
+export function outputBudget(): (text: string) => string | undefined {
+  let streamed = 0;
+  return (text) => {
+    if (!text || streamed > MAX_STREAMED_BYTES) return undefined;
+    streamed += text.length;
+    return streamed <= MAX_STREAMED_BYTES ? text : `[hms-agent: output beyond ${MAX_STREAMED_BYTES / 1024 / 1024} MiB is not streamed]\n`;
+  };
+}
+
 /** runDeploy ends every expected failure in a `done`; this covers the unexpected (a full disk under the audit log). */
-async function runSafely(prepared: PreparedDeploy, options: RunDeployOptions): Promise<DeployDone> {
+export async function runSafely(prepared: PreparedDeploy, options: RunDeployOptions): Promise<DeployDone> {
   try {
     return await runDeploy(prepared, options);
   } catch (error) {

@@ -19,7 +19,9 @@ const SECTIONS: Record<string, readonly [href: string, label: string]> = {
   logs: ['/logs', 'Logs'],
   configs: ['/configs', 'Configs'],
   scripts: ['/scripts', 'Scripts'],
+  deploys: ['/deploys', 'Deploys'],
   audit: ['/audit', 'Audit'],
+  agent: ['/agent', 'Agent'],
 };
 
 /** What a page shows for an error: the message, what to do next, and the tool's own words. */

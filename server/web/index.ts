@@ -7,6 +7,8 @@ import { dashboardPages } from './dashboard.js';
 import { pageError } from './error-page.js';
 import { logsPages } from './logs.js';
 import { scriptsPages } from './scripts.js';
+import { deploysPages } from './deploys.js';
+import { agentPages } from './agent.js';
 
 /** The browser pages, each a view of the same services the API uses. */
 export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
@@ -15,6 +17,8 @@ export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
   pages.route('/', logsPages(deps));
   pages.route('/', configsPages(deps));
   pages.route('/', scriptsPages(deps));
+  pages.route('/', deploysPages(deps));
+  pages.route('/', agentPages(deps));
   pages.get('/audit', async (c) => {
     const entries = await deps.audit.recent(200);
     return c.html(

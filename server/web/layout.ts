@@ -8,8 +8,10 @@ const NAV = [
   ['/', 'Dashboard'],
   ['/logs', 'Logs'],
   ['/configs', 'Configs'],
+  ['/deploys', 'Deploys'],
   ['/scripts', 'Scripts'],
   ['/audit', 'Audit'],
+  ['/agent', 'Agent'],
 ] as const;
 
 /** The page frame: one stylesheet, no script unless a page brings one with the nonce. */

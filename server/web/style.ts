@@ -27,4 +27,7 @@ form.fields label { margin: .25rem 0; } label.check { display: flex; gap: .3rem;
 form.inline { display: inline; }
 button, input, select { font: inherit; padding: .3rem .6rem; max-width: 100%; }
 label { display: block; margin: .5rem 0; }
+.deploy-progress .step { margin: .15rem 0; font: 13px/1.4 ui-monospace, monospace; }
+.deploy-progress pre.out { margin: .15rem 0 .4rem 1.2rem; border-left: 2px solid var(--line); }
+tr.current { background: rgba(21,128,61,.08); }
 `;

@@ -3,7 +3,7 @@
  * the API's data; text from the server (command output) is shown, never obeyed.
  */
 import type { DeployDone, DeployLock, ReleaseSummary, RollbackResult, StepEvent } from '../api/deploys.js';
-import { printable } from './logs.js';
+import { printable } from '../text.js';
 import { table } from './table.js';
 
 const MARK: Record<StepEvent['status'], string> = { start: '▸', ok: '✓', failed: '✗', skipped: '–' };

@@ -3,6 +3,7 @@ import { MAX_LINES, type LogLine, type LogLinesResponse, type LogSourcesResponse
 import type { ApiClient } from '../client/api-client.js';
 import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
 import { UsageError } from '../errors.js';
+import { printable } from '../text.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect } from './connect.js';
 import { formatBytes, table } from './table.js';
@@ -61,9 +62,7 @@ export function formatLine(line: LogLine): string {
 }
 
 /** Log text is untrusted: control characters (terminal escapes) are shown, not obeyed. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export { printable };
 
 function reading(read: LogLinesResponse): CommandOutput {
   return { data: read, human: read.lines.map(formatLine).join('\n') };

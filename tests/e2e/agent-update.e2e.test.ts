@@ -61,8 +61,9 @@ describe.skipIf(!support.ok)('agent self-update on a real server', { timeout: 18
     expect(run.stdout).toMatch(/failed its health check and was rolled back to/);
     expect(await running()).toBe(good);
     expect((await ctx.api('GET', '/api/apps')).status).toBe(200);
-    const audit = (await ctx.api('GET', '/api/audit?limit=10')).json.entries.map((e: { action: string }) => e.action);
-    expect(audit).toContain('agent.activate');
+    const audit = (await ctx.api('GET', '/api/audit?limit=10')).json.entries as Array<{ action: string; target: string; result: string; detail?: string }>;
+    expect(audit.map((e) => e.action)).toContain('agent.activate');
+    expect(audit.find((e) => e.action === 'agent.update')).toMatchObject({ result: 'failed', detail: `unhealthy; rolled back to ${good}` });
   });
 
   it('Given two kept releases, When one is restored by id, Then it runs again; the list shows the current one', async () => {
