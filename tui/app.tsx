@@ -11,14 +11,17 @@ import { CommandPalette } from './components/command-palette.js';
 import { Footer } from './components/footer.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { MessageLine } from './components/message-line.js';
-import { PromptLine } from './components/prompt-line.js';
+import { InputLine } from './components/input-line.js';
 import { StatusBar } from './components/status-bar.js';
+import { useAgent } from './hooks/use-agent.js';
 import { useAppAction } from './hooks/use-app-action.js';
 import { useApps } from './hooks/use-apps.js';
 import { useAudit } from './hooks/use-audit.js';
 import { useClock } from './hooks/use-clock.js';
 import { useConfigs } from './hooks/use-configs.js';
 import { useConnection } from './hooks/use-connection.js';
+import { useDeployRuns } from './hooks/use-deploy-runs.js';
+import { useDeploys } from './hooks/use-deploys.js';
 import { useKeymap } from './hooks/use-keymap.js';
 import { useLogFollow } from './hooks/use-log-follow.js';
 import { useNotice } from './hooks/use-notice.js';
@@ -29,6 +32,7 @@ import { CurrentScreen } from './screens/current-screen.js';
 import type { ServerPlan } from './connections.js';
 import type { TuiSession } from './session.js';
 import type { PendingAction } from './state/guard.js';
+import type { DeployDefaults } from './state/effects.js';
 import { planIntent, type Effect } from './state/intents.js';
 import { BINDINGS, footerBindings, resolveKey, type KeyPress, type ScreenMode } from './state/keymap.js';
 import { parseFilter } from './state/log-filter.js';
@@ -56,16 +60,30 @@ export function App({ session, plan }: AppProps) {
   const configs = useConfigs(session, client, ui.server, ui.site, ui.screen === 'configs', notify);
   const scripts = useScripts(client, ui.screen === 'scripts');
   const audit = useAudit(client, ui.screen === 'audit');
+  const deployRuns = useDeployRuns(session, notify, apps.refresh);
+  const appNames = (apps.links.find((l) => l.server === ui.server)?.snapshot?.apps ?? []).filter((a) => a.kind === 'app').map((a) => a.name);
+  const deploys = useDeploys(session, client, appNames, ui.deploy?.app, ui.screen === 'deploys', notify, apps.refresh);
+  const deployRun = ui.deploy ? deployRuns.get(ui.server, ui.deploy.app) : undefined;
+  const agent = useAgent(session, client, ui.screen === 'agent', notify, apps.refresh);
+  const deployDefaults = (app: string): DeployDefaults => {
+    const configured = session.apps?.[app];
+    return { ref: configured?.branch ?? 'main', tests: configured?.checkout && configured.testCommand ? configured.testCommand : undefined };
+  };
 
   const overlay = ui.overlay;
   const chrome = 3 + (overlay.kind === 'input' && overlay.purpose === 'palette' ? 1 : 0) + (overlay.kind === 'confirm' ? 4 : 0);
   const bodyHeight = Math.max(3, rows - 1 - chrome);
   const filter = useMemo(() => parseFilter(ui.filters[ui.screen]), [ui.filters, ui.screen]);
-  const lists = screenLists({ ui, filter, links: apps.links, now, sites: configs.list?.sites, scripts: scripts.scripts, audit: audit.entries });
-  const modeOf = (state: UiState): ScreenMode | undefined =>
-    state.screen === 'configs' ? (state.site ? (configs.draft && state.site === ui.site ? 'review' : 'view') : 'list') : state.screen === 'scripts' ? (state.script ? 'run' : 'list') : undefined;
+  const lists = screenLists({ ui, filter, links: apps.links, now, sites: configs.list?.sites, scripts: scripts.scripts, audit: audit.entries, locks: deploys.locks, releases: deploys.releases, agentReleases: agent.info?.releases });
+  const modeOf = (state: UiState): ScreenMode | undefined => {
+    if (state.screen === 'configs') return state.site ? (configs.draft && state.site === ui.site ? 'review' : 'view') : 'list';
+    if (state.screen === 'scripts') return state.script ? 'run' : 'list';
+    if (state.screen === 'deploys') return state.deploy ? (state.deploy.view === 'run' ? 'run' : 'releases') : 'list';
+    return undefined;
+  };
   const mode = modeOf(ui);
-  const textLines = mode === 'review' ? (configs.draft?.diff.length ?? 0) : mode === 'view' ? (configs.live?.content.split('\n').length ?? 0) : mode === 'run' ? (scripts.run?.output.lines.length ?? 0) : 0;
+  const runLines = ui.screen === 'deploys' ? (deployRun?.lines.length ?? 0) : (scripts.run?.output.lines.length ?? 0);
+  const textLines = mode === 'review' ? (configs.draft?.diff.length ?? 0) : mode === 'view' ? (configs.live?.content.split('\n').length ?? 0) : mode === 'run' ? runLines : 0;
   const words = useMemo(() => ({ apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))], servers: plan.names }), [apps.links, plan.names]);
 
   const perform = (action: PendingAction): void => {
@@ -73,10 +91,15 @@ export function App({ session, plan }: AppProps) {
     if (action.kind === 'app') void appAction.run(action).catch(failed);
     else if (action.kind === 'edit-config') void configs.edit(action.site).catch(failed);
     else if (action.kind === 'apply-config') void configs.apply(action.site).catch(failed);
-    else {
+    else if (action.kind === 'run-script') {
       scripts.start(action.name, action.args);
       dispatch({ type: 'open-script', name: action.name });
-    }
+    } else if (action.kind === 'deploy') {
+      if (action.server !== latestUi().server) dispatch({ type: 'server', name: action.server });
+      deployRuns.start(action);
+      dispatch({ type: 'open-deploy', focus: { app: action.app, view: 'run' } });
+    } else if (action.kind === 'agent-update' || action.kind === 'agent-restore') agent.start(action);
+    else void deploys.change(action);
   };
 
   const run = (effect: Effect): void => {
@@ -84,10 +107,16 @@ export function App({ session, plan }: AppProps) {
     else if (effect.kind === 'do') perform(effect.action);
     else if (effect.kind === 'notify') notify(effect.level, effect.text);
     else if (effect.kind === 'quit') exit();
-    else if (effect.kind === 'refresh') apps.refresh();
+    else if (effect.kind === 'refresh') {
+      apps.refresh();
+      deploys.refresh();
+    }
     else if (effect.kind === 'clear-logs') logs.clear();
     else if (effect.kind === 'reload-site') configs.reload();
-    else scripts.cancel();
+    else if (effect.kind === 'cancel-deploy') {
+      const focus = latestUi().deploy;
+      if (focus) deployRuns.cancel(latestUi().server, focus.app);
+    } else scripts.cancel();
   };
 
   const onKey = (key: KeyPress): void => {
@@ -106,6 +135,7 @@ export function App({ session, plan }: AppProps) {
       logTotal: logs.buffer.total,
       words,
       kindOf: (server, app) => apps.links.find((l) => l.server === server)?.snapshot?.apps.find((a) => a.name === app)?.kind,
+      deployDefaults,
     });
     for (const effect of effects) run(effect);
   };
@@ -117,21 +147,16 @@ export function App({ session, plan }: AppProps) {
       <StatusBar links={apps.links} current={ui.server} now={now} readonly={session.readonly} width={columns} />
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">
         {overlay.kind === 'help' ? (
-          <HelpOverlay bindings={BINDINGS.filter((b) => !(session.readonly && b.changes))} readonly={session.readonly} height={bodyHeight} />
+          <HelpOverlay bindings={BINDINGS.filter((b) => !(session.readonly && b.changes))} readonly={session.readonly} height={bodyHeight} width={columns} />
         ) : (
-          <CurrentScreen ui={ui} height={bodyHeight} width={columns} now={now} filter={filter} lists={lists} links={apps.links} logs={logs} logTarget={logTarget} configs={configs} scripts={scripts} audit={audit} pending={appAction.pending} />
+          <CurrentScreen ui={ui} height={bodyHeight} width={columns} now={now} filter={filter} lists={lists} links={apps.links} logs={logs} logTarget={logTarget} configs={configs} scripts={scripts} audit={audit} deploys={deploys} deployRun={deployRun} agent={agent} pending={appAction.pending} />
         )}
       </Box>
       {overlay.kind === 'confirm' ? <ConfirmDialog question={overlay.question} /> : null}
       {overlay.kind === 'input' && overlay.purpose === 'palette' ? (
         <CommandPalette text={overlay.text} hints={paletteHints(overlay.text, words)} error={overlay.error} />
       ) : overlay.kind === 'input' ? (
-        <PromptLine
-          prefix={overlay.purpose === 'filter' ? '/' : `${overlay.script} args: `}
-          text={overlay.text}
-          error={overlay.purpose === 'filter' ? filter.error : overlay.error}
-          hint={overlay.purpose === 'filter' ? 'regex, !regex hides · Enter keeps · Esc restores' : 'space-separated · Enter runs · Esc cancels'}
-        />
+        <InputLine overlay={overlay} filterError={filter.error} />
       ) : (
         <MessageLine notice={notice} />
       )}

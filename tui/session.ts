@@ -1,8 +1,10 @@
 /**
  * What the hooks share for one run of the control center, built by main.tsx:
  * the connections, the terminal to lend to an editor, counters, and the edited
- * config copies that are not applied yet (named on exit, never deleted unapplied).
+ * config copies that are not applied yet (named on exit, never deleted unapplied),
+ * and the configured apps.
  */
+import type { Config } from '../src/config/schema.js';
 import type { ServerConnections } from './connections.js';
 import type { TuiStats } from './stats.js';
 
@@ -18,4 +20,6 @@ export interface TuiSession {
   /** Files of edited copies not applied yet. */
   keptEdits: Set<string>;
   env: NodeJS.ProcessEnv;
+  /** The apps of hms.config.json: a deploy's default ref, and whether the laptop would run its tests first. */
+  apps?: Config['apps'] | undefined;
 }

@@ -3,15 +3,17 @@ import type { AgentBundle } from '../provision/agent-install.js';
 import { VERSION } from '../version.js';
 import type { ApiClient } from './api-client.js';
 
-export function agentReleases(client: ApiClient) {
-  return client.call(agentReleasesSchema, '/api/agent/releases');
+const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
+
+export function agentReleases(client: ApiClient, signal?: AbortSignal) {
+  return client.call(agentReleasesSchema, '/api/agent/releases', withSignal(signal));
 }
 
-export function uploadAgentRelease(client: ApiClient, bundle: AgentBundle) {
+export function uploadAgentRelease(client: ApiClient, bundle: AgentBundle, signal?: AbortSignal) {
   const files = bundle.files.map((file) => ({ name: file.name, mode: file.mode, contentBase64: file.content.toString('base64') }));
-  return client.call(uploadResultSchema, '/api/agent/releases', { method: 'POST', body: { version: VERSION, files } });
+  return client.call(uploadResultSchema, '/api/agent/releases', { method: 'POST', body: { version: VERSION, files }, ...withSignal(signal) });
 }
 
-export function activateAgentRelease(client: ApiClient, release: string) {
-  return client.call(activateResultSchema, `/api/agent/releases/${encodeURIComponent(release)}/activate`, { method: 'POST' });
+export function activateAgentRelease(client: ApiClient, release: string, signal?: AbortSignal) {
+  return client.call(activateResultSchema, `/api/agent/releases/${encodeURIComponent(release)}/activate`, { method: 'POST', ...withSignal(signal) });
 }

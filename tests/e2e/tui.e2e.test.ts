@@ -7,6 +7,7 @@ import { chmod, copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { healthSchema } from '../../src/api/core.js';
 import { HMS_BIN } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
 import { SHELL_PROMPT, startTmux, tableRow, tmuxSupport, type Tmux } from '../support/tmux.js';
@@ -28,6 +29,8 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
   let dir: string;
   let tmux: Tmux;
   const request = (page: string) => ctx.server.exec(['curl', '-s', '-o', '/dev/null', '-H', 'Host: cigar.test', `http://127.0.0.1${page}`]);
+  /** After a restart puma takes a moment to boot: nginx answers 502 until it serves /up. */
+  const appServes = () => ctx.server.exec(['sh', '-c', 'for i in $(seq 150); do curl -fs -o /dev/null -H "Host: cigar.test" http://127.0.0.1/up && exit 0; sleep 0.2; done; exit 1']);
   const nextEdit = (text: string) => writeFile(path.join(dir, 'next-edit.txt'), text);
 
   beforeAll(async () => {
@@ -75,6 +78,7 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
   it('Given l on cigar, When a page is requested, Then its puma line and its nginx line appear, each tagged', async () => {
     await tmux.keys('l');
     await tmux.waitFor(/Logs cigar on test .*following/);
+    expect((await appServes()).code).toBe(0);
     const page = `/tui-e2e-${Date.now()}`;
     await request(page);
     const screen = await tmux.waitFor((s) => logLines(s).some((l) => l.includes(`cigar:production`) && l.includes(`GET "${page}"`)) && logLines(s).some((l) => l.includes('nginx:access') && l.includes(`GET ${page}`)));
@@ -109,10 +113,13 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
 
   it('Given the agent stops, When it comes back, Then hms says reconnecting meanwhile and then follows again by itself', async () => {
     await ctx.server.exec(['systemctl', 'stop', 'hms-agent']);
-    let screen = await tmux.waitFor(/✗ test reconnecting in \d+s \(attempt \d+\)/);
-    expect(screen).toMatch(/hms\s+cigar:production: .*(reach|refused)/);
-    await ctx.server.exec(['systemctl', 'start', 'hms-agent']);
-    screen = await tmux.waitFor(/● test connected/, 30_000);
+    try {
+      // The overview's poll and the log follower each notice on their own schedule.
+      await tmux.waitFor((s) => /✗ test reconnecting in \d+s \(attempt \d+\)/.test(s) && /hms\s+cigar:production: .*(reach|refused)/.test(s));
+    } finally {
+      await ctx.server.exec(['systemctl', 'start', 'hms-agent']);
+    }
+    await tmux.waitFor(/● test connected/, 30_000);
     await request('/tui-e2e-after-restart');
     await tmux.waitFor((s) => logLines(s).some((l) => l.includes('GET "/tui-e2e-after-restart"')), 30_000);
   });
@@ -202,6 +209,29 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     const added = lines.findIndex((l) => l.startsWith('+# typed in vim'));
     expect(lines[added - 1]).toMatch(/^ \}/);
     expect(screen).toContain('tobacco on test: your edit');
+  });
+
+  it('Given the agent screen, When u is confirmed, Then the agent restarts into this hms build, the screen shows it active, and the overview stays live', async () => {
+    await tmux.keys('A');
+    await tmux.waitFor(/Agent on test running 20260101000000 · current 20260101000000/);
+    const release = /This hms carries agent (\S+)\./.exec(await tmux.waitFor(/This hms carries agent \S+\./))![1]!;
+    await tmux.keys('u');
+    await tmux.waitFor(/Send this hms's agent to test and switch to it \(health-checked, rolled back on failure\)\?/);
+    await tmux.keys('y');
+    const done = await tmux.waitFor((s) => s.includes(`test now runs agent ${release} (was 20260101000000).`), 120_000);
+    expect(done).toContain(`Uploading agent release ${release} to test…`);
+    expect(done).toContain(`Switching test to ${release} (health-checked, rolled back on failure)…`);
+    await tmux.waitFor((s) => s.includes(`running ${release} · current ${release}`) && s.includes(`Last update: ${release} active (from 20260101000000)`), 30_000);
+    expect(healthSchema.parse((await ctx.api('GET', '/api/health')).json).release).toBe(release);
+
+    await tmux.keys(':');
+    await tmux.type('overview');
+    await tmux.keys('Enter');
+    await tmux.waitFor((s) => /● test connected/.test(s) && unitRow(s, 'cigar')?.[2] === '● active/running', 30_000);
+    await ctx.server.exec(['systemctl', 'stop', 'cigar']);
+    await tmux.waitFor((s) => unitRow(s, 'cigar')?.[2] === '✗ inactive/dead', 30_000);
+    await ctx.server.exec(['systemctl', 'start', 'cigar']);
+    await tmux.waitFor((s) => unitRow(s, 'cigar')?.[2] === '● active/running', 30_000);
   });
 
   it('Given hms running, When it gets SIGTERM, Then the terminal is restored and it exits 143', async () => {

@@ -76,4 +76,28 @@ describe('the control center (local mode)', () => {
     await press('n');
     await waitFor(() => frame().includes('Nothing done.'), frame);
   });
+
+  it('Given D and then A, When pressed, Then the deploys screen and the agent screen open, each with its keys in the footer', async () => {
+    const { frame, press } = start();
+    await waitFor(() => /│ agent/.test(frame()), frame);
+    await press('D');
+    await waitFor(() => frame().includes('Deploys on local'), frame);
+    expect(frame()).toContain('No apps to deploy on local');
+    expect(frame()).toMatch(/<⏎> releases\s+<d> deploy\s+<w> watch/);
+    await press('A');
+    await waitFor(() => frame().includes('Agent on local'), frame);
+    await waitFor(() => /This hms carries (agent \S+\.|no agent)/.test(frame()), frame);
+    expect(frame()).toMatch(/<u> update\s+<⏎> restore/);
+  });
+
+  it('Given --readonly on the agent screen, When u is pressed, Then nothing is sent and the status line says why', async () => {
+    const { frame, press } = start(true);
+    await press(':', ...'agent', '\r');
+    await waitFor(() => frame().includes('Agent on local'), frame);
+    expect(frame()).not.toContain('<u> update');
+    await press('u');
+    await waitFor(() => frame().includes('read-only session (--readonly): cannot update the agent on local'), frame);
+    expect(frame()).not.toContain('y yes');
+  });
 });
+

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandPalette } from '../../tui/components/command-palette.js';
 import { ConfirmDialog } from '../../tui/components/confirm-dialog.js';
 import { Footer } from '../../tui/components/footer.js';
-import { HelpOverlay } from '../../tui/components/help-overlay.js';
+import { helpColumns, HelpOverlay } from '../../tui/components/help-overlay.js';
 import { StatusBar } from '../../tui/components/status-bar.js';
 import { BINDINGS, footerBindings } from '../../tui/state/keymap.js';
 import { paletteHints } from '../../tui/state/palette.js';
@@ -12,9 +12,19 @@ describe('help, palette, confirm, footer, status bar', () => {
   it('Given ?, When the help is drawn, Then it lists every key with what it does', () => {
     const { lastFrame } = render(<HelpOverlay bindings={BINDINGS} readonly={false} height={60} />);
     const frame = lastFrame()!;
-    for (const text of ['command palette', 'restart the selected app', 'pause / resume', 'edit in $EDITOR', 'stop the running script', 'quit hms']) expect(frame).toContain(text);
+    for (const text of ['command palette', 'restart the selected app', 'pause / resume', 'edit in $EDITOR', 'stop the running script', 'quit hms', 'roll back to the selected release', "send this hms's agent"]) expect(frame).toContain(text);
     expect(frame).toMatch(/S\s+start the selected app/);
     expect(frame).toMatch(/Space\s+pause/);
+  });
+
+  it('Given a short terminal, When the help is drawn, Then it takes as many columns as it needs and no section title ends a column', () => {
+    const { lastFrame } = render(<HelpOverlay bindings={BINDINGS} readonly={false} height={24} width={100} />);
+    for (const title of ['Everywhere', 'Overview', 'Logs', 'Configs', 'Scripts', 'Deploys', 'Agent']) expect(lastFrame()).toContain(title);
+    expect(lastFrame()).toMatch(/U\s+remove the app'/);
+    const lines = BINDINGS.map((b) => ({ keys: b.keys.join(' '), help: b.help }));
+    const columns = helpColumns([{ title: 'A' }, ...lines.slice(0, 2), { title: 'B' }, ...lines.slice(2, 5)], 4);
+    expect(columns.map((column) => column.length)).toEqual([3, 4]);
+    expect(columns[1]![0]).toEqual({ title: 'B' });
   });
 
   it('Given --readonly, When the help is drawn, Then the actions are gone and it says why', () => {

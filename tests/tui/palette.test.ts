@@ -22,7 +22,7 @@ describe('the : command palette', () => {
   it('Given mistakes, When parsed, Then the error says what is known', () => {
     expect(parsePalette('restart', words)).toMatchObject({ ok: false, error: expect.stringContaining('cigar, tobacco') });
     expect(parsePalette('restart cigarr', words)).toMatchObject({ ok: false, error: expect.stringContaining('Unknown app "cigarr"') });
-    expect(parsePalette('deploy cigar', words)).toMatchObject({ ok: false, error: expect.stringContaining('Unknown command "deploy"') });
+    expect(parsePalette('deplyo cigar', words)).toMatchObject({ ok: false, error: expect.stringContaining('Unknown command "deplyo"') });
     expect(parsePalette('server', words)).toMatchObject({ ok: false, error: expect.stringContaining('prod, staging') });
     expect(parsePalette('audit cigar', words)).toMatchObject({ ok: false, error: expect.stringContaining('no argument') });
   });

@@ -1,16 +1,21 @@
 import { Text } from 'ink';
+import type { AgentFeed } from '../hooks/use-agent.js';
 import type { AuditFeed } from '../hooks/use-audit.js';
 import type { AppActionRequest } from '../hooks/use-app-action.js';
 import type { ServerLink } from '../hooks/use-apps.js';
 import type { Configs } from '../hooks/use-configs.js';
+import type { Deploys } from '../hooks/use-deploys.js';
 import type { LogFollow } from '../hooks/use-log-follow.js';
 import type { Scripts } from '../hooks/use-scripts.js';
+import type { DeployRun } from '../state/deploy-run.js';
 import type { TextFilter } from '../state/log-filter.js';
 import { logWindow } from '../state/log-view.js';
 import type { ScreenLists } from '../state/screen-lists.js';
 import type { UiState } from '../state/ui-state.js';
+import { AgentScreen } from './agent-screen.js';
 import { AuditScreen } from './audit-screen.js';
 import { ConfigsScreen } from './configs-screen.js';
+import { DeploysScreen } from './deploys-screen.js';
 import { LogsScreen } from './logs-screen.js';
 import { OverviewScreen } from './overview-screen.js';
 import { ScriptsScreen } from './scripts-screen.js';
@@ -28,6 +33,10 @@ export interface CurrentScreenProps {
   configs: Configs;
   scripts: Scripts;
   audit: AuditFeed;
+  deploys: Deploys;
+  /** The deploy of the app open on the deploys screen. */
+  deployRun?: DeployRun | undefined;
+  agent: AgentFeed;
   pending?: AppActionRequest | undefined;
 }
 
@@ -71,6 +80,32 @@ export function CurrentScreen(props: CurrentScreenProps) {
     }
     case 'audit':
       return <AuditScreen server={ui.server} entries={lists.audit} loaded={props.audit.entries !== undefined} error={props.audit.error} selected={lists.selected} height={height} />;
+    case 'deploys': {
+      const { deploys } = props;
+      const app = ui.deploy?.app;
+      return (
+        <DeploysScreen
+          server={ui.server}
+          focus={ui.deploy}
+          apps={lists.deployApps}
+          releases={lists.releases}
+          loading={deploys.releases === undefined}
+          known={props.links.some((link) => link.server === ui.server && link.snapshot !== undefined)}
+          lock={app === undefined ? undefined : deploys.locks[app]}
+          error={deploys.error}
+          busy={deploys.busy}
+          result={deploys.result}
+          run={props.deployRun}
+          selected={lists.selected}
+          scroll={ui.scroll}
+          height={height}
+        />
+      );
+    }
+    case 'agent': {
+      const { agent } = props;
+      return <AgentScreen server={ui.server} info={agent.info} releases={lists.agentReleases} error={agent.error} bundle={agent.bundle} update={agent.update} selected={lists.selected} height={height} />;
+    }
   }
 }
 

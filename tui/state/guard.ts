@@ -6,7 +6,14 @@ export type PendingAction =
   | { kind: 'app'; action: 'start' | 'stop' | 'restart'; server: string; app: string }
   | { kind: 'apply-config'; server: string; site: string }
   | { kind: 'edit-config'; server: string; site: string }
-  | { kind: 'run-script'; server: string; name: string; args: string[] };
+  | { kind: 'run-script'; server: string; name: string; args: string[] }
+  /** `tests`: the app's test command, configured but not run from the control center. */
+  | { kind: 'deploy'; server: string; app: string; ref: string; tests?: string[] | undefined }
+  | { kind: 'rollback'; server: string; app: string; release: string }
+  | { kind: 'lock'; server: string; app: string; reason: string }
+  | { kind: 'unlock'; server: string; app: string }
+  | { kind: 'agent-update'; server: string }
+  | { kind: 'agent-restore'; server: string; release: string };
 
 export type Verdict = { kind: 'refuse'; reason: string } | { kind: 'confirm'; question: string } | { kind: 'run' };
 
@@ -22,15 +29,44 @@ export function describeAction(action: PendingAction): string {
       return `edit ${action.site} on ${action.server}`;
     case 'run-script':
       return `run ${[action.name, ...action.args].join(' ')} on ${action.server}`;
+    case 'deploy':
+      return `deploy ${action.app} at ${action.ref} on ${action.server}`;
+    case 'rollback':
+      return `roll ${action.app} on ${action.server} back to ${action.release}`;
+    case 'lock':
+      return `lock deploys of ${action.app} on ${action.server}`;
+    case 'unlock':
+      return `unlock deploys of ${action.app} on ${action.server}`;
+    case 'agent-update':
+      return `update the agent on ${action.server}`;
+    case 'agent-restore':
+      return `switch the agent on ${action.server} back to ${action.release}`;
   }
 }
+
+const CHECKED = ' (health-checked, rolled back on failure)';
 
 export function guard(action: PendingAction, readonly: boolean): Verdict {
   // Scripts run arbitrary code on the server (restart_service.sh restarts units): not in a read-only session.
   if (readonly) return { kind: 'refuse', reason: `${READONLY_REASON}: cannot ${describeAction(action)}. Start hms without --readonly to change things.` };
-  if (action.kind === 'app' && action.action !== 'start') return { kind: 'confirm', question: `${capitalize(describeAction(action))}?` };
-  if (action.kind === 'apply-config') return { kind: 'confirm', question: `Apply the edited ${action.site} on ${action.server} (nginx -t, then reload)?` };
-  return { kind: 'run' };
+  switch (action.kind) {
+    case 'app':
+      return action.action === 'start' ? { kind: 'run' } : { kind: 'confirm', question: `${capitalize(describeAction(action))}?` };
+    case 'apply-config':
+      return { kind: 'confirm', question: `Apply the edited ${action.site} on ${action.server} (nginx -t, then reload)?` };
+    case 'deploy':
+      return { kind: 'confirm', question: `${capitalize(describeAction(action))}${action.tests ? ' (its tests are not run from here)' : ''}?` };
+    case 'rollback':
+      return { kind: 'confirm', question: `${capitalize(describeAction(action))}? The database stays as it is.` };
+    case 'unlock':
+      return { kind: 'confirm', question: `${capitalize(describeAction(action))}?` };
+    case 'agent-update':
+      return { kind: 'confirm', question: `Send this hms's agent to ${action.server} and switch to it${CHECKED}?` };
+    case 'agent-restore':
+      return { kind: 'confirm', question: `${capitalize(describeAction(action))}${CHECKED}?` };
+    default:
+      return { kind: 'run' };
+  }
 }
 
 function capitalize(text: string): string {

@@ -3,52 +3,14 @@
  * an action on a server (after --readonly and y/n have had their say), or one of
  * the few commands the hooks carry out. Pure: app.tsx runs the effects.
  */
-import type { AppKind } from '../../src/api/apps.js';
-import { guard, type PendingAction } from './guard.js';
-import type { Intent, ScreenMode } from './keymap.js';
-import { paletteHints, parsePalette, type PaletteCommand, type PaletteWords } from './palette.js';
+import { deployIntent, submitDeployPrompt } from './deploy-intents.js';
+import { attempt, none, notify, refusal, ui, type Effect, type View } from './effects.js';
+import type { PendingAction } from './guard.js';
+import type { Intent } from './keymap.js';
+import { paletteHints, parsePalette, type PaletteCommand } from './palette.js';
 import { parseArgs } from './script-run.js';
-import type { UiAction, UiState } from './ui-state.js';
 
-export type Effect =
-  | { kind: 'ui'; action: UiAction }
-  | { kind: 'do'; action: PendingAction }
-  | { kind: 'notify'; level: 'info' | 'warn' | 'error'; text: string }
-  | { kind: 'quit' }
-  | { kind: 'refresh' }
-  | { kind: 'clear-logs' }
-  | { kind: 'reload-site' }
-  | { kind: 'cancel-run' };
-
-/** What the current screen holds, as far as keys are concerned. */
-export interface View {
-  ui: UiState;
-  readonly: boolean;
-  mode?: ScreenMode | undefined;
-  /** Rows of the current list (after its filter). */
-  count: number;
-  pageSize: number;
-  /** The overview's selected row. */
-  selectedUnit?: { server: string; app: string; kind: AppKind } | undefined;
-  /** The configs or scripts list's selected name. */
-  selectedName?: string | undefined;
-  /** Lines of the text shown (a site, a diff, a script's output), for scrolling. */
-  textLines: number;
-  logTotal: number;
-  words: PaletteWords;
-  kindOf(server: string, app: string): AppKind | undefined;
-}
-
-const ui = (action: UiAction): Effect => ({ kind: 'ui', action });
-const none: Effect = ui({ type: 'overlay', overlay: { kind: 'none' } });
-
-/** Runs `action` through --readonly and the y/n question. */
-export function attempt(action: PendingAction, readonly: boolean): Effect[] {
-  const verdict = guard(action, readonly);
-  if (verdict.kind === 'refuse') return [{ kind: 'notify', level: 'warn', text: verdict.reason }];
-  if (verdict.kind === 'confirm') return [ui({ type: 'overlay', overlay: { kind: 'confirm', question: verdict.question, action } })];
-  return [{ kind: 'do', action }];
-}
+export { attempt, type Effect, type View } from './effects.js';
 
 export function planIntent(intent: Intent, view: View): Effect[] {
   const { ui: state } = view;
@@ -89,7 +51,7 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'open':
       if (state.screen === 'configs' && view.selectedName) return [ui({ type: 'open-site', name: view.selectedName })];
       if (state.screen === 'scripts' && view.selectedName) return runScript(view, view.selectedName);
-      return [];
+      return deployIntent(intent, view);
     case 'logs':
       return view.selectedUnit ? [ui({ type: 'open-logs', target: view.selectedUnit })] : [];
     case 'app-action':
@@ -111,6 +73,16 @@ export function planIntent(intent: Intent, view: View): Effect[] {
       return [{ kind: 'reload-site' }];
     case 'cancel-run':
       return [{ kind: 'cancel-run' }];
+    case 'screen':
+      return [ui({ type: 'navigate', screen: intent.screen })];
+    case 'deploy':
+    case 'watch':
+    case 'rollback':
+    case 'lock':
+    case 'unlock':
+    case 'cancel-deploy':
+    case 'agent-update':
+      return deployIntent(intent, view);
   }
 }
 
@@ -125,9 +97,7 @@ function move(view: View, delta: number): Effect[] {
 
 function runScript(view: View, name: string): Effect[] {
   const action: PendingAction = { kind: 'run-script', server: view.ui.server, name, args: [] };
-  const verdict = guard(action, view.readonly);
-  if (verdict.kind === 'refuse') return [{ kind: 'notify', level: 'warn', text: verdict.reason }];
-  return [ui({ type: 'overlay', overlay: { kind: 'input', purpose: 'args', text: '', previous: '', script: name } })];
+  return refusal(action, view.readonly) ?? [ui({ type: 'overlay', overlay: { kind: 'input', purpose: 'args', text: '', previous: '', script: name } })];
 }
 
 function submit(view: View): Effect[] {
@@ -136,6 +106,7 @@ function submit(view: View): Effect[] {
   if (overlay.kind !== 'input') return [];
   if (overlay.purpose === 'filter') return [none];
   if (overlay.purpose === 'args') return [none, ...attempt({ kind: 'run-script', server: state.server, name: overlay.script!, args: parseArgs(overlay.text) }, view.readonly)];
+  if (overlay.purpose === 'ref' || overlay.purpose === 'reason') return submitDeployPrompt(overlay, view);
   const parsed = parsePalette(overlay.text, view.words);
   if (!parsed.ok) return [ui({ type: 'overlay', overlay: { ...overlay, error: parsed.error } })];
   return [none, ...paletteEffects(parsed.command, view)];
@@ -153,7 +124,12 @@ function paletteEffects(command: PaletteCommand, view: View): Effect[] {
     case 'app-action':
       return attempt({ kind: 'app', action: command.action, server, app: command.app }, view.readonly);
     case 'server':
-      return [ui({ type: 'server', name: command.name }), { kind: 'notify', level: 'info', text: `Now on ${command.name}: logs, configs, scripts, audit and : actions are about it.` }];
+      return [ui({ type: 'server', name: command.name }), { kind: 'notify', level: 'info', text: `Now on ${command.name}: logs, configs, scripts, deploys, the agent, audit and : actions are about it.` }];
+    case 'deploys':
+    case 'deploy':
+      if (view.kindOf(server, command.app) !== 'app') return [notify('warn', `${command.app} on ${server} is not an app: only apps deploy.`)];
+      if (command.kind === 'deploys') return [ui({ type: 'open-deploy', focus: { app: command.app, view: 'releases' } })];
+      return [ui({ type: 'open-deploy', focus: { app: command.app, view: 'releases' } }), ...deployIntent({ type: 'deploy' }, { ...view, ui: { ...view.ui, screen: 'deploys', deploy: { app: command.app, view: 'releases' } } })];
     case 'help':
       return [ui({ type: 'overlay', overlay: { kind: 'help' } })];
     case 'quit':

@@ -25,6 +25,14 @@ export type Intent =
   | { type: 'apply' }
   | { type: 'reload' }
   | { type: 'cancel-run' }
+  | { type: 'screen'; screen: ScreenName }
+  | { type: 'deploy' }
+  | { type: 'watch' }
+  | { type: 'rollback' }
+  | { type: 'lock' }
+  | { type: 'unlock' }
+  | { type: 'cancel-deploy' }
+  | { type: 'agent-update' }
   | { type: 'yes' }
   | { type: 'no' }
   | { type: 'type'; text: string }
@@ -32,8 +40,8 @@ export type Intent =
   | { type: 'submit' }
   | { type: 'complete' };
 
-/** A sub-view of a screen, where keys differ (the configs list, a site, a review). */
-export type ScreenMode = 'list' | 'view' | 'review' | 'run';
+/** A sub-view of a screen, where keys differ (the configs list, a site, a review; an app's releases, its deploy). */
+export type ScreenMode = 'list' | 'view' | 'review' | 'run' | 'releases';
 
 export interface Binding {
   keys: string[];
@@ -56,6 +64,8 @@ export const BINDINGS: Binding[] = [
   { keys: ['/'], label: 'filter', help: 'filter by regular expression; /!text hides what matches', intent: { type: 'filter' }, screens: 'all' },
   { keys: ['esc'], label: 'back', help: 'back: close, clear the filter, or return to the previous screen', intent: { type: 'back' }, screens: 'all' },
   { keys: ['q', 'ctrl+c'], label: 'quit', help: 'quit hms', intent: { type: 'quit' }, screens: 'all' },
+  { keys: ['D'], label: 'deploys', help: 'deploys: each app with its release and lock (:deploys)', intent: { type: 'screen', screen: 'deploys' }, screens: 'all' },
+  { keys: ['A'], label: 'agent', help: "the agent: its releases and self-update (:agent)", intent: { type: 'screen', screen: 'agent' }, screens: 'all' },
   { keys: ['up', 'k'], label: 'up', help: 'move up (logs: scroll back, pauses)', intent: { type: 'move', delta: -1 }, screens: 'all', nav: true },
   { keys: ['down', 'j'], label: 'down', help: 'move down', intent: { type: 'move', delta: 1 }, screens: 'all', nav: true },
   { keys: ['pageup', 'ctrl+b'], label: 'pgup', help: 'a page up', intent: { type: 'page', delta: -1 }, screens: 'all', nav: true },
@@ -67,6 +77,7 @@ export const BINDINGS: Binding[] = [
   { keys: ['r'], label: 'restart', help: 'restart the selected app (asks first)', intent: { type: 'app-action', action: 'restart' }, screens: ['overview'], changes: true },
   { keys: ['s'], label: 'stop', help: 'stop the selected app (asks first)', intent: { type: 'app-action', action: 'stop' }, screens: ['overview'], changes: true },
   { keys: ['S'], label: 'start', help: 'start the selected app', intent: { type: 'app-action', action: 'start' }, screens: ['overview'], changes: true },
+  { keys: ['d'], label: 'deploy', help: 'deploy the selected app (asks for the git ref, then y/n) and watch it', intent: { type: 'deploy' }, screens: ['overview'], changes: true },
   { keys: ['space'], label: 'pause', help: 'pause / resume following (lines keep coming in)', intent: { type: 'pause' }, screens: ['logs'] },
   { keys: ['t'], label: 'times', help: 'show / hide timestamps', intent: { type: 'timestamps' }, screens: ['logs'] },
   { keys: ['c'], label: 'clear', help: 'clear the lines received so far', intent: { type: 'clear' }, screens: ['logs'] },
@@ -76,6 +87,15 @@ export const BINDINGS: Binding[] = [
   { keys: ['u'], label: 'update', help: 'fetch the live copy again (after a conflict) and diff against it', intent: { type: 'reload' }, screens: ['configs'], modes: ['view', 'review'] },
   { keys: ['enter'], label: 'run', help: 'run the selected script (asks for arguments)', intent: { type: 'open' }, screens: ['scripts'], modes: ['list'], changes: true },
   { keys: ['x'], label: 'stop run', help: 'stop the running script', intent: { type: 'cancel-run' }, screens: ['scripts'], modes: ['run'] },
+  { keys: ['enter'], label: 'releases', help: "the selected app's releases and deploy lock", intent: { type: 'open' }, screens: ['deploys'], modes: ['list'] },
+  { keys: ['d'], label: 'deploy', help: 'deploy the app: asks for the git ref (default: its branch), then y/n; shows it live', intent: { type: 'deploy' }, screens: ['deploys'], modes: ['list', 'releases'], changes: true },
+  { keys: ['w'], label: 'watch', help: 'the running (or last) deploy of the app', intent: { type: 'watch' }, screens: ['deploys'], modes: ['list', 'releases'] },
+  { keys: ['b'], label: 'roll back', help: 'roll back to the selected release (asks first; warns about migrations after)', intent: { type: 'rollback' }, screens: ['deploys'], modes: ['releases'], changes: true },
+  { keys: ['L'], label: 'lock', help: 'lock deploys of the app (asks for the reason)', intent: { type: 'lock' }, screens: ['deploys'], modes: ['releases'], changes: true },
+  { keys: ['U'], label: 'unlock', help: "remove the app's deploy lock (asks first)", intent: { type: 'unlock' }, screens: ['deploys'], modes: ['releases'], changes: true },
+  { keys: ['x'], label: 'cancel', help: 'cancel the deploy: the agent stops it before the switch (Esc leaves it running)', intent: { type: 'cancel-deploy' }, screens: ['deploys'], modes: ['run'] },
+  { keys: ['u'], label: 'update', help: "send this hms's agent and switch to it (asks first; rolled back when unhealthy)", intent: { type: 'agent-update' }, screens: ['agent'], changes: true },
+  { keys: ['enter'], label: 'restore', help: 'switch the agent back to the selected kept release (asks first)', intent: { type: 'open' }, screens: ['agent'], changes: true },
 ];
 
 /** Names keys the way the table does: `j`, `S`, `up`, `enter`, `ctrl+r`, `space`. */

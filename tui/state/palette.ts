@@ -1,6 +1,7 @@
 /**
- * The `:` command palette: `:logs cigar`, `:restart tobacco`, `:server prod`,
- * `:overview`, `:q` ... parsed into commands, and completion hints as you type.
+ * The `:` command palette: `:logs cigar`, `:restart tobacco`, `:deploy cigar`,
+ * `:server prod`, `:overview`, `:q` ... parsed into commands, and completion hints
+ * as you type.
  */
 import type { ScreenName } from './ui-state.js';
 
@@ -9,6 +10,8 @@ export type PaletteCommand =
   | { kind: 'logs'; app?: string }
   | { kind: 'app-action'; action: 'start' | 'stop' | 'restart'; app: string }
   | { kind: 'server'; name: string }
+  | { kind: 'deploys'; app: string }
+  | { kind: 'deploy'; app: string }
   | { kind: 'help' }
   | { kind: 'quit' };
 
@@ -44,6 +47,16 @@ export const VERBS: Verb[] = [
   screen('configs', ['config', 'nginx'], 'nginx sites: view, edit, apply'),
   screen('scripts', ['script', 'run'], 'troubleshooting scripts'),
   screen('audit', ['history'], 'recent actions'),
+  {
+    name: 'deploys',
+    aliases: ['releases'],
+    argument: 'app',
+    optional: true,
+    summary: 'apps with release and lock; with an app, its releases',
+    build: (app) => (app ? { kind: 'deploys', app } : { kind: 'screen', screen: 'deploys' }),
+  },
+  { name: 'deploy', aliases: [], argument: 'app', summary: 'deploy an app (asks for the ref, then y/n)', build: (app) => ({ kind: 'deploy', app: app! }) },
+  screen('agent', ['update'], "the agent's releases and self-update"),
   action('restart', 'restart an app'),
   action('stop', 'stop an app'),
   action('start', 'start an app'),

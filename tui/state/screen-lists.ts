@@ -5,7 +5,10 @@
 import type { AuditEntry } from '../../src/api/core.js';
 import type { SiteSummary } from '../../src/api/configs.js';
 import type { ScriptSummary } from '../../src/api/scripts.js';
+import type { AgentReleases } from '../../src/api/agent.js';
 import type { AppsResponse } from '../../src/api/apps.js';
+import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
+import { deployAppRows, type DeployAppRow } from './deploy-rows.js';
 import { linkLabel, type LinkView } from './link-label.js';
 import { parseFilter, passes, type TextFilter } from './log-filter.js';
 import { filterRows, overviewProblems, overviewRows, type OverviewRow } from './overview-rows.js';
@@ -19,6 +22,10 @@ export interface ScreenLists {
   sites: SiteSummary[];
   scripts: ScriptSummary[];
   audit: AuditEntry[];
+  /** The deploys screen: the current server's apps, or the open app's releases. */
+  deployApps: DeployAppRow[];
+  releases: ReleaseSummary[];
+  agentReleases: AgentReleases['releases'];
   /** Length of the current screen's list, and its selected index. */
   count: number;
   selected: number;
@@ -35,9 +42,12 @@ export interface ScreenListsInput {
   sites?: SiteSummary[] | undefined;
   scripts?: ScriptSummary[] | undefined;
   audit?: AuditEntry[] | undefined;
+  locks?: Record<string, DeployLock | null> | undefined;
+  releases?: ReleaseSummary[] | undefined;
+  agentReleases?: AgentReleases['releases'] | undefined;
 }
 
-export function screenLists({ ui, filter, links, now, sites = [], scripts = [], audit = [] }: ScreenListsInput): ScreenLists {
+export function screenLists({ ui, filter, links, now, sites = [], scripts = [], audit = [], locks = {}, releases = [], agentReleases = [] }: ScreenListsInput): ScreenLists {
   const filterOf = (screen: ScreenName): TextFilter => (screen === ui.screen ? filter : parseFilter(ui.filters[screen]));
   const servers = links.map((link) => ({ server: link.server, snapshot: link.snapshot, stale: link.status !== 'connected' }));
   const rows = filterRows(overviewRows(servers, new Date(now)), filterOf('overview'));
@@ -48,10 +58,20 @@ export function screenLists({ ui, filter, links, now, sites = [], scripts = [], 
     sites: sites.filter((s) => passes(filterOf('configs'), s.name)),
     scripts: scripts.filter((s) => passes(filterOf('scripts'), `${s.name} ${s.description}`)),
     audit: audit.filter((e) => passes(filterOf('audit'), [e.at, e.actor, e.action, e.target, e.result, e.detail ?? ''].join(' '))),
+    deployApps: deployAppRows(links.find((link) => link.server === ui.server)?.snapshot, locks).filter((row) => passes(filterOf('deploys'), `${row.app} ${row.release}`)),
+    releases: releases.filter((r) => passes(filterOf('deploys'), [r.id, r.sha ?? '', r.ref ?? '', r.by ?? '', r.status].join(' '))),
+    agentReleases: agentReleases.filter((r) => passes(filterOf('agent'), r.id)),
   };
-  const count = { overview: rows.length, logs: 0, configs: lists.sites.length, scripts: lists.scripts.length, audit: lists.audit.length }[ui.screen];
+  const deploys = ui.deploy === undefined ? lists.deployApps.length : ui.deploy.view === 'releases' ? lists.releases.length : 0;
+  const count = { overview: rows.length, logs: 0, configs: lists.sites.length, scripts: lists.scripts.length, audit: lists.audit.length, deploys, agent: lists.agentReleases.length }[ui.screen];
   const selected = Math.max(0, Math.min(ui.selected[ui.screen], count - 1));
   const unit = ui.screen === 'overview' ? rows[selected] : undefined;
-  const name = ui.screen === 'configs' ? lists.sites[selected]?.name : ui.screen === 'scripts' ? lists.scripts[selected]?.name : undefined;
+  const names: Partial<Record<ScreenName, string | undefined>> = {
+    configs: lists.sites[selected]?.name,
+    scripts: lists.scripts[selected]?.name,
+    deploys: ui.deploy === undefined ? lists.deployApps[selected]?.app : lists.releases[selected]?.id,
+    agent: lists.agentReleases[selected]?.id,
+  };
+  const name = names[ui.screen];
   return { ...lists, count, selected, selectedUnit: unit && { server: unit.server, app: unit.app, kind: unit.kind }, selectedName: name };
 }

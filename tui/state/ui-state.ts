@@ -6,7 +6,7 @@
 import type { AppKind } from '../../src/api/apps.js';
 import type { PendingAction } from './guard.js';
 
-export const SCREENS = ['overview', 'logs', 'configs', 'scripts', 'audit'] as const;
+export const SCREENS = ['overview', 'logs', 'configs', 'scripts', 'audit', 'deploys', 'agent'] as const;
 export type ScreenName = (typeof SCREENS)[number];
 
 export interface LogTarget {
@@ -15,12 +15,19 @@ export interface LogTarget {
   kind: AppKind;
 }
 
-export type InputPurpose = 'palette' | 'filter' | 'args';
+/** What a prompt line is for: the palette, a filter, a script's arguments, a deploy's git ref, a lock's reason. */
+export type InputPurpose = 'palette' | 'filter' | 'args' | 'ref' | 'reason';
+
+/** The app open on the deploys screen: its releases, or its live deploy. */
+export interface DeployFocus {
+  app: string;
+  view: 'releases' | 'run';
+}
 
 export type Overlay =
   | { kind: 'none' }
   | { kind: 'help' }
-  | { kind: 'input'; purpose: InputPurpose; text: string; previous: string; error?: string | undefined; script?: string | undefined }
+  | { kind: 'input'; purpose: InputPurpose; text: string; previous: string; error?: string | undefined; script?: string | undefined; app?: string | undefined; server?: string | undefined }
   | { kind: 'confirm'; question: string; action: PendingAction };
 
 export interface UiState {
@@ -41,7 +48,9 @@ export interface UiState {
   site?: string | undefined;
   /** The script whose run the scripts screen shows. */
   script?: string | undefined;
-  /** First line shown of a long text (a site, a diff, a script's output). */
+  /** The app the deploys screen shows (none: the list of apps). */
+  deploy?: DeployFocus | undefined;
+  /** First line shown of a long text (a site, a diff, a script's or a deploy's output). */
   scroll: number;
 }
 
@@ -62,6 +71,7 @@ export type UiAction =
   | { type: 'timestamps' }
   | { type: 'open-site'; name: string | undefined }
   | { type: 'open-script'; name: string | undefined }
+  | { type: 'open-deploy'; focus: DeployFocus | undefined }
   | { type: 'scroll'; delta: number; max: number };
 
 const perScreen = <T>(value: T): Record<ScreenName, T> => Object.fromEntries(SCREENS.map((screen) => [screen, value])) as Record<ScreenName, T>;
@@ -107,7 +117,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'erase':
       return state.overlay.kind === 'input' ? uiReducer(state, { type: 'input', text: state.overlay.text.slice(0, -1) }) : state;
     case 'server':
-      return { ...state, server: action.name, site: undefined, script: undefined, selected: { ...state.selected, configs: 0, scripts: 0, audit: 0 } };
+      return { ...state, server: action.name, site: undefined, script: undefined, deploy: undefined, selected: { ...state.selected, configs: 0, scripts: 0, audit: 0, deploys: 0, agent: 0 } };
     case 'open-logs': {
       const moved = uiReducer(state, { type: 'navigate', screen: 'logs' });
       return { ...moved, logTarget: action.target, pausedAt: undefined, logOffset: 0 };
@@ -126,6 +136,12 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, site: action.name, scroll: 0 };
     case 'open-script':
       return { ...state, script: action.name, scroll: 0 };
+    case 'open-deploy': {
+      const moved = uiReducer(state, { type: 'navigate', screen: 'deploys' });
+      // Another app's releases start at the newest; the same app's keep their selection.
+      const sameApp = action.focus !== undefined && action.focus.app === state.deploy?.app;
+      return { ...moved, deploy: action.focus, scroll: 0, selected: sameApp ? moved.selected : { ...moved.selected, deploys: 0 } };
+    }
     case 'scroll':
       return { ...state, scroll: Math.max(0, Math.min(action.max, state.scroll + action.delta)) };
   }
@@ -139,6 +155,8 @@ function back(state: UiState): UiState {
   if (state.filters[state.screen] !== '') return { ...state, filters: { ...state.filters, [state.screen]: '' }, logOffset: 0 };
   if (state.screen === 'configs' && state.site !== undefined) return { ...state, site: undefined, scroll: 0 };
   if (state.screen === 'scripts' && state.script !== undefined) return { ...state, script: undefined, scroll: 0 };
+  if (state.screen === 'deploys' && state.deploy?.view === 'run') return { ...state, deploy: { ...state.deploy, view: 'releases' }, scroll: 0 };
+  if (state.screen === 'deploys' && state.deploy !== undefined) return { ...state, deploy: undefined, scroll: 0, selected: { ...state.selected, deploys: 0 } };
   const previous = state.history.at(-1);
   if (previous === undefined) return state.screen === 'overview' ? state : { ...state, screen: 'overview', scroll: 0 };
   return { ...state, screen: previous, history: state.history.slice(0, -1), scroll: 0, ...(previous === 'logs' ? { pausedAt: undefined, logOffset: 0 } : {}) };

@@ -1,0 +1,178 @@
+/**
+ * The deploy hooks against a real agent on loopback (tests/client/served-agent.ts)
+ * deploying from a real git repository (tests/server/deploys/host-target.ts plays
+ * only what this host lacks: bundler, rake, systemd): a deploy streams into the
+ * view's run, a locked app is refused naming the holder, `x` stops a deploy before
+ * the switch, and rollback, lock and unlock report what the agent said.
+ */
+import { Text } from 'ink';
+import { render } from 'ink-testing-library';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listReleases, lock, lockStatus } from '../../src/client/deploys-client.js';
+import { ServerConnections } from '../../tui/connections.js';
+import { useConnection } from '../../tui/hooks/use-connection.js';
+import { useDeployRuns } from '../../tui/hooks/use-deploy-runs.js';
+import { useDeploys, type DeployChange } from '../../tui/hooks/use-deploys.js';
+import { runOutcome, stepStrip } from '../../tui/state/deploy-run.js';
+import { servedAgent, type ServedAgent } from '../client/served-agent.js';
+import { hostTarget, type HostTarget } from '../server/deploys/host-target.js';
+import { waitFor } from './wait-for.js';
+
+let target: HostTarget;
+let served: ServedAgent;
+let connections: ServerConnections;
+const notices: string[] = [];
+let refreshed = 0;
+const notify = (level: string, text: string) => notices.push(`${level}: ${text}`);
+const onDone = () => {
+  refreshed += 1;
+};
+
+beforeEach(async () => {
+  target = await hostTarget();
+  served = await servedAgent({ config: target.config, exec: target.exec });
+  connections = new ServerConnections(served.context(), served.config, { names: ['test'], current: 'test', local: false });
+  notices.length = 0;
+  refreshed = 0;
+});
+afterEach(async () => {
+  await connections.closeAll();
+  await served.dispose();
+  await target.stop();
+});
+
+/** Starts a deploy of cigar at mount; `cancelAt` presses x once that step has started. */
+function RunProbe({ cancelAt, tests }: { cancelAt?: string; tests?: string[] }) {
+  const runs = useDeployRuns({ connections }, notify, onDone);
+  const run = runs.get('test', 'cigar');
+  if (!run) queueMicrotask(() => runs.start({ server: 'test', app: 'cigar', ref: 'main', tests }));
+  else if (cancelAt && run.running && !run.cancelled && run.steps[cancelAt as 'fetch']) queueMicrotask(() => runs.cancel('test', 'cigar'));
+  if (!run) return <Text>-</Text>;
+  return <Text>{[`running=${run.running} cancelled=${run.cancelled}`, `strip=${stepStrip(run)}`, ...run.lines, ...runOutcome(run).lines].join('\n')}</Text>;
+}
+
+function draw(node: React.ReactElement) {
+  const app = render(node);
+  const frame = () => app.lastFrame() ?? '';
+  return { frame, unmount: app.unmount };
+}
+
+describe('a deploy from the control center', () => {
+  it('Given cigar, When deployed, Then the steps arrive as they run with their output, it ends live, and the overview is refreshed', async () => {
+    const { frame, unmount } = draw(<RunProbe />);
+    try {
+      await waitFor(() => frame().includes('running=false'), frame, 60_000);
+      expect(frame()).toMatch(/^▸ fetch$/m);
+      expect(frame()).toMatch(/^ {2}│ deploy\$ git clone --depth 1 --branch main -- file:\/\//m);
+      expect(frame()).toMatch(/^✓ health\s+\d+\.\d s/m);
+      expect(frame().replace(/\s+/g, ' ')).toContain('strip=lock ✓ · check ✓ · fetch ✓ · link ✓ · bundle ✓ · assets ✓ · migrate ✓ · switch ✓ · restart ✓ · health ✓ · record ✓ · prune –');
+      expect(frame()).toMatch(/✓ Deployed cigar: release \d{14} \([0-9a-f]{12}\) is live in \d+\.\d s\./);
+      expect(notices).toEqual([expect.stringMatching(/^ok: Deployed cigar: release \d{14}/)]);
+      expect(refreshed).toBe(1);
+      expect((await served.agent.deps.audit.recent(1))[0]).toMatchObject({ action: 'deploy', result: 'ok' });
+    } finally {
+      unmount();
+    }
+  });
+
+  it('Given tests configured on this laptop, When deployed from here, Then the agent records them as skipped', async () => {
+    const { frame, unmount } = draw(<RunProbe tests={['bin/rails', 'test']} />);
+    try {
+      await waitFor(() => frame().includes('running=false'), frame, 60_000);
+      expect((await served.agent.deps.audit.recent(1))[0]).toMatchObject({ action: 'deploy', detail: expect.stringContaining('tests skipped') });
+    } finally {
+      unmount();
+    }
+  });
+
+  it('Given a manual lock, When deployed, Then the run ends refused saying who holds it and why, and nothing was deployed', async () => {
+    const { client } = await served.connect();
+    await lock(client, 'cigar', 'db maintenance');
+    const { frame, unmount } = draw(<RunProbe />);
+    try {
+      await waitFor(() => frame().includes('running=false'), frame);
+      expect(frame()).toMatch(/✗ test: cigar is locked: held by api-token since \S+ \(reason: db maintenance\)\./);
+      expect(frame()).toContain('Wait, or run `hms unlock cigar`.');
+      expect(await listReleases(client, 'cigar')).toEqual([]);
+      expect(target.calls).toEqual([]);
+    } finally {
+      unmount();
+      await client.close();
+    }
+  });
+
+  it('Given a deploy at its fetch step, When x cancels it, Then the agent stops before the switch: no release went live and the lock is gone', async () => {
+    const { frame, unmount } = draw(<RunProbe cancelAt="fetch" />);
+    try {
+      await waitFor(() => frame().includes('running=false'), frame, 60_000);
+      expect(frame()).toContain('cancelled=true');
+      expect(frame()).toContain('Stopped; the agent on test stops the deploy of cigar before it switches');
+      expect(frame()).not.toMatch(/✓ switch/);
+      const { client } = await served.connect();
+      try {
+        for (const until = Date.now() + 20_000; (await lockStatus(client, 'cigar')).locked && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect((await lockStatus(client, 'cigar')).locked).toBe(false);
+        expect((await listReleases(client, 'cigar')).some((r) => r.current)).toBe(false);
+        expect(target.serving()).toBeNull();
+      } finally {
+        await client.close();
+      }
+    } finally {
+      unmount();
+    }
+  });
+});
+
+/** Shows the feed; runs `changes` one after the other once the locks are read. */
+function FeedProbe({ changes }: { changes: DeployChange[] }) {
+  const { client } = useConnection({ connections }, 'test');
+  const deploys = useDeploys({ connections }, client, ['cigar'], 'cigar', true, notify, onDone);
+  if (client && 'cigar' in deploys.locks && !deploys.busy && changes.length > 0) {
+    const next = changes.shift()!;
+    queueMicrotask(() => void deploys.change(next));
+  }
+  return <Text>{[`lock=${deploys.locks.cigar ? `${deploys.locks.cigar.by}/${deploys.locks.cigar.reason}` : String(deploys.locks.cigar)}`, `releases=${deploys.releases?.map((r) => `${r.current ? '→' : ''}${r.id}`).join(',') ?? '-'}`, `busy=${deploys.busy ?? '-'}`, ...(deploys.result?.lines ?? [])].join('\n')}</Text>;
+}
+
+describe('the deploys feed', () => {
+  it('Given two releases, When rolled back to the first, Then the result warns about the migration and the list marks it live', async () => {
+    const { client } = await connections.get('test');
+    const first = draw(<RunProbe />);
+    await waitFor(() => first.frame().includes('running=false'), first.frame, 60_000);
+    first.unmount();
+    await target.commit({ 'db/migrate/20260102000000_add_note.rb': 'class AddNote; end\n' }, 'two');
+    const second = draw(<RunProbe />);
+    await waitFor(() => second.frame().includes('running=false'), second.frame, 60_000);
+    second.unmount();
+    const [two, one] = await listReleases(client, 'cigar');
+
+    const { frame, unmount } = draw(<FeedProbe changes={[{ kind: 'rollback', server: 'test', app: 'cigar', release: one!.id }]} />);
+    try {
+      await waitFor(() => frame().includes('is live again'), frame, 60_000);
+      expect(frame().replace(/\s+/g, ' ')).toMatch(/ warning: The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note\.rb/);
+      expect(frame()).toContain(`cigar: ${one!.id} is live again (was ${two!.id})`);
+      await waitFor(() => frame().includes(`releases=${two!.id},→${one!.id}`), frame);
+    } finally {
+      unmount();
+    }
+  });
+
+  it('Given no lock, When locked with a reason and unlocked, Then each result reads as the CLI says it, and a second unlock says there is none', async () => {
+    const changes: DeployChange[] = [
+      { kind: 'lock', server: 'test', app: 'cigar', reason: 'db maintenance' },
+      { kind: 'unlock', server: 'test', app: 'cigar' },
+      { kind: 'unlock', server: 'test', app: 'cigar' },
+    ];
+    const { frame, unmount } = draw(<FeedProbe changes={changes} />);
+    try {
+      await waitFor(() => frame().includes('lock=api-token/db maintenance'), frame);
+      expect(notices).toContainEqual(expect.stringMatching(/^ok: cigar is locked by api-token since \S+ \(manual; reason: db maintenance\)\.$/));
+      await waitFor(() => notices.some((n) => n.startsWith('ok: cigar unlocked (was: locked by api-token')), frame);
+      await waitFor(() => notices.some((n) => n.startsWith('error: ')), frame);
+      expect(frame()).toMatch(/lock=null/);
+      expect(notices.at(-1)).toMatch(/^error: test: .*not locked/i);
+    } finally {
+      unmount();
+    }
+  });
+});

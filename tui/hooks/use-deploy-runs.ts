@@ -1,0 +1,98 @@
+/**
+ * Deploys started from the control center, one per app at a time, each streamed
+ * into a DeployRun as its events come. `x` cancels one (the agent stops it before
+ * the switch); leaving the view does not, and the status line says how it ended.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { deployStream } from '../../src/client/deploys-client.js';
+import { doneSummary, nextSteps, OutputLines, stepLine } from '../../src/commands/deploy-render.js';
+import type { TuiSession } from '../session.js';
+import { runOutcome, startRun, withStep, withText, type DeployRun } from '../state/deploy-run.js';
+import { errorNotice, type Notify } from './use-notice.js';
+
+export interface DeployRequest {
+  server: string;
+  app: string;
+  ref: string;
+  /** The app's tests are configured here but not run: the agent records the deploy as skipping them. */
+  tests?: string[] | undefined;
+}
+
+export interface DeployRuns {
+  get(server: string, app: string): DeployRun | undefined;
+  start(request: DeployRequest): void;
+  cancel(server: string, app: string): void;
+}
+
+const runKey = (server: string, app: string): string => `${server}\n${app}`;
+
+export function useDeployRuns(session: Pick<TuiSession, 'connections'>, notify: Notify, onDone: () => void): DeployRuns {
+  const [runs, setRuns] = useState<Record<string, DeployRun>>({});
+  const controllers = useRef(new Map<string, AbortController>());
+  useEffect(() => () => controllers.current.forEach((controller) => controller.abort()), []);
+
+  const start = useCallback(
+    (request: DeployRequest) => {
+      const key = runKey(request.server, request.app);
+      if (controllers.current.has(key)) {
+        notify('warn', `A deploy of ${request.app} on ${request.server} is running already: w shows it, x there cancels it.`);
+        return;
+      }
+      const stop = new AbortController();
+      controllers.current.set(key, stop);
+      setRuns((all) => ({ ...all, [key]: startRun(request) }));
+      const update = (change: (run: DeployRun) => DeployRun): void => setRuns((all) => (all[key] ? { ...all, [key]: change(all[key]) } : all));
+      void (async () => {
+        const lines = new OutputLines();
+        try {
+          const { client } = await session.connections.get(request.server);
+          const body = { ref: request.ref, skipTests: request.tests !== undefined };
+          for await (const event of deployStream(client, request.app, body, stop.signal)) {
+            if (event.kind === 'output') {
+              const text = lines.push(event.output.text);
+              update((run) => withText(run, text));
+            } else if (event.kind === 'step') {
+              const text = `${lines.flush()}${stepLine(event.step)}\n`;
+              update((run) => withStep(withText(run, text), event.step));
+            } else {
+              const text = lines.flush();
+              update((run) => ({ ...withText(run, text), done: event.done }));
+              tell(notify, request.app, { ...startRun(request), done: event.done, running: false });
+            }
+          }
+        } catch (error) {
+          const ended = stop.signal.aborted ? { cancelled: true } : { error: errorNotice(error) };
+          update((run) => ({ ...run, ...ended }));
+          tell(notify, request.app, { ...startRun(request), ...ended, running: false });
+        } finally {
+          controllers.current.delete(key);
+          update((run) => ({ ...run, running: false }));
+          onDone();
+        }
+      })();
+    },
+    [session, notify, onDone],
+  );
+
+  const cancel = useCallback((server: string, app: string) => {
+    const key = runKey(server, app);
+    const controller = controllers.current.get(key);
+    if (!controller) return;
+    setRuns((all) => (all[key] ? { ...all, [key]: { ...all[key], cancelled: true } } : all));
+    controller.abort();
+  }, []);
+
+  const get = useCallback((server: string, app: string) => runs[runKey(server, app)], [runs]);
+  return { get, start, cancel };
+}
+
+/** The status line, for when the view was left while it ran. */
+function tell(notify: Notify, app: string, run: DeployRun): void {
+  if (run.done) {
+    if (run.done.ok) notify('ok', doneSummary(app, run.done));
+    else notify('error', doneSummary(app, run.done), nextSteps(app, run.done));
+    return;
+  }
+  const outcome = runOutcome(run);
+  notify(outcome.level === 'stopped' ? 'warn' : 'error', outcome.lines[0] ?? '', outcome.lines[1]);
+}
