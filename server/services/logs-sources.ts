@@ -14,9 +14,11 @@ export type FileLogSource = { name: string; kind: 'file'; format: LineFormat } &
 export type LogSource = { name: string; kind: 'journal'; unit: string } | FileLogSource;
 
 /**
- * `journal:<app>`, `<app>:production`, `<app>:<name>` per app, then nginx's and the
- * agent's. When an app's name makes one of them collide with nginx's or the agent's
- * (an app called "nginx"), the fixed ones win.
+ * `journal:<app>`, `<app>:production`, `<app>:<name>`, and the app's own nginx logs
+ * `<app>:nginx` and `<app>:nginx-error` (next to nginx's, named after the app, as
+ * templates/nginx/app.conf writes them) per app, then nginx's and the agent's. When
+ * an app's name makes one of them collide with nginx's or the agent's (an app
+ * called "nginx"), the fixed ones win.
  */
 export function logSources(config: AgentConfig): Record<string, LogSource> {
   const sources: Record<string, LogSource> = {};
@@ -30,12 +32,20 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
     const files: Record<string, FileLocation> = { production: { path: path.join(sharedLog, 'production.log'), folder: sharedLog, linkAllowed: true } };
     for (const [name, file] of Object.entries(settings.logFiles)) files[name] = { path: file, folder: path.dirname(file), linkAllowed: false };
     for (const [name, location] of Object.entries(files)) add({ name: `${app}:${name}`, kind: 'file', format: 'rails', ...location });
+    const own = appNginxLogs(config, app);
+    add({ name: `${app}:nginx`, kind: 'file', format: 'nginx-access', ...nginxLog(own.access) });
+    add({ name: `${app}:nginx-error`, kind: 'file', format: 'nginx-error', ...nginxLog(own.error) });
   }
   add({ name: 'journal:nginx', kind: 'journal', unit: config.nginx.unit });
   add({ name: 'journal:agent', kind: 'journal', unit: config.agentUnit });
   add({ name: 'nginx:access', kind: 'file', format: 'nginx-access', ...nginxLog(config.nginx.accessLog) });
   add({ name: 'nginx:error', kind: 'file', format: 'nginx-error', ...nginxLog(config.nginx.errorLog) });
   return sources;
+}
+
+/** Where templates/nginx/app.conf has nginx write an app's own requests and errors. */
+export function appNginxLogs(config: AgentConfig, app: string): { access: string; error: string } {
+  return { access: path.join(path.dirname(config.nginx.accessLog), `${app}.access.log`), error: path.join(path.dirname(config.nginx.errorLog), `${app}.error.log`) };
 }
 
 function nginxLog(file: string): FileLocation {

@@ -1,7 +1,7 @@
 /**
- * Requests and 5xx answers per minute from the end of nginx's access log (combined
- * format), read backwards until the lines are older than the window: time and
- * memory depend on the window, not on the log's size.
+ * Requests and 5xx answers per minute from the end of nginx's access logs (combined
+ * format: the main one and each app's own), read backwards until the lines are
+ * older than the window: time and memory depend on the window, not on the logs' size.
  */
 import { access } from 'node:fs/promises';
 import type { NginxMetrics } from '../../src/api/metrics.js';
@@ -82,6 +82,29 @@ export async function requestsPerMinute(options: AccessLogOptions): Promise<Ngin
     }
   }
   return result;
+}
+
+/**
+ * The main log's figures with those of the apps' own logs added in. An app log that
+ * does not exist (a site provisioned before apps had their own) counts nothing; one
+ * that cannot be read is reported in `error` when the main log has none.
+ */
+export async function allRequestsPerMinute(options: Omit<AccessLogOptions, 'file'> & { main: string; apps: string[] }): Promise<NginxMetrics> {
+  const { main, apps, ...window } = options;
+  const present = (await Promise.all(apps.map(async (file) => ((await exists(file)) ? [file] : [])))).flat();
+  const [total, ...others] = await Promise.all([main, ...present].map((file) => requestsPerMinute({ ...window, file })));
+  for (const other of others) {
+    other.perMinute.forEach((bucket, index) => {
+      total!.perMinute[index]!.requests += bucket.requests;
+      total!.perMinute[index]!.errors5xx += bucket.errors5xx;
+    });
+    total!.requests += other.requests;
+    total!.errors5xx += other.errors5xx;
+    total!.skippedLines += other.skippedLines;
+    total!.truncated ||= other.truncated;
+    total!.error ??= other.error;
+  }
+  return total!;
 }
 
 async function exists(file: string): Promise<boolean> {

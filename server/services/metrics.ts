@@ -8,7 +8,8 @@ import type { MetricsResponse } from '../../src/api/metrics.js';
 import type { AgentDeps } from '../env.js';
 import { targets } from './apps.js';
 import { diskUsage } from './metrics-disks.js';
-import { requestsPerMinute } from './metrics-nginx.js';
+import { appNginxLogs } from './logs-sources.js';
+import { allRequestsPerMinute } from './metrics-nginx.js';
 import { CpuSampler, readProc } from './metrics-proc.js';
 import { showUnitsOrUnknown } from './systemd.js';
 
@@ -34,7 +35,7 @@ export async function collectMetrics(options: MetricsOptions): Promise<MetricsRe
     readProc(options.procDir ?? '/proc'),
     diskUsage(watched),
     showUnitsOrUnknown(deps.exec, all.map((target) => target.unit)),
-    requestsPerMinute({ file: deps.config.nginx.accessLog, now, minutes: options.minutes }),
+    allRequestsPerMinute({ main: deps.config.nginx.accessLog, apps: Object.keys(deps.config.apps).map((app) => appNginxLogs(deps.config, app).access), now, minutes: options.minutes }),
   ]);
   const units = all.map((target, index) => ({
     name: target.name,

@@ -71,6 +71,7 @@ export const unitMemorySchema = z.object({
 export type UnitMemory = z.infer<typeof unitMemorySchema>;
 
 export const nginxMetricsSchema = z.object({
+  /** nginx's main access log; the apps' own logs next to it are counted too. */
   file: z.string(),
   minutes: z.number().int(),
   /** Oldest first; one entry per minute, the last one is the current (partial) minute. */

@@ -20,7 +20,7 @@ const terminal = tmuxSupport();
 const unitRow = tableRow;
 
 /** The log lines on screen (those tagged with a log's name). */
-const logLines = (screen: string): string[] => screen.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} (cigar:production|nginx:access)/.test(line));
+const logLines = (screen: string): string[] => screen.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} (cigar:production|cigar:nginx)/.test(line));
 
 const lastLine = (screen: string): string => screen.trimEnd().split('\n').at(-1) ?? '';
 
@@ -75,14 +75,16 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     expect(unitRow(after, 'cigar')![3]).toMatch(/^\d{1,2}s$/);
   });
 
-  it('Given l on cigar, When a page is requested, Then its puma line and its nginx line appear, each tagged', async () => {
+  it('Given l on cigar, When a page is requested, Then its puma line and its own nginx line appear, each tagged, and tobacco\'s requests do not', async () => {
     await tmux.keys('l');
     await tmux.waitFor(/Logs cigar on test .*following/);
     expect((await appServes()).code).toBe(0);
     const page = `/tui-e2e-${Date.now()}`;
+    await ctx.server.exec(['curl', '-s', '-o', '/dev/null', '-H', 'Host: tobacco.test', `http://127.0.0.1${page}-tobacco`]);
     await request(page);
-    const screen = await tmux.waitFor((s) => logLines(s).some((l) => l.includes(`cigar:production`) && l.includes(`GET "${page}"`)) && logLines(s).some((l) => l.includes('nginx:access') && l.includes(`GET ${page}`)));
-    expect(screen).toMatch(/● cigar:production\s+● nginx:access/);
+    const screen = await tmux.waitFor((s) => logLines(s).some((l) => l.includes(`cigar:production`) && l.includes(`GET "${page}"`)) && logLines(s).some((l) => l.includes('cigar:nginx') && l.includes(`GET ${page}`)));
+    expect(screen).toMatch(/● cigar:production\s+● cigar:nginx/);
+    expect(screen).not.toContain(`${page}-tobacco`);
   });
 
   it('Given / and then /!, When filtering, Then only the matching lines show, then only the others', async () => {

@@ -10,8 +10,8 @@ function bufferOf(texts: string[], capacity = 100): RingBuffer<LogEntry> {
 }
 
 describe('the log view', () => {
-  it('Given an app, a nginx unit and the agent, When their logs are chosen, Then an app merges puma with nginx', () => {
-    expect(logSourcesFor('cigar', 'app')).toEqual(['cigar:production', 'nginx:access']);
+  it('Given an app, a nginx unit and the agent, When their logs are chosen, Then an app merges puma with its own nginx requests', () => {
+    expect(logSourcesFor('cigar', 'app')).toEqual(['cigar:production', 'cigar:nginx']);
     expect(logSourcesFor('nginx', 'nginx')).toEqual(['nginx:access', 'nginx:error']);
     expect(logSourcesFor('agent', 'agent')).toEqual(['journal:agent']);
   });

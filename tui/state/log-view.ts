@@ -9,7 +9,7 @@ import { passes, type TextFilter } from './log-filter.js';
 import type { RingBuffer } from './ring-buffer.js';
 
 export interface LogEntry {
-  /** The log it came from (`cigar:production`, `nginx:access`), or `hms` for our own notes. */
+  /** The log it came from (`cigar:production`, `cigar:nginx`), or `hms` for our own notes. */
   source: string;
   /** Already made printable: control characters are shown, never obeyed. */
   text: string;
@@ -23,7 +23,7 @@ export const DEFAULT_LOG_CAPACITY = 50_000;
 export function logSourcesFor(name: string, kind: AppKind): string[] {
   if (kind === 'nginx') return ['nginx:access', 'nginx:error'];
   if (kind === 'agent') return ['journal:agent'];
-  return [`${name}:production`, 'nginx:access'];
+  return [`${name}:production`, `${name}:nginx`];
 }
 
 export function logEntry(source: string, text: string, ts?: string): LogEntry {

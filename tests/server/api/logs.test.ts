@@ -63,7 +63,9 @@ describe('GET /api/logs', () => {
     const response = await get('/api/logs');
     expect(response.status).toBe(200);
     const { sources } = logSourcesResponseSchema.parse(await response.json());
-    expect(sources.map((s) => s.name)).toEqual(['journal:cigar', 'cigar:production', 'journal:nginx', 'journal:agent', 'nginx:access', 'nginx:error']);
+    expect(sources.map((s) => s.name)).toEqual(['journal:cigar', 'cigar:production', 'cigar:nginx', 'cigar:nginx-error', 'journal:nginx', 'journal:agent', 'nginx:access', 'nginx:error']);
+    expect(sources.find((s) => s.name === 'cigar:nginx')).toMatchObject({ kind: 'file', path: path.join(path.dirname(files.access), 'cigar.access.log') });
+    expect(sources.find((s) => s.name === 'cigar:nginx-error')).toMatchObject({ kind: 'file', path: path.join(path.dirname(files.error), 'cigar.error.log') });
     expect(sources.find((s) => s.name === 'nginx:error')).toEqual({ name: 'nginx:error', kind: 'file', path: files.error, exists: false, size: null });
     expect(sources.find((s) => s.name === 'nginx:access')).toMatchObject({ exists: true, size: expect.any(Number) });
     expect(sources.find((s) => s.name === 'journal:agent')).toEqual({ name: 'journal:agent', kind: 'journal', unit: 'hms-agent.service' });

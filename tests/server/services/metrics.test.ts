@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../../../src/exec.js';
 import { diskUsage } from '../../../server/services/metrics-disks.js';
-import { parseAccessLine, requestsPerMinute } from '../../../server/services/metrics-nginx.js';
+import { allRequestsPerMinute, parseAccessLine, requestsPerMinute } from '../../../server/services/metrics-nginx.js';
 import { CpuSampler, parseCpuTimes, parseLoadavg, parseMeminfo, parseUptime, readProc } from '../../../server/services/metrics-proc.js';
 import { reverseLines } from '../../../server/services/reverse-lines.js';
 
@@ -174,6 +174,16 @@ describe('nginx requests per minute', () => {
     expect(result.truncated).toBe(true);
     expect(result.requests).toBeGreaterThan(0);
     expect(result.requests).toBeLessThan(1000);
+  });
+
+  it('Given apps with their own access logs, When counted, Then their requests add to the main log\'s and an app log not written yet counts nothing', async () => {
+    const main = path.join(dir, 'main-access.log');
+    const cigar = path.join(dir, 'cigar.access.log');
+    await writeFile(main, `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
+    await writeFile(cigar, `${accessLine('25/Nov/2026:18:01:30 +0000', 502)}\n${accessLine('25/Nov/2026:18:02:10 +0000', 200)}\n`);
+    const result = await allRequestsPerMinute({ main, apps: [cigar, path.join(dir, 'tobacco.access.log')], now, minutes: 3 });
+    expect(result.perMinute.map((minute) => [minute.requests, minute.errors5xx])).toEqual([[0, 0], [2, 1], [1, 0]]);
+    expect(result).toMatchObject({ file: main, requests: 3, errors5xx: 1, error: null });
   });
 
   it('Given no access log, When counted, Then the minutes are zero and the error says which setting to check', async () => {
