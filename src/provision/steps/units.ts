@@ -4,6 +4,8 @@ import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
 
 export const AGENT_UNIT = 'hms-agent.service';
+/** How an app's unit starts puma: the app's own bundle (puma.rb prunes it so phased restarts load each release's). */
+export const PUMA_COMMAND = '/usr/bin/bundle exec puma';
 
 export function unitFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
   const unit = (name: string, content: string): ManagedFile => ({ path: `${PATHS.units}/${name}`, content, mode: 0o644, owner: 'root', group: 'root' });
@@ -11,7 +13,7 @@ export function unitFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
     ...input.apps.map(([name]) =>
       unit(
         `${name}.service`,
-        t.fill('systemd/app.service', { app: name, user: PATHS.deployUser, root: appRoot(name), envFile: `${PATHS.envDir}/${name}.env`, pumaCommand: '/usr/bin/bundle exec puma' }),
+        t.fill('systemd/app.service', { app: name, user: PATHS.deployUser, root: appRoot(name), envFile: `${PATHS.envDir}/${name}.env`, pumaCommand: PUMA_COMMAND }),
       ),
     ),
     unit(AGENT_UNIT, t.fill('systemd/hms-agent.service', { nodeBinary: '/usr/bin/node', installDir: PATHS.installDir, configFile: PATHS.agentConfig, stateDir: PATHS.stateDir })),
