@@ -10,7 +10,7 @@ import { allowed, ApiError } from '../errors.js';
 import { checkLogFile, type FileLocation } from './logs-real-path.js';
 import type { LineFormat } from './logs-timestamps.js';
 
-export type FileLogSource = { name: string; kind: 'file'; format: LineFormat } & FileLocation;
+export type FileLogSource = { name: string; kind: 'file'; format: LineFormat; missingHint?: string } & FileLocation;
 export type LogSource = { name: string; kind: 'journal'; unit: string } | FileLogSource;
 
 /**
@@ -33,8 +33,9 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
     for (const [name, file] of Object.entries(settings.logFiles)) files[name] = { path: file, folder: path.dirname(file), linkAllowed: false };
     for (const [name, location] of Object.entries(files)) add({ name: `${app}:${name}`, kind: 'file', format: 'rails', ...location });
     const own = appNginxLogs(config, app);
-    add({ name: `${app}:nginx`, kind: 'file', format: 'nginx-access', ...nginxLog(own.access) });
-    add({ name: `${app}:nginx-error`, kind: 'file', format: 'nginx-error', ...nginxLog(own.error) });
+    const missingHint = `nginx writes it once ${app}'s site logs there (access_log ${own.access}; error_log ${own.error}): sites written by \`hms provision\` do; run it again, or add the lines with \`hms config edit ${app}\`.`;
+    add({ name: `${app}:nginx`, kind: 'file', format: 'nginx-access', missingHint, ...nginxLog(own.access) });
+    add({ name: `${app}:nginx-error`, kind: 'file', format: 'nginx-error', missingHint, ...nginxLog(own.error) });
   }
   add({ name: 'journal:nginx', kind: 'journal', unit: config.nginx.unit });
   add({ name: 'journal:agent', kind: 'journal', unit: config.agentUnit });
@@ -90,7 +91,7 @@ export async function existingFile(source: FileLogSource): Promise<string> {
     });
   }
   throw new ApiError(404, `Log ${source.name} has no file at ${source.path} (yet).`, {
-    hint: 'Nothing has written it yet, or it lives elsewhere: set its path in the agent config (apps.<app>.logFiles, nginx.accessLog, nginx.errorLog).',
+    hint: source.missingHint ?? 'Nothing has written it yet, or it lives elsewhere: set its path in the agent config (apps.<app>.logFiles, nginx.accessLog, nginx.errorLog).',
   });
 }
 

@@ -113,6 +113,14 @@ describe('GET /api/logs/:source', () => {
     expect((await response.json()).error).toBe(`Log nginx:error has no file at ${files.error} (yet).`);
   });
 
+  it('Given an app whose site does not log on its own yet, When its nginx log is read, Then the 404 says how to get one', async () => {
+    const response = await get('/api/logs/cigar:nginx');
+    expect(response.status).toBe(404);
+    const body = await response.json();
+    expect(body.error).toBe(`Log cigar:nginx has no file at ${path.join(path.dirname(files.access), 'cigar.access.log')} (yet).`);
+    expect(body.hint).toMatch(/run it again, or add the lines with `hms config edit cigar`/);
+  });
+
   it('Given an unknown source, When read, Then a 404 lists the known ones', async () => {
     const response = await get('/api/logs/tobacco:production');
     expect(response.status).toBe(404);
