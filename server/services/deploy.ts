@@ -26,6 +26,8 @@ export interface DeployRequestOptions {
   ref?: string | undefined;
   reason?: string | undefined;
   skipTests: boolean;
+  /** A deploy from the browser pages: no laptop, so no local tests to run or skip. */
+  fromBrowser?: boolean;
 }
 
 export interface PreparedDeploy extends DeployRequestOptions {
@@ -144,7 +146,7 @@ async function removeRelease(prepared: PreparedDeploy, build: Build, env: NodeJS
 }
 
 async function audit(prepared: PreparedDeploy, result: 'ok' | 'failed', what: string): Promise<void> {
-  const tests = prepared.skipTests ? 'tests skipped (--skip-tests)' : 'tests not skipped';
+  const tests = prepared.fromBrowser ? 'from the browser (no local tests)' : prepared.skipTests ? 'tests skipped (--skip-tests)' : 'tests not skipped';
   const reason = prepared.reason ? `; reason: ${prepared.reason}` : '';
   await prepared.deps.audit.record({ actor: prepared.actor, action: 'deploy', target: prepared.name, result, detail: `${what}; ref ${prepared.ref}; ${tests}${reason}` });
 }

@@ -66,7 +66,7 @@ export function deploysPages(deps: AgentDeps): Hono<AgentEnv> {
     const body = await c.req.parseBody();
     return onAppPage(c, name, { ref: typed(body.ref), reason: typed(body.reason) }, async () => {
       // The browser runs no tests first, as `hms deploy` without a configured checkout.
-      const prepared = await prepareDeploy({ deps, name, actor: c.get('actor').name, ...deployRequestOf(body), skipTests: false });
+      const prepared = await prepareDeploy({ deps, name, actor: c.get('actor').name, ...deployRequestOf(body), skipTests: false, fromBrowser: true });
       return deployProgressResponse(c, prepared);
     });
   });

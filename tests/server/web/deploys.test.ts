@@ -156,6 +156,7 @@ describe('POST /deploys/:app (the streamed deploy page)', () => {
     expect(target.serving()).toBe(release);
     expect(existsSync(lockFile())).toBe(false);
     expect((await audit())[0]).toMatchObject({ actor: 'admin', action: 'deploy', result: 'ok', detail: expect.stringContaining('reason: first <b>deploy</b>') });
+    expect((await audit())[0]!.detail).toMatch(/; from the browser \(no local tests\);/);
   });
 
   it('Given a deploy that fails at a step, When it ends, Then the page says where and why, with the agent\'s hint, and the previous release keeps serving', async () => {
