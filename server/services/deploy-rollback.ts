@@ -42,8 +42,7 @@ export async function rollbackApp(options: RollbackOptions): Promise<RollbackRes
     const target = await pickTarget(options.release, releases, current, previous).catch(async (error: unknown) => {
       throw await refused(error);
     });
-    const warnings = await migrationWarnings(layout.release, current, target);
-    if (releases.find((r) => r.id === target)?.status === 'failed') warnings.push(`${target} failed its health check when it was deployed.`);
+    const warnings = await rollbackWarnings(layout.release, current, releases.find((r) => r.id === target) ?? { id: target, status: 'ok' });
 
     const steps: StepEvent[] = [];
     let env: NodeJS.ProcessEnv = {};
@@ -84,7 +83,18 @@ async function pickTarget(wanted: string | undefined, releases: readonly Release
 }
 
 /** The database stays as the newest migrations left it, whichever release runs. */
-export async function migrationWarnings(releaseDir: (id: string) => string, from: string | null, to: string): Promise<string[]> {
+/**
+ * What going from `from` to `target` means, said before (the browser's confirmation)
+ * and after (the answer): migrations that differ, and a target that failed its
+ * health check when it was deployed.
+ */
+export async function rollbackWarnings(releaseDir: (id: string) => string, from: string | null, target: Pick<ReleaseSummary, 'id' | 'status'>): Promise<string[]> {
+  const warnings = await migrationWarnings(releaseDir, from, target.id);
+  if (target.status === 'failed') warnings.push(`${target.id} failed its health check when it was deployed.`);
+  return warnings;
+}
+
+async function migrationWarnings(releaseDir: (id: string) => string, from: string | null, to: string): Promise<string[]> {
   if (!from) return [];
   const [fromMigrations, toMigrations] = await Promise.all([migrationsOf(releaseDir(from)), migrationsOf(releaseDir(to))]);
   const unknownToTarget = fromMigrations.filter((m) => !toMigrations.includes(m));

@@ -5,6 +5,7 @@
 import { html } from 'hono/html';
 import type { DeployDone, DeployLock, ReleaseSummary, StepEvent } from '../../src/api/deploys.js';
 import { doneSummary, seconds } from '../../src/commands/deploy-render.js';
+import { formatTime } from '../../src/commands/table.js';
 import { visible } from './logs-page.js';
 
 const MARK: Record<StepEvent['status'], string> = { start: '▸', ok: '✓', failed: '✗', skipped: '–' };
@@ -26,9 +27,7 @@ export function shortSha(sha: string | null): string {
 }
 
 /** "2026-01-25 18:02:11Z" */
-export function when(iso: string | null): string {
-  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '–';
-}
+export const when = formatTime;
 
 export function healthCell(release: Pick<ReleaseSummary, 'status' | 'health'>) {
   if (release.status === 'unknown') return html`<td class="muted">unknown (no release.json)</td>`;

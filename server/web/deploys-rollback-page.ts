@@ -7,7 +7,7 @@ import { releaseIdSchema, type RollbackResult } from '../../src/api/deploys.js';
 import type { Actor } from '../env.js';
 import { ApiError } from '../errors.js';
 import { appLayout } from '../services/deploy-releases.js';
-import { migrationWarnings } from '../services/deploy-rollback.js';
+import { rollbackWarnings } from '../services/deploy-rollback.js';
 import { seconds } from '../../src/commands/deploy-render.js';
 import { deploysHref, shortSha, stepItem, when } from './deploys-format.js';
 import type { AppDeploys } from './deploys-page.js';
@@ -28,8 +28,8 @@ export async function rollbackConfirmPage(options: { view: AppDeploys; release: 
   const { view, actor } = options;
   const target = rollbackCandidate(view, options.release);
   const current = view.releases.find((r) => r.current) ?? null;
-  const warnings = await migrationWarnings(appLayout(view.app).release, current?.id ?? null, target.id);
-  if (target.status !== 'ok') warnings.push(`${target.id} ${target.status === 'failed' ? 'failed its health check when it was deployed' : 'has no release.json: how its deploy ended is unknown'}.`);
+  const warnings = await rollbackWarnings(appLayout(view.app).release, current?.id ?? null, target);
+  if (target.status === 'unknown') warnings.push(`${target.id} has no release.json: how its deploy ended is unknown.`);
   const href = deploysHref(view.name);
   return layout(
     `Roll ${view.name} back to ${target.id}?`,

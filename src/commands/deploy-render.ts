@@ -4,7 +4,7 @@
  */
 import type { DeployDone, DeployLock, ReleaseSummary, RollbackResult, StepEvent } from '../api/deploys.js';
 import { printable } from '../text.js';
-import { table } from './table.js';
+import { formatTime, table } from './table.js';
 
 const MARK: Record<StepEvent['status'], string> = { start: '▸', ok: '✓', failed: '✗', skipped: '–' };
 
@@ -55,7 +55,7 @@ export function releasesTable(releases: readonly ReleaseSummary[]): string {
     `${r.current ? '→ ' : '  '}${r.id}`,
     r.sha?.slice(0, 12) ?? '–',
     r.ref ?? '–',
-    r.at?.replace('T', ' ').replace(/\.\d+Z$/, 'Z') ?? '–',
+    formatTime(r.at),
     r.by ?? '–',
     r.status === 'ok' ? (r.health ? `ok ${r.health.status ?? ''}`.trim() : 'ok') : r.status === 'failed' ? `✗ ${r.health?.error ?? 'failed'}` : '?',
     String(r.migrations),
@@ -68,6 +68,11 @@ export function rollbackSummary(result: RollbackResult): string {
   if (result.ok) lines.push(`${result.app}: ${result.to} is live again (was ${result.from ?? 'none'}), healthy, in ${seconds(result.ms)}.`);
   else lines.push(`${result.app}: rollback to ${result.to} failed: ${result.error ?? 'unknown'}`);
   return lines.join('\n');
+}
+
+/** `cigar unlocked (was: locked by alice since … )`. */
+export function unlockedLine(app: string, was: DeployLock | null): string {
+  return `${app} unlocked (was: ${lockLine(app, was).replace(`${app} is `, '')})`;
 }
 
 export function lockLine(app: string, lock: DeployLock | null): string {

@@ -9,7 +9,7 @@ import { HmsError, UsageError } from '../errors.js';
 import { runAppTests } from '../local/app-tests.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect, connectServer, type Connected } from './connect.js';
-import { doneSummary, lockLine, nextSteps, OutputLines, releasesTable, rollbackSummary, seconds, stepLine } from './deploy-render.js';
+import { doneSummary, lockLine, nextSteps, OutputLines, releasesTable, rollbackSummary, seconds, stepLine, unlockedLine } from './deploy-render.js';
 import { liveOutput, write } from './logs.js';
 
 /** What --json keeps of a deploy's output: its end, as the agent's JSON answer does. */
@@ -169,6 +169,6 @@ export const unlockCommand: Command = {
   run: (context) =>
     withApp(context, 'hms unlock <app>', async (app, connected) => {
       const result = await unlock(connected.client, app);
-      return { data: result, human: `${app} unlocked (was: ${lockLine(app, result.lock).replace(`${app} is `, '')})` };
+      return { data: result, human: unlockedLine(app, result.lock) };
     }),
 };

@@ -7,6 +7,11 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** "2026-11-25 18:02:11Z": an ISO time for a table; `–` when there is none. */
+export function formatTime(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '–';
+}
+
 export function formatSince(iso: string | null | undefined, now = new Date()): string {
   if (!iso) return '–';
   const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));

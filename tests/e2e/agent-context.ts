@@ -2,12 +2,13 @@
  * One hosting server for an e2e file: the test server, set up with the agent and
  * the sample apps, and an API reached the way the laptop reaches it (SSH tunnel).
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { SshPool } from '../../src/ssh/pool.js';
 import type { SshTarget } from '../../src/ssh/target.js';
 import { tunnelDispatcher } from '../../src/client/tunnel-dispatcher.js';
 import { setUpHostingServer, type HostingServer } from '../support/server-kit.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { tunnelApi, type TunnelApi } from './tunnel-api.js';
 
 export interface AgentContext {
   server: TestServer;
@@ -15,7 +16,7 @@ export interface AgentContext {
   target: SshTarget;
   pool: SshPool;
   dispatcher: Dispatcher;
-  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: any; text: string }>;
+  api: TunnelApi;
   close(): Promise<void>;
 }
 
@@ -34,22 +35,7 @@ export async function startAgentContext(): Promise<AgentContext> {
       target,
       pool,
       dispatcher,
-      async api(method, path, body, headers = {}) {
-        const response = await request(`http://agent${path}`, {
-          method: method as Dispatcher.HttpMethod,
-          dispatcher,
-          headers: { authorization: `Bearer ${hosting.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await response.body.text();
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        return { status: response.statusCode, headers: response.headers, json, text };
-      },
+      api: tunnelApi(dispatcher, hosting.apiToken),
       async close() {
         await dispatcher.close();
         await pool.closeAll();

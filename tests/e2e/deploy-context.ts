@@ -7,13 +7,14 @@ import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { tunnelDispatcher } from '../../src/client/tunnel-dispatcher.js';
 import { SshPool } from '../../src/ssh/pool.js';
 import { runHms, type HmsRun } from '../support/run-hms.js';
 import { AGENT_PORT, API_TOKEN } from '../support/server-kit.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { APP, DOMAIN, REPO, setUpDeployServer } from './deploy-server.js';
+import { tunnelApi } from './tunnel-api.js';
 
 export interface DeployContext {
   server: TestServer;
@@ -42,20 +43,12 @@ export async function startDeployContext(): Promise<DeployContext> {
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
     const pool = new SshPool();
     const dispatcher: Dispatcher = tunnelDispatcher(() => pool.get({ host: server.host, port: 22, user: 'root', identityFile: server.identityFile, knownHostsFile: server.knownHostsFile, label: 'deploy-e2e' }), AGENT_PORT);
+    const api = tunnelApi(dispatcher, API_TOKEN);
     return {
       server,
       dir,
       hms: (args, env = {}) => runHms(args, { cwd: dir, env: { HMS_TOKEN: API_TOKEN, ...env } }),
-      async api(method, route, body) {
-        const response = await request(`http://agent${route}`, {
-          method: method as Dispatcher.HttpMethod,
-          dispatcher,
-          headers: { authorization: `Bearer ${API_TOKEN}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await response.body.text();
-        return { status: response.statusCode, json: text ? JSON.parse(text) : undefined };
-      },
+      api: (method, route, body) => api(method, route, body, { accept: 'application/json' }),
       page: (route = '/') => getPage(server.host, route),
       async close() {
         await dispatcher.close();

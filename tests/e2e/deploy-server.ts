@@ -11,7 +11,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { renderTemplate } from '../../src/provision/templates.js';
 import { PUMA_COMMAND } from '../../src/provision/steps/units.js';
-import { AGENT_PORT, API_TOKEN, installAgentRelease, installPackages, put } from '../support/server-kit.js';
+import { AGENT_PORT, installAgentService, installPackages, put } from '../support/server-kit.js';
 import type { TestServer } from '../support/test-server.js';
 
 export const APP = 'cigar';
@@ -104,17 +104,7 @@ export async function setUpDeployServer(server: TestServer): Promise<void> {
   await must(server, ['useradd', '--system', '--create-home', '--shell', '/bin/bash', 'deploy']);
   await installApp(server);
   await installRepository(server);
-  await installAgentRelease(server, '20260101000000');
-  await put(server, '/etc/hosting-api/agent.json', JSON.stringify(agentConfig(), null, 2), 0o600);
-  const secrets = { hosting_management: { admin_username: 'admin', admin_password: 'e2e deploy password', jwt_secret: 'jwt_e2e_0123456789abcdef0123456789abcdef', api_token: API_TOKEN } };
-  await put(server, '/etc/hosting-api/secrets.json', JSON.stringify(secrets), 0o600);
-  await put(
-    server,
-    '/etc/systemd/system/hms-agent.service',
-    await renderTemplate('systemd/hms-agent.service', { nodeBinary: '/usr/bin/node', installDir: '/opt/hosting-api', configFile: '/etc/hosting-api/agent.json', stateDir: '/var/lib/hosting-api' }),
-  );
-  await must(server, ['mkdir', '-p', '/var/lib/hosting-api']);
-  await must(server, ['systemctl', 'daemon-reload']);
+  await installAgentService(server, { config: agentConfig(), adminPassword: 'e2e deploy password' });
   await must(server, ['systemctl', 'enable', `${APP}.service`]);
   await must(server, ['systemctl', 'enable', '--now', 'hms-agent.service']);
   await must(server, ['systemctl', 'reload-or-restart', 'nginx.service']);

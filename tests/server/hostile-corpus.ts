@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { NGINX_BINARY, nginxMainConfig } from './services/nginx-fixture.js';
 
-export const NGINX_BINARY = '/usr/sbin/nginx';
 
 export interface HostileTree {
   root: string;
@@ -60,21 +60,7 @@ export async function buildHostileTree(): Promise<HostileTree> {
   await chmod(evil, 0o755);
 
   await copyFile('/etc/nginx/mime.types', path.join(nginx, 'mime.types'));
-  await writeFile(
-    path.join(nginx, 'nginx.conf'),
-    [
-      `pid ${run}/nginx.pid;`,
-      `error_log ${run}/error.log;`,
-      'events {}',
-      'http {',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${run}/${kind};`),
-      `    access_log ${run}/access.log;`,
-      '    include mime.types;',
-      `    include ${nginx}/sites-enabled/*;`,
-      '}',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(path.join(nginx, 'nginx.conf'), nginxMainConfig(run, path.join(nginx, 'sites-enabled')));
   for (const [site, port] of [['cigar', 8081], ['tobacco', 8082]] as const) {
     await writeFile(path.join(nginx, 'sites-available', site), `server {\n    listen 127.0.0.1:${port};\n    server_name ${site}.test;\n    location / { return 200 "ok"; }\n}\n`);
     await symlink(`../sites-available/${site}`, path.join(nginx, 'sites-enabled', site));

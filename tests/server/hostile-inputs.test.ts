@@ -20,7 +20,8 @@ import { exec as realExec, type ExecOptions } from '../../src/exec.js';
 import type { AgentDeps } from '../../server/env.js';
 import { etagOf } from '../../server/services/nginx-sites.js';
 import { AUTH, testAgent, type TestAgent } from '../support/agent.js';
-import { allCases, buildHostileTree, NGINX_BINARY, type HostileCase, type HostileTree } from './hostile-corpus.js';
+import { allCases, buildHostileTree, type HostileCase, type HostileTree } from './hostile-corpus.js';
+import { NGINX_BINARY } from './services/nginx-fixture.js';
 
 const calls: string[][] = [];
 // Observes only: every argv is recorded, then run by the real exec door.

@@ -104,15 +104,15 @@ export async function installAgentRelease(server: TestServer, id: string): Promi
   await must(server, ['ln', '-sfn', dir, '/opt/hosting-api/current']);
 }
 
-export async function setUpHostingServer(server: TestServer, apps: readonly string[] = SAMPLE_APPS): Promise<HostingServer> {
-  await installPackages(server, ['nodejs', 'nginx', 'puma', 'ruby', 'curl', 'openssl', 'procps']);
-  await must(server, ['useradd', '--system', '--create-home', '--shell', '/bin/bash', 'deploy']);
-  for (const app of apps) await installRackApp(server, app);
-  await must(server, ['chown', '-R', 'deploy:deploy', ...apps.map((app) => `/var/www/${app}`)]);
-
+/**
+ * The agent as provisioning installs it: release `20260101000000` from dist/, its
+ * config and secrets (0600), its unit and state folder, systemd reloaded. The caller
+ * enables and starts it.
+ */
+export async function installAgentService(server: TestServer, options: { config: unknown; adminPassword: string }): Promise<void> {
   await installAgentRelease(server, '20260101000000');
-  await put(server, '/etc/hosting-api/agent.json', JSON.stringify(agentConfig(apps), null, 2), 0o600);
-  const secrets = { hosting_management: { admin_username: 'admin', admin_password: ADMIN_PASSWORD, jwt_secret: 'jwt_e2e_0123456789abcdef0123456789abcdef', api_token: API_TOKEN } };
+  await put(server, '/etc/hosting-api/agent.json', JSON.stringify(options.config, null, 2), 0o600);
+  const secrets = { hosting_management: { admin_username: 'admin', admin_password: options.adminPassword, jwt_secret: 'jwt_e2e_0123456789abcdef0123456789abcdef', api_token: API_TOKEN } };
   await put(server, '/etc/hosting-api/secrets.json', JSON.stringify(secrets), 0o600);
   await put(
     server,
@@ -121,6 +121,15 @@ export async function setUpHostingServer(server: TestServer, apps: readonly stri
   );
   await must(server, ['mkdir', '-p', '/var/lib/hosting-api']);
   await must(server, ['systemctl', 'daemon-reload']);
+}
+
+export async function setUpHostingServer(server: TestServer, apps: readonly string[] = SAMPLE_APPS): Promise<HostingServer> {
+  await installPackages(server, ['nodejs', 'nginx', 'puma', 'ruby', 'curl', 'openssl', 'procps']);
+  await must(server, ['useradd', '--system', '--create-home', '--shell', '/bin/bash', 'deploy']);
+  for (const app of apps) await installRackApp(server, app);
+  await must(server, ['chown', '-R', 'deploy:deploy', ...apps.map((app) => `/var/www/${app}`)]);
+
+  await installAgentService(server, { config: agentConfig(apps), adminPassword: ADMIN_PASSWORD });
   await must(server, ['systemctl', 'enable', '--now', ...apps.map((app) => `${app}.service`), 'hms-agent.service']);
   await must(server, ['systemctl', 'reload-or-restart', 'nginx.service']);
   // Ready when the agent answers and every app answers /up through nginx.

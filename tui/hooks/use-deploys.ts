@@ -8,7 +8,7 @@ import { useCallback, useState } from 'react';
 import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
 import type { ApiClient } from '../../src/client/api-client.js';
 import { listReleases, lock, lockStatus, rollback, unlock } from '../../src/client/deploys-client.js';
-import { lockLine, rollbackSummary } from '../../src/commands/deploy-render.js';
+import { lockLine, rollbackSummary, unlockedLine } from '../../src/commands/deploy-render.js';
 import type { TuiSession } from '../session.js';
 import { errorNotice, type Notify } from './use-notice.js';
 import { usePoll } from './use-poll.js';
@@ -86,5 +86,5 @@ async function apply(client: ApiClient, request: DeployChange): Promise<DeployRe
   }
   if (request.kind === 'lock') return { app, ok: true, lines: [lockLine(app, (await lock(client, app, request.reason)).lock)] };
   const was = (await unlock(client, app)).lock;
-  return { app, ok: true, lines: [`${app} unlocked (was: ${lockLine(app, was).replace(`${app} is `, '')})`] };
+  return { app, ok: true, lines: [unlockedLine(app, was)] };
 }

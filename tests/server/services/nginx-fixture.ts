@@ -28,6 +28,22 @@ export interface NginxTree {
   files(): Promise<string[]>;
 }
 
+/** An nginx.conf whose pid, logs and temp files stay in `run`, including the sites in `enabledDir`. */
+export function nginxMainConfig(run: string, enabledDir: string): string {
+  return [
+    `pid ${run}/nginx.pid;`,
+    `error_log ${run}/error.log;`,
+    'events {}',
+    'http {',
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${run}/${kind};`),
+    `    access_log ${run}/access.log;`,
+    '    include mime.types;',
+    `    include ${enabledDir}/*;`,
+    '}',
+    '',
+  ].join('\n');
+}
+
 export function serverBlock(port: number, extra = ''): string {
   return `server {\n    listen 127.0.0.1:${port};\n    server_name site${port}.test;\n${extra}    location / {\n        return 200 "ok";\n    }\n}\n`;
 }
@@ -40,21 +56,7 @@ export async function nginxTree(sites: string[] = ['cigar', 'tobacco', 'hosting'
   await Promise.all([mkdir(sitesDir), mkdir(enabledDir), mkdir(run)]);
   await copyFile('/etc/nginx/mime.types', path.join(root, 'mime.types'));
   const mainConfig = path.join(root, 'nginx.conf');
-  await writeFile(
-    mainConfig,
-    [
-      `pid ${run}/nginx.pid;`,
-      `error_log ${run}/error.log;`,
-      'events {}',
-      'http {',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${run}/${kind};`),
-      `    access_log ${run}/access.log;`,
-      '    include mime.types;',
-      `    include ${enabledDir}/*;`,
-      '}',
-      '',
-    ].join('\n'),
-  );
+  await writeFile(mainConfig, nginxMainConfig(run, enabledDir));
   const listFiles = async (dir: string): Promise<string[]> =>
     (await readdir(dir, { withFileTypes: true })).flatMap((entry) => (entry.isDirectory() ? [] : [path.join(dir, entry.name)]));
   return {
