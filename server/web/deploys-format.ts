@@ -4,7 +4,7 @@
  */
 import { html } from 'hono/html';
 import type { DeployDone, DeployLock, ReleaseSummary, StepEvent } from '../../src/api/deploys.js';
-import { doneSummary, seconds } from '../../src/commands/deploy-render.js';
+import { seconds } from '../../src/commands/deploy-render.js';
 import { formatTime } from '../../src/commands/table.js';
 import { visible } from './logs-page.js';
 
@@ -19,15 +19,11 @@ export function stepItem(event: StepEvent) {
   return html`<p class="step ${TONE[event.status]}" id="step-${event.name}">${MARK[event.status]} <strong>${event.name}</strong> <span class="muted">${seconds(event.ms)}</span>${event.detail ? html` ${visible(event.detail)}` : ''}</p>`;
 }
 
-/** "Deployed cigar: release … is live in 41.2 s." or why it failed. */
-export const outcomeLine = doneSummary;
 
 export function shortSha(sha: string | null): string {
   return sha ? sha.slice(0, 12) : '–';
 }
 
-/** "2026-01-25 18:02:11Z" */
-export const when = formatTime;
 
 export function healthCell(release: Pick<ReleaseSummary, 'status' | 'health'>) {
   if (release.status === 'unknown') return html`<td class="muted">unknown (no release.json)</td>`;
@@ -40,5 +36,5 @@ export function healthCell(release: Pick<ReleaseSummary, 'status' | 'health'>) {
 export function lockText(lock: DeployLock): string {
   const kind = lock.kind === 'manual' ? 'locked by hand' : `locked by a running ${lock.kind}`;
   const stale = lock.stale ? ' Stale: the process that took it is gone; check the app, then unlock.' : '';
-  return `${kind}: held by ${lock.by} since ${when(lock.at)} (reason: ${visible(lock.reason)}).${stale}`;
+  return `${kind}: held by ${lock.by} since ${formatTime(lock.at)} (reason: ${visible(lock.reason)}).${stale}`;
 }

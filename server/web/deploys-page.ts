@@ -10,7 +10,8 @@ import type { Actor, AgentDeps } from '../env.js';
 import { allowed } from '../errors.js';
 import { lockStatus } from '../services/deploy-manual-lock.js';
 import { appLayout, listReleases } from '../services/deploy-releases.js';
-import { deploysHref, healthCell, lockText, shortSha, when } from './deploys-format.js';
+import { formatTime } from '../../src/commands/table.js';
+import { deploysHref, healthCell, lockText, shortSha } from './deploys-format.js';
 import { problemBox, type PageProblem } from './error-page.js';
 import { ago } from './format.js';
 import { layout } from './layout.js';
@@ -55,7 +56,7 @@ export function deploysOverview(options: { apps: AppDeploys[]; actor: Actor; now
 <td><a href="${deploysHref(name)}"><strong>${name}</strong></a></td>
 <td>${current ? current.id : html`<span class="muted">none</span>`}</td>
 <td><code>${shortSha(current?.sha ?? null)}</code></td>
-<td>${current ? html`${when(current.at)} <span class="muted">${ago(current.at, options.now)}</span>` : '–'}</td>
+<td>${current ? html`${formatTime(current.at)} <span class="muted">${ago(current.at, options.now)}</span>` : '–'}</td>
 <td>${current?.by ?? '–'}</td>
 <td>${newest ? html`${newest.id}${newest.current ? '' : html` <span class="warn">(not current)</span>`}` : '–'}</td>
 ${newest ? healthCell(newest) : html`<td>–</td>`}
@@ -115,7 +116,7 @@ function releaseRow(name: string, release: ReleaseSummary) {
 <td>${release.current ? html`<strong>→ ${release.id}</strong> <span class="ok">current</span>` : release.id}</td>
 <td><code>${shortSha(release.sha)}</code></td>
 <td>${release.ref ?? '–'}</td>
-<td>${when(release.at)}</td>
+<td>${formatTime(release.at)}</td>
 <td>${release.by ?? '–'}</td>
 ${healthCell(release)}
 <td>${release.migrations}</td>

@@ -9,7 +9,8 @@ import { ApiError } from '../errors.js';
 import { appLayout } from '../services/deploy-releases.js';
 import { rollbackWarnings } from '../services/deploy-rollback.js';
 import { seconds } from '../../src/commands/deploy-render.js';
-import { deploysHref, shortSha, stepItem, when } from './deploys-format.js';
+import { formatTime } from '../../src/commands/table.js';
+import { deploysHref, shortSha, stepItem } from './deploys-format.js';
 import type { AppDeploys } from './deploys-page.js';
 import { layout } from './layout.js';
 
@@ -36,7 +37,7 @@ export async function rollbackConfirmPage(options: { view: AppDeploys; release: 
     html`<form method="post" action="${href}/rollback" id="rollback-form">
 <input type="hidden" name="_csrf" value="${actor.csrf ?? ''}">
 <input type="hidden" name="release" value="${target.id}">
-<p>This switches <strong>${view.name}</strong> from ${current ? html`${current.id} (<code>${shortSha(current.sha)}</code>)` : 'no current release'} to <strong>${target.id}</strong> (<code>${shortSha(target.sha)}</code>, ${target.ref ?? 'unknown ref'}, deployed ${when(target.at)} by ${target.by ?? 'unknown'}), restarts it in phases and checks its health; when it is not healthy, ${current?.id ?? 'the current release'} comes back.</p>
+<p>This switches <strong>${view.name}</strong> from ${current ? html`${current.id} (<code>${shortSha(current.sha)}</code>)` : 'no current release'} to <strong>${target.id}</strong> (<code>${shortSha(target.sha)}</code>, ${target.ref ?? 'unknown ref'}, deployed ${formatTime(target.at)} by ${target.by ?? 'unknown'}), restarts it in phases and checks its health; when it is not healthy, ${current?.id ?? 'the current release'} comes back.</p>
 ${warnings.map((warning) => html`<p class="warn">⚠ ${warning}</p>`)}
 <label>Why (optional) <input name="reason" maxlength="300" size="40"></label>
 <p><button>Roll back ${view.name} to ${target.id}</button> <a href="${href}">Cancel</a></p>

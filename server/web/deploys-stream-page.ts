@@ -14,7 +14,8 @@ import type { DeployDone, DeployStep, StepEvent } from '../../src/api/deploys.js
 import type { Actor, AgentEnv } from '../env.js';
 import type { PreparedDeploy } from '../services/deploy.js';
 import { HEARTBEAT_MS, outputBudget, runSafely } from '../services/deploy-stream.js';
-import { deploysHref, outcomeLine, stepItem } from './deploys-format.js';
+import { doneSummary } from '../../src/commands/deploy-render.js';
+import { deploysHref, stepItem } from './deploys-format.js';
 import { visible } from './logs-page.js';
 import { layout } from './layout.js';
 
@@ -66,8 +67,8 @@ class ProgressPage {
 
 function outcome(app: string, done: DeployDone) {
   const links = html`<p><a href="${deploysHref(app)}">Back to ${app}'s deploys</a> · <a href="/logs?source=${encodeURIComponent(`${app}:production`)}">${app}'s log</a> · <a href="/audit">Audit log</a></p>`;
-  if (done.ok) return html`<p class="notice" id="outcome">${outcomeLine(app, done)}</p>\n${links}`;
-  return html`<div class="error" id="outcome" role="alert"><p><strong>${outcomeLine(app, done)}</strong></p>
+  if (done.ok) return html`<p class="notice" id="outcome">${doneSummary(app, done)}</p>\n${links}`;
+  return html`<div class="error" id="outcome" role="alert"><p><strong>${doneSummary(app, done)}</strong></p>
 ${done.hint ? html`<p>${done.hint}</p>` : ''}
 <p>${done.rolledBack ? 'The previous release serves again. ' : ''}Fix the cause, then deploy again from ${app}'s page.</p></div>\n${links}`;
 }
