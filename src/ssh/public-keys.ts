@@ -3,8 +3,11 @@
  * lines (`type base64 comment`): those ssh-agent holds, or the one belonging to a
  * private key file. Private keys are read here and never leave this module.
  */
-import { OpenSSHAgent, utils, type ParsedKey } from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
 import { HmsError } from '../errors.js';
+
+// ssh2 is CommonJS: Node finds `Client` as a named export, not these two.
+const { OpenSSHAgent, utils } = ssh2;
 
 function opensshLine(key: ParsedKey): string {
   return [key.type, key.getPublicSSH().toString('base64'), key.comment].filter(Boolean).join(' ');
