@@ -30,7 +30,10 @@ export async function tokenFor(context: CommandContext, name: string, host: stri
   const store = await openCredentialStore(context.env);
   const token = await store.get(tokenAccount(name, host));
   if (!token) {
-    throw new HmsError(`No API token stored for ${name}.`, { hint: `Run \`hms login ${name}\` (or set HMS_TOKEN).` });
+    // Never read from .secrets.json here: a stored token is one the agent of this server@host accepted.
+    throw new HmsError(`No API token stored for ${name}.`, {
+      hint: `Run \`hms login ${name}\` (it checks the api_token of .secrets.json with the agent, then keeps it), or set HMS_TOKEN.`,
+    });
   }
   return token;
 }

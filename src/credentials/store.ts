@@ -8,6 +8,8 @@ export interface CredentialStore {
   where: string;
   /** Set when the fallback file is used: the one-line warning to show. */
   warning?: string;
+  /** Set when the fallback file is used: why the keychain is not. */
+  unavailable?: string;
   get(account: string): Promise<string | null>;
   set(account: string, token: string): Promise<void>;
   delete(account: string): Promise<boolean>;
@@ -30,6 +32,7 @@ export async function openCredentialStore(env: NodeJS.ProcessEnv = process.env):
   const file = new TokenFile(tokenFilePath(env));
   return {
     where: file.file,
+    unavailable: opened.unavailable,
     warning: `warning: ${opened.unavailable}; the API token is kept in ${file.file} (mode 600) instead.`,
     get: (account) => file.get(account),
     set: (account, token) => file.set(account, token),
@@ -39,4 +42,12 @@ export async function openCredentialStore(env: NodeJS.ProcessEnv = process.env):
 
 function fromKeychain(keychain: Keychain): CredentialStore {
   return { where: 'keychain', ...keychain };
+}
+
+/** Keeps a server's API token, keyed like `hms login` does; returns one line saying where (never the token). */
+export async function keepToken(env: NodeJS.ProcessEnv, server: string, host: string, token: string): Promise<{ where: string; line: string }> {
+  const store = await openCredentialStore(env);
+  await store.set(tokenAccount(server, host), token);
+  const place = store.where === 'keychain' ? 'the keychain' : `${store.where} (0600; no keychain: ${store.unavailable})`;
+  return { where: store.where, line: `API token for ${server} stored in ${place}.` };
 }

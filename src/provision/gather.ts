@@ -1,27 +1,30 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { HmsError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 import { readSecrets } from '../secrets/file.js';
 import { findProblems } from '../secrets/plan.js';
+import { laptopPublicKeys } from './authorized-keys.js';
 import type { ProvisionInput } from './input.js';
 
-/** Reads what a server's provisioning needs from the laptop: config, secrets, keys. */
-export async function gatherInput(config: Config, serverName: string, secretsFile: string): Promise<ProvisionInput> {
+/**
+ * Reads what a server's provisioning needs from the laptop: config, secrets, keys.
+ * `agentSocket` is ssh-agent's, asked for keys when the server has no identityFile.
+ */
+export async function gatherInput(config: Config, serverName: string, secretsFile: string, agentSocket = process.env.SSH_AUTH_SOCK): Promise<ProvisionInput> {
   const server = config.servers[serverName]!;
   const secrets = await readSecrets(secretsFile);
   const missing = findProblems(secrets, config).filter((p) => p.problem === 'missing');
   if (missing.length > 0) {
     throw new HmsError(`${secretsFile} lacks ${missing.map((p) => p.key).join(', ')}.`, { hint: 'Run `hms secrets init` to add them.' });
   }
-  const publicKey = server.identityFile && existsSync(`${server.identityFile}.pub`) ? (await readFile(`${server.identityFile}.pub`, 'utf8')).trim() : undefined;
+  const authorizedKeys = await laptopPublicKeys(serverName, server, agentSocket);
   const deployKey = server.deployKeyFile ? await readFile(server.deployKeyFile, 'utf8') : undefined;
   return {
     serverName,
     server,
     apps: Object.entries(config.apps).filter(([, app]) => app.server === serverName),
     secrets,
-    authorizedKeys: publicKey ? [publicKey] : [],
+    authorizedKeys,
     deployKey,
   };
 }

@@ -30,6 +30,62 @@ describe('hms init', () => {
     expect((await runHms(['init', '--host', 'b.example.com', '--force'], { cwd: dir })).code).toBe(0);
   });
 
+  it('Given a server with one app, When `hms init --app` adds a second without --host, Then both apps are on that server and secrets init covers the new one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
+    await runHms(['init', '--host', 'hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'git@example.com:cigar.git'], { cwd: dir });
+    expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
+    const added = await runHms(['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'git@example.com:tobacco.git', '--branch', 'release'], { cwd: dir });
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toMatch(/Added app tobacco on prod .*apps cigar, tobacco/);
+    expect(added.stdout).toContain('hms secrets init');
+    const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
+    expect(config.servers).toEqual({ prod: { host: 'hosting.example.com' } });
+    expect(config.apps.tobacco).toEqual({ server: 'prod', repo: 'git@example.com:tobacco.git', domain: 'tobacco.example.com', branch: 'release' });
+    expect(config.apps.cigar.domain).toBe('cigar.example.com');
+    expect((await runHms(['secrets', 'check'], { cwd: dir })).code).toBe(1);
+    expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
+    expect((await runHms(['secrets', 'check'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('Given an existing app, When `hms init --app` names it again, Then it refuses without --force and the file is unchanged', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
+    await runHms(['init', '--host', 'hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'R1'], { cwd: dir });
+    const before = await readFile(path.join(dir, 'hms.config.json'), 'utf8');
+    const again = await runHms(['init', '--app', 'cigar', '--domain', 'new.example.com', '--repo', 'R2'], { cwd: dir });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already describes an app named "cigar".*\n.*--force/);
+    expect(await readFile(path.join(dir, 'hms.config.json'), 'utf8')).toBe(before);
+    expect((await runHms(['init', '--app', 'cigar', '--domain', 'new.example.com', '--repo', 'R2', '--force'], { cwd: dir })).code).toBe(0);
+    const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
+    expect(config.apps.cigar).toEqual({ server: 'prod', repo: 'R2', domain: 'new.example.com' });
+    expect(config.servers.prod).toEqual({ host: 'hosting.example.com' });
+  });
+
+  it('Given two servers, When `hms init --app` runs, Then it needs --server (a usage error naming them), and adds the app to the one named', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
+    await runHms(['init', '--host', 'a.example.com'], { cwd: dir });
+    await runHms(['init', '--name', 'staging', '--host', 'b.example.com'], { cwd: dir });
+    const app = ['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'R'];
+    const unsure = await runHms(app, { cwd: dir });
+    expect(unsure.code).toBe(2);
+    expect(unsure.stderr).toMatch(/several servers.*\n.*--server NAME \(one of prod, staging\)/);
+    const unknown = await runHms([...app, '--server', 'nope'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no server named "nope"/);
+    expect((await runHms([...app, '--server', 'staging'], { cwd: dir })).code).toBe(0);
+    const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
+    expect(config.apps.tobacco.server).toBe('staging');
+  });
+
+  it('Given no configuration, When `hms init --app` runs without --host, Then it says to describe the server first and writes nothing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
+    const run = await runHms(['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'R'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no server to add tobacco to/);
+    expect(run.stderr).toContain('hms init --host HOST --app tobacco');
+    await expect(readFile(path.join(dir, 'hms.config.json'))).rejects.toThrow();
+  });
+
   it('Given a bad value, When init runs, Then it names the key and writes nothing', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
     const run = await runHms(['init', '--host', 'bad host;rm', '--public-url', 'http://insecure'], { cwd: dir });

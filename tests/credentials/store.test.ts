@@ -8,6 +8,7 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keepToken, openCredentialStore, tokenAccount } from '../../src/credentials/store.js';
 
 const PROBE = path.resolve('tests/credentials/keychain-probe.ts');
 const TSX = path.resolve('node_modules/.bin/tsx');
@@ -78,5 +79,17 @@ describe('credentials without a keychain', () => {
     const get = await run([TSX, PROBE, 'get', 'prod@h'], env);
     expect(JSON.parse(get.stdout)).toEqual({ where: file, token: 'tok-file-secret' });
     expect(get.stdout + get.stderr).not.toMatch(/tok-file-secret.*warning/);
+  });
+});
+
+describe('keeping the token a deploy installed', () => {
+  it('Given HMS_NO_KEYCHAIN=1, When a token is kept for a server, Then the store finds it under server@host and the line names the 0600 file, not the token', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'hms-keep-'));
+    const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), HMS_NO_KEYCHAIN: '1' };
+    const kept = await keepToken(env, 'prod', '203.0.113.7', 'tok-kept-secret');
+    const file = path.join(home, '.config/hms/tokens.json');
+    expect(kept).toEqual({ where: file, line: `API token for prod stored in ${file} (0600; no keychain: HMS_NO_KEYCHAIN=1).` });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await (await openCredentialStore(env)).get(tokenAccount('prod', '203.0.113.7'))).toBe('tok-kept-secret');
   });
 });

@@ -4,7 +4,7 @@
  * provisioned to identical files, and a failed step that leaves services running.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,9 @@ import { gatherInput } from '../../src/provision/gather.js';
 import { provisioningPlan } from '../../src/provision/plan.js';
 import { agentConfigFiles } from '../../src/provision/steps/agent-config.js';
 import { appEnvFiles } from '../../src/provision/steps/secrets.js';
+import { exec } from '../../src/exec.js';
 import { runHms } from '../support/run-hms.js';
+import { startSshAgent } from '../support/ssh-agent.js';
 import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
 
 const support = testServerSupport();
@@ -103,9 +105,16 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     expect(run.stderr).toMatch(/\[ 1\/12\] ● System packages/);
     for (const unit of ['nginx.service', 'hms-agent.service']) expect((await first!.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
     expect((await first!.exec(['systemctl', 'is-enabled', 'cigar.service', 'tobacco.service'])).stdout.trim().split('\n')).toEqual(['enabled', 'enabled']);
-    expect((await hms(['login', 'test'])).code).toBe(0);
+    // No `hms login`: full-deploy kept the token it installed (no keychain here: the 0600 file).
+    const tokenFile = path.join(dir, '.xdg', 'hms', 'tokens.json');
+    expect(run.stderr).toContain(`API token for test stored in ${tokenFile} (0600; no keychain: HMS_NO_KEYCHAIN=1).`);
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
     const status = await hms(['status', '--json']);
     expect(status.code, status.stderr).toBe(0);
+    const human = await hms(['status']);
+    expect(human.code, human.stderr).toBe(0);
+    const token = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')).hosting_management.api_token as string;
+    for (const output of [run.stdout, run.stderr, status.stdout, status.stderr, human.stdout, human.stderr]) expect(output).not.toContain(token);
     const names = appsResponseSchema.parse(JSON.parse(status.stdout)).apps.map((a) => [a.name, a.state.loadState]);
     expect(names).toEqual([
       ['cigar', 'loaded'],
@@ -114,6 +123,30 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       ['agent', 'loaded'],
     ]);
     expect((await first!.exec(['stat', '-c', '%a %U', '/etc/hosting-api/env/cigar.env', '/etc/hosting-api/secrets.json'])).stdout.trim().split('\n')).toEqual(['600 root', '600 root']);
+  });
+
+  it("Given ssh-agent and no identityFile, When provisioning runs, Then the deploy user accepts the agent's keys", async () => {
+    const agent = await startSshAgent();
+    try {
+      // The laptop's key (root accepts it) and a new one that no server knows yet.
+      expect((await exec(['ssh-add', path.join(dir, 'id_ed25519')], { env: { PATH: process.env.PATH, SSH_AUTH_SOCK: agent.socket } })).code).toBe(0);
+      const fresh = await agent.addNewKey('erin@laptop');
+      await withConfig(dir, (config) => delete config.servers.test.identityFile, async () => {
+        const run = await runHms(['provision', 'test'], { cwd: dir, env: { HMS_NO_KEYCHAIN: '1', SSH_AUTH_SOCK: agent.socket } });
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr).toMatch(/● SSH keys allowed to log in as deploy/);
+      });
+      expect((await first!.exec(['cat', '/home/deploy/.ssh/authorized_keys'])).stdout).toContain((await readFile(`${fresh}.pub`, 'utf8')).trim());
+      // The deploy user lets in the key only the agent offered: status logs in with it alone.
+      await withConfig(dir, (config) => (config.servers.test.identityFile = fresh), async () => {
+        const status = await hms(['status', '--json']);
+        expect(status.code, status.stderr).toBe(0);
+      });
+    } finally {
+      await agent.stop();
+    }
+    // Back to the identity file's key alone, as the next tests expect.
+    expect((await hms(['provision', 'test'])).code).toBe(0);
   });
 
   it('Given a provisioned server, When provisioning runs again, Then every step is up to date and nothing changes', async () => {
