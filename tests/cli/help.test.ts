@@ -50,6 +50,12 @@ describe('hms <command> --help, -h, hms help <command>', () => {
     expect(run.stdout).toContain('$ hms deploy <app>');
   });
 
+  it('Given `--`, When `hms run nosuch -- --help` runs, Then --help is the script\'s argument, not a request for help', async () => {
+    const run = await runHms(['run', 'nosuch', '--', '--help'], { cwd: await emptyDir() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Unknown script "nosuch"');
+  });
+
   it('Given no command, When `hms -h`, `hms --help` and `hms help` run, Then each prints the overview, which points to `hms help <command>`', async () => {
     const dir = await emptyDir();
     const runs = await Promise.all([['--help'], ['-h'], ['help']].map((args) => runHms(args, { cwd: dir })));
