@@ -56,9 +56,9 @@ describe('hms <command> --help, -h, hms help <command>', () => {
     expect(run.stderr).toContain('Unknown script "nosuch"');
   });
 
-  it('Given no command, When `hms -h`, `hms --help` and `hms help` run, Then each prints the overview, which points to `hms help <command>`', async () => {
+  it('Given no command, When `hms -h`, `hms --help`, `hms help` and `hms help help` run, Then each prints the overview, which points to `hms help <command>`', async () => {
     const dir = await emptyDir();
-    const runs = await Promise.all([['--help'], ['-h'], ['help']].map((args) => runHms(args, { cwd: dir })));
+    const runs = await Promise.all([['--help'], ['-h'], ['help'], ['help', 'help']].map((args) => runHms(args, { cwd: dir })));
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toBe(runs[0]!.stdout);
