@@ -7,9 +7,14 @@ import { createInterface } from 'node:readline/promises';
 import { UsageError } from './errors.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import { commands, findCommand } from './commands/index.js';
-import type { CommandContext, GlobalFlags } from './commands/command.js';
-import { printError, printOutput } from './output.js';
+import type { CommandContext, CommandHelp, GlobalFlags } from './commands/command.js';
+import { findTopic, isHelpFlag, ownArguments, renderHelp, unknownCommand } from './commands/help.js';
+import { printError, printOutput, type Streams } from './output.js';
 import { VERSION } from './version.js';
+import { monitorHelp } from '../tui/monitor/help.js';
+
+/** Everything `hms help <command>` can explain. */
+const topics: CommandHelp[] = [...commands, monitorHelp];
 
 const help = `
   A control center for the servers that host your Rails apps.
@@ -32,18 +37,51 @@ ${commands.flatMap((command) => command.usage.map((usage, i) => `    ${usage.pad
     --json           machine-readable output
     --yes, -y        answer yes to confirmations
     --verbose        stack traces on errors
-    --help, --version
+    --help, -h, --version
+
+  \`hms help <command>\` (or \`hms <command> --help\`) shows a command's flags and examples.
 
   Exit codes: 0 success, 1 failure, 2 usage error.
 `;
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
-  const cli = meow(help, {
+  const streams = { stdout: process.stdout, stderr: process.stderr };
+  // Decided before anything else: asking for help never loads a config, connects, or acts.
+  const asked = helpAsked(argv);
+  if (asked) {
+    try {
+      streams.stdout.write(asked.name ? `${renderHelp(findTopic(topics, asked.name))}\n` : `${parseArgs([], true).help}\n`);
+      return 0;
+    } catch (error) {
+      return printError(error, { json: false, verbose: false }, streams);
+    }
+  }
+  return run(parseArgs(argv, false), streams);
+}
+
+/**
+ * `hms help [command]`, or `--help` / `-h` anywhere before `--`: the command they
+ * are about (none: the overview). The command is read as meow reads it, so a
+ * flag's value (`--server prod`) is not taken for it; unknown flags do not matter here.
+ */
+function helpAsked(argv: string[]): { name: string | undefined } | undefined {
+  const own = ownArguments(argv);
+  const flagged = own.some(isHelpFlag);
+  if (!flagged && !own.includes('help')) return undefined;
+  const [first, second] = parseArgs(own.filter((arg) => !isHelpFlag(arg)), true).input;
+  if (first === 'help') return { name: second === 'help' ? undefined : second };
+  return flagged ? { name: first } : undefined;
+}
+
+function parseArgs(argv: string[], lenient: boolean) {
+  return meow(help, {
     importMeta: import.meta,
     argv,
     version: VERSION,
     description: false,
-    allowUnknownFlags: false,
+    allowUnknownFlags: lenient,
+    // `hms --help --version` is a request for help.
+    autoVersion: !lenient,
     flags: {
       config: { type: 'string' },
       secrets: { type: 'string' },
@@ -84,8 +122,10 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       list: { type: 'boolean', default: false },
     },
   });
+}
+
+async function run(cli: ReturnType<typeof parseArgs>, streams: Streams): Promise<number> {
   const flags: GlobalFlags = cli.flags;
-  const streams = { stdout: process.stdout, stderr: process.stderr };
   try {
     const [name, ...args] = cli.input;
     if (!name) {
@@ -102,7 +142,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       return await runMonitor(makeContext(args, flags));
     }
     const command = findCommand(name);
-    if (!command) throw new UsageError(`Unknown command "${name}".`, `Commands: ${commands.map((c) => c.name).join(', ')}. Run \`hms --help\`.`);
+    if (!command) throw unknownCommand(topics, name);
     const output = await command.run(makeContext(args, flags));
     printOutput(output, flags.json, streams);
     return output.exitCode ?? 0;

@@ -10,6 +10,8 @@ function actionCommand(action: AppAction, summary: string): Command {
     name: action,
     summary,
     usage: [`hms ${action} <app>`],
+    flags: CONFIRM[action] ? [['--yes, -y', 'do not ask first (needed where there is no terminal)']] : [],
+    examples: [`hms ${action} cigar`, CONFIRM[action] ? `hms ${action} cigar --yes --server prod` : `hms ${action} nginx`],
     async run(context) {
       const name = context.args[0];
       if (!name) throw new UsageError(`Which app? \`hms ${action} <app>\`.`, 'Run `hms status` to see the names.');

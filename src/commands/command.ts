@@ -69,10 +69,18 @@ export interface CommandOutput {
   exitCode?: number;
 }
 
-export interface Command {
+/** What `hms help <command>` prints: data kept next to the command, rendered by src/commands/help.ts. */
+export interface CommandHelp {
   name: string;
   summary: string;
   /** One line per form of the command. */
   usage: string[];
+  /** The flags this command reads, as `[flag, meaning]`; the global ones are in `hms --help`. */
+  flags: Array<[flag: string, meaning: string]>;
+  /** Whole command lines, ready to copy. */
+  examples: string[];
+}
+
+export interface Command extends CommandHelp {
   run(context: CommandContext): Promise<CommandOutput>;
 }

@@ -18,6 +18,8 @@ export const configCommand: Command = {
   name: 'config',
   summary: 'nginx sites: list, show, edit in $EDITOR (nginx -t before it goes live), diff, history, revert',
   usage: ['hms config [list]', 'hms config show|edit|history <site>', 'hms config diff <site> [backup-id]', 'hms config revert <site> <backup-id>'],
+  flags: [['--yes, -y', 'apply an edit or a revert without asking']],
+  examples: ['hms config', 'hms config edit cigar', 'hms config diff cigar', 'hms config revert cigar <backup-id>'],
   async run(context) {
     const [action = 'list', site, id] = context.args;
     if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`Unknown config action "${action}".`, `Actions: ${ACTIONS.join(', ')}.`);

@@ -43,6 +43,8 @@ export const deployHostingApiCommand: Command = {
   name: 'deploy-hosting-api',
   summary: 'Install the agent on a provisioned server over SSH and wait until it answers',
   usage: ['hms deploy-hosting-api [server]'],
+  flags: [],
+  examples: ['hms deploy-hosting-api', 'hms deploy-hosting-api prod'],
   async run(context) {
     const { name } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
     const report = await deployHostingApi(context, name);

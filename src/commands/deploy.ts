@@ -43,6 +43,13 @@ export const deployCommand: Command = {
   name: 'deploy',
   summary: 'Deploy an app: its tests here first, then each step as it runs; rolled back when unhealthy',
   usage: ['hms deploy <app> [--ref REF]', '  [--reason TEXT] [--skip-tests] [--json]'],
+  flags: [
+    ['--ref REF', 'the branch, tag or commit to deploy (default: the app\'s branch)'],
+    ['--reason TEXT', 'why, for the audit log and the release list'],
+    ['--skip-tests', 'do not run the app\'s tests here first (recorded in the audit log)'],
+    ['--json', 'one result at the end instead of each step as it runs'],
+  ],
+  examples: ['hms deploy cigar', 'hms deploy cigar --ref v1.4.2 --reason "invoice fix"'],
   async run(context) {
     const app = appArgument(context, 'hms deploy <app>');
     const skipTests = context.flags.skipTests === true;
@@ -128,6 +135,8 @@ export const releasesCommand: Command = {
   name: 'releases',
   summary: "An app's releases on the server: sha, when, by whom, health, migrations; → marks current",
   usage: ['hms releases <app>'],
+  flags: [],
+  examples: ['hms releases cigar', 'hms releases cigar --json'],
   run: (context) =>
     withApp(context, 'hms releases <app>', async (app, connected) => {
       const releases = await listReleases(connected.client, app);
@@ -139,6 +148,11 @@ export const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Back to the previous release (or the one named), health-checked; the database stays',
   usage: ['hms rollback <app> [release] [--yes]'],
+  flags: [
+    ['--yes, -y', 'do not ask first'],
+    ['--reason TEXT', 'why, for the audit log'],
+  ],
+  examples: ['hms rollback cigar', 'hms rollback cigar 20261125180211 --yes'],
   run: (context) =>
     withApp(context, 'hms rollback <app> [release]', async (app, connected) => {
       const release = context.args[1];
@@ -155,6 +169,8 @@ export const lockCommand: Command = {
   name: 'lock',
   summary: 'Lock deploys of an app (who, when, why) until `hms unlock`; without --reason, show the lock',
   usage: ['hms lock <app> [--reason TEXT]'],
+  flags: [['--reason TEXT', 'lock, and say why; without it, show the lock']],
+  examples: ['hms lock cigar', 'hms lock cigar --reason "database migration in progress"'],
   run: (context) =>
     withApp(context, 'hms lock <app> --reason TEXT', async (app, connected) => {
       const status = context.flags.reason ? await lock(connected.client, app, context.flags.reason) : await lockStatus(connected.client, app);
@@ -166,6 +182,8 @@ export const unlockCommand: Command = {
   name: 'unlock',
   summary: "Remove an app's deploy lock (a manual or stale one)",
   usage: ['hms unlock <app>'],
+  flags: [],
+  examples: ['hms unlock cigar'],
   run: (context) =>
     withApp(context, 'hms unlock <app>', async (app, connected) => {
       const result = await unlock(connected.client, app);

@@ -9,6 +9,8 @@ export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'What needs attention: failed units, disks, certificates, log errors, versions',
   usage: ['hms doctor [--all]'],
+  flags: [['--all', 'every configured server, concurrently']],
+  examples: ['hms doctor', 'hms doctor --all --json'],
   async run(context) {
     const results = await onServers(context, ({ client }) => diagnose(client, VERSION));
     const lines: string[] = [];

@@ -7,6 +7,8 @@ export const fullDeployCommand: Command = {
   name: 'full-deploy',
   summary: 'Provision a server, then install the agent (apps follow with `hms deploy`)',
   usage: ['hms full-deploy [server]'],
+  flags: [],
+  examples: ['hms full-deploy', 'hms full-deploy prod'],
   async run(context) {
     const { name } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
     const started = Date.now();

@@ -29,6 +29,8 @@ export const loginCommand: Command = {
   name: 'login',
   summary: "Check a server's API token and keep it in the OS keychain",
   usage: ['hms login [server] [--token-stdin]'],
+  flags: [['--token-stdin', 'read the token from standard input (default: api_token of .secrets.json)']],
+  examples: ['hms login', 'hms login prod --token-stdin < token.txt'],
   async run(context) {
     const config = await context.loadConfig();
     const { name, target } = pickServer(config, context.args[0] ?? context.flags.server);
@@ -53,6 +55,8 @@ export const logoutCommand: Command = {
   name: 'logout',
   summary: "Forget a server's API token",
   usage: ['hms logout [server]'],
+  flags: [],
+  examples: ['hms logout', 'hms logout prod'],
   async run(context) {
     const { name, target } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
     const store = await openCredentialStore(context.env);

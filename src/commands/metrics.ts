@@ -7,6 +7,8 @@ export const metricsCommand: Command = {
   name: 'metrics',
   summary: 'CPU, memory, disks, load, per-app memory, requests and 5xx per minute',
   usage: ['hms metrics [--all]'],
+  flags: [['--all', 'every configured server, concurrently']],
+  examples: ['hms metrics', 'hms metrics --all --json'],
   async run(context) {
     const results = await onServers(context, ({ client }) => client.metrics());
     return {

@@ -44,6 +44,11 @@ export const provisionCommand: Command = {
   name: 'provision',
   summary: 'Bring a server to the provisioned state, changing only what differs',
   usage: ['hms provision [server] [--dry-run]', 'hms provision --print-log'],
+  flags: [
+    ['--dry-run', 'check every step and print what would change; change nothing'],
+    ['--print-log', 'print the procedure as DEPLOYMENT_LOG.md (for hms.config.example.json); connect to nothing'],
+  ],
+  examples: ['hms provision --dry-run', 'hms provision prod', 'hms provision --print-log > DEPLOYMENT_LOG.md'],
   async run(context) {
     if (context.flags.printLog) {
       const steps = await provisioningPlan(await exampleInput(await loadConfig(path.join(packageRoot(), 'hms.config.example.json'))));

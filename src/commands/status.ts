@@ -7,6 +7,8 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Apps, nginx and the agent: state, since, memory, restarts, health, release',
   usage: ['hms status [app] [--all]'],
+  flags: [['--all', 'every configured server, concurrently']],
+  examples: ['hms status', 'hms status cigar', 'hms status --all --json'],
   async run(context) {
     const only = context.args[0];
     const results = await onServers(context, async ({ client }) => {

@@ -6,6 +6,8 @@ export const trustCommand: Command = {
   name: 'trust',
   summary: "Show a server's SSH host key and record it in known_hosts",
   usage: ['hms trust [server] [--yes]'],
+  flags: [['--yes, -y', 'record the key without asking (check its fingerprint another way first)']],
+  examples: ['hms trust', 'hms trust prod'],
   async run(context) {
     const { target } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
     const report = await trustServer({
