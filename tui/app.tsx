@@ -84,7 +84,10 @@ export function App({ session, plan }: AppProps) {
   const mode = modeOf(ui);
   const runLines = ui.screen === 'deploys' ? (deployRun?.lines.length ?? 0) : (scripts.run?.output.lines.length ?? 0);
   const textLines = mode === 'review' ? (configs.draft?.diff.length ?? 0) : mode === 'view' ? (configs.live?.content.split('\n').length ?? 0) : mode === 'run' ? runLines : 0;
-  const words = useMemo(() => ({ apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))], servers: plan.names }), [apps.links, plan.names]);
+  const words = useMemo(
+    () => ({ apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))], servers: plan.names, scripts: scripts.scripts?.map((s) => s.name) }),
+    [apps.links, plan.names, scripts.scripts],
+  );
 
   const perform = (action: PendingAction): void => {
     const failed = (e: unknown): void => notify('error', (e as Error).message);
