@@ -130,7 +130,7 @@ describe.skipIf(skipReason !== undefined)('browser pages in Chromium through ngi
     expect(await page().inputValue('textarea[name=content]')).toBe(`foo bar;\n${original}`);
     // The submitted text, highlighted on the server, with the line nginx named marked and linked.
     expect(await page().textContent('li#yours-L1.rejected')).toContain('foo bar;');
-    expect(await page().locator('#yours-L1 ~ li .hljs-attribute', { hasText: 'server_name' }).count()).toBe(1);
+    expect(await page().locator('#yours-L1 ~ li .hljs-attribute', { hasText: 'server_name' }).count()).toBeGreaterThan(0);
     const colors = await page().evaluate(() => ['.nginx .hljs-attribute', '.nginx li'].map((selector) => getComputedStyle(document.querySelector(selector)!).color));
     expect(colors[0]).not.toBe(colors[1]);
     await page().click('a[href="#yours-L1"]');
