@@ -3,7 +3,9 @@
  * what to do next. It only reads: units, disks, certificates, recent log errors,
  * and whether the agent runs the same version as this laptop.
  */
+import type { AppStatus } from './api/apps.js';
 import type { ApiClient } from './client/api-client.js';
+import { listReleases } from './client/deploys-client.js';
 import { runScriptJson } from './client/doctor-scripts.js';
 
 export type Level = 'ok' | 'warn' | 'fail' | 'skip';
@@ -28,10 +30,13 @@ export async function diagnose(client: ApiClient, laptopVersion: string): Promis
 
   if (apps.status === 'fulfilled') {
     const snapshot = apps.value;
+    const undeployed = await neverDeployed(client, snapshot.apps.filter(isStopped));
     for (const app of snapshot.apps) {
       const s = app.state;
       if (s.activeState === 'unknown') findings.push({ check: `unit ${app.name}`, level: 'skip', summary: app.problem ?? 'state unknown' });
-      else if (s.activeState === 'failed' || (s.activeState === 'inactive' && app.kind !== 'agent'))
+      else if (undeployed.has(app.name))
+        findings.push({ check: `unit ${app.name}`, level: 'fail', summary: `${s.activeState}: never deployed (no current release)`, next: `hms deploy ${app.name}` });
+      else if (isStopped(app))
         findings.push({ check: `unit ${app.name}`, level: 'fail', summary: `${s.activeState} (${s.result ?? 'no result'})`, next: `hms logs journal:${app.kind === 'app' ? app.name : app.kind} -n 50, then hms start ${app.name}` });
       else if ((s.restarts ?? 0) > 0)
         findings.push({ check: `unit ${app.name}`, level: 'warn', summary: `restarted automatically ${s.restarts} time(s)`, next: `hms logs journal:${app.kind === 'app' ? app.name : app.kind} --since -1h` });
@@ -59,6 +64,24 @@ export async function diagnose(client: ApiClient, laptopVersion: string): Promis
   findings.push(scriptFinding('errors in logs (1 h)', logs, 'hms run parse_logs --since 60'));
   findings.push({ check: 'deploy locks', level: 'skip', summary: 'no deploy locks on this agent version' });
   return findings;
+}
+
+function isStopped(app: AppStatus): boolean {
+  return app.state.activeState === 'failed' || (app.state.activeState === 'inactive' && app.kind !== 'agent');
+}
+
+/**
+ * The stopped apps with no release live (no `current`): starting them cannot work,
+ * deploying can. An app whose releases cannot be read is left to the start advice.
+ */
+async function neverDeployed(client: ApiClient, stopped: AppStatus[]): Promise<Set<string>> {
+  const apps = stopped.filter((app) => app.kind === 'app');
+  const releases = await Promise.allSettled(apps.map((app) => listReleases(client, app.name)));
+  const undeployed = apps.filter((_, i) => {
+    const result = releases[i]!;
+    return result.status === 'fulfilled' && !result.value.some((release) => release.current);
+  });
+  return new Set(undeployed.map((app) => app.name));
 }
 
 function scriptFinding(check: string, result: PromiseSettledResult<{ code: number | null; stdout: string }>, next: string): Finding {

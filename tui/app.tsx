@@ -5,7 +5,7 @@
  * the screen on every render).
  */
 import { Box, useApp } from 'ink';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { CommandPalette } from './components/command-palette.js';
 import { Footer } from './components/footer.js';
@@ -20,7 +20,7 @@ import { useAudit } from './hooks/use-audit.js';
 import { useClock } from './hooks/use-clock.js';
 import { useConfigs } from './hooks/use-configs.js';
 import { useConnection } from './hooks/use-connection.js';
-import { useDeployRuns } from './hooks/use-deploy-runs.js';
+import { useDeployRuns, type DeployRequest } from './hooks/use-deploy-runs.js';
 import { useDeploys } from './hooks/use-deploys.js';
 import { useKeymap } from './hooks/use-keymap.js';
 import { useLogFollow } from './hooks/use-log-follow.js';
@@ -32,6 +32,7 @@ import { CurrentScreen } from './screens/current-screen.js';
 import type { ServerPlan } from './connections.js';
 import type { TuiSession } from './session.js';
 import type { PendingAction } from './state/guard.js';
+import { deployAnyway } from './state/deploy-intents.js';
 import type { DeployDefaults } from './state/effects.js';
 import { planIntent, type Effect } from './state/intents.js';
 import { BINDINGS, footerBindings, resolveKey, type KeyPress, type ScreenMode } from './state/keymap.js';
@@ -60,14 +61,23 @@ export function App({ session, plan }: AppProps) {
   const configs = useConfigs(session, client, ui.server, ui.site, ui.screen === 'configs', notify);
   const scripts = useScripts(client, ui.screen === 'scripts');
   const audit = useAudit(client, ui.screen === 'audit');
-  const deployRuns = useDeployRuns(session, notify, apps.refresh);
+  const onTestsFailed = useCallback(
+    (request: DeployRequest) => {
+      for (const effect of deployAnyway({ kind: 'deploy', ...request }, session.readonly, latestUi().overlay)) {
+        if (effect.kind === 'ui') dispatch(effect.action);
+        else if (effect.kind === 'notify') notify(effect.level, effect.text);
+      }
+    },
+    [session.readonly, latestUi, dispatch, notify],
+  );
+  const deployRuns = useDeployRuns(session, notify, apps.refresh, onTestsFailed);
   const appNames = (apps.links.find((l) => l.server === ui.server)?.snapshot?.apps ?? []).filter((a) => a.kind === 'app').map((a) => a.name);
   const deploys = useDeploys(session, client, appNames, ui.deploy?.app, ui.screen === 'deploys', notify, apps.refresh);
   const deployRun = ui.deploy ? deployRuns.get(ui.server, ui.deploy.app) : undefined;
   const agent = useAgent(session, client, ui.screen === 'agent', notify, apps.refresh);
   const deployDefaults = (app: string): DeployDefaults => {
     const configured = session.apps?.[app];
-    return { ref: configured?.branch ?? 'main', tests: configured?.checkout && configured.testCommand ? configured.testCommand : undefined };
+    return { ref: configured?.branch ?? 'main', tests: configured?.checkout && configured.testCommand ? { command: configured.testCommand, checkout: configured.checkout } : undefined };
   };
 
   const overlay = ui.overlay;
@@ -84,7 +94,10 @@ export function App({ session, plan }: AppProps) {
   const mode = modeOf(ui);
   const runLines = ui.screen === 'deploys' ? (deployRun?.lines.length ?? 0) : (scripts.run?.output.lines.length ?? 0);
   const textLines = mode === 'review' ? (configs.draft?.diff.length ?? 0) : mode === 'view' ? (configs.live?.content.split('\n').length ?? 0) : mode === 'run' ? runLines : 0;
-  const words = useMemo(() => ({ apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))], servers: plan.names }), [apps.links, plan.names]);
+  const words = useMemo(
+    () => ({ apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))], servers: plan.names, scripts: scripts.scripts?.map((s) => s.name) }),
+    [apps.links, plan.names, scripts.scripts],
+  );
 
   const perform = (action: PendingAction): void => {
     const failed = (e: unknown): void => notify('error', (e as Error).message);

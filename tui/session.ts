@@ -20,6 +20,6 @@ export interface TuiSession {
   /** Files of edited copies not applied yet. */
   keptEdits: Set<string>;
   env: NodeJS.ProcessEnv;
-  /** The apps of hms.config.json: a deploy's default ref, and whether the laptop would run its tests first. */
+  /** The apps of hms.config.json: a deploy's default ref, and the test gate the laptop runs before a deploy. */
   apps?: Config['apps'] | undefined;
 }

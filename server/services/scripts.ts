@@ -1,12 +1,12 @@
 /**
  * The troubleshooting scripts the agent may run: every executable `*.sh` directly in
  * scriptsDir, read at request time, named by its base name without `.sh`
- * (`check_disk_space`). A user's name is only looked up in that list; a symlink
- * that resolves outside scriptsDir is left out.
+ * (`check_disk_space`; `check_disk_space.sh` names it too). A user's name is only
+ * looked up in that list; a symlink that resolves outside scriptsDir is left out.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ScriptList } from '../../src/api/scripts.js';
+import { knownScriptName, type ScriptList } from '../../src/api/scripts.js';
 import type { AgentDeps } from '../env.js';
 import { allowed } from '../errors.js';
 import { describeScript } from './scripts-describe.js';
@@ -46,8 +46,11 @@ export async function findScripts(scriptsDir: string): Promise<Record<string, st
   return scripts;
 }
 
+/** `name` may end in `.sh` (`check_status.sh`), as the file on disk is named. */
 export async function resolveScript(scriptsDir: string, name: string): Promise<ScriptFile> {
-  return { name, file: allowed('script', name, await findScripts(scriptsDir)) };
+  const scripts = await findScripts(scriptsDir);
+  const known = knownScriptName(name, Object.keys(scripts));
+  return { name: known, file: allowed('script', known, scripts) };
 }
 
 export async function listScripts(options: { deps: AgentDeps }): Promise<ScriptList> {

@@ -3,7 +3,8 @@ import { html } from 'hono/html';
 import type { BackupContent, SiteDiff } from '../../src/api/configs.js';
 import type { Actor } from '../env.js';
 import { layout } from './layout.js';
-import { numberedLines, siteHref } from './configs-page.js';
+import { siteHref } from './configs-page.js';
+import { numberedLines } from './nginx-highlight.js';
 
 /** A unified diff with its added, removed and hunk lines marked for the stylesheet. */
 export function diffBlock(diff: string) {

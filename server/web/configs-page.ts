@@ -4,15 +4,9 @@ import type { SiteContent, SiteHistory, SiteList } from '../../src/api/configs.j
 import type { Actor } from '../env.js';
 import { bytes } from './format.js';
 import { layout } from './layout.js';
+import { numberedLines } from './nginx-highlight.js';
 
 export const siteHref = (site: string): string => `/configs/${encodeURIComponent(site)}`;
-
-/** A file's lines, numbered by the list itself (so copying the text copies no numbers). */
-export function numberedLines(content: string) {
-  const lines = content.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return html`<ol class="lines">${lines.map((line) => html`<li>${line}</li>`)}</ol>`;
-}
 
 export function notice(done: string | undefined) {
   return done ? html`<p class="notice" role="status">${done}</p>` : '';

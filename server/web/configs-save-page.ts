@@ -3,6 +3,7 @@
  * else's change, a failed reload) the form comes back with the user's own text, so
  * nothing typed is lost, next to nginx's words and the file as it is now.
  */
+import path from 'node:path';
 import { html } from 'hono/html';
 import type { SiteChange, SiteContent } from '../../src/api/configs.js';
 import type { Actor, AgentDeps } from '../env.js';
@@ -12,7 +13,8 @@ import { updateSite } from '../services/nginx-change.js';
 import { readSite } from '../services/nginx-sites.js';
 import { problemBox, problemOf, type PageProblem } from './error-page.js';
 import { diffBlock } from './configs-history-page.js';
-import { editForm, numberedLines, siteHref } from './configs-page.js';
+import { editForm, siteHref } from './configs-page.js';
+import { lineAnchor, numberedLines } from './nginx-highlight.js';
 import { layout } from './layout.js';
 
 export interface SiteForm {
@@ -55,16 +57,36 @@ Your text is in the form below, not saved. Compare it with the file as it is now
 ${diffBlock(diff)}`;
 }
 
+/**
+ * The line of the site that nginx -t names (`… in /etc/nginx/sites-available/cigar:12`),
+ * when it names one inside `content`.
+ */
+export function rejectedLine(problem: PageProblem, site: string, content: string): number | undefined {
+  if (problem.status !== 422) return undefined;
+  const lineCount = content.split('\n').length;
+  for (const text of [problem.output ?? '', problem.message]) {
+    for (const match of text.matchAll(/ in (\/\S+):(\d+)$/gm)) {
+      const line = Number(match[2]);
+      if (path.posix.basename(match[1]!) === site && line >= 1 && line <= lineCount) return line;
+    }
+  }
+  return undefined;
+}
+
 export function failedSavePage(outcome: Extract<SaveOutcome, { saved: false }>, actor: Actor) {
   const { current } = outcome;
+  const rejected = rejectedLine(outcome.problem, current.name, outcome.form.content);
   return layout(
     `Config · ${current.name}: not saved`,
     html`${problemBox(outcome.problem)}
+${rejected ? html`<p><a href="#${lineAnchor(rejected, 'yours')}">Go to line ${rejected}</a>, the one nginx -t rejected, in your text below.</p>` : ''}
 ${outcome.problem.status === 412 ? conflict(outcome) : ''}
 <h2>Your text</h2>
 ${editForm({ site: current.name, content: outcome.form.content, etag: outcome.etag, csrf: actor.csrf })}
+<h2 id="yours">Your text, line by line</h2>
+${numberedLines(outcome.form.content, { id: 'yours', rejected })}
 <h2>The file now on the server</h2>
-${numberedLines(current.content)}
+${numberedLines(current.content, { id: 'now' })}
 <p><a href="${siteHref(current.name)}">Discard your text and reload ${current.name}</a></p>`,
     { actor },
   );

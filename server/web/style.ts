@@ -16,6 +16,13 @@ pre { background: rgba(127,127,127,.08); padding: .5rem; overflow-x: auto; white
 textarea { width: 100%; min-height: 24rem; }
 ol.lines { font: 13px/1.4 ui-monospace, monospace; padding-left: 4em; white-space: pre-wrap; word-break: break-all; }
 ol.lines li { min-height: 1.4em; } ol.lines li::marker { color: var(--muted); }
+ol.lines li:target { background: rgba(127,127,127,.15); }
+ol.lines li.rejected { background: rgba(185,28,28,.14); outline: 1px solid var(--bad); } ol.lines li.rejected::marker { color: var(--bad); font-weight: bold; }
+.rejected-why { color: var(--bad); font: 600 12px system-ui, sans-serif; }
+.nginx .hljs-comment { color: var(--muted); font-style: italic; } .nginx .hljs-attribute { color: #1d4ed8; }
+.nginx .hljs-section, .nginx .hljs-punctuation { color: #7c3aed; font-weight: 600; } .nginx .hljs-string { color: #15803d; }
+.nginx .hljs-variable { color: #b45309; } .nginx .hljs-number, .nginx .hljs-literal { color: #0e7490; } .nginx .hljs-regexp { color: #be185d; }
+@media (prefers-color-scheme: dark) { .nginx .hljs-attribute { color: #93c5fd; } .nginx .hljs-section, .nginx .hljs-punctuation { color: #c4b5fd; } .nginx .hljs-string { color: #86efac; } .nginx .hljs-variable { color: #fcd34d; } .nginx .hljs-number, .nginx .hljs-literal { color: #67e8f9; } .nginx .hljs-regexp { color: #f9a8d4; } }
 .tail { display: flex; flex-direction: column-reverse; max-height: 75vh; overflow: auto; }
 .log .ts { color: var(--muted); } .log .ctx { opacity: .7; }
 .diff .add { color: var(--ok); } .diff .del { color: var(--bad); } .diff .hunk { color: var(--muted); }

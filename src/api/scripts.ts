@@ -5,6 +5,18 @@
  */
 import { z } from 'zod';
 
+/**
+ * The allow-listed name that `name` means: itself when listed, else the same name
+ * without its `.sh` (`check_status.sh` is `check_status`, as the file is called on
+ * disk). Only a lookup in `known`; the result is never a path. Unknown names come
+ * back unchanged, for the caller's "unknown script" answer.
+ */
+export function knownScriptName(name: string, known: readonly string[]): string {
+  if (known.includes(name) || !name.endsWith('.sh')) return name;
+  const bare = name.slice(0, -'.sh'.length);
+  return known.includes(bare) ? bare : name;
+}
+
 /** Each argument: boring characters only, no `..`. They are argv entries, never shell text. */
 export const SCRIPT_ARG_PATTERN = /^[A-Za-z0-9@%+=:,./_-]*$/;
 export const MAX_SCRIPT_ARGS = 16;

@@ -62,6 +62,12 @@ describe('hms run <script>', () => {
     expect(output.human).toBe('');
   });
 
+  it('Given the script named as its file (nagios.sh), When run, Then it runs as nagios does', async () => {
+    const context = served.context({ args: ['nagios.sh', '1'] });
+    expect((await runCommand.run(context)).exitCode).toBe(1);
+    expect(context.stdout.text).toBe('out one 1\nout two\n');
+  });
+
   it('Given --json, When run, Then the result is the data and the exit code is still the script\'s', async () => {
     const output = await runCommand.run(served.context({ args: ['nagios', '2'], flags: { json: true } }));
     expect(output.exitCode).toBe(2);

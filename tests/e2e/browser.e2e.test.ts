@@ -128,6 +128,13 @@ describe.skipIf(skipReason !== undefined)('browser pages in Chromium through ngi
     await Promise.all([page().waitForURL(`${BASE}/configs/cigar`), page().click('button:has-text("Test with nginx -t and save")')]);
     expect(await page().textContent('.error')).toContain('unknown directive "foo"');
     expect(await page().inputValue('textarea[name=content]')).toBe(`foo bar;\n${original}`);
+    // The submitted text, highlighted on the server, with the line nginx named marked and linked.
+    expect(await page().textContent('li#yours-L1.rejected')).toContain('foo bar;');
+    expect(await page().locator('#yours-L1 ~ li .hljs-attribute', { hasText: 'server_name' }).count()).toBeGreaterThan(0);
+    const colors = await page().evaluate(() => ['.nginx .hljs-attribute', '.nginx li'].map((selector) => getComputedStyle(document.querySelector(selector)!).color));
+    expect(colors[0]).not.toBe(colors[1]);
+    await page().click('a[href="#yours-L1"]');
+    expect(new URL(page().url()).hash).toBe('#yours-L1');
     expect(await appStatus(ctx!, 'cigar')).toBe('200');
     await shot(browser!, '06-config-rejected');
   }, 60_000);

@@ -310,7 +310,9 @@ export function scriptCases(): HostileCase[] {
   return [
     ...names,
     { name: 'script symlinked out of scriptsDir', method: 'POST', url: '/api/scripts/evil/run', headers: RUN_JSON, body: json({ args: [] }) },
-    { name: 'script named with its .sh', method: 'POST', url: '/api/scripts/check_disk_space.sh/run', headers: RUN_JSON, body: json({ args: [] }) },
+    // A name may end in .sh (check_disk_space.sh is check_disk_space), but only a listed script's.
+    { name: 'script symlinked out, named with its .sh', method: 'POST', url: '/api/scripts/evil.sh/run', headers: RUN_JSON, body: json({ args: [] }) },
+    { name: 'script named with .sh twice', method: 'POST', url: '/api/scripts/check_disk_space.sh.sh/run', headers: RUN_JSON, body: json({ args: [] }) },
     { name: 'a non-script file in scriptsDir', method: 'POST', url: '/api/scripts/README/run', headers: RUN_JSON, body: json({ args: [] }) },
     arg('"; id"', '; id'),
     arg('"$(id)"', '$(id)'),

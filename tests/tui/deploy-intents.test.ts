@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Effect, View } from '../../tui/state/effects.js';
+import { deployAnyway } from '../../tui/state/deploy-intents.js';
 import { guard } from '../../tui/state/guard.js';
 import { planIntent } from '../../tui/state/intents.js';
 import { BINDINGS, footerBindings, resolveKey, type Intent } from '../../tui/state/keymap.js';
@@ -14,6 +15,8 @@ import { initialUiState, uiReducer, type UiAction, type UiState } from '../../tu
 const play = (actions: UiAction[], state: UiState = initialUiState('prod')): UiState => actions.reduce(uiReducer, state);
 const deploysList = play([{ type: 'navigate', screen: 'deploys' }]);
 const releases = play([{ type: 'open-deploy', focus: { app: 'cigar', view: 'releases' } }]);
+
+const TOBACCO_TESTS = { command: ['bundle', 'exec', 'rspec'], checkout: '/home/dev/tobacco' };
 
 function view(ui: UiState, overrides: Partial<View> = {}): View {
   const mode = ui.screen === 'deploys' ? (ui.deploy ? (ui.deploy.view === 'run' ? 'run' : 'releases') : 'list') : undefined;
@@ -28,7 +31,7 @@ function view(ui: UiState, overrides: Partial<View> = {}): View {
     logTotal: 0,
     words: { apps: ['cigar', 'tobacco', 'nginx'], servers: ['prod'] },
     kindOf: (_, app) => (app === 'nginx' ? 'nginx' : 'app'),
-    deployDefaults: (app) => (app === 'tobacco' ? { ref: 'release', tests: ['bundle', 'exec', 'rspec'] } : { ref: 'main' }),
+    deployDefaults: (app) => (app === 'tobacco' ? { ref: 'release', tests: TOBACCO_TESTS } : { ref: 'main' }),
     ...overrides,
   };
 }
@@ -52,12 +55,27 @@ describe('deploying from the control center', () => {
     expect(done(yes)).toEqual([{ kind: 'deploy', server: 'prod', app: 'cigar', ref: 'main' }]);
   });
 
-  it('Given an app whose tests are configured, When deployed, Then the question says they are not run from here, and the deploy says it skipped them', () => {
+  it('Given an app whose tests are configured, When deployed, Then the question says they run here first, and the deploy carries its test gate', () => {
     const [, prompting] = press({ type: 'deploy' }, initialUiState('prod'), { selectedUnit: { server: 'prod', app: 'tobacco', kind: 'app' } });
     expect(prompting.overlay).toMatchObject({ text: 'release' });
     const [, asking] = press({ type: 'submit' }, typed(prompting, 'hotfix/42'));
-    expect(asking.overlay).toMatchObject({ question: 'Deploy tobacco at hotfix/42 on prod (its tests are not run from here)?' });
-    expect(done(press({ type: 'yes' }, asking)[0])).toEqual([{ kind: 'deploy', server: 'prod', app: 'tobacco', ref: 'hotfix/42', tests: ['bundle', 'exec', 'rspec'] }]);
+    expect(asking.overlay).toMatchObject({ question: 'Deploy tobacco at hotfix/42 on prod (its tests run here first: `bundle exec rspec`)?' });
+    expect(done(press({ type: 'yes' }, asking)[0])).toEqual([{ kind: 'deploy', server: 'prod', app: 'tobacco', ref: 'hotfix/42', tests: TOBACCO_TESTS }]);
+  });
+
+  it('Given its tests failed here, When asked whether to deploy anyway, Then y deploys with skipTests (audited), and n or Esc deploys nothing', () => {
+    const failed = { kind: 'deploy', server: 'prod', app: 'tobacco', ref: 'hotfix/42', tests: TOBACCO_TESTS } as const;
+    const asking = after(initialUiState('prod'), deployAnyway(failed, false, { kind: 'none' }));
+    expect(asking.overlay).toMatchObject({ kind: 'confirm', question: 'The tests of tobacco failed. Deploy tobacco at hotfix/42 on prod anyway (audited as tests skipped)? y/N' });
+    expect(done(press({ type: 'yes' }, asking)[0])).toEqual([{ ...failed, skipTests: true }]);
+    expect(done(press({ type: 'no' }, asking)[0])).toEqual([]);
+    expect(resolveKey({ input: '', return: true }, { screen: 'overview', overlay: 'confirm' })).toBeUndefined();
+  });
+
+  it('Given its tests failed while a prompt is open, When told, Then the prompt stays and the status line says how to be asked again', () => {
+    const prompt = { kind: 'input', purpose: 'palette', text: 'lo', previous: '' } as const;
+    const failed = { kind: 'deploy', server: 'prod', app: 'tobacco', ref: 'main', tests: TOBACCO_TESTS } as const;
+    expect(deployAnyway(failed, false, prompt)).toEqual([{ kind: 'notify', level: 'warn', text: 'The tests of tobacco failed: nothing was deployed. Deploy again (d) to be asked whether to deploy anyway.' }]);
   });
 
   it.each(['../x', '-x', 'main..evil', 'a b', '', '%2e%2e'])('Given the ref %j, When submitted, Then the prompt stays open saying why and nothing is asked', (ref) => {

@@ -9,7 +9,7 @@ import type { DeployLock, ReleaseSummary, StepEvent } from '../../src/api/deploy
 import { OutputLines, stepLine } from '../../src/commands/deploy-render.js';
 import { AgentScreen } from '../../tui/screens/agent-screen.js';
 import { DeploysScreen, type DeploysScreenProps } from '../../tui/screens/deploys-screen.js';
-import { startRun, withStep, withText, type DeployRun } from '../../tui/state/deploy-run.js';
+import { gateStartLine, startRun, withStep, withText, type DeployRun } from '../../tui/state/deploy-run.js';
 import { MAX_OUTPUT_LINES } from '../../tui/state/script-run.js';
 
 const LOCK: DeployLock = { app: 'cigar', by: 'alice', at: '2026-01-25T10:02:00.000Z', reason: 'db maintenance', kind: 'manual', pid: null, stale: false };
@@ -92,9 +92,21 @@ describe('the deploy view', () => {
     expect(frame).toContain('Stopped; the agent on prod stops the deploy of cigar before it switches');
   });
 
-  it('Given an app whose tests are configured here, When its deploy is drawn, Then the view says they are not run from the control center', () => {
-    const frame = screen({ focus: { app: 'cigar', view: 'run' }, run: { ...halfway(), tests: ['bin/rails', 'test'] } });
-    expect(frame).toContain('The tests of cigar (`bin/rails test`) are not run from here; `hms deploy cigar` runs them first.');
+  it('Given tests that failed here, When the deploy view is drawn, Then their output tail, the failure and how to deploy anyway show', () => {
+    const gate = { command: ['bin/rails', 'test'], checkout: '/home/dev/cigar' };
+    const run = { ...startRun({ server: 'prod', app: 'cigar', ref: 'main', tests: gate }), running: false, gate: { status: 'failed', code: 1, ms: 4200 } as const };
+    const fed = withText(withText(run, gateStartLine('cigar', gate)), new OutputLines().push('Failure: CigarTest#test_price\n'));
+    const frame = screen({ focus: { app: 'cigar', view: 'run' }, run: fed });
+    expect(frame).toContain('▸ tests of cigar: `bin/rails test` in /home/dev/cigar');
+    expect(frame).toMatch(/^ {2}│ Failure: CigarTest#test_price$/m);
+    expect(frame).toContain('✗ The tests of cigar failed (exit 1 after 4.2 s); nothing was deployed.');
+    expect(frame).toContain('Fix them and deploy again (d), or y to deploy anyway (audited as tests skipped).');
+    expect(frame).toContain('tests ✗');
+  });
+
+  it('Given a deploy without its tests on request, When drawn, Then the view says the audit records them as skipped', () => {
+    const frame = screen({ focus: { app: 'cigar', view: 'run' }, run: { ...halfway(), tests: { command: ['bin/rails', 'test'], checkout: '/c' }, skipTests: true } });
+    expect(frame).toContain('Without the tests of cigar (`bin/rails test`), on request: the audit log records them as skipped.');
   });
 
   it('Given output that never ends, When it is kept, Then only the newest lines stay, and the view shows the end', () => {

@@ -27,6 +27,19 @@ describe('the : command palette', () => {
     expect(parsePalette('audit cigar', words)).toMatchObject({ ok: false, error: expect.stringContaining('no argument') });
   });
 
+  it('Given :run with a script named with or without .sh, When parsed, Then it is a run of the listed script', () => {
+    const withScripts = { ...words, scripts: ['check_status', 'parse_logs'] };
+    expect(parsePalette('run check_status.sh', withScripts)).toEqual({ ok: true, command: { kind: 'run-script', script: 'check_status' } });
+    expect(parsePalette('run check_status', withScripts)).toEqual({ ok: true, command: { kind: 'run-script', script: 'check_status' } });
+    expect(parsePalette('run', withScripts)).toEqual({ ok: true, command: { kind: 'screen', screen: 'scripts' } });
+    expect(parsePalette('run nosuch.sh', withScripts)).toMatchObject({ ok: false, error: expect.stringContaining('Unknown script "nosuch.sh". Known: check_status, parse_logs') });
+    expect(paletteHints('run p', withScripts)).toEqual({ completion: 'run parse_logs', hints: ['parse_logs'] });
+  });
+
+  it('Given :run before the scripts are listed, When parsed, Then the name goes to the agent to judge', () => {
+    expect(parsePalette('run check_status.sh', words)).toEqual({ ok: true, command: { kind: 'run-script', script: 'check_status.sh' } });
+  });
+
   it('Given a partial command, When hinted, Then Tab completes as far as it is unambiguous', () => {
     expect(paletteHints('re', words)).toEqual({ completion: 'restart ', hints: ['restart'] });
     expect(paletteHints('s', words).hints).toEqual(['scripts', 'stop', 'start', 'server']);

@@ -5,15 +5,18 @@
  * view's run, a locked app is refused naming the holder, `x` stops a deploy before
  * the switch, and rollback, lock and unlock report what the agent said.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listReleases, lock, lockStatus } from '../../src/client/deploys-client.js';
 import { ServerConnections } from '../../tui/connections.js';
 import { useConnection } from '../../tui/hooks/use-connection.js';
-import { useDeployRuns } from '../../tui/hooks/use-deploy-runs.js';
+import { useDeployRuns, type DeployRequest } from '../../tui/hooks/use-deploy-runs.js';
 import { useDeploys, type DeployChange } from '../../tui/hooks/use-deploys.js';
-import { runOutcome, stepStrip } from '../../tui/state/deploy-run.js';
+import { runOutcome, stepStrip, type TestGate } from '../../tui/state/deploy-run.js';
 import { servedAgent, type ServedAgent } from '../client/served-agent.js';
 import { hostTarget, type HostTarget } from '../server/deploys/host-target.js';
 import { waitFor } from './wait-for.js';
@@ -23,6 +26,8 @@ let served: ServedAgent;
 let connections: ServerConnections;
 const notices: string[] = [];
 let refreshed = 0;
+/** The app's checkout on this laptop, where its tests run. */
+let checkout: string;
 const notify = (level: string, text: string) => notices.push(`${level}: ${text}`);
 const onDone = () => {
   refreshed += 1;
@@ -30,23 +35,30 @@ const onDone = () => {
 
 beforeEach(async () => {
   target = await hostTarget();
+  checkout = await mkdtemp(path.join(tmpdir(), 'hms-checkout-'));
   served = await servedAgent({ config: target.config, exec: target.exec });
   connections = new ServerConnections(served.context(), served.config, { names: ['test'], current: 'test', local: false });
   notices.length = 0;
+  askedAnyway.length = 0;
   refreshed = 0;
 });
 afterEach(async () => {
   await connections.closeAll();
   await served.dispose();
   await target.stop();
+  await rm(checkout, { recursive: true, force: true });
 });
 
+/** The requests whose tests failed, as app.tsx is told to ask "deploy anyway?". */
+const askedAnyway: DeployRequest[] = [];
+const onTestsFailed = (request: DeployRequest) => askedAnyway.push(request);
+
 /** Starts a deploy of cigar at mount; `cancelAt` presses x once that step has started. */
-function RunProbe({ cancelAt, tests }: { cancelAt?: string; tests?: string[] }) {
-  const runs = useDeployRuns({ connections }, notify, onDone);
+function RunProbe({ cancelAt, tests, skipTests }: { cancelAt?: string; tests?: TestGate; skipTests?: boolean }) {
+  const runs = useDeployRuns({ connections }, notify, onDone, onTestsFailed);
   const run = runs.get('test', 'cigar');
-  if (!run) queueMicrotask(() => runs.start({ server: 'test', app: 'cigar', ref: 'main', tests }));
-  else if (cancelAt && run.running && !run.cancelled && run.steps[cancelAt as 'fetch']) queueMicrotask(() => runs.cancel('test', 'cigar'));
+  if (!run) queueMicrotask(() => runs.start({ server: 'test', app: 'cigar', ref: 'main', tests, skipTests }));
+  else if (cancelAt && run.running && !run.cancelled && (cancelAt === 'tests' ? run.lines.some((l) => l.includes('started')) : run.steps[cancelAt as 'fetch'])) queueMicrotask(() => runs.cancel('test', 'cigar'));
   if (!run) return <Text>-</Text>;
   return <Text>{[`running=${run.running} cancelled=${run.cancelled}`, `strip=${stepStrip(run)}`, ...run.lines, ...runOutcome(run).lines].join('\n')}</Text>;
 }
@@ -75,10 +87,55 @@ describe('a deploy from the control center', () => {
     }
   });
 
-  it('Given tests configured on this laptop, When deployed from here, Then the agent records them as skipped', async () => {
-    const { frame, unmount } = draw(<RunProbe tests={['bin/rails', 'test']} />);
+  it('Given tests configured on this laptop that pass, When deployed from here, Then they run first with their output shown, and the deploy is audited with its tests', async () => {
+    const { frame, unmount } = draw(<RunProbe tests={{ command: ['sh', '-c', 'echo "42 runs, 0 failures"; pwd'], checkout }} />);
     try {
       await waitFor(() => frame().includes('running=false'), frame, 60_000);
+      expect(frame()).toContain(`▸ tests of cigar: \`sh -c echo "42 runs, 0 failures"; pwd\` in ${checkout}`);
+      expect(frame()).toMatch(/^ {2}│ 42 runs, 0 failures$/m);
+      expect(frame()).toMatch(new RegExp(`^ {2}│ ${checkout}$`, 'm'));
+      expect(frame()).toMatch(/^✓ tests passed in \d+\.\d s$/m);
+      expect(frame()).toMatch(/✓ Deployed cigar: release \d{14}/);
+      expect((await served.agent.deps.audit.recent(1))[0]).toMatchObject({ action: 'deploy', result: 'ok', detail: expect.stringContaining('tests not skipped') });
+      expect(askedAnyway).toEqual([]);
+    } finally {
+      unmount();
+    }
+  });
+
+  it('Given tests that fail, When deployed from here, Then nothing is deployed, the output tail and the failure show, and "deploy anyway?" is asked', async () => {
+    const { frame, unmount } = draw(<RunProbe tests={{ command: ['sh', '-c', 'echo "1 failure: CigarTest#test_price"; exit 1'], checkout }} />);
+    try {
+      await waitFor(() => frame().includes('running=false'), frame, 30_000);
+      expect(frame()).toMatch(/^ {2}│ 1 failure: CigarTest#test_price$/m);
+      expect(frame()).toMatch(/✗ The tests of cigar failed \(exit 1 after \d+\.\d s\); nothing was deployed\./);
+      expect(askedAnyway).toEqual([{ server: 'test', app: 'cigar', ref: 'main', tests: { command: expect.any(Array), checkout } }]);
+      expect(notices).toEqual([expect.stringMatching(/^error: ✗ The tests of cigar failed/)]);
+      expect(target.calls).toEqual([]);
+      expect(await served.agent.deps.audit.recent(1)).toEqual([]);
+    } finally {
+      unmount();
+    }
+  });
+
+  it('Given tests under way, When x cancels, Then they are killed, nothing is deployed and nothing is asked', async () => {
+    const { frame, unmount } = draw(<RunProbe cancelAt="tests" tests={{ command: ['sh', '-c', 'echo started; exec sleep 30'], checkout }} />);
+    try {
+      await waitFor(() => frame().includes('running=false'), frame, 10_000);
+      expect(frame()).toContain('Stopped during the tests of cigar; nothing was deployed.');
+      expect(askedAnyway).toEqual([]);
+      expect(target.calls).toEqual([]);
+    } finally {
+      unmount();
+    }
+  });
+
+  it('Given "deploy anyway" answered yes after failing tests, When deployed, Then the tests do not run and the agent records them as skipped', async () => {
+    const { frame, unmount } = draw(<RunProbe tests={{ command: ['sh', '-c', 'echo TESTS-RAN >&2; exit 1'], checkout }} skipTests />);
+    try {
+      await waitFor(() => frame().includes('running=false'), frame, 60_000);
+      expect(frame()).not.toContain('TESTS-RAN');
+      expect(frame()).not.toContain('▸ tests of cigar');
       expect((await served.agent.deps.audit.recent(1))[0]).toMatchObject({ action: 'deploy', detail: expect.stringContaining('tests skipped') });
     } finally {
       unmount();

@@ -33,6 +33,9 @@ export function useScripts(client: ApiClient | undefined, active: boolean): Scri
   const [run, setRun] = useState<ScriptRun>();
   const running = useRef<AbortController | undefined>(undefined);
 
+  // Another server has other scripts: forget the list rather than show it as this one's.
+  useEffect(() => setScripts(undefined), [client]);
+
   useEffect(() => {
     if (!client || !active) return;
     let live = true;

@@ -6,6 +6,7 @@
 import { gitRefSchema, reasonSchema } from '../../src/api/deploys.js';
 import { attempt, none, notify, refusal, ui, type Effect, type View } from './effects.js';
 import type { Intent } from './keymap.js';
+import type { PendingAction } from './guard.js';
 import type { Overlay } from './ui-state.js';
 
 type DeployIntent = Extract<Intent, { type: 'deploy' | 'watch' | 'rollback' | 'lock' | 'unlock' | 'cancel-deploy' | 'agent-update' | 'open' }>;
@@ -81,4 +82,14 @@ export function submitDeployPrompt(overlay: Extract<Overlay, { kind: 'input' }>,
   if (!ref.success) return [ui({ type: 'overlay', overlay: { ...overlay, error: `the ref ${ref.error.issues[0]?.message ?? 'is not valid'}` } })];
   const tests = view.deployDefaults?.(app).tests;
   return [none, ...attempt({ kind: 'deploy', server, app, ref: ref.data, ...(tests ? { tests } : {}) }, view.readonly)];
+}
+
+/**
+ * After the app's tests failed on this laptop: `hms deploy --skip-tests` as a question
+ * (anything but y is no); yes deploys with skipTests, which the audit log records.
+ * A prompt or question already open is left alone: the status line says what happened.
+ */
+export function deployAnyway(action: Extract<PendingAction, { kind: 'deploy' }>, readonly: boolean, open: Overlay): Effect[] {
+  if (open.kind !== 'none') return [notify('warn', `The tests of ${action.app} failed: nothing was deployed. Deploy again (d) to be asked whether to deploy anyway.`)];
+  return attempt({ ...action, skipTests: true }, readonly);
 }

@@ -1,19 +1,32 @@
 /**
- * A deploy as the deploy view shows it: the CLI's transcript (each step as it
- * starts and ends, the command output under it, bounded like a script's output),
- * where each step stands, and how it ended. Pure; the text comes from
+ * A deploy as the deploy view shows it: the app's own tests on this laptop first
+ * (when configured, as `hms deploy` runs them), then the CLI's transcript (each step
+ * as it starts and ends, the command output under it, bounded like a script's
+ * output), where each step stands, and how it ended. Pure; the text comes from
  * src/commands/deploy-render.ts.
  */
 import { DEPLOY_STEPS, type DeployDone, type DeployStep, type StepEvent } from '../../src/api/deploys.js';
-import { doneSummary, nextSteps } from '../../src/commands/deploy-render.js';
+import { doneSummary, nextSteps, seconds } from '../../src/commands/deploy-render.js';
 import { MAX_OUTPUT_LINES } from './script-run.js';
+
+/** An app's test gate from hms.config.json: `testCommand` (an argv) run in `checkout`. */
+export interface TestGate {
+  command: string[];
+  checkout: string;
+}
+
+/** How the test gate went: running, passed, or failed (its exit code; null when killed or not started). */
+export type GateState = { status: 'running' } | { status: 'passed'; ms: number } | { status: 'failed'; code: number | null; ms: number; error?: string | undefined };
 
 export interface DeployRun {
   server: string;
   app: string;
   ref: string;
-  /** The app's test command, configured on this laptop but not run from the control center. */
-  tests?: string[] | undefined;
+  /** The app's test gate, when configured on this laptop. */
+  tests?: TestGate | undefined;
+  /** Deployed without its tests, on request (after they failed): the audit log records it. */
+  skipTests?: boolean | undefined;
+  gate?: GateState | undefined;
   lines: string[];
   /** The latest event of each step. */
   steps: Partial<Record<DeployStep, StepEvent>>;
@@ -25,8 +38,24 @@ export interface DeployRun {
   cancelled: boolean;
 }
 
-export function startRun(request: { server: string; app: string; ref: string; tests?: string[] | undefined }): DeployRun {
+export function startRun(request: { server: string; app: string; ref: string; tests?: TestGate | undefined; skipTests?: boolean | undefined }): DeployRun {
   return { ...request, lines: [], steps: {}, running: true, cancelled: false };
+}
+
+/** Whether the tests run before this deploy: configured, and not skipped on request. */
+export function gateOf(request: { tests?: TestGate | undefined; skipTests?: boolean | undefined }): TestGate | undefined {
+  return request.skipTests ? undefined : request.tests;
+}
+
+/** The line the test gate starts with, as `hms deploy` says it. */
+export function gateStartLine(app: string, gate: TestGate): string {
+  return `▸ tests of ${app}: \`${gate.command.join(' ')}\` in ${gate.checkout}\n`;
+}
+
+/** How the tests ended, in words: `passed in 3.2 s`, `failed (exit 1 after 0.4 s)`. */
+export function gateVerdict(gate: Exclude<GateState, { status: 'running' }>): string {
+  if (gate.status === 'passed') return `passed in ${seconds(gate.ms)}`;
+  return gate.error ? `could not run: ${gate.error}` : `failed (exit ${gate.code ?? 'by a signal'} after ${seconds(gate.ms)})`;
 }
 
 /** Whole lines, as deploy-render's OutputLines and stepLine give them (each ends with a newline). */
@@ -42,18 +71,28 @@ export function withStep(run: DeployRun, step: StepEvent): DeployRun {
 
 const MARK: Record<StepEvent['status'], string> = { start: '▸', ok: '✓', failed: '✗', skipped: '–' };
 
-/** `lock ✓ · check ✓ · fetch ▸`: the steps that started so far, in order. */
+const GATE_MARK: Record<GateState['status'], string> = { running: '▸', passed: '✓', failed: '✗' };
+
+/** `tests ✓ · lock ✓ · check ✓ · fetch ▸`: the test gate and the steps that started so far, in order. */
 export function stepStrip(run: DeployRun): string {
-  return DEPLOY_STEPS.flatMap((name) => {
+  const steps = DEPLOY_STEPS.flatMap((name) => {
     const step = run.steps[name];
     return step ? [`${name} ${MARK[step.status]}`] : [];
-  }).join(' · ');
+  });
+  return [...(run.gate ? [`tests ${GATE_MARK[run.gate.status]}`] : []), ...steps].join(' · ');
 }
 
 export type OutcomeLevel = 'ok' | 'failed' | 'stopped' | 'running';
 
 /** The lines under the transcript: how it ended and, when it failed, what to do next. */
 export function runOutcome(run: DeployRun): { level: OutcomeLevel; lines: string[] } {
+  if (run.gate?.status === 'failed' && !run.running) {
+    return {
+      level: 'failed',
+      lines: [`✗ The tests of ${run.app} ${gateVerdict(run.gate)}; nothing was deployed.`, 'Fix them and deploy again (d), or y to deploy anyway (audited as tests skipped).'],
+    };
+  }
+  if (run.gate?.status === 'running' && run.cancelled && !run.running) return { level: 'stopped', lines: [`Stopped during the tests of ${run.app}; nothing was deployed.`] };
   if (run.done?.ok) return { level: 'ok', lines: [`✓ ${doneSummary(run.app, run.done)}`] };
   if (run.done) return { level: 'failed', lines: [`✗ ${doneSummary(run.app, run.done)}`, nextSteps(run.app, run.done)] };
   if (run.cancelled && !run.running) {
@@ -66,7 +105,7 @@ export function runOutcome(run: DeployRun): { level: OutcomeLevel; lines: string
   return { level: 'running', lines: [] };
 }
 
-/** What the test gate would have done, said where the deploy is shown. */
-export function testsNote(run: Pick<DeployRun, 'app' | 'tests'>): string | undefined {
-  return run.tests ? `The tests of ${run.app} (\`${run.tests.join(' ')}\`) are not run from here; \`hms deploy ${run.app}\` runs them first. The audit log records them as skipped.` : undefined;
+/** A deploy without its tests says so where it is shown. */
+export function testsNote(run: Pick<DeployRun, 'app' | 'tests' | 'skipTests'>): string | undefined {
+  return run.tests && run.skipTests ? `Without the tests of ${run.app} (\`${run.tests.command.join(' ')}\`), on request: the audit log records them as skipped.` : undefined;
 }

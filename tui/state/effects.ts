@@ -4,6 +4,7 @@
  * --readonly, then the y/n question.
  */
 import type { AppKind } from '../../src/api/apps.js';
+import type { TestGate } from './deploy-run.js';
 import { guard, type PendingAction } from './guard.js';
 import type { ScreenMode } from './keymap.js';
 import type { PaletteWords } from './palette.js';
@@ -20,10 +21,10 @@ export type Effect =
   | { kind: 'cancel-run' }
   | { kind: 'cancel-deploy' };
 
-/** How an app deploys by default: its configured branch, and its test command when the laptop runs its tests. */
+/** How an app deploys by default: its configured branch, and its test gate when the laptop runs its tests. */
 export interface DeployDefaults {
   ref: string;
-  tests?: string[] | undefined;
+  tests?: TestGate | undefined;
 }
 
 /** What the current screen holds, as far as keys are concerned. */

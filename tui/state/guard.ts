@@ -2,13 +2,15 @@
  * What may happen before an action reaches a server: --readonly refuses everything
  * that changes one (and says so), destructive actions ask y/n first.
  */
+import type { TestGate } from './deploy-run.js';
+
 export type PendingAction =
   | { kind: 'app'; action: 'start' | 'stop' | 'restart'; server: string; app: string }
   | { kind: 'apply-config'; server: string; site: string }
   | { kind: 'edit-config'; server: string; site: string }
   | { kind: 'run-script'; server: string; name: string; args: string[] }
-  /** `tests`: the app's test command, configured but not run from the control center. */
-  | { kind: 'deploy'; server: string; app: string; ref: string; tests?: string[] | undefined }
+  /** `tests`: the app's test gate, run here first unless `skipTests` (asked after they failed). */
+  | { kind: 'deploy'; server: string; app: string; ref: string; tests?: TestGate | undefined; skipTests?: boolean | undefined }
   | { kind: 'rollback'; server: string; app: string; release: string }
   | { kind: 'lock'; server: string; app: string; reason: string }
   | { kind: 'unlock'; server: string; app: string }
@@ -55,7 +57,7 @@ export function guard(action: PendingAction, readonly: boolean): Verdict {
     case 'apply-config':
       return { kind: 'confirm', question: `Apply the edited ${action.site} on ${action.server} (nginx -t, then reload)?` };
     case 'deploy':
-      return { kind: 'confirm', question: `${capitalize(describeAction(action))}${action.tests ? ' (its tests are not run from here)' : ''}?` };
+      return { kind: 'confirm', question: deployQuestion(action) };
     case 'rollback':
       return { kind: 'confirm', question: `${capitalize(describeAction(action))}? The database stays as it is.` };
     case 'unlock':
@@ -67,6 +69,11 @@ export function guard(action: PendingAction, readonly: boolean): Verdict {
     default:
       return { kind: 'run' };
   }
+}
+
+function deployQuestion(action: Extract<PendingAction, { kind: 'deploy' }>): string {
+  if (action.tests && action.skipTests) return `The tests of ${action.app} failed. ${capitalize(describeAction(action))} anyway (audited as tests skipped)? y/N`;
+  return `${capitalize(describeAction(action))}${action.tests ? ` (its tests run here first: \`${action.tests.command.join(' ')}\`)` : ''}?`;
 }
 
 function capitalize(text: string): string {

@@ -130,6 +130,8 @@ function paletteEffects(command: PaletteCommand, view: View): Effect[] {
       if (view.kindOf(server, command.app) !== 'app') return [notify('warn', `${command.app} on ${server} is not an app: only apps deploy.`)];
       if (command.kind === 'deploys') return [ui({ type: 'open-deploy', focus: { app: command.app, view: 'releases' } })];
       return [ui({ type: 'open-deploy', focus: { app: command.app, view: 'releases' } }), ...deployIntent({ type: 'deploy' }, { ...view, ui: { ...view.ui, screen: 'deploys', deploy: { app: command.app, view: 'releases' } } })];
+    case 'run-script':
+      return [ui({ type: 'navigate', screen: 'scripts' }), ...runScript(view, command.script)];
     case 'help':
       return [ui({ type: 'overlay', overlay: { kind: 'help' } })];
     case 'quit':

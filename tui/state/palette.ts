@@ -1,8 +1,9 @@
 /**
  * The `:` command palette: `:logs cigar`, `:restart tobacco`, `:deploy cigar`,
- * `:server prod`, `:overview`, `:q` ... parsed into commands, and completion hints
+ * `:run check_status` (or `check_status.sh`), `:server prod`, `:overview`, `:q` ... parsed into commands, and completion hints
  * as you type.
  */
+import { knownScriptName } from '../../src/api/scripts.js';
 import type { ScreenName } from './ui-state.js';
 
 export type PaletteCommand =
@@ -12,6 +13,7 @@ export type PaletteCommand =
   | { kind: 'server'; name: string }
   | { kind: 'deploys'; app: string }
   | { kind: 'deploy'; app: string }
+  | { kind: 'run-script'; script: string }
   | { kind: 'help' }
   | { kind: 'quit' };
 
@@ -19,9 +21,11 @@ export type PaletteCommand =
 export interface PaletteWords {
   apps: string[];
   servers: string[];
+  /** The current server's scripts, once listed; until then any name goes to the agent, which judges it. */
+  scripts?: string[] | undefined;
 }
 
-type Argument = 'app' | 'server' | 'none';
+type Argument = 'app' | 'server' | 'script' | 'none';
 
 interface Verb {
   name: string;
@@ -45,7 +49,15 @@ export const VERBS: Verb[] = [
   screen('overview', ['o', 'apps', 'status'], 'servers and apps'),
   { name: 'logs', aliases: ['log'], argument: 'app', optional: true, summary: 'follow the logs of an app', build: (app) => (app ? { kind: 'logs', app } : { kind: 'logs' }) },
   screen('configs', ['config', 'nginx'], 'nginx sites: view, edit, apply'),
-  screen('scripts', ['script', 'run'], 'troubleshooting scripts'),
+  screen('scripts', ['script'], 'troubleshooting scripts'),
+  {
+    name: 'run',
+    aliases: [],
+    argument: 'script',
+    optional: true,
+    summary: 'run a script (asks for its arguments); alone, the scripts',
+    build: (script) => (script ? { kind: 'run-script', script } : { kind: 'screen', screen: 'scripts' }),
+  },
   screen('audit', ['history'], 'recent actions'),
   {
     name: 'deploys',
@@ -71,8 +83,18 @@ function findVerb(word: string): Verb | undefined {
 }
 
 function candidates(argument: Argument, words: PaletteWords): string[] {
-  return argument === 'app' ? words.apps : argument === 'server' ? words.servers : [];
+  return argument === 'app' ? words.apps : argument === 'server' ? words.servers : argument === 'script' ? (words.scripts ?? []) : [];
 }
+
+/** The word as the list knows it (a script may be named with `.sh`); undefined when the list says no. */
+function knownArgument(argument: Argument, word: string, words: PaletteWords): string | undefined {
+  if (argument !== 'script') return candidates(argument, words).includes(word) ? word : undefined;
+  if (words.scripts === undefined) return word;
+  const name = knownScriptName(word, words.scripts);
+  return words.scripts.includes(name) ? name : undefined;
+}
+
+const NEEDS: Record<Argument, string> = { app: 'an app', server: 'a server', script: 'a script', none: '' };
 
 export type PaletteResult = { ok: true; command: PaletteCommand } | { ok: false; error: string };
 
@@ -84,12 +106,13 @@ export function parsePalette(text: string, words: PaletteWords): PaletteResult {
   if (extra.length > 0 || (verb.argument === 'none' && argument)) return { ok: false, error: `:${verb.name} takes ${verb.argument === 'none' ? 'no argument' : `one ${verb.argument}`}.` };
   if (verb.argument !== 'none' && !argument) {
     if (verb.optional) return { ok: true, command: verb.build(undefined) };
-    return { ok: false, error: `:${verb.name} needs ${verb.argument === 'app' ? 'an app' : 'a server'}: ${candidates(verb.argument, words).join(', ') || 'none known yet'}.` };
+    return { ok: false, error: `:${verb.name} needs ${NEEDS[verb.argument]}: ${candidates(verb.argument, words).join(', ') || 'none known yet'}.` };
   }
-  if (argument && !candidates(verb.argument, words).includes(argument)) {
+  const known = argument === undefined ? undefined : knownArgument(verb.argument, argument, words);
+  if (argument !== undefined && known === undefined) {
     return { ok: false, error: `Unknown ${verb.argument} "${argument}". Known: ${candidates(verb.argument, words).join(', ') || 'none yet'}.` };
   }
-  return { ok: true, command: verb.build(argument) };
+  return { ok: true, command: verb.build(known) };
 }
 
 export interface PaletteHints {

@@ -121,6 +121,13 @@ describe('POST /api/scripts/:name/run', () => {
     expect(await response.json()).toMatchObject({ code: 2, stdout: 'out: \n', stderr: 'err line\n', timedOut: false, durationMs: expect.any(Number) });
   });
 
+  it('Given a script named as its file (hello.sh), When run, Then it is the listed hello, audited under that name', async () => {
+    const response = await run('hello.sh', {}, 'application/json');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ code: 2, stdout: 'out: \n' });
+    expect((await agent.deps.audit.recent())[0]).toMatchObject({ action: 'script.run', target: 'hello' });
+  });
+
   it('Given arguments that look like paths and options, When run, Then each reaches the script as one argv entry', async () => {
     const body = (await (await run('args', { args: ['--path=/var/log/nginx', 'a@b%c+d=e:f,g', ''] }, 'application/json')).json()) as { stdout: string };
     expect(body.stdout).toBe('[--path=/var/log/nginx]\n[a@b%c+d=e:f,g]\n[]\n');
@@ -159,7 +166,7 @@ describe('POST /api/scripts/:name/run', () => {
   });
 
   it('Given names outside the allow-list, When run, Then 404 with the known names and nothing runs', async () => {
-    for (const name of ['evil', 'hello.sh', '%2e%2e%2f', '..%2f..%2fbin%2fsh', '%2fbin%2fsh', 'hello%00', '%252e%252e', 'hello;id', 'x'.repeat(300)]) {
+    for (const name of ['evil', 'evil.sh', 'hello.sh.sh', '.sh', '%2e%2e%2f', '..%2f..%2fbin%2fsh', '%2fbin%2fsh', 'hello%00', '%252e%252e', 'hello;id', 'x'.repeat(300)]) {
       const response = await run(name, {});
       expect(response.status, name).toBe(404);
       expect(((await response.json()) as { details: { known: string[] } }).details.known).toEqual(['args', 'env', 'flood', 'hello', 'sleeper']);

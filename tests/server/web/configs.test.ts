@@ -30,6 +30,13 @@ beforeEach(async () => {
 
 const cigarFile = () => path.join(tree.sitesDir, 'cigar');
 
+/** The plain text of each line of a numbered list on the page (`yours` picks the one whose anchors are yours-L…). */
+function listedLines(page: string, id?: string): string[] {
+  const prefix = id ? `${id}-` : '';
+  const items = [...page.matchAll(/<li id="([^"]+)"[^>]*>([\s\S]*?)<\/li>/g)].filter(([, anchor]) => new RegExp(`^${prefix}L\\d+$`).test(anchor!));
+  return items.map(([, , inner]) => inner!.replace(/<strong class="rejected-why">[\s\S]*?<\/strong>/, '').replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+}
+
 async function editForm(site = 'cigar') {
   const { text } = await browser.page(`/configs/${site}`);
   return { etag: inputValue(text, 'etag')!, content: textareaValue(text, 'content')! };
@@ -48,7 +55,9 @@ describe('GET /configs', () => {
 describe('GET /configs/:site', () => {
   it('Given a site, When opened, Then its lines are numbered and the edit form carries the text, its etag and the CSRF token', async () => {
     const { text } = await browser.page('/configs/cigar');
-    expect(text).toContain('<ol class="lines"><li>server {</li><li>    listen 127.0.0.1:8081;</li>');
+    expect(listedLines(text)).toEqual(CIGAR.split('\n').slice(0, -1));
+    expect(text).toContain('<li id="L1"><span class="hljs-section">server</span> <span class="hljs-punctuation">{</span></li>');
+    expect(text).toContain('<li id="L2">    <span class="hljs-attribute">listen</span> <span class="hljs-number">127.0.0.1:8081</span>;</li>');
     const form = await editForm();
     expect(form.content).toBe(CIGAR);
     expect(form.etag).toMatch(/^"[0-9a-f]{64}"$/);
@@ -97,7 +106,7 @@ describe('POST /configs/:site', () => {
     expect(await readFile(cigarFile(), 'utf8')).toBe(edited);
     const { text } = await browser.page(response.headers.get('location')!);
     expect(text).toMatch(/class="notice"[^>]*>Saved cigar: nginx accepted it and was reloaded/);
-    expect(text).toContain('<li>        return 200 &quot;edited&quot;;</li>');
+    expect(listedLines(text)).toContain('        return 200 "edited";');
   });
 
   it('Given an invalid directive, When saved, Then 422 shows nginx\'s words, the user\'s text is back in the form and the file is unchanged', async () => {
@@ -113,6 +122,21 @@ describe('POST /configs/:site', () => {
     expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
   });
 
+  it('Given a directive nginx -t rejects on line 5, When saved, Then the page links to line 5 of the submitted text, highlighted and marked, next to the file now', async () => {
+    const { etag } = await editForm();
+    const typed = CIGAR.replace('    location / {', '    # <script>alert(1)</script>\n    bogus_directive $host "x";\n    location / {');
+    const response = await browser.submit('/configs/cigar', { content: typed, etag });
+    expect(response.status).toBe(422);
+    const text = await response.text();
+    expect(text).not.toMatch(/<script/);
+    expect(text).toContain('<a href="#yours-L5">Go to line 5</a>, the one nginx -t rejected');
+    expect(text).toMatch(/<li id="yours-L5" class="rejected">    <span class="hljs-attribute">bogus_directive<\/span> <span class="hljs-variable">\$host<\/span> <span class="hljs-string">&quot;x&quot;<\/span>;<strong class="rejected-why"> ← nginx -t rejected this line<\/strong><\/li>/);
+    expect(text).toContain('<li id="yours-L4">    <span class="hljs-comment"># &lt;script&gt;alert(1)&lt;/script&gt;</span></li>');
+    expect(listedLines(text, 'yours')).toEqual(typed.split('\n').slice(0, -1));
+    expect(listedLines(text, 'now')).toEqual(CIGAR.split('\n').slice(0, -1));
+    expect(text.match(/class="rejected"/g)).toHaveLength(1);
+  });
+
   it('Given someone saved meanwhile, When the stale form is sent, Then 412 says so and shows both texts, with the current version in the form', async () => {
     const { etag } = await editForm();
     const theirs = CIGAR.replace('"ok"', '"theirs"');
@@ -123,7 +147,8 @@ describe('POST /configs/:site', () => {
     const text = await response.text();
     expect(text).toContain('Someone changed cigar while you were editing');
     expect(textareaValue(text, 'content')).toBe(mine);
-    expect(text).toContain('<li>        return 200 &quot;theirs&quot;;</li>');
+    expect(listedLines(text, 'now')).toContain('        return 200 "theirs";');
+    expect(listedLines(text, 'yours')).toContain('        return 200 "mine";');
     expect(text).toContain('<span class="del">-        return 200 &quot;theirs&quot;;\n</span><span class="add">+        return 200 &quot;mine&quot;;\n</span>');
     expect(inputValue(text, 'etag')).toBe((await editForm()).etag);
     expect(await readFile(cigarFile(), 'utf8')).toBe(theirs);
@@ -150,7 +175,7 @@ describe('history, diff and revert', () => {
     const id = await saveEdit();
     const backup = await browser.page(`/configs/cigar/history/${id}`);
     expect(backup.status).toBe(200);
-    expect(backup.text).toContain('<li>        return 200 &quot;ok&quot;;</li>');
+    expect(listedLines(backup.text)).toContain('        return 200 "ok";');
     const diff = await browser.page(`/configs/cigar/diff?against=${id}`);
     expect(diff.text).toContain('<span class="del">-        return 200 &quot;ok&quot;;\n</span><span class="add">+        return 200 &quot;v2&quot;;\n</span>');
   });

@@ -64,6 +64,12 @@ describe('POST /scripts/:name', () => {
     expect(await runs()).toEqual([expect.objectContaining({ actor: 'admin', target: 'hello', detail: 'args: ["alpha","beta"]; exit 2' })]);
   });
 
+  it('Given a script named as its file (hello.sh), When run from the form, Then hello runs', async () => {
+    const text = await (await browser.submit('/scripts/hello.sh', { args: 'x' })).text();
+    expect(text).toContain('<pre id="stdout">out: x\n</pre>');
+    expect(await runs()).toEqual([expect.objectContaining({ target: 'hello' })]);
+  });
+
   it('Given a script printing markup, When run, Then its output is text', async () => {
     const text = await (await browser.submit('/scripts/hostile', { args: '' })).text();
     expect(text).toContain('&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -93,7 +99,7 @@ describe('POST /scripts/:name', () => {
   });
 
   it('Given a symlink out of the folder or an unknown name, When posted, Then a 404 page and the target never runs', async () => {
-    for (const name of ['evil', 'nope', '..%2fevil', 'hello.sh']) {
+    for (const name of ['evil', 'evil.sh', 'nope', '..%2fevil', 'hello.sh.sh']) {
       const response = await browser.submit(`/scripts/${name}`, { args: '' });
       expect(response.status, name).toBe(404);
       expect(await response.text()).toContain('Unknown script');
