@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentConfigSchema } from '../../../server/config.js';
+import { lintSite } from '../../../server/services/nginx-lint.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { exec } from '../../../src/exec.js';
 import { exampleInput } from '../../../src/provision/example.js';
@@ -73,6 +75,12 @@ describe('nginx sites as provisioning renders them', () => {
     expect(fallback).toMatch(/^\s*ssl_reject_handshake on;$/m);
     expect(fallback).toMatch(/^\s*return 444;$/m);
     expect(fallback).not.toMatch(/proxy_pass|ssl_certificate/);
+  });
+
+  it("Given an app's rendered site, When it is sent back unchanged through the agent's site check (hms config edit), Then it is accepted", async () => {
+    const { nginx, stateDir } = agentConfigSchema.parse({ nginx: { sites: ['cigar', 'hosting'] } });
+    const rendered = await sites();
+    for (const site of ['cigar', 'hosting']) await expect(lintSite({ nginx, stateDir, site, content: rendered[site]! })).resolves.toBeUndefined();
   });
 
   it.each(['hosting', 'hms-default', 'default'])('Given an app named %s, When the sites are rendered, Then provisioning refuses and says to rename it', async (name) => {
