@@ -65,7 +65,7 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
   const files = () => siteFiles(input, t);
   return {
     id: 'nginx-sites',
-    title: 'nginx sites: each app, the hosting vhost, and a default that refuses unknown names',
+    title: 'nginx sites for each app, the hosting vhost, and a default that refuses unknown names',
     doc: {
       why: `Each app on its domain over HTTP and HTTPS (proxy to the puma socket), the agent behind TLS on the hosting domain only, and ${DEFAULT_SITE} as the default server: a name no site claims gets its connection closed on 80 (444) and its TLS handshake refused on 443, never the agent nor an app. Debian's own default site is disabled (its link in sites-enabled removed; the file stays in sites-available, nothing is lost). A new config is checked with \`nginx -t\` before nginx reloads; when the check fails, the previous files are put back and nginx keeps serving.`,
       commands: [
