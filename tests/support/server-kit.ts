@@ -183,7 +183,7 @@ export async function enableHostingVhost(server: TestServer, address: string, wo
   // Test set-up only: the laptop reaches the vhost by IP here (no DNS in the namespace) and a
   // client sends no SNI for an IP, so on this server the vhost is also 443's default server
   // (the apps' sites listen on 443 too). A provisioned server refuses that (hms-default).
-  await put(server, '/etc/nginx/sites-available/hosting', vhost.replace('listen 443 ssl http2;', 'listen 443 ssl http2 default_server;'));
+  await put(server, '/etc/nginx/sites-available/hosting', vhost.replace('listen 443 ssl;', 'listen 443 ssl default_server;'));
   await must(server, ['ln', '-sfn', '/etc/nginx/sites-available/hosting', '/etc/nginx/sites-enabled/hosting']);
   await must(server, ['nginx', '-t', '-q']);
   await must(server, ['systemctl', 'reload', 'nginx.service']);
