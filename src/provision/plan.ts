@@ -4,7 +4,8 @@ import { agentConfigStep } from './steps/agent-config.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
 import { deployUserStep, foldersStep, packagesStep } from './steps/system.js';
 import { logrotateStep, unitsStep } from './steps/units.js';
-import { nginxStep, pumaStep, tlsStep } from './steps/web.js';
+import { tlsStep } from './steps/tls.js';
+import { nginxStep, pumaStep } from './steps/web.js';
 import { loadTemplates } from './template-set.js';
 
 /** The provisioning plan: the same input always gives the same steps, in this order. */

@@ -9,6 +9,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACME_ROOT } from '../../src/provision/steps/tls.js';
 import { renderTemplate } from '../../src/provision/templates.js';
 import { chromiumSupport, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { ADMIN_PASSWORD, AGENT_PORT, put } from '../support/server-kit.js';
@@ -35,7 +36,7 @@ async function must(ctx: AgentContext, argv: string[]): Promise<string> {
 /** nginx in front of the agent, as provisioning sets it up, with a self-signed certificate. */
 async function serveHostingVhost(ctx: AgentContext): Promise<void> {
   await must(ctx, ['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${DOMAIN}`, '-addext', `subjectAltName=DNS:${DOMAIN}`, '-keyout', KEY, '-out', CERT]);
-  await put(ctx.server, '/etc/nginx/sites-available/hosting', await renderTemplate('nginx/hosting.conf', { domain: DOMAIN, certPath: CERT, keyPath: KEY, agentPort: AGENT_PORT }));
+  await put(ctx.server, '/etc/nginx/sites-available/hosting', await renderTemplate('nginx/hosting.conf', { domain: DOMAIN, certPath: CERT, keyPath: KEY, agentPort: AGENT_PORT, acmeRoot: ACME_ROOT }));
   await must(ctx, ['ln', '-sfn', '/etc/nginx/sites-available/hosting', '/etc/nginx/sites-enabled/hosting']);
   await must(ctx, ['nginx', '-t', '-q']);
   await must(ctx, ['systemctl', 'reload', 'nginx.service']);

@@ -11,7 +11,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { renderTemplate } from '../../src/provision/templates.js';
 import { PUMA_COMMAND } from '../../src/provision/steps/units.js';
-import { AGENT_PORT, installAgentService, installPackages, put } from '../support/server-kit.js';
+import { AGENT_PORT, installAgentService, installAppSite, installPackages, put } from '../support/server-kit.js';
 import type { TestServer } from '../support/test-server.js';
 
 export const APP = 'cigar';
@@ -65,8 +65,7 @@ async function installApp(server: TestServer): Promise<void> {
     `/etc/systemd/system/${APP}.service`,
     await renderTemplate('systemd/app.service', { app: APP, user: 'deploy', root: ROOT, envFile: `/etc/hosting-api/env/${APP}.env`, pumaCommand: PUMA_COMMAND }),
   );
-  await put(server, `/etc/nginx/sites-available/${APP}`, await renderTemplate('nginx/app.conf', { app: APP, root: ROOT, domain: DOMAIN }));
-  await must(server, ['ln', '-sfn', `/etc/nginx/sites-available/${APP}`, `/etc/nginx/sites-enabled/${APP}`]);
+  await installAppSite(server, APP, ROOT, DOMAIN);
   await must(server, ['rm', '-f', '/etc/nginx/sites-enabled/default']);
   await must(server, ['chown', '-R', 'deploy:deploy', ROOT]);
 }

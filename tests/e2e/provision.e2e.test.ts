@@ -3,8 +3,7 @@
  * the disposable test server), a second run that changes nothing, a new bare server
  * provisioned to identical files, and a failed step that leaves services running.
  */
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { exec } from '../../src/exec.js';
 import { runHms } from '../support/run-hms.js';
 import { startSshAgent } from '../support/ssh-agent.js';
 import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
+import { laptopFor } from './provision-laptop.js';
 
 const support = testServerSupport();
 
@@ -25,20 +25,6 @@ const support = testServerSupport();
 async function checksums(server: TestServer, paths: string[]): Promise<Record<string, string>> {
   const result = await server.exec(['sha256sum', '--', ...paths]);
   return Object.fromEntries(result.stdout.trim().split('\n').map((line) => [line.slice(66), line.slice(0, 64)]));
-}
-
-/** Points the laptop at `server`; the laptop keeps its one key, which the server's root accepts. */
-async function laptopFor(server: TestServer, dir: string): Promise<void> {
-  if (!existsSync(path.join(dir, 'id_ed25519'))) {
-    await copyFile(server.identityFile, path.join(dir, 'id_ed25519'));
-    await copyFile(`${server.identityFile}.pub`, path.join(dir, 'id_ed25519.pub'));
-  } else {
-    await server.exec(['sh', '-c', 'cat >> /root/.ssh/authorized_keys'], { input: await readFile(path.join(dir, 'id_ed25519.pub'), 'utf8') });
-  }
-  await copyFile(server.knownHostsFile, path.join(dir, 'known_hosts'));
-  const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
-  config.servers.test.host = server.host;
-  await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
 }
 
 /** Changes the laptop's hms.config.json for the length of `body`, then puts it back. */
@@ -87,6 +73,7 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       '/etc/nginx/sites-available/cigar',
       '/etc/nginx/sites-available/tobacco',
       '/etc/nginx/sites-available/hosting',
+      '/etc/nginx/sites-available/hms-default',
       '/var/www/cigar/shared/config/puma.rb',
       '/etc/logrotate.d/hms',
       '/home/deploy/.ssh/authorized_keys',

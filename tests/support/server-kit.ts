@@ -4,8 +4,10 @@
  * (`cigar`, `tobacco`) behind nginx. Test set-up only: it writes through the
  * container's root directory and nsenter; the code under test talks SSH.
  */
-import { chmod, copyFile, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ACME_ROOT, placeholderArgv } from '../../src/provision/steps/tls.js';
 import { renderTemplate } from '../../src/provision/templates.js';
 import type { TestServer } from './test-server.js';
 
@@ -74,8 +76,28 @@ async function installRackApp(server: TestServer, app: string): Promise<void> {
     `/etc/systemd/system/${app}.service`,
     await renderTemplate('systemd/app.service', { app, user: 'deploy', root, envFile: `/etc/hosting-api/env/${app}.env`, pumaCommand: '/usr/bin/puma' }),
   );
-  await put(server, `/etc/nginx/sites-available/${app}`, await renderTemplate('nginx/app.conf', { app, root, domain: `${app}.test` }));
-  await symlink(`/etc/nginx/sites-available/${app}`, path.join(server.rootDir, `/etc/nginx/sites-enabled/${app}`));
+  await installAppSite(server, app, root, `${app}.test`);
+}
+
+/**
+ * An app's nginx site as provisioning writes it (templates/nginx/app.conf, enabled),
+ * with a self-signed certificate for its domain at the default paths, made on the host.
+ */
+export async function installAppSite(server: TestServer, app: string, root: string, domain: string): Promise<void> {
+  const { exec } = await import('../../src/exec.js');
+  const work = await mkdtemp(path.join(tmpdir(), 'hms-site-cert-'));
+  try {
+    const site = { site: app, domain, cert: path.join(work, 'site.crt'), key: path.join(work, 'site.key') };
+    const made = await exec(placeholderArgv(site));
+    if (made.code !== 0) throw new Error(`openssl req failed: ${made.stderr}`);
+    const [certPath, keyPath] = [`/etc/nginx/ssl/${domain}/${domain}.crt`, `/etc/nginx/ssl/${domain}/${domain}.key`];
+    await put(server, certPath, await readFile(site.cert), 0o644);
+    await put(server, keyPath, await readFile(site.key), 0o600);
+    await put(server, `/etc/nginx/sites-available/${app}`, await renderTemplate('nginx/app.conf', { app, root, domain, certPath, keyPath, acmeRoot: ACME_ROOT }));
+    await must(server, ['ln', '-sfn', `/etc/nginx/sites-available/${app}`, `/etc/nginx/sites-enabled/${app}`]);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 function agentConfig(apps: readonly string[]): object {
@@ -154,15 +176,14 @@ export async function enableHostingVhost(server: TestServer, address: string, wo
   await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${address}`, '-keyout', 'site.key', '-out', 'site.csr');
   await writeFile(path.join(workDir, 'ext.cnf'), `subjectAltName=${san}\n`);
   await ssl('x509', '-req', '-in', 'site.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext.cnf', '-out', 'site.crt');
-  const { readFile } = await import('node:fs/promises');
   const dir = `/etc/nginx/ssl/${address}`;
   await put(server, `${dir}/${address}.crt`, await readFile(path.join(workDir, 'site.crt')), 0o644);
   await put(server, `${dir}/${address}.key`, await readFile(path.join(workDir, 'site.key')), 0o600);
-  await put(
-    server,
-    '/etc/nginx/sites-available/hosting',
-    await renderTemplate('nginx/hosting.conf', { domain: address, certPath: `${dir}/${address}.crt`, keyPath: `${dir}/${address}.key`, agentPort: AGENT_PORT }),
-  );
+  const vhost = await renderTemplate('nginx/hosting.conf', { domain: address, certPath: `${dir}/${address}.crt`, keyPath: `${dir}/${address}.key`, agentPort: AGENT_PORT, acmeRoot: ACME_ROOT });
+  // Test set-up only: the laptop reaches the vhost by IP here (no DNS in the namespace) and a
+  // client sends no SNI for an IP, so on this server the vhost is also 443's default server
+  // (the apps' sites listen on 443 too). A provisioned server refuses that (hms-default).
+  await put(server, '/etc/nginx/sites-available/hosting', vhost.replace('listen 443 ssl;', 'listen 443 ssl default_server;'));
   await must(server, ['ln', '-sfn', '/etc/nginx/sites-available/hosting', '/etc/nginx/sites-enabled/hosting']);
   await must(server, ['nginx', '-t', '-q']);
   await must(server, ['systemctl', 'reload', 'nginx.service']);

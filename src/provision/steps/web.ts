@@ -4,6 +4,7 @@ import type { Host } from '../host.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
+import { ACME_ROOT, hostingDomain, siteCertificates } from './tls.js';
 
 const deploy = PATHS.deployUser;
 
@@ -32,62 +33,52 @@ export function pumaStep(input: ProvisionInput, t: Templates): Step {
   };
 }
 
-export function hostingDomain(input: ProvisionInput): string {
-  return input.secrets.ssl_config.hosting?.domain ?? (input.server.publicUrl ? new URL(input.server.publicUrl).hostname : 'hosting.remoteds.us');
-}
-
-function hostingCert(input: ProvisionInput) {
-  const domain = hostingDomain(input);
-  const ssl = input.secrets.ssl_config.hosting;
-  return { domain, cert: ssl?.cert_path ?? `/etc/nginx/ssl/${domain}/${domain}.crt`, key: ssl?.key_path ?? `/etc/nginx/ssl/${domain}/${domain}.key` };
-}
-
-export function tlsStep(input: ProvisionInput): Step {
-  const { domain, cert, key } = hostingCert(input);
-  return {
-    id: 'tls',
-    title: `A certificate for ${domain}`,
-    doc: {
-      why: 'The hosting vhost needs a certificate to start. Where none is installed yet, a self-signed placeholder lets nginx run; replace it with the real one at the same paths (ssl_config.hosting).',
-      commands: [`test -f ${cert} || openssl req -x509 -newkey rsa:2048 -nodes -days 90 -subj /CN=${domain} -keyout ${key} -out ${cert}`],
-      verify: [`openssl x509 -in ${cert} -noout -subject -enddate`],
-    },
-    async check(host) {
-      const present = await host.run(['test', '-f', cert, '-a', '-f', key]);
-      return present.code === 0 ? [] : [`${cert}: create a self-signed placeholder`];
-    },
-    async apply(host) {
-      const dir = cert.slice(0, cert.lastIndexOf('/'));
-      await host.must(['install', '-d', '-m', '755', dir], `create ${dir}`);
-      await host.must(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '90', '-subj', `/CN=${domain}`, '-keyout', key, '-out', cert], 'openssl req');
-      await host.must(['chmod', '600', key], `chmod ${key}`);
-    },
-  };
-}
+/** Provisioning's own sites besides the apps'. */
+export const HOSTING_SITE = 'hosting';
+export const DEFAULT_SITE = 'hms-default';
+/** Debian's welcome site, enabled by the nginx package; only its link is removed. */
+export const DEBIAN_DEFAULT_LINK = `${PATHS.sitesEnabled}/default`;
+/** Site names an app cannot take: provisioning's own, and Debian's that it disables. */
+const RESERVED_SITES = new Set([HOSTING_SITE, DEFAULT_SITE, 'default']);
 
 export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
-  const { domain, cert, key } = hostingCert(input);
+  const clash = input.apps.find(([name]) => RESERVED_SITES.has(name));
+  if (clash) {
+    throw new HmsError(`App "${clash[0]}" would share the nginx site ${PATHS.sitesAvailable}/${clash[0]} with ${clash[0] === 'default' ? "Debian's default site" : 'provisioning'}.`, {
+      hint: `Rename the app in hms.config.json (apps.${clash[0]}), then run provisioning again.`,
+    });
+  }
+  const certs = new Map(siteCertificates(input).map((c) => [c.site, c]));
+  const tls = (site: string) => ({ certPath: certs.get(site)!.cert, keyPath: certs.get(site)!.key, acmeRoot: ACME_ROOT });
   const site = (name: string, content: string): ManagedFile => ({ path: `${PATHS.sitesAvailable}/${name}`, content, mode: 0o644, owner: 'root', group: 'root' });
   return [
-    ...input.apps.map(([name, app]) => site(name, t.fill('nginx/app.conf', { app: name, root: appRoot(name), domain: app.domain }))),
-    site('hosting', t.fill('nginx/hosting.conf', { domain, certPath: cert, keyPath: key, agentPort: input.server.agentPort })),
+    ...input.apps.map(([name, app]) => site(name, t.fill('nginx/app.conf', { app: name, root: appRoot(name), domain: app.domain, ...tls(name) }))),
+    site(HOSTING_SITE, t.fill('nginx/hosting.conf', { domain: hostingDomain(input), agentPort: input.server.agentPort, ...tls(HOSTING_SITE) })),
+    site(DEFAULT_SITE, t.fill('nginx/default.conf', {})),
   ];
 }
 
-const siteNames = (input: ProvisionInput): string[] => [...input.apps.map(([name]) => name), 'hosting'];
+const siteNames = (input: ProvisionInput): string[] => [...input.apps.map(([name]) => name), HOSTING_SITE, DEFAULT_SITE];
+const templateOf = (name: string): string => (name === HOSTING_SITE ? 'hosting' : name === DEFAULT_SITE ? 'default' : 'app');
 
 export function nginxStep(input: ProvisionInput, t: Templates): Step {
   const files = () => siteFiles(input, t);
   return {
     id: 'nginx-sites',
-    title: 'nginx sites for each app and the hosting vhost',
+    title: 'nginx sites for each app, the hosting vhost, and a default that refuses unknown names',
     doc: {
-      why: 'Each app behind nginx on its domain (proxy to the puma socket), and the agent behind TLS. A new config is checked with `nginx -t` before nginx reloads; when the check fails, the previous files are put back and nginx keeps serving.',
+      why: `Each app on its domain over HTTP and HTTPS (proxy to the puma socket), the agent behind TLS on the hosting domain only, and ${DEFAULT_SITE} as the default server: a name no site claims gets its connection closed on 80 (444) and its TLS handshake refused on 443, never the agent nor an app. Debian's own default site is disabled (its link in sites-enabled removed; the file stays in sites-available, nothing is lost). A new config is checked with \`nginx -t\` before nginx reloads; when the check fails, the previous files are put back and nginx keeps serving.`,
       commands: [
-        ...siteNames(input).map((name) => `templates/nginx/${name === 'hosting' ? 'hosting' : 'app'}.conf -> ${PATHS.sitesAvailable}/${name}; ln -sfn ../sites-available/${name} ${PATHS.sitesEnabled}/${name}`),
+        ...siteNames(input).map((name) => `templates/nginx/${templateOf(name)}.conf -> ${PATHS.sitesAvailable}/${name}; ln -sfn ../sites-available/${name} ${PATHS.sitesEnabled}/${name}`),
+        `rm -f ${DEBIAN_DEFAULT_LINK}`,
         'nginx -t && systemctl reload nginx',
       ],
-      verify: ['nginx -t', 'curl -H "Host: <app domain>" http://127.0.0.1/up'],
+      verify: [
+        'nginx -t',
+        'curl -H "Host: <app domain>" http://127.0.0.1/up',
+        'curl -k --resolve <app domain>:443:127.0.0.1 https://<app domain>/up',
+        'curl -k --resolve unknown.invalid:443:127.0.0.1 https://unknown.invalid/   # handshake refused',
+      ],
     },
     async check(host) {
       const changes = await diffFiles(host, files());
@@ -95,6 +86,7 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
         const link = await host.run(['readlink', '--', `${PATHS.sitesEnabled}/${name}`]);
         if (link.code !== 0 || !link.stdout.trim().endsWith(`sites-available/${name}`)) changes.push(`${PATHS.sitesEnabled}/${name}: link`);
       }
+      if ((await host.run(['stat', '-c', '%F', '--', DEBIAN_DEFAULT_LINK])).code === 0) changes.push(`${DEBIAN_DEFAULT_LINK}: disable`);
       const active = await host.run(['systemctl', 'is-active', 'nginx.service']);
       if (active.stdout.trim() !== 'active') changes.push('nginx.service: start');
       return changes;
@@ -104,9 +96,11 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
       const previous = await saveContents(host, all.map((f) => f.path));
       await writeFiles(host, all, changes);
       for (const name of siteNames(input)) await host.must(['ln', '-sfn', `../sites-available/${name}`, `${PATHS.sitesEnabled}/${name}`], `enable site ${name}`);
+      const putBack = changes.includes(`${DEBIAN_DEFAULT_LINK}: disable`) ? await disableDebianDefault(host) : async () => {};
       const test = await host.run(['nginx', '-t', '-q']);
       if (test.code !== 0) {
         await restoreContents(host, previous, siteNames(input));
+        await putBack();
         throw new HmsError(`The rendered nginx configuration is invalid; the previous files were put back and nginx was not reloaded:\n${test.stderr.trim()}`, {
           hint: 'Check the values that went into templates/nginx (domains, certificate paths), then run provisioning again.',
         });
@@ -114,6 +108,22 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
       await host.must(['systemctl', 'reload-or-restart', 'nginx.service'], 'reload nginx');
     },
   };
+}
+
+/**
+ * Takes Debian's default site out of sites-enabled: its link is removed (the file stays
+ * in sites-available); a plain file there is moved to sites-available/default.before-hms.
+ * Returns how to put it back.
+ */
+async function disableDebianDefault(host: Host): Promise<() => Promise<void>> {
+  const link = await host.run(['readlink', '--', DEBIAN_DEFAULT_LINK]);
+  if (link.code === 0) {
+    await host.must(['rm', '-f', '--', DEBIAN_DEFAULT_LINK], `disable ${DEBIAN_DEFAULT_LINK}`);
+    return async () => void (await host.run(['ln', '-sfn', link.stdout.trim(), DEBIAN_DEFAULT_LINK]));
+  }
+  const kept = `${PATHS.sitesAvailable}/default.before-hms`;
+  await host.must(['mv', '-n', '--', DEBIAN_DEFAULT_LINK, kept], `move ${DEBIAN_DEFAULT_LINK} to ${kept}`);
+  return async () => void (await host.run(['mv', '-n', '--', kept, DEBIAN_DEFAULT_LINK]));
 }
 
 async function saveContents(host: Host, paths: string[]): Promise<Map<string, string | undefined>> {
