@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { readSecrets } from '../secrets/file.js';
 import { findProblems } from '../secrets/plan.js';
 import type { ProvisionInput } from './input.js';
+import { readUploads } from './uploads.js';
 
 /** Reads what a server's provisioning needs from the laptop: config, secrets, keys. */
 export async function gatherInput(config: Config, serverName: string, secretsFile: string): Promise<ProvisionInput> {
@@ -23,5 +24,6 @@ export async function gatherInput(config: Config, serverName: string, secretsFil
     secrets,
     authorizedKeys: publicKey ? [publicKey] : [],
     deployKey,
+    uploads: await readUploads(config, serverName),
   };
 }
