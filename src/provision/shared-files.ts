@@ -77,3 +77,6 @@ export const sharedRoot = (name: string): string => `${appRoot(name)}/shared`;
 
 /** Where provisioning records what it wrote in an app's shared/ (sha256 by path), root only. */
 export const provenanceFile = (name: string): string => `${PATHS.stateDir}/provisioned/${name}.json`;
+
+/** `<file>.<UTC time>.bak`, beside the file: where a replaced shared file's previous version goes. */
+export const backupName = (file: string, now: Date): string => `${file}.${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.bak`;

@@ -3,7 +3,7 @@ import { attributeReasons, changedPath, inspectFiles, sha256, withDiff } from '.
 import type { Host } from '../host.js';
 import { PATHS, type ProvisionInput } from '../input.js';
 import { decide, readProvenance, writeProvenance, type SharedDecision } from '../provenance.js';
-import { sharedFilesFor, sharedRoot, provenanceFile, type SharedFile } from '../shared-files.js';
+import { backupName, provenanceFile, sharedFilesFor, sharedRoot, type SharedFile } from '../shared-files.js';
 import type { Step } from '../step.js';
 
 const deploy = PATHS.deployUser;
@@ -17,9 +17,6 @@ interface Planned {
 
 /** A file's text for a diff; undefined for binary content. */
 const textOf = (content: Buffer): string | undefined => (content.includes(0) ? undefined : content.toString('utf8'));
-
-/** `<file>.<UTC time>.bak`, beside the file. */
-export const backupName = (file: string, now: Date): string => `${file}.${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.bak`;
 
 async function plan(host: Host, input: ProvisionInput): Promise<Array<{ app: string; recorded: Record<string, string>; files: Planned[] }>> {
   const result = [];
