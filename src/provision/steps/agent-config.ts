@@ -1,8 +1,9 @@
 import type { AppConfig } from '../../config/schema.js';
-import { fileSteps, type ManagedFile } from '../files.js';
+import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
 import { sharedFilesOf } from '../shared-files.js';
 import type { Step } from '../step.js';
+import { AGENT_UNIT } from './units.js';
 
 /** One app as the agent sees it (server/config.ts agentAppSchema): what it runs, and how deploys fetch and link it. */
 export function agentApp(name: string, app: AppConfig) {
@@ -45,9 +46,15 @@ export function agentConfigStep(input: ProvisionInput): Step {
     title: "The agent's configuration and credentials",
     doc: {
       why: "What the agent manages (apps, units, health sockets, nginx sites), each app's repository, branch, shared files and folders, log files and releases kept, and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root.",
-      commands: [`hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`, `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`],
+      commands: [`hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`, `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`, `systemctl try-restart ${AGENT_UNIT}   # a running agent reads the new files`],
       verify: [`stat -c '%a %U' ${PATHS.agentConfig} ${PATHS.agentSecrets}   # 600 root`],
     },
-    ...fileSteps(() => agentConfigFiles(input)),
+    check: (host) => diffFiles(host, agentConfigFiles(input)),
+    async apply(host, changes) {
+      await writeFiles(host, agentConfigFiles(input), changes);
+      // The agent reads its configuration when it starts; one that is not running yet starts later with it.
+      const active = await host.run(['systemctl', 'is-active', AGENT_UNIT]);
+      if (active.stdout.trim() === 'active') await host.must(['systemctl', 'restart', AGENT_UNIT], `restart ${AGENT_UNIT}`);
+    },
   };
 }
