@@ -36,7 +36,7 @@ async function plan(host: Host, input: ProvisionInput): Promise<Array<{ app: str
   return result;
 }
 
-async function describe(host: Host, p: Planned): Promise<string> {
+async function describeFile(host: Host, p: Planned): Promise<string> {
   const text = textOf(p.file.content);
   const diff = (summary: string) => (text === undefined ? Promise.resolve(`${summary}\n(binary content)`) : withDiff(host, { path: p.absolute, content: text, redact: p.file.redact }, summary));
   switch (p.decision.action) {
@@ -71,8 +71,8 @@ export function sharedFilesStep(input: ProvisionInput): Step {
       for (const app of await plan(host, input)) {
         for (const p of app.files) {
           if (p.decision.action === 'none') continue;
-          if (p.decision.action === 'keep') note?.(await describe(host, p));
-          else changes.push(await describe(host, p));
+          if (p.decision.action === 'keep') note?.(await describeFile(host, p));
+          else changes.push(await describeFile(host, p));
         }
       }
       return changes;
