@@ -14,8 +14,8 @@ const MAX_PUT_BYTES = 8 * 1024 * 1024;
 
 export const sharedCommand: Command = {
   name: 'shared',
-  summary: "List or put files in an app's shared/ folder on its server (as the deploy user)",
-  usage: ['hms shared list <app>', 'hms shared put <app> <local-file> [shared-path]   # default shared-path: config/<file name>'],
+  summary: "List an app's shared/ files, or put one there (shared-path defaults to config/<file name>)",
+  usage: ['hms shared list <app>', 'hms shared put <app> <local-file> [shared-path]'],
   async run(context) {
     const [action, app, ...rest] = context.args;
     if (action === 'list' && app) return withApp(context, app, (host) => list(host, app));
