@@ -304,4 +304,25 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/not a path inside shared/);
   });
+
+  it('Given master.key edited on the server, When provisioning runs, Then it is kept; When the laptop file changes, Then it is uploaded and the server copy kept as a .bak', async () => {
+    const server = second!;
+    const key = '/var/www/cigar/shared/config/master.key';
+    await server.exec(['sh', '-c', `cat > ${key}`], { input: 'edited0on0the0server\n' });
+    const kept = await hms(['provision', 'test']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stderr).toContain(`${key}: differs; kept`);
+    expect(kept.stderr).not.toContain('edited0on0the0server');
+    expect((await server.exec(['cat', key])).stdout).toBe('edited0on0the0server\n');
+    await writeFile(path.join(dir, 'cigar-master.key'), 'e2e0new0master0key\n', { mode: 0o600 });
+    const replaced = await hms(['provision', 'test']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stderr).toContain(`${key}: content (the laptop file changed since the last upload; the server copy is kept as a .bak)`);
+    expect((await server.exec(['cat', key])).stdout).toBe('e2e0new0master0key\n');
+    expect((await server.exec(['stat', '-c', '%a %U', key])).stdout.trim()).toBe('600 deploy');
+    const backups = await server.exec(['sh', '-c', `cat ${key}.*.bak`]);
+    expect(backups.stdout).toBe('edited0on0the0server\n');
+    const again = await hms(['provision', 'test']);
+    expect(again.stderr).not.toContain(`${key}:`);
+  });
 });
