@@ -2,14 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { HmsError } from '../src/errors.js';
 import { formatIssues } from '../src/config/issues.js';
-import { nameSchema } from '../src/config/names.js';
+import { nameSchema, sharedPathSchema } from '../src/config/names.js';
 
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
-/** A path inside shared/ and a release: relative, plain segments, no `..`. */
-const sharedPath = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'must be a relative path such as config/master.key (no "..", no leading "/")')
-  .refine((value) => !value.split('/').includes('..'), 'must not contain ".."');
+const sharedPath = sharedPathSchema;
 const unitName = z.string().regex(/^[A-Za-z0-9@._-]+\.(service|socket|timer)$/, 'must be a systemd unit name such as cigar.service');
 
 export const agentAppSchema = z.strictObject({

@@ -14,6 +14,7 @@ import { runCommand } from './run.js';
 import { loginCommand, logoutCommand } from './login.js';
 import { metricsCommand } from './metrics.js';
 import { secretsCommand } from './secrets.js';
+import { sharedCommand } from './shared.js';
 import { statusCommand } from './status.js';
 import { trustCommand } from './trust.js';
 
@@ -33,6 +34,7 @@ export const commands: Command[] = [
   auditCommand,
   doctorCommand,
   provisionCommand,
+  sharedCommand,
   deployHostingApiCommand,
   updateHostingApiCommand,
   fullDeployCommand,

@@ -13,19 +13,25 @@ import { pickServer } from './server-target.js';
 
 const MARK: Record<StepReport['status'], string> = { 'up-to-date': '✓', planned: '~', changed: '●', failed: '✗' };
 
+/** A change or note under its step; a diff below it keeps its own columns. */
+const indent = (text: string): string => text.replace(/^/gm, '          ');
+
 export function describeStep(index: number, total: number, r: StepReport): string {
   const what = r.status === 'up-to-date' ? 'up to date' : r.status === 'failed' ? 'FAILED' : `${r.changes.length} change(s)${r.status === 'planned' ? ' planned' : ''}`;
   const lines = [`[${String(index + 1).padStart(2)}/${total}] ${MARK[r.status]} ${r.title.padEnd(58)} ${what.padEnd(22)} ${(r.ms / 1000).toFixed(1)} s`];
-  if (r.status !== 'up-to-date') lines.push(...r.changes.slice(0, 12).map((c) => `          ${c}`), ...(r.changes.length > 12 ? [`          … and ${r.changes.length - 12} more`] : []));
+  if (r.status !== 'up-to-date') lines.push(...r.changes.slice(0, 12).map(indent), ...(r.changes.length > 12 ? [indent(`… and ${r.changes.length - 12} more`)] : []));
+  lines.push(...r.notes.map(indent));
   return lines.join('\n');
 }
 
 export function summary(report: PlanReport): string {
   const seconds = (report.ms / 1000).toFixed(1);
-  if (report.changed === 0) return `${report.server}: every step up to date; nothing changed (${seconds} s).`;
+  const notes = report.steps.reduce((sum, step) => sum + step.notes.length, 0);
+  const kept = notes > 0 ? `\n${notes} file(s) on the server differ from what hms would write and were kept (shown above).` : '';
+  if (report.changed === 0) return `${report.server}: every step up to date; nothing changed (${seconds} s).${kept}`;
   return report.dryRun
-    ? `${report.server}: ${report.changed} step(s) would change. Run without --dry-run to apply.`
-    : `${report.server}: ${report.changed} step(s) changed in ${seconds} s. A second run changes nothing.`;
+    ? `${report.server}: ${report.changed} step(s) would change. Run without --dry-run to apply.${kept}`
+    : `${report.server}: ${report.changed} step(s) changed in ${seconds} s. A second run changes nothing.${kept}`;
 }
 
 export async function provision(context: CommandContext, name: string, dryRun: boolean): Promise<PlanReport> {

@@ -59,7 +59,11 @@ export function parseConfig(text: string, file: string): Config {
   const apps = Object.fromEntries(
     Object.entries(result.data.apps).map(([name, app]) => [
       name,
-      { ...app, checkout: app.checkout && expandPath(app.checkout, baseDir) },
+      {
+        ...app,
+        checkout: app.checkout && expandPath(app.checkout, baseDir),
+        files: Object.fromEntries(Object.entries(app.files).map(([shared, local]) => [shared, expandPath(local, baseDir)])),
+      },
     ]),
   );
   return { file, servers, apps };

@@ -14,3 +14,17 @@ export const nameSchema = z
 export function isName(value: string): boolean {
   return NAME_PATTERN.test(value);
 }
+
+/** Plain path segments of letters, digits, "_", "-" and "." (not starting with "-"), such as config/master.key or .env. */
+export const SHARED_PATH_PATTERN = /^[A-Za-z0-9._][A-Za-z0-9._-]*(\/[A-Za-z0-9._][A-Za-z0-9._-]*)*$/;
+
+/** A path inside an app's shared/ and its releases: relative, plain segments, no `..`. */
+export const sharedPathSchema = z
+  .string()
+  .max(200)
+  .regex(SHARED_PATH_PATTERN, 'must be a relative path such as config/master.key (no "..", no leading "/")')
+  .refine((value) => value.split('/').every((segment) => segment !== '..' && segment !== '.'), 'must not contain ".." or "."');
+
+export function isSharedPath(value: string): boolean {
+  return sharedPathSchema.safeParse(value).success;
+}

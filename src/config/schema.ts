@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameSchema } from './names.js';
+import { nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from './names.js';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
 
@@ -24,6 +24,29 @@ export const serverSchema = z.strictObject({
   packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]{1,62}$/, 'must be a Debian package name such as imagemagick')).max(100).default([]),
 });
 
+/** The folder every app lives in on its server: <APPS_ROOT>/<app>. */
+export const APPS_ROOT = '/var/www';
+
+const logFileSchema = z
+  .string()
+  .max(300)
+  .refine((value) => SHARED_PATH_PATTERN.test(value.startsWith('/') ? value.slice(1) : value), 'must be a path such as shared/log/production.log (letters, digits, "._-")')
+  .refine((value) => value.split('/').every((segment) => segment !== '..' && segment !== '.'), 'must not contain ".." or "."');
+
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lowercase letters, digits or "_"');
+
+const databaseSchema = z.discriminatedUnion('adapter', [
+  z.strictObject({ adapter: z.literal('sqlite3') }),
+  z.strictObject({
+    adapter: z.literal('postgresql'),
+    /** Defaults to the app's name ("-" as "_"). */
+    name: sqlIdentifier.optional(),
+    /** Defaults to the app's name ("-" as "_"); its password is DATABASE_PASSWORD. */
+    user: sqlIdentifier.optional(),
+    host: hostSchema.default('localhost'),
+  }),
+]);
+
 export const appSchema = z.strictObject({
   server: nameSchema,
   /** The app's git repository, fetched on the server with the deploy key. */
@@ -35,6 +58,18 @@ export const appSchema = z.strictObject({
   checkout: z.string().min(1).optional(),
   /** argv of the app's test command, e.g. ["bundle", "exec", "rspec"]. */
   testCommand: z.array(z.string().min(1)).min(1).optional(),
+  /** Files in shared/ linked into each release, besides config/database.yml and the keys of `files`. */
+  sharedFiles: z.array(sharedPathSchema).max(100).default([]),
+  /** Folders in shared/ kept across releases and linked into each. */
+  sharedDirs: z.array(sharedPathSchema).max(100).default(['log', 'tmp', 'storage']),
+  /** Log files by name: relative to the app's folder (shared/log/production.log) or absolute inside it. */
+  logFiles: z.record(nameSchema, logFileSchema).default({}),
+  /** Releases kept on the server after a deploy. */
+  keepReleases: z.number().int().min(2).max(50).default(5),
+  /** The production database that shared/config/database.yml describes. */
+  database: databaseSchema.default({ adapter: 'sqlite3' }),
+  /** Laptop files uploaded into shared/ by provisioning: shared path -> local file. */
+  files: z.record(sharedPathSchema, z.string().min(1)).default({}),
 });
 
 export const configSchema = z
@@ -44,6 +79,11 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     for (const [name, app] of Object.entries(config.apps)) {
+      for (const [log, file] of Object.entries(app.logFiles)) {
+        if (file.startsWith('/') && !file.startsWith(`${APPS_ROOT}/${name}/`)) {
+          ctx.addIssue({ code: 'custom', path: ['apps', name, 'logFiles', log], message: `must be inside ${APPS_ROOT}/${name}/ (or relative to it)` });
+        }
+      }
       if (!(app.server in config.servers)) {
         ctx.addIssue({
           code: 'custom',
@@ -56,6 +96,7 @@ export const configSchema = z
 
 export type ServerConfig = z.infer<typeof serverSchema>;
 export type AppConfig = z.infer<typeof appSchema>;
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
 
 /** The parsed configuration, with the file it came from. Paths in it are absolute. */
 export interface Config {

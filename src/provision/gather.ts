@@ -5,6 +5,7 @@ import { readSecrets } from '../secrets/file.js';
 import { findProblems } from '../secrets/plan.js';
 import { laptopPublicKeys } from './authorized-keys.js';
 import type { ProvisionInput } from './input.js';
+import { readUploads } from './uploads.js';
 
 /**
  * Reads what a server's provisioning needs from the laptop: config, secrets, keys.
@@ -26,5 +27,6 @@ export async function gatherInput(config: Config, serverName: string, secretsFil
     secrets,
     authorizedKeys,
     deployKey,
+    uploads: await readUploads(config, serverName),
   };
 }

@@ -1,4 +1,4 @@
-import type { AppConfig, ServerConfig } from '../config/schema.js';
+import { APPS_ROOT, type AppConfig, type ServerConfig } from '../config/schema.js';
 import type { Secrets } from '../secrets/schema.js';
 
 /** Everything the provisioning plan is computed from; the plan is a pure function of it. */
@@ -11,10 +11,12 @@ export interface ProvisionInput {
   authorizedKeys: string[];
   /** The git deploy key (private), when the apps' repositories need one. */
   deployKey?: string | undefined;
+  /** The laptop files of each app's `files`: app -> shared path -> content. */
+  uploads?: Record<string, Record<string, Buffer>>;
 }
 
 export const PATHS = {
-  appsRoot: '/var/www',
+  appsRoot: APPS_ROOT,
   installDir: '/opt/hosting-api',
   configDir: '/etc/hosting-api',
   stateDir: '/var/lib/hosting-api',

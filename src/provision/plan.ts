@@ -2,6 +2,7 @@ import type { ProvisionInput } from './input.js';
 import type { Step } from './step.js';
 import { agentConfigStep } from './steps/agent-config.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
+import { sharedFilesStep } from './steps/shared.js';
 import { deployUserStep, foldersStep, packagesStep } from './steps/system.js';
 import { logrotateStep, unitsStep } from './steps/units.js';
 import { tlsStep } from './steps/tls.js';
@@ -19,6 +20,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     deployKeyStep(input),
     appEnvStep(input),
     agentConfigStep(input),
+    sharedFilesStep(input),
     pumaStep(input, t),
     tlsStep(input),
     nginxStep(input, t),

@@ -6,6 +6,8 @@ export interface StepReport {
   id: string;
   title: string;
   changes: string[];
+  /** What the check reported without changing it (files kept as edited on the server). */
+  notes: string[];
   status: 'up-to-date' | 'planned' | 'changed' | 'failed';
   ms: number;
   error?: string;
@@ -30,10 +32,10 @@ export async function runPlan(host: Host, steps: Step[], options: { dryRun: bool
   const reports: StepReport[] = [];
   for (const [index, step] of steps.entries()) {
     const stepStarted = Date.now();
-    const report: StepReport = { id: step.id, title: step.title, changes: [], status: 'up-to-date', ms: 0 };
+    const report: StepReport = { id: step.id, title: step.title, changes: [], notes: [], status: 'up-to-date', ms: 0 };
     reports.push(report);
     try {
-      report.changes = await step.check(host);
+      report.changes = await step.check(host, (text) => report.notes.push(text));
       if (report.changes.length > 0) {
         if (options.dryRun) report.status = 'planned';
         else {

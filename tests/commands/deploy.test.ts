@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deployResultSchema } from '../../src/api/deploys.js';
 import { AgentError } from '../../src/client/http.js';
 import { deployCommand, lockCommand, releasesCommand, rollbackCommand, unlockCommand } from '../../src/commands/deploy.js';
-import type { Config } from '../../src/config/schema.js';
+import { appSchema, type Config } from '../../src/config/schema.js';
 import { TEST_TOKEN } from '../support/agent.js';
 import { servedAgent, type ServedAgent } from '../client/served-agent.js';
 import { hostTarget, type HostTarget } from '../server/deploys/host-target.js';
@@ -33,7 +33,7 @@ afterEach(async () => {
 
 /** A context for the served agent; `tests` configures the app's checkout and test command. */
 function context(options: TestContextOptions & { tests?: string[] } = {}) {
-  const app = { server: 'test', repo: target.repo, branch: 'main', domain: 'cigar.test', healthPath: '/up', ...(options.tests ? { checkout, testCommand: options.tests } : {}) };
+  const app = appSchema.parse({ server: 'test', repo: target.repo, branch: 'main', domain: 'cigar.test', healthPath: '/up', ...(options.tests ? { checkout, testCommand: options.tests } : {}) });
   const config: Config = { ...served.config, apps: { cigar: app } };
   return testContext({ ...options, config, flags: { via: 'https', ...options.flags }, env: { HMS_TOKEN: TEST_TOKEN, ...options.env } });
 }

@@ -9,6 +9,9 @@
  */
 import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { appSchema } from '../../src/config/schema.js';
+import { databaseYml } from '../../src/provision/shared-files.js';
+import { agentApp } from '../../src/provision/steps/agent-config.js';
 import { renderTemplate } from '../../src/provision/templates.js';
 import { PUMA_COMMAND } from '../../src/provision/steps/units.js';
 import { AGENT_PORT, installAgentService, installAppSite, installPackages, put } from '../support/server-kit.js';
@@ -27,7 +30,8 @@ export async function must(server: TestServer, argv: string[], timeoutMs = 300_0
   return result.stdout;
 }
 
-const DATABASE_YML = `production:\n  adapter: sqlite3\n  database: ${ROOT}/shared/db/production.sqlite3\n  pool: 5\n  timeout: 5000\n`;
+/** The app as hms.config.json describes it; agent.json and database.yml are what provisioning renders from it. */
+const APP_CONFIG = appSchema.parse({ server: 'test', repo: `file://${REPO}`, domain: DOMAIN, keepReleases: 3 });
 
 function agentConfig(): object {
   return {
@@ -36,16 +40,7 @@ function agentConfig(): object {
     secretsFile: '/etc/hosting-api/secrets.json',
     scriptsDir: '/opt/hosting-api/current/remote-cli-tools',
     apps: {
-      [APP]: {
-        unit: `${APP}.service`,
-        root: ROOT,
-        health: { socket: `${ROOT}/shared/tmp/sockets/puma.sock`, path: '/up' },
-        repo: `file://${REPO}`,
-        branch: 'main',
-        keepReleases: 3,
-        sharedFiles: ['config/database.yml'],
-        sharedDirs: ['log', 'tmp', 'storage'],
-      },
+      [APP]: agentApp(APP, APP_CONFIG),
     },
     nginx: { sites: [APP] },
   };
@@ -56,7 +51,7 @@ async function installApp(server: TestServer): Promise<void> {
   for (const dir of ['releases', 'shared/config', 'shared/db', 'shared/log', 'shared/tmp/sockets', 'shared/tmp/pids']) {
     await mkdir(path.join(server.rootDir, ROOT, dir), { recursive: true });
   }
-  await put(server, `${ROOT}/shared/config/database.yml`, DATABASE_YML);
+  await put(server, `${ROOT}/shared/config/database.yml`, databaseYml(APP, APP_CONFIG));
   await put(server, `${ROOT}/shared/config/puma.rb`, await renderTemplate('puma/puma.rb', { app: APP, root: ROOT, workers: 2, minThreads: 1, maxThreads: 4 }));
   await put(server, `/etc/hosting-api/env/${APP}.env`, 'RAILS_ENV=production\nRACK_ENV=production\nSECRET_KEY_BASE=e2e0123456789abcdef0123456789abcdef0123456789abcdef\n', 0o600);
   // Started as provisioning starts it: `bundle exec puma`, the bundle pruned by puma.rb.

@@ -1,14 +1,28 @@
-import { fileSteps, type ManagedFile } from '../files.js';
+import type { AppConfig } from '../../config/schema.js';
+import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
+import { sharedFilesOf } from '../shared-files.js';
 import type { Step } from '../step.js';
+import { AGENT_UNIT } from './units.js';
+
+/** One app as the agent sees it (server/config.ts agentAppSchema): what it runs, and how deploys fetch and link it. */
+export function agentApp(name: string, app: AppConfig) {
+  const root = appRoot(name);
+  return {
+    unit: `${name}.service`,
+    root,
+    health: { socket: `${root}/shared/tmp/sockets/puma.sock`, path: app.healthPath },
+    logFiles: Object.fromEntries(Object.entries(app.logFiles).map(([log, file]) => [log, file.startsWith('/') ? file : `${root}/${file}`])),
+    repo: app.repo,
+    branch: app.branch,
+    keepReleases: app.keepReleases,
+    sharedFiles: sharedFilesOf(app),
+    sharedDirs: app.sharedDirs,
+  };
+}
 
 export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
-  const apps = Object.fromEntries(
-    input.apps.map(([name, app]) => [
-      name,
-      { unit: `${name}.service`, root: appRoot(name), health: { socket: `${appRoot(name)}/shared/tmp/sockets/puma.sock`, path: app.healthPath } },
-    ]),
-  );
+  const apps = Object.fromEntries(input.apps.map(([name, app]) => [name, agentApp(name, app)]));
   const config = {
     listen: { host: '127.0.0.1', port: input.server.agentPort },
     ...(input.server.publicUrl ? { publicUrl: input.server.publicUrl } : {}),
@@ -22,7 +36,7 @@ export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
   const secrets = { hosting_management: { admin_username: m.admin_username, admin_password: m.admin_password, jwt_secret: m.jwt_secret, api_token: m.api_token } };
   return [
     { path: PATHS.agentConfig, content: `${JSON.stringify(config, null, 2)}\n`, mode: 0o600, owner: 'root', group: 'root' },
-    { path: PATHS.agentSecrets, content: `${JSON.stringify(secrets, null, 2)}\n`, mode: 0o600, owner: 'root', group: 'root' },
+    { path: PATHS.agentSecrets, content: `${JSON.stringify(secrets, null, 2)}\n`, mode: 0o600, owner: 'root', group: 'root', redact: 'json' },
   ];
 }
 
@@ -31,10 +45,16 @@ export function agentConfigStep(input: ProvisionInput): Step {
     id: 'agent-config',
     title: "The agent's configuration and credentials",
     doc: {
-      why: 'What the agent manages (apps, units, health sockets, nginx sites) and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root.',
-      commands: [`hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`, `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`],
+      why: "What the agent manages (apps, units, health sockets, nginx sites), each app's repository, branch, shared files and folders, log files and releases kept, and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root.",
+      commands: [`hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`, `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`, `systemctl try-restart ${AGENT_UNIT}   # a running agent reads the new files`],
       verify: [`stat -c '%a %U' ${PATHS.agentConfig} ${PATHS.agentSecrets}   # 600 root`],
     },
-    ...fileSteps(() => agentConfigFiles(input)),
+    check: (host) => diffFiles(host, agentConfigFiles(input)),
+    async apply(host, changes) {
+      await writeFiles(host, agentConfigFiles(input), changes);
+      // The agent reads its configuration when it starts; one that is not running yet starts later with it.
+      const active = await host.run(['systemctl', 'is-active', AGENT_UNIT]);
+      if (active.stdout.trim() === 'active') await host.must(['systemctl', 'restart', AGENT_UNIT], `restart ${AGENT_UNIT}`);
+    },
   };
 }

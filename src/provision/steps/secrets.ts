@@ -21,7 +21,14 @@ export function authorizedKeysStep(input: ProvisionInput): Step {
 export function deployKeyStep(input: ProvisionInput): Step {
   const files: ManagedFile[] = input.deployKey
     ? [
-        { path: `/home/${deploy}/.ssh/deploy_key`, content: input.deployKey.endsWith('\n') ? input.deployKey : `${input.deployKey}\n`, mode: 0o600, owner: deploy, group: deploy },
+        {
+          path: `/home/${deploy}/.ssh/deploy_key`,
+          content: input.deployKey.endsWith('\n') ? input.deployKey : `${input.deployKey}\n`,
+          mode: 0o600,
+          owner: deploy,
+          group: deploy,
+          redact: 'whole',
+        },
       ]
     : [];
   return {
@@ -36,7 +43,11 @@ export function deployKeyStep(input: ProvisionInput): Step {
   };
 }
 
-/** One systemd EnvironmentFile per app: secrets reach puma without touching the app's folder. */
+/**
+ * One systemd EnvironmentFile per app: secrets reach puma without touching the app's
+ * folder. RAILS_LOG_TO_STDOUT stays unset so Rails logs to log/production.log, which
+ * each release links to shared/log/.
+ */
 export function appEnvFiles(input: ProvisionInput): ManagedFile[] {
   return input.apps.map(([name]) => ({
     path: `${PATHS.envDir}/${name}.env`,
@@ -45,13 +56,13 @@ export function appEnvFiles(input: ProvisionInput): ManagedFile[] {
       'RACK_ENV=production',
       `SECRET_KEY_BASE=${input.secrets.secret_key_bases[name] ?? ''}`,
       `DATABASE_PASSWORD=${input.secrets.database_passwords[name] ?? ''}`,
-      'RAILS_LOG_TO_STDOUT=',
       'RAILS_SERVE_STATIC_FILES=',
       '',
     ].join('\n'),
     mode: 0o600,
     owner: 'root',
     group: 'root',
+    redact: 'env' as const,
   }));
 }
 

@@ -1,4 +1,5 @@
 import { HmsError } from '../../errors.js';
+import type { AppConfig } from '../../config/schema.js';
 import type { ProvisionInput } from '../input.js';
 import { PATHS, appRoot } from '../input.js';
 import type { Step } from '../step.js';
@@ -78,21 +79,32 @@ interface Folder {
 
 export function folders(input: ProvisionInput): Folder[] {
   const deploy = PATHS.deployUser;
-  const app = (name: string): Folder[] =>
-    ['', '/releases', '/shared', '/shared/log', '/shared/tmp', '/shared/tmp/sockets', '/shared/tmp/pids', '/shared/config', '/shared/public'].map((sub) => ({
-      path: `${appRoot(name)}${sub}`,
-      mode: '755',
-      owner: deploy,
-    }));
+  const app = (name: string, config: AppConfig): Folder[] =>
+    [
+      ...new Set([
+        '',
+        '/releases',
+        '/shared',
+        '/shared/log',
+        '/shared/tmp',
+        '/shared/tmp/sockets',
+        '/shared/tmp/pids',
+        '/shared/config',
+        '/shared/public',
+        ...(config.database.adapter === 'sqlite3' ? ['/shared/db'] : []),
+        ...config.sharedDirs.map((dir) => `/shared/${dir}`),
+      ]),
+    ].map((sub) => ({ path: `${appRoot(name)}${sub}`, mode: '755', owner: deploy }));
   return [
     { path: PATHS.appsRoot, mode: '755', owner: 'root' },
-    ...input.apps.flatMap(([name]) => app(name)),
+    ...input.apps.flatMap(([name, config]) => app(name, config)),
     { path: `/home/${deploy}/.ssh`, mode: '700', owner: deploy },
     { path: PATHS.installDir, mode: '755', owner: 'root' },
     { path: `${PATHS.installDir}/releases`, mode: '755', owner: 'root' },
     { path: PATHS.configDir, mode: '750', owner: 'root' },
     { path: PATHS.envDir, mode: '750', owner: 'root' },
     { path: PATHS.stateDir, mode: '750', owner: 'root' },
+    { path: `${PATHS.stateDir}/provisioned`, mode: '700', owner: 'root' },
     { path: '/etc/nginx/ssl', mode: '755', owner: 'root' },
   ];
 }
