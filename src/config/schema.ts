@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameSchema } from './names.js';
+import { webCommandSchema } from './web-command.js';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
 
@@ -35,6 +36,8 @@ export const appSchema = z.strictObject({
   checkout: z.string().min(1).optional(),
   /** argv of the app's test command, e.g. ["bundle", "exec", "rspec"]. */
   testCommand: z.array(z.string().min(1)).min(1).optional(),
+  /** argv that starts the web process; default: puma from the app's bundle when it has one, else the system's. */
+  webCommand: webCommandSchema.optional(),
 });
 
 export const configSchema = z
