@@ -10,8 +10,7 @@
 import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { renderTemplate } from '../../src/provision/templates.js';
-import { PUMA_COMMAND } from '../../src/provision/steps/units.js';
-import { AGENT_PORT, installAgentService, installPackages, put } from '../support/server-kit.js';
+import { AGENT_PORT, installAgentService, installAppUnits, installPackages, put } from '../support/server-kit.js';
 import type { TestServer } from '../support/test-server.js';
 
 export const APP = 'cigar';
@@ -59,12 +58,8 @@ async function installApp(server: TestServer): Promise<void> {
   await put(server, `${ROOT}/shared/config/database.yml`, DATABASE_YML);
   await put(server, `${ROOT}/shared/config/puma.rb`, await renderTemplate('puma/puma.rb', { app: APP, root: ROOT, workers: 2, minThreads: 1, maxThreads: 4 }));
   await put(server, `/etc/hosting-api/env/${APP}.env`, 'RAILS_ENV=production\nRACK_ENV=production\nSECRET_KEY_BASE=e2e0123456789abcdef0123456789abcdef0123456789abcdef\n', 0o600);
-  // Started as provisioning starts it: `bundle exec puma`, the bundle pruned by puma.rb.
-  await put(
-    server,
-    `/etc/systemd/system/${APP}.service`,
-    await renderTemplate('systemd/app.service', { app: APP, user: 'deploy', root: ROOT, envFile: `/etc/hosting-api/env/${APP}.env`, pumaCommand: PUMA_COMMAND }),
-  );
+  // The launcher and units as provisioning writes them; each deploy writes shared/config/web-command.
+  await installAppUnits(server, APP);
   await put(server, `/etc/nginx/sites-available/${APP}`, await renderTemplate('nginx/app.conf', { app: APP, root: ROOT, domain: DOMAIN }));
   await must(server, ['ln', '-sfn', `/etc/nginx/sites-available/${APP}`, `/etc/nginx/sites-enabled/${APP}`]);
   await must(server, ['rm', '-f', '/etc/nginx/sites-enabled/default']);

@@ -9,10 +9,12 @@
  *     6.1 do (output captured from the real programs on Debian 12), deciding from
  *     the release's files just as they would: a Gemfile naming a gem that is not
  *     installed, a stylesheet requiring a missing file, a migration that raises;
- *   - there is no systemd as PID 1: `systemctl` answers in systemd 252's format, and
- *     its puma is a real `sleep` process started in the release folder (its cwd is
- *     what the health gate reads in /proc, like puma's master after a phased restart)
- *     plus a real HTTP server on the app's unix socket answering /up.
+ *   - there is no systemd as PID 1: `systemctl` answers in systemd 252's format (the
+ *     app's socket unit active while its service runs), and its puma is a real `sleep`
+ *     process started in the release folder (its cwd is what the health gate reads in
+ *     /proc, like puma's master after a phased restart) plus a real HTTP server on the
+ *     app's unix socket answering /up; a start or full restart records what
+ *     templates/systemd/web-start records, and `journalctl` answers with a few lines.
  * A release whose config.ru raises "does not boot": the old process keeps serving.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -132,7 +134,7 @@ export async function hostTarget(options: { sharedFiles?: string[]; keepReleases
       const state = running ? { activeState: 'active', subState: 'running', mainPid: puma!.pid } : { activeState: 'inactive', subState: 'dead' };
       // The socket unit: held by systemd whenever the service runs (Requires=).
       const units = inner.slice(inner.indexOf('--') + 1);
-      return answer(inner, execOptions, 0, `${units.map((unit) => showBlock(unit, unit.endsWith('.socket') ? { ...state, mainPid: null } : state)).join('\n\n')}\n`);
+      return answer(inner, execOptions, 0, `${units.map((unit) => showBlock(unit, unit.endsWith('.socket') ? { activeState: state.activeState, subState: running ? 'listening' : 'dead' } : state)).join('\n\n')}\n`);
     }
     if (verb === 'start' || verb === 'reload' || verb === 'restart') {
       const next = realpathSync(path.join(root, 'current'));
