@@ -96,7 +96,7 @@ async function restart(ctx: StepContext, options: GoLiveOptions, release: string
   const text = webCommandText(command.argv);
   await ctx.run(writeFileArgv(webCommandFiles(layout).command), { input: text, quiet: true });
   ctx.say(`web command: ${command.argv.join(' ')} (${command.why})`);
-  const unit = { mainPid: state!.mainPid, running, socketHeld: socket?.activeState === 'active' };
+  const unit = { mainPid: state!.mainPid, running, socket: socket?.activeState === 'active' ? ('held' as const) : socket?.loadState === 'loaded' ? ('pending' as const) : ('none' as const) };
   const plan = planRestart(await runningWeb(layout, unit, options.procFs?.procDir), { command: text, lock });
   if (plan.verb !== 'reload') ctx.say(plan.why);
   if (state!.activeState === 'failed') await ctx.run(resetFailedArgv(app.unit), { allowFailure: true });

@@ -62,8 +62,11 @@ export interface RunningWeb {
   startedLock: string | null;
   /** The master dropped its bundle (prune_bundler). */
   pruned: boolean;
-  /** systemd holds the socket (the app's .socket unit is active); else puma bound it itself. */
-  socketHeld: boolean;
+  /**
+   * The app's socket unit: held (active: systemd keeps the socket across restarts),
+   * pending (installed, not active: this puma bound the path itself), none (no unit).
+   */
+  socket: 'held' | 'pending' | 'none';
 }
 
 export interface RestartPlan {
@@ -76,7 +79,7 @@ export interface RestartPlan {
 /** start, phased restart or full restart, and why. */
 export function planRestart(running: RunningWeb, next: { command: string; lock: string | null }): RestartPlan {
   if (!running.running) return { verb: 'start', why: 'not running: started' };
-  if (!running.socketHeld) return { verb: 'restart', why: 'puma holds its own socket (started before socket activation): stop, then start', stopFirst: true };
+  if (running.socket === 'pending') return { verb: 'restart', why: 'puma holds its own socket (started before socket activation): stop, then start', stopFirst: true };
   if (running.startedCommand === null) return { verb: 'restart', why: 'the running puma predates the web-start launcher: full restart' };
   if (running.startedCommand !== next.command) {
     return { verb: 'restart', why: `the web command changes (${oneLine(running.startedCommand)} -> ${oneLine(next.command)}): full restart` };
@@ -88,8 +91,8 @@ export function planRestart(running: RunningWeb, next: { command: string; lock: 
 }
 
 /** What the running master started with, from the launcher's records and its environment. */
-export async function runningWeb(layout: AppLayout, unit: { mainPid: number | null; running: boolean; socketHeld: boolean }, procDir = '/proc'): Promise<RunningWeb> {
-  const { mainPid, running, socketHeld } = unit;
+export async function runningWeb(layout: AppLayout, unit: Pick<RunningWeb, 'running' | 'socket'> & { mainPid: number | null }, procDir = '/proc'): Promise<RunningWeb> {
+  const { mainPid, running, socket } = unit;
   const files = webCommandFiles(layout);
   const [startedCommand, startedLock, environ] = await Promise.all([
     readOrNull(files.startedCommand),
@@ -97,7 +100,7 @@ export async function runningWeb(layout: AppLayout, unit: { mainPid: number | nu
     mainPid ? readOrNull(path.join(procDir, String(mainPid), 'environ')) : Promise.resolve(null),
   ]);
   const pruned = environ?.split('\0').includes('PUMA_BUNDLER_PRUNED=1') ?? false;
-  return { running, startedCommand, startedLock, pruned, socketHeld };
+  return { running, startedCommand, startedLock, pruned, socket };
 }
 
 export function readOrNull(file: string): Promise<string | null> {

@@ -33,7 +33,7 @@ describe('the web command', () => {
 
 describe('how a running puma takes a release', () => {
   const bundled = webCommandText(['/usr/bin/bundle', 'exec', 'puma', '-C', PUMA_RB]);
-  const running = (over: Partial<RunningWeb> = {}): RunningWeb => ({ running: true, startedCommand: bundled, startedLock: LOCK, pruned: false, socketHeld: true, ...over });
+  const running = (over: Partial<RunningWeb> = {}): RunningWeb => ({ running: true, startedCommand: bundled, startedLock: LOCK, pruned: false, socket: 'held', ...over });
 
   it('Given the same command and the same Gemfile.lock, When planned, Then a phased restart', () => {
     expect(planRestart(running(), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'reload' });
@@ -55,7 +55,8 @@ describe('how a running puma takes a release', () => {
 
   it('Given a puma started before the launcher, or bound to its own socket, When planned, Then a full restart (stop first when it owns the socket)', () => {
     expect(planRestart(running({ startedCommand: null }), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'restart' });
-    expect(planRestart(running({ socketHeld: false }), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'restart', stopFirst: true });
+    expect(planRestart(running({ socket: 'pending' }), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'restart', stopFirst: true });
+    expect(planRestart(running({ socket: 'none' }), { command: bundled, lock: LOCK })).toEqual({ verb: 'reload', why: 'phased restart (systemctl reload)' });
   });
 
   it('Given a stopped unit, When planned, Then a start', () => {
@@ -69,14 +70,14 @@ describe('how a running puma takes a release', () => {
     await mkdir(path.join(dir, 'proc/4242'), { recursive: true });
     await writeFile(path.join(dir, 'shared/tmp/pids/web-start.command'), bundled);
     await writeFile(path.join(dir, 'proc/4242/environ'), 'HOME=/home/deploy\0PUMA_BUNDLER_PRUNED=1\0');
-    expect(await runningWeb(app, { mainPid: 4242, running: true, socketHeld: true }, path.join(dir, 'proc'))).toEqual({
+    expect(await runningWeb(app, { mainPid: 4242, running: true, socket: 'held' }, path.join(dir, 'proc'))).toEqual({
       running: true,
       startedCommand: bundled,
       startedLock: null,
       pruned: true,
-      socketHeld: true,
+      socket: 'held',
     });
-    expect((await runningWeb(app, { mainPid: 1, running: true, socketHeld: true }, path.join(dir, 'proc'))).pruned).toBe(false);
+    expect((await runningWeb(app, { mainPid: 1, running: true, socket: 'held' }, path.join(dir, 'proc'))).pruned).toBe(false);
     await rm(dir, { recursive: true, force: true });
   });
 });
