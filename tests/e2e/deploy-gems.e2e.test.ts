@@ -34,9 +34,10 @@ describe.skipIf(!support.ok)('the web command of each release, on a real server'
   };
   const loadLine = (report: LoadReport) => `${report.requests} requests, ${report.failed} failed, slowest ${Math.max(...report.answers.map((a) => a.ms))} ms`;
 
+  // apt, Rails and the agent on a shared machine: setting up can take longer than the default hook limit.
   beforeAll(async () => {
     ctx = await startDeployContext();
-  });
+  }, 600_000);
   afterAll(async () => {
     await ctx?.close();
   });
@@ -71,7 +72,7 @@ describe.skipIf(!support.ok)('the web command of each release, on a real server'
     const listener = await must(ctx.server, ['ss', '-xlpn', 'src', `${ROOT}/shared/tmp/sockets/puma.sock`]);
     console.log(`[deploy-gems e2e] ${listener.trim().split('\n').at(-1)}`);
     expect(listener).toMatch(/"systemd",pid=1,/);
-    expect(listener).toMatch(/"ruby[^"]*",pid=\d+,/);
+    expect(listener).toMatch(/"(puma|ruby)[^"]*",pid=\d+,/);
   });
 
   it('Given a release that brings puma back into the bundle, When deployed under load, Then the web command changes with a full restart, and it is counted', async () => {

@@ -23,9 +23,10 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
   const lastAudit = async () => (await ctx.api('GET', '/api/audit?limit=1')).json.entries[0];
   const liveIn = (stdout: string) => Number(/is live in (\d+\.\d) s/.exec(stdout)?.[1] ?? NaN);
 
+  // apt, Rails and the agent on a shared machine: setting up can take longer than the default hook limit.
   beforeAll(async () => {
     ctx = await startDeployContext();
-  });
+  }, 600_000);
   afterAll(async () => {
     await ctx?.close();
   });
