@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HmsError } from '../src/errors.js';
 import { formatIssues } from '../src/config/issues.js';
 import { nameSchema, sharedPathSchema } from '../src/config/names.js';
+import { webCommandSchema } from '../src/config/web-command.js';
 
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 const sharedPath = sharedPathSchema;
@@ -32,6 +33,8 @@ export const agentAppSchema = z.strictObject({
   sharedFiles: z.array(sharedPath).default([]),
   /** Folders kept across releases in shared/, linked into each release. */
   sharedDirs: z.array(sharedPath).default(['log', 'tmp', 'storage']),
+  /** argv that starts the web process instead of puma (bundle's, else the system's); one word per line in shared/config/web-command. */
+  webCommand: webCommandSchema.optional(),
 });
 
 export const agentConfigSchema = z.strictObject({

@@ -14,16 +14,29 @@ export function asDeploy(argv: readonly string[]): string[] {
   return ['runuser', '-u', DEPLOY_USER, '--', ...argv];
 }
 
-/** A full commit SHA is fetched by id; anything else is a branch or a tag. */
+/** A full commit SHA is fetched by id; anything else is a branch, a tag or a short SHA. */
 export function isCommitSha(ref: string): boolean {
   return /^[0-9a-f]{40}$/.test(ref);
 }
 
 /**
- * Fetching `ref` of `repo` into `dir` (which must not exist yet), shallow. A branch or
- * tag is one `git clone`; a SHA is init + fetch of that commit + checkout.
+ * A short SHA (7 to 39 hex digits) names a commit only once the history that holds it
+ * is here: `git ls-remote` lists refs, not commits, and a server fetches only full ids.
+ */
+export function isShortSha(ref: string): boolean {
+  return /^[0-9a-f]{7,39}$/.test(ref);
+}
+
+/**
+ * Fetching `ref` of `repo` into `dir` (which must not exist yet). A branch or tag is
+ * one shallow `git clone`; a full SHA is init + fetch of that commit + checkout. A
+ * short SHA is a clone of every branch and tag without file contents
+ * (`--filter=blob:none`: commits and trees only, blobs fetched for the one checkout;
+ * a server without filters sends everything, which still works), resolved by
+ * resolveShortShaArgv, then checked out by checkoutArgv.
  */
 export function fetchArgvs(repo: string, ref: string, dir: string): string[][] {
+  if (isShortSha(ref)) return [asDeploy(['git', 'clone', '--quiet', '--filter=blob:none', '--no-checkout', '--', repo, dir])];
   if (!isCommitSha(ref)) return [asDeploy(['git', 'clone', '--depth', '1', '--branch', ref, '--', repo, dir])];
   return [
     asDeploy(['git', 'init', '--quiet', '--', dir]),
@@ -31,6 +44,15 @@ export function fetchArgvs(repo: string, ref: string, dir: string): string[][] {
     asDeploy(['git', '-C', dir, 'fetch', '--depth', '1', 'origin', ref]),
     asDeploy(['git', '-C', dir, 'checkout', '--quiet', '--detach', 'FETCH_HEAD']),
   ];
+}
+
+/** The full SHA of the one commit `short` abbreviates; git says "ambiguous" or "Needed a single revision" otherwise. */
+export function resolveShortShaArgv(dir: string, short: string): string[] {
+  return asDeploy(['git', '-C', dir, 'rev-parse', '--verify', `${short}^{commit}`]);
+}
+
+export function checkoutArgv(dir: string, sha: string): string[] {
+  return asDeploy(['git', '-C', dir, 'checkout', '--quiet', '--detach', sha]);
 }
 
 export function revParseArgv(dir: string): string[] {
@@ -98,9 +120,30 @@ export function switchArgvs(root: string, release: string): string[][] {
   return [asDeploy(['ln', '-sfn', '--', release, temporary]), asDeploy(['mv', '-T', '--', temporary, path.join(root, 'current')])];
 }
 
-/** puma's phased restart when the unit runs (ExecReload sends SIGUSR1), else a start. */
-export function restartArgv(unit: string, running: boolean): string[] {
-  return ['systemctl', running ? 'reload' : 'start', '--', unit];
+/**
+ * How the web process is (re)started: `reload` is puma's phased restart (ExecReload
+ * sends SIGUSR1), `restart` a full one (the socket unit keeps nginx's connections
+ * waiting meanwhile), `start` when it is not running.
+ */
+export type RestartVerb = 'start' | 'reload' | 'restart';
+
+export function restartArgv(unit: string, verb: RestartVerb): string[] {
+  return ['systemctl', verb, '--', unit];
+}
+
+/** A unit that hit its start limit refuses `start` until this. */
+export function resetFailedArgv(unit: string): string[] {
+  return ['systemctl', 'reset-failed', '--', unit];
+}
+
+/** Stops the web process and its socket: no request starts it again. */
+export function stopArgv(units: readonly string[]): string[] {
+  return ['systemctl', 'stop', '--', ...units];
+}
+
+/** The unit's last journal lines, bare: why it did not start. */
+export function journalTailArgv(unit: string, lines: number): string[] {
+  return ['journalctl', '--no-pager', '--quiet', '-o', 'cat', '-n', String(lines), `--unit=${unit}`];
 }
 
 /** The unit's own environment (Environment= and EnvironmentFile=), for rake tasks to see what puma sees. */

@@ -9,12 +9,16 @@ import type { AgentApp } from '../config.js';
 import {
   bundleArgv,
   bundleDeploymentArgvs,
+  checkoutArgv,
   copyAssetsArgv,
   fetchArgvs,
+  isCommitSha,
+  isShortSha,
   linkSharedArgvs,
   mkdirArgv,
   rakeArgv,
   removeArgv,
+  resolveShortShaArgv,
   revParseArgv,
   writeFileArgv,
 } from './deploy-argv.js';
@@ -50,11 +54,32 @@ export async function fetchCode(ctx: StepContext, build: Build, repo: string, re
   for (const argv of fetchArgvs(repo, ref, build.dir)) {
     await ctx.run(argv, { timeoutMs: 5 * MINUTES, hint: `Check that "${ref}" exists in ${repo} (\`git ls-remote ${repo}\`) and that the server can reach it.` });
   }
+  if (isShortSha(ref)) await checkoutShortSha(ctx, build.dir, repo, ref);
   const sha = (await ctx.run(revParseArgv(build.dir), { quiet: true })).stdout.trim();
   // Capistrano's convention: the app can show which commit it runs.
   await ctx.run(writeFileArgv(path.join(build.dir, 'REVISION')), { input: `${sha}\n`, quiet: true });
   ctx.detail(`${ref} at ${sha.slice(0, 12)} in releases/${build.release}`);
   return sha;
+}
+
+/** A short SHA names one commit of the branches and tags just fetched, or the deploy stops saying which way to go. */
+async function checkoutShortSha(ctx: StepContext, dir: string, repo: string, short: string): Promise<void> {
+  const found = await ctx.run(resolveShortShaArgv(dir, short), { allowFailure: true, quiet: true });
+  const sha = found.stdout.trim();
+  if (found.code === 0 && isCommitSha(sha)) {
+    ctx.say(`${short} is ${sha}`);
+    await ctx.run(checkoutArgv(dir, sha), { timeoutMs: 5 * MINUTES });
+    return;
+  }
+  if (/ambiguous/i.test(found.stderr)) {
+    const candidates = [...found.stderr.matchAll(/^hint:\s+([0-9a-f]{7,40})\s/gm)].map((match) => match[1]);
+    throw new StepFailure('fetch', `${short} is ambiguous in ${repo}: it starts ${candidates.length || 'several'} commits${candidates.length ? ` (${candidates.join(', ')})` : ''}.`, 'Give more characters of the SHA, or the full 40.');
+  }
+  throw new StepFailure(
+    'fetch',
+    `No commit ${short} in the branches and tags of ${repo}.`,
+    'Check the SHA (`git rev-parse <sha>` in your checkout), push the branch that holds it, or give the full 40-character SHA.',
+  );
 }
 
 export async function linkShared(ctx: StepContext, build: Build): Promise<void> {

@@ -22,6 +22,8 @@ export interface ServingCheck {
   health: HealthResult | null;
   /** For people: the unit, where its processes run, the probe. */
   detail: string;
+  /** systemd gave up on the unit (its start limit): waiting longer changes nothing. */
+  gaveUp?: boolean;
 }
 
 export interface ProcFs {
@@ -46,7 +48,7 @@ export async function checkServing(options: GateOptions): Promise<ServingCheck> 
   const [state] = await showUnits(deps.exec, [app.unit]).catch(() => [undefined]);
   if (!state) return { ok: false, health: null, detail: `cannot read the state of ${app.unit}` };
   if (state.activeState !== 'active' && state.activeState !== 'reloading') {
-    return { ok: false, health: null, detail: `${app.unit} is ${state.activeState} (${state.subState})` };
+    return { ok: false, health: null, detail: `${app.unit} is ${state.activeState} (${state.subState})`, gaveUp: state.activeState === 'failed' };
   }
   const [target, releasesDir] = await Promise.all([realpath(layout.release(options.release)).catch(() => layout.release(options.release)), realpath(layout.releases).catch(() => layout.releases)]);
   const cwds = await processFolders(state.controlGroup ?? null, state.mainPid, fs);
@@ -75,7 +77,7 @@ export async function waitUntilServing(
     const situation = check.detail.replace(/ in \d+ ms/, '');
     if (situation !== last) options.onChange?.(check.detail);
     last = situation;
-    if (check.ok || Date.now() >= deadline) return check;
+    if (check.ok || check.gaveUp || Date.now() >= deadline) return check;
     await sleep(options.intervalMs ?? 500);
   }
 }

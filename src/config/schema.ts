@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from './names.js';
+import { webCommandSchema } from './web-command.js';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
 
@@ -70,6 +71,8 @@ export const appSchema = z.strictObject({
   database: databaseSchema.default({ adapter: 'sqlite3' }),
   /** Laptop files uploaded into shared/ by provisioning: shared path -> local file. */
   files: z.record(sharedPathSchema, z.string().min(1)).default({}),
+  /** argv that starts the web process; default: puma from the app's bundle when it has one, else the system's. */
+  webCommand: webCommandSchema.optional(),
 });
 
 export const configSchema = z

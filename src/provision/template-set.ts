@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fillTemplate, templatesDir, type TemplateValues } from './templates.js';
 
-export const TEMPLATE_NAMES = ['puma/puma.rb', 'nginx/app.conf', 'nginx/hosting.conf', 'nginx/default.conf', 'systemd/app.service', 'systemd/hms-agent.service', 'logrotate/hms'] as const;
+export const TEMPLATE_NAMES = ['puma/puma.rb', 'nginx/app.conf', 'nginx/hosting.conf', 'nginx/default.conf', 'systemd/app.service', 'systemd/app.socket', 'systemd/web-start', 'systemd/hms-agent.service', 'logrotate/hms'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** Every template, read once, filled synchronously while the plan is built. */

@@ -13,8 +13,7 @@ import { appSchema } from '../../src/config/schema.js';
 import { databaseYml } from '../../src/provision/shared-files.js';
 import { agentApp } from '../../src/provision/steps/agent-config.js';
 import { renderTemplate } from '../../src/provision/templates.js';
-import { PUMA_COMMAND } from '../../src/provision/steps/units.js';
-import { AGENT_PORT, installAgentService, installAppSite, installPackages, put } from '../support/server-kit.js';
+import { AGENT_PORT, installAgentService, installAppSite, installAppUnits, installPackages, put } from '../support/server-kit.js';
 import type { TestServer } from '../support/test-server.js';
 
 export const APP = 'cigar';
@@ -54,12 +53,8 @@ async function installApp(server: TestServer): Promise<void> {
   await put(server, `${ROOT}/shared/config/database.yml`, databaseYml(APP, APP_CONFIG));
   await put(server, `${ROOT}/shared/config/puma.rb`, await renderTemplate('puma/puma.rb', { app: APP, root: ROOT, workers: 2, minThreads: 1, maxThreads: 4 }));
   await put(server, `/etc/hosting-api/env/${APP}.env`, 'RAILS_ENV=production\nRACK_ENV=production\nSECRET_KEY_BASE=e2e0123456789abcdef0123456789abcdef0123456789abcdef\n', 0o600);
-  // Started as provisioning starts it: `bundle exec puma`, the bundle pruned by puma.rb.
-  await put(
-    server,
-    `/etc/systemd/system/${APP}.service`,
-    await renderTemplate('systemd/app.service', { app: APP, user: 'deploy', root: ROOT, envFile: `/etc/hosting-api/env/${APP}.env`, pumaCommand: PUMA_COMMAND }),
-  );
+  // The launcher and units as provisioning writes them; each deploy writes shared/config/web-command.
+  await installAppUnits(server, APP);
   await installAppSite(server, APP, ROOT, DOMAIN);
   await must(server, ['rm', '-f', '/etc/nginx/sites-enabled/default']);
   await must(server, ['chown', '-R', 'deploy:deploy', ROOT]);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockStatusSchema, releasesResponseSchema } from '../../src/api/deploys.js';
 import { testServerSupport } from '../support/test-server.js';
 import { startDeployContext, type DeployContext } from './deploy-context.js';
-import { CHANGES, commitChange, must, ROOT, sharedChecksum } from './deploy-server.js';
+import { CHANGES, commitChange, git, must, ROOT, sharedChecksum } from './deploy-server.js';
 import { startLoad, settledAfter } from './page-load.js';
 
 const support = testServerSupport();
@@ -23,9 +23,10 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
   const lastAudit = async () => (await ctx.api('GET', '/api/audit?limit=1')).json.entries[0];
   const liveIn = (stdout: string) => Number(/is live in (\d+\.\d) s/.exec(stdout)?.[1] ?? NaN);
 
+  // apt, Rails and the agent on a shared machine: setting up can take longer than the default hook limit.
   beforeAll(async () => {
     ctx = await startDeployContext();
-  });
+  }, 600_000);
   afterAll(async () => {
     await ctx?.close();
   });
@@ -87,6 +88,16 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
 
     const forward = await ctx.hms(['deploy', 'cigar', '--reason', 'back to two']);
     expect(forward.code, forward.stderr).toBe(0);
+    expect(await shownRelease()).toBe('two');
+  });
+
+  it('Given the short SHA of release two with a later commit on main, When `hms deploy cigar --ref <7 hex>` runs, Then the server resolves it to that commit, which goes live', async () => {
+    const sha = (await git(ctx.server, ['rev-parse', 'HEAD'])).trim();
+    await commitChange(ctx.server, {}, 'later, empty');
+    const run = await ctx.hms(['deploy', 'cigar', '--ref', sha.slice(0, 7)]);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain(`│ ${sha.slice(0, 7)} is ${sha}`);
+    expect((await releases()).find((r) => r.current)).toMatchObject({ sha, ref: sha.slice(0, 7) });
     expect(await shownRelease()).toBe('two');
   });
 

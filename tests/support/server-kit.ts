@@ -8,7 +8,10 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeF
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ACME_ROOT, placeholderArgv } from '../../src/provision/steps/tls.js';
+import { appUnitFiles, webStartFile } from '../../src/provision/steps/units.js';
+import { loadTemplates } from '../../src/provision/template-set.js';
 import { renderTemplate } from '../../src/provision/templates.js';
+import { SYSTEM_PUMA, webCommandText } from '../../server/services/deploy-web-command.js';
 import type { TestServer } from './test-server.js';
 
 export const AGENT_PORT = 8790;
@@ -35,6 +38,17 @@ export async function put(server: TestServer, file: string, content: string | Bu
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, content);
   await chmod(target, mode);
+}
+
+/**
+ * An app's units as provisioning writes them (src/provision/steps/units.ts): the
+ * web-start launcher, <app>.service and <app>.socket; systemd reloaded. The app's
+ * shared/config/web-command is the deploy's to write.
+ */
+export async function installAppUnits(server: TestServer, app: string): Promise<void> {
+  const templates = await loadTemplates();
+  for (const file of [webStartFile(templates), ...appUnitFiles(app, templates)]) await put(server, file.path, file.content, file.mode);
+  await must(server, ['systemctl', 'daemon-reload']);
 }
 
 export async function installPackages(server: TestServer, packages: string[]): Promise<void> {
@@ -71,11 +85,8 @@ async function installRackApp(server: TestServer, app: string): Promise<void> {
   await symlink(`${root}/shared/log`, path.join(server.rootDir, release, 'log'));
   await symlink(release, path.join(server.rootDir, root, 'current'));
   await put(server, `${root}/shared/config/puma.rb`, await renderTemplate('puma/puma.rb', { app, root, workers: 2, minThreads: 1, maxThreads: 4 }));
-  await put(
-    server,
-    `/etc/systemd/system/${app}.service`,
-    await renderTemplate('systemd/app.service', { app, user: 'deploy', root, envFile: `/etc/hosting-api/env/${app}.env`, pumaCommand: '/usr/bin/puma' }),
-  );
+  await installAppUnits(server, app);
+  await put(server, `${root}/shared/config/web-command`, webCommandText([SYSTEM_PUMA, '-C', `${root}/shared/config/puma.rb`]));
   await installAppSite(server, app, root, `${app}.test`);
 }
 

@@ -4,31 +4,50 @@ import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
 
 export const AGENT_UNIT = 'hms-agent.service';
-/** How an app's unit starts puma: the app's own bundle (puma.rb prunes it so phased restarts load each release's). */
-export const PUMA_COMMAND = '/usr/bin/bundle exec puma';
+/**
+ * What every app's unit runs (templates/systemd/web-start): the command the agent
+ * chose for the release, from shared/config/web-command, argv one word per line.
+ */
+export const WEB_START = '/usr/local/lib/hms/web-start';
+
+const rootFile = (path: string, content: string, mode = 0o644): ManagedFile => ({ path, content, mode, owner: 'root', group: 'root' });
+
+/** An app's service and the socket it takes over from systemd (kept open across restarts). */
+export function appUnitFiles(name: string, t: Templates): ManagedFile[] {
+  const values = { app: name, user: PATHS.deployUser, root: appRoot(name), envFile: `${PATHS.envDir}/${name}.env`, launcher: WEB_START };
+  return [rootFile(`${PATHS.units}/${name}.service`, t.fill('systemd/app.service', values)), rootFile(`${PATHS.units}/${name}.socket`, t.fill('systemd/app.socket', values))];
+}
+
+export function webStartFile(t: Templates): ManagedFile {
+  return rootFile(WEB_START, t.fill('systemd/web-start', {}), 0o755);
+}
 
 export function unitFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
-  const unit = (name: string, content: string): ManagedFile => ({ path: `${PATHS.units}/${name}`, content, mode: 0o644, owner: 'root', group: 'root' });
   return [
-    ...input.apps.map(([name]) =>
-      unit(
-        `${name}.service`,
-        t.fill('systemd/app.service', { app: name, user: PATHS.deployUser, root: appRoot(name), envFile: `${PATHS.envDir}/${name}.env`, pumaCommand: PUMA_COMMAND }),
-      ),
-    ),
-    unit(AGENT_UNIT, t.fill('systemd/hms-agent.service', { nodeBinary: '/usr/bin/node', installDir: PATHS.installDir, configFile: PATHS.agentConfig, stateDir: PATHS.stateDir })),
+    webStartFile(t),
+    ...input.apps.flatMap(([name]) => appUnitFiles(name, t)),
+    rootFile(`${PATHS.units}/${AGENT_UNIT}`, t.fill('systemd/hms-agent.service', { nodeBinary: '/usr/bin/node', installDir: PATHS.installDir, configFile: PATHS.agentConfig, stateDir: PATHS.stateDir })),
   ];
 }
 
 export function unitsStep(input: ProvisionInput, t: Templates): Step {
   const files = () => unitFiles(input, t);
-  const units = () => files().map((f) => f.path.slice(f.path.lastIndexOf('/') + 1));
+  // Services only: an app's socket is started by its service (Requires=), never alone.
+  const units = () => files().map((f) => f.path.slice(f.path.lastIndexOf('/') + 1)).filter((name) => name.endsWith('.service'));
+  const sources = () =>
+    files().map((f) => {
+      const name = f.path.slice(f.path.lastIndexOf('/') + 1);
+      const template = f.path === WEB_START ? 'web-start' : name === AGENT_UNIT ? 'hms-agent.service' : `app${name.slice(name.lastIndexOf('.'))}`;
+      return `templates/systemd/${template} -> ${f.path}`;
+    });
   return {
     id: 'systemd-units',
     title: 'systemd units for each app and the agent',
     doc: {
-      why: 'Apps and the agent restart on failure and start at boot. An app starts once it has a release (`hms deploy <app>`); the agent once it is installed (`hms deploy-hosting-api`).',
-      commands: [...units().map((u) => `templates/systemd/${u === AGENT_UNIT ? 'hms-agent' : 'app'}.service -> ${PATHS.units}/${u}`), 'systemctl daemon-reload', `systemctl enable ${units().join(' ')}`],
+      why:
+        'Apps and the agent restart on failure and start at boot. An app starts once it has a release (`hms deploy <app>`); the agent once it is installed (`hms deploy-hosting-api`). ' +
+        "An app's unit runs the web-start launcher, which runs the command its deploy chose (puma from the bundle, the system's puma, or webCommand), on a socket systemd keeps open across restarts.",
+      commands: [`mkdir -p ${WEB_START.slice(0, WEB_START.lastIndexOf('/'))}`, ...sources(), 'systemctl daemon-reload', `systemctl enable ${units().join(' ')}`],
       verify: [`systemctl is-enabled ${units().join(' ')}`],
     },
     async check(host) {
@@ -41,6 +60,7 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
       return changes;
     },
     async apply(host, changes) {
+      await host.must(['mkdir', '-p', '--', WEB_START.slice(0, WEB_START.lastIndexOf('/'))], 'mkdir for web-start');
       await writeFiles(host, files(), changes);
       await host.must(['systemctl', 'daemon-reload'], 'systemctl daemon-reload');
       await host.must(['systemctl', 'enable', '--quiet', ...units()], 'systemctl enable');

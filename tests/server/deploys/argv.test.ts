@@ -2,7 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import { deployRequestSchema } from '../../../src/api/deploys.js';
 import { describeArgv, failureLine } from '../../../server/services/deploy-steps.js';
-import { asDeploy, fetchArgvs, gitSshCommand, linkSharedArgvs, restartArgv, switchArgvs } from '../../../server/services/deploy-argv.js';
+import {
+  asDeploy,
+  checkoutArgv,
+  fetchArgvs,
+  gitSshCommand,
+  isCommitSha,
+  isShortSha,
+  journalTailArgv,
+  linkSharedArgvs,
+  resolveShortShaArgv,
+  restartArgv,
+  stopArgv,
+  switchArgvs,
+} from '../../../server/services/deploy-argv.js';
 
 describe('deploy argv', () => {
   it('Given a branch, When fetched, Then one shallow clone of that branch runs as deploy, options ended by --', () => {
@@ -37,9 +50,26 @@ describe('deploy argv', () => {
     ]);
   });
 
-  it('Given a running unit, When restarted, Then it is a reload (puma phased restart), else a start', () => {
-    expect(restartArgv('cigar.service', true)).toEqual(['systemctl', 'reload', '--', 'cigar.service']);
-    expect(restartArgv('cigar.service', false)).toEqual(['systemctl', 'start', '--', 'cigar.service']);
+  it.each(['5164ced', '5164ced0', 'a'.repeat(39)])('Given the short SHA %s, When fetched, Then every branch and tag is cloned without file contents, and the SHA resolved to one commit before checkout', (short) => {
+    expect(isShortSha(short)).toBe(true);
+    expect(isCommitSha(short)).toBe(false);
+    expect(fetchArgvs('git@github.com:team/cigar.git', short, '/r/1')).toEqual([
+      asDeploy(['git', 'clone', '--quiet', '--filter=blob:none', '--no-checkout', '--', 'git@github.com:team/cigar.git', '/r/1']),
+    ]);
+    expect(resolveShortShaArgv('/r/1', short)).toEqual(asDeploy(['git', '-C', '/r/1', 'rev-parse', '--verify', `${short}^{commit}`]));
+    expect(checkoutArgv('/r/1', 'b'.repeat(40))).toEqual(asDeploy(['git', '-C', '/r/1', 'checkout', '--quiet', '--detach', 'b'.repeat(40)]));
+  });
+
+  it.each(['516ced', 'release-1', '5164CED', 'a'.repeat(40), 'g164ced'])('Given %s, When classified, Then it is not a short SHA (a branch, a tag, or a full SHA)', (ref) => {
+    expect(isShortSha(ref)).toBe(false);
+  });
+
+  it('Given a unit, When restarted, Then reload is the phased restart, restart the full one, start for a stopped unit', () => {
+    expect(restartArgv('cigar.service', 'reload')).toEqual(['systemctl', 'reload', '--', 'cigar.service']);
+    expect(restartArgv('cigar.service', 'restart')).toEqual(['systemctl', 'restart', '--', 'cigar.service']);
+    expect(restartArgv('cigar.service', 'start')).toEqual(['systemctl', 'start', '--', 'cigar.service']);
+    expect(stopArgv(['cigar.service', 'cigar.socket'])).toEqual(['systemctl', 'stop', '--', 'cigar.service', 'cigar.socket']);
+    expect(journalTailArgv('cigar.service', 40)).toEqual(['journalctl', '--no-pager', '--quiet', '-o', 'cat', '-n', '40', '--unit=cigar.service']);
   });
 
   it('Given the deploy key, When git uses it, Then only that key, in batch mode', () => {

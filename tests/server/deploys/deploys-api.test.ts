@@ -113,6 +113,24 @@ describe('POST /api/deploys/:app (Server-Sent Events)', () => {
     expect(await readFile(path.join(release, 'config/initializers/release.rb'), 'utf8')).toContain('pinned');
   });
 
+  it('Given the short SHA of a commit below a branch head, When deployed, Then it resolves on the server to that one commit, which goes live', async () => {
+    const sha = await target.commit({ 'config/initializers/release.rb': "SAMPLE_RELEASE = 'pinned'\nSAMPLE_HEALTHY = true\n" }, 'pinned');
+    await target.commit({ 'config/initializers/release.rb': "SAMPLE_RELEASE = 'later'\nSAMPLE_HEALTHY = true\n" }, 'later');
+    const result = await deployJson({ ref: sha.slice(0, 7) });
+    expect(result).toMatchObject({ ok: true, sha });
+    expect(result.output).toContain(`${sha.slice(0, 7)} is ${sha}`);
+    expect(await readFile(path.join(target.root, 'releases', result.release!, 'config/initializers/release.rb'), 'utf8')).toContain('pinned');
+  });
+
+  it('Given a short SHA that no branch or tag holds, When deployed, Then it stops at fetch saying what to do, and nothing is left behind', async () => {
+    const first = await deployJson();
+    const result = await deployJson({ ref: 'deadbee' });
+    expect(result).toMatchObject({ ok: false, failedStep: 'fetch' });
+    expect(result.error).toMatch(/^No commit deadbee in the branches and tags of file:\/\/\S+sample\.git\./);
+    expect(result.hint).toMatch(/push the branch that holds it, or give the full 40-character SHA/);
+    expect(await readdir(path.join(target.root, 'releases'))).toEqual([first.release]);
+  });
+
   it.each([
     ['a ref that does not exist', { ref: 'no-such-branch' }, {}, 'fetch', /Remote branch no-such-branch not found/],
     ['a Gemfile needing a gem that is not installed', { ref: 'bad-bundle' }, { Gemfile: "gem 'rails'\ngem 'hms-no-such-gem'\n" }, 'bundle', /Could not reach host index\.rubygems\.org/],

@@ -54,13 +54,48 @@ describe('the health gate', () => {
     expect(entry!.detail).toContain(`rolled back to ${first.release}`);
   });
 
-  it('Given a first deploy that is not healthy, When deployed, Then there is nothing to roll back to and it says so', async () => {
+  it('Given a first deploy that is not healthy, When deployed, Then its unit is stopped (nothing to roll back to) and the error quotes the journal', async () => {
     await target.commit(UNHEALTHY, 'sick');
     const result = await deploy();
     expect(result).toMatchObject({ ok: false, rolledBack: false, failedStep: 'health' });
-    expect(result.steps.find((s) => s.name === 'rollback')).toMatchObject({ status: 'skipped', detail: 'no previous release to go back to' });
+    expect(result.steps.find((s) => s.name === 'rollback')).toMatchObject({ status: 'ok', detail: 'cigar.service stopped: nothing to go back to' });
+    expect(result.error).toContain('no previous release to go back to: cigar.service stopped; its journal ends: RuntimeError: this release is not healthy');
+    expect(target.calls).toContainEqual(['systemctl', 'stop', '--', 'cigar.service', 'cigar.socket']);
+    expect(target.serving()).toBeNull();
+  });
+});
+
+describe('the web command and the kind of restart', () => {
+  const LOCK = (gems: string) => `GEM\n  remote: https://rubygems.org/\n  specs:\n${gems}\nDEPENDENCIES\n  rails\n`;
+  const restartStep = (result: Awaited<ReturnType<typeof deploy>>) => result.steps.find((s) => s.name === 'restart')?.detail;
+
+  it('Given a release whose Gemfile.lock adds a gem, When deployed over a master that kept its bundle, Then a full restart, said in the step', async () => {
+    await target.commit({ 'Gemfile.lock': LOCK('    puma (5.6.5)\n    rails (6.1.7)\n') }, 'one');
+    const first = await deploy();
+    expect(first.ok).toBe(true);
+    expect(await readFile(path.join(target.root, 'shared/config/web-command'), 'utf8')).toBe(`/usr/bin/bundle\nexec\npuma\n-C\n${target.root}/shared/config/puma.rb\n`);
+    const same = await deploy();
+    expect(restartStep(same)).toBe('cigar.service: phased restart (systemctl reload)');
+    await target.commit({ 'Gemfile.lock': LOCK('    puma (5.6.5)\n    rack-test (1.1.0)\n    rails (6.1.7)\n') }, 'gems');
+    const gems = await deploy();
+    expect(gems.ok).toBe(true);
+    expect(restartStep(gems)).toBe('cigar.service: Gemfile.lock changed and this puma cannot prune its bundle: full restart');
+    expect(target.calls.filter((argv) => argv[1] === 'restart')).toEqual([['systemctl', 'restart', '--', 'cigar.service']]);
   });
 
+  it('Given a release whose bundle has no puma, When deployed, Then the system puma is written as its command and the switch is a full restart', async () => {
+    await target.commit({ 'Gemfile.lock': LOCK('    puma (5.6.5)\n    rails (6.1.7)\n') }, 'one');
+    await deploy();
+    await target.commit({ 'Gemfile.lock': LOCK('    rails (6.1.7)\n') }, 'no puma');
+    const result = await deploy();
+    expect(result.ok).toBe(true);
+    expect(await readFile(path.join(target.root, 'shared/config/web-command'), 'utf8')).toBe(`/usr/bin/puma\n-C\n${target.root}/shared/config/puma.rb\n`);
+    expect(restartStep(result)).toMatch(/^cigar\.service: the web command changes \(\/usr\/bin\/bundle exec puma .* -> \/usr\/bin\/puma .*\): full restart$/);
+  });
+
+});
+
+describe('cancellation', () => {
   it('Given the client goes away during the build, When the deploy notices, Then it stops before the switch, removes the release and releases the lock', async () => {
     const first = await deploy();
     const stop = new AbortController();

@@ -9,14 +9,16 @@
  *     6.1 do (output captured from the real programs on Debian 12), deciding from
  *     the release's files just as they would: a Gemfile naming a gem that is not
  *     installed, a stylesheet requiring a missing file, a migration that raises;
- *   - there is no systemd as PID 1: `systemctl` answers in systemd 252's format, and
- *     its puma is a real `sleep` process started in the release folder (its cwd is
- *     what the health gate reads in /proc, like puma's master after a phased restart)
- *     plus a real HTTP server on the app's unix socket answering /up.
+ *   - there is no systemd as PID 1: `systemctl` answers in systemd 252's format (the
+ *     app's socket unit active while its service runs), and its puma is a real `sleep`
+ *     process started in the release folder (its cwd is what the health gate reads in
+ *     /proc, like puma's master after a phased restart) plus a real HTTP server on the
+ *     app's unix socket answering /up; a start or full restart records what
+ *     templates/systemd/web-start records, and `journalctl` answers with a few lines.
  * A release whose config.ru raises "does not boot": the old process keeps serving.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -123,20 +125,32 @@ export async function hostTarget(options: { sharedFiles?: string[]; keepReleases
     calls.push([...argv]);
     const inner = argv[0] === 'runuser' && argv[3] === '--' ? argv.slice(4) : argv;
     if (inner[0] === 'bundle') return bundler(inner, execOptions, root);
+    if (inner[0] === 'journalctl') return answer(inner, execOptions, 0, journal(root));
     if (inner[0] !== 'systemctl') return realExec(inner, execOptions);
     const verb = inner[1];
     if (verb === 'show' && inner.includes('Environment')) return answer(inner, execOptions, 0, `Environment=RAILS_ENV=production RACK_ENV=production\nEnvironmentFiles=${envFile} (ignore_errors=yes)\n`);
     if (verb === 'show') {
       const running = puma !== null && puma.exitCode === null;
       const state = running ? { activeState: 'active', subState: 'running', mainPid: puma!.pid } : { activeState: 'inactive', subState: 'dead' };
-      return answer(inner, execOptions, 0, `${showBlock('cigar.service', state)}\n`);
+      // The socket unit: held by systemd whenever the service runs (Requires=).
+      const units = inner.slice(inner.indexOf('--') + 1);
+      return answer(inner, execOptions, 0, `${units.map((unit) => showBlock(unit, unit.endsWith('.socket') ? { activeState: state.activeState, subState: running ? 'listening' : 'dead' } : state)).join('\n\n')}\n`);
     }
-    if (verb === 'start' || verb === 'reload') {
+    if (verb === 'start' || verb === 'reload' || verb === 'restart') {
       const next = realpathSync(path.join(root, 'current'));
       // puma keeps its old worker when the new code cannot boot.
       if (!(verb === 'reload' && /raise/.test(releaseFile(next, 'config.ru')))) startPuma(next);
+      // What web-start records at each start: the command and the release's Gemfile.lock.
+      if (verb !== 'reload') recordStart(root, next);
       return answer(inner, execOptions, 0, '');
     }
+    if (verb === 'stop') {
+      puma?.kill('SIGKILL');
+      puma = null;
+      servingDir = null;
+      return answer(inner, execOptions, 0, '');
+    }
+    if (verb === 'reset-failed') return answer(inner, execOptions, 0, '');
     return answer(inner, execOptions, 1, '', `Unknown command verb ${verb}.\n`);
   };
 
@@ -168,6 +182,28 @@ export async function hostTarget(options: { sharedFiles?: string[]; keepReleases
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+function recordStart(root: string, release: string): void {
+  const pids = path.join(root, 'shared', 'tmp', 'pids');
+  mkdirSync(pids, { recursive: true });
+  copyFileSync(path.join(root, 'shared', 'config', 'web-command'), path.join(pids, 'web-start.command'));
+  const lock = path.join(release, 'Gemfile.lock');
+  if (existsSync(lock)) copyFileSync(lock, path.join(pids, 'web-start.Gemfile.lock'));
+  else rmSync(path.join(pids, 'web-start.Gemfile.lock'), { force: true });
+}
+
+/** The unit's journal as `journalctl -o cat` prints it: systemd's lines and the app's. */
+function journal(root: string): string {
+  const serving = (() => {
+    try {
+      return realpathSync(path.join(root, 'current'));
+    } catch {
+      return '';
+    }
+  })();
+  const sick = serving && /SAMPLE_HEALTHY = false/.test(readFileSync(path.join(serving, 'config/initializers/release.rb'), 'utf8'));
+  return ['Started cigar.service - cigar (puma).', sick ? 'RuntimeError: this release is not healthy' : 'Puma starting in cluster mode...', 'cigar.service: Deactivated successfully.', ''].join('\n');
 }
 
 function answer(argv: readonly string[], options: ExecOptions, code: number, stdout: string, stderr = ''): ExecResult {
