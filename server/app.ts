@@ -76,7 +76,7 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
   );
   app.onError((error, c) => {
     if (wantsHtml(c)) return pageError(error, c);
-    if (error instanceof ApiError) return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status);
+    if (error instanceof ApiError) return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status, error.headers);
     if (error instanceof HTTPException) return error.getResponse();
     if (isHmsError(error)) return c.json({ error: error.message, hint: error.hint }, 500);
     console.error(`[hms-agent] ${c.req.method} ${c.req.path}:`, error);

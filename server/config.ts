@@ -75,6 +75,11 @@ export const agentConfigSchema = z.strictObject({
     ttlMinutes: z.number().int().positive().default(12 * 60),
     idleMinutes: z.number().int().positive().default(60),
   }).default({ ttlMinutes: 720, idleMinutes: 60 }),
+  /** How many searches (grep over a log) and follow streams run at once, per login or token and overall (beyond: 429). */
+  concurrency: z.strictObject({
+    searches: z.strictObject({ perCredential: z.number().int().positive().default(3), total: z.number().int().positive().default(6) }).default({ perCredential: 3, total: 6 }),
+    follows: z.strictObject({ perCredential: z.number().int().positive().default(8), total: z.number().int().positive().default(16) }).default({ perCredential: 8, total: 16 }),
+  }).default({ searches: { perCredential: 3, total: 6 }, follows: { perCredential: 8, total: 16 } }),
   loginLimit: z.strictObject({
     attempts: z.number().int().positive().default(5),
     windowSeconds: z.number().int().positive().default(15 * 60),

@@ -13,6 +13,7 @@ import { OUTPUT_BUDGET_BYTES } from './logs-files.js';
 import { compilePattern } from './logs-pattern.js';
 import { LineClock, lineTime } from './logs-timestamps.js';
 import type { TimeWindow } from './logs-window.js';
+import { JOURNAL_CHILD } from './search-limits.js';
 
 const JOURNAL_TIMEOUT_MS = 60_000;
 /** With context, the agent filters; this many newest entries are searched. */
@@ -88,6 +89,7 @@ async function runNewestFirst(exec: typeof execDoor, argv: string[], query: { so
     timeoutMs: JOURNAL_TIMEOUT_MS,
     signal: stop.signal,
     maxOutputBytes: 64 * 1024,
+    limits: JOURNAL_CHILD,
     onStdout: (chunk) => {
       if (size >= OUTPUT_BUDGET_BYTES) return;
       chunks.push(chunk);
