@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { AgentDeps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { removeQuietly } from './nginx-files.js';
+import { lintPrefixes } from './nginx-lint.js';
+import { redactNginxOutput } from './nginx-redact.js';
 import { sitesEnabledDir, type NginxConfig, type SiteFile } from './nginx-sites.js';
 
 export const TEST_CONFIG_PATTERN = /^\.hms-test-[0-9a-f]+\.conf$/;
@@ -47,28 +49,6 @@ export function rewriteNginxMessage(text: string, renames: ReadonlyArray<readonl
   return renames.reduce((out, [from, to]) => out.split(from).join(to), text);
 }
 
-/**
- * nginx -t runs as root and quotes words of the files it reads (`unknown directive
- * "root:$y$…" in /etc/shadow:1`). A line about any file other than the site being
- * changed keeps its place and reason but not what it quoted, so an answer never
- * shows the content of another file.
- */
-export function redactOtherFiles(stderr: string, siteFile: string): string {
-  return stderr
-    .split('\n')
-    .map((line) => {
-      const at = /^(.*) in (\/.*):(\d+)$/.exec(line.trimEnd());
-      if (!at || at[2] === siteFile) return line;
-      const message = at[1]!;
-      const first = message.indexOf('"');
-      if (first < 0) return line;
-      const last = message.lastIndexOf('"');
-      const after = last > first ? message.slice(last + 1) : '';
-      return `${message.slice(0, first)}"…"${after} in ${at[2]}:${at[3]}`;
-    })
-    .join('\n');
-}
-
 /** `unknown directive "foo" in …:3` out of `2025/… [emerg] 12#12: unknown directive …`. */
 export function firstNginxError(stderr: string): string {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '');
@@ -95,7 +75,7 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
       [options.staged, liveName],
       [tempMain, nginx.mainConfig],
     ]);
-    const stderr = redactOtherFiles(renamed, liveName).trim();
+    const stderr = redactNginxOutput(renamed, { siteFile: liveName, allowedPrefixes: lintPrefixes(nginx) });
     throw new ApiError(422, `nginx -t rejected the new ${options.site.name} config: ${firstNginxError(stderr)}`, {
       hint: result.timedOut ? 'nginx -t timed out; try again.' : 'Fix the line nginx names and send the change again; the live file is unchanged.',
       details: { stderr },

@@ -124,10 +124,10 @@ describe.skipIf(skipReason !== undefined)('browser pages in Chromium through ngi
     await page().goto(`${BASE}/configs/cigar`);
     const original = await page().inputValue('textarea[name=content]');
     expect(original).toContain('server_name cigar.test;');
-    await page().fill('textarea[name=content]', `foo bar;\n${original}`);
+    await page().fill('textarea[name=content]', `proxy_foo bar;\n${original}`);
     await Promise.all([page().waitForURL(`${BASE}/configs/cigar`), page().click('button:has-text("Test with nginx -t and save")')]);
-    expect(await page().textContent('.error')).toContain('unknown directive "foo"');
-    expect(await page().inputValue('textarea[name=content]')).toBe(`foo bar;\n${original}`);
+    expect(await page().textContent('.error')).toContain('unknown directive "proxy_foo"');
+    expect(await page().inputValue('textarea[name=content]')).toBe(`proxy_foo bar;\n${original}`);
     expect(await appStatus(ctx!, 'cigar')).toBe('200');
     await shot(browser!, '06-config-rejected');
   }, 60_000);

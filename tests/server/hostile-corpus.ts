@@ -289,6 +289,21 @@ export function configCases(): HostileCase[] {
     body('PUT with If-Match of 10 KB', json({ content: 'server {}\n' }), { headers: IF_MATCH(`"${'f'.repeat(10 * 1024)}"`) }),
     body('PUT that includes the canary', (tree) => json({ content: `include ${tree.canary};\n` })),
     body('PUT that names a log file outside', (tree) => json({ content: `server {\n    listen 127.0.0.1:8091;\n    access_log ${tree.outside}/created.log;\n}\n` })),
+    ...[
+      'location / { xslt_stylesheet CANARY; }',
+      'ssl_conf_command Certificate CANARY;',
+      'ssl_conf_command ChainCAFile CANARY;',
+      'js_import CANARY;',
+      'js_path OUTSIDE;',
+      'geoip_country CANARY;',
+      'location / { proxy_store OUTSIDE/stored; }',
+      'listen unix:OUTSIDE/nginx.sock;',
+      'map $uri $x { include CANARY; }',
+    ].map((directive) =>
+      body(`PUT with "${directive}"`, (tree) =>
+        json({ content: `server {\n    listen 127.0.0.1:8091;\n    ${directive.replace('CANARY', tree.canary).replace('OUTSIDE', tree.outside)}\n}\n` }),
+      ),
+    ),
   ];
 }
 
