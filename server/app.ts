@@ -9,6 +9,7 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { isHmsError } from '../src/errors.js';
 import { requireAuth, wantsHtml } from './auth/middleware.js';
 import { loginRoutes, logoutRoute } from './auth/login.js';
+import { RevokedSessions } from './auth/revoked-sessions.js';
 import type { SessionSettings } from './auth/session.js';
 import type { AgentDeps, AgentEnv } from './env.js';
 import { ApiError } from './errors.js';
@@ -27,6 +28,8 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
     idleMinutes: deps.config.session.idleMinutes,
     secure: (c) => deps.config.publicUrl?.startsWith('https:') === true || c.req.header('x-forwarded-proto') === 'https',
     clock: deps.clock,
+    revoked: new RevokedSessions(deps.config.stateDir, deps.clock),
+    passwordHash: deps.secrets.adminPasswordHash,
   };
   const app = new Hono<AgentEnv>();
 

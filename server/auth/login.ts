@@ -65,7 +65,7 @@ export function loginRoutes(deps: AgentDeps, sessions: SessionSettings): Hono<Ag
 /** Logout is behind the auth middleware (it checks the CSRF token). */
 export function logoutRoute(deps: AgentDeps, sessions: SessionSettings): Hono<AgentEnv> {
   return new Hono<AgentEnv>().post('/logout', async (c) => {
-    endSession(c, sessions);
+    await endSession(c, sessions);
     await deps.audit.record({ actor: c.get('actor').name, action: 'logout', target: clientIp(c), result: 'ok' });
     return c.redirect('/login', 303);
   });
