@@ -78,6 +78,8 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
     wantsHtml(c) ? pageError(new ApiError(404, `There is no page at ${c.req.path}.`), c) : c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404),
   );
   app.onError((error, c) => {
+    // The client went away while its body was read: no one to answer, nothing to log (anyone can do it to /login).
+    if (c.req.raw.signal.aborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return c.json({ error: 'The request body was cut off.' }, 400);
     if (wantsHtml(c)) return pageError(error, c);
     if (error instanceof ApiError) return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status, error.headers);
     if (error instanceof HTTPException) return error.getResponse();

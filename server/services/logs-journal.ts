@@ -99,7 +99,9 @@ async function runNewestFirst(exec: typeof execDoor, argv: string[], query: { so
   });
   const full = stop.signal.aborted;
   if (result.timedOut) throw new ApiError(504, `journalctl for ${query.source} took longer than ${JOURNAL_TIMEOUT_MS / 1000} s.`, { hint: 'Use since/until or a smaller lines.' });
-  if (!full && result.code !== 0) {
+  // systemd 252's `journalctl --grep` exits 1, saying nothing, when nothing matches.
+  const noMatch = query.grep !== undefined && result.code === 1 && result.stderr.trim() === '';
+  if (!full && result.code !== 0 && !noMatch) {
     const reason = result.stderr.trim().split('\n').at(-1) || `journalctl exited with code ${result.code}`;
     if (query.grep !== undefined && /pattern|regex/i.test(result.stderr)) {
       throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, { hint: 'For the journal, grep is a PCRE2 pattern, e.g. "error|fatal".' });
