@@ -61,6 +61,10 @@ export const agentConfigSchema = z.strictObject({
     sites: z.array(nameSchema).default([]),
     accessLog: absolutePath.default('/var/log/nginx/access.log'),
     errorLog: absolutePath.default('/var/log/nginx/error.log'),
+    /** Run `nginx -t` for a changed site in a mount namespace that holds only nginx's folders (needs root and util-linux unshare). */
+    testSandbox: z.boolean().default(false),
+    /** Folders nginx -t may write to in the sandbox besides the log folders (Debian's temp paths). */
+    sandboxWritable: z.array(absolutePath).default(['/var/lib/nginx']),
   }).default({
     unit: 'nginx.service',
     binary: '/usr/sbin/nginx',
@@ -69,6 +73,8 @@ export const agentConfigSchema = z.strictObject({
     sites: [],
     accessLog: '/var/log/nginx/access.log',
     errorLog: '/var/log/nginx/error.log',
+    testSandbox: false,
+    sandboxWritable: ['/var/lib/nginx'],
   }),
   agentUnit: unitName.default('hms-agent.service'),
   session: z.strictObject({

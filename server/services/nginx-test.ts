@@ -5,13 +5,14 @@
  * one, plus the staged copy.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentDeps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { removeQuietly } from './nginx-files.js';
 import { lintPrefixes } from './nginx-lint.js';
 import { redactNginxOutput } from './nginx-redact.js';
+import { sandboxedArgv } from './nginx-sandbox.js';
 import { sitesEnabledDir, type NginxConfig, type SiteFile } from './nginx-sites.js';
 
 export const TEST_CONFIG_PATTERN = /^\.hms-test-[0-9a-f]+\.conf$/;
@@ -68,7 +69,8 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
   const tempMain = path.join(path.dirname(nginx.mainConfig), `.hms-test-${randomBytes(8).toString('hex')}.conf`);
   try {
     await writeFile(tempMain, text, { flag: 'wx', mode: 0o600 });
-    const result = await options.deps.exec([nginx.binary, '-t', '-q', '-c', tempMain], { timeoutMs: NGINX_TEST_TIMEOUT_MS });
+    const argv = [nginx.binary, '-t', '-q', '-c', tempMain];
+    const result = await options.deps.exec(nginx.testSandbox ? await inSandbox(argv, options.deps) : argv, { timeoutMs: NGINX_TEST_TIMEOUT_MS });
     if (result.code === 0) return;
     const liveName = path.join(nginx.sitesDir, options.site.name);
     const renamed = rewriteNginxMessage(result.stderr || result.stdout, [
@@ -83,4 +85,13 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
   } finally {
     await removeQuietly(tempMain);
   }
+}
+
+/** nginx -t in a mount namespace holding only the allowed folders (nginx-sandbox.ts). */
+async function inSandbox(argv: string[], deps: AgentDeps): Promise<string[]> {
+  const { nginx, stateDir } = deps.config;
+  const root = path.join(stateDir, 'nginx-sandbox');
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const logs = [nginx.accessLog, nginx.errorLog].map((file) => path.dirname(file));
+  return sandboxedArgv(argv, { root, readOnly: [...lintPrefixes(nginx), nginx.sitesDir, sitesEnabledDir(nginx)], writable: [...logs, ...nginx.sandboxWritable] });
 }
