@@ -19,10 +19,11 @@ export const SEARCH_CHILD: ChildLimits = { memoryBytes: 256 * MiB, cpuSeconds: 9
  */
 export const FOLLOW_CHILD: ChildLimits = { memoryBytes: 128 * MiB, cpuSeconds: 600 };
 /**
- * journalctl maps journal files in 8 MiB windows (up to 64 of them) besides its
- * own heap, so its address space needs more room; PCRE2's own heap limit bounds --grep.
+ * journalctl maps journal files (file-backed, 8 MiB windows, each open file's header
+ * too) besides its own heap, so its address space needs far more room; PCRE2's own
+ * heap limit is what bounds --grep, this only a backstop.
  */
-export const JOURNAL_CHILD: ChildLimits = { memoryBytes: 1024 * MiB, cpuSeconds: 600 };
+export const JOURNAL_CHILD: ChildLimits = { memoryBytes: 2048 * MiB, cpuSeconds: 600 };
 
 /** Said when a child ran out of its address space. */
 export function outOfMemory(stderr: string): boolean {
