@@ -9,6 +9,7 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { isHmsError } from '../src/errors.js';
 import { requireAuth, wantsHtml } from './auth/middleware.js';
 import { loginRoutes, logoutRoute } from './auth/login.js';
+import { RevokedSessions } from './auth/revoked-sessions.js';
 import type { SessionSettings } from './auth/session.js';
 import type { AgentDeps, AgentEnv } from './env.js';
 import { ApiError } from './errors.js';
@@ -27,6 +28,8 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
     idleMinutes: deps.config.session.idleMinutes,
     secure: (c) => deps.config.publicUrl?.startsWith('https:') === true || c.req.header('x-forwarded-proto') === 'https',
     clock: deps.clock,
+    revoked: new RevokedSessions(deps.config.stateDir, deps.clock),
+    passwordHash: deps.secrets.adminPasswordHash,
   };
   const app = new Hono<AgentEnv>();
 
@@ -75,8 +78,10 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
     wantsHtml(c) ? pageError(new ApiError(404, `There is no page at ${c.req.path}.`), c) : c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404),
   );
   app.onError((error, c) => {
+    // The client went away while its body was read: no one to answer, nothing to log (anyone can do it to /login).
+    if (c.req.raw.signal.aborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return c.json({ error: 'The request body was cut off.' }, 400);
     if (wantsHtml(c)) return pageError(error, c);
-    if (error instanceof ApiError) return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status);
+    if (error instanceof ApiError) return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status, error.headers);
     if (error instanceof HTTPException) return error.getResponse();
     if (isHmsError(error)) return c.json({ error: error.message, hint: error.hint }, 500);
     console.error(`[hms-agent] ${c.req.method} ${c.req.path}:`, error);

@@ -60,6 +60,10 @@ export const agentConfigSchema = z.strictObject({
     sites: z.array(nameSchema).default([]),
     accessLog: absolutePath.default('/var/log/nginx/access.log'),
     errorLog: absolutePath.default('/var/log/nginx/error.log'),
+    /** Run `nginx -t` for a changed site in a mount namespace that holds only nginx's folders (needs root and util-linux unshare). */
+    testSandbox: z.boolean().default(false),
+    /** Folders nginx -t may write to in the sandbox besides the log folders (Debian's temp paths). */
+    sandboxWritable: z.array(absolutePath).default(['/var/lib/nginx']),
   }).default({
     unit: 'nginx.service',
     binary: '/usr/sbin/nginx',
@@ -68,12 +72,19 @@ export const agentConfigSchema = z.strictObject({
     sites: [],
     accessLog: '/var/log/nginx/access.log',
     errorLog: '/var/log/nginx/error.log',
+    testSandbox: false,
+    sandboxWritable: ['/var/lib/nginx'],
   }),
   agentUnit: unitName.default('hms-agent.service'),
   session: z.strictObject({
     ttlMinutes: z.number().int().positive().default(12 * 60),
     idleMinutes: z.number().int().positive().default(60),
   }).default({ ttlMinutes: 720, idleMinutes: 60 }),
+  /** How many searches (grep over a log) and follow streams run at once, per login or token and overall (beyond: 429). */
+  concurrency: z.strictObject({
+    searches: z.strictObject({ perCredential: z.number().int().positive().default(3), total: z.number().int().positive().default(6) }).default({ perCredential: 3, total: 6 }),
+    follows: z.strictObject({ perCredential: z.number().int().positive().default(8), total: z.number().int().positive().default(16) }).default({ perCredential: 8, total: 16 }),
+  }).default({ searches: { perCredential: 3, total: 6 }, follows: { perCredential: 8, total: 16 } }),
   loginLimit: z.strictObject({
     attempts: z.number().int().positive().default(5),
     windowSeconds: z.number().int().positive().default(15 * 60),

@@ -5,13 +5,16 @@ export class ApiError extends HmsError {
   constructor(
     readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 423 | 428 | 429 | 500 | 502 | 503 | 504,
     message: string,
-    options: { hint?: string; cause?: unknown; details?: unknown } = {},
+    options: { hint?: string; cause?: unknown; details?: unknown; headers?: Record<string, string> } = {},
   ) {
     super(message, options);
     this.name = 'ApiError';
     this.details = options.details;
+    this.headers = options.headers ?? {};
   }
   readonly details: unknown;
+  /** Sent with the answer, e.g. Retry-After with a 429. */
+  readonly headers: Record<string, string>;
 }
 
 /** "Unknown app "x". Known: cigar, tobacco" — the names are the allow-list. */

@@ -18,6 +18,27 @@ export interface ExecOptions {
   maxOutputBytes?: number;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
+  /**
+   * Kernel limits for the child (util-linux `prlimit` runs it): its address space,
+   * so a costly pattern makes it fail with "memory exhausted" instead of growing
+   * until the OOM killer picks a victim, and its CPU seconds (SIGXCPU beyond them).
+   */
+  limits?: ChildLimits;
+}
+
+export interface ChildLimits {
+  memoryBytes?: number;
+  cpuSeconds?: number;
+}
+
+/** argv run under `prlimit` with the given limits; argv itself when there are none. */
+export function limitedArgv(argv: readonly string[], limits: ChildLimits | undefined): readonly string[] {
+  const flags = [
+    ...(limits?.memoryBytes !== undefined ? [`--as=${Math.floor(limits.memoryBytes)}`] : []),
+    // soft:hard, so SIGXCPU says why before the hard limit's SIGKILL.
+    ...(limits?.cpuSeconds !== undefined ? [`--cpu=${Math.ceil(limits.cpuSeconds)}:${Math.ceil(limits.cpuSeconds) + 1}`] : []),
+  ];
+  return flags.length > 0 ? ['prlimit', ...flags, '--', ...argv] : argv;
 }
 
 export interface ExecResult {
@@ -53,7 +74,8 @@ export function exec(argv: readonly string[], options: ExecOptions = {}): Promis
     let aborted = false;
     // Its own process group, so stopping it also stops what it started (a script's
     // `sleep`, a pipeline) instead of leaving them to hold the output pipes open.
-    const child = spawn(argv[0]!, argv.slice(1), {
+    const run = limitedArgv(argv, options.limits);
+    const child = spawn(run[0]!, run.slice(1), {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -110,8 +132,8 @@ export function exec(argv: readonly string[], options: ExecOptions = {}): Promis
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       finish();
-      const hint = error.code === 'ENOENT' ? `Install \`${argv[0]}\` or check PATH.` : undefined;
-      reject(new HmsError(`Could not run \`${argv[0]}\`: ${error.message}`, { hint, cause: error }));
+      const hint = error.code === 'ENOENT' ? `Install \`${run[0]}\` or check PATH.` : undefined;
+      reject(new HmsError(`Could not run \`${run[0]}\`: ${error.message}`, { hint, cause: error }));
     });
     child.on('close', (code, signal) => {
       finish();

@@ -7,6 +7,7 @@ import { ApiError } from '../errors.js';
 import { listLogSources, readLog } from '../services/logs.js';
 import { planFollow } from '../services/logs-follow.js';
 import { streamFollow } from '../services/logs-follow-sse.js';
+import { credentialOf, searchSlots } from '../services/search-limits.js';
 
 /** /api/logs — the allow-listed logs: list, read (tail, grep, time window), follow (SSE). */
 export function logsApi(deps: AgentDeps): Hono<AgentEnv> {
@@ -15,12 +16,15 @@ export function logsApi(deps: AgentDeps): Hono<AgentEnv> {
   app.get('/', async (c) => c.json({ sources: await listLogSources(deps.config) } satisfies LogSourcesResponse));
 
   app.get('/:source', async (c) =>
-    c.json((await readLog({ deps, source: c.req.param('source'), query: parseQuery(logQuerySchema, c.req.query()) })) satisfies LogLinesResponse),
+    c.json(
+      (await readLog({ deps, source: c.req.param('source'), query: parseQuery(logQuerySchema, c.req.query()), credential: credentialOf(c.get('actor')) })) satisfies LogLinesResponse,
+    ),
   );
 
   app.get('/:source/follow', async (c) => {
     const plan = await planFollow({ config: deps.config, source: c.req.param('source'), query: parseQuery(logFollowQuerySchema, c.req.query()) });
-    return streamSSE(c, (stream) => streamFollow(stream, { exec: deps.exec, plan, requestSignal: c.req.raw.signal }));
+    const release = searchSlots(deps).follows.take(credentialOf(c.get('actor')));
+    return streamSSE(c, (stream) => streamFollow(stream, { exec: deps.exec, plan, requestSignal: c.req.raw.signal }).finally(release));
   });
 
   return app;

@@ -3,18 +3,21 @@ import bcrypt from 'bcryptjs';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
-import { rateLimiter } from 'hono-rate-limiter';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { layout } from '../web/layout.js';
+import { clientIp, loginLimits } from './login-limits.js';
+import { refuseForeignOrigin } from './middleware.js';
 import { endSession, startSession, type SessionSettings } from './session.js';
 import { tokensEqual } from './token.js';
 
 const LOGIN_CSRF_COOKIE = 'hms_login_csrf';
 
-/** The client address: nginx (the only proxy, on loopback) sets X-Real-IP. */
-export function clientIp(c: Context): string {
-  return c.req.header('x-real-ip') ?? c.env?.incoming?.socket?.remoteAddress ?? 'local';
-}
+/** The only messages the login page shows, by code: never text from the URL. */
+const LOGIN_MESSAGES: Record<string, string> = {
+  expired: 'The form expired. Please try again.',
+  wrong: 'Wrong user name or password.',
+  ended: 'Your session ended. Please log in again.',
+};
 
 function safeNext(next: string | undefined): string {
   return next && /^\/(?!\/)[A-Za-z0-9/_.?=&%-]*$/.test(next) ? next : '/';
@@ -22,37 +25,38 @@ function safeNext(next: string | undefined): string {
 
 export function loginRoutes(deps: AgentDeps, sessions: SessionSettings): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
-  const { attempts, windowSeconds } = deps.config.loginLimit;
+  const { windowSeconds } = deps.config.loginLimit;
   const tooMany = (c: Context) => {
     void deps.audit.record({ actor: clientIp(c), action: 'login.limited', target: 'login', result: 'refused' });
     return c.text(`Too many failed logins. Try again in ${windowSeconds} seconds.`, 429);
   };
   const username = async (c: Context): Promise<string> => String((await c.req.parseBody()).username ?? '').slice(0, 64);
-  // Only failed attempts count, per client address and per user name.
-  const perIp = rateLimiter<AgentEnv>({ windowMs: windowSeconds * 1000, limit: attempts * 4, keyGenerator: (c) => `ip:${clientIp(c)}`, skipSuccessfulRequests: true, handler: tooMany });
-  const perUser = rateLimiter<AgentEnv>({ windowMs: windowSeconds * 1000, limit: attempts, keyGenerator: async (c) => `user:${await username(c)}`, skipSuccessfulRequests: true, handler: tooMany });
+  // Only failed attempts count: per client address, per (user, address), and a slowing per user.
+  const [perIp, perUserAddress, backoff] = loginLimits(deps, username, tooMany);
 
   app.get('/login', (c) => {
     const csrf = randomBytes(16).toString('base64url');
     setCookie(c, LOGIN_CSRF_COOKIE, csrf, { httpOnly: true, sameSite: 'Strict', secure: sessions.secure(c), path: '/login', maxAge: 3600 });
-    return c.html(loginPage(csrf, safeNext(c.req.query('next')), c.req.query('error')));
+    const code = c.req.query('error');
+    return c.html(loginPage(csrf, safeNext(c.req.query('next')), code !== undefined && Object.hasOwn(LOGIN_MESSAGES, code) ? LOGIN_MESSAGES[code] : undefined));
   });
 
-  app.post('/login', perIp, perUser, async (c) => {
+  app.post('/login', perIp, perUserAddress, backoff, async (c) => {
+    refuseForeignOrigin(c, deps.config.publicUrl);
     const body = await c.req.parseBody();
     const user = String(body.username ?? '').slice(0, 64);
     const password = String(body.password ?? '').slice(0, 256);
     const next = safeNext(typeof body.next === 'string' ? body.next : undefined);
     const csrfCookie = getCookie(c, LOGIN_CSRF_COOKIE);
     if (!csrfCookie || typeof body._csrf !== 'string' || !tokensEqual(body._csrf, csrfCookie)) {
-      return c.html(loginPage('', next, 'The form expired. Please try again.'), 403);
+      return c.html(loginPage('', next, LOGIN_MESSAGES.expired), 403);
     }
     const userOk = tokensEqual(user, deps.secrets.adminUsername);
     // Always run bcrypt so a wrong user name takes as long as a wrong password.
     const passwordOk = await bcrypt.compare(password, deps.secrets.adminPasswordHash);
     if (!userOk || !passwordOk) {
       await deps.audit.record({ actor: clientIp(c), action: 'login.failed', target: user, result: 'refused' });
-      return c.html(loginPage(csrfCookie, next, 'Wrong user name or password.'), 401);
+      return c.html(loginPage(csrfCookie, next, LOGIN_MESSAGES.wrong), 401);
     }
     await startSession(c, user, sessions);
     await deps.audit.record({ actor: user, action: 'login', target: clientIp(c), result: 'ok' });
@@ -65,7 +69,7 @@ export function loginRoutes(deps: AgentDeps, sessions: SessionSettings): Hono<Ag
 /** Logout is behind the auth middleware (it checks the CSRF token). */
 export function logoutRoute(deps: AgentDeps, sessions: SessionSettings): Hono<AgentEnv> {
   return new Hono<AgentEnv>().post('/logout', async (c) => {
-    endSession(c, sessions);
+    await endSession(c, sessions);
     await deps.audit.record({ actor: c.get('actor').name, action: 'logout', target: clientIp(c), result: 'ok' });
     return c.redirect('/login', 303);
   });

@@ -8,6 +8,7 @@
 import type { LogLine } from '../../src/api/logs.js';
 import type { exec as execDoor } from '../../src/exec.js';
 import { ApiError } from '../errors.js';
+import { outOfMemory, patternTooCostly, SEARCH_CHILD } from './search-limits.js';
 
 /** What the in-agent RegExp reads of one line. */
 export const MAX_MATCHED_CHARS = 4096;
@@ -39,9 +40,11 @@ export async function grepMatches(exec: typeof execDoor, texts: readonly string[
     // Every matching line comes back once, with its number: never more than this.
     maxOutputBytes: Buffer.byteLength(input) + 16 * texts.length + 1024,
     env: { ...process.env, LC_ALL: 'C.UTF-8' },
+    limits: SEARCH_CHILD,
   });
   if (result.timedOut) throw new ApiError(504, `grep took longer than ${GREP_TIMEOUT_MS / 1000} s.`, { hint: 'Narrow the pattern, or use since/until.' });
   if (result.code !== 0 && result.code !== 1) {
+    if (outOfMemory(result.stderr)) throw patternTooCostly(SEARCH_CHILD);
     const reason = result.stderr.trim().split('\n').at(-1)?.replace(/^grep: /, '') || `grep exited with code ${result.code}`;
     throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, { hint: 'grep takes an extended regular expression (grep -E), e.g. "error|fatal".' });
   }

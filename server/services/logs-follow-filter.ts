@@ -14,6 +14,7 @@ import type { exec as execDoor, ExecResult } from '../../src/exec.js';
 import { MAX_LINE_BYTES } from './logs-backward.js';
 import { LineSplitter } from './logs-line-splitter.js';
 import { LineClock, lineTime, type LineFormat } from './logs-timestamps.js';
+import { FOLLOW_CHILD, outOfMemory, patternTooCostly } from './search-limits.js';
 
 /** Lines waiting for grep beyond this are dropped: a stalled grep costs lines, not memory. */
 export const MAX_PENDING_BYTES = 4 * 1024 * 1024;
@@ -97,6 +98,7 @@ export async function runFiltered(options: {
         maxOutputBytes: 64 * 1024,
         // One locale for every agent, as for grep on a whole file (logs-grep.ts).
         env: { ...process.env, LC_ALL: 'C.UTF-8' },
+        limits: FOLLOW_CHILD,
         onStdout: (chunk) => matches.push(chunk).forEach(emit),
       }),
     )
@@ -108,7 +110,7 @@ export async function runFiltered(options: {
 
   const lines = new LineSplitter(MAX_LINE_BYTES);
   const reading = Promise.resolve()
-    .then(() => options.exec(options.reader, { signal: stop.signal, maxOutputBytes: 64 * 1024, onStdout: (chunk) => lines.push(chunk).forEach(write) }))
+    .then(() => options.exec(options.reader, { signal: stop.signal, maxOutputBytes: 64 * 1024, limits: FOLLOW_CHILD, onStdout: (chunk) => lines.push(chunk).forEach(write) }))
     .then((result) => {
       lines.end().forEach(write);
       return result;
@@ -126,6 +128,8 @@ export async function runFiltered(options: {
 function why(argv: string[], settled: PromiseSettledResult<ExecResult>): string {
   if (settled.status === 'rejected') return settled.reason instanceof Error ? settled.reason.message : String(settled.reason);
   const result = settled.value;
+  if (outOfMemory(result.stderr)) return `${argv[0]} stopped: ${patternTooCostly(FOLLOW_CHILD).message}`;
+  if (result.signal === 'SIGXCPU') return `${argv[0]} stopped: it used the ${FOLLOW_CHILD.cpuSeconds} s of CPU time a follow may use; start it again`;
   const said = result.stderr.trim().split('\n').at(-1);
   return `${argv[0]} exited with ${result.code ?? result.signal}${said ? `: ${said}` : ''}`;
 }

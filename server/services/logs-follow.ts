@@ -20,6 +20,7 @@ import { LineSplitter } from './logs-line-splitter.js';
 import { compilePattern } from './logs-pattern.js';
 import { existingFile, findLogSource, refusePriorityOnFile } from './logs-sources.js';
 import { LineClock, type LineFormat } from './logs-timestamps.js';
+import { FOLLOW_CHILD, JOURNAL_CHILD } from './search-limits.js';
 
 /** Everything checked and built before the stream opens, so a bad request is still a plain 4xx. */
 export interface FollowPlan {
@@ -76,6 +77,7 @@ export async function runFollow(options: {
     const result = await options.exec(plan.argv, {
       signal: options.signal,
       maxOutputBytes: 64 * 1024,
+      limits: plan.format === 'journal' ? JOURNAL_CHILD : FOLLOW_CHILD,
       onStdout: (chunk) => splitter.push(chunk).forEach(emit),
     });
     splitter.end().forEach(emit);

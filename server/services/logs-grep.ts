@@ -9,6 +9,7 @@ import { ApiError } from '../errors.js';
 import { MAX_LINE_BYTES } from './logs-backward.js';
 import { OUTPUT_BUDGET_BYTES } from './logs-files.js';
 import { lineTime, type LineFormat } from './logs-timestamps.js';
+import { outOfMemory, patternTooCostly, SEARCH_CHILD } from './search-limits.js';
 import { hasWindow, inWindow, type TimeWindow } from './logs-window.js';
 
 const GREP_TIMEOUT_MS = 60_000;
@@ -45,11 +46,13 @@ export async function grepFile(
     maxOutputBytes: OUTPUT_BUDGET_BYTES,
     // One locale for every agent: UTF-8 aware character classes and -i.
     env: { ...process.env, LC_ALL: 'C.UTF-8' },
+    limits: SEARCH_CHILD,
   });
   if (result.timedOut) {
     throw new ApiError(504, `grep on ${request.source} took longer than ${GREP_TIMEOUT_MS / 1000} s.`, { hint: 'Narrow the pattern, or use since/until.' });
   }
   if (result.code !== 0 && result.code !== 1) {
+    if (outOfMemory(result.stderr)) throw patternTooCostly(SEARCH_CHILD);
     const reason = result.stderr.trim().split('\n').at(-1)?.replace(/^grep: /, '') || `grep exited with code ${result.code}`;
     if (result.stderr.includes(request.file)) {
       throw new ApiError(500, `Cannot search ${request.source}: ${reason}.`, { hint: 'The agent needs read access to the file (e.g. membership in group adm).' });

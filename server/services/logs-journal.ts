@@ -13,6 +13,7 @@ import { OUTPUT_BUDGET_BYTES } from './logs-files.js';
 import { compilePattern } from './logs-pattern.js';
 import { LineClock, lineTime } from './logs-timestamps.js';
 import type { TimeWindow } from './logs-window.js';
+import { JOURNAL_CHILD } from './search-limits.js';
 
 const JOURNAL_TIMEOUT_MS = 60_000;
 /** With context, the agent filters; this many newest entries are searched. */
@@ -88,6 +89,7 @@ async function runNewestFirst(exec: typeof execDoor, argv: string[], query: { so
     timeoutMs: JOURNAL_TIMEOUT_MS,
     signal: stop.signal,
     maxOutputBytes: 64 * 1024,
+    limits: JOURNAL_CHILD,
     onStdout: (chunk) => {
       if (size >= OUTPUT_BUDGET_BYTES) return;
       chunks.push(chunk);
@@ -97,7 +99,9 @@ async function runNewestFirst(exec: typeof execDoor, argv: string[], query: { so
   });
   const full = stop.signal.aborted;
   if (result.timedOut) throw new ApiError(504, `journalctl for ${query.source} took longer than ${JOURNAL_TIMEOUT_MS / 1000} s.`, { hint: 'Use since/until or a smaller lines.' });
-  if (!full && result.code !== 0) {
+  // systemd 252's `journalctl --grep` exits 1, saying nothing, when nothing matches.
+  const noMatch = query.grep !== undefined && result.code === 1 && result.stderr.trim() === '';
+  if (!full && result.code !== 0 && !noMatch) {
     const reason = result.stderr.trim().split('\n').at(-1) || `journalctl exited with code ${result.code}`;
     if (query.grep !== undefined && /pattern|regex/i.test(result.stderr)) {
       throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, { hint: 'For the journal, grep is a PCRE2 pattern, e.g. "error|fatal".' });

@@ -31,6 +31,8 @@ export function compilePattern(pattern: string, ignoreCase: boolean): RegExp {
  */
 export function riskyConstruct(pattern: string): string | undefined {
   if (/\\[1-9]/.test(pattern)) return 'back-references (\\1) are not supported';
+  const bound = largeRepetition(pattern);
+  if (bound) return `the repetition "${bound}" is larger than ${MAX_REPETITION} (grep builds a state per repetition: ".{1,32767}" takes gigabytes)`;
   // For each open group: does its body repeat or alternate?
   const open: boolean[] = [];
   for (let i = 0; i < pattern.length; i += 1) {
@@ -49,6 +51,23 @@ export function riskyConstruct(pattern: string): string | undefined {
       if (complex || repeated) markOpenGroup(open);
     } else if ('|*+?{'.includes(char)) {
       markOpenGroup(open);
+    }
+  }
+  return undefined;
+}
+
+/** The largest count a `{n}`, `{n,}` or `{n,m}` may use. */
+export const MAX_REPETITION = 255;
+
+/** The first `{n,m}` outside brackets and escapes whose n or m is above MAX_REPETITION. */
+function largeRepetition(pattern: string): string | undefined {
+  for (let i = 0; i < pattern.length; i += 1) {
+    const char = pattern[i]!;
+    if (char === '\\') i += 1;
+    else if (char === '[') i = endOfClass(pattern, i);
+    else if (char === '{') {
+      const m = /^\{(\d*),?(\d*)\}/.exec(pattern.slice(i));
+      if (m && [m[1], m[2]].some((count) => count !== '' && Number(count) > MAX_REPETITION)) return m[0];
     }
   }
   return undefined;

@@ -18,6 +18,8 @@ const UNIT_SECONDS: Array<[RegExp, number]> = [
   [/^(w|weeks?)$/, 604_800],
 ];
 
+/** 9999-12-31T23:59:59.999Z */
+const LATEST = 253_402_300_799_999;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const RELATIVE = /^([+-]?)(\d{1,6}) ?([a-z]+?)( ago)?$/;
 
@@ -55,6 +57,10 @@ export function resolveWindow(specs: { since?: string; until?: string }, now: Da
     if (spec === undefined) return undefined;
     const date = resolveTimeSpec(spec, now);
     if (!date) throw new ApiError(400, `Invalid query parameter ${name}: "${spec}" is not a real date.`, { hint: 'Use e.g. 2026-11-25T18:02:11Z, -1h or "10 min ago".' });
+    // journalctl takes `@<epoch seconds>`: no logs before 1970 or after 9999 either way.
+    if (date.getTime() < 0 || date.getTime() > LATEST) {
+      throw new ApiError(400, `Invalid query parameter ${name}: "${spec}" is ${date.getTime() < 0 ? 'before 1970' : 'after 9999'}.`, { hint: 'Use e.g. 2026-11-25T18:02:11Z, -1h or "10 min ago".' });
+    }
     return date;
   };
   const window: TimeWindow = { since: resolve('since'), until: resolve('until') };

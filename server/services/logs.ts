@@ -11,10 +11,23 @@ import { readJournal } from './logs-journal.js';
 import { compilePattern } from './logs-pattern.js';
 import { existingFile, findLogSource, refusePriorityOnFile } from './logs-sources.js';
 import { resolveWindow } from './logs-window.js';
+import { searchSlots } from './search-limits.js';
 
 export { listLogSources } from './logs-sources.js';
 
-export async function readLog(options: { deps: Pick<AgentDeps, 'config' | 'exec' | 'clock'>; source: string; query: LogQuery }): Promise<LogLinesResponse> {
+export async function readLog(options: {
+  deps: Pick<AgentDeps, 'config' | 'exec' | 'clock'>;
+  source: string;
+  query: LogQuery;
+  /** Who asks (credentialOf): a search holds one of their search slots while grep runs. */
+  credential: string;
+}): Promise<LogLinesResponse> {
+  const { query } = options;
+  if (query.grep === undefined) return answer(options);
+  return searchSlots(options.deps).searches.run(options.credential, () => answer(options));
+}
+
+async function answer(options: { deps: Pick<AgentDeps, 'config' | 'exec' | 'clock'>; source: string; query: LogQuery }): Promise<LogLinesResponse> {
   const { deps, query } = options;
   const source = findLogSource(deps.config, options.source);
   const window = resolveWindow(query, deps.clock());

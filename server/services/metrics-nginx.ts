@@ -3,8 +3,11 @@
  * format: the main one and each app's own), read backwards until the lines are
  * older than the window: time and memory depend on the window, not on the logs' size.
  */
-import { access } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, realpath, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import type { NginxMetrics } from '../../src/api/metrics.js';
+import { isInsideFolder } from './logs-real-path.js';
 import { reverseLines } from './reverse-lines.js';
 
 const MINUTE = 60_000;
@@ -55,7 +58,7 @@ export async function requestsPerMinute(options: AccessLogOptions): Promise<Ngin
   for (const file of [options.file, `${options.file}.1`]) {
     if (file !== options.file && !(await exists(file))) break;
     try {
-      for await (const line of reverseLines(file)) {
+      for await (const line of reverseLines(await openAccessLog(file))) {
         budget -= Buffer.byteLength(line) + 1;
         if (budget < 0) {
           result.truncated = true;
@@ -107,6 +110,31 @@ export async function allRequestsPerMinute(options: Omit<AccessLogOptions, 'file
   return total!;
 }
 
+/**
+ * The log opened as the log sources are read: a symlink only to a file inside the
+ * log's own folder (nginx's log folder may be writable by others than root), never
+ * blocking (a FIFO there would hang every request and then libuv's thread pool),
+ * and only a regular file.
+ */
+async function openAccessLog(file: string): Promise<FileHandle> {
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  const handle = await open(file, flags).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ELOOP') throw error;
+    const [folder, real] = await Promise.all([realpath(path.dirname(file)), realpath(file)]);
+    if (!isInsideFolder(folder, real)) throw Object.assign(new Error('it is a symlink that leads out of its folder'), { code: 'EOUTSIDE' });
+    return open(real, flags);
+  });
+  const info = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (!info.isFile()) {
+    await handle.close();
+    throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+  }
+  return handle;
+}
+
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,
@@ -117,5 +145,6 @@ async function exists(file: string): Promise<boolean> {
 function readError(file: string, error: NodeJS.ErrnoException): string {
   if (error.code === 'EACCES') return `Cannot read ${file}: permission denied (the agent's user needs to be in group adm).`;
   if (error.code === 'ENOENT') return `Cannot read ${file}: no such file (check nginx.accessLog in the agent config).`;
+  if (error.code === 'EOUTSIDE' || error.code === 'ENOTREG') return `Not reading ${file}: ${error.message} (nginx writes its logs as regular files in its log folder).`;
   return `Cannot read ${file}: ${error.message}`;
 }

@@ -5,13 +5,16 @@
  * directives that name files (include, logs, certificates and keys, password files,
  * root/alias, temp and cache paths) may only name them under the folders nginx owns
  * (prefixes below plus the configured main config and log folders), without ".." or
- * $variables, and, symlinks resolved, still there. Code-running modules (lua, perl,
- * load_module) are refused outright.
+ * $variables, and, symlinks resolved, still there (for an include's glob, every file
+ * it matches). Only directives on an allow-list are accepted (nginx-directives.ts):
+ * a module nobody listed (xslt, njs, geoip, …) is refused by name.
  */
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 import { realPathOfNearest } from './logs-real-path.js';
+import { DIRECTIVES_HINT, directiveProblem } from './nginx-directives.js';
 import { nginxStatements, type NginxStatement } from './nginx-tokens.js';
 
 export const ALLOWED_PREFIXES = ['/etc/nginx/', '/var/log/nginx/', '/var/www/', '/etc/letsencrypt/', '/usr/share/nginx/'];
@@ -38,10 +41,6 @@ const PATH_DIRECTIVE_PATTERNS = [
 ];
 /** Their first word is not a file: `access_log off`, `error_log stderr`, syslog, an in-memory buffer, inline PEM. */
 const NOT_A_FILE = /^(off|stderr|syslog:.*|memory:.*|data:.*)$/s;
-
-export function isRefusedDirective(name: string): boolean {
-  return name === 'load_module' || /(^|_)(lua|perl)/.test(name);
-}
 
 export function isPathDirective(name: string): boolean {
   return PATH_DIRECTIVES.has(name) || PATH_DIRECTIVE_PATTERNS.some((pattern) => pattern.test(name));
@@ -77,9 +76,55 @@ function withoutGlob(file: string): string {
   return first < 0 ? file : parts.slice(0, first).join('/') || '/';
 }
 
+/** The file a statement names, if any: the first word, or a `listen unix:` socket. */
+function namedFile(statement: NginxStatement): string | undefined {
+  if (statement.name === 'listen') return statement.args[0]?.startsWith('unix:') ? statement.args[0].slice('unix:'.length) : undefined;
+  return isPathDirective(statement.name) ? statement.args[0] : undefined;
+}
+
+/** Most names an include's glob may match (each is checked). */
+const MAX_INCLUDE_MATCHES = 500;
+
+/** The existing files a glob matches (`*`, `?` and `[…]` in any name), as nginx's glob(3) would. */
+async function globMatches(pattern: string): Promise<string[]> {
+  let found = ['/'];
+  for (const part of pattern.split('/').filter(Boolean)) {
+    if (!/[*?[]/.test(part)) {
+      found = found.map((dir) => path.join(dir, part));
+      continue;
+    }
+    const matcher = globRegExp(part);
+    const next: string[] = [];
+    for (const dir of found) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      next.push(...names.filter((name) => !name.startsWith('.') && matcher.test(name)).map((name) => path.join(dir, name)));
+    }
+    found = next.slice(0, MAX_INCLUDE_MATCHES + 1);
+  }
+  return found;
+}
+
+function globRegExp(part: string): RegExp {
+  const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  let source = '';
+  for (let i = 0; i < part.length; i += 1) {
+    const char = part[i]!;
+    const close = char === '[' ? part.indexOf(']', i + 2) : -1;
+    if (char === '*') source += '.*';
+    else if (char === '?') source += '.';
+    else if (char === '\\' && i + 1 < part.length) source += literal(part[(i += 1)]!);
+    else if (close > 0) {
+      const set = part.slice(i + 1, close);
+      source += `[${set.startsWith('!') ? '^' : ''}${set.replace(/^!/, '').replace(/[\\\]^]/g, '\\$&')}]`;
+      i = close;
+    } else source += literal(char);
+  }
+  return new RegExp(`^${source}$`, 's');
+}
+
 /** What is wrong with the file `statement` names, or undefined. */
 async function fileProblem(statement: NginxStatement, context: LintContext): Promise<string | undefined> {
-  const value = statement.args[0];
+  const value = namedFile(statement);
   if (value === undefined || NOT_A_FILE.test(value)) return undefined;
   if (value.startsWith('engine:')) return 'OpenSSL engine keys are not accepted';
   if (value.includes('$')) return 'a $variable in a file path is not accepted';
@@ -91,7 +136,20 @@ async function fileProblem(statement: NginxStatement, context: LintContext): Pro
     file = path.join(context.configDir, value);
   }
   if (!under(context.prefixes, file)) return 'it is outside the allowed folders';
-  const real = await realPathOfNearest(withoutGlob(file));
+  const problem = await realProblem(withoutGlob(file), context);
+  if (problem || statement.name !== 'include' || withoutGlob(file) === file) return problem;
+  // A glob: each file it matches is what nginx reads, and any of them may be a symlink out.
+  const matches = await globMatches(file);
+  if (matches.length > MAX_INCLUDE_MATCHES) return `it matches more than ${MAX_INCLUDE_MATCHES} files`;
+  for (const match of matches) {
+    const matchProblem = await realProblem(match, context);
+    if (matchProblem) return `${matchProblem} (${JSON.stringify(path.basename(match).slice(0, 100))})`;
+  }
+  return undefined;
+}
+
+async function realProblem(file: string, context: LintContext): Promise<string | undefined> {
+  const real = await realPathOfNearest(file);
   if (real === undefined || !under(context.realPrefixes, real)) return 'it leads (through a symlink) outside the allowed folders';
   if (asPrefix(real).startsWith(context.realStateDir)) return "it is inside the agent's state folder";
   return undefined;
@@ -107,16 +165,17 @@ export async function lintSite(options: { nginx: AgentConfig['nginx']; stateDir:
     configDir: path.dirname(path.resolve(options.nginx.mainConfig)),
     realStateDir: await realOf(options.stateDir),
   };
-  const hint = `Files named by include, access_log, error_log, ssl_*, auth_basic_user_file, root, alias and *_temp_path/*_cache_path must be under ${prefixes.join(', ')}, without ".." or $variables (a relative include stays in ${context.configDir}/). Change that line and send the site again; the live file is unchanged.`;
+  const hint = `Files named by include, access_log, error_log, ssl_*, auth_basic_user_file, root, alias, listen unix: and *_temp_path/*_cache_path must be under ${prefixes.join(', ')}, without ".." or $variables (a relative include stays in ${context.configDir}/). ${DIRECTIVES_HINT} Change that line and send the site again; the live file is unchanged.`;
   for (const statement of nginxStatements(options.content)) {
     const refuse = (why: string) =>
       new ApiError(422, `Refusing the new ${options.site} config: line ${statement.line}: ${statement.name} ${why}.`, {
         hint,
         details: { line: statement.line, directive: statement.name, allowedPrefixes: prefixes },
       });
-    if (isRefusedDirective(statement.name)) throw refuse('is not accepted (lua, perl and load_module run code in nginx as root)');
-    if (!isPathDirective(statement.name)) continue;
+    const refused = directiveProblem(statement.name, statement.block);
+    if (refused) throw refuse(refused);
+    if (namedFile(statement) === undefined) continue;
     const problem = await fileProblem(statement, context);
-    if (problem) throw refuse(`${JSON.stringify((statement.args[0] ?? '').slice(0, 200))}: ${problem}`);
+    if (problem) throw refuse(`${JSON.stringify((namedFile(statement) ?? '').slice(0, 200))}: ${problem}`);
   }
 }

@@ -5,11 +5,14 @@
  * one, plus the staged copy.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentDeps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { removeQuietly } from './nginx-files.js';
+import { lintPrefixes } from './nginx-lint.js';
+import { redactNginxOutput } from './nginx-redact.js';
+import { sandboxedArgv } from './nginx-sandbox.js';
 import { sitesEnabledDir, type NginxConfig, type SiteFile } from './nginx-sites.js';
 
 export const TEST_CONFIG_PATTERN = /^\.hms-test-[0-9a-f]+\.conf$/;
@@ -47,28 +50,6 @@ export function rewriteNginxMessage(text: string, renames: ReadonlyArray<readonl
   return renames.reduce((out, [from, to]) => out.split(from).join(to), text);
 }
 
-/**
- * nginx -t runs as root and quotes words of the files it reads (`unknown directive
- * "root:$y$…" in /etc/shadow:1`). A line about any file other than the site being
- * changed keeps its place and reason but not what it quoted, so an answer never
- * shows the content of another file.
- */
-export function redactOtherFiles(stderr: string, siteFile: string): string {
-  return stderr
-    .split('\n')
-    .map((line) => {
-      const at = /^(.*) in (\/.*):(\d+)$/.exec(line.trimEnd());
-      if (!at || at[2] === siteFile) return line;
-      const message = at[1]!;
-      const first = message.indexOf('"');
-      if (first < 0) return line;
-      const last = message.lastIndexOf('"');
-      const after = last > first ? message.slice(last + 1) : '';
-      return `${message.slice(0, first)}"…"${after} in ${at[2]}:${at[3]}`;
-    })
-    .join('\n');
-}
-
 /** `unknown directive "foo" in …:3` out of `2025/… [emerg] 12#12: unknown directive …`. */
 export function firstNginxError(stderr: string): string {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '');
@@ -88,14 +69,15 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
   const tempMain = path.join(path.dirname(nginx.mainConfig), `.hms-test-${randomBytes(8).toString('hex')}.conf`);
   try {
     await writeFile(tempMain, text, { flag: 'wx', mode: 0o600 });
-    const result = await options.deps.exec([nginx.binary, '-t', '-q', '-c', tempMain], { timeoutMs: NGINX_TEST_TIMEOUT_MS });
+    const argv = [nginx.binary, '-t', '-q', '-c', tempMain];
+    const result = await options.deps.exec(nginx.testSandbox ? await inSandbox(argv, options.deps) : argv, { timeoutMs: NGINX_TEST_TIMEOUT_MS });
     if (result.code === 0) return;
     const liveName = path.join(nginx.sitesDir, options.site.name);
     const renamed = rewriteNginxMessage(result.stderr || result.stdout, [
       [options.staged, liveName],
       [tempMain, nginx.mainConfig],
     ]);
-    const stderr = redactOtherFiles(renamed, liveName).trim();
+    const stderr = redactNginxOutput(renamed, { siteFile: liveName, allowedPrefixes: lintPrefixes(nginx) });
     throw new ApiError(422, `nginx -t rejected the new ${options.site.name} config: ${firstNginxError(stderr)}`, {
       hint: result.timedOut ? 'nginx -t timed out; try again.' : 'Fix the line nginx names and send the change again; the live file is unchanged.',
       details: { stderr },
@@ -103,4 +85,13 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
   } finally {
     await removeQuietly(tempMain);
   }
+}
+
+/** nginx -t in a mount namespace holding only the allowed folders (nginx-sandbox.ts). */
+async function inSandbox(argv: string[], deps: AgentDeps): Promise<string[]> {
+  const { nginx, stateDir } = deps.config;
+  const root = path.join(stateDir, 'nginx-sandbox');
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const logs = [nginx.accessLog, nginx.errorLog].map((file) => path.dirname(file));
+  return sandboxedArgv(argv, { root, readOnly: [...lintPrefixes(nginx), nginx.sitesDir, sitesEnabledDir(nginx)], writable: [...logs, ...nginx.sandboxWritable] });
 }

@@ -12,6 +12,8 @@ export interface NginxStatement {
   args: string[];
   /** 1-based line of the directive's first word. */
   line: number;
+  /** The directive whose block it is in (`server`, `location`, `map`, …); absent at the top. */
+  block?: string;
 }
 
 const SPACE = new Set([' ', '\t', '\r', '\n']);
@@ -21,9 +23,13 @@ export function nginxStatements(content: string): NginxStatement[] {
   const statements: NginxStatement[] = [];
   let words: Array<{ text: string; line: number }> = [];
   let line = 1;
-  const flush = (): void => {
-    if (words.length > 0) statements.push({ name: words[0]!.text, args: words.slice(1).map((word) => word.text), line: words[0]!.line });
+  const blocks: string[] = [];
+  const flush = (): string | undefined => {
+    const name = words[0]?.text;
+    const block = blocks.at(-1);
+    if (name !== undefined) statements.push({ name, args: words.slice(1).map((word) => word.text), line: words[0]!.line, ...(block !== undefined ? { block } : {}) });
     words = [];
+    return name;
   };
   let i = 0;
   while (i < content.length) {
@@ -31,8 +37,12 @@ export function nginxStatements(content: string): NginxStatement[] {
     if (char === '\n') line += 1;
     if (SPACE.has(char)) {
       i += 1;
-    } else if (char === ';' || char === '{' || char === '}') {
+    } else if (char === '{') {
+      blocks.push(flush() ?? '');
+      i += 1;
+    } else if (char === ';' || char === '}') {
       flush();
+      if (char === '}') blocks.pop();
       i += 1;
     } else if (char === '#') {
       while (i < content.length && content[i] !== '\n') i += 1;

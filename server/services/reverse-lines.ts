@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 const CHUNK = 64 * 1024;
 
@@ -7,12 +7,13 @@ const CHUNK = 64 * 1024;
  * stays bounded by one chunk plus one line, whatever the file's size, and a caller
  * that `break`s early reads nothing more. A line longer than `maxLineBytes` is
  * yielded cut to its first `maxLineBytes` bytes (the head is where log lines keep
- * their timestamp). A final newline does not make an empty last line.
+ * their timestamp). A final newline does not make an empty last line. Given an open
+ * handle (a file already checked), it reads that and closes it when done.
  */
-export async function* reverseLines(file: string, options: { maxLineBytes?: number; chunkBytes?: number } = {}): AsyncGenerator<string> {
+export async function* reverseLines(file: string | FileHandle, options: { maxLineBytes?: number; chunkBytes?: number } = {}): AsyncGenerator<string> {
   const maxLineBytes = options.maxLineBytes ?? 64 * 1024;
   const chunkBytes = options.chunkBytes ?? CHUNK;
-  const handle = await open(file, 'r');
+  const handle = typeof file === 'string' ? await open(file, 'r') : file;
   try {
     let position = (await handle.stat()).size;
     // Bytes of the line being assembled: everything after the newline not yet seen.

@@ -67,5 +67,6 @@ export function pageError(error: Error, c: Context<AgentEnv>): Response | Promis
       { actor: c.get('actor') },
     ),
     problem.status,
+    error instanceof ApiError ? error.headers : {},
   );
 }

@@ -51,11 +51,11 @@ export function logQueryOf(form: LogsForm): LogQuery {
   throw new ApiError(400, `${parsed.error.issues[0]!.message}.`, { hint: 'Fix the field and show the log again.' });
 }
 
-export async function loadLogs(options: { deps: AgentDeps; form: LogsForm }): Promise<LogsView> {
+export async function loadLogs(options: { deps: AgentDeps; form: LogsForm; credential: string }): Promise<LogsView> {
   const sources = await listLogSources(options.deps.config);
   if (!options.form.source) return { status: 200, sources };
   try {
-    const result = await readLog({ deps: options.deps, source: options.form.source, query: logQueryOf(options.form) });
+    const result = await readLog({ deps: options.deps, source: options.form.source, query: logQueryOf(options.form), credential: options.credential });
     return { status: 200, sources, result };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;

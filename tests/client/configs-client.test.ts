@@ -53,8 +53,8 @@ describe('configs client', () => {
     const stale = await putSite(client, 'cigar', 'x', '"0000"').catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(AgentError);
     expect(stale).toMatchObject({ status: 412, details: { etag: live.etag } });
-    const refused = await putSite(client, 'cigar', `${CIGAR}bogus_directive on;\n`, live.etag).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ status: 422, details: { stderr: expect.stringContaining('unknown directive "bogus_directive"') } });
+    const refused = await putSite(client, 'cigar', `${CIGAR}proxy_bogus_directive on;\n`, live.etag).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 422, details: { stderr: expect.stringContaining('unknown directive "proxy_bogus_directive"') } });
     expect(await readFile(path.join(tree.sitesDir, 'cigar'), 'utf8')).toBe(CIGAR);
   });
 });

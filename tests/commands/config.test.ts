@@ -24,7 +24,7 @@ const EDITORS: Record<string, string> = {
   append: `${LAST_ARG}\nprintf '# edited by the test\\n' >> "$file"`,
   untouched: 'exit 0',
   quits: `${LAST_ARG}\nprintf '# half typed\\n' >> "$file"\nexit 1`,
-  invalid: `${LAST_ARG}\nprintf 'bogus_directive on;\\n' >> "$file"`,
+  invalid: `${LAST_ARG}\nprintf 'proxy_bogus_directive on;\\n' >> "$file"`,
   // Another admin changes the live file while this one is still editing.
   meanwhile: `${LAST_ARG}\nprintf '# the other admin\\n' >> "$LIVE_FILE"\nprintf '# mine\\n' >> "$file"`,
   recordsArgs: `printf '%s\\n' "$@" > "$ARGS_LOG"\n${LAST_ARG}\nprintf '# edited\\n' >> "$file"`,
@@ -149,8 +149,8 @@ describe('hms config edit', () => {
   it('Given an invalid directive, When nginx -t refuses it, Then nginx\'s words are shown, the live file is untouched and the copy kept', async () => {
     const before = await readFile(cigarFile());
     const error = await configCommand.run(editContext('invalid')).catch((e: unknown) => e);
-    expect((error as HmsError).message).toMatch(/nginx -t refused the edit of cigar; nothing changed on test:\n.*unknown directive "bogus_directive"/);
-    expect((await keptCopy(error)).text).toContain('bogus_directive on;');
+    expect((error as HmsError).message).toMatch(/nginx -t refused the edit of cigar; nothing changed on test:\n.*unknown directive "proxy_bogus_directive"/);
+    expect((await keptCopy(error)).text).toContain('proxy_bogus_directive on;');
     expect(await readFile(cigarFile())).toEqual(before);
   });
 

@@ -125,12 +125,12 @@ describe.skipIf(skipReason !== undefined)('browser pages in Chromium through ngi
     await page().goto(`${BASE}/configs/cigar`);
     const original = await page().inputValue('textarea[name=content]');
     expect(original).toContain('server_name cigar.test;');
-    await page().fill('textarea[name=content]', `foo bar;\n${original}`);
+    await page().fill('textarea[name=content]', `proxy_foo bar;\n${original}`);
     await Promise.all([page().waitForURL(`${BASE}/configs/cigar`), page().click('button:has-text("Test with nginx -t and save")')]);
-    expect(await page().textContent('.error')).toContain('unknown directive "foo"');
-    expect(await page().inputValue('textarea[name=content]')).toBe(`foo bar;\n${original}`);
+    expect(await page().textContent('.error')).toContain('unknown directive "proxy_foo"');
+    expect(await page().inputValue('textarea[name=content]')).toBe(`proxy_foo bar;\n${original}`);
     // The submitted text, highlighted on the server, with the line nginx named marked and linked.
-    expect(await page().textContent('li#yours-L1.rejected')).toContain('foo bar;');
+    expect(await page().textContent('li#yours-L1.rejected')).toContain('proxy_foo bar;');
     expect(await page().locator('#yours-L1 ~ li .hljs-attribute', { hasText: 'server_name' }).count()).toBeGreaterThan(0);
     const colors = await page().evaluate(() => ['.nginx .hljs-attribute', '.nginx li'].map((selector) => getComputedStyle(document.querySelector(selector)!).color));
     expect(colors[0]).not.toBe(colors[1]);

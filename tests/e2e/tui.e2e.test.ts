@@ -145,16 +145,16 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
   });
 
   it('Given an edit nginx refuses, When applied, Then nginx own words show in place and the live file is unchanged', async () => {
-    await nextEdit('not_a_directive on;\n');
+    await nextEdit('proxy_not_a_directive on;\n');
     await tmux.keys('e');
-    await tmux.waitFor(/\+not_a_directive on;/);
+    await tmux.waitFor(/\+proxy_not_a_directive on;/);
     await tmux.keys('a');
     await tmux.waitFor(/Apply the edited cigar/);
     await tmux.keys('y');
     const screen = await tmux.waitFor(/nginx -t refused it \(422\)/, 30_000);
-    expect(screen).toMatch(/unknown directive "not_a_directive"/);
+    expect(screen).toMatch(/unknown directive "proxy_not_a_directive"/);
     expect(screen).toMatch(/copy: \/.*hms-edit-.*cigar/);
-    expect((await ctx.server.exec(['cat', '/etc/nginx/sites-available/cigar'])).stdout).not.toContain('not_a_directive');
+    expect((await ctx.server.exec(['cat', '/etc/nginx/sites-available/cigar'])).stdout).not.toContain('proxy_not_a_directive');
   });
 
   it('Given ?, When pressed, Then the help lists the keys; Esc closes it', async () => {

@@ -179,6 +179,10 @@ export function logCases(): HostileCase[] {
     query('grep "(a+)+$" against a line of a\'s', `grep=${enc('(a+)+$')}`, { url: `/api/logs/cigar:long?grep=${enc('(a+)+$')}`, maxMs: 2000 }),
     query('grep "(a|aa)*$"', `grep=${enc('(a|aa)*$')}`, { url: `/api/logs/cigar:long?grep=${enc('(a|aa)*$')}`, maxMs: 2000 }),
     query('grep "(.*a){12}"', `grep=${enc('(.*a){12}')}`, { maxMs: 2000 }),
+    query('grep ".{1,32767}" (gigabytes of DFA states)', `grep=${enc('.{1,32767}')}`, { maxMs: 2000 }),
+    query('grep "a{0,1000}x{300}"', `grep=${enc('a{0,1000}x{300}')}`, { maxMs: 2000 }),
+    { name: 'journal source with grep ".{1,32767}"', method: 'GET', url: `/api/logs/journal:cigar?grep=${enc('.{1,32767}')}` },
+    { name: 'follow with grep ".{1,32767}"', method: 'GET', url: `${LOG}/follow?grep=${enc('.{1,32767}')}` },
     query('grep with a back-reference', `grep=${enc('(a)\\1')}`),
     query('grep with a NUL byte', 'grep=a%00b'),
     query('grep with a newline (two patterns)', `grep=${enc('a\n/etc/passwd')}`),
@@ -285,6 +289,21 @@ export function configCases(): HostileCase[] {
     body('PUT with If-Match of 10 KB', json({ content: 'server {}\n' }), { headers: IF_MATCH(`"${'f'.repeat(10 * 1024)}"`) }),
     body('PUT that includes the canary', (tree) => json({ content: `include ${tree.canary};\n` })),
     body('PUT that names a log file outside', (tree) => json({ content: `server {\n    listen 127.0.0.1:8091;\n    access_log ${tree.outside}/created.log;\n}\n` })),
+    ...[
+      'location / { xslt_stylesheet CANARY; }',
+      'ssl_conf_command Certificate CANARY;',
+      'ssl_conf_command ChainCAFile CANARY;',
+      'js_import CANARY;',
+      'js_path OUTSIDE;',
+      'geoip_country CANARY;',
+      'location / { proxy_store OUTSIDE/stored; }',
+      'listen unix:OUTSIDE/nginx.sock;',
+      'map $uri $x { include CANARY; }',
+    ].map((directive) =>
+      body(`PUT with "${directive}"`, (tree) =>
+        json({ content: `server {\n    listen 127.0.0.1:8091;\n    ${directive.replace('CANARY', tree.canary).replace('OUTSIDE', tree.outside)}\n}\n` }),
+      ),
+    ),
   ];
 }
 

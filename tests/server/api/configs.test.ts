@@ -97,19 +97,19 @@ describe('PUT /api/configs/:site', () => {
 
   it('Given an unknown directive, When sent, Then 422 carries nginx\'s own message naming the site file, and the live file is untouched', async () => {
     const original = await readFile(cigarFile());
-    const response = await send('PUT', '/api/configs/cigar', { content: serverBlock(8081, '    foo bar;\n') }, { 'if-match': await etagOfSite() });
+    const response = await send('PUT', '/api/configs/cigar', { content: serverBlock(8081, '    proxy_foo bar;\n') }, { 'if-match': await etagOfSite() });
 
     expect(response.status).toBe(422);
     const body = (await response.json()) as { error: string; details: { stderr: string } };
-    expect(body.error).toContain('unknown directive "foo"');
-    expect(body.details.stderr).toContain(`unknown directive "foo" in ${cigarFile()}:4`);
+    expect(body.error).toContain('unknown directive "proxy_foo"');
+    expect(body.details.stderr).toContain(`unknown directive "proxy_foo" in ${cigarFile()}:4`);
     expect(body.details.stderr).not.toMatch(/hms-staged|hms-test/);
     expect((await readFile(cigarFile())).equals(original)).toBe(true);
     expect(await leftovers()).toEqual([]);
     expect(systemctlCalls()).toEqual([]);
     const [entry] = await agent.deps.audit.recent();
     expect(entry).toMatchObject({ action: 'config.update', target: 'cigar', result: 'refused' });
-    expect(entry!.detail).toContain('unknown directive "foo"');
+    expect(entry!.detail).toContain('unknown directive "proxy_foo"');
   });
 
   it('Given a change that clashes with another enabled site, When sent, Then nginx -t sees both and refuses', async () => {

@@ -38,7 +38,12 @@ beforeAll(async () => {
   files = { production: path.join(root, 'shared', 'log', 'production.log'), access: path.join(dir, 'nginx', 'access.log'), error: path.join(dir, 'nginx', 'error.log') };
   agent = await testAgent({
     exec: recordingExec,
-    config: { apps: { cigar: { unit: 'cigar.service', root } }, nginx: { accessLog: files.access, errorLog: files.error } },
+    config: {
+      apps: { cigar: { unit: 'cigar.service', root } },
+      nginx: { accessLog: files.access, errorLog: files.error },
+      // The 200 abandoned follows below run at once; the caps have their own tests (search-limits.test.ts).
+      concurrency: { follows: { perCredential: 200, total: 200 } },
+    },
   });
   await mkdir(path.dirname(files.production), { recursive: true });
   await mkdir(path.dirname(files.access), { recursive: true });

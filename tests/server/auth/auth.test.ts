@@ -1,4 +1,6 @@
+import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../../server/app.js';
 import { AUTH, TEST_PASSWORD, TEST_TOKEN, TEST_USER, testAgent } from '../../support/agent.js';
 import { BrowserSession } from '../../support/browser-session.js';
 
@@ -82,6 +84,35 @@ describe('agent auth', () => {
     const withToken = await browser.request('/logout', { method: 'POST', body: new URLSearchParams({ _csrf: csrf }) });
     expect(withToken.status).toBe(303);
     expect((await browser.request('/audit')).status).toBe(303);
+  });
+
+  it('Given a session cookie kept from before logout, When replayed, Then it is refused, also after the agent restarts', async () => {
+    const agent = await testAgent();
+    const browser = new Browser(agent);
+    const login = await browser.login();
+    const kept = login.headers.getSetCookie().find((line) => line.startsWith('hms_session='))!.split(';')[0]!;
+    const whoami = (app: ReturnType<typeof createApp>) => app.request('/api/whoami', { headers: { cookie: kept } });
+    expect((await whoami(agent.app)).status).toBe(200);
+    expect((await browser.submit('/logout', {})).status).toBe(303);
+    expect((await whoami(agent.app)).status).toBe(401);
+    // A new app on the same state folder: the agent after a restart.
+    expect((await whoami(createApp(agent.deps))).status).toBe(401);
+    // Another session of the same user is not ended by it.
+    const other = new Browser(agent);
+    await other.login();
+    expect((await other.request('/audit')).status).toBe(200);
+  });
+
+  it('Given a session, When the admin password changes (new hash in the secrets), Then the session is refused and the new password logs in', async () => {
+    const agent = await testAgent();
+    const browser = new Browser(agent);
+    const kept = (await browser.login()).headers.getSetCookie().find((line) => line.startsWith('hms_session='))!.split(';')[0]!;
+    const changed = createApp({ ...agent.deps, secrets: { ...agent.deps.secrets, adminPasswordHash: bcrypt.hashSync('a new password', 4) } });
+    expect((await agent.app.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(200);
+    expect((await changed.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(401);
+    const fresh = new Browser({ ...agent, app: changed });
+    expect((await fresh.login(TEST_USER, 'a new password')).status).toBe(303);
+    expect((await fresh.request('/audit')).status).toBe(200);
   });
 
   it('Given repeated bad logins, When the limit is passed, Then 429 with Retry-After; after the window a valid login works', async () => {

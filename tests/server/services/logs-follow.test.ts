@@ -125,7 +125,8 @@ describe('streamFollow', () => {
     const done = streamFollow(stream, { exec, plan, keepAliveMs: 50 });
     const reader = stream.responseReadable.getReader();
     let text = '';
-    while (!text.includes(': ping')) text += new TextDecoder().decode((await reader.read()).value);
+    // tail may start after the first ping (a loaded machine): wait for both.
+    while (!text.includes(': ping') || !text.includes('event: line')) text += new TextDecoder().decode((await reader.read()).value);
     expect(text).toContain('event: line\ndata: {"text":"2026/11/25 18:02:04 [error] 812#812: unrelated"');
     await reader.cancel();
     await done;

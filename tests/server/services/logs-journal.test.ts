@@ -114,6 +114,11 @@ describe('readJournal', () => {
     await expect(readJournal(exec, { ...base, grep: '(' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('missing closing parenthesis') });
   });
 
+  it('Given a grep that matches nothing, When journalctl exits 1 saying nothing (systemd 252), Then the answer is empty, not a failure', async () => {
+    const { exec } = recordingExec(() => ({ code: 1, stderr: '' }));
+    expect(await readJournal(exec, { ...base, grep: 'no such words' })).toEqual({ lines: [], truncated: false, matched: 0 });
+  });
+
   it('Given journalctl failing otherwise, When read, Then a 502 says so', async () => {
     const { exec } = recordingExec(() => ({ code: 1, stderr: 'Failed to get journal fields: Permission denied\n' }));
     await expect(readJournal(exec, base)).rejects.toMatchObject({ status: 502 });

@@ -35,4 +35,9 @@ describe('time specs', () => {
     expect(() => resolveWindow({ since: '2026-02-31' }, now)).toThrow(/since: "2026-02-31" is not a real date/);
     expect(() => resolveWindow({ since: '-1h', until: '-2h' }, now)).toThrow(/since .* is after until/);
   });
+
+  it('Given a time before 1970 (which journalctl would get as a negative epoch), When the window is resolved, Then a 400 names the parameter', () => {
+    expect(() => resolveWindow({ since: '-999999 weeks' }, now)).toThrow(expect.objectContaining({ status: 400, message: 'Invalid query parameter since: "-999999 weeks" is before 1970.' }));
+    expect(() => resolveWindow({ until: '0001-01-01' }, now)).toThrow(/until: "0001-01-01" is before 1970/);
+  });
 });

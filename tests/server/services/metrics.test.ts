@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,4 +192,29 @@ describe('nginx requests per minute', () => {
     expect(result.requests).toBe(0);
     expect(result.error).toMatch(/missing\.log: no such file \(check nginx\.accessLog/);
   });
+
+  it('Given an app log that is a symlink out of the log folder, When counted, Then it is not read and the error says why; a symlink inside the folder is read', async () => {
+    const logs = path.join(dir, 'linked-logs');
+    const outside = path.join(dir, 'outside-secret.txt');
+    await mkdir(logs);
+    await writeFile(outside, 'root:x:0:0:root:/root:/bin/bash\nline two\n');
+    await writeFile(path.join(logs, 'access.log'), `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
+    await symlink(outside, path.join(logs, 'cigar.access.log'));
+    const result = await allRequestsPerMinute({ main: path.join(logs, 'access.log'), apps: [path.join(logs, 'cigar.access.log')], now, minutes: 3 });
+    expect(result).toMatchObject({ requests: 1, skippedLines: 0 });
+    expect(result.error).toMatch(/Not reading .*cigar\.access\.log: it is a symlink that leads out of its folder/);
+
+    await writeFile(path.join(logs, 'real.log'), `${accessLine('25/Nov/2026:18:02:00 +0000', 502)}\n`);
+    await symlink('real.log', path.join(logs, 'tobacco.access.log'));
+    expect(await requestsPerMinute({ file: path.join(logs, 'tobacco.access.log'), now, minutes: 3 })).toMatchObject({ requests: 1, errors5xx: 1, error: null });
+  });
+
+  it('Given a FIFO where a log should be, When counted twice over, Then each answer comes at once with an error, and nothing hangs', async () => {
+    const fifo = path.join(dir, 'fifo-access.log');
+    expect((await exec(['mkfifo', fifo])).code).toBe(0);
+    const started = Date.now();
+    const results = await Promise.all(Array.from({ length: 8 }, () => allRequestsPerMinute({ main: fifo, apps: [], now, minutes: 3 })));
+    expect(Date.now() - started).toBeLessThan(2000);
+    for (const result of results) expect(result.error).toMatch(/Not reading .*fifo-access\.log: not a regular file/);
+  }, 10_000);
 });

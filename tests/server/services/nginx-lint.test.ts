@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentConfigSchema } from '../../../server/config.js';
 import { ALLOWED_PREFIXES, lintSite } from '../../../server/services/nginx-lint.js';
-import { redactOtherFiles } from '../../../server/services/nginx-test.js';
+import { redactNginxOutput } from '../../../server/services/nginx-redact.js';
 import { nginxStatements } from '../../../server/services/nginx-tokens.js';
 import { AUTH, testAgent } from '../../support/agent.js';
 import { hostExec, nginxTree, serverBlock } from './nginx-fixture.js';
@@ -32,13 +32,13 @@ describe('nginxStatements (nginx\'s own tokenizing)', () => {
     ].join('\n');
     expect(nginxStatements(text)).toEqual([
       { name: 'server', args: [], line: 1 },
-      { name: 'listen', args: ['80'], line: 2 },
-      { name: 'root', args: ['/var/www/my site'], line: 3 },
-      { name: 'include', args: ["/etc/nginx/a'b.conf"], line: 4 },
-      { name: 'set', args: ['$x', '${host}a'], line: 5 },
-      { name: 'return', args: ['200', 'a#b'], line: 6 },
-      { name: 'error_log', args: ['/var/log/nginx/e.log', 'warn'], line: 7 },
-      { name: 'add_header', args: ['X', 'semi;colon {brace}'], line: 9 },
+      { name: 'listen', args: ['80'], line: 2, block: 'server' },
+      { name: 'root', args: ['/var/www/my site'], line: 3, block: 'server' },
+      { name: 'include', args: ["/etc/nginx/a'b.conf"], line: 4, block: 'server' },
+      { name: 'set', args: ['$x', '${host}a'], line: 5, block: 'server' },
+      { name: 'return', args: ['200', 'a#b'], line: 6, block: 'server' },
+      { name: 'error_log', args: ['/var/log/nginx/e.log', 'warn'], line: 7, block: 'server' },
+      { name: 'add_header', args: ['X', 'semi;colon {brace}'], line: 9, block: 'server' },
       { name: 'include', args: ['/etc/nginx/x\\ y'], line: 11 },
     ]);
   });
@@ -81,7 +81,11 @@ describe('lintSite', () => {
         '    location /../x { return 301 /etc/shadow; }',
         '    ssl_certificate_key data:-----BEGIN;',
         '    # include /etc/shadow;',
+        '    listen unix:/var/www/cigar/shared/tmp/nginx.sock;',
         '}',
+        'map $http_upgrade $connection_upgrade { default upgrade; \'\' close; hostnames; }',
+        'upstream cigar { server unix:/var/www/cigar/shared/tmp/sockets/puma.sock fail_timeout=0; keepalive 8; }',
+        'limit_req_zone $binary_remote_addr zone=login:10m rate=5r/m;',
       ].join('\n'),
     );
   });
@@ -106,6 +110,15 @@ describe('lintSite', () => {
     ['content_by_lua_block { os.execute("id") }', 1, 'content_by_lua_block', 'is not accepted'],
     ['perl_require /tmp/x.pm;', 1, 'perl_require', 'is not accepted'],
     ['\n\n  include   "/tmp/a" ;', 3, 'include', 'it is outside the allowed folders'],
+    ['server {\n  location / {\n    xslt_stylesheet /etc/shadow;\n  }\n}', 3, 'xslt_stylesheet', 'is not a directive a site may use'],
+    ['ssl_conf_command Certificate /etc/shadow;', 1, 'ssl_conf_command', 'is not accepted'],
+    ['proxy_ssl_conf_command ChainCAFile /etc/shadow;', 1, 'proxy_ssl_conf_command', 'is not accepted'],
+    ['js_import /etc/shadow;', 1, 'js_import', 'is not a directive a site may use'],
+    ['js_path /root;', 1, 'js_path', 'is not a directive a site may use'],
+    ['geoip_country /etc/shadow;', 1, 'geoip_country', 'is not a directive a site may use'],
+    ['location / { proxy_store /tmp/stored; }', 1, 'proxy_store', 'is not accepted'],
+    ['server { listen unix:/tmp/hms.sock; }', 1, 'listen', '"/tmp/hms.sock": it is outside the allowed folders'],
+    ['map $uri $x { default 0; include /etc/shadow; }', 1, 'include', 'it is outside the allowed folders'],
   ])('Given %j, When linted, Then a 422 names the directive, its line and why', async (content, line, directive, why) => {
     const error = await lint(content).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 422, details: { line, directive } });
@@ -113,7 +126,7 @@ describe('lintSite', () => {
     expect((error as { hint: string }).hint).toContain(ALLOWED_PREFIXES.join(', '));
   });
 
-  it.each(['include snippets/leak.conf;', 'include snippets/out/*.conf;', 'ssl_certificate snippets/leak.conf;'])(
+  it.each(['include snippets/leak.conf;', 'include snippets/out/*.conf;', 'ssl_certificate snippets/leak.conf;', 'include snippets/*.conf;', 'include snippets/l[a-e]?k.conf;'])(
     'Given a name in the main config\'s folder that is a symlink out (%s), When linted, Then it is refused',
     async (content) => {
       const inside = agentConfigSchema.parse({ stateDir: path.join(dir, 'state'), nginx: { mainConfig: path.join(dir, 'nginx.conf') } });
@@ -136,7 +149,9 @@ describe('lintSite', () => {
   });
 });
 
-describe('redactOtherFiles', () => {
+describe('redactNginxOutput', () => {
+  const options = { siteFile: '/etc/nginx/sites-available/cigar', allowedPrefixes: ALLOWED_PREFIXES };
+
   it('Given nginx -t lines about other files, When redacted, Then what they quote is gone and the rest stays; lines about the site are kept', () => {
     const stderr = [
       'nginx: [emerg] unknown directive "root:$y$j9T$abc:19000:0:99999:7:::" in /etc/shadow:1',
@@ -144,13 +159,40 @@ describe('redactOtherFiles', () => {
       'nginx: [emerg] unknown directive "foo" in /etc/nginx/sites-available/cigar:2',
       'nginx: configuration file /etc/nginx/nginx.conf test failed',
     ].join('\n');
-    expect(redactOtherFiles(stderr, '/etc/nginx/sites-available/cigar')).toBe(
+    expect(redactNginxOutput(stderr, options)).toBe(
       [
-        'nginx: [emerg] unknown directive "…" in /etc/shadow:1',
+        'nginx: [emerg] unknown directive "…" in …:1',
         'nginx: [emerg] invalid number of arguments in "…" directive in /etc/nginx/snippets/x.conf:3',
         'nginx: [emerg] unknown directive "foo" in /etc/nginx/sites-available/cigar:2',
         'nginx: configuration file /etc/nginx/nginx.conf test failed',
       ].join('\n'),
+    );
+  });
+
+  it('Given what libxml2 prints when nginx loads a stylesheet that is not XML, When redacted, Then only nginx\'s own lines pass, its paths outside the folders masked', () => {
+    const stderr = [
+      '/root/secret.txt:1: parser error : Start tag expected, \'<\' not found',
+      'root:$y$j9T$SECRETHASH:19000:0:99999:7:::',
+      '^',
+      'error',
+      'xsltParseStylesheetFile : cannot parse /root/secret.txt',
+      '2026/12/04 17:33:36 [error] 22092#22092: xsltParseStylesheetFile("/root/secret.txt") failed in /etc/nginx/snippets/x.conf:8',
+      'nginx: configuration file /etc/nginx/nginx.conf test failed',
+    ].join('\n');
+    const redacted = redactNginxOutput(stderr, options);
+    expect(redacted).toBe(
+      [
+        'nginx: [error] xsltParseStylesheetFile("…") failed in /etc/nginx/snippets/x.conf:8',
+        'nginx: configuration file /etc/nginx/nginx.conf test failed',
+        "(5 more lines withheld: not in nginx's own message format)",
+      ].join('\n'),
+    );
+    expect(redacted).not.toContain('/root');
+  });
+
+  it('Given a line about the site that names a file outside the folders, When redacted, Then the site\'s words stay and the path is masked', () => {
+    expect(redactNginxOutput('nginx: [emerg] open() "/home/deploy/x.pem" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4', options)).toBe(
+      'nginx: [emerg] open() "…" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4',
     );
   });
 });

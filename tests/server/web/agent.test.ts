@@ -280,6 +280,15 @@ describe('uploading a release from the browser', () => {
     expect(decodeURIComponent(page.headers.get('location')!)).toContain(`Already kept: release ${release}`);
   });
 
+  it('Given a file whose contentBase64 is not base64, When uploaded through the API, Then a 400 names the field and nothing is kept', async () => {
+    for (const contentBase64 of ['not base64!', 'abc', 'YQ==YQ==', '%%%%']) {
+      const files = [{ name: 'hms-agent.mjs', mode: 0o644, contentBase64 }];
+      const api = await agent.app.request('/api/agent/releases', { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ version: VERSION, files }) });
+      expect(api.status, contentBase64).toBe(400);
+      expect(((await api.json()) as { error: string }).error).toMatch(/contentBase64: must be base64/);
+    }
+  });
+
   const big = () => new Blob([Buffer.alloc(MAX_BUNDLE_BYTES + 1, 0x20)]);
   it.each([
     ['no file chosen', {}, 400, 'No file was chosen.'],

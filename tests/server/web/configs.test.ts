@@ -111,11 +111,12 @@ describe('POST /configs/:site', () => {
 
   it('Given an invalid directive, When saved, Then 422 shows nginx\'s words, the user\'s text is back in the form and the file is unchanged', async () => {
     const { etag } = await editForm();
-    const typed = `foo bar;\n${CIGAR}<b>mine</b>\n`;
+    // proxy_foo passes the lint (the proxy_ family is allowed) and is unknown to nginx.
+    const typed = `proxy_foo bar;\n${CIGAR}# <b>mine</b>\n`;
     const response = await browser.submit('/configs/cigar', { content: typed, etag });
     expect(response.status).toBe(422);
     const text = await response.text();
-    expect(text).toMatch(/class="error"[\s\S]*nginx -t rejected the new cigar config: unknown directive &quot;foo&quot;/);
+    expect(text).toMatch(/class="error"[\s\S]*nginx -t rejected the new cigar config: unknown directive &quot;proxy_foo&quot;/);
     expect(text).toContain(`${tree.sitesDir}/cigar:1`);
     expect(textareaValue(text, 'content')).toBe(typed);
     expect(inputValue(text, 'etag')).toBe(etag);

@@ -1,0 +1,76 @@
+/**
+ * `nginx -t` in the sandbox (nginx.testSandbox), with the REAL nginx, unshare and
+ * chroot: the staged site is handed straight to testStagedSite, past the lint, to
+ * show the layer that does not depend on knowing the directives. Needs root (the
+ * agent runs nginx -t as root); elsewhere the tests say so and skip.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exec } from '../../../src/exec.js';
+import { stageFile } from '../../../server/services/nginx-files.js';
+import { sandboxedArgv } from '../../../server/services/nginx-sandbox.js';
+import { resolveSite } from '../../../server/services/nginx-sites.js';
+import { testStagedSite } from '../../../server/services/nginx-test.js';
+import { testAgent } from '../../support/agent.js';
+import { nginxTree, serverBlock } from './nginx-fixture.js';
+
+let outside: string;
+let canSandbox = false;
+
+beforeAll(async () => {
+  outside = await mkdtemp(path.join(tmpdir(), 'hms-sandbox-outside-'));
+  await writeFile(path.join(outside, 'secret.conf'), 'HMS-SANDBOX-CANARY on;\n');
+  canSandbox = process.getuid?.() === 0 && (await exec(['unshare', '--mount', '--', 'true']).catch(() => undefined))?.code === 0;
+  if (!canSandbox) console.warn('[nginx-sandbox] not root or no mount namespaces here: skipping the real runs');
+});
+afterAll(async () => {
+  await rm(outside, { recursive: true, force: true });
+});
+
+describe('sandboxedArgv', () => {
+  it('Given folders, When the argv is built, Then the script is a constant and the paths are arguments, nested ones left to their outer folder', () => {
+    const argv = sandboxedArgv(['/usr/sbin/nginx', '-t'], { root: '/var/lib/hosting-api/nginx-sandbox', readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/'], writable: ['/var/log/nginx', '/var/lib/nginx'] });
+    expect(argv.slice(0, 6)).toEqual(['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh']);
+    expect(argv[7]).not.toContain('/etc/nginx');
+    const rest = argv.slice(9);
+    expect(rest[0]).toBe('/var/lib/hosting-api/nginx-sandbox');
+    const readOnly = rest.slice(2, 2 + Number(rest[1]));
+    expect(readOnly).toContain('/etc/nginx');
+    expect(readOnly).not.toContain('/etc/nginx/sites-available');
+    expect(readOnly).not.toContain('/etc');
+    expect(rest.slice(-2)).toEqual(['/usr/sbin/nginx', '-t']);
+  });
+});
+
+describe('nginx -t in the sandbox (real nginx)', () => {
+  async function tryStaged(content: string, sandbox: boolean) {
+    const tree = await nginxTree(['cigar']);
+    const live = await tree.addSite('cigar', serverBlock(8081));
+    const { deps } = await testAgent({ config: { nginx: { ...tree.nginx, testSandbox: sandbox } }, exec });
+    const site = await resolveSite(deps.config.nginx, 'cigar');
+    const staged = await stageFile(live, content);
+    const outcome = await testStagedSite({ deps, site, staged }).then(
+      () => 'ok',
+      (error: { details?: { stderr?: string }; message: string }) => `${error.message}\n${error.details?.stderr ?? ''}`,
+    );
+    await rm(tree.root, { recursive: true, force: true });
+    return outcome;
+  }
+
+  it('Given a valid site, When tested in the sandbox, Then nginx -t passes', async (context) => {
+    if (!canSandbox) return context.skip();
+    expect(await tryStaged(serverBlock(8081), true)).toBe('ok');
+  });
+
+  it('Given a staged site that includes a file outside the allowed folders (past the lint), When tested in the sandbox, Then nginx cannot even see it; outside the sandbox it reads it', async (context) => {
+    if (!canSandbox) return context.skip();
+    const content = serverBlock(8081, `    include ${outside}/secret.conf;\n`);
+    const sandboxed = await tryStaged(content, true);
+    expect(sandboxed).toMatch(/open\(\) "…" failed \(2: No such file or directory\)/);
+    expect(sandboxed).not.toContain('HMS-SANDBOX-CANARY');
+    // The same without the sandbox: nginx as root opened the file and parsed its first word.
+    expect(await tryStaged(content, false)).toMatch(/unknown directive "…"/);
+  });
+});
