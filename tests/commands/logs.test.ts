@@ -112,7 +112,7 @@ describe('hms logs <app>', () => {
 });
 
 describe('hms logs <app> -f', () => {
-  it('Given a follow, When the agent restarts on the same port, Then it notes reconnecting… and reconnected, new lines flow, none repeats, and Ctrl-C ends it with exit 0', async () => {
+  it('Given a follow, When the agent restarts on the same port, Then it notes reconnecting… and reconnected, the lines written meanwhile and after come, none repeats, and Ctrl-C ends it with exit 0', async () => {
     const stop = new AbortController();
     const context = served.context({ args: ['cigar'], flags: { follow: true, lines: 2 }, signal: stop.signal });
     const running = logsCommand.run(context);
@@ -124,6 +124,7 @@ describe('hms logs <app> -f', () => {
 
     await served.stop();
     await until('the reconnecting note', () => context.notes.some((note) => note.includes('reconnecting…')));
+    await appendFile(production, 'I, [2026-11-25T18:03:30.000000 #7]  INFO -- : while the agent was down\n');
     await sleep(1200); // a few failed attempts while nothing listens
     await served.start();
     await until('the reconnected note', () => context.notes.some((note) => note.endsWith('reconnected')), 20_000);
@@ -140,6 +141,7 @@ describe('hms logs <app> -f', () => {
     const shown = context.stdout.text.trimEnd().split('\n');
     expect(shown.filter((line) => line.includes('Completed 500'))).toHaveLength(1);
     expect(shown.filter((line) => line.includes('before the restart'))).toHaveLength(1);
+    expect(shown.filter((line) => line.includes('while the agent was down'))).toHaveLength(1);
     expect(shown.every((line) => /^(2026-\S+Z|-)\s+/.test(line))).toBe(true);
     expect(context.notes.filter((note) => note.includes('reconnecting…'))).toHaveLength(1);
   }, 60_000);
