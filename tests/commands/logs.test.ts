@@ -23,6 +23,12 @@ const LINES = [
   'I, [2026-11-25T18:02:13.000000 #7]  INFO -- : Completed 500 Internal Server Error in 3ms',
 ];
 
+const RAILS_DEFAULT = [
+  '[0f6b1c52] Started GET "/" for 127.0.0.1 at 2026-12-03 14:46:15 +0000',
+  '[0f6b1c52] Processing by CigarsController#index as HTML',
+  '[0f6b1c52] Completed 200 OK in 5ms (Views: 3.0ms | ActiveRecord: 0.4ms | Allocations: 2301)',
+];
+
 let dir: string;
 let production: string;
 let served: ServedAgent;
@@ -33,7 +39,11 @@ beforeAll(async () => {
   production = path.join(root, 'shared', 'log', 'production.log');
   await mkdir(path.dirname(production), { recursive: true });
   await writeFile(production, `${LINES.join('\n')}\n`);
-  served = await servedAgent({ config: { apps: { cigar: { unit: 'cigar.service', root } } } });
+  // tobacco logs in Rails' default format: only the Started line of a request has a time.
+  const tobacco = path.join(dir, 'www', 'tobacco');
+  await mkdir(path.join(tobacco, 'shared', 'log'), { recursive: true });
+  await writeFile(path.join(tobacco, 'shared', 'log', 'production.log'), `${RAILS_DEFAULT.join('\n')}\n`);
+  served = await servedAgent({ config: { apps: { cigar: { unit: 'cigar.service', root }, tobacco: { unit: 'tobacco.service', root: tobacco } } } });
 });
 
 afterAll(async () => {
@@ -76,6 +86,11 @@ describe('hms logs <app>', () => {
     expect(shown[1]).toMatch(/^2026-11-25T18:02:11\.000Z  I, \[/);
     expect(shown[2]).toContain('boom \\x1b[31mred');
     expect(shown[3]).toMatch(/^2026-11-25T18:02:12\.000Z    app\/models/); // inherits the line before's time
+  });
+
+  it('Given an app logging in Rails\' default format, When read, Then every line of a request shows the Started line\'s time', async () => {
+    const output = await logsCommand.run(served.context({ args: ['tobacco:production'] }));
+    expect(output.human.split('\n')).toEqual(RAILS_DEFAULT.map((text) => `2026-12-03T14:46:15.000Z  ${text}`));
   });
 
   it('Given --json, -n and --grep, When read, Then the agent\'s answer is the data and the filters reached it', async () => {
