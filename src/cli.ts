@@ -4,6 +4,7 @@
  */
 import meow from 'meow';
 import { createInterface } from 'node:readline/promises';
+import { joinDashedValues } from './cli-argv.js';
 import { UsageError } from './errors.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import { commands, findCommand } from './commands/index.js';
@@ -40,7 +41,7 @@ ${commands.flatMap((command) => command.usage.map((usage, i) => `    ${usage.pad
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const cli = meow(help, {
     importMeta: import.meta,
-    argv,
+    argv: joinDashedValues(argv),
     version: VERSION,
     description: false,
     allowUnknownFlags: false,

@@ -3,6 +3,7 @@
  * format; a line without a parsable time (a stack trace, a wrapped message) gets
  * `undefined` here and inherits the previous line's time from the caller.
  */
+import { civil } from '../../src/time-spec.js';
 
 /**
  * journal: `journalctl -o short-iso`; rails: Rails' Logger (`I, [time #pid]`), any ISO
@@ -51,17 +52,6 @@ function iso(m: RegExpExecArray | null): Date | undefined {
 export function milliseconds(fraction: string | undefined): number {
   if (!fraction) return 0;
   return fraction.length >= 3 ? +fraction.slice(0, 3) : +fraction.padEnd(3, '0');
-}
-
-/** A civil date-time in a fixed offset (`Z`, `+0100`, `-05:30`) or, without one, local time. */
-export function civil([year, month, day, hour, minute, second]: number[], ms: number, offset?: string): Date {
-  if (offset === undefined) return new Date(year!, month! - 1, day!, hour!, minute!, second!, ms);
-  const utc = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, ms);
-  if (offset === 'Z') return new Date(utc);
-  const sign = offset.startsWith('-') ? -1 : 1;
-  const digits = offset.replace(':', '');
-  const minutes = +digits.slice(1, 3) * 60 + +digits.slice(3, 5);
-  return new Date(utc - sign * minutes * 60_000);
 }
 
 function valid(date: Date): Date | undefined {

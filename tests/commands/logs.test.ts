@@ -93,6 +93,20 @@ describe('hms logs <app>', () => {
     expect(output.human.split('\n')).toEqual(RAILS_DEFAULT.map((text) => `2026-12-03T14:46:15.000Z  ${text}`));
   });
 
+  it('Given --since and --until as people write them, When read, Then the window is resolved here and a bad value is a usage error naming the forms', async () => {
+    const output = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '2026-11-25 18:02:12', until: '2026-11-25T18:02:12.500' } }));
+    // The log's times have no offset (the server's local time), and neither have these: both local.
+    const shown = output.human.split('\n');
+    expect(shown.map((line) => line.slice(0, 24))).toEqual(Array(2).fill(new Date(2026, 10, 25, 18, 2, 12).toISOString()));
+    expect(shown[0]).toContain('RuntimeError');
+    expect(shown[1]).toMatch(/ {2}app\/models\/cigar.rb:12$/);
+    const recent = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '10 min ago' } }));
+    expect(recent.human).toBe('');
+    const error = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '-999999 weeks' } })).catch((e: unknown) => e);
+    expect((error as HmsError).exitCode).toBe(2);
+    expect((error as HmsError).hint).toContain('"2 hours ago"');
+  });
+
   it('Given --json, -n and --grep, When read, Then the agent\'s answer is the data and the filters reached it', async () => {
     const context = served.context({ args: ['cigar:production'], flags: { json: true, lines: 2, grep: 'INFO' } });
     const output = await logsCommand.run(context);
