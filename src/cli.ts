@@ -4,6 +4,7 @@
  */
 import meow from 'meow';
 import { createInterface } from 'node:readline/promises';
+import { joinDashedValues } from './cli-argv.js';
 import { UsageError } from './errors.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import { commands, findCommand } from './commands/index.js';
@@ -76,7 +77,7 @@ function helpAsked(argv: string[]): { name: string | undefined } | undefined {
 function parseArgs(argv: string[], lenient: boolean) {
   return meow(help, {
     importMeta: import.meta,
-    argv,
+    argv: joinDashedValues(argv),
     version: VERSION,
     description: false,
     allowUnknownFlags: lenient,

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
+import { ACTOR_HEADER } from '../../src/api/core.js';
 import { ApiError } from '../errors.js';
+import { tokenActorName } from './actor-header.js';
 import { csrfTokenFor, csrfValid, readSession, type SessionSettings } from './session.js';
 import { bearerToken, tokensEqual } from './token.js';
 
@@ -46,7 +48,7 @@ export function requireAuth(deps: AgentDeps, sessions: SessionSettings): Middlew
     const token = bearerToken(c.req.header('authorization'));
     if (token !== undefined) {
       if (!tokensEqual(token, deps.secrets.apiToken)) return c.json({ error: 'Invalid API token.', hint: 'Run `hms login` to store the current token.' }, 401);
-      c.set('actor', { name: 'api-token', via: 'token' });
+      c.set('actor', { name: tokenActorName(c.req.header(ACTOR_HEADER)), via: 'token' });
       await next();
       noStore(c);
       return;

@@ -13,6 +13,7 @@ import type { AgentApp, AgentConfig } from '../config.js';
 import type { AgentDeps } from '../env.js';
 import { allowed, ApiError } from '../errors.js';
 import { appProbe, probeHttp } from './health.js';
+import { cachedHealth, forgetHealth, healthFingerprint } from './health-cache.js';
 import { actionArgv, runSystemctl, showUnits, waitUntilSettled } from './systemd.js';
 import { invalidateUnitSnapshot, unitSnapshot } from './unit-snapshots.js';
 
@@ -52,7 +53,7 @@ export async function listApps(options: { deps: AgentDeps }): Promise<AppsRespon
   // Where systemd cannot answer, every item is still listed, with the reason.
   const { states, problem } = await unitSnapshot(deps, all.map((target) => target.unit));
   const apps = await Promise.all(
-    all.map(async (target, index) => ({ ...(await describeTarget(target, states[index]!)), ...(problem ? { problem } : {}) })),
+    all.map(async (target, index) => ({ ...(await describeTarget(target, states[index]!, deps)), ...(problem ? { problem } : {}) })),
   );
   return { ...snapshot(deps), apps };
 }
@@ -75,8 +76,9 @@ export async function runAppAction(options: { deps: AgentDeps; name: string; act
   const action = allowed('action', options.action, ACTIONS);
   const audit = (result: 'ok' | 'failed' | 'refused', detail?: string) =>
     deps.audit.record({ actor, action: `app.${action}`, target: target.name, result, detail });
-  // Whatever happens next, the shared snapshot no longer tells the truth.
+  // Whatever happens next, the shared snapshot (and the health answers in it) no longer tell the truth.
   invalidateUnitSnapshot(deps);
+  forgetHealth(deps);
 
   if (target.kind === 'agent' && action === 'stop') {
     await audit('refused', 'the agent does not stop itself through its API');
@@ -101,6 +103,7 @@ export async function runAppAction(options: { deps: AgentDeps; name: string; act
     ? { state: (await showUnits(deps.exec, [target.unit]))[0]!, settled: false }
     : await waitUntilSettled(deps.exec, target.unit);
   invalidateUnitSnapshot(deps);
+  forgetHealth(deps);
   return { ...snapshot(deps), action, app: await describeTarget(target, state), settled, message: outcome(target, action, state, settled) };
 }
 
@@ -129,9 +132,16 @@ function outcome(target: Target, action: AppAction, state: UnitState, settled: b
   return settled ? `${target.name}: ${action} done; ${now}.` : `${target.name}: ${action} sent; ${now} after 10 s. Check again with GET /api/apps/${target.name}.`;
 }
 
-async function describeTarget(target: Target, state: UnitState): Promise<AppStatus> {
-  const [health, currentRelease] = await Promise.all([probe(target, state), release(target.app)]);
+/** With `cache`, a recent health answer is reused while the unit is unchanged (health-cache.ts); without, it probes. */
+async function describeTarget(target: Target, state: UnitState, cache?: AgentDeps): Promise<AppStatus> {
+  const currentRelease = await release(target.app);
+  const health = cache && target.kind === 'app' ? await cachedProbe(cache, target, state, currentRelease) : await probe(target, state);
   return { name: target.name, kind: target.kind, state, health, currentRelease };
+}
+
+async function cachedProbe(deps: AgentDeps, target: Target, state: UnitState, currentRelease: string | null): Promise<HealthResult | null> {
+  const httpProbe = appProbe(target.app!);
+  return httpProbe ? cachedHealth(deps, target.name, healthFingerprint(state, currentRelease), () => probeHttp(httpProbe)) : null;
 }
 
 async function probe(target: Target, state: UnitState): Promise<HealthResult | null> {

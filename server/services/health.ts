@@ -14,6 +14,9 @@ export interface HttpProbe {
   timeoutMs: number;
 }
 
+/** What the app sees, so it can leave the probe out of its logs (e.g. a Rails log filter on this user agent). */
+export const HEALTH_USER_AGENT = 'hms-health';
+
 /** Accepts and discards at most this much of a health page. */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -43,7 +46,7 @@ export function probeHttp(probe: HttpProbe): Promise<HealthResult> {
       resolve({ ok: error === null, via, status, ms: elapsed(), error });
     };
     const request = http.request(
-      { ...target, method: 'GET', headers: { host: 'localhost', 'x-forwarded-proto': 'https', 'user-agent': 'hms-agent health probe' } },
+      { ...target, method: 'GET', headers: { host: 'localhost', 'x-forwarded-proto': 'https', 'user-agent': HEALTH_USER_AGENT } },
       (response) => {
         const status = response.statusCode ?? 0;
         let received = 0;

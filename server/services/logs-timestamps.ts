@@ -3,8 +3,13 @@
  * format; a line without a parsable time (a stack trace, a wrapped message) gets
  * `undefined` here and inherits the previous line's time from the caller.
  */
+import { civil } from '../../src/time-spec.js';
 
-/** journal: `journalctl -o short-iso`; rails: Rails' Logger (or any ISO time at line start). */
+/**
+ * journal: `journalctl -o short-iso`; rails: Rails' Logger (`I, [time #pid]`), any ISO
+ * time at line start, or Rails' plain `Started GET "/" for ip at time` (the other lines
+ * of the request inherit it).
+ */
 export type LineFormat = 'journal' | 'nginx-access' | 'nginx-error' | 'rails';
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
@@ -13,6 +18,8 @@ const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4,
 const ISO_AT_START = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?/;
 // I, [2026-11-25T18:02:11.123456 #123]  INFO -- : ...
 const RAILS_LOGGER = /^[A-Z], \[(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? #\d+\]/;
+// [9f1c-uuid] Started GET "/" for 127.0.0.1 at 2026-12-03 14:46:15 +0000 (Rails' own format: the one timed line of a request)
+const RAILS_STARTED = /^(?:\[[^\]\n]{0,100}\] ){0,5}Started [A-Z]{3,10} "[^"]{0,2048}" for \S{1,100} at (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})()(?: ([+-]\d{4}))?$/;
 // 203.0.113.9 - - [25/Nov/2026:18:02:11 +0000] "GET / HTTP/1.1" 200 ...
 const NGINX_ACCESS = /\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\]/;
 // 2026/11/25 18:02:11 [error] 812#812: *1 connect() failed ...
@@ -24,7 +31,7 @@ export function lineTime(format: LineFormat, line: string): Date | undefined {
     case 'journal':
       return iso(ISO_AT_START.exec(head));
     case 'rails':
-      return iso(RAILS_LOGGER.exec(head)) ?? iso(ISO_AT_START.exec(head));
+      return iso(RAILS_LOGGER.exec(head)) ?? iso(ISO_AT_START.exec(head)) ?? (head.includes('Started ') ? iso(RAILS_STARTED.exec(line)) : undefined);
     case 'nginx-error':
       return iso(NGINX_ERROR.exec(head));
     case 'nginx-access': {
@@ -45,17 +52,6 @@ function iso(m: RegExpExecArray | null): Date | undefined {
 export function milliseconds(fraction: string | undefined): number {
   if (!fraction) return 0;
   return fraction.length >= 3 ? +fraction.slice(0, 3) : +fraction.padEnd(3, '0');
-}
-
-/** A civil date-time in a fixed offset (`Z`, `+0100`, `-05:30`) or, without one, local time. */
-export function civil([year, month, day, hour, minute, second]: number[], ms: number, offset?: string): Date {
-  if (offset === undefined) return new Date(year!, month! - 1, day!, hour!, minute!, second!, ms);
-  const utc = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, ms);
-  if (offset === 'Z') return new Date(utc);
-  const sign = offset.startsWith('-') ? -1 : 1;
-  const digits = offset.replace(':', '');
-  const minutes = +digits.slice(1, 3) * 60 + +digits.slice(3, 5);
-  return new Date(utc - sign * minutes * 60_000);
 }
 
 function valid(date: Date): Date | undefined {

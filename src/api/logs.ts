@@ -14,14 +14,15 @@ export const MAX_TIME_SPEC_LENGTH = 40;
 
 /**
  * `since` / `until`: an ISO 8601 date or date-time (local time without an offset), or
- * journalctl's relative forms: `-1h`, `+5min`, `10 min ago`, `now`, `today`, `yesterday`.
+ * a relative form: `10m` or `-10m` or `10 min ago` (that long ago), `+5min`, `now`, `today`, `yesterday`
+ * (resolved by src/time-spec.ts; the laptop sends an absolute time).
  */
-const RELATIVE_UNIT = '(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hours?|d|days?|w|weeks?)';
+const RELATIVE_UNIT = '(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)';
 
 export const TIME_SPEC_PATTERN = new RegExp(
   [
     String.raw`^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$`,
-    String.raw`^(?:[+-]\d{1,6} ?${RELATIVE_UNIT}|\d{1,6} ?${RELATIVE_UNIT} ago)$`,
+    String.raw`^(?:[+-]?\d{1,6} ?${RELATIVE_UNIT}|\d{1,6} ?${RELATIVE_UNIT} ago)$`,
     String.raw`^(?:now|today|yesterday)$`,
   ].join('|'),
 );
@@ -47,7 +48,7 @@ const timeSpec = (name: string) =>
   z
     .string()
     .max(MAX_TIME_SPEC_LENGTH, `${name} must be at most ${MAX_TIME_SPEC_LENGTH} characters`)
-    .regex(TIME_SPEC_PATTERN, `${name} must be an ISO date-time (2026-11-25T18:02:11Z) or a relative time (-1h, 10 min ago, today)`);
+    .regex(TIME_SPEC_PATTERN, `${name} must be an ISO date-time (2026-11-25T18:02:11Z) or a relative time (10m, -1h, 10 min ago, today)`);
 
 /** `?ignoreCase`, `=1` or `=true` turn it on. */
 const flag = z.enum(['1', 'true', '', '0', 'false'], 'must be 1, true, 0 or false').transform((value) => value === '1' || value === 'true' || value === '');

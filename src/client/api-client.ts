@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { appActionResponseSchema, appResponseSchema, appsResponseSchema, type AppAction } from '../api/apps.js';
-import { auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
+import { ACTOR_HEADER, auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
+import { laptopActor } from './actor.js';
 import { metricsResponseSchema } from '../api/metrics.js';
 import { json, send, type CallOptions } from './http.js';
 import type { Transport } from './transport.js';
@@ -14,11 +15,13 @@ export class ApiClient {
     readonly server: string,
     readonly transport: Transport,
     private readonly token: string,
+    /** Who is acting, recorded by the agent beside the token (`alice@laptop (api-token)`). */
+    readonly actor: string = laptopActor(),
   ) {}
 
   /** A raw request (streams, ETags): the caller reads the body. */
   send(path: string, options: CallOptions = {}) {
-    return send(this.transport, this.token, this.server, path, options);
+    return send(this.transport, this.token, this.server, path, { ...options, headers: { [ACTOR_HEADER]: this.actor, ...options.headers } });
   }
 
   async call<T>(schema: z.ZodType<T>, path: string, options: CallOptions = {}): Promise<T> {

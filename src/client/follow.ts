@@ -1,7 +1,8 @@
 /**
  * Server-Sent Events from the agent: opening one stream, and following one through
- * dropped connections (agent restarted, network blip) with backoff. Only read-only
- * streams may be followed this way: a reconnect asks again from scratch.
+ * dropped connections (agent restarted, network blip) with backoff, for up to
+ * GIVE_UP_MS without a working stream. Only read-only streams may be followed this
+ * way: a reconnect asks again from scratch (logs-client.ts resumes where it was).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -38,6 +39,9 @@ export function eventData<T>(schema: z.ZodType<T>, event: SseEvent, server: stri
   });
 }
 
+/** How long a follow keeps trying to get its stream back before it gives up. */
+export const GIVE_UP_MS = 5 * 60_000;
+
 /** 0.5 s, 1 s, 2 s, 4 s, 8 s, then 10 s between attempts. */
 export function backoffMs(attempt: number): number {
   return Math.min(500 * 2 ** attempt, 10_000);
@@ -67,6 +71,9 @@ export function isRetryable(error: unknown): boolean {
     const code = (e as { code?: string }).code;
     const level = (e as { level?: string }).level;
     if ((code && NETWORK_CODES.has(code)) || level === 'client-timeout' || level === 'client-socket') return true;
+    // Through the SSH tunnel a stopped agent is a refused channel (ssh2 sets `reason`, no code).
+    if (typeof (e as { reason?: unknown }).reason === 'number' && /Channel open failure/.test(e.message)) return true;
+    if (e instanceof HmsError && /^The SSH connection to .* is closed\./.test(e.message)) return true;
   }
   return false;
 }
@@ -80,6 +87,10 @@ export interface FollowOptions {
   note(text: string): void;
   /** Nothing at all (not even the agent's 15 s ping) for this long counts as a drop. Default 45 s. */
   idleMs?: number;
+  /** An event by which the agent says it stopped this stream (`end`): after the first stream, a drop like any other. */
+  endEvent?: string;
+  /** Without a stream that delivers for this long, the follow gives up with an error. Default GIVE_UP_MS. */
+  giveUpMs?: number;
 }
 
 /**
@@ -88,9 +99,11 @@ export interface FollowOptions {
  */
 export async function* followEvents(options: FollowOptions): AsyncGenerator<SseEvent> {
   const { signal } = options;
+  const giveUpMs = options.giveUpMs ?? GIVE_UP_MS;
   let resume = false;
   let attempt = 0;
-  let lost = false;
+  let lostSince: number | undefined;
+  let back = false;
   while (!signal?.aborted) {
     const connection = new AbortController();
     const stop = (): void => connection.abort();
@@ -100,12 +113,21 @@ export async function* followEvents(options: FollowOptions): AsyncGenerator<SseE
     try {
       const body = await options.open({ resume, signal: connection.signal });
       connected = true;
-      if (lost) options.note('reconnected');
-      lost = false;
-      attempt = 0;
-      resume = true;
-      for await (const event of readSse(watchIdle(body, options.idleMs ?? 45_000, stop))) yield event;
+      if (lostSince !== undefined) options.note('reconnected');
+      back = true;
       reason = 'the agent closed the stream';
+      for await (const event of readSse(watchIdle(body, options.idleMs ?? 45_000, stop))) {
+        if (event.event === options.endEvent && resume) {
+          reason = `the agent ended the stream: ${endReason(event)}`;
+          break;
+        }
+        // The give-up clock stops once something came: a stream that opens and ends at once does not count.
+        lostSince = undefined;
+        attempt = 0;
+        resume = true;
+        yield event;
+      }
+      resume = true;
     } catch (error) {
       if (signal?.aborted) return;
       // Once connected, a failing stream is the network's doing; before, only some failures are.
@@ -115,10 +137,26 @@ export async function* followEvents(options: FollowOptions): AsyncGenerator<SseE
       signal?.removeEventListener('abort', stop);
       connection.abort();
     }
-    if (!lost) options.note(`lost the connection (${reason}); reconnecting…`);
-    lost = true;
-    await sleep(backoffMs(attempt), undefined, { signal }).catch(() => undefined);
+    if (signal?.aborted) return;
+    const now = Date.now();
+    if (lostSince === undefined || back) options.note(`lost the connection (${reason}); reconnecting… (for up to ${Math.round(giveUpMs / 60_000)} min)`);
+    back = false;
+    lostSince ??= now;
+    if (now - lostSince >= giveUpMs) {
+      throw new HmsError(`Gave up following after ${Math.round((now - lostSince) / 1000)} s without the agent (${reason}).`, {
+        hint: 'Check the agent (`hms status`, `systemctl status hms-agent` on the server), then follow again.',
+      });
+    }
+    await sleep(Math.min(backoffMs(attempt), Math.max(0, lostSince + giveUpMs - now)), undefined, { signal }).catch(() => undefined);
     attempt += 1;
+  }
+}
+
+function endReason(event: SseEvent): string {
+  try {
+    return String((JSON.parse(event.data) as { reason?: unknown }).reason ?? event.data);
+  } catch {
+    return event.data;
   }
 }
 

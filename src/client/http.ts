@@ -64,9 +64,10 @@ export async function json<T>(response: RawResponse, schema: z.ZodType<T>, serve
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new HmsError(`${server} answered ${response.status} with something that is not JSON.`, {
-      hint: 'Is the URL pointing at the agent (and not at another site)?',
-    });
+    const message = `${server} answered ${response.status} with something that is not JSON.`;
+    // A proxy's 502/503 while the agent restarts is an answer worth retrying (follow.ts): keep its status.
+    if (response.status >= 500) throw new AgentError(response.status, message, 'Is the agent running behind nginx (`systemctl status hms-agent`)?', undefined);
+    throw new HmsError(message, { hint: 'Is the URL pointing at the agent (and not at another site)?' });
   }
   if (response.status >= 400) throw agentError(response.status, parsed, server);
   const result = schema.safeParse(parsed);

@@ -4,6 +4,7 @@ import type { ApiClient } from '../client/api-client.js';
 import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
 import { UsageError } from '../errors.js';
 import { printable } from '../text.js';
+import { parseTimeSpec, TIME_SPEC_FORMS } from '../time-spec.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect } from './connect.js';
 import { formatBytes, table } from './table.js';
@@ -29,13 +30,14 @@ export const logsCommand: Command = {
     if (flags.follow && (flags.since || flags.until)) {
       throw new UsageError('--since and --until do not go with -f: a follow starts now.', 'Drop them, or drop -f to read a time window.');
     }
+    const window = { since: timeFlag('since', flags.since), until: timeFlag('until', flags.until) };
     const connected = await connect(context);
     try {
       if (!args[0]) return listing(await listLogSources(connected.client));
       const source = sourceName(args[0]);
       const filters = { grep: flags.grep, priority: flags.priority };
       if (flags.follow) return await follow(context, connected.client, source, { ...filters, lines: flags.lines ?? FOLLOW_BACKLOG });
-      const read = await readLog(connected.client, source, { ...filters, lines: flags.lines, since: flags.since, until: flags.until });
+      const read = await readLog(connected.client, source, { ...filters, lines: flags.lines, since: window.since, until: window.until });
       if (read.lines.length === 0) context.note(`No lines in ${source} for this request.`);
       else if (read.truncated) context.note(`Older lines exist: raise -n (up to ${MAX_LINES}) to see more.`);
       return reading(read);
@@ -57,6 +59,14 @@ async function follow(context: CommandContext, client: ApiClient, source: string
     live.done();
   }
   return { data: undefined, human: '' };
+}
+
+/** `--since 10m` as the absolute time the agent is sent (resolved here: the laptop's clock and time zone are the user's). */
+function timeFlag(name: 'since' | 'until', value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const date = parseTimeSpec(value, new Date());
+  if (!date) throw new UsageError(`--${name} "${value}" is not a time hms understands.`, `Use one of: ${TIME_SPEC_FORMS}.`);
+  return date.toISOString();
 }
 
 /** An app's name means its production log; a full source name (`journal:cigar`, `nginx:error`) is used as is. */

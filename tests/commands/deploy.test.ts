@@ -111,7 +111,7 @@ describe('hms releases, rollback, lock, unlock', () => {
     const listed = await releasesCommand.run(context({ args: ['cigar'] }));
     const lines = listed.human.split('\n');
     expect(lines[0]).toMatch(/^RELEASE\s+SHA\s+REF\s+DEPLOYED\s+BY\s+HEALTH\s+MIGRATIONS$/);
-    expect(lines[2]).toMatch(/^→ \d{14}\s+[0-9a-f]{12}\s+main\s+\S+ \S+\s+api-token\s+ok 200\s+2$/);
+    expect(lines[2]).toMatch(/^→ \d{14}\s+[0-9a-f]{12}\s+main\s+\S+ \S+\s+\S+@\S+ \(api-token\)\s+ok 200\s+2$/);
     expect(lines[3]).toMatch(/^ {2}\d{14}\s+.*\s+1$/);
 
     const refused = context({ args: ['cigar'], answers: [false] });
@@ -125,7 +125,7 @@ describe('hms releases, rollback, lock, unlock', () => {
 
   it('Given `hms lock` with a reason, When someone deploys, Then they are refused with who, why and the unlock hint; `hms unlock` lets them in', async () => {
     const locked = await lockCommand.run(context({ args: ['cigar'], flags: { reason: 'migrating by hand' } }));
-    expect(locked.human).toMatch(/^cigar is locked by api-token since \S+ \(manual; reason: migrating by hand\)\.$/);
+    expect(locked.human).toMatch(/^cigar is locked by \S+@\S+ \(api-token\) since \S+ \(manual; reason: migrating by hand\)\.$/);
     expect((await lockCommand.run(context({ args: ['cigar'] }))).human).toBe(locked.human);
 
     const error = await deployCommand.run(context({ args: ['cigar'] })).catch((e: unknown) => e);
@@ -133,7 +133,7 @@ describe('hms releases, rollback, lock, unlock', () => {
     expect(error).toMatchObject({ status: 423, message: expect.stringContaining('(reason: migrating by hand)'), hint: 'Wait, or run `hms unlock cigar`.' });
 
     const unlocked = await unlockCommand.run(context({ args: ['cigar'] }));
-    expect(unlocked.human).toMatch(/^cigar unlocked \(was: locked by api-token/);
+    expect(unlocked.human).toMatch(/^cigar unlocked \(was: locked by \S+@\S+ \(api-token\)/);
     expect((await lockCommand.run(context({ args: ['cigar'] }))).human).toBe('cigar is not locked.');
   });
 

@@ -23,6 +23,12 @@ const LINES = [
   'I, [2026-11-25T18:02:13.000000 #7]  INFO -- : Completed 500 Internal Server Error in 3ms',
 ];
 
+const RAILS_DEFAULT = [
+  '[0f6b1c52] Started GET "/" for 127.0.0.1 at 2026-12-03 14:46:15 +0000',
+  '[0f6b1c52] Processing by CigarsController#index as HTML',
+  '[0f6b1c52] Completed 200 OK in 5ms (Views: 3.0ms | ActiveRecord: 0.4ms | Allocations: 2301)',
+];
+
 let dir: string;
 let production: string;
 let served: ServedAgent;
@@ -33,7 +39,11 @@ beforeAll(async () => {
   production = path.join(root, 'shared', 'log', 'production.log');
   await mkdir(path.dirname(production), { recursive: true });
   await writeFile(production, `${LINES.join('\n')}\n`);
-  served = await servedAgent({ config: { apps: { cigar: { unit: 'cigar.service', root } } } });
+  // tobacco logs in Rails' default format: only the Started line of a request has a time.
+  const tobacco = path.join(dir, 'www', 'tobacco');
+  await mkdir(path.join(tobacco, 'shared', 'log'), { recursive: true });
+  await writeFile(path.join(tobacco, 'shared', 'log', 'production.log'), `${RAILS_DEFAULT.join('\n')}\n`);
+  served = await servedAgent({ config: { apps: { cigar: { unit: 'cigar.service', root }, tobacco: { unit: 'tobacco.service', root: tobacco } } } });
 });
 
 afterAll(async () => {
@@ -78,6 +88,25 @@ describe('hms logs <app>', () => {
     expect(shown[3]).toMatch(/^2026-11-25T18:02:12\.000Z    app\/models/); // inherits the line before's time
   });
 
+  it('Given an app logging in Rails\' default format, When read, Then every line of a request shows the Started line\'s time', async () => {
+    const output = await logsCommand.run(served.context({ args: ['tobacco:production'] }));
+    expect(output.human.split('\n')).toEqual(RAILS_DEFAULT.map((text) => `2026-12-03T14:46:15.000Z  ${text}`));
+  });
+
+  it('Given --since and --until as people write them, When read, Then the window is resolved here and a bad value is a usage error naming the forms', async () => {
+    const output = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '2026-11-25 18:02:12', until: '2026-11-25T18:02:12.500' } }));
+    // The log's times have no offset (the server's local time), and neither have these: both local.
+    const shown = output.human.split('\n');
+    expect(shown.map((line) => line.slice(0, 24))).toEqual(Array(2).fill(new Date(2026, 10, 25, 18, 2, 12).toISOString()));
+    expect(shown[0]).toContain('RuntimeError');
+    expect(shown[1]).toMatch(/ {2}app\/models\/cigar.rb:12$/);
+    const recent = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '10 min ago' } }));
+    expect(recent.human).toBe('');
+    const error = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '-999999 weeks' } })).catch((e: unknown) => e);
+    expect((error as HmsError).exitCode).toBe(2);
+    expect((error as HmsError).hint).toContain('"2 hours ago"');
+  });
+
   it('Given --json, -n and --grep, When read, Then the agent\'s answer is the data and the filters reached it', async () => {
     const context = served.context({ args: ['cigar:production'], flags: { json: true, lines: 2, grep: 'INFO' } });
     const output = await logsCommand.run(context);
@@ -112,7 +141,7 @@ describe('hms logs <app>', () => {
 });
 
 describe('hms logs <app> -f', () => {
-  it('Given a follow, When the agent restarts on the same port, Then it notes reconnecting… and reconnected, new lines flow, none repeats, and Ctrl-C ends it with exit 0', async () => {
+  it('Given a follow, When the agent restarts on the same port, Then it notes reconnecting… and reconnected, the lines written meanwhile and after come, none repeats, and Ctrl-C ends it with exit 0', async () => {
     const stop = new AbortController();
     const context = served.context({ args: ['cigar'], flags: { follow: true, lines: 2 }, signal: stop.signal });
     const running = logsCommand.run(context);
@@ -124,6 +153,7 @@ describe('hms logs <app> -f', () => {
 
     await served.stop();
     await until('the reconnecting note', () => context.notes.some((note) => note.includes('reconnecting…')));
+    await appendFile(production, 'I, [2026-11-25T18:03:30.000000 #7]  INFO -- : while the agent was down\n');
     await sleep(1200); // a few failed attempts while nothing listens
     await served.start();
     await until('the reconnected note', () => context.notes.some((note) => note.endsWith('reconnected')), 20_000);
@@ -140,6 +170,7 @@ describe('hms logs <app> -f', () => {
     const shown = context.stdout.text.trimEnd().split('\n');
     expect(shown.filter((line) => line.includes('Completed 500'))).toHaveLength(1);
     expect(shown.filter((line) => line.includes('before the restart'))).toHaveLength(1);
+    expect(shown.filter((line) => line.includes('while the agent was down'))).toHaveLength(1);
     expect(shown.every((line) => /^(2026-\S+Z|-)\s+/.test(line))).toBe(true);
     expect(context.notes.filter((note) => note.includes('reconnecting…'))).toHaveLength(1);
   }, 60_000);

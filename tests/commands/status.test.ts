@@ -91,7 +91,7 @@ describe('hms start|stop|restart|reload', () => {
     expect(output.human).toMatch(/^restart cigar on test: active\/running \(pid 4343\)/);
     const audit = await auditCommand.run(served.context());
     expect(audit.human).toMatch(/^WHEN\s+WHO\s+ACTION\s+TARGET\s+RESULT\s+DETAIL$/m);
-    expect(audit.human).toMatch(/api-token\s+\S*restart\s+cigar\s+ok/);
+    expect(audit.human).toMatch(/\S+@\S+ \(api-token\)\s+\S*restart\s+cigar\s+ok/);
   });
 
   it('Given start, which changes nothing that runs, When run, Then it is not asked about', async () => {

@@ -3,6 +3,7 @@
  * bundled agent in the disposable test server: through a real SSH tunnel, and
  * through HTTPS behind the server's real nginx with a private CA.
  */
+import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appActionResponseSchema, appsResponseSchema } from '../../src/api/apps.js';
 import { auditResponseSchema } from '../../src/api/core.js';
 import { metricsResponseSchema } from '../../src/api/metrics.js';
-import { runHms } from '../support/run-hms.js';
+import { HMS_BIN, runHms } from '../support/run-hms.js';
 import { enableHostingVhost } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
 import { startAgentContext, type AgentContext } from './agent-context.js';
@@ -93,6 +94,42 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Unknown app "cigarr"/);
     expect(run.stderr).toContain('cigar, tobacco');
+  });
+
+  it('Given `hms logs cigar -f` through the SSH tunnel, When the agent restarts under systemd, Then it reconnects, the line written while it was down and the ones after come once, and Ctrl-C ends it with 0', async () => {
+    const log = '/var/www/cigar/shared/log/production.log';
+    const write = (text: string) => ctx.server.exec(['sh', '-c', `echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : ${text}" >> ${log}`]);
+    const child = spawn(process.execPath, [HMS_BIN, 'logs', 'cigar', '-f', '-n', '1'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const until = async (what: string, check: () => boolean, ms = 30_000) => {
+      for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 100))) {
+        if (Date.now() > end) throw new Error(`Timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
+      }
+    };
+    try {
+      await until('the backlog', () => stdout.length > 0);
+      await write('before the restart');
+      await until('the line before the restart', () => stdout.includes('before the restart'));
+      await ctx.server.exec(['sh', '-c', `systemctl stop hms-agent.service && echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : while the agent was down" >> ${log} && sleep 2 && systemctl start hms-agent.service`]);
+      await until('reconnected', () => stderr.includes('reconnected'));
+      for (let i = 0; !stdout.includes('after the restart'); i += 1) {
+        await write(`after the restart ${i}`);
+        await new Promise((r) => setTimeout(r, 300));
+        if (i > 50) throw new Error(`no line after the restart; stderr: ${stderr}`);
+      }
+      expect(stderr).toMatch(/lost the connection .*reconnecting…/);
+      const shown = stdout.trimEnd().split('\n');
+      expect(shown.filter((line) => line.endsWith('before the restart'))).toHaveLength(1);
+      expect(shown.filter((line) => line.endsWith('while the agent was down'))).toHaveLength(1);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited, stderr).toBe(0);
   });
 
   it('Given a wrong token, When a command runs, Then 401 says to run hms login', async () => {

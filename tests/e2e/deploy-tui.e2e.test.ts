@@ -113,9 +113,9 @@ describe.skipIf(!support.ok || !terminal.ok)('deploys from the control center, a
     await tmux.waitFor(/lock deploys of cigar, reason:/);
     await tmux.type('db maintenance');
     await tmux.keys('Enter');
-    await tmux.waitFor(/cigar is locked by api-token since \S+ \(manual; reason: db maintenance\)\./);
+    await tmux.waitFor(/cigar is locked by \S+ \(api-token\) since \S+ \(manual; reason: db maintenance\)\./);
     await askDeploy();
-    const refused = await tmux.waitFor(/✗ test: cigar is locked: held by api-token since \S+ \(reason: db maintenance\)\./);
+    const refused = await tmux.waitFor(/✗ test: cigar is locked: held by \S+ \(api-token\) since \S+ \(reason: db maintenance\)\./);
     expect(refused).toContain('Wait, or run `hms unlock cigar`.');
     expect(await current()).toBe(released.one);
 
@@ -123,7 +123,7 @@ describe.skipIf(!support.ok || !terminal.ok)('deploys from the control center, a
     await tmux.keys('U');
     await tmux.waitFor(/Unlock deploys of cigar on test\?/);
     await tmux.keys('y');
-    await tmux.waitFor(/cigar unlocked \(was: locked by api-token/);
+    await tmux.waitFor(/cigar unlocked \(was: locked by \S+ \(api-token\)/);
     await tmux.waitFor(/cigar is not locked\./);
     expect(await locked()).toBe(false);
   });

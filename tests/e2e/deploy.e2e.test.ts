@@ -49,7 +49,7 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
     expect(boom).toMatchObject({ status: 500, body: expect.stringContaining('sample: something went wrong (500)') });
     released.one = (await current())!;
     const record = JSON.parse(await must(ctx.server, ['cat', `${ROOT}/releases/${released.one}/release.json`]));
-    expect(record).toMatchObject({ id: released.one, ref: 'main', by: 'api-token', reason: 'first deploy', status: 'ok', migrations: ['20260101000001_create_visits.rb'], health: { ok: true, status: 200 } });
+    expect(record).toMatchObject({ id: released.one, ref: 'main', by: expect.stringMatching(/^\S+@\S+ \(api-token\)$/), reason: 'first deploy', status: 'ok', migrations: ['20260101000001_create_visits.rb'], health: { ok: true, status: 200 } });
     expect(page.body).toContain(`revision ${record.sha}`);
   });
 
@@ -138,14 +138,14 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
     await must(ctx.server, ['sh', '-c', 'for i in $(seq 100); do test -e /var/lib/hosting-api/locks/cigar.json && exit 0; sleep 0.1; done; exit 1']);
     const second = await ctx.hms(['deploy', 'cigar', '--reason', 'second of two']);
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/cigar is locked by a running deploy: held by api-token since \S+ \(reason: first of two\)/);
+    expect(second.stderr).toMatch(/cigar is locked by a running deploy: held by \S+ \(api-token\) since \S+ \(reason: first of two\)/);
     expect(second.stderr).toContain('Wait, or run `hms unlock cigar`.');
     expect((await first).code).toBe(0);
     expect(await lastAudit()).toMatchObject({ action: 'deploy', result: 'ok' });
   });
 
   it('Given `hms lock` with a reason, When a deploy comes, Then it is refused until `hms unlock`', async () => {
-    expect((await ctx.hms(['lock', 'cigar', '--reason', 'db maintenance'])).stdout).toMatch(/cigar is locked by api-token since .* \(manual; reason: db maintenance\)/);
+    expect((await ctx.hms(['lock', 'cigar', '--reason', 'db maintenance'])).stdout).toMatch(/cigar is locked by \S+ \(api-token\) since .* \(manual; reason: db maintenance\)/);
     const refused = await ctx.hms(['deploy', 'cigar']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('(reason: db maintenance)');

@@ -148,7 +148,7 @@ describe('a deploy from the control center', () => {
     const { frame, unmount } = draw(<RunProbe />);
     try {
       await waitFor(() => frame().includes('running=false'), frame);
-      expect(frame()).toMatch(/✗ test: cigar is locked: held by api-token since \S+ \(reason: db maintenance\)\./);
+      expect(frame()).toMatch(/✗ test: cigar is locked: held by \S+@\S+ \(api-token\) since \S+ \(reason: db\s+maintenance\)\./);
       expect(frame()).toContain('Wait, or run `hms unlock cigar`.');
       expect(await listReleases(client, 'cigar')).toEqual([]);
       expect(target.calls).toEqual([]);
@@ -222,9 +222,9 @@ describe('the deploys feed', () => {
     ];
     const { frame, unmount } = draw(<FeedProbe changes={changes} />);
     try {
-      await waitFor(() => frame().includes('lock=api-token/db maintenance'), frame);
-      expect(notices).toContainEqual(expect.stringMatching(/^ok: cigar is locked by api-token since \S+ \(manual; reason: db maintenance\)\.$/));
-      await waitFor(() => notices.some((n) => n.startsWith('ok: cigar unlocked (was: locked by api-token')), frame);
+      await waitFor(() => /lock=\S+@\S+ \(api-token\)\/db maintenance/.test(frame()), frame);
+      expect(notices).toContainEqual(expect.stringMatching(/^ok: cigar is locked by \S+@\S+ \(api-token\) since \S+ \(manual; reason: db maintenance\)\.$/));
+      await waitFor(() => notices.some((n) => /^ok: cigar unlocked \(was: locked by \S+@\S+ \(api-token\)/.test(n)), frame);
       await waitFor(() => notices.some((n) => n.startsWith('error: ')), frame);
       expect(frame()).toMatch(/lock=null/);
       expect(notices.at(-1)).toMatch(/^error: test: .*not locked/i);

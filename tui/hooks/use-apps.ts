@@ -1,5 +1,6 @@
 /**
- * The overview's feed: every server's apps, polled every 2 s. A failed poll never
+ * The overview's feed: every server's apps, polled every 2 s, more slowly (up to
+ * 10 s) while nothing changes (tui/state/poll-pace.ts). A failed poll never
  * ends the loop: the server shows "reconnecting in Ns" and polling goes on with
  * backoff (2, 4, 8, then 10 s), so an agent restart or a network blip heals itself.
  */
@@ -7,6 +8,7 @@ import { useEffect, useState } from 'react';
 import { appsResponseSchema, type AppsResponse } from '../../src/api/apps.js';
 import { backoffMs } from '../../src/client/follow.js';
 import type { TuiSession } from '../session.js';
+import { nextPollMs, snapshotFingerprint } from '../state/poll-pace.js';
 import { errorNotice } from './use-notice.js';
 import { useWake } from './use-wake.js';
 
@@ -44,6 +46,8 @@ export function useApps(session: Pick<TuiSession, 'connections' | 'stats'>, serv
       setLinks((previous) => ({ ...previous, [server]: { ...(previous[server] ?? { server, status: 'connecting', failures: 0 }), ...patch } }));
     const poll = async (server: string): Promise<void> => {
       let failures = 0;
+      let pause = intervalMs;
+      let seen = '';
       while (!stop.signal.aborted) {
         try {
           const { client } = await session.connections.get(server);
@@ -53,11 +57,16 @@ export function useApps(session: Pick<TuiSession, 'connections' | 'stats'>, serv
           failures = 0;
           session.stats.data();
           update(server, { status: 'connected', snapshot, version: snapshot.version, updatedAt: Date.now(), error: undefined, failures, retryAt: undefined });
-          await sleep(intervalMs, stop.signal);
+          const fingerprint = snapshotFingerprint(snapshot);
+          pause = nextPollMs(pause, fingerprint !== seen, intervalMs);
+          seen = fingerprint;
+          await sleep(pause, stop.signal);
         } catch (error) {
           if (stop.signal.aborted) return;
           failures += 1;
           const delay = retryDelay(failures, intervalMs);
+          pause = intervalMs;
+          seen = '';
           update(server, { status: 'reconnecting', error: errorNotice(error), failures, retryAt: Date.now() + delay });
           await sleep(delay, stop.signal);
         }

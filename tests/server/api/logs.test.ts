@@ -178,6 +178,8 @@ describe('hostile requests', () => {
     'since=$(id)',
     'until=2026-02-31',
     'since=-1h&until=-2h',
+    'since=-999999%20weeks',
+    'until=999999w',
     'priority=8',
     'priority=3',
     'ignoreCase=yes',
@@ -189,6 +191,14 @@ describe('hostile requests', () => {
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(body.error).toMatch(/query parameter/);
+  });
+
+  it('Given an absurd relative time on the journal, When read, Then it is a 400 before journalctl runs (not its 502)', async () => {
+    const before = calls.length;
+    const response = await get(`/api/logs/journal:agent?since=${encodeURIComponent('-999999 weeks')}`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).hint).toContain('10 min ago');
+    expect(calls.length).toBe(before);
   });
 
   it('Given patterns made of shell text and options, When searched, Then they are matched literally and the request succeeds', async () => {

@@ -10,6 +10,7 @@ describe('time specs', () => {
     expect(resolveTimeSpec('10 min ago', now)?.toISOString()).toBe('2026-11-25T17:50:00.000Z');
     expect(resolveTimeSpec('+30s', now)?.toISOString()).toBe('2026-11-25T18:00:30.000Z');
     expect(resolveTimeSpec('-2d', now)?.toISOString()).toBe('2026-11-23T18:00:00.000Z');
+    expect(TIME_SPEC_PATTERN.test('1h') && resolveTimeSpec('1h', now)?.toISOString()).toBe('2026-11-25T17:00:00.000Z'); // bare: that long ago
   });
 
   it('Given ISO dates, When resolved, Then an offset is honoured and none means local time', () => {
@@ -26,7 +27,7 @@ describe('time specs', () => {
   });
 
   it('Given shell text or odd forms, When checked against the allow-list pattern, Then they are refused', () => {
-    for (const spec of ['; rm -rf /', '$(id)', '-1h; id', '1h', '-1h ago', 'tomorrow', '2026-11-25T18:02:11Z\n', '@1700000000', '-1 fortnight']) {
+    for (const spec of ['; rm -rf /', '$(id)', '-1h; id', '1h!', '-1h ago', 'tomorrow', '2026-11-25T18:02:11Z\n', '@1700000000', '-1 fortnight']) {
       expect(TIME_SPEC_PATTERN.test(spec), spec).toBe(false);
     }
   });
