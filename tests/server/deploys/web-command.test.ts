@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { agentAppSchema } from '../../../server/config.js';
 import { appLayout } from '../../../server/services/deploy-releases.js';
+import { appSchema } from '../../../src/config/schema.js';
 import { chooseWebCommand, lockHasPuma, planRestart, runningWeb, webCommandText, type RunningWeb } from '../../../server/services/deploy-web-command.js';
 
 const layout = appLayout({ root: '/var/www/cigar' });
@@ -28,6 +30,12 @@ describe('the web command', () => {
     const command = chooseWebCommand({ webCommand: ['bin/rails', 'server', '-b', 'unix:///tmp/a b.sock'] }, LOCK, layout);
     expect(command.argv).toEqual(['bin/rails', 'server', '-b', 'unix:///tmp/a b.sock']);
     expect(webCommandText(command.argv)).toBe('bin/rails\nserver\n-b\nunix:///tmp/a b.sock\n');
+  });
+
+  it.each([['a line break', ['puma', '-C\nx']], ['an empty word', ['']], ['no word', []]])('Given webCommand with %s, When the config is read, Then laptop and agent refuse it', (_, webCommand) => {
+    expect(agentAppSchema.safeParse({ unit: 'cigar.service', root: '/var/www/cigar', webCommand }).success).toBe(false);
+    expect(appSchema.safeParse({ server: 'prod', repo: 'git@x:y.git', domain: 'cigar.test', webCommand }).success).toBe(false);
+    expect(appSchema.safeParse({ server: 'prod', repo: 'git@x:y.git', domain: 'cigar.test', webCommand: ['bin/rails', 'server'] }).success).toBe(true);
   });
 });
 
