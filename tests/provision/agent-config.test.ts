@@ -33,6 +33,7 @@ describe("the agent's configuration written by provisioning", () => {
         logFiles: { production: 'shared/log/production.log', sidekiq: '/var/www/cigar/shared/log/sidekiq.log' },
         keepReleases: 3,
         healthPath: '/health',
+        webCommand: ['/usr/bin/bundle', 'exec', 'puma', '-C', '/var/www/cigar/shared/config/puma.rb'],
       },
     });
     expect(config.apps.cigar).toMatchObject({
@@ -41,6 +42,7 @@ describe("the agent's configuration written by provisioning", () => {
       logFiles: { production: '/var/www/cigar/shared/log/production.log', sidekiq: '/var/www/cigar/shared/log/sidekiq.log' },
       keepReleases: 3,
       health: { path: '/health' },
+      webCommand: ['/usr/bin/bundle', 'exec', 'puma', '-C', '/var/www/cigar/shared/config/puma.rb'],
     });
   });
 

@@ -18,6 +18,7 @@ export function agentApp(name: string, app: AppConfig) {
     keepReleases: app.keepReleases,
     sharedFiles: sharedFilesOf(app),
     sharedDirs: app.sharedDirs,
+    ...(app.webCommand ? { webCommand: app.webCommand } : {}),
   };
 }
 
