@@ -125,13 +125,13 @@ describe('POST /configs/:site', () => {
 
   it('Given a directive nginx -t rejects on line 5, When saved, Then the page links to line 5 of the submitted text, highlighted and marked, next to the file now', async () => {
     const { etag } = await editForm();
-    const typed = CIGAR.replace('    location / {', '    # <script>alert(1)</script>\n    bogus_directive $host "x";\n    location / {');
+    const typed = CIGAR.replace('    location / {', '    # <script>alert(1)</script>\n    proxy_bogus_directive $host "x";\n    location / {');
     const response = await browser.submit('/configs/cigar', { content: typed, etag });
     expect(response.status).toBe(422);
     const text = await response.text();
     expect(text).not.toMatch(/<script/);
     expect(text).toContain('<a href="#yours-L5">Go to line 5</a>, the one nginx -t rejected');
-    expect(text).toMatch(/<li id="yours-L5" class="rejected">    <span class="hljs-attribute">bogus_directive<\/span> <span class="hljs-variable">\$host<\/span> <span class="hljs-string">&quot;x&quot;<\/span>;<strong class="rejected-why"> ← nginx -t rejected this line<\/strong><\/li>/);
+    expect(text).toMatch(/<li id="yours-L5" class="rejected">    <span class="hljs-attribute">proxy_bogus_directive<\/span> <span class="hljs-variable">\$host<\/span> <span class="hljs-string">&quot;x&quot;<\/span>;<strong class="rejected-why"> ← nginx -t rejected this line<\/strong><\/li>/);
     expect(text).toContain('<li id="yours-L4">    <span class="hljs-comment"># &lt;script&gt;alert(1)&lt;/script&gt;</span></li>');
     expect(listedLines(text, 'yours')).toEqual(typed.split('\n').slice(0, -1));
     expect(listedLines(text, 'now')).toEqual(CIGAR.split('\n').slice(0, -1));
