@@ -55,7 +55,7 @@ export function surfaces(forged: (payload: string) => string[]): Surface[] {
     { name: 'token: since, until', stride: 2, requests: (p) => [get('token', `${SOURCE}?since=${e(p)}`), get('token', `${SOURCE}?since=-1h&until=${e(p)}`)] },
     { name: 'token: lines, priority, context', stride: 2, requests: (p) => [get('token', `${SOURCE}?lines=${e(p)}`), get('token', `${SOURCE}?priority=${e(p)}`), get('token', `${SOURCE}?grep=a&context=${e(p)}`)] },
     { name: 'token: journal priority and grep', stride: 8, requests: (p) => [get('token', `/api/logs/journal:cigar?priority=${e(p)}`), get('token', `/api/logs/journal:cigar?grep=${e(p)}`)] },
-    { name: 'token: site in the path', stride: 2, requests: (p) => [get('token', `/api/configs/${e(p)}`), get('token', `/api/configs/${e(p)}/history`)] },
+    { name: 'token: site in the path', stride: 1, requests: (p) => [get('token', `/api/configs/${e(p)}`), get('token', `/api/configs/${e(p)}/history`)] },
     { name: 'token: backup id in the path and query', stride: 2, requests: (p) => [get('token', `/api/configs/cigar/history/${e(p)}`), get('token', `/api/configs/cigar/diff?against=${e(p)}`)] },
     { name: 'token: PUT site name', stride: 2, requests: (p) => [send('token', 'PUT', `/api/configs/${e(p)}`, { content: 'server {}\n' }, { 'if-match': '*' })] },
     { name: 'token: PUT config content (runs nginx -t)', stride: 8, requests: (p) => [send('token', 'PUT', '/api/configs/cigar', { content: p }, { 'if-match': '*' })] },
