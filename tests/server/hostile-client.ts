@@ -14,7 +14,7 @@ export interface Answer {
   text: string;
 }
 
-const STREAM_READ_MS = 300;
+const STREAM_READ_MS = 200;
 const REQUEST_TIMEOUT_MS = 20_000;
 
 function cookiesOf(response: Response): string {

@@ -21,7 +21,7 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAgent, type LocalAgent } from '../support/agent-process.js';
-import { sampleMemory, type MemoryPeaks } from '../support/process-memory.js';
+import { descendantsOf, sampleMemory, type MemoryPeaks } from '../support/process-memory.js';
 import { HostileClient, type Answer } from './hostile-client.js';
 import { everyNth, forgedSessions, loadPayloads, type Payload } from './hostile-corpora.js';
 import { buildHostileTree, type HostileTree } from './hostile-corpus.js';
@@ -153,7 +153,7 @@ describe('the public payload corpora against the agent process', () => {
     const kinds = new Map<string, number>();
     for (const finding of findings) kinds.set(finding.problem.split(':')[0]!, (kinds.get(finding.problem.split(':')[0]!) ?? 0) + 1);
     expect(findings.slice(0, 20), `${findings.length} findings: ${[...kinds].map(([kind, count]) => `${kind} x${count}`).join(', ')}`).toEqual([]);
-  });
+  }, 240_000);
 
   it('Given the suite has run, When the canary outside the allowed folders is looked at, Then its content, mtime and atime are unchanged', async () => {
     expect(armed).toBeDefined();
@@ -171,5 +171,14 @@ describe('the public payload corpora against the agent process', () => {
   it('Given the suite has run, When the memory samples are read, Then the agent and its children stayed under 200 MB', () => {
     expect(peaks.samples).toBeGreaterThan(10);
     expect(peaks.total).toBeLessThan(MEMORY_CEILING);
+  });
+
+  it('Given the suite has hung up on its follows, When the agent\'s processes are listed, Then none of its children is left', async () => {
+    let left = await descendantsOf(agent.pid);
+    for (let i = 0; i < 40 && left.length > 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      left = await descendantsOf(agent.pid);
+    }
+    expect(left).toEqual([]);
   });
 });
