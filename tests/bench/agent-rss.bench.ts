@@ -5,7 +5,7 @@
  * benchmark ran, else the two sample apps).
  */
 import type { TestServer } from '../support/test-server.js';
-import { startLocalAgent } from './agent-process.js';
+import { startLocalAgent } from '../support/agent-process.js';
 import { hostingOn, mustExec, restartAgent } from './agent-server.js';
 
 const GOAL_MB = 60;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { exec } from '../../src/exec.js';
-import { startLocalAgent } from './agent-process.js';
+import { startLocalAgent } from '../support/agent-process.js';
 import { median, row, sample, type Samples } from './measure.js';
 
 const LOG_BYTES = 1024 ** 3;

@@ -2,7 +2,7 @@
  * The bundled agent (`node dist/hms-agent.mjs --config FILE`) as its own process on
  * this host's loopback: the real program, so its memory is read from
  * /proc/<pid>/status. It is spawned here rather than through the exec door because
- * the benchmark needs the child's pid, which the door does not expose.
+ * the benchmarks and the hostile suite need the child's pid, which the door does not expose.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,10 +12,14 @@ import path from 'node:path';
 import bcrypt from 'bcryptjs';
 
 export const LOCAL_TOKEN = 'tok_bench_0123456789abcdef0123456789abcdef';
+export const LOCAL_USER = 'admin';
+export const LOCAL_PASSWORD = 'bench password';
 
 export interface LocalAgent {
   pid: number;
   port: number;
+  /** http://127.0.0.1:<port> */
+  url: string;
   /** A temp folder for this agent; removed by stop(). */
   dir: string;
   /** A field of /proc/<pid>/status (VmRSS, VmHWM) in bytes. */
@@ -43,14 +47,20 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts the agent with `nginx` and `apps` settings merged into a config whose every path is in a temp folder. */
-export async function startLocalAgent(options: { nginx?: Record<string, unknown>; apps?: Record<string, unknown> } = {}): Promise<LocalAgent> {
+/**
+ * Starts the agent with `nginx` and `apps` settings merged into a config whose every
+ * path is in a temp folder; `config` replaces whole top-level keys of it (a test's own tree),
+ * and `env` the environment it runs in.
+ */
+export async function startLocalAgent(
+  options: { nginx?: Record<string, unknown>; apps?: Record<string, unknown>; config?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {},
+): Promise<LocalAgent> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-agent-'));
   const port = await freePort();
   const nginxDir = path.join(dir, 'nginx');
   await mkdir(path.join(nginxDir, 'sites-available'), { recursive: true });
   const secretsFile = path.join(dir, 'secrets.json');
-  const secrets = { admin_username: 'admin', admin_password_bcrypt: bcrypt.hashSync('bench password', 4), jwt_secret: 'jwt_bench_0123456789abcdef0123456789abcdef', api_token: LOCAL_TOKEN };
+  const secrets = { admin_username: LOCAL_USER, admin_password_bcrypt: bcrypt.hashSync(LOCAL_PASSWORD, 4), jwt_secret: 'jwt_bench_0123456789abcdef0123456789abcdef', api_token: LOCAL_TOKEN };
   await writeFile(secretsFile, JSON.stringify({ hosting_management: secrets }));
   await chmod(secretsFile, 0o600);
   const config = {
@@ -66,11 +76,12 @@ export async function startLocalAgent(options: { nginx?: Record<string, unknown>
       errorLog: path.join(nginxDir, 'error.log'),
       ...options.nginx,
     },
+    ...options.config,
   };
   const configFile = path.join(dir, 'agent.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
 
-  const child = spawn(process.execPath, [path.resolve('dist/hms-agent.mjs'), '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.resolve('dist/hms-agent.mjs'), '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -100,6 +111,7 @@ export async function startLocalAgent(options: { nginx?: Record<string, unknown>
   return {
     pid: child.pid!,
     port,
+    url: base,
     dir,
     memory: (field) => memoryField(child.pid!, field),
     async get(pathAndQuery) {
