@@ -117,7 +117,7 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     await ctx.server.exec(['systemctl', 'stop', 'hms-agent']);
     try {
       // The overview's poll and the log follower each notice on their own schedule.
-      await tmux.waitFor((s) => /✗ test reconnecting in \d+s \(attempt \d+\)/.test(s) && /hms\s+cigar:production: .*(reach|refused)/.test(s));
+      await tmux.waitFor((s) => /✗ test reconnecting in \d+s \(attempt \d+\)/.test(s) && /hms\s+cigar:production: .*(reach|refused|lost the connection)/.test(s));
     } finally {
       await ctx.server.exec(['systemctl', 'start', 'hms-agent']);
     }
