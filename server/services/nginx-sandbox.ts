@@ -9,7 +9,11 @@
  */
 import path from 'node:path';
 
+/** The exit code of a sandbox that could not be set up (chroot's own failures are 125-127, nginx -t's 1). */
+export const SETUP_FAILED = 97;
+
 const SCRIPT = `set -eu
+trap 'echo "hms-nginx-sandbox: the sandbox could not be set up" >&2; exit ${SETUP_FAILED}' EXIT
 root=$1; shift
 mount -t tmpfs -o mode=0755 hms-nginx-sandbox "$root"
 bind() {
@@ -22,13 +26,16 @@ for mode in ro rw; do
   n=$1; shift
   while [ "$n" -gt 0 ]; do bind "$1" "$mode"; shift; n=$((n - 1)); done
 done
+trap - EXIT
 exec chroot "$root" "$@"`;
 
 /** Programs, libraries and the few system files nginx reads at startup. */
 export const SYSTEM_READ_ONLY = [
   '/usr', '/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32',
   '/etc/passwd', '/etc/group', '/etc/nsswitch.conf', '/etc/hosts', '/etc/host.conf', '/etc/resolv.conf', '/etc/gai.conf',
-  '/etc/ld.so.cache', '/etc/localtime', '/etc/ssl/certs', '/etc/ssl/openssl.cnf',
+  '/etc/ld.so.cache', '/etc/localtime',
+  // The system's TLS store: Debian's snakeoil pair and certificates other enabled sites name (the lint keeps a submitted site out of it).
+  '/etc/ssl',
   '/dev/null', '/dev/zero', '/dev/urandom', '/dev/random',
 ];
 
@@ -45,6 +52,15 @@ export interface SandboxPaths {
   readOnly: readonly string[];
   /** Where nginx -t creates log files and temp folders. */
   writable: readonly string[];
+}
+
+/**
+ * Whether a run of sandboxedArgv failed before nginx ran: unshare itself (no mount
+ * namespaces: not root, a seccomp filter, RestrictNamespaces), a mount, or chroot.
+ */
+export function sandboxFailed(result: { code: number | null; stderr: string }): boolean {
+  if (result.code === 0 || result.code === 1) return result.code === 1 && /^unshare: /m.test(result.stderr);
+  return result.code !== null;
 }
 
 /** argv running `argv` (an absolute program path) inside the sandbox. */

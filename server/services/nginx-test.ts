@@ -12,7 +12,7 @@ import { ApiError } from '../errors.js';
 import { removeQuietly } from './nginx-files.js';
 import { lintPrefixes } from './nginx-lint.js';
 import { redactNginxOutput } from './nginx-redact.js';
-import { sandboxedArgv } from './nginx-sandbox.js';
+import { sandboxedArgv, sandboxFailed } from './nginx-sandbox.js';
 import { sitesEnabledDir, type NginxConfig, type SiteFile } from './nginx-sites.js';
 
 export const TEST_CONFIG_PATTERN = /^\.hms-test-[0-9a-f]+\.conf$/;
@@ -73,6 +73,7 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
     const result = await options.deps.exec(nginx.testSandbox ? await inSandbox(argv, options.deps) : argv, { timeoutMs: NGINX_TEST_TIMEOUT_MS });
     if (result.code === 0) return;
     const liveName = path.join(nginx.sitesDir, options.site.name);
+    if (nginx.testSandbox && sandboxFailed(result)) throw sandboxError(result.stderr);
     const renamed = rewriteNginxMessage(result.stderr || result.stdout, [
       [options.staged, liveName],
       [tempMain, nginx.mainConfig],
@@ -94,4 +95,18 @@ async function inSandbox(argv: string[], deps: AgentDeps): Promise<string[]> {
   await mkdir(root, { recursive: true, mode: 0o700 });
   const logs = [nginx.accessLog, nginx.errorLog].map((file) => path.dirname(file));
   return sandboxedArgv(argv, { root, readOnly: [...lintPrefixes(nginx), nginx.sitesDir, sitesEnabledDir(nginx)], writable: [...logs, ...nginx.sandboxWritable] });
+}
+
+/** Lines of the sandbox's own tools (they name only the folders it binds, never a file's content). */
+const SANDBOX_TOOL_LINE = /^(unshare|mount|chroot|mkdir|\/bin\/sh|hms-nginx-sandbox): .{0,300}$/;
+
+/** Refused rather than run unsandboxed: only the config may turn the sandbox off. */
+function sandboxError(output: string): ApiError {
+  const lines = output.split('\n').filter((line) => SANDBOX_TOOL_LINE.test(line));
+  const stderr = lines.join('\n');
+  const why = lines.find((line) => !line.startsWith('hms-nginx-sandbox:')) ?? 'no message';
+  return new ApiError(500, `nginx -t could not run in its sandbox, so the change was not saved (${why}).`, {
+    hint: 'The sandbox needs root with CAP_SYS_ADMIN and CAP_SYS_CHROOT, mount namespaces and util-linux unshare, mount and chroot; see `journalctl -u hms-agent`. To test without it (the directive lint still applies), set nginx.testSandbox to false in the agent config.',
+    details: { stderr },
+  });
 }

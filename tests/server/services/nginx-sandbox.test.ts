@@ -45,15 +45,15 @@ describe('sandboxedArgv', () => {
 });
 
 describe('nginx -t in the sandbox (real nginx)', () => {
-  async function tryStaged(content: string, sandbox: boolean) {
+  async function tryStaged(content: string, sandbox: boolean, run: typeof exec = exec) {
     const tree = await nginxTree(['cigar']);
     const live = await tree.addSite('cigar', serverBlock(8081));
-    const { deps } = await testAgent({ config: { nginx: { ...tree.nginx, testSandbox: sandbox } }, exec });
+    const { deps } = await testAgent({ config: { nginx: { ...tree.nginx, testSandbox: sandbox } }, exec: run });
     const site = await resolveSite(deps.config.nginx, 'cigar');
     const staged = await stageFile(live, content);
     const outcome = await testStagedSite({ deps, site, staged }).then(
       () => 'ok',
-      (error: { details?: { stderr?: string }; message: string }) => `${error.message}\n${error.details?.stderr ?? ''}`,
+      (error: { status?: number; details?: { stderr?: string }; message: string }) => `${error.status} ${error.message}\n${error.details?.stderr ?? ''}`,
     );
     await rm(tree.root, { recursive: true, force: true });
     return outcome;
@@ -72,5 +72,20 @@ describe('nginx -t in the sandbox (real nginx)', () => {
     expect(sandboxed).not.toContain('HMS-SANDBOX-CANARY');
     // The same without the sandbox: nginx as root opened the file and parsed its first word.
     expect(await tryStaged(content, false)).toMatch(/unknown directive "…"/);
+  });
+
+  /**
+   * The exec door runs the real argv with a capability taken away by setpriv, the way a
+   * unit's CapabilityBoundingSet would: the stand-in is only the missing privilege.
+   */
+  const without = (capability: string): typeof exec => (argv, options) =>
+    exec(['setpriv', `--bounding-set=-${capability}`, `--inh-caps=-${capability}`, '--', ...argv], options);
+
+  it.each(['sys_admin', 'sys_chroot'])('Given no %s capability, When a site is tested in the sandbox, Then the save is refused with what to do, and nginx never ran unsandboxed', async (capability, context) => {
+    if (!canSandbox) return context.skip();
+    const refused = await tryStaged(serverBlock(8081, `    include ${outside}/secret.conf;\n`), true, without(capability));
+    expect(refused).toMatch(/^500 nginx -t could not run in its sandbox, so the change was not saved \((unshare|chroot): .*Operation not permitted\)/);
+    expect(refused).not.toContain('HMS-SANDBOX-CANARY');
+    expect(refused).not.toMatch(/unknown directive/);
   });
 });
