@@ -81,7 +81,7 @@ describe('nginx -t in the sandbox (real nginx)', () => {
   const without = (capability: string): typeof exec => (argv, options) =>
     exec(['setpriv', `--bounding-set=-${capability}`, `--inh-caps=-${capability}`, '--', ...argv], options);
 
-  it.each(['sys_admin', 'sys_chroot'])('Given no %s capability, When a site is tested in the sandbox, Then the save is refused with what to do, and nginx never ran unsandboxed', async (capability, context) => {
+  it.for(['sys_admin', 'sys_chroot'])('Given no %s capability, When a site is tested in the sandbox, Then the save is refused with what to do, and nginx never ran unsandboxed', async (capability, context) => {
     if (!canSandbox) return context.skip();
     const refused = await tryStaged(serverBlock(8081, `    include ${outside}/secret.conf;\n`), true, without(capability));
     expect(refused).toMatch(/^500 nginx -t could not run in its sandbox, so the change was not saved \((unshare|chroot): .*Operation not permitted\)/);
