@@ -26,6 +26,8 @@ for mode in ro rw; do
   n=$1; shift
   while [ "$n" -gt 0 ]; do bind "$1" "$mode"; shift; n=$((n - 1)); done
 done
+n=$1; shift
+while [ "$n" -gt 0 ]; do mkdir -p "$root$1"; shift; n=$((n - 1)); done
 trap - EXIT
 exec chroot "$root" "$@"`;
 
@@ -52,6 +54,11 @@ export interface SandboxPaths {
   readOnly: readonly string[];
   /** Where nginx -t creates log files and temp folders. */
   writable: readonly string[];
+  /**
+   * Empty folders in the sandbox's own tmpfs, thrown away with it: where nginx -t
+   * opens the pid file (it creates it even when testing), which must not touch the live one.
+   */
+  scratch: readonly string[];
 }
 
 /**
@@ -72,6 +79,7 @@ export function sandboxedArgv(argv: readonly string[], paths: SandboxPaths): str
     '/bin/sh', '-c', SCRIPT, 'hms-nginx-sandbox', paths.root,
     String(readOnly.length), ...readOnly,
     String(writable.length), ...writable,
+    String(paths.scratch.length), ...paths.scratch,
     ...argv,
   ];
 }

@@ -4,7 +4,8 @@
  * show the layer that does not depend on knowing the directives. Needs root (the
  * agent runs nginx -t as root); elsewhere the tests say so and skip.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 describe('sandboxedArgv', () => {
   it('Given folders, When the argv is built, Then the script is a constant and the paths are arguments, nested ones left to their outer folder', () => {
-    const argv = sandboxedArgv(['/usr/sbin/nginx', '-t'], { root: '/var/lib/hosting-api/nginx-sandbox', readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/'], writable: ['/var/log/nginx', '/var/lib/nginx'] });
+    const argv = sandboxedArgv(['/usr/sbin/nginx', '-t'], { root: '/var/lib/hosting-api/nginx-sandbox', readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/'], writable: ['/var/log/nginx', '/var/lib/nginx'], scratch: ['/run'] });
     expect(argv.slice(0, 6)).toEqual(['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh']);
     expect(argv[7]).not.toContain('/etc/nginx');
     const rest = argv.slice(9);
@@ -45,8 +46,9 @@ describe('sandboxedArgv', () => {
 });
 
 describe('nginx -t in the sandbox (real nginx)', () => {
-  async function tryStaged(content: string, sandbox: boolean, run: typeof exec = exec) {
+  async function tryStaged(content: string, sandbox: boolean, run: typeof exec = exec, pidFile?: string) {
     const tree = await nginxTree(['cigar']);
+    if (pidFile) await writeFile(tree.mainConfig, (await readFile(tree.mainConfig, 'utf8')).replace(/^pid .*;$/m, `pid ${pidFile};`));
     const live = await tree.addSite('cigar', serverBlock(8081));
     const { deps } = await testAgent({ config: { nginx: { ...tree.nginx, testSandbox: sandbox } }, exec: run });
     const site = await resolveSite(deps.config.nginx, 'cigar');
@@ -62,6 +64,13 @@ describe('nginx -t in the sandbox (real nginx)', () => {
   it('Given a valid site, When tested in the sandbox, Then nginx -t passes', async (context) => {
     if (!canSandbox) return context.skip();
     expect(await tryStaged(serverBlock(8081), true)).toBe('ok');
+  });
+
+  it("Given a main config whose pid file is in a folder the sandbox does not bind (Debian's /run/nginx.pid), When tested in the sandbox, Then nginx -t passes and opens a throwaway pid file, not the live one", async (context) => {
+    if (!canSandbox) return context.skip();
+    const pidFile = path.join(outside, 'run', 'nginx.pid');
+    expect(await tryStaged(serverBlock(8081), true, exec, pidFile)).toBe('ok');
+    expect(existsSync(path.dirname(pidFile))).toBe(false);
   });
 
   it('Given a staged site that includes a file outside the allowed folders (past the lint), When tested in the sandbox, Then nginx cannot even see it; outside the sandbox it reads it', async (context) => {
