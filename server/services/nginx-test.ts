@@ -13,7 +13,7 @@ import { removeQuietly } from './nginx-files.js';
 import { lintPrefixes } from './nginx-lint.js';
 import { redactNginxOutput } from './nginx-redact.js';
 import { nginxStatements } from './nginx-tokens.js';
-import { sandboxedArgv, sandboxFailed } from './nginx-sandbox.js';
+import { pathKinds, sandboxedArgv, sandboxFailed } from './nginx-sandbox.js';
 import { sitesEnabledDir, type NginxConfig, type SiteFile } from './nginx-sites.js';
 
 export const TEST_CONFIG_PATTERN = /^\.hms-test-[0-9a-f]+\.conf$/;
@@ -103,12 +103,13 @@ async function inSandbox(argv: string[], deps: AgentDeps, mainText: string): Pro
   const root = path.join(stateDir, 'nginx-sandbox');
   await mkdir(root, { recursive: true, mode: 0o700 });
   const logs = [nginx.accessLog, nginx.errorLog].map((file) => path.dirname(file));
-  return sandboxedArgv(argv, {
+  const paths = {
     root,
     readOnly: [...lintPrefixes(nginx), nginx.sitesDir, sitesEnabledDir(nginx)],
     writable: [...logs, ...nginx.sandboxWritable],
     scratch: [pidFolder(mainText, nginx.mainConfig)],
-  });
+  };
+  return sandboxedArgv(argv, paths, await pathKinds(paths));
 }
 
 /** Lines of the sandbox's own tools (they name only the folders it binds, never a file's content). */

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxedArgv } from '../../server/services/nginx-sandbox.js';
+import { sandboxedArgv, SYSTEM_READ_ONLY } from '../../server/services/nginx-sandbox.js';
 import { ALLOWED_PREFIXES } from '../../server/services/nginx-lint.js';
 import { AGENT_PORT, installPackages, put } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
@@ -92,7 +92,12 @@ describe.skipIf(!support.ok)('nginx -t sandbox on a real server', () => {
   it('Given the cost of the sandbox, When nginx -t runs 10 times plain and 10 times sandboxed, Then both pass and the times are reported', async () => {
     const plain = ['/usr/sbin/nginx', '-t', '-q', '-c', '/etc/nginx/nginx.conf'];
     await must(['mkdir', '-p', '/var/lib/hosting-api/nginx-sandbox-bench']);
-    const sandboxed = sandboxedArgv(plain, { root: '/var/lib/hosting-api/nginx-sandbox-bench', readOnly: [...ALLOWED_PREFIXES, '/etc/nginx/sites-available', '/etc/nginx/sites-enabled'], writable: ['/var/log/nginx', '/var/lib/nginx'], scratch: ['/run'] });
+    const paths = { root: '/var/lib/hosting-api/nginx-sandbox-bench', readOnly: [...ALLOWED_PREFIXES, '/etc/nginx/sites-available', '/etc/nginx/sites-enabled'], writable: ['/var/log/nginx', '/var/lib/nginx'], scratch: ['/run'] };
+    // What each path is on the server (the agent stats them itself: pathKinds).
+    const candidates = [...SYSTEM_READ_ONLY, ...paths.readOnly, ...paths.writable].map((p) => path.resolve(p));
+    const listed = await must(['sh', '-c', 'for p; do if [ -d "$p" ]; then echo "dir $p"; elif [ -e "$p" ]; then echo "file $p"; fi; done', 'kinds', ...candidates]);
+    const kinds = new Map(listed.trim().split('\n').map((line) => [line.slice(line.indexOf(' ') + 1), line.startsWith('dir') ? 'dir' as const : 'file' as const]));
+    const sandboxed = sandboxedArgv(plain, paths, kinds);
     const loop = 'n=$1; shift; for i in $(seq "$n"); do s=$(date +%s%N); "$@" >/dev/null 2>/tmp/bench.err || { cat /tmp/bench.err >&2; exit 1; }; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done';
     const times = async (argv: string[]) => (await must(['sh', '-c', loop, 'bench', '10', ...argv])).trim().split('\n').map((us) => Number(us) / 1000);
     const runs = { plain: [] as number[], sandboxed: [] as number[] };

@@ -31,17 +31,27 @@ afterAll(async () => {
 });
 
 describe('sandboxedArgv', () => {
-  it('Given folders, When the argv is built, Then the script is a constant and the paths are arguments, nested ones left to their outer folder', () => {
-    const argv = sandboxedArgv(['/usr/sbin/nginx', '-t'], { root: '/var/lib/hosting-api/nginx-sandbox', readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/'], writable: ['/var/log/nginx', '/var/lib/nginx'], scratch: ['/run'] });
+  it('Given folders, When the argv is built, Then the script is a constant and the paths are arguments, nested ones left to their outer folder, absent ones left out', () => {
+    const paths = { root: '/var/lib/hosting-api/nginx-sandbox', readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/', '/etc/letsencrypt/'], writable: ['/var/log/nginx', '/var/lib/nginx'], scratch: ['/run'] };
+    const kinds = new Map<string, 'dir' | 'file'>([['/usr', 'dir'], ['/etc/passwd', 'file'], ['/etc/nginx', 'dir'], ['/var/www', 'dir'], ['/var/log/nginx', 'dir'], ['/var/lib/nginx', 'dir']]);
+    const argv = sandboxedArgv(['/usr/sbin/nginx', '-t'], paths, kinds);
     expect(argv.slice(0, 6)).toEqual(['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh']);
     expect(argv[7]).not.toContain('/etc/nginx');
     const rest = argv.slice(9);
     expect(rest[0]).toBe('/var/lib/hosting-api/nginx-sandbox');
-    const readOnly = rest.slice(2, 2 + Number(rest[1]));
-    expect(readOnly).toContain('/etc/nginx');
-    expect(readOnly).not.toContain('/etc/nginx/sites-available');
-    expect(readOnly).not.toContain('/etc');
-    expect(rest.slice(-2)).toEqual(['/usr/sbin/nginx', '-t']);
+    const lists: string[][] = [];
+    let at = 1;
+    for (let i = 0; i < 4; i++) {
+      const n = Number(rest[at]);
+      lists.push(rest.slice(at + 1, at + 1 + n));
+      at += 1 + n;
+    }
+    const [folders, files, readOnly, writable] = lists as [string[], string[], string[], string[]];
+    expect(folders).toEqual(['/etc/nginx', '/etc', '/usr', '/var/www', '/var/lib/nginx', '/var/log/nginx', '/run']);
+    expect(files).toEqual(['/etc/passwd']);
+    expect(readOnly).toEqual(['/etc/nginx', '/etc/passwd', '/usr', '/var/www']);
+    expect(writable).toEqual(['/var/lib/nginx', '/var/log/nginx']);
+    expect(rest.slice(at)).toEqual(['/usr/sbin/nginx', '-t']);
   });
 });
 
