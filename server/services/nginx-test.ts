@@ -12,7 +12,8 @@ import { ApiError } from '../errors.js';
 import { removeQuietly } from './nginx-files.js';
 import { lintPrefixes } from './nginx-lint.js';
 import { redactNginxOutput } from './nginx-redact.js';
-import { sandboxedArgv } from './nginx-sandbox.js';
+import { nginxStatements } from './nginx-tokens.js';
+import { pathKinds, sandboxedArgv, sandboxFailed } from './nginx-sandbox.js';
 import { sitesEnabledDir, type NginxConfig, type SiteFile } from './nginx-sites.js';
 
 export const TEST_CONFIG_PATTERN = /^\.hms-test-[0-9a-f]+\.conf$/;
@@ -70,9 +71,10 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
   try {
     await writeFile(tempMain, text, { flag: 'wx', mode: 0o600 });
     const argv = [nginx.binary, '-t', '-q', '-c', tempMain];
-    const result = await options.deps.exec(nginx.testSandbox ? await inSandbox(argv, options.deps) : argv, { timeoutMs: NGINX_TEST_TIMEOUT_MS });
+    const result = await options.deps.exec(nginx.testSandbox ? await inSandbox(argv, options.deps, mainText) : argv, { timeoutMs: NGINX_TEST_TIMEOUT_MS });
     if (result.code === 0) return;
     const liveName = path.join(nginx.sitesDir, options.site.name);
+    if (nginx.testSandbox && sandboxFailed(result)) throw sandboxError(result.stderr);
     const renamed = rewriteNginxMessage(result.stderr || result.stdout, [
       [options.staged, liveName],
       [tempMain, nginx.mainConfig],
@@ -87,11 +89,39 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
   }
 }
 
+/** Debian's nginx is built with --pid-path=/run/nginx.pid; the main config may say otherwise. */
+const DEFAULT_PID_FILE = '/run/nginx.pid';
+
+function pidFolder(mainText: string, mainConfig: string): string {
+  const named = nginxStatements(mainText).find((statement) => statement.name === 'pid')?.args[0];
+  return path.dirname(path.resolve(path.dirname(mainConfig), named ?? DEFAULT_PID_FILE));
+}
+
 /** nginx -t in a mount namespace holding only the allowed folders (nginx-sandbox.ts). */
-async function inSandbox(argv: string[], deps: AgentDeps): Promise<string[]> {
+async function inSandbox(argv: string[], deps: AgentDeps, mainText: string): Promise<string[]> {
   const { nginx, stateDir } = deps.config;
   const root = path.join(stateDir, 'nginx-sandbox');
   await mkdir(root, { recursive: true, mode: 0o700 });
   const logs = [nginx.accessLog, nginx.errorLog].map((file) => path.dirname(file));
-  return sandboxedArgv(argv, { root, readOnly: [...lintPrefixes(nginx), nginx.sitesDir, sitesEnabledDir(nginx)], writable: [...logs, ...nginx.sandboxWritable] });
+  const paths = {
+    root,
+    readOnly: [...lintPrefixes(nginx), nginx.sitesDir, sitesEnabledDir(nginx)],
+    writable: [...logs, ...nginx.sandboxWritable],
+    scratch: [pidFolder(mainText, nginx.mainConfig)],
+  };
+  return sandboxedArgv(argv, paths, await pathKinds(paths));
+}
+
+/** Lines of the sandbox's own tools (they name only the folders it binds, never a file's content). */
+const SANDBOX_TOOL_LINE = /^(unshare|mount|chroot|mkdir|\/bin\/sh|hms-nginx-sandbox): .{0,300}$/;
+
+/** Refused rather than run unsandboxed: only the config may turn the sandbox off. */
+function sandboxError(output: string): ApiError {
+  const lines = output.split('\n').filter((line) => SANDBOX_TOOL_LINE.test(line));
+  const stderr = lines.join('\n');
+  const why = lines.find((line) => !line.startsWith('hms-nginx-sandbox:')) ?? 'no message';
+  return new ApiError(500, `nginx -t could not run in its sandbox, so the change was not saved (${why}).`, {
+    hint: 'The sandbox needs root with CAP_SYS_ADMIN and CAP_SYS_CHROOT, mount namespaces and util-linux unshare, mount and chroot; see `journalctl -u hms-agent`. To test without it (the directive lint still applies), set nginx.testSandbox to false in the agent config.',
+    details: { stderr },
+  });
 }

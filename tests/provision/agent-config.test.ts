@@ -23,6 +23,10 @@ describe("the agent's configuration written by provisioning", () => {
     });
   });
 
+  it('Given provisioning, When agent.json is rendered, Then nginx -t for a submitted site runs in its sandbox (the default, not turned off)', async () => {
+    expect((await agentJson({ cigar: CIGAR })).nginx.testSandbox).toBe(true);
+  });
+
   it('Given shared files, uploads, log files and releases kept in hms.config.json, When agent.json is rendered, Then each reaches the agent, log paths made absolute inside the app', async () => {
     const config = await agentJson({
       cigar: {
