@@ -29,7 +29,7 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
     secure: (c) => deps.config.publicUrl?.startsWith('https:') === true || c.req.header('x-forwarded-proto') === 'https',
     clock: deps.clock,
     revoked: new RevokedSessions(deps.config.stateDir, deps.clock),
-    passwordHash: deps.secrets.adminPasswordHash,
+    passwordHash: deps.secrets.adminPasswordSource,
   };
   const app = new Hono<AgentEnv>();
 

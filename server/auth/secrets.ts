@@ -8,6 +8,11 @@ export interface AgentSecrets {
   adminUsername: string;
   /** bcrypt hash; a plain password in the file is hashed once at start. */
   adminPasswordHash: string;
+  /**
+   * The password as the file holds it (plain or bcrypt): what a session's fingerprint is
+   * made from, so it changes with the password, not with the random salt of each start.
+   */
+  adminPasswordSource: string;
   jwtSecret: string;
   apiToken: string;
 }
@@ -39,6 +44,7 @@ export function secretsFromJson(raw: { hosting_management?: Record<string, unkno
   const secrets = {
     adminUsername: get('admin_username'),
     adminPasswordHash: /^\$2[aby]\$\d\d\$/.test(password) ? password : bcrypt.hashSync(password, 10),
+    adminPasswordSource: password,
     jwtSecret: get('jwt_secret'),
     apiToken: get('api_token'),
   };

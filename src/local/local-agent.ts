@@ -37,7 +37,7 @@ export async function startLocalAgent(env: NodeJS.ProcessEnv = process.env): Pro
   const app = createApp({
     config,
     // Nobody logs in to the local agent with a password: it lives as long as this process.
-    secrets: { adminUsername: 'local', adminPasswordHash: bcrypt.hashSync(randomBytes(16).toString('hex'), 4), jwtSecret: randomBytes(32).toString('hex'), apiToken: token },
+    secrets: { ...localPassword(), jwtSecret: randomBytes(32).toString('hex'), apiToken: token },
     exec,
     audit: new AuditLog(config.stateDir, clock),
     clock,
@@ -55,4 +55,9 @@ export async function startLocalAgent(env: NodeJS.ProcessEnv = process.env): Pro
     token,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function localPassword(): { adminUsername: string; adminPasswordHash: string; adminPasswordSource: string } {
+  const hash = bcrypt.hashSync(randomBytes(16).toString('hex'), 4);
+  return { adminUsername: 'local', adminPasswordHash: hash, adminPasswordSource: hash };
 }

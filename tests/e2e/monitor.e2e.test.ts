@@ -57,7 +57,7 @@ describe('hms monitor in local mode', () => {
   });
   afterAll(async () => {
     await pane?.kill();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10 });
   });
 
   it("Given no configuration, When `hms monitor` runs, Then the grid shows this machine's CPU, memory total, disks, the units and nginx's error log, and q gives the shell back", async () => {
@@ -122,7 +122,7 @@ describe.skipIf(!support.ok)('hms monitor against a real server through SSH', ()
   afterAll(async () => {
     await pane?.kill();
     await ctx?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10 });
   });
 
   it("Given the server's config and token, When `hms monitor` runs, Then the server's numbers, both apps and cigar's log are shown, and q gives the shell back", async () => {
