@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
-import { isHmsError } from '../src/errors.js';
+import { isHmsError } from '../src/core/errors.js';
 import { requireAuth, wantsHtml } from './auth/middleware.js';
 import { loginRoutes, logoutRoute } from './auth/login.js';
 import { RevokedSessions } from './auth/revoked-sessions.js';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { HmsError } from '../src/errors.js';
-import { formatIssues } from '../src/config/issues.js';
-import { nameSchema, sharedPathSchema } from '../src/config/names.js';
-import { webCommandSchema } from '../src/config/web-command.js';
+import { HmsError } from '../src/core/errors.js';
+import { formatIssues } from '../src/core/config-issues.js';
+import { nameSchema, sharedPathSchema } from '../src/core/names.js';
+import { webCommandSchema } from '../src/core/web-command.js';
 
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 const sharedPath = sharedPathSchema;

@@ -1,7 +1,7 @@
-import type { exec } from '../src/exec.js';
+import type { exec } from '../src/platform/exec.js';
 import type { AgentConfig } from './config.js';
 import type { AgentSecrets } from './auth/secrets.js';
-import type { AuditLog } from './services/audit.js';
+import type { AuditLog } from './services/audit/audit.js';
 
 /** Who made a request: the API token's holder or a logged-in user. */
 export interface Actor {
@@ -15,7 +15,7 @@ export interface Actor {
 export interface AgentDeps {
   config: AgentConfig;
   secrets: AgentSecrets;
-  /** The one door for processes (src/exec.ts); tests that cannot run systemd pass a recorder. */
+  /** The one door for processes (src/platform/exec.ts); tests that cannot run systemd pass a recorder. */
   exec: typeof exec;
   audit: AuditLog;
   clock: () => Date;

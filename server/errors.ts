@@ -1,4 +1,4 @@
-import { HmsError } from '../src/errors.js';
+import { HmsError } from '../src/core/errors.js';
 
 /** An error with an HTTP status; `app.onError` turns it into `{ error, hint }`. */
 export class ApiError extends HmsError {

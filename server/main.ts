@@ -4,15 +4,15 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import { exec } from '../src/exec.js';
-import { isHmsError } from '../src/errors.js';
-import { VERSION } from '../src/version.js';
-import { activate } from './activate.js';
+import { exec } from '../src/platform/exec.js';
+import { isHmsError } from '../src/core/errors.js';
+import { VERSION } from '../src/core/version.js';
+import { activate } from './services/agent/activate.js';
 import { createApp } from './app.js';
 import { exampleAgentConfig, loadAgentConfig } from './config.js';
 import { loadAgentSecrets } from './auth/secrets.js';
-import { AuditLog } from './services/audit.js';
-import { recoverSites } from './services/nginx-recover.js';
+import { AuditLog } from './services/audit/audit.js';
+import { recoverSites } from './services/configs/recover.js';
 
 const HELP = `hms-agent ${VERSION}: the hms server agent (listens on loopback only)
 

@@ -4,14 +4,14 @@
  */
 import meow from 'meow';
 import { createInterface } from 'node:readline/promises';
-import { joinDashedValues } from './cli-argv.js';
-import { UsageError } from './errors.js';
+import { joinDashedValues } from './commands/cli-argv.js';
+import { UsageError } from './core/errors.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import { commands, findCommand } from './commands/index.js';
 import type { CommandContext, CommandHelp, GlobalFlags } from './commands/command.js';
 import { findTopic, isHelpFlag, ownArguments, renderHelp, unknownCommand } from './commands/help.js';
-import { printError, printOutput, type Streams } from './output.js';
-import { VERSION } from './version.js';
+import { printError, printOutput, type Streams } from './commands/output.js';
+import { VERSION } from './core/version.js';
 import { monitorHelp } from '../tui/monitor/help.js';
 
 /** Everything `hms help <command>` can explain. */

@@ -5,8 +5,8 @@
  * reopens a dropped tunnel on the next request).
  */
 import type { CommandContext } from '../src/commands/command.js';
-import { connectLocal, connectServer, type Connected } from '../src/commands/connect.js';
-import { pickServer } from '../src/commands/server-target.js';
+import { connectLocal, connectServer, type Connected } from '../src/client/connect.js';
+import { pickServer } from '../src/client/server-target.js';
 import type { Config } from '../src/config/schema.js';
 
 export interface ServerPlan {

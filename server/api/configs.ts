@@ -13,9 +13,9 @@ import { backupIdSchema, revertSiteRequestSchema, updateSiteRequestSchema } from
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { jsonBody } from './json-body.js';
 import { ApiError } from '../errors.js';
-import { revertSite, updateSite } from '../services/nginx-change.js';
-import { siteBackup, siteDiff, siteHistory } from '../services/nginx-history.js';
-import { listSites, readSite } from '../services/nginx-sites.js';
+import { revertSite, updateSite } from '../services/configs/change.js';
+import { siteBackup, siteDiff, siteHistory } from '../services/configs/history.js';
+import { listSites, readSite } from '../services/configs/sites.js';
 
 function backupId(name: string, value: string | undefined): string {
   const parsed = backupIdSchema.safeParse(value ?? '');

@@ -9,10 +9,10 @@ import { streamSSE } from 'hono/streaming';
 import { runScriptRequestSchema } from '../../src/api/scripts.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { jsonBody, wantsJson } from './json-body.js';
-import { checkScriptArguments } from '../services/scripts-args.js';
-import { listScripts } from '../services/scripts.js';
-import { findScript, runScript } from '../services/scripts-run.js';
-import { streamScriptRun } from '../services/scripts-stream.js';
+import { checkScriptArguments } from '../services/scripts/args.js';
+import { listScripts } from '../services/scripts/scripts.js';
+import { findScript, runScript } from '../services/scripts/run.js';
+import { streamScriptRun } from '../services/scripts/stream.js';
 
 export function scriptsApi(deps: AgentDeps): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();

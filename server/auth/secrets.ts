@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import bcrypt from 'bcryptjs';
-import { HmsError } from '../../src/errors.js';
+import { HmsError } from '../../src/core/errors.js';
 import { isTooOpen, tooOpenError } from '../../src/secrets/file.js';
 
 /** What the agent needs from the `.secrets.json` format's hosting_management section. */

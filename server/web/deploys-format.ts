@@ -1,11 +1,11 @@
 /**
  * How a deploy's steps, releases and outcome read on the /deploys pages: the
- * terminal's words (src/commands/deploy-render.ts), in HTML.
+ * terminal's words (src/core/deploy-render.ts), in HTML.
  */
 import { html } from 'hono/html';
 import type { DeployDone, DeployLock, ReleaseSummary, StepEvent } from '../../src/api/deploys.js';
-import { seconds } from '../../src/commands/deploy-render.js';
-import { formatTime } from '../../src/commands/table.js';
+import { seconds } from '../../src/core/deploy-render.js';
+import { formatTime } from '../../src/core/table.js';
 import { visible } from './logs-page.js';
 
 const MARK: Record<StepEvent['status'], string> = { start: '▸', ok: '✓', failed: '✗', skipped: '–' };

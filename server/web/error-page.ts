@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
-import { isHmsError } from '../../src/errors.js';
+import { isHmsError } from '../../src/core/errors.js';
 import { wantsHtml } from '../auth/middleware.js';
 import type { AgentEnv } from '../env.js';
 import { ApiError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { formatBytes } from '../../src/format.js';
+import { formatBytes } from '../../src/core/format.js';
 
 /** Small formatters shared by the pages (and kept free of HTML). */
 /** "187.7 MiB", or "–" when unknown. */

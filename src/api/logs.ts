@@ -15,7 +15,7 @@ export const MAX_TIME_SPEC_LENGTH = 40;
 /**
  * `since` / `until`: an ISO 8601 date or date-time (local time without an offset), or
  * a relative form: `10m` or `-10m` or `10 min ago` (that long ago), `+5min`, `now`, `today`, `yesterday`
- * (resolved by src/time-spec.ts; the laptop sends an absolute time).
+ * (resolved by src/core/time-spec.ts; the laptop sends an absolute time).
  */
 const RELATIVE_UNIT = '(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)';
 

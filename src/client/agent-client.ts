@@ -1,6 +1,6 @@
 import { activateResultSchema, agentReleasesSchema, uploadResultSchema } from '../api/agent.js';
 import type { AgentBundle } from '../provision/agent-install.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import type { ApiClient } from './api-client.js';
 
 const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentUpdate } from '../api/agent.js';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import type { AgentBundle } from '../provision/agent-install.js';
 import { activateAgentRelease, agentReleases, uploadAgentRelease } from './agent-client.js';
 import type { ApiClient } from './api-client.js';

@@ -2,7 +2,7 @@
  * /api/deploys for the laptop: a deploy streamed (steps and output as they come,
  * then how it ended) or answered once, the releases, rollback and the deploy lock.
  */
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import {
   doneEventSchema,
   deployResultSchema,

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import type { ApiClient } from './api-client.js';
 import { AgentError, json, type CallOptions } from './http.js';
 import { readSse, type SseEvent } from './sse.js';

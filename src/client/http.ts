@@ -1,6 +1,6 @@
 import { errors, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import type { Transport } from './transport.js';
 
 export interface CallOptions {

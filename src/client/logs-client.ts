@@ -2,7 +2,7 @@
  * /api/logs for the laptop: which logs exist, the newest lines of one, and following
  * one live (through dropped connections; see follow.ts).
  */
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import {
   logFollowDroppedSchema,
   logFollowEndSchema,

@@ -3,7 +3,7 @@
  * (stdout and stderr as they come, then the exit) or as one JSON result.
  */
 import { z } from 'zod';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import { scriptExitSchema, scriptListSchema, scriptRunResultSchema, type RunScriptRequest, type ScriptExit } from '../api/scripts.js';
 import type { ApiClient } from './api-client.js';
 import { eventData, openEventStream } from './follow.js';

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Agent, type Dispatcher } from 'undici';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import type { ServerConfig } from '../config/schema.js';
 import { SshPool } from '../ssh/pool.js';
 import { targetFor } from '../ssh/target.js';

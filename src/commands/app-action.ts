@@ -1,7 +1,7 @@
 import type { AppAction } from '../api/apps.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Command } from './command.js';
-import { connect } from './connect.js';
+import { connect } from '../client/connect.js';
 
 const CONFIRM: Partial<Record<AppAction, string>> = { stop: 'Stop', restart: 'Restart' };
 

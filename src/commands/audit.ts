@@ -1,6 +1,6 @@
 import type { Command } from './command.js';
-import { connect } from './connect.js';
-import { formatTime, table } from './table.js';
+import { connect } from '../client/connect.js';
+import { formatTime, table } from '../core/table.js';
 
 export const auditCommand: Command = {
   name: 'audit',

@@ -2,14 +2,14 @@ import type { SiteHistory, SiteList } from '../api/configs.js';
 import type { ApiClient } from '../client/api-client.js';
 import { getSite, listSites, putSite, revertSite, siteBackup, siteDiff, siteHistory } from '../client/configs-client.js';
 import { AgentError } from '../client/http.js';
-import { openEditor, writeEditCopy } from '../editor.js';
-import { HmsError, isHmsError, UsageError } from '../errors.js';
+import { openEditor, writeEditCopy } from '../platform/editor.js';
+import { HmsError, isHmsError, UsageError } from '../core/errors.js';
 // The agent's `diff -u`, a pure function: the laptop shows an edit the way the agent shows history.
-import { unifiedDiff } from '../../server/services/nginx-diff.js';
+import { unifiedDiff } from '../core/diff.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
-import { connect } from './connect.js';
+import { connect } from '../client/connect.js';
 import type { LiveContext } from './logs.js';
-import { formatBytes, table } from './table.js';
+import { formatBytes, table } from '../core/table.js';
 
 const ACTIONS = ['list', 'show', 'edit', 'diff', 'history', 'revert'] as const;
 type Action = (typeof ACTIONS)[number];

@@ -1,11 +1,11 @@
 import { keepToken } from '../credentials/store.js';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import { installAgent, readAgentBundle, type AgentInstallReport } from '../provision/agent-install.js';
 import { openProvisionSession } from '../provision/session.js';
 import { readSecrets } from '../secrets/file.js';
 import { secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext } from './command.js';
-import { pickServer } from './server-target.js';
+import { pickServer } from '../client/server-target.js';
 
 /** The install, and where the API token the agent accepted is now kept (null: not kept, see the notes). */
 export type AgentDeployReport = AgentInstallReport & { tokenStored: string | null };

@@ -5,11 +5,11 @@
  */
 import type { DeployDone, DeployResult, StepEvent } from '../api/deploys.js';
 import { deployStream, listReleases, lock, lockStatus, rollback, unlock } from '../client/deploys-client.js';
-import { HmsError, UsageError } from '../errors.js';
+import { HmsError, UsageError } from '../core/errors.js';
 import { runAppTests } from '../local/app-tests.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
-import { connect, connectServer, type Connected } from './connect.js';
-import { doneSummary, lockLine, nextSteps, OutputLines, releasesTable, rollbackSummary, seconds, stepLine, unlockedLine } from './deploy-render.js';
+import { connect, connectServer, type Connected } from '../client/connect.js';
+import { doneSummary, lockLine, nextSteps, OutputLines, releasesTable, rollbackSummary, seconds, stepLine, unlockedLine } from '../core/deploy-render.js';
 import { liveOutput, write } from './logs.js';
 
 /** What --json keeps of a deploy's output: its end, as the agent's JSON answer does. */

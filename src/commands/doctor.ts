@@ -1,5 +1,5 @@
-import { diagnose, type Level } from '../doctor.js';
-import { VERSION } from '../version.js';
+import { diagnose, type Level } from '../client/diagnose.js';
+import { VERSION } from '../core/version.js';
 import type { Command } from './command.js';
 import { onServers } from './each-server.js';
 

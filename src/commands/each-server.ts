@@ -1,5 +1,5 @@
 import type { CommandContext } from './command.js';
-import { connect, connectEach, connectServer, type Connected } from './connect.js';
+import { connect, connectEach, connectServer, type Connected } from '../client/connect.js';
 
 export interface ServerResult<T> {
   server: string;

@@ -1,7 +1,7 @@
 import type { Command } from './command.js';
 import { deployHostingApi } from './deploy-hosting-api.js';
 import { provision, summary } from './provision.js';
-import { pickServer } from './server-target.js';
+import { pickServer } from '../client/server-target.js';
 
 export const fullDeployCommand: Command = {
   name: 'full-deploy',

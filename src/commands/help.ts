@@ -2,7 +2,7 @@
  * `hms help <command>`, `hms <command> --help`, `hms <command> -h`: one command's
  * help, rendered from the data kept next to it. Printing help never runs anything.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { CommandHelp } from './command.js';
 
 /** The flags every command understands; `hms --help` explains them. */

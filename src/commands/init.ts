@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { CONFIG_FILE_NAME } from '../config/load.js';
 import { addAppToConfig, writeInitialConfig, type AppAnswers } from '../config/init.js';
 import type { Command, GlobalFlags } from './command.js';

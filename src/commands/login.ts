@@ -1,13 +1,13 @@
 import { text } from 'node:stream/consumers';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import { openTransport } from '../client/transport.js';
 import { ApiClient } from '../client/api-client.js';
 import { openCredentialStore, tokenAccount } from '../credentials/store.js';
 import { readSecrets } from '../secrets/file.js';
 import { secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext } from './command.js';
-import { viaFlag } from './connect.js';
-import { pickServer } from './server-target.js';
+import { viaFlag } from '../client/connect.js';
+import { pickServer } from '../client/server-target.js';
 
 /** The token to store: --token-stdin, else the api_token of the laptop's .secrets.json. */
 async function tokenToStore(context: CommandContext): Promise<{ token: string; from: string }> {

@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { MAX_LINES, type LogLine, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
 import type { ApiClient } from '../client/api-client.js';
 import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
-import { UsageError } from '../errors.js';
-import { printable } from '../text.js';
-import { parseTimeSpec, TIME_SPEC_FORMS } from '../time-spec.js';
+import { UsageError } from '../core/errors.js';
+import { printable } from '../core/text.js';
+import { parseTimeSpec, TIME_SPEC_FORMS } from '../core/time-spec.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
-import { connect } from './connect.js';
-import { formatBytes, table } from './table.js';
+import { connect } from '../client/connect.js';
+import { formatBytes, table } from '../core/table.js';
 
 /** Backlog before new lines with -f, as `tail -f` shows. */
 export const FOLLOW_BACKLOG = 10;

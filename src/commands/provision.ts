@@ -9,7 +9,7 @@ import { packageRoot } from '../provision/templates.js';
 import { exampleInput } from '../provision/example.js';
 import { secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext } from './command.js';
-import { pickServer } from './server-target.js';
+import { pickServer } from '../client/server-target.js';
 
 const MARK: Record<StepReport['status'], string> = { 'up-to-date': '✓', planned: '~', changed: '●', failed: '✗' };
 

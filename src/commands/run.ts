@@ -1,9 +1,9 @@
 import type { ScriptExit, ScriptList } from '../api/scripts.js';
 import { listScripts, runScriptJson, runScriptStream } from '../client/scripts-client.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
-import { connect, type Connected } from './connect.js';
+import { connect, type Connected } from '../client/connect.js';
 import { liveOutput, write } from './logs.js';
-import { table } from './table.js';
+import { table } from '../core/table.js';
 
 /** What hms exits with when Ctrl-C stopped the run (128 + SIGINT, as shells do). */
 export const INTERRUPTED = 130;

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkSecrets, initSecrets, secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 

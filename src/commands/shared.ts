@@ -1,14 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HmsError, UsageError } from '../errors.js';
-import { isSharedPath } from '../config/names.js';
+import { HmsError, UsageError } from '../core/errors.js';
+import { isSharedPath } from '../core/names.js';
 import type { Config } from '../config/schema.js';
 import { sshHost, type Host } from '../provision/host.js';
 import { listShared, putShared } from '../provision/shared-remote.js';
 import { connectSsh } from '../ssh/connection.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
-import { pickServer } from './server-target.js';
-import { formatBytes, formatTime, table } from './table.js';
+import { pickServer } from '../client/server-target.js';
+import { formatBytes, formatTime, table } from '../core/table.js';
 
 const MAX_PUT_BYTES = 8 * 1024 * 1024;
 

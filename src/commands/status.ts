@@ -1,7 +1,7 @@
 import type { AppsResponse, AppStatus } from '../api/apps.js';
 import type { Command } from './command.js';
 import { onServers } from './each-server.js';
-import { formatBytes, formatSince, table } from './table.js';
+import { formatBytes, formatSince, table } from '../core/table.js';
 
 export const statusCommand: Command = {
   name: 'status',

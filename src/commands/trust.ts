@@ -1,6 +1,6 @@
 import { trustServer } from '../ssh/trust.js';
 import type { Command } from './command.js';
-import { pickServer } from './server-target.js';
+import { pickServer } from '../client/server-target.js';
 
 export const trustCommand: Command = {
   name: 'trust',

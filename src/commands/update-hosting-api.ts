@@ -3,8 +3,8 @@ import { updateAgent, type AgentUpdateProgress, type AgentUpdateResult } from '.
 import { agentReleases } from '../client/agent-client.js';
 import { readAgentBundle } from '../provision/agent-install.js';
 import type { Command } from './command.js';
-import { connect } from './connect.js';
-import { table } from './table.js';
+import { connect } from '../client/connect.js';
+import { table } from '../core/table.js';
 
 /** One line per step of an update, as the CLI notes it and the control center lists it. */
 export function updateProgressLine(server: string, progress: AgentUpdateProgress): string {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { HmsError, UsageError } from '../errors.js';
-import { formatIssues } from './issues.js';
+import { HmsError, UsageError } from '../core/errors.js';
+import { formatIssues } from '../core/config-issues.js';
 import { configSchema } from './schema.js';
 
 export interface AppAnswers {

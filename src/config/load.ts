@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import { configSchema, type Config } from './schema.js';
-import { formatIssues } from './issues.js';
+import { formatIssues } from '../core/config-issues.js';
 
 export const CONFIG_FILE_NAME = 'hms.config.json';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from './names.js';
-import { webCommandSchema } from './web-command.js';
+import { nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from '../core/names.js';
+import { webCommandSchema } from '../core/web-command.js';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
 

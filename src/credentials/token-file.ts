@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import { isTooOpen, tooOpenError } from '../secrets/file.js';
 
 /** The fallback store where no keychain is reachable: a 0600 JSON file of tokens by account. */

@@ -3,8 +3,8 @@
  * configured `testCommand`, an argv, through the exec door), output as it comes.
  */
 import { performance } from 'node:perf_hooks';
-import { exec as realExec } from '../exec.js';
-import { HmsError } from '../errors.js';
+import { exec as realExec } from '../platform/exec.js';
+import { HmsError } from '../core/errors.js';
 
 export interface AppTestsOptions {
   app: string;

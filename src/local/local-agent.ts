@@ -9,12 +9,12 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import bcrypt from 'bcryptjs';
 import { serve } from '@hono/node-server';
-import { exec } from '../exec.js';
-import { VERSION } from '../version.js';
+import { exec } from '../platform/exec.js';
+import { VERSION } from '../core/version.js';
 import { packageRoot } from '../provision/templates.js';
 import { createApp } from '../../server/app.js';
 import { agentConfigSchema } from '../../server/config.js';
-import { AuditLog } from '../../server/services/audit.js';
+import { AuditLog } from '../../server/services/audit/audit.js';
 
 export interface LocalAgent {
   url: string;

@@ -7,8 +7,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { releaseIdOf } from '../api/agent.js';
-import { HmsError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { HmsError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
 import type { Host } from './host.js';
 import { PATHS } from './input.js';
 import { packageRoot } from './templates.js';

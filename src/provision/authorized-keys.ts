@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import type { ServerConfig } from '../config/schema.js';
 import { agentPublicKeys, publicKeyOf } from '../ssh/public-keys.js';
 import { PATHS } from './input.js';

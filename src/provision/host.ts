@@ -1,4 +1,4 @@
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import type { RemoteExecOptions, RemoteExecResult, SshConnection } from '../ssh/connection.js';
 
 /** The server as provisioning sees it: argv commands and atomic file writes, over SSH. */

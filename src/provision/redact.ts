@@ -2,7 +2,7 @@
  * What provisioning may show of a file it writes: secrets become `***` before a
  * diff is computed, so a changed secret shows as a changed line with no value.
  */
-import { unifiedDiff } from '../../server/services/nginx-diff.js';
+import { unifiedDiff } from '../core/diff.js';
 
 /** How a file's secrets are hidden: env values by key, every JSON string value, or the whole file. */
 export type Redaction = 'env' | 'json' | 'whole';

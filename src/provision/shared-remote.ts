@@ -3,7 +3,7 @@
  * one file (the previous version kept beside it as a .bak).
  */
 import path from 'node:path';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import { sha256 } from './files.js';
 import type { Host } from './host.js';
 import { backupName, sharedFileMode, sharedRoot } from './shared-files.js';

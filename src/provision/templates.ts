@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 
 /** The installed hms package's root, found from this module (source or dist/ bundle). */
 export function packageRoot(): string {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 
 /** Larger laptop files are refused: shared/ is for keys and config, not data. */

@@ -1,8 +1,8 @@
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { HmsError } from '../errors.js';
-import { formatIssues } from '../config/issues.js';
+import { HmsError } from '../core/errors.js';
+import { formatIssues } from '../core/config-issues.js';
 import { secretsSchema, type Secrets } from './schema.js';
 
 /** True when group or others may read or write the file. */

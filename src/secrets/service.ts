@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import { isTooOpen, parseSecrets, readSecrets, writeSecrets } from './file.js';
 import { fillSecrets, findProblems, rotatableKeys, type SecretsProblem } from './plan.js';

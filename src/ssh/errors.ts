@@ -1,4 +1,4 @@
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import type { SshTarget } from './target.js';
 
 export class HostKeyError extends HmsError {

@@ -4,7 +4,7 @@
  * private key file. Private keys are read here and never leave this module.
  */
 import ssh2, { type ParsedKey } from 'ssh2';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 
 // ssh2 is CommonJS: Node finds `Client` as a named export, not these two.
 const { OpenSSHAgent, utils } = ssh2;

@@ -1,5 +1,5 @@
 import { Client } from 'ssh2';
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import { connectError } from './errors.js';
 import { fingerprint, keyTypeOf, type HostKey } from './known-hosts.js';
 import type { SshTarget } from './target.js';

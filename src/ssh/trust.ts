@@ -1,4 +1,4 @@
-import { HmsError } from '../errors.js';
+import { HmsError } from '../core/errors.js';
 import { HostKeyError } from './errors.js';
 import { appendKnownHost, findHostKeys, fingerprint, hostPattern, readKnownHosts } from './known-hosts.js';
 import { scanHostKey, type ScannedKey } from './scan.js';

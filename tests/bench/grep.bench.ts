@@ -10,7 +10,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { startLocalAgent } from '../support/agent-process.js';
 import { median, row, sample, type Samples } from './measure.js';
 

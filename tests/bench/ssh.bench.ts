@@ -2,7 +2,7 @@
  * The SSH door against OpenSSH on the same test server in the same run:
  * connect + exec `true`, and exec `true` on an open connection.
  */
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { connectSsh } from '../../src/ssh/connection.js';
 import type { TestServer } from '../support/test-server.js';
 import { ratio, row, sample } from './measure.js';

@@ -7,7 +7,7 @@
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import type { HostingServer } from '../support/server-kit.js';
 import type { TestServer } from '../support/test-server.js';
 import { ratio, row, sample } from './measure.js';

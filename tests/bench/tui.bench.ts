@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { AgentContext } from '../e2e/agent-context.js';
 import { HMS_BIN } from '../support/run-hms.js';
 import { SHELL_PROMPT, startTmux, tableRow, type Tmux } from '../support/tmux.js';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { median, percentile, row, sample, type Samples } from './measure.js';
 
 const RATE = 20_000;

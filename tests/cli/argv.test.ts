@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { joinDashedValues } from '../../src/cli-argv.js';
+import { joinDashedValues } from '../../src/commands/cli-argv.js';
 import { runHms } from '../support/run-hms.js';
 
 describe('joinDashedValues', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/commands/index.js';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { monitorHelp } from '../../tui/monitor/help.js';
 import { runHms, type HmsRun } from '../support/run-hms.js';
 

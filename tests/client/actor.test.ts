@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ACTOR_PATTERN } from '../../src/api/core.js';
 import { laptopActor } from '../../src/client/actor.js';
 import { serverSchema, type Config } from '../../src/config/schema.js';
-import { connectServer } from '../../src/commands/connect.js';
-import { testContext } from '../commands/test-context.js';
+import { connectServer } from '../../src/client/connect.js';
+import { testContext } from '../support/test-context.js';
 
 describe('laptopActor', () => {
   it('Given this machine, When asked, Then it is user@short-host and the agent\'s pattern accepts it', () => {

@@ -6,11 +6,11 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connected } from '../../src/commands/connect.js';
+import type { Connected } from '../../src/client/connect.js';
 import { getSite, listSites, putSite, revertSite, siteBackup, siteDiff, siteHistory } from '../../src/client/configs-client.js';
 import { AgentError } from '../../src/client/http.js';
-import { hostExec, nginxTree, serverBlock, type NginxTree } from '../server/services/nginx-fixture.js';
-import { servedAgent, type ServedAgent } from './served-agent.js';
+import { hostExec, nginxTree, serverBlock, type NginxTree } from '../support/nginx-fixture.js';
+import { servedAgent, type ServedAgent } from '../support/served-agent.js';
 
 const CIGAR = serverBlock(8081);
 let tree: NginxTree;

@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverSchema, type Config } from '../../src/config/schema.js';
-import { connectServer } from '../../src/commands/connect.js';
+import { connectServer } from '../../src/client/connect.js';
 import { backoffMs, isRetryable } from '../../src/client/follow.js';
 import { AgentError } from '../../src/client/http.js';
 import { followLog, type LogFollowEvent } from '../../src/client/logs-client.js';
-import { HmsError } from '../../src/errors.js';
+import { HmsError } from '../../src/core/errors.js';
 import { TEST_TOKEN } from '../support/agent.js';
-import { testContext } from '../commands/test-context.js';
-import { servedAgent } from './served-agent.js';
+import { testContext } from '../support/test-context.js';
+import { servedAgent } from '../support/served-agent.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -3,9 +3,9 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connected } from '../../src/commands/connect.js';
+import type { Connected } from '../../src/client/connect.js';
 import { listScripts, runScriptJson, runScriptStream, type ScriptOutput } from '../../src/client/scripts-client.js';
-import { servedAgent, type ServedAgent } from './served-agent.js';
+import { servedAgent, type ServedAgent } from '../support/served-agent.js';
 
 let served: ServedAgent;
 let connected: Connected;

@@ -3,7 +3,7 @@
  * `nginx -t`; `$EDITOR` is a real process (small sh scripts written here). systemctl
  * cannot manage services on this host (no systemd as PID 1), so the agent's reload
  * and is-active calls are answered by the recording `hostExec` of the agent's own
- * configs tests (tests/server/services/nginx-fixture.ts), in systemctl's formats.
+ * configs tests (tests/support/nginx-fixture.ts), in systemctl's formats.
  */
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,11 +12,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { siteChangeSchema } from '../../src/api/configs.js';
 import { AgentError } from '../../src/client/http.js';
 import { configCommand } from '../../src/commands/config.js';
-import { editorArgv } from '../../src/editor.js';
-import { HmsError } from '../../src/errors.js';
-import { servedAgent, type ServedAgent } from '../client/served-agent.js';
-import { hostExec, nginxTree, serverBlock, type NginxTree } from '../server/services/nginx-fixture.js';
-import { testContext, type TestContextOptions } from './test-context.js';
+import { editorArgv } from '../../src/platform/editor.js';
+import { HmsError } from '../../src/core/errors.js';
+import { servedAgent, type ServedAgent } from '../support/served-agent.js';
+import { hostExec, nginxTree, serverBlock, type NginxTree } from '../support/nginx-fixture.js';
+import { testContext, type TestContextOptions } from '../support/test-context.js';
 
 const CIGAR = serverBlock(8081);
 const LAST_ARG = 'for file; do :; done';

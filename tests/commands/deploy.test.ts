@@ -1,7 +1,7 @@
 /**
  * `hms deploy`, `releases`, `rollback`, `lock`, `unlock` against a real agent on
  * loopback (HTTP, SSE, files and git for real; the server's bundler, rake and
- * systemd played as in tests/server/deploys/host-target.ts), and the app's tests run
+ * systemd played as in tests/support/host-target.ts), and the app's tests run
  * for real in a temp checkout.
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -13,9 +13,9 @@ import { AgentError } from '../../src/client/http.js';
 import { deployCommand, lockCommand, releasesCommand, rollbackCommand, unlockCommand } from '../../src/commands/deploy.js';
 import { appSchema, type Config } from '../../src/config/schema.js';
 import { TEST_TOKEN } from '../support/agent.js';
-import { servedAgent, type ServedAgent } from '../client/served-agent.js';
-import { hostTarget, type HostTarget } from '../server/deploys/host-target.js';
-import { testContext, type TestContextOptions } from './test-context.js';
+import { servedAgent, type ServedAgent } from '../support/served-agent.js';
+import { hostTarget, type HostTarget } from '../support/host-target.js';
+import { testContext, type TestContextOptions } from '../support/test-context.js';
 
 let target: HostTarget;
 let served: ServedAgent;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorCommand } from '../../src/commands/doctor.js';
-import { servedAgent, type ServedAgent } from '../client/served-agent.js';
+import { servedAgent, type ServedAgent } from '../support/served-agent.js';
 import { systemctlRecorder } from '../server/systemctl-recorder.js';
 
 const STOPPED = { activeState: 'inactive', subState: 'dead' };

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLineSchema, logLinesResponseSchema } from '../../src/api/logs.js';
 import { AgentError } from '../../src/client/http.js';
 import { formatLine, logsCommand, sourceName } from '../../src/commands/logs.js';
-import { HmsError } from '../../src/errors.js';
-import { servedAgent, type ServedAgent } from '../client/served-agent.js';
-import { testContext, type TestContext } from './test-context.js';
+import { HmsError } from '../../src/core/errors.js';
+import { servedAgent, type ServedAgent } from '../support/served-agent.js';
+import { testContext, type TestContext } from '../support/test-context.js';
 
 const LINES = [
   '  (a continuation before any timed line)',

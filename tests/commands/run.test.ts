@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptRunResultSchema } from '../../src/api/scripts.js';
 import { AgentError } from '../../src/client/http.js';
 import { INTERRUPTED, runCommand } from '../../src/commands/run.js';
-import { servedAgent, type ServedAgent } from '../client/served-agent.js';
-import { testContext } from './test-context.js';
+import { servedAgent, type ServedAgent } from '../support/served-agent.js';
+import { testContext } from '../support/test-context.js';
 
 const SCRIPTS: Record<string, string> = {
   // Exits with the code it is given, saying so on both streams.

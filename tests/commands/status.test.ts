@@ -17,9 +17,9 @@ import { metricsCommand } from '../../src/commands/metrics.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { serverSchema, type Config } from '../../src/config/schema.js';
 import { TEST_TOKEN } from '../support/agent.js';
-import { servedAgent, type ServedAgent } from '../client/served-agent.js';
+import { servedAgent, type ServedAgent } from '../support/served-agent.js';
 import { systemctlRecorder, type SystemctlRecorder } from '../server/systemctl-recorder.js';
-import { testContext, type TestContextOptions } from './test-context.js';
+import { testContext, type TestContextOptions } from '../support/test-context.js';
 
 const RUNNING = { activeState: 'active', subState: 'running', mainPid: 4242, memoryBytes: 150 * 1024 * 1024, restarts: 1, activeEnter: 'Wed 2026-11-25 18:02:11 UTC' };
 const RESTARTED = { ...RUNNING, mainPid: 4343, restarts: 2 };

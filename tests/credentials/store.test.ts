@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keepToken, openCredentialStore, tokenAccount } from '../../src/credentials/store.js';
 
-const PROBE = path.resolve('tests/credentials/keychain-probe.ts');
+const PROBE = path.resolve('tests/support/keychain-probe.ts');
 const TSX = path.resolve('node_modules/.bin/tsx');
 const haveKeyring = existsSync('/usr/bin/dbus-run-session') && existsSync('/usr/bin/gnome-keyring-daemon');
 let keytarLoads = true;

@@ -163,7 +163,7 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
 
   it('Given a changed host key, When a command runs, Then it is refused loudly and the server is untouched', async () => {
     const config = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, 'hms.config.json'), 'utf8')));
-    const { exec } = await import('../../src/exec.js');
+    const { exec } = await import('../../src/platform/exec.js');
     await exec(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'other_host_key')]);
     const otherKey = (await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, 'other_host_key.pub'), 'utf8'))).split(' ').slice(0, 2).join(' ');
     await writeFile(path.join(dir, 'wrong_known_hosts'), `${ctx.server.host} ${otherKey}\n`);

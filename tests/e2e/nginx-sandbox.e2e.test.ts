@@ -11,8 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxedArgv, SYSTEM_READ_ONLY } from '../../server/services/nginx-sandbox.js';
-import { ALLOWED_PREFIXES } from '../../server/services/nginx-lint.js';
+import { sandboxedArgv, SYSTEM_READ_ONLY } from '../../server/services/configs/sandbox.js';
+import { ALLOWED_PREFIXES } from '../../server/services/configs/lint.js';
 import { AGENT_PORT, installPackages, put } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
 import { startAgentContext, type AgentContext } from './agent-context.js';

@@ -13,7 +13,7 @@ import { gatherInput } from '../../src/provision/gather.js';
 import { provisioningPlan } from '../../src/provision/plan.js';
 import { agentConfigFiles } from '../../src/provision/steps/agent-config.js';
 import { appEnvFiles } from '../../src/provision/steps/secrets.js';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { runHms } from '../support/run-hms.js';
 import { startSshAgent } from '../support/ssh-agent.js';
 import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../server/config.js';
 import { agentConfigFiles } from '../../src/provision/steps/agent-config.js';
-import { CIGAR, inputFor } from './provision-input.js';
+import { CIGAR, inputFor } from '../support/provision-input.js';
 
 const agentJson = async (apps: Record<string, object>) => {
   const file = agentConfigFiles(await inputFor(apps)).find((f) => f.path === '/etc/hosting-api/agent.json')!;

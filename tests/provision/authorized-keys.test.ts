@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverSchema } from '../../src/config/schema.js';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { laptopPublicKeys } from '../../src/provision/authorized-keys.js';
 import { startSshAgent, type TestSshAgent } from '../support/ssh-agent.js';
 

@@ -4,7 +4,7 @@ import { decide } from '../../src/provision/provenance.js';
 import { databaseYml, looksSecret, sharedFileMode, sharedFilesFor } from '../../src/provision/shared-files.js';
 import { appEnvFiles } from '../../src/provision/steps/secrets.js';
 import { folders } from '../../src/provision/steps/system.js';
-import { CIGAR, inputFor } from './provision-input.js';
+import { CIGAR, inputFor } from '../support/provision-input.js';
 
 const appOf = async (app: object) => (await inputFor({ cigar: { ...CIGAR, ...app } })).apps[0]![1];
 

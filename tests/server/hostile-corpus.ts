@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NGINX_BINARY, nginxMainConfig } from './services/nginx-fixture.js';
+import { NGINX_BINARY, nginxMainConfig } from '../support/nginx-fixture.js';
 
 
 export interface HostileTree {

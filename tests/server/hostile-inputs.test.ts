@@ -4,7 +4,7 @@
  * outside the allowed tree and symlinks inside it that point there.
  *
  * `exec` is wrapped, and the wrapper only OBSERVES: it records each argv and
- * forwards it to the real src/exec.ts, so grep, tail, `nginx -t` and the scripts run
+ * forwards it to the real src/platform/exec.ts, so grep, tail, `nginx -t` and the scripts run
  * for real. (systemctl and journalctl would run for real too and fail on this host,
  * which has no systemd as PID 1; no refused case may start a process at all.)
  *
@@ -16,12 +16,12 @@ import { existsSync, realpathSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec as realExec, type ExecOptions } from '../../src/exec.js';
+import { exec as realExec, type ExecOptions } from '../../src/platform/exec.js';
 import type { AgentDeps } from '../../server/env.js';
-import { etagOf } from '../../server/services/nginx-sites.js';
+import { etagOf } from '../../server/services/configs/sites.js';
 import { AUTH, testAgent, type TestAgent } from '../support/agent.js';
 import { allCases, buildHostileTree, type HostileCase, type HostileTree } from './hostile-corpus.js';
-import { NGINX_BINARY } from './services/nginx-fixture.js';
+import { NGINX_BINARY } from '../support/nginx-fixture.js';
 
 const calls: string[][] = [];
 // Observes only: every argv is recorded, then run by the real exec door.

@@ -5,7 +5,7 @@
  * and every other argv (e.g. `nginx -t`) runs for real through the exec door.
  * The e2e suite runs the same paths against a real systemd in a Debian container.
  */
-import { exec as realExec, type ExecResult } from '../../src/exec.js';
+import { exec as realExec, type ExecResult } from '../../src/platform/exec.js';
 import type { AgentDeps } from '../../server/env.js';
 
 export interface UnitFixture {

@@ -6,7 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { agentPublicKeys, publicKeyOf } from '../../src/ssh/public-keys.js';
 import { startSshAgent, type TestSshAgent } from '../support/ssh-agent.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { connectSsh, type SshConnection } from '../../src/ssh/connection.js';
 import { HostKeyError } from '../../src/ssh/errors.js';
 import { SshPool } from '../../src/ssh/pool.js';

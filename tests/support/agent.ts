@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll } from 'vitest';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { createApp } from '../../server/app.js';
 import { agentConfigSchema, type AgentConfig } from '../../server/config.js';
 import type { AgentDeps } from '../../server/env.js';
-import { AuditLog } from '../../server/services/audit.js';
+import { AuditLog } from '../../server/services/audit/audit.js';
 
 export const TEST_TOKEN = 'tok_test_0123456789abcdef0123456789abcdef';
 export const TEST_USER = 'admin';

@@ -11,7 +11,7 @@ import { ACME_ROOT, placeholderArgv } from '../../src/provision/steps/tls.js';
 import { appUnitFiles, webStartFile } from '../../src/provision/steps/units.js';
 import { loadTemplates } from '../../src/provision/template-set.js';
 import { renderTemplate } from '../../src/provision/templates.js';
-import { SYSTEM_PUMA, webCommandText } from '../../server/services/deploy-web-command.js';
+import { SYSTEM_PUMA, webCommandText } from '../../server/services/deploys/web-command.js';
 import type { TestServer } from './test-server.js';
 
 export const AGENT_PORT = 8790;
@@ -95,7 +95,7 @@ async function installRackApp(server: TestServer, app: string): Promise<void> {
  * with a self-signed certificate for its domain at the default paths, made on the host.
  */
 export async function installAppSite(server: TestServer, app: string, root: string, domain: string): Promise<void> {
-  const { exec } = await import('../../src/exec.js');
+  const { exec } = await import('../../src/platform/exec.js');
   const work = await mkdtemp(path.join(tmpdir(), 'hms-site-cert-'));
   try {
     const site = { site: app, domain, cert: path.join(work, 'site.crt'), key: path.join(work, 'site.key') };
@@ -177,7 +177,7 @@ export async function setUpHostingServer(server: TestServer, apps: readonly stri
  * agent over TLS. Returns the CA file the laptop must trust.
  */
 export async function enableHostingVhost(server: TestServer, address: string, workDir: string): Promise<{ caFile: string; publicUrl: string }> {
-  const { exec } = await import('../../src/exec.js');
+  const { exec } = await import('../../src/platform/exec.js');
   const ssl = (...args: string[]) =>
     exec(['openssl', ...args], { cwd: workDir }).then((r) => {
       if (r.code !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 
 export interface TestSshAgent {
   socket: string;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 
 /** The shell's prompt: seeing it again means the program gave the terminal back. */
 export const PROMPT = 'hms-e2e$ ';

@@ -5,7 +5,7 @@
  * everything running in it.
  */
 import { randomBytes } from 'node:crypto';
-import { exec } from '../../src/exec.js';
+import { exec } from '../../src/platform/exec.js';
 import { findTool } from './test-server-process.js';
 
 export const SHELL_PROMPT = 'hms-e2e$ ';

@@ -8,8 +8,8 @@ import { App } from '../../tui/app.js';
 import { ServerConnections } from '../../tui/connections.js';
 import type { TuiSession } from '../../tui/session.js';
 import { TuiStats } from '../../tui/stats.js';
-import { testContext } from '../commands/test-context.js';
-import { waitFor } from './wait-for.js';
+import { testContext } from '../support/test-context.js';
+import { waitFor } from '../support/wait-for.js';
 
 const plan = { names: ['local'], current: 'local', local: true };
 const cleanups: Array<() => Promise<void> | void> = [];

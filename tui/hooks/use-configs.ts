@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SiteContent, SiteList } from '../../src/api/configs.js';
 import type { ApiClient } from '../../src/client/api-client.js';
 import { getSite, listSites, putSite } from '../../src/client/configs-client.js';
-import { editorArgv, openEditor, writeEditCopy, type EditCopy } from '../../src/editor.js';
+import { editorArgv, openEditor, writeEditCopy, type EditCopy } from '../../src/platform/editor.js';
 import { configProblem, type Draft } from '../state/config-review.js';
 import { lineDiff } from '../state/line-diff.js';
 import type { TuiSession } from '../session.js';

@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { deployStream } from '../../src/client/deploys-client.js';
-import { doneSummary, nextSteps, OutputLines, stepLine } from '../../src/commands/deploy-render.js';
+import { doneSummary, nextSteps, OutputLines, stepLine } from '../../src/core/deploy-render.js';
 import { runAppTests } from '../../src/local/app-tests.js';
 import type { TuiSession } from '../session.js';
 import { gateOf, gateStartLine, gateVerdict, runOutcome, startRun, withStep, withText, type DeployRun, type GateState, type TestGate } from '../state/deploy-run.js';

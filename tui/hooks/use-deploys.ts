@@ -8,7 +8,7 @@ import { useCallback, useState } from 'react';
 import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
 import type { ApiClient } from '../../src/client/api-client.js';
 import { listReleases, lock, lockStatus, rollback, unlock } from '../../src/client/deploys-client.js';
-import { lockLine, rollbackSummary, unlockedLine } from '../../src/commands/deploy-render.js';
+import { lockLine, rollbackSummary, unlockedLine } from '../../src/core/deploy-render.js';
 import type { TuiSession } from '../session.js';
 import { errorNotice, type Notify } from './use-notice.js';
 import { usePoll } from './use-poll.js';

@@ -2,7 +2,7 @@
 import type { AppsResponse } from '../../src/api/apps.js';
 import type { LogLine } from '../../src/api/logs.js';
 import { printable, sourceName } from '../../src/commands/logs.js';
-import { isHmsError } from '../../src/errors.js';
+import { isHmsError } from '../../src/core/errors.js';
 
 /** When nothing else is known: nginx's error log is on every server hms sets up. */
 export const FALLBACK_LOG_SOURCE = 'nginx:error';

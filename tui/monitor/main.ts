@@ -5,8 +5,8 @@
  * q, Esc, Ctrl-C, SIGTERM or SIGHUP give the terminal back as it was.
  */
 import type { CommandContext } from '../../src/commands/command.js';
-import { connect, type Connected } from '../../src/commands/connect.js';
-import { UsageError } from '../../src/errors.js';
+import { connect, type Connected } from '../../src/client/connect.js';
+import { UsageError } from '../../src/core/errors.js';
 import { appsView } from './apps-view.js';
 import { createDashboard, type Dashboard } from './dashboard.js';
 import { feedLog } from './log-feed.js';

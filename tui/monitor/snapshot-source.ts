@@ -6,7 +6,7 @@
 import { appsResponseSchema, type AppsResponse } from '../../src/api/apps.js';
 import { metricsResponseSchema, type MetricsResponse } from '../../src/api/metrics.js';
 import type { ApiClient } from '../../src/client/api-client.js';
-import { HmsError } from '../../src/errors.js';
+import { HmsError } from '../../src/core/errors.js';
 
 /** The nginx window the requests chart shows. */
 export const TRAFFIC_MINUTES = 15;

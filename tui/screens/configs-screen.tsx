@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { SiteContent, SiteList } from '../../src/api/configs.js';
-import { formatBytes, formatSince } from '../../src/commands/table.js';
+import { formatBytes, formatSince } from '../../src/core/table.js';
 import type { Draft } from '../state/config-review.js';
 import type { DiffLine } from '../state/line-diff.js';
 import { clampScroll, visibleRange } from '../state/scroll.js';

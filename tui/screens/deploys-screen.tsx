@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
-import { lockLine } from '../../src/commands/deploy-render.js';
+import { lockLine } from '../../src/core/deploy-render.js';
 import type { DeployResult } from '../hooks/use-deploys.js';
 import type { DeployRun } from '../state/deploy-run.js';
 import { lockCell, releaseLines, type DeployAppRow } from '../state/deploy-rows.js';

@@ -5,7 +5,7 @@
  */
 import type { AppsResponse } from '../../src/api/apps.js';
 import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
-import { releasesTable } from '../../src/commands/deploy-render.js';
+import { releasesTable } from '../../src/core/deploy-render.js';
 import { printable } from '../../src/commands/logs.js';
 
 export interface DeployAppRow {

@@ -3,10 +3,10 @@
  * (when configured, as `hms deploy` runs them), then the CLI's transcript (each step
  * as it starts and ends, the command output under it, bounded like a script's
  * output), where each step stands, and how it ended. Pure; the text comes from
- * src/commands/deploy-render.ts.
+ * src/core/deploy-render.ts.
  */
 import { DEPLOY_STEPS, type DeployDone, type DeployStep, type StepEvent } from '../../src/api/deploys.js';
-import { doneSummary, nextSteps, seconds } from '../../src/commands/deploy-render.js';
+import { doneSummary, nextSteps, seconds } from '../../src/core/deploy-render.js';
 import { MAX_OUTPUT_LINES } from './script-run.js';
 
 /** An app's test gate from hms.config.json: `testCommand` (an argv) run in `checkout`. */

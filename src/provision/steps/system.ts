@@ -1,4 +1,4 @@
-import { HmsError } from '../../errors.js';
+import { HmsError } from '../../core/errors.js';
 import type { AppConfig } from '../../config/schema.js';
 import type { ProvisionInput } from '../input.js';
 import { PATHS, appRoot } from '../input.js';

@@ -1,4 +1,4 @@
-import { HmsError } from '../../errors.js';
+import { HmsError } from '../../core/errors.js';
 import { PATHS, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 

@@ -1,4 +1,4 @@
-import { HmsError } from '../../errors.js';
+import { HmsError } from '../../core/errors.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import type { Host } from '../host.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';

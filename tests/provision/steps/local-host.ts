@@ -1,5 +1,5 @@
 import { writeFile, chmod } from 'node:fs/promises';
-import { exec } from '../../../src/exec.js';
+import { exec } from '../../../src/platform/exec.js';
 import type { Host } from '../../../src/provision/host.js';
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
-import { exec } from '../../../src/exec.js';
+import { exec } from '../../../src/platform/exec.js';
 import { exampleInput } from '../../../src/provision/example.js';
 import type { ProvisionInput } from '../../../src/provision/input.js';
 import { ACME_ROOT, siteCertificates, tlsStep } from '../../../src/provision/steps/tls.js';

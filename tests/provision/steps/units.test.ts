@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { webCommandText } from '../../../server/services/deploy-web-command.js';
+import { webCommandText } from '../../../server/services/deploys/web-command.js';
 import { appUnitFiles, WEB_START, webStartFile } from '../../../src/provision/steps/units.js';
 import { loadTemplates } from '../../../src/provision/template-set.js';
 

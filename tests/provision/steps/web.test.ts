@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentConfigSchema } from '../../../server/config.js';
-import { lintSite } from '../../../server/services/nginx-lint.js';
+import { lintSite } from '../../../server/services/configs/lint.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { exec } from '../../../src/exec.js';
+import { exec } from '../../../src/platform/exec.js';
 import { exampleInput } from '../../../src/provision/example.js';
 import type { ProvisionInput } from '../../../src/provision/input.js';
 import { siteFiles } from '../../../src/provision/steps/web.js';
 import { ACME_ROOT, siteCertificates, tlsStep } from '../../../src/provision/steps/tls.js';
 import { loadTemplates } from '../../../src/provision/template-set.js';
-import { NGINX_BINARY, nginxMainConfig } from '../../server/services/nginx-fixture.js';
+import { NGINX_BINARY, nginxMainConfig } from '../../support/nginx-fixture.js';
 import { localHost } from './local-host.js';
 
 let dir: string;

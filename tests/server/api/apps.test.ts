@@ -11,7 +11,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appActionResponseSchema, appResponseSchema, appsResponseSchema } from '../../../src/api/apps.js';
-import type { AuditEntry } from '../../../server/services/audit.js';
+import type { AuditEntry } from '../../../server/services/audit/audit.js';
 import { AUTH, testAgent } from '../../support/agent.js';
 import { systemctlRecorder, type UnitFixture } from '../systemctl-recorder.js';
 

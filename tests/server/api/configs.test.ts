@@ -7,7 +7,7 @@ import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AUTH, testAgent, type TestAgent } from '../../support/agent.js';
-import { hostExec, nginxTree, serverBlock, type HostExec, type NginxTree } from '../services/nginx-fixture.js';
+import { hostExec, nginxTree, serverBlock, type HostExec, type NginxTree } from '../../support/nginx-fixture.js';
 
 const CIGAR = serverBlock(8081);
 const TOBACCO = serverBlock(8082);

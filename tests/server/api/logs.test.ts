@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLinesResponseSchema, logSourcesResponseSchema } from '../../../src/api/logs.js';
-import { exec as realExec, type ExecOptions } from '../../../src/exec.js';
+import { exec as realExec, type ExecOptions } from '../../../src/platform/exec.js';
 import type { AgentDeps } from '../../../server/env.js';
 import { AUTH, testAgent, type TestAgent } from '../../support/agent.js';
 

@@ -9,11 +9,11 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, symlink, utimes, writeFile } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { exec as realExec, type ExecResult } from '../../../src/exec.js';
+import { exec as realExec, type ExecResult } from '../../../src/platform/exec.js';
 import { releaseIdOf } from '../../../src/api/agent.js';
 import { createApp } from '../../../server/app.js';
 import type { AgentDeps } from '../../../server/env.js';
-import { MAX_BUNDLE_BYTES, readUpdate, writeUpdate } from '../../../server/services/agent-releases.js';
+import { MAX_BUNDLE_BYTES, readUpdate, writeUpdate } from '../../../server/services/agent/releases.js';
 import { AUTH, testAgent, type TestAgent } from '../../support/agent.js';
 import { BrowserSession, inputValue } from '../../support/browser-session.js';
 

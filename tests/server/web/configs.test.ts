@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AUTH, testAgent, type TestAgent } from '../../support/agent.js';
 import { BrowserSession, inputValue, textareaValue } from '../../support/browser-session.js';
-import { hostExec, nginxTree, serverBlock, type NginxTree } from '../services/nginx-fixture.js';
+import { hostExec, nginxTree, serverBlock, type NginxTree } from '../../support/nginx-fixture.js';
 
 const CIGAR = serverBlock(8081);
 const HOSTILE = `# </textarea><script>alert(1)</script> "quoted" & 'single'\n${serverBlock(8082)}`;

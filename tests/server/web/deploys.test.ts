@@ -1,7 +1,7 @@
 /**
  * The /deploys pages through app.request() with a logged-in browser session: a real
  * git repository and real files on this host; bundler, rake and systemd are played
- * by tests/server/deploys/host-target.ts (no Ruby and no systemd as PID 1 here: see
+ * by tests/support/host-target.ts (no Ruby and no systemd as PID 1 here: see
  * there). The e2e suite (tests/e2e/deploy-web.e2e.test.ts) runs the same pages in
  * Chromium against a Debian server with the real programs.
  */
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testAgent, type TestAgent } from '../../support/agent.js';
 import { BrowserSession, decodeEntities, inputValue } from '../../support/browser-session.js';
-import { hostTarget, type HostTarget } from '../deploys/host-target.js';
+import { hostTarget, type HostTarget } from '../../support/host-target.js';
 
 let target: HostTarget;
 let agent: TestAgent;

@@ -8,7 +8,7 @@ import { appendFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exec as realExec, type ExecOptions } from '../../../src/exec.js';
+import { exec as realExec, type ExecOptions } from '../../../src/platform/exec.js';
 import type { AgentDeps } from '../../../server/env.js';
 import { testAgent, type TestAgent } from '../../support/agent.js';
 import { BrowserSession, inputValue } from '../../support/browser-session.js';

@@ -12,7 +12,7 @@ import { ApiError } from '../../../server/errors.js';
 import { problemOf } from '../../../server/web/error-page.js';
 import { testAgent, type TestAgent } from '../../support/agent.js';
 import { BrowserSession } from '../../support/browser-session.js';
-import { hostExec, nginxTree, serverBlock } from '../services/nginx-fixture.js';
+import { hostExec, nginxTree, serverBlock } from '../../support/nginx-fixture.js';
 
 let agent: TestAgent;
 let browser: BrowserSession;

@@ -1,0 +1,34 @@
+import type { UnitState } from '../../../src/api/apps.js';
+import type { AgentDeps } from '../../env.js';
+import { showUnitsOrUnknown } from './systemd.js';
+
+/**
+ * The units' state as one shared snapshot, at most `TTL_MS` old: the dashboard, the
+ * TUI and scripts polling at once share one `systemctl show` (a process and a D-Bus
+ * round trip, ~50 ms for 20 units) instead of each paying for it. Every action
+ * invalidates it, so a change is never hidden behind the cache.
+ */
+export const TTL_MS = 1000;
+
+interface Entry {
+  key: string;
+  at: number;
+  value: Promise<{ states: UnitState[]; problem?: string }>;
+}
+
+const snapshots = new WeakMap<AgentDeps, Entry>();
+
+export function unitSnapshot(deps: AgentDeps, units: string[]): Promise<{ states: UnitState[]; problem?: string }> {
+  const key = units.join(' ');
+  const now = Date.now();
+  const entry = snapshots.get(deps);
+  if (entry && entry.key === key && now - entry.at < TTL_MS) return entry.value;
+  const value = showUnitsOrUnknown(deps.exec, units);
+  snapshots.set(deps, { key, at: now, value });
+  value.catch(() => snapshots.delete(deps));
+  return value;
+}
+
+export function invalidateUnitSnapshot(deps: AgentDeps): void {
+  snapshots.delete(deps);
+}

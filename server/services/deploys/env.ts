@@ -1,0 +1,101 @@
+/**
+ * The environment a deploy's commands run in: a minimal one (never the agent's own),
+ * plus the app unit's Environment= and EnvironmentFile= so `rake db:migrate` sees the
+ * same RAILS_ENV, SECRET_KEY_BASE and database settings as puma does, plus git's
+ * SSH command when the deploy key is there. Values are never logged nor streamed.
+ */
+import { access, readFile } from 'node:fs/promises';
+import type { AgentDeps } from '../../env.js';
+import { DEPLOY_KEY, DEPLOY_USER, gitSshCommand, unitEnvironmentArgv } from './argv.js';
+
+export interface DeployEnvironment {
+  env: NodeJS.ProcessEnv;
+  /** For the step output: where the variables came from, never their values. */
+  notes: string[];
+}
+
+const BASE_ENV = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LANG: 'C.UTF-8',
+  HOME: `/home/${DEPLOY_USER}`,
+  RAILS_ENV: 'production',
+  RACK_ENV: 'production',
+  GIT_TERMINAL_PROMPT: '0',
+};
+
+export async function deployEnvironment(deps: AgentDeps, unit: string, options: { deployKey?: string } = {}): Promise<DeployEnvironment> {
+  const notes: string[] = [];
+  const env: NodeJS.ProcessEnv = { ...BASE_ENV };
+  const shown = await deps.exec(unitEnvironmentArgv(unit), { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 }).catch(() => null);
+  if (shown?.code === 0) {
+    const { inline, files } = parseUnitEnvironment(shown.stdout);
+    Object.assign(env, inline);
+    if (Object.keys(inline).length > 0) notes.push(`${Object.keys(inline).length} variables from ${unit}'s Environment=`);
+    for (const file of files) {
+      const text = await readFile(file.path, 'utf8').catch(() => null);
+      if (text === null) {
+        notes.push(`${file.path} (EnvironmentFile of ${unit}) ${file.optional ? 'is missing; skipped as systemd does' : 'cannot be read'}`);
+        continue;
+      }
+      const vars = parseEnvFile(text);
+      Object.assign(env, vars);
+      notes.push(`${Object.keys(vars).length} variables from ${file.path}`);
+    }
+  } else {
+    notes.push(`could not read ${unit}'s environment (systemctl show failed); using RAILS_ENV=production`);
+  }
+  const key = options.deployKey ?? DEPLOY_KEY;
+  if (await access(key).then(() => true, () => false)) {
+    env.GIT_SSH_COMMAND = gitSshCommand(key);
+    notes.push(`git uses the deploy key ${key}`);
+  } else {
+    notes.push(`no deploy key at ${key} that the agent can see: git fetches without one (a private repository needs it, and the agent's unit must not hide /home: ProtectHome=read-only)`);
+  }
+  return { env, notes };
+}
+
+/** `systemctl show -p Environment -p EnvironmentFiles` as data. */
+export function parseUnitEnvironment(stdout: string): { inline: Record<string, string>; files: Array<{ path: string; optional: boolean }> } {
+  const inline: Record<string, string> = {};
+  const files: Array<{ path: string; optional: boolean }> = [];
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('Environment=')) {
+      for (const word of splitWords(line.slice('Environment='.length))) {
+        const equals = word.indexOf('=');
+        if (equals > 0 && isVariableName(word.slice(0, equals))) inline[word.slice(0, equals)] = word.slice(equals + 1);
+      }
+    } else if (line.startsWith('EnvironmentFiles=')) {
+      // "EnvironmentFiles=/etc/hosting-api/env/cigar.env (ignore_errors=yes)"
+      const match = /^EnvironmentFiles=(\/\S+)(?: \(ignore_errors=(yes|no)\))?$/.exec(line.trim());
+      if (match) files.push({ path: match[1]!, optional: match[2] === 'yes' });
+    }
+  }
+  return { inline, files };
+}
+
+/** systemd's EnvironmentFile format: KEY=VALUE lines, # and ; comments, optional quotes. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const equals = line.indexOf('=');
+    if (equals <= 0) continue;
+    const name = line.slice(0, equals).trim();
+    if (!isVariableName(name)) continue;
+    let value = line.slice(equals + 1).trim();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) value = value.slice(1, -1);
+    vars[name] = value;
+  }
+  return vars;
+}
+
+function isVariableName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** Space-separated words; double-quoted words keep their spaces (systemctl quotes those). */
+function splitWords(text: string): string[] {
+  return [...text.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!));
+}

@@ -1,0 +1,45 @@
+/**
+ * A script run as Server-Sent Events: `stdout` / `stderr` events with text chunks in
+ * the order they came, then `exit` (or `error` when it could not start). The script
+ * is killed when the client goes away.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { SSEStreamingApi } from 'hono/streaming';
+import type { ScriptExit } from '../../../src/api/scripts.js';
+import { ApiError } from '../../errors.js';
+import { runScript, type RunScriptOptions } from './run.js';
+import type { ScriptFile } from './scripts.js';
+
+/** Past this, output is left out of the stream (a runaway script cannot fill the agent's memory). */
+export const MAX_STREAMED_BYTES = 8 * 1024 * 1024;
+
+type Run = Omit<RunScriptOptions, 'signal' | 'onStdout' | 'onStderr'> & { script: ScriptFile };
+
+export async function streamScriptRun(stream: SSEStreamingApi, run: Run): Promise<void> {
+  const stop = new AbortController();
+  stream.onAbort(() => stop.abort());
+  let pending = Promise.resolve();
+  let streamed = 0;
+  const send = (event: string, data: string) => {
+    if (data) pending = pending.then(() => stream.writeSSE({ event, data }));
+  };
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  const forward = (event: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    if (streamed > MAX_STREAMED_BYTES) return;
+    streamed += chunk.length;
+    if (streamed <= MAX_STREAMED_BYTES) return send(event, decoders[event].write(chunk));
+    send('stderr', `\n[hms-agent: output beyond ${MAX_STREAMED_BYTES / 1024 / 1024} MiB is not streamed]\n`);
+  };
+  try {
+    const result = await runScript({ ...run, signal: stop.signal, onStdout: forward('stdout'), onStderr: forward('stderr') });
+    send('stdout', decoders.stdout.end());
+    send('stderr', decoders.stderr.end());
+    await pending;
+    const exit: ScriptExit = { code: result.code, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs };
+    await stream.writeSSE({ event: 'exit', data: JSON.stringify(exit) });
+  } catch (error) {
+    await pending;
+    const hint = error instanceof ApiError ? error.hint : undefined;
+    await stream.writeSSE({ event: 'error', data: JSON.stringify({ error: (error as Error).message, hint }) });
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * From flags to a connected API client: the configured server (SSH tunnel or
+ * HTTPS), or the in-process local agent where no server is configured or --local.
+ */
+import { Agent } from 'undici';
+import { HmsError, UsageError } from '../core/errors.js';
+import type { Config } from '../config/schema.js';
+import { ApiClient } from './api-client.js';
+import { openTransport, type Via } from './transport.js';
+import { openCredentialStore, tokenAccount } from '../credentials/store.js';
+import type { CommandContext } from '../commands/command.js';
+import { pickServer } from './server-target.js';
+
+export interface Connected {
+  name: string;
+  client: ApiClient;
+  local: boolean;
+  close(): Promise<void>;
+}
+
+export function viaFlag(value: string | undefined): Via {
+  if (value === undefined || value === 'ssh') return 'ssh';
+  if (value === 'https') return 'https';
+  throw new UsageError(`--via must be ssh or https, not "${value}".`);
+}
+
+/** The API token: HMS_TOKEN, else the keychain (or its 0600 fallback file). */
+export async function tokenFor(context: CommandContext, name: string, host: string): Promise<string> {
+  if (context.env.HMS_TOKEN) return context.env.HMS_TOKEN;
+  const store = await openCredentialStore(context.env);
+  const token = await store.get(tokenAccount(name, host));
+  if (!token) {
+    // Never read from .secrets.json here: a stored token is one the agent of this server@host accepted.
+    throw new HmsError(`No API token stored for ${name}.`, {
+      hint: `Run \`hms login ${name}\` (it checks the api_token of .secrets.json with the agent, then keeps it), or set HMS_TOKEN.`,
+    });
+  }
+  return token;
+}
+
+export async function connectServer(context: CommandContext, config: Config, name: string): Promise<Connected> {
+  const { target } = pickServer(config, name);
+  const server = config.servers[name]!;
+  const token = await tokenFor(context, name, target.host);
+  const transport = await openTransport(name, server, viaFlag(context.flags.via));
+  const client = new ApiClient(name, transport, token);
+  return { name, client, local: false, close: () => client.close() };
+}
+
+export async function connectLocal(context: CommandContext): Promise<Connected> {
+  // The agent's code is only loaded when it runs here.
+  const { startLocalAgent } = await import('../local/local-agent.js');
+  const agent = await startLocalAgent(context.env);
+  const dispatcher = new Agent();
+  const client = new ApiClient('local', { via: 'ssh', baseUrl: agent.url, dispatcher, close: () => dispatcher.close() }, agent.token);
+  return {
+    name: 'local',
+    client,
+    local: true,
+    async close() {
+      await client.close();
+      await agent.stop();
+    },
+  };
+}
+
+/** The one server a command acts on (--server, the argument, or the only one), or local mode. */
+export async function connect(context: CommandContext): Promise<Connected> {
+  const config = await context.loadConfig();
+  if (context.flags.local || !config || Object.keys(config.servers).length === 0) return connectLocal(context);
+  const { name } = pickServer(config, context.flags.server);
+  return connectServer(context, config, name);
+}
+
+/** Every configured server for --all, else the one `connect` picks. */
+export async function connectEach(context: CommandContext): Promise<string[] | undefined> {
+  const config = await context.loadConfig();
+  if (!context.flags.all || !config || context.flags.local) return undefined;
+  return Object.keys(config.servers);
+}

@@ -1,0 +1,27 @@
+import { isHmsError } from '../core/errors.js';
+import type { CommandOutput } from './command.js';
+
+export interface Streams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export function printOutput(output: CommandOutput, json: boolean, streams: Streams): void {
+  const text = json ? JSON.stringify(output.data, null, 2) : output.human;
+  if (text) streams.stdout.write(`${text}\n`);
+}
+
+/** The one place errors are printed. Stack traces only with --verbose. */
+export function printError(error: unknown, options: { json: boolean; verbose: boolean }, streams: Streams): number {
+  const known = isHmsError(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = known ? error.hint : 'This is a bug in hms: please report it with the output of --verbose.';
+  if (options.json) streams.stdout.write(`${JSON.stringify({ error: message, hint }, null, 2)}\n`);
+  streams.stderr.write(`hms: ${message}\n`);
+  if (hint) streams.stderr.write(`  ${hint}\n`);
+  if (options.verbose && error instanceof Error) {
+    streams.stderr.write(`${error.stack}\n`);
+    if (error.cause instanceof Error) streams.stderr.write(`caused by: ${error.cause.stack}\n`);
+  }
+  return known ? error.exitCode : 1;
+}

@@ -1,0 +1,64 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { AppsResponse, AppStatus } from '../../../src/api/apps.js';
+import { overviewRows } from '../../../tui/state/overview-rows.js';
+import { OverviewScreen } from '../../../tui/screens/overview-screen.js';
+import { fittingColumns } from '../../../tui/components/units-table.js';
+
+const at = '2026-01-01T10:00:00.000Z';
+
+function app(name: string, kind: AppStatus['kind'], activeState: string, extra: Partial<AppStatus['state']> = {}): AppStatus {
+  return {
+    name,
+    kind,
+    state: { unit: `${name}.service`, description: name, loadState: 'loaded', activeState, subState: activeState === 'active' ? 'running' : 'dead', since: '2026-01-01T09:58:00.000Z', mainPid: 4242, memoryBytes: 52_428_800, restarts: 0, result: 'success', ...extra },
+    health: kind === 'app' ? { ok: activeState === 'active', via: 'socket', status: 200, ms: 3.2, error: activeState === 'active' ? null : 'connection refused' } : null,
+    currentRelease: kind === 'app' ? '20260101000000' : null,
+  };
+}
+
+const snapshot: AppsResponse = { hostname: 'web1', version: '0.1.0', at, apps: [app('cigar', 'app', 'active'), app('tobacco', 'app', 'failed', { mainPid: null }), app('nginx', 'nginx', 'active'), app('hms-agent', 'agent', 'active')] };
+
+describe('the overview', () => {
+  it('Given a snapshot with both apps, nginx and the agent, When rendered, Then each is a row with state, since, pid, memory, health and release', () => {
+    const rows = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
+    const { lastFrame } = render(<OverviewScreen rows={rows} selected={1} height={20} width={100} showServer={false} waiting={[]} problems={[]} filter="" />);
+    const frame = lastFrame()!;
+    expect(frame).toMatch(/▶ │ tobacco/);
+    expect(frame).toMatch(/cigar\s+│ ● active\/running\s+│ 2m\s+│ 4242\s+│ 50\.0M\s+│ 0\s+│ ok 3ms/);
+    expect(rows[0]!.release).toBe('20260101000000');
+    expect(frame).toMatch(/tobacco\s+│ ✗ failed\/dead .*✗ connection refused/);
+    expect(frame).toContain('nginx');
+    expect(frame).toContain('hms-agent');
+    expect(frame).not.toContain('SERVER');
+  });
+
+  it('Given a wide terminal, When columns are fitted, Then all of them stay', () => {
+    const data = [{ APP: 'cigar', STATE: '● active/running', RELEASE: '20260101000000' }];
+    expect(fittingColumns(data, ['APP', 'STATE', 'RELEASE'], 160)).toEqual(['APP', 'STATE', 'RELEASE']);
+    expect(fittingColumns(data, ['APP', 'STATE', 'RELEASE'], 30)).toEqual(['APP', 'STATE']);
+  });
+
+  it('Given a narrow terminal, When rendered, Then the least telling columns go first and nothing wraps', () => {
+    const rows = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
+    const frame = render(<OverviewScreen rows={rows} selected={0} height={20} width={80} showServer={false} waiting={[]} problems={[]} filter="" />).lastFrame()!;
+    expect(frame).not.toContain('RELEASE');
+    expect(frame).toContain('HEALTH');
+    expect(Math.max(...frame.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+  });
+
+  it('Given two servers, one unreachable, When rendered, Then a SERVER column shows and the other says why it is missing', () => {
+    const rows = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
+    const { lastFrame } = render(<OverviewScreen rows={rows} selected={0} height={20} width={100} showServer waiting={[{ server: 'staging', text: 'reconnecting in 4s (attempt 2): Cannot reach the agent' }]} problems={[]} filter="" />);
+    expect(lastFrame()).toContain('SERVER');
+    expect(lastFrame()).toContain('staging: reconnecting in 4s (attempt 2): Cannot reach the agent');
+  });
+
+  it('Given more rows than fit, When the last is selected, Then the table scrolls to keep it in view', () => {
+    const many: AppsResponse = { ...snapshot, apps: Array.from({ length: 12 }, (_, i) => app(`app${i}`, 'app', 'active')) };
+    const rows = overviewRows([{ server: 'prod', snapshot: many, stale: false }], new Date(at));
+    const { lastFrame } = render(<OverviewScreen rows={rows} selected={11} height={12} width={100} showServer={false} waiting={[]} problems={[]} filter="" />);
+    expect(lastFrame()).toMatch(/▶ │ app11/);
+    expect(lastFrame()).not.toContain('app0 ');
+  });
+});
