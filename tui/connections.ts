@@ -4,8 +4,7 @@
  * the next use tries again; one that opened reconnects by itself (the SSH pool
  * reopens a dropped tunnel on the next request).
  */
-import type { CommandContext } from '../src/commands/command.js';
-import { connectLocal, connectServer, type Connected } from '../src/client/connect.js';
+import { connectLocal, connectServer, type ClientContext, type Connected } from '../src/client/connect.js';
 import { pickServer } from '../src/client/server-target.js';
 import type { Config } from '../src/config/schema.js';
 
@@ -18,7 +17,7 @@ export interface ServerPlan {
 }
 
 /** Which servers, from the flags and the configuration (a bad --server fails here, before the screen opens). */
-export function planServers(context: CommandContext, config: Config | undefined): ServerPlan {
+export function planServers(context: ClientContext, config: Config | undefined): ServerPlan {
   if (context.flags.local || !config || Object.keys(config.servers).length === 0) return { names: ['local'], current: 'local', local: true };
   if (context.flags.server) {
     const { name } = pickServer(config, context.flags.server);
@@ -32,7 +31,7 @@ export class ServerConnections {
   private readonly open = new Map<string, Promise<Connected>>();
 
   constructor(
-    private readonly context: CommandContext,
+    private readonly context: ClientContext,
     private readonly config: Config | undefined,
     readonly plan: ServerPlan,
   ) {}

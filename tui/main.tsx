@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { render, type Instance } from 'ink';
-import type { CommandContext } from '../src/commands/command.js';
+import type { ClientContext } from '../src/client/connect.js';
 import { App } from './app.js';
 import { planServers, ServerConnections } from './connections.js';
 import type { TuiSession } from './session.js';
@@ -15,7 +15,7 @@ import { Terminal } from './terminal.js';
 const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /** Opens the full-screen control center. Resolves with the exit code when it closes. */
-export async function runTui(context: CommandContext): Promise<number> {
+export async function runTui(context: ClientContext): Promise<number> {
   const config = await context.loadConfig();
   const plan = planServers(context, config);
   const connections = new ServerConnections(context, config, plan);

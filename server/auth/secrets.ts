@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import bcrypt from 'bcryptjs';
 import { HmsError } from '../../src/core/errors.js';
-import { isTooOpen, tooOpenError } from '../../src/secrets/file.js';
+import { isTooOpen, tooOpenError } from '../../src/core/file-mode.js';
 
 /** What the agent needs from the `.secrets.json` format's hosting_management section. */
 export interface AgentSecrets {

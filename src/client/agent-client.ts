@@ -1,5 +1,5 @@
 import { activateResultSchema, agentReleasesSchema, uploadResultSchema } from '../api/agent.js';
-import type { AgentBundle } from '../provision/agent-install.js';
+import type { AgentBundle } from './agent-bundle.js';
 import { VERSION } from '../core/version.js';
 import type { ApiClient } from './api-client.js';
 

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentUpdate } from '../api/agent.js';
 import { HmsError } from '../core/errors.js';
-import type { AgentBundle } from '../provision/agent-install.js';
+import type { AgentBundle } from './agent-bundle.js';
 import { activateAgentRelease, agentReleases, uploadAgentRelease } from './agent-client.js';
 import type { ApiClient } from './api-client.js';
 
@@ -61,4 +61,20 @@ async function waitForOutcome(options: AgentUpdateOptions, release: string, prog
     }
   }
   throw new HmsError(`No outcome for the update to ${release} after ${waitMs / 1000} s.`, { hint: 'Check `journalctl -u hms-agent` and `systemctl list-units "hms-agent-activate-*"` on the server.' });
+}
+
+/** One line per step of an update, as the CLI notes it and the control center lists it. */
+export function updateProgressLine(server: string, progress: AgentUpdateProgress): string {
+  if (progress.step === 'uploading') return `Uploading agent release ${progress.release} to ${server}…`;
+  if (progress.step === 'switching') return `Switching ${server} to ${progress.release} (health-checked, rolled back on failure)…`;
+  return '  the agent is restarting…';
+}
+
+/** How it ended, for people: `ok` is false when the new release did not stay. */
+export function updateOutcome(server: string, result: AgentUpdateResult): { ok: boolean; text: string } {
+  if (!result.changed) return { ok: true, text: `${server} already runs ${result.release}; nothing changed.` };
+  const { update } = result;
+  if (update.status === 'active') return { ok: true, text: `${server} now runs agent ${update.release} (was ${update.from ?? 'none'}).` };
+  const how = update.status === 'rolled-back' ? `rolled back to ${update.from}; the agent keeps answering` : 'NOT rolled back';
+  return { ok: false, text: `${server}: ${update.release} failed its health check and was ${how}.\n${update.detail ?? ''}` };
 }

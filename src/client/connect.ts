@@ -8,8 +8,19 @@ import type { Config } from '../config/schema.js';
 import { ApiClient } from './api-client.js';
 import { openTransport, type Via } from './transport.js';
 import { openCredentialStore, tokenAccount } from '../credentials/store.js';
-import type { CommandContext } from '../commands/command.js';
 import { pickServer } from './server-target.js';
+
+/** What choosing and reaching a server needs from whoever asks: a command, the TUI, the monitor. */
+export interface ClientContext {
+  /** Positional arguments after the command name. */
+  args: string[];
+  flags: { server?: string | undefined; via?: string | undefined; local?: boolean; all?: boolean; readonly?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** The configuration, or undefined when none exists (the embedded default). */
+  loadConfig(): Promise<Config | undefined>;
+  /** Progress and notes for people (stderr). */
+  note(text: string): void;
+}
 
 export interface Connected {
   name: string;
@@ -25,7 +36,7 @@ export function viaFlag(value: string | undefined): Via {
 }
 
 /** The API token: HMS_TOKEN, else the keychain (or its 0600 fallback file). */
-export async function tokenFor(context: CommandContext, name: string, host: string): Promise<string> {
+export async function tokenFor(context: ClientContext, name: string, host: string): Promise<string> {
   if (context.env.HMS_TOKEN) return context.env.HMS_TOKEN;
   const store = await openCredentialStore(context.env);
   const token = await store.get(tokenAccount(name, host));
@@ -38,7 +49,7 @@ export async function tokenFor(context: CommandContext, name: string, host: stri
   return token;
 }
 
-export async function connectServer(context: CommandContext, config: Config, name: string): Promise<Connected> {
+export async function connectServer(context: ClientContext, config: Config, name: string): Promise<Connected> {
   const { target } = pickServer(config, name);
   const server = config.servers[name]!;
   const token = await tokenFor(context, name, target.host);
@@ -47,7 +58,7 @@ export async function connectServer(context: CommandContext, config: Config, nam
   return { name, client, local: false, close: () => client.close() };
 }
 
-export async function connectLocal(context: CommandContext): Promise<Connected> {
+export async function connectLocal(context: ClientContext): Promise<Connected> {
   // The agent's code is only loaded when it runs here.
   const { startLocalAgent } = await import('../local/local-agent.js');
   const agent = await startLocalAgent(context.env);
@@ -65,7 +76,7 @@ export async function connectLocal(context: CommandContext): Promise<Connected> 
 }
 
 /** The one server a command acts on (--server, the argument, or the only one), or local mode. */
-export async function connect(context: CommandContext): Promise<Connected> {
+export async function connect(context: ClientContext): Promise<Connected> {
   const config = await context.loadConfig();
   if (context.flags.local || !config || Object.keys(config.servers).length === 0) return connectLocal(context);
   const { name } = pickServer(config, context.flags.server);
@@ -73,7 +84,7 @@ export async function connect(context: CommandContext): Promise<Connected> {
 }
 
 /** Every configured server for --all, else the one `connect` picks. */
-export async function connectEach(context: CommandContext): Promise<string[] | undefined> {
+export async function connectEach(context: ClientContext): Promise<string[] | undefined> {
   const config = await context.loadConfig();
   if (!context.flags.all || !config || context.flags.local) return undefined;
   return Object.keys(config.servers);

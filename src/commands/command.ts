@@ -1,4 +1,7 @@
 import type { Config } from '../config/schema.js';
+import type { CommandHelp } from '../core/command-help.js';
+
+export type { CommandHelp };
 
 /** The flags every command understands (parsed once in src/cli.ts). */
 export interface GlobalFlags {
@@ -67,18 +70,6 @@ export interface CommandOutput {
   data: unknown;
   human: string;
   exitCode?: number;
-}
-
-/** What `hms help <command>` prints: data kept next to the command, rendered by src/commands/help.ts. */
-export interface CommandHelp {
-  name: string;
-  summary: string;
-  /** One line per form of the command. */
-  usage: string[];
-  /** The flags this command reads, as `[flag, meaning]`; the global ones are in `hms --help`. */
-  flags: Array<[flag: string, meaning: string]>;
-  /** Whole command lines, ready to copy. */
-  examples: string[];
 }
 
 export interface Command extends CommandHelp {

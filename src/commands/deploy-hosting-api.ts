@@ -1,6 +1,7 @@
 import { keepToken } from '../credentials/store.js';
 import { HmsError } from '../core/errors.js';
-import { installAgent, readAgentBundle, type AgentInstallReport } from '../provision/agent-install.js';
+import { readAgentBundle } from '../client/agent-bundle.js';
+import { installAgent, type AgentInstallReport } from '../provision/agent-install.js';
 import { openProvisionSession } from '../provision/session.js';
 import { readSecrets } from '../secrets/file.js';
 import { secretsPathFor } from '../secrets/service.js';

@@ -3,7 +3,7 @@ import { MAX_LINES, type LogLine, type LogLinesResponse, type LogSourcesResponse
 import type { ApiClient } from '../client/api-client.js';
 import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
 import { UsageError } from '../core/errors.js';
-import { printable } from '../core/text.js';
+import { formatLine, sourceName } from '../core/log-lines.js';
 import { parseTimeSpec, TIME_SPEC_FORMS } from '../core/time-spec.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect } from '../client/connect.js';
@@ -68,19 +68,6 @@ function timeFlag(name: 'since' | 'until', value: string | undefined): string | 
   if (!date) throw new UsageError(`--${name} "${value}" is not a time hms understands.`, `Use one of: ${TIME_SPEC_FORMS}.`);
   return date.toISOString();
 }
-
-/** An app's name means its production log; a full source name (`journal:cigar`, `nginx:error`) is used as is. */
-export function sourceName(name: string): string {
-  return name.includes(':') ? name : `${name}:production`;
-}
-
-/** `2026-11-25T18:02:11.000Z  text`; a line with no time of its own before any timed line shows `-`. */
-export function formatLine(line: LogLine): string {
-  return `${(line.ts ?? '-').padEnd(24)}  ${printable(line.text)}`;
-}
-
-/** Log text is untrusted: control characters (terminal escapes) are shown, not obeyed. */
-export { printable };
 
 function reading(read: LogLinesResponse): CommandOutput {
   return { data: read, human: read.lines.map(formatLine).join('\n') };

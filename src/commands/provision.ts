@@ -5,7 +5,7 @@ import { gatherInput } from '../provision/gather.js';
 import { provisioningPlan } from '../provision/plan.js';
 import { runPlan, type PlanReport, type StepReport } from '../provision/run.js';
 import { openProvisionSession } from '../provision/session.js';
-import { packageRoot } from '../provision/templates.js';
+import { packageRoot } from '../platform/package-root.js';
 import { exampleInput } from '../provision/example.js';
 import { secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext } from './command.js';

@@ -1,26 +1,10 @@
 import path from 'node:path';
-import { updateAgent, type AgentUpdateProgress, type AgentUpdateResult } from '../client/agent-update.js';
+import { updateAgent, updateOutcome, updateProgressLine } from '../client/agent-update.js';
 import { agentReleases } from '../client/agent-client.js';
-import { readAgentBundle } from '../provision/agent-install.js';
+import { readAgentBundle } from '../client/agent-bundle.js';
 import type { Command } from './command.js';
 import { connect } from '../client/connect.js';
 import { table } from '../core/table.js';
-
-/** One line per step of an update, as the CLI notes it and the control center lists it. */
-export function updateProgressLine(server: string, progress: AgentUpdateProgress): string {
-  if (progress.step === 'uploading') return `Uploading agent release ${progress.release} to ${server}…`;
-  if (progress.step === 'switching') return `Switching ${server} to ${progress.release} (health-checked, rolled back on failure)…`;
-  return '  the agent is restarting…';
-}
-
-/** How it ended, for people: `ok` is false when the new release did not stay. */
-export function updateOutcome(server: string, result: AgentUpdateResult): { ok: boolean; text: string } {
-  if (!result.changed) return { ok: true, text: `${server} already runs ${result.release}; nothing changed.` };
-  const { update } = result;
-  if (update.status === 'active') return { ok: true, text: `${server} now runs agent ${update.release} (was ${update.from ?? 'none'}).` };
-  const how = update.status === 'rolled-back' ? `rolled back to ${update.from}; the agent keeps answering` : 'NOT rolled back';
-  return { ok: false, text: `${server}: ${update.release} failed its health check and was ${how}.\n${update.detail ?? ''}` };
-}
 
 export const updateHostingApiCommand: Command = {
   name: 'update-hosting-api',

@@ -1,7 +1,8 @@
 /**
- * A unified diff of two texts (what `diff -u` prints), from a longest common
- * subsequence of their lines. Lines keep their "\n", so a missing final newline is
- * a difference and is marked the way diff and patch expect.
+ * The one line diff of hms: a unified diff of two texts (what `diff -u` prints), from
+ * a longest common subsequence of their lines, and the same hunks as rows for the
+ * TUI's review of an edit. Lines keep their "\n", so a missing final newline is a
+ * difference and is marked the way diff and patch expect.
  */
 
 type Op = { kind: ' ' | '-' | '+'; line: string; oldNo: number; newNo: number };
@@ -96,18 +97,41 @@ function printLine(op: Op): string {
   return text.endsWith('\n') ? text : `${text}\n\\ No newline at end of file\n`;
 }
 
-/** `diff -u` output from `oldText` to `newText`; empty when they are equal. */
-export function unifiedDiff(oldText: string, newText: string, labels: { old: string; new: string }, context = 3): string {
-  const ops = editScript(splitLines(oldText), splitLines(newText));
-  const groups = hunks(ops, context);
-  if (groups.length === 0) return '';
-  const out = [`--- ${labels.old}\n`, `+++ ${labels.new}\n`];
-  for (const group of groups) {
+interface Hunk {
+  /** `@@ -7,7 +7,7 @@` */
+  header: string;
+  ops: Op[];
+}
+
+/** The changes from `oldText` to `newText` with `context` lines around each; none when they are equal. */
+function diffHunks(oldText: string, newText: string, context: number): Hunk[] {
+  return hunks(editScript(splitLines(oldText), splitLines(newText)), context).map((group) => {
     const oldCount = group.filter((op) => op.kind !== '+').length;
     const newCount = group.filter((op) => op.kind !== '-').length;
     const first = group[0]!;
-    out.push(`@@ -${range(first.oldNo, oldCount)} +${range(first.newNo, newCount)} @@\n`);
-    for (const op of group) out.push(printLine(op));
-  }
+    return { header: `@@ -${range(first.oldNo, oldCount)} +${range(first.newNo, newCount)} @@`, ops: group };
+  });
+}
+
+/** `diff -u` output from `oldText` to `newText`; empty when they are equal. */
+export function unifiedDiff(oldText: string, newText: string, labels: { old: string; new: string }, context = 3): string {
+  const found = diffHunks(oldText, newText, context);
+  if (found.length === 0) return '';
+  const out = [`--- ${labels.old}\n`, `+++ ${labels.new}\n`];
+  for (const hunk of found) out.push(`${hunk.header}\n`, ...hunk.ops.map(printLine));
   return out.join('');
+}
+
+/** A row of an edit's review in the TUI. */
+export type DiffLine = { kind: 'same' | 'add' | 'remove'; text: string } | { kind: 'hunk'; text: string };
+
+const ROW_KIND = { ' ': 'same', '-': 'remove', '+': 'add' } as const;
+
+/** The hunks as rows; a missing final newline is no difference here: the rows show text, not bytes. */
+export function lineDiff(before: string, after: string, context = 3): DiffLine[] {
+  const withNewline = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+  return diffHunks(withNewline(before), withNewline(after), context).flatMap((hunk): DiffLine[] => [
+    { kind: 'hunk', text: hunk.header },
+    ...hunk.ops.map((op) => ({ kind: ROW_KIND[op.kind], text: op.line.replace(/\n$/, '') })),
+  ]);
 }

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HmsError } from '../core/errors.js';
-import { isTooOpen, tooOpenError } from '../secrets/file.js';
+import { isTooOpen, tooOpenError } from '../core/file-mode.js';
 
 /** The fallback store where no keychain is reachable: a 0600 JSON file of tokens by account. */
 export class TokenFile {

@@ -11,7 +11,7 @@ import bcrypt from 'bcryptjs';
 import { serve } from '@hono/node-server';
 import { exec } from '../platform/exec.js';
 import { VERSION } from '../core/version.js';
-import { packageRoot } from '../provision/templates.js';
+import { packageRoot } from '../platform/package-root.js';
 import { createApp } from '../../server/app.js';
 import { agentConfigSchema } from '../../server/config.js';
 import { AuditLog } from '../../server/services/audit/audit.js';

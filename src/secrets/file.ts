@@ -3,19 +3,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { HmsError } from '../core/errors.js';
 import { formatIssues } from '../core/config-issues.js';
+import { isTooOpen, tooOpenError } from '../core/file-mode.js';
 import { secretsSchema, type Secrets } from './schema.js';
-
-/** True when group or others may read or write the file. */
-export function isTooOpen(mode: number): boolean {
-  return (mode & 0o077) !== 0;
-}
-
-export function tooOpenError(file: string, mode: number): HmsError {
-  const octal = (mode & 0o777).toString(8).padStart(3, '0');
-  return new HmsError(`${file} is readable by others (mode ${octal}); refusing to use it.`, {
-    hint: `Run \`chmod 600 ${file}\`, then try again.`,
-  });
-}
 
 /** Reads and validates the secrets file, refusing one that others can read (like ssh). */
 export async function readSecrets(file: string): Promise<Secrets> {

@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
-import { isTooOpen, parseSecrets, readSecrets, writeSecrets } from './file.js';
+import { isTooOpen } from '../core/file-mode.js';
+import { parseSecrets, readSecrets, writeSecrets } from './file.js';
 import { fillSecrets, findProblems, rotatableKeys, type SecretsProblem } from './plan.js';
 import { SECRETS_FILE_NAME, secretsSchema, type Secrets } from './schema.js';
 

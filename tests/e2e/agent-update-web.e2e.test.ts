@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseIdOf } from '../../src/api/agent.js';
 import { healthSchema } from '../../src/api/core.js';
-import { readAgentBundle } from '../../src/provision/agent-install.js';
+import { readAgentBundle } from '../../src/client/agent-bundle.js';
 import { chromiumSupport, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { ADMIN_PASSWORD, enableHostingVhost, installAgentRelease } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';

@@ -10,7 +10,7 @@ import type { ApiClient } from '../../src/client/api-client.js';
 import { getSite, listSites, putSite } from '../../src/client/configs-client.js';
 import { editorArgv, openEditor, writeEditCopy, type EditCopy } from '../../src/platform/editor.js';
 import { configProblem, type Draft } from '../state/config-review.js';
-import { lineDiff } from '../state/line-diff.js';
+import { lineDiff } from '../../src/core/diff.js';
 import type { TuiSession } from '../session.js';
 import { errorNotice, type Notify } from './use-notice.js';
 

@@ -1,4 +1,4 @@
-import type { CommandHelp } from '../../src/commands/command.js';
+import type { CommandHelp } from '../../src/core/command-help.js';
 
 /** `hms monitor --help`: kept apart from main.ts so printing it loads no blessed. */
 export const monitorHelp: CommandHelp = {

@@ -1,7 +1,8 @@
 /** The log panel's and the status line's text: pure. */
 import type { AppsResponse } from '../../src/api/apps.js';
 import type { LogLine } from '../../src/api/logs.js';
-import { printable, sourceName } from '../../src/commands/logs.js';
+import { sourceName } from '../../src/core/log-lines.js';
+import { printable } from '../../src/core/text.js';
 import { isHmsError } from '../../src/core/errors.js';
 
 /** When nothing else is known: nginx's error log is on every server hms sets up. */

@@ -4,8 +4,7 @@
  * and apps every 2 s, and follows one log. Connection trouble is shown and retried;
  * q, Esc, Ctrl-C, SIGTERM or SIGHUP give the terminal back as it was.
  */
-import type { CommandContext } from '../../src/commands/command.js';
-import { connect, type Connected } from '../../src/client/connect.js';
+import { connect, type ClientContext, type Connected } from '../../src/client/connect.js';
 import { UsageError } from '../../src/core/errors.js';
 import { appsView } from './apps-view.js';
 import { createDashboard, type Dashboard } from './dashboard.js';
@@ -21,7 +20,7 @@ const LOG_BACKLOG = 50;
 const QUIT_SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 
 /** Opens the chart dashboard (`hms monitor`). Resolves with the exit code when it closes. */
-export async function runMonitor(context: CommandContext): Promise<number> {
+export async function runMonitor(context: ClientContext): Promise<number> {
   if (context.args.length > 1) throw new UsageError(`One log at a time: got ${context.args.join(', ')}.`, 'Run `hms monitor [app|source]`; `hms logs` lists the sources.');
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UsageError('`hms monitor` draws on a terminal, and this is not one.', 'Run it in a terminal; in scripts, use `hms metrics --json` or `hms status --json`.');

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { SiteContent, SiteList } from '../../src/api/configs.js';
 import { formatBytes, formatSince } from '../../src/core/table.js';
 import type { Draft } from '../state/config-review.js';
-import type { DiffLine } from '../state/line-diff.js';
+import type { DiffLine } from '../../src/core/diff.js';
 import { clampScroll, visibleRange } from '../state/scroll.js';
 
 export interface ConfigsScreenProps {

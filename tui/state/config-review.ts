@@ -5,7 +5,7 @@
  */
 import { changeFailureSchema } from '../../src/api/configs.js';
 import { AgentError } from '../../src/client/http.js';
-import type { DiffLine } from './line-diff.js';
+import type { DiffLine } from '../../src/core/diff.js';
 
 export interface ConfigProblem {
   kind: 'conflict' | 'nginx' | 'locked' | 'failed';

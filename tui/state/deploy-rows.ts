@@ -6,7 +6,7 @@
 import type { AppsResponse } from '../../src/api/apps.js';
 import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
 import { releasesTable } from '../../src/core/deploy-render.js';
-import { printable } from '../../src/commands/logs.js';
+import { printable } from '../../src/core/text.js';
 
 export interface DeployAppRow {
   app: string;

@@ -4,7 +4,7 @@
  * screen shows (only the visible window is ever built).
  */
 import type { AppKind } from '../../src/api/apps.js';
-import { printable } from '../../src/commands/logs.js';
+import { printable } from '../../src/core/text.js';
 import { passes, type TextFilter } from './log-filter.js';
 import type { RingBuffer } from './ring-buffer.js';
 

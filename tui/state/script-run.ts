@@ -4,7 +4,7 @@
  * convention of remote-cli-tools.
  */
 import type { ScriptExit } from '../../src/api/scripts.js';
-import { printable } from '../../src/commands/logs.js';
+import { printable } from '../../src/core/text.js';
 
 export interface OutputLine {
   stream: 'stdout' | 'stderr';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AgentError } from '../../../src/client/http.js';
 import { ConfigsScreen, type ConfigsScreenProps } from '../../../tui/screens/configs-screen.js';
 import { configProblem, type Draft } from '../../../tui/state/config-review.js';
-import { lineDiff } from '../../../tui/state/line-diff.js';
+import { lineDiff } from '../../../src/core/diff.js';
 
 const content = 'server {\n    listen 80;\n    server_name cigar.test;\n}\n';
 const base: ConfigsScreenProps = { server: 'prod', sites: [], selected: 0, scroll: 0, height: 20, now: Date.now() };
