@@ -5,7 +5,7 @@ import type { Actor } from '../env.js';
 import { ACTIVATION_STALE_MS } from '../services/agent/releases.js';
 import { AGENT_RESTART_SCRIPT, RESTART_REFRESH_SECONDS } from './agent-restart-script.js';
 import { problemBox, type PageProblem } from './error-page.js';
-import { ago } from './format.js';
+import { formatAgo } from '../../src/core/format.js';
 import { layout } from './layout.js';
 
 export const activateHref = (id: string): string => `/agent/releases/${encodeURIComponent(id)}/activate`;
@@ -46,7 +46,7 @@ function lastUpdate(update: AgentUpdate | null, now: Date) {
 <tr><th>Status</th><td class="${TONE[update.status]}" id="update-status"><strong>${update.status}</strong></td></tr>
 <tr><th>Release</th><td>${update.release}</td></tr>
 <tr><th>From</th><td>${update.from ?? '–'}</td></tr>
-<tr><th>Started</th><td>${update.startedAt} <span class="muted">(${ago(update.startedAt, now)})</span></td></tr>
+<tr><th>Started</th><td>${update.startedAt} <span class="muted">(${formatAgo(update.startedAt, now)})</span></td></tr>
 <tr><th>Ended</th><td>${update.endedAt ?? '–'}</td></tr>
 </table>
 ${restarting}

@@ -4,7 +4,8 @@ import type { AppStatus } from '../../src/api/apps.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { allowed } from '../errors.js';
 import { listApps, runAppAction, targets } from '../services/apps/apps.js';
-import { ago, bytes, stateClass } from './format.js';
+import { formatAgo } from '../../src/core/format.js';
+import { bytes, stateClass } from './format.js';
 import { layout } from './layout.js';
 
 const ACTIONS = { start: 'Start', stop: 'Stop', restart: 'Restart', reload: 'Reload' } as const;
@@ -63,7 +64,7 @@ function row(app: AppStatus, now: Date) {
   return html`<tr>
 <td><strong>${app.name}</strong> <span class="muted">${app.kind}</span></td>
 <td class="${stateClass(s.activeState)}">${s.activeState} (${s.subState})</td>
-<td>${ago(s.since, now)}</td>
+<td>${formatAgo(s.since, now)}</td>
 <td>${bytes(s.memoryBytes)}</td>
 <td>${s.restarts ?? '–'}</td>
 <td class="${app.health ? (app.health.ok ? 'ok' : 'bad') : 'muted'}">${app.health ? (app.health.ok ? `ok ${app.health.ms} ms` : (app.health.error ?? `HTTP ${app.health.status}`)) : '–'}</td>

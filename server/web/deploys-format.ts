@@ -5,7 +5,7 @@
 import { html } from 'hono/html';
 import type { DeployDone, DeployLock, ReleaseSummary, StepEvent } from '../../src/api/deploys.js';
 import { seconds } from '../../src/core/deploy-render.js';
-import { formatTime } from '../../src/core/table.js';
+import { formatTime } from '../../src/core/format.js';
 import { visible } from './logs-page.js';
 
 const MARK: Record<StepEvent['status'], string> = { start: '▸', ok: '✓', failed: '✗', skipped: '–' };

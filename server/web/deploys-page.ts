@@ -10,10 +10,9 @@ import type { Actor, AgentDeps } from '../env.js';
 import { allowed } from '../errors.js';
 import { lockStatus } from '../services/deploys/manual-lock.js';
 import { appLayout, listReleases } from '../services/deploys/releases.js';
-import { formatTime } from '../../src/core/table.js';
+import { formatAgo, formatTime } from '../../src/core/format.js';
 import { deploysHref, healthCell, lockText, shortSha } from './deploys-format.js';
 import { problemBox, type PageProblem } from './error-page.js';
-import { ago } from './format.js';
 import { layout } from './layout.js';
 
 /** What the pages show of one app. */
@@ -56,7 +55,7 @@ export function deploysOverview(options: { apps: AppDeploys[]; actor: Actor; now
 <td><a href="${deploysHref(name)}"><strong>${name}</strong></a></td>
 <td>${current ? current.id : html`<span class="muted">none</span>`}</td>
 <td><code>${shortSha(current?.sha ?? null)}</code></td>
-<td>${current ? html`${formatTime(current.at)} <span class="muted">${ago(current.at, options.now)}</span>` : '–'}</td>
+<td>${current ? html`${formatTime(current.at)} <span class="muted">${formatAgo(current.at, options.now)}</span>` : '–'}</td>
 <td>${current?.by ?? '–'}</td>
 <td>${newest ? html`${newest.id}${newest.current ? '' : html` <span class="warn">(not current)</span>`}` : '–'}</td>
 ${newest ? healthCell(newest) : html`<td>–</td>`}

@@ -9,7 +9,7 @@ import { ApiError } from '../errors.js';
 import { appLayout } from '../services/deploys/releases.js';
 import { rollbackWarnings } from '../services/deploys/rollback.js';
 import { seconds } from '../../src/core/deploy-render.js';
-import { formatTime } from '../../src/core/table.js';
+import { formatTime } from '../../src/core/format.js';
 import { deploysHref, shortSha, stepItem } from './deploys-format.js';
 import type { AppDeploys } from './deploys-page.js';
 import { layout } from './layout.js';

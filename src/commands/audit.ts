@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { connect } from '../client/connect.js';
-import { formatTime, table } from '../core/table.js';
+import { formatTime } from '../core/format.js';
+import { table } from '../core/table.js';
 
 export const auditCommand: Command = {
   name: 'audit',

@@ -9,7 +9,8 @@ import { unifiedDiff } from '../core/diff.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect } from '../client/connect.js';
 import type { LiveContext } from './logs.js';
-import { formatBytes, table } from '../core/table.js';
+import { formatBytes } from '../core/format.js';
+import { table } from '../core/table.js';
 
 const ACTIONS = ['list', 'show', 'edit', 'diff', 'history', 'revert'] as const;
 type Action = (typeof ACTIONS)[number];

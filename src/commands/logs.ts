@@ -7,7 +7,8 @@ import { formatLine, sourceName } from '../core/log-lines.js';
 import { parseTimeSpec, TIME_SPEC_FORMS } from '../core/time-spec.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect } from '../client/connect.js';
-import { formatBytes, table } from '../core/table.js';
+import { formatBytes } from '../core/format.js';
+import { table } from '../core/table.js';
 
 /** Backlog before new lines with -f, as `tail -f` shows. */
 export const FOLLOW_BACKLOG = 10;

@@ -1,7 +1,8 @@
 import type { MetricsResponse } from '../api/metrics.js';
 import type { Command } from './command.js';
 import { onServers } from './each-server.js';
-import { formatBytes, table } from '../core/table.js';
+import { formatBytes } from '../core/format.js';
+import { table } from '../core/table.js';
 
 export const metricsCommand: Command = {
   name: 'metrics',

@@ -8,7 +8,8 @@ import { listShared, putShared } from '../provision/shared-remote.js';
 import { connectSsh } from '../ssh/connection.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { pickServer } from '../client/server-target.js';
-import { formatBytes, formatTime, table } from '../core/table.js';
+import { formatBytes, formatTime } from '../core/format.js';
+import { table } from '../core/table.js';
 
 const MAX_PUT_BYTES = 8 * 1024 * 1024;
 

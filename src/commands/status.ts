@@ -1,7 +1,8 @@
 import type { AppsResponse, AppStatus } from '../api/apps.js';
 import type { Command } from './command.js';
 import { onServers } from './each-server.js';
-import { formatBytes, formatSince, table } from '../core/table.js';
+import { formatBytes, formatSince } from '../core/format.js';
+import { table } from '../core/table.js';
 
 export const statusCommand: Command = {
   name: 'status',

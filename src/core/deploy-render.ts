@@ -4,7 +4,8 @@
  */
 import type { DeployDone, DeployLock, ReleaseSummary, RollbackResult, StepEvent } from '../api/deploys.js';
 import { printable } from './text.js';
-import { formatTime, table } from './table.js';
+import { formatTime } from './format.js';
+import { table } from './table.js';
 
 const MARK: Record<StepEvent['status'], string> = { start: '▸', ok: '✓', failed: '✗', skipped: '–' };
 

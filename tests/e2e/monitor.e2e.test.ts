@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsResponseSchema, type MetricsResponse } from '../../src/api/metrics.js';
-import { formatBytes } from '../../src/core/table.js';
+import { formatBytes } from '../../src/core/format.js';
 import { HMS_BIN, runHms } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
 import { PROMPT, startTmux, type TmuxPane } from '../support/tmux-monitor.js';

@@ -1,6 +1,6 @@
 /** The apps table's rows, from the agent's /api/apps snapshot: pure. */
 import type { AppStatus, AppsResponse } from '../../src/api/apps.js';
-import { formatBytes } from '../../src/core/table.js';
+import { formatBytes } from '../../src/core/format.js';
 
 export const APP_COLUMNS = ['APP', 'STATE', 'MEMORY', 'RESTARTS', 'HEALTH'];
 /** Widths for the columns above, in terminal cells. */

@@ -4,7 +4,7 @@
  * one sample per refresh here; requests per minute come with their own history.
  */
 import type { DiskMetrics, MetricsResponse } from '../../src/api/metrics.js';
-import { formatBytes } from '../../src/core/table.js';
+import { formatBytes } from '../../src/core/format.js';
 
 /** Two minutes at one sample per 2 s refresh. */
 export const HISTORY_POINTS = 60;

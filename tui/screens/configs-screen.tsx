@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { SiteContent, SiteList } from '../../src/api/configs.js';
-import { formatBytes, formatSince } from '../../src/core/table.js';
+import { formatAgo, formatBytes } from '../../src/core/format.js';
 import type { Draft } from '../state/config-review.js';
 import type { DiffLine } from '../../src/core/diff.js';
 import { clampScroll, visibleRange } from '../state/scroll.js';
@@ -45,7 +45,7 @@ function SiteListView({ server, list, listError, sites, selected, height, now }:
       {listError ? <Text color="red">{listError}</Text> : !list ? <Text dimColor>Loading…</Text> : null}
       {sites.slice(start, end).map((s, i) => (
         <Text key={s.name} wrap="truncate" inverse={start + i === selected}>
-          {`${start + i === selected ? '▶' : ' '} ${s.name.padEnd(24)} ${(s.enabled ? 'enabled' : 'disabled').padEnd(9)} ${formatBytes(s.size).padStart(7)}  modified ${formatSince(s.modified, new Date(now))} ago`}
+          {`${start + i === selected ? '▶' : ' '} ${s.name.padEnd(24)} ${(s.enabled ? 'enabled' : 'disabled').padEnd(9)} ${formatBytes(s.size).padStart(7)}  modified ${formatAgo(s.modified, new Date(now))}`}
         </Text>
       ))}
       {(list?.problems ?? []).map((p) => (

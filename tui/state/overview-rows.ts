@@ -3,7 +3,7 @@
  * table shows them, from the latest snapshot of each server.
  */
 import type { AppKind, AppsResponse, AppStatus } from '../../src/api/apps.js';
-import { formatBytes, formatSince } from '../../src/core/table.js';
+import { formatBytes, formatSince } from '../../src/core/format.js';
 import { passes, type TextFilter } from './log-filter.js';
 
 export interface OverviewRow {
