@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeSpec } from '../src/core/time-spec.js';
+import { parseTimeSpec } from '../../src/core/time-spec.js';
 
 const now = new Date('2026-12-03T15:00:00.000Z');
 const at = (spec: string) => parseTimeSpec(spec, now)?.toISOString();
