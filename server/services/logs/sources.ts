@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { LogSourceInfo } from '../../../src/api/logs.js';
 import type { AgentConfig } from '../../config.js';
 import { allowed, ApiError } from '../../errors.js';
-import { checkLogFile, type FileLocation } from '../files/real-path.js';
+import { checkLogFile, type FileLocation } from '../files/index.js';
 import type { LineFormat } from './timestamps.js';
 
 export type FileLogSource = { name: string; kind: 'file'; format: LineFormat; missingHint?: string } & FileLocation;
