@@ -1,7 +1,7 @@
 /**
  * The logs the agent may show: an allow-list computed from its config. A user's
  * source name is only ever looked up here; it is never turned into a path. A file
- * source is only read where its real path lies inside its folder (logs-real-path.ts).
+ * source is only read where its real path lies inside its folder (files/real-path.ts).
  */
 import path from 'node:path';
 import type { LogSourceInfo } from '../../../src/api/logs.js';
