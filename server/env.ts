@@ -1,7 +1,7 @@
 import type { exec } from '../src/platform/exec.js';
 import type { AgentConfig } from './config.js';
 import type { AgentSecrets } from './auth/secrets.js';
-import type { AuditLog } from './services/audit/audit.js';
+import type { AuditLog } from './services/audit/index.js';
 
 /** Who made a request: the API token's holder or a logged-in user. */
 export interface Actor {

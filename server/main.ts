@@ -7,12 +7,12 @@ import { serve } from '@hono/node-server';
 import { exec } from '../src/platform/exec.js';
 import { isHmsError } from '../src/core/errors.js';
 import { VERSION } from '../src/core/version.js';
-import { activate } from './services/agent/activate.js';
+import { activate } from './services/agent/index.js';
 import { createApp } from './app.js';
 import { exampleAgentConfig, loadAgentConfig } from './config.js';
 import { loadAgentSecrets } from './auth/secrets.js';
-import { AuditLog } from './services/audit/audit.js';
-import { recoverSites } from './services/configs/recover.js';
+import { AuditLog } from './services/audit/index.js';
+import { recoverSites } from './services/configs/index.js';
 
 const HELP = `hms-agent ${VERSION}: the hms server agent (listens on loopback only)
 

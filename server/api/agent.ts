@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { releaseIdSchema, uploadReleaseSchema } from '../../src/api/agent.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { activateAgentRelease, listAgentReleases, stageAgentRelease } from '../services/agent/releases.js';
+import { activateAgentRelease, listAgentReleases, stageAgentRelease } from '../services/agent/index.js';
 
 /**
  * /api/agent: the agent's own releases.

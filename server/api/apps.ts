@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
-import { getApp, listApps, runAppAction } from '../services/apps/apps.js';
+import { getApp, listApps, runAppAction } from '../services/apps/index.js';
 
 /**
  * /api/apps: the configured apps plus `nginx` and `agent` (shapes in src/api/apps.ts).

@@ -13,9 +13,7 @@ import { backupIdSchema, revertSiteRequestSchema, updateSiteRequestSchema } from
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { jsonBody } from './json-body.js';
 import { ApiError } from '../errors.js';
-import { revertSite, updateSite } from '../services/configs/change.js';
-import { siteBackup, siteDiff, siteHistory } from '../services/configs/history.js';
-import { listSites, readSite } from '../services/configs/sites.js';
+import { listSites, readSite, revertSite, siteBackup, siteDiff, siteHistory, updateSite } from '../services/configs/index.js';
 
 function backupId(name: string, value: string | undefined): string {
   const parsed = backupIdSchema.safeParse(value ?? '');

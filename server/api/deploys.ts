@@ -18,11 +18,7 @@ import { jsonBody, wantsJson } from './json-body.js';
 // Every field of these bodies is optional: an empty body means {}.
 const DEPLOY_BODY = { example: '{"ref": "main"}', emptyAsObject: true };
 import { allowed } from '../errors.js';
-import { prepareDeploy } from '../services/deploys/deploy.js';
-import { lockApp, lockStatus, unlockApp } from '../services/deploys/manual-lock.js';
-import { appLayout, listReleases } from '../services/deploys/releases.js';
-import { rollbackApp } from '../services/deploys/rollback.js';
-import { collectDeploy, streamDeploy } from '../services/deploys/stream.js';
+import { appLayout, collectDeploy, listReleases, lockApp, lockStatus, prepareDeploy, rollbackApp, streamDeploy, unlockApp } from '../services/deploys/index.js';
 
 /** An empty body is `{}`: every field of these requests is optional or says so. */
 export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {

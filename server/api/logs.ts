@@ -4,10 +4,7 @@ import type { z } from 'zod';
 import { logFollowQuerySchema, logQuerySchema, type LogLinesResponse, type LogSourcesResponse } from '../../src/api/logs.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { listLogSources, readLog } from '../services/logs/logs.js';
-import { planFollow } from '../services/logs/follow.js';
-import { streamFollow } from '../services/logs/follow-sse.js';
-import { credentialOf, searchSlots } from '../services/logs/search-limits.js';
+import { credentialOf, listLogSources, planFollow, readLog, searchSlots, streamFollow } from '../services/logs/index.js';
 
 /** /api/logs — the allow-listed logs: list, read (tail, grep, time window), follow (SSE). */
 export function logsApi(deps: AgentDeps): Hono<AgentEnv> {

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { metricsQuerySchema } from '../../src/api/metrics.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { collectMetrics, CpuSampler } from '../services/metrics/metrics.js';
+import { collectMetrics, CpuSampler } from '../services/metrics/index.js';
 
 /**
  * /api/metrics (shapes in src/api/metrics.ts).

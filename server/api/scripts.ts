@@ -9,10 +9,7 @@ import { streamSSE } from 'hono/streaming';
 import { runScriptRequestSchema } from '../../src/api/scripts.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { jsonBody, wantsJson } from './json-body.js';
-import { checkScriptArguments } from '../services/scripts/args.js';
-import { listScripts } from '../services/scripts/scripts.js';
-import { findScript, runScript } from '../services/scripts/run.js';
-import { streamScriptRun } from '../services/scripts/stream.js';
+import { checkScriptArguments, findScript, listScripts, runScript, streamScriptRun } from '../services/scripts/index.js';
 
 export function scriptsApi(deps: AgentDeps): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();

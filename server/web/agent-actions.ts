@@ -7,7 +7,7 @@ import type { BodyData } from 'hono/utils/body';
 import { releaseIdSchema } from '../../src/api/agent.js';
 import type { AgentDeps } from '../env.js';
 import { ApiError, unknownName } from '../errors.js';
-import { activateAgentRelease, listAgentReleases, MAX_BUNDLE_BYTES, stageAgentBundle } from '../services/agent/releases.js';
+import { activateAgentRelease, listAgentReleases, MAX_BUNDLE_BYTES, stageAgentBundle } from '../services/agent/index.js';
 
 /** A release id from the URL that names a kept release; anything else is a 404 naming the kept ones. */
 export async function keptRelease(deps: AgentDeps, id: string) {

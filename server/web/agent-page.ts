@@ -2,7 +2,7 @@
 import { html, raw } from 'hono/html';
 import { RELEASE_ID, type AgentReleases, type AgentUpdate } from '../../src/api/agent.js';
 import type { Actor } from '../env.js';
-import { ACTIVATION_STALE_MS } from '../services/agent/releases.js';
+import { ACTIVATION_STALE_MS } from '../services/agent/index.js';
 import { AGENT_RESTART_SCRIPT, RESTART_REFRESH_SECONDS } from './agent-restart-script.js';
 import { problemBox, type PageProblem } from './error-page.js';
 import { formatAgo } from '../../src/core/format.js';

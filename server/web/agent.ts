@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import type { BodyData } from 'hono/utils/body';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { listAgentReleases } from '../services/agent/releases.js';
+import { listAgentReleases } from '../services/agent/index.js';
 import { agentPage, switchConfirmPage } from './agent-page.js';
 import { keptRelease, switchRelease, typedVersion, uploadFromForm } from './agent-actions.js';
 import { problemOf } from './error-page.js';

@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import type { AppStatus } from '../../src/api/apps.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { allowed } from '../errors.js';
-import { listApps, runAppAction, targets } from '../services/apps/apps.js';
+import { listApps, runAppAction, targets } from '../services/apps/index.js';
 import { formatAgo } from '../../src/core/format.js';
 import { bytes, stateClass } from './format.js';
 import { layout } from './layout.js';

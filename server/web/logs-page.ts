@@ -7,7 +7,7 @@ import { html, raw } from 'hono/html';
 import { logQuerySchema, type LogLine, type LogLinesResponse, type LogQuery, type LogSourceInfo } from '../../src/api/logs.js';
 import type { Actor, AgentDeps } from '../env.js';
 import { ApiError } from '../errors.js';
-import { listLogSources, readLog } from '../services/logs/logs.js';
+import { listLogSources, readLog } from '../services/logs/index.js';
 import { bytes } from './format.js';
 import { layout } from './layout.js';
 import { LIVE_LOG_SCRIPT } from './logs-live-page.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
-import { credentialOf } from '../services/logs/search-limits.js';
+import { credentialOf } from '../services/logs/index.js';
 import { loadLogs, logsForm, logsPage } from './logs-page.js';
 
 /** /logs: choose a log, filter it, read its newest lines, or follow it live. */

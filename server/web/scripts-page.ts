@@ -3,8 +3,7 @@ import { html } from 'hono/html';
 import { DEFAULT_SCRIPT_TIMEOUT_SECONDS, runScriptRequestSchema, type ScriptList, type ScriptRunResult } from '../../src/api/scripts.js';
 import type { Actor, AgentDeps } from '../env.js';
 import { ApiError } from '../errors.js';
-import { runScript } from '../services/scripts/run.js';
-import type { ScriptFile } from '../services/scripts/scripts.js';
+import { runScript, type ScriptFile } from '../services/scripts/index.js';
 import { problemBox, problemOf, type PageProblem } from './error-page.js';
 import { layout } from './layout.js';
 

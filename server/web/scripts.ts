@@ -6,9 +6,7 @@
  */
 import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
-import { listScripts } from '../services/scripts/scripts.js';
-import { findScript } from '../services/scripts/run.js';
-import { describeScript } from '../services/scripts/describe.js';
+import { describeScript, findScript, listScripts } from '../services/scripts/index.js';
 import { runScriptForm, scriptPage, scriptsPage } from './scripts-page.js';
 
 export function scriptsPages(deps: AgentDeps): Hono<AgentEnv> {

@@ -14,7 +14,7 @@ import { VERSION } from '../core/version.js';
 import { packageRoot } from '../platform/package-root.js';
 import { createApp } from '../../server/app.js';
 import { agentConfigSchema } from '../../server/config.js';
-import { AuditLog } from '../../server/services/audit/audit.js';
+import { AuditLog } from '../../server/services/audit/index.js';
 
 export interface LocalAgent {
   url: string;

@@ -10,7 +10,7 @@ import { exec } from '../../src/platform/exec.js';
 import { tunnelDispatcher } from '../../src/client/tunnel-dispatcher.js';
 import { SshPool } from '../../src/ssh/pool.js';
 import type { SshTarget } from '../../src/ssh/target.js';
-import { showArgv } from '../../server/services/apps/systemd-show.js';
+import { showArgv } from '../../server/services/apps/index.js';
 import { AGENT_PORT } from '../support/server-kit.js';
 import type { TestServer } from '../support/test-server.js';
 import { addFillerApps, hostingOn, mustExec } from './agent-server.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { exec } from '../../../src/platform/exec.js';
 import type { AgentConfig } from '../../config.js';
 import { currentAgentRelease, writeUpdate } from './releases.js';
-import { AuditLog } from '../audit/audit.js';
+import { AuditLog } from '../audit/index.js';
 
 const HEALTH_TIMEOUT_MS = 20_000;
 const KEEP = 5;

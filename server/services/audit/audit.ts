@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { readLastLines } from '../files/tail.js';
+import { linesFromEnd } from '../files/index.js';
 
 import type { AuditEntry } from '../../../src/api/core.js';
 
@@ -26,18 +26,32 @@ export class AuditLog {
 
   /** The newest entries first. */
   async recent(limit = 100): Promise<AuditEntry[]> {
-    const lines = await readLastLines(this.file, limit).catch((error: NodeJS.ErrnoException) => {
+    const lines = await newestLines(this.file, limit).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
       throw error;
     });
-    return lines
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as AuditEntry];
-        } catch {
-          return [];
-        }
-      })
-      .reverse();
+    return lines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as AuditEntry];
+      } catch {
+        return [];
+      }
+    });
   }
+}
+
+/** However long the log grows, an answer reads no more than this from its end. */
+const MAX_READ_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The file's last `count` lines, newest first. An entry is never cut: a line is bounded
+ * only by the read itself, and the one the bound cuts through is left out.
+ */
+async function newestLines(file: string, count: number): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const batch of linesFromEnd(file, { maxScanBytes: MAX_READ_BYTES, maxLineBytes: MAX_READ_BYTES })) {
+    lines.push(...batch);
+    if (lines.length >= count) break;
+  }
+  return lines.slice(0, count);
 }

@@ -13,7 +13,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentConfig } from '../../config.js';
 import { ApiError } from '../../errors.js';
-import { realPathOfNearest } from '../files/real-path.js';
+import { realPathOfNearest } from '../files/index.js';
 import { DIRECTIVES_HINT, directiveProblem } from './directives.js';
 import { nginxStatements, type NginxStatement } from './tokens.js';
 

@@ -13,7 +13,7 @@ import { waitUntilServing, type ProcFs } from './health.js';
 import type { AppLayout } from './releases.js';
 import { StepFailure, type StepContext, type StepRunner } from './steps.js';
 import { chooseWebCommand, planRestart, readOrNull, runningWeb, webCommandFiles, webCommandText } from './web-command.js';
-import { showUnits } from '../apps/systemd.js';
+import { showUnits } from '../apps/index.js';
 
 /** How long a new release gets to serve healthy before it is rolled back. */
 export const HEALTH_DEADLINE_MS = 30_000;

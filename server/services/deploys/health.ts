@@ -14,8 +14,7 @@ import type { HealthResult } from '../../../src/api/apps.js';
 import type { AgentApp } from '../../config.js';
 import type { AgentDeps } from '../../env.js';
 import type { AppLayout } from './releases.js';
-import { appProbe, probeHttp } from '../apps/health.js';
-import { showUnits } from '../apps/systemd.js';
+import { appProbe, probeHttp, showUnits } from '../apps/index.js';
 
 export interface ServingCheck {
   ok: boolean;

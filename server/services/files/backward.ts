@@ -1,11 +1,13 @@
 /**
- * A log file read from its end, in fixed chunks: memory stays bounded by the chunk,
- * one line (cut at `maxLineBytes`) and one entry, whatever the file's size.
+ * A file read from its end, in fixed chunks: memory stays bounded by one chunk and
+ * one line (cut at `maxLineBytes`), whatever the file's size, and a caller that stops
+ * early reads nothing more. The one backwards reader: log files, the audit log and
+ * nginx's access logs all go through it.
  */
-import { open } from 'node:fs/promises';
-import { lineTime, type LineFormat } from '../logs/timestamps.js';
+import { open, type FileHandle } from 'node:fs/promises';
 
 const CHUNK_BYTES = 256 * 1024;
+/** A longer line keeps its beginning (the head is where log lines keep their time). */
 export const MAX_LINE_BYTES = 64 * 1024;
 
 export interface ScanState {
@@ -15,12 +17,28 @@ export interface ScanState {
   stoppedEarly: boolean;
 }
 
+export interface BackwardOptions {
+  /** Read no further back than this; the line cut by that stop is not given. */
+  maxScanBytes?: number;
+  /** Filled in as the read goes, so a caller can tell a short file from a stopped scan. */
+  scan?: ScanState;
+  maxLineBytes?: number;
+  chunkBytes?: number;
+}
+
 /**
  * The file's lines, newest first, one batch per chunk read (batches keep the
- * per-line cost low on big scans); a line longer than `MAX_LINE_BYTES` keeps its beginning.
+ * per-line cost low on big scans). A final newline does not make an empty last
+ * line; a last line without one is still a line. Given an open handle (a file
+ * already checked), it reads that and closes it when done.
  */
-export async function* linesFromEnd(file: string, scan: ScanState, maxScanBytes: number): AsyncGenerator<string[]> {
-  const handle = await open(file, 'r');
+export async function* linesFromEnd(file: string | FileHandle, options: BackwardOptions = {}): AsyncGenerator<string[]> {
+  const maxScanBytes = options.maxScanBytes ?? Infinity;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  const scan = options.scan ?? { scanned: 0, stoppedEarly: false };
+  const text = (buffer: Buffer, start: number, end: number) => buffer.toString('utf8', start, Math.min(end, start + maxLineBytes));
+  const handle = typeof file === 'string' ? await open(file, 'r') : file;
   try {
     const { size } = await handle.stat();
     let position = size;
@@ -31,7 +49,7 @@ export async function* linesFromEnd(file: string, scan: ScanState, maxScanBytes:
         scan.stoppedEarly = true;
         return;
       }
-      const length = Math.min(CHUNK_BYTES, position);
+      const length = Math.min(chunkBytes, position);
       position -= length;
       const chunk = Buffer.alloc(length);
       await handle.read(chunk, 0, length, position);
@@ -46,57 +64,11 @@ export async function* linesFromEnd(file: string, scan: ScanState, maxScanBytes:
         end = nl;
       }
       // The start of a line whose beginning is further back; a huge one keeps its first bytes.
-      carry = Buffer.from(buffer.subarray(0, Math.min(end, MAX_LINE_BYTES)));
+      carry = Buffer.from(buffer.subarray(0, Math.min(end, maxLineBytes)));
       if (batch.length > 0) yield batch;
     }
     if (carry.length > 0 || !atEnd) yield [text(carry, 0, carry.length)];
   } finally {
     await handle.close();
   }
-}
-
-function text(buffer: Buffer, start: number, end: number): string {
-  return buffer.toString('utf8', start, Math.min(end, start + MAX_LINE_BYTES));
-}
-
-/** One entry: a line with a time and the lines after it that have none (a stack trace). */
-export interface Entry {
-  ts?: Date;
-  /** In file order. */
-  lines: string[];
-}
-
-/**
- * The file's entries, newest first, in batches. An entry whose timed first line is
- * not found within `maxEntryLines` / `maxEntryBytes` comes out without a time (so do
- * lines before the file's first timed line).
- */
-export async function* entriesFromEnd(
-  file: string,
-  format: LineFormat,
-  options: { scan: ScanState; maxScanBytes: number; maxEntryLines: number; maxEntryBytes: number },
-): AsyncGenerator<Entry[]> {
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  for await (const lines of linesFromEnd(file, options.scan, options.maxScanBytes)) {
-    const entries: Entry[] = [];
-    for (const line of lines) {
-      const ts = lineTime(format, line);
-      if (ts) {
-        entries.push({ ts, lines: [line, ...pending.reverse()] });
-        pending = [];
-        pendingBytes = 0;
-        continue;
-      }
-      pending.push(line);
-      pendingBytes += line.length;
-      if (pending.length >= options.maxEntryLines || pendingBytes >= options.maxEntryBytes) {
-        entries.push({ lines: pending.reverse() });
-        pending = [];
-        pendingBytes = 0;
-      }
-    }
-    if (entries.length > 0) yield entries;
-  }
-  if (pending.length > 0) yield [{ lines: pending.reverse() }];
 }

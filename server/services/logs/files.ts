@@ -3,7 +3,8 @@
  * end so a multi-gigabyte file costs what the answer costs, not what the file weighs.
  */
 import type { LogLine } from '../../../src/api/logs.js';
-import { entriesFromEnd, type ScanState } from '../files/backward.js';
+import type { ScanState } from '../files/index.js';
+import { entriesFromEnd } from './entries.js';
 import type { LineFormat } from './timestamps.js';
 import { hasWindow, inWindow, type TimeWindow } from './window.js';
 

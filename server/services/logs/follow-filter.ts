@@ -11,7 +11,7 @@
 import { PassThrough } from 'node:stream';
 import type { LogLine } from '../../../src/api/logs.js';
 import type { exec as execDoor, ExecResult } from '../../../src/platform/exec.js';
-import { MAX_LINE_BYTES } from '../files/backward.js';
+import { MAX_LINE_BYTES } from '../files/index.js';
 import { LineSplitter } from './line-splitter.js';
 import { LineClock, lineTime, type LineFormat } from './timestamps.js';
 import { FOLLOW_CHILD, outOfMemory, patternTooCostly } from './search-limits.js';

@@ -13,7 +13,7 @@
 import type { LogFollowQuery, LogLine } from '../../../src/api/logs.js';
 import type { exec as execDoor } from '../../../src/platform/exec.js';
 import type { AgentConfig } from '../../config.js';
-import { MAX_LINE_BYTES } from '../files/backward.js';
+import { MAX_LINE_BYTES } from '../files/index.js';
 import { followGrepArgv, runFiltered } from './follow-filter.js';
 import { journalFollowArgv } from './journal.js';
 import { LineSplitter } from './line-splitter.js';

@@ -6,7 +6,7 @@
 import type { LogLine } from '../../../src/api/logs.js';
 import type { exec as execDoor } from '../../../src/platform/exec.js';
 import { ApiError } from '../../errors.js';
-import { MAX_LINE_BYTES } from '../files/backward.js';
+import { MAX_LINE_BYTES } from '../files/index.js';
 import { OUTPUT_BUDGET_BYTES } from './files.js';
 import { lineTime, type LineFormat } from './timestamps.js';
 import { outOfMemory, patternTooCostly, SEARCH_CHILD } from './search-limits.js';

@@ -7,7 +7,7 @@
 import type { LogLine } from '../../../src/api/logs.js';
 import type { exec as execDoor } from '../../../src/platform/exec.js';
 import { ApiError } from '../../errors.js';
-import { MAX_LINE_BYTES } from '../files/backward.js';
+import { MAX_LINE_BYTES } from '../files/index.js';
 import { contextByGrep } from './context.js';
 import { OUTPUT_BUDGET_BYTES } from './files.js';
 import { compilePattern } from './pattern.js';

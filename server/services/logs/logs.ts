@@ -1,6 +1,6 @@
 /**
  * Reading logs: the source is looked up in the allow-list, the query is checked,
- * then the journal or the file answers. Following lives in logs-follow.ts.
+ * then the journal or the file answers. Following lives in follow.ts.
  */
 import type { LogLinesResponse, LogQuery } from '../../../src/api/logs.js';
 import type { AgentDeps } from '../../env.js';
@@ -12,8 +12,6 @@ import { compilePattern } from './pattern.js';
 import { existingFile, findLogSource, refusePriorityOnFile } from './sources.js';
 import { resolveWindow } from './window.js';
 import { searchSlots } from './search-limits.js';
-
-export { listLogSources } from './sources.js';
 
 export async function readLog(options: {
   deps: Pick<AgentDeps, 'config' | 'exec' | 'clock'>;

@@ -1,13 +1,13 @@
 /**
  * The logs the agent may show: an allow-list computed from its config. A user's
  * source name is only ever looked up here; it is never turned into a path. A file
- * source is only read where its real path lies inside its folder (logs-real-path.ts).
+ * source is only read where its real path lies inside its folder (files/real-path.ts).
  */
 import path from 'node:path';
 import type { LogSourceInfo } from '../../../src/api/logs.js';
 import type { AgentConfig } from '../../config.js';
 import { allowed, ApiError } from '../../errors.js';
-import { checkLogFile, type FileLocation } from '../files/real-path.js';
+import { checkLogFile, type FileLocation } from '../files/index.js';
 import type { LineFormat } from './timestamps.js';
 
 export type FileLogSource = { name: string; kind: 'file'; format: LineFormat; missingHint?: string } & FileLocation;

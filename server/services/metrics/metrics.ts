@@ -6,14 +6,11 @@
 import { hostname } from 'node:os';
 import type { MetricsResponse } from '../../../src/api/metrics.js';
 import type { AgentDeps } from '../../env.js';
-import { targets } from '../apps/apps.js';
+import { showUnitsOrUnknown, targets } from '../apps/index.js';
 import { diskUsage } from './disks.js';
-import { appNginxLogs } from '../logs/sources.js';
+import { appNginxLogs } from '../logs/index.js';
 import { allRequestsPerMinute } from './nginx.js';
 import { CpuSampler, readProc } from './proc.js';
-import { showUnitsOrUnknown } from '../apps/systemd.js';
-
-export { CpuSampler } from './proc.js';
 
 export interface MetricsOptions {
   deps: AgentDeps;

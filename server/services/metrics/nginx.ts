@@ -7,8 +7,7 @@ import { constants } from 'node:fs';
 import { access, open, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { NginxMetrics } from '../../../src/api/metrics.js';
-import { isInsideFolder } from '../files/real-path.js';
-import { reverseLines } from '../files/reverse-lines.js';
+import { isInsideFolder, linesFromEnd } from '../files/index.js';
 
 const MINUTE = 60_000;
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
@@ -58,25 +57,27 @@ export async function requestsPerMinute(options: AccessLogOptions): Promise<Ngin
   for (const file of [options.file, `${options.file}.1`]) {
     if (file !== options.file && !(await exists(file))) break;
     try {
-      for await (const line of reverseLines(await openAccessLog(file))) {
-        budget -= Buffer.byteLength(line) + 1;
-        if (budget < 0) {
-          result.truncated = true;
-          return result;
-        }
-        const entry = parseAccessLine(line);
-        if (!entry) {
-          if (line.trim() !== '') result.skippedLines += 1;
-          continue;
-        }
-        if (entry.time < start) return result;
-        if (entry.time >= end) continue;
-        const bucket = buckets[Math.floor((entry.time - start) / MINUTE)]!;
-        bucket.requests += 1;
-        result.requests += 1;
-        if (entry.status >= 500 && entry.status <= 599) {
-          bucket.errors5xx += 1;
-          result.errors5xx += 1;
+      for await (const lines of linesFromEnd(await openAccessLog(file))) {
+        for (const line of lines) {
+          budget -= Buffer.byteLength(line) + 1;
+          if (budget < 0) {
+            result.truncated = true;
+            return result;
+          }
+          const entry = parseAccessLine(line);
+          if (!entry) {
+            if (line.trim() !== '') result.skippedLines += 1;
+            continue;
+          }
+          if (entry.time < start) return result;
+          if (entry.time >= end) continue;
+          const bucket = buckets[Math.floor((entry.time - start) / MINUTE)]!;
+          bucket.requests += 1;
+          result.requests += 1;
+          if (entry.status >= 500 && entry.status <= 599) {
+            bucket.errors5xx += 1;
+            result.errors5xx += 1;
+          }
         }
       }
     } catch (error) {

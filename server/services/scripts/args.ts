@@ -12,7 +12,7 @@ import path from 'node:path';
 import { isPathShapeAllowed, PATH_OPTION_PATTERN } from '../../../src/api/scripts.js';
 import type { AgentConfig } from '../../config.js';
 import { ApiError } from '../../errors.js';
-import { realPathOfNearest } from '../files/real-path.js';
+import { realPathOfNearest } from '../files/index.js';
 
 const CERTIFICATE_ROOTS = ['/etc/nginx/ssl', '/etc/letsencrypt/live'];
 /** Scripts whose option only measures a folder, never reads it: script -> option name. */

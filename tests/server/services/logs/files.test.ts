@@ -1,8 +1,7 @@
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linesFromEnd, MAX_LINE_BYTES } from '../../../../server/services/files/backward.js';
 import { readFileLines } from '../../../../server/services/logs/files.js';
 
 let dir: string;
@@ -19,38 +18,7 @@ async function logFile(name: string, text: string): Promise<string> {
   return file;
 }
 
-async function backwards(file: string): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const batch of linesFromEnd(file, { scanned: 0, stoppedEarly: false }, Infinity)) lines.push(...batch);
-  return lines;
-}
-
 const rails = (second: number, message: string) => `I, [2026-11-25T18:00:${String(second).padStart(2, '0')}.000000 #7]  INFO -- : ${message}`;
-
-describe('reading a file from its end', () => {
-  it('Given files with and without a final newline, empty lines and an empty file, When read backwards, Then every line comes out once, newest first', async () => {
-    expect(await backwards(await logFile('a', 'one\ntwo\n'))).toEqual(['two', 'one']);
-    expect(await backwards(await logFile('b', 'one\ntwo'))).toEqual(['two', 'one']);
-    expect(await backwards(await logFile('c', 'one\n\n\nfour\n'))).toEqual(['four', '', '', 'one']);
-    expect(await backwards(await logFile('d', ''))).toEqual([]);
-    expect(await backwards(await logFile('e', '\n'))).toEqual(['']);
-  });
-
-  it('Given lines that straddle the read chunks and multi-byte characters, When read backwards, Then they are whole', async () => {
-    const lines = Array.from({ length: 20_000 }, (_, i) => `${i} ${'é'.repeat(i % 97)} ☃`);
-    expect(await backwards(await logFile('f', `${lines.join('\n')}\n`))).toEqual(lines.reverse());
-  });
-
-  it('Given a line far longer than the line bound, When read backwards, Then it keeps its beginning and its neighbours are intact', async () => {
-    const huge = `START${'x'.repeat(3 * MAX_LINE_BYTES)}END`;
-    const lines = await backwards(await logFile('g', `before\n${huge}\nafter\n`));
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('after');
-    expect(lines[1]!.startsWith('STARTxxx')).toBe(true);
-    expect(lines[1]!.length).toBe(MAX_LINE_BYTES);
-    expect(lines[2]).toBe('before');
-  });
-});
 
 describe('readFileLines', () => {
   it('Given a Rails log, When the last lines are asked for, Then they come oldest first with times, stack lines inheriting theirs', async () => {

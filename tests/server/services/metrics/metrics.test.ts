@@ -6,7 +6,6 @@ import { exec } from '../../../../src/platform/exec.js';
 import { diskUsage } from '../../../../server/services/metrics/disks.js';
 import { allRequestsPerMinute, parseAccessLine, requestsPerMinute } from '../../../../server/services/metrics/nginx.js';
 import { CpuSampler, parseCpuTimes, parseLoadavg, parseMeminfo, parseUptime, readProc } from '../../../../server/services/metrics/proc.js';
-import { reverseLines } from '../../../../server/services/files/reverse-lines.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -15,12 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function collect(file: string, options?: Parameters<typeof reverseLines>[1]): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const line of reverseLines(file, options)) lines.push(line);
-  return lines;
-}
 
 /** A combined-format line as nginx writes it. */
 function accessLine(time: string, status: number, request = 'GET / HTTP/1.1'): string {
@@ -91,29 +84,6 @@ describe('disks', () => {
     expect(Math.abs(root.freeBytes - avail!)).toBeLessThan(64 * 1024 * 1024);
     expect(root.inodesTotal).toBe(itotal);
     expect(Math.abs(root.inodesUsed - iused!)).toBeLessThan(1000);
-  });
-});
-
-describe('reverseLines', () => {
-  it('Given a file read in tiny chunks, When iterated, Then lines come last to first, whole, with multibyte text intact', async () => {
-    const file = path.join(dir, 'lines.txt');
-    await writeFile(file, 'first\nzweite Zeile – ü\n\nlast line\n');
-    expect(await collect(file, { chunkBytes: 3 })).toEqual(['last line', '', 'zweite Zeile – ü', 'first']);
-  });
-
-  it('Given no final newline or an empty file, When iterated, Then the last partial line is still a line', async () => {
-    const file = path.join(dir, 'partial.txt');
-    await writeFile(file, 'a\nb');
-    expect(await collect(file, { chunkBytes: 1 })).toEqual(['b', 'a']);
-    await writeFile(file, '');
-    expect(await collect(file)).toEqual([]);
-  });
-
-  it('Given a line longer than the bound, When iterated, Then it is cut to its head and memory stays bounded', async () => {
-    const file = path.join(dir, 'long.txt');
-    await writeFile(file, `short\nHEAD${'x'.repeat(100_000)}TAIL\nend\n`);
-    const lines = await collect(file, { chunkBytes: 4096, maxLineBytes: 16 });
-    expect(lines).toEqual(['end', `HEAD${'x'.repeat(12)}`, 'short']);
   });
 });
 

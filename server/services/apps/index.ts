@@ -1,0 +1,8 @@
+/**
+ * apps = the managed units (every app, nginx, the agent): their systemd state from one
+ * batched `systemctl show`, health probes through puma's socket, and audited actions.
+ */
+export { getApp, listApps, runAppAction, targets } from './apps.js';
+export { appProbe, probeHttp } from './health.js';
+export { showUnits, showUnitsOrUnknown } from './systemd.js';
+export { showArgv } from './systemd-show.js';

@@ -1,0 +1,9 @@
+/**
+ * deploys = an app's releases: a deploy or rollback under the deploy lock, gated on
+ * health and streamed as it runs, and the lock taken by hand.
+ */
+export { prepareDeploy, type PreparedDeploy } from './deploy.js';
+export { lockApp, lockStatus, unlockApp } from './manual-lock.js';
+export { appLayout, listReleases } from './releases.js';
+export { rollbackApp, rollbackWarnings } from './rollback.js';
+export { collectDeploy, HEARTBEAT_MS, outputBudget, runSafely, streamDeploy } from './stream.js';
