@@ -3,7 +3,7 @@
  * releases, rollback and the deploy lock. Shared by the agent's routes and the
  * laptop client.
  *
- *   POST   /api/deploys/:app            DeployRequest -> Server-Sent Events (DEPLOY_EVENTS),
+ *   POST   /api/deploys/:app            DeployRequest -> Server-Sent Events (DEPLOY_EVENTS, streams.ts),
  *                                       or one DeployResult with `Accept: application/json`
  *   GET    /api/deploys/:app/releases   -> ReleaseSummary[] (newest first)
  *   POST   /api/deploys/:app/rollback   RollbackRequest -> RollbackResult
@@ -78,8 +78,6 @@ export const doneEventSchema = z.object({
   ms: z.number().int().nonnegative().optional(),
 });
 export type DeployDone = z.infer<typeof doneEventSchema>;
-
-export const DEPLOY_EVENTS = ['step', 'output', 'done'] as const;
 
 /** The answer with `Accept: application/json`: the done event, every step event, and the output's last 64 KiB. */
 export const deployResultSchema = doneEventSchema.extend({ steps: z.array(stepEventSchema), output: z.string() });

@@ -1,7 +1,7 @@
 /**
  * The /api/logs contract: which logs the agent can show (an allow-list computed from
- * its config), the lines of one, and the events of a follow stream. Shared by the
- * agent's routes and the laptop client.
+ * its config) and the lines of one; a follow's events are in streams.ts. Shared by
+ * the agent's routes and the laptop client.
  */
 import { z } from 'zod';
 
@@ -123,12 +123,3 @@ export const logLinesResponseSchema = z.object({
   matched: z.number().int().optional(),
 });
 export type LogLinesResponse = z.infer<typeof logLinesResponseSchema>;
-
-/**
- * GET /api/logs/:source/follow — Server-Sent Events: `line` events carry a LogLine
- * as JSON, `dropped` events `{ count }` when the client read too slowly, `end`
- * events `{ reason }` when the log's reader stopped; `: ping` comments keep the
- * connection alive every 15 s.
- */
-export const logFollowDroppedSchema = z.object({ count: z.number().int() });
-export const logFollowEndSchema = z.object({ reason: z.string() });

@@ -78,12 +78,3 @@ export type ScriptExit = z.infer<typeof scriptExitSchema>;
 /** The run's result with `Accept: application/json` (output capped at 1 MiB per stream, newest kept). */
 export const scriptRunResultSchema = scriptExitSchema.extend({ stdout: z.string(), stderr: z.string() });
 export type ScriptRunResult = z.infer<typeof scriptRunResultSchema>;
-
-/**
- * The default answer is Server-Sent Events: `stdout` and `stderr` events carry text
- * chunks as they come (the data lines joined by "\n" are the text), then one `exit`
- * event whose data is a ScriptExit as JSON — or, when the script could not be
- * started at all, one `error` event whose data is `{ error, hint }` as JSON.
- */
-export const SCRIPT_EVENTS = ['stdout', 'stderr', 'exit', 'error'] as const;
-export type ScriptEvent = (typeof SCRIPT_EVENTS)[number];

@@ -7,6 +7,7 @@ import { appActionResponseSchema, appResponseSchema, appsResponseSchema, type Ap
 import { ACTOR_HEADER, auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
 import { laptopActor } from './actor.js';
 import { metricsResponseSchema } from '../api/metrics.js';
+import { apiPaths } from '../api/paths.js';
 import { json, send, type CallOptions } from './http.js';
 import type { Transport } from './transport.js';
 
@@ -29,31 +30,31 @@ export class ApiClient {
   }
 
   health() {
-    return this.call(healthSchema, '/api/health');
+    return this.call(healthSchema, apiPaths.health());
   }
 
   whoami() {
-    return this.call(whoamiSchema, '/api/whoami');
+    return this.call(whoamiSchema, apiPaths.whoami());
   }
 
   apps() {
-    return this.call(appsResponseSchema, '/api/apps');
+    return this.call(appsResponseSchema, apiPaths.apps.list());
   }
 
   app(name: string) {
-    return this.call(appResponseSchema, `/api/apps/${encodeURIComponent(name)}`);
+    return this.call(appResponseSchema, apiPaths.apps.one(name));
   }
 
   appAction(name: string, action: AppAction) {
-    return this.call(appActionResponseSchema, `/api/apps/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
+    return this.call(appActionResponseSchema, apiPaths.apps.action(name, action), { method: 'POST' });
   }
 
   metrics(minutes?: number) {
-    return this.call(metricsResponseSchema, `/api/metrics${minutes ? `?minutes=${minutes}` : ''}`);
+    return this.call(metricsResponseSchema, apiPaths.metrics(minutes));
   }
 
   audit(limit = 50) {
-    return this.call(auditResponseSchema, `/api/audit?limit=${limit}`);
+    return this.call(auditResponseSchema, apiPaths.audit(limit));
   }
 
   close(): Promise<void> {

@@ -10,17 +10,18 @@ import {
   siteHistorySchema,
   siteListSchema,
 } from '../api/configs.js';
+import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
 
-const sitePath = (site: string) => `/api/configs/${encodeURIComponent(site)}`;
+const paths = apiPaths.configs;
 
 export function listSites(client: ApiClient) {
-  return client.call(siteListSchema, '/api/configs');
+  return client.call(siteListSchema, paths.list());
 }
 
 /** The live content and its etag: send that etag back to change it. */
 export function getSite(client: ApiClient, site: string) {
-  return client.call(siteContentSchema, sitePath(site));
+  return client.call(siteContentSchema, paths.site(site));
 }
 
 /**
@@ -29,24 +30,24 @@ export function getSite(client: ApiClient, site: string) {
  * words when nginx -t refuses, 423 while another change holds the lock.
  */
 export function putSite(client: ApiClient, site: string, content: string, etag: string) {
-  return client.call(siteChangeSchema, sitePath(site), { method: 'PUT', body: { content }, headers: { 'if-match': etag } });
+  return client.call(siteChangeSchema, paths.site(site), { method: 'PUT', body: { content }, headers: { 'if-match': etag } });
 }
 
 /** Backups, newest first. */
 export function siteHistory(client: ApiClient, site: string) {
-  return client.call(siteHistorySchema, `${sitePath(site)}/history`);
+  return client.call(siteHistorySchema, paths.history(site));
 }
 
 export function siteBackup(client: ApiClient, site: string, id: string) {
-  return client.call(backupContentSchema, `${sitePath(site)}/history/${encodeURIComponent(id)}`);
+  return client.call(backupContentSchema, paths.backup(site, id));
 }
 
 /** `diff -u` from backup `against` to the live file. */
 export function siteDiff(client: ApiClient, site: string, against: string) {
-  return client.call(siteDiffSchema, `${sitePath(site)}/diff?against=${encodeURIComponent(against)}`);
+  return client.call(siteDiffSchema, paths.diff(site, against));
 }
 
 /** Puts backup `id` live, the same way as a change; with `etag`, only if the live file still has it. */
 export function revertSite(client: ApiClient, site: string, id: string, etag?: string) {
-  return client.call(siteChangeSchema, `${sitePath(site)}/revert`, { method: 'POST', body: { id }, headers: etag ? { 'if-match': etag } : {} });
+  return client.call(siteChangeSchema, paths.revert(site), { method: 'POST', body: { id }, headers: etag ? { 'if-match': etag } : {} });
 }

@@ -4,13 +4,10 @@
  */
 import { HmsError } from '../core/errors.js';
 import {
-  doneEventSchema,
   deployResultSchema,
   lockStatusSchema,
-  outputEventSchema,
   releasesResponseSchema,
   rollbackResultSchema,
-  stepEventSchema,
   unlockResultSchema,
   type DeployDone,
   type DeployRequest,
@@ -18,18 +15,19 @@ import {
   type RollbackRequest,
   type StepEvent,
 } from '../api/deploys.js';
+import { apiPaths } from '../api/paths.js';
+import { DEPLOY_EVENTS } from '../api/streams.js';
 import type { ApiClient } from './api-client.js';
-import { eventData, openEventStream } from './follow.js';
-import { readSse } from './sse.js';
+import { openEventStream, readEvents } from './events.js';
 
 export type DeployEvent = { kind: 'step'; step: StepEvent } | { kind: 'output'; output: OutputEvent } | { kind: 'done'; done: DeployDone };
 
-const base = (app: string) => `/api/deploys/${encodeURIComponent(app)}`;
+const paths = apiPaths.deploys;
 const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
 
 /** Runs the deploy to its end and answers once (the output's last 64 KiB). */
 export function deployJson(client: ApiClient, app: string, request: DeployRequest = {}, signal?: AbortSignal) {
-  return client.call(deployResultSchema, base(app), { method: 'POST', body: request, ...withSignal(signal) });
+  return client.call(deployResultSchema, paths.deploy(app), { method: 'POST', body: request, ...withSignal(signal) });
 }
 
 /**
@@ -38,12 +36,12 @@ export function deployJson(client: ApiClient, app: string, request: DeployReques
  * stop the steps before the switch, and finish the ones after it.
  */
 export async function* deployStream(client: ApiClient, app: string, request: DeployRequest = {}, signal?: AbortSignal): AsyncGenerator<DeployEvent> {
-  const body = await openEventStream(client, base(app), { method: 'POST', body: request, ...withSignal(signal) });
+  const body = await openEventStream(client, paths.deploy(app), { method: 'POST', body: request, ...withSignal(signal) });
   try {
-    for await (const event of readSse(body)) {
-      if (event.event === 'step') yield { kind: 'step', step: eventData(stepEventSchema, event, client.server) };
-      else if (event.event === 'output') yield { kind: 'output', output: eventData(outputEventSchema, event, client.server) };
-      else if (event.event === 'done') return yield { kind: 'done', done: eventData(doneEventSchema, event, client.server) };
+    for await (const event of readEvents(body, DEPLOY_EVENTS, client.server)) {
+      if (event.event === 'step') yield { kind: 'step', step: event.data };
+      else if (event.event === 'output') yield { kind: 'output', output: event.data };
+      else return yield { kind: 'done', done: event.data };
     }
   } catch (error) {
     if (signal?.aborted || error instanceof HmsError) throw error;
@@ -53,23 +51,23 @@ export async function* deployStream(client: ApiClient, app: string, request: Dep
 }
 
 export function listReleases(client: ApiClient, app: string) {
-  return client.call(releasesResponseSchema, `${base(app)}/releases`);
+  return client.call(releasesResponseSchema, paths.releases(app));
 }
 
 export function rollback(client: ApiClient, app: string, request: RollbackRequest = {}) {
-  return client.call(rollbackResultSchema, `${base(app)}/rollback`, { method: 'POST', body: request });
+  return client.call(rollbackResultSchema, paths.rollback(app), { method: 'POST', body: request });
 }
 
 export function lockStatus(client: ApiClient, app: string) {
-  return client.call(lockStatusSchema, `${base(app)}/lock`);
+  return client.call(lockStatusSchema, paths.lock(app));
 }
 
 export function lock(client: ApiClient, app: string, reason: string) {
-  return client.call(lockStatusSchema, `${base(app)}/lock`, { method: 'POST', body: { reason } });
+  return client.call(lockStatusSchema, paths.lock(app), { method: 'POST', body: { reason } });
 }
 
 export function unlock(client: ApiClient, app: string) {
-  return client.call(unlockResultSchema, `${base(app)}/lock`, { method: 'DELETE' });
+  return client.call(unlockResultSchema, paths.lock(app), { method: 'DELETE' });
 }
 
 function lostDeploy(server: string, app: string, cause?: unknown): HmsError {

@@ -1,21 +1,17 @@
 /**
  * /api/logs for the laptop: which logs exist, the newest lines of one, and following
- * one live (through dropped connections; see follow.ts).
+ * one live (through dropped connections, by the one retry policy; see follow.ts).
  */
-import { HmsError } from '../core/errors.js';
-import {
-  logFollowDroppedSchema,
-  logFollowEndSchema,
-  logLineSchema,
-  logLinesResponseSchema,
-  logSourcesResponseSchema,
-  type LogLine,
-} from '../api/logs.js';
-import type { ApiClient } from './api-client.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventData, followEvents, openEventStream } from './follow.js';
+import type { LogLine } from '../api/logs.js';
+import { logLinesResponseSchema, logSourcesResponseSchema } from '../api/logs.js';
+import { apiPaths } from '../api/paths.js';
+import { LOG_FOLLOW_EVENTS, type LogFollowEvents, type StreamEvent } from '../api/streams.js';
+import { HmsError } from '../core/errors.js';
+import type { ApiClient } from './api-client.js';
+import { openEventStream, readEvent } from './events.js';
+import { followEvents, type FollowOptions } from './follow.js';
 import { FollowResume, RESUME_BACKLOG } from './follow-resume.js';
-import type { SseEvent } from './sse.js';
 
 /** What a read asks for; the agent checks every value and names a bad one. */
 export interface LogReadOptions {
@@ -28,23 +24,18 @@ export interface LogReadOptions {
 
 export type LogFollowOptions = Omit<LogReadOptions, 'since' | 'until'>;
 
-export type LogFollowEvent = { kind: 'line'; line: LogLine } | { kind: 'dropped'; count: number };
+/** A line; lines the agent left out (too slow a reader); lines perhaps lost while reconnecting. */
+export type LogFollowEvent = { kind: 'line'; line: LogLine } | { kind: 'dropped'; count: number } | { kind: 'gap'; backlog: number };
 
-function query(options: Record<string, string | number | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(options)) if (value !== undefined) params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-const logPath = (source: string) => `/api/logs/${encodeURIComponent(source)}`;
+/** The client, or how to get it for each connection (a view's shared one, opened again after it failed). */
+export type ClientSource = ApiClient | (() => Promise<ApiClient>);
 
 export function listLogSources(client: ApiClient) {
-  return client.call(logSourcesResponseSchema, '/api/logs');
+  return client.call(logSourcesResponseSchema, apiPaths.logs.list());
 }
 
 export function readLog(client: ApiClient, source: string, options: LogReadOptions = {}) {
-  return client.call(logLinesResponseSchema, `${logPath(source)}${query({ ...options })}`);
+  return client.call(logLinesResponseSchema, apiPaths.logs.lines(source, { ...options }));
 }
 
 /** Quiet for this long while matching a resumed backlog: the backlog is all there. */
@@ -53,57 +44,68 @@ const SETTLE_MS = 1500;
 /**
  * New lines of `source` as they are written, after a backlog of `lines`. A reconnect
  * asks for the full backlog and resumes after the last line shown (follow-resume.ts),
- * so nothing repeats and nothing written meanwhile is lost. Ends when `signal`
- * aborts; throws when the agent refuses, or stays away longer than follow.ts allows.
+ * so nothing repeats and nothing written meanwhile is lost. `onState` hears where the
+ * follow stands, its end included. Ends when `signal` aborts; throws when the agent
+ * refuses, sends what the contract does not know, or stays away longer than the
+ * retry policy allows (retry.ts).
  */
 export async function* followLog(
-  client: ApiClient,
+  reach: ClientSource,
   source: string,
-  options: LogFollowOptions & { signal?: AbortSignal | undefined; note(text: string): void; idleMs?: number; giveUpMs?: number },
+  options: LogFollowOptions & Omit<FollowOptions<unknown>, 'open' | 'read' | 'endReason'>,
 ): AsyncGenerator<LogFollowEvent> {
-  const { signal, note, idleMs, giveUpMs, ...filters } = options;
+  const { signal, onState, waitForAgent, idleMs, giveUpMs, ...filters } = options;
   const resume = new FollowResume();
-  const events = followEvents({
+  /** The server's name, for messages: known once a connection opened, which comes before any event. */
+  let server = '';
+  const events = followEvents<StreamEvent<LogFollowEvents>>({
     signal,
-    note,
-    endEvent: 'end',
-    ...(idleMs === undefined ? {} : { idleMs }),
-    ...(giveUpMs === undefined ? {} : { giveUpMs }),
-    open: ({ resume: again, signal: connection }) => {
+    onState,
+    waitForAgent,
+    idleMs,
+    giveUpMs,
+    read: (raw) => readEvent(LOG_FOLLOW_EVENTS, raw, server),
+    endReason: (event) => (event.event === 'end' ? event.data.reason : undefined),
+    open: async ({ resume: again, signal: connection }) => {
+      const client = typeof reach === 'function' ? await reach() : reach;
+      server = client.server;
       if (again) resume.begin();
       const lines = again ? RESUME_BACKLOG : filters.lines;
-      return openEventStream(client, `${logPath(source)}/follow${query({ ...filters, lines })}`, { signal: connection });
+      return openEventStream(client, apiPaths.logs.follow(source, { ...filters, lines }), { signal: connection });
     },
   });
   const iterator = events[Symbol.asyncIterator]();
-  let next: Promise<IteratorResult<SseEvent>> | undefined;
+  let next: Promise<IteratorResult<StreamEvent<LogFollowEvents>>> | undefined;
+  let failure: unknown;
   try {
     for (;;) {
       next ??= iterator.next();
       const result = resume.resyncing ? await settleOr(next, resume.waitMs(SETTLE_MS)) : await next;
       if (result === 'quiet') {
         const settled = resume.settle();
-        if (settled.gap) note(`more than ${RESUME_BACKLOG} lines came while reconnecting: some may be missing`);
+        if (settled.gap) yield { kind: 'gap', backlog: RESUME_BACKLOG };
         for (const line of settled.lines) yield shown(resume, line);
         continue;
       }
       next = undefined;
       if (result.done) return;
       const event = result.value;
-      if (event.event === 'line') {
-        for (const line of resume.offer(eventData(logLineSchema, event, client.server))) yield shown(resume, line);
-      } else if (event.event === 'dropped') yield { kind: 'dropped', count: eventData(logFollowDroppedSchema, event, client.server).count };
-      else if (event.event === 'end') {
-        const { reason } = eventData(logFollowEndSchema, event, client.server);
-        throw new HmsError(`The agent on ${client.server} stopped following ${source}: ${reason}`, {
+      if (event.event === 'line') for (const line of resume.offer(event.data)) yield shown(resume, line);
+      else if (event.event === 'dropped') yield { kind: 'dropped', count: event.data.count };
+      else {
+        throw new HmsError(`The agent on ${server} stopped following ${source}: ${event.data.reason}`, {
           hint: `Run \`hms logs ${source}\` to see whether the log is still there, then follow it again.`,
         });
       }
     }
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     // A read still in flight (kept across the settle timer) has to land before the stream can be closed.
     if (next) void next.then(() => iterator.return?.(undefined), () => undefined);
     else await iterator.return?.(undefined);
+    onState?.({ kind: 'ended', at: new Date(), ...(failure === undefined ? {} : { error: failure }) });
   }
 }
 

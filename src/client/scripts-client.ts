@@ -2,25 +2,23 @@
  * /api/scripts for the laptop: the troubleshooting scripts, and a run either streamed
  * (stdout and stderr as they come, then the exit) or as one JSON result.
  */
-import { z } from 'zod';
+import { apiPaths } from '../api/paths.js';
+import { scriptListSchema, scriptRunResultSchema, type RunScriptRequest, type ScriptExit } from '../api/scripts.js';
+import { SCRIPT_RUN_EVENTS } from '../api/streams.js';
 import { HmsError } from '../core/errors.js';
-import { scriptExitSchema, scriptListSchema, scriptRunResultSchema, type RunScriptRequest, type ScriptExit } from '../api/scripts.js';
 import type { ApiClient } from './api-client.js';
-import { eventData, openEventStream } from './follow.js';
-import { readSse } from './sse.js';
+import { openEventStream, readEvents } from './events.js';
 
 export type ScriptOutput = { kind: 'stdout' | 'stderr'; text: string } | { kind: 'exit'; exit: ScriptExit };
 
-const runPath = (name: string) => `/api/scripts/${encodeURIComponent(name)}/run`;
-const startErrorSchema = z.object({ error: z.string(), hint: z.string().optional() });
 
 export function listScripts(client: ApiClient) {
-  return client.call(scriptListSchema, '/api/scripts');
+  return client.call(scriptListSchema, apiPaths.scripts.list());
 }
 
 /** Runs the script to its end and answers once (output capped at 1 MiB a stream by the agent). */
 export function runScriptJson(client: ApiClient, name: string, request: RunScriptRequest = {}, signal?: AbortSignal) {
-  return client.call(scriptRunResultSchema, runPath(name), { method: 'POST', body: request, ...(signal ? { signal } : {}) });
+  return client.call(scriptRunResultSchema, apiPaths.scripts.run(name), { method: 'POST', body: request, ...(signal ? { signal } : {}) });
 }
 
 /**
@@ -29,15 +27,12 @@ export function runScriptJson(client: ApiClient, name: string, request: RunScrip
  * Aborting `signal` makes the agent stop the script.
  */
 export async function* runScriptStream(client: ApiClient, name: string, request: RunScriptRequest = {}, signal?: AbortSignal): AsyncGenerator<ScriptOutput> {
-  const body = await openEventStream(client, runPath(name), { method: 'POST', body: request, ...(signal ? { signal } : {}) });
+  const body = await openEventStream(client, apiPaths.scripts.run(name), { method: 'POST', body: request, ...(signal ? { signal } : {}) });
   try {
-    for await (const event of readSse(body)) {
+    for await (const event of readEvents(body, SCRIPT_RUN_EVENTS, client.server)) {
       if (event.event === 'stdout' || event.event === 'stderr') yield { kind: event.event, text: event.data };
-      else if (event.event === 'exit') return yield { kind: 'exit', exit: eventData(scriptExitSchema, event, client.server) };
-      else if (event.event === 'error') {
-        const { error, hint } = eventData(startErrorSchema, event, client.server);
-        throw new HmsError(`${client.server}: ${error}`, { hint });
-      }
+      else if (event.event === 'exit') return yield { kind: 'exit', exit: event.data };
+      else throw new HmsError(`${client.server}: ${event.data.error}`, { hint: event.data.hint });
     }
   } catch (error) {
     if (signal?.aborted || error instanceof HmsError) throw error;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { MAX_LINES, type LogLine, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
 import type { ApiClient } from '../client/api-client.js';
+import { followStateText, gapText } from '../client/follow-state.js';
 import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
 import { UsageError } from '../core/errors.js';
 import { formatLine, sourceName } from '../core/log-lines.js';
@@ -48,12 +49,20 @@ export const logsCommand: Command = {
   },
 };
 
-/** Streams lines until Ctrl-C (exit 0); a dropped connection is picked up again by followLog. */
+/**
+ * Streams lines until Ctrl-C (exit 0); a dropped connection is picked up again by
+ * followLog, and its news goes to stderr. A follow that cannot start, or ends for
+ * good, throws: that is the command's error.
+ */
 async function follow(context: CommandContext, client: ApiClient, source: string, options: LogFollowOptions): Promise<CommandOutput> {
   const live = liveOutput(context);
+  const say = (text: string | undefined): void => {
+    if (text !== undefined) context.note(`hms: ${text}`);
+  };
   try {
-    for await (const event of followLog(client, source, { ...options, signal: live.signal, note: (text) => context.note(`hms: ${text}`) })) {
-      if (event.kind === 'dropped') context.note(`hms: ${event.count} lines skipped: they came faster than they were read`);
+    for await (const event of followLog(client, source, { ...options, signal: live.signal, onState: (state) => say(followStateText(state)) })) {
+      if (event.kind === 'dropped') say(`${event.count} lines skipped: they came faster than they were read`);
+      else if (event.kind === 'gap') say(gapText(event.backlog));
       else await write(live.stdout, `${context.flags.json ? JSON.stringify(event.line) : formatLine(event.line)}\n`, live.signal);
     }
   } finally {

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverSchema, type Config } from '../../src/config/schema.js';
 import { connectServer } from '../../src/client/connect.js';
-import { backoffMs, isRetryable } from '../../src/client/follow.js';
+import { followStateText, type FollowState } from '../../src/client/follow-state.js';
+import { backoffMs, isRetryable } from '../../src/client/retry.js';
 import { AgentError } from '../../src/client/http.js';
 import { followLog, type LogFollowEvent } from '../../src/client/logs-client.js';
 import { HmsError } from '../../src/core/errors.js';
@@ -45,6 +46,14 @@ async function clientFor(url: string) {
   return connected.client;
 }
 
+/** The connection news as `hms logs -f` prints it: rendered from the follow's states. */
+function noting(notes: string[]): (state: FollowState) => void {
+  return (state) => {
+    const text = followStateText(state);
+    if (text !== undefined) notes.push(text);
+  };
+}
+
 describe('backoff', () => {
   it('Given successive failed attempts, When waiting between them, Then it doubles from 0.5 s up to 10 s', () => {
     expect([0, 1, 2, 3, 4, 5, 9].map(backoffMs)).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
@@ -72,7 +81,7 @@ describe('followLog', () => {
     const notes: string[] = [];
     const stop = new AbortController();
     const seen: LogFollowEvent[] = [];
-    for await (const event of followLog(client, 'cigar:production', { lines: 5, grep: 'x', signal: stop.signal, note: (t) => notes.push(t), idleMs: 300 })) {
+    for await (const event of followLog(client, 'cigar:production', { lines: 5, grep: 'x', signal: stop.signal, onState: noting(notes), idleMs: 300 })) {
       seen.push(event);
       if (seen.length === 2) stop.abort();
     }
@@ -104,7 +113,7 @@ describe('followLog', () => {
     const notes: string[] = [];
     const stop = new AbortController();
     const seen: string[] = [];
-    for await (const event of followLog(client, 'cigar:production', { lines: 1, signal: stop.signal, note: (t) => notes.push(t) })) {
+    for await (const event of followLog(client, 'cigar:production', { lines: 1, signal: stop.signal, onState: noting(notes) })) {
       if (event.kind === 'line') seen.push(event.line.text);
       if (seen.length === 2) stop.abort();
     }
@@ -117,7 +126,7 @@ describe('followLog', () => {
     const { url, server } = await listen((_request, respond) => respond(`event: line\ndata: ${JSON.stringify({ text: 'only' })}\n\n`));
     const client = await clientFor(url);
     const notes: string[] = [];
-    const events = followLog(client, 'cigar:production', { note: (t) => notes.push(t), giveUpMs: 1200 });
+    const events = followLog(client, 'cigar:production', { onState: noting(notes), giveUpMs: 1200 });
     expect((await events.next()).value).toMatchObject({ kind: 'line' });
     server.closeAllConnections();
     server.close();
@@ -136,7 +145,7 @@ describe('followLog', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const notes: string[] = [];
     const started = Date.now();
-    const events = followLog(client, 'cigar:production', { note: (t) => notes.push(t) });
+    const events = followLog(client, 'cigar:production', { onState: noting(notes) });
     await expect(events.next()).rejects.toThrow(/Cannot reach the agent/);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(notes).toEqual([]);
@@ -152,7 +161,7 @@ describe('followLog', () => {
     const connected = await served.connect();
     cleanups.push(() => connected.close());
     const notes: string[] = [];
-    const events = followLog(connected.client, 'cigar:production', { lines: 1, note: (t) => notes.push(t) });
+    const events = followLog(connected.client, 'cigar:production', { lines: 1, onState: noting(notes) });
     expect((await events.next()).value).toMatchObject({ kind: 'line', line: { text: expect.stringContaining('hello') } });
     await served.stop();
     await served.start({ token: 'rotated-token-0123456789abcdef0123456789' });

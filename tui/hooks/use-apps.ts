@@ -6,7 +6,8 @@
  */
 import { useEffect, useState } from 'react';
 import { appsResponseSchema, type AppsResponse } from '../../src/api/apps.js';
-import { backoffMs } from '../../src/client/follow.js';
+import { apiPaths } from '../../src/api/paths.js';
+import { backoffMs } from '../../src/client/retry.js';
 import type { TuiSession } from '../session.js';
 import { nextPollMs, snapshotFingerprint } from '../state/poll-pace.js';
 import { errorNotice } from './use-notice.js';
@@ -52,7 +53,7 @@ export function useApps(session: Pick<TuiSession, 'connections' | 'stats'>, serv
         try {
           const { client } = await session.connections.get(server);
           const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
-          const snapshot = await client.call(appsResponseSchema, '/api/apps', { signal });
+          const snapshot = await client.call(appsResponseSchema, apiPaths.apps.list(), { signal });
           if (stop.signal.aborted) return;
           failures = 0;
           session.stats.data();

@@ -1,6 +1,7 @@
 /** Recent actions on the current server, polled every 2 s while the audit screen is open. */
 import { useEffect, useState } from 'react';
 import { auditResponseSchema, type AuditEntry } from '../../src/api/core.js';
+import { apiPaths } from '../../src/api/paths.js';
 import type { ApiClient } from '../../src/client/api-client.js';
 import { POLL_MS, retryDelay } from './use-apps.js';
 import { errorNotice } from './use-notice.js';
@@ -22,7 +23,7 @@ export function useAudit(client: ApiClient | undefined, active: boolean): AuditF
     let failures = 0;
     const poll = async (): Promise<void> => {
       try {
-        const { entries } = await client.call(auditResponseSchema, `/api/audit?limit=${AUDIT_LIMIT}`, { signal: stop.signal });
+        const { entries } = await client.call(auditResponseSchema, apiPaths.audit(AUDIT_LIMIT), { signal: stop.signal });
         failures = 0;
         setFeed({ entries, updatedAt: Date.now() });
       } catch (error) {

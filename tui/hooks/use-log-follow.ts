@@ -2,19 +2,17 @@
  * The log view's feed: one follow stream per log of the target (an app's puma log
  * and nginx's), merged into one ring buffer, each line tagged with its log.
  * Lines are batched and the screen re-renders at most every 100 ms, whatever the
- * rate; streams reconnect by themselves (follow.ts), and a stream that ends or is
- * refused is tried again with backoff, so the view never dies.
+ * rate. Each stream waits for an agent that is not up yet and rides out dropped
+ * connections by the client's one retry policy; one that ends for good (a refusal,
+ * the policy's limit) says why and turns red, and the others go on.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { useEffect, useRef, useState } from 'react';
-import { backoffMs } from '../../src/client/follow.js';
+import { gapText, type FollowState } from '../../src/client/follow-state.js';
 import { followLog } from '../../src/client/logs-client.js';
 import { DEFAULT_LOG_CAPACITY, logEntry, NOTE_SOURCE, orderBatch, type LogEntry } from '../state/log-view.js';
+import { streamNote, streamStatus, type StreamStatus } from '../state/log-stream.js';
 import { RingBuffer } from '../state/ring-buffer.js';
 import type { TuiSession } from '../session.js';
-import { errorNotice } from './use-notice.js';
-
-export type StreamStatus = { state: 'connecting' | 'following' | 'reconnecting'; text?: string | undefined };
 
 export interface LogFollow {
   buffer: RingBuffer<LogEntry>;
@@ -58,45 +56,30 @@ export function useLogFollow(
     const timer = setInterval(flush, FLUSH_MS);
 
     const follow = async (source: string): Promise<void> => {
-      let failures = 0;
-      let received = false;
-      while (!stop.signal.aborted) {
-        try {
-          const { client } = await session.connections.get(target.server);
-          const events = followLog(client, source, {
-            lines: received ? 0 : BACKLOG,
-            signal: stop.signal,
-            note: (text) => {
-              note(`${source}: ${text}`);
-              status(source, { state: text.startsWith('reconnected') ? 'following' : 'reconnecting', text });
-            },
-          });
-          // Green once a line came on this connection: a quiet log stays yellow, which is honest.
-          status(source, { state: 'connecting' });
-          let flowing = false;
-          for await (const event of events) {
-            if (!flowing) {
-              flowing = true;
-              status(source, { state: 'following' });
-            }
-            if (event.kind === 'line') {
-              received = true;
-              failures = 0;
-              session.stats.line(source, event.line.text);
-              pending.push(logEntry(source, event.line.text, event.line.ts));
-            } else {
-              session.stats.dropped(source, event.count);
-              note(`${source}: the agent skipped ${event.count} lines (they came faster than they could be sent)`);
-            }
+      const onState = (state: FollowState): void => {
+        if (stop.signal.aborted) return;
+        const text = streamNote(source, state);
+        if (text !== undefined) note(text);
+        status(source, streamStatus(state));
+      };
+      const client = async () => (await session.connections.get(target.server)).client;
+      let flowing = false;
+      try {
+        for await (const event of followLog(client, source, { lines: BACKLOG, signal: stop.signal, waitForAgent: true, onState })) {
+          if (!flowing) {
+            flowing = true;
+            status(source, { state: 'following' });
           }
-        } catch (error) {
-          if (stop.signal.aborted) return;
-          const delay = Math.max(2000, backoffMs(++failures));
-          const { text } = errorNotice(error);
-          status(source, { state: 'reconnecting', text: `${text}; retrying in ${Math.round(delay / 1000)}s` });
-          note(`${source}: ${text}`);
-          await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
+          if (event.kind === 'line') {
+            session.stats.line(source, event.line.text);
+            pending.push(logEntry(source, event.line.text, event.line.ts));
+          } else if (event.kind === 'dropped') {
+            session.stats.dropped(source, event.count);
+            note(`${source}: the agent skipped ${event.count} lines (they came faster than they could be sent)`);
+          } else note(`${source}: ${gapText(event.backlog)}`);
         }
+      } catch {
+        // Over for good: its ended state said why, and its dot is red.
       }
     };
     for (const source of target.sources) void follow(source);

@@ -1,13 +1,12 @@
 /**
- * Follows one log for the panel until `signal` aborts. The client's follow already
- * rides out dropped connections; this also retries a first connection that failed
- * (agent not reachable yet), and stops with the reason when the agent refuses
- * (unknown log, bad token): asking again would get the same answer.
+ * Follows one log for the panel until `signal` aborts, by the client's one retry
+ * policy: it waits for an agent that is not reachable yet, rides out dropped
+ * connections, and stops with the reason when the agent refuses (unknown log, bad
+ * token) or stays away past the policy's limit. It never throws: the panel says it.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogLine } from '../../src/api/logs.js';
 import type { ApiClient } from '../../src/client/api-client.js';
-import { backoffMs, isRetryable } from '../../src/client/follow.js';
+import { followStateText, gapText, type FollowState } from '../../src/client/follow-state.js';
 import { followLog } from '../../src/client/logs-client.js';
 import { errorText } from './log-view.js';
 
@@ -24,31 +23,26 @@ export interface LogFeedOptions {
 
 export async function feedLog(options: LogFeedOptions): Promise<void> {
   const { client, source, signal, onNote } = options;
-  let attempt = 0;
-  let shown = false;
-  while (!signal.aborted) {
-    try {
-      const events = followLog(client, source, { lines: shown ? 0 : options.backlog, signal, note: onNote });
-      for await (const event of events) {
-        attempt = 0;
-        if (event.kind === 'line') {
-          shown = true;
-          options.onLine(event.line);
-        } else {
-          onNote(`${event.count} lines of ${source} skipped: they came faster than they were read.`);
-        }
-      }
-      return;
-    } catch (error) {
-      if (signal.aborted) return;
-      if (!isRetryable(error)) {
-        onNote(`Stopped following ${source}: ${errorText(error)}`);
-        return;
-      }
-      const wait = backoffMs(attempt);
-      attempt += 1;
-      onNote(`Cannot follow ${source} yet: ${errorText(error)} Retrying in ${Math.ceil(wait / 1000)} s.`);
-      await sleep(wait, undefined, { signal }).catch(() => undefined);
+  const onState = (state: FollowState): void => {
+    const text = feedNote(source, state);
+    if (text !== undefined) onNote(text);
+  };
+  try {
+    for await (const event of followLog(client, source, { lines: options.backlog, signal, waitForAgent: true, onState })) {
+      if (event.kind === 'line') options.onLine(event.line);
+      else if (event.kind === 'dropped') onNote(`${event.count} lines of ${source} skipped: they came faster than they were read.`);
+      else onNote(gapText(event.backlog));
     }
+  } catch {
+    // Over for good: the ended state said why.
   }
+}
+
+/** The panel's words for where the follow stands; undefined when there is nothing new to say. */
+export function feedNote(source: string, state: FollowState): string | undefined {
+  if (state.kind === 'reconnecting' && !state.opened) {
+    return `Cannot follow ${source} yet: ${errorText(state.error ?? state.reason)} Retrying in ${Math.ceil(state.retryInMs / 1000)} s.`;
+  }
+  if (state.kind === 'ended') return state.error === undefined ? undefined : `Stopped following ${source}: ${errorText(state.error)}`;
+  return followStateText(state);
 }

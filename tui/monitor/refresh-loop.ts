@@ -4,7 +4,7 @@
  * succeeds again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffMs } from '../../src/client/follow.js';
+import { backoffMs } from '../../src/client/retry.js';
 
 export interface RefreshOptions<T> {
   intervalMs: number;

@@ -5,6 +5,7 @@
  */
 import { appsResponseSchema, type AppsResponse } from '../../src/api/apps.js';
 import { metricsResponseSchema, type MetricsResponse } from '../../src/api/metrics.js';
+import { apiPaths } from '../../src/api/paths.js';
 import type { ApiClient } from '../../src/client/api-client.js';
 import { HmsError } from '../../src/core/errors.js';
 
@@ -22,8 +23,8 @@ export interface Snapshot {
 export async function loadSnapshot(client: ApiClient, options: { signal: AbortSignal; timeoutMs: number }): Promise<Snapshot> {
   const call = <T>(what: string, run: (signal: AbortSignal) => Promise<T>) => withTimeout(client.server, what, options, run);
   const [metrics, apps] = await Promise.allSettled([
-    call('metrics', (signal) => client.call(metricsResponseSchema, `/api/metrics?minutes=${TRAFFIC_MINUTES}`, { signal })),
-    call('apps', (signal) => client.call(appsResponseSchema, '/api/apps', { signal })),
+    call('metrics', (signal) => client.call(metricsResponseSchema, apiPaths.metrics(TRAFFIC_MINUTES), { signal })),
+    call('apps', (signal) => client.call(appsResponseSchema, apiPaths.apps.list(), { signal })),
   ]);
   const errors = [metrics, apps].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   if (errors.length === 2) throw errors[0];

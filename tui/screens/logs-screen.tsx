@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { StreamStatus } from '../hooks/use-log-follow.js';
+import type { StreamStatus } from '../state/log-stream.js';
 import { clockTime, NOTE_SOURCE, type LogEntry } from '../state/log-view.js';
 
 export interface LogsScreenProps {
@@ -20,7 +20,7 @@ export interface LogsScreenProps {
 }
 
 const SOURCE_COLORS = ['cyan', 'magenta', 'blue', 'green'] as const;
-const streamColor = { following: 'green', connecting: 'yellow', reconnecting: 'red' } as const;
+const streamColor = { following: 'green', connecting: 'yellow', reconnecting: 'red', stopped: 'red' } as const;
 
 /** An app's logs, merged and tagged by source; follows, or holds still while paused. */
 export function LogsScreen(props: LogsScreenProps) {
