@@ -5,6 +5,8 @@
  */
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { DeployDone, DeployResult, DeployStep, StepEvent } from '../../../src/api/deploys.js';
+import type { DeployEvents, EventData, EventName } from '../../../src/api/streams.js';
+import { eventWriter } from '../../event-stream.js';
 import { runDeploy, type PreparedDeploy, type RunDeployOptions } from './deploy.js';
 import type { DeployReporter } from './steps.js';
 
@@ -27,7 +29,8 @@ export async function streamDeploy(stream: SSEStreamingApi, prepared: PreparedDe
       () => undefined,
     );
   };
-  const send = (event: string, data: unknown) => queue(() => stream.writeSSE({ event, data: JSON.stringify(data) }));
+  const write = eventWriter<DeployEvents>(stream);
+  const send = <E extends EventName<DeployEvents>>(event: E, data: EventData<DeployEvents, E>) => queue(() => write(event, data));
   const budget = outputBudget();
   const reporter: DeployReporter = {
     step: (event) => send('step', event),

@@ -3,7 +3,10 @@
  * comment every 15 s, and the child stopped as soon as the client goes away.
  */
 import type { SSEStreamingApi } from 'hono/streaming';
+import type { LogLine } from '../../../src/api/logs.js';
+import type { EventData, EventName, LogFollowEvents } from '../../../src/api/streams.js';
 import type { exec as execDoor } from '../../../src/platform/exec.js';
+import { eventWriter, type EventWriter } from '../../event-stream.js';
 import { runFollow, type FollowPlan } from './follow.js';
 
 export const KEEP_ALIVE_MS = 15_000;
@@ -37,9 +40,13 @@ class EventQueue {
   private dropped = 0;
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly stream: SSEStreamingApi) {}
+  private readonly write: EventWriter<LogFollowEvents>;
 
-  line(data: unknown): void {
+  constructor(private readonly stream: SSEStreamingApi) {
+    this.write = eventWriter(stream);
+  }
+
+  line(data: LogLine): void {
     if (this.queued >= MAX_QUEUED_EVENTS) {
       this.dropped += 1;
       return;
@@ -51,8 +58,8 @@ class EventQueue {
     this.send('line', data);
   }
 
-  send(event: string, data: unknown): void {
-    this.enqueue(() => this.stream.writeSSE({ event, data: JSON.stringify(data) }));
+  send<E extends EventName<LogFollowEvents>>(event: E, data: EventData<LogFollowEvents, E>): void {
+    this.enqueue(() => this.write(event, data));
   }
 
   comment(text: string): void {

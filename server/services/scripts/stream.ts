@@ -6,7 +6,9 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { ScriptExit } from '../../../src/api/scripts.js';
+import type { ScriptRunEvents } from '../../../src/api/streams.js';
 import { ApiError } from '../../errors.js';
+import { eventWriter } from '../../event-stream.js';
 import { runScript, type RunScriptOptions } from './run.js';
 import type { ScriptFile } from './scripts.js';
 
@@ -18,10 +20,11 @@ type Run = Omit<RunScriptOptions, 'signal' | 'onStdout' | 'onStderr'> & { script
 export async function streamScriptRun(stream: SSEStreamingApi, run: Run): Promise<void> {
   const stop = new AbortController();
   stream.onAbort(() => stop.abort());
+  const write = eventWriter<ScriptRunEvents>(stream);
   let pending = Promise.resolve();
   let streamed = 0;
-  const send = (event: string, data: string) => {
-    if (data) pending = pending.then(() => stream.writeSSE({ event, data }));
+  const send = (event: 'stdout' | 'stderr', data: string) => {
+    if (data) pending = pending.then(() => write(event, data));
   };
   const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   const forward = (event: 'stdout' | 'stderr') => (chunk: Buffer) => {
@@ -36,10 +39,10 @@ export async function streamScriptRun(stream: SSEStreamingApi, run: Run): Promis
     send('stderr', decoders.stderr.end());
     await pending;
     const exit: ScriptExit = { code: result.code, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs };
-    await stream.writeSSE({ event: 'exit', data: JSON.stringify(exit) });
+    await write('exit', exit);
   } catch (error) {
     await pending;
     const hint = error instanceof ApiError ? error.hint : undefined;
-    await stream.writeSSE({ event: 'error', data: JSON.stringify({ error: (error as Error).message, hint }) });
+    await write('error', { error: (error as Error).message, hint });
   }
 }
