@@ -3,7 +3,13 @@
  * stream (the session cookie authenticates the GET) and appends each line as text,
  * never as HTML. Pause holds new lines back (bounded) and Resume shows them.
  * Without JavaScript the page refreshes itself instead (a <noscript> meta refresh).
+ * The event names it listens to are checked against the contract (`satisfies` keeps
+ * the bare literal: nothing is added to the agent).
  */
+import type { EventName, LogFollowEvents } from '../../src/api/streams.js';
+
+type FollowEvent = EventName<LogFollowEvents>;
+
 export const LIVE_LOG_SCRIPT = `
 (() => {
   const log = document.getElementById('log');
@@ -32,14 +38,16 @@ export const LIVE_LOG_SCRIPT = `
   const stream = new EventSource(url);
   say('connecting…');
   stream.onopen = () => say('following new lines as they are written');
-  stream.addEventListener('line', (event) => {
+  stream.addEventListener('${'line' satisfies FollowEvent}', (event) => {
     const line = JSON.parse(event.data);
     if (!paused) return show(line);
     held.push(line);
     if (held.length > MAX_LINES) held.shift();
   });
-  stream.addEventListener('dropped', (event) => say(JSON.parse(event.data).count + ' lines skipped (the page could not keep up)'));
-  stream.addEventListener('end', (event) => {
+  stream.addEventListener('${'dropped' satisfies FollowEvent}', (event) => {
+    say(JSON.parse(event.data).count + ' lines skipped (the page could not keep up)');
+  });
+  stream.addEventListener('${'end' satisfies FollowEvent}', (event) => {
     stream.close();
     say('stopped: ' + JSON.parse(event.data).reason + '. Reload to follow again');
   });
