@@ -12,7 +12,8 @@ export function agentReleases(client: ApiClient, signal?: AbortSignal) {
 
 export function uploadAgentRelease(client: ApiClient, bundle: AgentBundle, signal?: AbortSignal) {
   const files = bundle.files.map((file) => ({ name: file.name, mode: file.mode, contentBase64: file.content.toString('base64') }));
-  return client.call(uploadResultSchema, apiPaths.agent.releases(), { method: 'POST', body: { version: VERSION, files }, ...withSignal(signal) });
+  const body = { version: VERSION, files };
+  return client.call(uploadResultSchema, apiPaths.agent.releases(), { method: 'POST', body, ...withSignal(signal) });
 }
 
 export function activateAgentRelease(client: ApiClient, release: string, signal?: AbortSignal) {

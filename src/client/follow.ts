@@ -57,7 +57,8 @@ export async function* followEvents<T>(options: FollowOptions<T>): AsyncGenerato
     try {
       const body = await options.open({ resume, signal: connection.signal });
       connected = true;
-      report(opened ? { kind: 'reconnected', at: new Date(), since: new Date(lostSince ?? Date.now()) } : { kind: 'connected', at: new Date() });
+      const at = new Date();
+      report(opened ? { kind: 'reconnected', at, since: new Date(lostSince ?? at.getTime()) } : { kind: 'connected', at });
       opened = true;
       tries = 0;
       reason = 'the agent closed the stream';
@@ -93,7 +94,8 @@ export async function* followEvents<T>(options: FollowOptions<T>): AsyncGenerato
     lostSince ??= now;
     if (now - lostSince >= giveUpMs) throw gaveUp(now - lostSince, reason);
     const retryInMs = Math.min(backoffMs(attempt), lostSince + giveUpMs - now);
-    report({ kind: 'reconnecting', at: new Date(now), reason, error, attempt: tries, opened, since: new Date(lostSince), retryInMs, giveUpMs });
+    const since = new Date(lostSince);
+    report({ kind: 'reconnecting', at: new Date(now), reason, error, attempt: tries, opened, since, retryInMs, giveUpMs });
     tries += 1;
     await sleep(retryInMs, undefined, { signal }).catch(() => undefined);
     attempt += 1;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { MAX_LINES, type LogLine, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
 import type { ApiClient } from '../client/api-client.js';
-import { followStateText, gapText } from '../client/follow-state.js';
+import { followStateText, gapText, type FollowState } from '../client/follow-state.js';
 import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
 import { UsageError } from '../core/errors.js';
 import { formatLine, sourceName } from '../core/log-lines.js';
@@ -60,7 +60,8 @@ async function follow(context: CommandContext, client: ApiClient, source: string
     if (text !== undefined) context.note(`hms: ${text}`);
   };
   try {
-    for await (const event of followLog(client, source, { ...options, signal: live.signal, onState: (state) => say(followStateText(state)) })) {
+    const onState = (state: FollowState): void => say(followStateText(state));
+    for await (const event of followLog(client, source, { ...options, signal: live.signal, onState })) {
       if (event.kind === 'dropped') say(`${event.count} lines skipped: they came faster than they were read`);
       else if (event.kind === 'gap') say(gapText(event.backlog));
       else await write(live.stdout, `${context.flags.json ? JSON.stringify(event.line) : formatLine(event.line)}\n`, live.signal);

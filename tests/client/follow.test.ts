@@ -81,7 +81,8 @@ describe('followLog', () => {
     const notes: string[] = [];
     const stop = new AbortController();
     const seen: LogFollowEvent[] = [];
-    for await (const event of followLog(client, 'cigar:production', { lines: 5, grep: 'x', signal: stop.signal, onState: noting(notes), idleMs: 300 })) {
+    const options = { lines: 5, grep: 'x', signal: stop.signal, onState: noting(notes), idleMs: 300 };
+    for await (const event of followLog(client, 'cigar:production', options)) {
       seen.push(event);
       if (seen.length === 2) stop.abort();
     }
