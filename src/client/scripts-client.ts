@@ -11,7 +11,6 @@ import { openEventStream, readEvents } from './events.js';
 
 export type ScriptOutput = { kind: 'stdout' | 'stderr'; text: string } | { kind: 'exit'; exit: ScriptExit };
 
-
 export function listScripts(client: ApiClient) {
   return client.call(scriptListSchema, apiPaths.scripts.list());
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { MAX_LINES, type LogLine, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
+import { MAX_LINES, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
 import type { ApiClient } from '../client/api-client.js';
 import { followStateText, gapText, type FollowState } from '../client/follow-state.js';
 import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
