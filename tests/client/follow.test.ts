@@ -152,6 +152,43 @@ describe('followLog', () => {
     expect(notes).toEqual([]);
   });
 
+  it('Given an agent not up yet (503), When a view follows with waitForAgent, Then it waits and says so as states', async () => {
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(request.url!);
+      if (requests.length === 1) return void response.writeHead(503, { 'content-type': 'text/plain' }).end('starting');
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(`event: line\ndata: ${JSON.stringify({ text: 'up' })}\n\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    const client = await clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const states: FollowState[] = [];
+    const onState = (state: FollowState): number => states.push(state);
+    const events = followLog(client, 'cigar:production', { lines: 3, waitForAgent: true, onState });
+    expect((await events.next()).value).toMatchObject({ kind: 'line', line: { text: 'up' } });
+    await events.return(undefined);
+    expect(states.map((state) => state.kind)).toEqual(['reconnecting', 'connected', 'ended']);
+    expect(states[0]).toMatchObject({ opened: false, attempt: 0, retryInMs: 500 });
+    expect(states[2]).not.toHaveProperty('error');
+    expect(requests).toEqual(['/api/logs/cigar%3Aproduction/follow?lines=3', '/api/logs/cigar%3Aproduction/follow?lines=3']);
+  });
+
+  it('Given an agent that sends a line in a shape this hms does not know, When following, Then that error ends it, no retry', async () => {
+    const { url } = await listen((_request, respond) => respond(`event: line\ndata: ${JSON.stringify({ txt: 1 })}\n\n`));
+    const client = await clientFor(url);
+    const states: FollowState[] = [];
+    const events = followLog(client, 'cigar:production', { onState: (state) => states.push(state) });
+    const error = await events.next().catch((e: unknown) => e);
+    expect((error as HmsError).message).toBe('The agent on raw sent a "line" event in a shape this hms does not know.');
+    expect((error as HmsError).hint).toContain('hms update-hosting-api');
+    expect(states.map((state) => state.kind)).toEqual(['connected', 'ended']);
+    expect(states[1]).toMatchObject({ error });
+  });
+
   it('Given a follow, When the agent comes back with a rotated token, Then the 401 ends it with the login hint instead of retrying', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-follow-'));
     const root = path.join(dir, 'cigar');
