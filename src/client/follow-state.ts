@@ -38,7 +38,8 @@ export type FollowState =
 export function followStateText(state: FollowState): string | undefined {
   if (state.kind === 'reconnected') return 'reconnected';
   if (state.kind !== 'reconnecting' || !state.opened || state.attempt > 0) return undefined;
-  return `lost the connection (${state.reason}); reconnecting… (for up to ${Math.round(state.giveUpMs / 60_000)} min)`;
+  const limit = Number.isFinite(state.giveUpMs) ? ` (for up to ${Math.round(state.giveUpMs / 60_000)} min)` : '';
+  return `lost the connection (${state.reason}); reconnecting…${limit}`;
 }
 
 /** A resumed log follow could not tell where it left off: `backlog` lines came while away, or more. */

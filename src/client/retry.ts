@@ -13,6 +13,9 @@ import { AgentError } from './http.js';
 /** How long a follow keeps trying to get its stream back before it gives up. */
 export const GIVE_UP_MS = 5 * 60_000;
 
+/** The limit of views that stay open (the TUI, the monitor): they keep trying until their user closes them. */
+export const KEEP_TRYING = Number.POSITIVE_INFINITY;
+
 /** 0.5 s, 1 s, 2 s, 4 s, 8 s, then 10 s between attempts. */
 export function backoffMs(attempt: number): number {
   return Math.min(500 * 2 ** attempt, 10_000);

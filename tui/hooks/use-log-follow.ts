@@ -13,6 +13,7 @@ import { DEFAULT_LOG_CAPACITY, logEntry, NOTE_SOURCE, orderBatch, type LogEntry 
 import { streamNote, streamStatus, type StreamStatus } from '../state/log-stream.js';
 import { RingBuffer } from '../state/ring-buffer.js';
 import type { TuiSession } from '../session.js';
+import { KEEP_TRYING } from '../../src/client/retry.js';
 
 export interface LogFollow {
   buffer: RingBuffer<LogEntry>;
@@ -65,7 +66,7 @@ export function useLogFollow(
       const client = async () => (await session.connections.get(target.server)).client;
       let flowing = false;
       try {
-        for await (const event of followLog(client, source, { lines: BACKLOG, signal: stop.signal, waitForAgent: true, onState })) {
+        for await (const event of followLog(client, source, { lines: BACKLOG, signal: stop.signal, waitForAgent: true, giveUpMs: KEEP_TRYING, onState })) {
           if (!flowing) {
             flowing = true;
             status(source, { state: 'following' });

@@ -9,6 +9,7 @@ import type { ApiClient } from '../../src/client/api-client.js';
 import { followStateText, gapText, type FollowState } from '../../src/client/follow-state.js';
 import { followLog } from '../../src/client/logs-client.js';
 import { errorText } from './log-view.js';
+import { KEEP_TRYING } from '../../src/client/retry.js';
 
 export interface LogFeedOptions {
   client: ApiClient;
@@ -28,7 +29,7 @@ export async function feedLog(options: LogFeedOptions): Promise<void> {
     if (text !== undefined) onNote(text);
   };
   try {
-    for await (const event of followLog(client, source, { lines: options.backlog, signal, waitForAgent: true, onState })) {
+    for await (const event of followLog(client, source, { lines: options.backlog, signal, waitForAgent: true, giveUpMs: KEEP_TRYING, onState })) {
       if (event.kind === 'line') options.onLine(event.line);
       else if (event.kind === 'dropped') onNote(`${event.count} lines of ${source} skipped: they came faster than they were read.`);
       else onNote(gapText(event.backlog));
