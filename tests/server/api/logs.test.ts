@@ -13,6 +13,7 @@ import { logLinesResponseSchema, logSourcesResponseSchema } from '../../../src/a
 import { exec as realExec, type ExecOptions } from '../../../src/platform/exec.js';
 import type { AgentDeps } from '../../../server/env.js';
 import { AUTH, testAgent, type TestAgent } from '../../support/agent.js';
+import { waitUntil } from '../../support/wait-for.js';
 
 const JOURNAL = [
   '2026-11-25T18:04:00+0000 web1 puma[812]: Completed 200 OK in 12ms',
@@ -226,11 +227,8 @@ async function children(comm: string): Promise<number[]> {
 }
 
 async function noChildrenLeft(comm: string): Promise<number[]> {
-  let left = await children(comm);
-  for (let i = 0; i < 100 && left.length > 0; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    left = await children(comm);
-  }
+  let left: number[] = [];
+  await waitUntil(async () => (left = await children(comm)).length === 0, 5_000, 50);
   return left;
 }
 
