@@ -25,7 +25,7 @@ import { descendantsOf, sampleMemory, type MemoryPeaks } from '../support/proces
 import { waitUntil } from '../support/wait-for.js';
 import { HostileClient, type Answer } from './hostile-client.js';
 import { everyNth, forgedSessions, loadPayloads, type Payload } from './hostile-corpora.js';
-import { buildHostileTree, type HostileTree } from './hostile-corpus.js';
+import { buildHostileTree, type HostileTree } from './hostile-tree.js';
 import { surfaces, type Surface, type SurfaceRequest } from './hostile-surfaces.js';
 import { armCanary, canaryState, listing, plantCanaryLinks, readsMoveAtime, type CanaryState } from './hostile-watch.js';
 

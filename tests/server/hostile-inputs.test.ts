@@ -20,7 +20,9 @@ import { exec as realExec, type ExecOptions } from '../../src/platform/exec.js';
 import type { AgentDeps } from '../../server/env.js';
 import { etagOf } from '../../server/services/configs/sites.js';
 import { AUTH, testAgent, type TestAgent } from '../support/agent.js';
-import { allCases, buildHostileTree, type HostileCase, type HostileTree } from './hostile-corpus.js';
+import type { HostileCase } from './hostile-case.js';
+import { allCases } from './hostile-corpus.js';
+import { buildHostileTree, type HostileTree } from './hostile-tree.js';
 import { NGINX_BINARY } from '../support/nginx-fixture.js';
 import { waitUntil } from '../support/wait-for.js';
 
