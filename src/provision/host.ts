@@ -1,5 +1,6 @@
 import { HmsError } from '../core/errors.js';
-import type { RemoteExecOptions, RemoteExecResult, SshConnection } from '../ssh/connection.js';
+import type { SshConnection } from '../ssh/connection.js';
+import type { RemoteExecOptions, RemoteExecResult } from '../ssh/remote-exec.js';
 
 /** The server as provisioning sees it: argv commands and atomic file writes, over SSH. */
 export interface Host {

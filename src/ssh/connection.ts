@@ -9,19 +9,11 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { HmsError } from '../core/errors.js';
-import type { ExecOptions, ExecResult } from '../platform/exec.js';
-import { TailBuffer } from '../core/tail-buffer.js';
 import { connectError, describeTarget } from './errors.js';
 import { hostKeyCheck } from './host-key-check.js';
-import { quoteArgv } from './quote.js';
+import { killGroupScript, remoteCommand, runOnChannel, type RemoteExecOptions, type RemoteExecResult } from './remote-exec.js';
 import { SessionLimit } from './session-limit.js';
 import type { SshTarget } from './target.js';
-
-/** The local exec door's options that make sense on a server (no cwd, env or stdin stream). */
-export type RemoteExecOptions = Pick<ExecOptions, 'input' | 'timeoutMs' | 'signal' | 'maxOutputBytes' | 'onStdout' | 'onStderr'>;
-
-/** Like the local door's result; the signal is whatever name sshd reported. */
-export type RemoteExecResult = Omit<ExecResult, 'signal'> & { signal: string | null };
 
 export async function connectSsh(target: SshTarget): Promise<SshConnection> {
   const check = await hostKeyCheck(target);
@@ -99,77 +91,21 @@ export class SshConnection {
 
   /**
    * Runs argv on the server. Resolves with the exit code; never rejects for a
-   * non-zero one. sshd does not pass signals on, so the remote shell first prints
-   * its PID (then `exec`s the command under that PID, a process group leader) and a
-   * timeout or abort kills that group through a second channel.
+   * non-zero one. A timeout or abort kills the command's process group on the
+   * server (see remote-exec.ts).
    */
   exec(argv: readonly string[], options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
     return this.sessions.run(() => this.execNow(argv, options));
   }
 
-  private execNow(argv: readonly string[], options: RemoteExecOptions): Promise<RemoteExecResult> {
-    const command = `echo $$; exec ${quoteArgv(argv)}`;
-    const limit = options.maxOutputBytes ?? 1024 * 1024;
-    const stdout = new TailBuffer(limit);
-    const stderr = new TailBuffer(limit);
-    return new Promise((resolve, reject) => {
-      this.openExec(command).then((channel) => {
-        let pid: number | undefined;
-        let head = '';
-        let timedOut = false;
-        let aborted = false;
-        const stop = (): void => {
-          if (pid !== undefined) void this.killGroup(pid);
-          else channel.close();
-        };
-        const timer = options.timeoutMs
-          ? setTimeout(() => {
-              timedOut = true;
-              stop();
-            }, options.timeoutMs)
-          : undefined;
-        const onAbort = (): void => {
-          aborted = true;
-          stop();
-        };
-        const deliver = (chunk: Buffer): void => {
-          stdout.push(chunk);
-          options.onStdout?.(chunk);
-        };
-
-        channel.on('data', (chunk: Buffer) => {
-          if (pid !== undefined) return deliver(chunk);
-          head += chunk.toString('latin1');
-          const newline = head.indexOf('\n');
-          if (newline < 0) return;
-          pid = Number(head.slice(0, newline));
-          const rest = Buffer.from(head.slice(newline + 1), 'latin1');
-          if (rest.length > 0) deliver(rest);
-          if (options.signal?.aborted) onAbort();
-          else options.signal?.addEventListener('abort', onAbort, { once: true });
-          if (aborted || timedOut) stop();
-        });
-        channel.stderr.on('data', (chunk: Buffer) => {
-          stderr.push(chunk);
-          options.onStderr?.(chunk);
-        });
-        channel.on('close', (code: number | null, signal?: string) => {
-          if (timer) clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
-          resolve({
-            argv,
-            code: typeof code === 'number' ? code : null,
-            signal: signal ?? null,
-            stdout: stdout.toString(),
-            stderr: stderr.toString(),
-            truncated: stdout.truncated || stderr.truncated,
-            timedOut,
-            aborted,
-          });
-        });
-        channel.end(options.input);
-      }, (error: Error) => reject(new HmsError(`Could not start \`${argv[0]}\` on ${this.target.host}: ${error.message}`, { cause: error })));
-    });
+  private async execNow(argv: readonly string[], options: RemoteExecOptions): Promise<RemoteExecResult> {
+    let channel: ClientChannel;
+    try {
+      channel = await this.openExec(remoteCommand(argv));
+    } catch (error) {
+      throw new HmsError(`Could not start \`${argv[0]}\` on ${this.target.host}: ${(error as Error).message}`, { cause: error });
+    }
+    return runOnChannel(channel, argv, options, (pid) => void this.killGroup(pid));
   }
 
   /**
@@ -190,12 +126,10 @@ export class SshConnection {
     }
   }
 
-  /** SIGTERM to the remote command's process group, SIGKILL if still there after 2 s. */
   private async killGroup(pid: number): Promise<void> {
     if (!Number.isInteger(pid) || pid <= 1 || this.closed) return;
-    const script = `kill -TERM -- -${pid} 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- -${pid} 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- -${pid} 2>/dev/null; exit 0`;
     await new Promise<void>((resolve) => {
-      this.client.exec(script, (error, channel) => {
+      this.client.exec(killGroupScript(pid), (error, channel) => {
         if (error) return resolve();
         channel.on('close', () => resolve());
         channel.resume();

@@ -10,6 +10,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { testServerSupport, type TestServer } from '../support/test-server.js';
+import { waitUntil } from '../support/wait-for.js';
 import { startDeployContext, type DeployContext } from '../e2e/deploy-context.js';
 import { CHANGES, commitChange, must } from '../e2e/deploy-server.js';
 import { settledAfter, startLoad, summarize, type Answer, type LoadReport } from '../e2e/page-load.js';
@@ -28,14 +29,12 @@ interface Phase {
  * booted, from its own log, so that each measured action starts from a settled app.
  */
 async function untilPhaseBooted(server: TestServer, workers = 2, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const booted = async (): Promise<boolean> => {
     const lines = (await must(server, ['tail', '-n', '200', '/var/www/cigar/shared/log/puma.stdout.log'])).split('\n');
     const start = lines.map((line) => /=== puma startup|Starting phased worker restart/.test(line)).lastIndexOf(true);
-    if (start >= 0 && lines.slice(start).filter((line) => / booted in /.test(line)).length >= workers) return;
-    if (Date.now() > deadline) throw new Error(`puma's workers not all booted after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+    return start >= 0 && lines.slice(start).filter((line) => / booted in /.test(line)).length >= workers;
+  };
+  if (!(await waitUntil(booted, timeoutMs, 200))) throw new Error(`puma's workers not all booted after ${timeoutMs} ms`);
 }
 
 async function hmsOk(ctx: DeployContext, args: string[]): Promise<string> {

@@ -15,6 +15,7 @@ import { logsCommand } from '../../src/commands/logs.js';
 import { HmsError } from '../../src/core/errors.js';
 import { servedAgent, type ServedAgent } from '../support/served-agent.js';
 import { testContext, type TestContext } from '../support/test-context.js';
+import { waitFor } from '../support/wait-for.js';
 
 const LINES = [
   '  (a continuation before any timed line)',
@@ -52,12 +53,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(50);
-  }
+/** What a command printed so far, to read when a wait for it times out. */
+function printed(context: TestContext): () => string {
+  return () => `stdout:\n${context.stdout.text}\nnotes:\n${context.notes.join('\n')}`;
 }
 
 describe('hms logs in local mode (no server configured)', () => {
@@ -146,25 +144,28 @@ describe('hms logs <app> -f', () => {
     const stop = new AbortController();
     const context = served.context({ args: ['cigar'], flags: { follow: true, lines: 2 }, signal: stop.signal });
     const running = logsCommand.run(context);
-    await until('the backlog', () => context.stdout.text.includes('Completed 500'));
+    await waitFor(() => context.stdout.text.includes('Completed 500'), printed(context), 10_000, 50);
     expect(context.stdout.text).not.toContain('Started GET'); // -n 2: the two newest only
 
     await appendFile(production, 'I, [2026-11-25T18:03:00.000000 #7]  INFO -- : before the restart\n');
-    await until('a new line', () => context.stdout.text.includes('before the restart'));
+    await waitFor(() => context.stdout.text.includes('before the restart'), printed(context), 10_000, 50);
 
     await served.stop();
-    await until('the reconnecting note', () => context.notes.some((note) => note.includes('reconnecting…')));
+    await waitFor(() => context.notes.some((note) => note.includes('reconnecting…')), printed(context), 10_000, 50);
     await appendFile(production, 'I, [2026-11-25T18:03:30.000000 #7]  INFO -- : while the agent was down\n');
     await sleep(1200); // a few failed attempts while nothing listens
     await served.start();
-    await until('the reconnected note', () => context.notes.some((note) => note.endsWith('reconnected')), 20_000);
+    await waitFor(() => context.notes.some((note) => note.endsWith('reconnected')), printed(context), 20_000, 50);
 
     // tail starts a moment after the stream opens: write until a line gets through.
-    for (let i = 0; !context.stdout.text.includes('after the restart'); i += 1) {
-      await appendFile(production, `I, [2026-11-25T18:04:0${i % 10}.000000 #7]  INFO -- : after the restart ${i}\n`);
-      await sleep(200);
-      if (i > 50) throw new Error('no line after the restart');
-    }
+    let written = 0;
+    const writeUntilShown = async (): Promise<boolean> => {
+      if (context.stdout.text.includes('after the restart')) return true;
+      await appendFile(production, `I, [2026-11-25T18:04:0${written % 10}.000000 #7]  INFO -- : after the restart ${written}\n`);
+      written += 1;
+      return false;
+    };
+    await waitFor(writeUntilShown, printed(context), 10_000, 200);
     stop.abort();
     const output = await running;
     expect(output.exitCode ?? 0).toBe(0);
@@ -180,7 +181,7 @@ describe('hms logs <app> -f', () => {
     const stop = new AbortController();
     const context = served.context({ args: ['cigar'], flags: { follow: true, json: true, lines: 1 }, signal: stop.signal });
     const running = logsCommand.run(context);
-    await until('the backlog', () => context.stdout.text.includes('\n'));
+    await waitFor(() => context.stdout.text.includes('\n'), printed(context), 10_000, 50);
     stop.abort();
     const output = await running;
     expect(output.data).toBeUndefined();

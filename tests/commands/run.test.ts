@@ -2,16 +2,16 @@
  * `hms run` against real agents: the local agent with the real remote-cli-tools, and
  * an agent on loopback with real scripts in a temp folder, run for real.
  */
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptRunResultSchema } from '../../src/api/scripts.js';
 import { AgentError } from '../../src/client/http.js';
 import { INTERRUPTED, runCommand } from '../../src/commands/run.js';
 import { servedAgent, type ServedAgent } from '../support/served-agent.js';
 import { testContext } from '../support/test-context.js';
+import { waitFor, waitUntil } from '../support/wait-for.js';
 
 const SCRIPTS: Record<string, string> = {
   // Exits with the code it is given, saying so on both streams.
@@ -90,7 +90,7 @@ describe('hms run <script>', () => {
     const stop = new AbortController();
     const context = served.context({ args: ['sleeper'], signal: stop.signal });
     const running = runCommand.run(context);
-    while (!context.stdout.text.includes('started')) await sleep(50);
+    await waitFor(() => context.stdout.text.includes('started'), () => context.stdout.text, 15_000, 50);
     const pid = Number(/started (\d+)/.exec(context.stdout.text)?.[1]);
     stop.abort();
     const output = await running;
@@ -104,7 +104,7 @@ describe('hms run <script>', () => {
         return false;
       }
     };
-    for (let i = 0; alive() && i < 100; i += 1) await sleep(50);
+    await waitUntil(() => !alive(), 5_000, 50);
     expect(alive()).toBe(false);
   });
 });

@@ -15,6 +15,7 @@ import { readAgentBundle } from '../../src/client/agent-bundle.js';
 import { chromiumSupport, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { ADMIN_PASSWORD, enableHostingVhost, installAgentRelease } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
+import { waitUntil } from '../support/wait-for.js';
 import { startAgentContext, type AgentContext } from './agent-context.js';
 
 const DOMAIN = 'hosting.test';
@@ -41,12 +42,8 @@ describe.skipIf(skipReason !== undefined)('agent self-update from the browser', 
   const health = async () => healthSchema.parse((await ctx.api('GET', '/api/health')).json);
 
   async function waitForRelease(release: string): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if ((await health().catch(() => undefined))?.release === release) return;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    throw new Error(`the agent did not come up as ${release}`);
+    const runs = async () => (await health().catch(() => undefined))?.release === release;
+    if (!(await waitUntil(runs, 30_000, 300))) throw new Error(`the agent did not come up as ${release}`);
   }
 
   /** A file named hms-agent.mjs, as a person picks it from dist/. */

@@ -14,6 +14,7 @@ import { metricsResponseSchema } from '../../src/api/metrics.js';
 import { HMS_BIN, runHms } from '../support/run-hms.js';
 import { enableHostingVhost } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
+import { waitFor } from '../support/wait-for.js';
 import { startAgentContext, type AgentContext } from './agent-context.js';
 
 const support = testServerSupport();
@@ -105,22 +106,21 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const until = async (what: string, check: () => boolean, ms = 30_000) => {
-      for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 100))) {
-        if (Date.now() > end) throw new Error(`Timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
-      }
-    };
+    const printed = () => `stdout: ${stdout}; stderr: ${stderr}`;
     try {
-      await until('the backlog', () => stdout.length > 0);
+      await waitFor(() => stdout.length > 0, () => `the backlog; ${printed()}`, 30_000, 100);
       await write('before the restart');
-      await until('the line before the restart', () => stdout.includes('before the restart'));
+      await waitFor(() => stdout.includes('before the restart'), () => `the line before the restart; ${printed()}`, 30_000, 100);
       await ctx.server.exec(['sh', '-c', `systemctl stop hms-agent.service && echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : while the agent was down" >> ${log} && sleep 2 && systemctl start hms-agent.service`]);
-      await until('reconnected', () => stderr.includes('reconnected'));
-      for (let i = 0; !stdout.includes('after the restart'); i += 1) {
-        await write(`after the restart ${i}`);
-        await new Promise((r) => setTimeout(r, 300));
-        if (i > 50) throw new Error(`no line after the restart; stderr: ${stderr}`);
-      }
+      await waitFor(() => stderr.includes('reconnected'), () => `reconnected; ${printed()}`, 30_000, 100);
+      let written = 0;
+      const writeUntilShown = async (): Promise<boolean> => {
+        if (stdout.includes('after the restart')) return true;
+        await write(`after the restart ${written}`);
+        written += 1;
+        return false;
+      };
+      await waitFor(writeUntilShown, () => `a line after the restart; ${printed()}`, 15_000, 300);
       expect(stderr).toMatch(/lost the connection .*reconnecting…/);
       const shown = stdout.trimEnd().split('\n');
       expect(shown.filter((line) => line.endsWith('before the restart'))).toHaveLength(1);

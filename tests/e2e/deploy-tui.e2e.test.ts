@@ -11,6 +11,7 @@ import { HMS_BIN } from '../support/run-hms.js';
 import { API_TOKEN } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
 import { SHELL_PROMPT, startTmux, tableRow, tmuxSupport, type Tmux } from '../support/tmux.js';
+import { waitUntil } from '../support/wait-for.js';
 import { startDeployContext, type DeployContext } from './deploy-context.js';
 import { CHANGES, commitChange } from './deploy-server.js';
 
@@ -139,7 +140,7 @@ describe.skipIf(!support.ok || !terminal.ok)('deploys from the control center, a
     await tmux.keys('x');
     const stopped = await tmux.waitFor(/Stopped; the agent on test stops the deploy of cigar before it switches/, 60_000);
     expect(stopped).not.toMatch(/✓ switch/);
-    for (const until = Date.now() + 60_000; (await locked()) && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitUntil(async () => !(await locked()), 60_000, 500);
     expect(await locked()).toBe(false);
     expect(await current()).toBe(released.one);
     expect(await shownRelease()).toBe('one');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
+import { waitUntil } from '../support/wait-for.js';
 
 export interface GitHost {
   url(repo: string): string;
@@ -25,19 +26,14 @@ function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', timeout: 60_000 }).trim();
 }
 
-async function listening(address: string, port: number, deadline: number): Promise<void> {
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: address, port }, () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
+function accepts(address: string, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host: address, port }, () => {
+      socket.end();
+      resolve(true);
     });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`git daemon did not listen on ${address}:${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    socket.on('error', () => resolve(false));
+  });
 }
 
 export async function startGitHost(address: string, port = 9418): Promise<GitHost> {
@@ -47,7 +43,7 @@ export async function startGitHost(address: string, port = 9418): Promise<GitHos
   const daemon: ChildProcess = spawn('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${served}`, `--listen=${address}`, `--port=${port}`, served], {
     stdio: 'ignore',
   });
-  await listening(address, port, Date.now() + 10_000);
+  if (!(await waitUntil(() => accepts(address, port), 10_000, 50))) throw new Error(`git daemon did not listen on ${address}:${port}`);
   const work = (repo: string) => path.join(dir, 'work', repo);
   const write = async (repo: string, files: Record<string, string>) => {
     const { writeFile } = await import('node:fs/promises');

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { exec } from '../../src/platform/exec.js';
+import { waitUntil } from '../support/wait-for.js';
 
 describe('exec', () => {
   it('Given an argv with shell metacharacters, When run, Then they reach the program literally', async () => {
@@ -23,7 +24,7 @@ describe('exec', () => {
     const seen: string[] = [];
     const running = exec(['cat'], { stdin: feed, onStdout: (chunk) => seen.push(chunk.toString()) });
     feed.write('one\n');
-    for (let i = 0; i < 100 && seen.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => seen.length > 0, 1_000, 10);
     expect(seen).toEqual(['one\n']); // delivered while stdin is still open
     feed.end('two\n');
     expect(await running).toMatchObject({ code: 0, stdout: 'one\ntwo\n' });

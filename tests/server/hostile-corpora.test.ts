@@ -22,9 +22,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAgent, type LocalAgent } from '../support/agent-process.js';
 import { descendantsOf, sampleMemory, type MemoryPeaks } from '../support/process-memory.js';
+import { waitUntil } from '../support/wait-for.js';
 import { HostileClient, type Answer } from './hostile-client.js';
 import { everyNth, forgedSessions, loadPayloads, type Payload } from './hostile-corpora.js';
-import { buildHostileTree, type HostileTree } from './hostile-corpus.js';
+import { buildHostileTree, type HostileTree } from './hostile-tree.js';
 import { surfaces, type Surface, type SurfaceRequest } from './hostile-surfaces.js';
 import { armCanary, canaryState, listing, plantCanaryLinks, readsMoveAtime, type CanaryState } from './hostile-watch.js';
 
@@ -174,11 +175,8 @@ describe('the public payload corpora against the agent process', () => {
   });
 
   it('Given the suite has hung up on its follows, When the agent\'s processes are listed, Then none of its children is left', async () => {
-    let left = await descendantsOf(agent.pid);
-    for (let i = 0; i < 40 && left.length > 0; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      left = await descendantsOf(agent.pid);
-    }
+    let left: number[] = [];
+    await waitUntil(async () => (left = await descendantsOf(agent.pid)).length === 0, 2_000, 50);
     expect(left).toEqual([]);
   });
 });

@@ -20,8 +20,11 @@ import { exec as realExec, type ExecOptions } from '../../src/platform/exec.js';
 import type { AgentDeps } from '../../server/env.js';
 import { etagOf } from '../../server/services/configs/sites.js';
 import { AUTH, testAgent, type TestAgent } from '../support/agent.js';
-import { allCases, buildHostileTree, type HostileCase, type HostileTree } from './hostile-corpus.js';
+import type { HostileCase } from './hostile-case.js';
+import { allCases } from './hostile-corpus.js';
+import { buildHostileTree, type HostileTree } from './hostile-tree.js';
 import { NGINX_BINARY } from '../support/nginx-fixture.js';
+import { waitUntil } from '../support/wait-for.js';
 
 const calls: string[][] = [];
 // Observes only: every argv is recorded, then run by the real exec door.
@@ -200,7 +203,7 @@ describe('a follow filter on a line an attacker wrote', () => {
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     const pending = reader.read();
-    for (let i = 0; i < 100 && (await childrenRunning(['grep', '--line-buffered'])).length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(async () => (await childrenRunning(['grep', '--line-buffered'])).length > 0, 2_000, 20);
     expect(await childrenRunning(['grep', '--line-buffered'])).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 100)); // tail has printed the line; grep has it
 
@@ -215,7 +218,7 @@ describe('a follow filter on a line an attacker wrote', () => {
     stop.abort();
     await reader.cancel().catch(() => undefined);
     await pending.catch(() => undefined);
-    for (let i = 0; i < 100 && (await childrenRunning(['grep', '--line-buffered'])).length > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(async () => (await childrenRunning(['grep', '--line-buffered'])).length === 0, 2_000, 20);
     expect(await childrenRunning(['grep', '--line-buffered'])).toEqual([]);
     expect(await childrenRunning(['tail', '-n', '1', '-F'])).toEqual([]);
   });

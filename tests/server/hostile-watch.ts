@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HostileTree } from './hostile-corpus.js';
+import type { HostileTree } from './hostile-tree.js';
 
 const TWO_DAYS_MS = 2 * 24 * 3600 * 1000;
 

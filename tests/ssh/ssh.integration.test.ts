@@ -16,6 +16,7 @@ import type { SshTarget } from '../../src/ssh/target.js';
 import { tunnelDispatcher } from '../../src/client/tunnel-dispatcher.js';
 import { runHms } from '../support/run-hms.js';
 import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
+import { waitUntil } from '../support/wait-for.js';
 
 const support = testServerSupport();
 
@@ -71,10 +72,7 @@ describe.skipIf(!support.ok)('SSH door against a real server', () => {
   it('Given a timeout, When the command runs too long, Then it is stopped on the server too', async () => {
     const result = await ssh.exec(['sleep', '47'], { timeoutMs: 300 });
     expect(result.timedOut).toBe(true);
-    for (let i = 0; i < 50; i += 1) {
-      if ((await server.exec(['pgrep', '-x', 'sleep'])).code !== 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntil(async () => (await server.exec(['pgrep', '-x', 'sleep'])).code !== 0, 5_000, 100);
     expect((await server.exec(['pgrep', '-af', 'sleep 47'])).stdout).toBe('');
   });
 

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
+import { waitUntil } from './wait-for.js';
 
 export const LOCAL_TOKEN = 'tok_bench_0123456789abcdef0123456789abcdef';
 export const LOCAL_USER = 'admin';
@@ -96,14 +97,11 @@ export async function startLocalAgent(
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
+    const answers = async (): Promise<boolean> => {
       if (child.exitCode !== null) throw new Error(`hms-agent exited with ${child.exitCode}:\n${output}`);
-      const up = await fetch(`${base}/api/health`).then((response) => response.ok, () => false);
-      if (up) break;
-      if (Date.now() > deadline) throw new Error(`hms-agent did not answer on ${base} within 15 s:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return fetch(`${base}/api/health`).then((response) => response.ok, () => false);
+    };
+    if (!(await waitUntil(answers, 15_000, 50))) throw new Error(`hms-agent did not answer on ${base} within 15 s:\n${output}`);
   } catch (error) {
     await stop();
     throw error;

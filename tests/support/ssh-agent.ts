@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exec } from '../../src/platform/exec.js';
+import { waitUntil } from './wait-for.js';
 
 export interface TestSshAgent {
   socket: string;
@@ -20,11 +21,8 @@ export async function startSshAgent(): Promise<TestSshAgent> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-ssh-agent-'));
   const socket = path.join(dir, 'agent.sock');
   const child: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const deadline = Date.now() + 5000;
-  while (!existsSync(socket)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`ssh-agent did not start (exit ${child.exitCode})`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntil(() => existsSync(socket) || child.exitCode !== null, 5000, 20);
+  if (!existsSync(socket)) throw new Error(`ssh-agent did not start (exit ${child.exitCode})`);
   return {
     socket,
     async addNewKey(comment) {

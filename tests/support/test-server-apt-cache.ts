@@ -3,8 +3,9 @@ import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { cmdline, findTool, hostEnv, isRunning, runOk, tail, waitUntil } from './test-server-process.js';
+import { cmdline, findTool, hostEnv, isRunning, runOk, tail } from './test-server-process.js';
 import { APT_CACHE_DIR } from './test-server-paths.js';
+import { waitUntil } from './wait-for.js';
 
 export const APT_CACHE_PORT = 3142;
 // The Debian package's service runs as this user; so do we, so the shared cache stays its own.

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { childPids, cmdline, hostEnv, isRunning, runOk, tail, waitUntil } from './test-server-process.js';
+import { childPids, cmdline, hostEnv, isRunning, runOk, tail } from './test-server-process.js';
 import { vethName } from './test-server-paths.js';
+import { waitUntil } from './wait-for.js';
 
 // sh only moves itself into the server's cgroups and then becomes nspawn (same PID).
 // The script is constant; every value reaches it as an argument.

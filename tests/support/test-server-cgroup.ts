@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRunning, signal, waitUntil } from './test-server-process.js';
+import { isRunning, signal } from './test-server-process.js';
+import { waitUntil } from './wait-for.js';
 
 // Where systemd-nspawn keeps its books: the name=systemd v1 hierarchy and the cgroup2
 // one. Started in the runner's cgroup (the root, here) it makes "payload" and

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { waitUntil } from './wait-for.js';
 
 export interface RunResult {
   stdout: string;
@@ -111,16 +112,6 @@ export function childPids(parent: number): number[] {
     .filter((entry) => /^\d+$/.test(entry))
     .map(Number)
     .filter((pid) => statFields(pid)?.[1] === String(parent));
-}
-
-/** Polls until check() holds or the time is up; returns whether it held. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** SIGTERM, then SIGKILL if it outlives graceMs; resolves once the process is gone. */

@@ -5,10 +5,11 @@ import { isOurAptCache } from './test-server-apt-cache.js';
 import { isOurNspawn } from './test-server-boot.js';
 import { removeServerCgroups } from './test-server-cgroup.js';
 import { removeDirSafely } from './test-server-mounts.js';
-import { isRunning, run, signal, startTime, terminate, waitUntil } from './test-server-process.js';
+import { isRunning, run, signal, startTime, terminate } from './test-server-process.js';
 import { withLock } from './test-server-lock.js';
 import { MACHINE_NAME, MACHINES_DIR, RUN_DIR, TEMP_PREFIX, vethName } from './test-server-paths.js';
 import { readRecords, removeRecord, type ProcessRef, type ServerRecord } from './test-server-registry.js';
+import { waitUntil } from './wait-for.js';
 
 // Same PID and same kernel start time: still the process we recorded, not a reuse.
 function alive(ref: ProcessRef | undefined): ref is ProcessRef {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { exec } from '../../src/platform/exec.js';
+import { waitFor } from './wait-for.js';
 
 /** The shell's prompt: seeing it again means the program gave the terminal back. */
 export const PROMPT = 'hms-e2e$ ';
@@ -53,14 +54,10 @@ export async function startTmux(options: { cwd: string; env: NodeJS.ProcessEnv; 
     capture: () => tmux('capture-pane', '-p'),
     alternateScreen: async () => (await tmux('display-message', '-p', '#{alternate_on}')).trim() === '1',
     async waitFor(what, check, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
       let screen = '';
-      while (Date.now() < deadline) {
-        screen = await pane.capture();
-        if (check(screen)) return screen;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. The pane showed:\n${screen}`);
+      const shows = async () => check((screen = await pane.capture()));
+      await waitFor(shows, () => `${what}; the pane showed:\n${screen}`, timeoutMs, 200);
+      return screen;
     },
     async programPids() {
       const shell = (await tmux('display-message', '-p', '#{pane_pid}')).trim();

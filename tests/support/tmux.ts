@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { exec } from '../../src/platform/exec.js';
 import { findTool } from './test-server-process.js';
+import { waitFor } from './wait-for.js';
 
 export const SHELL_PROMPT = 'hms-e2e$ ';
 
@@ -65,13 +66,9 @@ export async function startTmux(options: TmuxOptions): Promise<Tmux> {
     screen: () => tmux('capture-pane', '-p'),
     async waitFor(match, timeoutMs = 15_000, everyMs = 50) {
       const test = typeof match === 'function' ? match : (screen: string) => match.test(screen);
-      const until = Date.now() + timeoutMs;
-      let screen = await session.screen();
-      while (!test(screen)) {
-        if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(match)}; the screen:\n${screen}`);
-        await new Promise((resolve) => setTimeout(resolve, everyMs));
-        screen = await session.screen();
-      }
+      let screen = '';
+      const shows = async () => test((screen = await session.screen()));
+      await waitFor(shows, () => `${String(match)}; the screen:\n${screen}`, timeoutMs, everyMs);
       return screen;
     },
     async display(format) {

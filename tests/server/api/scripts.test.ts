@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AUTH, testAgent, type TestAgent } from '../../support/agent.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const SCRIPTS: Record<string, string> = {
   'hello.sh': '#!/bin/sh\n# Says hello on both streams.\necho "out: $*"\necho "err line" >&2\nexit 2\n',
@@ -70,14 +71,6 @@ async function run(name: string, body: unknown, accept?: string) {
 function isRunning(pid: number): boolean {
   const stat = `/proc/${pid}/stat`;
   return existsSync(stat) && !/^\d+ \(.*\) Z/.test(readFileSync(stat, 'utf8'));
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('GET /api/scripts', () => {
@@ -150,7 +143,7 @@ describe('POST /api/scripts/:name/run', () => {
     const exit = JSON.parse(events.at(-1)!.data) as { timedOut: boolean; durationMs: number; signal: string };
     expect(exit).toMatchObject({ timedOut: true, signal: 'SIGTERM' });
     expect(exit.durationMs).toBeLessThan(5000);
-    await until(() => !isRunning(scriptPid!) && !isRunning(childPid!));
+    await waitFor(() => !isRunning(scriptPid!) && !isRunning(childPid!), () => `script ${scriptPid} or its child ${childPid} still running`, 5_000, 50);
     expect(events.map((event) => event.data).join('')).not.toContain('never');
   });
 
@@ -161,8 +154,8 @@ describe('POST /api/scripts/:name/run', () => {
     while (!/\d+ \d+/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
     const [scriptPid, childPid] = /(\d+) (\d+)/.exec(text)!.slice(1).map(Number);
     await reader.cancel();
-    await until(() => !isRunning(scriptPid!) && !isRunning(childPid!));
-    await until(async () => (await agent.deps.audit.recent())[0]?.detail?.includes('client went away') === true);
+    await waitFor(() => !isRunning(scriptPid!) && !isRunning(childPid!), () => `script ${scriptPid} or its child ${childPid} still running`, 5_000, 50);
+    await waitFor(async () => (await agent.deps.audit.recent())[0]?.detail?.includes('client went away') === true, () => 'no audit entry with "client went away"', 5_000, 50);
   });
 
   it('Given names outside the allow-list, When run, Then 404 with the known names and nothing runs', async () => {

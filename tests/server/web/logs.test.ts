@@ -12,6 +12,7 @@ import { exec as realExec, type ExecOptions } from '../../../src/platform/exec.j
 import type { AgentDeps } from '../../../server/env.js';
 import { testAgent, type TestAgent } from '../../support/agent.js';
 import { BrowserSession, inputValue } from '../../support/browser-session.js';
+import { waitUntil } from '../../support/wait-for.js';
 
 const JOURNAL = '2026-11-25T18:04:00+0000 web1 puma[812]: Completed 200 OK in 12ms\n';
 const journalExec = (async (argv: readonly string[], options?: ExecOptions) => {
@@ -130,12 +131,15 @@ describe('live mode', () => {
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     let seen = '';
-    const appended = (async () => {
-      for (let i = 0; i < 50 && !seen.includes('event: line'); i += 1) {
-        await appendFile(production, `I, [2026-11-25T18:05:0${i % 10}.000000 #7]  INFO -- : Started GET "/live" for 203.0.113.9\n`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
+    // tail starts a moment after the stream opens: write until a line gets through.
+    let written = 0;
+    const writeUntilSeen = async (): Promise<boolean> => {
+      if (seen.includes('event: line')) return true;
+      await appendFile(production, `I, [2026-11-25T18:05:0${written % 10}.000000 #7]  INFO -- : Started GET "/live" for 203.0.113.9\n`);
+      written += 1;
+      return false;
+    };
+    const appended = waitUntil(writeUntilSeen, 5_000, 100);
     while (!seen.includes('event: line')) {
       const { value, done } = await reader.read();
       if (done) break;

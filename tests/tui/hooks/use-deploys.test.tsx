@@ -19,7 +19,7 @@ import { useDeploys, type DeployChange } from '../../../tui/hooks/use-deploys.js
 import { runOutcome, stepStrip, type TestGate } from '../../../tui/state/deploy-run.js';
 import { servedAgent, type ServedAgent } from '../../support/served-agent.js';
 import { hostTarget, type HostTarget } from '../../support/host-target.js';
-import { waitFor } from '../../support/wait-for.js';
+import { waitFor, waitUntil } from '../../support/wait-for.js';
 
 let target: HostTarget;
 let served: ServedAgent;
@@ -170,7 +170,7 @@ describe('a deploy from the control center', () => {
       expect(frame()).not.toMatch(/✓ switch/);
       const { client } = await served.connect();
       try {
-        for (const until = Date.now() + 20_000; (await lockStatus(client, 'cigar')).locked && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 100));
+        await waitUntil(async () => !(await lockStatus(client, 'cigar')).locked, 20_000, 100);
         expect((await lockStatus(client, 'cigar')).locked).toBe(false);
         expect((await listReleases(client, 'cigar')).some((r) => r.current)).toBe(false);
         expect(target.serving()).toBeNull();

@@ -15,6 +15,7 @@ import { trafficView } from '../../../tui/monitor/metrics-view.js';
 import { nextDelayMs, refreshEvery } from '../../../tui/monitor/refresh-loop.js';
 import { loadSnapshot, type Snapshot } from '../../../tui/monitor/snapshot-source.js';
 import { servedAgent, type ServedAgent } from '../../support/served-agent.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -43,18 +44,6 @@ function nginxTime(secondsAgo: number): string {
   const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(d.getUTCDate())}/${month}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
-}
-
-function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error('timed out waiting'));
-      else setTimeout(poll, 25);
-    };
-    poll();
-  });
 }
 
 describe('one refresh', () => {
@@ -86,6 +75,7 @@ describe('the refresh loop', () => {
   it('Given a running monitor, When the agent restarts, Then the failure is reported with its retry delay, and refreshes resume by themselves', async () => {
     const { served, connected } = await agentWithLogs();
     const events: Array<{ kind: 'data'; snapshot: Snapshot } | { kind: 'error'; message: string; retryInMs: number }> = [];
+    const seen = () => events.map((e) => (e.kind === 'error' ? e.message : e.kind)).join('\n');
     const stop = new AbortController();
     const loop = refreshEvery({
       intervalMs: 100,
@@ -94,12 +84,12 @@ describe('the refresh loop', () => {
       onData: (snapshot) => events.push({ kind: 'data', snapshot }),
       onError: (error, retryInMs) => events.push({ kind: 'error', message: (error as Error).message, retryInMs }),
     });
-    await until(() => events.some((e) => e.kind === 'data'));
+    await waitFor(() => events.some((e) => e.kind === 'data'), seen);
     await served.stop();
-    await until(() => events.some((e) => e.kind === 'error'));
+    await waitFor(() => events.some((e) => e.kind === 'error'), seen);
     await served.start();
     const failedAt = events.findIndex((e) => e.kind === 'error');
-    await until(() => events.slice(failedAt).some((e) => e.kind === 'data'));
+    await waitFor(() => events.slice(failedAt).some((e) => e.kind === 'data'), seen);
     stop.abort();
     await loop;
     const failure = events[failedAt] as { message: string; retryInMs: number };
@@ -116,9 +106,9 @@ describe('the followed log', () => {
     const notes: string[] = [];
     const stop = new AbortController();
     const feed = feedLog({ client: connected.client, source: 'nginx:error', backlog: 2, signal: stop.signal, onLine: (l) => lines.push(l), onNote: (n) => notes.push(n) });
-    await until(() => lines.length === 2);
+    await waitFor(() => lines.length === 2, () => JSON.stringify(lines));
     await appendFile(errorLog, '2026/11/25 18:02:12 [error] 812#812: *4 upstream timed out\n');
-    await until(() => lines.length === 3);
+    await waitFor(() => lines.length === 3, () => JSON.stringify(lines));
     stop.abort();
     await feed;
     expect(lines.map((l) => l.text.replace(/^.*\*\d /, ''))).toEqual(['backlog one', 'backlog two', 'upstream timed out']);
@@ -133,10 +123,10 @@ describe('the followed log', () => {
     const notes: string[] = [];
     const stop = new AbortController();
     const feed = feedLog({ client: connected.client, source: 'nginx:error', backlog: 5, signal: stop.signal, onLine: (l) => lines.push(l), onNote: (n) => notes.push(n) });
-    await until(() => notes.length > 0);
+    await waitFor(() => notes.length > 0, () => JSON.stringify(notes));
     await appendFile(errorLog, '2026/11/25 18:02:12 [error] 812#812: *1 written while the agent was down\n');
     await served.start();
-    await until(() => lines.length === 1);
+    await waitFor(() => lines.length === 1, () => JSON.stringify(lines));
     stop.abort();
     await feed;
     expect(notes[0]).toMatch(/^Cannot follow nginx:error yet: Cannot reach the agent on test .* Retrying in 1 s\.$/);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SSEStreamingApi } from 'hono/streaming';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../support/wait-for.js';
 import type { LogLine } from '../../../../src/api/logs.js';
 import { exec } from '../../../../src/platform/exec.js';
 import { agentConfigSchema } from '../../../../server/config.js';
@@ -24,11 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (!(await check())) throw new Error(`Timed out waiting for ${what}`);
-}
 
 describe('planFollow', () => {
   it('Given a file source, When planned, Then tail follows that file by name with the asked backlog', async () => {
@@ -74,9 +70,9 @@ describe('runFollow with the real tail -F', () => {
     const seen: LogLine[] = [];
     const stop = new AbortController();
     const running = runFollow({ exec, plan, signal: stop.signal, onLine: (line) => seen.push(line) });
-    await until(() => seen.length === 1, 'the backlog');
+    await waitFor(() => seen.length === 1, () => `the backlog; lines so far: ${JSON.stringify(seen)}`, 5_000);
     await appendFile(errorLog, `${nginxError(3, 'upstream timed out')}\n  while reading response header\n${nginxError(4, 'unrelated')}\n`);
-    await until(() => seen.length === 2, 'the appended match');
+    await waitFor(() => seen.length === 2, () => `the appended match; lines so far: ${JSON.stringify(seen)}`, 5_000);
     stop.abort();
     expect(await running).toEqual({ reason: 'stopped' });
     expect(seen.map((l) => l.text)).toEqual([nginxError(2, 'old two'), nginxError(3, 'upstream timed out')]);
@@ -92,14 +88,14 @@ describe('runFollow with the real tail -F', () => {
     const seen: LogLine[] = [];
     const stop = new AbortController();
     const running = runFollow({ exec, plan, signal: stop.signal, onLine: (line) => seen.push(line) });
-    await until(async () => (await grepChildren()).length === 1, 'grep to start');
+    await waitFor(async () => (await grepChildren()).length === 1, () => 'grep to start', 5_000);
     await new Promise((resolve) => setTimeout(resolve, 200)); // tail -F has opened the file
     await appendFile(own, `${nginxError(7, 'upstream timed out')}\n  while reading response header\n`);
-    await until(() => seen.length === 1, 'the continuation line');
+    await waitFor(() => seen.length === 1, () => `the continuation line; lines so far: ${JSON.stringify(seen)}`, 5_000);
     stop.abort();
     expect(await running).toEqual({ reason: 'stopped' });
     expect(seen).toEqual([{ text: '  while reading response header', ts: new Date(2026, 10, 25, 18, 2, 7).toISOString() }]);
-    await until(async () => (await grepChildren()).length === 0, 'grep to end');
+    await waitFor(async () => (await grepChildren()).length === 0, () => 'grep to end', 5_000);
   });
 
   it('Given a pattern JavaScript takes but grep does not, When followed, Then grep says why, the follow ends, and tail is stopped too', async () => {
