@@ -51,11 +51,18 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
   // A browser gets a page saying so (a form's upload), anything else the API's JSON.
   const tooLarge = (maxSize: number) => new ApiError(413, `Request body larger than ${maxSize} bytes.`);
   const limit = (maxSize: number) =>
-    bodyLimit({ maxSize, onError: (c) => (wantsHtml(c) ? pageError(tooLarge(maxSize), c) : c.json({ error: tooLarge(maxSize).message }, 413)) });
+    bodyLimit({
+      maxSize,
+      onError: (c) => (wantsHtml(c) ? pageError(tooLarge(maxSize), c) : c.json({ error: tooLarge(maxSize).message }, 413)),
+    });
   const normal = limit(BODY_LIMIT_BYTES);
   const upload = limit(UPLOAD_LIMIT_BYTES);
   // Only the agent's own new release (from the API or the browser's form) may be larger than a config file.
-  app.use((c, next) => (c.req.method === 'POST' && (c.req.path === '/api/agent/releases' || c.req.path === '/agent/releases') ? upload(c, next) : normal(c, next)));
+  app.use((c, next) =>
+    c.req.method === 'POST' && (c.req.path === '/api/agent/releases' || c.req.path === '/agent/releases')
+      ? upload(c, next)
+      : normal(c, next),
+  );
 
   // The only routes open to anonymous requests.
   app.get('/api/health', (c) =>
@@ -66,7 +73,9 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
       uptimeSeconds: Math.round((deps.clock().getTime() - deps.startedAt.getTime()) / 1000),
     }),
   );
-  app.get('/static/style.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }));
+  app.get('/static/style.css', (c) =>
+    c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }),
+  );
   app.route('/', loginRoutes(deps, sessions));
 
   app.use('*', requireAuth(deps, sessions));
@@ -75,13 +84,17 @@ export function createApp(deps: AgentDeps): Hono<AgentEnv> {
   app.route('/', pageRoutes(deps));
 
   app.notFound((c) =>
-    wantsHtml(c) ? pageError(new ApiError(404, `There is no page at ${c.req.path}.`), c) : c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404),
+    wantsHtml(c)
+      ? pageError(new ApiError(404, `There is no page at ${c.req.path}.`), c)
+      : c.json({ error: `No route for ${c.req.method} ${c.req.path}.` }, 404),
   );
   app.onError((error, c) => {
     // The client went away while its body was read: no one to answer, nothing to log (anyone can do it to /login).
-    if (c.req.raw.signal.aborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return c.json({ error: 'The request body was cut off.' }, 400);
+    if (c.req.raw.signal.aborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET')
+      return c.json({ error: 'The request body was cut off.' }, 400);
     if (wantsHtml(c)) return pageError(error, c);
-    if (error instanceof ApiError) return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status, error.headers);
+    if (error instanceof ApiError)
+      return c.json({ error: error.message, hint: error.hint, details: error.details }, error.status, error.headers);
     if (error instanceof HTTPException) return error.getResponse();
     if (isHmsError(error)) return c.json({ error: error.message, hint: error.hint }, 500);
     console.error(`[hms-agent] ${c.req.method} ${c.req.path}:`, error);

@@ -25,8 +25,16 @@ export const agentAppSchema = z.strictObject({
   /** Extra log files by name; `production` defaults to <root>/shared/log/production.log. */
   logFiles: z.record(nameSchema, absolutePath).default({}),
   /** Deploys: the git repository (URL or path the deploy user can fetch) and its default branch. */
-  repo: z.string().min(1).max(500).refine((repo) => !repo.startsWith('-'), 'must be a git URL or path, not an option').optional(),
-  branch: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a git branch name').optional(),
+  repo: z
+    .string()
+    .min(1)
+    .max(500)
+    .refine((repo) => !repo.startsWith('-'), 'must be a git URL or path, not an option')
+    .optional(),
+  branch: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a git branch name')
+    .optional(),
   /** Releases kept after a deploy (never fewer than current and the one before). */
   keepReleases: z.number().int().min(2).max(50).default(5),
   /** Files that must exist in shared/ before a deploy, linked into each release (e.g. config/master.key). */
@@ -38,10 +46,12 @@ export const agentAppSchema = z.strictObject({
 });
 
 export const agentConfigSchema = z.strictObject({
-  listen: z.strictObject({
-    host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
-    port: z.number().int().min(1).max(65535).default(8790),
-  }).default({ host: '127.0.0.1', port: 8790 }),
+  listen: z
+    .strictObject({
+      host: z.enum(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'),
+      port: z.number().int().min(1).max(65535).default(8790),
+    })
+    .default({ host: '127.0.0.1', port: 8790 }),
   /** The public URL behind nginx; cookies are Secure and forms checked against its origin. */
   publicUrl: z.url().optional(),
   stateDir: absolutePath.default('/var/lib/hosting-api'),
@@ -50,45 +60,65 @@ export const agentConfigSchema = z.strictObject({
   secretsFile: absolutePath.default('/etc/hosting-api/secrets.json'),
   scriptsDir: absolutePath.default('/opt/hosting-api/current/remote-cli-tools'),
   apps: z.record(nameSchema, agentAppSchema).default({}),
-  nginx: z.strictObject({
-    unit: unitName.default('nginx.service'),
-    binary: absolutePath.default('/usr/sbin/nginx'),
-    /** nginx's main config, for `nginx -t -c`. */
-    mainConfig: absolutePath.default('/etc/nginx/nginx.conf'),
-    sitesDir: absolutePath.default('/etc/nginx/sites-available'),
-    /** The only site files the agent may read or change, by name (file name in sitesDir). */
-    sites: z.array(nameSchema).default([]),
-    accessLog: absolutePath.default('/var/log/nginx/access.log'),
-    errorLog: absolutePath.default('/var/log/nginx/error.log'),
-    /** Run `nginx -t` for a changed site in a mount namespace that holds only nginx's folders (needs root, mount namespaces and util-linux unshare); false runs it unsandboxed. */
-    testSandbox: z.boolean().default(true),
-    /** Folders nginx -t may write to in the sandbox besides the log folders (Debian's temp paths). */
-    sandboxWritable: z.array(absolutePath).default(['/var/lib/nginx']),
-  }).default({
-    unit: 'nginx.service',
-    binary: '/usr/sbin/nginx',
-    mainConfig: '/etc/nginx/nginx.conf',
-    sitesDir: '/etc/nginx/sites-available',
-    sites: [],
-    accessLog: '/var/log/nginx/access.log',
-    errorLog: '/var/log/nginx/error.log',
-    testSandbox: true,
-    sandboxWritable: ['/var/lib/nginx'],
-  }),
+  nginx: z
+    .strictObject({
+      unit: unitName.default('nginx.service'),
+      binary: absolutePath.default('/usr/sbin/nginx'),
+      /** nginx's main config, for `nginx -t -c`. */
+      mainConfig: absolutePath.default('/etc/nginx/nginx.conf'),
+      sitesDir: absolutePath.default('/etc/nginx/sites-available'),
+      /** The only site files the agent may read or change, by name (file name in sitesDir). */
+      sites: z.array(nameSchema).default([]),
+      accessLog: absolutePath.default('/var/log/nginx/access.log'),
+      errorLog: absolutePath.default('/var/log/nginx/error.log'),
+      /** Run `nginx -t` for a changed site in a mount namespace that holds only nginx's folders (needs root, mount namespaces and util-linux unshare); false runs it unsandboxed. */
+      testSandbox: z.boolean().default(true),
+      /** Folders nginx -t may write to in the sandbox besides the log folders (Debian's temp paths). */
+      sandboxWritable: z.array(absolutePath).default(['/var/lib/nginx']),
+    })
+    .default({
+      unit: 'nginx.service',
+      binary: '/usr/sbin/nginx',
+      mainConfig: '/etc/nginx/nginx.conf',
+      sitesDir: '/etc/nginx/sites-available',
+      sites: [],
+      accessLog: '/var/log/nginx/access.log',
+      errorLog: '/var/log/nginx/error.log',
+      testSandbox: true,
+      sandboxWritable: ['/var/lib/nginx'],
+    }),
   agentUnit: unitName.default('hms-agent.service'),
-  session: z.strictObject({
-    ttlMinutes: z.number().int().positive().default(12 * 60),
-    idleMinutes: z.number().int().positive().default(60),
-  }).default({ ttlMinutes: 720, idleMinutes: 60 }),
+  session: z
+    .strictObject({
+      ttlMinutes: z
+        .number()
+        .int()
+        .positive()
+        .default(12 * 60),
+      idleMinutes: z.number().int().positive().default(60),
+    })
+    .default({ ttlMinutes: 720, idleMinutes: 60 }),
   /** How many searches (grep over a log) and follow streams run at once, per login or token and overall (beyond: 429). */
-  concurrency: z.strictObject({
-    searches: z.strictObject({ perCredential: z.number().int().positive().default(3), total: z.number().int().positive().default(6) }).default({ perCredential: 3, total: 6 }),
-    follows: z.strictObject({ perCredential: z.number().int().positive().default(8), total: z.number().int().positive().default(16) }).default({ perCredential: 8, total: 16 }),
-  }).default({ searches: { perCredential: 3, total: 6 }, follows: { perCredential: 8, total: 16 } }),
-  loginLimit: z.strictObject({
-    attempts: z.number().int().positive().default(5),
-    windowSeconds: z.number().int().positive().default(15 * 60),
-  }).default({ attempts: 5, windowSeconds: 900 }),
+  concurrency: z
+    .strictObject({
+      searches: z
+        .strictObject({ perCredential: z.number().int().positive().default(3), total: z.number().int().positive().default(6) })
+        .default({ perCredential: 3, total: 6 }),
+      follows: z
+        .strictObject({ perCredential: z.number().int().positive().default(8), total: z.number().int().positive().default(16) })
+        .default({ perCredential: 8, total: 16 }),
+    })
+    .default({ searches: { perCredential: 3, total: 6 }, follows: { perCredential: 8, total: 16 } }),
+  loginLimit: z
+    .strictObject({
+      attempts: z.number().int().positive().default(5),
+      windowSeconds: z
+        .number()
+        .int()
+        .positive()
+        .default(15 * 60),
+    })
+    .default({ attempts: 5, windowSeconds: 900 }),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -99,16 +129,23 @@ export function parseAgentConfig(text: string, file: string): AgentConfig {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new HmsError(`${file}: not valid JSON (${(error as Error).message})`, { cause: error, hint: 'Run `hms-agent --example-config` for a working example.' });
+    throw new HmsError(`${file}: not valid JSON (${(error as Error).message})`, {
+      cause: error,
+      hint: 'Run `hms-agent --example-config` for a working example.',
+    });
   }
   const result = agentConfigSchema.safeParse(raw);
-  if (!result.success) throw new HmsError(formatIssues(file, result.error.issues), { hint: 'Run `hms-agent --example-config` for a working example.' });
+  if (!result.success)
+    throw new HmsError(formatIssues(file, result.error.issues), { hint: 'Run `hms-agent --example-config` for a working example.' });
   return result.data;
 }
 
 export async function loadAgentConfig(file: string): Promise<AgentConfig> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new HmsError(`Cannot read ${file}: ${error.code}`, { cause: error, hint: 'Pass --config FILE; `hms-agent --example-config` prints one.' });
+    throw new HmsError(`Cannot read ${file}: ${error.code}`, {
+      cause: error,
+      hint: 'Pass --config FILE; `hms-agent --example-config` prints one.',
+    });
   });
   return parseAgentConfig(text, file);
 }

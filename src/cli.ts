@@ -69,7 +69,10 @@ function helpAsked(argv: string[]): { name: string | undefined } | undefined {
   const own = ownArguments(argv);
   const flagged = own.some(isHelpFlag);
   if (!flagged && !own.includes('help')) return undefined;
-  const [first, second] = parseArgs(own.filter((arg) => !isHelpFlag(arg)), true).input;
+  const [first, second] = parseArgs(
+    own.filter((arg) => !isHelpFlag(arg)),
+    true,
+  ).input;
   if (first === 'help') return { name: second === 'help' ? undefined : second };
   return flagged ? { name: first } : undefined;
 }

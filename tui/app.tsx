@@ -56,7 +56,10 @@ export function App({ session, plan }: AppProps) {
   const apps = useApps(session, plan.names);
   const appAction = useAppAction(session, notify, apps.refresh);
   const { client } = useConnection(session, ui.server);
-  const logTarget = useMemo(() => (ui.logTarget ? { server: ui.logTarget.server, sources: logSourcesFor(ui.logTarget.app, ui.logTarget.kind) } : undefined), [ui.logTarget]);
+  const logTarget = useMemo(
+    () => (ui.logTarget ? { server: ui.logTarget.server, sources: logSourcesFor(ui.logTarget.app, ui.logTarget.kind) } : undefined),
+    [ui.logTarget],
+  );
   const logs = useLogFollow(session, ui.screen === 'logs' ? logTarget : undefined);
   const configs = useConfigs(session, client, ui.server, ui.site, ui.screen === 'configs', notify);
   const scripts = useScripts(client, ui.screen === 'scripts');
@@ -71,20 +74,37 @@ export function App({ session, plan }: AppProps) {
     [session.readonly, latestUi, dispatch, notify],
   );
   const deployRuns = useDeployRuns(session, notify, apps.refresh, onTestsFailed);
-  const appNames = (apps.links.find((l) => l.server === ui.server)?.snapshot?.apps ?? []).filter((a) => a.kind === 'app').map((a) => a.name);
+  const appNames = (apps.links.find((l) => l.server === ui.server)?.snapshot?.apps ?? [])
+    .filter((a) => a.kind === 'app')
+    .map((a) => a.name);
   const deploys = useDeploys(session, client, appNames, ui.deploy?.app, ui.screen === 'deploys', notify, apps.refresh);
   const deployRun = ui.deploy ? deployRuns.get(ui.server, ui.deploy.app) : undefined;
   const agent = useAgent(session, client, ui.screen === 'agent', notify, apps.refresh);
   const deployDefaults = (app: string): DeployDefaults => {
     const configured = session.apps?.[app];
-    return { ref: configured?.branch ?? 'main', tests: configured?.checkout && configured.testCommand ? { command: configured.testCommand, checkout: configured.checkout } : undefined };
+    return {
+      ref: configured?.branch ?? 'main',
+      tests:
+        configured?.checkout && configured.testCommand ? { command: configured.testCommand, checkout: configured.checkout } : undefined,
+    };
   };
 
   const overlay = ui.overlay;
   const chrome = 3 + (overlay.kind === 'input' && overlay.purpose === 'palette' ? 1 : 0) + (overlay.kind === 'confirm' ? 4 : 0);
   const bodyHeight = Math.max(3, rows - 1 - chrome);
   const filter = useMemo(() => parseFilter(ui.filters[ui.screen]), [ui.filters, ui.screen]);
-  const lists = screenLists({ ui, filter, links: apps.links, now, sites: configs.list?.sites, scripts: scripts.scripts, audit: audit.entries, locks: deploys.locks, releases: deploys.releases, agentReleases: agent.info?.releases });
+  const lists = screenLists({
+    ui,
+    filter,
+    links: apps.links,
+    now,
+    sites: configs.list?.sites,
+    scripts: scripts.scripts,
+    audit: audit.entries,
+    locks: deploys.locks,
+    releases: deploys.releases,
+    agentReleases: agent.info?.releases,
+  });
   const modeOf = (state: UiState): ScreenMode | undefined => {
     if (state.screen === 'configs') return state.site ? (configs.draft && state.site === ui.site ? 'review' : 'view') : 'list';
     if (state.screen === 'scripts') return state.script ? 'run' : 'list';
@@ -93,9 +113,20 @@ export function App({ session, plan }: AppProps) {
   };
   const mode = modeOf(ui);
   const runLines = ui.screen === 'deploys' ? (deployRun?.lines.length ?? 0) : (scripts.run?.output.lines.length ?? 0);
-  const textLines = mode === 'review' ? (configs.draft?.diff.length ?? 0) : mode === 'view' ? (configs.live?.content.split('\n').length ?? 0) : mode === 'run' ? runLines : 0;
+  const textLines =
+    mode === 'review'
+      ? (configs.draft?.diff.length ?? 0)
+      : mode === 'view'
+        ? (configs.live?.content.split('\n').length ?? 0)
+        : mode === 'run'
+          ? runLines
+          : 0;
   const words = useMemo(
-    () => ({ apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))], servers: plan.names, scripts: scripts.scripts?.map((s) => s.name) }),
+    () => ({
+      apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))],
+      servers: plan.names,
+      scripts: scripts.scripts?.map((s) => s.name),
+    }),
     [apps.links, plan.names, scripts.scripts],
   );
 
@@ -123,8 +154,7 @@ export function App({ session, plan }: AppProps) {
     else if (effect.kind === 'refresh') {
       apps.refresh();
       deploys.refresh();
-    }
-    else if (effect.kind === 'clear-logs') logs.clear();
+    } else if (effect.kind === 'clear-logs') logs.clear();
     else if (effect.kind === 'reload-site') configs.reload();
     else if (effect.kind === 'cancel-deploy') {
       const focus = latestUi().deploy;
@@ -160,9 +190,31 @@ export function App({ session, plan }: AppProps) {
       <StatusBar links={apps.links} current={ui.server} now={now} readonly={session.readonly} width={columns} />
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">
         {overlay.kind === 'help' ? (
-          <HelpOverlay bindings={BINDINGS.filter((b) => !(session.readonly && b.changes))} readonly={session.readonly} height={bodyHeight} width={columns} />
+          <HelpOverlay
+            bindings={BINDINGS.filter((b) => !(session.readonly && b.changes))}
+            readonly={session.readonly}
+            height={bodyHeight}
+            width={columns}
+          />
         ) : (
-          <CurrentScreen ui={ui} height={bodyHeight} width={columns} now={now} filter={filter} lists={lists} links={apps.links} logs={logs} logTarget={logTarget} configs={configs} scripts={scripts} audit={audit} deploys={deploys} deployRun={deployRun} agent={agent} pending={appAction.pending} />
+          <CurrentScreen
+            ui={ui}
+            height={bodyHeight}
+            width={columns}
+            now={now}
+            filter={filter}
+            lists={lists}
+            links={apps.links}
+            logs={logs}
+            logTarget={logTarget}
+            configs={configs}
+            scripts={scripts}
+            audit={audit}
+            deploys={deploys}
+            deployRun={deployRun}
+            agent={agent}
+            pending={appAction.pending}
+          />
         )}
       </Box>
       {overlay.kind === 'confirm' ? <ConfirmDialog question={overlay.question} /> : null}

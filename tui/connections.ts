@@ -18,7 +18,8 @@ export interface ServerPlan {
 
 /** Which servers, from the flags and the configuration (a bad --server fails here, before the screen opens). */
 export function planServers(context: ClientContext, config: Config | undefined): ServerPlan {
-  if (context.flags.local || !config || Object.keys(config.servers).length === 0) return { names: ['local'], current: 'local', local: true };
+  if (context.flags.local || !config || Object.keys(config.servers).length === 0)
+    return { names: ['local'], current: 'local', local: true };
   if (context.flags.server) {
     const { name } = pickServer(config, context.flags.server);
     return { names: [name], current: name, local: false };
@@ -39,10 +40,12 @@ export class ServerConnections {
   get(name: string): Promise<Connected> {
     const existing = this.open.get(name);
     if (existing) return existing;
-    const opening = (this.plan.local ? connectLocal(this.context) : connectServer(this.context, this.config!, name)).catch((error: unknown) => {
-      this.open.delete(name);
-      throw error;
-    });
+    const opening = (this.plan.local ? connectLocal(this.context) : connectServer(this.context, this.config!, name)).catch(
+      (error: unknown) => {
+        this.open.delete(name);
+        throw error;
+      },
+    );
     this.open.set(name, opening);
     return opening;
   }
@@ -51,7 +54,14 @@ export class ServerConnections {
   async closeAll(timeoutMs = 3000): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
-    const closing = Promise.all(all.map((opening) => opening.then((connected) => connected.close(), () => undefined)));
+    const closing = Promise.all(
+      all.map((opening) =>
+        opening.then(
+          (connected) => connected.close(),
+          () => undefined,
+        ),
+      ),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);

@@ -31,7 +31,15 @@ export async function runTui(context: ClientContext): Promise<number> {
       instance?.unmount();
     },
   });
-  const session: TuiSession = { connections, terminal, stats, readonly: context.flags.readonly ?? false, keptEdits, env: context.env, apps: config?.apps };
+  const session: TuiSession = {
+    connections,
+    terminal,
+    stats,
+    readonly: context.flags.readonly ?? false,
+    keptEdits,
+    env: context.env,
+    apps: config?.apps,
+  };
   terminal.enter();
   instance = render(<App session={session} plan={plan} />, {
     stdout: terminal.output as unknown as NodeJS.WriteStream,

@@ -15,7 +15,8 @@ export function agentApi(deps: AgentDeps): Hono<AgentEnv> {
   app.get('/releases', async (c) => c.json(await listAgentReleases(deps)));
   app.post('/releases', async (c) => {
     const parsed = uploadReleaseSchema.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) throw new ApiError(400, `Invalid release upload: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new ApiError(400, `Invalid release upload: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
     return c.json(await stageAgentRelease(deps, parsed.data, c.get('actor').name));
   });
   app.post('/releases/:id/activate', async (c) => {

@@ -17,7 +17,8 @@ import { listSites, readSite, revertSite, siteBackup, siteDiff, siteHistory, upd
 
 function backupId(name: string, value: string | undefined): string {
   const parsed = backupIdSchema.safeParse(value ?? '');
-  if (!parsed.success) throw new ApiError(400, `${name}: ${parsed.error.issues[0]!.message}.`, { hint: `GET /api/configs/<site>/history lists the ids.` });
+  if (!parsed.success)
+    throw new ApiError(400, `${name}: ${parsed.error.issues[0]!.message}.`, { hint: `GET /api/configs/<site>/history lists the ids.` });
   return parsed.data;
 }
 
@@ -34,7 +35,13 @@ export function configsApi(deps: AgentDeps): Hono<AgentEnv> {
 
   app.put('/:site', async (c) => {
     const { content } = await jsonBody(c, updateSiteRequestSchema);
-    const change = await updateSite({ deps, actor: c.get('actor').name, site: c.req.param('site'), content, ifMatch: c.req.header('if-match') });
+    const change = await updateSite({
+      deps,
+      actor: c.get('actor').name,
+      site: c.req.param('site'),
+      content,
+      ifMatch: c.req.header('if-match'),
+    });
     return c.json(change, 200, { etag: change.etag });
   });
 

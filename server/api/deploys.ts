@@ -18,7 +18,17 @@ import { jsonBody, wantsJson } from './json-body.js';
 // Every field of these bodies is optional: an empty body means {}.
 const DEPLOY_BODY = { example: '{"ref": "main"}', emptyAsObject: true };
 import { allowed } from '../errors.js';
-import { appLayout, collectDeploy, listReleases, lockApp, lockStatus, prepareDeploy, rollbackApp, streamDeploy, unlockApp } from '../services/deploys/index.js';
+import {
+  appLayout,
+  collectDeploy,
+  listReleases,
+  lockApp,
+  lockStatus,
+  prepareDeploy,
+  rollbackApp,
+  streamDeploy,
+  unlockApp,
+} from '../services/deploys/index.js';
 
 /** An empty body is `{}`: every field of these requests is optional or says so. */
 export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
@@ -28,7 +38,14 @@ export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
     const name = c.req.param('app');
     allowed('app', name, deps.config.apps);
     const body = await jsonBody(c, deployRequestSchema, DEPLOY_BODY);
-    const prepared = await prepareDeploy({ deps, name, actor: c.get('actor').name, ref: body.ref, reason: body.reason, skipTests: body.skipTests });
+    const prepared = await prepareDeploy({
+      deps,
+      name,
+      actor: c.get('actor').name,
+      ref: body.ref,
+      reason: body.reason,
+      skipTests: body.skipTests,
+    });
     if (wantsJson(c)) return c.json(await collectDeploy(prepared, { signal: c.req.raw.signal }));
     return streamSSE(c, (stream) => streamDeploy(stream, prepared));
   });

@@ -7,7 +7,11 @@ import { ApiError } from '../errors.js';
  * a 400 that names the field ("body.args: ..."). `example` goes into the hint;
  * `emptyAsObject` lets an empty body stand for `{}` (all fields optional).
  */
-export async function jsonBody<T extends z.ZodType>(c: Context, schema: T, options: { example?: string; emptyAsObject?: boolean } = {}): Promise<z.infer<T>> {
+export async function jsonBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  options: { example?: string; emptyAsObject?: boolean } = {},
+): Promise<z.infer<T>> {
   const text = await c.req.text();
   let raw: unknown = {};
   if (!(options.emptyAsObject && text.trim() === '')) {

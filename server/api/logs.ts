@@ -14,12 +14,21 @@ export function logsApi(deps: AgentDeps): Hono<AgentEnv> {
 
   app.get('/:source', async (c) =>
     c.json(
-      (await readLog({ deps, source: c.req.param('source'), query: parseQuery(logQuerySchema, c.req.query()), credential: credentialOf(c.get('actor')) })) satisfies LogLinesResponse,
+      (await readLog({
+        deps,
+        source: c.req.param('source'),
+        query: parseQuery(logQuerySchema, c.req.query()),
+        credential: credentialOf(c.get('actor')),
+      })) satisfies LogLinesResponse,
     ),
   );
 
   app.get('/:source/follow', async (c) => {
-    const plan = await planFollow({ config: deps.config, source: c.req.param('source'), query: parseQuery(logFollowQuerySchema, c.req.query()) });
+    const plan = await planFollow({
+      config: deps.config,
+      source: c.req.param('source'),
+      query: parseQuery(logFollowQuerySchema, c.req.query()),
+    });
     const release = searchSlots(deps).follows.take(credentialOf(c.get('actor')));
     return streamSSE(c, (stream) => streamFollow(stream, { exec: deps.exec, plan, requestSignal: c.req.raw.signal }).finally(release));
   });
@@ -33,7 +42,10 @@ function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const message = keys.length > 0 ? `Unknown query parameter ${keys.map((key) => `"${key.slice(0, 40)}"`).join(', ')}.` : `Invalid query parameter ${issue.path.join('.')}: ${issue.message}.`;
+  const message =
+    keys.length > 0
+      ? `Unknown query parameter ${keys.map((key) => `"${key.slice(0, 40)}"`).join(', ')}.`
+      : `Invalid query parameter ${issue.path.join('.')}: ${issue.message}.`;
   throw new ApiError(400, message, { hint: `Known parameters: ${Object.keys(queryShape(schema)).join(', ')}.` });
 }
 

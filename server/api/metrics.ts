@@ -15,7 +15,10 @@ export function metricsApi(deps: AgentDeps, options: { procDir?: string } = {}):
   const cpu = new CpuSampler(options.procDir);
   app.get('/', async (c) => {
     const query = metricsQuerySchema.safeParse({ minutes: c.req.query('minutes') });
-    if (!query.success) throw new ApiError(400, query.error.issues.map((issue) => issue.message).join('; '), { hint: 'Pass ?minutes= a whole number from 1 to 180.' });
+    if (!query.success)
+      throw new ApiError(400, query.error.issues.map((issue) => issue.message).join('; '), {
+        hint: 'Pass ?minutes= a whole number from 1 to 180.',
+      });
     return c.json(await collectMetrics({ deps, cpu, minutes: query.data.minutes, procDir: options.procDir }));
   });
   return app;

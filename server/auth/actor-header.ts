@@ -8,7 +8,9 @@ export function tokenActorName(header: string | undefined): string {
   if (header === undefined || header === '') return TOKEN_CREDENTIAL;
   // The value is not echoed: it is whatever the caller sent.
   if (!ACTOR_PATTERN.test(header)) {
-    throw new ApiError(400, `Invalid ${ACTOR_HEADER} header.`, { hint: 'Send user@host: letters, digits, ".", "_" and "-" only, the user up to 32 and the host up to 64.' });
+    throw new ApiError(400, `Invalid ${ACTOR_HEADER} header.`, {
+      hint: 'Send user@host: letters, digits, ".", "_" and "-" only, the user up to 32 and the host up to 64.',
+    });
   }
   return `${header} (${TOKEN_CREDENTIAL})`;
 }

@@ -22,7 +22,11 @@ export function clientIp(c: Context): string {
   return /^[0-9A-Fa-f:.]{2,45}$/.test(address) ? address : socket;
 }
 
-export function loginLimits(deps: AgentDeps, username: (c: Context) => Promise<string>, tooMany: (c: Context) => Response | Promise<Response>) {
+export function loginLimits(
+  deps: AgentDeps,
+  username: (c: Context) => Promise<string>,
+  tooMany: (c: Context) => Response | Promise<Response>,
+) {
   const { attempts, windowSeconds } = deps.config.loginLimit;
   const windowMs = windowSeconds * 1000;
   const limiter = (limit: number, key: (c: Context<AgentEnv>) => Promise<string> | string): MiddlewareHandler<AgentEnv> =>

@@ -38,7 +38,13 @@ export function loginRoutes(deps: AgentDeps, sessions: SessionSettings): Hono<Ag
     const csrf = randomBytes(16).toString('base64url');
     setCookie(c, LOGIN_CSRF_COOKIE, csrf, { httpOnly: true, sameSite: 'Strict', secure: sessions.secure(c), path: '/login', maxAge: 3600 });
     const code = c.req.query('error');
-    return c.html(loginPage(csrf, safeNext(c.req.query('next')), code !== undefined && Object.hasOwn(LOGIN_MESSAGES, code) ? LOGIN_MESSAGES[code] : undefined));
+    return c.html(
+      loginPage(
+        csrf,
+        safeNext(c.req.query('next')),
+        code !== undefined && Object.hasOwn(LOGIN_MESSAGES, code) ? LOGIN_MESSAGES[code] : undefined,
+      ),
+    );
   });
 
   app.post('/login', perIp, perUserAddress, backoff, async (c) => {

@@ -31,7 +31,10 @@ export function foreignOrigin(c: Context, publicUrl: string | undefined): string
 
 export function refuseForeignOrigin(c: Context, publicUrl: string | undefined): void {
   const foreign = foreignOrigin(c, publicUrl);
-  if (foreign !== undefined) throw new ApiError(403, `Refusing a form sent from ${JSON.stringify(foreign)}.`, { hint: "Submit the form from the agent's own pages." });
+  if (foreign !== undefined)
+    throw new ApiError(403, `Refusing a form sent from ${JSON.stringify(foreign)}.`, {
+      hint: "Submit the form from the agent's own pages.",
+    });
 }
 
 export function wantsHtml(c: Context): boolean {
@@ -47,7 +50,8 @@ export function requireAuth(deps: AgentDeps, sessions: SessionSettings): Middlew
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (token !== undefined) {
-      if (!tokensEqual(token, deps.secrets.apiToken)) return c.json({ error: 'Invalid API token.', hint: 'Run `hms login` to store the current token.' }, 401);
+      if (!tokensEqual(token, deps.secrets.apiToken))
+        return c.json({ error: 'Invalid API token.', hint: 'Run `hms login` to store the current token.' }, 401);
       c.set('actor', { name: tokenActorName(c.req.header(ACTOR_HEADER)), via: 'token' });
       await next();
       noStore(c);

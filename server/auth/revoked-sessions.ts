@@ -46,18 +46,27 @@ export class RevokedSessions {
   }
 
   private load(): Promise<Map<string, number>> {
-    this.entries ??= readFile(path.join(this.stateDir, REVOKED_SESSIONS_FILE), 'utf8').then(
-      (text) => new Map(Object.entries(JSON.parse(text) as Record<string, unknown>).filter((entry): entry is [string, number] => typeof entry[1] === 'number')),
-      (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
+    this.entries ??= readFile(path.join(this.stateDir, REVOKED_SESSIONS_FILE), 'utf8')
+      .then(
+        (text) =>
+          new Map(
+            Object.entries(JSON.parse(text) as Record<string, unknown>).filter(
+              (entry): entry is [string, number] => typeof entry[1] === 'number',
+            ),
+          ),
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          return new Map<string, number>();
+        },
+      )
+      .catch((error: unknown) => {
+        // Fail closed: a session that was ended must not come back because the list is damaged.
+        console.error(
+          `[hms-agent] ${REVOKED_SESSIONS_FILE} cannot be read (${(error as Error).message}); every session must log in again.`,
+        );
+        this.unreadable = true;
         return new Map<string, number>();
-      },
-    ).catch((error: unknown) => {
-      // Fail closed: a session that was ended must not come back because the list is damaged.
-      console.error(`[hms-agent] ${REVOKED_SESSIONS_FILE} cannot be read (${(error as Error).message}); every session must log in again.`);
-      this.unreadable = true;
-      return new Map<string, number>();
-    });
+      });
     return this.entries;
   }
 }

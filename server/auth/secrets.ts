@@ -19,7 +19,10 @@ export interface AgentSecrets {
 
 export async function loadAgentSecrets(file: string): Promise<AgentSecrets> {
   const info = await stat(file).catch((error: unknown) => {
-    throw new HmsError(`No secrets file at ${file}.`, { cause: error, hint: 'Provisioning writes it (`hms provision`), or set secretsFile in the agent config.' });
+    throw new HmsError(`No secrets file at ${file}.`, {
+      cause: error,
+      hint: 'Provisioning writes it (`hms provision`), or set secretsFile in the agent config.',
+    });
   });
   if (isTooOpen(info.mode)) throw tooOpenError(file, info.mode);
   let raw: { hosting_management?: Record<string, unknown> };
@@ -36,7 +39,9 @@ export function secretsFromJson(raw: { hosting_management?: Record<string, unkno
   const get = (key: string): string => {
     const value = section[key];
     if (typeof value !== 'string' || value.length === 0) {
-      throw new HmsError(`${file}: hosting_management.${key} is missing.`, { hint: 'Run `hms secrets init` on the laptop, then `hms provision`.' });
+      throw new HmsError(`${file}: hosting_management.${key} is missing.`, {
+        hint: 'Run `hms secrets init` on the laptop, then `hms provision`.',
+      });
     }
     return value;
   };
@@ -49,7 +54,9 @@ export function secretsFromJson(raw: { hosting_management?: Record<string, unkno
     apiToken: get('api_token'),
   };
   if (secrets.jwtSecret.length < 32 || secrets.apiToken.length < 32) {
-    throw new HmsError(`${file}: jwt_secret and api_token must be at least 32 characters.`, { hint: 'Run `hms secrets init --rotate KEY` on the laptop.' });
+    throw new HmsError(`${file}: jwt_secret and api_token must be at least 32 characters.`, {
+      hint: 'Run `hms secrets init --rotate KEY` on the laptop.',
+    });
   }
   return secrets;
 }

@@ -52,7 +52,11 @@ export async function startSession(c: Context, user: string, settings: SessionSe
 async function writeSession(c: Context, session: Session, settings: SessionSettings): Promise<void> {
   // The expiry is checked here against the agent's clock, so it is not JWT's `exp`
   // claim (hono/jwt would check that against the wall clock on its own).
-  const token = await sign({ user: session.user, sid: session.sid, expires: session.exp, idle: session.idle, pw: passwordFingerprint(settings) }, settings.secret, 'HS256');
+  const token = await sign(
+    { user: session.user, sid: session.sid, expires: session.exp, idle: session.idle, pw: passwordFingerprint(settings) },
+    settings.secret,
+    'HS256',
+  );
   setCookie(c, SESSION_COOKIE, token, cookieOptions(c, settings, session.exp - seconds(settings.clock())));
 }
 
@@ -82,7 +86,8 @@ async function validSession(c: Context, settings: SessionSettings): Promise<Sess
   }
   const now = seconds(settings.clock());
   const { user, sid, expires: exp, idle, pw } = payload;
-  if (typeof user !== 'string' || typeof sid !== 'string' || typeof exp !== 'number' || typeof idle !== 'number' || typeof pw !== 'string') return undefined;
+  if (typeof user !== 'string' || typeof sid !== 'string' || typeof exp !== 'number' || typeof idle !== 'number' || typeof pw !== 'string')
+    return undefined;
   if (exp <= now || idle <= now) return undefined;
   if (!tokensEqual(pw, passwordFingerprint(settings)) || (await settings.revoked.has(sid))) return undefined;
   return { user, sid, exp, idle };

@@ -32,7 +32,9 @@ async function bundleOf(value: BodyData[string] | undefined): Promise<Buffer> {
     throw new ApiError(400, 'No file was chosen.', { hint: 'Choose dist/hms-agent.mjs, made by `npm run build`.' });
   }
   if (value.size > MAX_BUNDLE_BYTES) {
-    throw new ApiError(413, `${value.name} is ${value.size} bytes; the bundle may be at most ${MAX_BUNDLE_BYTES} bytes.`, { hint: 'Choose dist/hms-agent.mjs, made by `npm run build`.' });
+    throw new ApiError(413, `${value.name} is ${value.size} bytes; the bundle may be at most ${MAX_BUNDLE_BYTES} bytes.`, {
+      hint: 'Choose dist/hms-agent.mjs, made by `npm run build`.',
+    });
   }
   return Buffer.from(await value.arrayBuffer());
 }

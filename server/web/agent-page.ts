@@ -10,7 +10,12 @@ import { layout } from './layout.js';
 
 export const activateHref = (id: string): string => `/agent/releases/${encodeURIComponent(id)}/activate`;
 
-const TONE: Record<AgentUpdate['status'], 'ok' | 'warn' | 'bad'> = { activating: 'warn', active: 'ok', 'rolled-back': 'bad', failed: 'bad' };
+const TONE: Record<AgentUpdate['status'], 'ok' | 'warn' | 'bad'> = {
+  activating: 'warn',
+  active: 'ok',
+  'rolled-back': 'bad',
+  failed: 'bad',
+};
 
 /** An update still waiting for its outcome (an older one's activator is gone). */
 export function inProgress(update: AgentUpdate | null, now: Date): boolean {
@@ -30,7 +35,8 @@ ${drift}`;
 /** The outcome in a sentence, as `hms update-hosting-api` words it. */
 function outcomeText(update: AgentUpdate): string {
   if (update.status === 'active') return `The agent now runs ${update.release} (was ${update.from ?? '–'}).`;
-  if (update.status === 'rolled-back') return `${update.release} failed its health check and was rolled back to ${update.from ?? '–'}; the agent keeps answering.`;
+  if (update.status === 'rolled-back')
+    return `${update.release} failed its health check and was rolled back to ${update.from ?? '–'}; the agent keeps answering.`;
   return `The update to ${update.release} failed; the detail below and \`journalctl -u hms-agent\` on the server say why.`;
 }
 

@@ -21,7 +21,11 @@ function backupLinks(site: string, id: string) {
 
 export function backupPage(options: { backup: BackupContent; actor: Actor }) {
   const { backup } = options;
-  return layout(`Config · ${backup.name} as of ${backup.id}`, html`${backupLinks(backup.name, backup.id)}${numberedLines(backup.content)}`, { actor: options.actor });
+  return layout(
+    `Config · ${backup.name} as of ${backup.id}`,
+    html`${backupLinks(backup.name, backup.id)}${numberedLines(backup.content)}`,
+    { actor: options.actor },
+  );
 }
 
 export function diffPage(options: { diff: SiteDiff; actor: Actor }) {

@@ -28,7 +28,8 @@ export function editForm(options: { site: string; content: string; etag: string;
 }
 
 export function historyTable(site: string, history: SiteHistory) {
-  if (history.backups.length === 0) return html`<p class="muted">No earlier versions yet: each saved change keeps the previous file here.</p>`;
+  if (history.backups.length === 0)
+    return html`<p class="muted">No earlier versions yet: each saved change keeps the previous file here.</p>`;
   const base = siteHref(site);
   return html`<div class="scroll"><table>
 <tr><th>Saved before a change at</th><th>Size</th><th>Actions</th></tr>
@@ -49,7 +50,8 @@ export function sitesPage(options: { list: SiteList; actor: Actor }) {
 <div class="scroll"><table>
 <tr><th>Site</th><th>Enabled</th><th>Size</th><th>Modified</th></tr>
 ${list.sites.map(
-  (site) => html`<tr><td><a href="${siteHref(site.name)}">${site.name}</a></td><td class="${site.enabled ? 'ok' : 'muted'}">${site.enabled ? 'yes' : 'no'}</td><td>${bytes(site.size)}</td><td>${site.modified}</td></tr>`,
+  (site) =>
+    html`<tr><td><a href="${siteHref(site.name)}">${site.name}</a></td><td class="${site.enabled ? 'ok' : 'muted'}">${site.enabled ? 'yes' : 'no'}</td><td>${bytes(site.size)}</td><td>${site.modified}</td></tr>`,
 )}
 </table></div>
 ${list.problems.length > 0 ? html`<h2>Problems</h2><ul>${list.problems.map((p) => html`<li class="bad"><strong>${p.name}</strong>: ${p.problem}</li>`)}</ul>` : ''}`,

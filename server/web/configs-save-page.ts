@@ -27,12 +27,20 @@ export function siteFormOf(body: Record<string, unknown>): SiteForm {
   return { content: text(body.content).replace(/\r\n?/g, '\n'), etag: text(body.etag) };
 }
 
-export type SaveOutcome = { saved: true; change: SiteChange } | { saved: false; problem: PageProblem; form: SiteForm; current: SiteContent; etag: string };
+export type SaveOutcome =
+  | { saved: true; change: SiteChange }
+  | { saved: false; problem: PageProblem; form: SiteForm; current: SiteContent; etag: string };
 
 export async function saveSiteForm(options: { deps: AgentDeps; actor: string; site: string; form: SiteForm }): Promise<SaveOutcome> {
   const { deps, form } = options;
   try {
-    const change = await updateSite({ deps, actor: options.actor, site: options.site, content: form.content, ifMatch: form.etag || undefined });
+    const change = await updateSite({
+      deps,
+      actor: options.actor,
+      site: options.site,
+      content: form.content,
+      ifMatch: form.etag || undefined,
+    });
     return { saved: true, change };
   } catch (error) {
     // An unknown or unreadable site has no form to come back to: that is the error page.
@@ -45,11 +53,16 @@ export async function saveSiteForm(options: { deps: AgentDeps; actor: string; si
 }
 
 export function savedNotice(change: SiteChange): string {
-  return change.changed ? `Saved ${change.name}: nginx accepted it and was reloaded. The previous file is kept as ${change.backupId}.` : `Nothing changed: ${change.name} already had this content.`;
+  return change.changed
+    ? `Saved ${change.name}: nginx accepted it and was reloaded. The previous file is kept as ${change.backupId}.`
+    : `Nothing changed: ${change.name} already had this content.`;
 }
 
 function conflict(outcome: Extract<SaveOutcome, { saved: false }>) {
-  const diff = unifiedDiff(outcome.current.content, outcome.form.content, { old: `${outcome.current.name} (now on the server)`, new: 'your text' });
+  const diff = unifiedDiff(outcome.current.content, outcome.form.content, {
+    old: `${outcome.current.name} (now on the server)`,
+    new: 'your text',
+  });
   return html`<p class="warn"><strong>Someone changed ${outcome.current.name} while you were editing.</strong>
 Your text is in the form below, not saved. Compare it with the file as it is now; saving it again replaces their change.</p>
 <h2>Your text compared with the file now</h2>

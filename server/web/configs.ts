@@ -20,7 +20,8 @@ import { failedSavePage, savedNotice, saveSiteForm, siteFormOf } from './configs
 
 function backupId(name: string, value: unknown): string {
   const parsed = backupIdSchema.safeParse(typeof value === 'string' ? value : '');
-  if (!parsed.success) throw new ApiError(400, `${name}: ${parsed.error.issues[0]!.message}.`, { hint: "Pick a version from the site's history." });
+  if (!parsed.success)
+    throw new ApiError(400, `${name}: ${parsed.error.issues[0]!.message}.`, { hint: "Pick a version from the site's history." });
   return parsed.data;
 }
 
@@ -63,8 +64,16 @@ export function configsPages(deps: AgentDeps): Hono<AgentEnv> {
   pages.post('/configs/:site/revert', async (c) => {
     const body = await c.req.parseBody();
     const etag = typeof body.etag === 'string' && body.etag !== '' ? body.etag : undefined;
-    const change = await revertSite({ deps, actor: c.get('actor').name, site: c.req.param('site'), id: backupId('id', body.id), ifMatch: etag });
-    const text = change.changed ? `Reverted ${change.name}; the replaced file is kept as ${change.backupId}.` : `Nothing changed: ${change.name} already had that content.`;
+    const change = await revertSite({
+      deps,
+      actor: c.get('actor').name,
+      site: c.req.param('site'),
+      id: backupId('id', body.id),
+      ifMatch: etag,
+    });
+    const text = change.changed
+      ? `Reverted ${change.name}; the replaced file is kept as ${change.backupId}.`
+      : `Nothing changed: ${change.name} already had that content.`;
     return c.redirect(withNotice(change.name, text), 303);
   });
 

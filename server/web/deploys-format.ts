@@ -3,7 +3,7 @@
  * terminal's words (src/core/deploy-render.ts), in HTML.
  */
 import { html } from 'hono/html';
-import type { DeployDone, DeployLock, ReleaseSummary, StepEvent } from '../../src/api/deploys.js';
+import type { DeployLock, ReleaseSummary, StepEvent } from '../../src/api/deploys.js';
 import { seconds } from '../../src/core/deploy-render.js';
 import { formatTime } from '../../src/core/format.js';
 import { visible } from './logs-page.js';
@@ -19,15 +19,14 @@ export function stepItem(event: StepEvent) {
   return html`<p class="step ${TONE[event.status]}" id="step-${event.name}">${MARK[event.status]} <strong>${event.name}</strong> <span class="muted">${seconds(event.ms)}</span>${event.detail ? html` ${visible(event.detail)}` : ''}</p>`;
 }
 
-
 export function shortSha(sha: string | null): string {
   return sha ? sha.slice(0, 12) : '–';
 }
 
-
 export function healthCell(release: Pick<ReleaseSummary, 'status' | 'health'>) {
   if (release.status === 'unknown') return html`<td class="muted">unknown (no release.json)</td>`;
-  if (release.status === 'failed') return html`<td class="bad">✗ ${release.health?.error ?? (release.health?.status ? `HTTP ${release.health.status}` : 'failed')}</td>`;
+  if (release.status === 'failed')
+    return html`<td class="bad">✗ ${release.health?.error ?? (release.health?.status ? `HTTP ${release.health.status}` : 'failed')}</td>`;
   const detail = release.health ? ` ${release.health.status ?? ''} ${Math.round(release.health.ms)} ms` : '';
   return html`<td class="ok">ok${detail}</td>`;
 }

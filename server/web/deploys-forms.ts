@@ -23,7 +23,11 @@ function parsed<T extends z.ZodType>(schema: T, fields: Record<string, string>, 
 }
 
 export function deployRequestOf(body: Body): { ref?: string | undefined; reason?: string | undefined } {
-  const { ref, reason } = parsed(deployRequestSchema, { ref: field(body, 'ref'), reason: field(body, 'reason') }, 'Fix the field and deploy again.');
+  const { ref, reason } = parsed(
+    deployRequestSchema,
+    { ref: field(body, 'ref'), reason: field(body, 'reason') },
+    'Fix the field and deploy again.',
+  );
   return { ref, reason };
 }
 

@@ -85,12 +85,14 @@ function lockSection(view: AppDeploys, csrf: string, forms: DeployForms) {
   }
   const running = lock.kind !== 'manual' && !lock.stale;
   return html`<p class="${lock.stale ? 'bad' : 'warn'}" id="lock-status">${view.name} is ${lockText(lock)}</p>
-${running
-  ? html`<p class="muted">Its lock goes when the ${lock.kind} ends; reload this page to see how it ended.</p>`
-  : html`<form method="post" action="${href}/unlock" id="unlock-form">
+${
+  running
+    ? html`<p class="muted">Its lock goes when the ${lock.kind} ends; reload this page to see how it ended.</p>`
+    : html`<form method="post" action="${href}/unlock" id="unlock-form">
 <input type="hidden" name="_csrf" value="${csrf}">
 <p><button>Unlock ${view.name}</button> <span class="muted">Removes the lock ${lock.by} took: deploys and rollbacks can start again.</span></p>
-</form>`}`;
+</form>`
+}`;
 }
 
 function deployForm(view: AppDeploys, csrf: string, forms: DeployForms) {
@@ -109,7 +111,10 @@ ${view.lock ? html`<p class="warn">${view.name} is locked: a deploy is refused u
 }
 
 function releaseRow(name: string, release: ReleaseSummary) {
-  const action = !release.current && release.status === 'ok' ? html`<a href="${deploysHref(name)}/rollback?release=${release.id}">Roll back to this</a>` : '';
+  const action =
+    !release.current && release.status === 'ok'
+      ? html`<a href="${deploysHref(name)}/rollback?release=${release.id}">Roll back to this</a>`
+      : '';
   return html`<tr${release.current ? html` class="current"` : ''} id="release-${release.id}">
 <td>${release.current ? html`<strong>→ ${release.id}</strong> <span class="ok">current</span>` : release.id}</td>
 <td><code>${shortSha(release.sha)}</code></td>
@@ -131,7 +136,13 @@ ${view.releases.map((release) => releaseRow(view.name, release))}
 <p class="muted">A rollback switches back to an earlier release and restarts; the database is never rolled back.</p>`;
 }
 
-export function appDeploysPage(options: { view: AppDeploys; actor: Actor; notice?: string | undefined; problem?: PageProblem | undefined; forms?: DeployForms }) {
+export function appDeploysPage(options: {
+  view: AppDeploys;
+  actor: Actor;
+  notice?: string | undefined;
+  problem?: PageProblem | undefined;
+  forms?: DeployForms;
+}) {
   const { view, actor } = options;
   const csrf = actor.csrf ?? '';
   const forms = options.forms ?? {};

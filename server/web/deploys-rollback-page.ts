@@ -18,9 +18,14 @@ function rollbackCandidate(view: AppDeploys, wanted: string) {
   const id = releaseIdSchema.safeParse(wanted);
   const release = id.success ? view.releases.find((r) => r.id === id.data) : undefined;
   if (!release) {
-    throw new ApiError(404, `${view.name} has no release ${JSON.stringify(wanted.slice(0, 40))}.`, { hint: `Releases: ${view.releases.map((r) => r.id).join(', ') || 'none'}.` });
+    throw new ApiError(404, `${view.name} has no release ${JSON.stringify(wanted.slice(0, 40))}.`, {
+      hint: `Releases: ${view.releases.map((r) => r.id).join(', ') || 'none'}.`,
+    });
   }
-  if (release.current) throw new ApiError(409, `${release.id} is already the current release of ${view.name}.`, { hint: 'Choose another release in the table.' });
+  if (release.current)
+    throw new ApiError(409, `${release.id} is already the current release of ${view.name}.`, {
+      hint: 'Choose another release in the table.',
+    });
   return release;
 }
 

@@ -85,8 +85,10 @@ export function deployProgressResponse(c: Context<AgentEnv>, prepared: PreparedD
     const page = new ProgressPage(out);
     const [top, bottom] = await frame(`Deploying ${prepared.name}`, actor);
     const reason = prepared.reason ? html` (reason: ${prepared.reason})` : '';
-    page.write(`${top}${html`<p>Deploying <strong>${prepared.ref}</strong> to <strong>${prepared.name}</strong> as ${prepared.actor}${reason}. Each step shows below as it runs. Leaving this page before the switch stops the deploy; after the switch it finishes.</p>
-<div class="deploy-progress" id="progress">`}\n`);
+    page.write(
+      `${top}${html`<p>Deploying <strong>${prepared.ref}</strong> to <strong>${prepared.name}</strong> as ${prepared.actor}${reason}. Each step shows below as it runs. Leaving this page before the switch stops the deploy; after the switch it finishes.</p>
+<div class="deploy-progress" id="progress">`}\n`,
+    );
     const heartbeat = setInterval(() => page.write('<!-- keep-alive -->\n'), HEARTBEAT_MS);
     try {
       const done = await runSafely(prepared, { signal: stop.signal, reporter: page });

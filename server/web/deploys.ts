@@ -56,7 +56,9 @@ export function deploysPages(deps: AgentDeps): Hono<AgentEnv> {
 
   pages.get('/deploys/:app', async (c) => {
     const name = appName(c);
-    return c.html(appDeploysPage({ view: await loadAppDeploys(deps, name), actor: c.get('actor'), notice: noticeFor(c.req.query('done'), name) }));
+    return c.html(
+      appDeploysPage({ view: await loadAppDeploys(deps, name), actor: c.get('actor'), notice: noticeFor(c.req.query('done'), name) }),
+    );
   });
 
   pages.post('/deploys/:app', async (c) => {
@@ -64,14 +66,25 @@ export function deploysPages(deps: AgentDeps): Hono<AgentEnv> {
     const body = await c.req.parseBody();
     return onAppPage(c, name, { ref: typed(body.ref), reason: typed(body.reason) }, async () => {
       // The browser runs no tests first, as `hms deploy` without a configured checkout.
-      const prepared = await prepareDeploy({ deps, name, actor: c.get('actor').name, ...deployRequestOf(body), skipTests: false, fromBrowser: true });
+      const prepared = await prepareDeploy({
+        deps,
+        name,
+        actor: c.get('actor').name,
+        ...deployRequestOf(body),
+        skipTests: false,
+        fromBrowser: true,
+      });
       return deployProgressResponse(c, prepared);
     });
   });
 
   pages.get('/deploys/:app/rollback', async (c) => {
     const name = appName(c);
-    return onAppPage(c, name, {}, async () => c.html(await rollbackConfirmPage({ view: await loadAppDeploys(deps, name), release: c.req.query('release') ?? '', actor: c.get('actor') })));
+    return onAppPage(c, name, {}, async () =>
+      c.html(
+        await rollbackConfirmPage({ view: await loadAppDeploys(deps, name), release: c.req.query('release') ?? '', actor: c.get('actor') }),
+      ),
+    );
   });
 
   pages.post('/deploys/:app/rollback', async (c) => {

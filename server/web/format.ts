@@ -1,6 +1,5 @@
 import { formatBytes } from '../../src/core/format.js';
 
-
 /** Small formatters shared by the pages (and kept free of HTML). */
 /** "187.7 MiB", or "–" when unknown. */
 export function bytes(value: number | null | undefined): string {

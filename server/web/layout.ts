@@ -29,10 +29,12 @@ ${options.head ?? ''}
 <body>
 <header>
   <strong>hms</strong>
-  ${actor
-    ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>
+  ${
+    actor
+      ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>
   <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${actor.csrf ?? ''}"><button>Log out ${actor.name}</button></form>`
-    : ''}
+      : ''
+  }
 </header>
 <main>
 <h1>${title}</h1>

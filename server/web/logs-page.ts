@@ -36,7 +36,14 @@ const on = (value: string | undefined): boolean => value === '1' || value === 'o
 
 export function logsForm(query: Record<string, string>): LogsForm {
   const text = (name: string, max: number) => (query[name] ?? '').trim().slice(0, max);
-  return { source: text('source', 100), grep: text('grep', 1000), lines: text('lines', 20), since: text('since', 100), ignoreCase: on(query.ignoreCase), live: on(query.live) };
+  return {
+    source: text('source', 100),
+    grep: text('grep', 1000),
+    lines: text('lines', 20),
+    since: text('since', 100),
+    ignoreCase: on(query.ignoreCase),
+    live: on(query.live),
+  };
 }
 
 /** The API's query from the form; empty fields are left out. A bad value is a 400 naming it. */
@@ -55,7 +62,12 @@ export async function loadLogs(options: { deps: AgentDeps; form: LogsForm; crede
   const sources = await listLogSources(options.deps.config);
   if (!options.form.source) return { status: 200, sources };
   try {
-    const result = await readLog({ deps: options.deps, source: options.form.source, query: logQueryOf(options.form), credential: options.credential });
+    const result = await readLog({
+      deps: options.deps,
+      source: options.form.source,
+      query: logQueryOf(options.form),
+      credential: options.credential,
+    });
     return { status: 200, sources, result };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -86,7 +98,9 @@ export function followUrl(form: LogsForm): string {
 
 /** Control characters (an ANSI colour's ESC, a stray NUL) as their visible Unicode pictures. */
 export function visible(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (char) => String.fromCharCode(char === '\u007f' ? 0x2421 : 0x2400 + char.charCodeAt(0)));
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (char) =>
+    String.fromCharCode(char === '\u007f' ? 0x2421 : 0x2400 + char.charCodeAt(0)),
+  );
 }
 
 function line(entry: LogLine) {

@@ -17,7 +17,9 @@ export function scriptArgsOf(line: string): string[] {
   const issue = parsed.error.issues[0]!;
   const index = issue.path[1];
   const which = typeof index === 'number' ? `Argument ${index + 1} (${args[index]!.slice(0, 40)})` : 'Arguments';
-  throw new ApiError(400, `${which}: ${issue.message}.`, { hint: 'Arguments are split on spaces; quotes and shell syntax are not interpreted.' });
+  throw new ApiError(400, `${which}: ${issue.message}.`, {
+    hint: 'Arguments are split on spaces; quotes and shell syntax are not interpreted.',
+  });
 }
 
 /** Runs a script from the form; arguments the API would refuse come back as a problem (400) beside the form. */

@@ -25,7 +25,10 @@ export function scriptsPages(deps: AgentDeps): Hono<AgentEnv> {
     const body = await c.req.parseBody();
     const line = typeof body.args === 'string' ? body.args.slice(0, 4000) : '';
     const outcome = await runScriptForm({ deps, actor: c.get('actor').name, script, line, signal: c.req.raw.signal });
-    return c.html(scriptPage({ name: script.name, description, actor: c.get('actor'), args: line, ...outcome }), outcome.problem?.status ?? 200);
+    return c.html(
+      scriptPage({ name: script.name, description, actor: c.get('actor'), args: line, ...outcome }),
+      outcome.problem?.status ?? 200,
+    );
   });
 
   return pages;

@@ -13,7 +13,9 @@ export const releaseFileSchema = z.strictObject({
   mode: z.union([z.literal(0o644), z.literal(0o755)]),
   // Node's decoder skips what is not base64: a damaged upload would become a damaged file.
   // (A flat character class, not groups: a 32 MB bundle must not exhaust the regex engine's stack.)
-  contentBase64: z.string().refine((value) => value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value), 'must be base64 (A-Z, a-z, 0-9, +, /, = padding)'),
+  contentBase64: z
+    .string()
+    .refine((value) => value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value), 'must be base64 (A-Z, a-z, 0-9, +, /, = padding)'),
 });
 
 /** POST /api/agent/releases */

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 /** GET /api/health (no auth). */
-export const healthSchema = z.object({ status: z.literal('ok'), version: z.string(), release: z.string().optional(), uptimeSeconds: z.number() });
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  release: z.string().optional(),
+  uptimeSeconds: z.number(),
+});
 export type Health = z.infer<typeof healthSchema>;
 
 /** GET /api/whoami */

@@ -43,7 +43,21 @@ export const deployRequestSchema = z.strictObject({
 export type DeployRequest = z.input<typeof deployRequestSchema>;
 
 /** The steps of a deploy, in order; `rollback` only runs when the health check fails. */
-export const DEPLOY_STEPS = ['lock', 'check', 'fetch', 'link', 'bundle', 'assets', 'migrate', 'switch', 'restart', 'health', 'rollback', 'record', 'prune'] as const;
+export const DEPLOY_STEPS = [
+  'lock',
+  'check',
+  'fetch',
+  'link',
+  'bundle',
+  'assets',
+  'migrate',
+  'switch',
+  'restart',
+  'health',
+  'rollback',
+  'record',
+  'prune',
+] as const;
 export const deployStepSchema = z.enum(DEPLOY_STEPS);
 export type DeployStep = z.infer<typeof deployStepSchema>;
 

@@ -51,12 +51,17 @@ const timeSpec = (name: string) =>
     .regex(TIME_SPEC_PATTERN, `${name} must be an ISO date-time (2026-11-25T18:02:11Z) or a relative time (10m, -1h, 10 min ago, today)`);
 
 /** `?ignoreCase`, `=1` or `=true` turn it on. */
-const flag = z.enum(['1', 'true', '', '0', 'false'], 'must be 1, true, 0 or false').transform((value) => value === '1' || value === 'true' || value === '');
+const flag = z
+  .enum(['1', 'true', '', '0', 'false'], 'must be 1, true, 0 or false')
+  .transform((value) => value === '1' || value === 'true' || value === '');
 
 /** 0..7 or emerg..debug, as journalctl -p takes it; the number is what is passed on. */
 export const prioritySchema = z
   .string()
-  .refine((value) => /^[0-7]$/.test(value) || (PRIORITY_NAMES as readonly string[]).includes(value), 'priority must be 0-7 or one of emerg, alert, crit, err, warning, notice, info, debug')
+  .refine(
+    (value) => /^[0-7]$/.test(value) || (PRIORITY_NAMES as readonly string[]).includes(value),
+    'priority must be 0-7 or one of emerg, alert, crit, err, warning, notice, info, debug',
+  )
   .transform((value) => (/^[0-7]$/.test(value) ? Number(value) : (PRIORITY_NAMES as readonly string[]).indexOf(value)));
 
 /** GET /api/logs/:source query. */

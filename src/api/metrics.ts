@@ -37,7 +37,12 @@ export const memoryMetricsSchema = z.object({
 });
 export type MemoryMetrics = z.infer<typeof memoryMetricsSchema>;
 
-export const swapMetricsSchema = z.object({ totalBytes: z.number(), freeBytes: z.number(), usedBytes: z.number(), usedPercent: z.number() });
+export const swapMetricsSchema = z.object({
+  totalBytes: z.number(),
+  freeBytes: z.number(),
+  usedBytes: z.number(),
+  usedPercent: z.number(),
+});
 export type SwapMetrics = z.infer<typeof swapMetricsSchema>;
 
 export const loadMetricsSchema = z.object({ one: z.number(), five: z.number(), fifteen: z.number() });

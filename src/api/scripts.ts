@@ -43,7 +43,10 @@ export const scriptArgSchema = z
   .max(MAX_SCRIPT_ARG_LENGTH, `must be at most ${MAX_SCRIPT_ARG_LENGTH} characters`)
   .regex(SCRIPT_ARG_PATTERN, 'may only contain letters, digits and @%+=:,./_-')
   .refine((arg) => !arg.includes('..'), 'must not contain ".."')
-  .refine(isPathShapeAllowed, 'a path must be absolute (/var/www/cigar/shared/log/production.log), and an option takes one as --name=/absolute/path');
+  .refine(
+    isPathShapeAllowed,
+    'a path must be absolute (/var/www/cigar/shared/log/production.log), and an option takes one as --name=/absolute/path',
+  );
 
 export const scriptSummarySchema = z.object({
   name: z.string(),

@@ -14,6 +14,9 @@ export function laptopActor(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Only what the agent accepts; anything else becomes "_" rather than a refused request. */
 function part(text: string, max: number): string {
-  const kept = [...text].map((c) => (ACTOR_PART.test(c) ? c : '_')).join('').slice(0, max);
+  const kept = [...text]
+    .map((c) => (ACTOR_PART.test(c) ? c : '_'))
+    .join('')
+    .slice(0, max);
   return kept || 'unknown';
 }

@@ -18,7 +18,13 @@ export async function readAgentBundle(root = packageRoot()): Promise<AgentBundle
   const tools = (await readdir(path.join(root, 'remote-cli-tools'))).filter((name) => name.endsWith('.sh')).sort();
   const files = [
     { name: 'hms-agent.mjs', content: bundle, mode: 0o644 },
-    ...(await Promise.all(tools.map(async (name) => ({ name: `remote-cli-tools/${name}`, content: await readFile(path.join(root, 'remote-cli-tools', name)), mode: 0o755 })))),
+    ...(await Promise.all(
+      tools.map(async (name) => ({
+        name: `remote-cli-tools/${name}`,
+        content: await readFile(path.join(root, 'remote-cli-tools', name)),
+        mode: 0o755,
+      })),
+    )),
   ];
   return { release: releaseIdOf(VERSION, files), files };
 }

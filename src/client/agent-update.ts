@@ -45,7 +45,11 @@ export async function updateAgent(options: AgentUpdateOptions): Promise<AgentUpd
 }
 
 /** Polls the update record through the agent; connection errors are expected while it restarts. */
-async function waitForOutcome(options: AgentUpdateOptions, release: string, progress: (p: AgentUpdateProgress) => void): Promise<AgentUpdate> {
+async function waitForOutcome(
+  options: AgentUpdateOptions,
+  release: string,
+  progress: (p: AgentUpdateProgress) => void,
+): Promise<AgentUpdate> {
   const { client, signal, waitMs = UPDATE_WAIT_MS, pollMs = 700 } = options;
   const deadline = Date.now() + waitMs;
   let restarting = false;
@@ -60,7 +64,9 @@ async function waitForOutcome(options: AgentUpdateOptions, release: string, prog
       restarting = true;
     }
   }
-  throw new HmsError(`No outcome for the update to ${release} after ${waitMs / 1000} s.`, { hint: 'Check `journalctl -u hms-agent` and `systemctl list-units "hms-agent-activate-*"` on the server.' });
+  throw new HmsError(`No outcome for the update to ${release} after ${waitMs / 1000} s.`, {
+    hint: 'Check `journalctl -u hms-agent` and `systemctl list-units "hms-agent-activate-*"` on the server.',
+  });
 }
 
 /** One line per step of an update, as the CLI notes it and the control center lists it. */

@@ -35,7 +35,12 @@ export function deployJson(client: ApiClient, app: string, request: DeployReques
  * connection drops (a deploy is not read-only); aborting `signal` makes the agent
  * stop the steps before the switch, and finish the ones after it.
  */
-export async function* deployStream(client: ApiClient, app: string, request: DeployRequest = {}, signal?: AbortSignal): AsyncGenerator<DeployEvent> {
+export async function* deployStream(
+  client: ApiClient,
+  app: string,
+  request: DeployRequest = {},
+  signal?: AbortSignal,
+): AsyncGenerator<DeployEvent> {
   const body = await openEventStream(client, paths.deploy(app), { method: 'POST', body: request, ...withSignal(signal) });
   try {
     for await (const event of readEvents(body, DEPLOY_EVENTS, client.server)) {

@@ -35,29 +35,65 @@ export async function diagnose(client: ApiClient, laptopVersion: string): Promis
       const s = app.state;
       if (s.activeState === 'unknown') findings.push({ check: `unit ${app.name}`, level: 'skip', summary: app.problem ?? 'state unknown' });
       else if (undeployed.has(app.name))
-        findings.push({ check: `unit ${app.name}`, level: 'fail', summary: `${s.activeState}: never deployed (no current release)`, next: `hms deploy ${app.name}` });
+        findings.push({
+          check: `unit ${app.name}`,
+          level: 'fail',
+          summary: `${s.activeState}: never deployed (no current release)`,
+          next: `hms deploy ${app.name}`,
+        });
       else if (isStopped(app))
-        findings.push({ check: `unit ${app.name}`, level: 'fail', summary: `${s.activeState} (${s.result ?? 'no result'})`, next: `hms logs journal:${app.kind === 'app' ? app.name : app.kind} -n 50, then hms start ${app.name}` });
+        findings.push({
+          check: `unit ${app.name}`,
+          level: 'fail',
+          summary: `${s.activeState} (${s.result ?? 'no result'})`,
+          next: `hms logs journal:${app.kind === 'app' ? app.name : app.kind} -n 50, then hms start ${app.name}`,
+        });
       else if ((s.restarts ?? 0) > 0)
-        findings.push({ check: `unit ${app.name}`, level: 'warn', summary: `restarted automatically ${s.restarts} time(s)`, next: `hms logs journal:${app.kind === 'app' ? app.name : app.kind} --since -1h` });
+        findings.push({
+          check: `unit ${app.name}`,
+          level: 'warn',
+          summary: `restarted automatically ${s.restarts} time(s)`,
+          next: `hms logs journal:${app.kind === 'app' ? app.name : app.kind} --since -1h`,
+        });
       else if (app.health && !app.health.ok)
-        findings.push({ check: `unit ${app.name}`, level: 'fail', summary: `running but unhealthy: ${app.health.error ?? `HTTP ${app.health.status}`}`, next: `hms logs ${app.name} -n 100` });
+        findings.push({
+          check: `unit ${app.name}`,
+          level: 'fail',
+          summary: `running but unhealthy: ${app.health.error ?? `HTTP ${app.health.status}`}`,
+          next: `hms logs ${app.name} -n 100`,
+        });
       else findings.push({ check: `unit ${app.name}`, level: 'ok', summary: `${s.activeState}/${s.subState}` });
     }
     findings.push(
       snapshot.version === laptopVersion
         ? { check: 'agent version', level: 'ok', summary: `${snapshot.version}, same as this hms` }
-        : { check: 'agent version', level: 'warn', summary: `agent ${snapshot.version}, this hms ${laptopVersion}`, next: 'hms update-hosting-api' },
+        : {
+            check: 'agent version',
+            level: 'warn',
+            summary: `agent ${snapshot.version}, this hms ${laptopVersion}`,
+            next: 'hms update-hosting-api',
+          },
     );
   } else findings.push({ check: 'units', level: 'fail', summary: apps.reason.message, next: apps.reason.hint });
 
   if (metrics.status === 'fulfilled') {
     for (const disk of metrics.value.disks) {
       const level: Level = disk.usedPercent >= 90 ? 'fail' : disk.usedPercent >= 80 ? 'warn' : 'ok';
-      findings.push({ check: `disk ${disk.paths.join(', ')}`, level, summary: `${disk.usedPercent.toFixed(0)}% used`, ...(level === 'ok' ? {} : { next: 'hms run check_disk_space' }) });
+      findings.push({
+        check: `disk ${disk.paths.join(', ')}`,
+        level,
+        summary: `${disk.usedPercent.toFixed(0)}% used`,
+        ...(level === 'ok' ? {} : { next: 'hms run check_disk_space' }),
+      });
     }
     const m = metrics.value.nginx;
-    if (m.errors5xx > 0) findings.push({ check: 'nginx 5xx', level: 'warn', summary: `${m.errors5xx} of ${m.requests} requests in the last ${m.minutes} min`, next: 'hms logs nginx:error -n 100' });
+    if (m.errors5xx > 0)
+      findings.push({
+        check: 'nginx 5xx',
+        level: 'warn',
+        summary: `${m.errors5xx} of ${m.requests} requests in the last ${m.minutes} min`,
+        next: 'hms logs nginx:error -n 100',
+      });
   } else findings.push({ check: 'metrics', level: 'fail', summary: metrics.reason.message });
 
   findings.push(scriptFinding('certificates', certs, 'hms run check_ssl_certs'));
@@ -86,7 +122,11 @@ async function neverDeployed(client: ApiClient, stopped: AppStatus[]): Promise<S
 
 function scriptFinding(check: string, result: PromiseSettledResult<{ code: number | null; stdout: string }>, next: string): Finding {
   if (result.status === 'rejected') return { check, level: 'skip', summary: (result.reason as Error).message };
-  const summary = result.value.stdout.split('\n').find((line) => line.trim() !== '')?.trim() ?? '(no output)';
+  const summary =
+    result.value.stdout
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? '(no output)';
   const level = SCRIPT_LEVEL[result.value.code ?? -1] ?? 'skip';
   return { check, level, summary, ...(level === 'warn' || level === 'fail' ? { next } : {}) };
 }

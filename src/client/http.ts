@@ -17,7 +17,13 @@ export interface RawResponse {
 }
 
 /** One HTTP request to the agent, with the token, and transport errors made readable. */
-export async function send(transport: Transport, token: string, server: string, path: string, options: CallOptions = {}): Promise<RawResponse> {
+export async function send(
+  transport: Transport,
+  token: string,
+  server: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<RawResponse> {
   try {
     const response = await request(`${transport.baseUrl}${path}`, {
       method: options.method ?? 'GET',
@@ -66,7 +72,8 @@ export async function json<T>(response: RawResponse, schema: z.ZodType<T>, serve
   } catch {
     const message = `${server} answered ${response.status} with something that is not JSON.`;
     // A proxy's 502/503 while the agent restarts is an answer worth retrying (follow.ts): keep its status.
-    if (response.status >= 500) throw new AgentError(response.status, message, 'Is the agent running behind nginx (`systemctl status hms-agent`)?', undefined);
+    if (response.status >= 500)
+      throw new AgentError(response.status, message, 'Is the agent running behind nginx (`systemctl status hms-agent`)?', undefined);
     throw new HmsError(message, { hint: 'Is the URL pointing at the agent (and not at another site)?' });
   }
   if (response.status >= 400) throw agentError(response.status, parsed, server);
@@ -95,7 +102,8 @@ export class AgentError extends HmsError {
 export function agentError(status: number, body: unknown, server: string): AgentError {
   const { error, hint, details } = (body ?? {}) as { error?: string; hint?: string; details?: unknown };
   const message = `${server}: ${error ?? `HTTP ${status}`}`;
-  if (status === 401) return new AgentError(status, message, `The API token was refused. Run \`hms login ${server}\` to store the current one.`, details);
+  if (status === 401)
+    return new AgentError(status, message, `The API token was refused. Run \`hms login ${server}\` to store the current one.`, details);
   if (status === 429) return new AgentError(status, message, hint ?? 'Wait a moment and try again.', details);
   return new AgentError(status, message, hint, details);
 }

@@ -103,7 +103,11 @@ export async function* followLog(
     throw error;
   } finally {
     // A read still in flight (kept across the settle timer) has to land before the stream can be closed.
-    if (next) void next.then(() => iterator.return?.(undefined), () => undefined);
+    if (next)
+      void next.then(
+        () => iterator.return?.(undefined),
+        () => undefined,
+      );
     else await iterator.return?.(undefined);
     onState?.({ kind: 'ended', at: new Date(), ...(failure === undefined ? {} : { error: failure }) });
   }

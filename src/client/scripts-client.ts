@@ -25,7 +25,12 @@ export function runScriptJson(client: ApiClient, name: string, request: RunScrip
  * drops (a run is not read-only): that is an error saying the outcome is unknown.
  * Aborting `signal` makes the agent stop the script.
  */
-export async function* runScriptStream(client: ApiClient, name: string, request: RunScriptRequest = {}, signal?: AbortSignal): AsyncGenerator<ScriptOutput> {
+export async function* runScriptStream(
+  client: ApiClient,
+  name: string,
+  request: RunScriptRequest = {},
+  signal?: AbortSignal,
+): AsyncGenerator<ScriptOutput> {
   const body = await openEventStream(client, apiPaths.scripts.run(name), { method: 'POST', body: request, ...(signal ? { signal } : {}) });
   try {
     for await (const event of readEvents(body, SCRIPT_RUN_EVENTS, client.server)) {

@@ -18,14 +18,25 @@ type Action = (typeof ACTIONS)[number];
 export const configCommand: Command = {
   name: 'config',
   summary: 'nginx sites: list, show, edit in $EDITOR (nginx -t before it goes live), diff, history, revert',
-  usage: ['hms config [list]', 'hms config show|edit|history <site>', 'hms config diff <site> [backup-id]', 'hms config revert <site> <backup-id>'],
+  usage: [
+    'hms config [list]',
+    'hms config show|edit|history <site>',
+    'hms config diff <site> [backup-id]',
+    'hms config revert <site> <backup-id>',
+  ],
   flags: [['--yes, -y', 'apply an edit or a revert without asking']],
   examples: ['hms config', 'hms config edit cigar', 'hms config diff cigar', 'hms config revert cigar <backup-id>'],
   async run(context) {
     const [action = 'list', site, id] = context.args;
-    if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`Unknown config action "${action}".`, `Actions: ${ACTIONS.join(', ')}.`);
-    if (action !== 'list' && !site) throw new UsageError(`Which site? \`hms config ${action} <site>\`.`, 'Run `hms config list` to see the names.');
-    if (action === 'revert' && !id) throw new UsageError(`Which backup? \`hms config revert ${site} <backup-id>\`.`, `Run \`hms config history ${site}\` to see the ids.`);
+    if (!(ACTIONS as readonly string[]).includes(action))
+      throw new UsageError(`Unknown config action "${action}".`, `Actions: ${ACTIONS.join(', ')}.`);
+    if (action !== 'list' && !site)
+      throw new UsageError(`Which site? \`hms config ${action} <site>\`.`, 'Run `hms config list` to see the names.');
+    if (action === 'revert' && !id)
+      throw new UsageError(
+        `Which backup? \`hms config revert ${site} <backup-id>\`.`,
+        `Run \`hms config history ${site}\` to see the ids.`,
+      );
     const connected = await connect(context);
     try {
       return await perform(action as Action, { context, client: connected.client, site: site!, id });
@@ -54,14 +65,25 @@ async function perform(action: Action, { context, client, site, id }: Request): 
       return history(await siteHistory(client, site));
     case 'diff': {
       const against = id ?? (await siteHistory(client, site)).backups[0]?.id;
-      if (!against) return { data: { name: site, against: null, diff: '' }, human: `${site} has no backups yet: it has not been changed through hms.` };
+      if (!against)
+        return { data: { name: site, against: null, diff: '' }, human: `${site} has no backups yet: it has not been changed through hms.` };
       const diff = await siteDiff(client, site, against);
-      return { data: diff, human: diff.diff ? paint(diff.diff, colorOn(context, 'stdout')) : `${site} is the same as its backup ${diff.against}.` };
+      return {
+        data: diff,
+        human: diff.diff ? paint(diff.diff, colorOn(context, 'stdout')) : `${site} is the same as its backup ${diff.against}.`,
+      };
     }
     case 'revert':
       return revert(context, client, site, id!);
     case 'edit':
-      return editSite({ client, site, env: context.env, confirm: (question) => context.confirm(question), note: (text) => context.note(text), color: colorOn(context, 'stderr') });
+      return editSite({
+        client,
+        site,
+        env: context.env,
+        confirm: (question) => context.confirm(question),
+        note: (text) => context.note(text),
+        color: colorOn(context, 'stderr'),
+      });
   }
 }
 
@@ -106,7 +128,9 @@ export async function editSite(options: EditSiteOptions): Promise<CommandOutput>
     await copy.discard();
     return { data: { name: live.name, changed: false }, human: 'No changes.' };
   }
-  options.note(paint(unifiedDiff(live.content, edited, { old: `${live.name} (live)`, new: `${live.name} (edited)` }), options.color ?? false));
+  options.note(
+    paint(unifiedDiff(live.content, edited, { old: `${live.name} (live)`, new: `${live.name} (edited)` }), options.color ?? false),
+  );
   try {
     if (!(await options.confirm(`Apply this change to ${live.name} on ${client.server}?`))) {
       return { data: { name: live.name, changed: false, copy: copy.file }, human: `Nothing applied. ${kept}`, exitCode: 1 };
@@ -147,9 +171,13 @@ function listing(list: SiteList): CommandOutput {
 }
 
 function history(history: SiteHistory): CommandOutput {
-  if (history.backups.length === 0) return { data: history, human: `${history.name} has no backups yet: it has not been changed through hms.` };
+  if (history.backups.length === 0)
+    return { data: history, human: `${history.name} has no backups yet: it has not been changed through hms.` };
   const rows = history.backups.map((backup) => [backup.id, formatBytes(backup.size), backup.etag.replace(/"/g, '').slice(0, 12)]);
-  return { data: history, human: `${table(['BACKUP', 'SIZE', 'ETAG'], rows)}\n\n\`hms config diff ${history.name} <backup>\` shows what changed since one.` };
+  return {
+    data: history,
+    human: `${table(['BACKUP', 'SIZE', 'ETAG'], rows)}\n\n\`hms config diff ${history.name} <backup>\` shows what changed since one.`,
+  };
 }
 
 /** The file with its line numbers, as nginx's messages name them. */

@@ -27,10 +27,17 @@ export async function deployHostingApi(context: CommandContext, name: string): P
     context.note(`Installing agent release ${bundle.release} on ${name}…`);
     const report = await installAgent(session.host, bundle, () => session.waitHealthy(token));
     // A new install was just checked with the token; an unchanged one is asked once.
-    const accepted = report.changed || (await session.waitHealthy(token, 0).then(() => true, (error: Error) => {
-      context.note(`The agent on ${name} does not accept the api_token of ${secretsFile} (${error.message}); it was not stored. Run \`hms provision ${name}\` to install it.`);
-      return false;
-    }));
+    const accepted =
+      report.changed ||
+      (await session.waitHealthy(token, 0).then(
+        () => true,
+        (error: Error) => {
+          context.note(
+            `The agent on ${name} does not accept the api_token of ${secretsFile} (${error.message}); it was not stored. Run \`hms provision ${name}\` to install it.`,
+          );
+          return false;
+        },
+      ));
     if (!accepted) return { ...report, tokenStored: null };
     const kept = await keepToken(context.env, name, config.servers[name]!.host, token);
     context.note(kept.line);

@@ -9,7 +9,17 @@ import { HmsError, UsageError } from '../core/errors.js';
 import { runAppTests } from '../local/app-tests.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect, connectServer, type Connected } from '../client/connect.js';
-import { doneSummary, lockLine, nextSteps, OutputLines, releasesTable, rollbackSummary, seconds, stepLine, unlockedLine } from '../core/deploy-render.js';
+import {
+  doneSummary,
+  lockLine,
+  nextSteps,
+  OutputLines,
+  releasesTable,
+  rollbackSummary,
+  seconds,
+  stepLine,
+  unlockedLine,
+} from '../core/deploy-render.js';
 import { liveOutput, write } from './logs.js';
 
 /** What --json keeps of a deploy's output: its end, as the agent's JSON answer does. */
@@ -44,9 +54,9 @@ export const deployCommand: Command = {
   summary: 'Deploy an app: its tests here first, then each step as it runs; rolled back when unhealthy',
   usage: ['hms deploy <app> [--ref REF]', '  [--reason TEXT] [--skip-tests] [--json]'],
   flags: [
-    ['--ref REF', 'the branch, tag or commit to deploy (default: the app\'s branch)'],
+    ['--ref REF', "the branch, tag or commit to deploy (default: the app's branch)"],
     ['--reason TEXT', 'why, for the audit log and the release list'],
-    ['--skip-tests', 'do not run the app\'s tests here first (recorded in the audit log)'],
+    ['--skip-tests', "do not run the app's tests here first (recorded in the audit log)"],
     ['--json', 'one result at the end instead of each step as it runs'],
   ],
   examples: ['hms deploy cigar', 'hms deploy cigar --ref v1.4.2 --reason "invoice fix"'],
@@ -55,7 +65,11 @@ export const deployCommand: Command = {
     const skipTests = context.flags.skipTests === true;
     await runTestsFirst(context, app, skipTests);
     return withApp(context, 'hms deploy <app>', async (_, connected) => {
-      const request = { ...(context.flags.ref ? { ref: context.flags.ref } : {}), ...(context.flags.reason ? { reason: context.flags.reason } : {}), skipTests };
+      const request = {
+        ...(context.flags.ref ? { ref: context.flags.ref } : {}),
+        ...(context.flags.reason ? { reason: context.flags.reason } : {}),
+        skipTests,
+      };
       return streamDeploy(context, connected, app, request);
     });
   },
@@ -82,9 +96,12 @@ async function runTestsFirst(context: CommandContext, app: string, skipTests: bo
       onOutput: (chunk, stream) => void write(stream === 'stdout' ? live.stdout : live.stderr, chunk.toString(), live.signal),
     });
     if (!result.ok) {
-      throw new HmsError(`The tests of ${app} failed (exit ${result.code ?? 'by a signal'} after ${seconds(result.ms)}); nothing was deployed.`, {
-        hint: `Fix them and deploy again, or deploy anyway with \`hms deploy ${app} --skip-tests\` (recorded in the audit log).`,
-      });
+      throw new HmsError(
+        `The tests of ${app} failed (exit ${result.code ?? 'by a signal'} after ${seconds(result.ms)}); nothing was deployed.`,
+        {
+          hint: `Fix them and deploy again, or deploy anyway with \`hms deploy ${app} --skip-tests\` (recorded in the audit log).`,
+        },
+      );
     }
     context.note(`hms: tests passed in ${seconds(result.ms)}.`);
   } finally {
@@ -96,7 +113,12 @@ async function runTestsFirst(context: CommandContext, app: string, skipTests: bo
  * Streamed in both modes (a long silent step cannot time the request out): for
  * people each step and its output as they come; with --json one DeployResult.
  */
-async function streamDeploy(context: CommandContext, connected: Connected, app: string, request: { ref?: string; reason?: string; skipTests: boolean }): Promise<CommandOutput> {
+async function streamDeploy(
+  context: CommandContext,
+  connected: Connected,
+  app: string,
+  request: { ref?: string; reason?: string; skipTests: boolean },
+): Promise<CommandOutput> {
   const live = liveOutput(context);
   const lines = new OutputLines();
   const steps: StepEvent[] = [];
@@ -120,10 +142,13 @@ async function streamDeploy(context: CommandContext, connected: Connected, app: 
     live.done();
   }
   if (!done) {
-    throw new HmsError(`Stopped; the agent on ${connected.name} stops the deploy of ${app} before it switches, or finishes it safely after.`, {
-      hint: `Run \`hms releases ${app}\` and \`hms audit\` to see how it ended.`,
-      exitCode: 130,
-    });
+    throw new HmsError(
+      `Stopped; the agent on ${connected.name} stops the deploy of ${app} before it switches, or finishes it safely after.`,
+      {
+        hint: `Run \`hms releases ${app}\` and \`hms audit\` to see how it ended.`,
+        exitCode: 130,
+      },
+    );
   }
   const result: DeployResult = { ...done, steps, output };
   if (context.flags.json) return { data: result, human: '', exitCode: done.ok ? 0 : 1 };
@@ -159,8 +184,12 @@ export const rollbackCommand: Command = {
       if (!(await context.confirm(`Roll ${app} on ${connected.name} back to ${release ?? 'the previous release'}?`))) {
         return { data: { app, done: false }, human: 'Nothing done.', exitCode: 1 };
       }
-      const result = await rollback(connected.client, app, { ...(release ? { release } : {}), ...(context.flags.reason ? { reason: context.flags.reason } : {}) });
-      if (!result.ok && !context.flags.json) throw new HmsError(rollbackSummary(result), { hint: result.hint ?? `See \`hms logs ${app}\`.` });
+      const result = await rollback(connected.client, app, {
+        ...(release ? { release } : {}),
+        ...(context.flags.reason ? { reason: context.flags.reason } : {}),
+      });
+      if (!result.ok && !context.flags.json)
+        throw new HmsError(rollbackSummary(result), { hint: result.hint ?? `See \`hms logs ${app}\`.` });
       return { data: result, human: rollbackSummary(result), exitCode: result.ok ? 0 : 1 };
     }),
 };
@@ -173,7 +202,9 @@ export const lockCommand: Command = {
   examples: ['hms lock cigar', 'hms lock cigar --reason "database migration in progress"'],
   run: (context) =>
     withApp(context, 'hms lock <app> --reason TEXT', async (app, connected) => {
-      const status = context.flags.reason ? await lock(connected.client, app, context.flags.reason) : await lockStatus(connected.client, app);
+      const status = context.flags.reason
+        ? await lock(connected.client, app, context.flags.reason)
+        : await lockStatus(connected.client, app);
       return { data: status, human: lockLine(app, status.lock) };
     }),
 };

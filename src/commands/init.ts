@@ -6,7 +6,11 @@ import type { Command, GlobalFlags } from './command.js';
 
 function appAnswers(f: GlobalFlags): AppAnswers | undefined {
   if (!f.app) return undefined;
-  if (!f.domain || !f.repo) throw new UsageError('--app needs --domain and --repo too.', `Example: hms init --app ${f.app} --domain ${f.app}.example.com --repo git@example.com:${f.app}.git`);
+  if (!f.domain || !f.repo)
+    throw new UsageError(
+      '--app needs --domain and --repo too.',
+      `Example: hms init --app ${f.app} --domain ${f.app}.example.com --repo git@example.com:${f.app}.git`,
+    );
   return { name: f.app, domain: f.domain, repo: f.repo, branch: f.branch };
 }
 
@@ -19,13 +23,13 @@ export const initCommand: Command = {
     'hms init --app NAME --domain D --repo R [--branch B] [--server prod] [--force]',
   ],
   flags: [
-    ['--host HOST', 'the server\'s host name or address (asked for in a terminal)'],
+    ['--host HOST', "the server's host name or address (asked for in a terminal)"],
     ['--name NAME', 'what hms calls the server (default prod)'],
     ['--user U, --port P', 'the SSH login user and port'],
     ['--identity-file F', 'the SSH private key'],
-    ['--public-url URL', 'the agent\'s HTTPS address, for --via https'],
+    ['--public-url URL', "the agent's HTTPS address, for --via https"],
     ['--app NAME', 'also describe an app on it; needs --domain and --repo'],
-    ['--domain D, --repo R', 'the app\'s domain name and git repository'],
+    ['--domain D, --repo R', "the app's domain name and git repository"],
     ['--branch B', 'the branch deploys take'],
     ['--server NAME', 'with --app and no --host: the server the app goes on (when there are several)'],
     ['--force', 'replace a server or app of the same name'],
@@ -42,10 +46,17 @@ export const initCommand: Command = {
     if (app && !f.host) {
       const report = await addAppToConfig(file, f.server ?? f.name, app, f.force === true);
       const next = `Next: \`hms secrets init\` (adds ${app.name}'s secrets), \`hms provision ${report.server}\`, then \`hms deploy ${app.name}\`.`;
-      return { data: report, human: `Added app ${app.name} on ${report.server} to ${report.file}; apps ${report.apps.join(', ')}.\n${next}` };
+      return {
+        data: report,
+        human: `Added app ${app.name} on ${report.server} to ${report.file}; apps ${report.apps.join(', ')}.\n${next}`,
+      };
     }
     const host = f.host ?? (await context.ask?.('Server host name or address'));
-    if (!host) throw new UsageError('`hms init` needs --host.', 'Example: hms init --host hosting.example.com --user deploy (or add an app to a server: hms init --app NAME --domain D --repo R)');
+    if (!host)
+      throw new UsageError(
+        '`hms init` needs --host.',
+        'Example: hms init --host hosting.example.com --user deploy (or add an app to a server: hms init --app NAME --domain D --repo R)',
+      );
     const server = f.name ?? 'prod';
     const report = await writeInitialConfig(
       file,
@@ -53,6 +64,9 @@ export const initCommand: Command = {
       f.force === true,
     );
     const next = `Next: \`hms trust ${server}\` to record the server's host key, then \`hms secrets init\`.`;
-    return { data: report, human: `${report.created ? 'Wrote' : 'Updated'} ${report.file}: servers ${report.servers.join(', ')}; apps ${report.apps.join(', ') || 'none'}.\n${next}` };
+    return {
+      data: report,
+      human: `${report.created ? 'Wrote' : 'Updated'} ${report.file}: servers ${report.servers.join(', ')}; apps ${report.apps.join(', ') || 'none'}.\n${next}`,
+    };
   },
 };

@@ -44,7 +44,10 @@ export const loginCommand: Command = {
       if (store.warning) context.note(store.warning);
       await store.set(tokenAccount(name, target.host), token);
       const where = store.where === 'keychain' ? 'the OS keychain' : store.where;
-      return { data: { server: name, stored: store.where, agentVersion: me.version }, human: `Logged in to ${name} (agent ${me.version}); token from ${from} kept in ${where}.` };
+      return {
+        data: { server: name, stored: store.where, agentVersion: me.version },
+        human: `Logged in to ${name} (agent ${me.version}); token from ${from} kept in ${where}.`,
+      };
     } finally {
       await client.close();
     }

@@ -85,7 +85,9 @@ function reading(read: LogLinesResponse): CommandOutput {
 }
 
 function listing(list: LogSourcesResponse): CommandOutput {
-  const rows = list.sources.map((s) => (s.kind === 'journal' ? [s.name, 'journal', s.unit, ''] : [s.name, 'file', s.path, s.exists ? formatBytes(s.size) : 'missing']));
+  const rows = list.sources.map((s) =>
+    s.kind === 'journal' ? [s.name, 'journal', s.unit, ''] : [s.name, 'file', s.path, s.exists ? formatBytes(s.size) : 'missing'],
+  );
   return { data: list, human: `${table(['SOURCE', 'KIND', 'UNIT OR FILE', 'SIZE'], rows)}\n\n\`hms logs <app>\` reads <app>:production.` };
 }
 

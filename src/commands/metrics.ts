@@ -36,9 +36,14 @@ function render(server: string, m: MetricsResponse): string {
     `${server} (${m.hostname}) at ${m.at}`,
     `cpu     ${bar(m.cpu.percent)}  ${m.cpu.cores} cores, load ${m.load.one.toFixed(2)} ${m.load.five.toFixed(2)} ${m.load.fifteen.toFixed(2)}`,
     `memory  ${bar(m.memory.usedPercent)}  ${formatBytes(m.memory.usedBytes)} of ${formatBytes(m.memory.totalBytes)}`,
-    ...m.disks.map((d) => `disk    ${bar(d.usedPercent)}  ${d.paths.join(', ')}: ${formatBytes(d.usedBytes)} of ${formatBytes(d.sizeBytes)}`),
+    ...m.disks.map(
+      (d) => `disk    ${bar(d.usedPercent)}  ${d.paths.join(', ')}: ${formatBytes(d.usedBytes)} of ${formatBytes(d.sizeBytes)}`,
+    ),
     '',
-    table(['UNIT', 'MEMORY'], m.units.map((u) => [u.unit, formatBytes(u.memoryBytes)])),
+    table(
+      ['UNIT', 'MEMORY'],
+      m.units.map((u) => [u.unit, formatBytes(u.memoryBytes)]),
+    ),
   ];
   if (m.nginx.perMinute.length > 0) {
     lines.push('', `nginx, last ${m.nginx.minutes} min (one mark a minute, oldest first)`);

@@ -17,9 +17,17 @@ const MARK: Record<StepReport['status'], string> = { 'up-to-date': '✓', planne
 const indent = (text: string): string => text.replace(/^/gm, '          ');
 
 export function describeStep(index: number, total: number, r: StepReport): string {
-  const what = r.status === 'up-to-date' ? 'up to date' : r.status === 'failed' ? 'FAILED' : `${r.changes.length} change(s)${r.status === 'planned' ? ' planned' : ''}`;
-  const lines = [`[${String(index + 1).padStart(2)}/${total}] ${MARK[r.status]} ${r.title.padEnd(58)} ${what.padEnd(22)} ${(r.ms / 1000).toFixed(1)} s`];
-  if (r.status !== 'up-to-date') lines.push(...r.changes.slice(0, 12).map(indent), ...(r.changes.length > 12 ? [indent(`… and ${r.changes.length - 12} more`)] : []));
+  const what =
+    r.status === 'up-to-date'
+      ? 'up to date'
+      : r.status === 'failed'
+        ? 'FAILED'
+        : `${r.changes.length} change(s)${r.status === 'planned' ? ' planned' : ''}`;
+  const lines = [
+    `[${String(index + 1).padStart(2)}/${total}] ${MARK[r.status]} ${r.title.padEnd(58)} ${what.padEnd(22)} ${(r.ms / 1000).toFixed(1)} s`,
+  ];
+  if (r.status !== 'up-to-date')
+    lines.push(...r.changes.slice(0, 12).map(indent), ...(r.changes.length > 12 ? [indent(`… and ${r.changes.length - 12} more`)] : []));
   lines.push(...r.notes.map(indent));
   return lines.join('\n');
 }
@@ -40,7 +48,10 @@ export async function provision(context: CommandContext, name: string, dryRun: b
   const steps = await provisioningPlan(input);
   const session = await openProvisionSession(config, name);
   try {
-    return await runPlan(session.host, steps, { dryRun, onStep: ({ index, total, report }) => context.note(describeStep(index, total, report)) });
+    return await runPlan(session.host, steps, {
+      dryRun,
+      onStep: ({ index, total, report }) => context.note(describeStep(index, total, report)),
+    });
   } finally {
     await session.close();
   }

@@ -56,7 +56,9 @@ async function streamRun(context: CommandContext, connected: Connected, name: st
 /** The script's own exit code; 3 (UNKNOWN) when it was killed and has none. */
 export function exitCodeOf(exit: ScriptExit, context: Pick<CommandContext, 'note'>): number {
   if (exit.code !== null) return exit.code;
-  context.note(`hms: the script was killed by ${exit.signal ?? 'a signal'}${exit.timedOut ? ' when it ran out of time' : ''}; exiting 3 (UNKNOWN).`);
+  context.note(
+    `hms: the script was killed by ${exit.signal ?? 'a signal'}${exit.timedOut ? ' when it ran out of time' : ''}; exiting 3 (UNKNOWN).`,
+  );
   return 3;
 }
 

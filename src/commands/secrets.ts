@@ -6,7 +6,7 @@ export const secretsCommand: Command = {
   name: 'secrets',
   summary: 'Create, complete or check .secrets.json (values are never printed)',
   usage: ['hms secrets init [--rotate KEY]', 'hms secrets check'],
-  flags: [['--rotate KEY', 'init: replace this key\'s value with a new one (e.g. hosting_management.jwt_secret)']],
+  flags: [['--rotate KEY', "init: replace this key's value with a new one (e.g. hosting_management.jwt_secret)"]],
   examples: ['hms secrets init', 'hms secrets check', 'hms secrets init --rotate hosting_management.api_token'],
   async run(context) {
     const [action] = context.args;
@@ -25,7 +25,10 @@ async function init(context: CommandContext): Promise<CommandOutput> {
   if (report.rotated.length > 0) lines.push(`  rotated: ${report.rotated.join(', ')}`);
   lines.push(`  kept:    ${report.kept.length} existing value(s)`);
   if (report.added.length === 0 && report.rotated.length === 0) lines[0] = `${file} already has every key; nothing changed.`;
-  if (!config) lines.push('No hms.config.json found: only the hosting section was written. Run `hms init` to describe servers and apps, then run this again.');
+  if (!config)
+    lines.push(
+      'No hms.config.json found: only the hosting section was written. Run `hms init` to describe servers and apps, then run this again.',
+    );
   return { data: report, human: lines.join('\n') };
 }
 

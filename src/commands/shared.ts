@@ -19,14 +19,24 @@ export const sharedCommand: Command = {
   usage: ['hms shared list <app>', 'hms shared put <app> <local-file> [shared-path]'],
   flags: [
     ['list <app>', "each file in the app's shared/: path, size, mode, when it changed"],
-    ['put <app> <file> [path]', 'uploads a file into shared/ as the deploy user (0640, secret-looking files 0600); the previous version is kept as <path>.<time>.bak'],
+    [
+      'put <app> <file> [path]',
+      'uploads a file into shared/ as the deploy user (0640, secret-looking files 0600); the previous version is kept as <path>.<time>.bak',
+    ],
   ],
-  examples: ['hms shared list cigar', 'hms shared put cigar ./config/master.key', 'hms shared put cigar ./instances/default/database.yml config/database.yml'],
+  examples: [
+    'hms shared list cigar',
+    'hms shared put cigar ./config/master.key',
+    'hms shared put cigar ./instances/default/database.yml config/database.yml',
+  ],
   async run(context) {
     const [action, app, ...rest] = context.args;
     if (action === 'list' && app) return withApp(context, app, (host) => list(host, app));
     if (action === 'put' && app && rest[0]) return withApp(context, app, (host) => put(host, app, rest[0]!, rest[1]));
-    throw new UsageError(`Unknown shared action "${[action, app].filter(Boolean).join(' ')}".`, 'Use `hms shared list <app>` or `hms shared put <app> <local-file> [shared-path]`.');
+    throw new UsageError(
+      `Unknown shared action "${[action, app].filter(Boolean).join(' ')}".`,
+      'Use `hms shared list <app>` or `hms shared put <app> <local-file> [shared-path]`.',
+    );
   },
 };
 
@@ -53,21 +63,34 @@ function appServer(config: Config | undefined, app: string): string {
 async function list(host: Host, app: string): Promise<CommandOutput> {
   const result = await listShared(host, app);
   const rows = result.entries.map((e) => [e.path, formatBytes(e.size), e.mode, formatTime(e.mtime)]);
-  const lines = [`${result.root} on ${host.name} (${result.skipped.map((dir) => `${dir}/`).join(', ')} not listed)`, table(['path', 'size', 'mode', 'modified'], rows)];
+  const lines = [
+    `${result.root} on ${host.name} (${result.skipped.map((dir) => `${dir}/`).join(', ')} not listed)`,
+    table(['path', 'size', 'mode', 'modified'], rows),
+  ];
   if (result.truncated) lines.push(`… only the first ${result.entries.length} files are shown`);
   return { data: result, human: lines.join('\n') };
 }
 
 async function put(host: Host, app: string, local: string, target: string | undefined): Promise<CommandOutput> {
   const file = target ?? `config/${path.basename(local)}`;
-  if (!isSharedPath(file)) throw new UsageError(`"${file}" is not a path inside shared/.`, 'Give a relative path of letters, digits and "._-" such as config/master.key (no "..", no leading "/").');
-  const size = (await stat(local).catch((error: NodeJS.ErrnoException) => {
-    throw new HmsError(`Cannot read ${local} (${error.code}).`, { hint: 'Check the path of the local file.', cause: error });
-  })).size;
-  if (size > MAX_PUT_BYTES) throw new HmsError(`${local} is larger than 8 MiB.`, { hint: 'shared/ is for keys and configuration; copy large data another way.' });
+  if (!isSharedPath(file))
+    throw new UsageError(
+      `"${file}" is not a path inside shared/.`,
+      'Give a relative path of letters, digits and "._-" such as config/master.key (no "..", no leading "/").',
+    );
+  const size = (
+    await stat(local).catch((error: NodeJS.ErrnoException) => {
+      throw new HmsError(`Cannot read ${local} (${error.code}).`, { hint: 'Check the path of the local file.', cause: error });
+    })
+  ).size;
+  if (size > MAX_PUT_BYTES)
+    throw new HmsError(`${local} is larger than 8 MiB.`, { hint: 'shared/ is for keys and configuration; copy large data another way.' });
   const report = await putShared(host, app, file, await readFile(local));
   const human = !report.changed
     ? `${report.remote} on ${host.name} already has this content; nothing changed.`
-    : [`Put ${local} at ${report.remote} on ${host.name} (${formatBytes(report.bytes)}, mode ${report.mode}).`, report.backup ? `The previous version is kept as ${report.backup}.` : 'There was no previous version.'].join('\n');
+    : [
+        `Put ${local} at ${report.remote} on ${host.name} (${formatBytes(report.bytes)}, mode ${report.mode}).`,
+        report.backup ? `The previous version is kept as ${report.backup}.` : 'There was no previous version.',
+      ].join('\n');
   return { data: report, human };
 }

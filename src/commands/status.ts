@@ -18,7 +18,13 @@ export const statusCommand: Command = {
     });
     const failed = results.some((r) => !r.ok || (only && r.data?.apps.length === 0));
     const data = context.flags.all ? results : results[0]!.data;
-    return { data, human: results.map((r) => (r.ok ? render(r.server, r.data!, only) : `${r.server}: ✗ ${r.error!.message}\n  ${r.error!.hint ?? ''}`)).join('\n\n'), exitCode: failed ? 1 : 0 };
+    return {
+      data,
+      human: results
+        .map((r) => (r.ok ? render(r.server, r.data!, only) : `${r.server}: ✗ ${r.error!.message}\n  ${r.error!.hint ?? ''}`))
+        .join('\n\n'),
+      exitCode: failed ? 1 : 0,
+    };
   },
 };
 
@@ -38,5 +44,13 @@ function row(app: AppStatus, now: Date): string[] {
   const s = app.state;
   const mark = s.activeState === 'active' ? '●' : s.activeState === 'unknown' ? '?' : '✗';
   const health = app.health ? (app.health.ok ? `ok ${Math.round(app.health.ms)}ms` : `✗ ${app.health.error ?? app.health.status}`) : '–';
-  return [app.name, `${mark} ${s.activeState}/${s.subState}`, formatSince(s.since, now), formatBytes(s.memoryBytes), String(s.restarts ?? '–'), health, app.currentRelease ?? '–'];
+  return [
+    app.name,
+    `${mark} ${s.activeState}/${s.subState}`,
+    formatSince(s.since, now),
+    formatBytes(s.memoryBytes),
+    String(s.restarts ?? '–'),
+    health,
+    app.currentRelease ?? '–',
+  ];
 }

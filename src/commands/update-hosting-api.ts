@@ -8,7 +8,7 @@ import { table } from '../core/table.js';
 
 export const updateHostingApiCommand: Command = {
   name: 'update-hosting-api',
-  summary: 'Send this hms\'s agent to the running agent; it switches, health-checks, and rolls back on failure',
+  summary: "Send this hms's agent to the running agent; it switches, health-checks, and rolls back on failure",
   usage: ['hms update-hosting-api [--release ID] [--from DIR]', 'hms update-hosting-api --list'],
   flags: [
     ['--release ID', 'switch to a release already on the server'],
@@ -22,12 +22,19 @@ export const updateHostingApiCommand: Command = {
       if (context.flags.list) {
         const info = await agentReleases(connected.client);
         const rows = info.releases.map((r) => [r.id === info.current ? '●' : ' ', r.id, r.installedAt]);
-        return { data: info, human: `${table(['', 'RELEASE', 'INSTALLED'], rows)}\nLast update: ${info.update ? `${info.update.release} ${info.update.status}` : 'none'}` };
+        return {
+          data: info,
+          human: `${table(['', 'RELEASE', 'INSTALLED'], rows)}\nLast update: ${info.update ? `${info.update.release} ${info.update.status}` : 'none'}`,
+        };
       }
       const source = context.flags.release
         ? { release: context.flags.release }
         : { bundle: await readAgentBundle(context.flags.from ? path.resolve(context.cwd, context.flags.from) : undefined) };
-      const result = await updateAgent({ client: connected.client, source, onProgress: (progress) => context.note(updateProgressLine(connected.name, progress)) });
+      const result = await updateAgent({
+        client: connected.client,
+        source,
+        onProgress: (progress) => context.note(updateProgressLine(connected.name, progress)),
+      });
       const outcome = updateOutcome(connected.name, result);
       const data = result.changed ? result.update : { release: result.release, status: result.status, changed: false };
       return { data, human: outcome.text, ...(outcome.ok ? {} : { exitCode: 1 }) };

@@ -44,7 +44,9 @@ export async function writeInitialConfig(file: string, answers: InitAnswers, for
   const created = !existsSync(file);
   const raw = created ? { servers: {}, apps: {} } : await readRaw(file);
   if (raw.servers[answers.server] && !force) {
-    throw new HmsError(`${file} already describes a server named "${answers.server}".`, { hint: 'Pass --force to replace it, or choose another --name.' });
+    throw new HmsError(`${file} already describes a server named "${answers.server}".`, {
+      hint: 'Pass --force to replace it, or choose another --name.',
+    });
   }
   raw.servers[answers.server] = compact({
     host: answers.host,
@@ -70,9 +72,16 @@ export async function addAppToConfig(file: string, server: string | undefined, a
   const raw = await readRaw(file);
   const names = Object.keys(raw.servers);
   const chosen = server ?? (names.length === 1 ? names[0] : undefined);
-  if (!chosen) throw new UsageError(`${file} describes several servers: say which one gets ${app.name}.`, `Add --server NAME (one of ${names.join(', ')}).`);
+  if (!chosen)
+    throw new UsageError(
+      `${file} describes several servers: say which one gets ${app.name}.`,
+      `Add --server NAME (one of ${names.join(', ')}).`,
+    );
   if (!raw.servers[chosen]) {
-    throw new UsageError(`${file} describes no server named "${chosen}".`, `Known servers: ${names.join(', ') || 'none'}. To add one: \`hms init --name ${chosen} --host HOST\`.`);
+    throw new UsageError(
+      `${file} describes no server named "${chosen}".`,
+      `Known servers: ${names.join(', ') || 'none'}. To add one: \`hms init --name ${chosen} --host HOST\`.`,
+    );
   }
   putApp(file, raw, chosen, app, force);
   return save(file, raw, false, chosen);
@@ -80,7 +89,9 @@ export async function addAppToConfig(file: string, server: string | undefined, a
 
 function putApp(file: string, raw: RawConfig, server: string, app: AppAnswers, force: boolean): void {
   if (raw.apps[app.name] && !force) {
-    throw new HmsError(`${file} already describes an app named "${app.name}".`, { hint: 'Pass --force to replace it, or choose another --app name.' });
+    throw new HmsError(`${file} already describes an app named "${app.name}".`, {
+      hint: 'Pass --force to replace it, or choose another --app name.',
+    });
   }
   raw.apps[app.name] = compact({ server, repo: app.repo, domain: app.domain, branch: app.branch });
 }
@@ -97,7 +108,10 @@ async function readRaw(file: string): Promise<RawConfig> {
 
 async function save(file: string, raw: RawConfig, created: boolean, server: string): Promise<InitReport> {
   const check = configSchema.safeParse(raw);
-  if (!check.success) throw new HmsError(formatIssues('hms init', check.error.issues), { hint: 'Fix the value given for that key and run `hms init` again.' });
+  if (!check.success)
+    throw new HmsError(formatIssues('hms init', check.error.issues), {
+      hint: 'Fix the value given for that key and run `hms init` again.',
+    });
   await writeFile(file, `${JSON.stringify(raw, null, 2)}\n`);
   return { file, created, server, servers: Object.keys(raw.servers), apps: Object.keys(raw.apps) };
 }

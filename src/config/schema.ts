@@ -7,7 +7,10 @@ const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name o
 export const serverSchema = z.strictObject({
   host: hostSchema,
   port: z.number().int().min(1).max(65535).default(22),
-  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name').default('deploy'),
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name')
+    .default('deploy'),
   /** Private key file; without it, ssh-agent ($SSH_AUTH_SOCK) is used. */
   identityFile: z.string().min(1).optional(),
   knownHostsFile: z.string().min(1).default('~/.ssh/known_hosts'),
@@ -18,11 +21,17 @@ export const serverSchema = z.strictObject({
   /** A CA certificate (PEM file) to trust for `publicUrl` instead of the system's. */
   caFile: z.string().min(1).optional(),
   /** The user provisioning and the agent bootstrap log in as (they install packages). */
-  provisionUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name').default('root'),
+  provisionUser: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Unix user name')
+    .default('root'),
   /** The git deploy key (private key file) installed for the deploy user. */
   deployKeyFile: z.string().min(1).optional(),
   /** Debian packages this server's apps need beyond the standard set, e.g. ["imagemagick"]. */
-  packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]{1,62}$/, 'must be a Debian package name such as imagemagick')).max(100).default([]),
+  packages: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]{1,62}$/, 'must be a Debian package name such as imagemagick'))
+    .max(100)
+    .default([]),
 });
 
 /** The folder every app lives in on its server: <APPS_ROOT>/<app>. */
@@ -31,7 +40,10 @@ export const APPS_ROOT = '/var/www';
 const logFileSchema = z
   .string()
   .max(300)
-  .refine((value) => SHARED_PATH_PATTERN.test(value.startsWith('/') ? value.slice(1) : value), 'must be a path such as shared/log/production.log (letters, digits, "._-")')
+  .refine(
+    (value) => SHARED_PATH_PATTERN.test(value.startsWith('/') ? value.slice(1) : value),
+    'must be a path such as shared/log/production.log (letters, digits, "._-")',
+  )
   .refine((value) => value.split('/').every((segment) => segment !== '..' && segment !== '.'), 'must not contain ".." or "."');
 
 const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lowercase letters, digits or "_"');
@@ -52,9 +64,15 @@ export const appSchema = z.strictObject({
   server: nameSchema,
   /** The app's git repository, fetched on the server with the deploy key. */
   repo: z.string().min(1),
-  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be a git branch name').default('main'),
+  branch: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]+$/, 'must be a git branch name')
+    .default('main'),
   domain: hostSchema,
-  healthPath: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, 'must be a path such as /up').default('/up'),
+  healthPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, 'must be a path such as /up')
+    .default('/up'),
   /** The app's checkout on this laptop; with `testCommand`, deploys run its tests first. */
   checkout: z.string().min(1).optional(),
   /** argv of the app's test command, e.g. ["bundle", "exec", "rspec"]. */
@@ -84,7 +102,11 @@ export const configSchema = z
     for (const [name, app] of Object.entries(config.apps)) {
       for (const [log, file] of Object.entries(app.logFiles)) {
         if (file.startsWith('/') && !file.startsWith(`${APPS_ROOT}/${name}/`)) {
-          ctx.addIssue({ code: 'custom', path: ['apps', name, 'logFiles', log], message: `must be inside ${APPS_ROOT}/${name}/ (or relative to it)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apps', name, 'logFiles', log],
+            message: `must be inside ${APPS_ROOT}/${name}/ (or relative to it)`,
+          });
         }
       }
       if (!(app.server in config.servers)) {

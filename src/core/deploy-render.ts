@@ -58,7 +58,13 @@ export function releasesTable(releases: readonly ReleaseSummary[]): string {
     r.ref ?? '–',
     formatTime(r.at),
     r.by ?? '–',
-    r.status === 'ok' ? (r.health ? `ok ${r.health.status ?? ''}`.trim() : 'ok') : r.status === 'failed' ? `✗ ${r.health?.error ?? 'failed'}` : '?',
+    r.status === 'ok'
+      ? r.health
+        ? `ok ${r.health.status ?? ''}`.trim()
+        : 'ok'
+      : r.status === 'failed'
+        ? `✗ ${r.health?.error ?? 'failed'}`
+        : '?',
     String(r.migrations),
   ]);
   return table(['RELEASE', 'SHA', 'REF', 'DEPLOYED', 'BY', 'HEALTH', 'MIGRATIONS'], rows);

@@ -6,7 +6,8 @@
  */
 
 /** What a time may be written as, for usage errors and hints. */
-export const TIME_SPEC_FORMS = '10m, 1h, 2d, 1w, -1h, "10 min ago", "2 hours ago", today, yesterday, now, 2026-12-03, 2026-12-03T14:00, 2026-12-03 14:00:00Z';
+export const TIME_SPEC_FORMS =
+  '10m, 1h, 2d, 1w, -1h, "10 min ago", "2 hours ago", today, yesterday, now, 2026-12-03, 2026-12-03T14:00, 2026-12-03 14:00:00Z';
 
 /** Times outside these years are a typo, not a log window (and journalctl refuses them). */
 const FIRST_YEAR = 1970;

@@ -6,6 +6,12 @@ import { z } from 'zod';
  * launcher, so a word holds no line break or control character; it is never a shell string.
  */
 export const webCommandSchema = z
-  .array(z.string().min(1).max(500).refine((word) => !/[\u0000-\u001f\u007f]/.test(word), 'must not contain line breaks or control characters'))
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(500)
+      .refine((word) => !/[\u0000-\u001f\u007f]/.test(word), 'must not contain line breaks or control characters'),
+  )
   .min(1)
   .max(64);

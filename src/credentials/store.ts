@@ -45,7 +45,12 @@ function fromKeychain(keychain: Keychain): CredentialStore {
 }
 
 /** Keeps a server's API token, keyed like `hms login` does; returns one line saying where (never the token). */
-export async function keepToken(env: NodeJS.ProcessEnv, server: string, host: string, token: string): Promise<{ where: string; line: string }> {
+export async function keepToken(
+  env: NodeJS.ProcessEnv,
+  server: string,
+  host: string,
+  token: string,
+): Promise<{ where: string; line: string }> {
   const store = await openCredentialStore(env);
   await store.set(tokenAccount(server, host), token);
   const place = store.where === 'keychain' ? 'the keychain' : `${store.where} (0600; no keychain: ${store.unavailable})`;

@@ -34,12 +34,17 @@ export async function runAppTests(options: AppTestsOptions): Promise<AppTestsRes
     ...(options.env ? { env: options.env } : {}),
     timeoutMs: TESTS_TIMEOUT_MS,
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onOutput ? { onStdout: (chunk: Buffer) => options.onOutput!(chunk, 'stdout'), onStderr: (chunk: Buffer) => options.onOutput!(chunk, 'stderr') } : {}),
+    ...(options.onOutput
+      ? { onStdout: (chunk: Buffer) => options.onOutput!(chunk, 'stdout'), onStderr: (chunk: Buffer) => options.onOutput!(chunk, 'stderr') }
+      : {}),
   }).catch((error: unknown) => {
-    throw new HmsError(`Could not run the tests of ${options.app} (\`${options.testCommand.join(' ')}\` in ${options.checkout}): ${(error as Error).message}`, {
-      hint: `Check apps.${options.app}.checkout and testCommand in hms.config.json, or deploy with --skip-tests.`,
-      cause: error,
-    });
+    throw new HmsError(
+      `Could not run the tests of ${options.app} (\`${options.testCommand.join(' ')}\` in ${options.checkout}): ${(error as Error).message}`,
+      {
+        hint: `Check apps.${options.app}.checkout and testCommand in hms.config.json, or deploy with --skip-tests.`,
+        cause: error,
+      },
+    );
   });
   return { ok: result.code === 0, code: result.code, ms: Math.round(performance.now() - started), argv: options.testCommand };
 }

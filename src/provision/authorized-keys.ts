@@ -14,7 +14,11 @@ import { PATHS } from './input.js';
 export async function laptopPublicKeys(serverName: string, server: ServerConfig, agentSocket: string | undefined): Promise<string[]> {
   if (server.identityFile) return [await identityPublicKey(serverName, server.identityFile)];
   const keys = agentSocket ? await agentPublicKeys(agentSocket) : [];
-  if (keys.length === 0) throw noPublicKey(serverName, agentSocket ? 'no identityFile, and ssh-agent holds no key' : 'no identityFile, and no ssh-agent (SSH_AUTH_SOCK is not set)');
+  if (keys.length === 0)
+    throw noPublicKey(
+      serverName,
+      agentSocket ? 'no identityFile, and ssh-agent holds no key' : 'no identityFile, and no ssh-agent (SSH_AUTH_SOCK is not set)',
+    );
   return keys;
 }
 
@@ -30,9 +34,12 @@ async function identityPublicKey(serverName: string, file: string): Promise<stri
   });
   const derived = publicKeyOf(privateKey, file);
   if ('publicKey' in derived) return derived.publicKey;
-  throw new HmsError(`No public key to authorize for ${PATHS.deployUser}@${serverName}: ${file} is protected by a passphrase and ${pub} is missing.`, {
-    hint: `Write it with \`ssh-keygen -y -f ${file} > ${pub}\` (it asks for the passphrase). hms logs in with a protected key only through ssh-agent: \`ssh-add ${file}\`, then remove servers.${serverName}.identityFile.`,
-  });
+  throw new HmsError(
+    `No public key to authorize for ${PATHS.deployUser}@${serverName}: ${file} is protected by a passphrase and ${pub} is missing.`,
+    {
+      hint: `Write it with \`ssh-keygen -y -f ${file} > ${pub}\` (it asks for the passphrase). hms logs in with a protected key only through ssh-agent: \`ssh-add ${file}\`, then remove servers.${serverName}.identityFile.`,
+    },
+  );
 }
 
 function noPublicKey(serverName: string, reason: string): HmsError {

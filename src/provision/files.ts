@@ -38,7 +38,8 @@ export async function withDiff(host: Host, file: Pick<ManagedFile, 'path' | 'con
 export const changedPath = (change: string): string => change.slice(0, change.indexOf(': '));
 
 // A fixed script: the paths are its arguments, never part of its text.
-const INSPECT = 'for f in "$@"; do if [ -f "$f" ]; then printf "%s %s %s\\n" "$(sha256sum < "$f" | cut -c1-64)" "$(stat -c "%a %U %G" -- "$f")" "$f"; else printf "missing - - - %s\\n" "$f"; fi; done';
+const INSPECT =
+  'for f in "$@"; do if [ -f "$f" ]; then printf "%s %s %s\\n" "$(sha256sum < "$f" | cut -c1-64)" "$(stat -c "%a %U %G" -- "$f")" "$f"; else printf "missing - - - %s\\n" "$f"; fi; done';
 
 export const sha256 = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
 
@@ -73,7 +74,10 @@ export function attributeReasons(state: FileState, file: Pick<ManagedFile, 'mode
  * content change carries the file's diff on its following lines.
  */
 export async function diffFiles(host: Host, files: ManagedFile[]): Promise<string[]> {
-  const states = await inspectFiles(host, files.map((f) => f.path));
+  const states = await inspectFiles(
+    host,
+    files.map((f) => f.path),
+  );
   const changes: string[] = [];
   for (const file of files) {
     const state = states.get(file.path);

@@ -11,7 +11,12 @@ import { readUploads } from './uploads.js';
  * Reads what a server's provisioning needs from the laptop: config, secrets, keys.
  * `agentSocket` is ssh-agent's, asked for keys when the server has no identityFile.
  */
-export async function gatherInput(config: Config, serverName: string, secretsFile: string, agentSocket = process.env.SSH_AUTH_SOCK): Promise<ProvisionInput> {
+export async function gatherInput(
+  config: Config,
+  serverName: string,
+  secretsFile: string,
+  agentSocket = process.env.SSH_AUTH_SOCK,
+): Promise<ProvisionInput> {
   const server = config.servers[serverName]!;
   const secrets = await readSecrets(secretsFile);
   const missing = findProblems(secrets, config).filter((p) => p.problem === 'missing');

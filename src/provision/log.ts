@@ -13,11 +13,26 @@ export function deploymentLog(steps: Step[], example: string): string {
     `the server differs (\`--dry-run\` shows what would change); \`hms deploy-hosting-api\` then`,
     `installs the agent, and \`hms full-deploy\` does both. Shown for ${example}.`,
     '',
-    'Nothing here deletes a database, an app\'s `shared/` folder or a release.',
+    "Nothing here deletes a database, an app's `shared/` folder or a release.",
     '',
   ];
   steps.forEach((step, i) => {
-    lines.push(`## ${i + 1}. ${step.title}`, '', step.doc.why, '', '```sh', ...step.doc.commands, '```', '', 'Verify:', '', '```sh', ...step.doc.verify, '```', '');
+    lines.push(
+      `## ${i + 1}. ${step.title}`,
+      '',
+      step.doc.why,
+      '',
+      '```sh',
+      ...step.doc.commands,
+      '```',
+      '',
+      'Verify:',
+      '',
+      '```sh',
+      ...step.doc.verify,
+      '```',
+      '',
+    );
   });
   lines.push(
     `## ${steps.length + 1}. The agent`,

@@ -44,9 +44,16 @@ export type SharedDecision =
  * The provenance rule. `attributes` are the mode/owner differences of a file whose
  * content already matches.
  */
-export function decide(file: Pick<SharedFile, 'origin'>, desired: string, state: FileState | undefined, recorded: string | undefined, attributes: string[]): SharedDecision {
+export function decide(
+  file: Pick<SharedFile, 'origin'>,
+  desired: string,
+  state: FileState | undefined,
+  recorded: string | undefined,
+  attributes: string[],
+): SharedDecision {
   if (!state) return { action: 'create' };
-  if (state.hash === desired) return recorded === desired && attributes.length === 0 ? { action: 'none' } : { action: 'adopt', reasons: attributes };
+  if (state.hash === desired)
+    return recorded === desired && attributes.length === 0 ? { action: 'none' } : { action: 'adopt', reasons: attributes };
   if (recorded !== undefined && state.hash === recorded) return { action: 'update' };
   if (file.origin === 'upload' && recorded !== undefined && recorded !== desired) return { action: 'replace' };
   return { action: 'keep' };

@@ -13,7 +13,9 @@ export const MASK = '***';
 
 /** KEY=value lines: the value of any secret-sounding key (and of database URLs) is masked. */
 export function redactEnv(text: string): string {
-  return text.replace(/^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/gm, (line, key: string) => (SECRET_KEY.test(key) || /_URL$/.test(key) ? `${key}=${MASK}` : line));
+  return text.replace(/^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/gm, (line, key: string) =>
+    SECRET_KEY.test(key) || /_URL$/.test(key) ? `${key}=${MASK}` : line,
+  );
 }
 
 /** Every JSON string value masked, keys kept: shows which entry changed, never to what. */
@@ -24,7 +26,11 @@ export function redactJson(text: string): string {
 export function redact(text: string, how: Redaction | undefined): string {
   if (how === 'env') return redactEnv(text);
   if (how === 'json') return redactJson(text);
-  if (how === 'whole') return text.split('\n').map((line) => (line === '' ? line : MASK)).join('\n');
+  if (how === 'whole')
+    return text
+      .split('\n')
+      .map((line) => (line === '' ? line : MASK))
+      .join('\n');
   return text;
 }
 

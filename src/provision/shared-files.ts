@@ -29,7 +29,14 @@ export function sharedFilesOf(app: Pick<AppConfig, 'sharedFiles' | 'files'>): st
 /** Names that usually hold secrets: master.key, *.key, credentials, .env files, anything "secret". */
 export function looksSecret(file: string): boolean {
   const name = path.posix.basename(file).toLowerCase();
-  return name.endsWith('.key') || name.includes('credentials') || name === '.env' || name.startsWith('.env.') || name.endsWith('.env') || file.toLowerCase().includes('secret');
+  return (
+    name.endsWith('.key') ||
+    name.includes('credentials') ||
+    name === '.env' ||
+    name.startsWith('.env.') ||
+    name.endsWith('.env') ||
+    file.toLowerCase().includes('secret')
+  );
 }
 
 /** 0600 for what looks secret, else 0640: the app runs as deploy, nobody else reads shared/. */
@@ -46,29 +53,49 @@ export const sqlitePath = (name: string): string => `${appRoot(name)}/shared/db/
 
 /** shared/config/database.yml for the app's production database; the password comes from the env file. */
 export function databaseYml(name: string, app: Pick<AppConfig, 'database'>): string {
-  const header = [`# Written by \`hms provision\` from apps.${name}.database in hms.config.json.`, '# Edited here, it is kept as it is: hms reports the difference and no longer writes it.'];
+  const header = [
+    `# Written by \`hms provision\` from apps.${name}.database in hms.config.json.`,
+    '# Edited here, it is kept as it is: hms reports the difference and no longer writes it.',
+  ];
   const db = app.database;
   const body =
     db.adapter === 'sqlite3'
       ? ['production:', '  adapter: sqlite3', `  database: ${sqlitePath(name)}`, '  pool: 5', '  timeout: 5000']
       : (() => {
           const pg = postgresNames(name, db);
-          return ['production:', '  adapter: postgresql', '  encoding: unicode', `  database: ${pg.database}`, `  username: ${pg.user}`, '  password: <%= ENV["DATABASE_PASSWORD"] %>', `  host: ${pg.host}`, '  pool: 5'];
+          return [
+            'production:',
+            '  adapter: postgresql',
+            '  encoding: unicode',
+            `  database: ${pg.database}`,
+            `  username: ${pg.user}`,
+            '  password: <%= ENV["DATABASE_PASSWORD"] %>',
+            `  host: ${pg.host}`,
+            '  pool: 5',
+          ];
         })();
   return [...header, ...body, ''].join('\n');
 }
 
 /** Every file provisioning puts in one app's shared/: generated first, then the uploads. */
 export function sharedFilesFor(name: string, app: AppConfig, uploads: Record<string, Buffer> = {}): SharedFile[] {
-  const generated: SharedFile = { app: name, path: DATABASE_YML, content: Buffer.from(databaseYml(name, app)), mode: 0o640, origin: 'generated' };
-  const uploaded = Object.entries(uploads).map(([file, content]): SharedFile => ({
+  const generated: SharedFile = {
+    app: name,
+    path: DATABASE_YML,
+    content: Buffer.from(databaseYml(name, app)),
+    mode: 0o640,
+    origin: 'generated',
+  };
+  const uploaded = Object.entries(uploads).map(
+    ([file, content]): SharedFile => ({
       app: name,
       path: file,
       content,
       mode: sharedFileMode(file),
       origin: 'upload',
       ...(looksSecret(file) ? { redact: 'whole' as const } : {}),
-    }));
+    }),
+  );
   // An uploaded database.yml replaces the generated one.
   return [...(DATABASE_YML in uploads ? [] : [generated]), ...uploaded];
 }
@@ -79,4 +106,8 @@ export const sharedRoot = (name: string): string => `${appRoot(name)}/shared`;
 export const provenanceFile = (name: string): string => `${PATHS.stateDir}/provisioned/${name}.json`;
 
 /** `<file>.<UTC time>.bak`, beside the file: where a replaced shared file's previous version goes. */
-export const backupName = (file: string, now: Date): string => `${file}.${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.bak`;
+export const backupName = (file: string, now: Date): string =>
+  `${file}.${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}.bak`;

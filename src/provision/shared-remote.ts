@@ -21,10 +21,15 @@ export interface SharedEntry {
 const NOT_LISTED = ['bundle', 'tmp', 'log'];
 const MAX_ENTRIES = 2000;
 
-export async function listShared(host: Host, app: string): Promise<{ root: string; entries: SharedEntry[]; truncated: boolean; skipped: string[] }> {
+export async function listShared(
+  host: Host,
+  app: string,
+): Promise<{ root: string; entries: SharedEntry[]; truncated: boolean; skipped: string[] }> {
   const root = sharedRoot(app);
   const prune = NOT_LISTED.flatMap((dir) => ['-path', `${root}/${dir}`, '-prune', '-o']);
-  const output = await host.must(['find', root, ...prune, '-type', 'f', '-printf', '%P\\t%s\\t%m\\t%T@\\n'], `Listing ${root}`, { maxOutputBytes: 1024 * 1024 });
+  const output = await host.must(['find', root, ...prune, '-type', 'f', '-printf', '%P\\t%s\\t%m\\t%T@\\n'], `Listing ${root}`, {
+    maxOutputBytes: 1024 * 1024,
+  });
   const entries = output
     .split('\n')
     .filter(Boolean)
@@ -57,7 +62,9 @@ export async function putShared(host: Host, app: string, file: string, content: 
     report.backup = backupName(remote, now);
     await host.must(['cp', '-p', '--', remote, report.backup], `Keeping the previous ${file}`);
   } else if ((await host.run(['test', '-e', remote])).code === 0) {
-    throw new HmsError(`${remote} exists but ${host.name}'s deploy user cannot read it.`, { hint: `Check its owner on the server (\`ls -l ${remote}\`); shared files belong to deploy.` });
+    throw new HmsError(`${remote} exists but ${host.name}'s deploy user cannot read it.`, {
+      hint: `Check its owner on the server (\`ls -l ${remote}\`); shared files belong to deploy.`,
+    });
   }
   await host.must(['mkdir', '-p', '--', path.posix.dirname(remote)], `Creating ${path.posix.dirname(remote)}`);
   await host.upload(content, remote, mode);

@@ -2,7 +2,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fillTemplate, templatesDir, type TemplateValues } from './templates.js';
 
-export const TEMPLATE_NAMES = ['puma/puma.rb', 'nginx/app.conf', 'nginx/hosting.conf', 'nginx/default.conf', 'systemd/app.service', 'systemd/app.socket', 'systemd/web-start', 'systemd/hms-agent.service', 'logrotate/hms'] as const;
+export const TEMPLATE_NAMES = [
+  'puma/puma.rb',
+  'nginx/app.conf',
+  'nginx/hosting.conf',
+  'nginx/default.conf',
+  'systemd/app.service',
+  'systemd/app.socket',
+  'systemd/web-start',
+  'systemd/hms-agent.service',
+  'logrotate/hms',
+] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** Every template, read once, filled synchronously while the plan is built. */
@@ -12,6 +22,8 @@ export interface Templates {
 
 export async function loadTemplates(): Promise<Templates> {
   const dir = templatesDir();
-  const texts = new Map(await Promise.all(TEMPLATE_NAMES.map(async (name) => [name, await readFile(path.join(dir, name), 'utf8')] as const)));
+  const texts = new Map(
+    await Promise.all(TEMPLATE_NAMES.map(async (name) => [name, await readFile(path.join(dir, name), 'utf8')] as const)),
+  );
   return { fill: (name, values) => fillTemplate(name, texts.get(name)!, values) };
 }

@@ -19,7 +19,9 @@ export async function readUploads(config: Config, serverName: string): Promise<R
         });
       });
       if (content.length > MAX_UPLOAD_BYTES) {
-        throw new HmsError(`apps.${name}.files["${shared}"]: ${local} is larger than 8 MiB.`, { hint: 'Upload large files another way; shared files are meant for keys and configuration.' });
+        throw new HmsError(`apps.${name}.files["${shared}"]: ${local} is larger than 8 MiB.`, {
+          hint: 'Upload large files another way; shared files are meant for keys and configuration.',
+        });
       }
       uploads[name][shared] = content;
     }

@@ -149,7 +149,10 @@ export class SshConnection {
   private async uploadNow(data: Buffer | string, remotePath: string, mode: number): Promise<void> {
     if (!path.posix.isAbsolute(remotePath)) throw new HmsError(`Upload path must be absolute: ${remotePath}`);
     const sftp = await this.sftp();
-    const temp = path.posix.join(path.posix.dirname(remotePath), `.${path.posix.basename(remotePath)}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = path.posix.join(
+      path.posix.dirname(remotePath),
+      `.${path.posix.basename(remotePath)}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     const call = <T>(fn: (cb: (error: Error | null | undefined, value?: T) => void) => void): Promise<T> =>
       new Promise((resolve, reject) => fn((error, value) => (error ? reject(error) : resolve(value as T))));
     try {
@@ -191,11 +194,14 @@ export class SshConnection {
   private sftp(): Promise<SFTPWrapper> {
     return new Promise((resolve, reject) => {
       this.ensureOpen();
-      this.client.sftp((error, sftp) => (error ? reject(new HmsError(`SFTP failed on ${this.target.host}: ${error.message}`, { cause: error })) : resolve(sftp)));
+      this.client.sftp((error, sftp) =>
+        error ? reject(new HmsError(`SFTP failed on ${this.target.host}: ${error.message}`, { cause: error })) : resolve(sftp),
+      );
     });
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new HmsError(`The SSH connection to ${this.target.host} is closed.`, { hint: 'Retry; hms reconnects on the next call.' });
+    if (this.closed)
+      throw new HmsError(`The SSH connection to ${this.target.host} is closed.`, { hint: 'Retry; hms reconnects on the next call.' });
   }
 }

@@ -1,13 +1,5 @@
 import { HostKeyError } from './errors.js';
-import {
-  algorithmsFor,
-  findHostKeys,
-  fingerprint,
-  hostPattern,
-  keyTypeOf,
-  readKnownHosts,
-  type KnownHostEntry,
-} from './known-hosts.js';
+import { algorithmsFor, findHostKeys, fingerprint, hostPattern, keyTypeOf, readKnownHosts, type KnownHostEntry } from './known-hosts.js';
 import type { SshTarget } from './target.js';
 
 /**

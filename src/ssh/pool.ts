@@ -31,6 +31,13 @@ export class SshPool {
   async closeAll(): Promise<void> {
     const all = [...this.connections.values()];
     this.connections.clear();
-    await Promise.all(all.map((opening) => opening.then((connection) => connection.close(), () => undefined)));
+    await Promise.all(
+      all.map((opening) =>
+        opening.then(
+          (connection) => connection.close(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }

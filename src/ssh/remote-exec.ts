@@ -30,7 +30,12 @@ export function killGroupScript(pid: number): string {
  * output; resolves when the channel closes, never rejects for a non-zero exit.
  * `killGroup` is called with the PID when the timeout or the abort comes.
  */
-export function runOnChannel(channel: ClientChannel, argv: readonly string[], options: RemoteExecOptions, killGroup: (pid: number) => void): Promise<RemoteExecResult> {
+export function runOnChannel(
+  channel: ClientChannel,
+  argv: readonly string[],
+  options: RemoteExecOptions,
+  killGroup: (pid: number) => void,
+): Promise<RemoteExecResult> {
   const limit = options.maxOutputBytes ?? 1024 * 1024;
   const stdout = new TailBuffer(limit);
   const stderr = new TailBuffer(limit);

@@ -11,7 +11,8 @@ import { hostingOn, mustExec, restartAgent } from './agent-server.js';
 const GOAL_MB = 60;
 const MB = 1024 * 1024;
 const idle = () => new Promise((resolve) => setTimeout(resolve, 2000));
-const line = (label: string, bytes: number) => `${label.padEnd(56)} ${(bytes / MB).toFixed(1).padStart(8)} MB   (goal: < ${GOAL_MB} MB, ${bytes / MB < GOAL_MB ? 'met' : 'NOT met'})`;
+const line = (label: string, bytes: number) =>
+  `${label.padEnd(56)} ${(bytes / MB).toFixed(1).padStart(8)} MB   (goal: < ${GOAL_MB} MB, ${bytes / MB < GOAL_MB ? 'met' : 'NOT met'})`;
 
 export async function benchAgentIdleRss(server: TestServer): Promise<string[]> {
   const local = await startLocalAgent();
@@ -32,5 +33,8 @@ export async function benchAgentIdleRss(server: TestServer): Promise<string[]> {
   ]);
   const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
   if (!kb) throw new Error(`no VmRSS for hms-agent on the test server:\n${status}`);
-  return [line(`idle RSS, this host (node ${process.version})`, hostRss), line(`idle RSS, test server under systemd (node ${node.trim()})`, Number(kb) * 1024)];
+  return [
+    line(`idle RSS, this host (node ${process.version})`, hostRss),
+    line(`idle RSS, test server under systemd (node ${node.trim()})`, Number(kb) * 1024),
+  ];
 }

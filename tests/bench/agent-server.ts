@@ -32,7 +32,11 @@ export async function mustExec(server: TestServer, argv: string[]): Promise<stri
 /** Restarts hms-agent and waits until it answers /api/health on the server. */
 export async function restartAgent(server: TestServer): Promise<void> {
   await mustExec(server, ['systemctl', 'restart', 'hms-agent.service']);
-  await mustExec(server, ['sh', '-c', `for i in $(seq 100); do curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health >/dev/null && exit 0; sleep 0.1; done; exit 1`]);
+  await mustExec(server, [
+    'sh',
+    '-c',
+    `for i in $(seq 100); do curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health >/dev/null && exit 0; sleep 0.1; done; exit 1`,
+  ]);
 }
 
 /**
@@ -43,12 +47,20 @@ export async function restartAgent(server: TestServer): Promise<void> {
 export async function addFillerApps(server: TestServer): Promise<string[]> {
   await hostingOn(server);
   for (const app of FILLER_APPS) {
-    await put(server, `/etc/systemd/system/${app}.service`, `[Unit]\nDescription=hms bench filler ${app}\n\n[Service]\nExecStart=/bin/sleep infinity\n`);
+    await put(
+      server,
+      `/etc/systemd/system/${app}.service`,
+      `[Unit]\nDescription=hms bench filler ${app}\n\n[Service]\nExecStart=/bin/sleep infinity\n`,
+    );
   }
   await mustExec(server, ['systemctl', 'daemon-reload']);
   await mustExec(server, ['systemctl', 'start', ...FILLER_APPS.map((app) => `${app}.service`)]);
   const file = path.join(server.rootDir, AGENT_CONFIG);
-  const config = JSON.parse(await readFile(file, 'utf8')) as { apps: Record<string, unknown>; agentUnit?: string; nginx?: { unit?: string } };
+  const config = JSON.parse(await readFile(file, 'utf8')) as {
+    apps: Record<string, unknown>;
+    agentUnit?: string;
+    nginx?: { unit?: string };
+  };
   for (const app of FILLER_APPS) config.apps[app] = { unit: `${app}.service`, root: `/var/www/${app}` };
   await put(server, AGENT_CONFIG, JSON.stringify(config, null, 2), 0o600);
   await restartAgent(server);

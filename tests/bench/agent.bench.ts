@@ -22,7 +22,13 @@ const GOAL_MS = 30;
 async function insideServer(server: TestServer, label: string, runs: number, command: string): Promise<Samples> {
   const script = `for i in $(seq ${runs}); do s=$(date +%s%N); ${command} >/dev/null || exit 1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done`;
   const out = await mustExec(server, ['sh', '-c', script]);
-  return { label, ms: out.trim().split('\n').map((us) => Number(us) / 1000) };
+  return {
+    label,
+    ms: out
+      .trim()
+      .split('\n')
+      .map((us) => Number(us) / 1000),
+  };
 }
 
 /** curl's own time_total for each of `runs` requests made inside the server. */
@@ -30,13 +36,26 @@ async function curlInside(server: TestServer, label: string, runs: number, token
   const curl = `curl -fsS -o /dev/null -w '%{time_total}\\n' -H 'authorization: Bearer ${token}' http://127.0.0.1:${AGENT_PORT}${route}`;
   await mustExec(server, ['sh', '-c', curl]); // warm-up
   const out = await mustExec(server, ['sh', '-c', `for i in $(seq ${runs}); do ${curl} || exit 1; done`]);
-  return { label, ms: out.trim().split('\n').map((seconds) => Number(seconds) * 1000) };
+  return {
+    label,
+    ms: out
+      .trim()
+      .split('\n')
+      .map((seconds) => Number(seconds) * 1000),
+  };
 }
 
 export async function benchAgentApps(server: TestServer, runs = 50): Promise<string[]> {
   const hosting = await hostingOn(server);
   const units = await addFillerApps(server);
-  const target: SshTarget = { host: server.host, port: 22, user: 'root', identityFile: server.identityFile, knownHostsFile: server.knownHostsFile, label: 'bench' };
+  const target: SshTarget = {
+    host: server.host,
+    port: 22,
+    user: 'root',
+    identityFile: server.identityFile,
+    knownHostsFile: server.knownHostsFile,
+    label: 'bench',
+  };
   const pool = new SshPool();
   const dispatcher = tunnelDispatcher(() => pool.get(target), hosting.agentPort);
   try {
@@ -53,9 +72,23 @@ export async function benchAgentApps(server: TestServer, runs = 50): Promise<str
     // One unit, no health probe: what a request costs the agent beyond the 22-unit snapshot.
     const one = await curlInside(server, 'GET /api/apps/filler01 (1 unit) by curl inside', runs, hosting.apiToken, '/api/apps/filler01');
 
-    const show = showArgv(units).map((arg) => `'${arg}'`).join(' ');
+    const show = showArgv(units)
+      .map((arg) => `'${arg}'`)
+      .join(' ');
     const systemctl = await insideServer(server, 'systemctl show <22 units> inside the server', runs, show);
-    const sshArgs = ['-i', server.identityFile, '-o', `UserKnownHostsFile=${server.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ControlMaster=no', `root@${server.host}`];
+    const sshArgs = [
+      '-i',
+      server.identityFile,
+      '-o',
+      `UserKnownHostsFile=${server.knownHostsFile}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ControlMaster=no',
+      `root@${server.host}`,
+    ];
     const openssh = await sample('OpenSSH `ssh host systemctl show <22 units>`', 20, async () => {
       const result = await exec(['ssh', ...sshArgs, ...showArgv(units)]);
       if (result.code !== 0) throw new Error(`ssh systemctl show failed: ${result.stderr}`);

@@ -46,7 +46,9 @@ async function hmsOk(ctx: DeployContext, args: string[]): Promise<string> {
 function phaseLine(phase: Phase, report: LoadReport): string {
   const ms = report.answers.filter((a) => !a.error).map((a) => a.ms);
   const latency = ms.length ? `p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms` : 'no answers';
-  const statuses = Object.entries(report.byStatus).map(([status, n]) => `${status}×${n}`).join(' ');
+  const statuses = Object.entries(report.byStatus)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ');
   const errors = Object.keys(report.errors).length ? `; errors ${JSON.stringify(report.errors)}` : '';
   return `${phase.label.padEnd(40)} ${(report.durationMs / 1000).toFixed(1).padStart(6)} s  ${String(report.requests).padStart(6)} requests (${report.requestsPerSecond}/s)  failed ${report.failed}  [${statuses}]  ${latency}${errors}`;
 }
@@ -86,7 +88,11 @@ export async function benchDeploy(options: { clients?: number } = {}): Promise<s
     const whole = summarize(answers, 0, answers.at(-1)?.at ?? 0);
     const settled = settledAfter(answers, rollbackFrom, 'one');
     const firstOld = answers.find((a) => a.at >= rollbackFrom && a.release === 'one');
-    const boots = (await must(ctx.server, ['sh', '-c', "grep -E 'booted in|Starting phased' /var/www/cigar/shared/log/puma.stdout.log | tail -n 4"])).trim().split('\n');
+    const boots = (
+      await must(ctx.server, ['sh', '-c', "grep -E 'booted in|Starting phased' /var/www/cigar/shared/log/puma.stdout.log | tail -n 4"])
+    )
+      .trim()
+      .split('\n');
     return [
       `${clients} concurrent clients through nginx, Rails 6.1 on puma 5.6 (2 workers), test server with ${ctx.server.name}`,
       ...phases.map((phase) => phaseLine(phase, summarize(answers, phase.from, phase.to))),

@@ -30,7 +30,20 @@ function random(seed: number): () => number {
 }
 
 const METHODS = ['GET', 'GET', 'GET', 'GET', 'POST', 'HEAD', 'PUT'];
-const PATHS = ['/', '/up', '/cigars', '/cigars/%d', '/cigars/%d/reviews', '/tobacco/blends/%d', '/api/v1/orders?page=%d', '/assets/application-%x.css', '/assets/application-%x.js', '/login', '/cart/items/%d', '/search?q=maduro+%d'];
+const PATHS = [
+  '/',
+  '/up',
+  '/cigars',
+  '/cigars/%d',
+  '/cigars/%d/reviews',
+  '/tobacco/blends/%d',
+  '/api/v1/orders?page=%d',
+  '/assets/application-%x.css',
+  '/assets/application-%x.js',
+  '/login',
+  '/cart/items/%d',
+  '/search?q=maduro+%d',
+];
 const AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15',
@@ -66,7 +79,9 @@ export async function writeAccessLog(file: string, bytes: number): Promise<numbe
       const d = new Date(time * 1000);
       const stamp = `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
       const ip = `${Math.floor(next() * 223) + 1}.${Math.floor(next() * 256)}.${Math.floor(next() * 256)}.${Math.floor(next() * 254) + 1}`;
-      const url = pick(PATHS).replace('%d', String(Math.floor(next() * 5000))).replace('%x', Math.floor(next() * 0xffffffff).toString(16));
+      const url = pick(PATHS)
+        .replace('%d', String(Math.floor(next() * 5000)))
+        .replace('%x', Math.floor(next() * 0xffffffff).toString(16));
       const code = status(next());
       // Never exactly 503 bytes, so " 503 " means the status.
       const size = code === 304 ? 0 : 504 + Math.floor(next() * 60_000);

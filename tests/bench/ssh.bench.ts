@@ -9,7 +9,19 @@ import { ratio, row, sample } from './measure.js';
 
 export async function benchSsh(server: TestServer, runs = 20): Promise<string[]> {
   const target = { host: server.host, port: 22, user: 'root', identityFile: server.identityFile, knownHostsFile: server.knownHostsFile };
-  const opensshArgs = ['-i', server.identityFile, '-o', `UserKnownHostsFile=${server.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ControlMaster=no', `root@${server.host}`];
+  const opensshArgs = [
+    '-i',
+    server.identityFile,
+    '-o',
+    `UserKnownHostsFile=${server.knownHostsFile}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ControlMaster=no',
+    `root@${server.host}`,
+  ];
   const openssh = await sample('OpenSSH `ssh host true` (new connection)', runs, () => exec(['ssh', ...opensshArgs, 'true']));
   const ours = await sample('hms SSH door: connect + exec true + close', runs, async () => {
     const connection = await connectSsh(target);

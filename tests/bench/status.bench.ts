@@ -19,7 +19,17 @@ export async function benchStatus(server: TestServer, hosting: HostingServer, un
   await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
   await writeFile(
     path.join(dir, 'hms.config.json'),
-    JSON.stringify({ servers: { test: { host: ctx.server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: ctx.hosting.agentPort } } }),
+    JSON.stringify({
+      servers: {
+        test: {
+          host: ctx.server.host,
+          user: 'root',
+          identityFile: 'id_ed25519',
+          knownHostsFile: 'known_hosts',
+          agentPort: ctx.hosting.agentPort,
+        },
+      },
+    }),
   );
   const env = { PATH: process.env.PATH, HOME: dir, HMS_TOKEN: ctx.hosting.apiToken };
   const ok = async (argv: string[], cwd?: string) => {
@@ -27,10 +37,32 @@ export async function benchStatus(server: TestServer, hosting: HostingServer, un
     if (result.code !== 0) throw new Error(`${argv.join(' ')}: ${result.stderr}`);
   };
   const ssh = await sample(`OpenSSH: ssh -o BatchMode=yes host systemctl show <${units.length} units>`, runs, () =>
-    ok(['ssh', '-i', ctx.server.identityFile, '-o', `UserKnownHostsFile=${ctx.server.knownHostsFile}`, '-o', 'BatchMode=yes', `root@${ctx.server.host}`, 'systemctl', 'show', ...units]),
+    ok([
+      'ssh',
+      '-i',
+      ctx.server.identityFile,
+      '-o',
+      `UserKnownHostsFile=${ctx.server.knownHostsFile}`,
+      '-o',
+      'BatchMode=yes',
+      `root@${ctx.server.host}`,
+      'systemctl',
+      'show',
+      ...units,
+    ]),
   );
   // `hms` as people run it (its shebang line, with the Node flags build.mjs gives it), and plain `node` for comparison.
-  const hms = await sample('hms status --json (new process, SSH tunnel)', runs, () => ok([path.resolve('dist/hms.mjs'), 'status', '--json'], dir));
-  const plain = await sample('node dist/hms.mjs status --json (no Node flags)', runs, () => ok([process.execPath, path.resolve('dist/hms.mjs'), 'status', '--json'], dir));
-  return [row(ssh), row(hms), row(plain), ratio('hms status --json vs OpenSSH', hms, ssh, 'at most 1.5x'), ratio('without the Node flags', plain, ssh, 'at most 1.5x')];
+  const hms = await sample('hms status --json (new process, SSH tunnel)', runs, () =>
+    ok([path.resolve('dist/hms.mjs'), 'status', '--json'], dir),
+  );
+  const plain = await sample('node dist/hms.mjs status --json (no Node flags)', runs, () =>
+    ok([process.execPath, path.resolve('dist/hms.mjs'), 'status', '--json'], dir),
+  );
+  return [
+    row(ssh),
+    row(hms),
+    row(plain),
+    ratio('hms status --json vs OpenSSH', hms, ssh, 'at most 1.5x'),
+    ratio('without the Node flags', plain, ssh, 'at most 1.5x'),
+  ];
 }

@@ -73,7 +73,13 @@ export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-tui-'));
   await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
   await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
-  const server = { host: ctx.server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: ctx.hosting.agentPort };
+  const server = {
+    host: ctx.server.host,
+    user: 'root',
+    identityFile: 'id_ed25519',
+    knownHostsFile: 'known_hosts',
+    agentPort: ctx.hosting.agentPort,
+  };
   await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server } }));
   const statsFile = path.join(dir, 'tui-stats.json');
   const tmux = await startTmux({ cwd: dir, env: { HOME: dir, HMS_TOKEN: ctx.hosting.apiToken, HMS_TUI_STATS_FILE: statsFile } });
@@ -106,7 +112,9 @@ async function followStream(ctx: AgentContext, tmux: Tmux, statsFile: string): P
   const before = await procStats(pid);
   const total = RATE * SECONDS;
   const last = `seq=${total - 1} `;
-  const writing = ctx.server.exec(['ruby', '-e', WRITER, String(RATE), String(SECONDS), '/var/www/cigar/shared/log/production.log'], { timeoutMs: 120_000 });
+  const writing = ctx.server.exec(['ruby', '-e', WRITER, String(RATE), String(SECONDS), '/var/www/cigar/shared/log/production.log'], {
+    timeoutMs: 120_000,
+  });
   let seenAt: number | undefined;
   const watching = tmux.waitFor((s) => s.includes(last), 120_000, 10).then(() => (seenAt = Date.now()));
   const written = await writing;
@@ -116,7 +124,12 @@ async function followStream(ctx: AgentContext, tmux: Tmux, statsFile: string): P
   const after = await procStats(pid);
   await tmux.keys('q');
   await tmux.waitFor((s) => lastLine(s) === SHELL_PROMPT.trim(), 30_000);
-  const stats = JSON.parse(await readFile(statsFile, 'utf8')) as { sources: Record<string, { received: number; droppedByAgent: number; seq?: { count: number; first: number; last: number; jumps: number } }> };
+  const stats = JSON.parse(await readFile(statsFile, 'utf8')) as {
+    sources: Record<
+      string,
+      { received: number; droppedByAgent: number; seq?: { count: number; first: number; last: number; jumps: number } }
+    >;
+  };
   const source = stats.sources['cigar:production'];
   const seq = source?.seq;
   const missing = seq ? total - seq.count : total;

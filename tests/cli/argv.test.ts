@@ -11,8 +11,21 @@ import { runHms } from '../support/run-hms.js';
 
 describe('joinDashedValues', () => {
   it('Given --since and --until with values starting with "-", When joined, Then each becomes one word; other flags and words after -- stay', () => {
-    expect(joinDashedValues(['logs', 'cigar', '--since', '-1h', '--until', '-10m', '-n', '5'])).toEqual(['logs', 'cigar', '--since=-1h', '--until=-10m', '-n', '5']);
-    expect(joinDashedValues(['logs', '--since', '10 min ago', '--grep', '-1h'])).toEqual(['logs', '--since', '10 min ago', '--grep', '-1h']);
+    expect(joinDashedValues(['logs', 'cigar', '--since', '-1h', '--until', '-10m', '-n', '5'])).toEqual([
+      'logs',
+      'cigar',
+      '--since=-1h',
+      '--until=-10m',
+      '-n',
+      '5',
+    ]);
+    expect(joinDashedValues(['logs', '--since', '10 min ago', '--grep', '-1h'])).toEqual([
+      'logs',
+      '--since',
+      '10 min ago',
+      '--grep',
+      '-1h',
+    ]);
     expect(joinDashedValues(['run', '--', '--since', '-1h'])).toEqual(['run', '--', '--since', '-1h']);
     expect(joinDashedValues(['logs', '--since', '-f'])).toEqual(['logs', '--since', '-f']);
   });

@@ -19,22 +19,29 @@ const emptyDir = (): Promise<string> => mkdtemp(path.join(tmpdir(), 'hms-help-')
 
 describe('hms <command> --help, -h, hms help <command>', () => {
   // Concurrent: some eighty runs of hms, each mostly its own start-up.
-  it.concurrent.for(topics)('Given no config, When the help of `$name` is asked three ways, Then each prints its usage and examples, exits 0, and touches nothing', async (topic, { expect }) => {
-    const dir = await emptyDir();
-    const forms = [[topic.name, '--help'], [topic.name, '-h'], ['help', topic.name]];
-    const runs = await Promise.all(forms.map((args) => runHms(args, { cwd: dir })));
-    for (const [i, run] of runs.entries()) {
-      expect(run.code, `${forms[i]!.join(' ')}: ${run.stderr}`).toBe(0);
-      expect(run.stderr).toBe('');
-      expect(run.stdout).not.toContain('No hms.config.json found');
-      for (const usage of topic.usage) expect(run.stdout).toContain(usage);
-      expect(topic.examples.length).toBeGreaterThan(0);
-      for (const example of topic.examples) expect(run.stdout).toContain(`$ ${example}`);
-      expect(run.stdout).toContain('hms --help');
-      expect(run.stdout).toBe(runs[0]!.stdout);
-    }
-    expect(await readdir(dir, { recursive: true })).toEqual([]);
-  });
+  it.concurrent.for(topics)(
+    'Given no config, When the help of `$name` is asked three ways, Then each prints its usage and examples, exits 0, and touches nothing',
+    async (topic, { expect }) => {
+      const dir = await emptyDir();
+      const forms = [
+        [topic.name, '--help'],
+        [topic.name, '-h'],
+        ['help', topic.name],
+      ];
+      const runs = await Promise.all(forms.map((args) => runHms(args, { cwd: dir })));
+      for (const [i, run] of runs.entries()) {
+        expect(run.code, `${forms[i]!.join(' ')}: ${run.stderr}`).toBe(0);
+        expect(run.stderr).toBe('');
+        expect(run.stdout).not.toContain('No hms.config.json found');
+        for (const usage of topic.usage) expect(run.stdout).toContain(usage);
+        expect(topic.examples.length).toBeGreaterThan(0);
+        for (const example of topic.examples) expect(run.stdout).toContain(`$ ${example}`);
+        expect(run.stdout).toContain('hms --help');
+        expect(run.stdout).toBe(runs[0]!.stdout);
+      }
+      expect(await readdir(dir, { recursive: true })).toEqual([]);
+    },
+  );
 
   it('Given a subcommand, When `hms config edit --help` runs, Then it prints the help of config', async () => {
     const dir = await emptyDir();
@@ -50,7 +57,7 @@ describe('hms <command> --help, -h, hms help <command>', () => {
     expect(run.stdout).toContain('$ hms deploy <app>');
   });
 
-  it('Given `--`, When `hms run nosuch -- --help` runs, Then --help is the script\'s argument, not a request for help', async () => {
+  it("Given `--`, When `hms run nosuch -- --help` runs, Then --help is the script's argument, not a request for help", async () => {
     const run = await runHms(['run', 'nosuch', '--', '--help'], { cwd: await emptyDir() });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Unknown script "nosuch"');
@@ -69,7 +76,11 @@ describe('hms <command> --help, -h, hms help <command>', () => {
 
   it('Given an unknown command, When its help is asked, Then it is a usage error (exit 2) that names the commands', async () => {
     const dir = await emptyDir();
-    for (const args of [['help', 'nosuch'], ['nosuch', '--help'], ['nosuch', '-h']]) {
+    for (const args of [
+      ['help', 'nosuch'],
+      ['nosuch', '--help'],
+      ['nosuch', '-h'],
+    ]) {
       const run = await runHms(args, { cwd: dir });
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toContain('Unknown command "nosuch"');
@@ -112,15 +123,17 @@ describe('asking for help does not act', () => {
     expect(connections).toBeGreaterThan(before);
   });
 
-  it.each([
-    ['provision', '--help'],
-    ['deploy', 'cigar', '--help'],
-    ['deploy', 'cigar', '-h'],
-    ['full-deploy', 'prod', '--help'],
-    ['status', '--help'],
-    ['rollback', 'cigar', '--yes', '--help'],
-    ['help', 'stop'],
-  ].map((args) => ({ line: args.join(' '), args })))('Given a configured server, When `hms $line` runs, Then it prints help, exits 0, and never connects', async ({ args }) => {
+  it.each(
+    [
+      ['provision', '--help'],
+      ['deploy', 'cigar', '--help'],
+      ['deploy', 'cigar', '-h'],
+      ['full-deploy', 'prod', '--help'],
+      ['status', '--help'],
+      ['rollback', 'cigar', '--yes', '--help'],
+      ['help', 'stop'],
+    ].map((args) => ({ line: args.join(' '), args })),
+  )('Given a configured server, When `hms $line` runs, Then it prints help, exits 0, and never connects', async ({ args }) => {
     const before = connections;
     const entries = await readdir(dir);
     const started = Date.now();

@@ -8,7 +8,24 @@ import { runHms } from '../support/run-hms.js';
 describe('hms init', () => {
   it('Given flags, When init runs twice, Then a valid config with a server and an app is written and a second server is added', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
-    const first = await runHms(['init', '--host', 'hosting.example.com', '--user', 'deploy', '--public-url', 'https://hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'git@example.com:cigar.git'], { cwd: dir });
+    const first = await runHms(
+      [
+        'init',
+        '--host',
+        'hosting.example.com',
+        '--user',
+        'deploy',
+        '--public-url',
+        'https://hosting.example.com',
+        '--app',
+        'cigar',
+        '--domain',
+        'cigar.example.com',
+        '--repo',
+        'git@example.com:cigar.git',
+      ],
+      { cwd: dir },
+    );
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('hms trust prod');
     const second = await runHms(['init', '--name', 'staging', '--host', '10.0.0.5'], { cwd: dir });
@@ -32,15 +49,26 @@ describe('hms init', () => {
 
   it('Given a server with one app, When `hms init --app` adds a second without --host, Then both apps are on that server and secrets init covers the new one', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
-    await runHms(['init', '--host', 'hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'git@example.com:cigar.git'], { cwd: dir });
+    await runHms(
+      ['init', '--host', 'hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'git@example.com:cigar.git'],
+      { cwd: dir },
+    );
     expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
-    const added = await runHms(['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'git@example.com:tobacco.git', '--branch', 'release'], { cwd: dir });
+    const added = await runHms(
+      ['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'git@example.com:tobacco.git', '--branch', 'release'],
+      { cwd: dir },
+    );
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toMatch(/Added app tobacco on prod .*apps cigar, tobacco/);
     expect(added.stdout).toContain('hms secrets init');
     const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
     expect(config.servers).toEqual({ prod: { host: 'hosting.example.com' } });
-    expect(config.apps.tobacco).toEqual({ server: 'prod', repo: 'git@example.com:tobacco.git', domain: 'tobacco.example.com', branch: 'release' });
+    expect(config.apps.tobacco).toEqual({
+      server: 'prod',
+      repo: 'git@example.com:tobacco.git',
+      domain: 'tobacco.example.com',
+      branch: 'release',
+    });
     expect(config.apps.cigar.domain).toBe('cigar.example.com');
     expect((await runHms(['secrets', 'check'], { cwd: dir })).code).toBe(1);
     expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
@@ -49,7 +77,9 @@ describe('hms init', () => {
 
   it('Given an existing app, When `hms init --app` names it again, Then it refuses without --force and the file is unchanged', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
-    await runHms(['init', '--host', 'hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'R1'], { cwd: dir });
+    await runHms(['init', '--host', 'hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'R1'], {
+      cwd: dir,
+    });
     const before = await readFile(path.join(dir, 'hms.config.json'), 'utf8');
     const again = await runHms(['init', '--app', 'cigar', '--domain', 'new.example.com', '--repo', 'R2'], { cwd: dir });
     expect(again.code).toBe(1);

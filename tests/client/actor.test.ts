@@ -10,10 +10,15 @@ import { connectServer } from '../../src/client/connect.js';
 import { testContext } from '../support/test-context.js';
 
 describe('laptopActor', () => {
-  it('Given this machine, When asked, Then it is user@short-host and the agent\'s pattern accepts it', () => {
+  it("Given this machine, When asked, Then it is user@short-host and the agent's pattern accepts it", () => {
     const actor = laptopActor();
     expect(actor).toMatch(ACTOR_PATTERN);
-    expect(actor.split('@')[1]).toBe(hostname().split('.')[0]!.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'unknown');
+    expect(actor.split('@')[1]).toBe(
+      hostname()
+        .split('.')[0]!
+        .replace(/[^A-Za-z0-9._-]/g, '_')
+        .slice(0, 64) || 'unknown',
+    );
   });
 });
 
@@ -27,12 +32,20 @@ describe('ApiClient', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const config: Config = { file: '/nonexistent/hms.config.json', servers: { raw: { ...serverSchema.parse({ host: '127.0.0.1' }), publicUrl: url } }, apps: {} };
+      const config: Config = {
+        file: '/nonexistent/hms.config.json',
+        servers: { raw: { ...serverSchema.parse({ host: '127.0.0.1' }), publicUrl: url } },
+        apps: {},
+      };
       const connected = await connectServer(testContext({ flags: { via: 'https' }, env: { HMS_TOKEN: 'tok' } }), config, 'raw');
       await connected.client.whoami();
       await connected.close();
       expect(seen[0]).toMatchObject({ authorization: 'Bearer tok', 'x-hms-actor': laptopActor() });
-      expect(String(seen[0]!['x-hms-actor'])).toContain(userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 32));
+      expect(String(seen[0]!['x-hms-actor'])).toContain(
+        userInfo()
+          .username.replace(/[^A-Za-z0-9._-]/g, '_')
+          .slice(0, 32),
+      );
     } finally {
       server.close();
     }

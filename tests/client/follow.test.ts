@@ -25,7 +25,9 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-async function listen(handler: (request: IncomingMessage, respond: (text: string) => void) => void): Promise<{ url: string; server: Server }> {
+async function listen(
+  handler: (request: IncomingMessage, respond: (text: string) => void) => void,
+): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     response.flushHeaders();
@@ -40,7 +42,11 @@ async function listen(handler: (request: IncomingMessage, respond: (text: string
 }
 
 async function clientFor(url: string) {
-  const config: Config = { file: '/nonexistent/hms.config.json', servers: { raw: { ...serverSchema.parse({ host: '127.0.0.1' }), publicUrl: url } }, apps: {} };
+  const config: Config = {
+    file: '/nonexistent/hms.config.json',
+    servers: { raw: { ...serverSchema.parse({ host: '127.0.0.1' }), publicUrl: url } },
+    apps: {},
+  };
   const connected = await connectServer(testContext({ flags: { via: 'https' }, env: { HMS_TOKEN: TEST_TOKEN } }), config, 'raw');
   cleanups.push(() => connected.close());
   return connected.client;
@@ -61,7 +67,7 @@ describe('backoff', () => {
 });
 
 describe('isRetryable', () => {
-  it('Given the SSH tunnel\'s refusal while the agent restarts (ssh2 sets reason, no code), When classified, Then it is worth another try; a 401 is not', () => {
+  it("Given the SSH tunnel's refusal while the agent restarts (ssh2 sets reason, no code), When classified, Then it is worth another try; a 401 is not", () => {
     const refused = Object.assign(new Error('(SSH) Channel open failure: Connection refused'), { reason: 2 });
     expect(isRetryable(new HmsError('Could not reach 127.0.0.1:8787 on example through SSH: ...', { cause: refused }))).toBe(true);
     expect(isRetryable(new AgentError(401, 'refused', undefined, undefined))).toBe(false);
@@ -87,11 +93,14 @@ describe('followLog', () => {
       if (seen.length === 2) stop.abort();
     }
     expect(seen.map((event) => event.kind === 'line' && event.line.text)).toEqual(['first', 'second']);
-    expect(requests).toEqual(['/api/logs/cigar%3Aproduction/follow?lines=5&grep=x', '/api/logs/cigar%3Aproduction/follow?lines=200&grep=x']);
+    expect(requests).toEqual([
+      '/api/logs/cigar%3Aproduction/follow?lines=5&grep=x',
+      '/api/logs/cigar%3Aproduction/follow?lines=200&grep=x',
+    ]);
     expect(notes).toEqual(['lost the connection (nothing came, not even a ping); reconnecting… (for up to 5 min)', 'reconnected']);
   });
 
-  it('Given an agent that ends the stream as it shuts down, then a proxy\'s 502 page, When following, Then both count as a drop and the follow goes on', async () => {
+  it("Given an agent that ends the stream as it shuts down, then a proxy's 502 page, When following, Then both count as a drop and the follow goes on", async () => {
     const requests: string[] = [];
     const line = (text: string) => `event: line\ndata: ${JSON.stringify({ text, ts: '2026-11-25T18:02:11.000Z' })}\n\n`;
     const server = createServer((request, response) => {
@@ -102,7 +111,11 @@ describe('followLog', () => {
       }
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       // First: a line, then the `end` an agent sends when systemd's SIGTERM killed its tail. Last: the backlog and a new line.
-      response.write(requests.length === 1 ? `${line('first')}event: end\ndata: {"reason":"tail exited with SIGTERM"}\n\n` : `${line('first')}${line('second')}`);
+      response.write(
+        requests.length === 1
+          ? `${line('first')}event: end\ndata: {"reason":"tail exited with SIGTERM"}\n\n`
+          : `${line('first')}${line('second')}`,
+      );
       if (requests.length === 1) response.end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -120,7 +133,10 @@ describe('followLog', () => {
     }
     expect(seen).toEqual(['first', 'second']);
     expect(requests).toHaveLength(3);
-    expect(notes).toEqual(['lost the connection (the agent ended the stream: tail exited with SIGTERM); reconnecting… (for up to 5 min)', 'reconnected']);
+    expect(notes).toEqual([
+      'lost the connection (the agent ended the stream: tail exited with SIGTERM); reconnecting… (for up to 5 min)',
+      'reconnected',
+    ]);
   });
 
   it('Given an agent that does not come back, When giveUpMs passes, Then the follow ends with an error that says what to check', async () => {

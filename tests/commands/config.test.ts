@@ -75,7 +75,7 @@ async function keptCopy(error: unknown): Promise<{ file: string; text: string }>
 }
 
 describe('hms config in local mode (no server configured)', () => {
-  it('Given no sites allowed, When listed, Then the table is empty; When one is shown, Then the agent\'s 404 says so', async () => {
+  it("Given no sites allowed, When listed, Then the table is empty; When one is shown, Then the agent's 404 says so", async () => {
     expect((await configCommand.run(testContext({ args: ['list'] }))).human).toMatch(/^SITE\s+SIZE\s+MODIFIED\s+ENABLED\n[─ ]+$/);
     const error = await configCommand.run(testContext({ args: ['show', 'cigar'] })).catch((e: unknown) => e);
     expect((error as AgentError).status).toBe(404);
@@ -146,10 +146,12 @@ describe('hms config edit', () => {
     expect(await readFile(cigarFile())).toEqual(before);
   });
 
-  it('Given an invalid directive, When nginx -t refuses it, Then nginx\'s words are shown, the live file is untouched and the copy kept', async () => {
+  it("Given an invalid directive, When nginx -t refuses it, Then nginx's words are shown, the live file is untouched and the copy kept", async () => {
     const before = await readFile(cigarFile());
     const error = await configCommand.run(editContext('invalid')).catch((e: unknown) => e);
-    expect((error as HmsError).message).toMatch(/nginx -t refused the edit of cigar; nothing changed on test:\n.*unknown directive "proxy_bogus_directive"/);
+    expect((error as HmsError).message).toMatch(
+      /nginx -t refused the edit of cigar; nothing changed on test:\n.*unknown directive "proxy_bogus_directive"/,
+    );
     expect((await keptCopy(error)).text).toContain('proxy_bogus_directive on;');
     expect(await readFile(cigarFile())).toEqual(before);
   });
@@ -171,7 +173,9 @@ describe('hms config edit', () => {
 
   it('Given $EDITOR with arguments, When it runs, Then they are passed as argv words before the file, with no shell', async () => {
     const log = path.join(copies, 'args.log');
-    await configCommand.run(editContext('recordsArgs', { env: { EDITOR: `${path.join(editors, 'recordsArgs')} --wait  -n`, ARGS_LOG: log } }));
+    await configCommand.run(
+      editContext('recordsArgs', { env: { EDITOR: `${path.join(editors, 'recordsArgs')} --wait  -n`, ARGS_LOG: log } }),
+    );
     const args = (await readFile(log, 'utf8')).trimEnd().split('\n');
     expect(args.slice(0, 2)).toEqual(['--wait', '-n']);
     expect(args[2]).toMatch(/hms-edit-\w+\/cigar\.conf$/);

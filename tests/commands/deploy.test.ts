@@ -33,7 +33,14 @@ afterEach(async () => {
 
 /** A context for the served agent; `tests` configures the app's checkout and test command. */
 function context(options: TestContextOptions & { tests?: string[] } = {}) {
-  const app = appSchema.parse({ server: 'test', repo: target.repo, branch: 'main', domain: 'cigar.test', healthPath: '/up', ...(options.tests ? { checkout, testCommand: options.tests } : {}) });
+  const app = appSchema.parse({
+    server: 'test',
+    repo: target.repo,
+    branch: 'main',
+    domain: 'cigar.test',
+    healthPath: '/up',
+    ...(options.tests ? { checkout, testCommand: options.tests } : {}),
+  });
   const config: Config = { ...served.config, apps: { cigar: app } };
   return testContext({ ...options, config, flags: { via: 'https', ...options.flags }, env: { HMS_TOKEN: TEST_TOKEN, ...options.env } });
 }
@@ -59,7 +66,10 @@ describe('hms deploy', () => {
   it("Given the app's tests fail in its checkout, When deployed, Then their output shows, nothing is deployed and the error says how to go on", async () => {
     const ctx = context({ args: ['cigar'], tests: ['sh', '-c', 'echo "1 example, 1 failure"; exit 1'] });
     const error = await deployCommand.run(ctx).catch((e: unknown) => e);
-    expect(error).toMatchObject({ message: expect.stringMatching(/^The tests of cigar failed \(exit 1 after \d+\.\d s\); nothing was deployed\.$/), exitCode: 1 });
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/^The tests of cigar failed \(exit 1 after \d+\.\d s\); nothing was deployed\.$/),
+      exitCode: 1,
+    });
     expect((error as Error & { hint: string }).hint).toContain('hms deploy cigar --skip-tests');
     expect(ctx.stdout.text).toContain('1 example, 1 failure');
     expect(target.calls).toEqual([]);
@@ -70,7 +80,11 @@ describe('hms deploy', () => {
     const ctx = context({ args: ['cigar'], tests: ['sh', '-c', 'exit 1'], flags: { skipTests: true, reason: 'hotfix' } });
     await deployCommand.run(ctx);
     expect(ctx.notes.join('\n')).toContain('--skip-tests: not running `sh -c exit 1`');
-    expect((await audit())[0]).toMatchObject({ action: 'deploy', result: 'ok', detail: expect.stringContaining('tests skipped (--skip-tests); reason: hotfix') });
+    expect((await audit())[0]).toMatchObject({
+      action: 'deploy',
+      result: 'ok',
+      detail: expect.stringContaining('tests skipped (--skip-tests); reason: hotfix'),
+    });
   });
 
   it('Given passing tests, When deployed, Then they run in the checkout first', async () => {
@@ -85,7 +99,9 @@ describe('hms deploy', () => {
     await target.commit({ Gemfile: "gem 'hms-no-such-gem'\n" }, 'broken', 'broken');
     const ctx = context({ args: ['cigar'], flags: { ref: 'broken' } });
     const error = await deployCommand.run(ctx).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/^The deploy of cigar failed at bundle in \d+\.\d s: `bundle install --jobs 4` exited with 17: Could not reach host/);
+    expect((error as Error).message).toMatch(
+      /^The deploy of cigar failed at bundle in \d+\.\d s: `bundle install --jobs 4` exited with 17: Could not reach host/,
+    );
     expect((error as Error).message).toMatch(/\d{14} keeps serving$/);
     expect((error as Error & { hint: string }).hint).toMatch(/commit Gemfile\.lock.*See `hms logs cigar` and `hms releases cigar`/);
     expect(ctx.stdout.text).toMatch(/^✗ bundle\s+\d+\.\d s/m);
@@ -130,7 +146,11 @@ describe('hms releases, rollback, lock, unlock', () => {
 
     const error = await deployCommand.run(context({ args: ['cigar'] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentError);
-    expect(error).toMatchObject({ status: 423, message: expect.stringContaining('(reason: migrating by hand)'), hint: 'Wait, or run `hms unlock cigar`.' });
+    expect(error).toMatchObject({
+      status: 423,
+      message: expect.stringContaining('(reason: migrating by hand)'),
+      hint: 'Wait, or run `hms unlock cigar`.',
+    });
 
     const unlocked = await unlockCommand.run(context({ args: ['cigar'] }));
     expect(unlocked.human).toMatch(/^cigar unlocked \(was: locked by \S+@\S+ \(api-token\)/);

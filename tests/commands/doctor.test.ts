@@ -25,11 +25,19 @@ beforeAll(async () => {
   await mkdir(path.join(dir, 'tobacco', 'releases', '20261201120000'), { recursive: true });
   await symlink('releases/20261201120000', path.join(dir, 'tobacco', 'current'));
   await mkdir(path.join(dir, 'scripts'));
-  const recorder = systemctlRecorder({ 'cigar.service': STOPPED, 'tobacco.service': STOPPED, 'nginx.service': RUNNING, 'hms-agent.service': RUNNING });
+  const recorder = systemctlRecorder({
+    'cigar.service': STOPPED,
+    'tobacco.service': STOPPED,
+    'nginx.service': RUNNING,
+    'hms-agent.service': RUNNING,
+  });
   served = await servedAgent({
     config: {
       scriptsDir: path.join(dir, 'scripts'),
-      apps: { cigar: { unit: 'cigar.service', root: path.join(dir, 'cigar') }, tobacco: { unit: 'tobacco.service', root: path.join(dir, 'tobacco') } },
+      apps: {
+        cigar: { unit: 'cigar.service', root: path.join(dir, 'cigar') },
+        tobacco: { unit: 'tobacco.service', root: path.join(dir, 'tobacco') },
+      },
     },
     exec: recorder.exec,
   });

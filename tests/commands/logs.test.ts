@@ -45,7 +45,9 @@ beforeAll(async () => {
   const tobacco = path.join(dir, 'www', 'tobacco');
   await mkdir(path.join(tobacco, 'shared', 'log'), { recursive: true });
   await writeFile(path.join(tobacco, 'shared', 'log', 'production.log'), `${RAILS_DEFAULT.join('\n')}\n`);
-  served = await servedAgent({ config: { apps: { cigar: { unit: 'cigar.service', root }, tobacco: { unit: 'tobacco.service', root: tobacco } } } });
+  served = await servedAgent({
+    config: { apps: { cigar: { unit: 'cigar.service', root }, tobacco: { unit: 'tobacco.service', root: tobacco } } },
+  });
 });
 
 afterAll(async () => {
@@ -66,7 +68,7 @@ describe('hms logs in local mode (no server configured)', () => {
     expect(output.human).toContain('nginx:error');
   });
 
-  it('Given an unknown name, When read, Then the agent\'s 404 lists the known sources (exit 1)', async () => {
+  it("Given an unknown name, When read, Then the agent's 404 lists the known sources (exit 1)", async () => {
     const error = await logsCommand.run(testContext({ args: ['cigar'] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentError);
     expect((error as AgentError).status).toBe(404);
@@ -87,13 +89,15 @@ describe('hms logs <app>', () => {
     expect(shown[3]).toMatch(/^2026-11-25T18:02:12\.000Z    app\/models/); // inherits the line before's time
   });
 
-  it('Given an app logging in Rails\' default format, When read, Then every line of a request shows the Started line\'s time', async () => {
+  it("Given an app logging in Rails' default format, When read, Then every line of a request shows the Started line's time", async () => {
     const output = await logsCommand.run(served.context({ args: ['tobacco:production'] }));
     expect(output.human.split('\n')).toEqual(RAILS_DEFAULT.map((text) => `2026-12-03T14:46:15.000Z  ${text}`));
   });
 
   it('Given --since and --until as people write them, When read, Then the window is resolved here and a bad value is a usage error naming the forms', async () => {
-    const output = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '2026-11-25 18:02:12', until: '2026-11-25T18:02:12.500' } }));
+    const output = await logsCommand.run(
+      served.context({ args: ['cigar'], flags: { since: '2026-11-25 18:02:12', until: '2026-11-25T18:02:12.500' } }),
+    );
     // The log's times have no offset (the server's local time), and neither have these: both local.
     const shown = output.human.split('\n');
     expect(shown.map((line) => line.slice(0, 24))).toEqual(Array(2).fill(new Date(2026, 10, 25, 18, 2, 12).toISOString()));
@@ -106,7 +110,7 @@ describe('hms logs <app>', () => {
     expect((error as HmsError).hint).toContain('"2 hours ago"');
   });
 
-  it('Given --json, -n and --grep, When read, Then the agent\'s answer is the data and the filters reached it', async () => {
+  it("Given --json, -n and --grep, When read, Then the agent's answer is the data and the filters reached it", async () => {
     const context = served.context({ args: ['cigar:production'], flags: { json: true, lines: 2, grep: 'INFO' } });
     const output = await logsCommand.run(context);
     const data = logLinesResponseSchema.parse(output.data);
@@ -128,7 +132,9 @@ describe('hms logs <app>', () => {
   });
 
   it('Given -f with --since, When run, Then it is a usage error (exit 2) before anything connects', async () => {
-    const error = await logsCommand.run(served.context({ args: ['cigar'], flags: { follow: true, since: '-1h' } })).catch((e: unknown) => e);
+    const error = await logsCommand
+      .run(served.context({ args: ['cigar'], flags: { follow: true, since: '-1h' } }))
+      .catch((e: unknown) => e);
     expect((error as HmsError).exitCode).toBe(2);
   });
 
@@ -185,7 +191,10 @@ describe('hms logs <app> -f', () => {
     stop.abort();
     const output = await running;
     expect(output.data).toBeUndefined();
-    const lines = context.stdout.text.trimEnd().split('\n').map((line) => logLineSchema.parse(JSON.parse(line)));
+    const lines = context.stdout.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => logLineSchema.parse(JSON.parse(line)));
     expect(lines.at(-1)!.ts).toMatch(/Z$/);
   });
 

@@ -44,7 +44,7 @@ describe('hms run in local mode (no server configured)', () => {
     expect(output.human).toMatch(/check_disk_space\s+\S/);
   });
 
-  it('Given an unknown script, When run, Then the agent\'s 404 names the known ones (exit 1)', async () => {
+  it("Given an unknown script, When run, Then the agent's 404 names the known ones (exit 1)", async () => {
     const error = await runCommand.run(testContext({ args: ['nosuch'] })).catch((e: unknown) => e);
     expect((error as AgentError).status).toBe(404);
     expect((error as AgentError).hint).toMatch(/Known scripts: .*check_disk_space/);
@@ -53,14 +53,17 @@ describe('hms run in local mode (no server configured)', () => {
 });
 
 describe('hms run <script>', () => {
-  it.each([0, 1, 2, 3])('Given a script that exits %i, When run, Then its output goes to stdout and stderr as it came and hms exits with that code', async (code) => {
-    const context = served.context({ args: ['nagios', String(code)] });
-    const output = await runCommand.run(context);
-    expect(output.exitCode).toBe(code);
-    expect(context.stdout.text).toBe(`out one ${code}\nout two\n`);
-    expect(context.stderr.text).toBe(`err ${code}\n`);
-    expect(output.human).toBe('');
-  });
+  it.each([0, 1, 2, 3])(
+    'Given a script that exits %i, When run, Then its output goes to stdout and stderr as it came and hms exits with that code',
+    async (code) => {
+      const context = served.context({ args: ['nagios', String(code)] });
+      const output = await runCommand.run(context);
+      expect(output.exitCode).toBe(code);
+      expect(context.stdout.text).toBe(`out one ${code}\nout two\n`);
+      expect(context.stderr.text).toBe(`err ${code}\n`);
+      expect(output.human).toBe('');
+    },
+  );
 
   it('Given the script named as its file (nagios.sh), When run, Then it runs as nagios does', async () => {
     const context = served.context({ args: ['nagios.sh', '1'] });
@@ -68,7 +71,7 @@ describe('hms run <script>', () => {
     expect(context.stdout.text).toBe('out one 1\nout two\n');
   });
 
-  it('Given --json, When run, Then the result is the data and the exit code is still the script\'s', async () => {
+  it("Given --json, When run, Then the result is the data and the exit code is still the script's", async () => {
     const output = await runCommand.run(served.context({ args: ['nagios', '2'], flags: { json: true } }));
     expect(output.exitCode).toBe(2);
     expect(scriptRunResultSchema.parse(output.data)).toMatchObject({ code: 2, stdout: 'out one 2\nout two\n', stderr: 'err 2\n' });
@@ -90,7 +93,12 @@ describe('hms run <script>', () => {
     const stop = new AbortController();
     const context = served.context({ args: ['sleeper'], signal: stop.signal });
     const running = runCommand.run(context);
-    await waitFor(() => context.stdout.text.includes('started'), () => context.stdout.text, 15_000, 50);
+    await waitFor(
+      () => context.stdout.text.includes('started'),
+      () => context.stdout.text,
+      15_000,
+      50,
+    );
     const pid = Number(/started (\d+)/.exec(context.stdout.text)?.[1]);
     stop.abort();
     const output = await running;

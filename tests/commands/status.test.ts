@@ -21,7 +21,14 @@ import { servedAgent, type ServedAgent } from '../support/served-agent.js';
 import { systemctlRecorder, type SystemctlRecorder } from '../server/systemctl-recorder.js';
 import { testContext, type TestContextOptions } from '../support/test-context.js';
 
-const RUNNING = { activeState: 'active', subState: 'running', mainPid: 4242, memoryBytes: 150 * 1024 * 1024, restarts: 1, activeEnter: 'Wed 2026-11-25 18:02:11 UTC' };
+const RUNNING = {
+  activeState: 'active',
+  subState: 'running',
+  mainPid: 4242,
+  memoryBytes: 150 * 1024 * 1024,
+  restarts: 1,
+  activeEnter: 'Wed 2026-11-25 18:02:11 UTC',
+};
 const RESTARTED = { ...RUNNING, mainPid: 4343, restarts: 2 };
 
 let served: ServedAgent;
@@ -126,7 +133,11 @@ describe('hms metrics', () => {
     expect(output.human).toMatch(/^disk\s+[█░]{20}/m);
     expect(output.human).toMatch(/^cigar\.service\s+150\.0M$/m);
     expect(output.human).toMatch(/^requests\s+[▁-█]+\s+0 in all$/m);
-    expect(metricsResponseSchema.parse(output.data).units.map((u) => u.unit)).toEqual(['cigar.service', 'nginx.service', 'hms-agent.service']);
+    expect(metricsResponseSchema.parse(output.data).units.map((u) => u.unit)).toEqual([
+      'cigar.service',
+      'nginx.service',
+      'hms-agent.service',
+    ]);
   });
 
   it('Given --all and one server down, When asked, Then it exits 1 and names the one that failed', async () => {

@@ -2,15 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 
 const app = { server: 'prod', repo: 'git@example.test:team/cigar.git', domain: 'cigar.example.test' };
-const parse = (extra: object) => parseConfig(JSON.stringify({ servers: { prod: { host: 'example.test' } }, apps: { cigar: { ...app, ...extra } } }), '/srv/team/hms.config.json');
+const parse = (extra: object) =>
+  parseConfig(
+    JSON.stringify({ servers: { prod: { host: 'example.test' } }, apps: { cigar: { ...app, ...extra } } }),
+    '/srv/team/hms.config.json',
+  );
 
 describe("an app's shared files, logs and database in hms.config.json", () => {
   it('Given none of them, When parsed, Then the defaults are SQLite, log/tmp/storage, 5 releases, no extra files', () => {
-    expect(parse({}).apps.cigar).toMatchObject({ sharedFiles: [], sharedDirs: ['log', 'tmp', 'storage'], logFiles: {}, keepReleases: 5, database: { adapter: 'sqlite3' }, files: {} });
+    expect(parse({}).apps.cigar).toMatchObject({
+      sharedFiles: [],
+      sharedDirs: ['log', 'tmp', 'storage'],
+      logFiles: {},
+      keepReleases: 5,
+      database: { adapter: 'sqlite3' },
+      files: {},
+    });
   });
 
   it('Given files with relative laptop paths, When parsed, Then they are taken from the config file folder', () => {
-    expect(parse({ files: { 'config/master.key': 'keys/cigar.key' } }).apps.cigar?.files).toEqual({ 'config/master.key': '/srv/team/keys/cigar.key' });
+    expect(parse({ files: { 'config/master.key': 'keys/cigar.key' } }).apps.cigar?.files).toEqual({
+      'config/master.key': '/srv/team/keys/cigar.key',
+    });
   });
 
   it('Given PostgreSQL without a name, When parsed, Then host defaults to localhost', () => {

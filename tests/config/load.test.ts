@@ -40,7 +40,10 @@ describe('configuration', () => {
   });
 
   it('Given an unknown key or a bad app name, When parsed, Then both are reported', () => {
-    const text = JSON.stringify({ servers: { prod: { host: 'h', hots: 1 } }, apps: { '../etc': { server: 'prod', repo: 'r', domain: 'd' } } });
+    const text = JSON.stringify({
+      servers: { prod: { host: 'h', hots: 1 } },
+      apps: { '../etc': { server: 'prod', repo: 'r', domain: 'd' } },
+    });
     let message = '';
     try {
       parseConfig(text, 'hms.config.json');
@@ -52,12 +55,17 @@ describe('configuration', () => {
   });
 
   it('Given extra Debian packages for a server, When parsed, Then names are checked and provisioning installs them after the standard set', () => {
-    const config = parseConfig(JSON.stringify({ servers: { prod: { host: 'h', packages: ['imagemagick', 'nginx', 'libvips42'] } } }), 'hms.config.json');
+    const config = parseConfig(
+      JSON.stringify({ servers: { prod: { host: 'h', packages: ['imagemagick', 'nginx', 'libvips42'] } } }),
+      'hms.config.json',
+    );
     const packages = packagesFor({ server: config.servers.prod! });
     expect(packages.slice(0, PACKAGES.length)).toEqual(PACKAGES);
     expect(packages.slice(PACKAGES.length)).toEqual(['imagemagick', 'libvips42']);
     for (const bad of ['; rm -rf /', '-oDebug::pkgProblemResolver=1', 'Imagemagick', '../x']) {
-      expect(() => parseConfig(JSON.stringify({ servers: { prod: { host: 'h', packages: [bad] } } }), 'hms.config.json')).toThrow(/servers\.prod\.packages\.0: must be a Debian package name/);
+      expect(() => parseConfig(JSON.stringify({ servers: { prod: { host: 'h', packages: [bad] } } }), 'hms.config.json')).toThrow(
+        /servers\.prod\.packages\.0: must be a Debian package name/,
+      );
     }
   });
 

@@ -6,7 +6,9 @@ const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`
 describe('the diff of an edit', () => {
   it('Given one changed line in a long file, When diffed, Then one hunk with 3 lines of context shows it', () => {
     const before = lines(20).join('\n');
-    const after = lines(20).map((l) => (l === 'line 10' ? 'line ten' : l)).join('\n');
+    const after = lines(20)
+      .map((l) => (l === 'line 10' ? 'line ten' : l))
+      .join('\n');
     const diff = lineDiff(before, after);
     expect(diff[0]).toEqual({ kind: 'hunk', text: '@@ -7,7 +7,7 @@' });
     expect(diff.filter((l) => l.kind === 'remove')).toEqual([{ kind: 'remove', text: 'line 10' }]);

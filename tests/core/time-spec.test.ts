@@ -31,7 +31,18 @@ describe('parseTimeSpec', () => {
   });
 
   it('Given typos, impossible dates and absurd amounts, When parsed, Then there is no time', () => {
-    for (const spec of ['soon', '10 parsecs', '2026-02-31', '2026-12-03T25:00', '-999999 weeks', '999999w', '-+1h', '-1h ago', '', '1 h a go']) {
+    for (const spec of [
+      'soon',
+      '10 parsecs',
+      '2026-02-31',
+      '2026-12-03T25:00',
+      '-999999 weeks',
+      '999999w',
+      '-+1h',
+      '-1h ago',
+      '',
+      '1 h a go',
+    ]) {
       expect(at(spec), spec).toBeUndefined();
     }
   });

@@ -56,7 +56,10 @@ describe.skipIf(!haveKeyring || !keytarLoads)('credentials in a real keychain', 
       ['get', 'prod@hosting.example'],
     ]);
     expect(result.code, result.stderr).toBe(0);
-    const [afterSet, removed, afterDelete] = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const [afterSet, removed, afterDelete] = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(afterSet).toEqual({ where: 'keychain', token: 'tok-123-secret' });
     expect(removed).toEqual({ removed: true });
     expect(afterDelete).toEqual({ where: 'keychain', token: null });
@@ -71,7 +74,10 @@ describe('credentials without a keychain', () => {
     const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
     const set = await run([TSX, PROBE, 'set', 'prod@h', 'tok-file-secret'], env);
     expect(set.code, set.stderr).toBe(0);
-    const warnings = set.stderr.trim().split('\n').filter((line) => line.startsWith('warning:'));
+    const warnings = set.stderr
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('warning:'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('tokens.json (mode 600)');
     const file = path.join(home, '.config/hms/tokens.json');

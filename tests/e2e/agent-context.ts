@@ -26,7 +26,14 @@ export async function startAgentContext(): Promise<AgentContext> {
     const started = Date.now();
     const hosting = await setUpHostingServer(server);
     console.log(`[e2e] hosting server ready in ${Date.now() - started} ms (boot to ssh ${server.timings.bootToSshMs} ms)`);
-    const target: SshTarget = { host: server.host, port: 22, user: 'root', identityFile: server.identityFile, knownHostsFile: server.knownHostsFile, label: 'test' };
+    const target: SshTarget = {
+      host: server.host,
+      port: 22,
+      user: 'root',
+      identityFile: server.identityFile,
+      knownHostsFile: server.knownHostsFile,
+      label: 'test',
+    };
     const pool = new SshPool();
     const dispatcher = tunnelDispatcher(() => pool.get(target), hosting.agentPort);
     return {

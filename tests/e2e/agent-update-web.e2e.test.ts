@@ -63,7 +63,9 @@ describe.skipIf(skipReason !== undefined)('agent self-update from the browser', 
 
   /** The outcome the page ends showing, once it has followed the restart on its own. */
   async function outcome(): Promise<string> {
-    await page().locator('#update-status', { hasText: /^(active|rolled-back|failed)$/ }).waitFor({ timeout: OUTCOME_MS });
+    await page()
+      .locator('#update-status', { hasText: /^(active|rolled-back|failed)$/ })
+      .waitFor({ timeout: OUTCOME_MS });
     return (await page().textContent('#update-status'))!;
   }
 
@@ -103,7 +105,9 @@ describe.skipIf(skipReason !== undefined)('agent self-update from the browser', 
     const tools = (await readAgentBundle()).files.filter((file) => file.name !== 'hms-agent.mjs');
     uploaded = releaseIdOf(version, [{ name: 'hms-agent.mjs', content: Buffer.from(bundle) }, ...tools]);
     await uploadAndSwitch(await bundleFile('new', bundle));
-    expect(await page().textContent('#done')).toContain(`Uploaded release ${uploaded} (the bundle, with ${tools.length} remote-cli-tools copied from ${first}). Switching from ${first} to ${uploaded}.`);
+    expect(await page().textContent('#done')).toContain(
+      `Uploaded release ${uploaded} (the bundle, with ${tools.length} remote-cli-tools copied from ${first}). Switching from ${first} to ${uploaded}.`,
+    );
     await shot('02-restarting');
 
     expect(await outcome()).toBe('active');
@@ -115,14 +119,21 @@ describe.skipIf(skipReason !== undefined)('agent self-update from the browser', 
     const scripts = (await ctx.api('GET', '/api/scripts')).json as { scripts: unknown[] };
     expect(scripts.scripts).toHaveLength(tools.length);
     const audit = (await ctx.api('GET', '/api/audit?limit=10')).json.entries as Array<{ action: string; target: string; actor: string }>;
-    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'agent.upload', target: uploaded, actor: 'admin' }), expect.objectContaining({ action: 'agent.activate', target: uploaded, actor: 'admin' })]));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'agent.upload', target: uploaded, actor: 'admin' }),
+        expect.objectContaining({ action: 'agent.activate', target: uploaded, actor: 'admin' }),
+      ]),
+    );
   });
 
   it('Given a bundle that exits at once, When uploaded and switched, Then the page ends showing it rolled back and the agent keeps answering', async () => {
     await uploadAndSwitch(await bundleFile('broken', "console.error('this release is broken'); process.exit(3);\n"));
     expect(await page().isVisible('#restarting')).toBe(true);
     expect(await outcome()).toBe('rolled-back');
-    expect(await page().textContent('#outcome')).toMatch(new RegExp(`failed its health check and was rolled back to ${uploaded.replace(/\./g, '\\.')}; the agent keeps answering`));
+    expect(await page().textContent('#outcome')).toMatch(
+      new RegExp(`failed its health check and was rolled back to ${uploaded.replace(/\./g, '\\.')}; the agent keeps answering`),
+    );
     expect(await page().textContent('#update-detail')).toContain('did not answer /api/health');
     await shot('04-rolled-back');
     expect((await health()).release).toBe(uploaded);

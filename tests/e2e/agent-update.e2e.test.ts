@@ -36,7 +36,13 @@ describe.skipIf(!support.ok)('agent self-update on a real server', { timeout: 18
     dir = await mkdtemp(path.join(tmpdir(), 'hms-update-'));
     await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
     await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
-    const server = { host: ctx.server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: ctx.hosting.agentPort };
+    const server = {
+      host: ctx.server.host,
+      user: 'root',
+      identityFile: 'id_ed25519',
+      knownHostsFile: 'known_hosts',
+      agentPort: ctx.hosting.agentPort,
+    };
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server } }));
   });
   afterAll(async () => {
@@ -61,7 +67,12 @@ describe.skipIf(!support.ok)('agent self-update on a real server', { timeout: 18
     expect(run.stdout).toMatch(/failed its health check and was rolled back to/);
     expect(await running()).toBe(good);
     expect((await ctx.api('GET', '/api/apps')).status).toBe(200);
-    const audit = (await ctx.api('GET', '/api/audit?limit=10')).json.entries as Array<{ action: string; target: string; result: string; detail?: string }>;
+    const audit = (await ctx.api('GET', '/api/audit?limit=10')).json.entries as Array<{
+      action: string;
+      target: string;
+      result: string;
+      detail?: string;
+    }>;
     expect(audit.map((e) => e.action)).toContain('agent.activate');
     expect(audit.find((e) => e.action === 'agent.update')).toMatchObject({ result: 'failed', detail: `unhealthy; rolled back to ${good}` });
   });

@@ -31,54 +31,63 @@ describe.skipIf(!support.ok)('hms-agent on a real server', () => {
   });
 
   describe('apps', () => {
-  it('Given two puma apps, nginx and the agent under systemd, When listed, Then all are active and the apps healthy through their sockets', async () => {
-    const { status, json } = await ctx.api('GET', '/api/apps');
-    expect(status).toBe(200);
-    const byName = Object.fromEntries(json.apps.map((a: { name: string }) => [a.name, a]));
-    expect(Object.keys(byName)).toEqual(['cigar', 'tobacco', 'nginx', 'agent']);
-    for (const name of ['cigar', 'tobacco']) {
-      expect(byName[name].state).toMatchObject({ activeState: 'active', subState: 'running' });
-      expect(byName[name].state.mainPid).toBeGreaterThan(1);
-      expect(byName[name].state.memoryBytes).toBeGreaterThan(1_000_000);
-      expect(byName[name].health).toMatchObject({ ok: true, via: 'socket', status: 200 });
-      expect(byName[name].currentRelease).toBe('20260101000000');
-    }
-    expect(byName.nginx.state.activeState).toBe('active');
-    expect(byName.agent.state.activeState).toBe('active');
-  });
+    it('Given two puma apps, nginx and the agent under systemd, When listed, Then all are active and the apps healthy through their sockets', async () => {
+      const { status, json } = await ctx.api('GET', '/api/apps');
+      expect(status).toBe(200);
+      const byName = Object.fromEntries(json.apps.map((a: { name: string }) => [a.name, a]));
+      expect(Object.keys(byName)).toEqual(['cigar', 'tobacco', 'nginx', 'agent']);
+      for (const name of ['cigar', 'tobacco']) {
+        expect(byName[name].state).toMatchObject({ activeState: 'active', subState: 'running' });
+        expect(byName[name].state.mainPid).toBeGreaterThan(1);
+        expect(byName[name].state.memoryBytes).toBeGreaterThan(1_000_000);
+        expect(byName[name].health).toMatchObject({ ok: true, via: 'socket', status: 200 });
+        expect(byName[name].currentRelease).toBe('20260101000000');
+      }
+      expect(byName.nginx.state.activeState).toBe('active');
+      expect(byName.agent.state.activeState).toBe('active');
+    });
 
-  it('Given a running app, When restarted through the API, Then a new main PID serves and the audit log says who', async () => {
-    const before = (await ctx.api('GET', '/api/apps/cigar')).json.app.state.mainPid;
-    const restart = await ctx.api('POST', '/api/apps/cigar/restart', undefined, { 'x-hms-actor': 'alice@laptop' });
-    expect(restart.status).toBe(200);
-    expect(restart.json.app.state.activeState).toBe('active');
-    expect(restart.json.app.state.mainPid).not.toBe(before);
-    const page = await ctx.server.exec(['sh', '-c', "for i in $(seq 50); do curl -fsS -H 'Host: cigar.test' http://127.0.0.1/ && exit 0; sleep 0.2; done; exit 1"]);
-    expect(page.stdout).toBe('cigar release 20260101000000');
-    const audit = await ctx.api('GET', '/api/audit?limit=5');
-    expect(audit.json.entries[0]).toMatchObject({ actor: 'alice@laptop (api-token)', action: 'app.restart', target: 'cigar', result: 'ok' });
-  });
+    it('Given a running app, When restarted through the API, Then a new main PID serves and the audit log says who', async () => {
+      const before = (await ctx.api('GET', '/api/apps/cigar')).json.app.state.mainPid;
+      const restart = await ctx.api('POST', '/api/apps/cigar/restart', undefined, { 'x-hms-actor': 'alice@laptop' });
+      expect(restart.status).toBe(200);
+      expect(restart.json.app.state.activeState).toBe('active');
+      expect(restart.json.app.state.mainPid).not.toBe(before);
+      const page = await ctx.server.exec([
+        'sh',
+        '-c',
+        "for i in $(seq 50); do curl -fsS -H 'Host: cigar.test' http://127.0.0.1/ && exit 0; sleep 0.2; done; exit 1",
+      ]);
+      expect(page.stdout).toBe('cigar release 20260101000000');
+      const audit = await ctx.api('GET', '/api/audit?limit=5');
+      expect(audit.json.entries[0]).toMatchObject({
+        actor: 'alice@laptop (api-token)',
+        action: 'app.restart',
+        target: 'cigar',
+        result: 'ok',
+      });
+    });
 
-  it('Given a running app, When stopped then started, Then the state follows and health fails while stopped', async () => {
-    const stop = await ctx.api('POST', '/api/apps/tobacco/stop');
-    expect(stop.json.app.state.activeState).toBe('inactive');
-    expect(stop.json.app.health.ok).toBe(false);
-    const start = await ctx.api('POST', '/api/apps/tobacco/start');
-    expect(start.json.app.state.activeState).toBe('active');
-  });
+    it('Given a running app, When stopped then started, Then the state follows and health fails while stopped', async () => {
+      const stop = await ctx.api('POST', '/api/apps/tobacco/stop');
+      expect(stop.json.app.state.activeState).toBe('inactive');
+      expect(stop.json.app.health.ok).toBe(false);
+      const start = await ctx.api('POST', '/api/apps/tobacco/start');
+      expect(start.json.app.state.activeState).toBe('active');
+    });
 
-  it('Given an unknown app, When acted on, Then 404 lists the known names and nothing runs', async () => {
-    const response = await ctx.api('POST', '/api/apps/cigar%3Bid/restart');
-    expect(response.status).toBe(404);
-    expect(response.json.hint).toContain('cigar, tobacco');
-  });
+    it('Given an unknown app, When acted on, Then 404 lists the known names and nothing runs', async () => {
+      const response = await ctx.api('POST', '/api/apps/cigar%3Bid/restart');
+      expect(response.status).toBe(404);
+      expect(response.json.hint).toContain('cigar, tobacco');
+    });
 
-  it('Given the metrics endpoint, When read on the server, Then CPU, memory, disks and per-app memory are real numbers', async () => {
-    const { json } = await ctx.api('GET', '/api/metrics');
-    expect(json.memory.totalBytes).toBeGreaterThan(0);
-    expect(json.disks.length).toBeGreaterThan(0);
-    expect(json.cpu.percent).toBeGreaterThanOrEqual(0);
-    expect(json.units.find((u: { unit: string }) => u.unit === 'cigar.service').memoryBytes).toBeGreaterThan(0);
+    it('Given the metrics endpoint, When read on the server, Then CPU, memory, disks and per-app memory are real numbers', async () => {
+      const { json } = await ctx.api('GET', '/api/metrics');
+      expect(json.memory.totalBytes).toBeGreaterThan(0);
+      expect(json.disks.length).toBeGreaterThan(0);
+      expect(json.cpu.percent).toBeGreaterThanOrEqual(0);
+      expect(json.units.find((u: { unit: string }) => u.unit === 'cigar.service').memoryBytes).toBeGreaterThan(0);
+    });
   });
-});
 });

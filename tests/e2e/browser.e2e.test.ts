@@ -35,8 +35,37 @@ async function must(ctx: AgentContext, argv: string[]): Promise<string> {
 
 /** nginx in front of the agent, as provisioning sets it up, with a self-signed certificate. */
 async function serveHostingVhost(ctx: AgentContext): Promise<void> {
-  await must(ctx, ['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${DOMAIN}`, '-addext', `subjectAltName=DNS:${DOMAIN}`, '-keyout', KEY, '-out', CERT]);
-  await put(ctx.server, '/etc/nginx/sites-available/hosting', await renderTemplate('nginx/hosting.conf', { domain: DOMAIN, certPath: CERT, keyPath: KEY, agentPort: AGENT_PORT, acmeRoot: ACME_ROOT }));
+  await must(ctx, [
+    'openssl',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${DOMAIN}`,
+    '-addext',
+    `subjectAltName=DNS:${DOMAIN}`,
+    '-keyout',
+    KEY,
+    '-out',
+    CERT,
+  ]);
+  await put(
+    ctx.server,
+    '/etc/nginx/sites-available/hosting',
+    await renderTemplate('nginx/hosting.conf', {
+      domain: DOMAIN,
+      certPath: CERT,
+      keyPath: KEY,
+      agentPort: AGENT_PORT,
+      acmeRoot: ACME_ROOT,
+    }),
+  );
   await must(ctx, ['ln', '-sfn', '/etc/nginx/sites-available/hosting', '/etc/nginx/sites-enabled/hosting']);
   await must(ctx, ['nginx', '-t', '-q']);
   await must(ctx, ['systemctl', 'reload', 'nginx.service']);
@@ -132,7 +161,9 @@ describe.skipIf(skipReason !== undefined)('browser pages in Chromium through ngi
     // The submitted text, highlighted on the server, with the line nginx named marked and linked.
     expect(await page().textContent('li#yours-L1.rejected')).toContain('proxy_foo bar;');
     expect(await page().locator('#yours-L1 ~ li .hljs-attribute', { hasText: 'server_name' }).count()).toBeGreaterThan(0);
-    const colors = await page().evaluate(() => ['.nginx .hljs-attribute', '.nginx li'].map((selector) => getComputedStyle(document.querySelector(selector)!).color));
+    const colors = await page().evaluate(() =>
+      ['.nginx .hljs-attribute', '.nginx li'].map((selector) => getComputedStyle(document.querySelector(selector)!).color),
+    );
     expect(colors[0]).not.toBe(colors[1]);
     await page().click('a[href="#yours-L1"]');
     expect(new URL(page().url()).hash).toBe('#yours-L1');

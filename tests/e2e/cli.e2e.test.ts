@@ -31,8 +31,18 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
     await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
     const { caFile, publicUrl } = await enableHostingVhost(ctx.server, ctx.server.host, dir);
-    const server = { host: ctx.server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: ctx.hosting.agentPort, publicUrl, caFile };
-    const apps = Object.fromEntries(ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]));
+    const server = {
+      host: ctx.server.host,
+      user: 'root',
+      identityFile: 'id_ed25519',
+      knownHostsFile: 'known_hosts',
+      agentPort: ctx.hosting.agentPort,
+      publicUrl,
+      caFile,
+    };
+    const apps = Object.fromEntries(
+      ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]),
+    );
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server }, apps }));
     env = { HMS_TOKEN: ctx.hosting.apiToken };
   });
@@ -99,8 +109,12 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
 
   it('Given `hms logs cigar -f` through the SSH tunnel, When the agent restarts under systemd, Then it reconnects, the line written while it was down and the ones after come once, and Ctrl-C ends it with 0', async () => {
     const log = '/var/www/cigar/shared/log/production.log';
-    const write = (text: string) => ctx.server.exec(['sh', '-c', `echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : ${text}" >> ${log}`]);
-    const child = spawn(process.execPath, [HMS_BIN, 'logs', 'cigar', '-f', '-n', '1'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), ...env } });
+    const write = (text: string) =>
+      ctx.server.exec(['sh', '-c', `echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : ${text}" >> ${log}`]);
+    const child = spawn(process.execPath, [HMS_BIN, 'logs', 'cigar', '-f', '-n', '1'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -108,11 +122,30 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const printed = () => `stdout: ${stdout}; stderr: ${stderr}`;
     try {
-      await waitFor(() => stdout.length > 0, () => `the backlog; ${printed()}`, 30_000, 100);
+      await waitFor(
+        () => stdout.length > 0,
+        () => `the backlog; ${printed()}`,
+        30_000,
+        100,
+      );
       await write('before the restart');
-      await waitFor(() => stdout.includes('before the restart'), () => `the line before the restart; ${printed()}`, 30_000, 100);
-      await ctx.server.exec(['sh', '-c', `systemctl stop hms-agent.service && echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : while the agent was down" >> ${log} && sleep 2 && systemctl start hms-agent.service`]);
-      await waitFor(() => stderr.includes('reconnected'), () => `reconnected; ${printed()}`, 30_000, 100);
+      await waitFor(
+        () => stdout.includes('before the restart'),
+        () => `the line before the restart; ${printed()}`,
+        30_000,
+        100,
+      );
+      await ctx.server.exec([
+        'sh',
+        '-c',
+        `systemctl stop hms-agent.service && echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : while the agent was down" >> ${log} && sleep 2 && systemctl start hms-agent.service`,
+      ]);
+      await waitFor(
+        () => stderr.includes('reconnected'),
+        () => `reconnected; ${printed()}`,
+        30_000,
+        100,
+      );
       let written = 0;
       const writeUntilShown = async (): Promise<boolean> => {
         if (stdout.includes('after the restart')) return true;
@@ -165,7 +198,10 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     const config = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, 'hms.config.json'), 'utf8')));
     const { exec } = await import('../../src/platform/exec.js');
     await exec(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'other_host_key')]);
-    const otherKey = (await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, 'other_host_key.pub'), 'utf8'))).split(' ').slice(0, 2).join(' ');
+    const otherKey = (await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, 'other_host_key.pub'), 'utf8')))
+      .split(' ')
+      .slice(0, 2)
+      .join(' ');
     await writeFile(path.join(dir, 'wrong_known_hosts'), `${ctx.server.host} ${otherKey}\n`);
     config.servers.test.knownHostsFile = 'wrong_known_hosts';
     await writeFile(path.join(dir, 'wrong-key.json'), JSON.stringify(config));

@@ -37,12 +37,25 @@ export async function startDeployContext(): Promise<DeployContext> {
     await copyFile(server.identityFile, path.join(dir, 'id_ed25519'));
     await copyFile(server.knownHostsFile, path.join(dir, 'known_hosts'));
     const config = {
-      servers: { test: { host: server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: AGENT_PORT } },
+      servers: {
+        test: { host: server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: AGENT_PORT },
+      },
       apps: { [APP]: { server: 'test', repo: `file://${REPO}`, domain: DOMAIN } },
     };
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
     const pool = new SshPool();
-    const dispatcher: Dispatcher = tunnelDispatcher(() => pool.get({ host: server.host, port: 22, user: 'root', identityFile: server.identityFile, knownHostsFile: server.knownHostsFile, label: 'deploy-e2e' }), AGENT_PORT);
+    const dispatcher: Dispatcher = tunnelDispatcher(
+      () =>
+        pool.get({
+          host: server.host,
+          port: 22,
+          user: 'root',
+          identityFile: server.identityFile,
+          knownHostsFile: server.knownHostsFile,
+          label: 'deploy-e2e',
+        }),
+      AGENT_PORT,
+    );
     const api = tunnelApi(dispatcher, API_TOKEN);
     return {
       server,

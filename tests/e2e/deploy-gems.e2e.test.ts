@@ -14,14 +14,20 @@ import { startLoad, type LoadReport } from './page-load.js';
 
 const support = testServerSupport();
 
-const GEMFILE = (gems: string[]) => `source 'https://rubygems.org'\n\ngem 'rails', '~> 6.1.0'\ngem 'sqlite3'\n${gems.map((gem) => `gem '${gem}'\n`).join('')}`;
+const GEMFILE = (gems: string[]) =>
+  `source 'https://rubygems.org'\n\ngem 'rails', '~> 6.1.0'\ngem 'sqlite3'\n${gems.map((gem) => `gem '${gem}'\n`).join('')}`;
 const RELEASE_RB = (name: string) => `SAMPLE_RELEASE = '${name}'\nSAMPLE_HEALTHY = true\n`;
 
 describe.skipIf(!support.ok)('the web command of each release, on a real server', { timeout: 300_000 }, () => {
   let ctx: DeployContext;
   const unit = async () => {
     const text = await must(ctx.server, ['systemctl', 'show', '-p', 'ActiveState,SubState,NRestarts', 'cigar.service']);
-    return Object.fromEntries(text.trim().split('\n').map((line) => line.split('=') as [string, string]));
+    return Object.fromEntries(
+      text
+        .trim()
+        .split('\n')
+        .map((line) => line.split('=') as [string, string]),
+    );
   };
   const shownRelease = async () => /sample release (\w+)/.exec((await ctx.page()).body)?.[1];
   const webCommand = () => must(ctx.server, ['cat', `${ROOT}/shared/config/web-command`]);
@@ -32,7 +38,8 @@ describe.skipIf(!support.ok)('the web command of each release, on a real server'
     const report = await load.stop();
     return { run, report };
   };
-  const loadLine = (report: LoadReport) => `${report.requests} requests, ${report.failed} failed, slowest ${Math.max(...report.answers.map((a) => a.ms))} ms`;
+  const loadLine = (report: LoadReport) =>
+    `${report.requests} requests, ${report.failed} failed, slowest ${Math.max(...report.answers.map((a) => a.ms))} ms`;
 
   // apt, Rails and the agent on a shared machine: setting up can take longer than the default hook limit.
   beforeAll(async () => {
@@ -48,9 +55,13 @@ describe.skipIf(!support.ok)('the web command of each release, on a real server'
     try {
       const run = await ctx.hms(['deploy', 'cigar']);
       expect(run.code, run.stdout).toBe(1);
-      expect(run.stdout).toMatch(/│ web command: \/usr\/bin\/puma -C \/var\/www\/cigar\/shared\/config\/puma\.rb \(no puma in Gemfile\.lock: the system's puma/);
+      expect(run.stdout).toMatch(
+        /│ web command: \/usr\/bin\/puma -C \/var\/www\/cigar\/shared\/config\/puma\.rb \(no puma in Gemfile\.lock: the system's puma/,
+      );
       expect(run.stderr).toMatch(/^hms: The deploy of cigar failed at health in/m);
-      expect(run.stderr).toMatch(/no previous release to go back to: cigar\.service stopped; its journal ends: .*\/usr\/bin\/puma: not found/);
+      expect(run.stderr).toMatch(
+        /no previous release to go back to: cigar\.service stopped; its journal ends: .*\/usr\/bin\/puma: not found/,
+      );
       expect(run.stdout).toMatch(/^✓ rollback .*cigar\.service stopped: nothing to go back to/m);
       const stopped = await unit();
       expect(stopped.ActiveState).toMatch(/^(inactive|failed)$/);
@@ -79,21 +90,31 @@ describe.skipIf(!support.ok)('the web command of each release, on a real server'
     await commitChange(ctx.server, { Gemfile: GEMFILE(['puma']), 'config/initializers/release.rb': RELEASE_RB('bundled') }, 'puma again');
     const { run, report } = await underLoad(['deploy', 'cigar']);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/^✓ restart .*the web command changes \(\/usr\/bin\/puma .* -> \/usr\/bin\/bundle exec puma .*\): full restart/m);
+    expect(run.stdout).toMatch(
+      /^✓ restart .*the web command changes \(\/usr\/bin\/puma .* -> \/usr\/bin\/bundle exec puma .*\): full restart/m,
+    );
     expect(await webCommand()).toMatch(/^\/usr\/bin\/bundle\nexec\npuma\n/);
     expect(await shownRelease()).toBe('bundled');
-    console.log(`[deploy-gems e2e] full restart (web command changes): ${loadLine(report)}; ${JSON.stringify(report.byStatus)} ${JSON.stringify(report.errors)}`);
+    console.log(
+      `[deploy-gems e2e] full restart (web command changes): ${loadLine(report)}; ${JSON.stringify(report.byStatus)} ${JSON.stringify(report.errors)}`,
+    );
     expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
   });
 
   it('Given a release that adds a gem, When deployed under load on Debian’s puma (it cannot prune its bundle), Then a full restart says why, not one request fails, and it serves', async () => {
-    await commitChange(ctx.server, { Gemfile: GEMFILE(['puma', 'rack-test']), 'config/initializers/release.rb': RELEASE_RB('gems') }, 'a gem more');
+    await commitChange(
+      ctx.server,
+      { Gemfile: GEMFILE(['puma', 'rack-test']), 'config/initializers/release.rb': RELEASE_RB('gems') },
+      'a gem more',
+    );
     const { run, report } = await underLoad(['deploy', 'cigar']);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/│ Gemfile\.lock changed and this puma cannot prune its bundle: full restart/);
     expect(run.stdout).toMatch(/^✓ restart .*Gemfile\.lock changed and this puma cannot prune its bundle: full restart/m);
     expect(await shownRelease()).toBe('gems');
-    console.log(`[deploy-gems e2e] full restart (Gemfile.lock changed): ${loadLine(report)}; ${JSON.stringify(report.byStatus)} ${JSON.stringify(report.errors)}`);
+    console.log(
+      `[deploy-gems e2e] full restart (Gemfile.lock changed): ${loadLine(report)}; ${JSON.stringify(report.byStatus)} ${JSON.stringify(report.errors)}`,
+    );
     expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
     expect(new Set(report.answers.map((a) => a.release))).toEqual(new Set(['bundled', 'gems']));
   });

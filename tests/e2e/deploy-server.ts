@@ -21,7 +21,19 @@ export const ROOT = `/var/www/${APP}`;
 export const DOMAIN = `${APP}.test`;
 export const REPO = '/srv/git/sample.git';
 export const WORK = '/srv/work/sample';
-export const PACKAGES = ['nodejs', 'nginx', 'puma', 'ruby', 'ruby-rails', 'ruby-sqlite3', 'ruby-bundler', 'git', 'curl', 'procps', 'sqlite3'];
+export const PACKAGES = [
+  'nodejs',
+  'nginx',
+  'puma',
+  'ruby',
+  'ruby-rails',
+  'ruby-sqlite3',
+  'ruby-bundler',
+  'git',
+  'curl',
+  'procps',
+  'sqlite3',
+];
 
 export async function must(server: TestServer, argv: string[], timeoutMs = 300_000): Promise<string> {
   const result = await server.exec(argv, { timeoutMs });
@@ -51,8 +63,17 @@ async function installApp(server: TestServer): Promise<void> {
     await mkdir(path.join(server.rootDir, ROOT, dir), { recursive: true });
   }
   await put(server, `${ROOT}/shared/config/database.yml`, databaseYml(APP, APP_CONFIG));
-  await put(server, `${ROOT}/shared/config/puma.rb`, await renderTemplate('puma/puma.rb', { app: APP, root: ROOT, workers: 2, minThreads: 1, maxThreads: 4 }));
-  await put(server, `/etc/hosting-api/env/${APP}.env`, 'RAILS_ENV=production\nRACK_ENV=production\nSECRET_KEY_BASE=e2e0123456789abcdef0123456789abcdef0123456789abcdef\n', 0o600);
+  await put(
+    server,
+    `${ROOT}/shared/config/puma.rb`,
+    await renderTemplate('puma/puma.rb', { app: APP, root: ROOT, workers: 2, minThreads: 1, maxThreads: 4 }),
+  );
+  await put(
+    server,
+    `/etc/hosting-api/env/${APP}.env`,
+    'RAILS_ENV=production\nRACK_ENV=production\nSECRET_KEY_BASE=e2e0123456789abcdef0123456789abcdef0123456789abcdef\n',
+    0o600,
+  );
   // The launcher and units as provisioning writes them; each deploy writes shared/config/web-command.
   await installAppUnits(server, APP);
   await installAppSite(server, APP, ROOT, DOMAIN);
@@ -73,7 +94,20 @@ async function installRepository(server: TestServer): Promise<void> {
 
 /** git in the working copy, as deploy. */
 export function git(server: TestServer, args: string[]): Promise<string> {
-  return must(server, ['runuser', '-u', 'deploy', '--', 'git', '-c', 'user.name=e2e', '-c', 'user.email=e2e@example.test', '-C', WORK, ...args]);
+  return must(server, [
+    'runuser',
+    '-u',
+    'deploy',
+    '--',
+    'git',
+    '-c',
+    'user.name=e2e',
+    '-c',
+    'user.email=e2e@example.test',
+    '-C',
+    WORK,
+    ...args,
+  ]);
 }
 
 export async function commit(server: TestServer, message: string): Promise<string> {
@@ -97,21 +131,28 @@ export async function setUpDeployServer(server: TestServer): Promise<void> {
   await must(server, ['systemctl', 'enable', `${APP}.service`]);
   await must(server, ['systemctl', 'enable', '--now', 'hms-agent.service']);
   await must(server, ['systemctl', 'reload-or-restart', 'nginx.service']);
-  await must(server, ['sh', '-c', `for i in $(seq 150); do curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health >/dev/null && exit 0; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`]);
+  await must(server, [
+    'sh',
+    '-c',
+    `for i in $(seq 150); do curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health >/dev/null && exit 0; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`,
+  ]);
 }
 
-const RELEASE_RB = (name: string, healthy = true) => `# What the page shows; the e2e tests change it per commit.\nSAMPLE_RELEASE = '${name}'\nSAMPLE_HEALTHY = ${healthy}\n`;
+const RELEASE_RB = (name: string, healthy = true) =>
+  `# What the page shows; the e2e tests change it per commit.\nSAMPLE_RELEASE = '${name}'\nSAMPLE_HEALTHY = ${healthy}\n`;
 
 /** Commits made on the sample app, each a file set on top of main. */
 export const CHANGES = {
   two: {
     'config/initializers/release.rb': RELEASE_RB('two'),
-    'db/migrate/20260102000000_add_note_to_visits.rb': 'class AddNoteToVisits < ActiveRecord::Migration[6.1]\n  def change\n    add_column :visits, :note, :string\n  end\nend\n',
+    'db/migrate/20260102000000_add_note_to_visits.rb':
+      'class AddNoteToVisits < ActiveRecord::Migration[6.1]\n  def change\n    add_column :visits, :note, :string\n  end\nend\n',
   },
   badBundle: { Gemfile: "source 'https://rubygems.org'\n\ngem 'rails', '~> 6.1.0'\ngem 'sqlite3'\ngem 'puma'\ngem 'hms-no-such-gem'\n" },
   badAssets: { 'app/assets/stylesheets/application.css': '/*\n *= require does_not_exist\n */\n' },
   badMigration: {
-    'db/migrate/20260103000000_broken.rb': 'class Broken < ActiveRecord::Migration[6.1]\n  def change\n    add_column :visits, :broken, :string\n    raise \'this migration fails\'\n  end\nend\n',
+    'db/migrate/20260103000000_broken.rb':
+      "class Broken < ActiveRecord::Migration[6.1]\n  def change\n    add_column :visits, :broken, :string\n    raise 'this migration fails'\n  end\nend\n",
   },
   noBoot: { 'config.ru': "require_relative 'config/environment'\n\nraise 'this release does not boot'\nrun Rails.application\n" },
   badHealth: { 'config/initializers/release.rb': RELEASE_RB('sick', false) },
@@ -129,5 +170,9 @@ export async function commitChange(server: TestServer, files: Record<string, str
 
 /** sha256 of every file in shared/ but the logs and sockets the running app writes, and of the database. */
 export function sharedChecksum(server: TestServer): Promise<string> {
-  return must(server, ['sh', '-c', `cd ${ROOT}/shared && find . -path ./log -prune -o -path ./tmp -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum`]);
+  return must(server, [
+    'sh',
+    '-c',
+    `cd ${ROOT}/shared && find . -path ./log -prune -o -path ./tmp -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum`,
+  ]);
 }

@@ -22,14 +22,16 @@ const terminal = tmuxSupport();
 const DEPLOY_MS = 240_000;
 
 const lastLine = (screen: string): string => screen.trimEnd().split('\n').at(-1) ?? '';
-const liveRelease = (screen: string): string | undefined => /✓ Deployed cigar: release (\d{14}) \([0-9a-f]{12}\) is live in \d+\.\d s\./.exec(screen)?.[1];
+const liveRelease = (screen: string): string | undefined =>
+  /✓ Deployed cigar: release (\d{14}) \([0-9a-f]{12}\) is live in \d+\.\d s\./.exec(screen)?.[1];
 
 describe.skipIf(!support.ok || !terminal.ok)('deploys from the control center, against a real Rails app', { timeout: 600_000 }, () => {
   let ctx: DeployContext;
   let tmux: Tmux;
   const released: Record<string, string> = {};
   const shownRelease = async () => /sample release (\w+)/.exec((await ctx.page()).body)?.[1];
-  const current = async () => releasesResponseSchema.parse((await ctx.api('GET', '/api/deploys/cigar/releases')).json).find((r) => r.current)?.id;
+  const current = async () =>
+    releasesResponseSchema.parse((await ctx.api('GET', '/api/deploys/cigar/releases')).json).find((r) => r.current)?.id;
 
   const locked = async () => lockStatusSchema.parse((await ctx.api('GET', '/api/deploys/cigar/lock')).json).locked;
 

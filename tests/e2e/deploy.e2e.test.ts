@@ -34,7 +34,8 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
   it('Given an empty app folder, When `hms deploy cigar` runs, Then each step streams, puma starts, and nginx serves release one with its assets and error page', async () => {
     const run = await ctx.hms(['deploy', 'cigar', '--reason', 'first deploy']);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    for (const step of ['lock', 'check', 'fetch', 'link', 'bundle', 'assets', 'migrate', 'switch', 'restart', 'health', 'record']) expect(run.stdout).toMatch(new RegExp(`^✓ ${step} `, 'm'));
+    for (const step of ['lock', 'check', 'fetch', 'link', 'bundle', 'assets', 'migrate', 'switch', 'restart', 'health', 'record'])
+      expect(run.stdout).toMatch(new RegExp(`^✓ ${step} `, 'm'));
     expect(run.stdout).toMatch(/│ deploy\$ bundle exec rake assets:precompile/);
     expect(run.stdout).toMatch(/│ == 20260101000001 CreateVisits: migrated/);
     expect(run.stdout).toMatch(/✓ restart .*was inactive: started/);
@@ -49,7 +50,15 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
     expect(boom).toMatchObject({ status: 500, body: expect.stringContaining('sample: something went wrong (500)') });
     released.one = (await current())!;
     const record = JSON.parse(await must(ctx.server, ['cat', `${ROOT}/releases/${released.one}/release.json`]));
-    expect(record).toMatchObject({ id: released.one, ref: 'main', by: expect.stringMatching(/^\S+@\S+ \(api-token\)$/), reason: 'first deploy', status: 'ok', migrations: ['20260101000001_create_visits.rb'], health: { ok: true, status: 200 } });
+    expect(record).toMatchObject({
+      id: released.one,
+      ref: 'main',
+      by: expect.stringMatching(/^\S+@\S+ \(api-token\)$/),
+      reason: 'first deploy',
+      status: 'ok',
+      migrations: ['20260101000001_create_visits.rb'],
+      health: { ok: true, status: 200 },
+    });
     expect(page.body).toContain(`revision ${record.sha}`);
   });
 
@@ -76,11 +85,15 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
     const run = await ctx.hms(['rollback', 'cigar', '--yes']);
     const report = await load.stop();
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^warning: The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb\. The database is never rolled back/m);
+    expect(run.stdout).toMatch(
+      /^warning: The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb\. The database is never rolled back/m,
+    );
     expect(run.stdout).toMatch(/cigar: \d{14} is live again/);
     expect(report.failed).toBe(0);
     const settled = settledAfter(report.answers, started, 'one');
-    console.log(`[deploy e2e] rollback: page on release one ${settled} ms after the request; ${report.requests} requests, ${report.failed} failed`);
+    console.log(
+      `[deploy e2e] rollback: page on release one ${settled} ms after the request; ${report.requests} requests, ${report.failed} failed`,
+    );
     expect(settled).not.toBeNull();
     expect(settled!).toBeLessThan(10_000);
     expect(await current()).toBe(released.one);
@@ -104,38 +117,63 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
   describe('failures injected at each step', () => {
     it.each([
       ['a ref that does not exist', null, 'no-such-branch', 'fetch', /Remote branch no-such-branch not found/, false],
-      ['a Gemfile needing a gem that is not installed', CHANGES.badBundle, 'bad-bundle', 'bundle', /Could not reach host index\.rubygems\.org/, false],
-      ['a stylesheet requiring a missing file (assets:precompile fails)', CHANGES.badAssets, 'bad-assets', 'assets', /Sprockets::FileNotFound: couldn't find file 'does_not_exist'/, false],
+      [
+        'a Gemfile needing a gem that is not installed',
+        CHANGES.badBundle,
+        'bad-bundle',
+        'bundle',
+        /Could not reach host index\.rubygems\.org/,
+        false,
+      ],
+      [
+        'a stylesheet requiring a missing file (assets:precompile fails)',
+        CHANGES.badAssets,
+        'bad-assets',
+        'assets',
+        /Sprockets::FileNotFound: couldn't find file 'does_not_exist'/,
+        false,
+      ],
       ['a migration that raises', CHANGES.badMigration, 'bad-migration', 'migrate', /this migration fails/, false],
       ['an app that does not boot', CHANGES.noBoot, 'no-boot', 'health', /processes: .*\d in \d{14}.*\d in \d{14}/, true],
       ['an app whose /up fails', CHANGES.badHealth, 'bad-health', 'health', /GET \/up: HTTP 503/, true],
-    ] as const)('Given %s, When deployed, Then it stops at that step, release two keeps serving, the lock is gone, the audit log says why and shared/ is untouched', async (_, files, ref, step, why, rolledBack) => {
-      if (files) await commitChange(ctx.server, files, ref, ref);
-      const before = { current: await current(), shared: await sharedChecksum(ctx.server) };
-      const load = startLoad({ host: ctx.server.host, site: 'cigar.test', clients: 4 });
-      const run = await ctx.hms(['deploy', 'cigar', '--ref', ref]);
-      const report = await load.stop();
+    ] as const)(
+      'Given %s, When deployed, Then it stops at that step, release two keeps serving, the lock is gone, the audit log says why and shared/ is untouched',
+      async (_, files, ref, step, why, rolledBack) => {
+        if (files) await commitChange(ctx.server, files, ref, ref);
+        const before = { current: await current(), shared: await sharedChecksum(ctx.server) };
+        const load = startLoad({ host: ctx.server.host, site: 'cigar.test', clients: 4 });
+        const run = await ctx.hms(['deploy', 'cigar', '--ref', ref]);
+        const report = await load.stop();
 
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`^hms: The deploy of cigar failed at ${step} in`, 'm'));
-      expect(run.stderr).toMatch(why);
-      expect(run.stderr).toMatch(/See `hms logs cigar` and `hms releases cigar`/);
-      expect(run.stdout).toMatch(new RegExp(`^✗ ${step} `, 'm'));
-      if (rolledBack) expect(run.stdout).toMatch(/^✓ rollback .*current is \d{14} again, and healthy/m);
-      expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
-      expect(await current()).toBe(before.current);
-      expect(await shownRelease()).toBe('two');
-      expect(await sharedChecksum(ctx.server)).toBe(before.shared);
-      expect(lockStatusSchema.parse((await ctx.api('GET', '/api/deploys/cigar/lock')).json)).toMatchObject({ locked: false });
-      const audit = await lastAudit();
-      expect(audit).toMatchObject({ action: 'deploy', target: 'cigar', result: 'failed' });
-      expect(audit.detail).toMatch(rolledBack ? /failed its health check; rolled back to \d{14}, which serves again/ : new RegExp(`failed at ${step}: .*keeps serving`));
-    });
+        expect(run.code).toBe(1);
+        expect(run.stderr).toMatch(new RegExp(`^hms: The deploy of cigar failed at ${step} in`, 'm'));
+        expect(run.stderr).toMatch(why);
+        expect(run.stderr).toMatch(/See `hms logs cigar` and `hms releases cigar`/);
+        expect(run.stdout).toMatch(new RegExp(`^✗ ${step} `, 'm'));
+        if (rolledBack) expect(run.stdout).toMatch(/^✓ rollback .*current is \d{14} again, and healthy/m);
+        expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
+        expect(await current()).toBe(before.current);
+        expect(await shownRelease()).toBe('two');
+        expect(await sharedChecksum(ctx.server)).toBe(before.shared);
+        expect(lockStatusSchema.parse((await ctx.api('GET', '/api/deploys/cigar/lock')).json)).toMatchObject({ locked: false });
+        const audit = await lastAudit();
+        expect(audit).toMatchObject({ action: 'deploy', target: 'cigar', result: 'failed' });
+        expect(audit.detail).toMatch(
+          rolledBack
+            ? /failed its health check; rolled back to \d{14}, which serves again/
+            : new RegExp(`failed at ${step}: .*keeps serving`),
+        );
+      },
+    );
   });
 
   it('Given two deploys started at once, When the second asks, Then it is refused with who holds the lock since when and why, and the first completes', async () => {
     const first = ctx.hms(['deploy', 'cigar', '--reason', 'first of two']);
-    await must(ctx.server, ['sh', '-c', 'for i in $(seq 100); do test -e /var/lib/hosting-api/locks/cigar.json && exit 0; sleep 0.1; done; exit 1']);
+    await must(ctx.server, [
+      'sh',
+      '-c',
+      'for i in $(seq 100); do test -e /var/lib/hosting-api/locks/cigar.json && exit 0; sleep 0.1; done; exit 1',
+    ]);
     const second = await ctx.hms(['deploy', 'cigar', '--reason', 'second of two']);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/cigar is locked by a running deploy: held by \S+ \(api-token\) since \S+ \(reason: first of two\)/);
@@ -145,12 +183,16 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
   });
 
   it('Given `hms lock` with a reason, When a deploy comes, Then it is refused until `hms unlock`', async () => {
-    expect((await ctx.hms(['lock', 'cigar', '--reason', 'db maintenance'])).stdout).toMatch(/cigar is locked by \S+ \(api-token\) since .* \(manual; reason: db maintenance\)/);
+    expect((await ctx.hms(['lock', 'cigar', '--reason', 'db maintenance'])).stdout).toMatch(
+      /cigar is locked by \S+ \(api-token\) since .* \(manual; reason: db maintenance\)/,
+    );
     const refused = await ctx.hms(['deploy', 'cigar']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('(reason: db maintenance)');
     expect((await ctx.hms(['unlock', 'cigar'])).code).toBe(0);
-    const audit = (await ctx.api('GET', '/api/audit?limit=3')).json.entries.map((e: { action: string; result: string }) => `${e.action}:${e.result}`);
+    const audit = (await ctx.api('GET', '/api/audit?limit=3')).json.entries.map(
+      (e: { action: string; result: string }) => `${e.action}:${e.result}`,
+    );
     expect(audit).toEqual(['deploy.unlock:ok', 'deploy:refused', 'deploy.lock:ok']);
   });
 

@@ -20,7 +20,12 @@ export interface GitHost {
   stop(): Promise<void>;
 }
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 'journey', GIT_AUTHOR_EMAIL: 'journey@example.test', GIT_COMMITTER_NAME: 'journey', GIT_COMMITTER_EMAIL: 'journey@example.test' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'journey',
+  GIT_AUTHOR_EMAIL: 'journey@example.test',
+  GIT_COMMITTER_NAME: 'journey',
+  GIT_COMMITTER_EMAIL: 'journey@example.test',
+};
 
 function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', timeout: 60_000 }).trim();
@@ -40,9 +45,13 @@ export async function startGitHost(address: string, port = 9418): Promise<GitHos
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-git-host-'));
   const served = path.join(dir, 'served');
   await mkdir(served);
-  const daemon: ChildProcess = spawn('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${served}`, `--listen=${address}`, `--port=${port}`, served], {
-    stdio: 'ignore',
-  });
+  const daemon: ChildProcess = spawn(
+    'git',
+    ['daemon', '--reuseaddr', '--export-all', `--base-path=${served}`, `--listen=${address}`, `--port=${port}`, served],
+    {
+      stdio: 'ignore',
+    },
+  );
   if (!(await waitUntil(() => accepts(address, port), 10_000, 50))) throw new Error(`git daemon did not listen on ${address}:${port}`);
   const work = (repo: string) => path.join(dir, 'work', repo);
   const write = async (repo: string, files: Record<string, string>) => {

@@ -29,12 +29,22 @@ describe.skipIf(!support.ok)('HTTPS for every site on a provisioned server', { t
     return sh(`curl -sS -k --max-time 10 --resolve ${hostname}:${port}:127.0.0.1 ${extra} -w '\\n%{http_code}' ${url}`);
   };
   /** The subject of the certificate nginx presents for `name` (SNI). */
-  const presented = (name: string) => sh(`openssl s_client -connect 127.0.0.1:443 -servername ${name} </dev/null 2>/dev/null | openssl x509 -noout -subject`);
+  const presented = (name: string) =>
+    sh(`openssl s_client -connect 127.0.0.1:443 -servername ${name} </dev/null 2>/dev/null | openssl x509 -noout -subject`);
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hms-https-'));
     const config = {
-      servers: { test: { host: '0.0.0.0', user: 'deploy', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: 8790, publicUrl: 'https://hosting.test' } },
+      servers: {
+        test: {
+          host: '0.0.0.0',
+          user: 'deploy',
+          identityFile: 'id_ed25519',
+          knownHostsFile: 'known_hosts',
+          agentPort: 8790,
+          publicUrl: 'https://hosting.test',
+        },
+      },
       apps: {
         cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: 'cigar.test' },
         tobacco: { server: 'test', repo: '/srv/git/tobacco.git', domain: 'tobacco.test' },
@@ -54,13 +64,13 @@ describe.skipIf(!support.ok)('HTTPS for every site on a provisioned server', { t
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('Given a provisioned server, When nginx checks its configuration, Then it passes with Debian\'s default site disabled but kept', async () => {
+  it("Given a provisioned server, When nginx checks its configuration, Then it passes with Debian's default site disabled but kept", async () => {
     expect((await server!.exec(['nginx', '-t', '-q'])).code).toBe(0);
     expect((await sh('ls /etc/nginx/sites-enabled')).stdout.trim().split('\n')).toEqual(['cigar', 'hms-default', 'hosting', 'tobacco']);
     expect((await sh('test -f /etc/nginx/sites-available/default')).code).toBe(0);
   });
 
-  it('Given an app with no release yet, When https://cigar.test is asked for, Then nginx presents cigar\'s own certificate and proxies to the app (502), never the agent', async () => {
+  it("Given an app with no release yet, When https://cigar.test is asked for, Then nginx presents cigar's own certificate and proxies to the app (502), never the agent", async () => {
     expect((await presented('cigar.test')).stdout).toMatch(/CN ?= ?cigar\.test/);
     expect((await presented('tobacco.test')).stdout).toMatch(/CN ?= ?tobacco\.test/);
     const page = await curl('https://cigar.test/api/apps');
@@ -86,7 +96,9 @@ describe.skipIf(!support.ok)('HTTPS for every site on a provisioned server', { t
     expect(named.stderr).toMatch(/unrecognized name|alert/i);
     const bare = await sh("curl -sS -k --max-time 10 https://127.0.0.1/ -H 'Host: hosting.test'");
     expect(bare.code).toBe(35);
-    expect((await sh('openssl s_client -connect 127.0.0.1:443 -servername unknown.test </dev/null')).stdout).not.toMatch(/BEGIN CERTIFICATE/);
+    expect((await sh('openssl s_client -connect 127.0.0.1:443 -servername unknown.test </dev/null')).stdout).not.toMatch(
+      /BEGIN CERTIFICATE/,
+    );
   });
 
   it('Given a name no site claims, When it is asked for over HTTP, Then the connection is closed with no response (444)', async () => {

@@ -27,7 +27,8 @@ import { gettingStartedCommands, installLine } from './journey-readme.js';
 
 const support = testServerSupport();
 const APPS = ['cigar', 'tobacco'] as const;
-const RELEASE_RB = (text: string) => `# What the page shows; the e2e tests change it per commit.\nSAMPLE_RELEASE = '${text}'\nSAMPLE_HEALTHY = true\n`;
+const RELEASE_RB = (text: string) =>
+  `# What the page shows; the e2e tests change it per commit.\nSAMPLE_RELEASE = '${text}'\nSAMPLE_HEALTHY = true\n`;
 
 interface Timing {
   step: string;
@@ -39,10 +40,15 @@ function curl(server: TestServer, url: string): Promise<{ code: number; status: 
   const { hostname, port, protocol } = new URL(url);
   const target = `${hostname}:${port || (protocol === 'https:' ? 443 : 80)}:${server.host}`;
   return new Promise((resolve) => {
-    execFile('curl', ['-sS', '-k', '--max-time', '20', '--resolve', target, '-o', '-', '-w', '\n%{http_code}', url], { timeout: 30_000 }, (error, stdout) => {
-      const cut = stdout.lastIndexOf('\n');
-      resolve({ code: error ? 1 : 0, status: stdout.slice(cut + 1), body: stdout.slice(0, cut) });
-    });
+    execFile(
+      'curl',
+      ['-sS', '-k', '--max-time', '20', '--resolve', target, '-o', '-', '-w', '\n%{http_code}', url],
+      { timeout: 30_000 },
+      (error, stdout) => {
+        const cut = stdout.lastIndexOf('\n');
+        resolve({ code: error ? 1 : 0, status: stdout.slice(cut + 1), body: stdout.slice(0, cut) });
+      },
+    );
   });
 }
 
@@ -102,7 +108,10 @@ describe.skipIf(!support.ok)('the journey: bare server to two apps served, by th
         config.servers.prod.packages = ['ruby-rails', 'ruby-sqlite3'];
         await writeFile(file, JSON.stringify(config, null, 2));
       }
-      if (argv[0] === 'full-deploy') expect(run.stdout + run.stderr).not.toContain(JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')).hosting_management.api_token);
+      if (argv[0] === 'full-deploy')
+        expect(run.stdout + run.stderr).not.toContain(
+          JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')).hosting_management.api_token,
+        );
       if (argv[0] === 'status') {
         for (const app of APPS) expect(run.stdout).toMatch(new RegExp(`${app}\\s.*active`));
       }

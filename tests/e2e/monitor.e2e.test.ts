@@ -96,7 +96,9 @@ describe('hms monitor in local mode', () => {
     await writeFile(path.join(dir, 'down.json'), JSON.stringify(config));
     await pane!.type('clear');
     await pane!.type(`HMS_TOKEN=x node ${HMS_BIN} monitor --config down.json --via https; echo "monitor exited $?"`);
-    const screen = await pane!.waitFor('the error in the status line', (s) => /^down ✗ retrying in \d+ s · q quit · Cannot reach the agent on down via https/m.test(s));
+    const screen = await pane!.waitFor('the error in the status line', (s) =>
+      /^down ✗ retrying in \d+ s · q quit · Cannot reach the agent on down via https/m.test(s),
+    );
     expect(screen).toMatch(/hms: Cannot reach the agent on down via https \(ECONNREFUSED\)\. Check nginx and the public URL\./);
     await quitWith(pane!, 'q');
   });
@@ -114,10 +116,21 @@ describe.skipIf(!support.ok)('hms monitor against a real server through SSH', ()
     dir = await mkdtemp(path.join(tmpdir(), 'hms-monitor-e2e-'));
     await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
     await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
-    const server = { host: ctx.server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: ctx.hosting.agentPort };
-    const apps = Object.fromEntries(ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]));
+    const server = {
+      host: ctx.server.host,
+      user: 'root',
+      identityFile: 'id_ed25519',
+      knownHostsFile: 'known_hosts',
+      agentPort: ctx.hosting.agentPort,
+    };
+    const apps = Object.fromEntries(
+      ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]),
+    );
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server }, apps }));
-    pane = await startTmux({ cwd: dir, env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), HMS_TOKEN: ctx.hosting.apiToken } });
+    pane = await startTmux({
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), HMS_TOKEN: ctx.hosting.apiToken },
+    });
   });
   afterAll(async () => {
     await pane?.kill();

@@ -63,7 +63,14 @@ export function startLoad(options: LoadOptions): Load {
       const sent = now();
       const answer = (fields: Omit<Answer, 'at' | 'ms'>) => resolve({ at: now(), ms: now() - sent, ...fields });
       const request = http.get(
-        { host: options.host, port: 80, path: options.path ?? '/', agent, headers: { host: options.site }, timeout: options.timeoutMs ?? 10_000 },
+        {
+          host: options.host,
+          port: 80,
+          path: options.path ?? '/',
+          agent,
+          headers: { host: options.site },
+          timeout: options.timeoutMs ?? 10_000,
+        },
         (response) => {
           let body = '';
           response.setEncoding('utf8');

@@ -9,7 +9,9 @@ export async function laptopFor(server: TestServer, dir: string): Promise<void> 
     await copyFile(server.identityFile, path.join(dir, 'id_ed25519'));
     await copyFile(`${server.identityFile}.pub`, path.join(dir, 'id_ed25519.pub'));
   } else {
-    await server.exec(['sh', '-c', 'cat >> /root/.ssh/authorized_keys'], { input: await readFile(path.join(dir, 'id_ed25519.pub'), 'utf8') });
+    await server.exec(['sh', '-c', 'cat >> /root/.ssh/authorized_keys'], {
+      input: await readFile(path.join(dir, 'id_ed25519.pub'), 'utf8'),
+    });
   }
   await copyFile(server.knownHostsFile, path.join(dir, 'known_hosts'));
   const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));

@@ -24,7 +24,12 @@ const support = testServerSupport();
 /** What provisioning wrote, by path -> sha256, read inside the container. */
 async function checksums(server: TestServer, paths: string[]): Promise<Record<string, string>> {
   const result = await server.exec(['sha256sum', '--', ...paths]);
-  return Object.fromEntries(result.stdout.trim().split('\n').map((line) => [line.slice(66), line.slice(0, 64)]));
+  return Object.fromEntries(
+    result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(66), line.slice(0, 64)]),
+  );
 }
 
 /** Changes the laptop's hms.config.json for the length of `body`, then puts it back. */
@@ -44,11 +49,32 @@ async function withConfig(dir: string, change: (config: any) => void, body: () =
 /** What a deploy needs from provisioning: agent.json with the app's repo, branch and shared files, and shared/ filled. */
 async function expectAppFiles(server: TestServer): Promise<void> {
   const agent = JSON.parse((await server.exec(['cat', '/etc/hosting-api/agent.json'])).stdout);
-  expect(agent.apps.cigar).toMatchObject({ repo: '/srv/git/cigar.git', branch: 'main', sharedFiles: ['config/database.yml', 'config/master.key'], sharedDirs: ['log', 'tmp', 'storage'], keepReleases: 5 });
+  expect(agent.apps.cigar).toMatchObject({
+    repo: '/srv/git/cigar.git',
+    branch: 'main',
+    sharedFiles: ['config/database.yml', 'config/master.key'],
+    sharedDirs: ['log', 'tmp', 'storage'],
+    keepReleases: 5,
+  });
   const shared = '/var/www/cigar/shared';
-  const stat = await server.exec(['stat', '-c', '%a %U:%G %n', `${shared}/config/database.yml`, `${shared}/config/master.key`, `${shared}/db`, `${shared}/storage`]);
-  expect(stat.stdout.trim().split('\n')).toEqual([`640 deploy:deploy ${shared}/config/database.yml`, `600 deploy:deploy ${shared}/config/master.key`, `755 deploy:deploy ${shared}/db`, `755 deploy:deploy ${shared}/storage`]);
-  expect((await server.exec(['cat', `${shared}/config/database.yml`])).stdout).toContain(`adapter: sqlite3\n  database: ${shared}/db/production.sqlite3\n`);
+  const stat = await server.exec([
+    'stat',
+    '-c',
+    '%a %U:%G %n',
+    `${shared}/config/database.yml`,
+    `${shared}/config/master.key`,
+    `${shared}/db`,
+    `${shared}/storage`,
+  ]);
+  expect(stat.stdout.trim().split('\n')).toEqual([
+    `640 deploy:deploy ${shared}/config/database.yml`,
+    `600 deploy:deploy ${shared}/config/master.key`,
+    `755 deploy:deploy ${shared}/db`,
+    `755 deploy:deploy ${shared}/storage`,
+  ]);
+  expect((await server.exec(['cat', `${shared}/config/database.yml`])).stdout).toContain(
+    `adapter: sqlite3\n  database: ${shared}/db/production.sqlite3\n`,
+  );
   const env = (await server.exec(['cat', '/etc/hosting-api/env/cigar.env'])).stdout;
   expect(env).toMatch(/^RAILS_ENV=production$/m);
   expect(env).toMatch(/^SECRET_KEY_BASE=\w{64,}$/m);
@@ -59,7 +85,13 @@ async function expectAppFiles(server: TestServer): Promise<void> {
 /** Every secret value of the laptop's .secrets.json, to check that none is printed. */
 async function secretValues(dir: string): Promise<string[]> {
   const secrets = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8'));
-  return [...Object.values(secrets.database_passwords), ...Object.values(secrets.secret_key_bases), secrets.hosting_management.admin_password, secrets.hosting_management.jwt_secret, secrets.hosting_management.api_token] as string[];
+  return [
+    ...Object.values(secrets.database_passwords),
+    ...Object.values(secrets.secret_key_bases),
+    secrets.hosting_management.admin_password,
+    secrets.hosting_management.jwt_secret,
+    secrets.hosting_management.api_token,
+  ] as string[];
 }
 
 describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 }, () => {
@@ -115,8 +147,12 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     console.log(`[provision] full-deploy of a bare server: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.stderr).toMatch(/\[ 1\/13\] ● System packages/);
-    for (const unit of ['nginx.service', 'hms-agent.service']) expect((await first!.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
-    expect((await first!.exec(['systemctl', 'is-enabled', 'cigar.service', 'tobacco.service'])).stdout.trim().split('\n')).toEqual(['enabled', 'enabled']);
+    for (const unit of ['nginx.service', 'hms-agent.service'])
+      expect((await first!.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+    expect((await first!.exec(['systemctl', 'is-enabled', 'cigar.service', 'tobacco.service'])).stdout.trim().split('\n')).toEqual([
+      'enabled',
+      'enabled',
+    ]);
     // No `hms login`: full-deploy kept the token it installed (no keychain here: the 0600 file).
     const tokenFile = path.join(dir, '.xdg', 'hms', 'tokens.json');
     expect(run.stderr).toContain(`API token for test stored in ${tokenFile} (0600; no keychain: HMS_NO_KEYCHAIN=1).`);
@@ -126,7 +162,8 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     const human = await hms(['status']);
     expect(human.code, human.stderr).toBe(0);
     const token = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')).hosting_management.api_token as string;
-    for (const output of [run.stdout, run.stderr, status.stdout, status.stderr, human.stdout, human.stderr]) expect(output).not.toContain(token);
+    for (const output of [run.stdout, run.stderr, status.stdout, status.stderr, human.stdout, human.stderr])
+      expect(output).not.toContain(token);
     const names = appsResponseSchema.parse(JSON.parse(status.stdout)).apps.map((a) => [a.name, a.state.loadState]);
     expect(names).toEqual([
       ['cigar', 'loaded'],
@@ -134,7 +171,11 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       ['nginx', 'loaded'],
       ['agent', 'loaded'],
     ]);
-    expect((await first!.exec(['stat', '-c', '%a %U', '/etc/hosting-api/env/cigar.env', '/etc/hosting-api/secrets.json'])).stdout.trim().split('\n')).toEqual(['600 root', '600 root']);
+    expect(
+      (await first!.exec(['stat', '-c', '%a %U', '/etc/hosting-api/env/cigar.env', '/etc/hosting-api/secrets.json'])).stdout
+        .trim()
+        .split('\n'),
+    ).toEqual(['600 root', '600 root']);
     await expectAppFiles(first!);
   });
 
@@ -142,19 +183,31 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     const agent = await startSshAgent();
     try {
       // The laptop's key (root accepts it) and a new one that no server knows yet.
-      expect((await exec(['ssh-add', path.join(dir, 'id_ed25519')], { env: { PATH: process.env.PATH, SSH_AUTH_SOCK: agent.socket } })).code).toBe(0);
+      expect(
+        (await exec(['ssh-add', path.join(dir, 'id_ed25519')], { env: { PATH: process.env.PATH, SSH_AUTH_SOCK: agent.socket } })).code,
+      ).toBe(0);
       const fresh = await agent.addNewKey('erin@laptop');
-      await withConfig(dir, (config) => delete config.servers.test.identityFile, async () => {
-        const run = await runHms(['provision', 'test'], { cwd: dir, env: { HMS_NO_KEYCHAIN: '1', SSH_AUTH_SOCK: agent.socket } });
-        expect(run.code, run.stderr).toBe(0);
-        expect(run.stderr).toMatch(/● SSH keys allowed to log in as deploy/);
-      });
-      expect((await first!.exec(['cat', '/home/deploy/.ssh/authorized_keys'])).stdout).toContain((await readFile(`${fresh}.pub`, 'utf8')).trim());
+      await withConfig(
+        dir,
+        (config) => delete config.servers.test.identityFile,
+        async () => {
+          const run = await runHms(['provision', 'test'], { cwd: dir, env: { HMS_NO_KEYCHAIN: '1', SSH_AUTH_SOCK: agent.socket } });
+          expect(run.code, run.stderr).toBe(0);
+          expect(run.stderr).toMatch(/● SSH keys allowed to log in as deploy/);
+        },
+      );
+      expect((await first!.exec(['cat', '/home/deploy/.ssh/authorized_keys'])).stdout).toContain(
+        (await readFile(`${fresh}.pub`, 'utf8')).trim(),
+      );
       // The deploy user lets in the key only the agent offered: status logs in with it alone.
-      await withConfig(dir, (config) => (config.servers.test.identityFile = fresh), async () => {
-        const status = await hms(['status', '--json']);
-        expect(status.code, status.stderr).toBe(0);
-      });
+      await withConfig(
+        dir,
+        (config) => (config.servers.test.identityFile = fresh),
+        async () => {
+          const status = await hms(['status', '--json']);
+          expect(status.code, status.stderr).toBe(0);
+        },
+      );
     } finally {
       await agent.stop();
     }
@@ -205,7 +258,8 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       expect(run.stderr).toMatch(/previous files were put back/);
       expect(run.stderr).toMatch(/PEM|certificate/i);
       expect((await server.exec(['cat', '/etc/nginx/sites-available/hosting'])).stdout).toBe(before);
-      for (const unit of ['nginx.service', 'hms-agent.service']) expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+      for (const unit of ['nginx.service', 'hms-agent.service'])
+        expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
       expect((await server.exec(['nginx', '-t', '-q'])).code).toBe(0);
     } finally {
       secrets.ssl_config.hosting = good;
@@ -231,7 +285,8 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
         expect(run.stderr).not.toMatch(/\[ 2\/13\]/);
       },
     );
-    for (const unit of ['nginx.service', 'hms-agent.service']) expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+    for (const unit of ['nginx.service', 'hms-agent.service'])
+      expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
     expect(await checksums(server, managed)).toEqual(before);
     const again = await hms(['provision', 'test']);
     expect(again.stdout).toMatch(/every step up to date; nothing changed/);
@@ -256,7 +311,9 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
         expect(run.stderr).toMatch(/^\s+\+\s+adapter: postgresql$/m);
         expect(run.stdout).toMatch(/1 file\(s\) on the server differ from what hms would write and were kept/);
         expect((await server.exec(['cat', cigarYml])).stdout).toBe(edited);
-        expect((await server.exec(['cat', tobaccoYml])).stdout).toMatch(/adapter: postgresql\n  encoding: unicode\n  database: tobacco\n  username: tobacco\n/);
+        expect((await server.exec(['cat', tobaccoYml])).stdout).toMatch(
+          /adapter: postgresql\n  encoding: unicode\n  database: tobacco\n  username: tobacco\n/,
+        );
       },
     );
     const back = await hms(['provision', 'test']);

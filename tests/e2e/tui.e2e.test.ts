@@ -20,7 +20,8 @@ const terminal = tmuxSupport();
 const unitRow = tableRow;
 
 /** The log lines on screen (those tagged with a log's name). */
-const logLines = (screen: string): string[] => screen.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} (cigar:production|cigar:nginx)/.test(line));
+const logLines = (screen: string): string[] =>
+  screen.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} (cigar:production|cigar:nginx)/.test(line));
 
 const lastLine = (screen: string): string => screen.trimEnd().split('\n').at(-1) ?? '';
 
@@ -30,7 +31,12 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
   let tmux: Tmux;
   const request = (page: string) => ctx.server.exec(['curl', '-s', '-o', '/dev/null', '-H', 'Host: cigar.test', `http://127.0.0.1${page}`]);
   /** After a restart puma takes a moment to boot: nginx answers 502 until it serves /up. */
-  const appServes = () => ctx.server.exec(['sh', '-c', 'for i in $(seq 150); do curl -fs -o /dev/null -H "Host: cigar.test" http://127.0.0.1/up && exit 0; sleep 0.2; done; exit 1']);
+  const appServes = () =>
+    ctx.server.exec([
+      'sh',
+      '-c',
+      'for i in $(seq 150); do curl -fs -o /dev/null -H "Host: cigar.test" http://127.0.0.1/up && exit 0; sleep 0.2; done; exit 1',
+    ]);
   const nextEdit = (text: string) => writeFile(path.join(dir, 'next-edit.txt'), text);
 
   beforeAll(async () => {
@@ -38,13 +44,24 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     dir = await mkdtemp(path.join(tmpdir(), 'hms-tui-e2e-'));
     await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
     await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
-    const server = { host: ctx.server.host, user: 'root', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', agentPort: ctx.hosting.agentPort };
-    const apps = Object.fromEntries(ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]));
+    const server = {
+      host: ctx.server.host,
+      user: 'root',
+      identityFile: 'id_ed25519',
+      knownHostsFile: 'known_hosts',
+      agentPort: ctx.hosting.agentPort,
+    };
+    const apps = Object.fromEntries(
+      ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]),
+    );
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server }, apps }));
     // The "editor" of these tests appends what next-edit.txt holds, as a person would type it.
     await writeFile(path.join(dir, 'editor.sh'), '#!/bin/sh\ncat "$(dirname "$0")/next-edit.txt" >> "$1"\n');
     await chmod(path.join(dir, 'editor.sh'), 0o755);
-    tmux = await startTmux({ cwd: dir, env: { HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), HMS_TOKEN: ctx.hosting.apiToken, EDITOR: path.join(dir, 'editor.sh') } });
+    tmux = await startTmux({
+      cwd: dir,
+      env: { HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), HMS_TOKEN: ctx.hosting.apiToken, EDITOR: path.join(dir, 'editor.sh') },
+    });
   });
   afterAll(async () => {
     await tmux?.kill();
@@ -53,7 +70,9 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
 
   it('Given `hms` in a terminal, When it starts, Then the alternate screen shows both sample apps, nginx and the agent, live', async () => {
     await tmux.run(`node ${HMS_BIN}`);
-    const screen = await tmux.waitFor((s) => unitRow(s, 'cigar')?.[2] === '● active/running' && unitRow(s, 'tobacco')?.[2] === '● active/running');
+    const screen = await tmux.waitFor(
+      (s) => unitRow(s, 'cigar')?.[2] === '● active/running' && unitRow(s, 'tobacco')?.[2] === '● active/running',
+    );
     expect(await tmux.display('#{alternate_on}')).toBe('1');
     expect(screen).toMatch(/● test connected · agent \S+ · updated \ds ago/);
     expect(unitRow(screen, 'nginx')).toBeDefined();
@@ -75,14 +94,18 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     expect(unitRow(after, 'cigar')![3]).toMatch(/^\d{1,2}s$/);
   });
 
-  it('Given l on cigar, When a page is requested, Then its puma line and its own nginx line appear, each tagged, and tobacco\'s requests do not', async () => {
+  it("Given l on cigar, When a page is requested, Then its puma line and its own nginx line appear, each tagged, and tobacco's requests do not", async () => {
     await tmux.keys('l');
     await tmux.waitFor(/Logs cigar on test .*following/);
     expect((await appServes()).code).toBe(0);
     const page = `/tui-e2e-${Date.now()}`;
     await ctx.server.exec(['curl', '-s', '-o', '/dev/null', '-H', 'Host: tobacco.test', `http://127.0.0.1${page}-tobacco`]);
     await request(page);
-    const screen = await tmux.waitFor((s) => logLines(s).some((l) => l.includes(`cigar:production`) && l.includes(`GET "${page}"`)) && logLines(s).some((l) => l.includes('cigar:nginx') && l.includes(`GET ${page}`)));
+    const screen = await tmux.waitFor(
+      (s) =>
+        logLines(s).some((l) => l.includes(`cigar:production`) && l.includes(`GET "${page}"`)) &&
+        logLines(s).some((l) => l.includes('cigar:nginx') && l.includes(`GET ${page}`)),
+    );
     expect(screen).toMatch(/● cigar:production\s+● cigar:nginx/);
     expect(screen).not.toContain(`${page}-tobacco`);
   });
@@ -99,7 +122,9 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     await tmux.keys('/');
     await tmux.type('!tui-e2e-filter');
     await tmux.keys('Enter');
-    screen = await tmux.waitFor((s) => s.includes('/!tui-e2e-filter') && logLines(s).length > 0 && logLines(s).every((l) => !l.includes('tui-e2e-filter')));
+    screen = await tmux.waitFor(
+      (s) => s.includes('/!tui-e2e-filter') && logLines(s).length > 0 && logLines(s).every((l) => !l.includes('tui-e2e-filter')),
+    );
     await tmux.keys('Escape');
   });
 
@@ -117,7 +142,10 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     await ctx.server.exec(['systemctl', 'stop', 'hms-agent']);
     try {
       // The overview's poll and the log follower each notice on their own schedule.
-      await tmux.waitFor((s) => /✗ test reconnecting in \d+s \(attempt \d+\)/.test(s) && /hms\s+cigar:production: .*(reach|refused|lost the connection)/.test(s));
+      await tmux.waitFor(
+        (s) =>
+          /✗ test reconnecting in \d+s \(attempt \d+\)/.test(s) && /hms\s+cigar:production: .*(reach|refused|lost the connection)/.test(s),
+      );
     } finally {
       await ctx.server.exec(['systemctl', 'start', 'hms-agent']);
     }
@@ -223,7 +251,10 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     const done = await tmux.waitFor((s) => s.includes(`test now runs agent ${release} (was 20260101000000).`), 120_000);
     expect(done).toContain(`Uploading agent release ${release} to test…`);
     expect(done).toContain(`Switching test to ${release} (health-checked, rolled back on failure)…`);
-    await tmux.waitFor((s) => s.includes(`running ${release} · current ${release}`) && s.includes(`Last update: ${release} active (from 20260101000000)`), 30_000);
+    await tmux.waitFor(
+      (s) => s.includes(`running ${release} · current ${release}`) && s.includes(`Last update: ${release} active (from 20260101000000)`),
+      30_000,
+    );
     expect(healthSchema.parse((await ctx.api('GET', '/api/health')).json).release).toBe(release);
 
     await tmux.keys(':');

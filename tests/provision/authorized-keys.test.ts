@@ -32,12 +32,16 @@ describe('the keys provisioning authorizes', () => {
     const error = await laptopPublicKeys('prod', server(), undefined).catch((e: unknown) => e);
     expect(error).toMatchObject({
       message: 'No public key to authorize for deploy@prod: no identityFile, and no ssh-agent (SSH_AUTH_SOCK is not set).',
-      hint: expect.stringMatching(/servers\.prod\.identityFile to a key with its \.pub beside it, or load a key into ssh-agent \(`ssh-add`\)/),
+      hint: expect.stringMatching(
+        /servers\.prod\.identityFile to a key with its \.pub beside it, or load a key into ssh-agent \(`ssh-add`\)/,
+      ),
     });
   });
 
   it('Given an empty ssh-agent, When the keys are gathered, Then it refuses, naming the empty agent', async () => {
-    await expect(laptopPublicKeys('prod', server(), agent.socket)).rejects.toThrow(/deploy@prod: no identityFile, and ssh-agent holds no key/);
+    await expect(laptopPublicKeys('prod', server(), agent.socket)).rejects.toThrow(
+      /deploy@prod: no identityFile, and ssh-agent holds no key/,
+    );
   });
 
   it('Given ssh-agent holding a key and no identityFile, When the keys are gathered, Then the agent key is authorized', async () => {
@@ -47,7 +51,9 @@ describe('the keys provisioning authorizes', () => {
 
   it('Given an identityFile with its .pub, When the keys are gathered, Then that .pub is authorized and the agent is not asked', async () => {
     const file = await newKey();
-    expect(await laptopPublicKeys('prod', server({ identityFile: file }), agent.socket)).toEqual([(await readFile(`${file}.pub`, 'utf8')).trim()]);
+    expect(await laptopPublicKeys('prod', server({ identityFile: file }), agent.socket)).toEqual([
+      (await readFile(`${file}.pub`, 'utf8')).trim(),
+    ]);
   });
 
   it('Given an identityFile without its .pub, When the keys are gathered, Then the public key is derived from the private key', async () => {
@@ -61,10 +67,15 @@ describe('the keys provisioning authorizes', () => {
     const file = await newKey('secret words');
     await rm(`${file}.pub`);
     const error = await laptopPublicKeys('prod', server({ identityFile: file }), agent.socket).catch((e: unknown) => e);
-    expect(error).toMatchObject({ message: expect.stringMatching(/protected by a passphrase/), hint: expect.stringContaining(`ssh-keygen -y -f ${file} > ${file}.pub`) });
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/protected by a passphrase/),
+      hint: expect.stringContaining(`ssh-keygen -y -f ${file} > ${file}.pub`),
+    });
   });
 
   it('Given an identityFile that does not exist, When the keys are gathered, Then it refuses, naming the file', async () => {
-    await expect(laptopPublicKeys('prod', server({ identityFile: '/nonexistent/id' }), undefined)).rejects.toThrow(/deploy@prod: cannot read \/nonexistent\/id \(ENOENT\)/);
+    await expect(laptopPublicKeys('prod', server({ identityFile: '/nonexistent/id' }), undefined)).rejects.toThrow(
+      /deploy@prod: cannot read \/nonexistent\/id \(ENOENT\)/,
+    );
   });
 });

@@ -12,7 +12,9 @@ describe('DEPLOYMENT_LOG.md', () => {
     const steps = await provisioningPlan(await exampleInput(await loadConfig(path.resolve('hms.config.example.json'))));
     const generated = deploymentLog(steps, 'the servers and apps of hms.config.example.json');
     const committed = await readFile(path.resolve('DEPLOYMENT_LOG.md'), 'utf8');
-    expect(committed.trimEnd(), 'DEPLOYMENT_LOG.md is out of date: run `node dist/hms.mjs provision --print-log > DEPLOYMENT_LOG.md`').toBe(generated.trimEnd());
+    expect(committed.trimEnd(), 'DEPLOYMENT_LOG.md is out of date: run `node dist/hms.mjs provision --print-log > DEPLOYMENT_LOG.md`').toBe(
+      generated.trimEnd(),
+    );
   });
 
   it('Given `hms provision --print-log`, When run, Then it prints the same procedure with every step and a verification for each', async () => {

@@ -13,14 +13,19 @@ describe("an app's shared files", () => {
     const input = await inputFor({ cigar: CIGAR });
     const yml = databaseYml('cigar', input.apps[0]![1]);
     expect(yml).toContain('production:\n  adapter: sqlite3\n  database: /var/www/cigar/shared/db/production.sqlite3\n');
-    expect(folders(input).map((f) => f.path)).toEqual(expect.arrayContaining(['/var/www/cigar/shared/db', '/var/www/cigar/shared/storage']));
+    expect(folders(input).map((f) => f.path)).toEqual(
+      expect.arrayContaining(['/var/www/cigar/shared/db', '/var/www/cigar/shared/storage']),
+    );
   });
 
   it('Given PostgreSQL, When database.yml is rendered, Then database and user come from the app name and the password from DATABASE_PASSWORD', async () => {
     const yml = databaseYml('cigar-shop', await appOf({ database: { adapter: 'postgresql' } }));
     expect(yml).toMatch(/adapter: postgresql\n/);
     expect(yml).toMatch(/database: cigar_shop\n  username: cigar_shop\n  password: <%= ENV\["DATABASE_PASSWORD"\] %>\n  host: localhost\n/);
-    const named = databaseYml('cigar', await appOf({ database: { adapter: 'postgresql', name: 'cigar_prod', user: 'web', host: 'db.internal' } }));
+    const named = databaseYml(
+      'cigar',
+      await appOf({ database: { adapter: 'postgresql', name: 'cigar_prod', user: 'web', host: 'db.internal' } }),
+    );
     expect(named).toMatch(/database: cigar_prod\n  username: web\n.*\n  host: db.internal\n/);
   });
 
@@ -33,11 +38,19 @@ describe("an app's shared files", () => {
       ['config/storage.yml', '640', 'upload'],
     ]);
     expect(sharedFilesFor('cigar', app, { 'config/database.yml': Buffer.from('mine') }).map((f) => f.origin)).toEqual(['upload']);
-    for (const name of ['config/master.key', 'config/credentials/production.key', 'config/credentials.yml.enc', '.env', '.env.production', 'config/secrets.yml']) expect(looksSecret(name), name).toBe(true);
+    for (const name of [
+      'config/master.key',
+      'config/credentials/production.key',
+      'config/credentials.yml.enc',
+      '.env',
+      '.env.production',
+      'config/secrets.yml',
+    ])
+      expect(looksSecret(name), name).toBe(true);
     expect(sharedFileMode('config/storage.yml')).toBe(0o640);
   });
 
-  it("Given an app, When its env file is rendered, Then it is production with its secrets, 0600 root, and RAILS_LOG_TO_STDOUT unset so Rails logs to shared/log", async () => {
+  it('Given an app, When its env file is rendered, Then it is production with its secrets, 0600 root, and RAILS_LOG_TO_STDOUT unset so Rails logs to shared/log', async () => {
     const input = await inputFor({ cigar: CIGAR });
     const [env] = appEnvFiles(input);
     expect(env!.content).toMatch(/^RAILS_ENV=production$/m);

@@ -37,7 +37,26 @@ function openssl(args: string[], cwd: string): void {
 function selfSigned(name: string, days: number, cn = `${name}.example`): string {
   const dir = path.join(tmp, 'certs', name);
   mkdirSync(dir, { recursive: true });
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', `${name}.crt`, '-days', String(days), '-subj', `/CN=${cn}`], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'key.pem',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      String(days),
+      '-subj',
+      `/CN=${cn}`,
+    ],
+    dir,
+  );
   return path.join(dir, `${name}.crt`);
 }
 
@@ -49,12 +68,61 @@ function expired(): string {
   writeFileSync(path.join(dir, 'db', 'serial'), '01\n');
   writeFileSync(
     path.join(dir, 'ca.cnf'),
-    ['[ca]', 'default_ca = CA_default', '[CA_default]', 'database = ./db/index.txt', 'new_certs_dir = ./db', 'serial = ./db/serial',
-      'default_md = sha256', 'policy = policy_any', 'unique_subject = no', 'email_in_dn = no', '[policy_any]', 'commonName = supplied', ''].join('\n'),
+    [
+      '[ca]',
+      'default_ca = CA_default',
+      '[CA_default]',
+      'database = ./db/index.txt',
+      'new_certs_dir = ./db',
+      'serial = ./db/serial',
+      'default_md = sha256',
+      'policy = policy_any',
+      'unique_subject = no',
+      'email_in_dn = no',
+      '[policy_any]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
   );
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'req.csr', '-subj', '/CN=expired.example'], dir);
-  openssl(['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'key.pem', '-in', 'req.csr', '-out', 'expired.crt',
-    '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-notext'], dir);
+  openssl(
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'req.csr',
+      '-subj',
+      '/CN=expired.example',
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'ca',
+      '-batch',
+      '-config',
+      'ca.cnf',
+      '-selfsign',
+      '-keyfile',
+      'key.pem',
+      '-in',
+      'req.csr',
+      '-out',
+      'expired.crt',
+      '-startdate',
+      '20200101000000Z',
+      '-enddate',
+      '20200201000000Z',
+      '-notext',
+    ],
+    dir,
+  );
   return path.join(dir, 'expired.crt');
 }
 
@@ -95,7 +163,11 @@ describe.skipIf(!haveOpenssl)('check_ssl_certs.sh with real certificates', () =>
     const run = await runTool('check_ssl_certs.sh', ['--json', certs.expired as string]);
     const report = parseJson(run) as unknown as Report;
     expect(run.code).toBe(CRITICAL);
-    expect(report.certificates[0]).toMatchObject({ status: 'CRITICAL', not_after: 'Feb  1 00:00:00 2020 GMT', subject: 'CN=expired.example' });
+    expect(report.certificates[0]).toMatchObject({
+      status: 'CRITICAL',
+      not_after: 'Feb  1 00:00:00 2020 GMT',
+      subject: 'CN=expired.example',
+    });
     expect(report.certificates[0]?.days_left).toBeLessThan(-2000);
     expect(report.certificates[0]?.reason).toMatch(/^EXPIRED \d+ day\(s\) ago$/);
   });
@@ -108,11 +180,22 @@ describe.skipIf(!haveOpenssl)('check_ssl_certs.sh with real certificates', () =>
   it('Given files that are not certificates, When checked, Then each is CRITICAL with the reason', async () => {
     const missing = path.join(tmp, 'certs', 'missing.crt');
     const dir = path.join(tmp, 'certs', 'long');
-    const run = await runTool('check_ssl_certs.sh', ['--json', certs.garbage as string, certs.empty as string, certs.key as string, missing, dir]);
+    const run = await runTool('check_ssl_certs.sh', [
+      '--json',
+      certs.garbage as string,
+      certs.empty as string,
+      certs.key as string,
+      missing,
+      dir,
+    ]);
     const report = parseJson(run) as unknown as Report;
     expect(run.code).toBe(CRITICAL);
     expect(report.certificates.map((c) => [path.basename(c.path), c.status, c.reason])).toEqual([
-      ['garbage.crt', 'CRITICAL', expect.stringMatching(/^not an X\.509 certificate \(PEM or DER\): openssl x509 exit 1: Could not read certificate/)],
+      [
+        'garbage.crt',
+        'CRITICAL',
+        expect.stringMatching(/^not an X\.509 certificate \(PEM or DER\): openssl x509 exit 1: Could not read certificate/),
+      ],
       ['empty.crt', 'CRITICAL', 'file is empty, not a certificate'],
       ['key.pem', 'CRITICAL', expect.stringMatching(/^not an X\.509 certificate/)],
       ['missing.crt', 'CRITICAL', 'file not found'],
@@ -161,7 +244,9 @@ describe('check_ssl_certs.sh without certificates or with bad arguments', () => 
     });
     expect(run.code).toBe(UNKNOWN);
     expect(run.stdout).toContain('UNKNOWN: no certificates found');
-    expect(run.stdout).toContain(`looked in ${nowhere}/nginx-ssl/*.crt, ${nowhere}/nginx-ssl/*/*.crt and ${nowhere}/le-live/*/fullchain.pem`);
+    expect(run.stdout).toContain(
+      `looked in ${nowhere}/nginx-ssl/*.crt, ${nowhere}/nginx-ssl/*/*.crt and ${nowhere}/le-live/*/fullchain.pem`,
+    );
     expect(run.stderr).toContain('no certificates found');
 
     const json = await runTool('check_ssl_certs.sh', ['--json'], {

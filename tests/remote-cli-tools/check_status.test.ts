@@ -26,7 +26,6 @@ afterAll(() => removeDir(tmp));
 
 const { recordingSystemctl, pathWithoutSystemctl } = systemctlStandIns(() => tmp);
 
-
 const SHOW_252 = `cat <<'EOF'
 Id=cigar.service
 MainPID=1201
@@ -69,15 +68,18 @@ function showOutput(o: { nginxState?: string; nginxRestarts?: number; agentState
 }
 
 describe('check_status.sh where systemd cannot be used', () => {
-  it.skipIf(systemdIsPid1)('Given systemctl exists but systemd is not PID 1, When run, Then it is UNKNOWN (exit 3) with a clear message', async () => {
-    const run = await runTool('check_status.sh', []);
-    expect(run.code).toBe(UNKNOWN);
-    expect(run.stdout).toMatch(/^UNKNOWN: systemd is not running here \(not a systemd machine\)/);
-    expect(run.stderr).toContain('not a systemd machine');
+  it.skipIf(systemdIsPid1)(
+    'Given systemctl exists but systemd is not PID 1, When run, Then it is UNKNOWN (exit 3) with a clear message',
+    async () => {
+      const run = await runTool('check_status.sh', []);
+      expect(run.code).toBe(UNKNOWN);
+      expect(run.stdout).toMatch(/^UNKNOWN: systemd is not running here \(not a systemd machine\)/);
+      expect(run.stderr).toContain('not a systemd machine');
 
-    const json = await runTool('check_status.sh', ['--json']);
-    expect(parseJson(json)).toMatchObject({ status: 'UNKNOWN', exit_code: 3, units: [] });
-  });
+      const json = await runTool('check_status.sh', ['--json']);
+      expect(parseJson(json)).toMatchObject({ status: 'UNKNOWN', exit_code: 3, units: [] });
+    },
+  );
 
   it('Given no systemctl at all, When run, Then it is UNKNOWN (exit 3) and says it is not a systemd machine', async () => {
     const run = await runTool('check_status.sh', [], { env: { PATH: pathWithoutSystemctl() } });
@@ -130,15 +132,31 @@ describe('check_status.sh decisions (stand-in systemctl printing systemd 252 out
     expect(run.code).toBe(CRITICAL);
     expect(report).toMatchObject({ status: 'CRITICAL', exit_code: 2, summary: '4 units: 2 ok, 0 warning, 2 critical' });
     expect(report.units).toEqual([
-      expect.objectContaining({ unit: 'cigar.service', active_state: 'active', sub_state: 'running', n_restarts: 0, main_pid: 1201, status: 'OK' }),
+      expect.objectContaining({
+        unit: 'cigar.service',
+        active_state: 'active',
+        sub_state: 'running',
+        n_restarts: 0,
+        main_pid: 1201,
+        status: 'OK',
+      }),
       expect.objectContaining({ unit: 'tobacco.service', status: 'OK', since: 'Tue 2024-01-02 10:00:01 UTC' }),
       expect.objectContaining({ unit: 'nginx.service', active_state: 'failed', status: 'CRITICAL', note: 'failed' }),
-      expect.objectContaining({ unit: 'hms-agent.service', load_state: 'not-found', since: null, status: 'CRITICAL', note: 'unit not found' }),
+      expect.objectContaining({
+        unit: 'hms-agent.service',
+        load_state: 'not-found',
+        since: null,
+        status: 'CRITICAL',
+        note: 'unit not found',
+      }),
     ]);
   });
 
   it('Given HMS_UNITS, When run, Then exactly those units are asked for', async () => {
-    const stub = recordingSystemctl('status-units', "printf 'Id=redis-server.service\\nActiveState=active\\nSubState=running\\nNRestarts=0\\nMainPID=9\\nActiveEnterTimestamp=\\nLoadState=loaded\\n'");
+    const stub = recordingSystemctl(
+      'status-units',
+      "printf 'Id=redis-server.service\\nActiveState=active\\nSubState=running\\nNRestarts=0\\nMainPID=9\\nActiveEnterTimestamp=\\nLoadState=loaded\\n'",
+    );
     const run = await runTool('check_status.sh', [], { env: { ...stub.env, HMS_UNITS: 'redis-server.service' } });
     expect(run.code).toBe(OK);
     expect(stub.calls()[0]).toMatch(/ -- redis-server\.service$/);

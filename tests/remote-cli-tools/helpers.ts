@@ -6,13 +6,7 @@ import path from 'node:path';
 /** The folder holding the five scripts under test. */
 export const TOOLS_DIR = path.resolve(import.meta.dirname, '../../remote-cli-tools');
 
-export const SCRIPTS = [
-  'parse_logs.sh',
-  'check_status.sh',
-  'restart_service.sh',
-  'check_disk_space.sh',
-  'check_ssl_certs.sh',
-] as const;
+export const SCRIPTS = ['parse_logs.sh', 'check_status.sh', 'restart_service.sh', 'check_disk_space.sh', 'check_ssl_certs.sh'] as const;
 export type Script = (typeof SCRIPTS)[number];
 
 /** Nagios exit codes, as every script documents them. */

@@ -63,7 +63,10 @@ describe('parse_logs.sh edge cases', () => {
       path.join(l.nginxDir, 'error.log'),
       nginxErrorLine('error', ago(300), 'old upstream failure') + nginxErrorLine('error', ago(5), 'new upstream failure'),
     );
-    writeFile(path.join(l.nginxDir, 'access.log'), accessLine(ago(90), 'GET /old HTTP/1.1', 503) + accessLine(ago(2), 'GET /new HTTP/1.1', 503));
+    writeFile(
+      path.join(l.nginxDir, 'access.log'),
+      accessLine(ago(90), 'GET /old HTTP/1.1', 503) + accessLine(ago(2), 'GET /new HTTP/1.1', 503),
+    );
 
     const run = await runTool('parse_logs.sh', ['--since', '60', '--json'], { env: { ...l.env, HMS_APPS: 'cigar' } });
     const report = parseJson(run) as unknown as Report;
@@ -82,7 +85,10 @@ describe('parse_logs.sh edge cases', () => {
   it('Given --since and a file larger than --window, When run, Then only the tail is read and the file is flagged truncated', async () => {
     const dir = path.join(tmp, 'window');
     const filler = railsLine('I', ago(5), `Started GET "/" ${'x'.repeat(200)}`).repeat(6000); // ~1.4 MB
-    const file = writeFile(path.join(dir, 'production.log'), railsLine('E', ago(5), 'Early failure') + filler + railsLine('E', ago(5), 'Late failure'));
+    const file = writeFile(
+      path.join(dir, 'production.log'),
+      railsLine('E', ago(5), 'Early failure') + filler + railsLine('E', ago(5), 'Late failure'),
+    );
 
     const run = await runTool('parse_logs.sh', ['--since', '60', '--window', '1', '--json', file]);
     const report = parseJson(run) as unknown as Report;

@@ -49,7 +49,10 @@ describe('parse_logs.sh on a large (~200 MB) log', () => {
     const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
     const rssFile = path.join(tmp, 'large-rss.txt');
 
-    const run = await runTool('parse_logs.sh', ['--json', file], { prefix: timeBin ? [timeBin, '-v', '-o', rssFile] : undefined, timeoutMs: 300_000 });
+    const run = await runTool('parse_logs.sh', ['--json', file], {
+      prefix: timeBin ? [timeBin, '-v', '-o', rssFile] : undefined,
+      timeoutMs: 300_000,
+    });
     const report = parseJson(run) as unknown as Report;
 
     // (4 FATALs per chunk: far above the default --critical 100)
@@ -60,7 +63,8 @@ describe('parse_logs.sh on a large (~200 MB) log', () => {
 
     if (!timeBin) ctx.skip('/usr/bin/time is not installed: max RSS not measured');
     const timeReport = readFileSync(rssFile, 'utf8');
-    if (!/Maximum resident set size/.test(timeReport)) ctx.skip(`/usr/bin/time -v does not report max RSS here: ${timeReport.slice(0, 200)}`);
+    if (!/Maximum resident set size/.test(timeReport))
+      ctx.skip(`/usr/bin/time -v does not report max RSS here: ${timeReport.slice(0, 200)}`);
     const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(timeReport)?.[1]);
     console.log(`[parse_logs] max RSS ${rssKb} KB while scanning ${(statSync(file).size / 1048576).toFixed(0)} MB`);
     expect(rssKb).toBeGreaterThan(0);

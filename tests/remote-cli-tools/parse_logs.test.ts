@@ -117,7 +117,10 @@ describe('parse_logs.sh on a server with errors in its logs', () => {
     const report = parseJson(run) as unknown as Report;
     expect(run.code).toBe(WARNING);
     expect(report.skipped).toEqual([
-      expect.objectContaining({ path: expect.stringContaining('/ghost/shared/log/production.log'), reason: expect.stringContaining('not found') }),
+      expect.objectContaining({
+        path: expect.stringContaining('/ghost/shared/log/production.log'),
+        reason: expect.stringContaining('not found'),
+      }),
     ]);
     const text = await runTool('parse_logs.sh', [], { env: { ...env, HMS_APPS: 'cigar ghost' } });
     expect(text.stdout).toMatch(/^-- skipped .*ghost\/shared\/log\/production\.log: not found/m);
@@ -130,7 +133,10 @@ describe('parse_logs.sh uses only POSIX awk', () => {
     if (!gawk) ctx.skip('gawk is not installed: cannot compare with gawk --posix');
     const defaultAwk = execFileSync('bash', ['-c', 'readlink -f "$(command -v awk)"'], { encoding: 'utf8' }).trim();
     const l = layout(path.join(tmp, 'posix'));
-    writeFile(l.appLog('cigar'), railsLine('E', ago(1), "Couldn't find User with 'id'=12") + railsLine('F', ago(1), 'RuntimeError (boom 0xdeadbeef)'));
+    writeFile(
+      l.appLog('cigar'),
+      railsLine('E', ago(1), "Couldn't find User with 'id'=12") + railsLine('F', ago(1), 'RuntimeError (boom 0xdeadbeef)'),
+    );
     writeFile(path.join(l.nginxDir, 'error.log'), nginxErrorLine('emerg', ago(1), 'bind() to 0.0.0.0:80 failed'));
     writeFile(path.join(l.nginxDir, 'access.log'), accessLine(ago(1), 'GET /a/1 HTTP/1.1', 500));
     const bin = path.join(tmp, 'posix-bin');

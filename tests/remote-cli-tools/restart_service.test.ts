@@ -50,15 +50,18 @@ describe('restart_service.sh allow-list', () => {
     // (a NUL byte cannot be passed in argv, so it is not tested)
   ];
 
-  it.each(hostile)('Given %s, When asked to restart it, Then it refuses (exit 3), lists the allowed units and never calls systemctl', async (_what, args) => {
-    const stub = recordingSystemctl(`refuse-${_what.replace(/\W/g, '-')}`, 'echo active');
-    const run = await runTool('restart_service.sh', args, { env: stub.env });
-    expect(run.code).toBe(UNKNOWN);
-    expect(run.stderr).toContain('refusing');
-    expect(run.stderr).toContain('Allowed units: cigar.service tobacco.service nginx.service hms-agent.service');
-    expect(run.stderr).toContain('App names (mapped to <app>.service): cigar tobacco');
-    expect(stub.calls()).toEqual([]);
-  });
+  it.each(hostile)(
+    'Given %s, When asked to restart it, Then it refuses (exit 3), lists the allowed units and never calls systemctl',
+    async (_what, args) => {
+      const stub = recordingSystemctl(`refuse-${_what.replace(/\W/g, '-')}`, 'echo active');
+      const run = await runTool('restart_service.sh', args, { env: stub.env });
+      expect(run.code).toBe(UNKNOWN);
+      expect(run.stderr).toContain('refusing');
+      expect(run.stderr).toContain('Allowed units: cigar.service tobacco.service nginx.service hms-agent.service');
+      expect(run.stderr).toContain('App names (mapped to <app>.service): cigar tobacco');
+      expect(stub.calls()).toEqual([]);
+    },
+  );
 
   it('Given a hostile name with control characters, When refused, Then the message shows it quoted, not raw', async () => {
     const run = await runTool('restart_service.sh', ['x\u001b[31my']);
@@ -81,16 +84,23 @@ describe('restart_service.sh allow-list', () => {
 });
 
 describe('restart_service.sh where systemd cannot be used', () => {
-  it.skipIf(systemdIsPid1)('Given systemd is not PID 1, When an allowed unit is restarted, Then it is UNKNOWN (exit 3) with a clear message', async () => {
-    const run = await runTool('restart_service.sh', ['cigar']);
-    expect(run.code).toBe(UNKNOWN);
-    expect(run.stdout).toMatch(/^UNKNOWN: systemd is not running here \(not a systemd machine\)/);
-  });
+  it.skipIf(systemdIsPid1)(
+    'Given systemd is not PID 1, When an allowed unit is restarted, Then it is UNKNOWN (exit 3) with a clear message',
+    async () => {
+      const run = await runTool('restart_service.sh', ['cigar']);
+      expect(run.code).toBe(UNKNOWN);
+      expect(run.stdout).toMatch(/^UNKNOWN: systemd is not running here \(not a systemd machine\)/);
+    },
+  );
 
   it('Given no systemctl at all, When an allowed unit is restarted, Then it is UNKNOWN (exit 3)', async () => {
     const run = await runTool('restart_service.sh', ['--json', 'tobacco'], { env: { PATH: pathWithoutSystemctl() } });
     expect(run.code).toBe(UNKNOWN);
-    expect(parseJson(run)).toMatchObject({ status: 'UNKNOWN', unit: 'tobacco.service', message: expect.stringContaining('systemctl not found') });
+    expect(parseJson(run)).toMatchObject({
+      status: 'UNKNOWN',
+      unit: 'tobacco.service',
+      message: expect.stringContaining('systemctl not found'),
+    });
   });
 });
 
@@ -146,9 +156,13 @@ exit 1`,
 
   it('Given a broken nginx config, When nginx is restarted, Then it refuses (exit 2) with nginx -t output and does not restart', async () => {
     const stub = statefulSystemctl('restart-nginx-bad', 'active', 'failed');
-    writeStub(path.join(tmp, 'restart-nginx-bad'), 'nginx', `echo 'nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/cigar:12' >&2
+    writeStub(
+      path.join(tmp, 'restart-nginx-bad'),
+      'nginx',
+      `echo 'nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/cigar:12' >&2
 echo 'nginx: configuration file /etc/nginx/nginx.conf test failed' >&2
-exit 1`);
+exit 1`,
+    );
     const run = await runTool('restart_service.sh', ['nginx'], { env: stub.env });
     expect(run.code).toBe(CRITICAL);
     expect(run.stdout).toContain("CRITICAL: refusing to restart nginx.service: 'nginx -t' failed (exit 1)");
@@ -159,7 +173,11 @@ exit 1`);
   it('Given a good nginx config, When nginx is restarted, Then nginx -t runs first and the restart follows', async () => {
     const stub = statefulSystemctl('restart-nginx-good', 'active', 'active');
     const dir = path.join(tmp, 'restart-nginx-good');
-    writeStub(dir, 'nginx', `printf '%s\\n' "nginx $*" >>'${dir}/calls'; echo 'nginx: configuration file /etc/nginx/nginx.conf test is successful' >&2`);
+    writeStub(
+      dir,
+      'nginx',
+      `printf '%s\\n' "nginx $*" >>'${dir}/calls'; echo 'nginx: configuration file /etc/nginx/nginx.conf test is successful' >&2`,
+    );
     const run = await runTool('restart_service.sh', ['nginx.service'], { env: stub.env });
     expect(run.code).toBe(OK);
     const calls = stub.calls();

@@ -42,8 +42,14 @@ describe('a request body dropped mid-way', () => {
   it('Given anonymous logins and an authenticated JSON PUT dropped mid-body, When the agent reads them, Then nothing is logged as an internal error and it still answers', async () => {
     for (let i = 0; i < 5; i += 1) {
       await dropMidBody('POST /login HTTP/1.1\r\ncontent-type: application/x-www-form-urlencoded', 'username=admin&pass');
-      await dropMidBody(`PUT /api/configs/cigar HTTP/1.1\r\nauthorization: Bearer ${TEST_TOKEN}\r\ncontent-type: application/json\r\nif-match: *`, '{"content":"ser');
-      await dropMidBody(`POST /api/apps/cigar/restart HTTP/1.1\r\nauthorization: Bearer ${TEST_TOKEN}\r\ncontent-type: application/json`, '{');
+      await dropMidBody(
+        `PUT /api/configs/cigar HTTP/1.1\r\nauthorization: Bearer ${TEST_TOKEN}\r\ncontent-type: application/json\r\nif-match: *`,
+        '{"content":"ser',
+      );
+      await dropMidBody(
+        `POST /api/apps/cigar/restart HTTP/1.1\r\nauthorization: Bearer ${TEST_TOKEN}\r\ncontent-type: application/json`,
+        '{',
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(logged.map((args) => args.map(String).join(' ').slice(0, 300))).toEqual([]);

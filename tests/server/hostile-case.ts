@@ -20,7 +20,8 @@ export interface HostileCase {
   knownBug?: string;
 }
 
-const FULLWIDTH = (text: string) => [...text].map((char) => (/[a-z]/.test(char) ? String.fromCodePoint(char.codePointAt(0)! + 0xfee0) : char)).join('');
+const FULLWIDTH = (text: string) =>
+  [...text].map((char) => (/[a-z]/.test(char) ? String.fromCodePoint(char.codePointAt(0)! + 0xfee0) : char)).join('');
 export const enc = encodeURIComponent;
 
 /** Hostile spellings of a name in a path segment (already URL-encoded), around a valid `name`. */
@@ -34,7 +35,7 @@ export function nameVariants(name: string): Array<[label: string, segment: strin
     ['backslash traversal ..%5c', '..%5c..%5cetc%5cpasswd'],
     ['"....//" filter bypass', '....%2f%2f....%2f%2fetc%2fpasswd'],
     ['absolute %2fetc%2fpasswd', '%2fetc%2fpasswd'],
-    ['the canary\'s absolute path', (tree) => enc(tree.canary)],
+    ["the canary's absolute path", (tree) => enc(tree.canary)],
     ['"../outside/secret.txt"', '..%2foutside%2fsecret.txt'],
     ['NUL byte alone', '%00'],
     ['name + NUL + suffix', `${enc(name)}%00.log`],

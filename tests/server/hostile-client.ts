@@ -32,7 +32,10 @@ async function readAnswer(response: Response): Promise<Answer> {
   let text = '';
   const deadline = Date.now() + STREAM_READ_MS;
   while (Date.now() < deadline) {
-    const next = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, deadline - Date.now())))]);
+    const next = await Promise.race([
+      reader.read(),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, deadline - Date.now()))),
+    ]);
     if (next === null || next.done) break;
     text += decoder.decode(next.value, { stream: true });
   }
@@ -62,7 +65,8 @@ export class HostileClient {
       redirect: 'manual',
     });
     const cookie = cookiesOf(loggedIn);
-    if (loggedIn.status !== 303 || !cookie.includes('hms_session=')) throw new Error(`login failed: ${loggedIn.status} ${await loggedIn.text()}`);
+    if (loggedIn.status !== 303 || !cookie.includes('hms_session='))
+      throw new Error(`login failed: ${loggedIn.status} ${await loggedIn.text()}`);
     const audit = await fetch(`${base}/audit`, { headers: { cookie, accept: 'text/html' } });
     return new HostileClient(base, anonymous, { cookie, csrf: csrfIn(await audit.text()) });
   }
@@ -80,7 +84,8 @@ export class HostileClient {
       headers.set('cookie', this.session.cookie);
       if (!headers.has('accept')) headers.set('accept', 'text/html');
     }
-    if (request.who === 'anonymous' && request.path.startsWith('/login') && !headers.has('cookie')) headers.set('cookie', this.login.cookie);
+    if (request.who === 'anonymous' && request.path.startsWith('/login') && !headers.has('cookie'))
+      headers.set('cookie', this.login.cookie);
     let body: string | URLSearchParams | undefined;
     if (request.json !== undefined) {
       headers.set('content-type', 'application/json');
@@ -90,7 +95,13 @@ export class HostileClient {
       body = new URLSearchParams({ _csrf: csrf, ...request.form });
     }
     try {
-      const response = await fetch(`${this.base}${request.path}`, { method: request.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const response = await fetch(`${this.base}${request.path}`, {
+        method: request.method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
       return await readAnswer(response);
     } catch (error) {
       // A header value undici will not put on the wire is not a request the agent ever sees.

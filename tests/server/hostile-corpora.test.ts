@@ -112,7 +112,8 @@ async function probe(surface: Surface, payload: string): Promise<void> {
     }
     counts.requests += 1;
     counts.byStatus.set(answer.status, (counts.byStatus.get(answer.status) ?? 0) + 1);
-    for (const problem of problemsOf(answer, payload)) findings.push({ surface: surface.name, payload: payload.slice(0, 120), request: describeRequest(request), problem });
+    for (const problem of problemsOf(answer, payload))
+      findings.push({ surface: surface.name, payload: payload.slice(0, 120), request: describeRequest(request), problem });
   }
   counts.msBySurface.set(surface.name, (counts.msBySurface.get(surface.name) ?? 0) + performance.now() - started);
 }
@@ -132,33 +133,50 @@ describe('the public payload corpora against the agent process', () => {
     const list = surfaces(forgedSessions);
     const texts = payloads.map((payload) => payload.text);
     // Each sampled surface starts at its own offset, so the samples together cover more payloads.
-    const tasks = texts.flatMap((text, index) => list.filter((surface, at) => index % surface.stride === at % surface.stride).map((surface) => () => probe(surface, text)));
+    const tasks = texts.flatMap((text, index) =>
+      list.filter((surface, at) => index % surface.stride === at % surface.stride).map((surface) => () => probe(surface, text)),
+    );
     const sampler = await sampleMemory(agent.pid, 75);
     const started = performance.now();
     await pool(tasks);
     durationMs = performance.now() - started;
     peaks = await sampler.stop();
 
-    const corpora = [...new Set(payloads.map((payload) => payload.corpus))].map((corpus) => `${corpus} ${payloads.filter((payload) => payload.corpus === corpus).length}`);
-    const sampled = list.filter((surface) => surface.stride > 1).map((surface) => `${surface.name}: ${everyNth(texts, surface.stride, list.indexOf(surface)).length}`);
+    const corpora = [...new Set(payloads.map((payload) => payload.corpus))].map(
+      (corpus) => `${corpus} ${payloads.filter((payload) => payload.corpus === corpus).length}`,
+    );
+    const sampled = list
+      .filter((surface) => surface.stride > 1)
+      .map((surface) => `${surface.name}: ${everyNth(texts, surface.stride, list.indexOf(surface)).length}`);
     console.log(
       [
         `[hostile-corpora] ${payloads.length} distinct payloads (${corpora.join(', ')})`,
         `[hostile-corpora] ${list.length} surfaces, ${tasks.length} payload x surface probes, ${counts.requests} requests (${counts.unsendable} not sendable as HTTP), ${(durationMs / 1000).toFixed(1)} s`,
         `[hostile-corpora] sampled surfaces (every n-th payload): ${sampled.join('; ')}`,
-        `[hostile-corpora] slowest surfaces (summed over their requests): ${[...counts.msBySurface].sort(([, a], [, b]) => b - a).slice(0, 5).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join('; ')}`,
-        `[hostile-corpora] statuses: ${[...counts.byStatus].sort(([a], [b]) => a - b).map(([status, count]) => `${status} x${count}`).join(', ')}`,
+        `[hostile-corpora] slowest surfaces (summed over their requests): ${[...counts.msBySurface]
+          .sort(([, a], [, b]) => b - a)
+          .slice(0, 5)
+          .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+          .join('; ')}`,
+        `[hostile-corpora] statuses: ${[...counts.byStatus]
+          .sort(([a], [b]) => a - b)
+          .map(([status, count]) => `${status} x${count}`)
+          .join(', ')}`,
         `[hostile-corpora] memory: agent baseline RSS ${(peaks.baseline / MB).toFixed(1)} MB, agent peak ${(peaks.process / MB).toFixed(1)} MB, children peak ${(peaks.children / MB).toFixed(1)} MB (${peaks.childCount} at most), agent + children peak ${(peaks.total / MB).toFixed(1)} MB, ${peaks.samples} samples`,
       ].join('\n'),
     );
     const kinds = new Map<string, number>();
     for (const finding of findings) kinds.set(finding.problem.split(':')[0]!, (kinds.get(finding.problem.split(':')[0]!) ?? 0) + 1);
-    expect(findings.slice(0, 20), `${findings.length} findings: ${[...kinds].map(([kind, count]) => `${kind} x${count}`).join(', ')}`).toEqual([]);
+    expect(
+      findings.slice(0, 20),
+      `${findings.length} findings: ${[...kinds].map(([kind, count]) => `${kind} x${count}`).join(', ')}`,
+    ).toEqual([]);
   }, 240_000);
 
   it('Given the suite has run, When the canary outside the allowed folders is looked at, Then its content, mtime and atime are unchanged', async () => {
     expect(armed).toBeDefined();
-    if (!atimeTracked) console.log('[hostile-corpora] reads do not move atime on this file system (noatime): the atime check cannot see a read here');
+    if (!atimeTracked)
+      console.log('[hostile-corpora] reads do not move atime on this file system (noatime): the atime check cannot see a read here');
     const now = await canaryState(tree.canary);
     expect(now.content).toBe(armed.content);
     expect(now.mtimeMs).toBe(armed.mtimeMs);
@@ -174,7 +192,7 @@ describe('the public payload corpora against the agent process', () => {
     expect(peaks.total).toBeLessThan(MEMORY_CEILING);
   });
 
-  it('Given the suite has hung up on its follows, When the agent\'s processes are listed, Then none of its children is left', async () => {
+  it("Given the suite has hung up on its follows, When the agent's processes are listed, Then none of its children is left", async () => {
     let left: number[] = [];
     await waitUntil(async () => (left = await descendantsOf(agent.pid)).length === 0, 2_000, 50);
     expect(left).toEqual([]);

@@ -21,7 +21,9 @@ export function loadPayloads(canary: string): Payload[] {
   const blns = JSON.parse(readFileSync(path.join(FIXTURES, 'blns', 'blns.json'), 'utf8')) as string[];
   found.push(...blns.map((text) => ({ corpus: 'blns', text })));
   const patt = path.join(FIXTURES, 'payloads-all-the-things');
-  for (const file of readdirSync(patt).filter((name) => name.endsWith('.txt')).sort()) {
+  for (const file of readdirSync(patt)
+    .filter((name) => name.endsWith('.txt'))
+    .sort()) {
     for (const line of readFileSync(path.join(patt, file), 'utf8').split('\n')) {
       if (line !== '') found.push({ corpus: file, text: line.replaceAll('{FILE}', canary.slice(1)) });
     }

@@ -127,7 +127,10 @@ async function send(hostile: HostileCase): Promise<Outcome> {
     let text = head;
     const deadline = Date.now() + STREAM_READ_MS;
     while (Date.now() < deadline) {
-      const next = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), deadline - Date.now()))]);
+      const next = await Promise.race([
+        reader.read(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), deadline - Date.now())),
+      ]);
       if (next === null || next.done) break;
       text += decoder.decode(next.value, { stream: true });
     }
@@ -176,7 +179,10 @@ describe('hostile inputs against hms-agent', () => {
   });
 
   describe.each(families)('%s', (_family, cases) => {
-    it.each(cases.filter((hostile) => !hostile.knownBug))('Given $name, When sent, Then it is refused and nothing outside is touched', checkCase);
+    it.each(cases.filter((hostile) => !hostile.knownBug))(
+      'Given $name, When sent, Then it is refused and nothing outside is touched',
+      checkCase,
+    );
     // Expected failures: each passes while the agent still has the bug in `knownBug`, and fails (to be moved up) once fixed.
     const knownBugs = cases.filter((hostile) => hostile.knownBug);
     if (knownBugs.length > 0) it.fails.each(knownBugs)('KNOWN BUG, $name: $knownBug', checkCase);

@@ -30,7 +30,8 @@ export const LONG_LINE = 'a'.repeat(2000);
 /** Far longer: `a*a*b` on it would hold a backtracking engine for hours. */
 export const HUGE_LINE = 'a'.repeat(100_000);
 
-const rails = (time: string, level: string, text: string) => `${level[0]}, [2026-11-25T${time}.000000 #7] ${level.padStart(5)} -- : ${text}`;
+const rails = (time: string, level: string, text: string) =>
+  `${level[0]}, [2026-11-25T${time}.000000 #7] ${level.padStart(5)} -- : ${text}`;
 
 export async function buildHostileTree(): Promise<HostileTree> {
   const root = await mkdtemp(path.join(tmpdir(), 'hms-hostile-'));
@@ -42,7 +43,15 @@ export async function buildHostileTree(): Promise<HostileTree> {
   const run = path.join(nginx, 'run');
   const www = path.join(allowed, 'www');
   const scriptsDir = path.join(allowed, 'scripts');
-  const dirs = [outside, run, path.join(nginx, 'sites-available'), path.join(nginx, 'sites-enabled'), path.join(nginx, 'log'), scriptsDir, path.join(allowed, 'state')];
+  const dirs = [
+    outside,
+    run,
+    path.join(nginx, 'sites-available'),
+    path.join(nginx, 'sites-enabled'),
+    path.join(nginx, 'log'),
+    scriptsDir,
+    path.join(allowed, 'state'),
+  ];
   for (const app of ['cigar', 'tobacco']) dirs.push(path.join(www, app, 'shared', 'log'));
   await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true })));
 
@@ -50,7 +59,12 @@ export async function buildHostileTree(): Promise<HostileTree> {
   const canary = path.join(outside, 'secret.txt');
   await writeFile(
     canary,
-    [`${marker};`, rails('18:02:12', 'ERROR', `${marker} RuntimeError`), `203.0.113.9 - - [25/Nov/2026:18:02:11 +0000] "GET /${marker} HTTP/1.1" 503 2 "-" "curl/7.88.1"`, ''].join('\n'),
+    [
+      `${marker};`,
+      rails('18:02:12', 'ERROR', `${marker} RuntimeError`),
+      `203.0.113.9 - - [25/Nov/2026:18:02:11 +0000] "GET /${marker} HTTP/1.1" 503 2 "-" "curl/7.88.1"`,
+      '',
+    ].join('\n'),
   );
   const evil = path.join(outside, 'evil.sh');
   await writeFile(evil, `#!/bin/sh\ntouch ${outside}/pwned\necho ${marker}\n`);
@@ -58,8 +72,14 @@ export async function buildHostileTree(): Promise<HostileTree> {
 
   await copyFile('/etc/nginx/mime.types', path.join(nginx, 'mime.types'));
   await writeFile(path.join(nginx, 'nginx.conf'), nginxMainConfig(run, path.join(nginx, 'sites-enabled')));
-  for (const [site, port] of [['cigar', 8081], ['tobacco', 8082]] as const) {
-    await writeFile(path.join(nginx, 'sites-available', site), `server {\n    listen 127.0.0.1:${port};\n    server_name ${site}.test;\n    location / { return 200 "ok"; }\n}\n`);
+  for (const [site, port] of [
+    ['cigar', 8081],
+    ['tobacco', 8082],
+  ] as const) {
+    await writeFile(
+      path.join(nginx, 'sites-available', site),
+      `server {\n    listen 127.0.0.1:${port};\n    server_name ${site}.test;\n    location / { return 200 "ok"; }\n}\n`,
+    );
     await symlink(`../sites-available/${site}`, path.join(nginx, 'sites-enabled', site));
   }
   // An allow-listed site whose file is a symlink out of sitesDir.
@@ -71,7 +91,12 @@ export async function buildHostileTree(): Promise<HostileTree> {
   await writeFile(errorLog, '2026/11/25 18:02:11 [error] 812#812: *1 connect() failed (111: Connection refused)\n');
   await writeFile(
     path.join(www, 'cigar', 'shared', 'log', 'production.log'),
-    [rails('18:02:11', 'INFO', 'Started GET "/" for 203.0.113.9'), rails('18:02:12', 'ERROR', 'RuntimeError (boom)'), rails('18:02:13', 'INFO', 'Completed 500 in 3ms'), ''].join('\n'),
+    [
+      rails('18:02:11', 'INFO', 'Started GET "/" for 203.0.113.9'),
+      rails('18:02:12', 'ERROR', 'RuntimeError (boom)'),
+      rails('18:02:13', 'INFO', 'Completed 500 in 3ms'),
+      '',
+    ].join('\n'),
   );
   await writeFile(path.join(www, 'cigar', 'shared', 'log', 'long.log'), `${LONG_LINE}\n`);
   await writeFile(path.join(www, 'cigar', 'shared', 'log', 'huge.log'), `${HUGE_LINE}\n`);
@@ -91,10 +116,24 @@ export async function buildHostileTree(): Promise<HostileTree> {
     stateDir: path.join(allowed, 'state'),
     scriptsDir,
     apps: {
-      cigar: { unit: 'cigar.service', root: path.join(www, 'cigar'), logFiles: { long: path.join(www, 'cigar', 'shared', 'log', 'long.log'), huge: path.join(www, 'cigar', 'shared', 'log', 'huge.log') } },
+      cigar: {
+        unit: 'cigar.service',
+        root: path.join(www, 'cigar'),
+        logFiles: {
+          long: path.join(www, 'cigar', 'shared', 'log', 'long.log'),
+          huge: path.join(www, 'cigar', 'shared', 'log', 'huge.log'),
+        },
+      },
       tobacco: { unit: 'tobacco.service', root: path.join(www, 'tobacco') },
     },
-    nginx: { binary: NGINX_BINARY, mainConfig: path.join(nginx, 'nginx.conf'), sitesDir: path.join(nginx, 'sites-available'), sites: ['cigar', 'tobacco', 'leak'], accessLog, errorLog },
+    nginx: {
+      binary: NGINX_BINARY,
+      mainConfig: path.join(nginx, 'nginx.conf'),
+      sitesDir: path.join(nginx, 'sites-available'),
+      sites: ['cigar', 'tobacco', 'leak'],
+      accessLog,
+      errorLog,
+    },
   };
   return { root, allowed, outside, canary, marker, config, scriptsDir };
 }

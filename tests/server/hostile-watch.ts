@@ -19,7 +19,12 @@ export interface CanaryState {
 
 /** Symlinks to the canary at the places `../secret.txt`-style payloads resolve to from the agent's folders. */
 export async function plantCanaryLinks(tree: HostileTree): Promise<string[]> {
-  const places = [path.join(tree.allowed, 'secret.txt'), path.join(tree.allowed, 'nginx', 'secret.txt'), path.join(tree.allowed, 'www', 'cigar', 'shared', 'secret.txt'), path.join(tree.allowed, 'passwd')];
+  const places = [
+    path.join(tree.allowed, 'secret.txt'),
+    path.join(tree.allowed, 'nginx', 'secret.txt'),
+    path.join(tree.allowed, 'www', 'cigar', 'shared', 'secret.txt'),
+    path.join(tree.allowed, 'passwd'),
+  ];
   for (const place of places) if (!existsSync(place)) await symlink(tree.canary, place);
   return places;
 }

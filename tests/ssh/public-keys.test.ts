@@ -32,14 +32,20 @@ describe('public keys from ssh-agent', () => {
 
   it('Given no agent on the socket, When listed, Then the error says to check SSH_AUTH_SOCK', async () => {
     const error = await agentPublicKeys(path.join(tmpdir(), 'hms-no-such-agent.sock')).catch((e: unknown) => e);
-    expect(error).toMatchObject({ message: expect.stringMatching(/Cannot list the keys of ssh-agent/), hint: expect.stringContaining('SSH_AUTH_SOCK') });
+    expect(error).toMatchObject({
+      message: expect.stringMatching(/Cannot list the keys of ssh-agent/),
+      hint: expect.stringContaining('SSH_AUTH_SOCK'),
+    });
   });
 });
 
 describe('the public key of a private key file', () => {
   it('Given an ed25519 and an RSA PEM key, When derived, Then each equals `ssh-keygen -y` (key type and base64)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-pub-'));
-    for (const argv of [['-t', 'ed25519'], ['-t', 'rsa', '-b', '2048', '-m', 'PEM']]) {
+    for (const argv of [
+      ['-t', 'ed25519'],
+      ['-t', 'rsa', '-b', '2048', '-m', 'PEM'],
+    ]) {
       const file = path.join(dir, argv[1]!);
       await exec(['ssh-keygen', '-q', ...argv, '-N', '', '-C', 'bob@laptop', '-f', file]);
       const derived = publicKeyOf(await readFile(file), file);

@@ -40,7 +40,14 @@ describe.skipIf(!support.ok)('SSH door against a real server', () => {
   beforeAll(async () => {
     server = await startTestServer();
     console.log(`[ssh suite] boot to ssh: ${server.timings.bootToSshMs} ms (copy ${server.timings.copyMs} ms)`);
-    target = { host: server.host, port: 22, user: 'root', identityFile: server.identityFile, knownHostsFile: server.knownHostsFile, label: 'test' };
+    target = {
+      host: server.host,
+      port: 22,
+      user: 'root',
+      identityFile: server.identityFile,
+      knownHostsFile: server.knownHostsFile,
+      label: 'test',
+    };
     ssh = await connectSsh(target);
   });
 
@@ -153,7 +160,9 @@ describe.skipIf(!support.ok)('SSH door against a real server', () => {
     const port = (silent.address() as { port: number }).port;
     const kh = path.join(await mkdtemp(path.join(tmpdir(), 'hms-kh-')), 'known_hosts');
     try {
-      await expect(connectSsh({ ...target, host: '127.0.0.1', port, knownHostsFile: kh, readyTimeoutMs: 500 })).rejects.toThrow(/timed out/);
+      await expect(connectSsh({ ...target, host: '127.0.0.1', port, knownHostsFile: kh, readyTimeoutMs: 500 })).rejects.toThrow(
+        /timed out/,
+      );
     } finally {
       silent.close();
     }

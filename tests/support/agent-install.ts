@@ -23,14 +23,24 @@ export const BUNDLE = "console.log('hms-agent');\n";
 export const VERSION = '0.0.0-test';
 export const OLDER = '0.0.0-test-0123456789ab';
 
-export const toolFiles = () => Object.entries(TOOLS).map(([name, content]) => ({ name: `remote-cli-tools/${name}`, content: Buffer.from(content) }));
+export const toolFiles = () =>
+  Object.entries(TOOLS).map(([name, content]) => ({ name: `remote-cli-tools/${name}`, content: Buffer.from(content) }));
 
 function recordingExec(fail?: { code: number; stderr: string }) {
   const calls: string[][] = [];
   const exec: AgentDeps['exec'] = async (argv, options) => {
     calls.push([...argv]);
     if (argv[0] !== 'systemd-run') return realExec(argv, options);
-    const result: ExecResult = { argv, code: fail?.code ?? 0, signal: null, stdout: '', stderr: fail?.stderr ?? '', truncated: false, timedOut: false, aborted: false };
+    const result: ExecResult = {
+      argv,
+      code: fail?.code ?? 0,
+      signal: null,
+      stdout: '',
+      stderr: fail?.stderr ?? '',
+      truncated: false,
+      timedOut: false,
+      aborted: false,
+    };
     return result;
   };
   return { exec, starts: () => calls.filter((argv) => argv[0] === 'systemd-run') };
@@ -71,7 +81,10 @@ export async function agentInstall(): Promise<AgentInstall> {
 }
 
 /** An agent running `current` from the install, its recorder, and a logged-in browser. */
-export async function agentPages(install: AgentInstall, fail?: { code: number; stderr: string }): Promise<{ agent: TestAgent; browser: BrowserSession; recorder: StartRecorder }> {
+export async function agentPages(
+  install: AgentInstall,
+  fail?: { code: number; stderr: string },
+): Promise<{ agent: TestAgent; browser: BrowserSession; recorder: StartRecorder }> {
   const recorder = recordingExec(fail);
   const agent = await testAgent({ config: { installDir: install.installDir }, exec: recorder.exec });
   agent.deps.release = install.current;

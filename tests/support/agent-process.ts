@@ -45,7 +45,9 @@ export async function memoryField(pid: number, field: 'VmRSS' | 'VmHWM'): Promis
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /**
@@ -54,14 +56,24 @@ function exited(child: ChildProcess): Promise<void> {
  * and `env` the environment it runs in.
  */
 export async function startLocalAgent(
-  options: { nginx?: Record<string, unknown>; apps?: Record<string, unknown>; config?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    nginx?: Record<string, unknown>;
+    apps?: Record<string, unknown>;
+    config?: Record<string, unknown>;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<LocalAgent> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-agent-'));
   const port = await freePort();
   const nginxDir = path.join(dir, 'nginx');
   await mkdir(path.join(nginxDir, 'sites-available'), { recursive: true });
   const secretsFile = path.join(dir, 'secrets.json');
-  const secrets = { admin_username: LOCAL_USER, admin_password_bcrypt: bcrypt.hashSync(LOCAL_PASSWORD, 4), jwt_secret: 'jwt_bench_0123456789abcdef0123456789abcdef', api_token: LOCAL_TOKEN };
+  const secrets = {
+    admin_username: LOCAL_USER,
+    admin_password_bcrypt: bcrypt.hashSync(LOCAL_PASSWORD, 4),
+    jwt_secret: 'jwt_bench_0123456789abcdef0123456789abcdef',
+    api_token: LOCAL_TOKEN,
+  };
   await writeFile(secretsFile, JSON.stringify({ hosting_management: secrets }));
   await chmod(secretsFile, 0o600);
   const config = {
@@ -82,7 +94,10 @@ export async function startLocalAgent(
   const configFile = path.join(dir, 'agent.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
 
-  const child = spawn(process.execPath, [path.resolve('dist/hms-agent.mjs'), '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(process.execPath, [path.resolve('dist/hms-agent.mjs'), '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -99,7 +114,10 @@ export async function startLocalAgent(
   try {
     const answers = async (): Promise<boolean> => {
       if (child.exitCode !== null) throw new Error(`hms-agent exited with ${child.exitCode}:\n${output}`);
-      return fetch(`${base}/api/health`).then((response) => response.ok, () => false);
+      return fetch(`${base}/api/health`).then(
+        (response) => response.ok,
+        () => false,
+      );
     };
     if (!(await waitUntil(answers, 15_000, 50))) throw new Error(`hms-agent did not answer on ${base} within 15 s:\n${output}`);
   } catch (error) {

@@ -48,7 +48,13 @@ export async function testAgent(
   const clock = options.clock ?? (() => new Date());
   const deps: AgentDeps = {
     config,
-    secrets: { adminUsername: TEST_USER, adminPasswordHash: passwordHash, adminPasswordSource: passwordHash, jwtSecret: 'jwt_test_0123456789abcdef0123456789abcdef', apiToken: TEST_TOKEN },
+    secrets: {
+      adminUsername: TEST_USER,
+      adminPasswordHash: passwordHash,
+      adminPasswordSource: passwordHash,
+      jwtSecret: 'jwt_test_0123456789abcdef0123456789abcdef',
+      apiToken: TEST_TOKEN,
+    },
     exec: options.exec ?? exec,
     audit: new AuditLog(config.stateDir, clock),
     clock,

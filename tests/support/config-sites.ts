@@ -55,7 +55,10 @@ export function configRequests(current: () => ConfigSites) {
     return names.filter((name) => name.endsWith('.hms-staged') || name.startsWith('.hms-test-'));
   }
 
-  const systemctlCalls = () => current().host.calls.filter((argv) => argv[0] === 'systemctl').map((argv) => argv.slice(1).join(' '));
+  const systemctlCalls = () =>
+    current()
+      .host.calls.filter((argv) => argv[0] === 'systemctl')
+      .map((argv) => argv.slice(1).join(' '));
 
   return { cigarFile, get, send, etagOfSite, leftovers, systemctlCalls };
 }

@@ -36,7 +36,11 @@ export async function events(response: Response): Promise<SseEvent[]> {
 /** /api/deploys requests as the API token, on the agent `current()` gives (read when called: a beforeEach makes it). */
 export function deployRequests(current: () => TestAgent) {
   const post = (url: string, body: unknown, accept = 'text/event-stream') =>
-    current().app.request(url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', accept }, body: JSON.stringify(body) });
+    current().app.request(url, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json', accept },
+      body: JSON.stringify(body),
+    });
 
   async function deployJson(body: unknown = {}) {
     const response = await post('/api/deploys/cigar', body, 'application/json');

@@ -44,7 +44,18 @@ export function pageHelpers(current: () => DeployPages) {
   /** A lock held by a running deploy of another process (pid 1 is always alive). */
   async function runningDeployLock(): Promise<void> {
     await mkdir(path.dirname(lockFile()), { recursive: true });
-    await writeFile(lockFile(), JSON.stringify({ app: 'cigar', by: 'alice', at: '2026-01-25T10:02:00.000Z', reason: 'deploy main', kind: 'deploy', pid: 1, token: 'x' }));
+    await writeFile(
+      lockFile(),
+      JSON.stringify({
+        app: 'cigar',
+        by: 'alice',
+        at: '2026-01-25T10:02:00.000Z',
+        reason: 'deploy main',
+        kind: 'deploy',
+        pid: 1,
+        token: 'x',
+      }),
+    );
   }
 
   return { lockFile, audit, releaseIds, deployFromPage, runningDeployLock };

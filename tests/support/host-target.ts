@@ -56,7 +56,12 @@ export interface HostTarget {
   stop(): Promise<void>;
 }
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.test' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.test',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.test',
+};
 
 export async function hostTarget(options: { sharedFiles?: string[]; keepReleases?: number } = {}): Promise<HostTarget> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-deploy-'));
@@ -65,7 +70,8 @@ export async function hostTarget(options: { sharedFiles?: string[]; keepReleases
   const work = path.join(dir, 'work');
   const socket = path.join(root, 'shared', 'tmp', 'sockets', 'puma.sock');
   const envFile = path.join(dir, 'cigar.env');
-  for (const folder of ['releases', 'shared/config', 'shared/db', 'shared/tmp/sockets']) await mkdir(path.join(root, folder), { recursive: true });
+  for (const folder of ['releases', 'shared/config', 'shared/db', 'shared/tmp/sockets'])
+    await mkdir(path.join(root, folder), { recursive: true });
   await writeFile(path.join(root, 'shared/config/database.yml'), 'production:\n  adapter: sqlite3\n');
   await writeFile(envFile, 'RAILS_ENV=production\nSECRET_KEY_BASE=test0123456789\n');
   const git = async (cwd: string, ...args: string[]) => {
@@ -128,13 +134,26 @@ export async function hostTarget(options: { sharedFiles?: string[]; keepReleases
     if (inner[0] === 'journalctl') return answer(inner, execOptions, 0, journal(root));
     if (inner[0] !== 'systemctl') return realExec(inner, execOptions);
     const verb = inner[1];
-    if (verb === 'show' && inner.includes('Environment')) return answer(inner, execOptions, 0, `Environment=RAILS_ENV=production RACK_ENV=production\nEnvironmentFiles=${envFile} (ignore_errors=yes)\n`);
+    if (verb === 'show' && inner.includes('Environment'))
+      return answer(
+        inner,
+        execOptions,
+        0,
+        `Environment=RAILS_ENV=production RACK_ENV=production\nEnvironmentFiles=${envFile} (ignore_errors=yes)\n`,
+      );
     if (verb === 'show') {
       const running = puma !== null && puma.exitCode === null;
-      const state = running ? { activeState: 'active', subState: 'running', mainPid: puma!.pid } : { activeState: 'inactive', subState: 'dead' };
+      const state = running
+        ? { activeState: 'active', subState: 'running', mainPid: puma!.pid }
+        : { activeState: 'inactive', subState: 'dead' };
       // The socket unit: held by systemd whenever the service runs (Requires=).
       const units = inner.slice(inner.indexOf('--') + 1);
-      return answer(inner, execOptions, 0, `${units.map((unit) => showBlock(unit, unit.endsWith('.socket') ? { activeState: state.activeState, subState: running ? 'listening' : 'dead' } : state)).join('\n\n')}\n`);
+      return answer(
+        inner,
+        execOptions,
+        0,
+        `${units.map((unit) => showBlock(unit, unit.endsWith('.socket') ? { activeState: state.activeState, subState: running ? 'listening' : 'dead' } : state)).join('\n\n')}\n`,
+      );
     }
     if (verb === 'start' || verb === 'reload' || verb === 'restart') {
       const next = realpathSync(path.join(root, 'current'));
@@ -203,7 +222,12 @@ function journal(root: string): string {
     }
   })();
   const sick = serving && /SAMPLE_HEALTHY = false/.test(readFileSync(path.join(serving, 'config/initializers/release.rb'), 'utf8'));
-  return ['Started cigar.service - cigar (puma).', sick ? 'RuntimeError: this release is not healthy' : 'Puma starting in cluster mode...', 'cigar.service: Deactivated successfully.', ''].join('\n');
+  return [
+    'Started cigar.service - cigar (puma).',
+    sick ? 'RuntimeError: this release is not healthy' : 'Puma starting in cluster mode...',
+    'cigar.service: Deactivated successfully.',
+    '',
+  ].join('\n');
 }
 
 function answer(argv: readonly string[], options: ExecOptions, code: number, stdout: string, stderr = ''): ExecResult {
@@ -222,25 +246,51 @@ async function bundler(argv: readonly string[], options: ExecOptions, root: stri
   if (verb === 'config') return answer(argv, options, 0, '');
   if (verb === 'check') {
     return missingGem
-      ? answer(argv, options, 1, "Resolving dependencies...\nBundler can't satisfy your Gemfile's dependencies.\nInstall missing gems with `bundle install`.\n")
+      ? answer(
+          argv,
+          options,
+          1,
+          "Resolving dependencies...\nBundler can't satisfy your Gemfile's dependencies.\nInstall missing gems with `bundle install`.\n",
+        )
       : answer(argv, options, 0, "Resolving dependencies...\nThe Gemfile's dependencies are satisfied\n");
   }
-  if (verb === 'install') return answer(argv, options, 17, '', 'Could not reach host index.rubygems.org. Check your network connection and try\nagain.\n');
+  if (verb === 'install')
+    return answer(argv, options, 17, '', 'Could not reach host index.rubygems.org. Check your network connection and try\nagain.\n');
   if (task === 'assets:precompile') {
     if (/require does_not_exist/.test(read('app/assets/stylesheets/application.css'))) {
-      return answer(argv, options, 1, '', "rake aborted!\nSprockets::FileNotFound: couldn't find file 'does_not_exist' with type 'text/css'\nChecked in these paths: \n  /app/assets/stylesheets\n");
+      return answer(
+        argv,
+        options,
+        1,
+        '',
+        "rake aborted!\nSprockets::FileNotFound: couldn't find file 'does_not_exist' with type 'text/css'\nChecked in these paths: \n  /app/assets/stylesheets\n",
+      );
     }
     await mkdir(path.join(cwd, 'public', 'assets'), { recursive: true });
     await writeFile(path.join(cwd, 'public', 'assets', 'application-1aa6.css'), read('app/assets/stylesheets/application.css'));
-    return answer(argv, options, 0, '', `I, [2026-01-01T00:00:00.000000 #1]  INFO -- : Writing ${cwd}/public/assets/application-1aa6.css\n`);
+    return answer(
+      argv,
+      options,
+      0,
+      '',
+      `I, [2026-01-01T00:00:00.000000 #1]  INFO -- : Writing ${cwd}/public/assets/application-1aa6.css\n`,
+    );
   }
   if (task === 'db:migrate') {
     const database = path.join(root, 'shared/db/production.sqlite3');
     const done = existsSync(database) ? readFileSync(database, 'utf8').split('\n') : [];
-    const pending = readdirSync(path.join(cwd, 'db/migrate')).sort().filter((name) => !done.includes(name));
+    const pending = readdirSync(path.join(cwd, 'db/migrate'))
+      .sort()
+      .filter((name) => !done.includes(name));
     for (const name of pending) {
       if (/raise/.test(read(`db/migrate/${name}`))) {
-        return answer(argv, options, 1, '', `rake aborted!\nStandardError: An error has occurred, this and all later migrations canceled:\n\nthis migration fails\n${cwd}/db/migrate/${name}:4:in \`change'\nTasks: TOP => db:migrate\n`);
+        return answer(
+          argv,
+          options,
+          1,
+          '',
+          `rake aborted!\nStandardError: An error has occurred, this and all later migrations canceled:\n\nthis migration fails\n${cwd}/db/migrate/${name}:4:in \`change'\nTasks: TOP => db:migrate\n`,
+        );
       }
       await appendFile(database, `${name}\n`);
     }

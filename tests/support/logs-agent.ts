@@ -12,10 +12,11 @@ import { exec as realExec, type ExecOptions } from '../../src/platform/exec.js';
 import type { AgentDeps } from '../../server/env.js';
 import { testAgent, type TestAgent } from './agent.js';
 
-const JOURNAL = [
-  '2026-11-25T18:04:00+0000 web1 puma[812]: Completed 200 OK in 12ms',
-  '2026-11-25T18:03:00+0000 web1 puma[812]: Started GET "/cigars/1" for 203.0.113.9',
-].join('\n') + '\n';
+const JOURNAL =
+  [
+    '2026-11-25T18:04:00+0000 web1 puma[812]: Completed 200 OK in 12ms',
+    '2026-11-25T18:03:00+0000 web1 puma[812]: Started GET "/cigars/1" for 203.0.113.9',
+  ].join('\n') + '\n';
 
 export interface LogsAgent {
   agent: TestAgent;
@@ -37,7 +38,11 @@ export async function logsAgent(): Promise<LogsAgent> {
 
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-logs-api-'));
   const root = path.join(dir, 'www', 'cigar');
-  const files = { production: path.join(root, 'shared', 'log', 'production.log'), access: path.join(dir, 'nginx', 'access.log'), error: path.join(dir, 'nginx', 'error.log') };
+  const files = {
+    production: path.join(root, 'shared', 'log', 'production.log'),
+    access: path.join(dir, 'nginx', 'access.log'),
+    error: path.join(dir, 'nginx', 'error.log'),
+  };
   const agent = await testAgent({
     exec: recordingExec,
     config: {
@@ -49,12 +54,15 @@ export async function logsAgent(): Promise<LogsAgent> {
   });
   await mkdir(path.dirname(files.production), { recursive: true });
   await mkdir(path.dirname(files.access), { recursive: true });
-  await writeFile(files.production, [
-    'I, [2026-11-25T18:02:11.000000 #7]  INFO -- : Started GET "/" for 203.0.113.9',
-    'E, [2026-11-25T18:02:12.000000 #7] ERROR -- : RuntimeError (boom <script>alert(1)</script> "quoted" \u001b[31m)',
-    '  app/models/cigar.rb:12',
-    'I, [2026-11-25T18:02:13.000000 #7]  INFO -- : Completed 500 Internal Server Error in 3ms',
-  ].join('\n') + '\n');
+  await writeFile(
+    files.production,
+    [
+      'I, [2026-11-25T18:02:11.000000 #7]  INFO -- : Started GET "/" for 203.0.113.9',
+      'E, [2026-11-25T18:02:12.000000 #7] ERROR -- : RuntimeError (boom <script>alert(1)</script> "quoted" \u001b[31m)',
+      '  app/models/cigar.rb:12',
+      'I, [2026-11-25T18:02:13.000000 #7]  INFO -- : Completed 500 Internal Server Error in 3ms',
+    ].join('\n') + '\n',
+  );
   await writeFile(files.access, '203.0.113.9 - - [25/Nov/2026:18:02:11 +0000] "GET /up HTTP/1.1" 200 2 "-" "curl/7.88.1"\n');
   return {
     agent,

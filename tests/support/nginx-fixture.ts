@@ -66,7 +66,15 @@ export async function nginxTree(sites: string[] = ['cigar', 'tobacco', 'hosting'
     enabledDir,
     // Unsandboxed: these suites test the lint, redaction, locking and reloads, and must run
     // without root; the sandbox (the default) has its own suite, nginx-sandbox.test.ts, and the e2e one.
-    nginx: { binary: NGINX_BINARY, mainConfig, sitesDir, sites, accessLog: `${run}/access.log`, errorLog: `${run}/error.log`, testSandbox: false },
+    nginx: {
+      binary: NGINX_BINARY,
+      mainConfig,
+      sitesDir,
+      sites,
+      accessLog: `${run}/access.log`,
+      errorLog: `${run}/error.log`,
+      testSandbox: false,
+    },
     async addSite(name, content, options = {}) {
       const file = path.join(sitesDir, name);
       await writeFile(file, content);

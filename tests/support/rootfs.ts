@@ -61,10 +61,9 @@ async function build(path: string): Promise<void> {
   try {
     // dpkg on tmpfs skips this disk's slow metadata path; 4G is a ceiling, not a reservation.
     await mountTmpfs(work, '4G');
-    await runOk(
-      ['debootstrap', `--variant=${RECIPE.variant}`, `--include=${RECIPE.include.join(',')}`, RECIPE.suite, work, MIRROR],
-      { timeoutMs: 10 * 60_000 },
-    ).catch((err: Error) => {
+    await runOk(['debootstrap', `--variant=${RECIPE.variant}`, `--include=${RECIPE.include.join(',')}`, RECIPE.suite, work, MIRROR], {
+      timeoutMs: 10 * 60_000,
+    }).catch((err: Error) => {
       throw new Error(`building the test server rootfs failed; is ${MIRROR} reachable?\n${err.message}`, { cause: err });
     });
     await finishImage(work);

@@ -84,7 +84,11 @@ async function installRackApp(server: TestServer, app: string): Promise<void> {
   }
   await symlink(`${root}/shared/log`, path.join(server.rootDir, release, 'log'));
   await symlink(release, path.join(server.rootDir, root, 'current'));
-  await put(server, `${root}/shared/config/puma.rb`, await renderTemplate('puma/puma.rb', { app, root, workers: 2, minThreads: 1, maxThreads: 4 }));
+  await put(
+    server,
+    `${root}/shared/config/puma.rb`,
+    await renderTemplate('puma/puma.rb', { app, root, workers: 2, minThreads: 1, maxThreads: 4 }),
+  );
   await installAppUnits(server, app);
   await put(server, `${root}/shared/config/web-command`, webCommandText([SYSTEM_PUMA, '-C', `${root}/shared/config/puma.rb`]));
   await installAppSite(server, app, root, `${app}.test`);
@@ -104,7 +108,11 @@ export async function installAppSite(server: TestServer, app: string, root: stri
     const [certPath, keyPath] = [`/etc/nginx/ssl/${domain}/${domain}.crt`, `/etc/nginx/ssl/${domain}/${domain}.key`];
     await put(server, certPath, await readFile(site.cert), 0o644);
     await put(server, keyPath, await readFile(site.key), 0o600);
-    await put(server, `/etc/nginx/sites-available/${app}`, await renderTemplate('nginx/app.conf', { app, root, domain, certPath, keyPath, acmeRoot: ACME_ROOT }));
+    await put(
+      server,
+      `/etc/nginx/sites-available/${app}`,
+      await renderTemplate('nginx/app.conf', { app, root, domain, certPath, keyPath, acmeRoot: ACME_ROOT }),
+    );
     await must(server, ['ln', '-sfn', `/etc/nginx/sites-available/${app}`, `/etc/nginx/sites-enabled/${app}`]);
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -118,7 +126,14 @@ function agentConfig(apps: readonly string[]): object {
     secretsFile: '/etc/hosting-api/secrets.json',
     scriptsDir: '/opt/hosting-api/current/remote-cli-tools',
     apps: Object.fromEntries(
-      apps.map((app) => [app, { unit: `${app}.service`, root: `/var/www/${app}`, health: { socket: `/var/www/${app}/shared/tmp/sockets/puma.sock`, path: '/up' } }]),
+      apps.map((app) => [
+        app,
+        {
+          unit: `${app}.service`,
+          root: `/var/www/${app}`,
+          health: { socket: `/var/www/${app}/shared/tmp/sockets/puma.sock`, path: '/up' },
+        },
+      ]),
     ),
     nginx: { sites: [...apps] },
   };
@@ -145,12 +160,24 @@ export async function installAgentRelease(server: TestServer, id: string): Promi
 export async function installAgentService(server: TestServer, options: { config: unknown; adminPassword: string }): Promise<void> {
   await installAgentRelease(server, '20260101000000');
   await put(server, '/etc/hosting-api/agent.json', JSON.stringify(options.config, null, 2), 0o600);
-  const secrets = { hosting_management: { admin_username: 'admin', admin_password: options.adminPassword, jwt_secret: 'jwt_e2e_0123456789abcdef0123456789abcdef', api_token: API_TOKEN } };
+  const secrets = {
+    hosting_management: {
+      admin_username: 'admin',
+      admin_password: options.adminPassword,
+      jwt_secret: 'jwt_e2e_0123456789abcdef0123456789abcdef',
+      api_token: API_TOKEN,
+    },
+  };
   await put(server, '/etc/hosting-api/secrets.json', JSON.stringify(secrets), 0o600);
   await put(
     server,
     '/etc/systemd/system/hms-agent.service',
-    await renderTemplate('systemd/hms-agent.service', { nodeBinary: '/usr/bin/node', installDir: '/opt/hosting-api', configFile: '/etc/hosting-api/agent.json', stateDir: '/var/lib/hosting-api' }),
+    await renderTemplate('systemd/hms-agent.service', {
+      nodeBinary: '/usr/bin/node',
+      installDir: '/opt/hosting-api',
+      configFile: '/etc/hosting-api/agent.json',
+      stateDir: '/var/lib/hosting-api',
+    }),
   );
   await must(server, ['mkdir', '-p', '/var/lib/hosting-api']);
   await must(server, ['systemctl', 'daemon-reload']);
@@ -166,8 +193,15 @@ export async function setUpHostingServer(server: TestServer, apps: readonly stri
   await must(server, ['systemctl', 'enable', '--now', ...apps.map((app) => `${app}.service`), 'hms-agent.service']);
   await must(server, ['systemctl', 'reload-or-restart', 'nginx.service']);
   // Ready when the agent answers and every app answers /up through nginx.
-  const probes = [`curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health`, ...apps.map((app) => `curl -fsS -H 'Host: ${app}.test' http://127.0.0.1/up`)];
-  await must(server, ['sh', '-c', `for i in $(seq 150); do if ${probes.join(' >/dev/null && ')} >/dev/null; then exit 0; fi; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`]);
+  const probes = [
+    `curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health`,
+    ...apps.map((app) => `curl -fsS -H 'Host: ${app}.test' http://127.0.0.1/up`),
+  ];
+  await must(server, [
+    'sh',
+    '-c',
+    `for i in $(seq 150); do if ${probes.join(' >/dev/null && ')} >/dev/null; then exit 0; fi; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`,
+  ]);
   return { apiToken: API_TOKEN, adminPassword: ADMIN_PASSWORD, agentPort: AGENT_PORT, apps };
 }
 
@@ -176,21 +210,61 @@ export async function setUpHostingServer(server: TestServer, apps: readonly stri
  * the host, and the hosting vhost from templates/nginx/hosting.conf serving the
  * agent over TLS. Returns the CA file the laptop must trust.
  */
-export async function enableHostingVhost(server: TestServer, address: string, workDir: string): Promise<{ caFile: string; publicUrl: string }> {
+export async function enableHostingVhost(
+  server: TestServer,
+  address: string,
+  workDir: string,
+): Promise<{ caFile: string; publicUrl: string }> {
   const { exec } = await import('../../src/platform/exec.js');
   const ssl = (...args: string[]) =>
     exec(['openssl', ...args], { cwd: workDir }).then((r) => {
       if (r.code !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
     });
   const san = /^\d+\.\d+\.\d+\.\d+$/.test(address) ? `IP:${address}` : `DNS:${address}`;
-  await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=hms test CA', '-keyout', 'ca.key', '-out', 'ca.crt');
+  await ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=hms test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+  );
   await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${address}`, '-keyout', 'site.key', '-out', 'site.csr');
   await writeFile(path.join(workDir, 'ext.cnf'), `subjectAltName=${san}\n`);
-  await ssl('x509', '-req', '-in', 'site.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext.cnf', '-out', 'site.crt');
+  await ssl(
+    'x509',
+    '-req',
+    '-in',
+    'site.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+    '-out',
+    'site.crt',
+  );
   const dir = `/etc/nginx/ssl/${address}`;
   await put(server, `${dir}/${address}.crt`, await readFile(path.join(workDir, 'site.crt')), 0o644);
   await put(server, `${dir}/${address}.key`, await readFile(path.join(workDir, 'site.key')), 0o600);
-  const vhost = await renderTemplate('nginx/hosting.conf', { domain: address, certPath: `${dir}/${address}.crt`, keyPath: `${dir}/${address}.key`, agentPort: AGENT_PORT, acmeRoot: ACME_ROOT });
+  const vhost = await renderTemplate('nginx/hosting.conf', {
+    domain: address,
+    certPath: `${dir}/${address}.crt`,
+    keyPath: `${dir}/${address}.key`,
+    agentPort: AGENT_PORT,
+    acmeRoot: ACME_ROOT,
+  });
   // Test set-up only: the laptop reaches the vhost by IP here (no DNS in the namespace) and a
   // client sends no SNI for an IP, so on this server the vhost is also 443's default server
   // (the apps' sites listen on 443 too). A provisioned server refuses that (hms-default).
@@ -199,6 +273,10 @@ export async function enableHostingVhost(server: TestServer, address: string, wo
   await must(server, ['nginx', '-t', '-q']);
   await must(server, ['systemctl', 'reload', 'nginx.service']);
   // `systemctl reload` returns before the new config is live: poll.
-  await must(server, ['sh', '-c', `for i in $(seq 100); do curl -skf https://127.0.0.1/api/health -H 'Host: ${address}' >/dev/null && exit 0; sleep 0.1; done; exit 1`]);
+  await must(server, [
+    'sh',
+    '-c',
+    `for i in $(seq 100); do curl -skf https://127.0.0.1/api/health -H 'Host: ${address}' >/dev/null && exit 0; sleep 0.1; done; exit 1`,
+  ]);
   return { caFile: path.join(workDir, 'ca.crt'), publicUrl: `https://${address}` };
 }

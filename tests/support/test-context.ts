@@ -49,7 +49,14 @@ export function testContext(options: TestContextOptions = {}): TestContext {
     args: options.args ?? [],
     flags,
     cwd: home,
-    env: { ...process.env, HOME: home, XDG_STATE_HOME: path.join(home, '.state'), XDG_CONFIG_HOME: path.join(home, '.config'), HMS_TOKEN: '', ...options.env },
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_STATE_HOME: path.join(home, '.state'),
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      HMS_TOKEN: '',
+      ...options.env,
+    },
     loadConfig: async () => options.config,
     async confirm(question) {
       questions.push(question);

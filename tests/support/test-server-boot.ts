@@ -7,8 +7,7 @@ import { waitUntil } from './wait-for.js';
 
 // sh only moves itself into the server's cgroups and then becomes nspawn (same PID).
 // The script is constant; every value reaches it as an argument.
-const ENTER_CGROUPS =
-  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1/cgroup.procs" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
+const ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1/cgroup.procs" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
 
 /** Starts the container detached, inside cgroups; returns the systemd-nspawn PID. */
 export function launchContainer(rootDir: string, name: string, cgroups: string[], logFile: string): number {
@@ -50,7 +49,13 @@ function bootFailure(what: string, logFile: string): Error {
  * Waits for nspawn to create the host side of the veth, then gives it the host's address.
  * The container configures its own side (systemd-networkd, host0).
  */
-export async function configureHostVeth(nspawnPid: number, name: string, hostAddress: string, logFile: string, deadline: number): Promise<void> {
+export async function configureHostVeth(
+  nspawnPid: number,
+  name: string,
+  hostAddress: string,
+  logFile: string,
+  deadline: number,
+): Promise<void> {
   const veth = vethName(name);
   const appeared = await waitUntil(() => existsSync(`/sys/class/net/${veth}`) || !isRunning(nspawnPid), deadline - Date.now());
   if (!isRunning(nspawnPid)) throw bootFailure('exited during boot', logFile);

@@ -16,12 +16,31 @@ if (!support.ok) console.log(`[test-server] skipping the test server suite: ${su
 
 // OpenSSH exactly as a person would use it, with nothing from ~/.ssh or /etc/ssh.
 function ssh(server: TestServer, knownHostsFile: string, command: string[]) {
-  return run([
-    'ssh', '-F', '/dev/null', '-i', server.identityFile,
-    '-o', `UserKnownHostsFile=${knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10',
-    '-p', String(server.port), `${server.user}@${server.host}`, '--', ...command,
-  ], { timeoutMs: 60_000 });
+  return run(
+    [
+      'ssh',
+      '-F',
+      '/dev/null',
+      '-i',
+      server.identityFile,
+      '-o',
+      `UserKnownHostsFile=${knownHostsFile}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-p',
+      String(server.port),
+      `${server.user}@${server.host}`,
+      '--',
+      ...command,
+    ],
+    { timeoutMs: 60_000 },
+  );
 }
 
 function processesMentioning(text: string): string[][] {
@@ -48,7 +67,9 @@ describe.skipIf(!support.ok)('a disposable test server', () => {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     for (const server of [cached, bare]) {
-      console.log(`[test-server] ${server.name}: copy ${seconds(server.timings.copyMs)}, boot to ssh ${seconds(server.timings.bootToSshMs)}`);
+      console.log(
+        `[test-server] ${server.name}: copy ${seconds(server.timings.copyMs)}, boot to ssh ${seconds(server.timings.bootToSshMs)}`,
+      );
     }
   });
 
@@ -146,7 +167,10 @@ describe('the lock that serialises rootfs builds and address picks', () => {
     await Promise.all([hold('a'), hold('b')]);
     await rm(dir, { recursive: true });
 
-    const oneAfterTheOther = [['a in', 'a out', 'b in', 'b out'], ['b in', 'b out', 'a in', 'a out']];
+    const oneAfterTheOther = [
+      ['a in', 'a out', 'b in', 'b out'],
+      ['b in', 'b out', 'a in', 'a out'],
+    ];
     expect(oneAfterTheOther).toContainEqual(events);
   });
 });

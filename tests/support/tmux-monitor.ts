@@ -41,7 +41,17 @@ export async function startTmux(options: { cwd: string; env: NodeJS.ProcessEnv; 
   const height = String(options.height ?? 48);
   // The pane gets the server's environment (the one given here), but tmux sets TERM
   // and bash ignores an inherited PS1 unless told: both are set for the shell itself.
-  await tmux('new-session', '-d', '-x', width, '-y', height, '-c', options.cwd, `env TERM=xterm-256color PS1='${PROMPT}' bash --norc --noprofile`);
+  await tmux(
+    'new-session',
+    '-d',
+    '-x',
+    width,
+    '-y',
+    height,
+    '-c',
+    options.cwd,
+    `env TERM=xterm-256color PS1='${PROMPT}' bash --norc --noprofile`,
+  );
   const pane: TmuxPane = {
     socket,
     async type(text) {
@@ -62,7 +72,10 @@ export async function startTmux(options: { cwd: string; env: NodeJS.ProcessEnv; 
     async programPids() {
       const shell = (await tmux('display-message', '-p', '#{pane_pid}')).trim();
       const ps = await exec(['ps', '-o', 'pid=', '--ppid', shell]);
-      return ps.stdout.split('\n').filter((line) => line.trim()).map(Number);
+      return ps.stdout
+        .split('\n')
+        .filter((line) => line.trim())
+        .map(Number);
     },
     async kill() {
       // tmux 3.3 leaves the socket file behind when its server is killed.

@@ -49,8 +49,31 @@ export async function startTmux(options: TmuxOptions): Promise<Tmux> {
     if (result.code !== 0) throw new Error(`tmux ${args.join(' ')}: ${result.stderr.trim()}`);
     return result.stdout;
   };
-  const env = Object.entries({ PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color', LANG: 'C.UTF-8', PS1: SHELL_PROMPT, ...options.env }).map(([key, value]) => `${key}=${value}`);
-  await tmux('-f', '/dev/null', 'new-session', '-d', '-x', String(options.width ?? 160), '-y', String(options.height ?? 48), '-c', options.cwd, 'env', '-i', ...env, 'bash', '--norc', '--noprofile');
+  const env = Object.entries({
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    PS1: SHELL_PROMPT,
+    ...options.env,
+  }).map(([key, value]) => `${key}=${value}`);
+  await tmux(
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-x',
+    String(options.width ?? 160),
+    '-y',
+    String(options.height ?? 48),
+    '-c',
+    options.cwd,
+    'env',
+    '-i',
+    ...env,
+    'bash',
+    '--norc',
+    '--noprofile',
+  );
   const session: Tmux = {
     socket,
     async keys(...keys) {
@@ -91,5 +114,8 @@ export async function startTmux(options: TmuxOptions): Promise<Tmux> {
 /** The cells of the box-drawn table row (ink-table) whose cells include `cell`, trimmed; undefined when not on screen. */
 export function tableRow(screen: string, cell: string): string[] | undefined {
   const line = screen.split('\n').find((l) => l.startsWith('│') && l.split('│').some((c) => c.trim() === cell));
-  return line?.split('│').slice(1, -1).map((c) => c.trim());
+  return line
+    ?.split('│')
+    .slice(1, -1)
+    .map((c) => c.trim());
 }

@@ -25,6 +25,11 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
  * Resolves once `check` holds; otherwise fails after `timeoutMs` with `describe()`: what
  * was awaited and what was last seen (a frame, a screen, the output so far).
  */
-export async function waitFor(check: () => boolean | Promise<boolean>, describe: () => string, timeoutMs = 15_000, intervalMs = INTERVAL_MS): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  describe: () => string,
+  timeoutMs = 15_000,
+  intervalMs = INTERVAL_MS,
+): Promise<void> {
   if (!(await waitUntil(check, timeoutMs, intervalMs))) throw new Error(`timed out after ${timeoutMs} ms waiting:\n${describe()}`);
 }

@@ -20,9 +20,19 @@ afterEach(async () => {
 function start(readonly = false) {
   const context = testContext();
   const connections = new ServerConnections(context, undefined, plan);
-  const session: TuiSession = { connections, terminal: { suspend: (task) => task() }, stats: new TuiStats(), readonly, keptEdits: new Set(), env: context.env };
+  const session: TuiSession = {
+    connections,
+    terminal: { suspend: (task) => task() },
+    stats: new TuiStats(),
+    readonly,
+    keptEdits: new Set(),
+    env: context.env,
+  };
   const app = render(<App session={session} plan={plan} />);
-  cleanups.push(() => connections.closeAll(), () => app.unmount());
+  cleanups.push(
+    () => connections.closeAll(),
+    () => app.unmount(),
+  );
   const frame = () => app.lastFrame() ?? '';
   const press = async (...keys: string[]) => {
     for (const key of keys) {
@@ -100,4 +110,3 @@ describe('the control center (local mode)', () => {
     expect(frame()).not.toContain('y yes');
   });
 });
-

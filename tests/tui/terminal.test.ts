@@ -54,7 +54,9 @@ describe('the terminal', () => {
     });
     expect(during.endsWith(CURSOR_SHOW + ALT_SCREEN_OFF)).toBe(true);
     expect(during).not.toContain('while the editor runs');
-    expect(stdout.text.slice(during.length)).toMatch(new RegExp(`^${ALT_SCREEN_ON.replace(/[[?]/g, '\\$&')}.*a frame drawn while the editor runs`, 's'));
+    expect(stdout.text.slice(during.length)).toMatch(
+      new RegExp(`^${ALT_SCREEN_ON.replace(/[[?]/g, '\\$&')}.*a frame drawn while the editor runs`, 's'),
+    );
     term.restore();
   });
 

@@ -8,7 +8,9 @@ export function CommandPalette({ text, hints, error }: { text: string; hints: Pa
     <Box flexDirection="column">
       <PromptLine prefix=":" text={text} error={error} hint={hints.completion !== text ? `tab: ${hints.completion}` : undefined} />
       <Text wrap="truncate" dimColor>
-        {hints.hints.length > 0 ? hints.hints.join('  ') : 'overview  logs <app>  restart <app>  stop <app>  start <app>  deploys [app]  deploy <app>  run <script>  agent  server <name>  configs  scripts  audit  q'}
+        {hints.hints.length > 0
+          ? hints.hints.join('  ')
+          : 'overview  logs <app>  restart <app>  stop <app>  start <app>  deploys [app]  deploy <app>  run <script>  agent  server <name>  configs  scripts  audit  q'}
       </Text>
     </Box>
   );

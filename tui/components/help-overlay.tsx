@@ -15,7 +15,9 @@ type HelpLine = { title: string } | { keys: string; help: string };
 
 function helpLines(bindings: Binding[]): HelpLine[] {
   return SECTIONS.flatMap(({ title, screen }) => {
-    const rows = bindings.filter((b) => (screen === 'all' ? b.screens === 'all' : b.screens !== 'all' && b.screens.includes(screen as never)));
+    const rows = bindings.filter((b) =>
+      screen === 'all' ? b.screens === 'all' : b.screens !== 'all' && b.screens.includes(screen as never),
+    );
     return rows.length === 0 ? [] : [{ title }, ...rows.map((b) => ({ keys: keyLabel(b.keys), help: b.help }))];
   });
 }
@@ -38,7 +40,17 @@ export function helpColumns<T extends HelpLine>(lines: T[], height: number): T[]
 }
 
 /** `?`: every key, grouped by screen, in as many columns as the height needs; what --readonly hides is left out, and it says so. */
-export function HelpOverlay({ bindings, readonly, height, width = 100 }: { bindings: Binding[]; readonly: boolean; height: number; width?: number }) {
+export function HelpOverlay({
+  bindings,
+  readonly,
+  height,
+  width = 100,
+}: {
+  bindings: Binding[];
+  readonly: boolean;
+  height: number;
+  width?: number;
+}) {
   const lines = helpLines(bindings);
   const room = Math.max(4, height - 3 - (readonly ? 1 : 0));
   const columns = helpColumns(lines, room);
@@ -64,7 +76,12 @@ export function HelpOverlay({ bindings, readonly, height, width = 100 }: { bindi
           </Box>
         ))}
       </Box>
-      {readonly ? <Text color="yellow">Read-only session (--readonly): start, stop, restart, config edits, script runs, deploys, rollbacks, locks and agent updates are off.</Text> : null}
+      {readonly ? (
+        <Text color="yellow">
+          Read-only session (--readonly): start, stop, restart, config edits, script runs, deploys, rollbacks, locks and agent updates are
+          off.
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -1,7 +1,17 @@
 import { Text } from 'ink';
 
 /** A line being typed (`/` filter, `:` palette, script arguments), with a hint after it. */
-export function PromptLine({ prefix, text, hint, error }: { prefix: string; text: string; hint?: string | undefined; error?: string | undefined }) {
+export function PromptLine({
+  prefix,
+  text,
+  hint,
+  error,
+}: {
+  prefix: string;
+  text: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+}) {
   return (
     <Text wrap="truncate">
       <Text color="cyan" bold>

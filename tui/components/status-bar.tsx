@@ -16,8 +16,16 @@ export function StatusBar({ links, current, now, readonly, width }: StatusBarPro
   return (
     <Box width={width} height={1} overflow="hidden">
       <Text wrap="truncate">
-        <Text inverse bold> hms </Text>
-        {readonly ? <Text color="yellow" bold> READ-ONLY </Text> : null}
+        <Text inverse bold>
+          {' '}
+          hms{' '}
+        </Text>
+        {readonly ? (
+          <Text color="yellow" bold>
+            {' '}
+            READ-ONLY{' '}
+          </Text>
+        ) : null}
         {links.map((link) => (
           <Text key={link.server}>
             {'  '}

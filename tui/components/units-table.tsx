@@ -11,7 +11,15 @@ const MAX_CELL = 28;
 function StateCell({ children }: PropsWithChildren<{ column: number }>) {
   const text = String(children);
   const trimmed = text.trim();
-  const color = trimmed.startsWith(SELECTED) ? 'cyan' : trimmed.startsWith('●') || trimmed.startsWith('ok ') ? 'green' : trimmed.startsWith('✗') ? 'red' : trimmed.startsWith('◌') || trimmed.startsWith('?') ? 'yellow' : undefined;
+  const color = trimmed.startsWith(SELECTED)
+    ? 'cyan'
+    : trimmed.startsWith('●') || trimmed.startsWith('ok ')
+      ? 'green'
+      : trimmed.startsWith('✗')
+        ? 'red'
+        : trimmed.startsWith('◌') || trimmed.startsWith('?')
+          ? 'yellow'
+          : undefined;
   return <Text color={color}>{text}</Text>;
 }
 
@@ -53,11 +61,33 @@ export function fittingColumns(data: Cells[], names: string[], width: number): s
 const cut = (text: string): string => (text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text);
 
 /** The servers x apps table; only the rows that fit are drawn, around the selected one. */
-export function UnitsTable({ rows, selected, height, width, showServer }: { rows: OverviewRow[]; selected: number; height: number; width: number; showServer: boolean }) {
+export function UnitsTable({
+  rows,
+  selected,
+  height,
+  width,
+  showServer,
+}: {
+  rows: OverviewRow[];
+  selected: number;
+  height: number;
+  width: number;
+  showServer: boolean;
+}) {
   const { start, end } = visibleRange(rows.length, selected, tableCapacity(height));
   const columns = COLUMNS.filter((column) => showServer || column.name !== 'SERVER');
-  const all: Cells[] = rows.map((row, i) => ({ ' ': i === selected ? SELECTED : ' ', ...Object.fromEntries(columns.map((column) => [column.name, cut(column.cell(row))])) }));
-  const names = [' ', ...fittingColumns(all, columns.map((column) => column.name), width - 4)];
+  const all: Cells[] = rows.map((row, i) => ({
+    ' ': i === selected ? SELECTED : ' ',
+    ...Object.fromEntries(columns.map((column) => [column.name, cut(column.cell(row))])),
+  }));
+  const names = [
+    ' ',
+    ...fittingColumns(
+      all,
+      columns.map((column) => column.name),
+      width - 4,
+    ),
+  ];
   const data = all.slice(start, end).map((cells) => Object.fromEntries(names.map((name) => [name, cells[name]!])));
   return <Table data={data} columns={names} cell={StateCell} />;
 }

@@ -35,7 +35,13 @@ export interface AgentFeed {
   start(change: AgentChange): void;
 }
 
-export function useAgent(session: Pick<TuiSession, 'connections'>, client: ApiClient | undefined, active: boolean, notify: Notify, onDone: () => void): AgentFeed {
+export function useAgent(
+  session: Pick<TuiSession, 'connections'>,
+  client: ApiClient | undefined,
+  active: boolean,
+  notify: Notify,
+  onDone: () => void,
+): AgentFeed {
   const [bundle, setBundle] = useState<AgentFeed['bundle']>();
   const [update, setUpdate] = useState<AgentUpdateView>();
   const running = useRef<AbortController | undefined>(undefined);
@@ -66,8 +72,14 @@ export function useAgent(session: Pick<TuiSession, 'connections'>, client: ApiCl
       void (async () => {
         try {
           const { client: target } = await session.connections.get(server);
-          const source: { bundle: AgentBundle } | { release: string } = change.kind === 'agent-update' ? { bundle: await readAgentBundle() } : { release: change.release };
-          const result = await updateAgent({ client: target, source, signal: stop.signal, onProgress: (progress) => add(updateProgressLine(server, progress)) });
+          const source: { bundle: AgentBundle } | { release: string } =
+            change.kind === 'agent-update' ? { bundle: await readAgentBundle() } : { release: change.release };
+          const result = await updateAgent({
+            client: target,
+            source,
+            signal: stop.signal,
+            onProgress: (progress) => add(updateProgressLine(server, progress)),
+          });
           const outcome = updateOutcome(server, result);
           const lines = outcome.text.split('\n').filter(Boolean);
           setUpdate((u) => u && { ...u, outcome: { ok: outcome.ok, lines } });

@@ -9,7 +9,11 @@ export interface AppActionRequest {
   action: 'start' | 'stop' | 'restart';
 }
 
-export function useAppAction(session: Pick<TuiSession, 'connections'>, notify: Notify, onDone: () => void): { pending?: AppActionRequest | undefined; run(request: AppActionRequest): Promise<void> } {
+export function useAppAction(
+  session: Pick<TuiSession, 'connections'>,
+  notify: Notify,
+  onDone: () => void,
+): { pending?: AppActionRequest | undefined; run(request: AppActionRequest): Promise<void> } {
   const [pending, setPending] = useState<AppActionRequest>();
   const run = useCallback(
     async (request: AppActionRequest) => {

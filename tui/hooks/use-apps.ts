@@ -36,15 +36,24 @@ export function retryDelay(failures: number, intervalMs = POLL_MS): number {
   return Math.max(intervalMs, backoffMs(failures + 1));
 }
 
-export function useApps(session: Pick<TuiSession, 'connections' | 'stats'>, servers: string[], intervalMs = POLL_MS): { links: ServerLink[]; refresh(): void } {
-  const [links, setLinks] = useState<Record<string, ServerLink>>(() => Object.fromEntries(servers.map((server) => [server, { server, status: 'connecting', failures: 0 }])));
+export function useApps(
+  session: Pick<TuiSession, 'connections' | 'stats'>,
+  servers: string[],
+  intervalMs = POLL_MS,
+): { links: ServerLink[]; refresh(): void } {
+  const [links, setLinks] = useState<Record<string, ServerLink>>(() =>
+    Object.fromEntries(servers.map((server) => [server, { server, status: 'connecting', failures: 0 }])),
+  );
   const { sleep, wake } = useWake();
   const key = servers.join('\n');
 
   useEffect(() => {
     const stop = new AbortController();
     const update = (server: string, patch: Partial<ServerLink>): void =>
-      setLinks((previous) => ({ ...previous, [server]: { ...(previous[server] ?? { server, status: 'connecting', failures: 0 }), ...patch } }));
+      setLinks((previous) => ({
+        ...previous,
+        [server]: { ...(previous[server] ?? { server, status: 'connecting', failures: 0 }), ...patch },
+      }));
     const poll = async (server: string): Promise<void> => {
       let failures = 0;
       let pause = intervalMs;
@@ -57,7 +66,15 @@ export function useApps(session: Pick<TuiSession, 'connections' | 'stats'>, serv
           if (stop.signal.aborted) return;
           failures = 0;
           session.stats.data();
-          update(server, { status: 'connected', snapshot, version: snapshot.version, updatedAt: Date.now(), error: undefined, failures, retryAt: undefined });
+          update(server, {
+            status: 'connected',
+            snapshot,
+            version: snapshot.version,
+            updatedAt: Date.now(),
+            error: undefined,
+            failures,
+            retryAt: undefined,
+          });
           const fingerprint = snapshotFingerprint(snapshot);
           pause = nextPollMs(pause, fingerprint !== seen, intervalMs);
           seen = fingerprint;

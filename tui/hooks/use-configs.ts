@@ -27,7 +27,14 @@ export interface Configs {
   reload(): void;
 }
 
-export function useConfigs(session: Pick<TuiSession, 'terminal' | 'keptEdits' | 'env'>, client: ApiClient | undefined, server: string, site: string | undefined, active: boolean, notify: Notify): Configs {
+export function useConfigs(
+  session: Pick<TuiSession, 'terminal' | 'keptEdits' | 'env'>,
+  client: ApiClient | undefined,
+  server: string,
+  site: string | undefined,
+  active: boolean,
+  notify: Notify,
+): Configs {
   const [list, setList] = useState<SiteList>();
   const [listError, setListError] = useState<string>();
   const [live, setLive] = useState<SiteContent & { server: string }>();
@@ -64,7 +71,17 @@ export function useConfigs(session: Pick<TuiSession, 'terminal' | 'keptEdits' | 
         setLive({ ...content, server });
         const kept = drafts.current.get(key);
         // Only on `u` (after a conflict): the edit is diffed against, and applied over, what is live now.
-        if (kept && rebasing) drafts.current.set(key, { ...kept, draft: { ...kept.draft, original: content.content, etag: content.etag, diff: lineDiff(content.content, kept.draft.edited), problem: undefined } });
+        if (kept && rebasing)
+          drafts.current.set(key, {
+            ...kept,
+            draft: {
+              ...kept.draft,
+              original: content.content,
+              etag: content.etag,
+              diff: lineDiff(content.content, kept.draft.edited),
+              problem: undefined,
+            },
+          });
       },
       (e: unknown) => current && setLiveError(errorNotice(e).text),
     );
@@ -73,67 +90,90 @@ export function useConfigs(session: Pick<TuiSession, 'terminal' | 'keptEdits' | 
     };
   }, [client, key, reloads]);
 
-  const edit = useCallback(async (site: string) => {
-    if (!client) return;
-    const key = `${server}/${site}`;
-    let kept = drafts.current.get(key);
-    if (!kept) {
-      let base: SiteContent;
+  const edit = useCallback(
+    async (site: string) => {
+      if (!client) return;
+      const key = `${server}/${site}`;
+      let kept = drafts.current.get(key);
+      if (!kept) {
+        let base: SiteContent;
+        try {
+          base = live && live.server === server && live.name === site ? live : await getSite(client, site);
+        } catch (e) {
+          const { text, hint } = errorNotice(e);
+          return notify('error', text, hint);
+        }
+        const copy = await writeEditCopy(site, base.content, session.env);
+        session.keptEdits.add(copy.file);
+        kept = {
+          copy,
+          draft: {
+            server,
+            site,
+            file: copy.file,
+            original: base.content,
+            etag: base.etag,
+            edited: base.content,
+            diff: [],
+            applying: false,
+          },
+        };
+        drafts.current.set(key, kept);
+      }
+      const { copy, draft } = kept;
+      setBusy(`Editing ${site} in ${editorArgv(session.env)[0]}…`);
+      let code: number;
       try {
-        base = live && live.server === server && live.name === site ? live : await getSite(client, site);
+        code = await session.terminal.suspend(() => openEditor(copy.file, session.env));
       } catch (e) {
         const { text, hint } = errorNotice(e);
-        return notify('error', text, hint);
+        return notify('error', `${text} Your copy is kept: ${copy.file}`, hint);
+      } finally {
+        setBusy(undefined);
       }
-      const copy = await writeEditCopy(site, base.content, session.env);
-      session.keptEdits.add(copy.file);
-      kept = { copy, draft: { server, site, file: copy.file, original: base.content, etag: base.etag, edited: base.content, diff: [], applying: false } };
-      drafts.current.set(key, kept);
-    }
-    const { copy, draft } = kept;
-    setBusy(`Editing ${site} in ${editorArgv(session.env)[0]}…`);
-    let code: number;
-    try {
-      code = await session.terminal.suspend(() => openEditor(copy.file, session.env));
-    } catch (e) {
-      const { text, hint } = errorNotice(e);
-      return notify('error', `${text} Your copy is kept: ${copy.file}`, hint);
-    } finally {
-      setBusy(undefined);
-    }
-    const edited = await copy.read();
-    if (edited === draft.original) {
-      drafts.current.delete(key);
-      session.keptEdits.delete(copy.file);
-      await copy.discard();
-      notify('info', `No changes to ${site}: nothing to apply.`);
-    } else {
-      drafts.current.set(key, { copy, draft: { ...draft, edited, diff: lineDiff(draft.original, edited), problem: undefined } });
-      if (code === 0) notify('info', `Review the diff of ${site}; a applies it.`, `Your copy: ${copy.file}`);
-      else notify('warn', `The editor exited with ${code}; your copy is kept: ${copy.file}`);
-    }
-    bump();
-  }, [session, client, live, server, notify]);
-
-  const apply = useCallback(async (site: string) => {
-    const key = `${server}/${site}`;
-    const kept = drafts.current.get(key);
-    if (!client || !kept) return;
-    const { copy, draft } = kept;
-    drafts.current.set(key, { copy, draft: { ...draft, applying: true, problem: undefined } });
-    bump();
-    try {
-      const result = await putSite(client, draft.site, draft.edited, draft.etag);
-      drafts.current.delete(key);
-      session.keptEdits.delete(copy.file);
-      await copy.discard();
-      notify('ok', result.changed ? `Applied ${draft.site} on ${server}: nginx -t passed, nginx reloaded (backup ${result.backupId}).` : `${draft.site} already had this content: nothing changed.`);
-      setReloads((n) => n + 1);
-    } catch (e) {
-      drafts.current.set(key, { copy, draft: { ...draft, applying: false, problem: configProblem(e) } });
+      const edited = await copy.read();
+      if (edited === draft.original) {
+        drafts.current.delete(key);
+        session.keptEdits.delete(copy.file);
+        await copy.discard();
+        notify('info', `No changes to ${site}: nothing to apply.`);
+      } else {
+        drafts.current.set(key, { copy, draft: { ...draft, edited, diff: lineDiff(draft.original, edited), problem: undefined } });
+        if (code === 0) notify('info', `Review the diff of ${site}; a applies it.`, `Your copy: ${copy.file}`);
+        else notify('warn', `The editor exited with ${code}; your copy is kept: ${copy.file}`);
+      }
       bump();
-    }
-  }, [client, server, session, notify]);
+    },
+    [session, client, live, server, notify],
+  );
+
+  const apply = useCallback(
+    async (site: string) => {
+      const key = `${server}/${site}`;
+      const kept = drafts.current.get(key);
+      if (!client || !kept) return;
+      const { copy, draft } = kept;
+      drafts.current.set(key, { copy, draft: { ...draft, applying: true, problem: undefined } });
+      bump();
+      try {
+        const result = await putSite(client, draft.site, draft.edited, draft.etag);
+        drafts.current.delete(key);
+        session.keptEdits.delete(copy.file);
+        await copy.discard();
+        notify(
+          'ok',
+          result.changed
+            ? `Applied ${draft.site} on ${server}: nginx -t passed, nginx reloaded (backup ${result.backupId}).`
+            : `${draft.site} already had this content: nothing changed.`,
+        );
+        setReloads((n) => n + 1);
+      } catch (e) {
+        drafts.current.set(key, { copy, draft: { ...draft, applying: false, problem: configProblem(e) } });
+        bump();
+      }
+    },
+    [client, server, session, notify],
+  );
 
   const reload = useCallback(() => {
     rebase.current = key;

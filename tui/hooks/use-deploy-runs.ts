@@ -11,7 +11,18 @@ import { deployStream } from '../../src/client/deploys-client.js';
 import { doneSummary, nextSteps, OutputLines, stepLine } from '../../src/core/deploy-render.js';
 import { runAppTests } from '../../src/local/app-tests.js';
 import type { TuiSession } from '../session.js';
-import { gateOf, gateStartLine, gateVerdict, runOutcome, startRun, withStep, withText, type DeployRun, type GateState, type TestGate } from '../state/deploy-run.js';
+import {
+  gateOf,
+  gateStartLine,
+  gateVerdict,
+  runOutcome,
+  startRun,
+  withStep,
+  withText,
+  type DeployRun,
+  type GateState,
+  type TestGate,
+} from '../state/deploy-run.js';
 import { errorNotice, type Notify } from './use-notice.js';
 
 export interface DeployRequest {
@@ -34,7 +45,12 @@ const runKey = (server: string, app: string): string => `${server}\n${app}`;
 
 type Update = (change: (run: DeployRun) => DeployRun) => void;
 
-export function useDeployRuns(session: Pick<TuiSession, 'connections'>, notify: Notify, onDone: () => void, onTestsFailed?: (request: DeployRequest) => void): DeployRuns {
+export function useDeployRuns(
+  session: Pick<TuiSession, 'connections'>,
+  notify: Notify,
+  onDone: () => void,
+  onTestsFailed?: (request: DeployRequest) => void,
+): DeployRuns {
   const [runs, setRuns] = useState<Record<string, DeployRun>>({});
   const controllers = useRef(new Map<string, AbortController>());
   useEffect(() => () => controllers.current.forEach((controller) => controller.abort()), []);
@@ -107,7 +123,12 @@ export function useDeployRuns(session: Pick<TuiSession, 'connections'>, notify: 
  * The test gate: its output into the run as it comes (bounded like a deploy's), then
  * how it ended; undefined when cancelled (the tests are killed).
  */
-async function runGate(app: string, gate: TestGate, signal: AbortSignal, update: Update): Promise<Exclude<GateState, { status: 'running' }> | undefined> {
+async function runGate(
+  app: string,
+  gate: TestGate,
+  signal: AbortSignal,
+  update: Update,
+): Promise<Exclude<GateState, { status: 'running' }> | undefined> {
   const lines = new OutputLines();
   update((run) => ({ ...withText(run, gateStartLine(app, gate)), gate: { status: 'running' } }));
   const onOutput = (chunk: Buffer): void => {
@@ -115,9 +136,20 @@ async function runGate(app: string, gate: TestGate, signal: AbortSignal, update:
     update((run) => withText(run, text));
   };
   const started = Date.now();
-  const ended: Exclude<GateState, { status: 'running' }> = await runAppTests({ app, checkout: gate.checkout, testCommand: gate.command, signal, onOutput }).then(
+  const ended: Exclude<GateState, { status: 'running' }> = await runAppTests({
+    app,
+    checkout: gate.checkout,
+    testCommand: gate.command,
+    signal,
+    onOutput,
+  }).then(
     (result) => (result.ok ? { status: 'passed', ms: result.ms } : { status: 'failed', code: result.code, ms: result.ms }),
-    (error: unknown) => ({ status: 'failed', code: null, ms: Date.now() - started, error: ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message }),
+    (error: unknown) => ({
+      status: 'failed',
+      code: null,
+      ms: Date.now() - started,
+      error: ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message,
+    }),
   );
   if (signal.aborted) {
     update((run) => ({ ...withText(run, lines.flush()), cancelled: true }));

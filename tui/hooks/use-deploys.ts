@@ -39,14 +39,26 @@ export interface Deploys {
   refresh(): void;
 }
 
-export function useDeploys(session: Pick<TuiSession, 'connections'>, client: ApiClient | undefined, apps: string[], focus: string | undefined, active: boolean, notify: Notify, onDone: () => void): Deploys {
+export function useDeploys(
+  session: Pick<TuiSession, 'connections'>,
+  client: ApiClient | undefined,
+  apps: string[],
+  focus: string | undefined,
+  active: boolean,
+  notify: Notify,
+  onDone: () => void,
+): Deploys {
   const [busy, setBusy] = useState<string>();
   const [result, setResult] = useState<DeployResult>();
   const read =
     client && active
       ? async () => {
           const statuses = await Promise.all(apps.map((app) => lockStatus(client, app)));
-          return { locks: Object.fromEntries(statuses.map((status) => [status.app, status.lock])), focus, releases: focus ? await listReleases(client, focus) : undefined };
+          return {
+            locks: Object.fromEntries(statuses.map((status) => [status.app, status.lock])),
+            focus,
+            releases: focus ? await listReleases(client, focus) : undefined,
+          };
         }
       : undefined;
   const polled = usePoll(read, [client, apps.join('\n'), focus], DEPLOYS_POLL_MS);

@@ -66,7 +66,13 @@ export function useLogFollow(
       const client = async () => (await session.connections.get(target.server)).client;
       let flowing = false;
       try {
-        for await (const event of followLog(client, source, { lines: BACKLOG, signal: stop.signal, waitForAgent: true, giveUpMs: KEEP_TRYING, onState })) {
+        for await (const event of followLog(client, source, {
+          lines: BACKLOG,
+          signal: stop.signal,
+          waitForAgent: true,
+          giveUpMs: KEEP_TRYING,
+          onState,
+        })) {
           if (!flowing) {
             flowing = true;
             status(source, { state: 'following' });

@@ -58,7 +58,8 @@ export function useScripts(client: ApiClient | undefined, active: boolean): Scri
       const stop = new AbortController();
       running.current = stop;
       setRun({ name, args, output: emptyOutput(), running: true });
-      const update = (change: (run: ScriptRun) => ScriptRun): void => setRun((current) => (current && running.current === stop ? change(current) : current));
+      const update = (change: (run: ScriptRun) => ScriptRun): void =>
+        setRun((current) => (current && running.current === stop ? change(current) : current));
       void (async () => {
         try {
           for await (const event of runScriptStream(client, name, { args }, stop.signal)) {

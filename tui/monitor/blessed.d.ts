@@ -70,7 +70,14 @@ declare module 'blessed-contrib/lib/layout/grid.js' {
   /** Lays widgets out on a rows x cols grid of the parent given as `screen` (any element). */
   export default class Grid {
     constructor(options: { rows: number; cols: number; screen: BlessedNode; hideBorder?: boolean; color?: string });
-    set<T extends BlessedElement>(row: number, col: number, rowSpan: number, colSpan: number, factory: ElementFactory<T>, options: ElementOptions): T;
+    set<T extends BlessedElement>(
+      row: number,
+      col: number,
+      rowSpan: number,
+      colSpan: number,
+      factory: ElementFactory<T>,
+      options: ElementOptions,
+    ): T;
   }
 }
 

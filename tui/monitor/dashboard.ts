@@ -30,7 +30,15 @@ export interface Dashboard {
 }
 
 export function createDashboard(options: { title: string; input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream }): Dashboard {
-  const screen = blessed.screen({ smartCSR: true, fullUnicode: true, autoPadding: true, warnings: false, title: options.title, input: options.input, output: options.output });
+  const screen = blessed.screen({
+    smartCSR: true,
+    fullUnicode: true,
+    autoPadding: true,
+    warnings: false,
+    title: options.title,
+    input: options.input,
+    output: options.output,
+  });
   const body = blessed.box({ top: 0, left: 0, width: '100%', height: '100%-1' });
   screen.append(body);
   const statusBar = blessed.box({ bottom: 0, left: 0, width: '100%', height: 1, tags: false, style: { fg: 'black', bg: 'cyan' } });
@@ -42,7 +50,13 @@ export function createDashboard(options: { title: string; input?: NodeJS.Readabl
   const memory = grid.set(0, 4, 4, 4, line, { ...chart, label: ' Memory ' });
   const disksBox = grid.set(0, 8, 4, 4, blessed.box, { label: ' Disks ' });
   const traffic = grid.set(4, 0, 4, 6, line, { ...chart, label: ' Requests/min ', showLegend: true, legend: { width: 12 } });
-  const apps = grid.set(4, 6, 4, 6, table, { label: ' Apps ', columnWidth: APP_COLUMN_WIDTHS, columnSpacing: 2, interactive: false, fg: 'white' });
+  const apps = grid.set(4, 6, 4, 6, table, {
+    label: ' Apps ',
+    columnWidth: APP_COLUMN_WIDTHS,
+    columnSpacing: 2,
+    interactive: false,
+    fg: 'white',
+  });
   const logPanel = grid.set(8, 0, 4, 12, log, { label: ' Log ', bufferLength: LOG_LINES, tags: false, fg: 'white' });
 
   let gauges: Gauge[] = [];

@@ -29,7 +29,13 @@ export async function feedLog(options: LogFeedOptions): Promise<void> {
     if (text !== undefined) onNote(text);
   };
   try {
-    for await (const event of followLog(client, source, { lines: options.backlog, signal, waitForAgent: true, giveUpMs: KEEP_TRYING, onState })) {
+    for await (const event of followLog(client, source, {
+      lines: options.backlog,
+      signal,
+      waitForAgent: true,
+      giveUpMs: KEEP_TRYING,
+      onState,
+    })) {
       if (event.kind === 'line') options.onLine(event.line);
       else if (event.kind === 'dropped') onNote(`${event.count} lines of ${source} skipped: they came faster than they were read.`);
       else onNote(gapText(event.backlog));

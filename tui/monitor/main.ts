@@ -21,9 +21,16 @@ const QUIT_SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 
 /** Opens the chart dashboard (`hms monitor`). Resolves with the exit code when it closes. */
 export async function runMonitor(context: ClientContext): Promise<number> {
-  if (context.args.length > 1) throw new UsageError(`One log at a time: got ${context.args.join(', ')}.`, 'Run `hms monitor [app|source]`; `hms logs` lists the sources.');
+  if (context.args.length > 1)
+    throw new UsageError(
+      `One log at a time: got ${context.args.join(', ')}.`,
+      'Run `hms monitor [app|source]`; `hms logs` lists the sources.',
+    );
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    throw new UsageError('`hms monitor` draws on a terminal, and this is not one.', 'Run it in a terminal; in scripts, use `hms metrics --json` or `hms status --json`.');
+    throw new UsageError(
+      '`hms monitor` draws on a terminal, and this is not one.',
+      'Run it in a terminal; in scripts, use `hms metrics --json` or `hms status --json`.',
+    );
   }
   const connected = await connect(context);
   let dashboard: Dashboard | undefined;
@@ -98,7 +105,13 @@ async function monitor(args: string[], connected: Connected, dashboard: Dashboar
   const named = logSourceFor(args, undefined);
   if (named) startLog(named);
   loops.push(
-    refreshEvery({ intervalMs: REFRESH_MS, signal, load: (s) => loadSnapshot(client, { signal: s, timeoutMs: REQUEST_TIMEOUT_MS }), onData: show, onError: showStatus }).catch(fail),
+    refreshEvery({
+      intervalMs: REFRESH_MS,
+      signal,
+      load: (s) => loadSnapshot(client, { signal: s, timeoutMs: REQUEST_TIMEOUT_MS }),
+      onData: show,
+      onError: showStatus,
+    }).catch(fail),
   );
   try {
     await ended;

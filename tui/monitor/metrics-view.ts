@@ -51,7 +51,12 @@ export function addSample(history: readonly Sample[], metrics: MetricsResponse, 
 }
 
 export function metricsView(history: readonly Sample[], metrics: MetricsResponse): MetricsView {
-  return { cpu: cpuView(history, metrics), memory: memoryView(history, metrics), disks: metrics.disks.map(diskGauge), traffic: trafficView(metrics) };
+  return {
+    cpu: cpuView(history, metrics),
+    memory: memoryView(history, metrics),
+    disks: metrics.disks.map(diskGauge),
+    traffic: trafficView(metrics),
+  };
 }
 
 export function cpuView(history: readonly Sample[], metrics: MetricsResponse): LineView {

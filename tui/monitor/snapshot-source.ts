@@ -35,7 +35,12 @@ export async function loadSnapshot(client: ApiClient, options: { signal: AbortSi
   };
 }
 
-async function withTimeout<T>(server: string, what: string, options: { signal: AbortSignal; timeoutMs: number }, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(
+  server: string,
+  what: string,
+  options: { signal: AbortSignal; timeoutMs: number },
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
     return await run(AbortSignal.any([options.signal, timeout]));

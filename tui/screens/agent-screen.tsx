@@ -30,19 +30,36 @@ export function AgentScreen({ server, info, releases, error, bundle, update, sel
         </Text>
       </Text>
       <Text wrap="truncate" dimColor={!bundle || 'release' in bundle} color={bundle && 'error' in bundle ? 'yellow' : undefined}>
-        {bundle ? ('release' in bundle ? `This hms carries agent ${bundle.release}.` : `This hms carries no agent: ${bundle.error}`) : 'This hms carries agent …'}
+        {bundle
+          ? 'release' in bundle
+            ? `This hms carries agent ${bundle.release}.`
+            : `This hms carries no agent: ${bundle.error}`
+          : 'This hms carries agent …'}
       </Text>
       <Text wrap="truncate" dimColor={!last || last.status === 'active'} color={last && last.status !== 'active' ? 'yellow' : undefined}>
-        {last ? `Last update: ${last.release} ${last.status}${last.from ? ` (from ${last.from})` : ''} at ${last.endedAt ?? last.startedAt}${last.detail ? `: ${last.detail.split('\n')[0]}` : ''}` : 'Last update: none'}
+        {last
+          ? `Last update: ${last.release} ${last.status}${last.from ? ` (from ${last.from})` : ''} at ${last.endedAt ?? last.startedAt}${last.detail ? `: ${last.detail.split('\n')[0]}` : ''}`
+          : 'Last update: none'}
       </Text>
-      {error ? <Text color="red">{error}</Text> : !info ? <Text dimColor>Loading…</Text> : <Text dimColor>Kept releases (● current · u sends this hms's agent · enter restores the selected one):</Text>}
+      {error ? (
+        <Text color="red">{error}</Text>
+      ) : !info ? (
+        <Text dimColor>Loading…</Text>
+      ) : (
+        <Text dimColor>Kept releases (● current · u sends this hms's agent · enter restores the selected one):</Text>
+      )}
       {releases.slice(start, end).map((release, i) => (
         <Text key={release.id} wrap="truncate" inverse={start + i === selected}>
           {`${start + i === selected ? '▶' : ' '} ${release.id === info?.current ? '●' : ' '} ${release.id.padEnd(28)} ${release.installedAt}`}
         </Text>
       ))}
       {progress.map((line, i) => (
-        <Text key={`progress-${i}`} wrap="truncate" bold={i >= update!.lines.length && i === update!.lines.length} color={i >= update!.lines.length ? (update!.outcome?.ok ? 'green' : 'red') : 'cyan'}>
+        <Text
+          key={`progress-${i}`}
+          wrap="truncate"
+          bold={i >= update!.lines.length && i === update!.lines.length}
+          color={i >= update!.lines.length ? (update!.outcome?.ok ? 'green' : 'red') : 'cyan'}
+        >
           {line}
         </Text>
       ))}

@@ -22,7 +22,13 @@ export function AuditScreen({ server, entries, loaded, error, selected, height }
         Audit on {server}
         <Text dimColor> newest first · {entries.length} entries</Text>
       </Text>
-      {error ? <Text color="red">{error}</Text> : !loaded ? <Text dimColor>Loading…</Text> : entries.length === 0 ? <Text dimColor>Nothing yet.</Text> : null}
+      {error ? (
+        <Text color="red">{error}</Text>
+      ) : !loaded ? (
+        <Text dimColor>Loading…</Text>
+      ) : entries.length === 0 ? (
+        <Text dimColor>Nothing yet.</Text>
+      ) : null}
       {entries.slice(start, end).map((entry, i) => (
         <Text key={`${entry.at}-${start + i}`} wrap="truncate" inverse={start + i === selected}>
           {`${start + i === selected ? '▶' : ' '} ${entry.at.replace('T', ' ').slice(0, 19)}  ${entry.actor.padEnd(24)} ${entry.action.padEnd(18)} ${entry.target.padEnd(16)} `}

@@ -29,7 +29,11 @@ export function ConfigsScreen(props: ConfigsScreenProps) {
   if (!site) return <SiteListView {...props} />;
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {props.draft ? <Review draft={props.draft} scroll={props.scroll} height={height} /> : <LiveView site={site} server={server} live={props.live} error={props.liveError} scroll={props.scroll} height={height} />}
+      {props.draft ? (
+        <Review draft={props.draft} scroll={props.scroll} height={height} />
+      ) : (
+        <LiveView site={site} server={server} live={props.live} error={props.liveError} scroll={props.scroll} height={height} />
+      )}
     </Box>
   );
 }
@@ -55,7 +59,21 @@ function SiteListView({ server, list, listError, sites, selected, height, now }:
   );
 }
 
-function LiveView({ site, server, live, error, scroll, height }: { site: string; server: string; live?: SiteContent | undefined; error?: string | undefined; scroll: number; height: number }) {
+function LiveView({
+  site,
+  server,
+  live,
+  error,
+  scroll,
+  height,
+}: {
+  site: string;
+  server: string;
+  live?: SiteContent | undefined;
+  error?: string | undefined;
+  scroll: number;
+  height: number;
+}) {
   if (error) return <Text color="red">{error}</Text>;
   if (!live) return <Text dimColor>Loading {site}…</Text>;
   const lines = live.content.replace(/\n$/, '').split('\n');
@@ -65,7 +83,10 @@ function LiveView({ site, server, live, error, scroll, height }: { site: string;
     <>
       <Text bold>
         {site} on {server}
-        <Text dimColor> live · {lines.length} lines · etag {live.etag.slice(1, 13)} · e edits</Text>
+        <Text dimColor>
+          {' '}
+          live · {lines.length} lines · etag {live.etag.slice(1, 13)} · e edits
+        </Text>
       </Text>
       {lines.slice(first, first + height - 1).map((line, i) => (
         <Text key={first + i} wrap="truncate">
@@ -99,7 +120,13 @@ function Review({ draft, scroll, height }: { draft: Draft; scroll: number; heigh
       {problem ? (
         <Box flexDirection="column">
           <Text color="red" bold wrap="truncate">
-            {problem.kind === 'conflict' ? 'CONFLICT (412): ' : problem.kind === 'nginx' ? 'nginx -t refused it (422): ' : problem.kind === 'locked' ? 'LOCKED (423): ' : 'FAILED: '}
+            {problem.kind === 'conflict'
+              ? 'CONFLICT (412): '
+              : problem.kind === 'nginx'
+                ? 'nginx -t refused it (422): '
+                : problem.kind === 'locked'
+                  ? 'LOCKED (423): '
+                  : 'FAILED: '}
             {problem.text}
           </Text>
           {detail.map((line, i) => (

@@ -46,7 +46,19 @@ export function CurrentScreen(props: CurrentScreenProps) {
   switch (ui.screen) {
     case 'overview': {
       const pending = props.pending ? `${props.pending.action} ${props.pending.app} on ${props.pending.server}…` : undefined;
-      return <OverviewScreen rows={lists.rows} selected={lists.selected} height={height} width={width} showServer={props.links.length > 1} waiting={lists.waiting} problems={lists.problems} filter={ui.filters.overview} pending={pending} />;
+      return (
+        <OverviewScreen
+          rows={lists.rows}
+          selected={lists.selected}
+          height={height}
+          width={width}
+          showServer={props.links.length > 1}
+          waiting={lists.waiting}
+          problems={lists.problems}
+          filter={ui.filters.overview}
+          pending={pending}
+        />
+      );
     }
     case 'logs': {
       const { logs, logTarget } = props;
@@ -71,15 +83,51 @@ export function CurrentScreen(props: CurrentScreenProps) {
     }
     case 'configs': {
       const { configs } = props;
-      return <ConfigsScreen server={ui.server} list={configs.list} listError={configs.listError} sites={lists.sites} selected={lists.selected} site={ui.site} live={configs.live} liveError={configs.liveError} draft={configs.draft} busy={configs.busy} scroll={ui.scroll} height={height} now={now} />;
+      return (
+        <ConfigsScreen
+          server={ui.server}
+          list={configs.list}
+          listError={configs.listError}
+          sites={lists.sites}
+          selected={lists.selected}
+          site={ui.site}
+          live={configs.live}
+          liveError={configs.liveError}
+          draft={configs.draft}
+          busy={configs.busy}
+          scroll={ui.scroll}
+          height={height}
+          now={now}
+        />
+      );
     }
     case 'scripts': {
       const { scripts } = props;
       const run = ui.script && scripts.run?.name === ui.script ? scripts.run : undefined;
-      return <ScriptsScreen server={ui.server} scripts={lists.scripts} loaded={scripts.scripts !== undefined} error={scripts.error} selected={lists.selected} run={run} scroll={ui.scroll} height={height} />;
+      return (
+        <ScriptsScreen
+          server={ui.server}
+          scripts={lists.scripts}
+          loaded={scripts.scripts !== undefined}
+          error={scripts.error}
+          selected={lists.selected}
+          run={run}
+          scroll={ui.scroll}
+          height={height}
+        />
+      );
     }
     case 'audit':
-      return <AuditScreen server={ui.server} entries={lists.audit} loaded={props.audit.entries !== undefined} error={props.audit.error} selected={lists.selected} height={height} />;
+      return (
+        <AuditScreen
+          server={ui.server}
+          entries={lists.audit}
+          loaded={props.audit.entries !== undefined}
+          error={props.audit.error}
+          selected={lists.selected}
+          height={height}
+        />
+      );
     case 'deploys': {
       const { deploys } = props;
       const app = ui.deploy?.app;
@@ -104,7 +152,18 @@ export function CurrentScreen(props: CurrentScreenProps) {
     }
     case 'agent': {
       const { agent } = props;
-      return <AgentScreen server={ui.server} info={agent.info} releases={lists.agentReleases} error={agent.error} bundle={agent.bundle} update={agent.update} selected={lists.selected} height={height} />;
+      return (
+        <AgentScreen
+          server={ui.server}
+          info={agent.info}
+          releases={lists.agentReleases}
+          error={agent.error}
+          bundle={agent.bundle}
+          update={agent.update}
+          selected={lists.selected}
+          height={height}
+        />
+      );
     }
   }
 }

@@ -25,12 +25,23 @@ export function DeployRunView({ run, scroll, height }: { run: DeployRun; scroll:
         </Text>
       ) : null}
       {run.lines.slice(Math.max(0, end - room), end).map((line, i) => (
-        <Text key={i} wrap="truncate" color={line.startsWith('✗') ? 'red' : line.startsWith('✓') ? 'green' : undefined} dimColor={line.startsWith('  │')}>
+        <Text
+          key={i}
+          wrap="truncate"
+          color={line.startsWith('✗') ? 'red' : line.startsWith('✓') ? 'green' : undefined}
+          dimColor={line.startsWith('  │')}
+        >
           {line}
         </Text>
       ))}
       {outcome.lines.map((line, i) => (
-        <Text key={`outcome-${i}`} wrap="truncate" color={i === 0 ? outcomeColor[outcome.level] : undefined} dimColor={i > 0} bold={i === 0}>
+        <Text
+          key={`outcome-${i}`}
+          wrap="truncate"
+          color={i === 0 ? outcomeColor[outcome.level] : undefined}
+          dimColor={i > 0}
+          bold={i === 0}
+        >
           {line}
         </Text>
       ))}

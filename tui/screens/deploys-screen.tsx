@@ -52,7 +52,8 @@ export function DeploysScreen(props: DeploysScreenProps) {
 function AppList({ server, apps, known, error, selected, height }: DeploysScreenProps) {
   const { start, end } = visibleRange(apps.length, selected, height - 2);
   const width = Math.max(5, ...apps.map((row) => row.app.length));
-  const line = (mark: string, app: string, release: string, state: string, lock: string): string => `${mark} ${app.padEnd(width)}  ${release.padEnd(14)}  ${state.padEnd(18)}  ${lock}`;
+  const line = (mark: string, app: string, release: string, state: string, lock: string): string =>
+    `${mark} ${app.padEnd(width)}  ${release.padEnd(14)}  ${state.padEnd(18)}  ${lock}`;
   return (
     <>
       <Text bold>
@@ -60,7 +61,11 @@ function AppList({ server, apps, known, error, selected, height }: DeploysScreen
         <Text dimColor> (enter: releases and lock · d deploys · w watches its deploy)</Text>
       </Text>
       {error ? <Text color="red">{error}</Text> : null}
-      {apps.length === 0 ? <Text dimColor>{known ? `No apps to deploy on ${server} (or none match the filter).` : `Waiting for the agent on ${server}…`}</Text> : <Text dimColor>{line(' ', 'APP', 'RELEASE', 'STATE', 'LOCK')}</Text>}
+      {apps.length === 0 ? (
+        <Text dimColor>{known ? `No apps to deploy on ${server} (or none match the filter).` : `Waiting for the agent on ${server}…`}</Text>
+      ) : (
+        <Text dimColor>{line(' ', 'APP', 'RELEASE', 'STATE', 'LOCK')}</Text>
+      )}
       {apps.slice(start, end).map((row, i) => (
         <Text key={row.app} wrap="truncate" inverse={start + i === selected}>
           {line(start + i === selected ? '▶' : ' ', row.app, row.release, row.state, '')}
@@ -85,14 +90,25 @@ function Releases({ server, app, releases, loading, lock, error, busy, result, s
       <Text wrap="truncate" color={lock ? 'yellow' : undefined}>
         {lock === undefined ? 'Lock: …' : lockLine(app, lock)}
       </Text>
-      {error ? <Text color="red">{error}</Text> : loading ? <Text dimColor>Loading…</Text> : rows.length === 0 ? <Text dimColor>No releases yet: d deploys {app}.</Text> : null}
+      {error ? (
+        <Text color="red">{error}</Text>
+      ) : loading ? (
+        <Text dimColor>Loading…</Text>
+      ) : rows.length === 0 ? (
+        <Text dimColor>No releases yet: d deploys {app}.</Text>
+      ) : null}
       {header.map((text) => (
         <Text key={text} wrap="truncate" dimColor>
           {`  ${text}`}
         </Text>
       ))}
       {rows.slice(start, end).map((text, i) => (
-        <Text key={releases[start + i]?.id ?? i} wrap="truncate" inverse={start + i === selected} color={releases[start + i]?.status === 'failed' ? 'red' : undefined}>
+        <Text
+          key={releases[start + i]?.id ?? i}
+          wrap="truncate"
+          inverse={start + i === selected}
+          color={releases[start + i]?.status === 'failed' ? 'red' : undefined}
+        >
           {`${start + i === selected ? '▶' : ' '} ${text}`}
         </Text>
       ))}

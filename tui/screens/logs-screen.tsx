@@ -38,9 +38,21 @@ export function LogsScreen(props: LogsScreenProps) {
           </Text>
         ))}
         {'  '}
-        {paused ? <Text color="yellow" bold>PAUSED{newLines > 0 ? ` +${newLines} new` : ''}</Text> : <Text color="green">following</Text>}
+        {paused ? (
+          <Text color="yellow" bold>
+            PAUSED{newLines > 0 ? ` +${newLines} new` : ''}
+          </Text>
+        ) : (
+          <Text color="green">following</Text>
+        )}
         <Text dimColor> {total} lines</Text>
-        {filter ? <Text color={filterError ? 'red' : 'cyan'}> /{filter}{filterError ? ` (${filterError})` : ''}</Text> : null}
+        {filter ? (
+          <Text color={filterError ? 'red' : 'cyan'}>
+            {' '}
+            /{filter}
+            {filterError ? ` (${filterError})` : ''}
+          </Text>
+        ) : null}
       </Text>
       {lines.length === 0 ? <Text dimColor>{filter ? 'No line matches the filter yet.' : 'Waiting for lines…'}</Text> : null}
       {lines.map((line, i) => (

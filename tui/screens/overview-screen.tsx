@@ -32,7 +32,11 @@ export function OverviewScreen({ rows, selected, height, width, showServer, wait
         Overview{filter ? <Text color="cyan"> /{filter}</Text> : null}
         <Text dimColor> {rows.length} units</Text>
       </Text>
-      {rows.length > 0 ? <UnitsTable rows={rows} selected={selected} height={tableHeight} width={width} showServer={showServer} /> : <Text dimColor>{waiting.length > 0 ? 'Waiting for the first answer…' : 'Nothing matches the filter.'}</Text>}
+      {rows.length > 0 ? (
+        <UnitsTable rows={rows} selected={selected} height={tableHeight} width={width} showServer={showServer} />
+      ) : (
+        <Text dimColor>{waiting.length > 0 ? 'Waiting for the first answer…' : 'Nothing matches the filter.'}</Text>
+      )}
       {pending ? <Text color="yellow">{pending}</Text> : null}
       {notes.slice(0, 3).map((note) => (
         <Text key={note} wrap="truncate" dimColor>

@@ -59,7 +59,11 @@ function RunView({ run, scroll, height }: { run: ScriptRun; scroll: number; heig
       <Text bold wrap="truncate">
         {run.name} {run.args.join(' ')}
         {'  '}
-        {meaning ? <Text color={levelColor[meaning.level]}>{meaning.label}</Text> : run.running ? <Text color="yellow">running… (x stops it)</Text> : null}
+        {meaning ? (
+          <Text color={levelColor[meaning.level]}>{meaning.label}</Text>
+        ) : run.running ? (
+          <Text color="yellow">running… (x stops it)</Text>
+        ) : null}
       </Text>
       {lines.slice(Math.max(0, end - room), end).map((line, i) => (
         <Text key={i} wrap="truncate" color={line.stream === 'stderr' ? 'red' : undefined}>

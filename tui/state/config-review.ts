@@ -51,7 +51,9 @@ export function configProblem(error: unknown): ConfigProblem {
       return { kind: 'locked', text: e.message, hint: e.hint ?? 'Another change is being applied; press a again in a moment.' };
     default: {
       const failure = changeFailureSchema.safeParse(details);
-      const detail = failure.success ? `${failure.data.stage} failed: ${failure.data.error}; ${failure.data.restored ? 'the previous file is live again' : 'the previous file could NOT be put back'}` : undefined;
+      const detail = failure.success
+        ? `${failure.data.stage} failed: ${failure.data.error}; ${failure.data.restored ? 'the previous file is live again' : 'the previous file could NOT be put back'}`
+        : undefined;
       return { kind: 'failed', text: e.message, detail, hint: e.hint };
     }
   }

@@ -9,7 +9,10 @@ import type { Intent } from './keymap.js';
 import type { PendingAction } from './guard.js';
 import type { Overlay } from './ui-state.js';
 
-type DeployIntent = Extract<Intent, { type: 'deploy' | 'watch' | 'rollback' | 'lock' | 'unlock' | 'cancel-deploy' | 'agent-update' | 'open' }>;
+type DeployIntent = Extract<
+  Intent,
+  { type: 'deploy' | 'watch' | 'rollback' | 'lock' | 'unlock' | 'cancel-deploy' | 'agent-update' | 'open' }
+>;
 
 /** The app a deploys key is about: the open one, else the selected one in the list. */
 function focusedApp(view: View): string | undefined {
@@ -27,8 +30,10 @@ export function deployIntent(intent: DeployIntent, view: View): Effect[] {
       return app ? [ui({ type: 'open-deploy', focus: { app, view: 'run' } })] : [];
     }
     case 'open':
-      if (state.screen === 'deploys' && view.mode === 'list' && view.selectedName) return [ui({ type: 'open-deploy', focus: { app: view.selectedName, view: 'releases' } })];
-      if (state.screen === 'agent' && view.selectedName) return attempt({ kind: 'agent-restore', server, release: view.selectedName }, view.readonly);
+      if (state.screen === 'deploys' && view.mode === 'list' && view.selectedName)
+        return [ui({ type: 'open-deploy', focus: { app: view.selectedName, view: 'releases' } })];
+      if (state.screen === 'agent' && view.selectedName)
+        return attempt({ kind: 'agent-restore', server, release: view.selectedName }, view.readonly);
       return [];
     case 'rollback': {
       const app = state.deploy?.app;
@@ -38,7 +43,11 @@ export function deployIntent(intent: DeployIntent, view: View): Effect[] {
     case 'lock': {
       const app = state.deploy?.app;
       if (!app) return [];
-      return refusal({ kind: 'lock', server, app, reason: '' }, view.readonly) ?? [ui({ type: 'overlay', overlay: { kind: 'input', purpose: 'reason', text: '', previous: '', app, server } })];
+      return (
+        refusal({ kind: 'lock', server, app, reason: '' }, view.readonly) ?? [
+          ui({ type: 'overlay', overlay: { kind: 'input', purpose: 'reason', text: '', previous: '', app, server } }),
+        ]
+      );
     }
     case 'unlock': {
       const app = state.deploy?.app;
@@ -54,7 +63,8 @@ export function deployIntent(intent: DeployIntent, view: View): Effect[] {
 function deployFromOverview(view: View): Effect[] {
   const unit = view.selectedUnit;
   if (!unit) return [];
-  if (unit.kind !== 'app') return [notify('info', `${unit.app} is not an app: only apps deploy. The agent updates itself on the agent screen (A).`)];
+  if (unit.kind !== 'app')
+    return [notify('info', `${unit.app} is not an app: only apps deploy. The agent updates itself on the agent screen (A).`)];
   return askRef(view, unit.server, unit.app);
 }
 
@@ -75,11 +85,13 @@ export function submitDeployPrompt(overlay: Extract<Overlay, { kind: 'input' }>,
   const server = overlay.server ?? view.ui.server;
   if (overlay.purpose === 'reason') {
     const reason = reasonSchema.safeParse(overlay.text);
-    if (!reason.success) return [ui({ type: 'overlay', overlay: { ...overlay, error: `the reason ${reason.error.issues[0]?.message ?? 'is not valid'}` } })];
+    if (!reason.success)
+      return [ui({ type: 'overlay', overlay: { ...overlay, error: `the reason ${reason.error.issues[0]?.message ?? 'is not valid'}` } })];
     return [none, ...attempt({ kind: 'lock', server, app, reason: reason.data }, view.readonly)];
   }
   const ref = gitRefSchema.safeParse(overlay.text.trim());
-  if (!ref.success) return [ui({ type: 'overlay', overlay: { ...overlay, error: `the ref ${ref.error.issues[0]?.message ?? 'is not valid'}` } })];
+  if (!ref.success)
+    return [ui({ type: 'overlay', overlay: { ...overlay, error: `the ref ${ref.error.issues[0]?.message ?? 'is not valid'}` } })];
   const tests = view.deployDefaults?.(app).tests;
   return [none, ...attempt({ kind: 'deploy', server, app, ref: ref.data, ...(tests ? { tests } : {}) }, view.readonly)];
 }
@@ -90,6 +102,9 @@ export function submitDeployPrompt(overlay: Extract<Overlay, { kind: 'input' }>,
  * A prompt or question already open is left alone: the status line says what happened.
  */
 export function deployAnyway(action: Extract<PendingAction, { kind: 'deploy' }>, readonly: boolean, open: Overlay): Effect[] {
-  if (open.kind !== 'none') return [notify('warn', `The tests of ${action.app} failed: nothing was deployed. Deploy again (d) to be asked whether to deploy anyway.`)];
+  if (open.kind !== 'none')
+    return [
+      notify('warn', `The tests of ${action.app} failed: nothing was deployed. Deploy again (d) to be asked whether to deploy anyway.`),
+    ];
   return attempt({ ...action, skipTests: true }, readonly);
 }

@@ -19,7 +19,12 @@ export interface DeployAppRow {
 export function deployAppRows(snapshot: AppsResponse | undefined, locks: Record<string, DeployLock | null>): DeployAppRow[] {
   return (snapshot?.apps ?? [])
     .filter((app) => app.kind === 'app')
-    .map((app) => ({ app: app.name, release: app.currentRelease ?? '–', state: `${app.state.activeState}/${app.state.subState}`, lock: locks[app.name] }));
+    .map((app) => ({
+      app: app.name,
+      release: app.currentRelease ?? '–',
+      state: `${app.state.activeState}/${app.state.subState}`,
+      lock: locks[app.name],
+    }));
 }
 
 /** `locked by alice (db maintenance)`, short enough for a column. */

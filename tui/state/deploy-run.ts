@@ -16,7 +16,10 @@ export interface TestGate {
 }
 
 /** How the test gate went: running, passed, or failed (its exit code; null when killed or not started). */
-export type GateState = { status: 'running' } | { status: 'passed'; ms: number } | { status: 'failed'; code: number | null; ms: number; error?: string | undefined };
+export type GateState =
+  | { status: 'running' }
+  | { status: 'passed'; ms: number }
+  | { status: 'failed'; code: number | null; ms: number; error?: string | undefined };
 
 export interface DeployRun {
   server: string;
@@ -38,7 +41,13 @@ export interface DeployRun {
   cancelled: boolean;
 }
 
-export function startRun(request: { server: string; app: string; ref: string; tests?: TestGate | undefined; skipTests?: boolean | undefined }): DeployRun {
+export function startRun(request: {
+  server: string;
+  app: string;
+  ref: string;
+  tests?: TestGate | undefined;
+  skipTests?: boolean | undefined;
+}): DeployRun {
   return { ...request, lines: [], steps: {}, running: true, cancelled: false };
 }
 
@@ -89,16 +98,23 @@ export function runOutcome(run: DeployRun): { level: OutcomeLevel; lines: string
   if (run.gate?.status === 'failed' && !run.running) {
     return {
       level: 'failed',
-      lines: [`✗ The tests of ${run.app} ${gateVerdict(run.gate)}; nothing was deployed.`, 'Fix them and deploy again (d), or y to deploy anyway (audited as tests skipped).'],
+      lines: [
+        `✗ The tests of ${run.app} ${gateVerdict(run.gate)}; nothing was deployed.`,
+        'Fix them and deploy again (d), or y to deploy anyway (audited as tests skipped).',
+      ],
     };
   }
-  if (run.gate?.status === 'running' && run.cancelled && !run.running) return { level: 'stopped', lines: [`Stopped during the tests of ${run.app}; nothing was deployed.`] };
+  if (run.gate?.status === 'running' && run.cancelled && !run.running)
+    return { level: 'stopped', lines: [`Stopped during the tests of ${run.app}; nothing was deployed.`] };
   if (run.done?.ok) return { level: 'ok', lines: [`✓ ${doneSummary(run.app, run.done)}`] };
   if (run.done) return { level: 'failed', lines: [`✗ ${doneSummary(run.app, run.done)}`, nextSteps(run.app, run.done)] };
   if (run.cancelled && !run.running) {
     return {
       level: 'stopped',
-      lines: [`Stopped; the agent on ${run.server} stops the deploy of ${run.app} before it switches, or finishes it safely after.`, 'The releases (Esc) and the audit (:audit) show how it ended.'],
+      lines: [
+        `Stopped; the agent on ${run.server} stops the deploy of ${run.app} before it switches, or finishes it safely after.`,
+        'The releases (Esc) and the audit (:audit) show how it ended.',
+      ],
     };
   }
   if (run.error) return { level: 'failed', lines: [`✗ ${run.error.text}`, ...(run.error.hint ? [run.error.hint] : [])] };
@@ -107,5 +123,7 @@ export function runOutcome(run: DeployRun): { level: OutcomeLevel; lines: string
 
 /** A deploy without its tests says so where it is shown. */
 export function testsNote(run: Pick<DeployRun, 'app' | 'tests' | 'skipTests'>): string | undefined {
-  return run.tests && run.skipTests ? `Without the tests of ${run.app} (\`${run.tests.command.join(' ')}\`), on request: the audit log records them as skipped.` : undefined;
+  return run.tests && run.skipTests
+    ? `Without the tests of ${run.app} (\`${run.tests.command.join(' ')}\`), on request: the audit log records them as skipped.`
+    : undefined;
 }

@@ -50,7 +50,11 @@ const CHECKED = ' (health-checked, rolled back on failure)';
 
 export function guard(action: PendingAction, readonly: boolean): Verdict {
   // Scripts run arbitrary code on the server (restart_service.sh restarts units): not in a read-only session.
-  if (readonly) return { kind: 'refuse', reason: `${READONLY_REASON}: cannot ${describeAction(action)}. Start hms without --readonly to change things.` };
+  if (readonly)
+    return {
+      kind: 'refuse',
+      reason: `${READONLY_REASON}: cannot ${describeAction(action)}. Start hms without --readonly to change things.`,
+    };
   switch (action.kind) {
     case 'app':
       return action.action === 'start' ? { kind: 'run' } : { kind: 'confirm', question: `${capitalize(describeAction(action))}?` };
@@ -72,7 +76,8 @@ export function guard(action: PendingAction, readonly: boolean): Verdict {
 }
 
 function deployQuestion(action: Extract<PendingAction, { kind: 'deploy' }>): string {
-  if (action.tests && action.skipTests) return `The tests of ${action.app} failed. ${capitalize(describeAction(action))} anyway (audited as tests skipped)? y/N`;
+  if (action.tests && action.skipTests)
+    return `The tests of ${action.app} failed. ${capitalize(describeAction(action))} anyway (audited as tests skipped)? y/N`;
   return `${capitalize(describeAction(action))}${action.tests ? ` (its tests run here first: \`${action.tests.command.join(' ')}\`)` : ''}?`;
 }
 

@@ -23,7 +23,12 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'palette':
       return [ui({ type: 'overlay', overlay: { kind: 'input', purpose: 'palette', text: '', previous: '' } })];
     case 'filter':
-      return [ui({ type: 'overlay', overlay: { kind: 'input', purpose: 'filter', text: state.filters[state.screen], previous: state.filters[state.screen] } })];
+      return [
+        ui({
+          type: 'overlay',
+          overlay: { kind: 'input', purpose: 'filter', text: state.filters[state.screen], previous: state.filters[state.screen] },
+        }),
+      ];
     case 'back':
       return [ui({ type: 'back' })];
     case 'yes':
@@ -35,7 +40,9 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'erase':
       return overlay.kind === 'input' ? [ui({ type: 'erase' })] : [];
     case 'complete':
-      return overlay.kind === 'input' && overlay.purpose === 'palette' ? [ui({ type: 'input', text: paletteHints(overlay.text, view.words).completion })] : [];
+      return overlay.kind === 'input' && overlay.purpose === 'palette'
+        ? [ui({ type: 'input', text: paletteHints(overlay.text, view.words).completion })]
+        : [];
     case 'submit':
       return submit(view);
     case 'move':
@@ -55,7 +62,9 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'logs':
       return view.selectedUnit ? [ui({ type: 'open-logs', target: view.selectedUnit })] : [];
     case 'app-action':
-      return view.selectedUnit ? attempt({ kind: 'app', action: intent.action, server: view.selectedUnit.server, app: view.selectedUnit.app }, view.readonly) : [];
+      return view.selectedUnit
+        ? attempt({ kind: 'app', action: intent.action, server: view.selectedUnit.server, app: view.selectedUnit.app }, view.readonly)
+        : [];
     case 'pause':
       return [ui({ type: 'pause', total: view.logTotal })];
     case 'timestamps':
@@ -65,10 +74,15 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'edit': {
       const site = state.site ?? view.selectedName;
       if (!site) return [];
-      return [...(state.site ? [] : [ui({ type: 'open-site', name: site })]), ...attempt({ kind: 'edit-config', server: state.server, site }, view.readonly)];
+      return [
+        ...(state.site ? [] : [ui({ type: 'open-site', name: site })]),
+        ...attempt({ kind: 'edit-config', server: state.server, site }, view.readonly),
+      ];
     }
     case 'apply':
-      return state.site && view.mode === 'review' ? attempt({ kind: 'apply-config', server: state.server, site: state.site }, view.readonly) : [];
+      return state.site && view.mode === 'review'
+        ? attempt({ kind: 'apply-config', server: state.server, site: state.site }, view.readonly)
+        : [];
     case 'reload':
       return [{ kind: 'reload-site' }];
     case 'cancel-run':
@@ -89,7 +103,8 @@ export function planIntent(intent: Intent, view: View): Effect[] {
 function move(view: View, delta: number): Effect[] {
   const { ui: state } = view;
   if (state.screen === 'logs') return [ui({ type: 'scroll-log', delta: -delta, total: view.logTotal })];
-  if (view.mode === 'view' || view.mode === 'review') return [ui({ type: 'scroll', delta, max: Math.max(0, view.textLines - view.pageSize) })];
+  if (view.mode === 'view' || view.mode === 'review')
+    return [ui({ type: 'scroll', delta, max: Math.max(0, view.textLines - view.pageSize) })];
   // A script's output is scrolled up from its end.
   if (view.mode === 'run') return [ui({ type: 'scroll', delta: -delta, max: Math.max(0, view.textLines - view.pageSize) })];
   return [ui({ type: 'select', delta, count: view.count })];
@@ -97,7 +112,11 @@ function move(view: View, delta: number): Effect[] {
 
 function runScript(view: View, name: string): Effect[] {
   const action: PendingAction = { kind: 'run-script', server: view.ui.server, name, args: [] };
-  return refusal(action, view.readonly) ?? [ui({ type: 'overlay', overlay: { kind: 'input', purpose: 'args', text: '', previous: '', script: name } })];
+  return (
+    refusal(action, view.readonly) ?? [
+      ui({ type: 'overlay', overlay: { kind: 'input', purpose: 'args', text: '', previous: '', script: name } }),
+    ]
+  );
 }
 
 function submit(view: View): Effect[] {
@@ -105,7 +124,11 @@ function submit(view: View): Effect[] {
   const overlay = state.overlay;
   if (overlay.kind !== 'input') return [];
   if (overlay.purpose === 'filter') return [none];
-  if (overlay.purpose === 'args') return [none, ...attempt({ kind: 'run-script', server: state.server, name: overlay.script!, args: parseArgs(overlay.text) }, view.readonly)];
+  if (overlay.purpose === 'args')
+    return [
+      none,
+      ...attempt({ kind: 'run-script', server: state.server, name: overlay.script!, args: parseArgs(overlay.text) }, view.readonly),
+    ];
   if (overlay.purpose === 'ref' || overlay.purpose === 'reason') return submitDeployPrompt(overlay, view);
   const parsed = parsePalette(overlay.text, view.words);
   if (!parsed.ok) return [ui({ type: 'overlay', overlay: { ...overlay, error: parsed.error } })];
@@ -118,18 +141,33 @@ function paletteEffects(command: PaletteCommand, view: View): Effect[] {
     case 'screen':
       return [ui({ type: 'navigate', screen: command.screen })];
     case 'logs': {
-      if (!command.app) return view.selectedUnit ? [ui({ type: 'open-logs', target: view.selectedUnit })] : [ui({ type: 'navigate', screen: 'logs' })];
+      if (!command.app)
+        return view.selectedUnit ? [ui({ type: 'open-logs', target: view.selectedUnit })] : [ui({ type: 'navigate', screen: 'logs' })];
       return [ui({ type: 'open-logs', target: { server, app: command.app, kind: view.kindOf(server, command.app) ?? 'app' } })];
     }
     case 'app-action':
       return attempt({ kind: 'app', action: command.action, server, app: command.app }, view.readonly);
     case 'server':
-      return [ui({ type: 'server', name: command.name }), { kind: 'notify', level: 'info', text: `Now on ${command.name}: logs, configs, scripts, deploys, the agent, audit and : actions are about it.` }];
+      return [
+        ui({ type: 'server', name: command.name }),
+        {
+          kind: 'notify',
+          level: 'info',
+          text: `Now on ${command.name}: logs, configs, scripts, deploys, the agent, audit and : actions are about it.`,
+        },
+      ];
     case 'deploys':
     case 'deploy':
-      if (view.kindOf(server, command.app) !== 'app') return [notify('warn', `${command.app} on ${server} is not an app: only apps deploy.`)];
+      if (view.kindOf(server, command.app) !== 'app')
+        return [notify('warn', `${command.app} on ${server} is not an app: only apps deploy.`)];
       if (command.kind === 'deploys') return [ui({ type: 'open-deploy', focus: { app: command.app, view: 'releases' } })];
-      return [ui({ type: 'open-deploy', focus: { app: command.app, view: 'releases' } }), ...deployIntent({ type: 'deploy' }, { ...view, ui: { ...view.ui, screen: 'deploys', deploy: { app: command.app, view: 'releases' } } })];
+      return [
+        ui({ type: 'open-deploy', focus: { app: command.app, view: 'releases' } }),
+        ...deployIntent(
+          { type: 'deploy' },
+          { ...view, ui: { ...view.ui, screen: 'deploys', deploy: { app: command.app, view: 'releases' } } },
+        ),
+      ];
     case 'run-script':
       return [ui({ type: 'navigate', screen: 'scripts' }), ...runScript(view, command.script)];
     case 'help':

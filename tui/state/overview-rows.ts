@@ -37,7 +37,11 @@ export function overviewRows(servers: ServerSnapshot[], now: Date): OverviewRow[
 function row(server: string, app: AppStatus, now: Date, stale: boolean): OverviewRow {
   const s = app.state;
   const mark = s.activeState === 'active' ? '●' : s.activeState === 'unknown' ? '?' : s.activeState.endsWith('ing') ? '◌' : '✗';
-  const health = app.health ? (app.health.ok ? `ok ${Math.round(app.health.ms)}ms` : `✗ ${app.health.error ?? app.health.status ?? 'failed'}`) : '–';
+  const health = app.health
+    ? app.health.ok
+      ? `ok ${Math.round(app.health.ms)}ms`
+      : `✗ ${app.health.error ?? app.health.status ?? 'failed'}`
+    : '–';
   return {
     server,
     app: app.name,
@@ -62,5 +66,11 @@ export function filterRows(rows: OverviewRow[], filter: TextFilter): OverviewRow
 
 /** Problems the agents reported (no systemd here ...), once each. */
 export function overviewProblems(servers: ServerSnapshot[]): string[] {
-  return [...new Set(servers.flatMap(({ server, snapshot }) => (snapshot?.apps ?? []).flatMap((app) => (app.problem ? [`${server}: ${app.problem}`] : []))))];
+  return [
+    ...new Set(
+      servers.flatMap(({ server, snapshot }) =>
+        (snapshot?.apps ?? []).flatMap((app) => (app.problem ? [`${server}: ${app.problem}`] : [])),
+      ),
+    ),
+  ];
 }

@@ -36,7 +36,13 @@ interface Verb {
   build(argument: string | undefined): PaletteCommand;
 }
 
-const screen = (name: ScreenName, aliases: string[], summary: string): Verb => ({ name, aliases, argument: 'none', summary, build: () => ({ kind: 'screen', screen: name }) });
+const screen = (name: ScreenName, aliases: string[], summary: string): Verb => ({
+  name,
+  aliases,
+  argument: 'none',
+  summary,
+  build: () => ({ kind: 'screen', screen: name }),
+});
 const action = (name: 'start' | 'stop' | 'restart', summary: string): Verb => ({
   name,
   aliases: [],
@@ -47,7 +53,14 @@ const action = (name: 'start' | 'stop' | 'restart', summary: string): Verb => ({
 
 export const VERBS: Verb[] = [
   screen('overview', ['o', 'apps', 'status'], 'servers and apps'),
-  { name: 'logs', aliases: ['log'], argument: 'app', optional: true, summary: 'follow the logs of an app', build: (app) => (app ? { kind: 'logs', app } : { kind: 'logs' }) },
+  {
+    name: 'logs',
+    aliases: ['log'],
+    argument: 'app',
+    optional: true,
+    summary: 'follow the logs of an app',
+    build: (app) => (app ? { kind: 'logs', app } : { kind: 'logs' }),
+  },
   screen('configs', ['config', 'nginx'], 'nginx sites: view, edit, apply'),
   screen('scripts', ['script'], 'troubleshooting scripts'),
   {
@@ -67,12 +80,24 @@ export const VERBS: Verb[] = [
     summary: 'apps with release and lock; with an app, its releases',
     build: (app) => (app ? { kind: 'deploys', app } : { kind: 'screen', screen: 'deploys' }),
   },
-  { name: 'deploy', aliases: [], argument: 'app', summary: 'deploy an app (asks for the ref, then y/n)', build: (app) => ({ kind: 'deploy', app: app! }) },
+  {
+    name: 'deploy',
+    aliases: [],
+    argument: 'app',
+    summary: 'deploy an app (asks for the ref, then y/n)',
+    build: (app) => ({ kind: 'deploy', app: app! }),
+  },
   screen('agent', ['update'], "the agent's releases and self-update"),
   action('restart', 'restart an app'),
   action('stop', 'stop an app'),
   action('start', 'start an app'),
-  { name: 'server', aliases: ['ctx', 'context'], argument: 'server', summary: 'switch the current server', build: (name) => ({ kind: 'server', name: name! }) },
+  {
+    name: 'server',
+    aliases: ['ctx', 'context'],
+    argument: 'server',
+    summary: 'switch the current server',
+    build: (name) => ({ kind: 'server', name: name! }),
+  },
   { name: 'help', aliases: ['h'], argument: 'none', summary: 'every key', build: () => ({ kind: 'help' }) },
   { name: 'quit', aliases: ['q', 'q!', 'exit'], argument: 'none', summary: 'leave hms', build: () => ({ kind: 'quit' }) },
 ];
@@ -103,14 +128,21 @@ export function parsePalette(text: string, words: PaletteWords): PaletteResult {
   if (!word) return { ok: false, error: 'Type a command, e.g. :logs cigar (tab completes).' };
   const verb = findVerb(word);
   if (!verb) return { ok: false, error: `Unknown command "${word}". Commands: ${VERBS.map((v) => v.name).join(', ')}.` };
-  if (extra.length > 0 || (verb.argument === 'none' && argument)) return { ok: false, error: `:${verb.name} takes ${verb.argument === 'none' ? 'no argument' : `one ${verb.argument}`}.` };
+  if (extra.length > 0 || (verb.argument === 'none' && argument))
+    return { ok: false, error: `:${verb.name} takes ${verb.argument === 'none' ? 'no argument' : `one ${verb.argument}`}.` };
   if (verb.argument !== 'none' && !argument) {
     if (verb.optional) return { ok: true, command: verb.build(undefined) };
-    return { ok: false, error: `:${verb.name} needs ${NEEDS[verb.argument]}: ${candidates(verb.argument, words).join(', ') || 'none known yet'}.` };
+    return {
+      ok: false,
+      error: `:${verb.name} needs ${NEEDS[verb.argument]}: ${candidates(verb.argument, words).join(', ') || 'none known yet'}.`,
+    };
   }
   const known = argument === undefined ? undefined : knownArgument(verb.argument, argument, words);
   if (argument !== undefined && known === undefined) {
-    return { ok: false, error: `Unknown ${verb.argument} "${argument}". Known: ${candidates(verb.argument, words).join(', ') || 'none yet'}.` };
+    return {
+      ok: false,
+      error: `Unknown ${verb.argument} "${argument}". Known: ${candidates(verb.argument, words).join(', ') || 'none yet'}.`,
+    };
   }
   return { ok: true, command: verb.build(known) };
 }

@@ -47,7 +47,18 @@ export interface ScreenListsInput {
   agentReleases?: AgentReleases['releases'] | undefined;
 }
 
-export function screenLists({ ui, filter, links, now, sites = [], scripts = [], audit = [], locks = {}, releases = [], agentReleases = [] }: ScreenListsInput): ScreenLists {
+export function screenLists({
+  ui,
+  filter,
+  links,
+  now,
+  sites = [],
+  scripts = [],
+  audit = [],
+  locks = {},
+  releases = [],
+  agentReleases = [],
+}: ScreenListsInput): ScreenLists {
   const filterOf = (screen: ScreenName): TextFilter => (screen === ui.screen ? filter : parseFilter(ui.filters[screen]));
   const servers = links.map((link) => ({ server: link.server, snapshot: link.snapshot, stale: link.status !== 'connected' }));
   const rows = filterRows(overviewRows(servers, new Date(now)), filterOf('overview'));
@@ -58,12 +69,22 @@ export function screenLists({ ui, filter, links, now, sites = [], scripts = [], 
     sites: sites.filter((s) => passes(filterOf('configs'), s.name)),
     scripts: scripts.filter((s) => passes(filterOf('scripts'), `${s.name} ${s.description}`)),
     audit: audit.filter((e) => passes(filterOf('audit'), [e.at, e.actor, e.action, e.target, e.result, e.detail ?? ''].join(' '))),
-    deployApps: deployAppRows(links.find((link) => link.server === ui.server)?.snapshot, locks).filter((row) => passes(filterOf('deploys'), `${row.app} ${row.release}`)),
+    deployApps: deployAppRows(links.find((link) => link.server === ui.server)?.snapshot, locks).filter((row) =>
+      passes(filterOf('deploys'), `${row.app} ${row.release}`),
+    ),
     releases: releases.filter((r) => passes(filterOf('deploys'), [r.id, r.sha ?? '', r.ref ?? '', r.by ?? '', r.status].join(' '))),
     agentReleases: agentReleases.filter((r) => passes(filterOf('agent'), r.id)),
   };
   const deploys = ui.deploy === undefined ? lists.deployApps.length : ui.deploy.view === 'releases' ? lists.releases.length : 0;
-  const count = { overview: rows.length, logs: 0, configs: lists.sites.length, scripts: lists.scripts.length, audit: lists.audit.length, deploys, agent: lists.agentReleases.length }[ui.screen];
+  const count = {
+    overview: rows.length,
+    logs: 0,
+    configs: lists.sites.length,
+    scripts: lists.scripts.length,
+    audit: lists.audit.length,
+    deploys,
+    agent: lists.agentReleases.length,
+  }[ui.screen];
   const selected = Math.max(0, Math.min(ui.selected[ui.screen], count - 1));
   const unit = ui.screen === 'overview' ? rows[selected] : undefined;
   const names: Partial<Record<ScreenName, string | undefined>> = {

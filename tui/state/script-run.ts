@@ -30,7 +30,9 @@ export function appendOutput(output: ScriptOutput, stream: 'stdout' | 'stderr', 
 
 /** Everything, with unfinished lines as they are. */
 export function outputLines(output: ScriptOutput): OutputLine[] {
-  const rest = (['stdout', 'stderr'] as const).filter((stream) => output.partial[stream] !== '').map((stream) => ({ stream, text: printable(output.partial[stream]) }));
+  const rest = (['stdout', 'stderr'] as const)
+    .filter((stream) => output.partial[stream] !== '')
+    .map((stream) => ({ stream, text: printable(output.partial[stream]) }));
   return [...output.lines, ...rest];
 }
 
@@ -40,7 +42,12 @@ export function exitMeaning(exit: ScriptExit): { label: string; level: ExitLevel
   const seconds = `${(exit.durationMs / 1000).toFixed(1)} s`;
   if (exit.timedOut) return { label: `TIMED OUT after ${seconds}`, level: 'critical' };
   if (exit.code === null) return { label: `KILLED by ${exit.signal ?? 'a signal'} after ${seconds}`, level: 'critical' };
-  const names: Record<number, [string, ExitLevel]> = { 0: ['OK', 'ok'], 1: ['WARNING', 'warning'], 2: ['CRITICAL', 'critical'], 3: ['UNKNOWN', 'unknown'] };
+  const names: Record<number, [string, ExitLevel]> = {
+    0: ['OK', 'ok'],
+    1: ['WARNING', 'warning'],
+    2: ['CRITICAL', 'critical'],
+    3: ['UNKNOWN', 'unknown'],
+  };
   const [name, level] = names[exit.code] ?? [`FAILED`, 'critical'];
   return { label: `exit ${exit.code} ${name} (${seconds})`, level };
 }

@@ -27,7 +27,16 @@ export interface DeployFocus {
 export type Overlay =
   | { kind: 'none' }
   | { kind: 'help' }
-  | { kind: 'input'; purpose: InputPurpose; text: string; previous: string; error?: string | undefined; script?: string | undefined; app?: string | undefined; server?: string | undefined }
+  | {
+      kind: 'input';
+      purpose: InputPurpose;
+      text: string;
+      previous: string;
+      error?: string | undefined;
+      script?: string | undefined;
+      app?: string | undefined;
+      server?: string | undefined;
+    }
   | { kind: 'confirm'; question: string; action: PendingAction };
 
 export interface UiState {
@@ -74,10 +83,21 @@ export type UiAction =
   | { type: 'open-deploy'; focus: DeployFocus | undefined }
   | { type: 'scroll'; delta: number; max: number };
 
-const perScreen = <T>(value: T): Record<ScreenName, T> => Object.fromEntries(SCREENS.map((screen) => [screen, value])) as Record<ScreenName, T>;
+const perScreen = <T>(value: T): Record<ScreenName, T> =>
+  Object.fromEntries(SCREENS.map((screen) => [screen, value])) as Record<ScreenName, T>;
 
 export function initialUiState(server: string): UiState {
-  return { screen: 'overview', history: [], server, selected: perScreen(0), filters: perScreen(''), overlay: { kind: 'none' }, logOffset: 0, timestamps: true, scroll: 0 };
+  return {
+    screen: 'overview',
+    history: [],
+    server,
+    selected: perScreen(0),
+    filters: perScreen(''),
+    overlay: { kind: 'none' },
+    logOffset: 0,
+    timestamps: true,
+    scroll: 0,
+  };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -108,7 +128,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       if (state.overlay.kind !== 'input') return state;
       const overlay = { ...state.overlay, text: action.text, error: undefined };
       // The filter applies as it is typed; Esc puts the previous one back.
-      if (overlay.purpose === 'filter') return { ...state, overlay, filters: { ...state.filters, [state.screen]: action.text }, logOffset: 0 };
+      if (overlay.purpose === 'filter')
+        return { ...state, overlay, filters: { ...state.filters, [state.screen]: action.text }, logOffset: 0 };
       return { ...state, overlay };
     }
     // From the state itself, not the key handler's copy: keys typed faster than frames are drawn all count.
@@ -117,7 +138,14 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'erase':
       return state.overlay.kind === 'input' ? uiReducer(state, { type: 'input', text: state.overlay.text.slice(0, -1) }) : state;
     case 'server':
-      return { ...state, server: action.name, site: undefined, script: undefined, deploy: undefined, selected: { ...state.selected, configs: 0, scripts: 0, audit: 0, deploys: 0, agent: 0 } };
+      return {
+        ...state,
+        server: action.name,
+        site: undefined,
+        script: undefined,
+        deploy: undefined,
+        selected: { ...state.selected, configs: 0, scripts: 0, audit: 0, deploys: 0, agent: 0 },
+      };
     case 'open-logs': {
       const moved = uiReducer(state, { type: 'navigate', screen: 'logs' });
       return { ...moved, logTarget: action.target, pausedAt: undefined, logOffset: 0 };
@@ -150,14 +178,23 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 /** Esc: close what is open, else clear the filter, else leave the sub-view, else the screen. */
 function back(state: UiState): UiState {
   const { overlay } = state;
-  if (overlay.kind === 'input' && overlay.purpose === 'filter') return { ...state, overlay: { kind: 'none' }, filters: { ...state.filters, [state.screen]: overlay.previous } };
+  if (overlay.kind === 'input' && overlay.purpose === 'filter')
+    return { ...state, overlay: { kind: 'none' }, filters: { ...state.filters, [state.screen]: overlay.previous } };
   if (overlay.kind !== 'none') return { ...state, overlay: { kind: 'none' } };
   if (state.filters[state.screen] !== '') return { ...state, filters: { ...state.filters, [state.screen]: '' }, logOffset: 0 };
   if (state.screen === 'configs' && state.site !== undefined) return { ...state, site: undefined, scroll: 0 };
   if (state.screen === 'scripts' && state.script !== undefined) return { ...state, script: undefined, scroll: 0 };
-  if (state.screen === 'deploys' && state.deploy?.view === 'run') return { ...state, deploy: { ...state.deploy, view: 'releases' }, scroll: 0 };
-  if (state.screen === 'deploys' && state.deploy !== undefined) return { ...state, deploy: undefined, scroll: 0, selected: { ...state.selected, deploys: 0 } };
+  if (state.screen === 'deploys' && state.deploy?.view === 'run')
+    return { ...state, deploy: { ...state.deploy, view: 'releases' }, scroll: 0 };
+  if (state.screen === 'deploys' && state.deploy !== undefined)
+    return { ...state, deploy: undefined, scroll: 0, selected: { ...state.selected, deploys: 0 } };
   const previous = state.history.at(-1);
   if (previous === undefined) return state.screen === 'overview' ? state : { ...state, screen: 'overview', scroll: 0 };
-  return { ...state, screen: previous, history: state.history.slice(0, -1), scroll: 0, ...(previous === 'logs' ? { pausedAt: undefined, logOffset: 0 } : {}) };
+  return {
+    ...state,
+    screen: previous,
+    history: state.history.slice(0, -1),
+    scroll: 0,
+    ...(previous === 'logs' ? { pausedAt: undefined, logOffset: 0 } : {}),
+  };
 }

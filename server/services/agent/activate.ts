@@ -66,19 +66,29 @@ export async function activate(config: AgentConfig, release: string): Promise<nu
   const startedAt = new Date().toISOString();
   await switchTo(config, release);
   const audit = new AuditLog(config.stateDir);
-  const outcome = (result: 'ok' | 'failed', detail: string) => audit.record({ actor: 'hms-agent', action: 'agent.update', target: release, result, detail }).catch(() => undefined);
+  const outcome = (result: 'ok' | 'failed', detail: string) =>
+    audit.record({ actor: 'hms-agent', action: 'agent.update', target: release, result, detail }).catch(() => undefined);
   if (await restartAndWait(config, release)) {
     await writeUpdate(config.stateDir, { release, from, status: 'active', startedAt, endedAt: new Date().toISOString() });
     await outcome('ok', `active (was ${from ?? 'none'})`);
     await prune(config, [release, ...(from ? [from] : [])]).catch(() => undefined);
     return 0;
   }
-  const journal = await exec(['journalctl', '-u', config.agentUnit, '-n', '15', '--no-pager', '-o', 'cat'], { timeoutMs: 10_000 }).catch(() => undefined);
+  const journal = await exec(['journalctl', '-u', config.agentUnit, '-n', '15', '--no-pager', '-o', 'cat'], { timeoutMs: 10_000 }).catch(
+    () => undefined,
+  );
   const detail = `The new release did not answer /api/health within ${HEALTH_TIMEOUT_MS / 1000} s.\n${journal?.stdout.trim() ?? ''}`;
   if (from) {
     await switchTo(config, from);
     const back = await restartAndWait(config, from);
-    await writeUpdate(config.stateDir, { release, from, status: back ? 'rolled-back' : 'failed', startedAt, endedAt: new Date().toISOString(), detail });
+    await writeUpdate(config.stateDir, {
+      release,
+      from,
+      status: back ? 'rolled-back' : 'failed',
+      startedAt,
+      endedAt: new Date().toISOString(),
+      detail,
+    });
     await outcome('failed', back ? `unhealthy; rolled back to ${from}` : `unhealthy; the rollback to ${from} did not answer either`);
     return back ? 1 : 2;
   }

@@ -3,4 +3,11 @@
  * transient unit, and the activation run that switches back when it does not answer.
  */
 export { activate } from './activate.js';
-export { ACTIVATION_STALE_MS, activateAgentRelease, listAgentReleases, MAX_BUNDLE_BYTES, stageAgentBundle, stageAgentRelease } from './releases.js';
+export {
+  ACTIVATION_STALE_MS,
+  activateAgentRelease,
+  listAgentReleases,
+  MAX_BUNDLE_BYTES,
+  stageAgentBundle,
+  stageAgentRelease,
+} from './releases.js';

@@ -5,7 +5,15 @@
  */
 import { lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { agentUpdateSchema, RELEASE_FILE, releaseIdOf, uploadReleaseSchema, type AgentReleases, type AgentUpdate, type UploadRelease } from '../../../src/api/agent.js';
+import {
+  agentUpdateSchema,
+  RELEASE_FILE,
+  releaseIdOf,
+  uploadReleaseSchema,
+  type AgentReleases,
+  type AgentUpdate,
+  type UploadRelease,
+} from '../../../src/api/agent.js';
 import type { AgentDeps } from '../../env.js';
 import { ApiError, unknownName } from '../../errors.js';
 
@@ -34,9 +42,16 @@ export async function writeUpdate(stateDir: string, update: AgentUpdate): Promis
 
 export async function listAgentReleases(deps: AgentDeps): Promise<AgentReleases> {
   const names = (await readdir(releasesDir(deps)).catch(() => [] as string[])).filter((name) => !name.startsWith('.'));
-  const releases = await Promise.all(names.map(async (id) => ({ id, installedAt: (await stat(path.join(releasesDir(deps), id))).mtime.toISOString() })));
+  const releases = await Promise.all(
+    names.map(async (id) => ({ id, installedAt: (await stat(path.join(releasesDir(deps), id))).mtime.toISOString() })),
+  );
   releases.sort((a, b) => b.installedAt.localeCompare(a.installedAt));
-  return { current: await currentAgentRelease(deps.config.installDir), running: deps.release ?? null, releases, update: await readUpdate(deps.config.stateDir) };
+  return {
+    current: await currentAgentRelease(deps.config.installDir),
+    running: deps.release ?? null,
+    releases,
+    update: await readUpdate(deps.config.stateDir),
+  };
 }
 
 /** A release's file, decoded: the bundle or one of the remote CLI tools. */
@@ -57,13 +72,24 @@ export const ACTIVATION_STALE_MS = 120_000;
  * upload and the browser's go through here. The same files give the same id, so a
  * second upload changes nothing.
  */
-export async function stageReleaseFiles(deps: AgentDeps, upload: { version: string; files: ReleaseFile[] }, actor: string): Promise<{ release: string; created: boolean }> {
+export async function stageReleaseFiles(
+  deps: AgentDeps,
+  upload: { version: string; files: ReleaseFile[] },
+  actor: string,
+): Promise<{ release: string; created: boolean }> {
   const { files } = upload;
   if (!files.some((file) => file.name === 'hms-agent.mjs')) throw new ApiError(400, 'A release needs hms-agent.mjs.');
-  if (!files.every((file) => RELEASE_FILE.test(file.name))) throw new ApiError(400, 'A release holds only hms-agent.mjs and remote-cli-tools/<name>.sh.');
+  if (!files.every((file) => RELEASE_FILE.test(file.name)))
+    throw new ApiError(400, 'A release holds only hms-agent.mjs and remote-cli-tools/<name>.sh.');
   const release = releaseIdOf(upload.version, files);
   const final = path.join(releasesDir(deps), release);
-  if (await stat(final).then(() => true, () => false)) return { release, created: false };
+  if (
+    await stat(final).then(
+      () => true,
+      () => false,
+    )
+  )
+    return { release, created: false };
   const staging = path.join(releasesDir(deps), `.${release}.partial`);
   await rm(staging, { recursive: true, force: true });
   try {
@@ -80,7 +106,11 @@ export async function stageReleaseFiles(deps: AgentDeps, upload: { version: stri
 }
 
 /** POST /api/agent/releases: the files come base64-encoded in JSON. */
-export async function stageAgentRelease(deps: AgentDeps, upload: UploadRelease, actor: string): Promise<{ release: string; created: boolean }> {
+export async function stageAgentRelease(
+  deps: AgentDeps,
+  upload: UploadRelease,
+  actor: string,
+): Promise<{ release: string; created: boolean }> {
   const files = upload.files.map((file) => ({ name: file.name, mode: file.mode, content: Buffer.from(file.contentBase64, 'base64') }));
   return stageReleaseFiles(deps, { version: upload.version, files }, actor);
 }
@@ -123,40 +153,86 @@ export async function stageAgentBundle(
 ): Promise<{ release: string; created: boolean; tools: number; from: string }> {
   // The version becomes part of the release's folder name: only the contract's pattern passes.
   if (!uploadReleaseSchema.shape.version.safeParse(upload.version).success) {
-    throw new ApiError(400, `"${upload.version.slice(0, 40)}" is not a version.`, { hint: 'Write it as 1.2.3 or 1.2.3-rc.1 (the version in package.json).' });
+    throw new ApiError(400, `"${upload.version.slice(0, 40)}" is not a version.`, {
+      hint: 'Write it as 1.2.3 or 1.2.3-rc.1 (the version in package.json).',
+    });
   }
   const problem = bundleProblem(upload.bundle);
-  if (problem) throw new ApiError(upload.bundle.length > MAX_BUNDLE_BYTES ? 413 : 400, problem, { hint: 'Choose dist/hms-agent.mjs, made by `npm run build`.' });
+  if (problem)
+    throw new ApiError(upload.bundle.length > MAX_BUNDLE_BYTES ? 413 : 400, problem, {
+      hint: 'Choose dist/hms-agent.mjs, made by `npm run build`.',
+    });
   const from = await currentAgentRelease(deps.config.installDir);
   if (!from) throw notInstalled();
   const tools = await currentTools(deps, from);
-  const staged = await stageReleaseFiles(deps, { version: upload.version, files: [{ name: 'hms-agent.mjs', mode: 0o644, content: upload.bundle }, ...tools] }, actor);
+  const staged = await stageReleaseFiles(
+    deps,
+    { version: upload.version, files: [{ name: 'hms-agent.mjs', mode: 0o644, content: upload.bundle }, ...tools] },
+    actor,
+  );
   return { ...staged, tools: tools.length, from };
 }
 
 const notInstalled = () =>
-  new ApiError(409, 'This agent is not installed as a release, so it cannot update itself.', { hint: 'Use `hms deploy-hosting-api` to install it.' });
+  new ApiError(409, 'This agent is not installed as a release, so it cannot update itself.', {
+    hint: 'Use `hms deploy-hosting-api` to install it.',
+  });
 
 /** Starts the switch in a transient unit running the CURRENT (known good) release's code. */
-export async function activateAgentRelease(deps: AgentDeps, release: string, actor: string): Promise<{ release: string; from: string | null; unit: string }> {
+export async function activateAgentRelease(
+  deps: AgentDeps,
+  release: string,
+  actor: string,
+): Promise<{ release: string; from: string | null; unit: string }> {
   const { releases } = await listAgentReleases(deps);
-  if (!releases.some((r) => r.id === release)) throw unknownName('release', release, releases.map((r) => r.id));
+  if (!releases.some((r) => r.id === release))
+    throw unknownName(
+      'release',
+      release,
+      releases.map((r) => r.id),
+    );
   const from = await currentAgentRelease(deps.config.installDir);
   const pending = await readUpdate(deps.config.stateDir);
   if (pending?.status === 'activating' && Date.now() - Date.parse(pending.startedAt) < ACTIVATION_STALE_MS) {
-    throw new ApiError(409, `An update to ${pending.release} is already in progress.`, { hint: 'Wait for it to finish (GET /api/agent/releases).' });
+    throw new ApiError(409, `An update to ${pending.release} is already in progress.`, {
+      hint: 'Wait for it to finish (GET /api/agent/releases).',
+    });
   }
   if (!from) throw notInstalled();
   const unit = `hms-agent-activate-${Date.now()}`;
   const runner = path.join(deps.config.installDir, 'releases', from, 'hms-agent.mjs');
   await writeUpdate(deps.config.stateDir, { release, from, status: 'activating', startedAt: deps.clock().toISOString() });
   const result = await deps.exec(
-    ['systemd-run', `--unit=${unit}`, '--collect', '--quiet', '--', process.execPath, runner, '--activate', release, '--config', deps.configFile ?? '/etc/hosting-api/agent.json'],
+    [
+      'systemd-run',
+      `--unit=${unit}`,
+      '--collect',
+      '--quiet',
+      '--',
+      process.execPath,
+      runner,
+      '--activate',
+      release,
+      '--config',
+      deps.configFile ?? '/etc/hosting-api/agent.json',
+    ],
     { timeoutMs: 15_000 },
   );
   if (result.code !== 0) {
-    await writeUpdate(deps.config.stateDir, { release, from, status: 'failed', startedAt: deps.clock().toISOString(), detail: result.stderr.trim() });
-    await deps.audit.record({ actor, action: 'agent.activate', target: release, result: 'failed', detail: `from ${from}: ${result.stderr.trim().slice(0, 200)}` });
+    await writeUpdate(deps.config.stateDir, {
+      release,
+      from,
+      status: 'failed',
+      startedAt: deps.clock().toISOString(),
+      detail: result.stderr.trim(),
+    });
+    await deps.audit.record({
+      actor,
+      action: 'agent.activate',
+      target: release,
+      result: 'failed',
+      detail: `from ${from}: ${result.stderr.trim().slice(0, 200)}`,
+    });
     throw new ApiError(502, `Could not start the update: ${result.stderr.trim()}`);
   }
   await deps.audit.record({ actor, action: 'agent.activate', target: release, result: 'ok', detail: `from ${from}` });

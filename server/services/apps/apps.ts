@@ -6,7 +6,16 @@
 import { readlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { AppAction, AppActionResponse, AppKind, AppResponse, AppsResponse, AppStatus, HealthResult, UnitState } from '../../../src/api/apps.js';
+import type {
+  AppAction,
+  AppActionResponse,
+  AppKind,
+  AppResponse,
+  AppsResponse,
+  AppStatus,
+  HealthResult,
+  UnitState,
+} from '../../../src/api/apps.js';
 import { APP_ACTIONS } from '../../../src/api/apps.js';
 import { HmsError } from '../../../src/core/errors.js';
 import type { AgentApp, AgentConfig } from '../../config.js';
@@ -31,9 +40,12 @@ const ACTIONS: Record<string, AppAction> = Object.fromEntries(APP_ACTIONS.map((a
 export function targets(config: AgentConfig): Record<string, Target> {
   const clash = RESERVED.find((name) => Object.hasOwn(config.apps, name));
   if (clash) {
-    throw new HmsError(`agent config: apps.${clash}: "${clash}" is reserved for the ${clash === 'nginx' ? 'web server' : 'agent itself'}.`, {
-      hint: 'Rename the app in the agent config (e.g. /etc/hosting-api/agent.json) and restart hms-agent.',
-    });
+    throw new HmsError(
+      `agent config: apps.${clash}: "${clash}" is reserved for the ${clash === 'nginx' ? 'web server' : 'agent itself'}.`,
+      {
+        hint: 'Rename the app in the agent config (e.g. /etc/hosting-api/agent.json) and restart hms-agent.',
+      },
+    );
   }
   const list: Target[] = [
     ...Object.entries(config.apps).map(([name, app]) => ({ name, kind: 'app' as const, unit: app.unit, app })),
@@ -51,7 +63,10 @@ export async function listApps(options: { deps: AgentDeps }): Promise<AppsRespon
   const { deps } = options;
   const all = Object.values(targets(deps.config));
   // Where systemd cannot answer, every item is still listed, with the reason.
-  const { states, problem } = await unitSnapshot(deps, all.map((target) => target.unit));
+  const { states, problem } = await unitSnapshot(
+    deps,
+    all.map((target) => target.unit),
+  );
   const apps = await Promise.all(
     all.map(async (target, index) => ({ ...(await describeTarget(target, states[index]!, deps)), ...(problem ? { problem } : {}) })),
   );
@@ -107,7 +122,11 @@ export async function runAppAction(options: { deps: AgentDeps; name: string; act
   return { ...snapshot(deps), action, app: await describeTarget(target, state), settled, message: outcome(target, action, state, settled) };
 }
 
-async function checkNginxConfig(deps: AgentDeps, action: AppAction, audit: (result: 'refused', detail: string) => Promise<unknown>): Promise<void> {
+async function checkNginxConfig(
+  deps: AgentDeps,
+  action: AppAction,
+  audit: (result: 'refused', detail: string) => Promise<unknown>,
+): Promise<void> {
   const { binary, mainConfig } = deps.config.nginx;
   const result = await deps.exec([binary, '-t', '-q', '-c', mainConfig], { timeoutMs: 30_000, maxOutputBytes: 64 * 1024 });
   if (result.code === 0) return;
@@ -129,7 +148,9 @@ function failureDetail(error: unknown): string {
 function outcome(target: Target, action: AppAction, state: UnitState, settled: boolean): string {
   if (target.kind === 'agent') return `${target.unit}: ${action} queued; the agent answers again in a few seconds.`;
   const now = `${target.unit} is ${state.activeState} (${state.subState})`;
-  return settled ? `${target.name}: ${action} done; ${now}.` : `${target.name}: ${action} sent; ${now} after 10 s. Check again with GET /api/apps/${target.name}.`;
+  return settled
+    ? `${target.name}: ${action} done; ${now}.`
+    : `${target.name}: ${action} sent; ${now} after 10 s. Check again with GET /api/apps/${target.name}.`;
 }
 
 /** With `cache`, a recent health answer is reused while the unit is unchanged (health-cache.ts); without, it probes. */

@@ -26,7 +26,12 @@ export function healthFingerprint(state: UnitState, release: string | null): str
   return [state.activeState, state.subState, state.mainPid, state.since, state.restarts, release].join('|');
 }
 
-export function cachedHealth(deps: AgentDeps, name: string, fingerprint: string, probe: () => Promise<HealthResult>): Promise<HealthResult> {
+export function cachedHealth(
+  deps: AgentDeps,
+  name: string,
+  fingerprint: string,
+  probe: () => Promise<HealthResult>,
+): Promise<HealthResult> {
   let cache = caches.get(deps);
   if (!cache) caches.set(deps, (cache = new Map()));
   const now = deps.clock().getTime();

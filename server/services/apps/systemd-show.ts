@@ -36,7 +36,10 @@ export function showArgv(units: readonly string[]): string[] {
  * D-Bus order, not in `-p` order, so they are read by name.
  */
 export function parseShow(stdout: string, units: readonly string[]): UnitState[] {
-  const blocks = stdout.replace(/\r/g, '').trim().split(/\n\s*\n/);
+  const blocks = stdout
+    .replace(/\r/g, '')
+    .trim()
+    .split(/\n\s*\n/);
   return units.map((unit, index) => unitState(unit, parseBlock(blocks[index] ?? '')));
 }
 
@@ -58,7 +61,9 @@ function unitState(unit: string, p: Map<string, string>): UnitState {
     activeState,
     subState: p.get('SubState') || 'unknown',
     // Inactive units keep the time they last were active; "since" means the current state.
-    since: parseTimestamp(activeState === 'active' || activeState === 'reloading' ? p.get('ActiveEnterTimestamp') : p.get('StateChangeTimestamp')),
+    since: parseTimestamp(
+      activeState === 'active' || activeState === 'reloading' ? p.get('ActiveEnterTimestamp') : p.get('StateChangeTimestamp'),
+    ),
     mainPid: positive(p.get('MainPID')),
     memoryBytes: counter(p.get('MemoryCurrent')),
     restarts: counter(p.get('NRestarts')),

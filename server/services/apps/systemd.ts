@@ -35,7 +35,9 @@ export function actionArgv(action: AppAction, unit: string, options: { noBlock?:
 export async function runSystemctl(exec: Exec, argv: readonly string[], timeoutMs = ACTION_TIMEOUT_MS): Promise<ExecResult> {
   const result = await exec(argv, { timeoutMs, maxOutputBytes: 256 * 1024 });
   if (result.code === 0) return result;
-  const why = result.timedOut ? `timed out after ${timeoutMs / 1000} s` : (result.stderr.trim() || `exit code ${result.code ?? result.signal}`);
+  const why = result.timedOut
+    ? `timed out after ${timeoutMs / 1000} s`
+    : result.stderr.trim() || `exit code ${result.code ?? result.signal}`;
   throw new ApiError(502, `\`${argv.join(' ')}\` failed: ${why}`, {
     hint: 'See `systemctl status` and `journalctl -u` for the unit on the server (or GET /api/logs).',
     details: { argv, code: result.code, stderr: result.stderr.slice(-4000) },
@@ -69,7 +71,18 @@ export async function showUnitsOrUnknown(exec: Exec, units: readonly string[]): 
 }
 
 export function unknownState(unit: string): UnitState {
-  return { unit, description: '', loadState: 'unknown', activeState: 'unknown', subState: 'unknown', since: null, mainPid: null, memoryBytes: null, restarts: null, result: null };
+  return {
+    unit,
+    description: '',
+    loadState: 'unknown',
+    activeState: 'unknown',
+    subState: 'unknown',
+    since: null,
+    mainPid: null,
+    memoryBytes: null,
+    restarts: null,
+    result: null,
+  };
 }
 
 export function isTransitional(state: UnitState): boolean {

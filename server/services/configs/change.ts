@@ -39,12 +39,24 @@ export function ifMatchAccepts(header: string, etag: string): boolean {
     .some((tag) => tag === '*' || tag === etag || `"${tag}"` === etag);
 }
 
-export async function updateSite(options: { deps: AgentDeps; actor: string; site: string; content: string; ifMatch: string | undefined }): Promise<SiteChange> {
+export async function updateSite(options: {
+  deps: AgentDeps;
+  actor: string;
+  site: string;
+  content: string;
+  ifMatch: string | undefined;
+}): Promise<SiteChange> {
   const content = Buffer.from(options.content, 'utf8');
   return changeSite({ ...options, action: 'config.update', load: async () => ({ content }) });
 }
 
-export async function revertSite(options: { deps: AgentDeps; actor: string; site: string; id: string; ifMatch: string | undefined }): Promise<SiteChange> {
+export async function revertSite(options: {
+  deps: AgentDeps;
+  actor: string;
+  site: string;
+  id: string;
+  ifMatch: string | undefined;
+}): Promise<SiteChange> {
   const load = async (site: SiteFile): Promise<NewContent> => {
     const backup = await readBackup({ stateDir: options.deps.config.stateDir, site: site.name, id: options.id });
     return { content: backup.bytes, note: `reverted to ${backup.id}` };

@@ -29,8 +29,9 @@ export function quoteForNginx(file: string): string {
 /** The main config's text with its sites-enabled include replaced by `files`; null when it has none. */
 export function withExplicitSites(mainText: string, files: readonly string[]): string | null {
   if (!mainText.match(SITES_INCLUDE)) return null;
-  return mainText.replace(SITES_INCLUDE, (_line, indent: string) =>
-    files.map((file) => `${indent}include ${quoteForNginx(file)};`).join('\n') || `${indent}# no enabled sites`,
+  return mainText.replace(
+    SITES_INCLUDE,
+    (_line, indent: string) => files.map((file) => `${indent}include ${quoteForNginx(file)};`).join('\n') || `${indent}# no enabled sites`,
   );
 }
 
@@ -71,7 +72,9 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
   try {
     await writeFile(tempMain, text, { flag: 'wx', mode: 0o600 });
     const argv = [nginx.binary, '-t', '-q', '-c', tempMain];
-    const result = await options.deps.exec(nginx.testSandbox ? await inSandbox(argv, options.deps, mainText) : argv, { timeoutMs: NGINX_TEST_TIMEOUT_MS });
+    const result = await options.deps.exec(nginx.testSandbox ? await inSandbox(argv, options.deps, mainText) : argv, {
+      timeoutMs: NGINX_TEST_TIMEOUT_MS,
+    });
     if (result.code === 0) return;
     const liveName = path.join(nginx.sitesDir, options.site.name);
     if (nginx.testSandbox && sandboxFailed(result)) throw sandboxError(result.stderr);
@@ -81,7 +84,9 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
     ]);
     const stderr = redactNginxOutput(renamed, { siteFile: liveName, allowedPrefixes: lintPrefixes(nginx) });
     throw new ApiError(422, `nginx -t rejected the new ${options.site.name} config: ${firstNginxError(stderr)}`, {
-      hint: result.timedOut ? 'nginx -t timed out; try again.' : 'Fix the line nginx names and send the change again; the live file is unchanged.',
+      hint: result.timedOut
+        ? 'nginx -t timed out; try again.'
+        : 'Fix the line nginx names and send the change again; the live file is unchanged.',
       details: { stderr },
     });
   } finally {

@@ -63,7 +63,9 @@ interface LintContext {
 const asPrefix = (dir: string): string => (dir.endsWith('/') ? dir : `${dir}/`);
 
 export function lintPrefixes(nginx: AgentConfig['nginx']): string[] {
-  const folders = [nginx.mainConfig, nginx.accessLog, nginx.errorLog].map((file) => path.dirname(path.resolve(file))).filter((dir) => dir !== '/');
+  const folders = [nginx.mainConfig, nginx.accessLog, nginx.errorLog]
+    .map((file) => path.dirname(path.resolve(file)))
+    .filter((dir) => dir !== '/');
   return [...new Set([...ALLOWED_PREFIXES, ...folders.map(asPrefix)])];
 }
 

@@ -55,10 +55,15 @@ function redactMessage(message: string, options: RedactOptions): string {
 }
 
 function isAllowedPath(value: string, options: RedactOptions): boolean {
-  return value === options.siteFile || (value.startsWith('/') && !value.split('/').includes('..') && options.allowedPrefixes.some((prefix) => value.startsWith(prefix)));
+  return (
+    value === options.siteFile ||
+    (value.startsWith('/') && !value.split('/').includes('..') && options.allowedPrefixes.some((prefix) => value.startsWith(prefix)))
+  );
 }
 
 /** Absolute paths outside the allowed folders become "…". */
 function maskPaths(text: string, options: RedactOptions): string {
-  return text.replace(/(^|[\s"'(=])(\/[^\s"'():;,]*)/g, (whole, before: string, file: string) => (isAllowedPath(file, options) ? whole : `${before}…`));
+  return text.replace(/(^|[\s"'(=])(\/[^\s"'():;,]*)/g, (whole, before: string, file: string) =>
+    isAllowedPath(file, options) ? whole : `${before}…`,
+  );
 }

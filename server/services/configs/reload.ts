@@ -36,6 +36,9 @@ export async function reloadNginx(deps: AgentDeps): Promise<void> {
   });
   const state = check.stdout.trim();
   if (check.code !== 0 || state !== 'active') {
-    throw new ReloadFailure('health', `${unit} is ${state || 'in an unknown state'} after the reload${check.stderr.trim() ? `: ${check.stderr.trim()}` : ''}`);
+    throw new ReloadFailure(
+      'health',
+      `${unit} is ${state || 'in an unknown state'} after the reload${check.stderr.trim() ? `: ${check.stderr.trim()}` : ''}`,
+    );
   }
 }

@@ -40,12 +40,28 @@ exec chroot "$root" "$@"`;
 
 /** Programs, libraries and the few system files nginx reads at startup. */
 export const SYSTEM_READ_ONLY = [
-  '/usr', '/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32',
-  '/etc/passwd', '/etc/group', '/etc/nsswitch.conf', '/etc/hosts', '/etc/host.conf', '/etc/resolv.conf', '/etc/gai.conf',
-  '/etc/ld.so.cache', '/etc/localtime',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib64',
+  '/lib32',
+  '/libx32',
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/nsswitch.conf',
+  '/etc/hosts',
+  '/etc/host.conf',
+  '/etc/resolv.conf',
+  '/etc/gai.conf',
+  '/etc/ld.so.cache',
+  '/etc/localtime',
   // The system's TLS store: Debian's snakeoil pair and certificates other enabled sites name (the lint keeps a submitted site out of it).
   '/etc/ssl',
-  '/dev/null', '/dev/zero', '/dev/urandom', '/dev/random',
+  '/dev/null',
+  '/dev/zero',
+  '/dev/urandom',
+  '/dev/random',
 ];
 
 /** Drops paths inside another one in the list (the outer bind carries them), parents first. */
@@ -83,7 +99,9 @@ export type PathKinds = ReadonlyMap<string, 'dir' | 'file'>;
 /** The bound paths, outer ones only, writable ones winning over read-only ones. */
 function boundPaths(paths: SandboxPaths): { readOnly: string[]; writable: string[] } {
   const writable = outermost(paths.writable);
-  const readOnly = outermost([...SYSTEM_READ_ONLY, ...paths.readOnly]).filter((p) => !writable.some((w) => p === w || p.startsWith(`${w}/`)));
+  const readOnly = outermost([...SYSTEM_READ_ONLY, ...paths.readOnly]).filter(
+    (p) => !writable.some((w) => p === w || p.startsWith(`${w}/`)),
+  );
   return { readOnly, writable };
 }
 
@@ -106,12 +124,24 @@ export function sandboxedArgv(argv: readonly string[], paths: SandboxPaths, kind
   const files = bound.filter((p) => kinds.get(p) === 'file');
   const folders = [...new Set([...bound.map((p) => (kinds.get(p) === 'dir' ? p : path.dirname(p))), ...paths.scratch])];
   return [
-    'unshare', '--mount', '--propagation', 'private', '--',
-    '/bin/sh', '-c', SCRIPT, 'hms-nginx-sandbox', paths.root,
-    String(folders.length), ...folders,
-    String(files.length), ...files,
-    String(readOnly.length), ...readOnly,
-    String(writable.length), ...writable,
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/sh',
+    '-c',
+    SCRIPT,
+    'hms-nginx-sandbox',
+    paths.root,
+    String(folders.length),
+    ...folders,
+    String(files.length),
+    ...files,
+    String(readOnly.length),
+    ...readOnly,
+    String(writable.length),
+    ...writable,
     ...argv,
   ];
 }

@@ -27,7 +27,13 @@ export function nginxStatements(content: string): NginxStatement[] {
   const flush = (): string | undefined => {
     const name = words[0]?.text;
     const block = blocks.at(-1);
-    if (name !== undefined) statements.push({ name, args: words.slice(1).map((word) => word.text), line: words[0]!.line, ...(block !== undefined ? { block } : {}) });
+    if (name !== undefined)
+      statements.push({
+        name,
+        args: words.slice(1).map((word) => word.text),
+        line: words[0]!.line,
+        ...(block !== undefined ? { block } : {}),
+      });
     words = [];
     return name;
   };

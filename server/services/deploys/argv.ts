@@ -101,10 +101,7 @@ export function bundleArgv(...args: string[]): string[] {
 
 /** Installing gems into shared/bundle, frozen to Gemfile.lock (`bundle install --deployment` in bundler 2 terms). */
 export function bundleDeploymentArgvs(sharedBundle: string): string[][] {
-  return [
-    bundleArgv('config', 'set', '--local', 'deployment', 'true'),
-    bundleArgv('config', 'set', '--local', 'path', sharedBundle),
-  ];
+  return [bundleArgv('config', 'set', '--local', 'deployment', 'true'), bundleArgv('config', 'set', '--local', 'path', sharedBundle)];
 }
 
 export function rakeArgv(task: 'assets:precompile' | 'db:migrate'): string[] {

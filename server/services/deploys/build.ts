@@ -36,7 +36,11 @@ export interface Build {
 
 const MINUTES = 60_000;
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 /** Shared files the app needs must be there before anything is made. */
 export async function checkSharedFiles(ctx: StepContext, app: AgentApp, layout: AppLayout): Promise<void> {
@@ -44,7 +48,11 @@ export async function checkSharedFiles(ctx: StepContext, app: AgentApp, layout: 
   for (const file of app.sharedFiles) if (!(await exists(path.join(layout.shared, file)))) missing.push(file);
   if (missing.length > 0) {
     const paths = missing.map((file) => path.join(layout.shared, file));
-    throw new StepFailure('check', `Missing in shared/: ${missing.join(', ')}. Nothing was changed.`, `Put ${paths.join(', ')} on the server (owner deploy), then deploy again.`);
+    throw new StepFailure(
+      'check',
+      `Missing in shared/: ${missing.join(', ')}. Nothing was changed.`,
+      `Put ${paths.join(', ')} on the server (owner deploy), then deploy again.`,
+    );
   }
   ctx.say(app.sharedFiles.length > 0 ? `shared files present: ${app.sharedFiles.join(', ')}` : 'no shared files required (sharedFiles)');
 }
@@ -52,7 +60,10 @@ export async function checkSharedFiles(ctx: StepContext, app: AgentApp, layout: 
 export async function fetchCode(ctx: StepContext, build: Build, repo: string, ref: string): Promise<string> {
   await ctx.run(mkdirArgv([build.layout.releases]));
   for (const argv of fetchArgvs(repo, ref, build.dir)) {
-    await ctx.run(argv, { timeoutMs: 5 * MINUTES, hint: `Check that "${ref}" exists in ${repo} (\`git ls-remote ${repo}\`) and that the server can reach it.` });
+    await ctx.run(argv, {
+      timeoutMs: 5 * MINUTES,
+      hint: `Check that "${ref}" exists in ${repo} (\`git ls-remote ${repo}\`) and that the server can reach it.`,
+    });
   }
   if (isShortSha(ref)) await checkoutShortSha(ctx, build.dir, repo, ref);
   const sha = (await ctx.run(revParseArgv(build.dir), { quiet: true })).stdout.trim();
@@ -73,7 +84,11 @@ async function checkoutShortSha(ctx: StepContext, dir: string, repo: string, sho
   }
   if (/ambiguous/i.test(found.stderr)) {
     const candidates = [...found.stderr.matchAll(/^hint:\s+([0-9a-f]{7,40})\s/gm)].map((match) => match[1]);
-    throw new StepFailure('fetch', `${short} is ambiguous in ${repo}: it starts ${candidates.length || 'several'} commits${candidates.length ? ` (${candidates.join(', ')})` : ''}.`, 'Give more characters of the SHA, or the full 40.');
+    throw new StepFailure(
+      'fetch',
+      `${short} is ambiguous in ${repo}: it starts ${candidates.length || 'several'} commits${candidates.length ? ` (${candidates.join(', ')})` : ''}.`,
+      'Give more characters of the SHA, or the full 40.',
+    );
   }
   throw new StepFailure(
     'fetch',
@@ -104,7 +119,8 @@ export async function installGems(ctx: StepContext, build: Build): Promise<void>
   if (!(await exists(path.join(dir, 'Gemfile')))) return ctx.skip('no Gemfile');
   const run = (argv: string[], hint?: string) => ctx.run(argv, { cwd: dir, timeoutMs: 20 * MINUTES, ...(hint ? { hint } : {}) });
   await run(bundleArgv('config', 'set', '--local', 'without', 'development:test'));
-  const hint = 'Run `bundle install` in the app on your laptop and commit Gemfile.lock; for a server without network, commit vendor/cache (`bundle cache`).';
+  const hint =
+    'Run `bundle install` in the app on your laptop and commit Gemfile.lock; for a server without network, commit vendor/cache (`bundle cache`).';
   if (await exists(path.join(dir, 'vendor', 'cache'))) {
     for (const argv of bundleDeploymentArgvs(path.join(layout.shared, 'bundle'))) await run(argv);
     await run(bundleArgv('install', '--local'), hint);
@@ -131,7 +147,11 @@ export async function compileAssets(ctx: StepContext, build: Build): Promise<voi
   const pipeline = ['config/initializers/assets.rb', 'app/assets/config/manifest.js'];
   const found = await Promise.all(pipeline.map((file) => exists(path.join(dir, file))));
   if (!found.includes(true)) return ctx.skip(`no asset pipeline (neither ${pipeline.join(' nor ')}): assets:precompile skipped`);
-  if (previous && (await exists(path.join(layout.release(previous), 'public', 'assets'))) && !(await exists(path.join(dir, 'public', 'assets')))) {
+  if (
+    previous &&
+    (await exists(path.join(layout.release(previous), 'public', 'assets'))) &&
+    !(await exists(path.join(dir, 'public', 'assets')))
+  ) {
     await ctx.run(mkdirArgv([path.join(dir, 'public')]));
     await ctx.run(copyAssetsArgv(layout.release(previous), dir));
   }

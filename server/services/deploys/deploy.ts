@@ -58,7 +58,14 @@ export async function prepareDeploy(options: DeployRequestOptions): Promise<Prep
   const ref = options.ref ?? app.branch ?? 'main';
   const started = performance.now();
   try {
-    const lock = await acquireLock({ stateDir: deps.config.stateDir, app: name, by: actor, reason: options.reason ?? `deploy ${ref}`, kind: 'deploy', clock: deps.clock });
+    const lock = await acquireLock({
+      stateDir: deps.config.stateDir,
+      app: name,
+      by: actor,
+      reason: options.reason ?? `deploy ${ref}`,
+      kind: 'deploy',
+      clock: deps.clock,
+    });
     return { ...options, app, repo: app.repo, ref, lock, lockMs: Math.round(performance.now() - started) };
   } catch (error) {
     await deps.audit.record({ actor, action: 'deploy', target: name, result: 'refused', detail: (error as Error).message });
@@ -85,7 +92,12 @@ async function deploy(prepared: PreparedDeploy, options: RunDeployOptions): Prom
 
   let build: Build | undefined;
   let sha: string | null = null;
-  const done = (fields: Omit<DeployDone, 'release' | 'sha' | 'ms'>): DeployDone => ({ release: build?.release ?? null, sha, ms: Math.round(performance.now() - started), ...fields });
+  const done = (fields: Omit<DeployDone, 'release' | 'sha' | 'ms'>): DeployDone => ({
+    release: build?.release ?? null,
+    sha,
+    ms: Math.round(performance.now() - started),
+    ...fields,
+  });
   try {
     const previous = await currentRelease(layout);
     await runner.step('check', async (ctx) => {
@@ -104,7 +116,16 @@ async function deploy(prepared: PreparedDeploy, options: RunDeployOptions): Prom
     await runner.step('assets', (ctx) => compileAssets(ctx, b));
     const migrations = await runner.step('migrate', (ctx) => migrate(ctx, b));
 
-    const live = await goLive({ deps, runner, app, layout, release, fallback: previous, healthDeadlineMs: options.healthDeadlineMs, procFs: options.procFs }).catch(async (error: unknown) => {
+    const live = await goLive({
+      deps,
+      runner,
+      app,
+      layout,
+      release,
+      fallback: previous,
+      healthDeadlineMs: options.healthDeadlineMs,
+      procFs: options.procFs,
+    }).catch(async (error: unknown) => {
       await removeRelease(prepared, b, env);
       throw error;
     });
@@ -126,7 +147,13 @@ async function deploy(prepared: PreparedDeploy, options: RunDeployOptions): Prom
       const failure = live.failure!;
       const outcome = live.rolledBack ? `rolled back to ${previous}, which serves again` : 'not rolled back';
       await audit(prepared, 'failed', `release ${release} (${short(sha)}) failed its health check; ${outcome}: ${failure.message}`);
-      return done({ ok: false, rolledBack: live.rolledBack, error: `${failure.message} (${outcome})`, ...(failure.hint ? { hint: failure.hint } : {}), failedStep: failure.step });
+      return done({
+        ok: false,
+        rolledBack: live.rolledBack,
+        error: `${failure.message} (${outcome})`,
+        ...(failure.hint ? { hint: failure.hint } : {}),
+        failedStep: failure.step,
+      });
     }
     await runner.step('prune', (ctx) => pruneReleases(ctx, layout, app.keepReleases), { cancellable: false }).catch(() => undefined);
     await audit(prepared, 'ok', `release ${release} (${short(sha)}) of ${ref} is live${previous ? `, was ${previous}` : ''}`);
@@ -136,7 +163,13 @@ async function deploy(prepared: PreparedDeploy, options: RunDeployOptions): Prom
     if (build && failure.step !== 'switch') await removeRelease(prepared, build, env);
     const serving = build?.previous ? `; ${build.previous} keeps serving` : '';
     await audit(prepared, 'failed', `failed at ${failure.step}: ${failure.message}${serving}`);
-    return done({ ok: false, rolledBack: false, error: `${failure.message}${serving}`, ...(failure.hint ? { hint: failure.hint } : {}), failedStep: failure.step });
+    return done({
+      ok: false,
+      rolledBack: false,
+      error: `${failure.message}${serving}`,
+      ...(failure.hint ? { hint: failure.hint } : {}),
+      failedStep: failure.step,
+    });
   }
 }
 
@@ -146,9 +179,19 @@ async function removeRelease(prepared: PreparedDeploy, build: Build, env: NodeJS
 }
 
 async function audit(prepared: PreparedDeploy, result: 'ok' | 'failed', what: string): Promise<void> {
-  const tests = prepared.fromBrowser ? 'from the browser (no local tests)' : prepared.skipTests ? 'tests skipped (--skip-tests)' : 'tests not skipped';
+  const tests = prepared.fromBrowser
+    ? 'from the browser (no local tests)'
+    : prepared.skipTests
+      ? 'tests skipped (--skip-tests)'
+      : 'tests not skipped';
   const reason = prepared.reason ? `; reason: ${prepared.reason}` : '';
-  await prepared.deps.audit.record({ actor: prepared.actor, action: 'deploy', target: prepared.name, result, detail: `${what}; ref ${prepared.ref}; ${tests}${reason}` });
+  await prepared.deps.audit.record({
+    actor: prepared.actor,
+    action: 'deploy',
+    target: prepared.name,
+    result,
+    detail: `${what}; ref ${prepared.ref}; ${tests}${reason}`,
+  });
 }
 
 function short(sha: string | null): string {

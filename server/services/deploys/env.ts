@@ -45,17 +45,27 @@ export async function deployEnvironment(deps: AgentDeps, unit: string, options: 
     notes.push(`could not read ${unit}'s environment (systemctl show failed); using RAILS_ENV=production`);
   }
   const key = options.deployKey ?? DEPLOY_KEY;
-  if (await access(key).then(() => true, () => false)) {
+  if (
+    await access(key).then(
+      () => true,
+      () => false,
+    )
+  ) {
     env.GIT_SSH_COMMAND = gitSshCommand(key);
     notes.push(`git uses the deploy key ${key}`);
   } else {
-    notes.push(`no deploy key at ${key} that the agent can see: git fetches without one (a private repository needs it, and the agent's unit must not hide /home: ProtectHome=read-only)`);
+    notes.push(
+      `no deploy key at ${key} that the agent can see: git fetches without one (a private repository needs it, and the agent's unit must not hide /home: ProtectHome=read-only)`,
+    );
   }
   return { env, notes };
 }
 
 /** `systemctl show -p Environment -p EnvironmentFiles` as data. */
-export function parseUnitEnvironment(stdout: string): { inline: Record<string, string>; files: Array<{ path: string; optional: boolean }> } {
+export function parseUnitEnvironment(stdout: string): {
+  inline: Record<string, string>;
+  files: Array<{ path: string; optional: boolean }>;
+} {
   const inline: Record<string, string> = {};
   const files: Array<{ path: string; optional: boolean }> = [];
   for (const line of stdout.split('\n')) {

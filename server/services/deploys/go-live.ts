@@ -54,8 +54,14 @@ export async function goLive(options: GoLiveOptions): Promise<GoLiveOutcome> {
     const failure = error as StepFailure;
     health = (failure as StepFailure & { health?: HealthResult | null }).health ?? null;
     if (!fallback) {
-      const stopped = await runner.step('rollback', (ctx) => stopFirstRelease(ctx, options), NOT_CANCELLABLE).catch((stopError: Error) => `stopping it failed: ${stopError.message}`);
-      const stoppedFailure = new StepFailure(failure.step, `${failure.message}; no previous release to go back to: ${stopped}`, failure.hint);
+      const stopped = await runner
+        .step('rollback', (ctx) => stopFirstRelease(ctx, options), NOT_CANCELLABLE)
+        .catch((stopError: Error) => `stopping it failed: ${stopError.message}`);
+      const stoppedFailure = new StepFailure(
+        failure.step,
+        `${failure.message}; no previous release to go back to: ${stopped}`,
+        failure.hint,
+      );
       return { ok: false, switched: true, rolledBack: false, health, failure: Object.assign(stoppedFailure, { health }) };
     }
     try {
@@ -72,7 +78,13 @@ export async function goLive(options: GoLiveOptions): Promise<GoLiveOutcome> {
       return { ok: false, switched: true, rolledBack: true, health, failure };
     } catch (rollbackError) {
       const message = `${failure.message}; going back to ${fallback} failed too: ${(rollbackError as Error).message}`;
-      return { ok: false, switched: true, rolledBack: false, health, failure: new StepFailure('rollback', message, `The app may be down: look at \`journalctl -u ${options.app.unit}\` now.`) };
+      return {
+        ok: false,
+        switched: true,
+        rolledBack: false,
+        health,
+        failure: new StepFailure('rollback', message, `The app may be down: look at \`journalctl -u ${options.app.unit}\` now.`),
+      };
     }
   }
 }
@@ -96,7 +108,12 @@ async function restart(ctx: StepContext, options: GoLiveOptions, release: string
   const text = webCommandText(command.argv);
   await ctx.run(writeFileArgv(webCommandFiles(layout).command), { input: text, quiet: true });
   ctx.say(`web command: ${command.argv.join(' ')} (${command.why})`);
-  const unit = { mainPid: state!.mainPid, running, socket: socket?.activeState === 'active' ? ('held' as const) : socket?.loadState === 'loaded' ? ('pending' as const) : ('none' as const) };
+  const unit = {
+    mainPid: state!.mainPid,
+    running,
+    socket:
+      socket?.activeState === 'active' ? ('held' as const) : socket?.loadState === 'loaded' ? ('pending' as const) : ('none' as const),
+  };
   const plan = planRestart(await runningWeb(layout, unit, options.procFs?.procDir), { command: text, lock });
   if (plan.verb !== 'reload') ctx.say(plan.why);
   if (state!.activeState === 'failed') await ctx.run(resetFailedArgv(app.unit), { allowFailure: true });
@@ -115,7 +132,10 @@ async function stopFirstRelease(ctx: StepContext, options: GoLiveOptions): Promi
   const { deps, app } = options;
   await ctx.run(stopArgv([app.unit, socketUnitOf(app.unit)]), { timeoutMs: 60_000, allowFailure: true });
   const journal = await deps.exec(journalTailArgv(app.unit, 40), { timeoutMs: 10_000 }).catch(() => null);
-  const lines = (journal?.stdout ?? '').split('\n').map((line) => line.trim()).filter((line) => line && !isSystemdLine(line, app.unit));
+  const lines = (journal?.stdout ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !isSystemdLine(line, app.unit));
   const why = lines.slice(-3).join(' / ').slice(0, 500);
   for (const line of lines.slice(-10)) ctx.say(line);
   ctx.detail(`${app.unit} stopped: nothing to go back to`);
@@ -135,15 +155,23 @@ async function gate(ctx: StepContext, options: GoLiveOptions, release: string): 
   const deadlineMs = options.healthDeadlineMs ?? HEALTH_DEADLINE_MS;
   const check = await waitUntilServing({ ...options, release, deadlineMs, onChange: (detail) => ctx.say(detail) });
   if (check.ok) {
-    ctx.detail(check.health ? `${release} serves: ${check.health.status} in ${check.health.ms} ms` : `${release} serves (no health probe configured)`);
+    ctx.detail(
+      check.health
+        ? `${release} serves: ${check.health.status} in ${check.health.ms} ms`
+        : `${release} serves (no health probe configured)`,
+    );
     return check.health;
   }
   const failure = new StepFailure(
     'health',
-    check.gaveUp ? `${release} is not serving: ${check.detail}` : `${release} is not serving healthy after ${Math.round(deadlineMs / 1000)} s: ${check.detail}`,
+    check.gaveUp
+      ? `${release} is not serving: ${check.detail}`
+      : `${release} is not serving healthy after ${Math.round(deadlineMs / 1000)} s: ${check.detail}`,
     `See the app's log (shared/log/puma.stderr.log, shared/log/production.log) or \`journalctl -u ${options.app.unit}\`.`,
   );
   // A 200 from the old workers is not this release's health.
-  const health = check.health?.ok ? { ...check.health, ok: false, error: `processes of other releases still serve: ${check.detail}` } : check.health;
+  const health = check.health?.ok
+    ? { ...check.health, ok: false, error: `processes of other releases still serve: ${check.detail}` }
+    : check.health;
   throw Object.assign(failure, { health });
 }

@@ -47,9 +47,17 @@ export async function checkServing(options: GateOptions): Promise<ServingCheck> 
   const [state] = await showUnits(deps.exec, [app.unit]).catch(() => [undefined]);
   if (!state) return { ok: false, health: null, detail: `cannot read the state of ${app.unit}` };
   if (state.activeState !== 'active' && state.activeState !== 'reloading') {
-    return { ok: false, health: null, detail: `${app.unit} is ${state.activeState} (${state.subState})`, gaveUp: state.activeState === 'failed' };
+    return {
+      ok: false,
+      health: null,
+      detail: `${app.unit} is ${state.activeState} (${state.subState})`,
+      gaveUp: state.activeState === 'failed',
+    };
   }
-  const [target, releasesDir] = await Promise.all([realpath(layout.release(options.release)).catch(() => layout.release(options.release)), realpath(layout.releases).catch(() => layout.releases)]);
+  const [target, releasesDir] = await Promise.all([
+    realpath(layout.release(options.release)).catch(() => layout.release(options.release)),
+    realpath(layout.releases).catch(() => layout.releases),
+  ]);
   const cwds = await processFolders(state.controlGroup ?? null, state.mainPid, fs);
   const byRelease = new Map<string, number>();
   for (const cwd of cwds) {
@@ -61,8 +69,14 @@ export async function checkServing(options: GateOptions): Promise<ServingCheck> 
   const where = byRelease.size === 0 ? 'no process seen in a release folder' : [...byRelease].map(([id, n]) => `${n} in ${id}`).join(', ');
   const probe = appProbe(app);
   const health = probe ? await probeHttp(probe) : null;
-  const probeText = probe ? `GET ${probe.path}: ${health!.ok ? `${health!.status} in ${health!.ms} ms` : health!.error}` : 'no health probe configured';
-  return { ok: others.length === 0 && (health?.ok ?? byRelease.size > 0), health, detail: `${app.unit} ${state.activeState}; processes: ${where}; ${probeText}` };
+  const probeText = probe
+    ? `GET ${probe.path}: ${health!.ok ? `${health!.status} in ${health!.ms} ms` : health!.error}`
+    : 'no health probe configured';
+  return {
+    ok: others.length === 0 && (health?.ok ?? byRelease.size > 0),
+    health,
+    detail: `${app.unit} ${state.activeState}; processes: ${where}; ${probeText}`,
+  };
 }
 
 /** Checks until healthy or `deadlineMs` passed; `onChange` hears each new situation once. */
@@ -84,7 +98,7 @@ export async function waitUntilServing(
 /** The working folder of each process of the unit (cgroup v2, the hybrid layout, else MainPID). */
 async function processFolders(controlGroup: string | null, mainPid: number | null, fs: ProcFs): Promise<string[]> {
   let pids: string[] = [];
-  if (controlGroup && controlGroup.startsWith('/') && !controlGroup.split('/').includes('..')) {
+  if (controlGroup?.startsWith('/') && !controlGroup.split('/').includes('..')) {
     for (const base of [fs.sysFs, path.join(fs.sysFs, 'unified'), path.join(fs.sysFs, 'systemd')]) {
       const text = await readFile(path.join(base, controlGroup, 'cgroup.procs'), 'utf8').catch(() => undefined);
       if (text === undefined) continue;

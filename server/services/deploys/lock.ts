@@ -131,6 +131,14 @@ async function readStored(file: string): Promise<StoredLock | null> {
     return storedLockSchema.parse(JSON.parse(text));
   } catch {
     // A torn or hand-edited file still locks; it says so instead of vanishing.
-    return { app: path.basename(file, '.json'), by: 'unknown', at: new Date(0).toISOString(), reason: `unreadable lock file ${file}`, kind: 'manual', pid: null, token: '' };
+    return {
+      app: path.basename(file, '.json'),
+      by: 'unknown',
+      at: new Date(0).toISOString(),
+      reason: `unreadable lock file ${file}`,
+      kind: 'manual',
+      pid: null,
+      token: '',
+    };
   }
 }

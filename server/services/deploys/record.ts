@@ -19,5 +19,7 @@ export async function pruneReleases(ctx: StepContext, layout: AppLayout, keep: n
   const doomed = releasesToPrune(releases, keep, [current, previous]);
   if (doomed.length === 0) return ctx.skip(`${releases.length} releases, ${keep} kept: nothing to remove`);
   await ctx.run(removeArgv(doomed.map((id) => layout.release(id))), { timeoutMs: 300_000 });
-  ctx.detail(`removed ${doomed.join(', ')}; kept ${releases.length - doomed.length} (current ${current}${previous ? `, previous ${previous}` : ''})`);
+  ctx.detail(
+    `removed ${doomed.join(', ')}; kept ${releases.length - doomed.length} (current ${current}${previous ? `, previous ${previous}` : ''})`,
+  );
 }

@@ -65,7 +65,10 @@ export async function releaseIds(layout: AppLayout): Promise<string[]> {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  return entries.filter((entry) => entry.isDirectory() && RELEASE_ID_PATTERN.test(entry.name)).map((entry) => entry.name).sort();
+  return entries
+    .filter((entry) => entry.isDirectory() && RELEASE_ID_PATTERN.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /** The release `current` points at, or null. */
@@ -132,14 +135,26 @@ export async function listReleases(layout: AppLayout): Promise<ReleaseSummary[]>
  * release.json says which) when it is still there and healthy, else the newest older
  * one that did not fail its health check. Null when there is none.
  */
-export function previousRelease(releases: readonly Pick<ReleaseSummary, 'id' | 'status'>[], current: string | null, recorded: string | null = null): string | null {
+export function previousRelease(
+  releases: readonly Pick<ReleaseSummary, 'id' | 'status'>[],
+  current: string | null,
+  recorded: string | null = null,
+): string | null {
   const usable = releases.filter((r) => r.status !== 'failed' && r.id !== current);
   if (recorded && usable.some((r) => r.id === recorded)) return recorded;
-  return usable.filter((r) => current === null || r.id < current).map((r) => r.id).sort().at(-1) ?? null;
+  return (
+    usable
+      .filter((r) => current === null || r.id < current)
+      .map((r) => r.id)
+      .sort()
+      .at(-1) ?? null
+  );
 }
 
 /** previousRelease for what is on disk now. */
-export async function rollbackTarget(layout: AppLayout): Promise<{ releases: ReleaseSummary[]; current: string | null; previous: string | null }> {
+export async function rollbackTarget(
+  layout: AppLayout,
+): Promise<{ releases: ReleaseSummary[]; current: string | null; previous: string | null }> {
   const [releases, current] = await Promise.all([listReleases(layout), currentRelease(layout)]);
   const recorded = current ? ((await readRecord(layout, current))?.previous ?? null) : null;
   return { releases, current, previous: previousRelease(releases, current, recorded) };
@@ -149,7 +164,11 @@ export async function rollbackTarget(layout: AppLayout): Promise<{ releases: Rel
  * Releases to delete so that `keep` remain: failed ones first, then the oldest;
  * never `current` nor `previous` (the rollback target), whatever `keep` says.
  */
-export function releasesToPrune(releases: readonly Pick<ReleaseSummary, 'id' | 'status'>[], keep: number, protect: ReadonlyArray<string | null>): string[] {
+export function releasesToPrune(
+  releases: readonly Pick<ReleaseSummary, 'id' | 'status'>[],
+  keep: number,
+  protect: ReadonlyArray<string | null>,
+): string[] {
   const excess = releases.length - Math.max(keep, 0);
   if (excess <= 0) return [];
   const rank = (release: Pick<ReleaseSummary, 'status'>) => (release.status === 'failed' ? 0 : 1);

@@ -34,7 +34,14 @@ export async function rollbackApp(options: RollbackOptions): Promise<RollbackRes
     await deps.audit.record({ actor, action: 'rollback', target: name, result: 'refused', detail: (error as Error).message });
     return error;
   };
-  const lock = await acquireLock({ stateDir: deps.config.stateDir, app: name, by: actor, reason: options.reason ?? `rollback to ${options.release ?? 'the previous release'}`, kind: 'rollback', clock: deps.clock }).catch(async (error: unknown) => {
+  const lock = await acquireLock({
+    stateDir: deps.config.stateDir,
+    app: name,
+    by: actor,
+    reason: options.reason ?? `rollback to ${options.release ?? 'the previous release'}`,
+    kind: 'rollback',
+    clock: deps.clock,
+  }).catch(async (error: unknown) => {
     throw await refused(error);
   });
   try {
@@ -48,12 +55,27 @@ export async function rollbackApp(options: RollbackOptions): Promise<RollbackRes
     let env: NodeJS.ProcessEnv = {};
     const runner = new StepRunner(deps, { step: (event) => steps.push(event), output: () => undefined }, () => env);
     env = (await deployEnvironment(deps, app.unit)).env;
-    const live = await goLive({ deps, runner, app, layout, release: target, fallback: current, healthDeadlineMs: options.healthDeadlineMs, procFs: options.procFs }).catch(
-      (error: Error) => ({ ok: false, rolledBack: false, health: null, failure: error as Error & { hint?: string } }),
-    );
+    const live = await goLive({
+      deps,
+      runner,
+      app,
+      layout,
+      release: target,
+      fallback: current,
+      healthDeadlineMs: options.healthDeadlineMs,
+      procFs: options.procFs,
+    }).catch((error: Error) => ({ ok: false, rolledBack: false, health: null, failure: error as Error & { hint?: string } }));
     const revertedTo = live.rolledBack ? current : null;
-    const what = live.ok ? `${target} is live (was ${current})` : `${target} did not serve healthy; ${revertedTo ? `back on ${revertedTo}` : 'current may be broken'}: ${live.failure?.message}`;
-    await deps.audit.record({ actor, action: 'rollback', target: name, result: live.ok ? 'ok' : 'failed', detail: `${what}${options.reason ? `; reason: ${options.reason}` : ''}` });
+    const what = live.ok
+      ? `${target} is live (was ${current})`
+      : `${target} did not serve healthy; ${revertedTo ? `back on ${revertedTo}` : 'current may be broken'}: ${live.failure?.message}`;
+    await deps.audit.record({
+      actor,
+      action: 'rollback',
+      target: name,
+      result: live.ok ? 'ok' : 'failed',
+      detail: `${what}${options.reason ? `; reason: ${options.reason}` : ''}`,
+    });
     return {
       app: name,
       from: current,
@@ -71,14 +93,24 @@ export async function rollbackApp(options: RollbackOptions): Promise<RollbackRes
   }
 }
 
-async function pickTarget(wanted: string | undefined, releases: readonly ReleaseSummary[], current: string | null, previous: string | null): Promise<string> {
+async function pickTarget(
+  wanted: string | undefined,
+  releases: readonly ReleaseSummary[],
+  current: string | null,
+  previous: string | null,
+): Promise<string> {
   const ids = releases.map((r) => r.id);
   if (wanted !== undefined) {
-    if (!ids.includes(wanted)) throw new ApiError(404, `There is no release ${wanted}.`, { hint: `Releases: ${ids.join(', ') || 'none'} (\`hms releases\`).` });
-    if (wanted === current) throw new ApiError(409, `${wanted} is already the current release.`, { hint: 'Name another one (`hms releases`).' });
+    if (!ids.includes(wanted))
+      throw new ApiError(404, `There is no release ${wanted}.`, { hint: `Releases: ${ids.join(', ') || 'none'} (\`hms releases\`).` });
+    if (wanted === current)
+      throw new ApiError(409, `${wanted} is already the current release.`, { hint: 'Name another one (`hms releases`).' });
     return wanted;
   }
-  if (!previous) throw new ApiError(409, 'There is no earlier healthy release to go back to.', { hint: 'Deploy a fixed version instead (`hms deploy <app> --ref ...`).' });
+  if (!previous)
+    throw new ApiError(409, 'There is no earlier healthy release to go back to.', {
+      hint: 'Deploy a fixed version instead (`hms deploy <app> --ref ...`).',
+    });
   return previous;
 }
 
@@ -88,7 +120,11 @@ async function pickTarget(wanted: string | undefined, releases: readonly Release
  * and after (the answer): migrations that differ, and a target that failed its
  * health check when it was deployed.
  */
-export async function rollbackWarnings(releaseDir: (id: string) => string, from: string | null, target: Pick<ReleaseSummary, 'id' | 'status'>): Promise<string[]> {
+export async function rollbackWarnings(
+  releaseDir: (id: string) => string,
+  from: string | null,
+  target: Pick<ReleaseSummary, 'id' | 'status'>,
+): Promise<string[]> {
   const warnings = await migrationWarnings(releaseDir, from, target.id);
   if (target.status === 'failed') warnings.push(`${target.id} failed its health check when it was deployed.`);
   return warnings;
@@ -105,6 +141,9 @@ async function migrationWarnings(releaseDir: (id: string) => string, from: strin
       `The database keeps ${unknownToTarget.length} migration(s) that ${to} does not know: ${unknownToTarget.join(', ')}. The database is never rolled back: ${to}'s code runs against the newer schema.`,
     );
   }
-  if (notRun.length > 0) warnings.push(`${to} has ${notRun.length} migration(s) that ${from} does not: ${notRun.join(', ')}. A rollback does not run migrations.`);
+  if (notRun.length > 0)
+    warnings.push(
+      `${to} has ${notRun.length} migration(s) that ${from} does not: ${notRun.join(', ')}. A rollback does not run migrations.`,
+    );
   return warnings;
 }

@@ -67,7 +67,8 @@ export class StepRunner {
   }
 
   async step<T>(name: DeployStep, body: (context: StepContext) => Promise<T>, options: { cancellable?: boolean } = {}): Promise<T> {
-    if (options.cancellable !== false && this.signal?.aborted) throw new StepFailure(name, 'Stopped: the client went away before this step.');
+    if (options.cancellable !== false && this.signal?.aborted)
+      throw new StepFailure(name, 'Stopped: the client went away before this step.');
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let detail: string | undefined;
@@ -128,7 +129,9 @@ export class StepRunner {
 /** `deploy$ git clone ...` for the deploy user, `# systemctl ...` for root: what ran, readable. */
 export function describeArgv(argv: readonly string[]): string {
   const asDeploy = argv[0] === 'runuser' && argv[3] === '--';
-  const words = (asDeploy ? argv.slice(4) : argv).map((word) => (/^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`));
+  const words = (asDeploy ? argv.slice(4) : argv).map((word) =>
+    /^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`,
+  );
   return `${asDeploy ? `${DEPLOY_USER}$` : '#'} ${words.join(' ')}`;
 }
 
@@ -141,9 +144,17 @@ export function failureLine(text: string): string | undefined {
   if (rake) {
     const lines = rake.split('\n').map((line) => line.trim());
     const end = lines.findIndex((line) => line.startsWith('/') || line.includes(':in `') || /^(Tasks|Caused by):/.test(line));
-    return lines.slice(0, end < 0 ? 3 : end).filter(Boolean).slice(0, 3).join(' ').slice(0, 300);
+    return lines
+      .slice(0, end < 0 ? 3 : end)
+      .filter(Boolean)
+      .slice(0, 3)
+      .join(' ')
+      .slice(0, 300);
   }
   const paragraphs = text.trim().split(/\n\s*\n/);
-  const lines = (paragraphs.at(-1) ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = (paragraphs.at(-1) ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.length > 0 ? lines.slice(-2).join(' ').slice(0, 300) : undefined;
 }

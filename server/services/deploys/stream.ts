@@ -83,6 +83,12 @@ export async function runSafely(prepared: PreparedDeploy, options: RunDeployOpti
     return await runDeploy(prepared, options);
   } catch (error) {
     console.error(`[hms-agent] deploy of ${prepared.name}:`, error);
-    return { release: null, ok: false, rolledBack: false, error: `The deploy stopped on an agent error: ${(error as Error).message}`, hint: 'See `journalctl -u hms-agent` on the server.' };
+    return {
+      release: null,
+      ok: false,
+      rolledBack: false,
+      error: `The deploy stopped on an agent error: ${(error as Error).message}`,
+      hint: 'See `journalctl -u hms-agent` on the server.',
+    };
   }
 }

@@ -79,10 +79,14 @@ export interface RestartPlan {
 /** start, phased restart or full restart, and why. */
 export function planRestart(running: RunningWeb, next: { command: string; lock: string | null }): RestartPlan {
   if (!running.running) return { verb: 'start', why: 'not running: started' };
-  if (running.socket === 'pending') return { verb: 'restart', why: 'puma holds its own socket (started before socket activation): stop, then start', stopFirst: true };
+  if (running.socket === 'pending')
+    return { verb: 'restart', why: 'puma holds its own socket (started before socket activation): stop, then start', stopFirst: true };
   if (running.startedCommand === null) return { verb: 'restart', why: 'the running puma predates the web-start launcher: full restart' };
   if (running.startedCommand !== next.command) {
-    return { verb: 'restart', why: `the web command changes (${oneLine(running.startedCommand)} -> ${oneLine(next.command)}): full restart` };
+    return {
+      verb: 'restart',
+      why: `the web command changes (${oneLine(running.startedCommand)} -> ${oneLine(next.command)}): full restart`,
+    };
   }
   if ((running.startedLock ?? '') !== (next.lock ?? '') && !running.pruned) {
     return { verb: 'restart', why: 'Gemfile.lock changed and this puma cannot prune its bundle: full restart' };
@@ -91,7 +95,11 @@ export function planRestart(running: RunningWeb, next: { command: string; lock: 
 }
 
 /** What the running master started with, from the launcher's records and its environment. */
-export async function runningWeb(layout: AppLayout, unit: Pick<RunningWeb, 'running' | 'socket'> & { mainPid: number | null }, procDir = '/proc'): Promise<RunningWeb> {
+export async function runningWeb(
+  layout: AppLayout,
+  unit: Pick<RunningWeb, 'running' | 'socket'> & { mainPid: number | null },
+  procDir = '/proc',
+): Promise<RunningWeb> {
   const { mainPid, running, socket } = unit;
   const files = webCommandFiles(layout);
   const [startedCommand, startedLock, environ] = await Promise.all([

@@ -50,7 +50,13 @@ export async function realPathOfNearest(file: string): Promise<string | undefine
   for (;;) {
     const real = await realpath(current).catch(() => undefined);
     if (real !== undefined) return path.join(real, ...missing.reverse());
-    if (await lstat(current).then(() => true, () => false)) return undefined;
+    if (
+      await lstat(current).then(
+        () => true,
+        () => false,
+      )
+    )
+      return undefined;
     const parent = path.dirname(current);
     if (parent === current) return undefined;
     missing.push(path.basename(current));

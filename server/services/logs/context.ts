@@ -16,7 +16,10 @@ const GREP_TIMEOUT_MS = 60_000;
 
 /** The lines around the matches; `match` is a RegExp, or the indexes of the matching lines. */
 export function withContext(lines: LogLine[], match: RegExp | ReadonlySet<number>, context: number): { lines: LogLine[] } {
-  const isMatch = match instanceof RegExp ? (index: number) => match.test(lines[index]!.text.slice(0, MAX_MATCHED_CHARS)) : (index: number) => match.has(index);
+  const isMatch =
+    match instanceof RegExp
+      ? (index: number) => match.test(lines[index]!.text.slice(0, MAX_MATCHED_CHARS))
+      : (index: number) => match.has(index);
   const keep = new Map<number, boolean>();
   lines.forEach((_line, index) => {
     if (!isMatch(index)) return;
@@ -32,7 +35,11 @@ export function withContext(lines: LogLine[], match: RegExp | ReadonlySet<number
 }
 
 /** The indexes of the lines the real `grep -E` matches, the text handed over on stdin. */
-export async function grepMatches(exec: typeof execDoor, texts: readonly string[], grep: { pattern: string; ignoreCase: boolean }): Promise<Set<number>> {
+export async function grepMatches(
+  exec: typeof execDoor,
+  texts: readonly string[],
+  grep: { pattern: string; ignoreCase: boolean },
+): Promise<Set<number>> {
   const input = texts.length > 0 ? `${texts.join('\n')}\n` : '';
   const result = await exec(['grep', '-E', '-n', '--binary-files=text', ...(grep.ignoreCase ? ['-i'] : []), '-e', grep.pattern], {
     input,
@@ -42,11 +49,19 @@ export async function grepMatches(exec: typeof execDoor, texts: readonly string[
     env: { ...process.env, LC_ALL: 'C.UTF-8' },
     limits: SEARCH_CHILD,
   });
-  if (result.timedOut) throw new ApiError(504, `grep took longer than ${GREP_TIMEOUT_MS / 1000} s.`, { hint: 'Narrow the pattern, or use since/until.' });
+  if (result.timedOut)
+    throw new ApiError(504, `grep took longer than ${GREP_TIMEOUT_MS / 1000} s.`, { hint: 'Narrow the pattern, or use since/until.' });
   if (result.code !== 0 && result.code !== 1) {
     if (outOfMemory(result.stderr)) throw patternTooCostly(SEARCH_CHILD);
-    const reason = result.stderr.trim().split('\n').at(-1)?.replace(/^grep: /, '') || `grep exited with code ${result.code}`;
-    throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, { hint: 'grep takes an extended regular expression (grep -E), e.g. "error|fatal".' });
+    const reason =
+      result.stderr
+        .trim()
+        .split('\n')
+        .at(-1)
+        ?.replace(/^grep: /, '') || `grep exited with code ${result.code}`;
+    throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, {
+      hint: 'grep takes an extended regular expression (grep -E), e.g. "error|fatal".',
+    });
   }
   const matches = new Set<number>();
   for (const row of result.stdout.split('\n')) {
@@ -64,5 +79,13 @@ export async function contextByGrep(
   context: number,
 ): Promise<{ lines: LogLine[] }> {
   // One line of text per entry, so grep's line numbers are the indexes.
-  return withContext(lines, await grepMatches(exec, lines.map((line) => line.text.replace(/\n/g, ' ')), grep), context);
+  return withContext(
+    lines,
+    await grepMatches(
+      exec,
+      lines.map((line) => line.text.replace(/\n/g, ' ')),
+      grep,
+    ),
+    context,
+  );
 }

@@ -110,7 +110,14 @@ export async function runFiltered(options: {
 
   const lines = new LineSplitter(MAX_LINE_BYTES);
   const reading = Promise.resolve()
-    .then(() => options.exec(options.reader, { signal: stop.signal, maxOutputBytes: 64 * 1024, limits: FOLLOW_CHILD, onStdout: (chunk) => lines.push(chunk).forEach(write) }))
+    .then(() =>
+      options.exec(options.reader, {
+        signal: stop.signal,
+        maxOutputBytes: 64 * 1024,
+        limits: FOLLOW_CHILD,
+        onStdout: (chunk) => lines.push(chunk).forEach(write),
+      }),
+    )
     .then((result) => {
       lines.end().forEach(write);
       return result;
@@ -129,7 +136,8 @@ function why(argv: string[], settled: PromiseSettledResult<ExecResult>): string 
   if (settled.status === 'rejected') return settled.reason instanceof Error ? settled.reason.message : String(settled.reason);
   const result = settled.value;
   if (outOfMemory(result.stderr)) return `${argv[0]} stopped: ${patternTooCostly(FOLLOW_CHILD).message}`;
-  if (result.signal === 'SIGXCPU') return `${argv[0]} stopped: it used the ${FOLLOW_CHILD.cpuSeconds} s of CPU time a follow may use; start it again`;
+  if (result.signal === 'SIGXCPU')
+    return `${argv[0]} stopped: it used the ${FOLLOW_CHILD.cpuSeconds} s of CPU time a follow may use; start it again`;
   const said = result.stderr.trim().split('\n').at(-1);
   return `${argv[0]} exited with ${result.code ?? result.signal}${said ? `: ${said}` : ''}`;
 }

@@ -50,10 +50,19 @@ export async function planFollow(options: { config: AgentConfig; source: string;
   if (query.grep !== undefined) compilePattern(query.grep, query.ignoreCase);
   if (source.kind === 'journal') {
     const argv = journalFollowArgv({ unit: source.unit, lines: query.lines, priority: query.priority });
-    return { source: source.name, argv: [...argv, ...(query.grep !== undefined ? journalGrepArgs(query.grep, query.ignoreCase) : [])], format: 'journal' };
+    return {
+      source: source.name,
+      argv: [...argv, ...(query.grep !== undefined ? journalGrepArgs(query.grep, query.ignoreCase) : [])],
+      format: 'journal',
+    };
   }
   const argv = tailFollowArgv(await existingFile(source), query.lines);
-  return { source: source.name, argv, format: source.format, ...(query.grep !== undefined ? { filter: followGrepArgv(query.grep, query.ignoreCase) } : {}) };
+  return {
+    source: source.name,
+    argv,
+    format: source.format,
+    ...(query.grep !== undefined ? { filter: followGrepArgv(query.grep, query.ignoreCase) } : {}),
+  };
 }
 
 /** Runs the plan until `signal` aborts or the child ends; says why it ended. */

@@ -49,15 +49,26 @@ export async function grepFile(
     limits: SEARCH_CHILD,
   });
   if (result.timedOut) {
-    throw new ApiError(504, `grep on ${request.source} took longer than ${GREP_TIMEOUT_MS / 1000} s.`, { hint: 'Narrow the pattern, or use since/until.' });
+    throw new ApiError(504, `grep on ${request.source} took longer than ${GREP_TIMEOUT_MS / 1000} s.`, {
+      hint: 'Narrow the pattern, or use since/until.',
+    });
   }
   if (result.code !== 0 && result.code !== 1) {
     if (outOfMemory(result.stderr)) throw patternTooCostly(SEARCH_CHILD);
-    const reason = result.stderr.trim().split('\n').at(-1)?.replace(/^grep: /, '') || `grep exited with code ${result.code}`;
+    const reason =
+      result.stderr
+        .trim()
+        .split('\n')
+        .at(-1)
+        ?.replace(/^grep: /, '') || `grep exited with code ${result.code}`;
     if (result.stderr.includes(request.file)) {
-      throw new ApiError(500, `Cannot search ${request.source}: ${reason}.`, { hint: 'The agent needs read access to the file (e.g. membership in group adm).' });
+      throw new ApiError(500, `Cannot search ${request.source}: ${reason}.`, {
+        hint: 'The agent needs read access to the file (e.g. membership in group adm).',
+      });
     }
-    throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, { hint: 'grep takes an extended regular expression (grep -E), e.g. "error|fatal".' });
+    throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, {
+      hint: 'grep takes an extended regular expression (grep -E), e.g. "error|fatal".',
+    });
   }
   // With a window, a line whose time is unknown (a match in a stack trace shown without its head) is left out.
   const all = parseGrepOutput(result.stdout, result.truncated, request.format).filter(

@@ -81,7 +81,11 @@ export async function readJournal(
 }
 
 /** Runs a `--reverse` read, keeping its first (newest) bytes and stopping journalctl once they fill the budget. */
-async function runNewestFirst(exec: typeof execDoor, argv: string[], query: { source: string; grep?: string }): Promise<{ lines: LogLine[]; truncated: boolean }> {
+async function runNewestFirst(
+  exec: typeof execDoor,
+  argv: string[],
+  query: { source: string; grep?: string },
+): Promise<{ lines: LogLine[]; truncated: boolean }> {
   const stop = new AbortController();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -98,15 +102,22 @@ async function runNewestFirst(exec: typeof execDoor, argv: string[], query: { so
     },
   });
   const full = stop.signal.aborted;
-  if (result.timedOut) throw new ApiError(504, `journalctl for ${query.source} took longer than ${JOURNAL_TIMEOUT_MS / 1000} s.`, { hint: 'Use since/until or a smaller lines.' });
+  if (result.timedOut)
+    throw new ApiError(504, `journalctl for ${query.source} took longer than ${JOURNAL_TIMEOUT_MS / 1000} s.`, {
+      hint: 'Use since/until or a smaller lines.',
+    });
   // systemd 252's `journalctl --grep` exits 1, saying nothing, when nothing matches.
   const noMatch = query.grep !== undefined && result.code === 1 && result.stderr.trim() === '';
   if (!full && result.code !== 0 && !noMatch) {
     const reason = result.stderr.trim().split('\n').at(-1) || `journalctl exited with code ${result.code}`;
     if (query.grep !== undefined && /pattern|regex/i.test(result.stderr)) {
-      throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, { hint: 'For the journal, grep is a PCRE2 pattern, e.g. "error|fatal".' });
+      throw new ApiError(400, `Invalid query parameter grep: ${reason}.`, {
+        hint: 'For the journal, grep is a PCRE2 pattern, e.g. "error|fatal".',
+      });
     }
-    throw new ApiError(502, `journalctl failed for ${query.source}: ${reason}`, { hint: 'Check the agent can read the journal (group systemd-journal or adm).' });
+    throw new ApiError(502, `journalctl failed for ${query.source}: ${reason}`, {
+      hint: 'Check the agent can read the journal (group systemd-journal or adm).',
+    });
   }
   return { lines: parseNewestFirst(Buffer.concat(chunks).toString('utf8'), full), truncated: full };
 }
@@ -127,5 +138,8 @@ export function parseNewestFirst(stdout: string, cutAtEnd: boolean): LogLine[] {
     else entries.at(-1)!.push(text);
   }
   const clock = new LineClock('journal');
-  return entries.reverse().flat().map((text) => clock.stamp(text));
+  return entries
+    .reverse()
+    .flat()
+    .map((text) => clock.stamp(text));
 }

@@ -25,23 +25,46 @@ export async function readLog(options: {
   return searchSlots(options.deps).searches.run(options.credential, () => answer(options));
 }
 
-async function answer(options: { deps: Pick<AgentDeps, 'config' | 'exec' | 'clock'>; source: string; query: LogQuery }): Promise<LogLinesResponse> {
+async function answer(options: {
+  deps: Pick<AgentDeps, 'config' | 'exec' | 'clock'>;
+  source: string;
+  query: LogQuery;
+}): Promise<LogLinesResponse> {
   const { deps, query } = options;
   const source = findLogSource(deps.config, options.source);
   const window = resolveWindow(query, deps.clock());
   // Checked here for every engine, so a bad or risky pattern is a 400 before anything runs.
   if (query.grep !== undefined) compilePattern(query.grep, query.ignoreCase);
-  else if (query.context > 0) throw new ApiError(400, 'Invalid query parameter context: it only applies with grep.', { hint: 'Add grep=PATTERN, or drop context.' });
+  else if (query.context > 0)
+    throw new ApiError(400, 'Invalid query parameter context: it only applies with grep.', { hint: 'Add grep=PATTERN, or drop context.' });
   if (source.kind === 'journal') {
     const { lines, grep, ignoreCase, context, priority } = query;
-    const read = await readJournal(deps.exec, { unit: source.unit, lines, grep, ignoreCase, context, priority, window, source: source.name });
+    const read = await readJournal(deps.exec, {
+      unit: source.unit,
+      lines,
+      grep,
+      ignoreCase,
+      context,
+      priority,
+      window,
+      source: source.name,
+    });
     return { source: source.name, ...read };
   }
   refusePriorityOnFile(source, query.priority);
   const file = await existingFile(source);
   if (query.grep !== undefined) {
     const { lines, ignoreCase, context } = query;
-    const found = await grepFile(deps.exec, { file, pattern: query.grep, ignoreCase, context, lines, window, source: source.name, format: source.format });
+    const found = await grepFile(deps.exec, {
+      file,
+      pattern: query.grep,
+      ignoreCase,
+      context,
+      lines,
+      window,
+      source: source.name,
+      format: source.format,
+    });
     return { source: source.name, ...found };
   }
   const read = await readFileLines({ file, format: source.format, lines: query.lines, window });

@@ -32,7 +32,8 @@ export function compilePattern(pattern: string, ignoreCase: boolean): RegExp {
 export function riskyConstruct(pattern: string): string | undefined {
   if (/\\[1-9]/.test(pattern)) return 'back-references (\\1) are not supported';
   const bound = largeRepetition(pattern);
-  if (bound) return `the repetition "${bound}" is larger than ${MAX_REPETITION} (grep builds a state per repetition: ".{1,32767}" takes gigabytes)`;
+  if (bound)
+    return `the repetition "${bound}" is larger than ${MAX_REPETITION} (grep builds a state per repetition: ".{1,32767}" takes gigabytes)`;
   // For each open group: does its body repeat or alternate?
   const open: boolean[] = [];
   for (let i = 0; i < pattern.length; i += 1) {

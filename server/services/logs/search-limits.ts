@@ -32,9 +32,13 @@ export function outOfMemory(stderr: string): boolean {
 
 /** The 400 for a pattern whose grep ran out of its memory ceiling. */
 export function patternTooCostly(limits: ChildLimits): ApiError {
-  return new ApiError(400, `Invalid query parameter grep: the pattern needs more than the ${(limits.memoryBytes ?? 0) / MiB} MiB a search may use.`, {
-    hint: 'Use fewer or smaller {n,m} repetitions, e.g. "[0-9]{1,5}" rather than ".{1,200}".',
-  });
+  return new ApiError(
+    400,
+    `Invalid query parameter grep: the pattern needs more than the ${(limits.memoryBytes ?? 0) / MiB} MiB a search may use.`,
+    {
+      hint: 'Use fewer or smaller {n,m} repetitions, e.g. "[0-9]{1,5}" rather than ".{1,200}".',
+    },
+  );
 }
 
 export const RETRY_AFTER_SECONDS = 10;
@@ -58,7 +62,8 @@ export class Slots {
   take(credential: string): () => void {
     const mine = this.byCredential.get(credential) ?? 0;
     if (mine >= this.limits.perCredential || this.running >= this.limits.total) {
-      const whose = mine >= this.limits.perCredential ? `${this.limits.perCredential} for one login or token` : `${this.limits.total} on this server`;
+      const whose =
+        mine >= this.limits.perCredential ? `${this.limits.perCredential} for one login or token` : `${this.limits.total} on this server`;
       throw new ApiError(429, `Too many ${this.kind} at once (at most ${whose}).`, {
         hint: `Wait for one to finish, or stop one, and try again in ${RETRY_AFTER_SECONDS} s.`,
         headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },

@@ -29,8 +29,11 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
     add({ name: `journal:${app}`, kind: 'journal', unit: settings.unit });
     // The default log may be a link within shared/log; a configured one must be the file itself.
     const sharedLog = path.join(settings.root, 'shared', 'log');
-    const files: Record<string, FileLocation> = { production: { path: path.join(sharedLog, 'production.log'), folder: sharedLog, linkAllowed: true } };
-    for (const [name, file] of Object.entries(settings.logFiles)) files[name] = { path: file, folder: path.dirname(file), linkAllowed: false };
+    const files: Record<string, FileLocation> = {
+      production: { path: path.join(sharedLog, 'production.log'), folder: sharedLog, linkAllowed: true },
+    };
+    for (const [name, file] of Object.entries(settings.logFiles))
+      files[name] = { path: file, folder: path.dirname(file), linkAllowed: false };
     for (const [name, location] of Object.entries(files)) add({ name: `${app}:${name}`, kind: 'file', format: 'rails', ...location });
     const own = appNginxLogs(config, app);
     const missingHint = `nginx writes it once ${app}'s site logs there (access_log ${own.access}; error_log ${own.error}): sites written by \`hms provision\` do; run it again, or add the lines with \`hms config edit ${app}\`.`;
@@ -46,7 +49,10 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
 
 /** Where templates/nginx/app.conf has nginx write an app's own requests and errors. */
 export function appNginxLogs(config: AgentConfig, app: string): { access: string; error: string } {
-  return { access: path.join(path.dirname(config.nginx.accessLog), `${app}.access.log`), error: path.join(path.dirname(config.nginx.errorLog), `${app}.error.log`) };
+  return {
+    access: path.join(path.dirname(config.nginx.accessLog), `${app}.access.log`),
+    error: path.join(path.dirname(config.nginx.errorLog), `${app}.error.log`),
+  };
 }
 
 function nginxLog(file: string): FileLocation {
@@ -91,7 +97,9 @@ export async function existingFile(source: FileLogSource): Promise<string> {
     });
   }
   throw new ApiError(404, `Log ${source.name} has no file at ${source.path} (yet).`, {
-    hint: source.missingHint ?? 'Nothing has written it yet, or it lives elsewhere: set its path in the agent config (apps.<app>.logFiles, nginx.accessLog, nginx.errorLog).',
+    hint:
+      source.missingHint ??
+      'Nothing has written it yet, or it lives elsewhere: set its path in the agent config (apps.<app>.logFiles, nginx.accessLog, nginx.errorLog).',
   });
 }
 

@@ -21,12 +21,19 @@ export function resolveWindow(specs: { since?: string; until?: string }, now: Da
     const spec = specs[name];
     if (spec === undefined) return undefined;
     const date = resolveTimeSpec(spec, now);
-    if (!date) throw new ApiError(400, `Invalid query parameter ${name}: "${spec}" is not a real date (from 1970 to 9999).`, { hint: `Use one of: ${TIME_SPEC_FORMS}.` });
+    if (!date)
+      throw new ApiError(400, `Invalid query parameter ${name}: "${spec}" is not a real date (from 1970 to 9999).`, {
+        hint: `Use one of: ${TIME_SPEC_FORMS}.`,
+      });
     return date;
   };
   const window: TimeWindow = { since: resolve('since'), until: resolve('until') };
   if (window.since && window.until && window.since > window.until) {
-    throw new ApiError(400, `Invalid query parameters: since (${window.since.toISOString()}) is after until (${window.until.toISOString()}).`, { hint: 'Swap them.' });
+    throw new ApiError(
+      400,
+      `Invalid query parameters: since (${window.since.toISOString()}) is after until (${window.until.toISOString()}).`,
+      { hint: 'Swap them.' },
+    );
   }
   return window;
 }

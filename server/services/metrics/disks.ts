@@ -23,7 +23,10 @@ export async function diskUsage(paths: readonly string[]): Promise<DiskMetrics[]
   return [...byDevice.values()];
 }
 
-function disk(where: string, fs: { bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number }): DiskMetrics {
+function disk(
+  where: string,
+  fs: { bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number },
+): DiskMetrics {
   const used = (fs.blocks - fs.bfree) * fs.bsize;
   const free = fs.bavail * fs.bsize;
   const inodesUsed = fs.files - fs.ffree;

@@ -31,8 +31,16 @@ export async function collectMetrics(options: MetricsOptions): Promise<MetricsRe
     options.cpu.measure(),
     readProc(options.procDir ?? '/proc'),
     diskUsage(watched),
-    showUnitsOrUnknown(deps.exec, all.map((target) => target.unit)),
-    allRequestsPerMinute({ main: deps.config.nginx.accessLog, apps: Object.keys(deps.config.apps).map((app) => appNginxLogs(deps.config, app).access), now, minutes: options.minutes }),
+    showUnitsOrUnknown(
+      deps.exec,
+      all.map((target) => target.unit),
+    ),
+    allRequestsPerMinute({
+      main: deps.config.nginx.accessLog,
+      apps: Object.keys(deps.config.apps).map((app) => appNginxLogs(deps.config, app).access),
+      now,
+      minutes: options.minutes,
+    }),
   ]);
   const units = all.map((target, index) => ({
     name: target.name,
@@ -41,5 +49,16 @@ export async function collectMetrics(options: MetricsOptions): Promise<MetricsRe
     activeState: states[index]!.activeState,
     memoryBytes: states[index]!.memoryBytes,
   }));
-  return { hostname: hostname(), at: now.toISOString(), uptimeSeconds: proc.uptimeSeconds, cpu, memory: proc.memory, swap: proc.swap, load: proc.load, disks, units, nginx };
+  return {
+    hostname: hostname(),
+    at: now.toISOString(),
+    uptimeSeconds: proc.uptimeSeconds,
+    cpu,
+    memory: proc.memory,
+    swap: proc.swap,
+    load: proc.load,
+    disks,
+    units,
+    nginx,
+  };
 }

@@ -16,7 +16,8 @@ const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4,
  * `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent ...`
  * nginx escapes `"` inside the request as \x22, so the quoted part has no bare quote.
  */
-const COMBINED = /^\S+ \S+ .*?\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\] "(?:[^"\\]|\\.)*" (\d{3})(?: |$)/;
+const COMBINED =
+  /^\S+ \S+ .*?\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\] "(?:[^"\\]|\\.)*" (\d{3})(?: |$)/;
 
 export interface AccessEntry {
   /** Milliseconds since the epoch. */
@@ -48,8 +49,21 @@ export interface AccessLogOptions {
 export async function requestsPerMinute(options: AccessLogOptions): Promise<NginxMetrics> {
   const end = Math.floor(options.now.getTime() / MINUTE) * MINUTE + MINUTE;
   const start = end - options.minutes * MINUTE;
-  const buckets = Array.from({ length: options.minutes }, (_, index) => ({ minute: new Date(start + index * MINUTE).toISOString(), requests: 0, errors5xx: 0 }));
-  const result: NginxMetrics = { file: options.file, minutes: options.minutes, perMinute: buckets, requests: 0, errors5xx: 0, skippedLines: 0, truncated: false, error: null };
+  const buckets = Array.from({ length: options.minutes }, (_, index) => ({
+    minute: new Date(start + index * MINUTE).toISOString(),
+    requests: 0,
+    errors5xx: 0,
+  }));
+  const result: NginxMetrics = {
+    file: options.file,
+    minutes: options.minutes,
+    perMinute: buckets,
+    requests: 0,
+    errors5xx: 0,
+    skippedLines: 0,
+    truncated: false,
+    error: null,
+  };
   let budget = options.maxBytes ?? 128 * 1024 * 1024;
 
   // After logrotate the window may begin in yesterday's file (Debian keeps
@@ -93,7 +107,9 @@ export async function requestsPerMinute(options: AccessLogOptions): Promise<Ngin
  * does not exist (a site provisioned before apps had their own) counts nothing; one
  * that cannot be read is reported in `error` when the main log has none.
  */
-export async function allRequestsPerMinute(options: Omit<AccessLogOptions, 'file'> & { main: string; apps: string[] }): Promise<NginxMetrics> {
+export async function allRequestsPerMinute(
+  options: Omit<AccessLogOptions, 'file'> & { main: string; apps: string[] },
+): Promise<NginxMetrics> {
   const { main, apps, ...window } = options;
   const present = (await Promise.all(apps.map(async (file) => ((await exists(file)) ? [file] : [])))).flat();
   const [total, ...others] = await Promise.all([main, ...present].map((file) => requestsPerMinute({ ...window, file })));
@@ -146,6 +162,7 @@ async function exists(file: string): Promise<boolean> {
 function readError(file: string, error: NodeJS.ErrnoException): string {
   if (error.code === 'EACCES') return `Cannot read ${file}: permission denied (the agent's user needs to be in group adm).`;
   if (error.code === 'ENOENT') return `Cannot read ${file}: no such file (check nginx.accessLog in the agent config).`;
-  if (error.code === 'EOUTSIDE' || error.code === 'ENOTREG') return `Not reading ${file}: ${error.message} (nginx writes its logs as regular files in its log folder).`;
+  if (error.code === 'EOUTSIDE' || error.code === 'ENOTREG')
+    return `Not reading ${file}: ${error.message} (nginx writes its logs as regular files in its log folder).`;
   return `Cannot read ${file}: ${error.message}`;
 }

@@ -21,7 +21,11 @@ export interface CpuTimes {
 export function parseCpuTimes(stat: string, at = Date.now()): CpuTimes {
   const line = stat.split('\n').find((row) => row.startsWith('cpu '));
   if (!line) throw new Error('/proc/stat has no "cpu" line');
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const total = user + nice + system + idle + iowait + irq + softirq + steal;
   const cores = stat.split('\n').filter((row) => /^cpu\d+ /.test(row)).length;
   return { busy: total - idle - iowait, total, cores, at };
@@ -75,7 +79,12 @@ export function parseMeminfo(text: string): { memory: MemoryMetrics; swap: SwapM
   const swapFree = kib.get('SwapFree') ?? 0;
   return {
     memory: { totalBytes: total, availableBytes: available, usedBytes: total - available, usedPercent: percent(total - available, total) },
-    swap: { totalBytes: swapTotal, freeBytes: swapFree, usedBytes: swapTotal - swapFree, usedPercent: percent(swapTotal - swapFree, swapTotal) },
+    swap: {
+      totalBytes: swapTotal,
+      freeBytes: swapFree,
+      usedBytes: swapTotal - swapFree,
+      usedPercent: percent(swapTotal - swapFree, swapTotal),
+    },
   };
 }
 

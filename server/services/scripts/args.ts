@@ -28,7 +28,12 @@ export interface PathArgument {
 }
 
 export function allowedArgumentRoots(config: AgentConfig): string[] {
-  const roots = [...Object.values(config.apps).map((app) => app.root), path.dirname(config.nginx.accessLog), path.dirname(config.nginx.errorLog), ...CERTIFICATE_ROOTS];
+  const roots = [
+    ...Object.values(config.apps).map((app) => app.root),
+    path.dirname(config.nginx.accessLog),
+    path.dirname(config.nginx.errorLog),
+    ...CERTIFICATE_ROOTS,
+  ];
   return [...new Set(roots.map((root) => path.resolve(root)))];
 }
 
@@ -38,7 +43,11 @@ export function pathArguments(script: string, args: readonly string[]): PathArgu
   const found: PathArgument[] = [];
   args.forEach((arg, index) => {
     const glued = PATH_OPTION_PATTERN.test(arg);
-    const option = glued ? arg.slice(2, arg.indexOf('=')) : index > 0 && /^--[A-Za-z0-9-]+$/.test(args[index - 1]!) ? args[index - 1]!.slice(2) : undefined;
+    const option = glued
+      ? arg.slice(2, arg.indexOf('='))
+      : index > 0 && /^--[A-Za-z0-9-]+$/.test(args[index - 1]!)
+        ? args[index - 1]!.slice(2)
+        : undefined;
     const value = glued ? arg.slice(arg.indexOf('=') + 1) : arg;
     const measured = measuredOption !== undefined && option === measuredOption;
     if (measured || value.includes('/')) found.push({ index, arg, path: value, measured });
@@ -59,7 +68,9 @@ async function problemOf(argument: PathArgument, realRoots: string[]): Promise<s
     return info?.isDirectory() ? undefined : 'is not an existing folder';
   }
   const real = await realPathOfNearest(argument.path);
-  return real !== undefined && realRoots.some((root) => isWithin(root, real)) ? undefined : 'leads outside the folders a script may be given';
+  return real !== undefined && realRoots.some((root) => isWithin(root, real))
+    ? undefined
+    : 'leads outside the folders a script may be given';
 }
 
 /** A 400 naming the first argument whose path is not allowed, before anything runs. */
@@ -71,11 +82,15 @@ export async function checkScriptArguments(options: { config: AgentConfig; scrip
   for (const argument of candidates) {
     const problem = await problemOf(argument, realRoots);
     if (problem === undefined) continue;
-    throw new ApiError(400, `Refusing to run "${options.script}": argument ${argument.index + 1} (${argument.arg.slice(0, 80)}) ${problem}.`, {
-      hint: `A path argument must be absolute and lie (symlinks resolved) inside ${roots.join(', ')}${
-        options.script === 'check_disk_space' ? "; check_disk_space's --path may be any existing folder" : ''
-      }.`,
-      details: { argument: argument.index, allowedRoots: roots },
-    });
+    throw new ApiError(
+      400,
+      `Refusing to run "${options.script}": argument ${argument.index + 1} (${argument.arg.slice(0, 80)}) ${problem}.`,
+      {
+        hint: `A path argument must be absolute and lie (symlinks resolved) inside ${roots.join(', ')}${
+          options.script === 'check_disk_space' ? "; check_disk_space's --path may be any existing folder" : ''
+        }.`,
+        details: { argument: argument.index, allowedRoots: roots },
+      },
+    );
   }
 }

@@ -27,7 +27,10 @@ export async function findScript(options: { deps: AgentDeps; name: string }): Pr
   return resolveScript(options.deps.config.scriptsDir, options.name);
 }
 
-function exitDetail(options: RunScriptOptions, result: { code: number | null; signal: string | null; timedOut: boolean; aborted: boolean }): string {
+function exitDetail(
+  options: RunScriptOptions,
+  result: { code: number | null; signal: string | null; timedOut: boolean; aborted: boolean },
+): string {
   const ending = result.timedOut
     ? `timed out after ${options.timeoutSeconds} s (${result.signal})`
     : result.aborted

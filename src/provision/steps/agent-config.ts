@@ -34,10 +34,24 @@ export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
     nginx: { sites: [...input.apps.map(([name]) => name), 'hosting'] },
   };
   const m = input.secrets.hosting_management;
-  const secrets = { hosting_management: { admin_username: m.admin_username, admin_password: m.admin_password, jwt_secret: m.jwt_secret, api_token: m.api_token } };
+  const secrets = {
+    hosting_management: {
+      admin_username: m.admin_username,
+      admin_password: m.admin_password,
+      jwt_secret: m.jwt_secret,
+      api_token: m.api_token,
+    },
+  };
   return [
     { path: PATHS.agentConfig, content: `${JSON.stringify(config, null, 2)}\n`, mode: 0o600, owner: 'root', group: 'root' },
-    { path: PATHS.agentSecrets, content: `${JSON.stringify(secrets, null, 2)}\n`, mode: 0o600, owner: 'root', group: 'root', redact: 'json' },
+    {
+      path: PATHS.agentSecrets,
+      content: `${JSON.stringify(secrets, null, 2)}\n`,
+      mode: 0o600,
+      owner: 'root',
+      group: 'root',
+      redact: 'json',
+    },
   ];
 }
 
@@ -47,7 +61,11 @@ export function agentConfigStep(input: ProvisionInput): Step {
     title: "The agent's configuration and credentials",
     doc: {
       why: "What the agent manages (apps, units, health sockets, nginx sites), each app's repository, branch, shared files and folders, log files and releases kept, and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root.",
-      commands: [`hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`, `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`, `systemctl try-restart ${AGENT_UNIT}   # a running agent reads the new files`],
+      commands: [
+        `hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`,
+        `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`,
+        `systemctl try-restart ${AGENT_UNIT}   # a running agent reads the new files`,
+      ],
       verify: [`stat -c '%a %U' ${PATHS.agentConfig} ${PATHS.agentSecrets}   # 600 root`],
     },
     check: (host) => diffFiles(host, agentConfigFiles(input)),

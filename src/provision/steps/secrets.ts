@@ -5,7 +5,13 @@ import type { Step } from '../step.js';
 const deploy = PATHS.deployUser;
 
 export function authorizedKeysStep(input: ProvisionInput): Step {
-  const file: ManagedFile = { path: `/home/${deploy}/.ssh/authorized_keys`, content: `${input.authorizedKeys.join('\n')}\n`, mode: 0o600, owner: deploy, group: deploy };
+  const file: ManagedFile = {
+    path: `/home/${deploy}/.ssh/authorized_keys`,
+    content: `${input.authorizedKeys.join('\n')}\n`,
+    mode: 0o600,
+    owner: deploy,
+    group: deploy,
+  };
   return {
     id: 'authorized-keys',
     title: `SSH keys allowed to log in as ${deploy}`,
@@ -72,7 +78,10 @@ export function appEnvStep(input: ProvisionInput): Step {
     title: "Each app's secrets as a 0600 environment file",
     doc: {
       why: 'SECRET_KEY_BASE and DATABASE_PASSWORD from .secrets.json, read by systemd (as root) when it starts the app; mode 0600, owned by root.',
-      commands: input.apps.map(([name]) => `install -m 600 -o root -g root /dev/stdin ${PATHS.envDir}/${name}.env   # RAILS_ENV, SECRET_KEY_BASE, DATABASE_PASSWORD`),
+      commands: input.apps.map(
+        ([name]) =>
+          `install -m 600 -o root -g root /dev/stdin ${PATHS.envDir}/${name}.env   # RAILS_ENV, SECRET_KEY_BASE, DATABASE_PASSWORD`,
+      ),
       verify: [`stat -c '%a %U' ${PATHS.envDir}/*.env   # 600 root`],
     },
     ...fileSteps(() => appEnvFiles(input)),

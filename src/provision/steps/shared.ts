@@ -18,7 +18,10 @@ interface Planned {
 /** A file's text for a diff; undefined for binary content. */
 const textOf = (content: Buffer): string | undefined => (content.includes(0) ? undefined : content.toString('utf8'));
 
-async function plan(host: Host, input: ProvisionInput): Promise<Array<{ app: string; recorded: Record<string, string>; files: Planned[] }>> {
+async function plan(
+  host: Host,
+  input: ProvisionInput,
+): Promise<Array<{ app: string; recorded: Record<string, string>; files: Planned[] }>> {
   const result = [];
   for (const [name, app] of input.apps) {
     const files = sharedFilesFor(name, app, input.uploads?.[name]);
@@ -38,7 +41,10 @@ async function plan(host: Host, input: ProvisionInput): Promise<Array<{ app: str
 
 async function describeFile(host: Host, p: Planned): Promise<string> {
   const text = textOf(p.file.content);
-  const diff = (summary: string) => (text === undefined ? Promise.resolve(`${summary}\n(binary content)`) : withDiff(host, { path: p.absolute, content: text, redact: p.file.redact }, summary));
+  const diff = (summary: string) =>
+    text === undefined
+      ? Promise.resolve(`${summary}\n(binary content)`)
+      : withDiff(host, { path: p.absolute, content: text, redact: p.file.redact }, summary);
   switch (p.decision.action) {
     case 'create':
       return `${p.absolute}: create`;
@@ -61,7 +67,9 @@ export function sharedFilesStep(input: ProvisionInput): Step {
       why: "config/database.yml for the app's database (apps.<app>.database: SQLite in shared/db, or PostgreSQL with DATABASE_PASSWORD from the env file) and the laptop files of apps.<app>.files, owned by deploy (0640; 0600 for keys, credentials and .env files). What hms wrote is recorded by sha256; a file changed on the server is never overwritten, only reported.",
       commands: input.apps.flatMap(([name, app]) => [
         `install -m 640 -o ${deploy} -g ${deploy} /dev/stdin ${sharedRoot(name)}/config/database.yml   # ${app.database.adapter}`,
-        ...Object.keys(app.files).map((file) => `install -m 640 -o ${deploy} -g ${deploy} <apps.${name}.files["${file}"]> ${sharedRoot(name)}/${file}`),
+        ...Object.keys(app.files).map(
+          (file) => `install -m 640 -o ${deploy} -g ${deploy} <apps.${name}.files["${file}"]> ${sharedRoot(name)}/${file}`,
+        ),
         `sha256sum ... > ${provenanceFile(name)}   # what hms wrote`,
       ]),
       verify: [`ls -l ${PATHS.appsRoot}/*/shared/config/database.yml`],
@@ -85,9 +93,13 @@ export function sharedFilesStep(input: ProvisionInput): Step {
         for (const p of app.files) {
           if (p.decision.action === 'keep' || p.decision.action === 'none') continue;
           if (!targets.has(p.absolute)) continue;
-          if (p.decision.action === 'replace') await host.must(['cp', '-p', '--', p.absolute, backupName(p.absolute, now)], `back up ${p.absolute}`);
+          if (p.decision.action === 'replace')
+            await host.must(['cp', '-p', '--', p.absolute, backupName(p.absolute, now)], `back up ${p.absolute}`);
           if (p.decision.action !== 'adopt') {
-            await host.must(['install', '-d', '-m', '755', '-o', deploy, '-g', deploy, path.posix.dirname(p.absolute)], `create ${path.posix.dirname(p.absolute)}`);
+            await host.must(
+              ['install', '-d', '-m', '755', '-o', deploy, '-g', deploy, path.posix.dirname(p.absolute)],
+              `create ${path.posix.dirname(p.absolute)}`,
+            );
             await host.upload(p.file.content, p.absolute, p.file.mode);
           } else await host.must(['chmod', p.file.mode.toString(8), '--', p.absolute], `chmod ${p.absolute}`);
           await host.must(['chown', `${deploy}:${deploy}`, '--', p.absolute], `chown ${p.absolute}`);

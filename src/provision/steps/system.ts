@@ -6,9 +6,25 @@ import type { Step } from '../step.js';
 
 /** What Rails apps need to build and run, the agent's Node.js, and the tools the steps use. */
 export const PACKAGES = [
-  'nginx', 'ruby', 'ruby-dev', 'ruby-bundler', 'puma', 'build-essential', 'git', 'nodejs',
-  'libsqlite3-dev', 'sqlite3', 'libpq-dev', 'postgresql-client', 'libyaml-dev', 'zlib1g-dev',
-  'curl', 'ca-certificates', 'openssl', 'logrotate', 'procps',
+  'nginx',
+  'ruby',
+  'ruby-dev',
+  'ruby-bundler',
+  'puma',
+  'build-essential',
+  'git',
+  'nodejs',
+  'libsqlite3-dev',
+  'sqlite3',
+  'libpq-dev',
+  'postgresql-client',
+  'libyaml-dev',
+  'zlib1g-dev',
+  'curl',
+  'ca-certificates',
+  'openssl',
+  'logrotate',
+  'procps',
 ];
 
 /** The standard set, then the server's own `packages` (config), each once. */
@@ -27,17 +43,25 @@ export function packagesStep(input: ProvisionInput): Step {
       verify: ['dpkg-query -W nginx ruby nodejs git', 'node --version   # v18 or later'],
     },
     async check(host) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template
       const result = await host.run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\\n', ...packages]);
-      const installed = new Set(result.stdout.split('\n').filter((line) => line.endsWith(' installed')).map((line) => line.split(' ')[0]));
+      const installed = new Set(
+        result.stdout
+          .split('\n')
+          .filter((line) => line.endsWith(' installed'))
+          .map((line) => line.split(' ')[0]),
+      );
       return packages.filter((name) => !installed.has(name)).map((name) => `install ${name}`);
     },
     async apply(host, changes) {
       const missing = changes.map((change) => change.replace(/^install /, ''));
       const env = ['env', 'DEBIAN_FRONTEND=noninteractive'];
       await host.must([...env, 'apt-get', 'update', '-q'], 'apt-get update');
-      await host.must([...env, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing], `apt-get install ${missing.join(' ')}`).catch((error: unknown) => {
-        throw unknownPackage(error, input) ?? error;
-      });
+      await host
+        .must([...env, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing], `apt-get install ${missing.join(' ')}`)
+        .catch((error: unknown) => {
+          throw unknownPackage(error, input) ?? error;
+        });
     },
   };
 }
@@ -46,10 +70,15 @@ export function packagesStep(input: ProvisionInput): Step {
 function unknownPackage(error: unknown, input: ProvisionInput): HmsError | undefined {
   const name = /Unable to locate package (\S+)/.exec((error as Error).message)?.[1];
   if (!name) return undefined;
-  const where = input.server.packages.includes(name) ? `\`servers.${input.serverName}.packages\` in hms.config.json` : 'the standard package set';
-  return new HmsError(`${(error as Error).message}\nThe package ${name} is not known to apt on ${input.serverName}; nothing was installed.`, {
-    hint: `Check the name in ${where} (\`apt-cache search ${name}\` on the server), then run \`hms provision ${input.serverName}\` again.`,
-  });
+  const where = input.server.packages.includes(name)
+    ? `\`servers.${input.serverName}.packages\` in hms.config.json`
+    : 'the standard package set';
+  return new HmsError(
+    `${(error as Error).message}\nThe package ${name} is not known to apt on ${input.serverName}; nothing was installed.`,
+    {
+      hint: `Check the name in ${where} (\`apt-cache search ${name}\` on the server), then run \`hms provision ${input.serverName}\` again.`,
+    },
+  );
 }
 
 export function deployUserStep(): Step {
@@ -120,14 +149,24 @@ export function foldersStep(input: ProvisionInput): Step {
     doc: {
       why: 'Each app gets releases/ and shared/ (logs, sockets, pids, config) owned by deploy; the agent gets its install, config and state folders. Nothing here is ever deleted.',
       commands: list.map((f) => `install -d -m ${f.mode} -o ${f.owner} -g ${f.owner} ${f.path}`),
-      verify: [`ls -ld ${list.map((f) => f.path).slice(0, 3).join(' ')} ...`],
+      verify: [
+        `ls -ld ${list
+          .map((f) => f.path)
+          .slice(0, 3)
+          .join(' ')} ...`,
+      ],
     },
     async check(host) {
       const output = await host.must(['sh', '-c', INSPECT_DIRS, 'inspect', ...list.map((f) => f.path)], 'Reading the folders');
-      const seen = new Map(output.split('\n').filter(Boolean).map((line) => {
-        const [mode, owner, ...rest] = line.split(' ');
-        return [rest.join(' '), { mode, owner }] as const;
-      }));
+      const seen = new Map(
+        output
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => {
+            const [mode, owner, ...rest] = line.split(' ');
+            return [rest.join(' '), { mode, owner }] as const;
+          }),
+      );
       return list.flatMap((f) => {
         const state = seen.get(f.path);
         if (!state || state.mode === 'missing') return [`${f.path}: create`];

@@ -18,25 +18,52 @@ export interface SiteCertificate {
 }
 
 export function hostingDomain(input: ProvisionInput): string {
-  return input.secrets.ssl_config.hosting?.domain ?? (input.server.publicUrl ? new URL(input.server.publicUrl).hostname : 'hosting.remoteds.us');
+  return (
+    input.secrets.ssl_config.hosting?.domain ?? (input.server.publicUrl ? new URL(input.server.publicUrl).hostname : 'hosting.remoteds.us')
+  );
 }
 
 function certificateFor(input: ProvisionInput, site: string, fallbackDomain: string): SiteCertificate {
   const ssl = input.secrets.ssl_config[site];
   const domain = ssl?.domain ?? fallbackDomain;
-  return { site, domain, cert: ssl?.cert_path ?? `/etc/nginx/ssl/${domain}/${domain}.crt`, key: ssl?.key_path ?? `/etc/nginx/ssl/${domain}/${domain}.key` };
+  return {
+    site,
+    domain,
+    cert: ssl?.cert_path ?? `/etc/nginx/ssl/${domain}/${domain}.crt`,
+    key: ssl?.key_path ?? `/etc/nginx/ssl/${domain}/${domain}.key`,
+  };
 }
 
 /** Each app's certificate, then the hosting vhost's. */
 export function siteCertificates(input: ProvisionInput): SiteCertificate[] {
-  return [...input.apps.map(([name, app]) => certificateFor(input, name, app.domain)), certificateFor(input, 'hosting', hostingDomain(input))];
+  return [
+    ...input.apps.map(([name, app]) => certificateFor(input, name, app.domain)),
+    certificateFor(input, 'hosting', hostingDomain(input)),
+  ];
 }
 
 const subjectAltName = (domain: string): string => (/^[\d.]+$|:/.test(domain) ? `IP:${domain}` : `DNS:${domain}`);
 
 /** openssl's argv for a 90-day self-signed placeholder; the name is in the subject and the SAN (browsers read only the SAN). */
 export function placeholderArgv({ domain, cert, key }: SiteCertificate): string[] {
-  return ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '90', '-subj', `/CN=${domain}`, '-addext', `subjectAltName=${subjectAltName(domain)}`, '-keyout', key, '-out', cert];
+  return [
+    'openssl',
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '90',
+    '-subj',
+    `/CN=${domain}`,
+    '-addext',
+    `subjectAltName=${subjectAltName(domain)}`,
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ];
 }
 
 const dirOf = (file: string): string => file.slice(0, file.lastIndexOf('/')) || '/';
@@ -53,14 +80,22 @@ export function tlsStep(input: ProvisionInput): Step {
     doc: {
       why: `Every site (each app and the hosting vhost) serves HTTPS with its own certificate (ssl_config.<site> in .secrets.json), so nginx needs one to start. Where none is installed yet, a self-signed placeholder lets nginx run; replace it with the real one at the same paths. An existing certificate or key is never overwritten. ACME challenges (certbot --webroot) are served from ${ACME_ROOT} on port 80 for every site.`,
       commands: [
-        ...sites.map((s) => `test -f ${s.cert} || { install -d -m 755 ${dirOf(s.cert)}; ${placeholderArgv(s).join(' ')}; chmod 600 ${s.key}; }`),
+        ...sites.map(
+          (s) => `test -f ${s.cert} || { install -d -m 755 ${dirOf(s.cert)}; ${placeholderArgv(s).join(' ')}; chmod 600 ${s.key}; }`,
+        ),
         `install -d -m 755 ${ACME_ROOT}/.well-known/acme-challenge`,
       ],
-      verify: [...sites.map((s) => `openssl x509 -in ${s.cert} -noout -subject -enddate`), `ls -ld ${ACME_ROOT}/.well-known/acme-challenge`],
+      verify: [
+        ...sites.map((s) => `openssl x509 -in ${s.cert} -noout -subject -enddate`),
+        `ls -ld ${ACME_ROOT}/.well-known/acme-challenge`,
+      ],
     },
     async check(host) {
       const acme = `${ACME_ROOT}/.well-known/acme-challenge`;
-      const output = await host.must(['sh', '-c', PRESENT, 'present', ...sites.flatMap((s) => [s.cert, s.key]), acme], 'Looking for the certificates');
+      const output = await host.must(
+        ['sh', '-c', PRESENT, 'present', ...sites.flatMap((s) => [s.cert, s.key]), acme],
+        'Looking for the certificates',
+      );
       const present = new Set(output.split('\n').filter(Boolean));
       const changes = sites.flatMap((s) => {
         if (present.has(s.cert) && present.has(s.key)) return [];
@@ -78,7 +113,8 @@ export function tlsStep(input: ProvisionInput): Step {
             hint: `Install both files (ssl_config.${site.site} in .secrets.json names them), or remove the one left alone, then run \`hms provision ${input.serverName}\` again.`,
           });
         }
-        for (const dir of new Set([dirOf(site.cert), dirOf(site.key)])) await host.must(['install', '-d', '-m', '755', dir], `create ${dir}`);
+        for (const dir of new Set([dirOf(site.cert), dirOf(site.key)]))
+          await host.must(['install', '-d', '-m', '755', dir], `create ${dir}`);
         await host.must(placeholderArgv(site), `openssl req (a placeholder certificate for ${site.domain})`);
         await host.must(['chmod', '600', site.key], `chmod ${site.key}`);
       }

@@ -15,7 +15,10 @@ const rootFile = (path: string, content: string, mode = 0o644): ManagedFile => (
 /** An app's service and the socket it takes over from systemd (kept open across restarts). */
 export function appUnitFiles(name: string, t: Templates): ManagedFile[] {
   const values = { app: name, user: PATHS.deployUser, root: appRoot(name), envFile: `${PATHS.envDir}/${name}.env`, launcher: WEB_START };
-  return [rootFile(`${PATHS.units}/${name}.service`, t.fill('systemd/app.service', values)), rootFile(`${PATHS.units}/${name}.socket`, t.fill('systemd/app.socket', values))];
+  return [
+    rootFile(`${PATHS.units}/${name}.service`, t.fill('systemd/app.service', values)),
+    rootFile(`${PATHS.units}/${name}.socket`, t.fill('systemd/app.socket', values)),
+  ];
 }
 
 export function webStartFile(t: Templates): ManagedFile {
@@ -26,18 +29,30 @@ export function unitFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
   return [
     webStartFile(t),
     ...input.apps.flatMap(([name]) => appUnitFiles(name, t)),
-    rootFile(`${PATHS.units}/${AGENT_UNIT}`, t.fill('systemd/hms-agent.service', { nodeBinary: '/usr/bin/node', installDir: PATHS.installDir, configFile: PATHS.agentConfig, stateDir: PATHS.stateDir })),
+    rootFile(
+      `${PATHS.units}/${AGENT_UNIT}`,
+      t.fill('systemd/hms-agent.service', {
+        nodeBinary: '/usr/bin/node',
+        installDir: PATHS.installDir,
+        configFile: PATHS.agentConfig,
+        stateDir: PATHS.stateDir,
+      }),
+    ),
   ];
 }
 
 export function unitsStep(input: ProvisionInput, t: Templates): Step {
   const files = () => unitFiles(input, t);
   // Services only: an app's socket is started by its service (Requires=), never alone.
-  const units = () => files().map((f) => f.path.slice(f.path.lastIndexOf('/') + 1)).filter((name) => name.endsWith('.service'));
+  const units = () =>
+    files()
+      .map((f) => f.path.slice(f.path.lastIndexOf('/') + 1))
+      .filter((name) => name.endsWith('.service'));
   const sources = () =>
     files().map((f) => {
       const name = f.path.slice(f.path.lastIndexOf('/') + 1);
-      const template = f.path === WEB_START ? 'web-start' : name === AGENT_UNIT ? 'hms-agent.service' : `app${name.slice(name.lastIndexOf('.'))}`;
+      const template =
+        f.path === WEB_START ? 'web-start' : name === AGENT_UNIT ? 'hms-agent.service' : `app${name.slice(name.lastIndexOf('.'))}`;
       return `templates/systemd/${template} -> ${f.path}`;
     });
   return {
@@ -47,7 +62,12 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
       why:
         'Apps and the agent restart on failure and start at boot. An app starts once it has a release (`hms deploy <app>`); the agent once it is installed (`hms deploy-hosting-api`). ' +
         "An app's unit runs the web-start launcher, which runs the command its deploy chose (puma from the bundle, the system's puma, or webCommand), on a socket systemd keeps open across restarts.",
-      commands: [`mkdir -p ${WEB_START.slice(0, WEB_START.lastIndexOf('/'))}`, ...sources(), 'systemctl daemon-reload', `systemctl enable ${units().join(' ')}`],
+      commands: [
+        `mkdir -p ${WEB_START.slice(0, WEB_START.lastIndexOf('/'))}`,
+        ...sources(),
+        'systemctl daemon-reload',
+        `systemctl enable ${units().join(' ')}`,
+      ],
       verify: [`systemctl is-enabled ${units().join(' ')}`],
     },
     async check(host) {
@@ -69,7 +89,13 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
 }
 
 export function logrotateStep(input: ProvisionInput, t: Templates): Step {
-  const file: ManagedFile = { path: '/etc/logrotate.d/hms', content: t.fill('logrotate/hms', { appRoots: PATHS.appsRoot, stateDir: PATHS.stateDir }), mode: 0o644, owner: 'root', group: 'root' };
+  const file: ManagedFile = {
+    path: '/etc/logrotate.d/hms',
+    content: t.fill('logrotate/hms', { appRoots: PATHS.appsRoot, stateDir: PATHS.stateDir }),
+    mode: 0o644,
+    owner: 'root',
+    group: 'root',
+  };
   return {
     id: 'logrotate',
     title: 'Log rotation for app and agent logs',

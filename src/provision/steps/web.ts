@@ -44,16 +44,30 @@ const RESERVED_SITES = new Set([HOSTING_SITE, DEFAULT_SITE, 'default']);
 export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
   const clash = input.apps.find(([name]) => RESERVED_SITES.has(name));
   if (clash) {
-    throw new HmsError(`App "${clash[0]}" would share the nginx site ${PATHS.sitesAvailable}/${clash[0]} with ${clash[0] === 'default' ? "Debian's default site" : 'provisioning'}.`, {
-      hint: `Rename the app in hms.config.json (apps.${clash[0]}), then run provisioning again.`,
-    });
+    throw new HmsError(
+      `App "${clash[0]}" would share the nginx site ${PATHS.sitesAvailable}/${clash[0]} with ${clash[0] === 'default' ? "Debian's default site" : 'provisioning'}.`,
+      {
+        hint: `Rename the app in hms.config.json (apps.${clash[0]}), then run provisioning again.`,
+      },
+    );
   }
   const certs = new Map(siteCertificates(input).map((c) => [c.site, c]));
   const tls = (site: string) => ({ certPath: certs.get(site)!.cert, keyPath: certs.get(site)!.key, acmeRoot: ACME_ROOT });
-  const site = (name: string, content: string): ManagedFile => ({ path: `${PATHS.sitesAvailable}/${name}`, content, mode: 0o644, owner: 'root', group: 'root' });
+  const site = (name: string, content: string): ManagedFile => ({
+    path: `${PATHS.sitesAvailable}/${name}`,
+    content,
+    mode: 0o644,
+    owner: 'root',
+    group: 'root',
+  });
   return [
-    ...input.apps.map(([name, app]) => site(name, t.fill('nginx/app.conf', { app: name, root: appRoot(name), domain: app.domain, ...tls(name) }))),
-    site(HOSTING_SITE, t.fill('nginx/hosting.conf', { domain: hostingDomain(input), agentPort: input.server.agentPort, ...tls(HOSTING_SITE) })),
+    ...input.apps.map(([name, app]) =>
+      site(name, t.fill('nginx/app.conf', { app: name, root: appRoot(name), domain: app.domain, ...tls(name) })),
+    ),
+    site(
+      HOSTING_SITE,
+      t.fill('nginx/hosting.conf', { domain: hostingDomain(input), agentPort: input.server.agentPort, ...tls(HOSTING_SITE) }),
+    ),
     site(DEFAULT_SITE, t.fill('nginx/default.conf', {})),
   ];
 }
@@ -69,7 +83,10 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
     doc: {
       why: `Each app on its domain over HTTP and HTTPS (proxy to the puma socket), the agent behind TLS on the hosting domain only, and ${DEFAULT_SITE} as the default server: a name no site claims gets its connection closed on 80 (444) and its TLS handshake refused on 443, never the agent nor an app. Debian's own default site is disabled (its link in sites-enabled removed; the file stays in sites-available, nothing is lost). A new config is checked with \`nginx -t\` before nginx reloads; when the check fails, the previous files are put back and nginx keeps serving.`,
       commands: [
-        ...siteNames(input).map((name) => `templates/nginx/${templateOf(name)}.conf -> ${PATHS.sitesAvailable}/${name}; ln -sfn ../sites-available/${name} ${PATHS.sitesEnabled}/${name}`),
+        ...siteNames(input).map(
+          (name) =>
+            `templates/nginx/${templateOf(name)}.conf -> ${PATHS.sitesAvailable}/${name}; ln -sfn ../sites-available/${name} ${PATHS.sitesEnabled}/${name}`,
+        ),
         `rm -f ${DEBIAN_DEFAULT_LINK}`,
         'nginx -t && systemctl reload nginx',
       ],
@@ -93,17 +110,24 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
     },
     async apply(host, changes) {
       const all = files();
-      const previous = await saveContents(host, all.map((f) => f.path));
+      const previous = await saveContents(
+        host,
+        all.map((f) => f.path),
+      );
       await writeFiles(host, all, changes);
-      for (const name of siteNames(input)) await host.must(['ln', '-sfn', `../sites-available/${name}`, `${PATHS.sitesEnabled}/${name}`], `enable site ${name}`);
+      for (const name of siteNames(input))
+        await host.must(['ln', '-sfn', `../sites-available/${name}`, `${PATHS.sitesEnabled}/${name}`], `enable site ${name}`);
       const putBack = changes.includes(`${DEBIAN_DEFAULT_LINK}: disable`) ? await disableDebianDefault(host) : async () => {};
       const test = await host.run(['nginx', '-t', '-q']);
       if (test.code !== 0) {
         await restoreContents(host, previous, siteNames(input));
         await putBack();
-        throw new HmsError(`The rendered nginx configuration is invalid; the previous files were put back and nginx was not reloaded:\n${test.stderr.trim()}`, {
-          hint: 'Check the values that went into templates/nginx (domains, certificate paths), then run provisioning again.',
-        });
+        throw new HmsError(
+          `The rendered nginx configuration is invalid; the previous files were put back and nginx was not reloaded:\n${test.stderr.trim()}`,
+          {
+            hint: 'Check the values that went into templates/nginx (domains, certificate paths), then run provisioning again.',
+          },
+        );
       }
       await host.must(['systemctl', 'reload-or-restart', 'nginx.service'], 'reload nginx');
     },

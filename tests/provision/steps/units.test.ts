@@ -55,7 +55,12 @@ describe('the web-start launcher', () => {
   });
 
   it('Given no web command yet, When started, Then it fails saying to deploy first', async () => {
-    const failure = await run('/bin/sh', [launcher, root], { cwd: path.join(root, 'current') }).catch((error: { code: number; stderr: string }) => error);
-    expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('shared/config/web-command is missing: deploy the app first (hms deploy <app>)') });
+    const failure = await run('/bin/sh', [launcher, root], { cwd: path.join(root, 'current') }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('shared/config/web-command is missing: deploy the app first (hms deploy <app>)'),
+    });
   });
 });

@@ -48,7 +48,14 @@ describe('nginx sites as provisioning renders them', () => {
   });
 
   it('Given ssl_config.<app> naming other files, When the site is rendered, Then it uses them', async () => {
-    const ssl_config = { ...example.secrets.ssl_config, tobacco: { domain: 'tobacco.remoteds.us', cert_path: '/etc/letsencrypt/live/t/fullchain.pem', key_path: '/etc/letsencrypt/live/t/privkey.pem' } };
+    const ssl_config = {
+      ...example.secrets.ssl_config,
+      tobacco: {
+        domain: 'tobacco.remoteds.us',
+        cert_path: '/etc/letsencrypt/live/t/fullchain.pem',
+        key_path: '/etc/letsencrypt/live/t/privkey.pem',
+      },
+    };
     const tobacco = (await sites({ ...example, secrets: { ...example.secrets, ssl_config } })).tobacco!;
     expect(tobacco).toMatch(/^\s*ssl_certificate \/etc\/letsencrypt\/live\/t\/fullchain\.pem;$/m);
     expect(tobacco).toMatch(/^\s*ssl_certificate_key \/etc\/letsencrypt\/live\/t\/privkey\.pem;$/m);
@@ -63,7 +70,11 @@ describe('nginx sites as provisioning renders them', () => {
   });
 
   it('Given every site, When rendered, Then none offers HTTP/2 on 443 (nginx 1.22 holds the headers of an SSE stream under HTTP/2 until its first byte)', async () => {
-    for (const [name, site] of Object.entries(await sites())) expect(listens(site).filter((l) => l.includes('http2')), name).toEqual([]);
+    for (const [name, site] of Object.entries(await sites()))
+      expect(
+        listens(site).filter((l) => l.includes('http2')),
+        name,
+      ).toEqual([]);
   });
 
   it('Given the hosting vhost, When rendered, Then it answers only its own name and is never the default server', async () => {
@@ -75,7 +86,12 @@ describe('nginx sites as provisioning renders them', () => {
 
   it('Given the default site, When rendered, Then it is the default server on 80 and 443, closes HTTP with 444 and refuses the TLS handshake', async () => {
     const fallback = (await sites())['hms-default']!;
-    expect(listens(fallback)).toEqual(['80 default_server', '[::]:80 default_server', '443 ssl default_server', '[::]:443 ssl default_server']);
+    expect(listens(fallback)).toEqual([
+      '80 default_server',
+      '[::]:80 default_server',
+      '443 ssl default_server',
+      '[::]:443 ssl default_server',
+    ]);
     expect(fallback).toMatch(/^\s*ssl_reject_handshake on;$/m);
     expect(fallback).toMatch(/^\s*return 444;$/m);
     expect(fallback).not.toMatch(/proxy_pass|ssl_certificate/);
@@ -84,25 +100,37 @@ describe('nginx sites as provisioning renders them', () => {
   it("Given an app's rendered site, When it is sent back unchanged through the agent's site check (hms config edit), Then it is accepted", async () => {
     const { nginx, stateDir } = agentConfigSchema.parse({ nginx: { sites: ['cigar', 'hosting'] } });
     const rendered = await sites();
-    for (const site of ['cigar', 'hosting']) await expect(lintSite({ nginx, stateDir, site, content: rendered[site]! })).resolves.toBeUndefined();
+    for (const site of ['cigar', 'hosting'])
+      await expect(lintSite({ nginx, stateDir, site, content: rendered[site]! })).resolves.toBeUndefined();
   });
 
-  it.each(['hosting', 'hms-default', 'default'])('Given an app named %s, When the sites are rendered, Then provisioning refuses and says to rename it', async (name) => {
-    const [, app] = example.apps[0]!;
-    await expect(sites({ ...example, apps: [[name, app]] })).rejects.toMatchObject({ hint: expect.stringMatching(new RegExp(`apps\\.${name}`)) });
-  });
+  it.each(['hosting', 'hms-default', 'default'])(
+    'Given an app named %s, When the sites are rendered, Then provisioning refuses and says to rename it',
+    async (name) => {
+      const [, app] = example.apps[0]!;
+      await expect(sites({ ...example, apps: [[name, app]] })).rejects.toMatchObject({
+        hint: expect.stringMatching(new RegExp(`apps\\.${name}`)),
+      });
+    },
+  );
 
   it('Given the rendered sites and the placeholder certificates, When the real nginx 1.22 checks them, Then `nginx -t` passes', async () => {
     const tree = path.join(dir, 'nginx');
     const run = path.join(tree, 'run');
     await Promise.all(['sites-available', 'sites-enabled', 'run', 'ssl'].map((sub) => mkdir(path.join(tree, sub), { recursive: true })));
     const ssl_config = Object.fromEntries(
-      siteCertificates(example).map((s) => [s.site, { domain: s.domain, cert_path: `${tree}/ssl/${s.domain}.crt`, key_path: `${tree}/ssl/${s.domain}.key` }]),
+      siteCertificates(example).map((s) => [
+        s.site,
+        { domain: s.domain, cert_path: `${tree}/ssl/${s.domain}.crt`, key_path: `${tree}/ssl/${s.domain}.key` },
+      ]),
     );
     const input = { ...example, secrets: { ...example.secrets, ssl_config } };
     const certs = tlsStep(input);
     const host = localHost();
-    await certs.apply(host, (await certs.check(host)).filter((change) => change.startsWith(tree)));
+    await certs.apply(
+      host,
+      (await certs.check(host)).filter((change) => change.startsWith(tree)),
+    );
     for (const [name, content] of Object.entries(await sites(input))) {
       // Only the logs move into the throwaway tree, so the check writes nothing of the host's.
       await writeFile(path.join(tree, 'sites-available', name), content.replaceAll('/var/log/nginx/', `${run}/`));

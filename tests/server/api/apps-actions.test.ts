@@ -30,17 +30,33 @@ describe('POST /api/apps/:name/:action', () => {
 
     expect(response.status).toBe(200);
     const body = appActionResponseSchema.parse(await response.json());
-    expect(body).toMatchObject({ action: 'restart', settled: true, app: { name: 'cigar', state: { activeState: 'active', mainPid: 5151 } } });
+    expect(body).toMatchObject({
+      action: 'restart',
+      settled: true,
+      app: { name: 'cigar', state: { activeState: 'active', mainPid: 5151 } },
+    });
     expect(body.message).toBe('cigar: restart done; cigar.service is active (running).');
     expect(recorder.systemctlCalls()[0]).toEqual(['systemctl', 'restart', '--', 'cigar.service']);
-    expect(recorder.systemctlCalls().slice(1).every((argv) => argv[1] === 'show')).toBe(true);
+    expect(
+      recorder
+        .systemctlCalls()
+        .slice(1)
+        .every((argv) => argv[1] === 'show'),
+    ).toBe(true);
     expect(await auditEntries()).toEqual([
-      expect.objectContaining({ actor: 'api-token', action: 'app.restart', target: 'cigar', result: 'ok', detail: 'systemctl restart -- cigar.service' }),
+      expect.objectContaining({
+        actor: 'api-token',
+        action: 'app.restart',
+        target: 'cigar',
+        result: 'ok',
+        detail: 'systemctl restart -- cigar.service',
+      }),
     ]);
   });
 
   it('Given a unit whose job fails, When started, Then 502 carries systemctl stderr and the audit entry records the failure', async () => {
-    const stderr = 'Job for tobacco.service failed because the control process exited with error code.\nSee "systemctl status tobacco.service" and "journalctl -xeu tobacco.service" for details.\n';
+    const stderr =
+      'Job for tobacco.service failed because the control process exited with error code.\nSee "systemctl status tobacco.service" and "journalctl -xeu tobacco.service" for details.\n';
     const { app, auditEntries } = await agentWith(systemctlRecorder(HEALTHY_HOST, { fail: { action: 'start', code: 1, stderr } }));
 
     const response = await app.request('/api/apps/tobacco/start', { method: 'POST', headers: AUTH });
@@ -50,7 +66,12 @@ describe('POST /api/apps/:name/:action', () => {
     expect(body.error).toContain('Job for tobacco.service failed because the control process exited with error code.');
     expect(body.hint).toMatch(/journalctl/);
     expect(await auditEntries()).toEqual([
-      expect.objectContaining({ action: 'app.start', target: 'tobacco', result: 'failed', detail: expect.stringContaining('Job for tobacco.service failed') }),
+      expect.objectContaining({
+        action: 'app.start',
+        target: 'tobacco',
+        result: 'failed',
+        detail: expect.stringContaining('Job for tobacco.service failed'),
+      }),
     ]);
   });
 
@@ -60,7 +81,9 @@ describe('POST /api/apps/:name/:action', () => {
     const response = await app.request('/api/apps/agent/stop', { method: 'POST', headers: AUTH });
 
     expect(response.status).toBe(409);
-    expect(((await response.json()) as { hint: string }).hint).toBe('Run `sudo systemctl stop hms-agent.service` on the server, or restart it instead.');
+    expect(((await response.json()) as { hint: string }).hint).toBe(
+      'Run `sudo systemctl stop hms-agent.service` on the server, or restart it instead.',
+    );
     expect(recorder.calls).toEqual([]);
     expect(await auditEntries()).toEqual([expect.objectContaining({ action: 'app.stop', target: 'agent', result: 'refused' })]);
   });
@@ -71,7 +94,10 @@ describe('POST /api/apps/:name/:action', () => {
     const response = await app.request('/api/apps/agent/restart', { method: 'POST', headers: AUTH });
 
     expect(response.status).toBe(200);
-    expect(appActionResponseSchema.parse(await response.json())).toMatchObject({ settled: false, message: expect.stringContaining('queued') });
+    expect(appActionResponseSchema.parse(await response.json())).toMatchObject({
+      settled: false,
+      message: expect.stringContaining('queued'),
+    });
     expect(recorder.systemctlCalls()).toEqual([
       ['systemctl', 'restart', '--no-block', '--', 'hms-agent.service'],
       expect.arrayContaining(['show', 'hms-agent.service']),
@@ -97,7 +123,14 @@ describe('POST /api/apps/:name/:action', () => {
     expect(response.status).toBe(409);
     expect(((await response.json()) as { error: string }).error).toMatch(/unknown directive "bogus_directive"/);
     expect(recorder.systemctlCalls()).toEqual([]);
-    expect(await auditEntries()).toEqual([expect.objectContaining({ action: 'app.reload', target: 'nginx', result: 'refused', detail: expect.stringContaining('bogus_directive') })]);
+    expect(await auditEntries()).toEqual([
+      expect.objectContaining({
+        action: 'app.reload',
+        target: 'nginx',
+        result: 'refused',
+        detail: expect.stringContaining('bogus_directive'),
+      }),
+    ]);
   });
 
   it('Given an unknown action, When posted, Then 404 lists the actions and nothing runs', async () => {

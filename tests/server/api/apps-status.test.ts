@@ -40,7 +40,13 @@ describe('GET /api/apps', () => {
       ['agent', 'agent'],
     ]);
     expect(recorder.systemctlCalls()).toHaveLength(1);
-    expect(recorder.systemctlCalls()[0]!.slice(-5)).toEqual(['cigar.service', 'tobacco.service', 'slowpoke.service', 'nginx.service', 'hms-agent.service']);
+    expect(recorder.systemctlCalls()[0]!.slice(-5)).toEqual([
+      'cigar.service',
+      'tobacco.service',
+      'slowpoke.service',
+      'nginx.service',
+      'hms-agent.service',
+    ]);
 
     const [cigar, tobacco, slowpoke, nginx, agent] = body.apps;
     expect(cigar).toMatchObject({
@@ -59,9 +65,15 @@ describe('GET /api/apps', () => {
   });
 
   it('Given nginx failed and an app whose socket is gone, When listed, Then their health says why', async () => {
-    const recorder = systemctlRecorder({ ...HEALTHY_HOST, 'nginx.service': { activeState: 'failed', subState: 'failed', result: 'exit-code' } });
+    const recorder = systemctlRecorder({
+      ...HEALTHY_HOST,
+      'nginx.service': { activeState: 'failed', subState: 'failed', result: 'exit-code' },
+    });
     const agent = await testAgent({
-      config: { ...config(), apps: { cigar: { unit: 'cigar.service', root: path.join(dir, 'cigar'), health: { socket: path.join(dir, 'gone.sock') } } } },
+      config: {
+        ...config(),
+        apps: { cigar: { unit: 'cigar.service', root: path.join(dir, 'cigar'), health: { socket: path.join(dir, 'gone.sock') } } },
+      },
       exec: recorder.exec,
     });
 
@@ -70,7 +82,6 @@ describe('GET /api/apps', () => {
     expect(body.apps[0]!.health).toMatchObject({ ok: false, error: expect.stringContaining('no such socket (is the app') });
     expect(body.apps[1]!.health).toMatchObject({ ok: false, error: 'nginx.service is failed (failed)' });
   });
-
 
   it('Given a Rails app with force_ssl behind the socket, When probed, Then the probe says it came through https as nginx would', async () => {
     const { app } = await agentWith();
@@ -85,22 +96,39 @@ describe('GET /api/apps', () => {
     const { port } = server.address() as { port: number };
     try {
       const agent = await testAgent({
-        config: { apps: { tcpapp: { unit: 'tcpapp.service', root: path.join(dir, 'tcpapp'), health: { url: `http://127.0.0.1:${port}`, path: '/healthz' } } } },
+        config: {
+          apps: {
+            tcpapp: {
+              unit: 'tcpapp.service',
+              root: path.join(dir, 'tcpapp'),
+              health: { url: `http://127.0.0.1:${port}`, path: '/healthz' },
+            },
+          },
+        },
         exec: systemctlRecorder(HEALTHY_HOST).exec,
       });
       const body = appResponseSchema.parse(await (await agent.app.request('/api/apps/tcpapp', { headers: AUTH })).json());
       // A unit systemd does not know is reported as such, not as an error.
-      expect(body.app).toMatchObject({ state: { loadState: 'not-found', activeState: 'inactive' }, health: { ok: true, via: 'url', status: 204 } });
+      expect(body.app).toMatchObject({
+        state: { loadState: 'not-found', activeState: 'inactive' },
+        health: { ok: true, via: 'url', status: 204 },
+      });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
   });
 
   it('Given an app configured under a reserved name, When listed, Then the error says to rename it', async () => {
-    const agent = await testAgent({ config: { apps: { nginx: { unit: 'nginx.service', root: path.join(dir, 'cigar') } } }, exec: systemctlRecorder(HEALTHY_HOST).exec });
+    const agent = await testAgent({
+      config: { apps: { nginx: { unit: 'nginx.service', root: path.join(dir, 'cigar') } } },
+      exec: systemctlRecorder(HEALTHY_HOST).exec,
+    });
     const response = await agent.app.request('/api/apps', { headers: AUTH });
     expect(response.status).toBe(500);
-    expect(await response.json()).toMatchObject({ error: expect.stringContaining('apps.nginx: "nginx" is reserved'), hint: expect.stringContaining('Rename the app') });
+    expect(await response.json()).toMatchObject({
+      error: expect.stringContaining('apps.nginx: "nginx" is reserved'),
+      hint: expect.stringContaining('Rename the app'),
+    });
   });
 });
 
@@ -124,13 +152,30 @@ describe('GET /api/apps/:name', () => {
     });
   });
 
-  const HOSTILE = ['..%2f', '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '%252e%252e%252f', 'cigar;id', 'cigar%00', '%00', '$(id)', '__proto__', 'constructor', 'CIGAR', 'a'.repeat(5000)];
+  const HOSTILE = [
+    '..%2f',
+    '..%2F..%2Fetc%2Fpasswd',
+    '%2e%2e',
+    '%252e%252e%252f',
+    'cigar;id',
+    'cigar%00',
+    '%00',
+    '$(id)',
+    '__proto__',
+    'constructor',
+    'CIGAR',
+    'a'.repeat(5000),
+  ];
 
   it.each(HOSTILE.map((name) => [name.length > 40 ? `${name.slice(0, 8)}… (${name.length} chars)` : name, name]))(
     'Given the hostile name %s, When used for a read or an action, Then 404 and nothing is run',
     async (_label, name) => {
       const { app, recorder, auditEntries } = await agentWith();
-      for (const [method, url] of [['GET', `/api/apps/${name}`], ['POST', `/api/apps/${name}/restart`], ['POST', `/api/apps/cigar/${name}`]] as const) {
+      for (const [method, url] of [
+        ['GET', `/api/apps/${name}`],
+        ['POST', `/api/apps/${name}/restart`],
+        ['POST', `/api/apps/cigar/${name}`],
+      ] as const) {
         const response = await app.request(url, { method, headers: AUTH });
         expect(response.status, `${method} ${url.slice(0, 60)}`).toBe(404);
       }
@@ -139,7 +184,6 @@ describe('GET /api/apps/:name', () => {
     },
   );
 });
-
 
 describe('apps where systemd cannot answer', () => {
   it('Given this machine (systemd is not PID 1 here) and the real exec, When apps are listed, Then every item is shown with the reason instead of an error', async () => {

@@ -37,7 +37,19 @@ describe('history, diff and revert', () => {
     const id = await changeCigar(serverBlock(8081).replace('site8081.test', 'cigar.example'));
     const body = (await (await get(`/api/configs/cigar/diff?against=${id}`)).json()) as { diff: string };
     expect(body.diff).toBe(
-      [`--- cigar@${id}`, '+++ cigar (live)', '@@ -1,6 +1,6 @@', ' server {', '     listen 127.0.0.1:8081;', '-    server_name site8081.test;', '+    server_name cigar.example;', '     location / {', '         return 200 "ok";', '     }', ''].join('\n'),
+      [
+        `--- cigar@${id}`,
+        '+++ cigar (live)',
+        '@@ -1,6 +1,6 @@',
+        ' server {',
+        '     listen 127.0.0.1:8081;',
+        '-    server_name site8081.test;',
+        '+    server_name cigar.example;',
+        '     location / {',
+        '         return 200 "ok";',
+        '     }',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -49,7 +61,11 @@ describe('history, diff and revert', () => {
     const history = (await (await get('/api/configs/cigar/history')).json()) as { backups: unknown[] };
     expect(history.backups).toHaveLength(2);
     expect(systemctlCalls().filter((call) => call.startsWith('reload'))).toHaveLength(2);
-    expect((await agent.deps.audit.recent())[0]).toMatchObject({ action: 'config.revert', result: 'ok', detail: expect.stringContaining(`reverted to ${id}`) });
+    expect((await agent.deps.audit.recent())[0]).toMatchObject({
+      action: 'config.revert',
+      result: 'ok',
+      detail: expect.stringContaining(`reverted to ${id}`),
+    });
   });
 
   it('Given a stale If-Match on a revert, When sent, Then 412', async () => {

@@ -34,22 +34,25 @@ describe('hostile input', () => {
     '.cigar.hms-staged',
   ];
 
-  it.each(names)('Given the site name %s, When read, written, listed or diffed, Then it is refused and nothing is written', async (name) => {
-    const before = await tree.files();
-    const headers = { 'if-match': '*' };
-    for (const response of [
-      await get(`/api/configs/${name}`),
-      await send('PUT', `/api/configs/${name}`, { content: 'server { foo; }\n' }, headers),
-      await get(`/api/configs/${name}/history`),
-      await send('POST', `/api/configs/${name}/revert`, { id: '2020-01-01T00:00:00.000Z' }),
-    ]) {
-      expect(response.status).toBeGreaterThanOrEqual(400);
-      expect(response.status).toBeLessThan(500);
-    }
-    expect(await tree.files()).toEqual(before);
-    expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
-    expect(host.calls).toEqual([]);
-  });
+  it.each(names)(
+    'Given the site name %s, When read, written, listed or diffed, Then it is refused and nothing is written',
+    async (name) => {
+      const before = await tree.files();
+      const headers = { 'if-match': '*' };
+      for (const response of [
+        await get(`/api/configs/${name}`),
+        await send('PUT', `/api/configs/${name}`, { content: 'server { foo; }\n' }, headers),
+        await get(`/api/configs/${name}/history`),
+        await send('POST', `/api/configs/${name}/revert`, { id: '2020-01-01T00:00:00.000Z' }),
+      ]) {
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+      }
+      expect(await tree.files()).toEqual(before);
+      expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
+      expect(host.calls).toEqual([]);
+    },
+  );
 
   it('Given a site that is a symlink out of sitesDir, When read or written, Then 403 and the target is untouched', async () => {
     const outside = path.join(tree.root, 'outside.conf');
@@ -65,12 +68,19 @@ describe('hostile input', () => {
     });
     expect(put.status).toBe(403);
     expect(await readFile(outside, 'utf8')).toBe('secret\n');
-    const list = (await (await agentWithLink.app.request('/api/configs', { headers: AUTH })).json()) as { problems: Array<{ problem: string }> };
+    const list = (await (await agentWithLink.app.request('/api/configs', { headers: AUTH })).json()) as {
+      problems: Array<{ problem: string }>;
+    };
     expect(list.problems[0]!.problem).toContain('outside');
   });
 
   it('Given a body over 1 MB, When sent, Then 413 and the file is unchanged', async () => {
-    const response = await send('PUT', '/api/configs/cigar', { content: `# ${'x'.repeat(1_100_000)}\n` }, { 'if-match': await etagOfSite() });
+    const response = await send(
+      'PUT',
+      '/api/configs/cigar',
+      { content: `# ${'x'.repeat(1_100_000)}\n` },
+      { 'if-match': await etagOfSite() },
+    );
     expect(response.status).toBe(413);
     expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
   });

@@ -60,12 +60,22 @@ describe('PUT /api/configs/:site', () => {
     expect(path.dirname(host.calls[0]![4]!)).toBe(tree.root);
     expect(systemctlCalls()).toEqual(['reload nginx.service', 'is-active nginx.service']);
     expect(await leftovers()).toEqual([]);
-    expect((await agent.deps.audit.recent())[0]).toMatchObject({ actor: 'api-token', action: 'config.update', target: 'cigar', result: 'ok' });
+    expect((await agent.deps.audit.recent())[0]).toMatchObject({
+      actor: 'api-token',
+      action: 'config.update',
+      target: 'cigar',
+      result: 'ok',
+    });
   });
 
-  it('Given an unknown directive, When sent, Then 422 carries nginx\'s own message naming the site file, and the live file is untouched', async () => {
+  it("Given an unknown directive, When sent, Then 422 carries nginx's own message naming the site file, and the live file is untouched", async () => {
     const original = await readFile(cigarFile());
-    const response = await send('PUT', '/api/configs/cigar', { content: serverBlock(8081, '    proxy_foo bar;\n') }, { 'if-match': await etagOfSite() });
+    const response = await send(
+      'PUT',
+      '/api/configs/cigar',
+      { content: serverBlock(8081, '    proxy_foo bar;\n') },
+      { 'if-match': await etagOfSite() },
+    );
 
     expect(response.status).toBe(422);
     const body = (await response.json()) as { error: string; details: { stderr: string } };
@@ -135,7 +145,10 @@ describe('PUT /api/configs/:site', () => {
     const response = await send('PUT', '/api/configs/cigar', { content: serverBlock(8085) }, { 'if-match': await etagOfSite() });
     expect(response.status).toBe(502);
     // Still not active after the restore either: the answer says the restore did not bring it back.
-    expect(((await response.json()) as { details: { stage: string; restored: boolean } }).details).toMatchObject({ stage: 'health', restored: false });
+    expect(((await response.json()) as { details: { stage: string; restored: boolean } }).details).toMatchObject({
+      stage: 'health',
+      restored: false,
+    });
     expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
   });
 });

@@ -65,7 +65,9 @@ describe('GET /api/logs/:source/follow', () => {
     expect(await readUntil(reader, '\n\n')).toContain('event: line\ndata: {"text":"203.0.113.9 - - [25/Nov/2026:18:02:11 +0000]');
     await appendFile(files.access, '198.51.100.7 - - [25/Nov/2026:18:02:12 +0000] "GET /\\"><img src=x> HTTP/1.1" 400 0 "-" "-"\n');
     const event = await readUntil(reader, '18:02:12');
-    expect(event).toContain('data: {"text":"198.51.100.7 - - [25/Nov/2026:18:02:12 +0000] \\"GET /\\\\\\"><img src=x> HTTP/1.1\\" 400 0 \\"-\\" \\"-\\"","ts":"2026-11-25T18:02:12.000Z"}');
+    expect(event).toContain(
+      'data: {"text":"198.51.100.7 - - [25/Nov/2026:18:02:12 +0000] \\"GET /\\\\\\"><img src=x> HTTP/1.1\\" 400 0 \\"-\\" \\"-\\"","ts":"2026-11-25T18:02:12.000Z"}',
+    );
     stop.abort();
     await reader.cancel();
     expect(await noChildrenLeft('tail')).toEqual([]);
@@ -83,7 +85,10 @@ describe('GET /api/logs/:source/follow', () => {
     await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         const stop = new AbortController();
-        const response = await agent.app.request(`/api/logs/nginx:access/follow?lines=1&grep=${i % 2 === 0 ? 'GET' : 'nothing-matches'}`, { headers: AUTH, signal: stop.signal });
+        const response = await agent.app.request(`/api/logs/nginx:access/follow?lines=1&grep=${i % 2 === 0 ? 'GET' : 'nothing-matches'}`, {
+          headers: AUTH,
+          signal: stop.signal,
+        });
         const reader = response.body!.getReader();
         if (i % 2 === 0) await readUntil(reader, 'event: line');
         else await new Promise((resolve) => setTimeout(resolve, 20));

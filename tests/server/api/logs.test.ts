@@ -31,10 +31,31 @@ describe('GET /api/logs', () => {
     const response = await get('/api/logs');
     expect(response.status).toBe(200);
     const { sources } = logSourcesResponseSchema.parse(await response.json());
-    expect(sources.map((s) => s.name)).toEqual(['journal:cigar', 'cigar:production', 'cigar:nginx', 'cigar:nginx-error', 'journal:nginx', 'journal:agent', 'nginx:access', 'nginx:error']);
-    expect(sources.find((s) => s.name === 'cigar:nginx')).toMatchObject({ kind: 'file', path: path.join(path.dirname(files.access), 'cigar.access.log') });
-    expect(sources.find((s) => s.name === 'cigar:nginx-error')).toMatchObject({ kind: 'file', path: path.join(path.dirname(files.error), 'cigar.error.log') });
-    expect(sources.find((s) => s.name === 'nginx:error')).toEqual({ name: 'nginx:error', kind: 'file', path: files.error, exists: false, size: null });
+    expect(sources.map((s) => s.name)).toEqual([
+      'journal:cigar',
+      'cigar:production',
+      'cigar:nginx',
+      'cigar:nginx-error',
+      'journal:nginx',
+      'journal:agent',
+      'nginx:access',
+      'nginx:error',
+    ]);
+    expect(sources.find((s) => s.name === 'cigar:nginx')).toMatchObject({
+      kind: 'file',
+      path: path.join(path.dirname(files.access), 'cigar.access.log'),
+    });
+    expect(sources.find((s) => s.name === 'cigar:nginx-error')).toMatchObject({
+      kind: 'file',
+      path: path.join(path.dirname(files.error), 'cigar.error.log'),
+    });
+    expect(sources.find((s) => s.name === 'nginx:error')).toEqual({
+      name: 'nginx:error',
+      kind: 'file',
+      path: files.error,
+      exists: false,
+      size: null,
+    });
     expect(sources.find((s) => s.name === 'nginx:access')).toMatchObject({ exists: true, size: expect.any(Number) });
     expect(sources.find((s) => s.name === 'journal:agent')).toEqual({ name: 'journal:agent', kind: 'journal', unit: 'hms-agent.service' });
   });
@@ -50,27 +71,46 @@ describe('GET /api/logs/:source', () => {
     const body = logLinesResponseSchema.parse(await response.json());
     expect(body.source).toBe('cigar:production');
     expect(body.truncated).toBe(true);
-    expect(body.lines[0]!.text).toBe('E, [2026-11-25T18:02:12.000000 #7] ERROR -- : RuntimeError (boom <script>alert(1)</script> "quoted" \u001b[31m)');
+    expect(body.lines[0]!.text).toBe(
+      'E, [2026-11-25T18:02:12.000000 #7] ERROR -- : RuntimeError (boom <script>alert(1)</script> "quoted" \u001b[31m)',
+    );
     expect(body.lines[1]).toEqual({ text: '  app/models/cigar.rb:12', ts: body.lines[0]!.ts });
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
   it('Given grep with context and ignoreCase, When read, Then the real grep finds the match and its neighbours', async () => {
-    const body = logLinesResponseSchema.parse(await (await get('/api/logs/cigar:production?grep=runtimeerror&ignoreCase=1&context=1')).json());
+    const body = logLinesResponseSchema.parse(
+      await (await get('/api/logs/cigar:production?grep=runtimeerror&ignoreCase=1&context=1')).json(),
+    );
     expect(body.matched).toBe(1);
     expect(body.lines.map((l) => l.lineNumber)).toEqual([1, 2, 3]);
   });
 
   it('Given a time window, When read, Then only lines inside it come back', async () => {
-    const body = logLinesResponseSchema.parse(await (await get(`/api/logs/cigar:production?since=${encodeURIComponent('2026-11-25 18:02:13')}`)).json());
-    expect(body.lines.map((l) => l.text)).toEqual(['I, [2026-11-25T18:02:13.000000 #7]  INFO -- : Completed 500 Internal Server Error in 3ms']);
+    const body = logLinesResponseSchema.parse(
+      await (await get(`/api/logs/cigar:production?since=${encodeURIComponent('2026-11-25 18:02:13')}`)).json(),
+    );
+    expect(body.lines.map((l) => l.text)).toEqual([
+      'I, [2026-11-25T18:02:13.000000 #7]  INFO -- : Completed 500 Internal Server Error in 3ms',
+    ]);
   });
 
   it('Given a journal source, When read with a priority and a pattern, Then journalctl gets the unit, -p and --grep, and the lines come back in time order', async () => {
     const before = calls.length;
     const body = logLinesResponseSchema.parse(await (await get('/api/logs/journal:cigar?priority=err&grep=Completed&lines=10')).json());
     const argv = calls[before]!;
-    expect(argv.slice(0, 10)).toEqual(['journalctl', '--no-pager', '--quiet', '-o', 'short-iso', '--reverse', '-n', '11', '-u', 'cigar.service']);
+    expect(argv.slice(0, 10)).toEqual([
+      'journalctl',
+      '--no-pager',
+      '--quiet',
+      '-o',
+      'short-iso',
+      '--reverse',
+      '-n',
+      '11',
+      '-u',
+      'cigar.service',
+    ]);
     expect(argv).toEqual(expect.arrayContaining(['-p', '3', '--grep=Completed', '--case-sensitive=true']));
     expect(body.lines.map((l) => l.ts)).toEqual(['2026-11-25T18:03:00.000Z', '2026-11-25T18:04:00.000Z']);
   });
@@ -92,7 +132,10 @@ describe('GET /api/logs/:source', () => {
   it('Given an unknown source, When read, Then a 404 lists the known ones', async () => {
     const response = await get('/api/logs/tobacco:production');
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ error: 'Unknown log source "tobacco:production".', details: { known: expect.arrayContaining(['cigar:production']) } });
+    expect(await response.json()).toMatchObject({
+      error: 'Unknown log source "tobacco:production".',
+      details: { known: expect.arrayContaining(['cigar:production']) },
+    });
   });
 });
 
@@ -149,12 +192,15 @@ describe('hostile requests', () => {
     'file=/etc/passwd',
   ];
 
-  it.each(queries)('Given the query %s on a file, When read, Then it is a 400 naming the parameter, and no file outside the allow-list is touched', async (query) => {
-    const response = await get(`/api/logs/cigar:production?${query}`);
-    expect(response.status).toBe(400);
-    const body = await response.json();
-    expect(body.error).toMatch(/query parameter/);
-  });
+  it.each(queries)(
+    'Given the query %s on a file, When read, Then it is a 400 naming the parameter, and no file outside the allow-list is touched',
+    async (query) => {
+      const response = await get(`/api/logs/cigar:production?${query}`);
+      expect(response.status).toBe(400);
+      const body = await response.json();
+      expect(body.error).toMatch(/query parameter/);
+    },
+  );
 
   it('Given an absurd relative time on the journal, When read, Then it is a 400 before journalctl runs (not its 502)', async () => {
     const before = calls.length;

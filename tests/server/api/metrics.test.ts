@@ -95,13 +95,16 @@ describe('GET /api/metrics', () => {
     expect(body.nginx.perMinute).toHaveLength(15);
   });
 
-  it.each(['abc', '0', '181', '1.5', '-3', '1e9'])('Given minutes=%s, When metrics are asked for, Then 400 names the parameter and nothing runs', async (minutes) => {
-    const { app, recorder } = await agent();
-    const response = await app.request(`/api/metrics?minutes=${minutes}`, { headers: AUTH });
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toMatch(/^minutes: /);
-    expect(recorder.calls).toEqual([]);
-  });
+  it.each(['abc', '0', '181', '1.5', '-3', '1e9'])(
+    'Given minutes=%s, When metrics are asked for, Then 400 names the parameter and nothing runs',
+    async (minutes) => {
+      const { app, recorder } = await agent();
+      const response = await app.request(`/api/metrics?minutes=${minutes}`, { headers: AUTH });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/^minutes: /);
+      expect(recorder.calls).toEqual([]);
+    },
+  );
 
   it('Given no credentials, When metrics are asked for, Then 401', async () => {
     const { app } = await agent();

@@ -75,12 +75,14 @@ function isRunning(pid: number): boolean {
 
 describe('GET /api/scripts', () => {
   it('Given a scripts folder, When listed, Then the executable scripts inside it appear with a description, and the symlink out does not', async () => {
-    const body = (await (await agent.app.request('/api/scripts', { headers: AUTH })).json()) as { scripts: Array<{ name: string; description: string }> };
+    const body = (await (await agent.app.request('/api/scripts', { headers: AUTH })).json()) as {
+      scripts: Array<{ name: string; description: string }>;
+    };
     expect(body.scripts.map((entry) => entry.name)).toEqual(['args', 'env', 'flood', 'hello', 'sleeper']);
     expect(body.scripts.find((entry) => entry.name === 'hello')!.description).toBe('Says hello on both streams.');
   });
 
-  it('Given the default scriptsDir (the repo\'s remote-cli-tools), When listed, Then the real scripts appear', async () => {
+  it("Given the default scriptsDir (the repo's remote-cli-tools), When listed, Then the real scripts appear", async () => {
     const real = await testAgent();
     const body = (await (await real.app.request('/api/scripts', { headers: AUTH })).json()) as { scripts: Array<{ name: string }> };
     expect(body.scripts.map((entry) => entry.name)).toEqual(expect.arrayContaining(['check_disk_space', 'parse_logs']));
@@ -93,12 +95,28 @@ describe('POST /api/scripts/:name/run', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const events = parseSse(await response.text());
-    expect(events.filter((event) => event.event === 'stdout').map((event) => event.data).join('')).toBe('out: --now\n');
-    expect(events.filter((event) => event.event === 'stderr').map((event) => event.data).join('')).toBe('err line\n');
+    expect(
+      events
+        .filter((event) => event.event === 'stdout')
+        .map((event) => event.data)
+        .join(''),
+    ).toBe('out: --now\n');
+    expect(
+      events
+        .filter((event) => event.event === 'stderr')
+        .map((event) => event.data)
+        .join(''),
+    ).toBe('err line\n');
     expect(events.at(-1)!.event).toBe('exit');
     expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ code: 2, signal: null, timedOut: false, durationMs: expect.any(Number) });
     const [entry] = await agent.deps.audit.recent();
-    expect(entry).toMatchObject({ actor: 'api-token', action: 'script.run', target: 'hello', result: 'failed', detail: 'args: ["--now"]; exit 2' });
+    expect(entry).toMatchObject({
+      actor: 'api-token',
+      action: 'script.run',
+      target: 'hello',
+      result: 'failed',
+      detail: 'args: ["--now"]; exit 2',
+    });
   });
 
   it('Given a script that prints more than 8 MiB, When streamed, Then the rest is left out with a notice and the run still ends', async () => {
@@ -111,7 +129,13 @@ describe('POST /api/scripts/:name/run', () => {
 
   it('Given Accept: application/json, When run, Then one JSON result has code, output and duration', async () => {
     const response = await run('hello', {}, 'application/json');
-    expect(await response.json()).toMatchObject({ code: 2, stdout: 'out: \n', stderr: 'err line\n', timedOut: false, durationMs: expect.any(Number) });
+    expect(await response.json()).toMatchObject({
+      code: 2,
+      stdout: 'out: \n',
+      stderr: 'err line\n',
+      timedOut: false,
+      durationMs: expect.any(Number),
+    });
   });
 
   it('Given a script named as its file (hello.sh), When run, Then it is the listed hello, audited under that name', async () => {
@@ -122,7 +146,9 @@ describe('POST /api/scripts/:name/run', () => {
   });
 
   it('Given arguments that look like paths and options, When run, Then each reaches the script as one argv entry', async () => {
-    const body = (await (await run('args', { args: ['--path=/var/log/nginx', 'a@b%c+d=e:f,g', ''] }, 'application/json')).json()) as { stdout: string };
+    const body = (await (await run('args', { args: ['--path=/var/log/nginx', 'a@b%c+d=e:f,g', ''] }, 'application/json')).json()) as {
+      stdout: string;
+    };
     expect(body.stdout).toBe('[--path=/var/log/nginx]\n[a@b%c+d=e:f,g]\n[]\n');
   });
 
@@ -130,20 +156,39 @@ describe('POST /api/scripts/:name/run', () => {
     process.env.HMS_TEST_LEAK = 'leak';
     const body = (await (await run('env', {}, 'application/json')).json()) as { stdout: string };
     delete process.env.HMS_TEST_LEAK;
-    const keys = body.stdout.split('\n').filter(Boolean).map((line) => line.split('=')[0]!);
+    const keys = body.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('=')[0]!);
     // dash adds PWD itself.
-    expect(keys.filter((key) => key !== 'PWD').sort()).toEqual(['HMS_APPS', 'HMS_APP_ROOT', 'HMS_NGINX_LOG_DIR', 'HMS_UNITS', 'LANG', 'PATH']);
+    expect(keys.filter((key) => key !== 'PWD').sort()).toEqual([
+      'HMS_APPS',
+      'HMS_APP_ROOT',
+      'HMS_NGINX_LOG_DIR',
+      'HMS_UNITS',
+      'LANG',
+      'PATH',
+    ]);
     expect(body.stdout).toContain('HMS_UNITS=cigar.service nginx.service hms-agent.service\n');
   });
 
   it('Given a script that outlives its timeout, When run, Then it and its child are killed and the exit says timedOut', async () => {
     const response = await run('sleeper', { timeoutSeconds: 1 });
     const events = parseSse(await response.text());
-    const [scriptPid, childPid] = events.find((event) => event.data.includes(' '))!.data.trim().split(' ').map(Number);
+    const [scriptPid, childPid] = events
+      .find((event) => event.data.includes(' '))!
+      .data.trim()
+      .split(' ')
+      .map(Number);
     const exit = JSON.parse(events.at(-1)!.data) as { timedOut: boolean; durationMs: number; signal: string };
     expect(exit).toMatchObject({ timedOut: true, signal: 'SIGTERM' });
     expect(exit.durationMs).toBeLessThan(5000);
-    await waitFor(() => !isRunning(scriptPid!) && !isRunning(childPid!), () => `script ${scriptPid} or its child ${childPid} still running`, 5_000, 50);
+    await waitFor(
+      () => !isRunning(scriptPid!) && !isRunning(childPid!),
+      () => `script ${scriptPid} or its child ${childPid} still running`,
+      5_000,
+      50,
+    );
     expect(events.map((event) => event.data).join('')).not.toContain('never');
   });
 
@@ -154,38 +199,58 @@ describe('POST /api/scripts/:name/run', () => {
     while (!/\d+ \d+/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
     const [scriptPid, childPid] = /(\d+) (\d+)/.exec(text)!.slice(1).map(Number);
     await reader.cancel();
-    await waitFor(() => !isRunning(scriptPid!) && !isRunning(childPid!), () => `script ${scriptPid} or its child ${childPid} still running`, 5_000, 50);
-    await waitFor(async () => (await agent.deps.audit.recent())[0]?.detail?.includes('client went away') === true, () => 'no audit entry with "client went away"', 5_000, 50);
+    await waitFor(
+      () => !isRunning(scriptPid!) && !isRunning(childPid!),
+      () => `script ${scriptPid} or its child ${childPid} still running`,
+      5_000,
+      50,
+    );
+    await waitFor(
+      async () => (await agent.deps.audit.recent())[0]?.detail?.includes('client went away') === true,
+      () => 'no audit entry with "client went away"',
+      5_000,
+      50,
+    );
   });
 
   it('Given names outside the allow-list, When run, Then 404 with the known names and nothing runs', async () => {
-    for (const name of ['evil', 'evil.sh', 'hello.sh.sh', '.sh', '%2e%2e%2f', '..%2f..%2fbin%2fsh', '%2fbin%2fsh', 'hello%00', '%252e%252e', 'hello;id', 'x'.repeat(300)]) {
+    for (const name of [
+      'evil',
+      'evil.sh',
+      'hello.sh.sh',
+      '.sh',
+      '%2e%2e%2f',
+      '..%2f..%2fbin%2fsh',
+      '%2fbin%2fsh',
+      'hello%00',
+      '%252e%252e',
+      'hello;id',
+      'x'.repeat(300),
+    ]) {
       const response = await run(name, {});
       expect(response.status, name).toBe(404);
-      expect(((await response.json()) as { details: { known: string[] } }).details.known).toEqual(['args', 'env', 'flood', 'hello', 'sleeper']);
+      expect(((await response.json()) as { details: { known: string[] } }).details.known).toEqual([
+        'args',
+        'env',
+        'flood',
+        'hello',
+        'sleeper',
+      ]);
     }
     expect((await run('..', {})).status).toBe(404);
     expect(existsSync(path.join(outside, 'pwned'))).toBe(false);
     expect(await agent.deps.audit.recent()).toEqual([]);
   });
 
-  it.each([
-    ['$(id)'],
-    ['a;b'],
-    ['`id`'],
-    ['a\nb'],
-    ['a b'],
-    ['../etc/passwd'],
-    ['/var/..'],
-    ['a\0b'],
-    ['|'],
-    ['x'.repeat(201)],
-  ])('Given the argument %j, When run, Then 400 and nothing runs', async (arg) => {
-    const response = await run('args', { args: [arg] });
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toMatch(/^body\.args\.0: /);
-    expect(await agent.deps.audit.recent()).toEqual([]);
-  });
+  it.each([['$(id)'], ['a;b'], ['`id`'], ['a\nb'], ['a b'], ['../etc/passwd'], ['/var/..'], ['a\0b'], ['|'], ['x'.repeat(201)]])(
+    'Given the argument %j, When run, Then 400 and nothing runs',
+    async (arg) => {
+      const response = await run('args', { args: [arg] });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/^body\.args\.0: /);
+      expect(await agent.deps.audit.recent()).toEqual([]);
+    },
+  );
 
   it('Given a path argument outside the apps, nginx logs and certificate folders, When run, Then it is refused before the script runs', async () => {
     const secret = path.join(outside, 'evil.sh');

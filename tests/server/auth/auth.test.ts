@@ -91,7 +91,10 @@ describe('agent auth', () => {
     const agent = await testAgent();
     const browser = new Browser(agent);
     const login = await browser.login();
-    const kept = login.headers.getSetCookie().find((line) => line.startsWith('hms_session='))!.split(';')[0]!;
+    const kept = login.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('hms_session='))!
+      .split(';')[0]!;
     const whoami = (app: ReturnType<typeof createApp>) => app.request('/api/whoami', { headers: { cookie: kept } });
     expect((await whoami(agent.app)).status).toBe(200);
     expect((await browser.submit('/logout', {})).status).toBe(303);
@@ -106,18 +109,31 @@ describe('agent auth', () => {
 
   it('Given a plain password in the secrets file, When the agent restarts (hashing it again with a new salt), Then the session still works', async () => {
     const agent = await testAgent();
-    const file = { hosting_management: { admin_username: TEST_USER, admin_password: 'plain password', jwt_secret: agent.deps.secrets.jwtSecret, api_token: agent.deps.secrets.apiToken } };
+    const file = {
+      hosting_management: {
+        admin_username: TEST_USER,
+        admin_password: 'plain password',
+        jwt_secret: agent.deps.secrets.jwtSecret,
+        api_token: agent.deps.secrets.apiToken,
+      },
+    };
     const before = createApp({ ...agent.deps, secrets: secretsFromJson(file) });
     const after = createApp({ ...agent.deps, secrets: secretsFromJson(file) });
     const browser = new Browser({ ...agent, app: before });
-    const kept = (await browser.login(TEST_USER, 'plain password')).headers.getSetCookie().find((line) => line.startsWith('hms_session='))!.split(';')[0]!;
+    const kept = (await browser.login(TEST_USER, 'plain password')).headers
+      .getSetCookie()
+      .find((line) => line.startsWith('hms_session='))!
+      .split(';')[0]!;
     expect((await after.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(200);
   });
 
   it('Given a session, When the admin password changes (new hash in the secrets), Then the session is refused and the new password logs in', async () => {
     const agent = await testAgent();
     const browser = new Browser(agent);
-    const kept = (await browser.login()).headers.getSetCookie().find((line) => line.startsWith('hms_session='))!.split(';')[0]!;
+    const kept = (await browser.login()).headers
+      .getSetCookie()
+      .find((line) => line.startsWith('hms_session='))!
+      .split(';')[0]!;
     const hash = bcrypt.hashSync('a new password', 4);
     const changed = createApp({ ...agent.deps, secrets: { ...agent.deps.secrets, adminPasswordHash: hash, adminPasswordSource: hash } });
     expect((await agent.app.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(200);

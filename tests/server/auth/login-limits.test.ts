@@ -31,7 +31,11 @@ describe('login limits', () => {
     for (let i = 0; i < 5; i += 1) statuses.push((await loginFrom(agent, '198.51.100.7', 'wrong', { 'x-real-ip': `10.0.0.${i}` })).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     const entries = await agent.deps.audit.recent();
-    expect(entries.filter((entry) => entry.action === 'login.failed').map((entry) => entry.actor)).toEqual(['198.51.100.7', '198.51.100.7', '198.51.100.7']);
+    expect(entries.filter((entry) => entry.action === 'login.failed').map((entry) => entry.actor)).toEqual([
+      '198.51.100.7',
+      '198.51.100.7',
+      '198.51.100.7',
+    ]);
   }, 30_000);
 
   it('Given the local nginx (loopback) passing X-Real-IP, When logins fail, Then the address it names is the one counted', async () => {
@@ -48,7 +52,8 @@ describe('forms from elsewhere', () => {
     const browser = new BrowserSession(agent);
     await browser.login();
     const csrf = await browser.csrf();
-    const post = (headers: Record<string, string>) => browser.request('/logout', { method: 'POST', body: new URLSearchParams({ _csrf: csrf }), headers });
+    const post = (headers: Record<string, string>) =>
+      browser.request('/logout', { method: 'POST', body: new URLSearchParams({ _csrf: csrf }), headers });
     expect((await post({ origin: 'https://evil.example' })).status).toBe(403);
     expect((await post({ referer: 'https://evil.example/form.html' })).status).toBe(403);
     expect((await post({ origin: 'null' })).status).toBe(403);
@@ -71,9 +76,10 @@ describe('answers and messages', () => {
     expect((await browser.request('/audit')).headers.get('cache-control')).toBe('no-store');
   });
 
-  it('Given /login?error= with text of the caller\'s choosing, When shown, Then only known codes show a message, never the given text', async () => {
+  it("Given /login?error= with text of the caller's choosing, When shown, Then only known codes show a message, never the given text", async () => {
     const agent = await testAgent();
-    const page = async (error: string) => (await agent.app.request(`/login?error=${encodeURIComponent(error)}`, { headers: { accept: 'text/html' } })).text();
+    const page = async (error: string) =>
+      (await agent.app.request(`/login?error=${encodeURIComponent(error)}`, { headers: { accept: 'text/html' } })).text();
     expect(await page('Your account is locked, call 555-0100')).not.toContain('555-0100');
     expect(await page('expired')).toContain('The form expired. Please try again.');
     expect(await page('__proto__')).not.toContain('class="error"');

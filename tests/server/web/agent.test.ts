@@ -31,7 +31,9 @@ describe('GET /agent', () => {
   it('Given kept releases, When the page opens, Then it shows the running one, `current`, each release with a switch link except the current, and the upload form', async () => {
     const { status, text } = await browser.page('/agent');
     expect(status).toBe(200);
-    expect(text).toContain(`Running release <strong>${current}</strong>, version <strong>${VERSION}</strong>. <code>current</code> points at <strong>${current}</strong>.`);
+    expect(text).toContain(
+      `Running release <strong>${current}</strong>, version <strong>${VERSION}</strong>. <code>current</code> points at <strong>${current}</strong>.`,
+    );
     const rows = [...text.matchAll(/<tr data-release="([^"]+)">([\s\S]*?)<\/tr>/g)].map(([, id, row]) => ({ id, row: row! }));
     expect(rows.map((row) => row.id)).toEqual([current, OLDER, '20251231000000']);
     expect(rows[0]!.row).toContain('<td class="ok">current, running</td>');
@@ -48,11 +50,18 @@ describe('GET /agent', () => {
   });
 
   it('Given an update in progress, When the page opens, Then it says the agent is restarting and refreshes itself every 2 s (without JavaScript too)', async () => {
-    await writeUpdate(agent.deps.config.stateDir, { release: OLDER, from: current, status: 'activating', startedAt: new Date().toISOString() });
+    await writeUpdate(agent.deps.config.stateDir, {
+      release: OLDER,
+      from: current,
+      status: 'activating',
+      startedAt: new Date().toISOString(),
+    });
     const response = await browser.request('/agent');
     const text = await response.text();
     expect(text).toContain('<noscript><meta http-equiv="refresh" content="2; url=/agent"></noscript>');
-    expect(text).toMatch(new RegExp(`<p class="warn" id="restarting">The agent is restarting into ${OLDER}: this page refreshes itself every 2 s`));
+    expect(text).toMatch(
+      new RegExp(`<p class="warn" id="restarting">The agent is restarting into ${OLDER}: this page refreshes itself every 2 s`),
+    );
     expect(text).toContain('<td class="warn" id="update-status"><strong>activating</strong></td>');
     const nonce = /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')![1];
     expect(text).toContain(`<script nonce="${nonce}">`);
@@ -61,24 +70,44 @@ describe('GET /agent', () => {
 
   it.each([
     ['active', 'ok', undefined, `The agent now runs ${OLDER} (was `],
-    ['rolled-back', 'bad', 'The new release did not answer /api/health within 20 s.\n<script>alert(1)</script>', `${OLDER} failed its health check and was rolled back to `],
+    [
+      'rolled-back',
+      'bad',
+      'The new release did not answer /api/health within 20 s.\n<script>alert(1)</script>',
+      `${OLDER} failed its health check and was rolled back to `,
+    ],
     ['failed', 'bad', 'Failed to start transient service unit', `The update to ${OLDER} failed; the detail below`],
-  ] as const)('Given a finished update (%s), When the page opens, Then it shows the outcome, its times and detail as text, and does not refresh', async (status, tone, detail, sentence) => {
-    const update = { release: OLDER, from: current, status, startedAt: '2026-02-02T10:00:00.000Z', endedAt: '2026-02-02T10:00:21.000Z', ...(detail ? { detail } : {}) };
-    await writeUpdate(agent.deps.config.stateDir, update);
-    const { text } = await browser.page('/agent');
-    expect(text).toContain(`<td class="${tone}" id="update-status"><strong>${status}</strong></td>`);
-    expect(text).toContain(`<p class="${tone}" id="outcome">${sentence}`);
-    expect(text).toContain(`<tr><th>Release</th><td>${OLDER}</td></tr>`);
-    expect(text).toContain(`<tr><th>From</th><td>${current}</td></tr>`);
-    expect(text).toContain('<tr><th>Ended</th><td>2026-02-02T10:00:21.000Z</td></tr>');
-    if (detail) expect(text).toContain(`<pre id="update-detail">${detail.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</pre>`);
-    expect(text).not.toContain('http-equiv="refresh"');
-    expect(text).not.toMatch(/<script/);
-  });
+  ] as const)(
+    'Given a finished update (%s), When the page opens, Then it shows the outcome, its times and detail as text, and does not refresh',
+    async (status, tone, detail, sentence) => {
+      const update = {
+        release: OLDER,
+        from: current,
+        status,
+        startedAt: '2026-02-02T10:00:00.000Z',
+        endedAt: '2026-02-02T10:00:21.000Z',
+        ...(detail ? { detail } : {}),
+      };
+      await writeUpdate(agent.deps.config.stateDir, update);
+      const { text } = await browser.page('/agent');
+      expect(text).toContain(`<td class="${tone}" id="update-status"><strong>${status}</strong></td>`);
+      expect(text).toContain(`<p class="${tone}" id="outcome">${sentence}`);
+      expect(text).toContain(`<tr><th>Release</th><td>${OLDER}</td></tr>`);
+      expect(text).toContain(`<tr><th>From</th><td>${current}</td></tr>`);
+      expect(text).toContain('<tr><th>Ended</th><td>2026-02-02T10:00:21.000Z</td></tr>');
+      if (detail) expect(text).toContain(`<pre id="update-detail">${detail.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</pre>`);
+      expect(text).not.toContain('http-equiv="refresh"');
+      expect(text).not.toMatch(/<script/);
+    },
+  );
 
   it('Given an update stuck in "activating" for minutes, When the page opens, Then it stops refreshing and says where to look', async () => {
-    await writeUpdate(agent.deps.config.stateDir, { release: OLDER, from: current, status: 'activating', startedAt: new Date(Date.now() - 5 * 60_000).toISOString() });
+    await writeUpdate(agent.deps.config.stateDir, {
+      release: OLDER,
+      from: current,
+      status: 'activating',
+      startedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    });
     const { text } = await browser.page('/agent');
     expect(text).toContain('No outcome after 2 minutes.');
     expect(text).not.toContain('http-equiv="refresh"');
@@ -105,9 +134,17 @@ describe('switching to a kept release', () => {
     expect(response.status).toBe(303);
     expect(decodeURIComponent(response.headers.get('location')!)).toBe(`/agent?done=Switching from ${current} to ${OLDER}.`);
     const [argv] = recorder.starts();
-    expect(argv!.slice(argv!.indexOf('--') + 2)).toEqual([path.join(installDir, 'releases', current, 'hms-agent.mjs'), '--activate', OLDER, '--config', '/etc/hosting-api/agent.json']);
+    expect(argv!.slice(argv!.indexOf('--') + 2)).toEqual([
+      path.join(installDir, 'releases', current, 'hms-agent.mjs'),
+      '--activate',
+      OLDER,
+      '--config',
+      '/etc/hosting-api/agent.json',
+    ]);
     expect(await readUpdate(agent.deps.config.stateDir)).toMatchObject({ release: OLDER, from: current, status: 'activating' });
-    expect(await audit('agent.activate')).toEqual([expect.objectContaining({ actor: 'admin', target: OLDER, result: 'ok', detail: `from ${current}` })]);
+    expect(await audit('agent.activate')).toEqual([
+      expect.objectContaining({ actor: 'admin', target: OLDER, result: 'ok', detail: `from ${current}` }),
+    ]);
 
     const { text } = await browser.page(response.headers.get('location')!);
     expect(text).toContain(`<p class="notice" id="done">Switching from ${current} to ${OLDER}.</p>`);

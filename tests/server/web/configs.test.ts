@@ -33,8 +33,19 @@ const cigarFile = () => path.join(tree.sitesDir, 'cigar');
 /** The plain text of each line of a numbered list on the page (`yours` picks the one whose anchors are yours-L…). */
 function listedLines(page: string, id?: string): string[] {
   const prefix = id ? `${id}-` : '';
-  const items = [...page.matchAll(/<li id="([^"]+)"[^>]*>([\s\S]*?)<\/li>/g)].filter(([, anchor]) => new RegExp(`^${prefix}L\\d+$`).test(anchor!));
-  return items.map(([, , inner]) => inner!.replace(/<strong class="rejected-why">[\s\S]*?<\/strong>/, '').replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  const items = [...page.matchAll(/<li id="([^"]+)"[^>]*>([\s\S]*?)<\/li>/g)].filter(([, anchor]) =>
+    new RegExp(`^${prefix}L\\d+$`).test(anchor!),
+  );
+  return items.map(([, , inner]) =>
+    inner!
+      .replace(/<strong class="rejected-why">[\s\S]*?<\/strong>/, '')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&quot;/g, '"')
+      .replace(/&#x27;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
 }
 
 async function editForm(site = 'cigar') {
@@ -57,7 +68,9 @@ describe('GET /configs/:site', () => {
     const { text } = await browser.page('/configs/cigar');
     expect(listedLines(text)).toEqual(CIGAR.split('\n').slice(0, -1));
     expect(text).toContain('<li id="L1"><span class="hljs-section">server</span> <span class="hljs-punctuation">{</span></li>');
-    expect(text).toContain('<li id="L2">    <span class="hljs-attribute">listen</span> <span class="hljs-number">127.0.0.1:8081</span>;</li>');
+    expect(text).toContain(
+      '<li id="L2">    <span class="hljs-attribute">listen</span> <span class="hljs-number">127.0.0.1:8081</span>;</li>',
+    );
     const form = await editForm();
     expect(form.content).toBe(CIGAR);
     expect(form.etag).toMatch(/^"[0-9a-f]{64}"$/);
@@ -109,7 +122,7 @@ describe('POST /configs/:site', () => {
     expect(listedLines(text)).toContain('        return 200 "edited";');
   });
 
-  it('Given an invalid directive, When saved, Then 422 shows nginx\'s words, the user\'s text is back in the form and the file is unchanged', async () => {
+  it("Given an invalid directive, When saved, Then 422 shows nginx's words, the user's text is back in the form and the file is unchanged", async () => {
     const { etag } = await editForm();
     // proxy_foo passes the lint (the proxy_ family is allowed) and is unknown to nginx.
     const typed = `proxy_foo bar;\n${CIGAR}# <b>mine</b>\n`;
@@ -125,13 +138,18 @@ describe('POST /configs/:site', () => {
 
   it('Given a directive nginx -t rejects on line 5, When saved, Then the page links to line 5 of the submitted text, highlighted and marked, next to the file now', async () => {
     const { etag } = await editForm();
-    const typed = CIGAR.replace('    location / {', '    # <script>alert(1)</script>\n    proxy_bogus_directive $host "x";\n    location / {');
+    const typed = CIGAR.replace(
+      '    location / {',
+      '    # <script>alert(1)</script>\n    proxy_bogus_directive $host "x";\n    location / {',
+    );
     const response = await browser.submit('/configs/cigar', { content: typed, etag });
     expect(response.status).toBe(422);
     const text = await response.text();
     expect(text).not.toMatch(/<script/);
     expect(text).toContain('<a href="#yours-L5">Go to line 5</a>, the one nginx -t rejected');
-    expect(text).toMatch(/<li id="yours-L5" class="rejected">    <span class="hljs-attribute">proxy_bogus_directive<\/span> <span class="hljs-variable">\$host<\/span> <span class="hljs-string">&quot;x&quot;<\/span>;<strong class="rejected-why"> ← nginx -t rejected this line<\/strong><\/li>/);
+    expect(text).toMatch(
+      /<li id="yours-L5" class="rejected">    <span class="hljs-attribute">proxy_bogus_directive<\/span> <span class="hljs-variable">\$host<\/span> <span class="hljs-string">&quot;x&quot;<\/span>;<strong class="rejected-why"> ← nginx -t rejected this line<\/strong><\/li>/,
+    );
     expect(text).toContain('<li id="yours-L4">    <span class="hljs-comment"># &lt;script&gt;alert(1)&lt;/script&gt;</span></li>');
     expect(listedLines(text, 'yours')).toEqual(typed.split('\n').slice(0, -1));
     expect(listedLines(text, 'now')).toEqual(CIGAR.split('\n').slice(0, -1));
@@ -150,7 +168,9 @@ describe('POST /configs/:site', () => {
     expect(textareaValue(text, 'content')).toBe(mine);
     expect(listedLines(text, 'now')).toContain('        return 200 "theirs";');
     expect(listedLines(text, 'yours')).toContain('        return 200 "mine";');
-    expect(text).toContain('<span class="del">-        return 200 &quot;theirs&quot;;\n</span><span class="add">+        return 200 &quot;mine&quot;;\n</span>');
+    expect(text).toContain(
+      '<span class="del">-        return 200 &quot;theirs&quot;;\n</span><span class="add">+        return 200 &quot;mine&quot;;\n</span>',
+    );
     expect(inputValue(text, 'etag')).toBe((await editForm()).etag);
     expect(await readFile(cigarFile(), 'utf8')).toBe(theirs);
   });
@@ -178,7 +198,9 @@ describe('history, diff and revert', () => {
     expect(backup.status).toBe(200);
     expect(listedLines(backup.text)).toContain('        return 200 "ok";');
     const diff = await browser.page(`/configs/cigar/diff?against=${id}`);
-    expect(diff.text).toContain('<span class="del">-        return 200 &quot;ok&quot;;\n</span><span class="add">+        return 200 &quot;v2&quot;;\n</span>');
+    expect(diff.text).toContain(
+      '<span class="del">-        return 200 &quot;ok&quot;;\n</span><span class="add">+        return 200 &quot;v2&quot;;\n</span>',
+    );
   });
 
   it('Given a backup, When Revert is chosen, Then it asks first, and the confirmed POST puts the old file back', async () => {
@@ -187,7 +209,10 @@ describe('history, diff and revert', () => {
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('<form method="post" action="/configs/cigar/revert">');
     expect(await readFile(cigarFile(), 'utf8')).toContain('"v2"');
-    const response = await browser.submit('/configs/cigar/revert', { id: inputValue(confirm.text, 'id')!, etag: inputValue(confirm.text, 'etag')! });
+    const response = await browser.submit('/configs/cigar/revert', {
+      id: inputValue(confirm.text, 'id')!,
+      etag: inputValue(confirm.text, 'etag')!,
+    });
     expect(response.status).toBe(303);
     expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
     expect((await browser.page(response.headers.get('location')!)).text).toContain(`Reverted cigar`);

@@ -26,7 +26,9 @@ describe('lock and unlock', () => {
     expect(locked.headers.get('location')).toBe('/deploys/cigar?done=locked');
     const page = (await browser.page('/deploys/cigar?done=locked')).text;
     expect(page).toContain('<p class="notice">cigar is locked: no deploy or rollback starts until it is unlocked.</p>');
-    expect(page).toMatch(/<p class="warn" id="lock-status">cigar is locked by hand: held by admin since .* \(reason: db maintenance\)\.<\/p>/);
+    expect(page).toMatch(
+      /<p class="warn" id="lock-status">cigar is locked by hand: held by admin since .* \(reason: db maintenance\)\.<\/p>/,
+    );
     expect(page).toContain('<button>Unlock cigar</button>');
     expect(page).not.toContain('id="lock-form"');
 
@@ -40,7 +42,7 @@ describe('lock and unlock', () => {
     ]);
   });
 
-  it('Given a notice key that is not one of the page\'s, When the page opens, Then no notice is shown (the URL cannot put words on the page)', async () => {
+  it("Given a notice key that is not one of the page's, When the page opens, Then no notice is shown (the URL cannot put words on the page)", async () => {
     expect((await browser.page('/deploys/cigar?done=Your%20password%20expired')).text).not.toContain('class="notice"');
   });
 

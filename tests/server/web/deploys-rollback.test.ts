@@ -27,7 +27,9 @@ describe('rollback', () => {
     const confirm = await browser.page(`/deploys/cigar/rollback?release=${first}`);
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain(`<h1>Roll cigar back to ${first}?</h1>`);
-    expect(confirm.text).toMatch(new RegExp(`switches <strong>cigar</strong> from ${second} \\(<code>[0-9a-f]{12}</code>\\) to <strong>${first}</strong>`));
+    expect(confirm.text).toMatch(
+      new RegExp(`switches <strong>cigar</strong> from ${second} \\(<code>[0-9a-f]{12}</code>\\) to <strong>${first}</strong>`),
+    );
     expect(confirm.text).toContain('⚠ The database keeps 1 migration(s)');
     expect(inputValue(confirm.text, 'release')).toBe(first);
     expect(inputValue(confirm.text, '_csrf')).toBe(await browser.csrf());
@@ -36,11 +38,20 @@ describe('rollback', () => {
     const response = await browser.submit('/deploys/cigar/rollback', { release: first, reason: 'slow pages' });
     expect(response.status).toBe(200);
     const text = await response.text();
-    expect(text).toMatch(/<p class="warn">⚠ The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb\./);
-    expect(text).toMatch(new RegExp(`<p class="notice" id="outcome">cigar: ${first} is live again \\(was ${second}\\), healthy, in \\d+\\.\\d s\\.</p>`));
+    expect(text).toMatch(
+      /<p class="warn">⚠ The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb\./,
+    );
+    expect(text).toMatch(
+      new RegExp(`<p class="notice" id="outcome">cigar: ${first} is live again \\(was ${second}\\), healthy, in \\d+\\.\\d s\\.</p>`),
+    );
     expect([...text.matchAll(/id="step-(\w+)"/g)].map((m) => m[1])).toEqual(['switch', 'restart', 'health']);
     expect(target.serving()).toBe(first);
-    expect((await audit())[0]).toMatchObject({ actor: 'admin', action: 'rollback', result: 'ok', detail: expect.stringContaining('reason: slow pages') });
+    expect((await audit())[0]).toMatchObject({
+      actor: 'admin',
+      action: 'rollback',
+      result: 'ok',
+      detail: expect.stringContaining('reason: slow pages'),
+    });
   });
 
   it.each([

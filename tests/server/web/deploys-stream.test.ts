@@ -42,27 +42,51 @@ describe('POST /deploys/:app (the streamed deploy page)', () => {
     for (let next = await reader.read(); !next.done; next = await reader.read()) text += next.value;
 
     const ends = [...text.matchAll(/<p class="step (?:ok|bad|muted)" id="step-(\w+)">/g)].map((m) => m[1]);
-    expect(ends).toEqual(['lock', 'check', 'fetch', 'link', 'bundle', 'assets', 'migrate', 'switch', 'restart', 'health', 'record', 'prune']);
+    expect(ends).toEqual([
+      'lock',
+      'check',
+      'fetch',
+      'link',
+      'bundle',
+      'assets',
+      'migrate',
+      'switch',
+      'restart',
+      'health',
+      'record',
+      'prune',
+    ]);
     for (const step of ends) expect(text.indexOf(`▸ ${step}</p>`), step).toBeLessThan(text.indexOf(`id="step-${step}"`));
     expect(text).toMatch(/<p class="step ok" id="step-fetch">✓ <strong>fetch<\/strong> <span class="muted">\d+\.\d s<\/span>/);
-    expect(text).toMatch(/<pre class="out" data-step="fetch">deploy\$ mkdir -p -- [\s\S]*deploy\$ git clone --depth 1 --branch main -- file:\/\//);
+    expect(text).toMatch(
+      /<pre class="out" data-step="fetch">deploy\$ mkdir -p -- [\s\S]*deploy\$ git clone --depth 1 --branch main -- file:\/\//,
+    );
     const release = releaseIn(text);
-    expect(text).toMatch(new RegExp(`<p class="notice" id="outcome">Deployed cigar: release ${release} \\([0-9a-f]{12}\\) is live in \\d+\\.\\d s\\.</p>`));
+    expect(text).toMatch(
+      new RegExp(`<p class="notice" id="outcome">Deployed cigar: release ${release} \\([0-9a-f]{12}\\) is live in \\d+\\.\\d s\\.</p>`),
+    );
     expect(text).toContain('first &lt;b&gt;deploy&lt;/b&gt;');
     expect(text).not.toContain('<b>deploy');
     expect(text.trimEnd()).toMatch(/<\/main>\s*<\/body>\s*<\/html>$/);
     expect(target.serving()).toBe(release);
     expect(existsSync(lockFile())).toBe(false);
-    expect((await audit())[0]).toMatchObject({ actor: 'admin', action: 'deploy', result: 'ok', detail: expect.stringContaining('reason: first <b>deploy</b>') });
+    expect((await audit())[0]).toMatchObject({
+      actor: 'admin',
+      action: 'deploy',
+      result: 'ok',
+      detail: expect.stringContaining('reason: first <b>deploy</b>'),
+    });
     expect((await audit())[0]!.detail).toMatch(/; from the browser \(no local tests\);/);
   });
 
-  it('Given a deploy that fails at a step, When it ends, Then the page says where and why, with the agent\'s hint, and the previous release keeps serving', async () => {
+  it("Given a deploy that fails at a step, When it ends, Then the page says where and why, with the agent's hint, and the previous release keeps serving", async () => {
     const first = releaseIn(await deployFromPage())!;
     await target.commit({ 'app/assets/stylesheets/application.css': '/*\n *= require does_not_exist\n */\n' }, 'bad assets', 'bad-assets');
     const text = await deployFromPage({ ref: 'bad-assets' });
     expect(text).toMatch(/<p class="step bad" id="step-assets">✗ <strong>assets<\/strong>/);
-    expect(text).toMatch(/<div class="error" id="outcome" role="alert"><p><strong>The deploy of cigar failed at assets in \d+\.\d s: .*couldn&#39;t find file &#39;does_not_exist&#39;.*; \d{14} keeps serving<\/strong><\/p>/);
+    expect(text).toMatch(
+      /<div class="error" id="outcome" role="alert"><p><strong>The deploy of cigar failed at assets in \d+\.\d s: .*couldn&#39;t find file &#39;does_not_exist&#39;.*; \d{14} keeps serving<\/strong><\/p>/,
+    );
     expect(text).toContain('<a href="/deploys/cigar">Back to cigar\'s deploys</a>');
     expect(target.serving()).toBe(first);
   });
@@ -87,7 +111,9 @@ describe('POST /deploys/:app (the streamed deploy page)', () => {
     expect(response.status).toBe(423);
     expect(response.headers.get('x-accel-buffering')).toBeNull();
     const text = await response.text();
-    expect(text).toMatch(/<div class="error" role="alert">\s*<p><strong>cigar is locked: held by admin since \S+ \(reason: db maintenance\)\.<\/strong><\/p>/);
+    expect(text).toMatch(
+      /<div class="error" role="alert">\s*<p><strong>cigar is locked: held by admin since \S+ \(reason: db maintenance\)\.<\/strong><\/p>/,
+    );
     expect(text).toContain('<p>Wait, or unlock it in the Lock section below once nothing is running.</p>');
     expect(text).toContain('id="unlock-form"');
     expect(text).not.toContain('Deploying');

@@ -49,7 +49,7 @@ describe('GET /deploys', () => {
 });
 
 describe('GET /deploys/:app', () => {
-  it("Given an app, When its page opens, Then the deploy form defaults to its branch, the lock form asks why, and both carry the CSRF token", async () => {
+  it('Given an app, When its page opens, Then the deploy form defaults to its branch, the lock form asks why, and both carry the CSRF token', async () => {
     const { text } = await browser.page('/deploys/cigar');
     const csrf = await browser.csrf();
     expect(text).toContain('<form method="post" action="/deploys/cigar" class="fields" id="deploy-form">');
@@ -119,13 +119,20 @@ describe('auth and CSRF', () => {
 
   it('Given no session, When a deploys page is opened or a deploy posted, Then the browser is sent to the login page and nothing runs', async () => {
     const anonymous = new BrowserSession(agent);
-    for (const [url, method] of [['/deploys', 'GET'], ['/deploys/cigar', 'GET'], ['/deploys/cigar', 'POST'], ['/deploys/cigar/lock', 'POST']] as const) {
-      const response = await anonymous.request(url, { method, ...(method === 'POST' ? { body: new URLSearchParams({ ref: 'main', reason: 'x' }) } : {}) });
+    for (const [url, method] of [
+      ['/deploys', 'GET'],
+      ['/deploys/cigar', 'GET'],
+      ['/deploys/cigar', 'POST'],
+      ['/deploys/cigar/lock', 'POST'],
+    ] as const) {
+      const response = await anonymous.request(url, {
+        method,
+        ...(method === 'POST' ? { body: new URLSearchParams({ ref: 'main', reason: 'x' }) } : {}),
+      });
       expect(response.status, `${method} ${url}`).toBe(303);
       expect(response.headers.get('location'), url).toBe(`/login?next=${encodeURIComponent(url)}`);
     }
     expect(target.calls).toEqual([]);
     expect(existsSync(lockFile())).toBe(false);
   });
-
 });

@@ -66,7 +66,9 @@ describe('GET /logs', () => {
     const { status, text } = await browser.page('/logs?source=cigar:production');
     expect(status).toBe(200);
     expect(text).toContain('<option value="cigar:production" selected>');
-    expect(text).toContain('<span class="line"><span class="ts">2026-11-25T18:02:11.000Z</span> I, [2026-11-25T18:02:11.000000 #7]  INFO -- : Started GET &quot;/&quot; for 203.0.113.9\n</span>');
+    expect(text).toContain(
+      '<span class="line"><span class="ts">2026-11-25T18:02:11.000Z</span> I, [2026-11-25T18:02:11.000000 #7]  INFO -- : Started GET &quot;/&quot; for 203.0.113.9\n</span>',
+    );
     expect(text).toContain('boom &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt; \u241b[31m)');
     expect(text).not.toMatch(/<script/);
   });
@@ -83,7 +85,9 @@ describe('GET /logs', () => {
 
   it('Given a journal source, When shown, Then the journal lines come with their times', async () => {
     const { text } = await browser.page('/logs?source=journal:cigar&since=-1h');
-    expect(text).toContain('<span class="ts">2026-11-25T18:04:00.000Z</span> 2026-11-25T18:04:00+0000 web1 puma[812]: Completed 200 OK in 12ms');
+    expect(text).toContain(
+      '<span class="ts">2026-11-25T18:04:00.000Z</span> 2026-11-25T18:04:00+0000 web1 puma[812]: Completed 200 OK in 12ms',
+    );
   });
 
   it.each([
@@ -127,7 +131,10 @@ describe('live mode', () => {
 
   it('Given a logged-in browser, When its EventSource opens the follow URL with the session cookie, Then new lines arrive as events', async () => {
     const stop = new AbortController();
-    const response = await browser.request('/api/logs/cigar:production/follow?lines=0', { headers: { accept: 'text/event-stream' }, signal: stop.signal });
+    const response = await browser.request('/api/logs/cigar:production/follow?lines=0', {
+      headers: { accept: 'text/event-stream' },
+      signal: stop.signal,
+    });
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     let seen = '';

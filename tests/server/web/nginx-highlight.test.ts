@@ -24,7 +24,9 @@ describe('nginx highlighting', () => {
   });
 
   it('Given markup and braces in a comment, When highlighted, Then the markup is escaped text and the braces stay part of the comment', () => {
-    expect(highlightedLines('# </li><script>alert(1)</script> { }')).toEqual(['<span class="hljs-comment"># &lt;/li&gt;&lt;script&gt;alert(1)&lt;/script&gt; { }</span>']);
+    expect(highlightedLines('# </li><script>alert(1)</script> { }')).toEqual([
+      '<span class="hljs-comment"># &lt;/li&gt;&lt;script&gt;alert(1)&lt;/script&gt; { }</span>',
+    ]);
   });
 
   it('Given empty lines and no final newline, When highlighted, Then every line is there, none added', () => {

@@ -50,7 +50,7 @@ async function pagePaths(): Promise<string[]> {
 }
 
 describe('every page', () => {
-  it('Given each page, When served, Then every script tag carries this response\'s CSP nonce and there are no inline handlers', async () => {
+  it("Given each page, When served, Then every script tag carries this response's CSP nonce and there are no inline handlers", async () => {
     for (const url of await pagePaths()) {
       const response = await browser.request(url);
       const nonce = /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')![1];
@@ -62,7 +62,7 @@ describe('every page', () => {
     }
   });
 
-  it('Given each page, When it has forms that post, Then each carries the session\'s CSRF token', async () => {
+  it("Given each page, When it has forms that post, Then each carries the session's CSRF token", async () => {
     const csrf = await browser.csrf();
     let forms = 0;
     for (const url of await pagePaths()) {
@@ -77,7 +77,9 @@ describe('every page', () => {
 
   it('Given every POST route of the pages, When posted by a logged-in browser without the token, Then 403', async () => {
     const posts = agent.app.routes.filter((route) => route.method === 'POST' && !route.path.startsWith('/api/') && route.path !== '/login');
-    expect(posts.map((route) => route.path)).toEqual(expect.arrayContaining(['/configs/:site', '/configs/:site/revert', '/scripts/:name', '/apps/:name/:action', '/logout']));
+    expect(posts.map((route) => route.path)).toEqual(
+      expect.arrayContaining(['/configs/:site', '/configs/:site/revert', '/scripts/:name', '/apps/:name/:action', '/logout']),
+    );
     for (const route of posts) {
       const url = route.path.replace(':site', 'cigar').replace(':name', 'cigar').replace(':action', 'restart');
       const response = await browser.submit(url, { content: 'x', id: '2026-01-01T00:00:00.000Z', args: '' }, { csrf: false });
@@ -98,7 +100,14 @@ describe('error pages', () => {
   });
 
   it('Given an unexpected error, When shown, Then the page says only that it is internal and where the details are', () => {
-    expect(problemOf(new Error('EACCES /etc/shadow'))).toEqual({ status: 500, message: 'Internal error.', hint: expect.stringContaining('journalctl -u hms-agent') });
-    expect(problemOf(new ApiError(422, 'rejected', { details: { stderr: 'nginx said' } }))).toMatchObject({ status: 422, output: 'nginx said' });
+    expect(problemOf(new Error('EACCES /etc/shadow'))).toEqual({
+      status: 500,
+      message: 'Internal error.',
+      hint: expect.stringContaining('journalctl -u hms-agent'),
+    });
+    expect(problemOf(new ApiError(422, 'rejected', { details: { stderr: 'nginx said' } }))).toMatchObject({
+      status: 422,
+      output: 'nginx said',
+    });
   });
 });

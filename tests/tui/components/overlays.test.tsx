@@ -12,7 +12,17 @@ describe('help, palette, confirm, footer, status bar', () => {
   it('Given ?, When the help is drawn, Then it lists every key with what it does', () => {
     const { lastFrame } = render(<HelpOverlay bindings={BINDINGS} readonly={false} height={60} />);
     const frame = lastFrame()!;
-    for (const text of ['command palette', 'restart the selected app', 'pause / resume', 'edit in $EDITOR', 'stop the running script', 'quit hms', 'roll back to the selected release', "send this hms's agent"]) expect(frame).toContain(text);
+    for (const text of [
+      'command palette',
+      'restart the selected app',
+      'pause / resume',
+      'edit in $EDITOR',
+      'stop the running script',
+      'quit hms',
+      'roll back to the selected release',
+      "send this hms's agent",
+    ])
+      expect(frame).toContain(text);
     expect(frame).toMatch(/S\s+start the selected app/);
     expect(frame).toMatch(/Space\s+pause/);
   });

@@ -41,7 +41,12 @@ async function playActivator(argv: readonly string[]): Promise<void> {
   await symlink(`releases/${kept}`, path.join(installDir, 'current'));
   deps.release = kept;
   const ended = { release, from, startedAt: new Date().toISOString(), endedAt: new Date().toISOString() };
-  await writeUpdate(deps.config.stateDir, outcome === 'active' ? { ...ended, status: 'active' } : { ...ended, status: 'rolled-back', detail: `${release} did not answer /api/health within 20 s` });
+  await writeUpdate(
+    deps.config.stateDir,
+    outcome === 'active'
+      ? { ...ended, status: 'active' }
+      : { ...ended, status: 'rolled-back', detail: `${release} did not answer /api/health within 20 s` },
+  );
   await served.start();
 }
 
@@ -72,7 +77,13 @@ afterEach(async () => {
 
 function Probe({ change }: { change: AgentChange }) {
   const { client } = useConnection({ connections }, 'test');
-  const agent = useAgent({ connections }, client, true, (level, text) => notices.push(`${level}: ${text}`), () => undefined);
+  const agent = useAgent(
+    { connections },
+    client,
+    true,
+    (level, text) => notices.push(`${level}: ${text}`),
+    () => undefined,
+  );
   if (agent.info && !agent.update) queueMicrotask(() => agent.start(change));
   const bundle = agent.bundle ? ('release' in agent.bundle ? agent.bundle.release : agent.bundle.error) : '-';
   const status = `running=${agent.info?.running ?? '-'} current=${agent.info?.current ?? '-'} bundle=${bundle} update=${agent.update?.running ? 'running' : agent.update ? 'ended' : '-'}`;

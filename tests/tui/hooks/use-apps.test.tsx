@@ -14,7 +14,9 @@ import { waitFor } from '../../support/wait-for.js';
 function Probe({ connections }: { connections: ServerConnections }) {
   const { links } = useApps({ connections, stats: new TuiStats() }, ['test'], 200);
   const link = links[0]!;
-  return <Text>{`${link.status} apps=${link.snapshot?.apps.map((a) => a.name).join(',') ?? '-'} version=${link.version ?? '-'} failures=${link.failures}`}</Text>;
+  return (
+    <Text>{`${link.status} apps=${link.snapshot?.apps.map((a) => a.name).join(',') ?? '-'} version=${link.version ?? '-'} failures=${link.failures}`}</Text>
+  );
 }
 
 describe('useApps with a real agent', () => {
@@ -32,14 +34,24 @@ describe('useApps with a real agent', () => {
   it('Given a running agent, When it stops and comes back, Then the feed says reconnecting and then heals by itself', async () => {
     const { lastFrame, unmount } = render(<Probe connections={connections} />);
     try {
-      await waitFor(() => lastFrame()!.startsWith('connected'), () => lastFrame()!);
+      await waitFor(
+        () => lastFrame()!.startsWith('connected'),
+        () => lastFrame()!,
+      );
       expect(lastFrame()).toMatch(/apps=.*agent/);
       expect(lastFrame()).toContain('version=0.0.0-test');
       await served.stop();
-      await waitFor(() => lastFrame()!.startsWith('reconnecting'), () => lastFrame()!);
+      await waitFor(
+        () => lastFrame()!.startsWith('reconnecting'),
+        () => lastFrame()!,
+      );
       expect(lastFrame()).toMatch(/failures=[1-9]/);
       await served.start();
-      await waitFor(() => lastFrame()!.startsWith('connected'), () => lastFrame()!, 20_000);
+      await waitFor(
+        () => lastFrame()!.startsWith('connected'),
+        () => lastFrame()!,
+        20_000,
+      );
       expect(lastFrame()).toContain('failures=0');
     } finally {
       unmount();

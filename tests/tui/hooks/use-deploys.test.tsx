@@ -61,9 +61,19 @@ function RunProbe({ cancelAt, tests, skipTests }: { cancelAt?: string; tests?: T
   const runs = useDeployRuns({ connections }, notify, onDone, onTestsFailed);
   const run = runs.get('test', 'cigar');
   if (!run) queueMicrotask(() => runs.start({ server: 'test', app: 'cigar', ref: 'main', tests, skipTests }));
-  else if (cancelAt && run.running && !run.cancelled && (cancelAt === 'tests' ? run.lines.some((l) => l.includes('started')) : run.steps[cancelAt as 'fetch'])) queueMicrotask(() => runs.cancel('test', 'cigar'));
+  else if (
+    cancelAt &&
+    run.running &&
+    !run.cancelled &&
+    (cancelAt === 'tests' ? run.lines.some((l) => l.includes('started')) : run.steps[cancelAt as 'fetch'])
+  )
+    queueMicrotask(() => runs.cancel('test', 'cigar'));
   if (!run) return <Text>-</Text>;
-  return <Text>{[`running=${run.running} cancelled=${run.cancelled}`, `strip=${stepStrip(run)}`, ...run.lines, ...runOutcome(run).lines].join('\n')}</Text>;
+  return (
+    <Text>
+      {[`running=${run.running} cancelled=${run.cancelled}`, `strip=${stepStrip(run)}`, ...run.lines, ...runOutcome(run).lines].join('\n')}
+    </Text>
+  );
 }
 
 function draw(node: React.ReactElement) {
@@ -80,7 +90,9 @@ describe('a deploy from the control center', () => {
       expect(frame()).toMatch(/^▸ fetch$/m);
       expect(frame()).toMatch(/^ {2}│ deploy\$ git clone --depth 1 --branch main -- file:\/\//m);
       expect(frame()).toMatch(/^✓ health\s+\d+\.\d s/m);
-      expect(frame().replace(/\s+/g, ' ')).toContain('strip=lock ✓ · check ✓ · fetch ✓ · link ✓ · bundle ✓ · assets ✓ · migrate ✓ · switch ✓ · restart ✓ · health ✓ · record ✓ · prune –');
+      expect(frame().replace(/\s+/g, ' ')).toContain(
+        'strip=lock ✓ · check ✓ · fetch ✓ · link ✓ · bundle ✓ · assets ✓ · migrate ✓ · switch ✓ · restart ✓ · health ✓ · record ✓ · prune –',
+      );
       expect(frame()).toMatch(/✓ Deployed cigar: release \d{14} \([0-9a-f]{12}\) is live in \d+\.\d s\./);
       expect(notices).toEqual([expect.stringMatching(/^ok: Deployed cigar: release \d{14}/)]);
       expect(refreshed).toBe(1);
@@ -99,7 +111,11 @@ describe('a deploy from the control center', () => {
       expect(frame()).toMatch(new RegExp(`^ {2}│ ${checkout}$`, 'm'));
       expect(frame()).toMatch(/^✓ tests passed in \d+\.\d s$/m);
       expect(frame()).toMatch(/✓ Deployed cigar: release \d{14}/);
-      expect((await served.agent.deps.audit.recent(1))[0]).toMatchObject({ action: 'deploy', result: 'ok', detail: expect.stringContaining('tests not skipped') });
+      expect((await served.agent.deps.audit.recent(1))[0]).toMatchObject({
+        action: 'deploy',
+        result: 'ok',
+        detail: expect.stringContaining('tests not skipped'),
+      });
       expect(askedAnyway).toEqual([]);
     } finally {
       unmount();
@@ -107,7 +123,9 @@ describe('a deploy from the control center', () => {
   });
 
   it('Given tests that fail, When deployed from here, Then nothing is deployed, the output tail and the failure show, and "deploy anyway?" is asked', async () => {
-    const { frame, unmount } = draw(<RunProbe tests={{ command: ['sh', '-c', 'echo "1 failure: CigarTest#test_price"; exit 1'], checkout }} />);
+    const { frame, unmount } = draw(
+      <RunProbe tests={{ command: ['sh', '-c', 'echo "1 failure: CigarTest#test_price"; exit 1'], checkout }} />,
+    );
     try {
       await waitFor(() => frame().includes('running=false'), frame, 30_000);
       expect(frame()).toMatch(/^ {2}│ 1 failure: CigarTest#test_price$/m);
@@ -122,7 +140,9 @@ describe('a deploy from the control center', () => {
   });
 
   it('Given tests under way, When x cancels, Then they are killed, nothing is deployed and nothing is asked', async () => {
-    const { frame, unmount } = draw(<RunProbe cancelAt="tests" tests={{ command: ['sh', '-c', 'echo started; exec sleep 30'], checkout }} />);
+    const { frame, unmount } = draw(
+      <RunProbe cancelAt="tests" tests={{ command: ['sh', '-c', 'echo started; exec sleep 30'], checkout }} />,
+    );
     try {
       await waitFor(() => frame().includes('running=false'), frame, 10_000);
       expect(frame()).toContain('Stopped during the tests of cigar; nothing was deployed.');
@@ -139,7 +159,10 @@ describe('a deploy from the control center', () => {
       await waitFor(() => frame().includes('running=false'), frame, 60_000);
       expect(frame()).not.toContain('TESTS-RAN');
       expect(frame()).not.toContain('▸ tests of cigar');
-      expect((await served.agent.deps.audit.recent(1))[0]).toMatchObject({ action: 'deploy', detail: expect.stringContaining('tests skipped') });
+      expect((await served.agent.deps.audit.recent(1))[0]).toMatchObject({
+        action: 'deploy',
+        detail: expect.stringContaining('tests skipped'),
+      });
     } finally {
       unmount();
     }
@@ -193,7 +216,16 @@ function FeedProbe({ changes }: { changes: DeployChange[] }) {
     const next = changes.shift()!;
     queueMicrotask(() => void deploys.change(next));
   }
-  return <Text>{[`lock=${deploys.locks.cigar ? `${deploys.locks.cigar.by}/${deploys.locks.cigar.reason}` : String(deploys.locks.cigar)}`, `releases=${deploys.releases?.map((r) => `${r.current ? '→' : ''}${r.id}`).join(',') ?? '-'}`, `busy=${deploys.busy ?? '-'}`, ...(deploys.result?.lines ?? [])].join('\n')}</Text>;
+  return (
+    <Text>
+      {[
+        `lock=${deploys.locks.cigar ? `${deploys.locks.cigar.by}/${deploys.locks.cigar.reason}` : String(deploys.locks.cigar)}`,
+        `releases=${deploys.releases?.map((r) => `${r.current ? '→' : ''}${r.id}`).join(',') ?? '-'}`,
+        `busy=${deploys.busy ?? '-'}`,
+        ...(deploys.result?.lines ?? []),
+      ].join('\n')}
+    </Text>
+  );
 }
 
 describe('the deploys feed', () => {
@@ -211,7 +243,9 @@ describe('the deploys feed', () => {
     const { frame, unmount } = draw(<FeedProbe changes={[{ kind: 'rollback', server: 'test', app: 'cigar', release: one!.id }]} />);
     try {
       await waitFor(() => frame().includes('is live again'), frame, 60_000);
-      expect(frame().replace(/\s+/g, ' ')).toMatch(/ warning: The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note\.rb/);
+      expect(frame().replace(/\s+/g, ' ')).toMatch(
+        / warning: The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note\.rb/,
+      );
       expect(frame()).toContain(`cigar: ${one!.id} is live again (was ${two!.id})`);
       await waitFor(() => frame().includes(`releases=${two!.id},→${one!.id}`), frame);
     } finally {
@@ -228,8 +262,14 @@ describe('the deploys feed', () => {
     const { frame, unmount } = draw(<FeedProbe changes={changes} />);
     try {
       // The next change starts as soon as the feed is idle, so the locked state may show for one frame only: every state drawn is kept.
-      await waitFor(() => locksSeen.some((l) => /^\S+@\S+ \(api-token\)\/db maintenance$/.test(l)), () => `${frame()}\nlocks seen: ${locksSeen.join(' | ')}`);
-      await waitFor(() => notices.some((n) => /^ok: cigar is locked by \S+@\S+ \(api-token\) since \S+ \(manual; reason: db maintenance\)\.$/.test(n)), () => notices.join('\n'));
+      await waitFor(
+        () => locksSeen.some((l) => /^\S+@\S+ \(api-token\)\/db maintenance$/.test(l)),
+        () => `${frame()}\nlocks seen: ${locksSeen.join(' | ')}`,
+      );
+      await waitFor(
+        () => notices.some((n) => /^ok: cigar is locked by \S+@\S+ \(api-token\) since \S+ \(manual; reason: db maintenance\)\.$/.test(n)),
+        () => notices.join('\n'),
+      );
       await waitFor(() => notices.some((n) => /^ok: cigar unlocked \(was: locked by \S+@\S+ \(api-token\)/.test(n)), frame);
       await waitFor(() => notices.some((n) => n.startsWith('error: ')), frame);
       expect(frame()).toMatch(/lock=null/);

@@ -20,7 +20,9 @@ const target = { server: 'test', sources: ['cigar:production'] };
 function Probe({ connections, stats }: { connections: ServerConnections; stats: TuiStats }) {
   const { buffer, streams } = useLogFollow({ connections, stats }, target, 100);
   const newest = buffer.at(buffer.total - 1);
-  return <Text>{`${streams['cigar:production']?.state ?? '-'} size=${buffer.size} total=${buffer.total} newest=${newest ? `${newest.source} ${newest.text.slice(-20)}` : '-'}`}</Text>;
+  return (
+    <Text>{`${streams['cigar:production']?.state ?? '-'} size=${buffer.size} total=${buffer.total} newest=${newest ? `${newest.source} ${newest.text.slice(-20)}` : '-'}`}</Text>
+  );
 }
 
 describe('useLogFollow with a real agent', () => {
@@ -44,12 +46,22 @@ describe('useLogFollow with a real agent', () => {
     const stats = new TuiStats();
     const { lastFrame, unmount } = render(<Probe connections={connections} stats={stats} />);
     try {
-      await waitFor(() => lastFrame()!.includes('newest=cigar:production 1]  INFO -- : booted'), () => lastFrame()!);
+      await waitFor(
+        () => lastFrame()!.includes('newest=cigar:production 1]  INFO -- : booted'),
+        () => lastFrame()!,
+      );
       const lines = Array.from({ length: 300 }, (_, i) => `I, [2026-01-01T10:00:01.000000 #1]  INFO -- : line seq=${i}\n`).join('');
       await appendFile(log, lines);
-      await waitFor(() => lastFrame()!.includes('seq=299'), () => lastFrame()!);
+      await waitFor(
+        () => lastFrame()!.includes('seq=299'),
+        () => lastFrame()!,
+      );
       expect(lastFrame()).toMatch(/^following size=100 total=301 /);
-      expect(stats.sources['cigar:production']).toMatchObject({ received: 301, droppedByAgent: 0, seq: { count: 300, first: 0, last: 299, jumps: 0 } });
+      expect(stats.sources['cigar:production']).toMatchObject({
+        received: 301,
+        droppedByAgent: 0,
+        seq: { count: 300, first: 0, last: 299, jumps: 0 },
+      });
       expect(stats.batches).toBeLessThan(50);
     } finally {
       unmount();

@@ -63,7 +63,9 @@ describe('one refresh', () => {
   it('Given an agent that is down, When a snapshot is loaded, Then it fails saying the agent cannot be reached', async () => {
     const { served, connected } = await agentWithLogs();
     await served.stop();
-    await expect(loadSnapshot(connected.client, { signal: new AbortController().signal, timeoutMs: 10_000 })).rejects.toThrow(/Cannot reach the agent on test/);
+    await expect(loadSnapshot(connected.client, { signal: new AbortController().signal, timeoutMs: 10_000 })).rejects.toThrow(
+      /Cannot reach the agent on test/,
+    );
   });
 });
 
@@ -101,14 +103,30 @@ describe('the refresh loop', () => {
 describe('the followed log', () => {
   it('Given a log with lines, When followed, Then the backlog comes first and new lines as they are written, with their times', async () => {
     const { connected, errorLog } = await agentWithLogs();
-    await appendFile(errorLog, '2026/11/25 18:02:09 [error] 812#812: *1 old one\n2026/11/25 18:02:10 [error] 812#812: *2 backlog one\n2026/11/25 18:02:11 [warn] 812#812: *3 backlog two\n');
+    await appendFile(
+      errorLog,
+      '2026/11/25 18:02:09 [error] 812#812: *1 old one\n2026/11/25 18:02:10 [error] 812#812: *2 backlog one\n2026/11/25 18:02:11 [warn] 812#812: *3 backlog two\n',
+    );
     const lines: LogLine[] = [];
     const notes: string[] = [];
     const stop = new AbortController();
-    const feed = feedLog({ client: connected.client, source: 'nginx:error', backlog: 2, signal: stop.signal, onLine: (l) => lines.push(l), onNote: (n) => notes.push(n) });
-    await waitFor(() => lines.length === 2, () => JSON.stringify(lines));
+    const feed = feedLog({
+      client: connected.client,
+      source: 'nginx:error',
+      backlog: 2,
+      signal: stop.signal,
+      onLine: (l) => lines.push(l),
+      onNote: (n) => notes.push(n),
+    });
+    await waitFor(
+      () => lines.length === 2,
+      () => JSON.stringify(lines),
+    );
     await appendFile(errorLog, '2026/11/25 18:02:12 [error] 812#812: *4 upstream timed out\n');
-    await waitFor(() => lines.length === 3, () => JSON.stringify(lines));
+    await waitFor(
+      () => lines.length === 3,
+      () => JSON.stringify(lines),
+    );
     stop.abort();
     await feed;
     expect(lines.map((l) => l.text.replace(/^.*\*\d /, ''))).toEqual(['backlog one', 'backlog two', 'upstream timed out']);
@@ -122,11 +140,24 @@ describe('the followed log', () => {
     const lines: LogLine[] = [];
     const notes: string[] = [];
     const stop = new AbortController();
-    const feed = feedLog({ client: connected.client, source: 'nginx:error', backlog: 5, signal: stop.signal, onLine: (l) => lines.push(l), onNote: (n) => notes.push(n) });
-    await waitFor(() => notes.length > 0, () => JSON.stringify(notes));
+    const feed = feedLog({
+      client: connected.client,
+      source: 'nginx:error',
+      backlog: 5,
+      signal: stop.signal,
+      onLine: (l) => lines.push(l),
+      onNote: (n) => notes.push(n),
+    });
+    await waitFor(
+      () => notes.length > 0,
+      () => JSON.stringify(notes),
+    );
     await appendFile(errorLog, '2026/11/25 18:02:12 [error] 812#812: *1 written while the agent was down\n');
     await served.start();
-    await waitFor(() => lines.length === 1, () => JSON.stringify(lines));
+    await waitFor(
+      () => lines.length === 1,
+      () => JSON.stringify(lines),
+    );
     stop.abort();
     await feed;
     expect(notes[0]).toMatch(/^Cannot follow nginx:error yet: Cannot reach the agent on test .* Retrying in 1 s\.$/);
@@ -136,7 +167,14 @@ describe('the followed log', () => {
   it('Given a log the agent does not know, When followed, Then it stops at once and says how to find the right name', async () => {
     const { connected } = await agentWithLogs();
     const notes: string[] = [];
-    await feedLog({ client: connected.client, source: 'nope:production', backlog: 5, signal: new AbortController().signal, onLine: () => undefined, onNote: (n) => notes.push(n) });
+    await feedLog({
+      client: connected.client,
+      source: 'nope:production',
+      backlog: 5,
+      signal: new AbortController().signal,
+      onLine: () => undefined,
+      onNote: (n) => notes.push(n),
+    });
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/^Stopped following nope:production: test: .*nope:production/);
   });

@@ -4,7 +4,18 @@ import { appsResponseSchema, type AppsResponse } from '../../../src/api/apps.js'
 import { AgentError } from '../../../src/client/http.js';
 import { errorText, foldLine, logLineText, logSourceFor, noteText, statusText } from '../../../tui/monitor/log-view.js';
 
-const state = { unit: 'x.service', description: '', loadState: 'loaded', activeState: 'active', subState: 'running', since: null, mainPid: 1, memoryBytes: null, restarts: 0, result: null };
+const state = {
+  unit: 'x.service',
+  description: '',
+  loadState: 'loaded',
+  activeState: 'active',
+  subState: 'running',
+  since: null,
+  mainPid: 1,
+  memoryBytes: null,
+  restarts: 0,
+  result: null,
+};
 
 function snapshot(apps: Array<{ name: string; kind: 'app' | 'nginx' | 'agent' }>): AppsResponse {
   return appsResponseSchema.parse({
@@ -16,29 +27,50 @@ function snapshot(apps: Array<{ name: string; kind: 'app' | 'nginx' | 'agent' }>
 }
 
 describe('the followed log', () => {
-  it('Given `hms monitor cigar`, When choosing, Then it is cigar\'s production log, before the apps are even known', () => {
+  it("Given `hms monitor cigar`, When choosing, Then it is cigar's production log, before the apps are even known", () => {
     expect(logSourceFor(['cigar'], undefined)).toBe('cigar:production');
     expect(logSourceFor(['journal:agent'], undefined)).toBe('journal:agent');
   });
 
   it("Given no argument and a server with apps, When the apps arrive, Then it is the first app's production log", () => {
     expect(logSourceFor([], undefined)).toBeUndefined();
-    expect(logSourceFor([], snapshot([{ name: 'nginx', kind: 'nginx' }, { name: 'cigar', kind: 'app' }, { name: 'tobacco', kind: 'app' }]))).toBe('cigar:production');
+    expect(
+      logSourceFor(
+        [],
+        snapshot([
+          { name: 'nginx', kind: 'nginx' },
+          { name: 'cigar', kind: 'app' },
+          { name: 'tobacco', kind: 'app' },
+        ]),
+      ),
+    ).toBe('cigar:production');
   });
 
   it("Given no argument and no apps (a laptop in local mode), When choosing, Then it is nginx's error log", () => {
-    expect(logSourceFor([], snapshot([{ name: 'nginx', kind: 'nginx' }, { name: 'agent', kind: 'agent' }]))).toBe('nginx:error');
+    expect(
+      logSourceFor(
+        [],
+        snapshot([
+          { name: 'nginx', kind: 'nginx' },
+          { name: 'agent', kind: 'agent' },
+        ]),
+      ),
+    ).toBe('nginx:error');
   });
 });
 
 describe('panel lines', () => {
   it('Given a log line, When shown, Then it starts with its UTC time, and terminal escapes in it are shown, not obeyed', () => {
-    expect(logLineText({ text: 'Started GET "/" \u001b[31mred', ts: '2026-11-25T18:02:11.250Z' })).toBe('2026-11-25 18:02:11  Started GET "/" \\x1b[31mred');
+    expect(logLineText({ text: 'Started GET "/" \u001b[31mred', ts: '2026-11-25T18:02:11.250Z' })).toBe(
+      '2026-11-25 18:02:11  Started GET "/" \\x1b[31mred',
+    );
     expect(logLineText({ text: 'no time here' })).toBe('-                    no time here');
   });
 
   it("Given hms's own news, When shown, Then it is stamped and marked as hms's", () => {
-    expect(noteText(new Date('2026-11-25T18:02:11Z'), 'following cigar:production')).toBe('2026-11-25 18:02:11  hms: following cigar:production');
+    expect(noteText(new Date('2026-11-25T18:02:11Z'), 'following cigar:production')).toBe(
+      '2026-11-25 18:02:11  hms: following cigar:production',
+    );
   });
 
   it('Given a long line, When folded to the panel, Then it breaks between words, indents past the time, and ends in … when cut', () => {
@@ -61,12 +93,14 @@ describe('errors and the status line', () => {
   });
 
   it('Given a working connection, When the status is drawn, Then it names the server and host and when it was updated', () => {
-    expect(statusText({ server: 'prod', hostname: 'web-1', refreshMs: 2000, updatedAt: '2026-11-25T18:02:11.000Z' })).toBe('prod (web-1) ● updated 18:02:11 UTC, every 2 s · q quit');
+    expect(statusText({ server: 'prod', hostname: 'web-1', refreshMs: 2000, updatedAt: '2026-11-25T18:02:11.000Z' })).toBe(
+      'prod (web-1) ● updated 18:02:11 UTC, every 2 s · q quit',
+    );
   });
 
   it('Given a failing connection, When the status is drawn, Then the retry and the keys come before the error, which may be cut off', () => {
-    expect(statusText({ server: 'prod', refreshMs: 2000, error: 'Cannot reach the agent on prod via ssh (ECONNREFUSED).', retryInMs: 4000 })).toBe(
-      'prod ✗ retrying in 4 s · q quit · Cannot reach the agent on prod via ssh (ECONNREFUSED).',
-    );
+    expect(
+      statusText({ server: 'prod', refreshMs: 2000, error: 'Cannot reach the agent on prod via ssh (ECONNREFUSED).', retryInMs: 4000 }),
+    ).toBe('prod ✗ retrying in 4 s · q quit · Cannot reach the agent on prod via ssh (ECONNREFUSED).');
   });
 });

@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { appsResponseSchema, type AppStatus } from '../../../src/api/apps.js';
 import { metricsResponseSchema, type MetricsResponse } from '../../../src/api/metrics.js';
 import { appRow, appsView } from '../../../tui/monitor/apps-view.js';
-import { addSample, alertColor, gaugeValue, HISTORY_POINTS, metricsView, trafficView, type Sample } from '../../../tui/monitor/metrics-view.js';
+import {
+  addSample,
+  alertColor,
+  gaugeValue,
+  HISTORY_POINTS,
+  metricsView,
+  trafficView,
+  type Sample,
+} from '../../../tui/monitor/metrics-view.js';
 
 const GiB = 1024 ** 3;
 
@@ -21,8 +29,28 @@ function metricsAt(at: string, overrides: { cpu?: number; memoryPercent?: number
     swap: { totalBytes: 0, freeBytes: 0, usedBytes: 0, usedPercent: 0 },
     load: { one: 0.42, five: 0.3, fifteen: 0.25 },
     disks: [
-      { path: '/', paths: ['/', '/var'], sizeBytes: 100 * GiB, usedBytes: 91 * GiB, freeBytes: 9 * GiB, usedPercent: 91, inodesTotal: 1000, inodesUsed: 100, inodesPercent: 10 },
-      { path: '/srv', paths: ['/srv'], sizeBytes: 500 * GiB, usedBytes: 2.5 * GiB, freeBytes: 497.5 * GiB, usedPercent: 0.5, inodesTotal: 1000, inodesUsed: 850, inodesPercent: 85 },
+      {
+        path: '/',
+        paths: ['/', '/var'],
+        sizeBytes: 100 * GiB,
+        usedBytes: 91 * GiB,
+        freeBytes: 9 * GiB,
+        usedPercent: 91,
+        inodesTotal: 1000,
+        inodesUsed: 100,
+        inodesPercent: 10,
+      },
+      {
+        path: '/srv',
+        paths: ['/srv'],
+        sizeBytes: 500 * GiB,
+        usedBytes: 2.5 * GiB,
+        freeBytes: 497.5 * GiB,
+        usedPercent: 0.5,
+        inodesTotal: 1000,
+        inodesUsed: 850,
+        inodesPercent: 85,
+      },
     ],
     units: [],
     nginx: {
@@ -47,7 +75,14 @@ const unit = { description: '', loadState: 'loaded', since: '2026-11-25T17:00:00
 function app(overrides: Partial<AppStatus> & { name: string }): AppStatus {
   return {
     kind: 'app',
-    state: { ...unit, unit: `${overrides.name}.service`, activeState: 'active', subState: 'running', memoryBytes: 187_654_144, restarts: 2 },
+    state: {
+      ...unit,
+      unit: `${overrides.name}.service`,
+      activeState: 'active',
+      subState: 'running',
+      memoryBytes: 187_654_144,
+      restarts: 2,
+    },
     health: { ok: true, via: 'socket', status: 200, ms: 12.4, error: null },
     currentRelease: '20261125180211',
     ...overrides,
@@ -67,7 +102,8 @@ describe('CPU and memory history', () => {
 
   it('Given more refreshes than the history keeps, When one more comes, Then the oldest point is dropped', () => {
     let history: Sample[] = [];
-    for (let i = 0; i < HISTORY_POINTS + 5; i += 1) history = addSample(history, metricsAt(new Date(Date.UTC(2026, 10, 25, 18, 0, i * 2)).toISOString(), { cpu: i }));
+    for (let i = 0; i < HISTORY_POINTS + 5; i += 1)
+      history = addSample(history, metricsAt(new Date(Date.UTC(2026, 10, 25, 18, 0, i * 2)).toISOString(), { cpu: i }));
     expect(history).toHaveLength(HISTORY_POINTS);
     expect(history[0]!.cpuPercent).toBe(5);
   });
@@ -160,7 +196,10 @@ describe('apps table', () => {
       hostname: 'laptop',
       version: '0.1.0',
       at: '2026-11-25T18:02:11.000Z',
-      apps: [app({ name: 'nginx', kind: 'nginx', problem, state: { ...unknown, unit: 'nginx.service' } }), app({ name: 'agent', kind: 'agent', problem, state: { ...unknown, unit: 'hms-agent.service' } })],
+      apps: [
+        app({ name: 'nginx', kind: 'nginx', problem, state: { ...unknown, unit: 'nginx.service' } }),
+        app({ name: 'agent', kind: 'agent', problem, state: { ...unknown, unit: 'hms-agent.service' } }),
+      ],
     });
     const view = appsView(snapshot);
     expect(view.problems).toEqual([problem]);

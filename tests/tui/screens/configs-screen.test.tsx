@@ -17,8 +17,22 @@ describe('the configs screen', () => {
 
   it('Given an edit nginx refused (422), When reviewed, Then the diff and nginx own words show in place', () => {
     const edited = content.replace('listen 80;', 'listen eighty;');
-    const problem = configProblem(new AgentError(422, 'prod: nginx -t rejected the new cigar config: invalid port', undefined, { stderr: 'nginx: [emerg] invalid port in "eighty" of the "listen" directive in /etc/nginx/sites-enabled/cigar:2' }));
-    const draft: Draft = { server: 'prod', site: 'cigar', file: '/tmp/hms-edit-x/cigar', original: content, etag: '"abc123"', edited, diff: lineDiff(content, edited), applying: false, problem };
+    const problem = configProblem(
+      new AgentError(422, 'prod: nginx -t rejected the new cigar config: invalid port', undefined, {
+        stderr: 'nginx: [emerg] invalid port in "eighty" of the "listen" directive in /etc/nginx/sites-enabled/cigar:2',
+      }),
+    );
+    const draft: Draft = {
+      server: 'prod',
+      site: 'cigar',
+      file: '/tmp/hms-edit-x/cigar',
+      original: content,
+      etag: '"abc123"',
+      edited,
+      diff: lineDiff(content, edited),
+      applying: false,
+      problem,
+    };
     const frame = render(<ConfigsScreen {...base} site="cigar" draft={draft} />).lastFrame()!;
     expect(frame).toContain('nginx -t refused it (422)');
     expect(frame).toContain('invalid port in "eighty"');
@@ -29,7 +43,17 @@ describe('the configs screen', () => {
 
   it('Given a conflict (412), When reviewed, Then it says nothing was applied and how to go on', () => {
     const problem = configProblem(new AgentError(412, 'prod: Site "cigar" changed since you read it', undefined, { etag: '"new"' }));
-    const draft: Draft = { server: 'prod', site: 'cigar', file: '/tmp/x/cigar', original: content, etag: '"abc"', edited: `${content}# x\n`, diff: lineDiff(content, `${content}# x\n`), applying: false, problem };
+    const draft: Draft = {
+      server: 'prod',
+      site: 'cigar',
+      file: '/tmp/x/cigar',
+      original: content,
+      etag: '"abc"',
+      edited: `${content}# x\n`,
+      diff: lineDiff(content, `${content}# x\n`),
+      applying: false,
+      problem,
+    };
     const frame = render(<ConfigsScreen {...base} site="cigar" draft={draft} />).lastFrame()!;
     expect(frame).toContain('CONFLICT (412)');
     expect(frame).toContain('nothing was applied');

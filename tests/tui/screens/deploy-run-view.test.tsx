@@ -12,12 +12,24 @@ import { DeploysScreen, type DeploysScreenProps } from '../../../tui/screens/dep
 import { gateStartLine, startRun, withStep, withText, type DeployRun } from '../../../tui/state/deploy-run.js';
 import { MAX_OUTPUT_LINES } from '../../../tui/state/script-run.js';
 
-const LOCK: DeployLock = { app: 'cigar', by: 'alice', at: '2026-01-25T10:02:00.000Z', reason: 'db maintenance', kind: 'manual', pid: null, stale: false };
+const LOCK: DeployLock = {
+  app: 'cigar',
+  by: 'alice',
+  at: '2026-01-25T10:02:00.000Z',
+  reason: 'db maintenance',
+  kind: 'manual',
+  pid: null,
+  stale: false,
+};
 
 /** Events in, as use-deploy-runs feeds them. */
 function feed(run: DeployRun, events: Array<StepEvent | string>): DeployRun {
   const lines = new OutputLines();
-  return events.reduce((r, event) => (typeof event === 'string' ? withText(r, lines.push(event)) : withStep(withText(r, `${lines.flush()}${stepLine(event)}\n`), event)), run);
+  return events.reduce(
+    (r, event) =>
+      typeof event === 'string' ? withText(r, lines.push(event)) : withStep(withText(r, `${lines.flush()}${stepLine(event)}\n`), event),
+    run,
+  );
 }
 
 const started = () => startRun({ server: 'prod', app: 'cigar', ref: 'main' });
@@ -32,7 +44,17 @@ const halfway = () =>
   ]);
 
 function screen(props: Partial<DeploysScreenProps>) {
-  const all: DeploysScreenProps = { server: 'prod', apps: [], releases: [], loading: false, known: true, selected: 0, scroll: 0, height: 20, ...props };
+  const all: DeploysScreenProps = {
+    server: 'prod',
+    apps: [],
+    releases: [],
+    loading: false,
+    known: true,
+    selected: 0,
+    scroll: 0,
+    height: 20,
+    ...props,
+  };
   return render(<DeploysScreen {...all} />).lastFrame()!;
 }
 
@@ -60,7 +82,11 @@ describe('the deploy view', () => {
   });
 
   it('Given a deploy that went live, When drawn, Then it ends on ✓ … is live and says nothing is running', () => {
-    const run = { ...feed(halfway(), [{ name: 'fetch', status: 'ok', ms: 812 }]), running: false, done: { release: '20260125100300', ok: true, rolledBack: false, sha: '0123456789abcdef', ms: 31_400 } };
+    const run = {
+      ...feed(halfway(), [{ name: 'fetch', status: 'ok', ms: 812 }]),
+      running: false,
+      done: { release: '20260125100300', ok: true, rolledBack: false, sha: '0123456789abcdef', ms: 31_400 },
+    };
     const frame = screen({ focus: { app: 'cigar', view: 'run' }, run });
     expect(frame).toContain("│ Cloning into '/var/www/cigar/releases/20260125100300'...");
     expect(frame).toMatch(/✓ fetch\s+0\.8 s/);
@@ -72,7 +98,15 @@ describe('the deploy view', () => {
     const run = {
       ...feed(started(), [{ name: 'bundle', status: 'failed', ms: 4100, detail: '`bundle install` exited with 17' }]),
       running: false,
-      done: { release: '20260125100300', ok: false, rolledBack: false, failedStep: 'bundle' as const, error: 'Could not reach host index.rubygems.org', hint: 'Commit Gemfile.lock.', ms: 5000 },
+      done: {
+        release: '20260125100300',
+        ok: false,
+        rolledBack: false,
+        failedStep: 'bundle' as const,
+        error: 'Could not reach host index.rubygems.org',
+        hint: 'Commit Gemfile.lock.',
+        ms: 5000,
+      },
     };
     const frame = screen({ focus: { app: 'cigar', view: 'run' }, run });
     expect(frame).toMatch(/✗ bundle\s+4\.1 s {2}`bundle install` exited with 17/);
@@ -81,7 +115,14 @@ describe('the deploy view', () => {
   });
 
   it('Given a locked app, When the deploy is refused (423), Then the view says who holds the lock and what to do', () => {
-    const run = { ...started(), running: false, error: { text: 'prod: cigar is locked: held by alice since 2026-01-25T10:02:00.000Z (reason: db maintenance).', hint: 'Wait, or run `hms unlock cigar`.' } };
+    const run = {
+      ...started(),
+      running: false,
+      error: {
+        text: 'prod: cigar is locked: held by alice since 2026-01-25T10:02:00.000Z (reason: db maintenance).',
+        hint: 'Wait, or run `hms unlock cigar`.',
+      },
+    };
     const frame = screen({ focus: { app: 'cigar', view: 'run' }, run });
     expect(frame).toContain('✗ prod: cigar is locked: held by alice since 2026-01-25T10:02:00.000Z (reason: db maintenance).');
     expect(frame).toContain('Wait, or run `hms unlock cigar`.');
@@ -94,7 +135,11 @@ describe('the deploy view', () => {
 
   it('Given tests that failed here, When the deploy view is drawn, Then their output tail, the failure and how to deploy anyway show', () => {
     const gate = { command: ['bin/rails', 'test'], checkout: '/home/dev/cigar' };
-    const run = { ...startRun({ server: 'prod', app: 'cigar', ref: 'main', tests: gate }), running: false, gate: { status: 'failed', code: 1, ms: 4200 } as const };
+    const run = {
+      ...startRun({ server: 'prod', app: 'cigar', ref: 'main', tests: gate }),
+      running: false,
+      gate: { status: 'failed', code: 1, ms: 4200 } as const,
+    };
     const fed = withText(withText(run, gateStartLine('cigar', gate)), new OutputLines().push('Failure: CigarTest#test_price\n'));
     const frame = screen({ focus: { app: 'cigar', view: 'run' }, run: fed });
     expect(frame).toContain('▸ tests of cigar: `bin/rails test` in /home/dev/cigar');
@@ -105,7 +150,10 @@ describe('the deploy view', () => {
   });
 
   it('Given a deploy without its tests on request, When drawn, Then the view says the audit records them as skipped', () => {
-    const frame = screen({ focus: { app: 'cigar', view: 'run' }, run: { ...halfway(), tests: { command: ['bin/rails', 'test'], checkout: '/c' }, skipTests: true } });
+    const frame = screen({
+      focus: { app: 'cigar', view: 'run' },
+      run: { ...halfway(), tests: { command: ['bin/rails', 'test'], checkout: '/c' }, skipTests: true },
+    });
     expect(frame).toContain('Without the tests of cigar (`bin/rails test`), on request: the audit log records them as skipped.');
   });
 
@@ -140,7 +188,14 @@ describe('the deploys screen', () => {
       releases: [release('20260125100300', true, 2), release('20260124090000', false, 1)],
       selected: 1,
       lock: LOCK,
-      result: { app: 'cigar', ok: true, lines: ['warning: The database keeps 1 migration(s) that 20260124090000 does not know.', 'cigar: 20260124090000 is live again (was 20260125100300), healthy, in 3.2 s.'] },
+      result: {
+        app: 'cigar',
+        ok: true,
+        lines: [
+          'warning: The database keeps 1 migration(s) that 20260124090000 does not know.',
+          'cigar: 20260124090000 is live again (was 20260125100300), healthy, in 3.2 s.',
+        ],
+      },
     });
     expect(frame).toContain('cigar is locked by alice since 2026-01-25T10:02:00.000Z (manual; reason: db maintenance).');
     expect(frame).toMatch(/RELEASE\s+SHA\s+REF\s+DEPLOYED\s+BY\s+HEALTH\s+MIGRATIONS/);
@@ -164,11 +219,26 @@ describe('the agent screen', () => {
       { id: '0.1.0-0123456789ab', installedAt: '2026-01-25T10:00:00.000Z' },
       { id: '20260101000000', installedAt: '2026-01-01T00:00:00.000Z' },
     ],
-    update: { release: '0.1.0-0123456789ab', from: '20260101000000', status: 'active' as const, startedAt: '2026-01-25T10:00:00.000Z', endedAt: '2026-01-25T10:00:04.000Z' },
+    update: {
+      release: '0.1.0-0123456789ab',
+      from: '20260101000000',
+      status: 'active' as const,
+      startedAt: '2026-01-25T10:00:00.000Z',
+      endedAt: '2026-01-25T10:00:04.000Z',
+    },
   };
 
   it('Given an agent with two kept releases, When drawn, Then it shows what runs, what is kept, the last update and this hms build', () => {
-    const frame = render(<AgentScreen server="prod" info={info} releases={info.releases} bundle={{ release: '0.1.0-fedcba987654' }} selected={1} height={20} />).lastFrame()!;
+    const frame = render(
+      <AgentScreen
+        server="prod"
+        info={info}
+        releases={info.releases}
+        bundle={{ release: '0.1.0-fedcba987654' }}
+        selected={1}
+        height={20}
+      />,
+    ).lastFrame()!;
     expect(frame).toContain('Agent on prod running 0.1.0-0123456789ab · current 0.1.0-0123456789ab');
     expect(frame).toContain('This hms carries agent 0.1.0-fedcba987654.');
     expect(frame).toContain('Last update: 0.1.0-0123456789ab active (from 20260101000000) at 2026-01-25T10:00:04.000Z');
@@ -177,19 +247,49 @@ describe('the agent screen', () => {
   });
 
   it('Given an update under way and then rolled back, When drawn, Then the progress lines and the outcome with its detail show', () => {
-    const lines = ['Uploading agent release 0.1.0-fedcba987654 to prod…', 'Switching prod to 0.1.0-fedcba987654 (health-checked, rolled back on failure)…', '  the agent is restarting…'];
-    const running = render(<AgentScreen server="prod" info={info} releases={info.releases} update={{ server: 'prod', lines, running: true }} selected={0} height={20} />).lastFrame()!;
+    const lines = [
+      'Uploading agent release 0.1.0-fedcba987654 to prod…',
+      'Switching prod to 0.1.0-fedcba987654 (health-checked, rolled back on failure)…',
+      '  the agent is restarting…',
+    ];
+    const running = render(
+      <AgentScreen
+        server="prod"
+        info={info}
+        releases={info.releases}
+        update={{ server: 'prod', lines, running: true }}
+        selected={0}
+        height={20}
+      />,
+    ).lastFrame()!;
     expect(running).toContain('  the agent is restarting…');
     expect(running).toContain('waiting for the outcome…');
-    const outcome = { ok: false, lines: ['prod: 0.1.0-fedcba987654 failed its health check and was rolled back to 0.1.0-0123456789ab; the agent keeps answering.', 'exit 3: this release is broken'] };
-    const ended = render(<AgentScreen server="prod" info={info} releases={info.releases} update={{ server: 'prod', lines, running: false, outcome }} selected={0} height={20} />).lastFrame()!;
+    const outcome = {
+      ok: false,
+      lines: [
+        'prod: 0.1.0-fedcba987654 failed its health check and was rolled back to 0.1.0-0123456789ab; the agent keeps answering.',
+        'exit 3: this release is broken',
+      ],
+    };
+    const ended = render(
+      <AgentScreen
+        server="prod"
+        info={info}
+        releases={info.releases}
+        update={{ server: 'prod', lines, running: false, outcome }}
+        selected={0}
+        height={20}
+      />,
+    ).lastFrame()!;
     expect(ended).toContain('failed its health check and was rolled back to 0.1.0-0123456789ab');
     expect(ended).toContain('exit 3: this release is broken');
     expect(ended).not.toContain('waiting for the outcome');
   });
 
   it('Given an hms with no agent build, When drawn, Then it says so', () => {
-    const frame = render(<AgentScreen server="prod" info={info} releases={[]} bundle={{ error: 'dist/hms-agent.mjs is missing.' }} selected={0} height={20} />).lastFrame()!;
+    const frame = render(
+      <AgentScreen server="prod" info={info} releases={[]} bundle={{ error: 'dist/hms-agent.mjs is missing.' }} selected={0} height={20} />,
+    ).lastFrame()!;
     expect(frame).toContain('This hms carries no agent: dist/hms-agent.mjs is missing.');
   });
 });

@@ -11,18 +11,51 @@ function app(name: string, kind: AppStatus['kind'], activeState: string, extra: 
   return {
     name,
     kind,
-    state: { unit: `${name}.service`, description: name, loadState: 'loaded', activeState, subState: activeState === 'active' ? 'running' : 'dead', since: '2026-01-01T09:58:00.000Z', mainPid: 4242, memoryBytes: 52_428_800, restarts: 0, result: 'success', ...extra },
-    health: kind === 'app' ? { ok: activeState === 'active', via: 'socket', status: 200, ms: 3.2, error: activeState === 'active' ? null : 'connection refused' } : null,
+    state: {
+      unit: `${name}.service`,
+      description: name,
+      loadState: 'loaded',
+      activeState,
+      subState: activeState === 'active' ? 'running' : 'dead',
+      since: '2026-01-01T09:58:00.000Z',
+      mainPid: 4242,
+      memoryBytes: 52_428_800,
+      restarts: 0,
+      result: 'success',
+      ...extra,
+    },
+    health:
+      kind === 'app'
+        ? {
+            ok: activeState === 'active',
+            via: 'socket',
+            status: 200,
+            ms: 3.2,
+            error: activeState === 'active' ? null : 'connection refused',
+          }
+        : null,
     currentRelease: kind === 'app' ? '20260101000000' : null,
   };
 }
 
-const snapshot: AppsResponse = { hostname: 'web1', version: '0.1.0', at, apps: [app('cigar', 'app', 'active'), app('tobacco', 'app', 'failed', { mainPid: null }), app('nginx', 'nginx', 'active'), app('hms-agent', 'agent', 'active')] };
+const snapshot: AppsResponse = {
+  hostname: 'web1',
+  version: '0.1.0',
+  at,
+  apps: [
+    app('cigar', 'app', 'active'),
+    app('tobacco', 'app', 'failed', { mainPid: null }),
+    app('nginx', 'nginx', 'active'),
+    app('hms-agent', 'agent', 'active'),
+  ],
+};
 
 describe('the overview', () => {
   it('Given a snapshot with both apps, nginx and the agent, When rendered, Then each is a row with state, since, pid, memory, health and release', () => {
     const rows = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
-    const { lastFrame } = render(<OverviewScreen rows={rows} selected={1} height={20} width={100} showServer={false} waiting={[]} problems={[]} filter="" />);
+    const { lastFrame } = render(
+      <OverviewScreen rows={rows} selected={1} height={20} width={100} showServer={false} waiting={[]} problems={[]} filter="" />,
+    );
     const frame = lastFrame()!;
     expect(frame).toMatch(/▶ │ tobacco/);
     expect(frame).toMatch(/cigar\s+│ ● active\/running\s+│ 2m\s+│ 4242\s+│ 50\.0M\s+│ 0\s+│ ok 3ms/);
@@ -41,7 +74,9 @@ describe('the overview', () => {
 
   it('Given a narrow terminal, When rendered, Then the least telling columns go first and nothing wraps', () => {
     const rows = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
-    const frame = render(<OverviewScreen rows={rows} selected={0} height={20} width={80} showServer={false} waiting={[]} problems={[]} filter="" />).lastFrame()!;
+    const frame = render(
+      <OverviewScreen rows={rows} selected={0} height={20} width={80} showServer={false} waiting={[]} problems={[]} filter="" />,
+    ).lastFrame()!;
     expect(frame).not.toContain('RELEASE');
     expect(frame).toContain('HEALTH');
     expect(Math.max(...frame.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
@@ -49,7 +84,18 @@ describe('the overview', () => {
 
   it('Given two servers, one unreachable, When rendered, Then a SERVER column shows and the other says why it is missing', () => {
     const rows = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
-    const { lastFrame } = render(<OverviewScreen rows={rows} selected={0} height={20} width={100} showServer waiting={[{ server: 'staging', text: 'reconnecting in 4s (attempt 2): Cannot reach the agent' }]} problems={[]} filter="" />);
+    const { lastFrame } = render(
+      <OverviewScreen
+        rows={rows}
+        selected={0}
+        height={20}
+        width={100}
+        showServer
+        waiting={[{ server: 'staging', text: 'reconnecting in 4s (attempt 2): Cannot reach the agent' }]}
+        problems={[]}
+        filter=""
+      />,
+    );
     expect(lastFrame()).toContain('SERVER');
     expect(lastFrame()).toContain('staging: reconnecting in 4s (attempt 2): Cannot reach the agent');
   });
@@ -57,7 +103,9 @@ describe('the overview', () => {
   it('Given more rows than fit, When the last is selected, Then the table scrolls to keep it in view', () => {
     const many: AppsResponse = { ...snapshot, apps: Array.from({ length: 12 }, (_, i) => app(`app${i}`, 'app', 'active')) };
     const rows = overviewRows([{ server: 'prod', snapshot: many, stale: false }], new Date(at));
-    const { lastFrame } = render(<OverviewScreen rows={rows} selected={11} height={12} width={100} showServer={false} waiting={[]} problems={[]} filter="" />);
+    const { lastFrame } = render(
+      <OverviewScreen rows={rows} selected={11} height={12} width={100} showServer={false} waiting={[]} problems={[]} filter="" />,
+    );
     expect(lastFrame()).toMatch(/▶ │ app11/);
     expect(lastFrame()).not.toContain('app0 ');
   });

@@ -40,7 +40,13 @@ describe('keys', () => {
   });
 
   it('Given keys that arrived together, When split, Then each is its own key, Enter and Tab included', () => {
-    expect(splitKeys({ input: '/err\r' })).toEqual([{ input: '/' }, { input: 'e' }, { input: 'r' }, { input: 'r' }, { input: '', return: true }]);
+    expect(splitKeys({ input: '/err\r' })).toEqual([
+      { input: '/' },
+      { input: 'e' },
+      { input: 'r' },
+      { input: 'r' },
+      { input: '', return: true },
+    ]);
     expect(splitKeys({ input: 'q' })).toEqual([{ input: 'q' }]);
   });
 

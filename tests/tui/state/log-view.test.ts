@@ -25,7 +25,8 @@ describe('the log view', () => {
 
   it('Given a filter and its inverse, When windowed, Then they split the lines between them', () => {
     const buffer = bufferOf(['GET /up', 'GET /orders', 'RuntimeError (boom)', 'GET /up', 'GET /cart']);
-    const text = (filter: string) => logWindow(buffer, { filter: parseFilter(filter), end: buffer.total, offset: 0, height: 10 }).lines.map((l) => l.text);
+    const text = (filter: string) =>
+      logWindow(buffer, { filter: parseFilter(filter), end: buffer.total, offset: 0, height: 10 }).lines.map((l) => l.text);
     expect(text('/up')).toEqual(['GET /up', 'GET /up']);
     expect(text('!/up')).toEqual(['GET /orders', 'RuntimeError (boom)', 'GET /cart']);
   });

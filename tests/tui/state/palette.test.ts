@@ -5,7 +5,10 @@ const words = { apps: ['cigar', 'tobacco', 'nginx', 'agent'], servers: ['prod', 
 
 describe('the : command palette', () => {
   it('Given `:restart tobacco`, When parsed, Then it is a restart of tobacco', () => {
-    expect(parsePalette(':restart tobacco', words)).toEqual({ ok: true, command: { kind: 'app-action', action: 'restart', app: 'tobacco' } });
+    expect(parsePalette(':restart tobacco', words)).toEqual({
+      ok: true,
+      command: { kind: 'app-action', action: 'restart', app: 'tobacco' },
+    });
   });
 
   it('Given the k9s-style commands, When parsed, Then each names its screen or action', () => {
@@ -32,7 +35,10 @@ describe('the : command palette', () => {
     expect(parsePalette('run check_status.sh', withScripts)).toEqual({ ok: true, command: { kind: 'run-script', script: 'check_status' } });
     expect(parsePalette('run check_status', withScripts)).toEqual({ ok: true, command: { kind: 'run-script', script: 'check_status' } });
     expect(parsePalette('run', withScripts)).toEqual({ ok: true, command: { kind: 'screen', screen: 'scripts' } });
-    expect(parsePalette('run nosuch.sh', withScripts)).toMatchObject({ ok: false, error: expect.stringContaining('Unknown script "nosuch.sh". Known: check_status, parse_logs') });
+    expect(parsePalette('run nosuch.sh', withScripts)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Unknown script "nosuch.sh". Known: check_status, parse_logs'),
+    });
     expect(paletteHints('run p', withScripts)).toEqual({ completion: 'run parse_logs', hints: ['parse_logs'] });
   });
 

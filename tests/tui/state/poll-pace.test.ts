@@ -2,20 +2,32 @@ import { describe, expect, it } from 'vitest';
 import type { AppsResponse } from '../../../src/api/apps.js';
 import { nextPollMs, snapshotFingerprint } from '../../../tui/state/poll-pace.js';
 
-const snapshot = (overrides: { memoryBytes?: number; mainPid?: number; ok?: boolean; ms?: number; at?: string } = {}): AppsResponse => ({
-  hostname: 'web1',
-  version: '1.0.0',
-  at: overrides.at ?? '2026-12-03T14:00:00.000Z',
-  apps: [
-    {
-      name: 'cigar',
-      kind: 'app',
-      state: { unit: 'cigar.service', description: 'cigar', loadState: 'loaded', activeState: 'active', subState: 'running', since: '2026-12-03T13:00:00.000Z', mainPid: overrides.mainPid ?? 4242, memoryBytes: overrides.memoryBytes ?? 1000, restarts: 0, result: 'success' },
-      health: { ok: overrides.ok ?? true, via: 'socket', status: 200, ms: overrides.ms ?? 3, error: null },
-      currentRelease: '20261203130000',
-    },
-  ],
-}) as AppsResponse;
+const snapshot = (overrides: { memoryBytes?: number; mainPid?: number; ok?: boolean; ms?: number; at?: string } = {}): AppsResponse =>
+  ({
+    hostname: 'web1',
+    version: '1.0.0',
+    at: overrides.at ?? '2026-12-03T14:00:00.000Z',
+    apps: [
+      {
+        name: 'cigar',
+        kind: 'app',
+        state: {
+          unit: 'cigar.service',
+          description: 'cigar',
+          loadState: 'loaded',
+          activeState: 'active',
+          subState: 'running',
+          since: '2026-12-03T13:00:00.000Z',
+          mainPid: overrides.mainPid ?? 4242,
+          memoryBytes: overrides.memoryBytes ?? 1000,
+          restarts: 0,
+          result: 'success',
+        },
+        health: { ok: overrides.ok ?? true, via: 'socket', status: 200, ms: overrides.ms ?? 3, error: null },
+        currentRelease: '20261203130000',
+      },
+    ],
+  }) as AppsResponse;
 
 describe('poll pace', () => {
   it('Given answers that differ only in memory, probe time and their own time, When compared, Then nothing changed; a new PID or health is a change', () => {

@@ -5,7 +5,10 @@ const play = (actions: UiAction[], state: UiState = initialUiState('prod')): UiS
 
 describe('where the user is', () => {
   it('Given overview then configs then audit, When esc is pressed twice, Then it walks back the way it came', () => {
-    const state = play([{ type: 'navigate', screen: 'configs' }, { type: 'navigate', screen: 'audit' }]);
+    const state = play([
+      { type: 'navigate', screen: 'configs' },
+      { type: 'navigate', screen: 'audit' },
+    ]);
     expect(play([{ type: 'back' }], state).screen).toBe('configs');
     expect(play([{ type: 'back' }, { type: 'back' }], state).screen).toBe('overview');
   });
@@ -20,14 +23,22 @@ describe('where the user is', () => {
   });
 
   it('Given a kept filter, When esc is pressed, Then the filter is cleared before leaving the screen', () => {
-    const state = play([{ type: 'navigate', screen: 'audit' }, { type: 'overlay', overlay: { kind: 'input', purpose: 'filter', text: '', previous: '' } }, { type: 'input', text: 'restart' }, { type: 'overlay', overlay: { kind: 'none' } }]);
+    const state = play([
+      { type: 'navigate', screen: 'audit' },
+      { type: 'overlay', overlay: { kind: 'input', purpose: 'filter', text: '', previous: '' } },
+      { type: 'input', text: 'restart' },
+      { type: 'overlay', overlay: { kind: 'none' } },
+    ]);
     const cleared = play([{ type: 'back' }], state);
     expect(cleared).toMatchObject({ screen: 'audit', filters: { audit: '' } });
     expect(play([{ type: 'back' }], cleared).screen).toBe('overview');
   });
 
   it('Given the log view, When paused, scrolled and resumed, Then it holds its end and follows again', () => {
-    const paused = play([{ type: 'open-logs', target: { server: 'prod', app: 'cigar', kind: 'app' } }, { type: 'pause', total: 120 }]);
+    const paused = play([
+      { type: 'open-logs', target: { server: 'prod', app: 'cigar', kind: 'app' } },
+      { type: 'pause', total: 120 },
+    ]);
     expect(paused.pausedAt).toBe(120);
     const scrolled = play([{ type: 'scroll-log', delta: 5, total: 300 }], paused);
     expect(scrolled).toMatchObject({ pausedAt: 120, logOffset: 5 });
@@ -35,7 +46,10 @@ describe('where the user is', () => {
   });
 
   it('Given following logs, When scrolled up, Then the view pauses where it was', () => {
-    const state = play([{ type: 'open-logs', target: { server: 'prod', app: 'cigar', kind: 'app' } }, { type: 'scroll-log', delta: 1, total: 50 }]);
+    const state = play([
+      { type: 'open-logs', target: { server: 'prod', app: 'cigar', kind: 'app' } },
+      { type: 'scroll-log', delta: 1, total: 50 },
+    ]);
     expect(state).toMatchObject({ pausedAt: 50, logOffset: 1 });
   });
 

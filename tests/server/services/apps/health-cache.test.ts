@@ -40,13 +40,22 @@ beforeEach(() => {
   healthy = true;
 });
 
-const running = (mainPid: number): UnitFixture => ({ activeState: 'active', subState: 'running', mainPid, activeEnter: 'Wed 2026-11-25 18:02:11 UTC' });
+const running = (mainPid: number): UnitFixture => ({
+  activeState: 'active',
+  subState: 'running',
+  mainPid,
+  activeEnter: 'Wed 2026-11-25 18:02:11 UTC',
+});
 
 async function polledAgent(cigar: UnitFixture | UnitFixture[] = running(4242)) {
   let now = Date.parse('2026-12-03T14:00:00Z');
   const recorder = systemctlRecorder({ 'cigar.service': cigar, 'nginx.service': running(812), 'hms-agent.service': running(900) });
   const socket = path.join(dir, 'puma.sock');
-  const agent = await testAgent({ config: { apps: { cigar: { unit: 'cigar.service', root: path.join(dir, 'cigar'), health: { socket, path: '/up' } } } }, exec: recorder.exec, clock: () => new Date(now) });
+  const agent = await testAgent({
+    config: { apps: { cigar: { unit: 'cigar.service', root: path.join(dir, 'cigar'), health: { socket, path: '/up' } } } },
+    exec: recorder.exec,
+    clock: () => new Date(now),
+  });
   const poll = async (advanceMs = 2000) => {
     now += advanceMs;
     invalidateUnitSnapshot(agent.deps); // its 1 s cache runs on the wall clock, which barely moves here
@@ -64,7 +73,7 @@ describe('health probes of the polled snapshot', () => {
     expect(probes.every((probe) => probe.url === '/up' && probe.userAgent === 'hms-health')).toBe(true);
   });
 
-  it('Given a cached answer, When the unit\'s PID changes, Then the next poll probes at once', async () => {
+  it("Given a cached answer, When the unit's PID changes, Then the next poll probes at once", async () => {
     const { poll } = await polledAgent([running(4242), running(4242), running(5151)]);
     await poll();
     await poll();

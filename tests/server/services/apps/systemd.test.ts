@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { exec } from '../../../../src/platform/exec.js';
 import { ApiError } from '../../../../server/errors.js';
-import { actionArgv, parseShow, parseTimestamp, runSystemctl, showArgv, showUnits, waitUntilSettled } from '../../../../server/services/apps/systemd.js';
+import {
+  actionArgv,
+  parseShow,
+  parseTimestamp,
+  runSystemctl,
+  showArgv,
+  showUnits,
+  waitUntilSettled,
+} from '../../../../server/services/apps/systemd.js';
 import { showBlock, systemctlRecorder } from '../../systemctl-recorder.js';
 
 describe('systemctl show as data', () => {
@@ -80,7 +88,14 @@ describe('systemctl show as data', () => {
       controlGroup: '/system.slice/cigar.service',
     });
     // A failed unit is "failed since" its last state change, not since it last was active.
-    expect(tobacco).toMatchObject({ activeState: 'failed', result: 'exit-code', since: '2026-11-25T18:05:00.000Z', mainPid: null, memoryBytes: null, restarts: 5 });
+    expect(tobacco).toMatchObject({
+      activeState: 'failed',
+      result: 'exit-code',
+      since: '2026-11-25T18:05:00.000Z',
+      mainPid: null,
+      memoryBytes: null,
+      restarts: 5,
+    });
     expect(ghost).toMatchObject({ loadState: 'not-found', activeState: 'inactive', since: null, mainPid: null, memoryBytes: null });
   });
 
@@ -108,7 +123,13 @@ describe('systemctl actions', () => {
     expect(actionArgv('restart', 'cigar.service')).toEqual(['systemctl', 'restart', '--', 'cigar.service']);
     // reload of a puma app = phased restart (the unit's ExecReload sends SIGUSR1).
     expect(actionArgv('reload', 'nginx.service')).toEqual(['systemctl', 'reload', '--', 'nginx.service']);
-    expect(actionArgv('restart', 'hms-agent.service', { noBlock: true })).toEqual(['systemctl', 'restart', '--no-block', '--', 'hms-agent.service']);
+    expect(actionArgv('restart', 'hms-agent.service', { noBlock: true })).toEqual([
+      'systemctl',
+      'restart',
+      '--no-block',
+      '--',
+      'hms-agent.service',
+    ]);
   });
 
   it('Given the real systemctl on a host without systemd, When run, Then the non-zero exit becomes a 502 carrying its stderr', async () => {

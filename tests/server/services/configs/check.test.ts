@@ -8,9 +8,16 @@ import { testAgent } from '../../../support/agent.js';
 import { hostExec, nginxTree, serverBlock } from '../../../support/nginx-fixture.js';
 
 describe('withExplicitSites', () => {
-  const debianMain = ['user www-data;', 'http {', '\tinclude /etc/nginx/conf.d/*.conf;', '\tinclude /etc/nginx/sites-enabled/*;', '}', ''].join('\n');
+  const debianMain = [
+    'user www-data;',
+    'http {',
+    '\tinclude /etc/nginx/conf.d/*.conf;',
+    '\tinclude /etc/nginx/sites-enabled/*;',
+    '}',
+    '',
+  ].join('\n');
 
-  it('Given Debian\'s nginx.conf, When rewritten, Then only the sites-enabled include is replaced, keeping its indent', () => {
+  it("Given Debian's nginx.conf, When rewritten, Then only the sites-enabled include is replaced, keeping its indent", () => {
     expect(withExplicitSites(debianMain, ['/etc/nginx/sites-enabled/tobacco', '/etc/nginx/sites-available/.cigar.hms-staged'])).toBe(
       [
         'user www-data;',
@@ -39,9 +46,12 @@ describe('withExplicitSites', () => {
 
 describe('firstNginxError', () => {
   it('Given nginx -t stderr, When summarised, Then the first emerg line is kept without time and pid', () => {
-    const stderr = '2025/01/31 10:02:03 [warn] 7#7: conflicting server name\n2025/01/31 10:02:03 [emerg] 7#7: unknown directive "foo" in /x:3\nnginx: configuration file /y test failed\n';
+    const stderr =
+      '2025/01/31 10:02:03 [warn] 7#7: conflicting server name\n2025/01/31 10:02:03 [emerg] 7#7: unknown directive "foo" in /x:3\nnginx: configuration file /y test failed\n';
     expect(firstNginxError(stderr)).toBe('unknown directive "foo" in /x:3');
-    expect(firstNginxError('nginx: [emerg] open() "/z" failed (2: No such file or directory)\n')).toBe('open() "/z" failed (2: No such file or directory)');
+    expect(firstNginxError('nginx: [emerg] open() "/z" failed (2: No such file or directory)\n')).toBe(
+      'open() "/z" failed (2: No such file or directory)',
+    );
   });
 });
 

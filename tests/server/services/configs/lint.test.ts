@@ -15,7 +15,7 @@ import { nginxStatements } from '../../../../server/services/configs/tokens.js';
 import { AUTH, testAgent } from '../../../support/agent.js';
 import { hostExec, nginxTree, serverBlock } from '../../../support/nginx-fixture.js';
 
-describe('nginxStatements (nginx\'s own tokenizing)', () => {
+describe("nginxStatements (nginx's own tokenizing)", () => {
   it('Given comments, quotes, escapes, variables and blocks, When read, Then each directive has the words nginx would see, with its line', () => {
     const text = [
       'server { # a comment; include /etc/shadow;',
@@ -63,7 +63,7 @@ describe('lintSite', () => {
   });
   const lint = (content: string) => lintSite({ nginx: config.nginx, stateDir: config.stateDir, site: 'cigar', content });
 
-  it('Given a usual site (certbot\'s include and keys, app root, logs, relative snippet), When linted, Then it passes', async () => {
+  it("Given a usual site (certbot's include and keys, app root, logs, relative snippet), When linted, Then it passes", async () => {
     await lint(
       [
         'server {',
@@ -83,7 +83,7 @@ describe('lintSite', () => {
         '    # include /etc/shadow;',
         '    listen unix:/var/www/cigar/shared/tmp/nginx.sock;',
         '}',
-        'map $http_upgrade $connection_upgrade { default upgrade; \'\' close; hostnames; }',
+        "map $http_upgrade $connection_upgrade { default upgrade; '' close; hostnames; }",
         'upstream cigar { server unix:/var/www/cigar/shared/tmp/sockets/puma.sock fail_timeout=0; keepalive 8; }',
         'limit_req_zone $binary_remote_addr zone=login:10m rate=5r/m;',
       ].join('\n'),
@@ -122,29 +122,53 @@ describe('lintSite', () => {
   ])('Given %j, When linted, Then a 422 names the directive, its line and why', async (content, line, directive, why) => {
     const error = await lint(content).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 422, details: { line, directive } });
-    expect((error as Error).message).toMatch(new RegExp(`^Refusing the new cigar config: line ${line}: ${directive} .*${why.replace(/[$.()"]/g, '\\$&')}`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Refusing the new cigar config: line ${line}: ${directive} .*${why.replace(/[$.()"]/g, '\\$&')}`),
+    );
     expect((error as { hint: string }).hint).toContain(ALLOWED_PREFIXES.join(', '));
   });
 
-  it.each(['include snippets/leak.conf;', 'include snippets/out/*.conf;', 'ssl_certificate snippets/leak.conf;', 'include snippets/*.conf;', 'include snippets/l[a-e]?k.conf;'])(
-    'Given a name in the main config\'s folder that is a symlink out (%s), When linted, Then it is refused',
-    async (content) => {
-      const inside = agentConfigSchema.parse({ stateDir: path.join(dir, 'state'), nginx: { mainConfig: path.join(dir, 'nginx.conf') } });
-      await lintSite({ nginx: inside.nginx, stateDir: inside.stateDir, site: 'cigar', content: 'include snippets/proxy.conf;' });
-      const linked = await lintSite({ nginx: inside.nginx, stateDir: inside.stateDir, site: 'cigar', content }).catch((caught: unknown) => caught);
-      expect(linked).toMatchObject({ status: 422, message: expect.stringContaining('it leads (through a symlink) outside the allowed folders') });
-    },
-  );
+  it.each([
+    'include snippets/leak.conf;',
+    'include snippets/out/*.conf;',
+    'ssl_certificate snippets/leak.conf;',
+    'include snippets/*.conf;',
+    'include snippets/l[a-e]?k.conf;',
+  ])("Given a name in the main config's folder that is a symlink out (%s), When linted, Then it is refused", async (content) => {
+    const inside = agentConfigSchema.parse({ stateDir: path.join(dir, 'state'), nginx: { mainConfig: path.join(dir, 'nginx.conf') } });
+    await lintSite({ nginx: inside.nginx, stateDir: inside.stateDir, site: 'cigar', content: 'include snippets/proxy.conf;' });
+    const linked = await lintSite({ nginx: inside.nginx, stateDir: inside.stateDir, site: 'cigar', content }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(linked).toMatchObject({
+      status: 422,
+      message: expect.stringContaining('it leads (through a symlink) outside the allowed folders'),
+    });
+  });
 
   it('Given an absolute name under an allowed folder that is a symlink out, When linted, Then it is refused', async () => {
     const inside = agentConfigSchema.parse({ stateDir: path.join(dir, 'state'), nginx: { mainConfig: path.join(dir, 'nginx.conf') } });
-    const error = await lintSite({ nginx: inside.nginx, stateDir: inside.stateDir, site: 'cigar', content: `access_log ${dir}/snippets/out/created.log;` }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 422, details: { directive: 'access_log' }, message: expect.stringContaining('through a symlink') });
+    const error = await lintSite({
+      nginx: inside.nginx,
+      stateDir: inside.stateDir,
+      site: 'cigar',
+      content: `access_log ${dir}/snippets/out/created.log;`,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      status: 422,
+      details: { directive: 'access_log' },
+      message: expect.stringContaining('through a symlink'),
+    });
   });
 
-  it('Given the agent\'s state folder under an allowed one, When a site names a file in it, Then it is refused', async () => {
+  it("Given the agent's state folder under an allowed one, When a site names a file in it, Then it is refused", async () => {
     const inside = agentConfigSchema.parse({ stateDir: path.join(dir, 'state'), nginx: { mainConfig: path.join(dir, 'nginx.conf') } });
-    const error = await lintSite({ nginx: inside.nginx, stateDir: inside.stateDir, site: 'cigar', content: 'include state/secrets.json;' }).catch((caught: unknown) => caught);
+    const error = await lintSite({
+      nginx: inside.nginx,
+      stateDir: inside.stateDir,
+      site: 'cigar',
+      content: 'include state/secrets.json;',
+    }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 422, message: expect.stringContaining("inside the agent's state folder") });
   });
 });
@@ -169,9 +193,9 @@ describe('redactNginxOutput', () => {
     );
   });
 
-  it('Given what libxml2 prints when nginx loads a stylesheet that is not XML, When redacted, Then only nginx\'s own lines pass, its paths outside the folders masked', () => {
+  it("Given what libxml2 prints when nginx loads a stylesheet that is not XML, When redacted, Then only nginx's own lines pass, its paths outside the folders masked", () => {
     const stderr = [
-      '/root/secret.txt:1: parser error : Start tag expected, \'<\' not found',
+      "/root/secret.txt:1: parser error : Start tag expected, '<' not found",
       'root:$y$j9T$SECRETHASH:19000:0:99999:7:::',
       '^',
       'error',
@@ -190,15 +214,18 @@ describe('redactNginxOutput', () => {
     expect(redacted).not.toContain('/root');
   });
 
-  it('Given a line about the site that names a file outside the folders, When redacted, Then the site\'s words stay and the path is masked', () => {
-    expect(redactNginxOutput('nginx: [emerg] open() "/home/deploy/x.pem" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4', options)).toBe(
-      'nginx: [emerg] open() "…" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4',
-    );
+  it("Given a line about the site that names a file outside the folders, When redacted, Then the site's words stay and the path is masked", () => {
+    expect(
+      redactNginxOutput(
+        'nginx: [emerg] open() "/home/deploy/x.pem" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4',
+        options,
+      ),
+    ).toBe('nginx: [emerg] open() "…" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4');
   });
 });
 
 describe('PUT /api/configs/:site (real nginx -t)', () => {
-  it('Given a site that includes a file outside nginx\'s folders, When sent, Then a 422 from the lint, nginx never ran and nothing was staged', async () => {
+  it("Given a site that includes a file outside nginx's folders, When sent, Then a 422 from the lint, nginx never ran and nothing was staged", async () => {
     const tree = await nginxTree(['cigar']);
     await tree.addSite('cigar', serverBlock(8081));
     const outside = await mkdtemp(path.join(tmpdir(), 'hms-nginx-outside-'));
@@ -236,7 +263,9 @@ describe('PUT /api/configs/:site (real nginx -t)', () => {
     });
     expect(response.status).toBe(422);
     const body = (await response.json()) as { error: string; details: { stderr: string } };
-    expect(body.error).toBe(`nginx -t rejected the new cigar config: unknown directive "…" in ${path.join(tree.root, 'snippets', 'bad.conf')}:1`);
+    expect(body.error).toBe(
+      `nginx -t rejected the new cigar config: unknown directive "…" in ${path.join(tree.root, 'snippets', 'bad.conf')}:1`,
+    );
     expect(JSON.stringify(body)).not.toContain('HMS-SNIPPET-WORD');
     expect(await readFile(path.join(tree.sitesDir, 'cigar'), 'utf8')).toBe(serverBlock(8081));
     expect((await readdir(tree.sitesDir)).filter((name) => name.includes('hms-staged'))).toEqual([]);

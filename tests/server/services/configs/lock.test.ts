@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { sitesLockFile, withSitesLock } from '../../../../server/services/configs/lock.js';
 
 const clock = () => new Date();
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {

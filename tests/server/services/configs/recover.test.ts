@@ -21,7 +21,10 @@ describe('recoverSites', () => {
     await writeFile(path.join(tree.root, '.hms-test-0123abcd.conf'), 'events {}\n');
     const { deps } = await testAgent({ config: { nginx: tree.nginx }, exec: hostExec().exec });
     await mkdir(deps.config.stateDir, { recursive: true });
-    await writeFile(sitesLockFile(deps.config.stateDir), JSON.stringify({ pid: spawnSync('true').pid, actor: 'crashed', site: 'cigar', at: 'then' }));
+    await writeFile(
+      sitesLockFile(deps.config.stateDir),
+      JSON.stringify({ pid: spawnSync('true').pid, actor: 'crashed', site: 'cigar', at: 'then' }),
+    );
 
     const removed = await recoverSites(deps);
 

@@ -32,8 +32,20 @@ afterAll(async () => {
 
 describe('sandboxedArgv', () => {
   it('Given folders, When the argv is built, Then the script is a constant and the paths are arguments, nested ones left to their outer folder, absent ones left out', () => {
-    const paths = { root: '/var/lib/hosting-api/nginx-sandbox', readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/', '/etc/letsencrypt/'], writable: ['/var/log/nginx', '/var/lib/nginx'], scratch: ['/run'] };
-    const kinds = new Map<string, 'dir' | 'file'>([['/usr', 'dir'], ['/etc/passwd', 'file'], ['/etc/nginx', 'dir'], ['/var/www', 'dir'], ['/var/log/nginx', 'dir'], ['/var/lib/nginx', 'dir']]);
+    const paths = {
+      root: '/var/lib/hosting-api/nginx-sandbox',
+      readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/', '/etc/letsencrypt/'],
+      writable: ['/var/log/nginx', '/var/lib/nginx'],
+      scratch: ['/run'],
+    };
+    const kinds = new Map<string, 'dir' | 'file'>([
+      ['/usr', 'dir'],
+      ['/etc/passwd', 'file'],
+      ['/etc/nginx', 'dir'],
+      ['/var/www', 'dir'],
+      ['/var/log/nginx', 'dir'],
+      ['/var/lib/nginx', 'dir'],
+    ]);
     const argv = sandboxedArgv(['/usr/sbin/nginx', '-t'], paths, kinds);
     expect(argv.slice(0, 6)).toEqual(['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh']);
     expect(argv[7]).not.toContain('/etc/nginx');
@@ -65,7 +77,8 @@ describe('nginx -t in the sandbox (real nginx)', () => {
     const staged = await stageFile(live, content);
     const outcome = await testStagedSite({ deps, site, staged }).then(
       () => 'ok',
-      (error: { status?: number; details?: { stderr?: string }; message: string }) => `${error.status} ${error.message}\n${error.details?.stderr ?? ''}`,
+      (error: { status?: number; details?: { stderr?: string }; message: string }) =>
+        `${error.status} ${error.message}\n${error.details?.stderr ?? ''}`,
     );
     await rm(tree.root, { recursive: true, force: true });
     return outcome;
@@ -97,14 +110,21 @@ describe('nginx -t in the sandbox (real nginx)', () => {
    * The exec door runs the real argv with a capability taken away by setpriv, the way a
    * unit's CapabilityBoundingSet would: the stand-in is only the missing privilege.
    */
-  const without = (capability: string): typeof exec => (argv, options) =>
-    exec(['setpriv', `--bounding-set=-${capability}`, `--inh-caps=-${capability}`, '--', ...argv], options);
+  const without =
+    (capability: string): typeof exec =>
+    (argv, options) =>
+      exec(['setpriv', `--bounding-set=-${capability}`, `--inh-caps=-${capability}`, '--', ...argv], options);
 
-  it.for(['sys_admin', 'sys_chroot'])('Given no %s capability, When a site is tested in the sandbox, Then the save is refused with what to do, and nginx never ran unsandboxed', async (capability, context) => {
-    if (!canSandbox) return context.skip();
-    const refused = await tryStaged(serverBlock(8081, `    include ${outside}/secret.conf;\n`), true, without(capability));
-    expect(refused).toMatch(/^500 nginx -t could not run in its sandbox, so the change was not saved \((unshare|chroot): .*Operation not permitted\)/);
-    expect(refused).not.toContain('HMS-SANDBOX-CANARY');
-    expect(refused).not.toMatch(/unknown directive/);
-  });
+  it.for(['sys_admin', 'sys_chroot'])(
+    'Given no %s capability, When a site is tested in the sandbox, Then the save is refused with what to do, and nginx never ran unsandboxed',
+    async (capability, context) => {
+      if (!canSandbox) return context.skip();
+      const refused = await tryStaged(serverBlock(8081, `    include ${outside}/secret.conf;\n`), true, without(capability));
+      expect(refused).toMatch(
+        /^500 nginx -t could not run in its sandbox, so the change was not saved \((unshare|chroot): .*Operation not permitted\)/,
+      );
+      expect(refused).not.toContain('HMS-SANDBOX-CANARY');
+      expect(refused).not.toMatch(/unknown directive/);
+    },
+  );
 });

@@ -29,7 +29,9 @@ async function debianXsltModule(dir: string): Promise<string | undefined> {
   if (existsSync(INSTALLED)) return INSTALLED;
   const version = (await exec(['dpkg-query', '-W', '-f=${Version}', 'nginx'], { timeoutMs: 10_000 }).catch(() => undefined))?.stdout.trim();
   if (!version) return undefined;
-  const fetched = await exec(['apt-get', 'download', `libnginx-mod-http-xslt-filter=${version}`], { cwd: dir, timeoutMs: 90_000 }).catch(() => undefined);
+  const fetched = await exec(['apt-get', 'download', `libnginx-mod-http-xslt-filter=${version}`], { cwd: dir, timeoutMs: 90_000 }).catch(
+    () => undefined,
+  );
   const deb = (await exec(['find', dir, '-maxdepth', '1', '-name', '*.deb'])).stdout.trim().split('\n')[0];
   if (fetched?.code !== 0 || !deb) return undefined;
   await exec(['dpkg-deb', '-x', deb, path.join(dir, 'x')]);
@@ -55,7 +57,11 @@ afterAll(async () => {
 });
 
 const put = (agent: Awaited<ReturnType<typeof testAgent>>, content: string) =>
-  agent.app.request('/api/configs/cigar', { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json', 'if-match': '*' }, body: JSON.stringify({ content }) });
+  agent.app.request('/api/configs/cigar', {
+    method: 'PUT',
+    headers: { ...AUTH, 'content-type': 'application/json', 'if-match': '*' },
+    body: JSON.stringify({ content }),
+  });
 
 describe('xslt_stylesheet with the real nginx and its xslt module', () => {
   it('Given the module loaded, When a site names a file with xslt_stylesheet, Then the lint refuses the directive by name and nginx never runs', async (context) => {
@@ -74,7 +80,7 @@ describe('xslt_stylesheet with the real nginx and its xslt module', () => {
     await rm(tree.root, { recursive: true, force: true });
   });
 
-  it('Given the directive in a snippet the lint lets through, When nginx -t parses the file, Then the 422 keeps nginx\'s own line and withholds what libxml2 quoted', async (context) => {
+  it("Given the directive in a snippet the lint lets through, When nginx -t parses the file, Then the 422 keeps nginx's own line and withholds what libxml2 quoted", async (context) => {
     if (!xsltModule) return context.skip();
     const tree = await nginxTree(['cigar']);
     await withXslt(tree);

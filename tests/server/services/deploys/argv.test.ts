@@ -20,7 +20,21 @@ import {
 describe('deploy argv', () => {
   it('Given a branch, When fetched, Then one shallow clone of that branch runs as deploy, options ended by --', () => {
     expect(fetchArgvs('git@github.com:team/cigar.git', 'main', '/var/www/cigar/releases/20260101000000')).toEqual([
-      ['runuser', '-u', 'deploy', '--', 'git', 'clone', '--depth', '1', '--branch', 'main', '--', 'git@github.com:team/cigar.git', '/var/www/cigar/releases/20260101000000'],
+      [
+        'runuser',
+        '-u',
+        'deploy',
+        '--',
+        'git',
+        'clone',
+        '--depth',
+        '1',
+        '--branch',
+        'main',
+        '--',
+        'git@github.com:team/cigar.git',
+        '/var/www/cigar/releases/20260101000000',
+      ],
     ]);
   });
 
@@ -50,35 +64,57 @@ describe('deploy argv', () => {
     ]);
   });
 
-  it.each(['5164ced', '5164ced0', 'a'.repeat(39)])('Given the short SHA %s, When fetched, Then every branch and tag is cloned without file contents, and the SHA resolved to one commit before checkout', (short) => {
-    expect(isShortSha(short)).toBe(true);
-    expect(isCommitSha(short)).toBe(false);
-    expect(fetchArgvs('git@github.com:team/cigar.git', short, '/r/1')).toEqual([
-      asDeploy(['git', 'clone', '--quiet', '--filter=blob:none', '--no-checkout', '--', 'git@github.com:team/cigar.git', '/r/1']),
-    ]);
-    expect(resolveShortShaArgv('/r/1', short)).toEqual(asDeploy(['git', '-C', '/r/1', 'rev-parse', '--verify', `${short}^{commit}`]));
-    expect(checkoutArgv('/r/1', 'b'.repeat(40))).toEqual(asDeploy(['git', '-C', '/r/1', 'checkout', '--quiet', '--detach', 'b'.repeat(40)]));
-  });
+  it.each(['5164ced', '5164ced0', 'a'.repeat(39)])(
+    'Given the short SHA %s, When fetched, Then every branch and tag is cloned without file contents, and the SHA resolved to one commit before checkout',
+    (short) => {
+      expect(isShortSha(short)).toBe(true);
+      expect(isCommitSha(short)).toBe(false);
+      expect(fetchArgvs('git@github.com:team/cigar.git', short, '/r/1')).toEqual([
+        asDeploy(['git', 'clone', '--quiet', '--filter=blob:none', '--no-checkout', '--', 'git@github.com:team/cigar.git', '/r/1']),
+      ]);
+      expect(resolveShortShaArgv('/r/1', short)).toEqual(asDeploy(['git', '-C', '/r/1', 'rev-parse', '--verify', `${short}^{commit}`]));
+      expect(checkoutArgv('/r/1', 'b'.repeat(40))).toEqual(
+        asDeploy(['git', '-C', '/r/1', 'checkout', '--quiet', '--detach', 'b'.repeat(40)]),
+      );
+    },
+  );
 
-  it.each(['516ced', 'release-1', '5164CED', 'a'.repeat(40), 'g164ced'])('Given %s, When classified, Then it is not a short SHA (a branch, a tag, or a full SHA)', (ref) => {
-    expect(isShortSha(ref)).toBe(false);
-  });
+  it.each(['516ced', 'release-1', '5164CED', 'a'.repeat(40), 'g164ced'])(
+    'Given %s, When classified, Then it is not a short SHA (a branch, a tag, or a full SHA)',
+    (ref) => {
+      expect(isShortSha(ref)).toBe(false);
+    },
+  );
 
   it('Given a unit, When restarted, Then reload is the phased restart, restart the full one, start for a stopped unit', () => {
     expect(restartArgv('cigar.service', 'reload')).toEqual(['systemctl', 'reload', '--', 'cigar.service']);
     expect(restartArgv('cigar.service', 'restart')).toEqual(['systemctl', 'restart', '--', 'cigar.service']);
     expect(restartArgv('cigar.service', 'start')).toEqual(['systemctl', 'start', '--', 'cigar.service']);
     expect(stopArgv(['cigar.service', 'cigar.socket'])).toEqual(['systemctl', 'stop', '--', 'cigar.service', 'cigar.socket']);
-    expect(journalTailArgv('cigar.service', 40)).toEqual(['journalctl', '--no-pager', '--quiet', '-o', 'cat', '-n', '40', '--unit=cigar.service']);
+    expect(journalTailArgv('cigar.service', 40)).toEqual([
+      'journalctl',
+      '--no-pager',
+      '--quiet',
+      '-o',
+      'cat',
+      '-n',
+      '40',
+      '--unit=cigar.service',
+    ]);
   });
 
   it('Given the deploy key, When git uses it, Then only that key, in batch mode', () => {
-    expect(gitSshCommand('/home/deploy/.ssh/deploy_key')).toBe('ssh -i /home/deploy/.ssh/deploy_key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new');
+    expect(gitSshCommand('/home/deploy/.ssh/deploy_key')).toBe(
+      'ssh -i /home/deploy/.ssh/deploy_key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new',
+    );
   });
 
-  it.each(['-upload-pack=x', '--help', 'a..b', 'main;rm', 'main branch', 'x/', 'x.lock', '$(id)', ''])('Given the ref %j, When requested, Then the contract refuses it', (ref) => {
-    expect(deployRequestSchema.safeParse({ ref }).success).toBe(false);
-  });
+  it.each(['-upload-pack=x', '--help', 'a..b', 'main;rm', 'main branch', 'x/', 'x.lock', '$(id)', ''])(
+    'Given the ref %j, When requested, Then the contract refuses it',
+    (ref) => {
+      expect(deployRequestSchema.safeParse({ ref }).success).toBe(false);
+    },
+  );
 
   it('Given what ran, When shown, Then deploy commands read `deploy$`, root ones `#`, odd words quoted', () => {
     expect(describeArgv(asDeploy(['git', 'commit', '-m', "it's"]))).toBe("deploy$ git commit -m 'it'\\''s'");
@@ -86,8 +122,12 @@ describe('deploy argv', () => {
   });
 
   it('Given failure output, When summed up, Then rake errors and wrapped bundler messages read as one line', () => {
-    expect(failureLine('rake aborted!\nStandardError: An error has occurred:\n\nthis migration fails\n/app/db/migrate/x.rb:4:in `change\'\n')).toBe('StandardError: An error has occurred: this migration fails');
-    expect(failureLine('Could not reach host index.rubygems.org. Check your network connection and try\nagain.\n')).toBe('Could not reach host index.rubygems.org. Check your network connection and try again.');
+    expect(
+      failureLine("rake aborted!\nStandardError: An error has occurred:\n\nthis migration fails\n/app/db/migrate/x.rb:4:in `change'\n"),
+    ).toBe('StandardError: An error has occurred: this migration fails');
+    expect(failureLine('Could not reach host index.rubygems.org. Check your network connection and try\nagain.\n')).toBe(
+      'Could not reach host index.rubygems.org. Check your network connection and try again.',
+    );
     expect(failureLine('')).toBeUndefined();
   });
 });

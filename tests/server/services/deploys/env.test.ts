@@ -4,7 +4,8 @@ import { parseEnvFile, parseUnitEnvironment } from '../../../../server/services/
 
 describe('deploy environment', () => {
   it('Given `systemctl show -p Environment -p EnvironmentFiles`, When parsed, Then inline variables and files (optional or not) come out', () => {
-    const shown = 'Environment=RAILS_ENV=production RACK_ENV=production "GREETING=hello world"\nEnvironmentFiles=/etc/hosting-api/env/cigar.env (ignore_errors=yes)\nEnvironmentFiles=/etc/cigar.env (ignore_errors=no)\n';
+    const shown =
+      'Environment=RAILS_ENV=production RACK_ENV=production "GREETING=hello world"\nEnvironmentFiles=/etc/hosting-api/env/cigar.env (ignore_errors=yes)\nEnvironmentFiles=/etc/cigar.env (ignore_errors=no)\n';
     expect(parseUnitEnvironment(shown)).toEqual({
       inline: { RAILS_ENV: 'production', RACK_ENV: 'production', GREETING: 'hello world' },
       files: [
@@ -15,7 +16,9 @@ describe('deploy environment', () => {
   });
 
   it('Given an EnvironmentFile, When parsed, Then comments and bad names are skipped and quotes removed', () => {
-    expect(parseEnvFile('# secrets\n; also a comment\nSECRET_KEY_BASE=abc\nDATABASE_URL="postgres://x y"\nEMPTY=\n1BAD=x\nnot a line\n')).toEqual({
+    expect(
+      parseEnvFile('# secrets\n; also a comment\nSECRET_KEY_BASE=abc\nDATABASE_URL="postgres://x y"\nEMPTY=\n1BAD=x\nnot a line\n'),
+    ).toEqual({
       SECRET_KEY_BASE: 'abc',
       DATABASE_URL: 'postgres://x y',
       EMPTY: '',

@@ -58,8 +58,13 @@ describe('the health gate', () => {
     await target.commit(UNHEALTHY, 'sick');
     const result = await deploy();
     expect(result).toMatchObject({ ok: false, rolledBack: false, failedStep: 'health' });
-    expect(result.steps.find((s) => s.name === 'rollback')).toMatchObject({ status: 'ok', detail: 'cigar.service stopped: nothing to go back to' });
-    expect(result.error).toContain('no previous release to go back to: cigar.service stopped; its journal ends: RuntimeError: this release is not healthy');
+    expect(result.steps.find((s) => s.name === 'rollback')).toMatchObject({
+      status: 'ok',
+      detail: 'cigar.service stopped: nothing to go back to',
+    });
+    expect(result.error).toContain(
+      'no previous release to go back to: cigar.service stopped; its journal ends: RuntimeError: this release is not healthy',
+    );
     expect(target.calls).toContainEqual(['systemctl', 'stop', '--', 'cigar.service', 'cigar.socket']);
     expect(target.serving()).toBeNull();
   });
@@ -73,7 +78,9 @@ describe('the web command and the kind of restart', () => {
     await target.commit({ 'Gemfile.lock': LOCK('    puma (5.6.5)\n    rails (6.1.7)\n') }, 'one');
     const first = await deploy();
     expect(first.ok).toBe(true);
-    expect(await readFile(path.join(target.root, 'shared/config/web-command'), 'utf8')).toBe(`/usr/bin/bundle\nexec\npuma\n-C\n${target.root}/shared/config/puma.rb\n`);
+    expect(await readFile(path.join(target.root, 'shared/config/web-command'), 'utf8')).toBe(
+      `/usr/bin/bundle\nexec\npuma\n-C\n${target.root}/shared/config/puma.rb\n`,
+    );
     const same = await deploy();
     expect(restartStep(same)).toBe('cigar.service: phased restart (systemctl reload)');
     await target.commit({ 'Gemfile.lock': LOCK('    puma (5.6.5)\n    rack-test (1.1.0)\n    rails (6.1.7)\n') }, 'gems');
@@ -89,10 +96,13 @@ describe('the web command and the kind of restart', () => {
     await target.commit({ 'Gemfile.lock': LOCK('    rails (6.1.7)\n') }, 'no puma');
     const result = await deploy();
     expect(result.ok).toBe(true);
-    expect(await readFile(path.join(target.root, 'shared/config/web-command'), 'utf8')).toBe(`/usr/bin/puma\n-C\n${target.root}/shared/config/puma.rb\n`);
-    expect(restartStep(result)).toMatch(/^cigar\.service: the web command changes \(\/usr\/bin\/bundle exec puma .* -> \/usr\/bin\/puma .*\): full restart$/);
+    expect(await readFile(path.join(target.root, 'shared/config/web-command'), 'utf8')).toBe(
+      `/usr/bin/puma\n-C\n${target.root}/shared/config/puma.rb\n`,
+    );
+    expect(restartStep(result)).toMatch(
+      /^cigar\.service: the web command changes \(\/usr\/bin\/bundle exec puma .* -> \/usr\/bin\/puma .*\): full restart$/,
+    );
   });
-
 });
 
 describe('cancellation', () => {
@@ -125,10 +135,19 @@ describe('rollback', () => {
     const second = await deploy();
     const result = await rollbackApp({ deps: agent.deps, name: 'cigar', actor: 'bob', reason: 'slow pages', healthDeadlineMs: 1500 });
     expect(result).toMatchObject({ ok: true, from: second.release, to: first.release, revertedTo: null, health: { ok: true } });
-    expect(result.warnings).toEqual([expect.stringMatching(/The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb\. The database is never rolled back/)]);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(
+        /The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb\. The database is never rolled back/,
+      ),
+    ]);
     expect(result.steps.map((s) => s.name)).toEqual(['switch', 'restart', 'health']);
     expect(target.serving()).toBe(first.release);
-    expect((await agent.deps.audit.recent(1))[0]).toMatchObject({ actor: 'bob', action: 'rollback', result: 'ok', detail: expect.stringContaining('reason: slow pages') });
+    expect((await agent.deps.audit.recent(1))[0]).toMatchObject({
+      actor: 'bob',
+      action: 'rollback',
+      result: 'ok',
+      detail: expect.stringContaining('reason: slow pages'),
+    });
 
     const forward = await rollbackApp({ deps: agent.deps, name: 'cigar', actor: 'bob', release: second.release!, healthDeadlineMs: 1500 });
     expect(forward).toMatchObject({ ok: true, to: second.release });

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { acquireLock, lockFile, readLock, removeLock } from '../../../../server/services/deploys/lock.js';
 
 const clock = () => new Date('2026-01-25T10:02:00Z');
-const options = (stateDir: string, by: string, kind: 'deploy' | 'manual' = 'deploy') => ({ stateDir, app: 'cigar', by, reason: `${by} deploys`, kind, clock });
+const options = (stateDir: string, by: string, kind: 'deploy' | 'manual' = 'deploy') => ({
+  stateDir,
+  app: 'cigar',
+  by,
+  reason: `${by} deploys`,
+  kind,
+  clock,
+});
 
 describe('deploy lock', () => {
   it('Given ten deploys at once, When they take the lock, Then exactly one gets it and the others learn who has it', async () => {
@@ -17,14 +24,24 @@ describe('deploy lock', () => {
     const holder = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireLock>>>).value.lock.by;
     for (const lost of results.filter((r) => r.status === 'rejected')) {
       expect((lost as PromiseRejectedResult).reason).toMatchObject({ status: 423, hint: 'Wait, or run `hms unlock cigar`.' });
-      expect((lost as PromiseRejectedResult).reason.message).toContain(`held by ${holder} since 2026-01-25T10:02:00.000Z (reason: ${holder} deploys)`);
+      expect((lost as PromiseRejectedResult).reason.message).toContain(
+        `held by ${holder} since 2026-01-25T10:02:00.000Z (reason: ${holder} deploys)`,
+      );
     }
   });
 
   it('Given a held lock, When read, Then it says who, when, why and which process; released, it is gone', async () => {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'hms-lock-'));
     const held = await acquireLock(options(stateDir, 'alice'));
-    expect(await readLock(stateDir, 'cigar')).toEqual({ app: 'cigar', by: 'alice', at: '2026-01-25T10:02:00.000Z', reason: 'alice deploys', kind: 'deploy', pid: process.pid, stale: false });
+    expect(await readLock(stateDir, 'cigar')).toEqual({
+      app: 'cigar',
+      by: 'alice',
+      at: '2026-01-25T10:02:00.000Z',
+      reason: 'alice deploys',
+      kind: 'deploy',
+      pid: process.pid,
+      stale: false,
+    });
     await held.release();
     expect(await readLock(stateDir, 'cigar')).toBeNull();
   });

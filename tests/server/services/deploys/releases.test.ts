@@ -6,7 +6,15 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appLayout, currentRelease, listReleases, newReleaseId, previousRelease, releasesToPrune, rollbackTarget } from '../../../../server/services/deploys/releases.js';
+import {
+  appLayout,
+  currentRelease,
+  listReleases,
+  newReleaseId,
+  previousRelease,
+  releasesToPrune,
+  rollbackTarget,
+} from '../../../../server/services/deploys/releases.js';
 
 const ok = (id: string) => ({ id, status: 'ok' as const });
 const failed = (id: string) => ({ id, status: 'failed' as const });
@@ -70,7 +78,8 @@ describe('the app folder', () => {
     for (const id of ['20260101000000', '20260102000000']) await mkdir(layout.release(id), { recursive: true });
     await mkdir(path.join(layout.releases, 'not-a-release'));
     await mkdir(path.join(layout.release('20260102000000'), 'db', 'migrate'), { recursive: true });
-    for (const name of ['20260101000001_a.rb', '20260101000002_b.rb', 'README']) await writeFile(path.join(layout.release('20260102000000'), 'db', 'migrate', name), '');
+    for (const name of ['20260101000001_a.rb', '20260101000002_b.rb', 'README'])
+      await writeFile(path.join(layout.release('20260102000000'), 'db', 'migrate', name), '');
     return layout;
   }
 
@@ -88,7 +97,21 @@ describe('the app folder', () => {
   it('Given a release.json that is a symlink (planted by a repository), When listed, Then it is not followed', async () => {
     const layout = await app();
     const elsewhere = path.join(layout.root, 'elsewhere.json');
-    await writeFile(elsewhere, JSON.stringify({ id: 'x', sha: 'planted', ref: null, by: 'x', at: 'x', reason: null, skipTests: false, status: 'ok', health: null, migrations: [] }));
+    await writeFile(
+      elsewhere,
+      JSON.stringify({
+        id: 'x',
+        sha: 'planted',
+        ref: null,
+        by: 'x',
+        at: 'x',
+        reason: null,
+        skipTests: false,
+        status: 'ok',
+        health: null,
+        migrations: [],
+      }),
+    );
     await symlink(elsewhere, path.join(layout.release('20260101000000'), 'release.json'));
     const releases = await listReleases(layout);
     expect(releases.find((r) => r.id === '20260101000000')).toMatchObject({ sha: null, status: 'unknown' });

@@ -6,10 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { agentAppSchema } from '../../../../server/config.js';
 import { appLayout } from '../../../../server/services/deploys/releases.js';
 import { appSchema } from '../../../../src/config/schema.js';
-import { chooseWebCommand, lockHasPuma, planRestart, runningWeb, webCommandText, type RunningWeb } from '../../../../server/services/deploys/web-command.js';
+import {
+  chooseWebCommand,
+  lockHasPuma,
+  planRestart,
+  runningWeb,
+  webCommandText,
+  type RunningWeb,
+} from '../../../../server/services/deploys/web-command.js';
 
 const layout = appLayout({ root: '/var/www/cigar' });
-const LOCK = 'GEM\n  remote: https://rubygems.org/\n  specs:\n    nio4r (2.5.8)\n    puma (5.6.5)\n      nio4r (~> 2.0)\n    rails (6.1.7)\n\nDEPENDENCIES\n  puma\n  rails (~> 6.1.0)\n';
+const LOCK =
+  'GEM\n  remote: https://rubygems.org/\n  specs:\n    nio4r (2.5.8)\n    puma (5.6.5)\n      nio4r (~> 2.0)\n    rails (6.1.7)\n\nDEPENDENCIES\n  puma\n  rails (~> 6.1.0)\n';
 const NO_PUMA = 'GEM\n  specs:\n    actioncable (6.1.7)\n      nio4r (~> 2.0)\n    rails (6.1.7)\n\nDEPENDENCIES\n  rails (~> 6.1.0)\n';
 const PUMA_RB = '/var/www/cigar/shared/config/puma.rb';
 
@@ -23,7 +31,10 @@ describe('the web command', () => {
     ['without puma (a gem depending on something else is not puma)', NO_PUMA],
     ['missing', null],
   ])('Given a Gemfile.lock %s, When chosen, Then the system puma runs, and the step says why', (_, lock) => {
-    expect(chooseWebCommand({}, lock, layout)).toEqual({ argv: ['/usr/bin/puma', '-C', PUMA_RB], why: "no puma in Gemfile.lock: the system's puma (/usr/bin/puma)" });
+    expect(chooseWebCommand({}, lock, layout)).toEqual({
+      argv: ['/usr/bin/puma', '-C', PUMA_RB],
+      why: "no puma in Gemfile.lock: the system's puma (/usr/bin/puma)",
+    });
   });
 
   it('Given webCommand in the config, When chosen, Then it wins, word for word, one word per line in the file', () => {
@@ -32,23 +43,39 @@ describe('the web command', () => {
     expect(webCommandText(command.argv)).toBe('bin/rails\nserver\n-b\nunix:///tmp/a b.sock\n');
   });
 
-  it.each([['a line break', ['puma', '-C\nx']], ['an empty word', ['']], ['no word', []]])('Given webCommand with %s, When the config is read, Then laptop and agent refuse it', (_, webCommand) => {
+  it.each([
+    ['a line break', ['puma', '-C\nx']],
+    ['an empty word', ['']],
+    ['no word', []],
+  ])('Given webCommand with %s, When the config is read, Then laptop and agent refuse it', (_, webCommand) => {
     expect(agentAppSchema.safeParse({ unit: 'cigar.service', root: '/var/www/cigar', webCommand }).success).toBe(false);
     expect(appSchema.safeParse({ server: 'prod', repo: 'git@x:y.git', domain: 'cigar.test', webCommand }).success).toBe(false);
-    expect(appSchema.safeParse({ server: 'prod', repo: 'git@x:y.git', domain: 'cigar.test', webCommand: ['bin/rails', 'server'] }).success).toBe(true);
+    expect(
+      appSchema.safeParse({ server: 'prod', repo: 'git@x:y.git', domain: 'cigar.test', webCommand: ['bin/rails', 'server'] }).success,
+    ).toBe(true);
   });
 });
 
 describe('how a running puma takes a release', () => {
   const bundled = webCommandText(['/usr/bin/bundle', 'exec', 'puma', '-C', PUMA_RB]);
-  const running = (over: Partial<RunningWeb> = {}): RunningWeb => ({ running: true, startedCommand: bundled, startedLock: LOCK, pruned: false, socket: 'held', ...over });
+  const running = (over: Partial<RunningWeb> = {}): RunningWeb => ({
+    running: true,
+    startedCommand: bundled,
+    startedLock: LOCK,
+    pruned: false,
+    socket: 'held',
+    ...over,
+  });
 
   it('Given the same command and the same Gemfile.lock, When planned, Then a phased restart', () => {
     expect(planRestart(running(), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'reload' });
   });
 
   it('Given a new Gemfile.lock and a master that kept its bundle (Debian puma), When planned, Then a full restart, saying why', () => {
-    expect(planRestart(running(), { command: bundled, lock: `${LOCK}  rack-test\n` })).toEqual({ verb: 'restart', why: 'Gemfile.lock changed and this puma cannot prune its bundle: full restart' });
+    expect(planRestart(running(), { command: bundled, lock: `${LOCK}  rack-test\n` })).toEqual({
+      verb: 'restart',
+      why: 'Gemfile.lock changed and this puma cannot prune its bundle: full restart',
+    });
   });
 
   it('Given a new Gemfile.lock and a master that pruned its bundle, When planned, Then a phased restart still', () => {
@@ -63,8 +90,14 @@ describe('how a running puma takes a release', () => {
 
   it('Given a puma started before the launcher, or bound to its own socket, When planned, Then a full restart (stop first when it owns the socket)', () => {
     expect(planRestart(running({ startedCommand: null }), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'restart' });
-    expect(planRestart(running({ socket: 'pending' }), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'restart', stopFirst: true });
-    expect(planRestart(running({ socket: 'none' }), { command: bundled, lock: LOCK })).toEqual({ verb: 'reload', why: 'phased restart (systemctl reload)' });
+    expect(planRestart(running({ socket: 'pending' }), { command: bundled, lock: LOCK })).toMatchObject({
+      verb: 'restart',
+      stopFirst: true,
+    });
+    expect(planRestart(running({ socket: 'none' }), { command: bundled, lock: LOCK })).toEqual({
+      verb: 'reload',
+      why: 'phased restart (systemctl reload)',
+    });
   });
 
   it('Given a stopped unit, When planned, Then a start', () => {

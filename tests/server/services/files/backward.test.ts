@@ -70,7 +70,7 @@ describe('reading a file from its end in small chunks', () => {
 });
 
 describe('reading a file from its end within a scan bound', () => {
-  it('Given a bound that stops the read before the file\'s start, When read, Then only whole lines come out and the scan says it stopped early', async () => {
+  it("Given a bound that stops the read before the file's start, When read, Then only whole lines come out and the scan says it stopped early", async () => {
     const file = await logFile('bounded.txt', 'aaaa\nbbbb\ncccc\n');
     const scan = { scanned: 0, stoppedEarly: false };
     expect(await backwards(file, { chunkBytes: 4, maxScanBytes: 8, scan })).toEqual(['cccc']);

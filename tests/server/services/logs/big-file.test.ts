@@ -70,7 +70,9 @@ describe('a log of a few hundred MB', () => {
 
   it('Given a window near the end, When read, Then exactly its entries come back, quickly and in bounded memory', async () => {
     const started = Date.now();
-    const { result, growthMb } = await rssGrowth(() => readFileLines({ file, format: 'rails', lines: 10_000, window: { since: at(LINES - 100), until: at(LINES - 51) } }));
+    const { result, growthMb } = await rssGrowth(() =>
+      readFileLines({ file, format: 'rails', lines: 10_000, window: { since: at(LINES - 100), until: at(LINES - 51) } }),
+    );
     const requests = result.lines.filter((l) => l.text.startsWith('I, ['));
     expect(requests).toHaveLength(50);
     expect(requests[0]!.text).toContain(`[req-${LINES - 100}]`);
@@ -80,14 +82,25 @@ describe('a log of a few hundred MB', () => {
   });
 
   it('Given a window before the whole file, When read, Then all of it is scanned backwards without holding it', async () => {
-    const { result, growthMb } = await rssGrowth(() => readFileLines({ file, format: 'rails', lines: 10_000, window: { until: new Date(START - 1000) } }));
+    const { result, growthMb } = await rssGrowth(() =>
+      readFileLines({ file, format: 'rails', lines: 10_000, window: { until: new Date(START - 1000) } }),
+    );
     expect(result.lines).toEqual([]);
     expect(growthMb).toBeLessThan(100);
   }, 60_000);
 
   it('Given a pattern every line matches, When grep runs, Then only the newest matches are kept, in bounded memory', async () => {
     const { result, growthMb } = await rssGrowth(() =>
-      grepFile(exec, { file, source: 'cigar:production', format: 'rails', pattern: 'Completed|app/', ignoreCase: false, context: 0, lines: 10_000, window: {} }),
+      grepFile(exec, {
+        file,
+        source: 'cigar:production',
+        format: 'rails',
+        pattern: 'Completed|app/',
+        ignoreCase: false,
+        context: 0,
+        lines: 10_000,
+        window: {},
+      }),
     );
     expect(result.lines).toHaveLength(10_000);
     expect(result.truncated).toBe(true);
@@ -98,7 +111,16 @@ describe('a log of a few hundred MB', () => {
 
   it('Given a rare pattern with context and a window, When grep runs, Then the matches and their neighbours come back with times', async () => {
     const { result, growthMb } = await rssGrowth(() =>
-      grepFile(exec, { file, source: 'cigar:production', format: 'rails', pattern: 'req-29999(5|7)0\\]', ignoreCase: false, context: 1, lines: 100, window: { since: at(2_999_960) } }),
+      grepFile(exec, {
+        file,
+        source: 'cigar:production',
+        format: 'rails',
+        pattern: 'req-29999(5|7)0\\]',
+        ignoreCase: false,
+        context: 1,
+        lines: 100,
+        window: { since: at(2_999_960) },
+      }),
     );
     expect(result.matched).toBe(1);
     expect(result.lines.map((l) => [l.context ?? false, l.text.slice(0, 70)])).toEqual([

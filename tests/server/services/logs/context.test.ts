@@ -31,7 +31,9 @@ describe('contextByGrep (the real grep)', () => {
   });
 
   it('Given a pattern that starts with "-" and shell text, When searched, Then they are only a pattern', async () => {
-    expect(await grepMatches(exec, ['-f/etc/shadow', '$(id)', 'x'], { pattern: '-f/etc/shadow|\\$\\(id\\)', ignoreCase: false })).toEqual(new Set([0, 1]));
+    expect(await grepMatches(exec, ['-f/etc/shadow', '$(id)', 'x'], { pattern: '-f/etc/shadow|\\$\\(id\\)', ignoreCase: false })).toEqual(
+      new Set([0, 1]),
+    );
   });
 
   it('Given "a*a*b" and a line of 100,000 a\'s an attacker wrote, When searched, Then grep answers at once (a backtracking RegExp would not)', async () => {
@@ -41,6 +43,9 @@ describe('contextByGrep (the real grep)', () => {
   });
 
   it('Given a pattern grep cannot compile, When searched, Then a 400 names the grep parameter', async () => {
-    await expect(grepMatches(exec, ['x'], { pattern: '[[:nope:]]', ignoreCase: false })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^Invalid query parameter grep: /) });
+    await expect(grepMatches(exec, ['x'], { pattern: '[[:nope:]]', ignoreCase: false })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^Invalid query parameter grep: /),
+    });
   });
 });

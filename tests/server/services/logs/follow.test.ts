@@ -32,7 +32,7 @@ describe('planFollow', () => {
     expect(plan.argv).toEqual(['tail', '-n', '5', '-F', '--', errorLog]);
   });
 
-  it('Given a file and a pattern, When planned, Then tail\'s lines go through grep reading stdin, the pattern after -e', async () => {
+  it("Given a file and a pattern, When planned, Then tail's lines go through grep reading stdin, the pattern after -e", async () => {
     const plan = await planFollow({ config: config(), source: 'nginx:error', query: { lines: 5, ignoreCase: true, grep: '-e' } });
     expect(plan.argv).toEqual(['tail', '-n', '5', '-F', '--', errorLog]);
     expect(plan.filter).toEqual(['grep', '--line-buffered', '--binary-files=text', '-E', '-n', '-i', '-e', '-e', '--', '-']);
@@ -40,7 +40,20 @@ describe('planFollow', () => {
 
   it('Given a journal source and a pattern, When planned, Then journalctl -f filters with --grep itself (PCRE2) and the agent runs no filter', async () => {
     const plan = await planFollow({ config: config(), source: 'journal:nginx', query: { lines: 0, ignoreCase: false, grep: 'a*a*b' } });
-    expect(plan.argv).toEqual(['journalctl', '--no-pager', '--quiet', '-o', 'short-iso', '-f', '-n', '0', '-u', 'nginx.service', '--grep=a*a*b', '--case-sensitive=true']);
+    expect(plan.argv).toEqual([
+      'journalctl',
+      '--no-pager',
+      '--quiet',
+      '-o',
+      'short-iso',
+      '-f',
+      '-n',
+      '0',
+      '-u',
+      'nginx.service',
+      '--grep=a*a*b',
+      '--case-sensitive=true',
+    ]);
     expect(plan.filter).toBeUndefined();
   });
 
@@ -58,21 +71,39 @@ describe('planFollow', () => {
   });
 
   it('Given a missing file, a priority on a file, or a risky pattern, When planned, Then it is refused before anything runs', async () => {
-    await expect(planFollow({ config: config(), source: 'nginx:access', query: { lines: 0, ignoreCase: false } })).rejects.toMatchObject({ status: 404 });
-    await expect(planFollow({ config: config(), source: 'nginx:error', query: { lines: 0, ignoreCase: false, priority: 3 } })).rejects.toMatchObject({ status: 400 });
-    await expect(planFollow({ config: config(), source: 'nginx:error', query: { lines: 0, ignoreCase: false, grep: '(a+)+$' } })).rejects.toMatchObject({ status: 400 });
+    await expect(planFollow({ config: config(), source: 'nginx:access', query: { lines: 0, ignoreCase: false } })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(
+      planFollow({ config: config(), source: 'nginx:error', query: { lines: 0, ignoreCase: false, priority: 3 } }),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(
+      planFollow({ config: config(), source: 'nginx:error', query: { lines: 0, ignoreCase: false, grep: '(a+)+$' } }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });
 
 describe('runFollow with the real tail -F', () => {
   it('Given a followed file, When lines are appended, Then the matching ones arrive with times until the signal stops tail', async () => {
-    const plan = await planFollow({ config: config(), source: 'nginx:error', query: { lines: 2, ignoreCase: true, grep: 'UPSTREAM|old two' } });
+    const plan = await planFollow({
+      config: config(),
+      source: 'nginx:error',
+      query: { lines: 2, ignoreCase: true, grep: 'UPSTREAM|old two' },
+    });
     const seen: LogLine[] = [];
     const stop = new AbortController();
     const running = runFollow({ exec, plan, signal: stop.signal, onLine: (line) => seen.push(line) });
-    await waitFor(() => seen.length === 1, () => `the backlog; lines so far: ${JSON.stringify(seen)}`, 5_000);
+    await waitFor(
+      () => seen.length === 1,
+      () => `the backlog; lines so far: ${JSON.stringify(seen)}`,
+      5_000,
+    );
     await appendFile(errorLog, `${nginxError(3, 'upstream timed out')}\n  while reading response header\n${nginxError(4, 'unrelated')}\n`);
-    await waitFor(() => seen.length === 2, () => `the appended match; lines so far: ${JSON.stringify(seen)}`, 5_000);
+    await waitFor(
+      () => seen.length === 2,
+      () => `the appended match; lines so far: ${JSON.stringify(seen)}`,
+      5_000,
+    );
     stop.abort();
     expect(await running).toEqual({ reason: 'stopped' });
     expect(seen.map((l) => l.text)).toEqual([nginxError(2, 'old two'), nginxError(3, 'upstream timed out')]);
@@ -84,18 +115,34 @@ describe('runFollow with the real tail -F', () => {
     const own = path.join(dir, 'continuation.log');
     await writeFile(own, `${nginxError(6, 'before')}\n`);
     const ownConfig = agentConfigSchema.parse({ nginx: { errorLog: own } });
-    const plan = await planFollow({ config: ownConfig, source: 'nginx:error', query: { lines: 0, ignoreCase: false, grep: 'while reading' } });
+    const plan = await planFollow({
+      config: ownConfig,
+      source: 'nginx:error',
+      query: { lines: 0, ignoreCase: false, grep: 'while reading' },
+    });
     const seen: LogLine[] = [];
     const stop = new AbortController();
     const running = runFollow({ exec, plan, signal: stop.signal, onLine: (line) => seen.push(line) });
-    await waitFor(async () => (await grepChildren()).length === 1, () => 'grep to start', 5_000);
+    await waitFor(
+      async () => (await grepChildren()).length === 1,
+      () => 'grep to start',
+      5_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 200)); // tail -F has opened the file
     await appendFile(own, `${nginxError(7, 'upstream timed out')}\n  while reading response header\n`);
-    await waitFor(() => seen.length === 1, () => `the continuation line; lines so far: ${JSON.stringify(seen)}`, 5_000);
+    await waitFor(
+      () => seen.length === 1,
+      () => `the continuation line; lines so far: ${JSON.stringify(seen)}`,
+      5_000,
+    );
     stop.abort();
     expect(await running).toEqual({ reason: 'stopped' });
     expect(seen).toEqual([{ text: '  while reading response header', ts: new Date(2026, 10, 25, 18, 2, 7).toISOString() }]);
-    await waitFor(async () => (await grepChildren()).length === 0, () => 'grep to end', 5_000);
+    await waitFor(
+      async () => (await grepChildren()).length === 0,
+      () => 'grep to end',
+      5_000,
+    );
   });
 
   it('Given a pattern JavaScript takes but grep does not, When followed, Then grep says why, the follow ends, and tail is stopped too', async () => {
@@ -159,7 +206,11 @@ describe('LineSplitter', () => {
   it('Given chunks cut inside lines and inside a multi-byte character, When split, Then lines are whole', () => {
     const splitter = new LineSplitter(100);
     const bytes = Buffer.from('one ☃\ntwo\nthr');
-    expect([...splitter.push(bytes.subarray(0, 6)), ...splitter.push(bytes.subarray(6)), ...splitter.end()]).toEqual(['one ☃', 'two', 'thr']);
+    expect([...splitter.push(bytes.subarray(0, 6)), ...splitter.push(bytes.subarray(6)), ...splitter.end()]).toEqual([
+      'one ☃',
+      'two',
+      'thr',
+    ]);
   });
 
   it('Given a line longer than the bound, When split, Then it keeps its beginning and the next line is intact', () => {

@@ -13,7 +13,14 @@ const access = (minute: number, request: string, status: number) =>
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hms-logs-grep-'));
   file = path.join(dir, 'access.log');
-  const lines = [access(1, 'GET /up HTTP/1.1', 200), access(2, 'GET /orders HTTP/1.1', 502), access(3, 'GET /up HTTP/1.1', 200), access(4, 'POST /orders HTTP/1.1', 502), access(5, 'GET /$(id) HTTP/1.1', 404), access(6, 'GET /up HTTP/1.1', 200)];
+  const lines = [
+    access(1, 'GET /up HTTP/1.1', 200),
+    access(2, 'GET /orders HTTP/1.1', 502),
+    access(3, 'GET /up HTTP/1.1', 200),
+    access(4, 'POST /orders HTTP/1.1', 502),
+    access(5, 'GET /$(id) HTTP/1.1', 404),
+    access(6, 'GET /up HTTP/1.1', 200),
+  ];
   await writeFile(file, `${lines.join('\n')}\n`);
 });
 afterAll(async () => {
@@ -21,7 +28,17 @@ afterAll(async () => {
 });
 
 const search = (overrides: Partial<Parameters<typeof grepFile>[1]>) =>
-  grepFile(exec, { file, source: 'nginx:access', format: 'nginx-access', pattern: 'x', ignoreCase: false, context: 0, lines: 200, window: {}, ...overrides });
+  grepFile(exec, {
+    file,
+    source: 'nginx:access',
+    format: 'nginx-access',
+    pattern: 'x',
+    ignoreCase: false,
+    context: 0,
+    lines: 200,
+    window: {},
+    ...overrides,
+  });
 
 describe('grep argv', () => {
   it('Given patterns that look like options, When the argv is built, Then they follow -e and the file follows --', () => {
@@ -44,7 +61,11 @@ describe('grepFile with the real grep -E', () => {
 
   it('Given context, When searched, Then neighbours come back marked as context', async () => {
     const result = await search({ pattern: 'POST', context: 1 });
-    expect(result.lines.map((l) => [l.lineNumber, l.context ?? false])).toEqual([[3, true], [4, false], [5, true]]);
+    expect(result.lines.map((l) => [l.lineNumber, l.context ?? false])).toEqual([
+      [3, true],
+      [4, false],
+      [5, true],
+    ]);
     expect(result.matched).toBe(1);
   });
 
@@ -66,7 +87,10 @@ describe('grepFile with the real grep -E', () => {
   });
 
   it('Given a pattern grep itself rejects, When searched, Then a 400 quotes grep', async () => {
-    await expect(search({ pattern: '[[:nope:]]' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/grep: Invalid character class name/) });
+    await expect(search({ pattern: '[[:nope:]]' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/grep: Invalid character class name/),
+    });
   });
 });
 

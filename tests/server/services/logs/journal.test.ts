@@ -11,13 +11,14 @@ import type { exec as execDoor, ExecOptions, ExecResult } from '../../../../src/
 import { journalFollowArgv, journalReadArgv, parseNewestFirst, readJournal } from '../../../../server/services/logs/journal.js';
 import { OUTPUT_BUDGET_BYTES } from '../../../../server/services/logs/files.js';
 
-const NEWEST_FIRST = [
-  '2026-11-25T18:05:00+0000 web1 puma[812]: ActionView::Template::Error (undefined method `name\' for nil):',
-  `${' '.repeat('2026-11-25T18:05:00+0000 web1 puma[812]: '.length)}app/views/cigars/show.html.erb:3`,
-  '2026-11-25T18:04:00+0000 web1 puma[812]: Completed 200 OK in 12ms',
-  '2026-11-25T18:03:00+0000 web1 puma[812]: Started GET "/cigars/1" for 203.0.113.9',
-  '2026-11-25T18:02:12+0000 web1 systemd[1]: Started cigar.service - Cigar (puma).',
-].join('\n') + '\n';
+const NEWEST_FIRST =
+  [
+    "2026-11-25T18:05:00+0000 web1 puma[812]: ActionView::Template::Error (undefined method `name' for nil):",
+    `${' '.repeat('2026-11-25T18:05:00+0000 web1 puma[812]: '.length)}app/views/cigars/show.html.erb:3`,
+    '2026-11-25T18:04:00+0000 web1 puma[812]: Completed 200 OK in 12ms',
+    '2026-11-25T18:03:00+0000 web1 puma[812]: Started GET "/cigars/1" for 203.0.113.9',
+    '2026-11-25T18:02:12+0000 web1 systemd[1]: Started cigar.service - Cigar (puma).',
+  ].join('\n') + '\n';
 
 function recordingExec(answer: (argv: readonly string[]) => Partial<ExecResult> & { chunks?: string[] }) {
   const calls: string[][] = [];
@@ -32,7 +33,17 @@ function recordingExec(answer: (argv: readonly string[]) => Partial<ExecResult> 
       }
       options.onStdout?.(Buffer.from(chunk));
     }
-    return { argv, code: aborted ? null : 0, signal: aborted ? 'SIGTERM' : null, stdout: '', stderr: '', truncated: false, timedOut: false, aborted, ...rest } as ExecResult;
+    return {
+      argv,
+      code: aborted ? null : 0,
+      signal: aborted ? 'SIGTERM' : null,
+      stdout: '',
+      stderr: '',
+      truncated: false,
+      timedOut: false,
+      aborted,
+      ...rest,
+    } as ExecResult;
   }) as typeof execDoor;
   return { exec, calls };
 }
@@ -53,14 +64,38 @@ describe('journalctl argv', () => {
       window: { since: new Date('2026-11-25T17:00:00.400Z'), until: new Date('2026-11-25T18:00:00.400Z') },
     });
     expect(argv).toEqual([
-      'journalctl', '--no-pager', '--quiet', '-o', 'short-iso', '--reverse', '-n', '51',
-      '-u', 'cigar.service', '--since=@1795626000', '--until=@1795629601', '-p', '3',
-      '--grep=-f/etc/shadow', '--case-sensitive=false',
+      'journalctl',
+      '--no-pager',
+      '--quiet',
+      '-o',
+      'short-iso',
+      '--reverse',
+      '-n',
+      '51',
+      '-u',
+      'cigar.service',
+      '--since=@1795626000',
+      '--until=@1795629601',
+      '-p',
+      '3',
+      '--grep=-f/etc/shadow',
+      '--case-sensitive=false',
     ]);
   });
 
   it('Given a follow, When built, Then it follows the unit with the asked backlog', () => {
-    expect(journalFollowArgv({ unit: 'nginx.service', lines: 0 })).toEqual(['journalctl', '--no-pager', '--quiet', '-o', 'short-iso', '-f', '-n', '0', '-u', 'nginx.service']);
+    expect(journalFollowArgv({ unit: 'nginx.service', lines: 0 })).toEqual([
+      'journalctl',
+      '--no-pager',
+      '--quiet',
+      '-o',
+      'short-iso',
+      '-f',
+      '-n',
+      '0',
+      '-u',
+      'nginx.service',
+    ]);
   });
 });
 
@@ -88,7 +123,8 @@ describe('readJournal', () => {
     const recorded = recordingExec(() => ({ chunks: [NEWEST_FIRST] }));
     const calls = recorded.calls;
     // journalctl is recorded (no journald here); the matching is the real grep.
-    const exec = ((argv: readonly string[], options?: ExecOptions) => (argv[0] === 'grep' ? realExec(argv, options) : recorded.exec(argv, options))) as typeof execDoor;
+    const exec = ((argv: readonly string[], options?: ExecOptions) =>
+      argv[0] === 'grep' ? realExec(argv, options) : recorded.exec(argv, options)) as typeof execDoor;
     const result = await readJournal(exec, { ...base, grep: 'Completed', context: 1 });
     expect(calls[0]!.some((arg) => arg.startsWith('--grep'))).toBe(false);
     expect(result.lines.map((l) => [l.context ?? false, message(l.text)])).toEqual([
@@ -111,7 +147,10 @@ describe('readJournal', () => {
 
   it('Given journalctl refusing the pattern, When read, Then the 400 quotes it', async () => {
     const { exec } = recordingExec(() => ({ code: 1, stderr: 'Bad pattern "(": missing closing parenthesis\n' }));
-    await expect(readJournal(exec, { ...base, grep: '(' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('missing closing parenthesis') });
+    await expect(readJournal(exec, { ...base, grep: '(' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('missing closing parenthesis'),
+    });
   });
 
   it('Given a grep that matches nothing, When journalctl exits 1 saying nothing (systemd 252), Then the answer is empty, not a failure', async () => {

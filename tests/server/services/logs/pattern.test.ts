@@ -3,7 +3,17 @@ import { compilePattern, riskyConstruct } from '../../../../server/services/logs
 
 describe('grep patterns', () => {
   it('Given everyday patterns, When checked, Then they compile', () => {
-    for (const pattern of ['error|fatal', 'Completed 5[0-9]{2}', '(GET|POST) /orders', 'timeout.*upstream', '[[:digit:]]+ ms', '$(id)', '-f/etc/shadow', '--include=*', '(?:ab)?c']) {
+    for (const pattern of [
+      'error|fatal',
+      'Completed 5[0-9]{2}',
+      '(GET|POST) /orders',
+      'timeout.*upstream',
+      '[[:digit:]]+ ms',
+      '$(id)',
+      '-f/etc/shadow',
+      '--include=*',
+      '(?:ab)?c',
+    ]) {
       expect(riskyConstruct(pattern), pattern).toBeUndefined();
       expect(compilePattern(pattern, false)).toBeInstanceOf(RegExp);
     }

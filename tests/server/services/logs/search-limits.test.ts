@@ -27,7 +27,10 @@ beforeAll(async () => {
   file = path.join(dir, 'access.log');
   await writeFile(file, '203.0.113.9 - - [25/Nov/2026:18:02:11 +0000] "GET /up HTTP/1.1" 200 2 "-" "curl/7.88.1"\n');
   agent = await testAgent({
-    config: { nginx: { accessLog: file, errorLog: path.join(dir, 'error.log') }, concurrency: { searches: { perCredential: 1, total: 2 }, follows: { perCredential: 1, total: 2 } } },
+    config: {
+      nginx: { accessLog: file, errorLog: path.join(dir, 'error.log') },
+      concurrency: { searches: { perCredential: 1, total: 2 }, follows: { perCredential: 1, total: 2 } },
+    },
   });
 });
 afterAll(async () => {
@@ -58,15 +61,35 @@ describe('repetition bounds', () => {
 
 describe('memory ceiling', () => {
   it('Given limits, When the argv is built, Then prlimit runs the command with them after --', () => {
-    expect(limitedArgv(['grep', '-e', 'x'], { memoryBytes: 1024, cpuSeconds: 5 })).toEqual(['prlimit', '--as=1024', '--cpu=5:6', '--', 'grep', '-e', 'x']);
+    expect(limitedArgv(['grep', '-e', 'x'], { memoryBytes: 1024, cpuSeconds: 5 })).toEqual([
+      'prlimit',
+      '--as=1024',
+      '--cpu=5:6',
+      '--',
+      'grep',
+      '-e',
+      'x',
+    ]);
     expect(limitedArgv(['grep'], undefined)).toEqual(['grep']);
   });
 
   it('Given a pattern that passes the check but needs more memory than a search may use, When searched with the real grep, Then grep is stopped and a 400 says why', async () => {
     expect(riskyConstruct(COSTLY)).toBeUndefined();
     const started = Date.now();
-    const search = grepFile(exec, { file, source: 'nginx:access', format: 'nginx-access', pattern: COSTLY, ignoreCase: false, context: 0, lines: 10, window: {} });
-    await expect(search).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/needs more than the 256 MiB a search may use/) });
+    const search = grepFile(exec, {
+      file,
+      source: 'nginx:access',
+      format: 'nginx-access',
+      pattern: COSTLY,
+      ignoreCase: false,
+      context: 0,
+      lines: 10,
+      window: {},
+    });
+    await expect(search).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/needs more than the 256 MiB a search may use/),
+    });
     expect(Date.now() - started).toBeLessThan(30_000);
     // The agent itself never held grep's memory.
     expect(process.memoryUsage().rss).toBeLessThan(1024 * 1024 * 1024);
@@ -76,7 +99,9 @@ describe('memory ceiling', () => {
     const response = await agent.app.request(`/api/logs/nginx:access/follow?grep=${encodeURIComponent(COSTLY)}`, { headers: AUTH });
     expect(response.status).toBe(200);
     const text = await response.text();
-    expect(text).toMatch(/event: end\ndata: \{"reason":"grep stopped: Invalid query parameter grep: the pattern needs more than the 128 MiB/);
+    expect(text).toMatch(
+      /event: end\ndata: \{"reason":"grep stopped: Invalid query parameter grep: the pattern needs more than the 128 MiB/,
+    );
   }, 40_000);
 });
 

@@ -23,7 +23,7 @@ describe('log sources', () => {
     expect(sources['tobacco:production']).toMatchObject({ path: '/var/log/tobacco/production.log' });
   });
 
-  it('Given an app whose name collides with nginx\'s sources, When computed, Then nginx\'s own logs win', () => {
+  it("Given an app whose name collides with nginx's sources, When computed, Then nginx's own logs win", () => {
     const sources = logSources(config);
     expect(sources['journal:nginx']).toMatchObject({ unit: 'nginx.service' });
     expect(sources['nginx:access']).toMatchObject({ path: '/var/log/nginx/access.log', format: 'nginx-access' });
@@ -32,7 +32,9 @@ describe('log sources', () => {
 
   it('Given names that are not in the allow-list, When looked up, Then a 404 lists the known sources', () => {
     for (const name of ['../../etc/passwd', '/var/log/nginx/access.log', 'cigar:production/../x', 'hasOwnProperty', 'toString', 'cigar']) {
-      expect(() => findLogSource(config, name)).toThrow(expect.objectContaining({ status: 404, details: { known: expect.arrayContaining(['cigar:production']) } }));
+      expect(() => findLogSource(config, name)).toThrow(
+        expect.objectContaining({ status: 404, details: { known: expect.arrayContaining(['cigar:production']) } }),
+      );
     }
   });
 });
@@ -65,7 +67,11 @@ describe('a file source that is a symlink', () => {
         out: { unit: 'out.service', root: path.join(dir, 'www', 'out') },
         rotated: { unit: 'rotated.service', root: path.join(dir, 'www', 'rotated') },
         moved: { unit: 'moved.service', root: path.join(dir, 'www', 'moved') },
-        extra: { unit: 'extra.service', root: path.join(dir, 'www', 'extra'), logFiles: { sidekiq: path.join(log('extra'), 'sidekiq.log') } },
+        extra: {
+          unit: 'extra.service',
+          root: path.join(dir, 'www', 'extra'),
+          logFiles: { sidekiq: path.join(log('extra'), 'sidekiq.log') },
+        },
       },
       nginx: { accessLog: path.join(log('within'), 'nginx-access.log'), errorLog: path.join(dir, 'missing', 'error.log') },
     });
@@ -78,17 +84,25 @@ describe('a file source that is a symlink', () => {
   const fileSource = (name: string) => findLogSource(linked, name) as FileLogSource;
 
   it('Given a production.log linked out of shared/log, When it is to be read, Then a 403 says it resolves outside its folder', async () => {
-    await expect(existingFile(fileSource('out:production'))).rejects.toMatchObject({ status: 403, message: 'Log out:production resolves outside its folder; refusing.' });
+    await expect(existingFile(fileSource('out:production'))).rejects.toMatchObject({
+      status: 403,
+      message: 'Log out:production resolves outside its folder; refusing.',
+    });
     await expect(existingFile(fileSource('nginx:access'))).rejects.toMatchObject({ status: 403 });
   });
 
   it('Given a link inside the folder (a rotated name) or a shared/log folder that is itself a link, When read, Then the real file inside is what is read', async () => {
-    expect(await existingFile(fileSource('rotated:production'))).toBe(path.join(dir, 'www', 'rotated', 'shared', 'log', 'production.log.1'));
+    expect(await existingFile(fileSource('rotated:production'))).toBe(
+      path.join(dir, 'www', 'rotated', 'shared', 'log', 'production.log.1'),
+    );
     expect(await existingFile(fileSource('moved:production'))).toBe(path.join(dir, 'var-log-moved', 'production.log'));
   });
 
   it('Given a configured logFiles entry that is a symlink, even within its folder, When read, Then it is refused: a configured path must be the file', async () => {
-    await expect(existingFile(fileSource('extra:sidekiq'))).rejects.toMatchObject({ status: 403, hint: expect.stringContaining('not a symlink') });
+    await expect(existingFile(fileSource('extra:sidekiq'))).rejects.toMatchObject({
+      status: 403,
+      hint: expect.stringContaining('not a symlink'),
+    });
   });
 
   it('Given the list of sources, When listed, Then a source that resolves outside does not exist and says why; the others are unchanged', async () => {
@@ -104,7 +118,13 @@ describe('a file source that is a symlink', () => {
     });
     expect(byName['rotated:production']).toMatchObject({ exists: true, size: Buffer.byteLength(ROTATED) });
     expect(byName['rotated:production']).not.toHaveProperty('problem');
-    expect(byName['nginx:error']).toEqual({ name: 'nginx:error', kind: 'file', path: path.join(dir, 'missing', 'error.log'), exists: false, size: null });
+    expect(byName['nginx:error']).toEqual({
+      name: 'nginx:error',
+      kind: 'file',
+      path: path.join(dir, 'missing', 'error.log'),
+      exists: false,
+      size: null,
+    });
     expect(logSourcesResponseSchema.parse({ sources })).toEqual({ sources });
   });
 });

@@ -25,7 +25,9 @@ describe('lineTime', () => {
   it('Given Rails\' own request lines (tagged or not), When read, Then the "Started ... at" time with its offset is the time', () => {
     const tagged = '[0f6b1c52-6f0e-4bd4-9d7a-1e2f3a4b5c6d] Started GET "/" for 127.0.0.1 at 2026-12-03 14:46:15 +0000';
     expect(lineTime('rails', tagged)?.toISOString()).toBe('2026-12-03T14:46:15.000Z');
-    expect(lineTime('rails', 'Started POST "/cigars?x=1" for 203.0.113.9 at 2026-12-03 15:46:15 +0100')?.toISOString()).toBe('2026-12-03T14:46:15.000Z');
+    expect(lineTime('rails', 'Started POST "/cigars?x=1" for 203.0.113.9 at 2026-12-03 15:46:15 +0100')?.toISOString()).toBe(
+      '2026-12-03T14:46:15.000Z',
+    );
     const logger = 'I, [2026-12-03T14:46:15.123456 #1234]  INFO -- : [0f6b1c52] Started GET "/" for 127.0.0.1 at 2026-12-03 14:46:15 +0000';
     expect(lineTime('rails', logger)?.toISOString()).toBe(local(2026, 12, 3, 14, 46, 15, 123));
     expect(lineTime('rails', '[0f6b1c52] Processing by CigarsController#index as HTML')).toBeUndefined();
@@ -45,7 +47,7 @@ describe('lineTime', () => {
 });
 
 describe('LineClock', () => {
-  it('Given a request in Rails\' default format, When stamped in order, Then every line of it carries the Started line\'s time', () => {
+  it("Given a request in Rails' default format, When stamped in order, Then every line of it carries the Started line's time", () => {
     const clock = new LineClock('rails');
     const request = [
       '[0f6b1c52] Started GET "/" for 127.0.0.1 at 2026-12-03 14:46:15 +0000',
@@ -56,9 +58,11 @@ describe('LineClock', () => {
     expect(request.map((text) => clock.stamp(text).ts)).toEqual(Array(4).fill('2026-12-03T14:46:15.000Z'));
   });
 
-  it('Given a stack trace after a timed line, When stamped in order, Then the trace lines carry that line\'s time', () => {
+  it("Given a stack trace after a timed line, When stamped in order, Then the trace lines carry that line's time", () => {
     const clock = new LineClock('rails');
-    const stamped = ['orphan before any time', 'E, [2026-11-25T18:02:11.000000 #1] ERROR -- : boom', '  from a.rb:1'].map((text) => clock.stamp(text));
+    const stamped = ['orphan before any time', 'E, [2026-11-25T18:02:11.000000 #1] ERROR -- : boom', '  from a.rb:1'].map((text) =>
+      clock.stamp(text),
+    );
     expect(stamped[0]).toEqual({ text: 'orphan before any time' });
     expect(stamped[2]!.ts).toBe(stamped[1]!.ts);
   });

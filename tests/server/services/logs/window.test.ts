@@ -27,7 +27,17 @@ describe('time specs', () => {
   });
 
   it('Given shell text or odd forms, When checked against the allow-list pattern, Then they are refused', () => {
-    for (const spec of ['; rm -rf /', '$(id)', '-1h; id', '1h!', '-1h ago', 'tomorrow', '2026-11-25T18:02:11Z\n', '@1700000000', '-1 fortnight']) {
+    for (const spec of [
+      '; rm -rf /',
+      '$(id)',
+      '-1h; id',
+      '1h!',
+      '-1h ago',
+      'tomorrow',
+      '2026-11-25T18:02:11Z\n',
+      '@1700000000',
+      '-1 fortnight',
+    ]) {
       expect(TIME_SPEC_PATTERN.test(spec), spec).toBe(false);
     }
   });
@@ -38,7 +48,12 @@ describe('time specs', () => {
   });
 
   it('Given a time before 1970 (which journalctl would get as a negative epoch), When the window is resolved, Then a 400 names the parameter', () => {
-    expect(() => resolveWindow({ since: '-999999 weeks' }, now)).toThrow(expect.objectContaining({ status: 400, message: 'Invalid query parameter since: "-999999 weeks" is not a real date (from 1970 to 9999).' }));
+    expect(() => resolveWindow({ since: '-999999 weeks' }, now)).toThrow(
+      expect.objectContaining({
+        status: 400,
+        message: 'Invalid query parameter since: "-999999 weeks" is not a real date (from 1970 to 9999).',
+      }),
+    );
     expect(() => resolveWindow({ until: '0001-01-01' }, now)).toThrow(/until: "0001-01-01" is not a real date \(from 1970 to 9999\)/);
   });
 });

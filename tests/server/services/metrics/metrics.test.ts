@@ -20,7 +20,7 @@ function accessLine(time: string, status: number, request = 'GET / HTTP/1.1'): s
   return `203.0.113.7 - - [${time}] "${request}" ${status} 612 "-" "Mozilla/5.0 (X11; Linux x86_64)"`;
 }
 
-describe('/proc counters (this host\'s real /proc)', () => {
+describe("/proc counters (this host's real /proc)", () => {
   it('Given /proc/stat, When parsed, Then busy time is part of the total and every core is counted', async () => {
     const { readFile } = await import('node:fs/promises');
     const times = parseCpuTimes(await readFile('/proc/stat', 'utf8'));
@@ -57,8 +57,15 @@ describe('/proc counters (this host\'s real /proc)', () => {
   });
 
   it('Given proc(5) sample text, When parsed, Then the exact figures come out', () => {
-    expect(parseCpuTimes('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 100 0 50 800 50 0 0 0 0 0\n', 1)).toEqual({ busy: 150, total: 1000, cores: 1, at: 1 });
-    const { memory, swap } = parseMeminfo('MemTotal:        2000 kB\nMemFree:          100 kB\nMemAvailable:     500 kB\nSwapTotal:       1000 kB\nSwapFree:         750 kB\n');
+    expect(parseCpuTimes('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 100 0 50 800 50 0 0 0 0 0\n', 1)).toEqual({
+      busy: 150,
+      total: 1000,
+      cores: 1,
+      at: 1,
+    });
+    const { memory, swap } = parseMeminfo(
+      'MemTotal:        2000 kB\nMemFree:          100 kB\nMemAvailable:     500 kB\nSwapTotal:       1000 kB\nSwapFree:         750 kB\n',
+    );
     expect(memory).toEqual({ totalBytes: 2_048_000, availableBytes: 512_000, usedBytes: 1_536_000, usedPercent: 75 });
     expect(swap).toEqual({ totalBytes: 1_024_000, freeBytes: 768_000, usedBytes: 256_000, usedPercent: 25 });
     expect(parseMeminfo('SwapTotal: 0 kB\nSwapFree: 0 kB\n').swap.usedPercent).toBe(0);
@@ -91,8 +98,14 @@ describe('nginx requests per minute', () => {
   const now = new Date('2026-11-25T18:02:30Z');
 
   it('Given combined-format lines, When parsed, Then the time zone offset and the status are read; other lines are not', () => {
-    expect(parseAccessLine(accessLine('25/Nov/2026:18:02:11 +0000', 200))).toEqual({ time: Date.parse('2026-11-25T18:02:11Z'), status: 200 });
-    expect(parseAccessLine(accessLine('25/Nov/2026:19:02:11 +0100', 502))).toEqual({ time: Date.parse('2026-11-25T18:02:11Z'), status: 502 });
+    expect(parseAccessLine(accessLine('25/Nov/2026:18:02:11 +0000', 200))).toEqual({
+      time: Date.parse('2026-11-25T18:02:11Z'),
+      status: 200,
+    });
+    expect(parseAccessLine(accessLine('25/Nov/2026:19:02:11 +0100', 502))).toEqual({
+      time: Date.parse('2026-11-25T18:02:11Z'),
+      status: 502,
+    });
     expect(parseAccessLine(accessLine('25/Nov/2026:18:02:11 +0000', 404, 'GET /a\\x22b HTTP/1.1'))!.status).toBe(404);
     expect(parseAccessLine('garbage')).toBeNull();
     expect(parseAccessLine('203.0.113.7 - - [25/Foo/2026:18:02:11 +0000] "GET / HTTP/1.1" 200 1')).toBeNull();
@@ -129,12 +142,16 @@ describe('nginx requests per minute', () => {
     expect(result).toMatchObject({ requests: 6, errors5xx: 2, skippedLines: 2, truncated: false, error: null, minutes: 3 });
   });
 
-  it('Given the window began before logrotate, When counted, Then yesterday\'s access.log.1 supplies the older minutes', async () => {
+  it("Given the window began before logrotate, When counted, Then yesterday's access.log.1 supplies the older minutes", async () => {
     const file = path.join(dir, 'rotated.log');
     await writeFile(`${file}.1`, `${accessLine('25/Nov/2026:17:58:00 +0000', 200)}\n${accessLine('25/Nov/2026:18:00:01 +0000', 500)}\n`);
     await writeFile(file, `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
     const result = await requestsPerMinute({ file, now, minutes: 3 });
-    expect(result.perMinute.map((minute) => [minute.requests, minute.errors5xx])).toEqual([[1, 1], [1, 0], [0, 0]]);
+    expect(result.perMinute.map((minute) => [minute.requests, minute.errors5xx])).toEqual([
+      [1, 1],
+      [1, 0],
+      [0, 0],
+    ]);
   });
 
   it('Given a byte budget smaller than the window, When counted, Then it stops there and says so', async () => {
@@ -146,13 +163,17 @@ describe('nginx requests per minute', () => {
     expect(result.requests).toBeLessThan(1000);
   });
 
-  it('Given apps with their own access logs, When counted, Then their requests add to the main log\'s and an app log not written yet counts nothing', async () => {
+  it("Given apps with their own access logs, When counted, Then their requests add to the main log's and an app log not written yet counts nothing", async () => {
     const main = path.join(dir, 'main-access.log');
     const cigar = path.join(dir, 'cigar.access.log');
     await writeFile(main, `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
     await writeFile(cigar, `${accessLine('25/Nov/2026:18:01:30 +0000', 502)}\n${accessLine('25/Nov/2026:18:02:10 +0000', 200)}\n`);
     const result = await allRequestsPerMinute({ main, apps: [cigar, path.join(dir, 'tobacco.access.log')], now, minutes: 3 });
-    expect(result.perMinute.map((minute) => [minute.requests, minute.errors5xx])).toEqual([[0, 0], [2, 1], [1, 0]]);
+    expect(result.perMinute.map((minute) => [minute.requests, minute.errors5xx])).toEqual([
+      [0, 0],
+      [2, 1],
+      [1, 0],
+    ]);
     expect(result).toMatchObject({ file: main, requests: 3, errors5xx: 1, error: null });
   });
 
@@ -170,13 +191,22 @@ describe('nginx requests per minute', () => {
     await writeFile(outside, 'root:x:0:0:root:/root:/bin/bash\nline two\n');
     await writeFile(path.join(logs, 'access.log'), `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
     await symlink(outside, path.join(logs, 'cigar.access.log'));
-    const result = await allRequestsPerMinute({ main: path.join(logs, 'access.log'), apps: [path.join(logs, 'cigar.access.log')], now, minutes: 3 });
+    const result = await allRequestsPerMinute({
+      main: path.join(logs, 'access.log'),
+      apps: [path.join(logs, 'cigar.access.log')],
+      now,
+      minutes: 3,
+    });
     expect(result).toMatchObject({ requests: 1, skippedLines: 0 });
     expect(result.error).toMatch(/Not reading .*cigar\.access\.log: it is a symlink that leads out of its folder/);
 
     await writeFile(path.join(logs, 'real.log'), `${accessLine('25/Nov/2026:18:02:00 +0000', 502)}\n`);
     await symlink('real.log', path.join(logs, 'tobacco.access.log'));
-    expect(await requestsPerMinute({ file: path.join(logs, 'tobacco.access.log'), now, minutes: 3 })).toMatchObject({ requests: 1, errors5xx: 1, error: null });
+    expect(await requestsPerMinute({ file: path.join(logs, 'tobacco.access.log'), now, minutes: 3 })).toMatchObject({
+      requests: 1,
+      errors5xx: 1,
+      error: null,
+    });
   });
 
   it('Given a FIFO where a log should be, When counted twice over, Then each answer comes at once with an error, and nothing hangs', async () => {

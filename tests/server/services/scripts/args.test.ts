@@ -38,21 +38,30 @@ const check = (script: string, args: string[]) => checkScriptArguments({ config,
 
 describe('pathArguments', () => {
   it('Given arguments, When sorted out, Then paths, --name=/paths and the value of check_disk_space --path are the ones checked', () => {
-    expect(pathArguments('parse_logs', ['--since', '60', '/a/b', '--file=/c', 'word']).map((argument) => argument.path)).toEqual(['/a/b', '/c']);
+    expect(pathArguments('parse_logs', ['--since', '60', '/a/b', '--file=/c', 'word']).map((argument) => argument.path)).toEqual([
+      '/a/b',
+      '/c',
+    ]);
     expect(pathArguments('check_disk_space', ['--path', 'tmp', '--path=/x', '--json'])).toEqual([
       { index: 1, arg: 'tmp', path: 'tmp', measured: true },
       { index: 2, arg: '--path=/x', path: '/x', measured: true },
     ]);
   });
 
-  it('Given the config, When the allowed roots are listed, Then they are the apps, nginx\'s log folder and the certificate folders', () => {
+  it("Given the config, When the allowed roots are listed, Then they are the apps, nginx's log folder and the certificate folders", () => {
     expect(allowedArgumentRoots(config)).toEqual([root, path.join(dir, 'nginx-log'), '/etc/nginx/ssl', '/etc/letsencrypt/live']);
   });
 });
 
 describe('checkScriptArguments', () => {
-  it('Given paths inside the app and nginx\'s log folder (existing or not yet), When checked, Then they pass', async () => {
-    await check('parse_logs', [path.join(root, 'shared', 'log', 'production.log'), `--out=${path.join(root, 'shared', 'log', 'new.log')}`, path.join(dir, 'nginx-log'), '--top', '5']);
+  it("Given paths inside the app and nginx's log folder (existing or not yet), When checked, Then they pass", async () => {
+    await check('parse_logs', [
+      path.join(root, 'shared', 'log', 'production.log'),
+      `--out=${path.join(root, 'shared', 'log', 'new.log')}`,
+      path.join(dir, 'nginx-log'),
+      '--top',
+      '5',
+    ]);
   });
 
   it.each([
@@ -61,7 +70,7 @@ describe('checkScriptArguments', () => {
     ['a path through a linked folder that leads out', () => path.join(root, 'shared', 'out', 'secret.txt')],
     ['a dangling symlink', () => path.join(root, 'shared', 'dangling')],
     ['/etc/shadow as --name=/path', () => '--file=/etc/shadow'],
-    ['the app root\'s parent', () => path.dirname(root)],
+    ["the app root's parent", () => path.dirname(root)],
   ])('Given %s, When checked, Then a 400 names the argument and the allowed roots', async (_label, arg) => {
     const error = await check('parse_logs', ['--json', arg()]).catch((caught: unknown) => caught);
     expect(error).toMatchObject({
@@ -89,11 +98,14 @@ describe('checkScriptArguments', () => {
 });
 
 describe('the argument schema', () => {
-  it.each(['-f/etc/shadow', 'log/production.log', '--file=log/x', '-x=/etc/shadow'])('Given %j, When parsed, Then it is refused: a path is absolute or --name=/absolute/path', (arg) => {
-    const parsed = runScriptRequestSchema.safeParse({ args: [arg] });
-    expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.message).toMatch(/a path must be absolute/);
-  });
+  it.each(['-f/etc/shadow', 'log/production.log', '--file=log/x', '-x=/etc/shadow'])(
+    'Given %j, When parsed, Then it is refused: a path is absolute or --name=/absolute/path',
+    (arg) => {
+      const parsed = runScriptRequestSchema.safeParse({ args: [arg] });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/a path must be absolute/);
+    },
+  );
 
   it.each(['/var/www/cigar', '--path=/var/log/nginx', '--json', 'cigar'])('Given %j, When parsed, Then its shape is accepted', (arg) => {
     expect(runScriptRequestSchema.safeParse({ args: [arg] }).success).toBe(true);

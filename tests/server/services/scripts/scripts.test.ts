@@ -83,7 +83,7 @@ describe('scriptEnv', () => {
     });
   });
 
-  it('Given apps that do not live side by side as <folder>/<name>, When built, Then HMS_APP_ROOT is left to the scripts\' default', () => {
+  it("Given apps that do not live side by side as <folder>/<name>, When built, Then HMS_APP_ROOT is left to the scripts' default", () => {
     expect(commonAppRoot({ ...config.apps, tobacco: { ...config.apps.tobacco!, root: '/srv/other' } })).toBeUndefined();
     expect(commonAppRoot({})).toBeUndefined();
   });
