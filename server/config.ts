@@ -71,7 +71,10 @@ export const agentConfigSchema = z.strictObject({
       sites: z.array(nameSchema).default([]),
       accessLog: absolutePath.default('/var/log/nginx/access.log'),
       errorLog: absolutePath.default('/var/log/nginx/error.log'),
-      /** Run `nginx -t` for a changed site in a mount namespace that holds only nginx's folders (needs root, mount namespaces and util-linux unshare); false runs it unsandboxed. */
+      /**
+       * Run `nginx -t` for a changed site in a mount namespace that holds only nginx's folders
+       * (needs root, mount namespaces and util-linux unshare); false runs it unsandboxed.
+       */
       testSandbox: z.boolean().default(true),
       /** Folders nginx -t may write to in the sandbox besides the log folders (Debian's temp paths). */
       sandboxWritable: z.array(absolutePath).default(['/var/lib/nginx']),

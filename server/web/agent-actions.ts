@@ -49,7 +49,9 @@ export async function uploadFromForm(options: { deps: AgentDeps; body: BodyData;
   const { deps, body, actor } = options;
   const bundle = await bundleOf(body.bundle);
   const staged = await stageAgentBundle(deps, { version: typedVersion(body) ?? '', bundle }, actor);
-  const uploaded = `${staged.created ? 'Uploaded' : 'Already kept:'} release ${staged.release} (the bundle, with ${staged.tools} remote-cli-tools copied from ${staged.from}).`;
+  const uploaded =
+    `${staged.created ? 'Uploaded' : 'Already kept:'} release ${staged.release} ` +
+    `(the bundle, with ${staged.tools} remote-cli-tools copied from ${staged.from}).`;
   if (body.then !== 'switch') return `${uploaded} Switch to it from the list when ready.`;
   return `${uploaded} ${await switchRelease({ deps, id: staged.release, actor })}`;
 }

@@ -26,9 +26,11 @@ function running(info: AgentReleases, version: string) {
   const release = info.running ?? html`<span class="muted">not installed as a release (started from elsewhere)</span>`;
   const drift =
     info.current && info.running && info.current !== info.running
-      ? html`<p class="warn" id="drift">current points at ${info.current}, but this agent still runs ${info.running}: it switches on its next restart.</p>`
+      ? html`<p class="warn" id="drift">current points at ${info.current}, but this agent still runs ${info.running}: \
+it switches on its next restart.</p>`
       : '';
-  return html`<p id="running">Running release <strong>${release}</strong>, version <strong>${version}</strong>. <code>current</code> points at <strong>${info.current ?? '–'}</strong>.</p>
+  return html`<p id="running">Running release <strong>${release}</strong>, version <strong>${version}</strong>. \
+<code>current</code> points at <strong>${info.current ?? '–'}</strong>.</p>
 ${drift}`;
 }
 
@@ -43,9 +45,12 @@ function outcomeText(update: AgentUpdate): string {
 function lastUpdate(update: AgentUpdate | null, now: Date) {
   if (!update) return html`<h2>Last update</h2><p class="muted" id="update">None yet.</p>`;
   const restarting = inProgress(update, now)
-    ? html`<p class="warn" id="restarting">The agent is restarting into ${update.release}: this page refreshes itself every ${RESTART_REFRESH_SECONDS} s until the outcome is known. A gateway error meanwhile means the agent is not answering yet: reload.</p>`
+    ? html`<p class="warn" id="restarting">The agent is restarting into ${update.release}: \
+this page refreshes itself every ${RESTART_REFRESH_SECONDS} s until the outcome is known. \
+A gateway error meanwhile means the agent is not answering yet: reload.</p>`
     : update.status === 'activating'
-      ? html`<p class="bad" id="stale">No outcome after ${ACTIVATION_STALE_MS / 60_000} minutes. Check <code>journalctl -u hms-agent</code> and <code>systemctl list-units 'hms-agent-activate-*'</code> on the server.</p>`
+      ? html`<p class="bad" id="stale">No outcome after ${ACTIVATION_STALE_MS / 60_000} minutes. \
+Check <code>journalctl -u hms-agent</code> and <code>systemctl list-units 'hms-agent-activate-*'</code> on the server.</p>`
       : html`<p class="${TONE[update.status]}" id="outcome">${outcomeText(update)}</p>`;
   return html`<h2>Last update</h2>
 <table id="update">
@@ -67,18 +72,23 @@ function releaseRow(release: AgentReleases['releases'][number], info: AgentRelea
       : RELEASE_ID.test(release.id)
         ? html`<a href="${activateHref(release.id)}">Switch to this release</a>`
         : html`<span class="muted">not named like a release; cannot be switched to</span>`;
-  return html`<tr data-release="${release.id}"><td><strong>${release.id}</strong></td><td>${release.installedAt}</td><td class="ok">${marks}</td><td>${action}</td></tr>`;
+  return html`<tr data-release="${release.id}"><td><strong>${release.id}</strong></td><td>${release.installedAt}</td>\
+<td class="ok">${marks}</td><td>${action}</td></tr>`;
 }
 
 function uploadForm(info: AgentReleases, version: string, csrf: string | undefined) {
   return html`<h2>Upload a new release</h2>
 <form method="post" action="/agent/releases" enctype="multipart/form-data">
 <input type="hidden" name="_csrf" value="${csrf ?? ''}">
-<label>Bundle (<code>dist/hms-agent.mjs</code>, made by <code>npm run build</code>) <input type="file" name="bundle" accept=".mjs,.js,text/javascript" required></label>
+<label>Bundle (<code>dist/hms-agent.mjs</code>, made by <code>npm run build</code>) \
+<input type="file" name="bundle" accept=".mjs,.js,text/javascript" required></label>
 <label>Version <input name="version" value="${version}" size="16" autocapitalize="off" spellcheck="false" required></label>
-<p class="muted">A release uploaded here holds only the bundle: its remote-cli-tools (the troubleshooting scripts) are copied from the current release${info.current ? html` (${info.current})` : ''}, so the scripts keep working. To ship new scripts, run <code>hms update-hosting-api</code> from a laptop.</p>
+<p class="muted">A release uploaded here holds only the bundle: \
+its remote-cli-tools (the troubleshooting scripts) are copied from the current release${info.current ? html` (${info.current})` : ''}, \
+so the scripts keep working. To ship new scripts, run <code>hms update-hosting-api</code> from a laptop.</p>
 <p><button name="then" value="switch">Upload and switch</button> <button name="then" value="stage">Upload only</button></p>
-<p class="muted">Switching restarts the agent (the pages and the API pause for a few seconds); the new release must answer its health check, or the agent switches back on its own.</p>
+<p class="muted">Switching restarts the agent (the pages and the API pause for a few seconds); \
+the new release must answer its health check, or the agent switches back on its own.</p>
 </form>`;
 }
 
@@ -96,7 +106,8 @@ export function agentPage(options: {
   const { info, now } = options;
   const restarting = inProgress(info.update, now);
   // The refresh is inside <noscript>: with JavaScript the script polls and tolerates the restart's gap.
-  const head = html`${restarting ? html`<noscript><meta http-equiv="refresh" content="${RESTART_REFRESH_SECONDS}; url=/agent"></noscript>` : ''}`;
+  const refresh = html`<noscript><meta http-equiv="refresh" content="${RESTART_REFRESH_SECONDS}; url=/agent"></noscript>`;
+  const head = html`${restarting ? refresh : ''}`;
   return layout(
     'Agent',
     html`${options.done ? html`<p class="notice" id="done">${options.done}</p>` : ''}
@@ -121,7 +132,9 @@ export function switchConfirmPage(options: { release: string; info: AgentRelease
     `Switch the agent to ${release}?`,
     html`<form method="post" action="${activateHref(release)}">
 <input type="hidden" name="_csrf" value="${options.actor.csrf ?? ''}">
-<p>The agent now runs <strong>${info.running ?? '–'}</strong>. Switching points <code>current</code> at <strong>${release}</strong> and restarts the agent: the pages and the API pause for a few seconds.</p>
+<p>The agent now runs <strong>${info.running ?? '–'}</strong>. \
+Switching points <code>current</code> at <strong>${release}</strong> and restarts the agent: \
+the pages and the API pause for a few seconds.</p>
 <p>If ${release} does not answer its health check, the agent switches back to ${info.current ?? 'the current release'} on its own.</p>
 <button>Switch to ${release}</button> <a href="/agent">Cancel</a>
 </form>`,

@@ -16,7 +16,8 @@ export function diffBlock(diff: string) {
 
 function backupLinks(site: string, id: string) {
   const base = siteHref(site);
-  return html`<p><a href="${base}/diff?against=${id}">Diff to the live file</a> · <a href="${base}/revert?id=${id}">Revert to this version</a> · <a href="${base}">Back to ${site}</a></p>`;
+  return html`<p><a href="${base}/diff?against=${id}">Diff to the live file</a> · \
+<a href="${base}/revert?id=${id}">Revert to this version</a> · <a href="${base}">Back to ${site}</a></p>`;
 }
 
 export function backupPage(options: { backup: BackupContent; actor: Actor }) {
@@ -49,7 +50,8 @@ export function revertPage(options: { diff: SiteDiff; actor: Actor }) {
 <input type="hidden" name="_csrf" value="${actor.csrf ?? ''}">
 <input type="hidden" name="id" value="${diff.against}">
 <input type="hidden" name="etag" value="${site.etag}">
-<p>This puts the version of <strong>${diff.against}</strong> back as <strong>${site.name}</strong>, tests it with nginx -t and reloads nginx. The live file is kept in the history first.</p>
+<p>This puts the version of <strong>${diff.against}</strong> back as <strong>${site.name}</strong>, \
+tests it with nginx -t and reloads nginx. The live file is kept in the history first.</p>
 <p><button>Revert ${site.name}</button> <a href="${siteHref(site.name)}">Cancel</a></p>
 </form>
 <h2>What the revert undoes</h2>

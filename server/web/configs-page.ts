@@ -22,8 +22,10 @@ export function editForm(options: { site: string; content: string; etag: string;
 <input type="hidden" name="_csrf" value="${options.csrf ?? ''}">
 <input type="hidden" name="etag" value="${options.etag}">
 <label for="content">Edit ${options.site}</label>
-<textarea id="content" name="content" rows="${rows}" spellcheck="false" autocapitalize="off" autocomplete="off">${raw('\n')}${options.content}</textarea>
-<p><button>Test with nginx -t and save</button> <span class="muted">The file changes only if nginx accepts it; the old one is kept in the history.</span></p>
+<textarea id="content" name="content" rows="${rows}" \
+spellcheck="false" autocapitalize="off" autocomplete="off">${raw('\n')}${options.content}</textarea>
+<p><button>Test with nginx -t and save</button> \
+<span class="muted">The file changes only if nginx accepts it; the old one is kept in the history.</span></p>
 </form>`;
 }
 
@@ -44,6 +46,7 @@ ${history.backups.map(
 
 export function sitesPage(options: { list: SiteList; actor: Actor }) {
   const { list } = options;
+  const problems = list.problems.map((p) => html`<li class="bad"><strong>${p.name}</strong>: ${p.problem}</li>`);
   return layout(
     'Configs',
     html`<p class="muted">The nginx sites this agent may change. Every change is tested with nginx -t first and can be reverted.</p>
@@ -51,10 +54,11 @@ export function sitesPage(options: { list: SiteList; actor: Actor }) {
 <tr><th>Site</th><th>Enabled</th><th>Size</th><th>Modified</th></tr>
 ${list.sites.map(
   (site) =>
-    html`<tr><td><a href="${siteHref(site.name)}">${site.name}</a></td><td class="${site.enabled ? 'ok' : 'muted'}">${site.enabled ? 'yes' : 'no'}</td><td>${bytes(site.size)}</td><td>${site.modified}</td></tr>`,
+    html`<tr><td><a href="${siteHref(site.name)}">${site.name}</a></td>\
+<td class="${site.enabled ? 'ok' : 'muted'}">${site.enabled ? 'yes' : 'no'}</td><td>${bytes(site.size)}</td><td>${site.modified}</td></tr>`,
 )}
 </table></div>
-${list.problems.length > 0 ? html`<h2>Problems</h2><ul>${list.problems.map((p) => html`<li class="bad"><strong>${p.name}</strong>: ${p.problem}</li>`)}</ul>` : ''}`,
+${problems.length > 0 ? html`<h2>Problems</h2><ul>${problems}</ul>` : ''}`,
     { actor: options.actor },
   );
 }

@@ -91,7 +91,12 @@ export function failedSavePage(outcome: Extract<SaveOutcome, { saved: false }>, 
   return layout(
     `Config · ${current.name}: not saved`,
     html`${problemBox(outcome.problem)}
-${rejected ? html`<p><a href="#${lineAnchor(rejected, 'yours')}">Go to line ${rejected}</a>, the one nginx -t rejected, in your text below.</p>` : ''}
+${
+  rejected
+    ? html`<p><a href="#${lineAnchor(rejected, 'yours')}">Go to line ${rejected}</a>, \
+the one nginx -t rejected, in your text below.</p>`
+    : ''
+}
 ${outcome.problem.status === 412 ? conflict(outcome) : ''}
 <h2>Your text</h2>
 ${editForm({ site: current.name, content: outcome.form.content, etag: outcome.etag, csrf: actor.csrf })}

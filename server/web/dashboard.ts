@@ -61,13 +61,14 @@ ${snapshot.apps.map((app) => row(app, now))}
 function row(app: AppStatus, now: Date) {
   const s = app.state;
   const actions = app.kind === 'agent' ? (['restart'] as const) : (['start', 'stop', 'restart', 'reload'] as const);
+  const health = app.health ? (app.health.ok ? `ok ${app.health.ms} ms` : (app.health.error ?? `HTTP ${app.health.status}`)) : '–';
   return html`<tr>
 <td><strong>${app.name}</strong> <span class="muted">${app.kind}</span></td>
 <td class="${stateClass(s.activeState)}">${s.activeState} (${s.subState})</td>
 <td>${formatAgo(s.since, now)}</td>
 <td>${bytes(s.memoryBytes)}</td>
 <td>${s.restarts ?? '–'}</td>
-<td class="${app.health ? (app.health.ok ? 'ok' : 'bad') : 'muted'}">${app.health ? (app.health.ok ? `ok ${app.health.ms} ms` : (app.health.error ?? `HTTP ${app.health.status}`)) : '–'}</td>
+<td class="${app.health ? (app.health.ok ? 'ok' : 'bad') : 'muted'}">${health}</td>
 <td>${app.currentRelease ?? '–'}</td>
 <td>${actions.map((a) => html`<a href="/apps/${app.name}/${a}">${a}</a> `)}</td>
 </tr>`;

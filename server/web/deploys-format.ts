@@ -16,7 +16,9 @@ export const deploysHref = (app: string): string => `/deploys/${encodeURICompone
 /** `✓ bundle 0.8 s every gem is already installed`; a start is `▸ bundle`. The end line has the step's id. */
 export function stepItem(event: StepEvent) {
   if (event.status === 'start') return html`<p class="step muted">${MARK.start} ${event.name}</p>`;
-  return html`<p class="step ${TONE[event.status]}" id="step-${event.name}">${MARK[event.status]} <strong>${event.name}</strong> <span class="muted">${seconds(event.ms)}</span>${event.detail ? html` ${visible(event.detail)}` : ''}</p>`;
+  const detail = event.detail ? html` ${visible(event.detail)}` : '';
+  return html`<p class="step ${TONE[event.status]}" id="step-${event.name}">${MARK[event.status]} <strong>${event.name}</strong> \
+<span class="muted">${seconds(event.ms)}</span>${detail}</p>`;
 }
 
 export function shortSha(sha: string | null): string {

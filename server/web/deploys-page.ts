@@ -78,8 +78,10 @@ function lockSection(view: AppDeploys, csrf: string, forms: DeployForms) {
   if (!lock) {
     return html`<form method="post" action="${href}/lock" class="fields" id="lock-form">
 <input type="hidden" name="_csrf" value="${csrf}">
-<p class="muted">Not locked. Locking stops every deploy and rollback of ${view.name} until someone unlocks it (say, during work on the database).</p>
-<label>Why <input name="reason" value="${forms.lockReason ?? ''}" required maxlength="300" size="40" placeholder="database maintenance"></label>
+<p class="muted">Not locked. Locking stops every deploy and rollback of ${view.name} \
+until someone unlocks it (say, during work on the database).</p>
+<label>Why <input name="reason" value="${forms.lockReason ?? ''}" required maxlength="300" size="40" \
+placeholder="database maintenance"></label>
 <button>Lock ${view.name}</button>
 </form>`;
   }
@@ -90,23 +92,29 @@ ${
     ? html`<p class="muted">Its lock goes when the ${lock.kind} ends; reload this page to see how it ended.</p>`
     : html`<form method="post" action="${href}/unlock" id="unlock-form">
 <input type="hidden" name="_csrf" value="${csrf}">
-<p><button>Unlock ${view.name}</button> <span class="muted">Removes the lock ${lock.by} took: deploys and rollbacks can start again.</span></p>
+<p><button>Unlock ${view.name}</button> \
+<span class="muted">Removes the lock ${lock.by} took: deploys and rollbacks can start again.</span></p>
 </form>`
 }`;
 }
 
 function deployForm(view: AppDeploys, csrf: string, forms: DeployForms) {
   if (!view.app.repo) {
-    return html`<p class="muted">${view.name} has no git repository configured on the server: add "repo" (and "branch") to apps.${view.name} in the agent's config to deploy it from here.</p>`;
+    return html`<p class="muted">${view.name} has no git repository configured on the server: \
+add "repo" (and "branch") to apps.${view.name} in the agent's config to deploy it from here.</p>`;
   }
   const branch = view.app.branch ?? 'main';
   return html`<form method="post" action="${deploysHref(view.name)}" class="fields" id="deploy-form">
 <input type="hidden" name="_csrf" value="${csrf}">
-<label>Branch, tag or commit <input name="ref" value="${forms.ref ?? branch}" required maxlength="200" size="24" autocapitalize="off" spellcheck="false"></label>
+<label>Branch, tag or commit \
+<input name="ref" value="${forms.ref ?? branch}" required maxlength="200" size="24" autocapitalize="off" spellcheck="false"></label>
 <label>Why (optional) <input name="reason" value="${forms.reason ?? ''}" maxlength="300" size="40"></label>
 <button>Deploy ${view.name} now</button>
 </form>
-<p class="muted">Deploys on the server now: fetch the ref, bundle, precompile assets, migrate the database (never destructive), switch, phased restart, health check; rolled back by itself when the new release is not healthy. Each step shows on the next page as it runs; leaving that page before the switch stops the deploy.</p>
+<p class="muted">Deploys on the server now: \
+fetch the ref, bundle, precompile assets, migrate the database (never destructive), switch, phased restart, health check; \
+rolled back by itself when the new release is not healthy. \
+Each step shows on the next page as it runs; leaving that page before the switch stops the deploy.</p>
 ${view.lock ? html`<p class="warn">${view.name} is locked: a deploy is refused until it is unlocked.</p>` : ''}`;
 }
 

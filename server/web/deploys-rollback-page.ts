@@ -41,7 +41,11 @@ export async function rollbackConfirmPage(options: { view: AppDeploys; release: 
     html`<form method="post" action="${href}/rollback" id="rollback-form">
 <input type="hidden" name="_csrf" value="${actor.csrf ?? ''}">
 <input type="hidden" name="release" value="${target.id}">
-<p>This switches <strong>${view.name}</strong> from ${current ? html`${current.id} (<code>${shortSha(current.sha)}</code>)` : 'no current release'} to <strong>${target.id}</strong> (<code>${shortSha(target.sha)}</code>, ${target.ref ?? 'unknown ref'}, deployed ${formatTime(target.at)} by ${target.by ?? 'unknown'}), restarts it in phases and checks its health; when it is not healthy, ${current?.id ?? 'the current release'} comes back.</p>
+<p>This switches <strong>${view.name}</strong> \
+from ${current ? html`${current.id} (<code>${shortSha(current.sha)}</code>)` : 'no current release'} \
+to <strong>${target.id}</strong> (<code>${shortSha(target.sha)}</code>, ${target.ref ?? 'unknown ref'}, \
+deployed ${formatTime(target.at)} by ${target.by ?? 'unknown'}), restarts it in phases and checks its health; \
+when it is not healthy, ${current?.id ?? 'the current release'} comes back.</p>
 ${warnings.map((warning) => html`<p class="warn">⚠ ${warning}</p>`)}
 <label>Why (optional) <input name="reason" maxlength="300" size="40"></label>
 <p><button>Roll back ${view.name} to ${target.id}</button> <a href="${href}">Cancel</a></p>
@@ -53,17 +57,23 @@ ${warnings.map((warning) => html`<p class="warn">⚠ ${warning}</p>`)}
 export function rollbackResultPage(options: { result: RollbackResult; actor: Actor }) {
   const { result } = options;
   const href = deploysHref(result.app);
+  const whatRuns = result.revertedTo
+    ? `${result.revertedTo} serves again.`
+    : 'Check the app now: its log and the releases table say what runs.';
   const outcome = result.ok
-    ? html`<p class="notice" id="outcome">${result.app}: ${result.to} is live again (was ${result.from ?? 'none'}), healthy, in ${seconds(result.ms)}.</p>`
-    : html`<div class="error" id="outcome" role="alert"><p><strong>${result.app}: the rollback to ${result.to} failed: ${result.error ?? 'no reason given'}</strong></p>
+    ? html`<p class="notice" id="outcome">${result.app}: ${result.to} is live again (was ${result.from ?? 'none'}), \
+healthy, in ${seconds(result.ms)}.</p>`
+    : html`<div class="error" id="outcome" role="alert">\
+<p><strong>${result.app}: the rollback to ${result.to} failed: ${result.error ?? 'no reason given'}</strong></p>
 ${result.hint ? html`<p>${result.hint}</p>` : ''}
-<p>${result.revertedTo ? `${result.revertedTo} serves again.` : 'Check the app now: its log and the releases table say what runs.'}</p></div>`;
+<p>${whatRuns}</p></div>`;
   return layout(
     `Rollback · ${result.app}`,
     html`${result.warnings.map((warning) => html`<p class="warn">⚠ ${warning}</p>`)}
 ${outcome}
 <div class="deploy-progress">${result.steps.map(stepItem)}</div>
-<p><a href="${href}">Back to ${result.app}'s deploys</a> · <a href="/logs?source=${encodeURIComponent(`${result.app}:production`)}">${result.app}'s log</a></p>`,
+<p><a href="${href}">Back to ${result.app}'s deploys</a> · \
+<a href="/logs?source=${encodeURIComponent(`${result.app}:production`)}">${result.app}'s log</a></p>`,
     { actor: options.actor },
   );
 }

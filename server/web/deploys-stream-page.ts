@@ -65,7 +65,8 @@ class ProgressPage {
 }
 
 function outcome(app: string, done: DeployDone) {
-  const links = html`<p><a href="${deploysHref(app)}">Back to ${app}'s deploys</a> · <a href="/logs?source=${encodeURIComponent(`${app}:production`)}">${app}'s log</a> · <a href="/audit">Audit log</a></p>`;
+  const links = html`<p><a href="${deploysHref(app)}">Back to ${app}'s deploys</a> · \
+<a href="/logs?source=${encodeURIComponent(`${app}:production`)}">${app}'s log</a> · <a href="/audit">Audit log</a></p>`;
   if (done.ok) return html`<p class="notice" id="outcome">${doneSummary(app, done)}</p>\n${links}`;
   return html`<div class="error" id="outcome" role="alert"><p><strong>${doneSummary(app, done)}</strong></p>
 ${done.hint ? html`<p>${done.hint}</p>` : ''}
@@ -86,7 +87,8 @@ export function deployProgressResponse(c: Context<AgentEnv>, prepared: PreparedD
     const [top, bottom] = await frame(`Deploying ${prepared.name}`, actor);
     const reason = prepared.reason ? html` (reason: ${prepared.reason})` : '';
     page.write(
-      `${top}${html`<p>Deploying <strong>${prepared.ref}</strong> to <strong>${prepared.name}</strong> as ${prepared.actor}${reason}. Each step shows below as it runs. Leaving this page before the switch stops the deploy; after the switch it finishes.</p>
+      `${top}${html`<p>Deploying <strong>${prepared.ref}</strong> to <strong>${prepared.name}</strong> as ${prepared.actor}${reason}. \
+Each step shows below as it runs. Leaving this page before the switch stops the deploy; after the switch it finishes.</p>
 <div class="deploy-progress" id="progress">`}\n`,
     );
     const heartbeat = setInterval(() => page.write('<!-- keep-alive -->\n'), HEARTBEAT_MS);

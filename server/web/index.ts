@@ -26,7 +26,10 @@ export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
         'Audit',
         html`<div class="scroll"><table>
 <tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Result</th><th>Detail</th></tr>
-${entries.map((e) => html`<tr><td>${e.at}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target}</td><td class="${e.result === 'ok' ? 'ok' : 'bad'}">${e.result}</td><td>${e.detail ?? ''}</td></tr>`)}
+${entries.map(
+  (e) => html`<tr><td>${e.at}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target}</td>\
+<td class="${e.result === 'ok' ? 'ok' : 'bad'}">${e.result}</td><td>${e.detail ?? ''}</td></tr>`,
+)}
 </table></div>`,
         { actor: c.get('actor') },
       ),

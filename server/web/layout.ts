@@ -32,7 +32,8 @@ ${options.head ?? ''}
   ${
     actor
       ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>
-  <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${actor.csrf ?? ''}"><button>Log out ${actor.name}</button></form>`
+  <form method="post" action="/logout" class="inline">\
+<input type="hidden" name="_csrf" value="${actor.csrf ?? ''}"><button>Log out ${actor.name}</button></form>`
       : ''
   }
 </header>

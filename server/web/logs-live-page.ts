@@ -21,7 +21,8 @@ export const LIVE_LOG_SCRIPT = `
   let paused = false;
   let held = [];
   const say = (text) => { status.textContent = text; };
-  const visible = (text) => text.replace(/[\\u0000-\\u0008\\u000b-\\u001f\\u007f]/g, (c) => String.fromCharCode(c === '\\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
+  const visible = (text) => text.replace(/[\\u0000-\\u0008\\u000b-\\u001f\\u007f]/g, (c) => \
+String.fromCharCode(c === '\\u007f' ? 0x2421 : 0x2400 + c.charCodeAt(0)));
   const show = (line) => {
     const row = document.createElement('span');
     row.className = 'line';

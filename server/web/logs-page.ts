@@ -117,7 +117,8 @@ function sourceOption(source: LogSourceInfo, chosen: string) {
 function queryForm(form: LogsForm, sources: LogSourceInfo[]) {
   const checked = (value: boolean) => (value ? raw(' checked') : '');
   return html`<form method="get" action="/logs" class="fields">
-<label>Log <select name="source" required><option value="">Choose a log…</option>${sources.map((source) => sourceOption(source, form.source))}</select></label>
+<label>Log <select name="source" required><option value="">Choose a log…</option>\
+${sources.map((source) => sourceOption(source, form.source))}</select></label>
 <label>Filter (regex) <input name="grep" value="${form.grep}" placeholder="error|timeout" maxlength="200"></label>
 <label>Lines <input name="lines" value="${form.lines}" placeholder="200" inputmode="numeric" size="6"></label>
 <label>Since <input name="since" value="${form.since}" placeholder="-1h, today, 2026-11-25T18:00" size="22"></label>
@@ -135,9 +136,10 @@ function liveBar(form: LogsForm) {
 
 function lines(form: LogsForm, result: LogLinesResponse) {
   const summary = result.matched === undefined ? `${result.lines.length} lines` : `${result.matched} matching lines`;
+  const follow = form.live ? html` data-follow="${followUrl(form)}"` : '';
   return html`<p class="muted">${result.source}: ${summary}${result.truncated ? ', older ones left out' : ''}.</p>
 ${liveBar(form)}
-<div class="tail"><pre id="log" class="log"${form.live ? html` data-follow="${followUrl(form)}"` : ''}>${result.lines.map(line)}</pre></div>`;
+<div class="tail"><pre id="log" class="log"${follow}>${result.lines.map(line)}</pre></div>`;
 }
 
 export function logsPage(options: { form: LogsForm; view: LogsView; actor: Actor; nonce: string | undefined }) {
@@ -150,7 +152,14 @@ export function logsPage(options: { form: LogsForm; view: LogsView; actor: Actor
     form.source ? `Logs · ${form.source}` : 'Logs',
     html`${queryForm(form, view.sources)}
 ${view.problem ? problemBox(view.problem) : ''}
-${view.result ? lines(form, view.result) : form.source ? '' : html`<p class="muted">Choose a log. Files are read from the end; journal logs come from journalctl.</p>`}
+${
+  view.result
+    ? lines(form, view.result)
+    : form.source
+      ? ''
+      : html`<p class="muted">Choose a log. \
+Files are read from the end; journal logs come from journalctl.</p>`
+}
 ${script}`,
     { actor: options.actor, head },
   );

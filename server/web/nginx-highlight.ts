@@ -56,6 +56,7 @@ export function numberedLines(content: string, options: NumberedOptions = {}) {
     const number = index + 1;
     const rejected = number === options.rejected;
     // `line` is highlight.js's escaped text and its own spans (see highlightedLines).
-    return html`<li id="${lineAnchor(number, options.id)}"${rejected ? raw(' class="rejected"') : ''}>${raw(line)}${rejected ? html`<strong class="rejected-why"> ← nginx -t rejected this line</strong>` : ''}</li>`;
+    const why = rejected ? html`<strong class="rejected-why"> ← nginx -t rejected this line</strong>` : '';
+    return html`<li id="${lineAnchor(number, options.id)}"${rejected ? raw(' class="rejected"') : ''}>${raw(line)}${why}</li>`;
   })}</ol>`;
 }

@@ -59,7 +59,10 @@ export function scriptsPage(options: { list: ScriptList; actor: Actor }) {
     html`<p class="muted">Troubleshooting scripts on the server. Each run is recorded in the audit log.</p>
 <div class="scroll"><table>
 <tr><th>Script</th><th>What it does</th></tr>
-${options.list.scripts.map((script) => html`<tr><td><a href="${scriptHref(script.name)}">${script.name}</a></td><td>${script.description || '–'}</td></tr>`)}
+${options.list.scripts.map(
+  (script) => html`<tr><td><a href="${scriptHref(script.name)}">${script.name}</a></td>\
+<td>${script.description || '–'}</td></tr>`,
+)}
 </table></div>`,
     { actor: options.actor },
   );
@@ -76,7 +79,8 @@ function runForm(name: string, args: string, csrf: string | undefined) {
 function runResult(result: ScriptRunResult) {
   const meaning = exitMeaning(result);
   return html`<h2>Result</h2>
-<p class="${meaning.tone}" id="exit"><strong>Exit ${result.code ?? '–'}: ${meaning.label}</strong> <span class="muted">after ${result.durationMs} ms</span></p>
+<p class="${meaning.tone}" id="exit"><strong>Exit ${result.code ?? '–'}: ${meaning.label}</strong> \
+<span class="muted">after ${result.durationMs} ms</span></p>
 <h3>Output</h3>
 <pre id="stdout">${result.stdout || '(nothing)'}</pre>
 ${result.stderr ? html`<h3>Errors (stderr)</h3><pre id="stderr" class="bad">${result.stderr}</pre>` : ''}`;

@@ -1,6 +1,7 @@
 /** The one stylesheet: readable on a phone, no framework, nothing from other hosts. */
 export const STYLESHEET = `
-:root { color-scheme: light dark; --fg: #1d1f21; --bg: #fafafa; --muted: #6b7280; --ok: #15803d; --bad: #b91c1c; --warn: #b45309; --line: #d4d4d8; }
+:root { color-scheme: light dark; --fg: #1d1f21; --bg: #fafafa; --muted: #6b7280; \
+--ok: #15803d; --bad: #b91c1c; --warn: #b45309; --line: #d4d4d8; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e5e7eb; --bg: #111315; --muted: #9ca3af; --line: #3f3f46; } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
@@ -17,12 +18,17 @@ textarea { width: 100%; min-height: 24rem; }
 ol.lines { font: 13px/1.4 ui-monospace, monospace; padding-left: 4em; white-space: pre-wrap; word-break: break-all; }
 ol.lines li { min-height: 1.4em; } ol.lines li::marker { color: var(--muted); }
 ol.lines li:target { background: rgba(127,127,127,.15); }
-ol.lines li.rejected { background: rgba(185,28,28,.14); outline: 1px solid var(--bad); } ol.lines li.rejected::marker { color: var(--bad); font-weight: bold; }
+ol.lines li.rejected { background: rgba(185,28,28,.14); outline: 1px solid var(--bad); } \
+ol.lines li.rejected::marker { color: var(--bad); font-weight: bold; }
 .rejected-why { color: var(--bad); font: 600 12px system-ui, sans-serif; }
 .nginx .hljs-comment { color: var(--muted); font-style: italic; } .nginx .hljs-attribute { color: #1d4ed8; }
 .nginx .hljs-section, .nginx .hljs-punctuation { color: #7c3aed; font-weight: 600; } .nginx .hljs-string { color: #15803d; }
-.nginx .hljs-variable { color: #b45309; } .nginx .hljs-number, .nginx .hljs-literal { color: #0e7490; } .nginx .hljs-regexp { color: #be185d; }
-@media (prefers-color-scheme: dark) { .nginx .hljs-attribute { color: #93c5fd; } .nginx .hljs-section, .nginx .hljs-punctuation { color: #c4b5fd; } .nginx .hljs-string { color: #86efac; } .nginx .hljs-variable { color: #fcd34d; } .nginx .hljs-number, .nginx .hljs-literal { color: #67e8f9; } .nginx .hljs-regexp { color: #f9a8d4; } }
+.nginx .hljs-variable { color: #b45309; } .nginx .hljs-number, .nginx .hljs-literal { color: #0e7490; } \
+.nginx .hljs-regexp { color: #be185d; }
+@media (prefers-color-scheme: dark) { .nginx .hljs-attribute { color: #93c5fd; } \
+.nginx .hljs-section, .nginx .hljs-punctuation { color: #c4b5fd; } .nginx .hljs-string { color: #86efac; } \
+.nginx .hljs-variable { color: #fcd34d; } .nginx .hljs-number, .nginx .hljs-literal { color: #67e8f9; } \
+.nginx .hljs-regexp { color: #f9a8d4; } }
 .tail { display: flex; flex-direction: column-reverse; max-height: 75vh; overflow: auto; }
 .log .ts { color: var(--muted); } .log .ctx { opacity: .7; }
 .diff .add { color: var(--ok); } .diff .del { color: var(--bad); } .diff .hunk { color: var(--muted); }

@@ -140,7 +140,8 @@ async function restorePrevious(deps: AgentDeps, site: SiteFile, previous: Buffer
     details: restoreError ? { ...failure, restoreError } : failure,
     hint: failure.restored
       ? `The previous file is live again and nginx was reloaded. Check \`journalctl -u ${unit}\` before trying again.`
-      : `Restoring the previous file failed too (${restoreError}). Check ${site.file} and \`systemctl status ${unit}\` now; the previous content is in the site's history.`,
+      : `Restoring the previous file failed too (${restoreError}). ` +
+        `Check ${site.file} and \`systemctl status ${unit}\` now; the previous content is in the site's history.`,
   });
 }
 

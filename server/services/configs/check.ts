@@ -65,7 +65,9 @@ export async function testStagedSite(options: { deps: AgentDeps; site: SiteFile;
   const text = withExplicitSites(mainText, [...(await otherEnabledSites(nginx, options.site)), options.staged]);
   if (text === null) {
     throw new ApiError(500, `${nginx.mainConfig} has no \`include …/sites-enabled/*;\` line, so a site cannot be tested alone.`, {
-      hint: `Include the sites with \`include ${sitesEnabledDir(nginx)}/*;\` in ${nginx.mainConfig}, or point nginx.mainConfig at the file that does.`,
+      hint:
+        `Include the sites with \`include ${sitesEnabledDir(nginx)}/*;\` in ${nginx.mainConfig}, ` +
+        'or point nginx.mainConfig at the file that does.',
     });
   }
   const tempMain = path.join(path.dirname(nginx.mainConfig), `.hms-test-${randomBytes(8).toString('hex')}.conf`);
@@ -126,7 +128,10 @@ function sandboxError(output: string): ApiError {
   const stderr = lines.join('\n');
   const why = lines.find((line) => !line.startsWith('hms-nginx-sandbox:')) ?? 'no message';
   return new ApiError(500, `nginx -t could not run in its sandbox, so the change was not saved (${why}).`, {
-    hint: 'The sandbox needs root with CAP_SYS_ADMIN and CAP_SYS_CHROOT, mount namespaces and util-linux unshare, mount and chroot; see `journalctl -u hms-agent`. To test without it (the directive lint still applies), set nginx.testSandbox to false in the agent config.',
+    hint:
+      'The sandbox needs root with CAP_SYS_ADMIN and CAP_SYS_CHROOT, mount namespaces and util-linux unshare, mount and chroot; ' +
+      'see `journalctl -u hms-agent`. To test without it (the directive lint still applies), ' +
+      'set nginx.testSandbox to false in the agent config.',
     details: { stderr },
   });
 }

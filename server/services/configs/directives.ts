@@ -160,4 +160,5 @@ export function directiveProblem(name: string, block: string | undefined): strin
 }
 
 export const DIRECTIVES_HINT =
-  'A site may use the core, proxy/fastcgi/uwsgi/scgi/grpc, ssl, gzip, http2, limit_*, headers, rewrite, access, auth_basic/auth_request, map/geo, upstream and realip directives.';
+  'A site may use the core, proxy/fastcgi/uwsgi/scgi/grpc, ssl, gzip, http2, limit_*, headers, rewrite, access, ' +
+  'auth_basic/auth_request, map/geo, upstream and realip directives.';

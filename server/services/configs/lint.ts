@@ -35,7 +35,7 @@ const PATH_DIRECTIVES = new Set([
 ]);
 /** The same kinds of file under other modules' names: proxy_ssl_certificate, ssl_crl, proxy_cache_path, … */
 const PATH_DIRECTIVE_PATTERNS = [
-  /(^|_)ssl_(certificate|certificate_key|trusted_certificate|client_certificate|crl|dhparam|password_file|stapling_file|session_ticket_key)$/,
+  /(^|_)ssl_((trusted_|client_)?certificate|certificate_key|crl|dhparam|password_file|stapling_file|session_ticket_key)$/,
   /_(temp|cache)_path$/,
   /_user_file$/,
 ];
@@ -167,7 +167,10 @@ export async function lintSite(options: { nginx: AgentConfig['nginx']; stateDir:
     configDir: path.dirname(path.resolve(options.nginx.mainConfig)),
     realStateDir: await realOf(options.stateDir),
   };
-  const hint = `Files named by include, access_log, error_log, ssl_*, auth_basic_user_file, root, alias, listen unix: and *_temp_path/*_cache_path must be under ${prefixes.join(', ')}, without ".." or $variables (a relative include stays in ${context.configDir}/). ${DIRECTIVES_HINT} Change that line and send the site again; the live file is unchanged.`;
+  const hint =
+    'Files named by include, access_log, error_log, ssl_*, auth_basic_user_file, root, alias, listen unix: and *_temp_path/*_cache_path ' +
+    `must be under ${prefixes.join(', ')}, without ".." or $variables (a relative include stays in ${context.configDir}/). ` +
+    `${DIRECTIVES_HINT} Change that line and send the site again; the live file is unchanged.`;
   for (const statement of nginxStatements(options.content)) {
     const refuse = (why: string) =>
       new ApiError(422, `Refusing the new ${options.site} config: line ${statement.line}: ${statement.name} ${why}.`, {

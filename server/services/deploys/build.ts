@@ -86,7 +86,8 @@ async function checkoutShortSha(ctx: StepContext, dir: string, repo: string, sho
     const candidates = [...found.stderr.matchAll(/^hint:\s+([0-9a-f]{7,40})\s/gm)].map((match) => match[1]);
     throw new StepFailure(
       'fetch',
-      `${short} is ambiguous in ${repo}: it starts ${candidates.length || 'several'} commits${candidates.length ? ` (${candidates.join(', ')})` : ''}.`,
+      `${short} is ambiguous in ${repo}: it starts ${candidates.length || 'several'} commits` +
+        `${candidates.length ? ` (${candidates.join(', ')})` : ''}.`,
       'Give more characters of the SHA, or the full 40.',
     );
   }
@@ -120,7 +121,8 @@ export async function installGems(ctx: StepContext, build: Build): Promise<void>
   const run = (argv: string[], hint?: string) => ctx.run(argv, { cwd: dir, timeoutMs: 20 * MINUTES, ...(hint ? { hint } : {}) });
   await run(bundleArgv('config', 'set', '--local', 'without', 'development:test'));
   const hint =
-    'Run `bundle install` in the app on your laptop and commit Gemfile.lock; for a server without network, commit vendor/cache (`bundle cache`).';
+    'Run `bundle install` in the app on your laptop and commit Gemfile.lock; ' +
+    'for a server without network, commit vendor/cache (`bundle cache`).';
   if (await exists(path.join(dir, 'vendor', 'cache'))) {
     for (const argv of bundleDeploymentArgvs(path.join(layout.shared, 'bundle'))) await run(argv);
     await run(bundleArgv('install', '--local'), hint);
@@ -181,7 +183,9 @@ export async function migrate(ctx: StepContext, build: Build): Promise<string[]>
   await ctx.run(rakeArgv('db:migrate'), {
     cwd: dir,
     timeoutMs: 30 * MINUTES,
-    hint: 'Fix the migration and deploy again; the previous release keeps serving. A failed migration is undone by its transaction on PostgreSQL and SQLite, not on MySQL: check the schema there.',
+    hint:
+      'Fix the migration and deploy again; the previous release keeps serving. ' +
+      'A failed migration is undone by its transaction on PostgreSQL and SQLite, not on MySQL: check the schema there.',
   });
   ctx.detail(`${migrations.length} migrations in db/migrate, ${added.length} new`);
   return migrations;

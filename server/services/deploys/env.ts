@@ -55,7 +55,8 @@ export async function deployEnvironment(deps: AgentDeps, unit: string, options: 
     notes.push(`git uses the deploy key ${key}`);
   } else {
     notes.push(
-      `no deploy key at ${key} that the agent can see: git fetches without one (a private repository needs it, and the agent's unit must not hide /home: ProtectHome=read-only)`,
+      `no deploy key at ${key} that the agent can see: git fetches without one ` +
+        "(a private repository needs it, and the agent's unit must not hide /home: ProtectHome=read-only)",
     );
   }
   return { env, notes };

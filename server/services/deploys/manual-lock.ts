@@ -35,7 +35,8 @@ export async function unlockApp({ deps, name, actor }: Options & { actor: string
   try {
     const removed = await removeLock(deps.config.stateDir, name);
     if (!removed) throw new ApiError(404, `${name} is not locked.`, { hint: `\`hms deploy ${name}\` can go ahead.` });
-    const held = `${removed.kind}${removed.stale ? ' (stale)' : ''} lock held by ${removed.by} since ${removed.at} (reason: ${removed.reason})`;
+    const stale = removed.stale ? ' (stale)' : '';
+    const held = `${removed.kind}${stale} lock held by ${removed.by} since ${removed.at} (reason: ${removed.reason})`;
     await deps.audit.record({ actor, action: 'deploy.unlock', target: name, result: 'ok', detail: `removed the ${held}` });
     return { app: name, unlocked: true, lock: removed };
   } catch (error) {

@@ -138,7 +138,8 @@ async function migrationWarnings(releaseDir: (id: string) => string, from: strin
   const warnings: string[] = [];
   if (unknownToTarget.length > 0) {
     warnings.push(
-      `The database keeps ${unknownToTarget.length} migration(s) that ${to} does not know: ${unknownToTarget.join(', ')}. The database is never rolled back: ${to}'s code runs against the newer schema.`,
+      `The database keeps ${unknownToTarget.length} migration(s) that ${to} does not know: ${unknownToTarget.join(', ')}. ` +
+        `The database is never rolled back: ${to}'s code runs against the newer schema.`,
     );
   }
   if (notRun.length > 0)

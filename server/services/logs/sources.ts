@@ -36,7 +36,9 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
       files[name] = { path: file, folder: path.dirname(file), linkAllowed: false };
     for (const [name, location] of Object.entries(files)) add({ name: `${app}:${name}`, kind: 'file', format: 'rails', ...location });
     const own = appNginxLogs(config, app);
-    const missingHint = `nginx writes it once ${app}'s site logs there (access_log ${own.access}; error_log ${own.error}): sites written by \`hms provision\` do; run it again, or add the lines with \`hms config edit ${app}\`.`;
+    const missingHint =
+      `nginx writes it once ${app}'s site logs there (access_log ${own.access}; error_log ${own.error}): ` +
+      `sites written by \`hms provision\` do; run it again, or add the lines with \`hms config edit ${app}\`.`;
     add({ name: `${app}:nginx`, kind: 'file', format: 'nginx-access', missingHint, ...nginxLog(own.access) });
     add({ name: `${app}:nginx-error`, kind: 'file', format: 'nginx-error', missingHint, ...nginxLog(own.error) });
   }
@@ -92,14 +94,16 @@ export async function existingFile(source: FileLogSource): Promise<string> {
   if (check.state === 'outside') {
     throw new ApiError(403, outsideMessage(source), {
       hint: source.linkAllowed
-        ? `${source.path} must be a file inside ${source.folder} (a symlink may only point inside it). Replace the link with the real log file.`
+        ? `${source.path} must be a file inside ${source.folder} (a symlink may only point inside it). ` +
+          'Replace the link with the real log file.'
         : `${source.path} must be the log file itself, not a symlink. Point the agent config at the real file.`,
     });
   }
   throw new ApiError(404, `Log ${source.name} has no file at ${source.path} (yet).`, {
     hint:
       source.missingHint ??
-      'Nothing has written it yet, or it lives elsewhere: set its path in the agent config (apps.<app>.logFiles, nginx.accessLog, nginx.errorLog).',
+      'Nothing has written it yet, or it lives elsewhere: ' +
+        'set its path in the agent config (apps.<app>.logFiles, nginx.accessLog, nginx.errorLog).',
   });
 }
 

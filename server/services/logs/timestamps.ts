@@ -19,8 +19,8 @@ const ISO_AT_START = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\
 // I, [2026-11-25T18:02:11.123456 #123]  INFO -- : ...
 const RAILS_LOGGER = /^[A-Z], \[(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? #\d+\]/;
 // [9f1c-uuid] Started GET "/" for 127.0.0.1 at 2026-12-03 14:46:15 +0000 (Rails' own format: the one timed line of a request)
-const RAILS_STARTED =
-  /^(?:\[[^\]\n]{0,100}\] ){0,5}Started [A-Z]{3,10} "[^"]{0,2048}" for \S{1,100} at (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})()(?: ([+-]\d{4}))?$/;
+const RAILS_REQUEST = /^(?:\[[^\]\n]{0,100}\] ){0,5}Started [A-Z]{3,10} "[^"]{0,2048}" for \S{1,100} at /;
+const RAILS_STARTED = new RegExp(RAILS_REQUEST.source + /(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})()(?: ([+-]\d{4}))?$/.source);
 // 203.0.113.9 - - [25/Nov/2026:18:02:11 +0000] "GET / HTTP/1.1" 200 ...
 const NGINX_ACCESS = /\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})\]/;
 // 2026/11/25 18:02:11 [error] 812#812: *1 connect() failed ...
