@@ -26,7 +26,9 @@ const help = `
     $ hms <command> [arguments] [flags]
 
   Commands
-${commands.flatMap((command) => command.usage.map((usage, i) => `    ${usage.padEnd(40)} ${i === 0 ? command.summary : ''}`.trimEnd())).join('\n')}
+${commands
+  .flatMap((command) => command.usage.map((usage, i) => `    ${usage.padEnd(40)} ${i === 0 ? command.summary : ''}`.trimEnd()))
+  .join('\n')}
 
   Flags
     --config PATH    configuration file (default: ./hms.config.json, then $XDG_CONFIG_HOME/hms/config.json)

@@ -77,7 +77,9 @@ export function unlock(client: ApiClient, app: string) {
 
 function lostDeploy(server: string, app: string, cause?: unknown): HmsError {
   return new HmsError(`The connection to ${server} dropped during the deploy of ${app}; how it ended is unknown.`, {
-    hint: `The agent stops a deploy whose client went away, or finishes it safely once \`current\` moved. Run \`hms releases ${app}\` and \`hms audit\` to see the outcome.`,
+    hint:
+      'The agent stops a deploy whose client went away, or finishes it safely once `current` moved. ' +
+      `Run \`hms releases ${app}\` and \`hms audit\` to see the outcome.`,
     cause,
   });
 }

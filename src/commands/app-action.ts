@@ -23,7 +23,9 @@ function actionCommand(action: AppAction, summary: string): Command {
         }
         const result = await connected.client.appAction(name, action);
         const state = result.app.state;
-        const human = `${action} ${name} on ${connected.name}: ${state.activeState}/${state.subState}${state.mainPid ? ` (pid ${state.mainPid})` : ''}${result.settled ? '' : ' — still changing'}\n${result.message}`;
+        const human =
+          `${action} ${name} on ${connected.name}: ${state.activeState}/${state.subState}` +
+          `${state.mainPid ? ` (pid ${state.mainPid})` : ''}${result.settled ? '' : ' — still changing'}\n${result.message}`;
         return { data: result, human };
       } finally {
         await connected.close();

@@ -33,7 +33,8 @@ export async function deployHostingApi(context: CommandContext, name: string): P
         () => true,
         (error: Error) => {
           context.note(
-            `The agent on ${name} does not accept the api_token of ${secretsFile} (${error.message}); it was not stored. Run \`hms provision ${name}\` to install it.`,
+            `The agent on ${name} does not accept the api_token of ${secretsFile} (${error.message}); it was not stored. ` +
+              `Run \`hms provision ${name}\` to install it.`,
           );
           return false;
         },

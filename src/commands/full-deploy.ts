@@ -18,7 +18,10 @@ export const fullDeployCommand: Command = {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     return {
       data: { provision: plan, agent, ms: Date.now() - started },
-      human: `${name} is provisioned and agent ${agent.release} answers (${seconds} s). The apps' units and sites are in place; deploy each app with \`hms deploy <app>\`${agent.tokenStored ? ', and see them with `hms status`' : ''}.`,
+      human:
+        `${name} is provisioned and agent ${agent.release} answers (${seconds} s). ` +
+        "The apps' units and sites are in place; deploy each app with `hms deploy <app>`" +
+        `${agent.tokenStored ? ', and see them with `hms status`' : ''}.`,
     };
   },
 };

@@ -45,7 +45,9 @@ export const initCommand: Command = {
     const file = f.config ? path.resolve(context.cwd, f.config) : path.join(context.cwd, CONFIG_FILE_NAME);
     if (app && !f.host) {
       const report = await addAppToConfig(file, f.server ?? f.name, app, f.force === true);
-      const next = `Next: \`hms secrets init\` (adds ${app.name}'s secrets), \`hms provision ${report.server}\`, then \`hms deploy ${app.name}\`.`;
+      const next =
+        `Next: \`hms secrets init\` (adds ${app.name}'s secrets), ` +
+        `\`hms provision ${report.server}\`, then \`hms deploy ${app.name}\`.`;
       return {
         data: report,
         human: `Added app ${app.name} on ${report.server} to ${report.file}; apps ${report.apps.join(', ')}.\n${next}`,
@@ -66,7 +68,9 @@ export const initCommand: Command = {
     const next = `Next: \`hms trust ${server}\` to record the server's host key, then \`hms secrets init\`.`;
     return {
       data: report,
-      human: `${report.created ? 'Wrote' : 'Updated'} ${report.file}: servers ${report.servers.join(', ')}; apps ${report.apps.join(', ') || 'none'}.\n${next}`,
+      human:
+        `${report.created ? 'Wrote' : 'Updated'} ${report.file}: ` +
+        `servers ${report.servers.join(', ')}; apps ${report.apps.join(', ') || 'none'}.\n${next}`,
     };
   },
 };

@@ -34,7 +34,8 @@ export function sparkline(values: number[]): string {
 function render(server: string, m: MetricsResponse): string {
   const lines = [
     `${server} (${m.hostname}) at ${m.at}`,
-    `cpu     ${bar(m.cpu.percent)}  ${m.cpu.cores} cores, load ${m.load.one.toFixed(2)} ${m.load.five.toFixed(2)} ${m.load.fifteen.toFixed(2)}`,
+    `cpu     ${bar(m.cpu.percent)}  ${m.cpu.cores} cores, ` +
+      `load ${m.load.one.toFixed(2)} ${m.load.five.toFixed(2)} ${m.load.fifteen.toFixed(2)}`,
     `memory  ${bar(m.memory.usedPercent)}  ${formatBytes(m.memory.usedBytes)} of ${formatBytes(m.memory.totalBytes)}`,
     ...m.disks.map(
       (d) => `disk    ${bar(d.usedPercent)}  ${d.paths.join(', ')}: ${formatBytes(d.usedBytes)} of ${formatBytes(d.sizeBytes)}`,

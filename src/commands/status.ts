@@ -43,7 +43,7 @@ function render(server: string, snapshot: AppsResponse, only: string | undefined
 function row(app: AppStatus, now: Date): string[] {
   const s = app.state;
   const mark = s.activeState === 'active' ? '●' : s.activeState === 'unknown' ? '?' : '✗';
-  const health = app.health ? (app.health.ok ? `ok ${Math.round(app.health.ms)}ms` : `✗ ${app.health.error ?? app.health.status}`) : '–';
+  const health = !app.health ? '–' : app.health.ok ? `ok ${Math.round(app.health.ms)}ms` : `✗ ${app.health.error ?? app.health.status}`;
   return [
     app.name,
     `${mark} ${s.activeState}/${s.subState}`,

@@ -24,7 +24,9 @@ export const updateHostingApiCommand: Command = {
         const rows = info.releases.map((r) => [r.id === info.current ? '●' : ' ', r.id, r.installedAt]);
         return {
           data: info,
-          human: `${table(['', 'RELEASE', 'INSTALLED'], rows)}\nLast update: ${info.update ? `${info.update.release} ${info.update.status}` : 'none'}`,
+          human:
+            `${table(['', 'RELEASE', 'INSTALLED'], rows)}\n` +
+            `Last update: ${info.update ? `${info.update.release} ${info.update.status}` : 'none'}`,
         };
       }
       const source = context.flags.release

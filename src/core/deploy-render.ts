@@ -84,5 +84,8 @@ export function unlockedLine(app: string, was: DeployLock | null): string {
 
 export function lockLine(app: string, lock: DeployLock | null): string {
   if (!lock) return `${app} is not locked.`;
-  return `${app} is locked by ${lock.by} since ${lock.at} (${lock.kind}; reason: ${printable(lock.reason)})${lock.stale ? ' — STALE: the process that took it is gone' : ''}.`;
+  return (
+    `${app} is locked by ${lock.by} since ${lock.at} (${lock.kind}; reason: ${printable(lock.reason)})` +
+    `${lock.stale ? ' — STALE: the process that took it is gone' : ''}.`
+  );
 }

@@ -39,7 +39,8 @@ export async function runAppTests(options: AppTestsOptions): Promise<AppTestsRes
       : {}),
   }).catch((error: unknown) => {
     throw new HmsError(
-      `Could not run the tests of ${options.app} (\`${options.testCommand.join(' ')}\` in ${options.checkout}): ${(error as Error).message}`,
+      `Could not run the tests of ${options.app} (\`${options.testCommand.join(' ')}\` in ${options.checkout}): ` +
+        (error as Error).message,
       {
         hint: `Check apps.${options.app}.checkout and testCommand in hms.config.json, or deploy with --skip-tests.`,
         cause: error,

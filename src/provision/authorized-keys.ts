@@ -37,7 +37,10 @@ async function identityPublicKey(serverName: string, file: string): Promise<stri
   throw new HmsError(
     `No public key to authorize for ${PATHS.deployUser}@${serverName}: ${file} is protected by a passphrase and ${pub} is missing.`,
     {
-      hint: `Write it with \`ssh-keygen -y -f ${file} > ${pub}\` (it asks for the passphrase). hms logs in with a protected key only through ssh-agent: \`ssh-add ${file}\`, then remove servers.${serverName}.identityFile.`,
+      hint:
+        `Write it with \`ssh-keygen -y -f ${file} > ${pub}\` (it asks for the passphrase). ` +
+        `hms logs in with a protected key only through ssh-agent: \`ssh-add ${file}\`, ` +
+        `then remove servers.${serverName}.identityFile.`,
     },
   );
 }

@@ -39,7 +39,9 @@ export const changedPath = (change: string): string => change.slice(0, change.in
 
 // A fixed script: the paths are its arguments, never part of its text.
 const INSPECT =
-  'for f in "$@"; do if [ -f "$f" ]; then printf "%s %s %s\\n" "$(sha256sum < "$f" | cut -c1-64)" "$(stat -c "%a %U %G" -- "$f")" "$f"; else printf "missing - - - %s\\n" "$f"; fi; done';
+  'for f in "$@"; do if [ -f "$f" ]; then ' +
+  'printf "%s %s %s\\n" "$(sha256sum < "$f" | cut -c1-64)" "$(stat -c "%a %U %G" -- "$f")" "$f"; ' +
+  'else printf "missing - - - %s\\n" "$f"; fi; done';
 
 export const sha256 = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
 

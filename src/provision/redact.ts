@@ -45,5 +45,6 @@ export function fileDiff(path: string, current: string, next: string, how?: Reda
   const diff = unifiedDiff(redact(current, how), redact(next, how), { old: `${path} (server)`, new: `${path} (hms)` });
   if (diff === '') return ['(only secret values differ; not shown)'];
   const lines = diff.trimEnd().split('\n');
-  return lines.length > MAX_DIFF_LINES ? [...lines.slice(0, MAX_DIFF_LINES), `… ${lines.length - MAX_DIFF_LINES} more diff lines`] : lines;
+  if (lines.length <= MAX_DIFF_LINES) return lines;
+  return [...lines.slice(0, MAX_DIFF_LINES), `… ${lines.length - MAX_DIFF_LINES} more diff lines`];
 }

@@ -49,7 +49,9 @@ export function connectError(target: SshTarget, error: Error & { code?: string; 
   if (error.level === 'client-authentication') {
     const how = target.identityFile ? `the key ${target.identityFile}` : 'the keys in ssh-agent ($SSH_AUTH_SOCK)';
     return new HmsError(`SSH authentication as ${target.user} on ${target.host} failed with ${how}.`, {
-      hint: `Check servers.${label}.user and identityFile, and that the public key is in ~${target.user}/.ssh/authorized_keys on the server.`,
+      hint:
+        `Check servers.${label}.user and identityFile, ` +
+        `and that the public key is in ~${target.user}/.ssh/authorized_keys on the server.`,
       cause: error,
     });
   }

@@ -41,7 +41,9 @@ function unknown(target: SshTarget, type: string, presented: string): HostKeyErr
     `The host key of ${hostPattern(target.host, target.port)} is not known (${type} ${presented}).`,
     'unknown',
     presented,
-    `Check that fingerprint with the server's owner (ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub on the server), then run \`hms trust ${name}\`.`,
+    "Check that fingerprint with the server's owner " +
+      `(ssh-keygen -lf /etc/ssh/ssh_host_${type.replace(/^ssh-/, '').replace(/-.*/, '')}_key.pub on the server), ` +
+      `then run \`hms trust ${name}\`.`,
   );
 }
 
@@ -56,7 +58,9 @@ function changed(target: SshTarget, known: KnownHostEntry[], presented: string):
     ].join('\n'),
     'changed',
     presented,
-    `If the server really was reinstalled, remove the old key with \`ssh-keygen -R ${hostPattern(target.host, target.port)} -f ${target.knownHostsFile}\`, then run \`hms trust ${target.label ?? target.host}\`.`,
+    'If the server really was reinstalled, remove the old key with ' +
+      `\`ssh-keygen -R ${hostPattern(target.host, target.port)} -f ${target.knownHostsFile}\`, ` +
+      `then run \`hms trust ${target.label ?? target.host}\`.`,
   );
 }
 

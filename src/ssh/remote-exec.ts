@@ -22,7 +22,11 @@ export function remoteCommand(argv: readonly string[]): string {
 
 /** SIGTERM to the process group `pid` leads, SIGKILL if still there after 2 s. */
 export function killGroupScript(pid: number): string {
-  return `kill -TERM -- -${pid} 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- -${pid} 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- -${pid} 2>/dev/null; exit 0`;
+  return (
+    `kill -TERM -- -${pid} 2>/dev/null; ` +
+    `for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- -${pid} 2>/dev/null || exit 0; sleep 0.2; done; ` +
+    `kill -KILL -- -${pid} 2>/dev/null; exit 0`
+  );
 }
 
 /**

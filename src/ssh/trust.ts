@@ -33,10 +33,13 @@ export async function trustServer({ target, confirm }: TrustOptions): Promise<Tr
   const conflicting = known.filter((entry) => entry.type === key.type || entry.revoked);
   if (conflicting.length > 0) {
     throw new HostKeyError(
-      `WARNING: ${hostPattern(target.host, target.port)} presents ${key.type} ${key.fingerprint}, but ${target.knownHostsFile} holds a different key for it (${conflicting.map((e) => fingerprint(e.base64)).join(', ')}). Not trusting it.`,
+      `WARNING: ${hostPattern(target.host, target.port)} presents ${key.type} ${key.fingerprint}, ` +
+        `but ${target.knownHostsFile} holds a different key for it (${conflicting.map((e) => fingerprint(e.base64)).join(', ')}). ` +
+        'Not trusting it.',
       'changed',
       key.fingerprint,
-      `If the server was reinstalled, remove the old key with \`ssh-keygen -R ${hostPattern(target.host, target.port)} -f ${target.knownHostsFile}\` and run \`hms trust\` again.`,
+      'If the server was reinstalled, remove the old key with ' +
+        `\`ssh-keygen -R ${hostPattern(target.host, target.port)} -f ${target.knownHostsFile}\` and run \`hms trust\` again.`,
     );
   }
   if (!(await confirm(key))) return report('declined');

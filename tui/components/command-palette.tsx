@@ -10,7 +10,8 @@ export function CommandPalette({ text, hints, error }: { text: string; hints: Pa
       <Text wrap="truncate" dimColor>
         {hints.hints.length > 0
           ? hints.hints.join('  ')
-          : 'overview  logs <app>  restart <app>  stop <app>  start <app>  deploys [app]  deploy <app>  run <script>  agent  server <name>  configs  scripts  audit  q'}
+          : 'overview  logs <app>  restart <app>  stop <app>  start <app>  deploys [app]  deploy <app>  ' +
+            'run <script>  agent  server <name>  configs  scripts  audit  q'}
       </Text>
     </Box>
   );

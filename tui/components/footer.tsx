@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { keyLabel, type Binding } from '../state/keymap.js';
+import type { Binding } from '../state/key-bindings.js';
+import { keyLabel } from '../state/keymap.js';
 
 /** The bottom line: the keys of the current screen, always. */
 export function Footer({ bindings, width }: { bindings: Binding[]; width: number }) {

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { keyLabel, type Binding } from '../state/keymap.js';
+import type { Binding } from '../state/key-bindings.js';
+import { keyLabel } from '../state/keymap.js';
 
 const SECTIONS: Array<{ title: string; screen: string }> = [
   { title: 'Everywhere', screen: 'all' },

@@ -24,7 +24,9 @@ export function useAppAction(
         const { client } = await session.connections.get(server);
         const result = await client.appAction(app, action);
         const s = result.app.state;
-        const text = `${action} ${app} on ${server}: ${s.activeState}/${s.subState}${s.mainPid ? ` (pid ${s.mainPid})` : ''}${result.settled ? '' : ', still changing'}`;
+        const text =
+          `${action} ${app} on ${server}: ${s.activeState}/${s.subState}` +
+          `${s.mainPid ? ` (pid ${s.mainPid})` : ''}${result.settled ? '' : ', still changing'}`;
         notify(s.activeState === 'failed' ? 'error' : 'ok', text, result.message);
       } catch (error) {
         const { text, hint } = errorNotice(error);

@@ -22,7 +22,8 @@ export function appsView(snapshot: AppsResponse): AppsView {
 export function appRow(app: AppStatus): string[] {
   const s = app.state;
   const mark = s.activeState === 'active' ? '●' : s.activeState === 'unknown' ? '?' : '✗';
-  return [app.name, `${mark} ${s.activeState}/${s.subState}`, formatBytes(s.memoryBytes), String(s.restarts ?? '–'), health(app)].map(cell);
+  const state = `${mark} ${s.activeState}/${s.subState}`;
+  return [app.name, state, formatBytes(s.memoryBytes), String(s.restarts ?? '–'), health(app)].map(cell);
 }
 
 function health(app: AppStatus): string {

@@ -62,7 +62,9 @@ export function metricsView(history: readonly Sample[], metrics: MetricsResponse
 export function cpuView(history: readonly Sample[], metrics: MetricsResponse): LineView {
   const { load, cpu } = metrics;
   return {
-    label: ` CPU ${round(cpu.percent)}% of ${cpu.cores} cores · load ${load.one.toFixed(2)} ${load.five.toFixed(2)} ${load.fifteen.toFixed(2)} `,
+    label:
+      ` CPU ${round(cpu.percent)}% of ${cpu.cores} cores · ` +
+      `load ${load.one.toFixed(2)} ${load.five.toFixed(2)} ${load.fifteen.toFixed(2)} `,
     series: [{ title: 'cpu %', x: history.map((s) => clock(s.at)), y: history.map((s) => s.cpuPercent), color: 'cyan' }],
     maxY: 100,
   };
@@ -82,7 +84,8 @@ export function diskGauge(disk: DiskMetrics): GaugeView {
   const inodes = disk.inodesPercent !== null && disk.inodesPercent >= 80 ? ` · inodes ${round(disk.inodesPercent)}%` : '';
   return {
     // The numbers first: a long list of paths is what gets cut off in a narrow panel.
-    label: `${formatBytes(disk.usedBytes)} / ${formatBytes(disk.sizeBytes)} (${round(disk.usedPercent)}%)${inodes}  ${disk.paths.join(' ')}`,
+    label:
+      `${formatBytes(disk.usedBytes)} / ${formatBytes(disk.sizeBytes)} (${round(disk.usedPercent)}%)${inodes}  ` + disk.paths.join(' '),
     value: gaugeValue(disk.usedPercent),
     color: alertColor(disk.usedPercent),
   };

@@ -38,7 +38,8 @@ export function AgentScreen({ server, info, releases, error, bundle, update, sel
       </Text>
       <Text wrap="truncate" dimColor={!last || last.status === 'active'} color={last && last.status !== 'active' ? 'yellow' : undefined}>
         {last
-          ? `Last update: ${last.release} ${last.status}${last.from ? ` (from ${last.from})` : ''} at ${last.endedAt ?? last.startedAt}${last.detail ? `: ${last.detail.split('\n')[0]}` : ''}`
+          ? `Last update: ${last.release} ${last.status}${last.from ? ` (from ${last.from})` : ''} ` +
+            `at ${last.endedAt ?? last.startedAt}${last.detail ? `: ${last.detail.split('\n')[0]}` : ''}`
           : 'Last update: none'}
       </Text>
       {error ? (
@@ -50,7 +51,8 @@ export function AgentScreen({ server, info, releases, error, bundle, update, sel
       )}
       {releases.slice(start, end).map((release, i) => (
         <Text key={release.id} wrap="truncate" inverse={start + i === selected}>
-          {`${start + i === selected ? '▶' : ' '} ${release.id === info?.current ? '●' : ' '} ${release.id.padEnd(28)} ${release.installedAt}`}
+          {`${start + i === selected ? '▶' : ' '} ${release.id === info?.current ? '●' : ' '} ` +
+            `${release.id.padEnd(28)} ${release.installedAt}`}
         </Text>
       ))}
       {progress.map((line, i) => (

@@ -31,7 +31,8 @@ export function AuditScreen({ server, entries, loaded, error, selected, height }
       ) : null}
       {entries.slice(start, end).map((entry, i) => (
         <Text key={`${entry.at}-${start + i}`} wrap="truncate" inverse={start + i === selected}>
-          {`${start + i === selected ? '▶' : ' '} ${entry.at.replace('T', ' ').slice(0, 19)}  ${entry.actor.padEnd(24)} ${entry.action.padEnd(18)} ${entry.target.padEnd(16)} `}
+          {`${start + i === selected ? '▶' : ' '} ${entry.at.replace('T', ' ').slice(0, 19)}  ` +
+            `${entry.actor.padEnd(24)} ${entry.action.padEnd(18)} ${entry.target.padEnd(16)} `}
           <Text color={resultColor[entry.result]}>{entry.result.padEnd(8)}</Text>
           <Text dimColor>{entry.detail ?? ''}</Text>
         </Text>

@@ -49,7 +49,8 @@ function SiteListView({ server, list, listError, sites, selected, height, now }:
       {listError ? <Text color="red">{listError}</Text> : !list ? <Text dimColor>Loading…</Text> : null}
       {sites.slice(start, end).map((s, i) => (
         <Text key={s.name} wrap="truncate" inverse={start + i === selected}>
-          {`${start + i === selected ? '▶' : ' '} ${s.name.padEnd(24)} ${(s.enabled ? 'enabled' : 'disabled').padEnd(9)} ${formatBytes(s.size).padStart(7)}  modified ${formatAgo(s.modified, new Date(now))}`}
+          {`${start + i === selected ? '▶' : ' '} ${s.name.padEnd(24)} ${(s.enabled ? 'enabled' : 'disabled').padEnd(9)} ` +
+            `${formatBytes(s.size).padStart(7)}  modified ${formatAgo(s.modified, new Date(now))}`}
         </Text>
       ))}
       {(list?.problems ?? []).map((p) => (

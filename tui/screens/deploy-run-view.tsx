@@ -9,12 +9,13 @@ export function DeployRunView({ run, scroll, height }: { run: DeployRun; scroll:
   const note = testsNote(run);
   const room = Math.max(1, height - 2 - (note ? 1 : 0) - outcome.lines.length);
   const end = Math.max(Math.min(run.lines.length, room), run.lines.length - scroll);
+  const activity = run.cancelled ? 'cancelling…' : 'running… (x cancels; Esc leaves it running)';
   return (
     <>
       <Text bold wrap="truncate">
         Deploy {run.app} on {run.server} <Text dimColor>(ref {run.ref})</Text>
         {'  '}
-        {run.running ? <Text color="yellow">{run.cancelled ? 'cancelling…' : 'running… (x cancels; Esc leaves it running)'}</Text> : null}
+        {run.running ? <Text color="yellow">{activity}</Text> : null}
       </Text>
       <Text wrap="truncate" dimColor>
         {stepStrip(run) || 'waiting for the agent…'}

@@ -54,6 +54,7 @@ function AppList({ server, apps, known, error, selected, height }: DeploysScreen
   const width = Math.max(5, ...apps.map((row) => row.app.length));
   const line = (mark: string, app: string, release: string, state: string, lock: string): string =>
     `${mark} ${app.padEnd(width)}  ${release.padEnd(14)}  ${state.padEnd(18)}  ${lock}`;
+  const empty = known ? `No apps to deploy on ${server} (or none match the filter).` : `Waiting for the agent on ${server}…`;
   return (
     <>
       <Text bold>
@@ -61,11 +62,7 @@ function AppList({ server, apps, known, error, selected, height }: DeploysScreen
         <Text dimColor> (enter: releases and lock · d deploys · w watches its deploy)</Text>
       </Text>
       {error ? <Text color="red">{error}</Text> : null}
-      {apps.length === 0 ? (
-        <Text dimColor>{known ? `No apps to deploy on ${server} (or none match the filter).` : `Waiting for the agent on ${server}…`}</Text>
-      ) : (
-        <Text dimColor>{line(' ', 'APP', 'RELEASE', 'STATE', 'LOCK')}</Text>
-      )}
+      {apps.length === 0 ? <Text dimColor>{empty}</Text> : <Text dimColor>{line(' ', 'APP', 'RELEASE', 'STATE', 'LOCK')}</Text>}
       {apps.slice(start, end).map((row, i) => (
         <Text key={row.app} wrap="truncate" inverse={start + i === selected}>
           {line(start + i === selected ? '▶' : ' ', row.app, row.release, row.state, '')}

@@ -52,7 +52,8 @@ export function configProblem(error: unknown): ConfigProblem {
     default: {
       const failure = changeFailureSchema.safeParse(details);
       const detail = failure.success
-        ? `${failure.data.stage} failed: ${failure.data.error}; ${failure.data.restored ? 'the previous file is live again' : 'the previous file could NOT be put back'}`
+        ? `${failure.data.stage} failed: ${failure.data.error}; ` +
+          (failure.data.restored ? 'the previous file is live again' : 'the previous file could NOT be put back')
         : undefined;
       return { kind: 'failed', text: e.message, detail, hint: e.hint };
     }

@@ -5,7 +5,7 @@
  */
 import { gitRefSchema, reasonSchema } from '../../src/api/deploys.js';
 import { attempt, none, notify, refusal, ui, type Effect, type View } from './effects.js';
-import type { Intent } from './keymap.js';
+import type { Intent } from './key-intent.js';
 import type { PendingAction } from './guard.js';
 import type { Overlay } from './ui-state.js';
 

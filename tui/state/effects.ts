@@ -6,7 +6,7 @@
 import type { AppKind } from '../../src/api/apps.js';
 import type { TestGate } from './deploy-run.js';
 import { guard, type PendingAction } from './guard.js';
-import type { ScreenMode } from './keymap.js';
+import type { ScreenMode } from './key-intent.js';
 import type { PaletteWords } from './palette.js';
 import type { UiAction, UiState } from './ui-state.js';
 

@@ -78,7 +78,8 @@ export function guard(action: PendingAction, readonly: boolean): Verdict {
 function deployQuestion(action: Extract<PendingAction, { kind: 'deploy' }>): string {
   if (action.tests && action.skipTests)
     return `The tests of ${action.app} failed. ${capitalize(describeAction(action))} anyway (audited as tests skipped)? y/N`;
-  return `${capitalize(describeAction(action))}${action.tests ? ` (its tests run here first: \`${action.tests.command.join(' ')}\`)` : ''}?`;
+  const tests = action.tests ? ` (its tests run here first: \`${action.tests.command.join(' ')}\`)` : '';
+  return `${capitalize(describeAction(action))}${tests}?`;
 }
 
 function capitalize(text: string): string {

@@ -6,7 +6,7 @@
 import { deployIntent, submitDeployPrompt } from './deploy-intents.js';
 import { attempt, none, notify, refusal, ui, type Effect, type View } from './effects.js';
 import type { PendingAction } from './guard.js';
-import type { Intent } from './keymap.js';
+import type { Intent } from './key-intent.js';
 import { paletteHints, parsePalette, type PaletteCommand } from './palette.js';
 import { parseArgs } from './script-run.js';
 

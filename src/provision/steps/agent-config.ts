@@ -60,7 +60,10 @@ export function agentConfigStep(input: ProvisionInput): Step {
     id: 'agent-config',
     title: "The agent's configuration and credentials",
     doc: {
-      why: "What the agent manages (apps, units, health sockets, nginx sites), each app's repository, branch, shared files and folders, log files and releases kept, and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root.",
+      why:
+        'What the agent manages (apps, units, health sockets, nginx sites), ' +
+        "each app's repository, branch, shared files and folders, log files and releases kept, " +
+        'and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root.',
       commands: [
         `hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`,
         `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`,

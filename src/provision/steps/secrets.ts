@@ -77,7 +77,9 @@ export function appEnvStep(input: ProvisionInput): Step {
     id: 'app-secrets',
     title: "Each app's secrets as a 0600 environment file",
     doc: {
-      why: 'SECRET_KEY_BASE and DATABASE_PASSWORD from .secrets.json, read by systemd (as root) when it starts the app; mode 0600, owned by root.',
+      why:
+        'SECRET_KEY_BASE and DATABASE_PASSWORD from .secrets.json, read by systemd (as root) when it starts the app; ' +
+        'mode 0600, owned by root.',
       commands: input.apps.map(
         ([name]) =>
           `install -m 600 -o root -g root /dev/stdin ${PATHS.envDir}/${name}.env   # RAILS_ENV, SECRET_KEY_BASE, DATABASE_PASSWORD`,

@@ -64,7 +64,11 @@ export function sharedFilesStep(input: ProvisionInput): Step {
     id: 'shared-files',
     title: "Each app's shared files (database.yml, uploads)",
     doc: {
-      why: "config/database.yml for the app's database (apps.<app>.database: SQLite in shared/db, or PostgreSQL with DATABASE_PASSWORD from the env file) and the laptop files of apps.<app>.files, owned by deploy (0640; 0600 for keys, credentials and .env files). What hms wrote is recorded by sha256; a file changed on the server is never overwritten, only reported.",
+      why:
+        "config/database.yml for the app's database " +
+        '(apps.<app>.database: SQLite in shared/db, or PostgreSQL with DATABASE_PASSWORD from the env file) ' +
+        'and the laptop files of apps.<app>.files, owned by deploy (0640; 0600 for keys, credentials and .env files). ' +
+        'What hms wrote is recorded by sha256; a file changed on the server is never overwritten, only reported.',
       commands: input.apps.flatMap(([name, app]) => [
         `install -m 640 -o ${deploy} -g ${deploy} /dev/stdin ${sharedRoot(name)}/config/database.yml   # ${app.database.adapter}`,
         ...Object.keys(app.files).map(

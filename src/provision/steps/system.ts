@@ -38,7 +38,9 @@ export function packagesStep(input: ProvisionInput): Step {
     id: 'packages',
     title: 'System packages',
     doc: {
-      why: 'nginx, Ruby with what Rails apps need to build native gems, puma and bundler, git for deploys, Node.js for the agent, the database clients.',
+      why:
+        'nginx, Ruby with what Rails apps need to build native gems, puma and bundler, git for deploys, ' +
+        'Node.js for the agent, the database clients.',
       commands: ['apt-get update', `DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${packages.join(' ')}`],
       verify: ['dpkg-query -W nginx ruby nodejs git', 'node --version   # v18 or later'],
     },
@@ -76,7 +78,9 @@ function unknownPackage(error: unknown, input: ProvisionInput): HmsError | undef
   return new HmsError(
     `${(error as Error).message}\nThe package ${name} is not known to apt on ${input.serverName}; nothing was installed.`,
     {
-      hint: `Check the name in ${where} (\`apt-cache search ${name}\` on the server), then run \`hms provision ${input.serverName}\` again.`,
+      hint:
+        `Check the name in ${where} (\`apt-cache search ${name}\` on the server), ` +
+        `then run \`hms provision ${input.serverName}\` again.`,
     },
   );
 }
@@ -147,7 +151,9 @@ export function foldersStep(input: ProvisionInput): Step {
     id: 'folders',
     title: 'Folders for apps, releases, the agent and its state',
     doc: {
-      why: 'Each app gets releases/ and shared/ (logs, sockets, pids, config) owned by deploy; the agent gets its install, config and state folders. Nothing here is ever deleted.',
+      why:
+        'Each app gets releases/ and shared/ (logs, sockets, pids, config) owned by deploy; ' +
+        'the agent gets its install, config and state folders. Nothing here is ever deleted.',
       commands: list.map((f) => `install -d -m ${f.mode} -o ${f.owner} -g ${f.owner} ${f.path}`),
       verify: [
         `ls -ld ${list

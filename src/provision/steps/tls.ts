@@ -78,7 +78,12 @@ export function tlsStep(input: ProvisionInput): Step {
     id: 'tls',
     title: 'A certificate for every site, and the ACME challenge folder',
     doc: {
-      why: `Every site (each app and the hosting vhost) serves HTTPS with its own certificate (ssl_config.<site> in .secrets.json), so nginx needs one to start. Where none is installed yet, a self-signed placeholder lets nginx run; replace it with the real one at the same paths. An existing certificate or key is never overwritten. ACME challenges (certbot --webroot) are served from ${ACME_ROOT} on port 80 for every site.`,
+      why:
+        'Every site (each app and the hosting vhost) serves HTTPS with its own certificate (ssl_config.<site> in .secrets.json), ' +
+        'so nginx needs one to start. ' +
+        'Where none is installed yet, a self-signed placeholder lets nginx run; replace it with the real one at the same paths. ' +
+        'An existing certificate or key is never overwritten. ' +
+        `ACME challenges (certbot --webroot) are served from ${ACME_ROOT} on port 80 for every site.`,
       commands: [
         ...sites.map(
           (s) => `test -f ${s.cert} || { install -d -m 755 ${dirOf(s.cert)}; ${placeholderArgv(s).join(' ')}; chmod 600 ${s.key}; }`,
@@ -110,7 +115,9 @@ export function tlsStep(input: ProvisionInput): Step {
         const change = changes.find((c) => c.startsWith(`${site.cert}: `))!;
         if (!change.includes('self-signed placeholder')) {
           throw new HmsError(`${site.site}: ${change}. A certificate and its key are never overwritten, so no placeholder was made.`, {
-            hint: `Install both files (ssl_config.${site.site} in .secrets.json names them), or remove the one left alone, then run \`hms provision ${input.serverName}\` again.`,
+            hint:
+              `Install both files (ssl_config.${site.site} in .secrets.json names them), or remove the one left alone, ` +
+              `then run \`hms provision ${input.serverName}\` again.`,
           });
         }
         for (const dir of new Set([dirOf(site.cert), dirOf(site.key)]))

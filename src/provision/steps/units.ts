@@ -60,8 +60,10 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
     title: 'systemd units for each app and the agent',
     doc: {
       why:
-        'Apps and the agent restart on failure and start at boot. An app starts once it has a release (`hms deploy <app>`); the agent once it is installed (`hms deploy-hosting-api`). ' +
-        "An app's unit runs the web-start launcher, which runs the command its deploy chose (puma from the bundle, the system's puma, or webCommand), on a socket systemd keeps open across restarts.",
+        'Apps and the agent restart on failure and start at boot. ' +
+        'An app starts once it has a release (`hms deploy <app>`); the agent once it is installed (`hms deploy-hosting-api`). ' +
+        "An app's unit runs the web-start launcher, which runs the command its deploy chose " +
+        "(puma from the bundle, the system's puma, or webCommand), on a socket systemd keeps open across restarts.",
       commands: [
         `mkdir -p ${WEB_START.slice(0, WEB_START.lastIndexOf('/'))}`,
         ...sources(),
@@ -100,7 +102,9 @@ export function logrotateStep(input: ProvisionInput, t: Templates): Step {
     id: 'logrotate',
     title: 'Log rotation for app and agent logs',
     doc: {
-      why: `Daily rotation of ${PATHS.appsRoot}/*/shared/log/*.log (14 kept) and weekly of the agent's audit log (12 kept), compressed, with copytruncate so nothing restarts.`,
+      why:
+        `Daily rotation of ${PATHS.appsRoot}/*/shared/log/*.log (14 kept) and weekly of the agent's audit log (12 kept), ` +
+        'compressed, with copytruncate so nothing restarts.',
       commands: [`templates/logrotate/hms -> /etc/logrotate.d/hms`],
       verify: ['logrotate --debug /etc/logrotate.d/hms'],
     },

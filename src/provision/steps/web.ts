@@ -45,7 +45,8 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
   const clash = input.apps.find(([name]) => RESERVED_SITES.has(name));
   if (clash) {
     throw new HmsError(
-      `App "${clash[0]}" would share the nginx site ${PATHS.sitesAvailable}/${clash[0]} with ${clash[0] === 'default' ? "Debian's default site" : 'provisioning'}.`,
+      `App "${clash[0]}" would share the nginx site ${PATHS.sitesAvailable}/${clash[0]} ` +
+        `with ${clash[0] === 'default' ? "Debian's default site" : 'provisioning'}.`,
       {
         hint: `Rename the app in hms.config.json (apps.${clash[0]}), then run provisioning again.`,
       },
@@ -81,11 +82,18 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
     id: 'nginx-sites',
     title: 'nginx sites for each app, the hosting vhost, and a default that refuses unknown names',
     doc: {
-      why: `Each app on its domain over HTTP and HTTPS (proxy to the puma socket), the agent behind TLS on the hosting domain only, and ${DEFAULT_SITE} as the default server: a name no site claims gets its connection closed on 80 (444) and its TLS handshake refused on 443, never the agent nor an app. Debian's own default site is disabled (its link in sites-enabled removed; the file stays in sites-available, nothing is lost). A new config is checked with \`nginx -t\` before nginx reloads; when the check fails, the previous files are put back and nginx keeps serving.`,
+      why:
+        'Each app on its domain over HTTP and HTTPS (proxy to the puma socket), the agent behind TLS on the hosting domain only, ' +
+        `and ${DEFAULT_SITE} as the default server: a name no site claims gets its connection closed on 80 (444) ` +
+        'and its TLS handshake refused on 443, never the agent nor an app. ' +
+        "Debian's own default site is disabled (its link in sites-enabled removed; the file stays in sites-available, nothing is lost). " +
+        'A new config is checked with `nginx -t` before nginx reloads; ' +
+        'when the check fails, the previous files are put back and nginx keeps serving.',
       commands: [
         ...siteNames(input).map(
           (name) =>
-            `templates/nginx/${templateOf(name)}.conf -> ${PATHS.sitesAvailable}/${name}; ln -sfn ../sites-available/${name} ${PATHS.sitesEnabled}/${name}`,
+            `templates/nginx/${templateOf(name)}.conf -> ${PATHS.sitesAvailable}/${name}; ` +
+            `ln -sfn ../sites-available/${name} ${PATHS.sitesEnabled}/${name}`,
         ),
         `rm -f ${DEBIAN_DEFAULT_LINK}`,
         'nginx -t && systemctl reload nginx',
@@ -123,7 +131,8 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
         await restoreContents(host, previous, siteNames(input));
         await putBack();
         throw new HmsError(
-          `The rendered nginx configuration is invalid; the previous files were put back and nginx was not reloaded:\n${test.stderr.trim()}`,
+          'The rendered nginx configuration is invalid; the previous files were put back and nginx was not reloaded:\n' +
+            test.stderr.trim(),
           {
             hint: 'Check the values that went into templates/nginx (domains, certificate paths), then run provisioning again.',
           },

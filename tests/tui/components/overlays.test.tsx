@@ -5,7 +5,8 @@ import { ConfirmDialog } from '../../../tui/components/confirm-dialog.js';
 import { Footer } from '../../../tui/components/footer.js';
 import { helpColumns, HelpOverlay } from '../../../tui/components/help-overlay.js';
 import { StatusBar } from '../../../tui/components/status-bar.js';
-import { BINDINGS, footerBindings } from '../../../tui/state/keymap.js';
+import { BINDINGS } from '../../../tui/state/key-bindings.js';
+import { footerBindings } from '../../../tui/state/keymap.js';
 import { paletteHints } from '../../../tui/state/palette.js';
 
 describe('help, palette, confirm, footer, status bar', () => {

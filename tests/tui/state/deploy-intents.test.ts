@@ -8,7 +8,9 @@ import type { Effect, View } from '../../../tui/state/effects.js';
 import { deployAnyway } from '../../../tui/state/deploy-intents.js';
 import { guard } from '../../../tui/state/guard.js';
 import { planIntent } from '../../../tui/state/intents.js';
-import { BINDINGS, footerBindings, resolveKey, type Intent } from '../../../tui/state/keymap.js';
+import { BINDINGS } from '../../../tui/state/key-bindings.js';
+import type { Intent } from '../../../tui/state/key-intent.js';
+import { footerBindings, resolveKey } from '../../../tui/state/keymap.js';
 import { parsePalette } from '../../../tui/state/palette.js';
 import { initialUiState, uiReducer, type UiAction, type UiState } from '../../../tui/state/ui-state.js';
 

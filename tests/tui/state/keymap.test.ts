@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BINDINGS, footerBindings, keyLabel, resolveKey, splitKeys } from '../../../tui/state/keymap.js';
+import { BINDINGS } from '../../../tui/state/key-bindings.js';
+import { footerBindings, keyLabel, resolveKey, splitKeys } from '../../../tui/state/keymap.js';
 
 const overview = { screen: 'overview' as const, overlay: 'none' as const };
 
