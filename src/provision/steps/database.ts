@@ -65,7 +65,7 @@ const WHY = [
   'psql gets its SCRAM verifier on stdin, never the password, and the app reads DATABASE_URL from its env file.',
   'After `hms secrets init --rotate database_passwords.<app>`, provisioning sets the new password and restarts the',
   'running app (systemd holds its socket, so requests wait rather than fail; a phased restart would keep the old',
-  'environment). Installing the server takes about half a minute through a nearby mirror. Nothing here drops a role',
+  'environment). Installing the server takes about 15 s on a fresh Debian 12 (17 MB from the mirror). Nothing here drops a role',
   'or a database.',
 ].join(' ');
 
