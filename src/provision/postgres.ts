@@ -74,10 +74,18 @@ export function appDatabases(input: Pick<ProvisionInput, 'apps' | 'secrets'>): A
 
 export const isLocalDatabase = (db: Pick<AppDatabase, 'host'>): boolean => LOCAL_DATABASE_HOSTS.has(db.host);
 
+/**
+ * Percent-encoding of everything but letters, digits and `-._~`: besides the URL, the
+ * value goes through systemd's EnvironmentFile parser, which reads quotes and
+ * backslashes anywhere in a value (encodeURIComponent leaves `'` as it is).
+ */
+const encodeStrictly = (text: string): string =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** What Rails reads: `postgres://role:password@host:5432/database`, the password percent-encoded. */
 export function databaseUrl(db: AppDatabase): string {
   const host = db.host.includes(':') ? `[${db.host}]` : db.host;
-  return `postgres://${db.role}:${encodeURIComponent(db.password)}@${host}:${POSTGRES_PORT}/${db.database}`;
+  return `postgres://${db.role}:${encodeStrictly(db.password)}@${host}:${POSTGRES_PORT}/${db.database}`;
 }
 
 /** One line of `pg_lsclusters --no-header`. */

@@ -45,6 +45,10 @@ describe("an app's PostgreSQL names and URL", () => {
       expect(db).toMatchObject({ app: 'cigar-shop', role: 'cigar_shop', database: 'cigar_shop', host: '127.0.0.1' });
       expect(databaseUrl(db!)).toBe(`postgres://cigar_shop:${encodeURIComponent(PASSWORD)}@127.0.0.1:5432/cigar_shop`);
       expect(databaseUrl({ ...db!, host: '::1' })).toContain('@[::1]:5432/');
+      // systemd's EnvironmentFile reads quotes and backslashes anywhere in a value: none is left in the URL.
+      expect(databaseUrl({ ...db!, password: `it's "a" \\ (b)*!` })).toBe(
+        'postgres://cigar_shop:it%27s%20%22a%22%20%5C%20%28b%29%2A%21@127.0.0.1:5432/cigar_shop',
+      );
       const env = appEnvFiles(input)[0]!.content;
       expect(env).toContain(`DATABASE_URL=postgres://cigar_shop:${encodeURIComponent(PASSWORD)}@127.0.0.1:5432/cigar_shop\n`);
     },
