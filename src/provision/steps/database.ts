@@ -51,6 +51,22 @@ function local(input: ProvisionInput, note?: (text: string) => void): AppDatabas
   return all.filter(isLocalDatabase);
 }
 
+const VERIFIER_TEXT = /SCRAM-SHA-256\$[^'\s]*/g;
+
+/**
+ * The statements on psql's stdin. psql quotes a failed statement in its error, and the
+ * error is printed: verifiers in it are masked, and the unmasked original is not kept
+ * as the cause (a verifier can be attacked offline like any password hash).
+ */
+async function runStatements(host: Host, sql: string[]): Promise<void> {
+  try {
+    await host.must(PSQL, 'Creating roles and databases', { input: `${sql.join('\n')}\n`, timeoutMs: 120_000 });
+  } catch (error) {
+    const message = (error as Error).message.replace(VERIFIER_TEXT, 'SCRAM-SHA-256$***');
+    throw new HmsError(message, { hint: (error as HmsError).hint });
+  }
+}
+
 async function restartIfRunning(host: Host, app: string): Promise<void> {
   const service = `${app}.service`;
   if ((await host.run(['systemctl', 'is-active', '--quiet', service])).code !== 0) return;
@@ -131,7 +147,7 @@ export function databaseStep(input: ProvisionInput): Step {
       const todo = dbs.flatMap((db) => databaseChanges(db, state).map((change) => ({ change, db })));
       if (todo.length > 0) {
         const sql = todo.flatMap(({ change, db }) => change.sql(() => scramVerifier(db.password)));
-        await host.must(PSQL, 'Creating roles and databases', { input: `${sql.join('\n')}\n`, timeoutMs: 120_000 });
+        await runStatements(host, sql);
       }
       // EnvironmentFile is read when a unit starts: only a full restart gives puma the new DATABASE_URL.
       const rotated = new Set(todo.filter(({ change }) => change.kind === 'password').map(({ db }) => db.app));

@@ -190,6 +190,18 @@ describe('the PostgreSQL step', () => {
     expect(await step.check(host)).toEqual([]);
   });
 
+  it('Given psql refusing a statement, When the step applies, Then the error says why with the verifier masked', async () => {
+    const host = postgresHost();
+    host.sqlError = 'permission denied to create role';
+    const failure = await databaseStep(await inputWith({ cigar: pg() }))
+      .apply(host, ["postgresql: install (Debian's server)"])
+      .catch((error: Error) => error);
+    expect((failure as Error).message).toMatch(/permission denied to create role/);
+    expect((failure as Error).message).toContain("PASSWORD 'SCRAM-SHA-256$***'");
+    expect((failure as Error).message).not.toMatch(/SCRAM-SHA-256\$4096/);
+    expect((failure as Error).cause).toBeUndefined();
+  });
+
   it('Given an app whose database is on another host, When checked, Then nothing is planned here and a note says so', async () => {
     const notes: string[] = [];
     const changes = await databaseStep(await inputWith({ cigar: pg({ host: '10.0.0.5' }) })).check(postgresHost(), (n) => notes.push(n));

@@ -21,6 +21,8 @@ export interface PostgresHost extends Host {
   databases: Map<string, string>;
   installed: boolean;
   active: Set<string>;
+  /** When set, psql refuses every statement with this error, quoting the statement as psql does. */
+  sqlError?: string;
 }
 
 const result = (code: number, stdout: string, stderr: string): RemoteExecResult => ({
@@ -54,6 +56,8 @@ export function postgresHost(): PostgresHost {
       if (command === 'pg_lsclusters')
         return host.installed ? ok('15  main    5432 online postgres /var/lib/postgresql/15/main log\n') : failed();
       if (command === 'sh' && argv[3] === 'inspect') return ok(inspect(host, argv.slice(4)));
+      if (command === 'runuser' && host.sqlError && !input?.startsWith("SELECT 'role'"))
+        return failed(`ERROR:  ${host.sqlError}\nLINE 1: ${input?.split('\n')[0]}`);
       if (command === 'runuser') return ok(psql(host, input ?? ''));
       if (command === 'systemctl' && argv[1] === 'is-active') return host.active.has(argv.at(-1)!) ? ok('active') : failed('inactive');
       if (argv.includes('apt-get') && argv.includes('install')) host.installed = true;
@@ -61,7 +65,7 @@ export function postgresHost(): PostgresHost {
     },
     async must(argv, what, options) {
       const result = await host.run(argv, options);
-      if (result.code !== 0) throw new Error(`${what} failed`);
+      if (result.code !== 0) throw new Error(`${what} failed:\n${result.stderr}`);
       return result.stdout;
     },
     async upload(content, path) {
