@@ -77,7 +77,7 @@ export function databaseChanges(db: AppDatabase, state: ClusterState): DatabaseC
         `ALTER ROLE ${ident(db.role)} ${ROLE_ATTRIBUTES};`,
       ]);
     if (!verifierMatches(db.password, role.verifier))
-      change('password', `role ${db.role}: password (database_passwords.${db.app} differs)`, (verifier) => [
+      change('password', `role ${db.role}: password (database_passwords.${db.app} differs; ${db.app} restarts if it runs)`, (verifier) => [
         `ALTER ROLE ${ident(db.role)} PASSWORD ${literal(verifier())};`,
       ]);
   }

@@ -142,7 +142,7 @@ describe.skipIf(!support.ok)('PostgreSQL per app', { timeout: 900_000 }, () => {
       const run = await hms(['provision', 'test']);
       expect(run.code, run.stderr).toBe(0);
       expect(stepOf(run.stderr).mark).toBe('●');
-      expect(run.stderr).toMatch(/role cigar: password \(database_passwords\.cigar differs\)/);
+      expect(run.stderr).toMatch(/role cigar: password \(database_passwords\.cigar differs; cigar restarts if it runs\)/);
       for (const output of [run.stdout, run.stderr]) expect(output.includes(fresh) || output.includes(old)).toBe(false);
 
       expect((await login(old)).stderr).toMatch(/password authentication failed/);

@@ -165,8 +165,8 @@ describe('the PostgreSQL step', () => {
       const step = databaseStep(rotated);
       const changes = await step.check(host);
       expect(changes).toEqual([
-        'role cigar: password (database_passwords.cigar differs)',
-        'role tobacco: password (database_passwords.tobacco differs)',
+        'role cigar: password (database_passwords.cigar differs; cigar restarts if it runs)',
+        'role tobacco: password (database_passwords.tobacco differs; tobacco restarts if it runs)',
       ]);
       await step.apply(host, changes);
       const argvs = host.commands.map((c) => c.argv.join(' '));
