@@ -56,7 +56,8 @@ const databaseSchema = z.discriminatedUnion('adapter', [
     name: sqlIdentifier.optional(),
     /** Defaults to the app's name ("-" as "_"); its password is DATABASE_PASSWORD. */
     user: sqlIdentifier.optional(),
-    host: hostSchema.default('localhost'),
+    /** The database server: this app's own server unless set (127.0.0.1, localhost or ::1); elsewhere, provisioning leaves it alone. */
+    host: hostSchema.default('127.0.0.1'),
   }),
 ]);
 

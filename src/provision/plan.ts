@@ -1,6 +1,7 @@
 import type { ProvisionInput } from './input.js';
 import type { Step } from './step.js';
 import { agentConfigStep } from './steps/agent-config.js';
+import { databaseStep, wantsPostgres } from './steps/database.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
 import { sharedFilesStep } from './steps/shared.js';
 import { deployUserStep, foldersStep, packagesStep } from './steps/system.js';
@@ -19,6 +20,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     authorizedKeysStep(input),
     deployKeyStep(input),
     appEnvStep(input),
+    ...(wantsPostgres(input) ? [databaseStep(input)] : []),
     agentConfigStep(input),
     sharedFilesStep(input),
     pumaStep(input, t),

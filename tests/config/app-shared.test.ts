@@ -26,8 +26,8 @@ describe("an app's shared files, logs and database in hms.config.json", () => {
     });
   });
 
-  it('Given PostgreSQL without a name, When parsed, Then host defaults to localhost', () => {
-    expect(parse({ database: { adapter: 'postgresql' } }).apps.cigar?.database).toEqual({ adapter: 'postgresql', host: 'localhost' });
+  it('Given PostgreSQL without a name, When parsed, Then host defaults to this server (127.0.0.1)', () => {
+    expect(parse({ database: { adapter: 'postgresql' } }).apps.cigar?.database).toEqual({ adapter: 'postgresql', host: '127.0.0.1' });
   });
 
   it.each([

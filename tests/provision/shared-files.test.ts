@@ -21,7 +21,7 @@ describe("an app's shared files", () => {
   it('Given PostgreSQL, When database.yml is rendered, Then database and user come from the app name and the password from DATABASE_PASSWORD', async () => {
     const yml = databaseYml('cigar-shop', await appOf({ database: { adapter: 'postgresql' } }));
     expect(yml).toMatch(/adapter: postgresql\n/);
-    expect(yml).toMatch(/database: cigar_shop\n  username: cigar_shop\n  password: <%= ENV\["DATABASE_PASSWORD"\] %>\n  host: localhost\n/);
+    expect(yml).toMatch(/database: cigar_shop\n  username: cigar_shop\n  password: <%= ENV\["DATABASE_PASSWORD"\] %>\n  host: 127.0.0.1\n/);
     const named = databaseYml(
       'cigar',
       await appOf({ database: { adapter: 'postgresql', name: 'cigar_prod', user: 'web', host: 'db.internal' } }),

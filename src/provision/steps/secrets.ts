@@ -1,5 +1,6 @@
 import { fileSteps, type ManagedFile } from '../files.js';
 import { PATHS, type ProvisionInput } from '../input.js';
+import { appDatabases, databaseUrl } from '../postgres.js';
 import type { Step } from '../step.js';
 
 const deploy = PATHS.deployUser;
@@ -52,9 +53,11 @@ export function deployKeyStep(input: ProvisionInput): Step {
 /**
  * One systemd EnvironmentFile per app: secrets reach puma without touching the app's
  * folder. RAILS_LOG_TO_STDOUT stays unset so Rails logs to log/production.log, which
- * each release links to shared/log/.
+ * each release links to shared/log/. A PostgreSQL app also gets DATABASE_URL, which
+ * Rails prefers to what database.yml says.
  */
 export function appEnvFiles(input: ProvisionInput): ManagedFile[] {
+  const urls = new Map(appDatabases(input).map((db) => [db.app, databaseUrl(db)]));
   return input.apps.map(([name]) => ({
     path: `${PATHS.envDir}/${name}.env`,
     content: [
@@ -62,6 +65,7 @@ export function appEnvFiles(input: ProvisionInput): ManagedFile[] {
       'RACK_ENV=production',
       `SECRET_KEY_BASE=${input.secrets.secret_key_bases[name] ?? ''}`,
       `DATABASE_PASSWORD=${input.secrets.database_passwords[name] ?? ''}`,
+      ...(urls.has(name) ? [`DATABASE_URL=${urls.get(name)}`] : []),
       'RAILS_SERVE_STATIC_FILES=',
       '',
     ].join('\n'),
@@ -78,8 +82,8 @@ export function appEnvStep(input: ProvisionInput): Step {
     title: "Each app's secrets as a 0600 environment file",
     doc: {
       why:
-        'SECRET_KEY_BASE and DATABASE_PASSWORD from .secrets.json, read by systemd (as root) when it starts the app; ' +
-        'mode 0600, owned by root.',
+        'SECRET_KEY_BASE and DATABASE_PASSWORD from .secrets.json (and DATABASE_URL for a PostgreSQL app), ' +
+        'read by systemd (as root) when it starts the app; mode 0600, owned by root.',
       commands: input.apps.map(
         ([name]) =>
           `install -m 600 -o root -g root /dev/stdin ${PATHS.envDir}/${name}.env   # RAILS_ENV, SECRET_KEY_BASE, DATABASE_PASSWORD`,
