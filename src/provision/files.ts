@@ -4,6 +4,7 @@
  * A file whose content differs is read back and shown as a diff, secrets masked.
  */
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import type { Host } from './host.js';
 import { fileDiff, type Redaction } from './redact.js';
 
@@ -90,15 +91,27 @@ export async function diffFiles(host: Host, files: ManagedFile[]): Promise<strin
     const content = state.hash !== sha256(file.content);
     const reasons = [content ? 'content' : '', ...attributeReasons(state, file)].filter(Boolean);
     if (reasons.length === 0) continue;
-    const summary = `${file.path}: ${reasons.join(', ')}`;
+    const kept = content ? ` (the file it replaces is kept in ${REPLACED_DIR}/)` : '';
+    const summary = `${file.path}: ${reasons.join(', ')}${kept}`;
     changes.push(content ? await withDiff(host, file, summary) : summary);
   }
   return changes;
 }
 
+/** Where a managed file's previous content goes before it is replaced: root only, one folder per run. */
+export const REPLACED_DIR = '/var/lib/hms/replaced';
+
 export async function writeFiles(host: Host, files: ManagedFile[], changes: string[]): Promise<void> {
   const changed = new Set(changes.map(changedPath));
+  const replaced = new Set(changes.filter((change) => /^[^\n]*: content\b/.test(change)).map(changedPath));
+  const keep = `${REPLACED_DIR}/${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
   for (const file of files.filter((f) => changed.has(f.path))) {
+    if (replaced.has(file.path)) {
+      // Nothing is lost: a hand edit the new content overwrites stays readable, with its mode and owner.
+      const copy = `${keep}${file.path}`;
+      await host.must(['install', '-d', '-m', '700', '--', REPLACED_DIR, keep, posix.dirname(copy)], `mkdir ${keep}`);
+      await host.must(['cp', '-a', '--', file.path, copy], `keep ${file.path} in ${keep}`);
+    }
     await host.upload(file.content, file.path, file.mode);
     await host.must(['chown', `${file.owner}:${file.group}`, '--', file.path], `chown ${file.path}`);
   }

@@ -228,6 +228,24 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     expect(again.stdout).toMatch(/already installed and running/);
   });
 
+  it(
+    'Given a managed file edited by hand, When provisioning runs, ' +
+      'Then the file is what hms writes again and the edit is kept under /var/lib/hms/replaced/, as the run says',
+    async () => {
+      const file = '/etc/logrotate.d/hms';
+      const before = await checksums(first!, [file]);
+      const edit = '# rotated by hand\n/var/log/hand/*.log { daily }\n';
+      await first!.exec(['sh', '-c', `cat > ${file}`], { input: edit });
+      const run = await hms(['provision', 'test']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`${file}: content (the file it replaces is kept in /var/lib/hms/replaced/)`);
+      expect(await checksums(first!, [file])).toEqual(before);
+      const kept = await first!.exec(['sh', '-c', `cat /var/lib/hms/replaced/*${file}`]);
+      expect(kept.stdout).toBe(edit);
+      expect((await first!.exec(['stat', '-c', '%a', '/var/lib/hms/replaced'])).stdout.trim()).toBe('700');
+    },
+  );
+
   it('Given the server destroyed, When a new bare server is provisioned, Then the files provisioning wrote are identical', async () => {
     const original = await checksums(first!, managed);
     const release = (await first!.exec(['readlink', '/opt/hosting-api/current'])).stdout.trim();
