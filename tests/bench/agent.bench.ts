@@ -20,7 +20,8 @@ const GOAL_MS = 30;
 
 /** Runs `command` `runs` times inside the server, each timed by the shell loop; one exec for all. */
 async function insideServer(server: TestServer, label: string, runs: number, command: string): Promise<Samples> {
-  const script = `for i in $(seq ${runs}); do s=$(date +%s%N); ${command} >/dev/null || exit 1; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done`;
+  const script =
+    `for i in $(seq ${runs}); do s=$(date +%s%N); ${command} >/dev/null || exit 1; ` + `e=$(date +%s%N); echo $(( (e - s) / 1000 )); done`;
   const out = await mustExec(server, ['sh', '-c', script]);
   return {
     label,

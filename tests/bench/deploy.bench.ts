@@ -50,7 +50,10 @@ function phaseLine(phase: Phase, report: LoadReport): string {
     .map(([status, n]) => `${status}×${n}`)
     .join(' ');
   const errors = Object.keys(report.errors).length ? `; errors ${JSON.stringify(report.errors)}` : '';
-  return `${phase.label.padEnd(40)} ${(report.durationMs / 1000).toFixed(1).padStart(6)} s  ${String(report.requests).padStart(6)} requests (${report.requestsPerSecond}/s)  failed ${report.failed}  [${statuses}]  ${latency}${errors}`;
+  return (
+    `${phase.label.padEnd(40)} ${(report.durationMs / 1000).toFixed(1).padStart(6)} s  ${String(report.requests).padStart(6)} ` +
+    `requests (${report.requestsPerSecond}/s)  failed ${report.failed}  [${statuses}]  ${latency}${errors}`
+  );
 }
 
 export async function benchDeploy(options: { clients?: number } = {}): Promise<string[]> {
@@ -98,7 +101,9 @@ export async function benchDeploy(options: { clients?: number } = {}): Promise<s
       ...phases.map((phase) => phaseLine(phase, summarize(answers, phase.from, phase.to))),
       phaseLine({ label: 'whole run', from: 0, to: whole.durationMs }, whole),
       `failed requests over the whole run: ${whole.failed} (goal: 0)`,
-      `rollback: every answer from release one ${settled === null ? 'never' : `${(settled / 1000).toFixed(1)} s`} after \`hms rollback\` started (goal: < ${ROLLBACK_GOAL_MS / 1000} s); the first one after ${firstOld ? `${((firstOld.at - rollbackFrom) / 1000).toFixed(1)} s` : 'never'}`,
+      `rollback: every answer from release one ${settled === null ? 'never' : `${(settled / 1000).toFixed(1)} s`} ` +
+        `after \`hms rollback\` started (goal: < ${ROLLBACK_GOAL_MS / 1000} s); ` +
+        `the first one after ${firstOld ? `${((firstOld.at - rollbackFrom) / 1000).toFixed(1)} s` : 'never'}`,
       ...boots.map((line) => `  puma (rollback): ${line}`),
     ];
   } finally {

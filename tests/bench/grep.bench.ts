@@ -77,7 +77,9 @@ export async function writeAccessLog(file: string, bytes: number): Promise<numbe
     for (let i = 0; i < 10_000; i += 1) {
       if (next() < 0.025) time += 1;
       const d = new Date(time * 1000);
-      const stamp = `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+      const stamp =
+        `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:` +
+        `${two(d.getUTCSeconds())} +0000`;
       const ip = `${Math.floor(next() * 223) + 1}.${Math.floor(next() * 256)}.${Math.floor(next() * 256)}.${Math.floor(next() * 254) + 1}`;
       const url = pick(PATHS)
         .replace('%d', String(Math.floor(next() * 5000)))
@@ -132,7 +134,8 @@ export async function benchLogGrep(runs = 3): Promise<string[]> {
         `grep -c throughput ${mbPerSecond(size, baseline).toFixed(0).padStart(8)} MB/s   (${baselineCount} matching lines)`,
         `agent grep throughput ${mbPerSecond(size, ours).toFixed(0).padStart(5)} MB/s   (${matched} matching lines returned)`,
         `${'agent throughput / grep -c throughput'.padEnd(56)} ${(median(baseline.ms) / median(ours.ms)).toFixed(2)}   (goal: >= 0.5)`,
-        `agent RSS: ${(idleRss / MB).toFixed(1)} MB before, peak (VmHWM) ${(peak / MB).toFixed(1)} MB while searching   (goal: peak < 100 MB)`,
+        `agent RSS: ${(idleRss / MB).toFixed(1)} MB before, ` +
+          `peak (VmHWM) ${(peak / MB).toFixed(1)} MB while searching   (goal: peak < 100 MB)`,
       ];
     } finally {
       await agent.stop();

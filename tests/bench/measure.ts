@@ -23,7 +23,10 @@ export function percentile(values: number[], p: number): number {
 export const median = (values: number[]): number => percentile(values, 50);
 
 export function row(s: Samples): string {
-  return `${s.label.padEnd(56)} median ${median(s.ms).toFixed(1).padStart(8)} ms   p95 ${percentile(s.ms, 95).toFixed(1).padStart(8)} ms   (n=${s.ms.length})`;
+  return (
+    `${s.label.padEnd(56)} median ${median(s.ms).toFixed(1).padStart(8)} ms   ` +
+    `p95 ${percentile(s.ms, 95).toFixed(1).padStart(8)} ms   (n=${s.ms.length})`
+  );
 }
 
 export function ratio(label: string, ours: Samples, baseline: Samples, goal?: string): string {

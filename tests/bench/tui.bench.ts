@@ -90,7 +90,8 @@ export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
     const lines = [
       row(floor),
       row(frame),
-      `${''.padEnd(56)} goal: 500 ms (p95 ${percentile(frame.ms, 95)} ms; ${(median(frame.ms) - median(floor.ms)).toFixed(0)} ms above the baseline)`,
+      `${''.padEnd(56)} goal: 500 ms (p95 ${percentile(frame.ms, 95)} ms; ` +
+        `${(median(frame.ms) - median(floor.ms)).toFixed(0)} ms above the baseline)`,
       row(data),
       `${''.padEnd(56)} goal: 1500 ms (p95 ${percentile(data.ms, 95)} ms)`,
     ];
@@ -137,8 +138,10 @@ async function followStream(ctx: AgentContext, tmux: Tmux, statsFile: string): P
   return [
     `log stream: ${RATE} lines/s for ${SECONDS} s (written in ${tookMs} ms) followed in the log view`,
     `  lag at the end (last line written -> on screen)        ${lag.padStart(10)}   (goal: <= 1000 ms)`,
-    `  lines lost                                             ${String(missing).padStart(10)} of ${total}   (goal: 0; the agent reported ${source?.droppedByAgent ?? 0} skipped; seq ${seq?.first ?? '-'}..${seq?.last ?? '-'}, ${seq?.jumps ?? 0} jumps)`,
+    `  lines lost                                             ${String(missing).padStart(10)} of ${total}   (goal: 0; the agent ` +
+      `reported ${source?.droppedByAgent ?? 0} skipped; seq ${seq?.first ?? '-'}..${seq?.last ?? '-'}, ${seq?.jumps ?? 0} jumps)`,
     `  peak RSS of hms (VmHWM)                                ${after.peakRssMb.toFixed(1).padStart(7)} MB   (goal: < 200 MB)`,
-    `  CPU time of hms during the stream                      ${(after.cpuSeconds - before.cpuSeconds).toFixed(2).padStart(8)} s   (user + system, ${(((after.cpuSeconds - before.cpuSeconds) / (tookMs! / 1000)) * 100).toFixed(0)}% of one core)`,
+    `  CPU time of hms during the stream                      ${(after.cpuSeconds - before.cpuSeconds).toFixed(2).padStart(8)} ` +
+      `s   (user + system, ${(((after.cpuSeconds - before.cpuSeconds) / (tookMs! / 1000)) * 100).toFixed(0)}% of one core)`,
   ];
 }

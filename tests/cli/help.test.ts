@@ -63,16 +63,20 @@ describe('hms <command> --help, -h, hms help <command>', () => {
     expect(run.stderr).toContain('Unknown script "nosuch"');
   });
 
-  it('Given no command, When `hms -h`, `hms --help`, `hms help` and `hms help help` run, Then each prints the overview, which points to `hms help <command>`', async () => {
-    const dir = await emptyDir();
-    const runs = await Promise.all([['--help'], ['-h'], ['help'], ['help', 'help']].map((args) => runHms(args, { cwd: dir })));
-    for (const run of runs) {
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toBe(runs[0]!.stdout);
-    }
-    expect(runs[0]!.stdout).toContain('hms help <command>');
-    for (const command of commands) expect(runs[0]!.stdout).toContain(command.usage[0]);
-  });
+  it(
+    'Given no command, When `hms -h`, `hms --help`, `hms help` and `hms help help` run, ' +
+      'Then each prints the overview, which points to `hms help <command>`',
+    async () => {
+      const dir = await emptyDir();
+      const runs = await Promise.all([['--help'], ['-h'], ['help'], ['help', 'help']].map((args) => runHms(args, { cwd: dir })));
+      for (const run of runs) {
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).toBe(runs[0]!.stdout);
+      }
+      expect(runs[0]!.stdout).toContain('hms help <command>');
+      for (const command of commands) expect(runs[0]!.stdout).toContain(command.usage[0]);
+    },
+  );
 
   it('Given an unknown command, When its help is asked, Then it is a usage error (exit 2) that names the commands', async () => {
     const dir = await emptyDir();
@@ -116,12 +120,15 @@ describe('asking for help does not act', () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('Given a reachable server, When `hms deploy cigar` runs without --help, Then it connects (the setup would show an attempt)', async () => {
-    const before = connections;
-    const run = await runHms(['deploy', 'cigar'], { cwd: dir, env });
-    expect(run.code).not.toBe(0);
-    expect(connections).toBeGreaterThan(before);
-  });
+  it(
+    'Given a reachable server, When `hms deploy cigar` runs without --help, ' + 'Then it connects (the setup would show an attempt)',
+    async () => {
+      const before = connections;
+      const run = await runHms(['deploy', 'cigar'], { cwd: dir, env });
+      expect(run.code).not.toBe(0);
+      expect(connections).toBeGreaterThan(before);
+    },
+  );
 
   it.each(
     [

@@ -6,35 +6,38 @@ import { appsResponseSchema } from '../../src/api/apps.js';
 import { runHms } from '../support/run-hms.js';
 
 describe('hms init', () => {
-  it('Given flags, When init runs twice, Then a valid config with a server and an app is written and a second server is added', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
-    const first = await runHms(
-      [
-        'init',
-        '--host',
-        'hosting.example.com',
-        '--user',
-        'deploy',
-        '--public-url',
-        'https://hosting.example.com',
-        '--app',
-        'cigar',
-        '--domain',
-        'cigar.example.com',
-        '--repo',
-        'git@example.com:cigar.git',
-      ],
-      { cwd: dir },
-    );
-    expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('hms trust prod');
-    const second = await runHms(['init', '--name', 'staging', '--host', '10.0.0.5'], { cwd: dir });
-    expect(second.code, second.stderr).toBe(0);
-    const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
-    expect(Object.keys(config.servers)).toEqual(['prod', 'staging']);
-    expect(config.apps.cigar).toEqual({ server: 'prod', repo: 'git@example.com:cigar.git', domain: 'cigar.example.com' });
-    expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
-  });
+  it(
+    'Given flags, When init runs twice, ' + 'Then a valid config with a server and an app is written and a second server is added',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
+      const first = await runHms(
+        [
+          'init',
+          '--host',
+          'hosting.example.com',
+          '--user',
+          'deploy',
+          '--public-url',
+          'https://hosting.example.com',
+          '--app',
+          'cigar',
+          '--domain',
+          'cigar.example.com',
+          '--repo',
+          'git@example.com:cigar.git',
+        ],
+        { cwd: dir },
+      );
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain('hms trust prod');
+      const second = await runHms(['init', '--name', 'staging', '--host', '10.0.0.5'], { cwd: dir });
+      expect(second.code, second.stderr).toBe(0);
+      const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
+      expect(Object.keys(config.servers)).toEqual(['prod', 'staging']);
+      expect(config.apps.cigar).toEqual({ server: 'prod', repo: 'git@example.com:cigar.git', domain: 'cigar.example.com' });
+      expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
+    },
+  );
 
   it('Given an existing server, When init names it again, Then it refuses without --force and the file is unchanged', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
@@ -47,33 +50,37 @@ describe('hms init', () => {
     expect((await runHms(['init', '--host', 'b.example.com', '--force'], { cwd: dir })).code).toBe(0);
   });
 
-  it('Given a server with one app, When `hms init --app` adds a second without --host, Then both apps are on that server and secrets init covers the new one', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
-    await runHms(
-      ['init', '--host', 'hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'git@example.com:cigar.git'],
-      { cwd: dir },
-    );
-    expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
-    const added = await runHms(
-      ['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'git@example.com:tobacco.git', '--branch', 'release'],
-      { cwd: dir },
-    );
-    expect(added.code, added.stderr).toBe(0);
-    expect(added.stdout).toMatch(/Added app tobacco on prod .*apps cigar, tobacco/);
-    expect(added.stdout).toContain('hms secrets init');
-    const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
-    expect(config.servers).toEqual({ prod: { host: 'hosting.example.com' } });
-    expect(config.apps.tobacco).toEqual({
-      server: 'prod',
-      repo: 'git@example.com:tobacco.git',
-      domain: 'tobacco.example.com',
-      branch: 'release',
-    });
-    expect(config.apps.cigar.domain).toBe('cigar.example.com');
-    expect((await runHms(['secrets', 'check'], { cwd: dir })).code).toBe(1);
-    expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
-    expect((await runHms(['secrets', 'check'], { cwd: dir })).code).toBe(0);
-  });
+  it(
+    'Given a server with one app, When `hms init --app` adds a second without --host, ' +
+      'Then both apps are on that server and secrets init covers the new one',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
+      await runHms(
+        ['init', '--host', 'hosting.example.com', '--app', 'cigar', '--domain', 'cigar.example.com', '--repo', 'git@example.com:cigar.git'],
+        { cwd: dir },
+      );
+      expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
+      const added = await runHms(
+        ['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'git@example.com:tobacco.git', '--branch', 'release'],
+        { cwd: dir },
+      );
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toMatch(/Added app tobacco on prod .*apps cigar, tobacco/);
+      expect(added.stdout).toContain('hms secrets init');
+      const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
+      expect(config.servers).toEqual({ prod: { host: 'hosting.example.com' } });
+      expect(config.apps.tobacco).toEqual({
+        server: 'prod',
+        repo: 'git@example.com:tobacco.git',
+        domain: 'tobacco.example.com',
+        branch: 'release',
+      });
+      expect(config.apps.cigar.domain).toBe('cigar.example.com');
+      expect((await runHms(['secrets', 'check'], { cwd: dir })).code).toBe(1);
+      expect((await runHms(['secrets', 'init'], { cwd: dir })).code).toBe(0);
+      expect((await runHms(['secrets', 'check'], { cwd: dir })).code).toBe(0);
+    },
+  );
 
   it('Given an existing app, When `hms init --app` names it again, Then it refuses without --force and the file is unchanged', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
@@ -91,30 +98,37 @@ describe('hms init', () => {
     expect(config.servers.prod).toEqual({ host: 'hosting.example.com' });
   });
 
-  it('Given two servers, When `hms init --app` runs, Then it needs --server (a usage error naming them), and adds the app to the one named', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
-    await runHms(['init', '--host', 'a.example.com'], { cwd: dir });
-    await runHms(['init', '--name', 'staging', '--host', 'b.example.com'], { cwd: dir });
-    const app = ['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'R'];
-    const unsure = await runHms(app, { cwd: dir });
-    expect(unsure.code).toBe(2);
-    expect(unsure.stderr).toMatch(/several servers.*\n.*--server NAME \(one of prod, staging\)/);
-    const unknown = await runHms([...app, '--server', 'nope'], { cwd: dir });
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/no server named "nope"/);
-    expect((await runHms([...app, '--server', 'staging'], { cwd: dir })).code).toBe(0);
-    const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
-    expect(config.apps.tobacco.server).toBe('staging');
-  });
+  it(
+    'Given two servers, When `hms init --app` runs, ' +
+      'Then it needs --server (a usage error naming them), and adds the app to the one named',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
+      await runHms(['init', '--host', 'a.example.com'], { cwd: dir });
+      await runHms(['init', '--name', 'staging', '--host', 'b.example.com'], { cwd: dir });
+      const app = ['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'R'];
+      const unsure = await runHms(app, { cwd: dir });
+      expect(unsure.code).toBe(2);
+      expect(unsure.stderr).toMatch(/several servers.*\n.*--server NAME \(one of prod, staging\)/);
+      const unknown = await runHms([...app, '--server', 'nope'], { cwd: dir });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/no server named "nope"/);
+      expect((await runHms([...app, '--server', 'staging'], { cwd: dir })).code).toBe(0);
+      const config = JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
+      expect(config.apps.tobacco.server).toBe('staging');
+    },
+  );
 
-  it('Given no configuration, When `hms init --app` runs without --host, Then it says to describe the server first and writes nothing', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
-    const run = await runHms(['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'R'], { cwd: dir });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/no server to add tobacco to/);
-    expect(run.stderr).toContain('hms init --host HOST --app tobacco');
-    await expect(readFile(path.join(dir, 'hms.config.json'))).rejects.toThrow();
-  });
+  it(
+    'Given no configuration, When `hms init --app` runs without --host, ' + 'Then it says to describe the server first and writes nothing',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));
+      const run = await runHms(['init', '--app', 'tobacco', '--domain', 'tobacco.example.com', '--repo', 'R'], { cwd: dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/no server to add tobacco to/);
+      expect(run.stderr).toContain('hms init --host HOST --app tobacco');
+      await expect(readFile(path.join(dir, 'hms.config.json'))).rejects.toThrow();
+    },
+  );
 
   it('Given a bad value, When init runs, Then it names the key and writes nothing', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-init-'));

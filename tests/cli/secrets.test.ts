@@ -98,32 +98,36 @@ describe('hms secrets init', () => {
 });
 
 describe('hms secrets check', () => {
-  it('Given the old system placeholders, a missing key and mode 644, When checked, Then each is reported with its fix and no value is shown', async () => {
-    const secrets = {
-      database_passwords: { cigar: 'x7Yq2Lp9Rt5Vw3Zk8Mn4Bc6Df1Gh0Js2Ka9Lm3Np5Q' },
-      secret_key_bases: { cigar: 'a'.repeat(128), tobacco: 'b'.repeat(128) },
-      hosting_management: {
-        admin_username: 'admin',
-        admin_password: 'secure_password_here',
-        jwt_secret: 'jwt_secret_key_here',
-        api_token: 'short',
-      },
-      ssl_config: {},
-    };
-    await writeFile(secretsFile(), JSON.stringify(secrets), { mode: 0o644 });
-    await chmod(secretsFile(), 0o644);
-    const run = await runHms(['secrets', 'check'], { cwd: dir });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('readable by group or others');
-    expect(run.stdout).toContain('database_passwords.tobacco: missing');
-    expect(run.stdout).toContain('hosting_management.admin_password: placeholder');
-    expect(run.stdout).toContain('hosting_management.jwt_secret: placeholder');
-    expect(run.stdout).toContain('hosting_management.api_token: weak');
-    expect(run.stdout).toContain(`chmod 600 ${secretsFile()}`);
-    expect(run.stdout).toContain('hms secrets init --rotate hosting_management.admin_password');
-    expect(run.stdout).not.toContain('secure_password_here');
-    expect(run.stdout).not.toContain('x7Yq2Lp9');
-  });
+  it(
+    'Given the old system placeholders, a missing key and mode 644, ' +
+      'When checked, Then each is reported with its fix and no value is shown',
+    async () => {
+      const secrets = {
+        database_passwords: { cigar: 'x7Yq2Lp9Rt5Vw3Zk8Mn4Bc6Df1Gh0Js2Ka9Lm3Np5Q' },
+        secret_key_bases: { cigar: 'a'.repeat(128), tobacco: 'b'.repeat(128) },
+        hosting_management: {
+          admin_username: 'admin',
+          admin_password: 'secure_password_here',
+          jwt_secret: 'jwt_secret_key_here',
+          api_token: 'short',
+        },
+        ssl_config: {},
+      };
+      await writeFile(secretsFile(), JSON.stringify(secrets), { mode: 0o644 });
+      await chmod(secretsFile(), 0o644);
+      const run = await runHms(['secrets', 'check'], { cwd: dir });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('readable by group or others');
+      expect(run.stdout).toContain('database_passwords.tobacco: missing');
+      expect(run.stdout).toContain('hosting_management.admin_password: placeholder');
+      expect(run.stdout).toContain('hosting_management.jwt_secret: placeholder');
+      expect(run.stdout).toContain('hosting_management.api_token: weak');
+      expect(run.stdout).toContain(`chmod 600 ${secretsFile()}`);
+      expect(run.stdout).toContain('hms secrets init --rotate hosting_management.admin_password');
+      expect(run.stdout).not.toContain('secure_password_here');
+      expect(run.stdout).not.toContain('x7Yq2Lp9');
+    },
+  );
 
   it('Given a complete private file, When checked, Then it passes with exit 0', async () => {
     await runHms(['secrets', 'init'], { cwd: dir });

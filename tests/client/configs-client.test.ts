@@ -47,17 +47,21 @@ describe('configs client', () => {
     expect(await readFile(path.join(tree.sitesDir, 'cigar'), 'utf8')).toBe(CIGAR);
   });
 
-  it("Given a stale etag or a bad directive, When put, Then 412 carries the current etag and 422 nginx's words, and the file is unchanged", async () => {
-    const client = connected.client;
-    const live = await getSite(client, 'cigar');
-    const stale = await putSite(client, 'cigar', 'x', '"0000"').catch((e: unknown) => e);
-    expect(stale).toBeInstanceOf(AgentError);
-    expect(stale).toMatchObject({ status: 412, details: { etag: live.etag } });
-    const refused = await putSite(client, 'cigar', `${CIGAR}proxy_bogus_directive on;\n`, live.etag).catch((e: unknown) => e);
-    expect(refused).toMatchObject({
-      status: 422,
-      details: { stderr: expect.stringContaining('unknown directive "proxy_bogus_directive"') },
-    });
-    expect(await readFile(path.join(tree.sitesDir, 'cigar'), 'utf8')).toBe(CIGAR);
-  });
+  it(
+    'Given a stale etag or a bad directive, When put, ' +
+      "Then 412 carries the current etag and 422 nginx's words, and the file is unchanged",
+    async () => {
+      const client = connected.client;
+      const live = await getSite(client, 'cigar');
+      const stale = await putSite(client, 'cigar', 'x', '"0000"').catch((e: unknown) => e);
+      expect(stale).toBeInstanceOf(AgentError);
+      expect(stale).toMatchObject({ status: 412, details: { etag: live.etag } });
+      const refused = await putSite(client, 'cigar', `${CIGAR}proxy_bogus_directive on;\n`, live.etag).catch((e: unknown) => e);
+      expect(refused).toMatchObject({
+        status: 422,
+        details: { stderr: expect.stringContaining('unknown directive "proxy_bogus_directive"') },
+      });
+      expect(await readFile(path.join(tree.sitesDir, 'cigar'), 'utf8')).toBe(CIGAR);
+    },
+  );
 });

@@ -102,34 +102,38 @@ describe('hms config list, show, history, diff', () => {
 });
 
 describe('hms config edit', () => {
-  it('Given an editor that adds a line, When confirmed, Then the diff is shown, the change is applied with a backup, and the copy is gone', async () => {
-    const context = editContext('append');
-    const output = await configCommand.run(context);
-    expect(output.human).toMatch(/^Applied: nginx -t passed, reloaded, backup \d{4}-\d\d-\d\dT[\d:.]+Z$/);
-    expect(context.notes.join('\n')).toContain('+# edited by the test');
-    expect(context.questions).toEqual(['Apply this change to cigar on test?']);
-    expect(await readFile(cigarFile(), 'utf8')).toBe(`${CIGAR}# edited by the test\n`);
-    expect(await leftCopies()).toEqual([]);
+  it(
+    'Given an editor that adds a line, When confirmed, ' +
+      'Then the diff is shown, the change is applied with a backup, and the copy is gone',
+    async () => {
+      const context = editContext('append');
+      const output = await configCommand.run(context);
+      expect(output.human).toMatch(/^Applied: nginx -t passed, reloaded, backup \d{4}-\d\d-\d\dT[\d:.]+Z$/);
+      expect(context.notes.join('\n')).toContain('+# edited by the test');
+      expect(context.questions).toEqual(['Apply this change to cigar on test?']);
+      expect(await readFile(cigarFile(), 'utf8')).toBe(`${CIGAR}# edited by the test\n`);
+      expect(await leftCopies()).toEqual([]);
 
-    // Then history, diff and revert see that change.
-    const history = await configCommand.run(served.context({ args: ['history', 'cigar'] }));
-    const backupId = siteChangeSchema.parse(output.data).backupId!;
-    expect(history.human).toContain(backupId);
-    const diff = await configCommand.run(served.context({ args: ['diff', 'cigar'] }));
-    expect(diff.human).toContain('+# edited by the test');
-    expect(diff.human).not.toContain('\u001b[');
-    const tty = served.context({ args: ['diff', 'cigar', backupId] });
-    tty.stdout.isTTY = true;
-    expect((await configCommand.run(tty)).human).toContain('\u001b[32m+# edited by the test\u001b[39m');
+      // Then history, diff and revert see that change.
+      const history = await configCommand.run(served.context({ args: ['history', 'cigar'] }));
+      const backupId = siteChangeSchema.parse(output.data).backupId!;
+      expect(history.human).toContain(backupId);
+      const diff = await configCommand.run(served.context({ args: ['diff', 'cigar'] }));
+      expect(diff.human).toContain('+# edited by the test');
+      expect(diff.human).not.toContain('\u001b[');
+      const tty = served.context({ args: ['diff', 'cigar', backupId] });
+      tty.stdout.isTTY = true;
+      expect((await configCommand.run(tty)).human).toContain('\u001b[32m+# edited by the test\u001b[39m');
 
-    const declined = await configCommand.run(served.context({ args: ['revert', 'cigar', backupId], answers: [false] }));
-    expect(declined).toMatchObject({ human: 'Nothing done.', exitCode: 1 });
-    const revert = served.context({ args: ['revert', 'cigar', backupId], flags: { yes: true } });
-    const reverted = await configCommand.run(revert);
-    expect(reverted.human).toMatch(/^Reverted cigar to .*: nginx -t passed, reloaded, backup .*\nNew etag: "[0-9a-f]{64}"$/);
-    expect(revert.notes.join('\n')).toContain('-# edited by the test');
-    expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
-  });
+      const declined = await configCommand.run(served.context({ args: ['revert', 'cigar', backupId], answers: [false] }));
+      expect(declined).toMatchObject({ human: 'Nothing done.', exitCode: 1 });
+      const revert = served.context({ args: ['revert', 'cigar', backupId], flags: { yes: true } });
+      const reverted = await configCommand.run(revert);
+      expect(reverted.human).toMatch(/^Reverted cigar to .*: nginx -t passed, reloaded, backup .*\nNew etag: "[0-9a-f]{64}"$/);
+      expect(revert.notes.join('\n')).toContain('-# edited by the test');
+      expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
+    },
+  );
 
   it('Given an editor that changes nothing, When it exits, Then "No changes." and the copy is gone', async () => {
     const output = await configCommand.run(editContext('untouched'));
@@ -146,22 +150,28 @@ describe('hms config edit', () => {
     expect(await readFile(cigarFile())).toEqual(before);
   });
 
-  it("Given an invalid directive, When nginx -t refuses it, Then nginx's words are shown, the live file is untouched and the copy kept", async () => {
-    const before = await readFile(cigarFile());
-    const error = await configCommand.run(editContext('invalid')).catch((e: unknown) => e);
-    expect((error as HmsError).message).toMatch(
-      /nginx -t refused the edit of cigar; nothing changed on test:\n.*unknown directive "proxy_bogus_directive"/,
-    );
-    expect((await keptCopy(error)).text).toContain('proxy_bogus_directive on;');
-    expect(await readFile(cigarFile())).toEqual(before);
-  });
+  it(
+    'Given an invalid directive, When nginx -t refuses it, ' + "Then nginx's words are shown, the live file is untouched and the copy kept",
+    async () => {
+      const before = await readFile(cigarFile());
+      const error = await configCommand.run(editContext('invalid')).catch((e: unknown) => e);
+      expect((error as HmsError).message).toMatch(
+        /nginx -t refused the edit of cigar; nothing changed on test:\n.*unknown directive "proxy_bogus_directive"/,
+      );
+      expect((await keptCopy(error)).text).toContain('proxy_bogus_directive on;');
+      expect(await readFile(cigarFile())).toEqual(before);
+    },
+  );
 
-  it('Given the live file changed while editing, When applied, Then the 412 says so, the other change stays live and this one is kept', async () => {
-    const error = await configCommand.run(editContext('meanwhile')).catch((e: unknown) => e);
-    expect((error as HmsError).message).toBe('cigar changed on test while you were editing it; your edit was not applied.');
-    expect((await keptCopy(error)).text).toBe(`${CIGAR}# mine\n`);
-    expect(await readFile(cigarFile(), 'utf8')).toBe(`${CIGAR}# the other admin\n`);
-  });
+  it(
+    'Given the live file changed while editing, When applied, ' + 'Then the 412 says so, the other change stays live and this one is kept',
+    async () => {
+      const error = await configCommand.run(editContext('meanwhile')).catch((e: unknown) => e);
+      expect((error as HmsError).message).toBe('cigar changed on test while you were editing it; your edit was not applied.');
+      expect((await keptCopy(error)).text).toBe(`${CIGAR}# mine\n`);
+      expect(await readFile(cigarFile(), 'utf8')).toBe(`${CIGAR}# the other admin\n`);
+    },
+  );
 
   it('Given a change, When the question is answered no, Then nothing is applied and the copy is kept (exit 1)', async () => {
     const output = await configCommand.run(editContext('append', { flags: { yes: false }, answers: [false] }));

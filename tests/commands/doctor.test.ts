@@ -58,6 +58,7 @@ describe('hms doctor', () => {
 
   it('Given a stopped app with a live release, When diagnosed, Then the advice is its journal, then hms start', async () => {
     const output = await doctorCommand.run(served.context());
-    expect(output.human).toMatch(/✗ unit tobacco\s+inactive \(success\)\n\s+→ hms logs journal:tobacco -n 50, then hms start tobacco$/m);
+    const advice = /✗ unit tobacco\s+inactive \(success\)\n\s+→ hms logs journal:tobacco -n 50, then hms start tobacco$/m;
+    expect(output.human).toMatch(advice);
   });
 });

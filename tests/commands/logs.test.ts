@@ -79,36 +79,44 @@ describe('hms logs in local mode (no server configured)', () => {
 });
 
 describe('hms logs <app>', () => {
-  it('Given an app, When read, Then its production log is shown oldest first, every line with its time, "-" before any time, escapes shown not obeyed', async () => {
-    const output = await logsCommand.run(served.context({ args: ['cigar'] }));
-    const shown = output.human.split('\n');
-    expect(shown).toHaveLength(5);
-    expect(shown[0]).toBe(`${'-'.padEnd(24)}    (a continuation before any timed line)`);
-    expect(shown[1]).toMatch(/^2026-11-25T18:02:11\.000Z  I, \[/);
-    expect(shown[2]).toContain('boom \\x1b[31mred');
-    expect(shown[3]).toMatch(/^2026-11-25T18:02:12\.000Z    app\/models/); // inherits the line before's time
-  });
+  it(
+    'Given an app, When read, ' +
+      'Then its production log is shown oldest first, every line with its time, "-" before any time, escapes shown not obeyed',
+    async () => {
+      const output = await logsCommand.run(served.context({ args: ['cigar'] }));
+      const shown = output.human.split('\n');
+      expect(shown).toHaveLength(5);
+      expect(shown[0]).toBe(`${'-'.padEnd(24)}    (a continuation before any timed line)`);
+      expect(shown[1]).toMatch(/^2026-11-25T18:02:11\.000Z  I, \[/);
+      expect(shown[2]).toContain('boom \\x1b[31mred');
+      expect(shown[3]).toMatch(/^2026-11-25T18:02:12\.000Z    app\/models/); // inherits the line before's time
+    },
+  );
 
   it("Given an app logging in Rails' default format, When read, Then every line of a request shows the Started line's time", async () => {
     const output = await logsCommand.run(served.context({ args: ['tobacco:production'] }));
     expect(output.human.split('\n')).toEqual(RAILS_DEFAULT.map((text) => `2026-12-03T14:46:15.000Z  ${text}`));
   });
 
-  it('Given --since and --until as people write them, When read, Then the window is resolved here and a bad value is a usage error naming the forms', async () => {
-    const output = await logsCommand.run(
-      served.context({ args: ['cigar'], flags: { since: '2026-11-25 18:02:12', until: '2026-11-25T18:02:12.500' } }),
-    );
-    // The log's times have no offset (the server's local time), and neither have these: both local.
-    const shown = output.human.split('\n');
-    expect(shown.map((line) => line.slice(0, 24))).toEqual(Array(2).fill(new Date(2026, 10, 25, 18, 2, 12).toISOString()));
-    expect(shown[0]).toContain('RuntimeError');
-    expect(shown[1]).toMatch(/ {2}app\/models\/cigar.rb:12$/);
-    const recent = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '10 min ago' } }));
-    expect(recent.human).toBe('');
-    const error = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '-999999 weeks' } })).catch((e: unknown) => e);
-    expect((error as HmsError).exitCode).toBe(2);
-    expect((error as HmsError).hint).toContain('"2 hours ago"');
-  });
+  it(
+    'Given --since and --until as people write them, When read, ' +
+      'Then the window is resolved here and a bad value is a usage error naming the forms',
+    async () => {
+      const output = await logsCommand.run(
+        served.context({ args: ['cigar'], flags: { since: '2026-11-25 18:02:12', until: '2026-11-25T18:02:12.500' } }),
+      );
+      // The log's times have no offset (the server's local time), and neither have these: both local.
+      const shown = output.human.split('\n');
+      expect(shown.map((line) => line.slice(0, 24))).toEqual(Array(2).fill(new Date(2026, 10, 25, 18, 2, 12).toISOString()));
+      expect(shown[0]).toContain('RuntimeError');
+      expect(shown[1]).toMatch(/ {2}app\/models\/cigar.rb:12$/);
+      const recent = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '10 min ago' } }));
+      expect(recent.human).toBe('');
+      const error = await logsCommand.run(served.context({ args: ['cigar'], flags: { since: '-999999 weeks' } })).catch((e: unknown) => e);
+      expect((error as HmsError).exitCode).toBe(2);
+      expect((error as HmsError).hint).toContain('"2 hours ago"');
+    },
+  );
 
   it("Given --json, -n and --grep, When read, Then the agent's answer is the data and the filters reached it", async () => {
     const context = served.context({ args: ['cigar:production'], flags: { json: true, lines: 2, grep: 'INFO' } });
@@ -146,7 +154,8 @@ describe('hms logs <app>', () => {
 });
 
 describe('hms logs <app> -f', () => {
-  it('Given a follow, When the agent restarts on the same port, Then it notes reconnecting… and reconnected, the lines written meanwhile and after come, none repeats, and Ctrl-C ends it with exit 0', async () => {
+  it('Given a follow, When the agent restarts on the same port, Then it notes reconnecting… and reconnected, ' +
+    'the lines written meanwhile and after come, none repeats, and Ctrl-C ends it with exit 0', async () => {
     const stop = new AbortController();
     const context = served.context({ args: ['cigar'], flags: { follow: true, lines: 2 }, signal: stop.signal });
     const running = logsCommand.run(context);

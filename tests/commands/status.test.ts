@@ -89,17 +89,21 @@ describe('hms start|stop|restart|reload', () => {
     expect(recorder.systemctlCalls().some((argv) => argv[1] === 'restart')).toBe(false);
   });
 
-  it('Given restart confirmed, When run, Then systemd restarts the unit and the new pid is shown (not the one cached a moment ago); the audit log has it', async () => {
-    expect((await statusCommand.run(served.context())).human).toMatch(/^cigar\s+● active\/running/m);
-    const ctx = served.context({ args: ['cigar'], answers: [true] });
-    const output = await command('restart').run(ctx);
-    expect(ctx.questions).toEqual(['Restart cigar on test?']);
-    expect(recorder.systemctlCalls()).toContainEqual(expect.arrayContaining(['restart', 'cigar.service']));
-    expect(output.human).toMatch(/^restart cigar on test: active\/running \(pid 4343\)/);
-    const audit = await auditCommand.run(served.context());
-    expect(audit.human).toMatch(/^WHEN\s+WHO\s+ACTION\s+TARGET\s+RESULT\s+DETAIL$/m);
-    expect(audit.human).toMatch(/\S+@\S+ \(api-token\)\s+\S*restart\s+cigar\s+ok/);
-  });
+  it(
+    'Given restart confirmed, When run, ' +
+      'Then systemd restarts the unit and the new pid is shown (not the one cached a moment ago); the audit log has it',
+    async () => {
+      expect((await statusCommand.run(served.context())).human).toMatch(/^cigar\s+● active\/running/m);
+      const ctx = served.context({ args: ['cigar'], answers: [true] });
+      const output = await command('restart').run(ctx);
+      expect(ctx.questions).toEqual(['Restart cigar on test?']);
+      expect(recorder.systemctlCalls()).toContainEqual(expect.arrayContaining(['restart', 'cigar.service']));
+      expect(output.human).toMatch(/^restart cigar on test: active\/running \(pid 4343\)/);
+      const audit = await auditCommand.run(served.context());
+      expect(audit.human).toMatch(/^WHEN\s+WHO\s+ACTION\s+TARGET\s+RESULT\s+DETAIL$/m);
+      expect(audit.human).toMatch(/\S+@\S+ \(api-token\)\s+\S*restart\s+cigar\s+ok/);
+    },
+  );
 
   it('Given start, which changes nothing that runs, When run, Then it is not asked about', async () => {
     const ctx = served.context({ args: ['cigar'] });
@@ -125,20 +129,23 @@ describe('hms audit', () => {
 });
 
 describe('hms metrics', () => {
-  it('Given this machine, When asked, Then CPU, memory and disks are bars, units have their memory, and the data is the contract', async () => {
-    const output = await metricsCommand.run(served.context());
-    expect(output.exitCode).toBe(0);
-    expect(output.human).toMatch(/^cpu\s+[█░]{20}\s+\d+%\s+\d+ cores, load /m);
-    expect(output.human).toMatch(/^memory\s+[█░]{20}\s+\d+%/m);
-    expect(output.human).toMatch(/^disk\s+[█░]{20}/m);
-    expect(output.human).toMatch(/^cigar\.service\s+150\.0M$/m);
-    expect(output.human).toMatch(/^requests\s+[▁-█]+\s+0 in all$/m);
-    expect(metricsResponseSchema.parse(output.data).units.map((u) => u.unit)).toEqual([
-      'cigar.service',
-      'nginx.service',
-      'hms-agent.service',
-    ]);
-  });
+  it(
+    'Given this machine, When asked, ' + 'Then CPU, memory and disks are bars, units have their memory, and the data is the contract',
+    async () => {
+      const output = await metricsCommand.run(served.context());
+      expect(output.exitCode).toBe(0);
+      expect(output.human).toMatch(/^cpu\s+[█░]{20}\s+\d+%\s+\d+ cores, load /m);
+      expect(output.human).toMatch(/^memory\s+[█░]{20}\s+\d+%/m);
+      expect(output.human).toMatch(/^disk\s+[█░]{20}/m);
+      expect(output.human).toMatch(/^cigar\.service\s+150\.0M$/m);
+      expect(output.human).toMatch(/^requests\s+[▁-█]+\s+0 in all$/m);
+      expect(metricsResponseSchema.parse(output.data).units.map((u) => u.unit)).toEqual([
+        'cigar.service',
+        'nginx.service',
+        'hms-agent.service',
+      ]);
+    },
+  );
 
   it('Given --all and one server down, When asked, Then it exits 1 and names the one that failed', async () => {
     const output = await metricsCommand.run(twoServers());

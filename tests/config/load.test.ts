@@ -54,20 +54,24 @@ describe('configuration', () => {
     expect(message).toMatch(/apps\.\.\.\/etc/);
   });
 
-  it('Given extra Debian packages for a server, When parsed, Then names are checked and provisioning installs them after the standard set', () => {
-    const config = parseConfig(
-      JSON.stringify({ servers: { prod: { host: 'h', packages: ['imagemagick', 'nginx', 'libvips42'] } } }),
-      'hms.config.json',
-    );
-    const packages = packagesFor({ server: config.servers.prod! });
-    expect(packages.slice(0, PACKAGES.length)).toEqual(PACKAGES);
-    expect(packages.slice(PACKAGES.length)).toEqual(['imagemagick', 'libvips42']);
-    for (const bad of ['; rm -rf /', '-oDebug::pkgProblemResolver=1', 'Imagemagick', '../x']) {
-      expect(() => parseConfig(JSON.stringify({ servers: { prod: { host: 'h', packages: [bad] } } }), 'hms.config.json')).toThrow(
-        /servers\.prod\.packages\.0: must be a Debian package name/,
+  it(
+    'Given extra Debian packages for a server, When parsed, ' +
+      'Then names are checked and provisioning installs them after the standard set',
+    () => {
+      const config = parseConfig(
+        JSON.stringify({ servers: { prod: { host: 'h', packages: ['imagemagick', 'nginx', 'libvips42'] } } }),
+        'hms.config.json',
       );
-    }
-  });
+      const packages = packagesFor({ server: config.servers.prod! });
+      expect(packages.slice(0, PACKAGES.length)).toEqual(PACKAGES);
+      expect(packages.slice(PACKAGES.length)).toEqual(['imagemagick', 'libvips42']);
+      for (const bad of ['; rm -rf /', '-oDebug::pkgProblemResolver=1', 'Imagemagick', '../x']) {
+        expect(() => parseConfig(JSON.stringify({ servers: { prod: { host: 'h', packages: [bad] } } }), 'hms.config.json')).toThrow(
+          /servers\.prod\.packages\.0: must be a Debian package name/,
+        );
+      }
+    },
+  );
 
   it('Given broken JSON, When parsed, Then the error says so with a hint', () => {
     expect(() => parseConfig('{ "servers": ', 'hms.config.json')).toThrow(/hms.config.json: not valid JSON/);

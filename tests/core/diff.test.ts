@@ -59,12 +59,16 @@ describe('unifiedDiff', () => {
     }
   });
 
-  it('Given many random pairs with repeated lines and missing final newlines, When our diff is applied by patch, Then it yields the new text', () => {
-    for (let seed = 1; seed <= 200; seed += 1) {
-      const [a, b] = [lines(seed), lines(seed * 7919)];
-      expect(patched(a, unifiedDiff(a, b, labels)), `seed ${seed}`).toBe(b);
-    }
-  });
+  it(
+    'Given many random pairs with repeated lines and missing final newlines, ' +
+      'When our diff is applied by patch, Then it yields the new text',
+    () => {
+      for (let seed = 1; seed <= 200; seed += 1) {
+        const [a, b] = [lines(seed), lines(seed * 7919)];
+        expect(patched(a, unifiedDiff(a, b, labels)), `seed ${seed}`).toBe(b);
+      }
+    },
+  );
 
   it('Given a large rewrite, When diffed, Then it stays fast and correct', () => {
     const a = Array.from({ length: 5000 }, (_, i) => `a ${i}\n`).join('');

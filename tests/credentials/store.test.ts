@@ -47,25 +47,28 @@ function inKeyringSession(home: string, ops: string[][]): Promise<{ code: number
 }
 
 describe.skipIf(!haveKeyring || !keytarLoads)('credentials in a real keychain', () => {
-  it('Given an unlocked gnome-keyring, When a token is stored, read and deleted, Then the keychain holds it and no file is written', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'hms-keyring-'));
-    const result = await inKeyringSession(home, [
-      ['set', 'prod@hosting.example', 'tok-123-secret'],
-      ['get', 'prod@hosting.example'],
-      ['delete', 'prod@hosting.example'],
-      ['get', 'prod@hosting.example'],
-    ]);
-    expect(result.code, result.stderr).toBe(0);
-    const [afterSet, removed, afterDelete] = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
-    expect(afterSet).toEqual({ where: 'keychain', token: 'tok-123-secret' });
-    expect(removed).toEqual({ removed: true });
-    expect(afterDelete).toEqual({ where: 'keychain', token: null });
-    expect(result.stderr).not.toContain('warning');
-    expect(existsSync(path.join(home, '.config/hms/tokens.json'))).toBe(false);
-  });
+  it(
+    'Given an unlocked gnome-keyring, When a token is stored, read and deleted, ' + 'Then the keychain holds it and no file is written',
+    async () => {
+      const home = await mkdtemp(path.join(tmpdir(), 'hms-keyring-'));
+      const result = await inKeyringSession(home, [
+        ['set', 'prod@hosting.example', 'tok-123-secret'],
+        ['get', 'prod@hosting.example'],
+        ['delete', 'prod@hosting.example'],
+        ['get', 'prod@hosting.example'],
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      const [afterSet, removed, afterDelete] = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(afterSet).toEqual({ where: 'keychain', token: 'tok-123-secret' });
+      expect(removed).toEqual({ removed: true });
+      expect(afterDelete).toEqual({ where: 'keychain', token: null });
+      expect(result.stderr).not.toContain('warning');
+      expect(existsSync(path.join(home, '.config/hms/tokens.json'))).toBe(false);
+    },
+  );
 });
 
 describe('credentials without a keychain', () => {
@@ -89,13 +92,17 @@ describe('credentials without a keychain', () => {
 });
 
 describe('keeping the token a deploy installed', () => {
-  it('Given HMS_NO_KEYCHAIN=1, When a token is kept for a server, Then the store finds it under server@host and the line names the 0600 file, not the token', async () => {
-    const home = await mkdtemp(path.join(tmpdir(), 'hms-keep-'));
-    const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), HMS_NO_KEYCHAIN: '1' };
-    const kept = await keepToken(env, 'prod', '203.0.113.7', 'tok-kept-secret');
-    const file = path.join(home, '.config/hms/tokens.json');
-    expect(kept).toEqual({ where: file, line: `API token for prod stored in ${file} (0600; no keychain: HMS_NO_KEYCHAIN=1).` });
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(await (await openCredentialStore(env)).get(tokenAccount('prod', '203.0.113.7'))).toBe('tok-kept-secret');
-  });
+  it(
+    'Given HMS_NO_KEYCHAIN=1, When a token is kept for a server, ' +
+      'Then the store finds it under server@host and the line names the 0600 file, not the token',
+    async () => {
+      const home = await mkdtemp(path.join(tmpdir(), 'hms-keep-'));
+      const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), HMS_NO_KEYCHAIN: '1' };
+      const kept = await keepToken(env, 'prod', '203.0.113.7', 'tok-kept-secret');
+      const file = path.join(home, '.config/hms/tokens.json');
+      expect(kept).toEqual({ where: file, line: `API token for prod stored in ${file} (0600; no keychain: HMS_NO_KEYCHAIN=1).` });
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(await (await openCredentialStore(env)).get(tokenAccount('prod', '203.0.113.7'))).toBe('tok-kept-secret');
+    },
+  );
 });

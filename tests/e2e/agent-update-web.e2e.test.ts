@@ -95,51 +95,60 @@ describe.skipIf(skipReason !== undefined)('agent self-update from the browser', 
     }
   });
 
-  it('Given a new build of dist/hms-agent.mjs, When uploaded and switched from the page, Then the page ends showing it active, the agent runs it and the scripts still work', async () => {
-    expect(await page().textContent(`tr[data-release="${first}"] td.ok`)).toBe('current, running');
-    const { version } = await health();
-    expect(await page().inputValue('input[name=version]')).toBe(version);
-    await shot('01-releases');
+  it(
+    'Given a new build of dist/hms-agent.mjs, When uploaded and switched from the page, ' +
+      'Then the page ends showing it active, the agent runs it and the scripts still work',
+    async () => {
+      expect(await page().textContent(`tr[data-release="${first}"] td.ok`)).toBe('current, running');
+      const { version } = await health();
+      expect(await page().inputValue('input[name=version]')).toBe(version);
+      await shot('01-releases');
 
-    const bundle = `${await readFile(path.resolve('dist/hms-agent.mjs'), 'utf8')}\n// built again, uploaded from the browser\n`;
-    const tools = (await readAgentBundle()).files.filter((file) => file.name !== 'hms-agent.mjs');
-    uploaded = releaseIdOf(version, [{ name: 'hms-agent.mjs', content: Buffer.from(bundle) }, ...tools]);
-    await uploadAndSwitch(await bundleFile('new', bundle));
-    expect(await page().textContent('#done')).toContain(
-      `Uploaded release ${uploaded} (the bundle, with ${tools.length} remote-cli-tools copied from ${first}). Switching from ${first} to ${uploaded}.`,
-    );
-    await shot('02-restarting');
+      const bundle = `${await readFile(path.resolve('dist/hms-agent.mjs'), 'utf8')}\n// built again, uploaded from the browser\n`;
+      const tools = (await readAgentBundle()).files.filter((file) => file.name !== 'hms-agent.mjs');
+      uploaded = releaseIdOf(version, [{ name: 'hms-agent.mjs', content: Buffer.from(bundle) }, ...tools]);
+      await uploadAndSwitch(await bundleFile('new', bundle));
+      expect(await page().textContent('#done')).toContain(
+        `Uploaded release ${uploaded} (the bundle, ` +
+          `with ${tools.length} remote-cli-tools copied from ${first}). Switching from ${first} to ${uploaded}.`,
+      );
+      await shot('02-restarting');
 
-    expect(await outcome()).toBe('active');
-    // The page followed the restart without a new log-in: the session outlived the process.
-    expect(new URL(page().url()).pathname).toBe('/agent');
-    expect(await page().textContent(`tr[data-release="${uploaded}"] td.ok`)).toBe('current, running');
-    await shot('03-active');
-    expect((await health()).release).toBe(uploaded);
-    const scripts = (await ctx.api('GET', '/api/scripts')).json as { scripts: unknown[] };
-    expect(scripts.scripts).toHaveLength(tools.length);
-    const audit = (await ctx.api('GET', '/api/audit?limit=10')).json.entries as Array<{ action: string; target: string; actor: string }>;
-    expect(audit).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ action: 'agent.upload', target: uploaded, actor: 'admin' }),
-        expect.objectContaining({ action: 'agent.activate', target: uploaded, actor: 'admin' }),
-      ]),
-    );
-  });
+      expect(await outcome()).toBe('active');
+      // The page followed the restart without a new log-in: the session outlived the process.
+      expect(new URL(page().url()).pathname).toBe('/agent');
+      expect(await page().textContent(`tr[data-release="${uploaded}"] td.ok`)).toBe('current, running');
+      await shot('03-active');
+      expect((await health()).release).toBe(uploaded);
+      const scripts = (await ctx.api('GET', '/api/scripts')).json as { scripts: unknown[] };
+      expect(scripts.scripts).toHaveLength(tools.length);
+      const audit = (await ctx.api('GET', '/api/audit?limit=10')).json.entries as Array<{ action: string; target: string; actor: string }>;
+      expect(audit).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ action: 'agent.upload', target: uploaded, actor: 'admin' }),
+          expect.objectContaining({ action: 'agent.activate', target: uploaded, actor: 'admin' }),
+        ]),
+      );
+    },
+  );
 
-  it('Given a bundle that exits at once, When uploaded and switched, Then the page ends showing it rolled back and the agent keeps answering', async () => {
-    await uploadAndSwitch(await bundleFile('broken', "console.error('this release is broken'); process.exit(3);\n"));
-    expect(await page().isVisible('#restarting')).toBe(true);
-    expect(await outcome()).toBe('rolled-back');
-    expect(await page().textContent('#outcome')).toMatch(
-      new RegExp(`failed its health check and was rolled back to ${uploaded.replace(/\./g, '\\.')}; the agent keeps answering`),
-    );
-    expect(await page().textContent('#update-detail')).toContain('did not answer /api/health');
-    await shot('04-rolled-back');
-    expect((await health()).release).toBe(uploaded);
-    expect((await ctx.api('GET', '/api/apps')).status).toBe(200);
-    expect(await page().textContent(`tr[data-release="${uploaded}"] td.ok`)).toBe('current, running');
-  });
+  it(
+    'Given a bundle that exits at once, When uploaded and switched, ' +
+      'Then the page ends showing it rolled back and the agent keeps answering',
+    async () => {
+      await uploadAndSwitch(await bundleFile('broken', "console.error('this release is broken'); process.exit(3);\n"));
+      expect(await page().isVisible('#restarting')).toBe(true);
+      expect(await outcome()).toBe('rolled-back');
+      expect(await page().textContent('#outcome')).toMatch(
+        new RegExp(`failed its health check and was rolled back to ${uploaded.replace(/\./g, '\\.')}; the agent keeps answering`),
+      );
+      expect(await page().textContent('#update-detail')).toContain('did not answer /api/health');
+      await shot('04-rolled-back');
+      expect((await health()).release).toBe(uploaded);
+      expect((await ctx.api('GET', '/api/apps')).status).toBe(200);
+      expect(await page().textContent(`tr[data-release="${uploaded}"] td.ok`)).toBe('current, running');
+    },
+  );
 
   it('Given the release provisioning installed, When restored from the list after the confirmation, Then it runs again', async () => {
     await page().goto(`${BASE}/agent`);

@@ -31,21 +31,25 @@ describe.skipIf(!support.ok)('hms-agent on a real server', () => {
   });
 
   describe('apps', () => {
-    it('Given two puma apps, nginx and the agent under systemd, When listed, Then all are active and the apps healthy through their sockets', async () => {
-      const { status, json } = await ctx.api('GET', '/api/apps');
-      expect(status).toBe(200);
-      const byName = Object.fromEntries(json.apps.map((a: { name: string }) => [a.name, a]));
-      expect(Object.keys(byName)).toEqual(['cigar', 'tobacco', 'nginx', 'agent']);
-      for (const name of ['cigar', 'tobacco']) {
-        expect(byName[name].state).toMatchObject({ activeState: 'active', subState: 'running' });
-        expect(byName[name].state.mainPid).toBeGreaterThan(1);
-        expect(byName[name].state.memoryBytes).toBeGreaterThan(1_000_000);
-        expect(byName[name].health).toMatchObject({ ok: true, via: 'socket', status: 200 });
-        expect(byName[name].currentRelease).toBe('20260101000000');
-      }
-      expect(byName.nginx.state.activeState).toBe('active');
-      expect(byName.agent.state.activeState).toBe('active');
-    });
+    it(
+      'Given two puma apps, nginx and the agent under systemd, When listed, ' +
+        'Then all are active and the apps healthy through their sockets',
+      async () => {
+        const { status, json } = await ctx.api('GET', '/api/apps');
+        expect(status).toBe(200);
+        const byName = Object.fromEntries(json.apps.map((a: { name: string }) => [a.name, a]));
+        expect(Object.keys(byName)).toEqual(['cigar', 'tobacco', 'nginx', 'agent']);
+        for (const name of ['cigar', 'tobacco']) {
+          expect(byName[name].state).toMatchObject({ activeState: 'active', subState: 'running' });
+          expect(byName[name].state.mainPid).toBeGreaterThan(1);
+          expect(byName[name].state.memoryBytes).toBeGreaterThan(1_000_000);
+          expect(byName[name].health).toMatchObject({ ok: true, via: 'socket', status: 200 });
+          expect(byName[name].currentRelease).toBe('20260101000000');
+        }
+        expect(byName.nginx.state.activeState).toBe('active');
+        expect(byName.agent.state.activeState).toBe('active');
+      },
+    );
 
     it('Given a running app, When restarted through the API, Then a new main PID serves and the audit log says who', async () => {
       const before = (await ctx.api('GET', '/api/apps/cigar')).json.app.state.mainPid;

@@ -150,7 +150,8 @@ describe.skipIf(skipReason !== undefined)('browser pages in Chromium through ngi
     await shot(noScript!, '05-logs-live-no-js');
   }, 60_000);
 
-  it("Given cigar's site, When an invalid directive is saved, Then nginx's error is shown, the typed text is kept and the app is still served", async () => {
+  it("Given cigar's site, When an invalid directive is saved, " +
+    "Then nginx's error is shown, the typed text is kept and the app is still served", async () => {
     await page().goto(`${BASE}/configs/cigar`);
     const original = await page().inputValue('textarea[name=content]');
     expect(original).toContain('server_name cigar.test;');

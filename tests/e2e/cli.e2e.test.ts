@@ -62,11 +62,14 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     expect(human.stdout).toMatch(/cigar\s+● active\/running/);
   });
 
-  it('Given HTTPS with the private CA, When `hms status --via https --json` runs, Then the same contract comes back through nginx', async () => {
-    const run = await hms(['status', '--via', 'https', '--json']);
-    expect(run.code, run.stderr).toBe(0);
-    expect(appsResponseSchema.parse(JSON.parse(run.stdout)).apps).toHaveLength(4);
-  });
+  it(
+    'Given HTTPS with the private CA, When `hms status --via https --json` runs, ' + 'Then the same contract comes back through nginx',
+    async () => {
+      const run = await hms(['status', '--via', 'https', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(appsResponseSchema.parse(JSON.parse(run.stdout)).apps).toHaveLength(4);
+    },
+  );
 
   it('Given HTTPS without the CA, When run, Then the certificate is refused with the caFile hint', async () => {
     const config = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, 'hms.config.json'), 'utf8')));
@@ -78,13 +81,16 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     expect(run.stderr).toContain('caFile');
   });
 
-  it('Given `hms restart cigar --yes --json`, When run, Then the new state matches the contract and the audit names the action', async () => {
-    const run = await hms(['restart', 'cigar', '--yes', '--json']);
-    expect(run.code, run.stderr).toBe(0);
-    expect(appActionResponseSchema.parse(JSON.parse(run.stdout)).app.state.activeState).toBe('active');
-    const audit = auditResponseSchema.parse(JSON.parse((await hms(['audit', '--json', '-n', '3'])).stdout));
-    expect(audit.entries[0]).toMatchObject({ action: 'app.restart', target: 'cigar', result: 'ok' });
-  });
+  it(
+    'Given `hms restart cigar --yes --json`, When run, ' + 'Then the new state matches the contract and the audit names the action',
+    async () => {
+      const run = await hms(['restart', 'cigar', '--yes', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(appActionResponseSchema.parse(JSON.parse(run.stdout)).app.state.activeState).toBe('active');
+      const audit = auditResponseSchema.parse(JSON.parse((await hms(['audit', '--json', '-n', '3'])).stdout));
+      expect(audit.entries[0]).toMatchObject({ action: 'app.restart', target: 'cigar', result: 'ok' });
+    },
+  );
 
   it('Given a restart without --yes and no terminal, When run, Then it is a usage error and nothing restarts', async () => {
     const before = appsResponseSchema.parse(JSON.parse((await hms(['status', '--json'])).stdout)).apps[0]!.state.mainPid;
@@ -107,63 +113,68 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     expect(run.stderr).toContain('cigar, tobacco');
   });
 
-  it('Given `hms logs cigar -f` through the SSH tunnel, When the agent restarts under systemd, Then it reconnects, the line written while it was down and the ones after come once, and Ctrl-C ends it with 0', async () => {
-    const log = '/var/www/cigar/shared/log/production.log';
-    const write = (text: string) =>
-      ctx.server.exec(['sh', '-c', `echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : ${text}" >> ${log}`]);
-    const child = spawn(process.execPath, [HMS_BIN, 'logs', 'cigar', '-f', '-n', '1'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const printed = () => `stdout: ${stdout}; stderr: ${stderr}`;
-    try {
-      await waitFor(
-        () => stdout.length > 0,
-        () => `the backlog; ${printed()}`,
-        30_000,
-        100,
-      );
-      await write('before the restart');
-      await waitFor(
-        () => stdout.includes('before the restart'),
-        () => `the line before the restart; ${printed()}`,
-        30_000,
-        100,
-      );
-      await ctx.server.exec([
-        'sh',
-        '-c',
-        `systemctl stop hms-agent.service && echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : while the agent was down" >> ${log} && sleep 2 && systemctl start hms-agent.service`,
-      ]);
-      await waitFor(
-        () => stderr.includes('reconnected'),
-        () => `reconnected; ${printed()}`,
-        30_000,
-        100,
-      );
-      let written = 0;
-      const writeUntilShown = async (): Promise<boolean> => {
-        if (stdout.includes('after the restart')) return true;
-        await write(`after the restart ${written}`);
-        written += 1;
-        return false;
-      };
-      await waitFor(writeUntilShown, () => `a line after the restart; ${printed()}`, 15_000, 300);
-      expect(stderr).toMatch(/lost the connection .*reconnecting…/);
-      const shown = stdout.trimEnd().split('\n');
-      expect(shown.filter((line) => line.endsWith('before the restart'))).toHaveLength(1);
-      expect(shown.filter((line) => line.endsWith('while the agent was down'))).toHaveLength(1);
-      expect(child.exitCode).toBeNull();
-    } finally {
-      child.kill('SIGINT');
-    }
-    expect(await exited, stderr).toBe(0);
-  });
+  it(
+    'Given `hms logs cigar -f` through the SSH tunnel, When the agent restarts under systemd, ' +
+      'Then it reconnects, the line written while it was down and the ones after come once, and Ctrl-C ends it with 0',
+    async () => {
+      const log = '/var/www/cigar/shared/log/production.log';
+      const write = (text: string) =>
+        ctx.server.exec(['sh', '-c', `echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : ${text}" >> ${log}`]);
+      const child = spawn(process.execPath, [HMS_BIN, 'logs', 'cigar', '-f', '-n', '1'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const printed = () => `stdout: ${stdout}; stderr: ${stderr}`;
+      try {
+        await waitFor(
+          () => stdout.length > 0,
+          () => `the backlog; ${printed()}`,
+          30_000,
+          100,
+        );
+        await write('before the restart');
+        await waitFor(
+          () => stdout.includes('before the restart'),
+          () => `the line before the restart; ${printed()}`,
+          30_000,
+          100,
+        );
+        await ctx.server.exec([
+          'sh',
+          '-c',
+          `systemctl stop hms-agent.service && echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : ` +
+            `while the agent was down" >> ${log} && sleep 2 && systemctl start hms-agent.service`,
+        ]);
+        await waitFor(
+          () => stderr.includes('reconnected'),
+          () => `reconnected; ${printed()}`,
+          30_000,
+          100,
+        );
+        let written = 0;
+        const writeUntilShown = async (): Promise<boolean> => {
+          if (stdout.includes('after the restart')) return true;
+          await write(`after the restart ${written}`);
+          written += 1;
+          return false;
+        };
+        await waitFor(writeUntilShown, () => `a line after the restart; ${printed()}`, 15_000, 300);
+        expect(stderr).toMatch(/lost the connection .*reconnecting…/);
+        const shown = stdout.trimEnd().split('\n');
+        expect(shown.filter((line) => line.endsWith('before the restart'))).toHaveLength(1);
+        expect(shown.filter((line) => line.endsWith('while the agent was down'))).toHaveLength(1);
+        expect(child.exitCode).toBeNull();
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect(await exited, stderr).toBe(0);
+    },
+  );
 
   it('Given a wrong token, When a command runs, Then 401 says to run hms login', async () => {
     const run = await hms(['status'], { HMS_TOKEN: 'wrong-token' });
@@ -172,17 +183,20 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
     expect(run.stderr).toContain('hms login test');
   });
 
-  it('Given `hms login --token-stdin` without a keychain, When run, Then the token is checked, kept in the 0600 file, and used next', async () => {
-    const login = await runHms(['login', 'test', '--token-stdin'], { cwd: dir, input: ctx.hosting.apiToken });
-    expect(login.code, login.stderr).toBe(0);
-    expect(login.stderr).toMatch(/^warning: .*tokens\.json \(mode 600\)/m);
-    const status = await runHms(['status', '--json'], { cwd: dir });
-    expect(status.code, status.stderr).toBe(0);
-    expect(login.stdout + login.stderr).not.toContain(ctx.hosting.apiToken);
-    const bad = await runHms(['login', 'test', '--token-stdin'], { cwd: dir, input: 'not-the-token' });
-    expect(bad.code).toBe(1);
-    expect((await runHms(['logout', 'test'], { cwd: dir })).stdout).toMatch(/Forgot the token/);
-  });
+  it(
+    'Given `hms login --token-stdin` without a keychain, When run, ' + 'Then the token is checked, kept in the 0600 file, and used next',
+    async () => {
+      const login = await runHms(['login', 'test', '--token-stdin'], { cwd: dir, input: ctx.hosting.apiToken });
+      expect(login.code, login.stderr).toBe(0);
+      expect(login.stderr).toMatch(/^warning: .*tokens\.json \(mode 600\)/m);
+      const status = await runHms(['status', '--json'], { cwd: dir });
+      expect(status.code, status.stderr).toBe(0);
+      expect(login.stdout + login.stderr).not.toContain(ctx.hosting.apiToken);
+      const bad = await runHms(['login', 'test', '--token-stdin'], { cwd: dir, input: 'not-the-token' });
+      expect(bad.code).toBe(1);
+      expect((await runHms(['logout', 'test'], { cwd: dir })).stdout).toMatch(/Forgot the token/);
+    },
+  );
 
   it('Given an unreachable agent port, When a command runs, Then it says the agent is not reachable and what to check', async () => {
     const config = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, 'hms.config.json'), 'utf8')));

@@ -49,29 +49,33 @@ describe.skipIf(!support.ok)('the web command of each release, on a real server'
     await ctx?.close();
   });
 
-  it('Given a first release whose web command cannot start (no puma in its bundle, none on the system), When deployed, Then the unit is stopped, not restarting, and the output says why', async () => {
-    await commitChange(ctx.server, { Gemfile: GEMFILE([]), 'config/initializers/release.rb': RELEASE_RB('nopuma') }, 'no puma');
-    await must(ctx.server, ['mv', '/usr/bin/puma', '/usr/bin/puma.away']);
-    try {
-      const run = await ctx.hms(['deploy', 'cigar']);
-      expect(run.code, run.stdout).toBe(1);
-      expect(run.stdout).toMatch(
-        /│ web command: \/usr\/bin\/puma -C \/var\/www\/cigar\/shared\/config\/puma\.rb \(no puma in Gemfile\.lock: the system's puma/,
-      );
-      expect(run.stderr).toMatch(/^hms: The deploy of cigar failed at health in/m);
-      expect(run.stderr).toMatch(
-        /no previous release to go back to: cigar\.service stopped; its journal ends: .*\/usr\/bin\/puma: not found/,
-      );
-      expect(run.stdout).toMatch(/^✓ rollback .*cigar\.service stopped: nothing to go back to/m);
-      const stopped = await unit();
-      expect(stopped.ActiveState).toMatch(/^(inactive|failed)$/);
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-      expect(await unit()).toEqual(stopped);
-      console.log(`[deploy-gems e2e] first release that cannot start: ${JSON.stringify(stopped)}, 5 s later the same`);
-    } finally {
-      await must(ctx.server, ['mv', '/usr/bin/puma.away', '/usr/bin/puma']);
-    }
-  });
+  it(
+    'Given a first release whose web command cannot start (no puma in its bundle, none on the system), ' +
+      'When deployed, Then the unit is stopped, not restarting, and the output says why',
+    async () => {
+      await commitChange(ctx.server, { Gemfile: GEMFILE([]), 'config/initializers/release.rb': RELEASE_RB('nopuma') }, 'no puma');
+      await must(ctx.server, ['mv', '/usr/bin/puma', '/usr/bin/puma.away']);
+      try {
+        const run = await ctx.hms(['deploy', 'cigar']);
+        expect(run.code, run.stdout).toBe(1);
+        expect(run.stdout).toMatch(
+          /│ web command: \/usr\/bin\/puma -C \/var\/www\/cigar\/shared\/config\/puma\.rb \(no puma in Gemfile\.lock: the system's puma/,
+        );
+        expect(run.stderr).toMatch(/^hms: The deploy of cigar failed at health in/m);
+        expect(run.stderr).toMatch(
+          /no previous release to go back to: cigar\.service stopped; its journal ends: .*\/usr\/bin\/puma: not found/,
+        );
+        expect(run.stdout).toMatch(/^✓ rollback .*cigar\.service stopped: nothing to go back to/m);
+        const stopped = await unit();
+        expect(stopped.ActiveState).toMatch(/^(inactive|failed)$/);
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        expect(await unit()).toEqual(stopped);
+        console.log(`[deploy-gems e2e] first release that cannot start: ${JSON.stringify(stopped)}, 5 s later the same`);
+      } finally {
+        await must(ctx.server, ['mv', '/usr/bin/puma.away', '/usr/bin/puma']);
+      }
+    },
+  );
 
   it("Given a bundle without puma, When deployed, Then the system's puma serves it, on the socket systemd holds", async () => {
     const run = await ctx.hms(['deploy', 'cigar', '--reason', 'system puma']);
@@ -86,38 +90,48 @@ describe.skipIf(!support.ok)('the web command of each release, on a real server'
     expect(listener).toMatch(/"(puma|ruby)[^"]*",pid=\d+,/);
   });
 
-  it('Given a release that brings puma back into the bundle, When deployed under load, Then the web command changes with a full restart, and it is counted', async () => {
-    await commitChange(ctx.server, { Gemfile: GEMFILE(['puma']), 'config/initializers/release.rb': RELEASE_RB('bundled') }, 'puma again');
-    const { run, report } = await underLoad(['deploy', 'cigar']);
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(
-      /^✓ restart .*the web command changes \(\/usr\/bin\/puma .* -> \/usr\/bin\/bundle exec puma .*\): full restart/m,
-    );
-    expect(await webCommand()).toMatch(/^\/usr\/bin\/bundle\nexec\npuma\n/);
-    expect(await shownRelease()).toBe('bundled');
-    console.log(
-      `[deploy-gems e2e] full restart (web command changes): ${loadLine(report)}; ${JSON.stringify(report.byStatus)} ${JSON.stringify(report.errors)}`,
-    );
-    expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
-  });
+  it(
+    'Given a release that brings puma back into the bundle, When deployed under load, ' +
+      'Then the web command changes with a full restart, and it is counted',
+    async () => {
+      await commitChange(ctx.server, { Gemfile: GEMFILE(['puma']), 'config/initializers/release.rb': RELEASE_RB('bundled') }, 'puma again');
+      const { run, report } = await underLoad(['deploy', 'cigar']);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(
+        /^✓ restart .*the web command changes \(\/usr\/bin\/puma .* -> \/usr\/bin\/bundle exec puma .*\): full restart/m,
+      );
+      expect(await webCommand()).toMatch(/^\/usr\/bin\/bundle\nexec\npuma\n/);
+      expect(await shownRelease()).toBe('bundled');
+      console.log(
+        `[deploy-gems e2e] full restart (web command changes): ${loadLine(report)}; ` +
+          `${JSON.stringify(report.byStatus)} ${JSON.stringify(report.errors)}`,
+      );
+      expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
+    },
+  );
 
-  it('Given a release that adds a gem, When deployed under load on Debian’s puma (it cannot prune its bundle), Then a full restart says why, not one request fails, and it serves', async () => {
-    await commitChange(
-      ctx.server,
-      { Gemfile: GEMFILE(['puma', 'rack-test']), 'config/initializers/release.rb': RELEASE_RB('gems') },
-      'a gem more',
-    );
-    const { run, report } = await underLoad(['deploy', 'cigar']);
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/│ Gemfile\.lock changed and this puma cannot prune its bundle: full restart/);
-    expect(run.stdout).toMatch(/^✓ restart .*Gemfile\.lock changed and this puma cannot prune its bundle: full restart/m);
-    expect(await shownRelease()).toBe('gems');
-    console.log(
-      `[deploy-gems e2e] full restart (Gemfile.lock changed): ${loadLine(report)}; ${JSON.stringify(report.byStatus)} ${JSON.stringify(report.errors)}`,
-    );
-    expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
-    expect(new Set(report.answers.map((a) => a.release))).toEqual(new Set(['bundled', 'gems']));
-  });
+  it(
+    'Given a release that adds a gem, When deployed under load on Debian’s puma (it cannot prune its bundle), ' +
+      'Then a full restart says why, not one request fails, and it serves',
+    async () => {
+      await commitChange(
+        ctx.server,
+        { Gemfile: GEMFILE(['puma', 'rack-test']), 'config/initializers/release.rb': RELEASE_RB('gems') },
+        'a gem more',
+      );
+      const { run, report } = await underLoad(['deploy', 'cigar']);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(/│ Gemfile\.lock changed and this puma cannot prune its bundle: full restart/);
+      expect(run.stdout).toMatch(/^✓ restart .*Gemfile\.lock changed and this puma cannot prune its bundle: full restart/m);
+      expect(await shownRelease()).toBe('gems');
+      console.log(
+        `[deploy-gems e2e] full restart (Gemfile.lock changed): ${loadLine(report)}; ` +
+          `${JSON.stringify(report.byStatus)} ${JSON.stringify(report.errors)}`,
+      );
+      expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
+      expect(new Set(report.answers.map((a) => a.release))).toEqual(new Set(['bundled', 'gems']));
+    },
+  );
 
   it('Given the same gems, When deployed, Then it is a phased restart again', async () => {
     await commitChange(ctx.server, CHANGES.two, 'two');

@@ -134,7 +134,8 @@ export async function setUpDeployServer(server: TestServer): Promise<void> {
   await must(server, [
     'sh',
     '-c',
-    `for i in $(seq 150); do curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health >/dev/null && exit 0; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`,
+    `for i in $(seq 150); do curl -fsS http://127.0.0.1:${AGENT_PORT}/api/health >/dev/null && exit 0; ` +
+      `sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`,
   ]);
 }
 
@@ -152,7 +153,8 @@ export const CHANGES = {
   badAssets: { 'app/assets/stylesheets/application.css': '/*\n *= require does_not_exist\n */\n' },
   badMigration: {
     'db/migrate/20260103000000_broken.rb':
-      "class Broken < ActiveRecord::Migration[6.1]\n  def change\n    add_column :visits, :broken, :string\n    raise 'this migration fails'\n  end\nend\n",
+      'class Broken < ActiveRecord::Migration[6.1]\n  def change\n' +
+      "    add_column :visits, :broken, :string\n    raise 'this migration fails'\n  end\nend\n",
   },
   noBoot: { 'config.ru': "require_relative 'config/environment'\n\nraise 'this release does not boot'\nrun Rails.application\n" },
   badHealth: { 'config/initializers/release.rb': RELEASE_RB('sick', false) },

@@ -58,33 +58,41 @@ describe.skipIf(!support.ok || !terminal.ok)('deploys from the control center, a
     await ctx?.close();
   });
 
-  it('Given `hms`, When D and then enter are pressed, Then cigar is listed unlocked with no release, and its releases view is empty', async () => {
-    await tmux.run(`node ${HMS_BIN}`);
-    await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined);
-    expect(await tmux.screen()).toMatch(/<d> deploy/);
-    await tmux.keys('D');
-    const list = await tmux.waitFor(/▶ cigar\s+–\s+\S+\s+–/);
-    expect(list).toMatch(/Deploys on test/);
-    expect(list).toMatch(/<⏎> releases\s+<d> deploy\s+<w> watch/);
-    await tmux.keys('Enter');
-    const releases = await tmux.waitFor(/No releases yet: d deploys cigar\./);
-    expect(releases).toContain('cigar is not locked.');
-    expect(releases).toMatch(/<b> roll back\s+<L> lock\s+<U> unlock/);
-  });
+  it(
+    'Given `hms`, When D and then enter are pressed, ' + 'Then cigar is listed unlocked with no release, and its releases view is empty',
+    async () => {
+      await tmux.run(`node ${HMS_BIN}`);
+      await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined);
+      expect(await tmux.screen()).toMatch(/<d> deploy/);
+      await tmux.keys('D');
+      const list = await tmux.waitFor(/▶ cigar\s+–\s+\S+\s+–/);
+      expect(list).toMatch(/Deploys on test/);
+      expect(list).toMatch(/<⏎> releases\s+<d> deploy\s+<w> watch/);
+      await tmux.keys('Enter');
+      const releases = await tmux.waitFor(/No releases yet: d deploys cigar\./);
+      expect(releases).toContain('cigar is not locked.');
+      expect(releases).toMatch(/<b> roll back\s+<L> lock\s+<U> unlock/);
+    },
+  );
 
-  it('Given the releases view, When d is confirmed, Then each step shows as it runs, the view ends on ✓ … is live, and nginx serves release one', async () => {
-    await deploy();
-    // Live: a step has ended while the deploy still runs.
-    const midway = await tmux.waitFor((s) => /running…/.test(s) && /^✓ (lock|check|fetch|link|bundle)\s+\d+\.\d s/m.test(s), DEPLOY_MS);
-    expect(midway).not.toMatch(/is live/);
-    expect(midway).toMatch(/^lock ✓/m);
-    const done = await tmux.waitFor((s) => liveRelease(s) !== undefined, DEPLOY_MS);
-    expect(done).toMatch(/^✓ health\s+\d+\.\d s/m);
-    expect(done).not.toContain('running…');
-    released.one = liveRelease(done)!;
-    expect(await shownRelease()).toBe('one');
-    expect(await current()).toBe(released.one);
-  });
+  it(
+    'Given the releases view, When d is confirmed, ' +
+      'Then each step shows as it runs, the view ends on ✓ … is live, and nginx serves release one',
+    async () => {
+      await deploy();
+      // Live: a step has ended while the deploy still runs.
+      const stepEnded = /^✓ (lock|check|fetch|link|bundle)\s+\d+\.\d s/m;
+      const midway = await tmux.waitFor((s) => /running…/.test(s) && stepEnded.test(s), DEPLOY_MS);
+      expect(midway).not.toMatch(/is live/);
+      expect(midway).toMatch(/^lock ✓/m);
+      const done = await tmux.waitFor((s) => liveRelease(s) !== undefined, DEPLOY_MS);
+      expect(done).toMatch(/^✓ health\s+\d+\.\d s/m);
+      expect(done).not.toContain('running…');
+      released.one = liveRelease(done)!;
+      expect(await shownRelease()).toBe('one');
+      expect(await current()).toBe(released.one);
+    },
+  );
 
   it('Given commit two, When deployed from its releases view, Then release two is live and the list marks it current', async () => {
     await commitChange(ctx.server, CHANGES.two, 'two');
@@ -99,54 +107,66 @@ describe.skipIf(!support.ok || !terminal.ok)('deploys from the control center, a
     await tmux.waitFor(new RegExp(`▶ → ${released.two}[\\s\\S]*\\n {4}${released.one}`));
   });
 
-  it('Given release one selected, When b is confirmed, Then it serves again and the view warns that the database keeps the migration', async () => {
-    await tmux.keys('j');
-    await tmux.waitFor(new RegExp(`▶ {3}${released.one}`));
-    await tmux.keys('b');
-    await tmux.waitFor(new RegExp(`Roll cigar on test back to ${released.one}\\? The database stays as it is\\.`));
-    await tmux.keys('y');
-    const screen = await tmux.waitFor(/cigar: \d{14} is live again/, 120_000);
-    expect(screen).toMatch(/warning: The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb/);
-    expect(await shownRelease()).toBe('one');
-    await tmux.waitFor(new RegExp(`→ ${released.one}`));
-  });
+  it(
+    'Given release one selected, When b is confirmed, ' + 'Then it serves again and the view warns that the database keeps the migration',
+    async () => {
+      await tmux.keys('j');
+      await tmux.waitFor(new RegExp(`▶ {3}${released.one}`));
+      await tmux.keys('b');
+      await tmux.waitFor(new RegExp(`Roll cigar on test back to ${released.one}\\? The database stays as it is\\.`));
+      await tmux.keys('y');
+      const screen = await tmux.waitFor(/cigar: \d{14} is live again/, 120_000);
+      expect(screen).toMatch(
+        /warning: The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb/,
+      );
+      expect(await shownRelease()).toBe('one');
+      await tmux.waitFor(new RegExp(`→ ${released.one}`));
+    },
+  );
 
-  it('Given L with a reason, When a deploy is confirmed, Then it is refused naming who holds the lock and why; U (confirmed) unlocks', async () => {
-    await tmux.keys('L');
-    await tmux.waitFor(/lock deploys of cigar, reason:/);
-    await tmux.type('db maintenance');
-    await tmux.keys('Enter');
-    await tmux.waitFor(/cigar is locked by \S+ \(api-token\) since \S+ \(manual; reason: db maintenance\)\./);
-    await askDeploy();
-    const refused = await tmux.waitFor(/✗ test: cigar is locked: held by \S+ \(api-token\) since \S+ \(reason: db maintenance\)\./);
-    expect(refused).toContain('Wait, or run `hms unlock cigar`.');
-    expect(await current()).toBe(released.one);
+  it(
+    'Given L with a reason, When a deploy is confirmed, ' + 'Then it is refused naming who holds the lock and why; U (confirmed) unlocks',
+    async () => {
+      await tmux.keys('L');
+      await tmux.waitFor(/lock deploys of cigar, reason:/);
+      await tmux.type('db maintenance');
+      await tmux.keys('Enter');
+      await tmux.waitFor(/cigar is locked by \S+ \(api-token\) since \S+ \(manual; reason: db maintenance\)\./);
+      await askDeploy();
+      const refused = await tmux.waitFor(/✗ test: cigar is locked: held by \S+ \(api-token\) since \S+ \(reason: db maintenance\)\./);
+      expect(refused).toContain('Wait, or run `hms unlock cigar`.');
+      expect(await current()).toBe(released.one);
 
-    await tmux.keys('Escape');
-    await tmux.keys('U');
-    await tmux.waitFor(/Unlock deploys of cigar on test\?/);
-    await tmux.keys('y');
-    await tmux.waitFor(/cigar unlocked \(was: locked by \S+ \(api-token\)/);
-    await tmux.waitFor(/cigar is not locked\./);
-    expect(await locked()).toBe(false);
-  });
+      await tmux.keys('Escape');
+      await tmux.keys('U');
+      await tmux.waitFor(/Unlock deploys of cigar on test\?/);
+      await tmux.keys('y');
+      await tmux.waitFor(/cigar unlocked \(was: locked by \S+ \(api-token\)/);
+      await tmux.waitFor(/cigar is not locked\./);
+      expect(await locked()).toBe(false);
+    },
+  );
 
-  it('Given cigar selected on the overview, When d is confirmed and then x pressed, Then the agent stops the deploy before the switch and release one keeps serving', async () => {
-    // One key at a time: two Escapes sent together read as one Alt+Escape.
-    await tmux.keys('Escape');
-    await tmux.waitFor(/Deploys on test/);
-    await tmux.keys('Escape');
-    await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined && /Overview/.test(s));
-    while (tableRow(await tmux.screen(), 'cigar')?.[0] !== '▶') await tmux.keys('j');
-    await deploy();
-    await tmux.keys('x');
-    const stopped = await tmux.waitFor(/Stopped; the agent on test stops the deploy of cigar before it switches/, 60_000);
-    expect(stopped).not.toMatch(/✓ switch/);
-    await waitUntil(async () => !(await locked()), 60_000, 500);
-    expect(await locked()).toBe(false);
-    expect(await current()).toBe(released.one);
-    expect(await shownRelease()).toBe('one');
-  });
+  it(
+    'Given cigar selected on the overview, When d is confirmed and then x pressed, ' +
+      'Then the agent stops the deploy before the switch and release one keeps serving',
+    async () => {
+      // One key at a time: two Escapes sent together read as one Alt+Escape.
+      await tmux.keys('Escape');
+      await tmux.waitFor(/Deploys on test/);
+      await tmux.keys('Escape');
+      await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined && /Overview/.test(s));
+      while (tableRow(await tmux.screen(), 'cigar')?.[0] !== '▶') await tmux.keys('j');
+      await deploy();
+      await tmux.keys('x');
+      const stopped = await tmux.waitFor(/Stopped; the agent on test stops the deploy of cigar before it switches/, 60_000);
+      expect(stopped).not.toMatch(/✓ switch/);
+      await waitUntil(async () => !(await locked()), 60_000, 500);
+      expect(await locked()).toBe(false);
+      expect(await current()).toBe(released.one);
+      expect(await shownRelease()).toBe('one');
+    },
+  );
 
   it('Given q, When pressed, Then hms exits and the terminal is restored', async () => {
     await tmux.keys('q');

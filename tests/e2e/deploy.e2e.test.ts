@@ -31,88 +31,110 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
     await ctx?.close();
   });
 
-  it('Given an empty app folder, When `hms deploy cigar` runs, Then each step streams, puma starts, and nginx serves release one with its assets and error page', async () => {
-    const run = await ctx.hms(['deploy', 'cigar', '--reason', 'first deploy']);
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    for (const step of ['lock', 'check', 'fetch', 'link', 'bundle', 'assets', 'migrate', 'switch', 'restart', 'health', 'record'])
-      expect(run.stdout).toMatch(new RegExp(`^✓ ${step} `, 'm'));
-    expect(run.stdout).toMatch(/│ deploy\$ bundle exec rake assets:precompile/);
-    expect(run.stdout).toMatch(/│ == 20260101000001 CreateVisits: migrated/);
-    expect(run.stdout).toMatch(/✓ restart .*was inactive: started/);
-    console.log(`[deploy e2e] first deploy: ${liveIn(run.stdout)} s`);
+  it(
+    'Given an empty app folder, When `hms deploy cigar` runs, ' +
+      'Then each step streams, puma starts, and nginx serves release one with its assets and error page',
+    async () => {
+      const run = await ctx.hms(['deploy', 'cigar', '--reason', 'first deploy']);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      for (const step of ['lock', 'check', 'fetch', 'link', 'bundle', 'assets', 'migrate', 'switch', 'restart', 'health', 'record'])
+        expect(run.stdout).toMatch(new RegExp(`^✓ ${step} `, 'm'));
+      expect(run.stdout).toMatch(/│ deploy\$ bundle exec rake assets:precompile/);
+      expect(run.stdout).toMatch(/│ == 20260101000001 CreateVisits: migrated/);
+      expect(run.stdout).toMatch(/✓ restart .*was inactive: started/);
+      console.log(`[deploy e2e] first deploy: ${liveIn(run.stdout)} s`);
 
-    const page = await ctx.page();
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('sample release one');
-    const css = /href="(\/assets\/application-[0-9a-f]+\.css)"/.exec(page.body)![1]!;
-    expect((await ctx.page(css)).status).toBe(200);
-    const boom = await ctx.page('/boom');
-    expect(boom).toMatchObject({ status: 500, body: expect.stringContaining('sample: something went wrong (500)') });
-    released.one = (await current())!;
-    const record = JSON.parse(await must(ctx.server, ['cat', `${ROOT}/releases/${released.one}/release.json`]));
-    expect(record).toMatchObject({
-      id: released.one,
-      ref: 'main',
-      by: expect.stringMatching(/^\S+@\S+ \(api-token\)$/),
-      reason: 'first deploy',
-      status: 'ok',
-      migrations: ['20260101000001_create_visits.rb'],
-      health: { ok: true, status: 200 },
-    });
-    expect(page.body).toContain(`revision ${record.sha}`);
-  });
+      const page = await ctx.page();
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('sample release one');
+      const css = /href="(\/assets\/application-[0-9a-f]+\.css)"/.exec(page.body)![1]!;
+      expect((await ctx.page(css)).status).toBe(200);
+      const boom = await ctx.page('/boom');
+      expect(boom).toMatchObject({ status: 500, body: expect.stringContaining('sample: something went wrong (500)') });
+      released.one = (await current())!;
+      const record = JSON.parse(await must(ctx.server, ['cat', `${ROOT}/releases/${released.one}/release.json`]));
+      expect(record).toMatchObject({
+        id: released.one,
+        ref: 'main',
+        by: expect.stringMatching(/^\S+@\S+ \(api-token\)$/),
+        reason: 'first deploy',
+        status: 'ok',
+        migrations: ['20260101000001_create_visits.rb'],
+        health: { ok: true, status: 200 },
+      });
+      expect(page.body).toContain(`revision ${record.sha}`);
+    },
+  );
 
-  it('Given commit two with a new migration, When deployed under load, Then puma restarts in phases, not one request fails, and the page shows release two', async () => {
-    await commitChange(ctx.server, CHANGES.two, 'two');
-    const load = startLoad({ host: ctx.server.host, site: 'cigar.test', clients: 8 });
-    const run = await ctx.hms(['deploy', 'cigar']);
-    const report = await load.stop();
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toMatch(/✓ restart .*phased restart \(systemctl reload\)/);
-    expect(run.stdout).toMatch(/│ new since \d{14}: 20260102000000_add_note_to_visits\.rb/);
-    console.log(`[deploy e2e] second deploy: ${liveIn(run.stdout)} s; ${report.requests} requests, ${report.failed} failed`);
-    expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
-    expect(new Set(report.answers.map((a) => a.release))).toEqual(new Set(['one', 'two']));
-    expect(await shownRelease()).toBe('two');
-    released.two = (await current())!;
-    const columns = await must(ctx.server, ['sqlite3', `${ROOT}/shared/db/production.sqlite3`, 'PRAGMA table_info(visits)']);
-    expect(columns).toContain('|note|');
-  });
+  it(
+    'Given commit two with a new migration, When deployed under load, ' +
+      'Then puma restarts in phases, not one request fails, and the page shows release two',
+    async () => {
+      await commitChange(ctx.server, CHANGES.two, 'two');
+      const load = startLoad({ host: ctx.server.host, site: 'cigar.test', clients: 8 });
+      const run = await ctx.hms(['deploy', 'cigar']);
+      const report = await load.stop();
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(/✓ restart .*phased restart \(systemctl reload\)/);
+      expect(run.stdout).toMatch(/│ new since \d{14}: 20260102000000_add_note_to_visits\.rb/);
+      console.log(`[deploy e2e] second deploy: ${liveIn(run.stdout)} s; ${report.requests} requests, ${report.failed} failed`);
+      expect(report.failed, JSON.stringify(report.byStatus)).toBe(0);
+      expect(new Set(report.answers.map((a) => a.release))).toEqual(new Set(['one', 'two']));
+      expect(await shownRelease()).toBe('two');
+      released.two = (await current())!;
+      const columns = await must(ctx.server, ['sqlite3', `${ROOT}/shared/db/production.sqlite3`, 'PRAGMA table_info(visits)']);
+      expect(columns).toContain('|note|');
+    },
+  );
 
-  it('Given release two is live, When `hms rollback cigar --yes` runs, Then release one serves again within 10 s and the database migration is warned about', async () => {
-    const load = startLoad({ host: ctx.server.host, site: 'cigar.test', clients: 8 });
-    const started = load.now();
-    const run = await ctx.hms(['rollback', 'cigar', '--yes']);
-    const report = await load.stop();
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(
-      /^warning: The database keeps 1 migration\(s\) that \d{14} does not know: 20260102000000_add_note_to_visits\.rb\. The database is never rolled back/m,
-    );
-    expect(run.stdout).toMatch(/cigar: \d{14} is live again/);
-    expect(report.failed).toBe(0);
-    const settled = settledAfter(report.answers, started, 'one');
-    console.log(
-      `[deploy e2e] rollback: page on release one ${settled} ms after the request; ${report.requests} requests, ${report.failed} failed`,
-    );
-    expect(settled).not.toBeNull();
-    expect(settled!).toBeLessThan(10_000);
-    expect(await current()).toBe(released.one);
-    expect(await lastAudit()).toMatchObject({ action: 'rollback', result: 'ok' });
+  it(
+    'Given release two is live, When `hms rollback cigar --yes` runs, ' +
+      'Then release one serves again within 10 s and the database migration is warned about',
+    async () => {
+      const load = startLoad({ host: ctx.server.host, site: 'cigar.test', clients: 8 });
+      const started = load.now();
+      const run = await ctx.hms(['rollback', 'cigar', '--yes']);
+      const report = await load.stop();
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          [
+            String.raw`^warning: The database keeps 1 migration\(s\) that \d{14} does not know: `,
+            String.raw`20260102000000_add_note_to_visits\.rb\. The database is never rolled back`,
+          ].join(''),
+          'm',
+        ),
+      );
+      expect(run.stdout).toMatch(/cigar: \d{14} is live again/);
+      expect(report.failed).toBe(0);
+      const settled = settledAfter(report.answers, started, 'one');
+      console.log(
+        `[deploy e2e] rollback: page on release one ${settled} ms after the request; ${report.requests} requests, ${report.failed} failed`,
+      );
+      expect(settled).not.toBeNull();
+      expect(settled!).toBeLessThan(10_000);
+      expect(await current()).toBe(released.one);
+      expect(await lastAudit()).toMatchObject({ action: 'rollback', result: 'ok' });
 
-    const forward = await ctx.hms(['deploy', 'cigar', '--reason', 'back to two']);
-    expect(forward.code, forward.stderr).toBe(0);
-    expect(await shownRelease()).toBe('two');
-  });
+      const forward = await ctx.hms(['deploy', 'cigar', '--reason', 'back to two']);
+      expect(forward.code, forward.stderr).toBe(0);
+      expect(await shownRelease()).toBe('two');
+    },
+  );
 
-  it('Given the short SHA of release two with a later commit on main, When `hms deploy cigar --ref <7 hex>` runs, Then the server resolves it to that commit, which goes live', async () => {
-    const sha = (await git(ctx.server, ['rev-parse', 'HEAD'])).trim();
-    await commitChange(ctx.server, {}, 'later, empty');
-    const run = await ctx.hms(['deploy', 'cigar', '--ref', sha.slice(0, 7)]);
-    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toContain(`│ ${sha.slice(0, 7)} is ${sha}`);
-    expect((await releases()).find((r) => r.current)).toMatchObject({ sha, ref: sha.slice(0, 7) });
-    expect(await shownRelease()).toBe('two');
-  });
+  it(
+    'Given the short SHA of release two with a later commit on main, ' +
+      'When `hms deploy cigar --ref <7 hex>` runs, Then the server resolves it to that commit, which goes live',
+    async () => {
+      const sha = (await git(ctx.server, ['rev-parse', 'HEAD'])).trim();
+      await commitChange(ctx.server, {}, 'later, empty');
+      const run = await ctx.hms(['deploy', 'cigar', '--ref', sha.slice(0, 7)]);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toContain(`│ ${sha.slice(0, 7)} is ${sha}`);
+      expect((await releases()).find((r) => r.current)).toMatchObject({ sha, ref: sha.slice(0, 7) });
+      expect(await shownRelease()).toBe('two');
+    },
+  );
 
   describe('failures injected at each step', () => {
     it.each([
@@ -137,7 +159,8 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
       ['an app that does not boot', CHANGES.noBoot, 'no-boot', 'health', /processes: .*\d in \d{14}.*\d in \d{14}/, true],
       ['an app whose /up fails', CHANGES.badHealth, 'bad-health', 'health', /GET \/up: HTTP 503/, true],
     ] as const)(
-      'Given %s, When deployed, Then it stops at that step, release two keeps serving, the lock is gone, the audit log says why and shared/ is untouched',
+      'Given %s, When deployed, ' +
+        'Then it stops at that step, release two keeps serving, the lock is gone, the audit log says why and shared/ is untouched',
       async (_, files, ref, step, why, rolledBack) => {
         if (files) await commitChange(ctx.server, files, ref, ref);
         const before = { current: await current(), shared: await sharedChecksum(ctx.server) };
@@ -167,20 +190,24 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
     );
   });
 
-  it('Given two deploys started at once, When the second asks, Then it is refused with who holds the lock since when and why, and the first completes', async () => {
-    const first = ctx.hms(['deploy', 'cigar', '--reason', 'first of two']);
-    await must(ctx.server, [
-      'sh',
-      '-c',
-      'for i in $(seq 100); do test -e /var/lib/hosting-api/locks/cigar.json && exit 0; sleep 0.1; done; exit 1',
-    ]);
-    const second = await ctx.hms(['deploy', 'cigar', '--reason', 'second of two']);
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/cigar is locked by a running deploy: held by \S+ \(api-token\) since \S+ \(reason: first of two\)/);
-    expect(second.stderr).toContain('Wait, or run `hms unlock cigar`.');
-    expect((await first).code).toBe(0);
-    expect(await lastAudit()).toMatchObject({ action: 'deploy', result: 'ok' });
-  });
+  it(
+    'Given two deploys started at once, When the second asks, ' +
+      'Then it is refused with who holds the lock since when and why, and the first completes',
+    async () => {
+      const first = ctx.hms(['deploy', 'cigar', '--reason', 'first of two']);
+      await must(ctx.server, [
+        'sh',
+        '-c',
+        'for i in $(seq 100); do test -e /var/lib/hosting-api/locks/cigar.json && exit 0; sleep 0.1; done; exit 1',
+      ]);
+      const second = await ctx.hms(['deploy', 'cigar', '--reason', 'second of two']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/cigar is locked by a running deploy: held by \S+ \(api-token\) since \S+ \(reason: first of two\)/);
+      expect(second.stderr).toContain('Wait, or run `hms unlock cigar`.');
+      expect((await first).code).toBe(0);
+      expect(await lastAudit()).toMatchObject({ action: 'deploy', result: 'ok' });
+    },
+  );
 
   it('Given `hms lock` with a reason, When a deploy comes, Then it is refused until `hms unlock`', async () => {
     expect((await ctx.hms(['lock', 'cigar', '--reason', 'db maintenance'])).stdout).toMatch(

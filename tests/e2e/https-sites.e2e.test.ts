@@ -64,42 +64,56 @@ describe.skipIf(!support.ok)('HTTPS for every site on a provisioned server', { t
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("Given a provisioned server, When nginx checks its configuration, Then it passes with Debian's default site disabled but kept", async () => {
-    expect((await server!.exec(['nginx', '-t', '-q'])).code).toBe(0);
-    expect((await sh('ls /etc/nginx/sites-enabled')).stdout.trim().split('\n')).toEqual(['cigar', 'hms-default', 'hosting', 'tobacco']);
-    expect((await sh('test -f /etc/nginx/sites-available/default')).code).toBe(0);
-  });
+  it(
+    'Given a provisioned server, When nginx checks its configuration, ' + "Then it passes with Debian's default site disabled but kept",
+    async () => {
+      expect((await server!.exec(['nginx', '-t', '-q'])).code).toBe(0);
+      expect((await sh('ls /etc/nginx/sites-enabled')).stdout.trim().split('\n')).toEqual(['cigar', 'hms-default', 'hosting', 'tobacco']);
+      expect((await sh('test -f /etc/nginx/sites-available/default')).code).toBe(0);
+    },
+  );
 
-  it("Given an app with no release yet, When https://cigar.test is asked for, Then nginx presents cigar's own certificate and proxies to the app (502), never the agent", async () => {
-    expect((await presented('cigar.test')).stdout).toMatch(/CN ?= ?cigar\.test/);
-    expect((await presented('tobacco.test')).stdout).toMatch(/CN ?= ?tobacco\.test/);
-    const page = await curl('https://cigar.test/api/apps');
-    expect(page.stdout.trim().split('\n').at(-1)).toBe('502');
-    expect(page.stdout).toMatch(/<center>nginx/);
-    expect(page.stdout).not.toMatch(/"error"|unauthori/i);
-    expect((await curl('http://cigar.test/up')).stdout.trim().split('\n').at(-1)).toBe('502');
-  });
+  it(
+    'Given an app with no release yet, When https://cigar.test is asked for, ' +
+      "Then nginx presents cigar's own certificate and proxies to the app (502), never the agent",
+    async () => {
+      expect((await presented('cigar.test')).stdout).toMatch(/CN ?= ?cigar\.test/);
+      expect((await presented('tobacco.test')).stdout).toMatch(/CN ?= ?tobacco\.test/);
+      const page = await curl('https://cigar.test/api/apps');
+      expect(page.stdout.trim().split('\n').at(-1)).toBe('502');
+      expect(page.stdout).toMatch(/<center>nginx/);
+      expect(page.stdout).not.toMatch(/"error"|unauthori/i);
+      expect((await curl('http://cigar.test/up')).stdout.trim().split('\n').at(-1)).toBe('502');
+    },
+  );
 
-  it('Given the hosting name, When https://hosting.test is asked for, Then the agent answers: 401 JSON on /api/apps, 200 on /api/health', async () => {
-    expect((await presented('hosting.test')).stdout).toMatch(/CN ?= ?hosting\.test/);
-    const apps = await curl('https://hosting.test/api/apps');
-    const [body, status] = apps.stdout.trim().split('\n');
-    expect(status).toBe('401');
-    expect(() => JSON.parse(body!)).not.toThrow();
-    expect((await curl('https://hosting.test/api/health')).stdout.trim().split('\n').at(-1)).toBe('200');
-    expect((await curl('http://hosting.test/api/health')).stdout.trim().split('\n').at(-1)).toBe('301');
-  });
+  it(
+    'Given the hosting name, When https://hosting.test is asked for, ' +
+      'Then the agent answers: 401 JSON on /api/apps, 200 on /api/health',
+    async () => {
+      expect((await presented('hosting.test')).stdout).toMatch(/CN ?= ?hosting\.test/);
+      const apps = await curl('https://hosting.test/api/apps');
+      const [body, status] = apps.stdout.trim().split('\n');
+      expect(status).toBe('401');
+      expect(() => JSON.parse(body!)).not.toThrow();
+      expect((await curl('https://hosting.test/api/health')).stdout.trim().split('\n').at(-1)).toBe('200');
+      expect((await curl('http://hosting.test/api/health')).stdout.trim().split('\n').at(-1)).toBe('301');
+    },
+  );
 
-  it('Given a name no site claims, When it is asked for over HTTPS, Then the TLS handshake is refused (with SNI, and with none)', async () => {
-    const named = await curl('https://unknown.test/');
-    expect(named.code).toBe(35);
-    expect(named.stderr).toMatch(/unrecognized name|alert/i);
-    const bare = await sh("curl -sS -k --max-time 10 https://127.0.0.1/ -H 'Host: hosting.test'");
-    expect(bare.code).toBe(35);
-    expect((await sh('openssl s_client -connect 127.0.0.1:443 -servername unknown.test </dev/null')).stdout).not.toMatch(
-      /BEGIN CERTIFICATE/,
-    );
-  });
+  it(
+    'Given a name no site claims, When it is asked for over HTTPS, ' + 'Then the TLS handshake is refused (with SNI, and with none)',
+    async () => {
+      const named = await curl('https://unknown.test/');
+      expect(named.code).toBe(35);
+      expect(named.stderr).toMatch(/unrecognized name|alert/i);
+      const bare = await sh("curl -sS -k --max-time 10 https://127.0.0.1/ -H 'Host: hosting.test'");
+      expect(bare.code).toBe(35);
+      expect((await sh('openssl s_client -connect 127.0.0.1:443 -servername unknown.test </dev/null')).stdout).not.toMatch(
+        /BEGIN CERTIFICATE/,
+      );
+    },
+  );
 
   it('Given a name no site claims, When it is asked for over HTTP, Then the connection is closed with no response (444)', async () => {
     const closed = await curl('http://unknown.test/');
@@ -115,11 +129,15 @@ describe.skipIf(!support.ok)('HTTPS for every site on a provisioned server', { t
     expect((await curl('http://cigar.test/.well-known/acme-challenge/missing')).stdout.trim().split('\n').at(-1)).toBe('404');
   });
 
-  it('Given the provisioned server, When `hms provision` runs a second time, Then every step is up to date and the certificates are the same', async () => {
-    const before = (await sh('sha256sum /etc/nginx/ssl/*/*')).stdout;
-    const run = await hms(['provision', 'test']);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/every step up to date; nothing changed/);
-    expect((await sh('sha256sum /etc/nginx/ssl/*/*')).stdout).toBe(before);
-  });
+  it(
+    'Given the provisioned server, When `hms provision` runs a second time, ' +
+      'Then every step is up to date and the certificates are the same',
+    async () => {
+      const before = (await sh('sha256sum /etc/nginx/ssl/*/*')).stdout;
+      const run = await hms(['provision', 'test']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/every step up to date; nothing changed/);
+      expect((await sh('sha256sum /etc/nginx/ssl/*/*')).stdout).toBe(before);
+    },
+  );
 });

@@ -121,41 +121,53 @@ describe.skipIf(!support.ok)('the journey: bare server to two apps served, by th
     expect(((await stat(path.join(dir, '.secrets.json'))).mode & 0o777).toString(8)).toBe('600');
   });
 
-  it('Given both apps deployed, When each domain is asked over HTTP and HTTPS, Then nginx serves each app its own page, never the agent', async () => {
-    for (const app of APPS) {
-      for (const scheme of ['http', 'https']) {
-        const page = await curl(server!, `${scheme}://${domains[app]}/`);
-        expect(page.status, `${scheme}://${domains[app]}/ ${page.body.slice(0, 300)}`).toBe('200');
-        expect(page.body).toContain(`${app} one`);
-        const health = await curl(server!, `${scheme}://${domains[app]}/up`);
-        expect(health.body).toBe('ok');
+  it(
+    'Given both apps deployed, When each domain is asked over HTTP and HTTPS, ' +
+      'Then nginx serves each app its own page, never the agent',
+    async () => {
+      for (const app of APPS) {
+        for (const scheme of ['http', 'https']) {
+          const page = await curl(server!, `${scheme}://${domains[app]}/`);
+          expect(page.status, `${scheme}://${domains[app]}/ ${page.body.slice(0, 300)}`).toBe('200');
+          expect(page.body).toContain(`${app} one`);
+          const health = await curl(server!, `${scheme}://${domains[app]}/up`);
+          expect(health.body).toBe('ok');
+        }
       }
-    }
-    const unknown = await curl(server!, 'https://unknown.example.com/api/health');
-    expect(unknown.status).not.toBe('200');
-  });
+      const unknown = await curl(server!, 'https://unknown.example.com/api/health');
+      expect(unknown.status).not.toBe('200');
+    },
+  );
 
-  it('Given a new commit on main, When `hms deploy cigar` runs again and then `hms rollback cigar`, Then the new page is served, then the first again', async () => {
-    await gitHost!.commit('cigar', { 'config/initializers/release.rb': RELEASE_RB('cigar two') }, 'two');
-    const second = await hms(['deploy', 'cigar']);
-    expect(second.code, second.stderr + second.stdout).toBe(0);
-    expect((await curl(server!, `https://${domains.cigar}/`)).body).toContain('cigar two');
-    const back = await hms(['rollback', 'cigar', '--yes']);
-    expect(back.code, back.stderr + back.stdout).toBe(0);
-    expect((await curl(server!, `https://${domains.cigar}/`)).body).toContain('cigar one');
-    expect((await curl(server!, `https://${domains.tobacco}/`)).body).toContain('tobacco one');
-  });
+  it(
+    'Given a new commit on main, When `hms deploy cigar` runs again and then `hms rollback cigar`, ' +
+      'Then the new page is served, then the first again',
+    async () => {
+      await gitHost!.commit('cigar', { 'config/initializers/release.rb': RELEASE_RB('cigar two') }, 'two');
+      const second = await hms(['deploy', 'cigar']);
+      expect(second.code, second.stderr + second.stdout).toBe(0);
+      expect((await curl(server!, `https://${domains.cigar}/`)).body).toContain('cigar two');
+      const back = await hms(['rollback', 'cigar', '--yes']);
+      expect(back.code, back.stderr + back.stdout).toBe(0);
+      expect((await curl(server!, `https://${domains.cigar}/`)).body).toContain('cigar one');
+      expect((await curl(server!, `https://${domains.tobacco}/`)).body).toContain('tobacco one');
+    },
+  );
 
-  it('Given the apps live, When `hms status --json` and `hms logs cigar` run, Then both apps are active and the requests are in the log with their times', async () => {
-    const status = await hms(['status', '--json']);
-    expect(status.code, status.stderr).toBe(0);
-    const apps = JSON.parse(status.stdout).apps as Array<{ name: string; state: { activeState: string } }>;
-    for (const app of APPS) expect(apps.find((a) => a.name === app)?.state.activeState).toBe('active');
-    const logs = await hms(['logs', 'cigar', '-n', '50']);
-    expect(logs.code, logs.stderr).toBe(0);
-    expect(logs.stdout).toMatch(/GET "\/"/);
-    expect(logs.stdout).toMatch(/\d{2}:\d{2}:\d{2}/);
-  });
+  it(
+    'Given the apps live, When `hms status --json` and `hms logs cigar` run, ' +
+      'Then both apps are active and the requests are in the log with their times',
+    async () => {
+      const status = await hms(['status', '--json']);
+      expect(status.code, status.stderr).toBe(0);
+      const apps = JSON.parse(status.stdout).apps as Array<{ name: string; state: { activeState: string } }>;
+      for (const app of APPS) expect(apps.find((a) => a.name === app)?.state.activeState).toBe('active');
+      const logs = await hms(['logs', 'cigar', '-n', '50']);
+      expect(logs.code, logs.stderr).toBe(0);
+      expect(logs.stdout).toMatch(/GET "\/"/);
+      expect(logs.stdout).toMatch(/\d{2}:\d{2}:\d{2}/);
+    },
+  );
 
   it('Given the provisioned server, When `hms provision prod` runs again, Then no step changes anything', async () => {
     const again = await hms(['provision', 'prod']);

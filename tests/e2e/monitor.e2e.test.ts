@@ -21,7 +21,8 @@ const MONITOR = `node ${HMS_BIN} monitor; echo "monitor exited $?"`;
 const drawn = (screen: string): boolean => /● updated \d\d:\d\d:\d\d UTC/.test(screen) && screen.includes('APP ');
 
 function expectDashboard(screen: string, metrics: MetricsResponse): void {
-  for (const label of ['─ CPU ', '─ Memory ', '─ Disks ', '─ Requests/min: ', '─ Apps ', '─ Log ']) expect(screen).toContain(label);
+  const labels = ['─ CPU ', '─ Memory ', '─ Disks ', '─ Requests/min: ', '─ Apps ', '─ Log '];
+  for (const label of labels) expect(screen).toContain(label);
   expect(screen).toMatch(new RegExp(`CPU \\d+(\\.\\d)?% of ${metrics.cpu.cores} cores`));
   expect(screen).toContain(` / ${formatBytes(metrics.memory.totalBytes)} (`);
   const disk = metrics.disks[0]!;
@@ -60,18 +61,22 @@ describe('hms monitor in local mode', () => {
     if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10 });
   });
 
-  it("Given no configuration, When `hms monitor` runs, Then the grid shows this machine's CPU, memory total, disks, the units and nginx's error log, and q gives the shell back", async () => {
-    await pane!.type(MONITOR);
-    const screen = await pane!.waitFor('the dashboard with numbers', drawn);
-    expect(await pane!.alternateScreen()).toBe(true);
-    expectDashboard(screen, metrics);
-    expect(screen).toMatch(/│ *nginx +\S+ \S+/);
-    expect(screen).toMatch(/│ *agent +\S+ \S+/);
-    expect(screen).toContain('─ Log nginx:error (times UTC) ');
-    expect(screen).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  hms: following nginx:error/);
-    expect(screen).toMatch(/^local \(\S+\) ● updated/m);
-    await quitWith(pane!, 'q');
-  });
+  it(
+    'Given no configuration, When `hms monitor` runs, ' +
+      "Then the grid shows this machine's CPU, memory total, disks, the units and nginx's error log, and q gives the shell back",
+    async () => {
+      await pane!.type(MONITOR);
+      const screen = await pane!.waitFor('the dashboard with numbers', drawn);
+      expect(await pane!.alternateScreen()).toBe(true);
+      expectDashboard(screen, metrics);
+      expect(screen).toMatch(/│ *nginx +\S+ \S+/);
+      expect(screen).toMatch(/│ *agent +\S+ \S+/);
+      expect(screen).toContain('─ Log nginx:error (times UTC) ');
+      expect(screen).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  hms: following nginx:error/);
+      expect(screen).toMatch(/^local \(\S+\) ● updated/m);
+      await quitWith(pane!, 'q');
+    },
+  );
 
   it('Given a running monitor, When Esc, then Ctrl-C, is pressed, Then each time the terminal is restored', async () => {
     for (const key of ['Escape', 'C-c']) {
@@ -91,17 +96,21 @@ describe('hms monitor in local mode', () => {
     await quitWith(pane!);
   });
 
-  it('Given a configured server where nothing answers, When `hms monitor` runs, Then the status line and the log panel say what is wrong and that it retries, and q still quits', async () => {
-    const config = { servers: { down: { host: '127.0.0.1', publicUrl: 'https://127.0.0.1:9' } } };
-    await writeFile(path.join(dir, 'down.json'), JSON.stringify(config));
-    await pane!.type('clear');
-    await pane!.type(`HMS_TOKEN=x node ${HMS_BIN} monitor --config down.json --via https; echo "monitor exited $?"`);
-    const screen = await pane!.waitFor('the error in the status line', (s) =>
-      /^down ✗ retrying in \d+ s · q quit · Cannot reach the agent on down via https/m.test(s),
-    );
-    expect(screen).toMatch(/hms: Cannot reach the agent on down via https \(ECONNREFUSED\)\. Check nginx and the public URL\./);
-    await quitWith(pane!, 'q');
-  });
+  it(
+    'Given a configured server where nothing answers, When `hms monitor` runs, ' +
+      'Then the status line and the log panel say what is wrong and that it retries, and q still quits',
+    async () => {
+      const config = { servers: { down: { host: '127.0.0.1', publicUrl: 'https://127.0.0.1:9' } } };
+      await writeFile(path.join(dir, 'down.json'), JSON.stringify(config));
+      await pane!.type('clear');
+      await pane!.type(`HMS_TOKEN=x node ${HMS_BIN} monitor --config down.json --via https; echo "monitor exited $?"`);
+      const screen = await pane!.waitFor('the error in the status line', (s) =>
+        /^down ✗ retrying in \d+ s · q quit · Cannot reach the agent on down via https/m.test(s),
+      );
+      expect(screen).toMatch(/hms: Cannot reach the agent on down via https \(ECONNREFUSED\)\. Check nginx and the public URL\./);
+      await quitWith(pane!, 'q');
+    },
+  );
 });
 
 const support = testServerSupport();
@@ -138,15 +147,19 @@ describe.skipIf(!support.ok)('hms monitor against a real server through SSH', ()
     if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10 });
   });
 
-  it("Given the server's config and token, When `hms monitor` runs, Then the server's numbers, both apps and cigar's log are shown, and q gives the shell back", async () => {
-    const metrics = metricsResponseSchema.parse((await ctx.api('GET', '/api/metrics')).json);
-    await pane!.type(MONITOR);
-    const screen = await pane!.waitFor('the dashboard with both apps', (s) => drawn(s) && s.includes('tobacco'), 60_000);
-    expectDashboard(screen, metrics);
-    expect(screen).toMatch(/│ *cigar +● active\/running/);
-    expect(screen).toMatch(/│ *tobacco +● active\/running/);
-    expect(screen).toContain('─ Log cigar:production (times UTC) ');
-    expect(screen).toMatch(new RegExp(`^test \\(${metrics.hostname}\\) ● updated`, 'm'));
-    await quitWith(pane!, 'q');
-  });
+  it(
+    "Given the server's config and token, When `hms monitor` runs, " +
+      "Then the server's numbers, both apps and cigar's log are shown, and q gives the shell back",
+    async () => {
+      const metrics = metricsResponseSchema.parse((await ctx.api('GET', '/api/metrics')).json);
+      await pane!.type(MONITOR);
+      const screen = await pane!.waitFor('the dashboard with both apps', (s) => drawn(s) && s.includes('tobacco'), 60_000);
+      expectDashboard(screen, metrics);
+      expect(screen).toMatch(/│ *cigar +● active\/running/);
+      expect(screen).toMatch(/│ *tobacco +● active\/running/);
+      expect(screen).toContain('─ Log cigar:production (times UTC) ');
+      expect(screen).toMatch(new RegExp(`^test \\(${metrics.hostname}\\) ● updated`, 'm'));
+      await quitWith(pane!, 'q');
+    },
+  );
 });

@@ -141,43 +141,47 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     await second?.stop();
   });
 
-  it('Given a bare server, When `hms full-deploy` runs, Then nginx and the agent are up, the app units enabled, and status works through the tunnel', async () => {
-    const started = Date.now();
-    const run = await hms(['full-deploy', 'test']);
-    console.log(`[provision] full-deploy of a bare server: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.stderr).toMatch(/\[ 1\/13\] ● System packages/);
-    for (const unit of ['nginx.service', 'hms-agent.service'])
-      expect((await first!.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
-    expect((await first!.exec(['systemctl', 'is-enabled', 'cigar.service', 'tobacco.service'])).stdout.trim().split('\n')).toEqual([
-      'enabled',
-      'enabled',
-    ]);
-    // No `hms login`: full-deploy kept the token it installed (no keychain here: the 0600 file).
-    const tokenFile = path.join(dir, '.xdg', 'hms', 'tokens.json');
-    expect(run.stderr).toContain(`API token for test stored in ${tokenFile} (0600; no keychain: HMS_NO_KEYCHAIN=1).`);
-    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
-    const status = await hms(['status', '--json']);
-    expect(status.code, status.stderr).toBe(0);
-    const human = await hms(['status']);
-    expect(human.code, human.stderr).toBe(0);
-    const token = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')).hosting_management.api_token as string;
-    for (const output of [run.stdout, run.stderr, status.stdout, status.stderr, human.stdout, human.stderr])
-      expect(output).not.toContain(token);
-    const names = appsResponseSchema.parse(JSON.parse(status.stdout)).apps.map((a) => [a.name, a.state.loadState]);
-    expect(names).toEqual([
-      ['cigar', 'loaded'],
-      ['tobacco', 'loaded'],
-      ['nginx', 'loaded'],
-      ['agent', 'loaded'],
-    ]);
-    expect(
-      (await first!.exec(['stat', '-c', '%a %U', '/etc/hosting-api/env/cigar.env', '/etc/hosting-api/secrets.json'])).stdout
-        .trim()
-        .split('\n'),
-    ).toEqual(['600 root', '600 root']);
-    await expectAppFiles(first!);
-  });
+  it(
+    'Given a bare server, When `hms full-deploy` runs, ' +
+      'Then nginx and the agent are up, the app units enabled, and status works through the tunnel',
+    async () => {
+      const started = Date.now();
+      const run = await hms(['full-deploy', 'test']);
+      console.log(`[provision] full-deploy of a bare server: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.stderr).toMatch(/\[ 1\/13\] ● System packages/);
+      for (const unit of ['nginx.service', 'hms-agent.service'])
+        expect((await first!.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+      expect((await first!.exec(['systemctl', 'is-enabled', 'cigar.service', 'tobacco.service'])).stdout.trim().split('\n')).toEqual([
+        'enabled',
+        'enabled',
+      ]);
+      // No `hms login`: full-deploy kept the token it installed (no keychain here: the 0600 file).
+      const tokenFile = path.join(dir, '.xdg', 'hms', 'tokens.json');
+      expect(run.stderr).toContain(`API token for test stored in ${tokenFile} (0600; no keychain: HMS_NO_KEYCHAIN=1).`);
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+      const status = await hms(['status', '--json']);
+      expect(status.code, status.stderr).toBe(0);
+      const human = await hms(['status']);
+      expect(human.code, human.stderr).toBe(0);
+      const token = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')).hosting_management.api_token as string;
+      for (const output of [run.stdout, run.stderr, status.stdout, status.stderr, human.stdout, human.stderr])
+        expect(output).not.toContain(token);
+      const names = appsResponseSchema.parse(JSON.parse(status.stdout)).apps.map((a) => [a.name, a.state.loadState]);
+      expect(names).toEqual([
+        ['cigar', 'loaded'],
+        ['tobacco', 'loaded'],
+        ['nginx', 'loaded'],
+        ['agent', 'loaded'],
+      ]);
+      expect(
+        (await first!.exec(['stat', '-c', '%a %U', '/etc/hosting-api/env/cigar.env', '/etc/hosting-api/secrets.json'])).stdout
+          .trim()
+          .split('\n'),
+      ).toEqual(['600 root', '600 root']);
+      await expectAppFiles(first!);
+    },
+  );
 
   it("Given ssh-agent and no identityFile, When provisioning runs, Then the deploy user accepts the agent's keys", async () => {
     const agent = await startSshAgent();
@@ -261,163 +265,189 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     expect((await second.exec(['readlink', '/opt/hosting-api/current'])).stdout.trim()).toBe(release);
   });
 
-  it('Given a template that renders an invalid nginx config, When provisioning runs, Then it stops, the old files are back, and nginx and the agent keep running', async () => {
-    const server = second!;
-    await server.exec(['sh', '-c', 'mkdir -p /etc/nginx/ssl/broken && echo "not a certificate" > /etc/nginx/ssl/broken/bad.crt']);
-    const secrets = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8'));
-    const good = secrets.ssl_config.hosting;
-    secrets.ssl_config.hosting = { ...good, cert_path: '/etc/nginx/ssl/broken/bad.crt' };
-    await writeFile(path.join(dir, '.secrets.json'), JSON.stringify(secrets), { mode: 0o600 });
-    const before = (await server.exec(['cat', '/etc/nginx/sites-available/hosting'])).stdout;
-    try {
-      const run = await hms(['provision', 'test']);
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/nginx sites .* failed/);
-      expect(run.stderr).toMatch(/previous files were put back/);
-      expect(run.stderr).toMatch(/PEM|certificate/i);
-      expect((await server.exec(['cat', '/etc/nginx/sites-available/hosting'])).stdout).toBe(before);
-      for (const unit of ['nginx.service', 'hms-agent.service'])
-        expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
-      expect((await server.exec(['nginx', '-t', '-q'])).code).toBe(0);
-    } finally {
-      secrets.ssl_config.hosting = good;
+  it(
+    'Given a template that renders an invalid nginx config, When provisioning runs, ' +
+      'Then it stops, the old files are back, and nginx and the agent keep running',
+    async () => {
+      const server = second!;
+      await server.exec(['sh', '-c', 'mkdir -p /etc/nginx/ssl/broken && echo "not a certificate" > /etc/nginx/ssl/broken/bad.crt']);
+      const secrets = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8'));
+      const good = secrets.ssl_config.hosting;
+      secrets.ssl_config.hosting = { ...good, cert_path: '/etc/nginx/ssl/broken/bad.crt' };
       await writeFile(path.join(dir, '.secrets.json'), JSON.stringify(secrets), { mode: 0o600 });
-    }
-  });
-
-  it('Given a package apt cannot install, When provisioning runs, Then it stops at the packages step with what to fix, changes nothing else, and nginx and the agent keep running', async () => {
-    const server = second!;
-    const before = await checksums(server, managed);
-    await withConfig(
-      dir,
-      (config) => {
-        config.servers.test.packages = ['hms-no-such-package'];
-      },
-      async () => {
+      const before = (await server.exec(['cat', '/etc/nginx/sites-available/hosting'])).stdout;
+      try {
         const run = await hms(['provision', 'test']);
         expect(run.code).toBe(1);
-        expect(run.stderr).toMatch(/Step 1\/13 "System packages" failed/);
-        expect(run.stderr).toMatch(/Unable to locate package hms-no-such-package/);
-        expect(run.stderr).toMatch(/The package hms-no-such-package is not known to apt on test; nothing was installed/);
-        expect(run.stderr).toMatch(/servers\.test\.packages/);
-        expect(run.stderr).not.toMatch(/\[ 2\/13\]/);
-      },
-    );
-    for (const unit of ['nginx.service', 'hms-agent.service'])
-      expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
-    expect(await checksums(server, managed)).toEqual(before);
-    const again = await hms(['provision', 'test']);
-    expect(again.stdout).toMatch(/every step up to date; nothing changed/);
-  });
+        expect(run.stderr).toMatch(/nginx sites .* failed/);
+        expect(run.stderr).toMatch(/previous files were put back/);
+        expect(run.stderr).toMatch(/PEM|certificate/i);
+        expect((await server.exec(['cat', '/etc/nginx/sites-available/hosting'])).stdout).toBe(before);
+        for (const unit of ['nginx.service', 'hms-agent.service'])
+          expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+        expect((await server.exec(['nginx', '-t', '-q'])).code).toBe(0);
+      } finally {
+        secrets.ssl_config.hosting = good;
+        await writeFile(path.join(dir, '.secrets.json'), JSON.stringify(secrets), { mode: 0o600 });
+      }
+    },
+  );
 
-  it('Given database.yml edited by hand on the server, When provisioning runs, Then the edit survives and is reported; a database.yml hms wrote follows the config', async () => {
-    const server = second!;
-    const cigarYml = '/var/www/cigar/shared/config/database.yml';
-    const tobaccoYml = '/var/www/tobacco/shared/config/database.yml';
-    const edited = 'production:\n  adapter: sqlite3\n  database: /srv/data/cigar.sqlite3   # moved by hand\n';
-    await server.exec(['sh', '-c', `cat > ${cigarYml}`], { input: edited });
-    await withConfig(
-      dir,
-      (config) => {
-        config.apps.cigar.database = { adapter: 'postgresql' };
-        config.apps.tobacco.database = { adapter: 'postgresql' };
-      },
-      async () => {
-        const run = await hms(['provision', 'test']);
-        expect(run.code, run.stderr).toBe(0);
-        expect(run.stderr).toContain(`${cigarYml}: differs; kept (hms would write`);
-        expect(run.stderr).toMatch(/^\s+\+\s+adapter: postgresql$/m);
-        expect(run.stdout).toMatch(/1 file\(s\) on the server differ from what hms would write and were kept/);
-        expect((await server.exec(['cat', cigarYml])).stdout).toBe(edited);
-        expect((await server.exec(['cat', tobaccoYml])).stdout).toMatch(
-          /adapter: postgresql\n  encoding: unicode\n  database: tobacco\n  username: tobacco\n/,
-        );
-      },
-    );
-    const back = await hms(['provision', 'test']);
-    expect(back.code, back.stderr).toBe(0);
-    expect((await server.exec(['cat', cigarYml])).stdout).toBe(edited);
-    expect((await server.exec(['cat', tobaccoYml])).stdout).toMatch(/adapter: sqlite3/);
-    const again = await hms(['provision', 'test']);
-    expect(again.stdout).toMatch(/every step up to date; nothing changed/);
-    expect(again.stderr).toContain(`${cigarYml}: differs; kept`);
-    expect(again.stderr).not.toMatch(/●/);
-  });
-
-  it('Given a new branch and a rotated secret in the config, When `hms provision --dry-run` runs, Then it shows the branch as a diff line, no secret value, and changes nothing', async () => {
-    const server = second!;
-    const before = await checksums(server, managed);
-    const secretsFile = path.join(dir, '.secrets.json');
-    const original = await readFile(secretsFile, 'utf8');
-    const secrets = JSON.parse(original);
-    secrets.secret_key_bases.cigar = 'f'.repeat(128);
-    await writeFile(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
-    try {
+  it(
+    'Given a package apt cannot install, When provisioning runs, ' +
+      'Then it stops at the packages step with what to fix, changes nothing else, and nginx and the agent keep running',
+    async () => {
+      const server = second!;
+      const before = await checksums(server, managed);
       await withConfig(
         dir,
         (config) => {
-          config.apps.cigar.branch = 'release';
+          config.servers.test.packages = ['hms-no-such-package'];
         },
         async () => {
-          const run = await hms(['provision', 'test', '--dry-run']);
-          expect(run.code, run.stderr).toBe(0);
-          expect(run.stderr).toMatch(/^\s+-\s+"branch": "main",$/m);
-          expect(run.stderr).toMatch(/^\s+\+\s+"branch": "release",$/m);
-          expect(run.stderr).toContain('/etc/hosting-api/env/cigar.env: content');
-          expect(run.stderr).toMatch(/SECRET_KEY_BASE=\*\*\*|only secret values differ/);
-          for (const value of [...(await secretValues(dir)), 'f'.repeat(128)]) {
-            expect(run.stderr).not.toContain(value);
-            expect(run.stdout).not.toContain(value);
-          }
+          const run = await hms(['provision', 'test']);
+          expect(run.code).toBe(1);
+          expect(run.stderr).toMatch(/Step 1\/13 "System packages" failed/);
+          expect(run.stderr).toMatch(/Unable to locate package hms-no-such-package/);
+          expect(run.stderr).toMatch(/The package hms-no-such-package is not known to apt on test; nothing was installed/);
+          expect(run.stderr).toMatch(/servers\.test\.packages/);
+          expect(run.stderr).not.toMatch(/\[ 2\/13\]/);
         },
       );
-    } finally {
-      await writeFile(secretsFile, original, { mode: 0o600 });
-    }
-    expect(await checksums(server, managed)).toEqual(before);
-  });
+      for (const unit of ['nginx.service', 'hms-agent.service'])
+        expect((await server.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
+      expect(await checksums(server, managed)).toEqual(before);
+      const again = await hms(['provision', 'test']);
+      expect(again.stdout).toMatch(/every step up to date; nothing changed/);
+    },
+  );
 
-  it('Given the deploy user, When `hms shared put` runs twice and `hms shared list`, Then the file is in shared/ with the previous version kept as a .bak, and listed', async () => {
-    const server = second!;
-    const local = path.join(dir, 'storage.yml');
-    await writeFile(local, 'local:\n  service: Disk\n  root: <%= Rails.root.join("storage") %>\n');
-    const put1 = await hms(['shared', 'put', 'cigar', local]);
-    expect(put1.code, put1.stderr).toBe(0);
-    expect(put1.stdout).toMatch(/at \/var\/www\/cigar\/shared\/config\/storage.yml on test .*mode 0640/);
-    await writeFile(local, 'local:\n  service: Disk\n  root: /var/www/cigar/shared/storage\n');
-    const put2 = await hms(['shared', 'put', 'cigar', local, 'config/storage.yml']);
-    expect(put2.code, put2.stderr).toBe(0);
-    const backup = /kept as (\S+\.bak)\./.exec(put2.stdout)?.[1];
-    expect(backup).toMatch(/^\/var\/www\/cigar\/shared\/config\/storage\.yml\.\d{8}T\d{6}Z\.bak$/);
-    expect((await server.exec(['cat', backup!])).stdout).toContain('Rails.root');
-    expect((await server.exec(['stat', '-c', '%a %U', '/var/www/cigar/shared/config/storage.yml'])).stdout.trim()).toBe('640 deploy');
-    const list = await hms(['shared', 'list', 'cigar']);
-    expect(list.code, list.stderr).toBe(0);
-    expect(list.stdout).toMatch(/^config\/storage\.yml\s+\S+\s+0640\s+\d{4}-\d\d-\d\d /m);
-    expect(list.stdout).toMatch(/^config\/master\.key\s+\S+\s+0600 /m);
-    const refused = await hms(['shared', 'put', 'cigar', local, '../../../etc/passwd']);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/not a path inside shared/);
-  });
+  it(
+    'Given database.yml edited by hand on the server, When provisioning runs, ' +
+      'Then the edit survives and is reported; a database.yml hms wrote follows the config',
+    async () => {
+      const server = second!;
+      const cigarYml = '/var/www/cigar/shared/config/database.yml';
+      const tobaccoYml = '/var/www/tobacco/shared/config/database.yml';
+      const edited = 'production:\n  adapter: sqlite3\n  database: /srv/data/cigar.sqlite3   # moved by hand\n';
+      await server.exec(['sh', '-c', `cat > ${cigarYml}`], { input: edited });
+      await withConfig(
+        dir,
+        (config) => {
+          config.apps.cigar.database = { adapter: 'postgresql' };
+          config.apps.tobacco.database = { adapter: 'postgresql' };
+        },
+        async () => {
+          const run = await hms(['provision', 'test']);
+          expect(run.code, run.stderr).toBe(0);
+          expect(run.stderr).toContain(`${cigarYml}: differs; kept (hms would write`);
+          expect(run.stderr).toMatch(/^\s+\+\s+adapter: postgresql$/m);
+          expect(run.stdout).toMatch(/1 file\(s\) on the server differ from what hms would write and were kept/);
+          expect((await server.exec(['cat', cigarYml])).stdout).toBe(edited);
+          expect((await server.exec(['cat', tobaccoYml])).stdout).toMatch(
+            /adapter: postgresql\n  encoding: unicode\n  database: tobacco\n  username: tobacco\n/,
+          );
+        },
+      );
+      const back = await hms(['provision', 'test']);
+      expect(back.code, back.stderr).toBe(0);
+      expect((await server.exec(['cat', cigarYml])).stdout).toBe(edited);
+      expect((await server.exec(['cat', tobaccoYml])).stdout).toMatch(/adapter: sqlite3/);
+      const again = await hms(['provision', 'test']);
+      expect(again.stdout).toMatch(/every step up to date; nothing changed/);
+      expect(again.stderr).toContain(`${cigarYml}: differs; kept`);
+      expect(again.stderr).not.toMatch(/●/);
+    },
+  );
 
-  it('Given master.key edited on the server, When provisioning runs, Then it is kept; When the laptop file changes, Then it is uploaded and the server copy kept as a .bak', async () => {
-    const server = second!;
-    const key = '/var/www/cigar/shared/config/master.key';
-    await server.exec(['sh', '-c', `cat > ${key}`], { input: 'edited0on0the0server\n' });
-    const kept = await hms(['provision', 'test']);
-    expect(kept.code, kept.stderr).toBe(0);
-    expect(kept.stderr).toContain(`${key}: differs; kept`);
-    expect(kept.stderr).not.toContain('edited0on0the0server');
-    expect((await server.exec(['cat', key])).stdout).toBe('edited0on0the0server\n');
-    await writeFile(path.join(dir, 'cigar-master.key'), 'e2e0new0master0key\n', { mode: 0o600 });
-    const replaced = await hms(['provision', 'test']);
-    expect(replaced.code, replaced.stderr).toBe(0);
-    expect(replaced.stderr).toContain(`${key}: content (the laptop file changed since the last upload; the server copy is kept as a .bak)`);
-    expect((await server.exec(['cat', key])).stdout).toBe('e2e0new0master0key\n');
-    expect((await server.exec(['stat', '-c', '%a %U', key])).stdout.trim()).toBe('600 deploy');
-    const backups = await server.exec(['sh', '-c', `cat ${key}.*.bak`]);
-    expect(backups.stdout).toBe('edited0on0the0server\n');
-    const again = await hms(['provision', 'test']);
-    expect(again.stderr).not.toContain(`${key}:`);
-  });
+  it(
+    'Given a new branch and a rotated secret in the config, When `hms provision --dry-run` runs, ' +
+      'Then it shows the branch as a diff line, no secret value, and changes nothing',
+    async () => {
+      const server = second!;
+      const before = await checksums(server, managed);
+      const secretsFile = path.join(dir, '.secrets.json');
+      const original = await readFile(secretsFile, 'utf8');
+      const secrets = JSON.parse(original);
+      secrets.secret_key_bases.cigar = 'f'.repeat(128);
+      await writeFile(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
+      try {
+        await withConfig(
+          dir,
+          (config) => {
+            config.apps.cigar.branch = 'release';
+          },
+          async () => {
+            const run = await hms(['provision', 'test', '--dry-run']);
+            expect(run.code, run.stderr).toBe(0);
+            expect(run.stderr).toMatch(/^\s+-\s+"branch": "main",$/m);
+            expect(run.stderr).toMatch(/^\s+\+\s+"branch": "release",$/m);
+            expect(run.stderr).toContain('/etc/hosting-api/env/cigar.env: content');
+            expect(run.stderr).toMatch(/SECRET_KEY_BASE=\*\*\*|only secret values differ/);
+            for (const value of [...(await secretValues(dir)), 'f'.repeat(128)]) {
+              expect(run.stderr).not.toContain(value);
+              expect(run.stdout).not.toContain(value);
+            }
+          },
+        );
+      } finally {
+        await writeFile(secretsFile, original, { mode: 0o600 });
+      }
+      expect(await checksums(server, managed)).toEqual(before);
+    },
+  );
+
+  it(
+    'Given the deploy user, When `hms shared put` runs twice and `hms shared list`, ' +
+      'Then the file is in shared/ with the previous version kept as a .bak, and listed',
+    async () => {
+      const server = second!;
+      const local = path.join(dir, 'storage.yml');
+      await writeFile(local, 'local:\n  service: Disk\n  root: <%= Rails.root.join("storage") %>\n');
+      const put1 = await hms(['shared', 'put', 'cigar', local]);
+      expect(put1.code, put1.stderr).toBe(0);
+      expect(put1.stdout).toMatch(/at \/var\/www\/cigar\/shared\/config\/storage.yml on test .*mode 0640/);
+      await writeFile(local, 'local:\n  service: Disk\n  root: /var/www/cigar/shared/storage\n');
+      const put2 = await hms(['shared', 'put', 'cigar', local, 'config/storage.yml']);
+      expect(put2.code, put2.stderr).toBe(0);
+      const backup = /kept as (\S+\.bak)\./.exec(put2.stdout)?.[1];
+      expect(backup).toMatch(/^\/var\/www\/cigar\/shared\/config\/storage\.yml\.\d{8}T\d{6}Z\.bak$/);
+      expect((await server.exec(['cat', backup!])).stdout).toContain('Rails.root');
+      expect((await server.exec(['stat', '-c', '%a %U', '/var/www/cigar/shared/config/storage.yml'])).stdout.trim()).toBe('640 deploy');
+      const list = await hms(['shared', 'list', 'cigar']);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(/^config\/storage\.yml\s+\S+\s+0640\s+\d{4}-\d\d-\d\d /m);
+      expect(list.stdout).toMatch(/^config\/master\.key\s+\S+\s+0600 /m);
+      const refused = await hms(['shared', 'put', 'cigar', local, '../../../etc/passwd']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/not a path inside shared/);
+    },
+  );
+
+  it(
+    'Given master.key edited on the server, When provisioning runs, Then it is kept; ' +
+      'When the laptop file changes, Then it is uploaded and the server copy kept as a .bak',
+    async () => {
+      const server = second!;
+      const key = '/var/www/cigar/shared/config/master.key';
+      await server.exec(['sh', '-c', `cat > ${key}`], { input: 'edited0on0the0server\n' });
+      const kept = await hms(['provision', 'test']);
+      expect(kept.code, kept.stderr).toBe(0);
+      expect(kept.stderr).toContain(`${key}: differs; kept`);
+      expect(kept.stderr).not.toContain('edited0on0the0server');
+      expect((await server.exec(['cat', key])).stdout).toBe('edited0on0the0server\n');
+      await writeFile(path.join(dir, 'cigar-master.key'), 'e2e0new0master0key\n', { mode: 0o600 });
+      const replaced = await hms(['provision', 'test']);
+      expect(replaced.code, replaced.stderr).toBe(0);
+      expect(replaced.stderr).toContain(
+        `${key}: content (the laptop file changed since the last upload; the server copy is kept as a .bak)`,
+      );
+      expect((await server.exec(['cat', key])).stdout).toBe('e2e0new0master0key\n');
+      expect((await server.exec(['stat', '-c', '%a %U', key])).stdout.trim()).toBe('600 deploy');
+      const backups = await server.exec(['sh', '-c', `cat ${key}.*.bak`]);
+      expect(backups.stdout).toBe('edited0on0the0server\n');
+      const again = await hms(['provision', 'test']);
+      expect(again.stderr).not.toContain(`${key}:`);
+    },
+  );
 });

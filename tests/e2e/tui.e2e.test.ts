@@ -94,21 +94,25 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     expect(unitRow(after, 'cigar')![3]).toMatch(/^\d{1,2}s$/);
   });
 
-  it("Given l on cigar, When a page is requested, Then its puma line and its own nginx line appear, each tagged, and tobacco's requests do not", async () => {
-    await tmux.keys('l');
-    await tmux.waitFor(/Logs cigar on test .*following/);
-    expect((await appServes()).code).toBe(0);
-    const page = `/tui-e2e-${Date.now()}`;
-    await ctx.server.exec(['curl', '-s', '-o', '/dev/null', '-H', 'Host: tobacco.test', `http://127.0.0.1${page}-tobacco`]);
-    await request(page);
-    const screen = await tmux.waitFor(
-      (s) =>
-        logLines(s).some((l) => l.includes(`cigar:production`) && l.includes(`GET "${page}"`)) &&
-        logLines(s).some((l) => l.includes('cigar:nginx') && l.includes(`GET ${page}`)),
-    );
-    expect(screen).toMatch(/● cigar:production\s+● cigar:nginx/);
-    expect(screen).not.toContain(`${page}-tobacco`);
-  });
+  it(
+    'Given l on cigar, When a page is requested, ' +
+      "Then its puma line and its own nginx line appear, each tagged, and tobacco's requests do not",
+    async () => {
+      await tmux.keys('l');
+      await tmux.waitFor(/Logs cigar on test .*following/);
+      expect((await appServes()).code).toBe(0);
+      const page = `/tui-e2e-${Date.now()}`;
+      await ctx.server.exec(['curl', '-s', '-o', '/dev/null', '-H', 'Host: tobacco.test', `http://127.0.0.1${page}-tobacco`]);
+      await request(page);
+      const screen = await tmux.waitFor(
+        (s) =>
+          logLines(s).some((l) => l.includes(`cigar:production`) && l.includes(`GET "${page}"`)) &&
+          logLines(s).some((l) => l.includes('cigar:nginx') && l.includes(`GET ${page}`)),
+      );
+      expect(screen).toMatch(/● cigar:production\s+● cigar:nginx/);
+      expect(screen).not.toContain(`${page}-tobacco`);
+    },
+  );
 
   it('Given / and then /!, When filtering, Then only the matching lines show, then only the others', async () => {
     await request('/tui-e2e-filter');
@@ -142,10 +146,9 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     await ctx.server.exec(['systemctl', 'stop', 'hms-agent']);
     try {
       // The overview's poll and the log follower each notice on their own schedule.
-      await tmux.waitFor(
-        (s) =>
-          /✗ test reconnecting in \d+s \(attempt \d+\)/.test(s) && /hms\s+cigar:production: .*(reach|refused|lost the connection)/.test(s),
-      );
+      const reconnecting = /✗ test reconnecting in \d+s \(attempt \d+\)/;
+      const lost = /hms\s+cigar:production: .*(reach|refused|lost the connection)/;
+      await tmux.waitFor((s) => reconnecting.test(s) && lost.test(s));
     } finally {
       await ctx.server.exec(['systemctl', 'start', 'hms-agent']);
     }
@@ -241,31 +244,35 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
     expect(screen).toContain('tobacco on test: your edit');
   });
 
-  it('Given the agent screen, When u is confirmed, Then the agent restarts into this hms build, the screen shows it active, and the overview stays live', async () => {
-    await tmux.keys('A');
-    await tmux.waitFor(/Agent on test running 20260101000000 · current 20260101000000/);
-    const release = /This hms carries agent (\S+)\./.exec(await tmux.waitFor(/This hms carries agent \S+\./))![1]!;
-    await tmux.keys('u');
-    await tmux.waitFor(/Send this hms's agent to test and switch to it \(health-checked, rolled back on failure\)\?/);
-    await tmux.keys('y');
-    const done = await tmux.waitFor((s) => s.includes(`test now runs agent ${release} (was 20260101000000).`), 120_000);
-    expect(done).toContain(`Uploading agent release ${release} to test…`);
-    expect(done).toContain(`Switching test to ${release} (health-checked, rolled back on failure)…`);
-    await tmux.waitFor(
-      (s) => s.includes(`running ${release} · current ${release}`) && s.includes(`Last update: ${release} active (from 20260101000000)`),
-      30_000,
-    );
-    expect(healthSchema.parse((await ctx.api('GET', '/api/health')).json).release).toBe(release);
+  it(
+    'Given the agent screen, When u is confirmed, ' +
+      'Then the agent restarts into this hms build, the screen shows it active, and the overview stays live',
+    async () => {
+      await tmux.keys('A');
+      await tmux.waitFor(/Agent on test running 20260101000000 · current 20260101000000/);
+      const release = /This hms carries agent (\S+)\./.exec(await tmux.waitFor(/This hms carries agent \S+\./))![1]!;
+      await tmux.keys('u');
+      await tmux.waitFor(/Send this hms's agent to test and switch to it \(health-checked, rolled back on failure\)\?/);
+      await tmux.keys('y');
+      const done = await tmux.waitFor((s) => s.includes(`test now runs agent ${release} (was 20260101000000).`), 120_000);
+      expect(done).toContain(`Uploading agent release ${release} to test…`);
+      expect(done).toContain(`Switching test to ${release} (health-checked, rolled back on failure)…`);
+      await tmux.waitFor(
+        (s) => s.includes(`running ${release} · current ${release}`) && s.includes(`Last update: ${release} active (from 20260101000000)`),
+        30_000,
+      );
+      expect(healthSchema.parse((await ctx.api('GET', '/api/health')).json).release).toBe(release);
 
-    await tmux.keys(':');
-    await tmux.type('overview');
-    await tmux.keys('Enter');
-    await tmux.waitFor((s) => /● test connected/.test(s) && unitRow(s, 'cigar')?.[2] === '● active/running', 30_000);
-    await ctx.server.exec(['systemctl', 'stop', 'cigar']);
-    await tmux.waitFor((s) => unitRow(s, 'cigar')?.[2] === '✗ inactive/dead', 30_000);
-    await ctx.server.exec(['systemctl', 'start', 'cigar']);
-    await tmux.waitFor((s) => unitRow(s, 'cigar')?.[2] === '● active/running', 30_000);
-  });
+      await tmux.keys(':');
+      await tmux.type('overview');
+      await tmux.keys('Enter');
+      await tmux.waitFor((s) => /● test connected/.test(s) && unitRow(s, 'cigar')?.[2] === '● active/running', 30_000);
+      await ctx.server.exec(['systemctl', 'stop', 'cigar']);
+      await tmux.waitFor((s) => unitRow(s, 'cigar')?.[2] === '✗ inactive/dead', 30_000);
+      await ctx.server.exec(['systemctl', 'start', 'cigar']);
+      await tmux.waitFor((s) => unitRow(s, 'cigar')?.[2] === '● active/running', 30_000);
+    },
+  );
 
   it('Given hms running, When it gets SIGTERM, Then the terminal is restored and it exits 143', async () => {
     const pid = await tmux.foregroundPid();

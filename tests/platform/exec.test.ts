@@ -19,16 +19,19 @@ describe('exec', () => {
     expect((await exec(['cat'], { input: 'hello' })).stdout).toBe('hello');
   });
 
-  it('Given a stream as stdin, When chunks arrive over time and it ends, Then the program reads them as they come and ends with it', async () => {
-    const feed = new PassThrough();
-    const seen: string[] = [];
-    const running = exec(['cat'], { stdin: feed, onStdout: (chunk) => seen.push(chunk.toString()) });
-    feed.write('one\n');
-    await waitUntil(() => seen.length > 0, 1_000, 10);
-    expect(seen).toEqual(['one\n']); // delivered while stdin is still open
-    feed.end('two\n');
-    expect(await running).toMatchObject({ code: 0, stdout: 'one\ntwo\n' });
-  });
+  it(
+    'Given a stream as stdin, When chunks arrive over time and it ends, ' + 'Then the program reads them as they come and ends with it',
+    async () => {
+      const feed = new PassThrough();
+      const seen: string[] = [];
+      const running = exec(['cat'], { stdin: feed, onStdout: (chunk) => seen.push(chunk.toString()) });
+      feed.write('one\n');
+      await waitUntil(() => seen.length > 0, 1_000, 10);
+      expect(seen).toEqual(['one\n']); // delivered while stdin is still open
+      feed.end('two\n');
+      expect(await running).toMatchObject({ code: 0, stdout: 'one\ntwo\n' });
+    },
+  );
 
   it('Given a stream as stdin that never ends, When the program is aborted, Then the call returns and the stream is let go', async () => {
     const feed = new PassThrough();

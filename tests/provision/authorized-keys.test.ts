@@ -49,29 +49,39 @@ describe('the keys provisioning authorizes', () => {
     expect(await laptopPublicKeys('prod', server(), agent.socket)).toEqual([(await readFile(`${file}.pub`, 'utf8')).trim()]);
   });
 
-  it('Given an identityFile with its .pub, When the keys are gathered, Then that .pub is authorized and the agent is not asked', async () => {
-    const file = await newKey();
-    expect(await laptopPublicKeys('prod', server({ identityFile: file }), agent.socket)).toEqual([
-      (await readFile(`${file}.pub`, 'utf8')).trim(),
-    ]);
-  });
+  it(
+    'Given an identityFile with its .pub, When the keys are gathered, ' + 'Then that .pub is authorized and the agent is not asked',
+    async () => {
+      const file = await newKey();
+      expect(await laptopPublicKeys('prod', server({ identityFile: file }), agent.socket)).toEqual([
+        (await readFile(`${file}.pub`, 'utf8')).trim(),
+      ]);
+    },
+  );
 
-  it('Given an identityFile without its .pub, When the keys are gathered, Then the public key is derived from the private key', async () => {
-    const file = await newKey();
-    const expected = (await readFile(`${file}.pub`, 'utf8')).trim();
-    await rm(`${file}.pub`);
-    expect(await laptopPublicKeys('prod', server({ identityFile: file }), undefined)).toEqual([expected]);
-  });
+  it(
+    'Given an identityFile without its .pub, When the keys are gathered, ' + 'Then the public key is derived from the private key',
+    async () => {
+      const file = await newKey();
+      const expected = (await readFile(`${file}.pub`, 'utf8')).trim();
+      await rm(`${file}.pub`);
+      expect(await laptopPublicKeys('prod', server({ identityFile: file }), undefined)).toEqual([expected]);
+    },
+  );
 
-  it('Given a passphrase-protected identityFile without its .pub, When the keys are gathered, Then it refuses with the ssh-keygen line to run', async () => {
-    const file = await newKey('secret words');
-    await rm(`${file}.pub`);
-    const error = await laptopPublicKeys('prod', server({ identityFile: file }), agent.socket).catch((e: unknown) => e);
-    expect(error).toMatchObject({
-      message: expect.stringMatching(/protected by a passphrase/),
-      hint: expect.stringContaining(`ssh-keygen -y -f ${file} > ${file}.pub`),
-    });
-  });
+  it(
+    'Given a passphrase-protected identityFile without its .pub, ' +
+      'When the keys are gathered, Then it refuses with the ssh-keygen line to run',
+    async () => {
+      const file = await newKey('secret words');
+      await rm(`${file}.pub`);
+      const error = await laptopPublicKeys('prod', server({ identityFile: file }), agent.socket).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        message: expect.stringMatching(/protected by a passphrase/),
+        hint: expect.stringContaining(`ssh-keygen -y -f ${file} > ${file}.pub`),
+      });
+    },
+  );
 
   it('Given an identityFile that does not exist, When the keys are gathered, Then it refuses, naming the file', async () => {
     await expect(laptopPublicKeys('prod', server({ identityFile: '/nonexistent/id' }), undefined)).rejects.toThrow(

@@ -17,12 +17,15 @@ describe('DEPLOYMENT_LOG.md', () => {
     );
   });
 
-  it('Given `hms provision --print-log`, When run, Then it prints the same procedure with every step and a verification for each', async () => {
-    const run = await runHms(['provision', '--print-log'], { cwd: path.resolve('.') });
-    expect(run.code).toBe(0);
-    const headings = run.stdout.match(/^## \d+\. .+$/gm) ?? [];
-    expect(headings.length).toBeGreaterThanOrEqual(12);
-    expect(run.stdout.match(/^Verify:$/gm)?.length).toBe(headings.length);
-    expect(run.stdout).not.toMatch(/SECRET_KEY_BASE=\w/);
-  });
+  it(
+    'Given `hms provision --print-log`, When run, ' + 'Then it prints the same procedure with every step and a verification for each',
+    async () => {
+      const run = await runHms(['provision', '--print-log'], { cwd: path.resolve('.') });
+      expect(run.code).toBe(0);
+      const headings = run.stdout.match(/^## \d+\. .+$/gm) ?? [];
+      expect(headings.length).toBeGreaterThanOrEqual(12);
+      expect(run.stdout.match(/^Verify:$/gm)?.length).toBe(headings.length);
+      expect(run.stdout).not.toMatch(/SECRET_KEY_BASE=\w/);
+    },
+  );
 });

@@ -108,7 +108,8 @@ describe('check_status.sh decisions (stand-in systemctl printing systemd 252 out
     expect(run.stdout).toMatch(/^OK: 4 units: 4 ok, 0 warning, 0 critical/);
     expect(run.stdout).toMatch(/^OK +cigar\.service +active\/running since Tue 2024-01-02 10:00:00 UTC, restarts=0, pid=1201$/m);
     expect(stub.calls()).toEqual([
-      'show --no-pager -p Id,LoadState,ActiveState,SubState,ActiveEnterTimestamp,NRestarts,MainPID -- cigar.service tobacco.service nginx.service hms-agent.service',
+      'show --no-pager -p Id,LoadState,ActiveState,SubState,ActiveEnterTimestamp,NRestarts,MainPID ' +
+        '-- cigar.service tobacco.service nginx.service hms-agent.service',
     ]);
   });
 
@@ -125,37 +126,44 @@ describe('check_status.sh decisions (stand-in systemctl printing systemd 252 out
     expect(run.code).toBe(WARNING);
   });
 
-  it('Given a failed unit and a unit that does not exist, When run with --json, Then it is CRITICAL (exit 2) with per-unit detail', async () => {
-    const stub = recordingSystemctl('status-failed', showOutput({ nginxState: 'failed', agentState: 'inactive', agentLoad: 'not-found' }));
-    const run = await runTool('check_status.sh', ['--json'], { env: stub.env });
-    const report = parseJson(run);
-    expect(run.code).toBe(CRITICAL);
-    expect(report).toMatchObject({ status: 'CRITICAL', exit_code: 2, summary: '4 units: 2 ok, 0 warning, 2 critical' });
-    expect(report.units).toEqual([
-      expect.objectContaining({
-        unit: 'cigar.service',
-        active_state: 'active',
-        sub_state: 'running',
-        n_restarts: 0,
-        main_pid: 1201,
-        status: 'OK',
-      }),
-      expect.objectContaining({ unit: 'tobacco.service', status: 'OK', since: 'Tue 2024-01-02 10:00:01 UTC' }),
-      expect.objectContaining({ unit: 'nginx.service', active_state: 'failed', status: 'CRITICAL', note: 'failed' }),
-      expect.objectContaining({
-        unit: 'hms-agent.service',
-        load_state: 'not-found',
-        since: null,
-        status: 'CRITICAL',
-        note: 'unit not found',
-      }),
-    ]);
-  });
+  it(
+    'Given a failed unit and a unit that does not exist, ' + 'When run with --json, Then it is CRITICAL (exit 2) with per-unit detail',
+    async () => {
+      const stub = recordingSystemctl(
+        'status-failed',
+        showOutput({ nginxState: 'failed', agentState: 'inactive', agentLoad: 'not-found' }),
+      );
+      const run = await runTool('check_status.sh', ['--json'], { env: stub.env });
+      const report = parseJson(run);
+      expect(run.code).toBe(CRITICAL);
+      expect(report).toMatchObject({ status: 'CRITICAL', exit_code: 2, summary: '4 units: 2 ok, 0 warning, 2 critical' });
+      expect(report.units).toEqual([
+        expect.objectContaining({
+          unit: 'cigar.service',
+          active_state: 'active',
+          sub_state: 'running',
+          n_restarts: 0,
+          main_pid: 1201,
+          status: 'OK',
+        }),
+        expect.objectContaining({ unit: 'tobacco.service', status: 'OK', since: 'Tue 2024-01-02 10:00:01 UTC' }),
+        expect.objectContaining({ unit: 'nginx.service', active_state: 'failed', status: 'CRITICAL', note: 'failed' }),
+        expect.objectContaining({
+          unit: 'hms-agent.service',
+          load_state: 'not-found',
+          since: null,
+          status: 'CRITICAL',
+          note: 'unit not found',
+        }),
+      ]);
+    },
+  );
 
   it('Given HMS_UNITS, When run, Then exactly those units are asked for', async () => {
     const stub = recordingSystemctl(
       'status-units',
-      "printf 'Id=redis-server.service\\nActiveState=active\\nSubState=running\\nNRestarts=0\\nMainPID=9\\nActiveEnterTimestamp=\\nLoadState=loaded\\n'",
+      "printf 'Id=redis-server.service\\nActiveState=active\\nSubState=running\\nNRestarts=0\\nMainPID=9\\n" +
+        "ActiveEnterTimestamp=\\nLoadState=loaded\\n'",
     );
     const run = await runTool('check_status.sh', [], { env: { ...stub.env, HMS_UNITS: 'redis-server.service' } });
     expect(run.code).toBe(OK);

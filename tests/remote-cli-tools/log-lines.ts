@@ -30,7 +30,10 @@ export function railsLine(sev: 'I' | 'W' | 'E' | 'F', when: Date, message: strin
   return `${sev}, [${railsTime(when)}.123456 #4242] ${level.padStart(5)} -- : [${reqId}] ${message}\n`;
 }
 export function nginxErrorLine(level: string, when: Date, message: string): string {
-  return `${nginxErrorTime(when)} [${level}] 811#811: *${Math.floor(Math.random() * 1e6)} ${message}, client: 203.0.113.7, server: cigar.example, request: "GET /orders/12 HTTP/1.1", host: "cigar.example"\n`;
+  return (
+    `${nginxErrorTime(when)} [${level}] 811#811: *${Math.floor(Math.random() * 1e6)} ${message}, client: ` +
+    `203.0.113.7, server: cigar.example, request: "GET /orders/12 HTTP/1.1", host: "cigar.example"\n`
+  );
 }
 export function accessLine(when: Date, request: string, status: number, bytes = 512): string {
   return `203.0.113.7 - - [${accessTime(when)}] "${request}" ${status} ${bytes} "-" "Mozilla/5.0 (X11; Linux x86_64)"\n`;

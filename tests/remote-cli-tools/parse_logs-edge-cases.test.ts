@@ -115,21 +115,24 @@ describe('parse_logs.sh edge cases', () => {
     expect(report.skipped).toEqual([{ path: missing, reason: 'not found' }]);
   });
 
-  it('Given messages with quotes, backslashes, tabs, escape bytes and invalid UTF-8, When run with --json, Then the JSON is valid', async () => {
-    const dir = path.join(tmp, 'nasty');
-    const file = writeFile(
-      path.join(dir, 'production.log'),
-      Buffer.concat([
-        Buffer.from(railsLine('E', ago(1), 'Quote " backslash \\ tab \t bell \u0007 esc \u001b[31m red ü')),
-        Buffer.from('E, [2024-01-01T00:00:00.1 #1] ERROR -- : bad bytes \xff\xfe here\n', 'latin1'),
-      ]),
-    );
-    const run = await runTool('parse_logs.sh', ['--json', file]);
-    const report = parseJson(run) as unknown as Report;
-    const messages = report.files[0]?.top.map((t) => t.message) ?? [];
-    expect(messages).toContain('Quote " backslash \\ tab   bell   esc  [Nm red ü');
-    expect(messages.some((m) => m.startsWith('bad bytes'))).toBe(true);
-  });
+  it(
+    'Given messages with quotes, backslashes, tabs, escape bytes and invalid UTF-8, ' + 'When run with --json, Then the JSON is valid',
+    async () => {
+      const dir = path.join(tmp, 'nasty');
+      const file = writeFile(
+        path.join(dir, 'production.log'),
+        Buffer.concat([
+          Buffer.from(railsLine('E', ago(1), 'Quote " backslash \\ tab \t bell \u0007 esc \u001b[31m red ü')),
+          Buffer.from('E, [2024-01-01T00:00:00.1 #1] ERROR -- : bad bytes \xff\xfe here\n', 'latin1'),
+        ]),
+      );
+      const run = await runTool('parse_logs.sh', ['--json', file]);
+      const report = parseJson(run) as unknown as Report;
+      const messages = report.files[0]?.top.map((t) => t.message) ?? [];
+      expect(messages).toContain('Quote " backslash \\ tab   bell   esc  [Nm red ü');
+      expect(messages.some((m) => m.startsWith('bad bytes'))).toBe(true);
+    },
+  );
 
   it.each([
     [['--since', 'abc'], "--since needs a non-negative integer, got 'abc'"],

@@ -154,21 +154,24 @@ exit 1`,
     expect(stub.calls().some((c) => c.includes('restart'))).toBe(false);
   });
 
-  it('Given a broken nginx config, When nginx is restarted, Then it refuses (exit 2) with nginx -t output and does not restart', async () => {
-    const stub = statefulSystemctl('restart-nginx-bad', 'active', 'failed');
-    writeStub(
-      path.join(tmp, 'restart-nginx-bad'),
-      'nginx',
-      `echo 'nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/cigar:12' >&2
+  it(
+    'Given a broken nginx config, When nginx is restarted, ' + 'Then it refuses (exit 2) with nginx -t output and does not restart',
+    async () => {
+      const stub = statefulSystemctl('restart-nginx-bad', 'active', 'failed');
+      writeStub(
+        path.join(tmp, 'restart-nginx-bad'),
+        'nginx',
+        `echo 'nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/cigar:12' >&2
 echo 'nginx: configuration file /etc/nginx/nginx.conf test failed' >&2
 exit 1`,
-    );
-    const run = await runTool('restart_service.sh', ['nginx'], { env: stub.env });
-    expect(run.code).toBe(CRITICAL);
-    expect(run.stdout).toContain("CRITICAL: refusing to restart nginx.service: 'nginx -t' failed (exit 1)");
-    expect(run.stdout).toContain('unknown directive "proxy_passs"');
-    expect(stub.calls().some((c) => c.includes('restart'))).toBe(false);
-  });
+      );
+      const run = await runTool('restart_service.sh', ['nginx'], { env: stub.env });
+      expect(run.code).toBe(CRITICAL);
+      expect(run.stdout).toContain("CRITICAL: refusing to restart nginx.service: 'nginx -t' failed (exit 1)");
+      expect(run.stdout).toContain('unknown directive "proxy_passs"');
+      expect(stub.calls().some((c) => c.includes('restart'))).toBe(false);
+    },
+  );
 
   it('Given a good nginx config, When nginx is restarted, Then nginx -t runs first and the restart follows', async () => {
     const stub = statefulSystemctl('restart-nginx-good', 'active', 'active');

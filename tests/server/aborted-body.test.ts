@@ -39,7 +39,8 @@ async function dropMidBody(head: string, sent: string): Promise<void> {
 }
 
 describe('a request body dropped mid-way', () => {
-  it('Given anonymous logins and an authenticated JSON PUT dropped mid-body, When the agent reads them, Then nothing is logged as an internal error and it still answers', async () => {
+  it('Given anonymous logins and an authenticated JSON PUT dropped mid-body, ' +
+    'When the agent reads them, Then nothing is logged as an internal error and it still answers', async () => {
     for (let i = 0; i < 5; i += 1) {
       await dropMidBody('POST /login HTTP/1.1\r\ncontent-type: application/x-www-form-urlencoded', 'username=admin&pass');
       await dropMidBody(

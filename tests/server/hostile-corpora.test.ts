@@ -129,7 +129,8 @@ async function pool(tasks: Array<() => Promise<void>>): Promise<void> {
 }
 
 describe('the public payload corpora against the agent process', () => {
-  it('Given every payload on every surface, When sent, Then no answer is a 5xx, leaks the canary or /etc/passwd, or shows the payload unescaped', async () => {
+  it('Given every payload on every surface, When sent, ' +
+    'Then no answer is a 5xx, leaks the canary or /etc/passwd, or shows the payload unescaped', async () => {
     const list = surfaces(forgedSessions);
     const texts = payloads.map((payload) => payload.text);
     // Each sampled surface starts at its own offset, so the samples together cover more payloads.
@@ -151,7 +152,8 @@ describe('the public payload corpora against the agent process', () => {
     console.log(
       [
         `[hostile-corpora] ${payloads.length} distinct payloads (${corpora.join(', ')})`,
-        `[hostile-corpora] ${list.length} surfaces, ${tasks.length} payload x surface probes, ${counts.requests} requests (${counts.unsendable} not sendable as HTTP), ${(durationMs / 1000).toFixed(1)} s`,
+        `[hostile-corpora] ${list.length} surfaces, ${tasks.length} payload x surface probes, ` +
+          `${counts.requests} requests (${counts.unsendable} not sendable as HTTP), ${(durationMs / 1000).toFixed(1)} s`,
         `[hostile-corpora] sampled surfaces (every n-th payload): ${sampled.join('; ')}`,
         `[hostile-corpora] slowest surfaces (summed over their requests): ${[...counts.msBySurface]
           .sort(([, a], [, b]) => b - a)
@@ -162,7 +164,9 @@ describe('the public payload corpora against the agent process', () => {
           .sort(([a], [b]) => a - b)
           .map(([status, count]) => `${status} x${count}`)
           .join(', ')}`,
-        `[hostile-corpora] memory: agent baseline RSS ${(peaks.baseline / MB).toFixed(1)} MB, agent peak ${(peaks.process / MB).toFixed(1)} MB, children peak ${(peaks.children / MB).toFixed(1)} MB (${peaks.childCount} at most), agent + children peak ${(peaks.total / MB).toFixed(1)} MB, ${peaks.samples} samples`,
+        `[hostile-corpora] memory: agent baseline RSS ${(peaks.baseline / MB).toFixed(1)} MB, ` +
+          `agent peak ${(peaks.process / MB).toFixed(1)} MB, children peak ${(peaks.children / MB).toFixed(1)} MB ` +
+          `(${peaks.childCount} at most), agent + children peak ${(peaks.total / MB).toFixed(1)} MB, ${peaks.samples} samples`,
       ].join('\n'),
     );
     const kinds = new Map<string, number>();
@@ -173,19 +177,27 @@ describe('the public payload corpora against the agent process', () => {
     ).toEqual([]);
   }, 240_000);
 
-  it('Given the suite has run, When the canary outside the allowed folders is looked at, Then its content, mtime and atime are unchanged', async () => {
-    expect(armed).toBeDefined();
-    if (!atimeTracked)
-      console.log('[hostile-corpora] reads do not move atime on this file system (noatime): the atime check cannot see a read here');
-    const now = await canaryState(tree.canary);
-    expect(now.content).toBe(armed.content);
-    expect(now.mtimeMs).toBe(armed.mtimeMs);
-    expect(now.atimeMs).toBe(armed.atimeMs);
-  });
+  it(
+    'Given the suite has run, When the canary outside the allowed folders is looked at, ' +
+      'Then its content, mtime and atime are unchanged',
+    async () => {
+      expect(armed).toBeDefined();
+      if (!atimeTracked)
+        console.log('[hostile-corpora] reads do not move atime on this file system (noatime): the atime check cannot see a read here');
+      const now = await canaryState(tree.canary);
+      expect(now.content).toBe(armed.content);
+      expect(now.mtimeMs).toBe(armed.mtimeMs);
+      expect(now.atimeMs).toBe(armed.atimeMs);
+    },
+  );
 
-  it('Given the suite has run, When the folders outside the allowed tree are listed, Then nothing was created, removed or changed there', async () => {
-    expect(await outside()).toEqual(outsideBefore);
-  });
+  it(
+    'Given the suite has run, When the folders outside the allowed tree are listed, ' +
+      'Then nothing was created, removed or changed there',
+    async () => {
+      expect(await outside()).toEqual(outsideBefore);
+    },
+  );
 
   it('Given the suite has run, When the memory samples are read, Then the agent and its children stayed under 200 MB', () => {
     expect(peaks.samples).toBeGreaterThan(10);

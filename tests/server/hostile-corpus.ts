@@ -230,7 +230,9 @@ export function configCases(): HostileCase[] {
     ].map((directive) =>
       body(`PUT with "${directive}"`, (tree) =>
         json({
-          content: `server {\n    listen 127.0.0.1:8091;\n    ${directive.replace('CANARY', tree.canary).replace('OUTSIDE', tree.outside)}\n}\n`,
+          content:
+            `server {\n    listen 127.0.0.1:8091;\n` +
+            `    ${directive.replace('CANARY', tree.canary).replace('OUTSIDE', tree.outside)}\n}\n`,
         }),
       ),
     ),

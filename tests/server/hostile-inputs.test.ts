@@ -203,29 +203,33 @@ async function childrenRunning(argv: string[]): Promise<number[]> {
 }
 
 describe('a follow filter on a line an attacker wrote', () => {
-  it('Given a follow with grep "a*a*b" on a line of 100,000 a\'s, When /api/health is asked meanwhile, Then it answers within 200 ms each time, and the follow ends with the client', async () => {
-    const stop = new AbortController();
-    const response = await agent.app.request('/api/logs/cigar:huge/follow?lines=1&grep=a*a*b', { headers: AUTH, signal: stop.signal });
-    expect(response.status).toBe(200);
-    const reader = response.body!.getReader();
-    const pending = reader.read();
-    await waitUntil(async () => (await childrenRunning(['grep', '--line-buffered'])).length > 0, 2_000, 20);
-    expect(await childrenRunning(['grep', '--line-buffered'])).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // tail has printed the line; grep has it
+  it(
+    'Given a follow with grep "a*a*b" on a line of 100,000 a\'s, When /api/health is asked meanwhile, ' +
+      'Then it answers within 200 ms each time, and the follow ends with the client',
+    async () => {
+      const stop = new AbortController();
+      const response = await agent.app.request('/api/logs/cigar:huge/follow?lines=1&grep=a*a*b', { headers: AUTH, signal: stop.signal });
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      const pending = reader.read();
+      await waitUntil(async () => (await childrenRunning(['grep', '--line-buffered'])).length > 0, 2_000, 20);
+      expect(await childrenRunning(['grep', '--line-buffered'])).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // tail has printed the line; grep has it
 
-    for (let i = 0; i < 5; i += 1) {
-      const started = performance.now();
-      const health = await agent.app.request('/api/health');
-      expect(health.status).toBe(200);
-      expect(performance.now() - started).toBeLessThan(200);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      for (let i = 0; i < 5; i += 1) {
+        const started = performance.now();
+        const health = await agent.app.request('/api/health');
+        expect(health.status).toBe(200);
+        expect(performance.now() - started).toBeLessThan(200);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
 
-    stop.abort();
-    await reader.cancel().catch(() => undefined);
-    await pending.catch(() => undefined);
-    await waitUntil(async () => (await childrenRunning(['grep', '--line-buffered'])).length === 0, 2_000, 20);
-    expect(await childrenRunning(['grep', '--line-buffered'])).toEqual([]);
-    expect(await childrenRunning(['tail', '-n', '1', '-F'])).toEqual([]);
-  });
+      stop.abort();
+      await reader.cancel().catch(() => undefined);
+      await pending.catch(() => undefined);
+      await waitUntil(async () => (await childrenRunning(['grep', '--line-buffered'])).length === 0, 2_000, 20);
+      expect(await childrenRunning(['grep', '--line-buffered'])).toEqual([]);
+      expect(await childrenRunning(['tail', '-n', '1', '-F'])).toEqual([]);
+    },
+  );
 });

@@ -28,7 +28,8 @@ while (my $c = $s->accept) {
   my $req = ''; while (my $l = <$c>) { $req .= $l; last if $l eq "\\r\\n"; }
   my ($path) = $req =~ m{^GET (\\S+)};
   my $body = "hello from the server: $path";
-  print $c "HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: " . length($body) . "\\r\\nConnection: keep-alive\\r\\n\\r\\n$body";
+  print $c "HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: " . length($body)
+    . "\\r\\nConnection: keep-alive\\r\\n\\r\\n$body";
   close $c;
 }`;
 
@@ -168,36 +169,40 @@ describe.skipIf(!support.ok)('SSH door against a real server', () => {
     }
   });
 
-  it('Given hms trust, When the key is new, Then it is recorded; when the server key changes, Then connecting and trusting are refused loudly', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'hms-trust-'));
-    const knownHosts = path.join(dir, 'known_hosts');
-    await copyFile(server.identityFile, path.join(dir, 'id'));
-    const config = { servers: { test: { host: server.host, user: 'root', identityFile: 'id', knownHostsFile: 'known_hosts' } } };
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config));
+  it(
+    'Given hms trust, When the key is new, Then it is recorded; ' +
+      'when the server key changes, Then connecting and trusting are refused loudly',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'hms-trust-'));
+      const knownHosts = path.join(dir, 'known_hosts');
+      await copyFile(server.identityFile, path.join(dir, 'id'));
+      const config = { servers: { test: { host: server.host, user: 'root', identityFile: 'id', knownHostsFile: 'known_hosts' } } };
+      await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config));
 
-    const refused = await runHms(['trust', 'test'], { cwd: dir });
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(server.hostKeyFingerprint);
-    expect(refused.stderr).toContain('--yes');
+      const refused = await runHms(['trust', 'test'], { cwd: dir });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(server.hostKeyFingerprint);
+      expect(refused.stderr).toContain('--yes');
 
-    const added = await runHms(['trust', 'test', '--yes'], { cwd: dir });
-    expect(added.code).toBe(0);
-    expect(added.stdout).toContain(server.hostKeyFingerprint);
-    expect(await readFile(knownHosts, 'utf8')).toMatch(new RegExp(`^${server.host.replace(/\./g, '\\.')} ssh-ed25519 `));
-    expect((await runHms(['trust', 'test', '--yes'], { cwd: dir })).stdout).toMatch(/already trusted/);
+      const added = await runHms(['trust', 'test', '--yes'], { cwd: dir });
+      expect(added.code).toBe(0);
+      expect(added.stdout).toContain(server.hostKeyFingerprint);
+      expect(await readFile(knownHosts, 'utf8')).toMatch(new RegExp(`^${server.host.replace(/\./g, '\\.')} ssh-ed25519 `));
+      expect((await runHms(['trust', 'test', '--yes'], { cwd: dir })).stdout).toMatch(/already trusted/);
 
-    const trustedTarget = { ...target, knownHostsFile: knownHosts };
-    (await connectSsh(trustedTarget)).close();
+      const trustedTarget = { ...target, knownHostsFile: knownHosts };
+      (await connectSsh(trustedTarget)).close();
 
-    // The server is "reinstalled": new host keys.
-    await server.exec(['sh', '-c', 'rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh']);
-    const changed = await connectSsh(trustedTarget).catch((e: unknown) => e);
-    expect(changed).toBeInstanceOf(HostKeyError);
-    expect((changed as HostKeyError).kind).toBe('changed');
-    expect((changed as HostKeyError).message).toMatch(/HAS CHANGED/);
-    const retrust = await runHms(['trust', 'test', '--yes'], { cwd: dir });
-    expect(retrust.code).toBe(1);
-    expect(retrust.stderr).toMatch(/WARNING: .* holds a different key/);
-    expect(retrust.stderr).toContain('ssh-keygen -R');
-  });
+      // The server is "reinstalled": new host keys.
+      await server.exec(['sh', '-c', 'rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh']);
+      const changed = await connectSsh(trustedTarget).catch((e: unknown) => e);
+      expect(changed).toBeInstanceOf(HostKeyError);
+      expect((changed as HostKeyError).kind).toBe('changed');
+      expect((changed as HostKeyError).message).toMatch(/HAS CHANGED/);
+      const retrust = await runHms(['trust', 'test', '--yes'], { cwd: dir });
+      expect(retrust.code).toBe(1);
+      expect(retrust.stderr).toMatch(/WARNING: .* holds a different key/);
+      expect(retrust.stderr).toContain('ssh-keygen -R');
+    },
+  );
 });

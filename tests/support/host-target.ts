@@ -148,12 +148,10 @@ export async function hostTarget(options: { sharedFiles?: string[]; keepReleases
         : { activeState: 'inactive', subState: 'dead' };
       // The socket unit: held by systemd whenever the service runs (Requires=).
       const units = inner.slice(inner.indexOf('--') + 1);
-      return answer(
-        inner,
-        execOptions,
-        0,
-        `${units.map((unit) => showBlock(unit, unit.endsWith('.socket') ? { activeState: state.activeState, subState: running ? 'listening' : 'dead' } : state)).join('\n\n')}\n`,
+      const blocks = units.map((unit) =>
+        showBlock(unit, unit.endsWith('.socket') ? { activeState: state.activeState, subState: running ? 'listening' : 'dead' } : state),
       );
+      return answer(inner, execOptions, 0, `${blocks.join('\n\n')}\n`);
     }
     if (verb === 'start' || verb === 'reload' || verb === 'restart') {
       const next = realpathSync(path.join(root, 'current'));
@@ -263,7 +261,8 @@ async function bundler(argv: readonly string[], options: ExecOptions, root: stri
         options,
         1,
         '',
-        "rake aborted!\nSprockets::FileNotFound: couldn't find file 'does_not_exist' with type 'text/css'\nChecked in these paths: \n  /app/assets/stylesheets\n",
+        "rake aborted!\nSprockets::FileNotFound: couldn't find file 'does_not_exist' with type 'text/css'\n" +
+          'Checked in these paths: \n  /app/assets/stylesheets\n',
       );
     }
     await mkdir(path.join(cwd, 'public', 'assets'), { recursive: true });
@@ -289,7 +288,8 @@ async function bundler(argv: readonly string[], options: ExecOptions, root: stri
           options,
           1,
           '',
-          `rake aborted!\nStandardError: An error has occurred, this and all later migrations canceled:\n\nthis migration fails\n${cwd}/db/migrate/${name}:4:in \`change'\nTasks: TOP => db:migrate\n`,
+          `rake aborted!\nStandardError: An error has occurred, this and all later migrations canceled:\n` +
+            `\nthis migration fails\n${cwd}/db/migrate/${name}:4:in \`change'\nTasks: TOP => db:migrate\n`,
         );
       }
       await appendFile(database, `${name}\n`);

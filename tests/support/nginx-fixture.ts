@@ -45,7 +45,10 @@ export function nginxMainConfig(run: string, enabledDir: string): string {
 }
 
 export function serverBlock(port: number, extra = ''): string {
-  return `server {\n    listen 127.0.0.1:${port};\n    server_name site${port}.test;\n${extra}    location / {\n        return 200 "ok";\n    }\n}\n`;
+  return (
+    `server {\n    listen 127.0.0.1:${port};\n    server_name site${port}.test;\n` +
+    `${extra}    location / {\n        return 200 "ok";\n    }\n}\n`
+  );
 }
 
 export async function nginxTree(sites: string[] = ['cigar', 'tobacco', 'hosting']): Promise<NginxTree> {
@@ -115,7 +118,8 @@ export function hostExec(): HostExec {
           argv,
           1,
           '',
-          `Job for ${unit} failed because the control process exited with error code.\nSee "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.\n`,
+          `Job for ${unit} failed because the control process exited with error code.\n` +
+            `See "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.\n`,
         );
       }
       if (argv[0] === 'systemctl' && argv[1] === 'is-active') return answer(argv, host.state === 'active' ? 0 : 3, `${host.state}\n`);

@@ -200,7 +200,8 @@ export async function setUpHostingServer(server: TestServer, apps: readonly stri
   await must(server, [
     'sh',
     '-c',
-    `for i in $(seq 150); do if ${probes.join(' >/dev/null && ')} >/dev/null; then exit 0; fi; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`,
+    `for i in $(seq 150); do if ${probes.join(' >/dev/null && ')} >/dev/null; ` +
+      `then exit 0; fi; sleep 0.2; done; journalctl -n 50 --no-pager; exit 1`,
   ]);
   return { apiToken: API_TOKEN, adminPassword: ADMIN_PASSWORD, agentPort: AGENT_PORT, apps };
 }

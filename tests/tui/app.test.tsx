@@ -44,12 +44,15 @@ function start(readonly = false) {
 }
 
 describe('the control center (local mode)', () => {
-  it('Given hms starts, When the first answer comes, Then the overview shows the agent and nginx with the connection in the status bar', async () => {
-    const { frame } = start();
-    await waitFor(() => /│ agent/.test(frame()), frame);
-    expect(frame()).toMatch(/● local connected · agent \S+ · updated \d+s ago/);
-    expect(frame()).toMatch(/<r> restart\s+<s> stop/);
-  });
+  it(
+    'Given hms starts, When the first answer comes, ' + 'Then the overview shows the agent and nginx with the connection in the status bar',
+    async () => {
+      const { frame } = start();
+      await waitFor(() => /│ agent/.test(frame()), frame);
+      expect(frame()).toMatch(/● local connected · agent \S+ · updated \d+s ago/);
+      expect(frame()).toMatch(/<r> restart\s+<s> stop/);
+    },
+  );
 
   it('Given ? then Esc, When pressed, Then the help opens listing keys and closes again', async () => {
     const { frame, press } = start();

@@ -41,24 +41,27 @@ describe('the terminal', () => {
     expect(process.listenerCount('exit')).toBe(exitListeners);
   });
 
-  it('Given an editor borrows the terminal, When frames come meanwhile, Then none is shown until it is back, and the newest is redrawn', async () => {
-    const { stdout, term } = terminal();
-    term.enter();
-    term.output.write(frame);
-    await flush();
-    let during = '';
-    await term.suspend(async () => {
-      term.output.write('a frame drawn while the editor runs\n');
+  it(
+    'Given an editor borrows the terminal, When frames come meanwhile, ' + 'Then none is shown until it is back, and the newest is redrawn',
+    async () => {
+      const { stdout, term } = terminal();
+      term.enter();
+      term.output.write(frame);
       await flush();
-      during = stdout.text;
-    });
-    expect(during.endsWith(CURSOR_SHOW + ALT_SCREEN_OFF)).toBe(true);
-    expect(during).not.toContain('while the editor runs');
-    expect(stdout.text.slice(during.length)).toMatch(
-      new RegExp(`^${ALT_SCREEN_ON.replace(/[[?]/g, '\\$&')}.*a frame drawn while the editor runs`, 's'),
-    );
-    term.restore();
-  });
+      let during = '';
+      await term.suspend(async () => {
+        term.output.write('a frame drawn while the editor runs\n');
+        await flush();
+        during = stdout.text;
+      });
+      expect(during.endsWith(CURSOR_SHOW + ALT_SCREEN_OFF)).toBe(true);
+      expect(during).not.toContain('while the editor runs');
+      expect(stdout.text.slice(during.length)).toMatch(
+        new RegExp(`^${ALT_SCREEN_ON.replace(/[[?]/g, '\\$&')}.*a frame drawn while the editor runs`, 's'),
+      );
+      term.restore();
+    },
+  );
 
   it('Given the terminal was restored, When Ink writes its last frame, Then it goes nowhere', async () => {
     const { stdout, term } = terminal();

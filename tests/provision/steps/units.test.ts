@@ -15,17 +15,21 @@ import { loadTemplates } from '../../../src/provision/template-set.js';
 const run = promisify(execFile);
 
 describe("an app's units", () => {
-  it('Given app cigar, When rendered, Then its service runs the launcher on its root, requires its socket and gives up after 5 starts a minute', async () => {
-    const [service, socket] = appUnitFiles('cigar', await loadTemplates());
-    expect(service!.path).toBe('/etc/systemd/system/cigar.service');
-    expect(service!.content).toMatch(/^ExecStart=\/usr\/local\/lib\/hms\/web-start \/var\/www\/cigar$/m);
-    expect(service!.content).toMatch(/^Requires=cigar\.socket$/m);
-    expect(service!.content).toMatch(/^PropagatesStopTo=cigar\.socket$/m);
-    expect(service!.content).toMatch(/^StartLimitBurst=5$/m);
-    expect(socket).toMatchObject({ path: '/etc/systemd/system/cigar.socket', mode: 0o644 });
-    expect(socket!.content).toMatch(/^ListenStream=\/var\/www\/cigar\/shared\/tmp\/sockets\/puma\.sock$/m);
-    expect(webStartFile(await loadTemplates())).toMatchObject({ path: WEB_START, mode: 0o755, owner: 'root' });
-  });
+  it(
+    'Given app cigar, When rendered, ' +
+      'Then its service runs the launcher on its root, requires its socket and gives up after 5 starts a minute',
+    async () => {
+      const [service, socket] = appUnitFiles('cigar', await loadTemplates());
+      expect(service!.path).toBe('/etc/systemd/system/cigar.service');
+      expect(service!.content).toMatch(/^ExecStart=\/usr\/local\/lib\/hms\/web-start \/var\/www\/cigar$/m);
+      expect(service!.content).toMatch(/^Requires=cigar\.socket$/m);
+      expect(service!.content).toMatch(/^PropagatesStopTo=cigar\.socket$/m);
+      expect(service!.content).toMatch(/^StartLimitBurst=5$/m);
+      expect(socket).toMatchObject({ path: '/etc/systemd/system/cigar.socket', mode: 0o644 });
+      expect(socket!.content).toMatch(/^ListenStream=\/var\/www\/cigar\/shared\/tmp\/sockets\/puma\.sock$/m);
+      expect(webStartFile(await loadTemplates())).toMatchObject({ path: WEB_START, mode: 0o755, owner: 'root' });
+    },
+  );
 });
 
 describe('the web-start launcher', () => {
@@ -42,17 +46,21 @@ describe('the web-start launcher', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('Given a web command with spaces, quotes and $(...) in its words, When started, Then the program gets exactly those words, and the start is recorded', async () => {
-    const words = ['a b', "it's", '$(id)', '*'];
-    const program = 'require("fs").writeFileSync("argv.json", JSON.stringify(process.argv.slice(1)))';
-    const command = webCommandText([process.execPath, '-e', program, ...words]);
-    await writeFile(path.join(root, 'shared', 'config', 'web-command'), command);
-    await writeFile(path.join(root, 'current', 'Gemfile.lock'), 'GEM\n  specs:\n    puma (5.6.5)\n');
-    await run('/bin/sh', [launcher, root], { cwd: path.join(root, 'current') });
-    expect(JSON.parse(await readFile(path.join(root, 'current', 'argv.json'), 'utf8'))).toEqual(words);
-    expect(await readFile(path.join(root, 'shared/tmp/pids/web-start.command'), 'utf8')).toBe(command);
-    expect(await readFile(path.join(root, 'shared/tmp/pids/web-start.Gemfile.lock'), 'utf8')).toContain('puma (5.6.5)');
-  });
+  it(
+    'Given a web command with spaces, quotes and $(...) in its words, When started, ' +
+      'Then the program gets exactly those words, and the start is recorded',
+    async () => {
+      const words = ['a b', "it's", '$(id)', '*'];
+      const program = 'require("fs").writeFileSync("argv.json", JSON.stringify(process.argv.slice(1)))';
+      const command = webCommandText([process.execPath, '-e', program, ...words]);
+      await writeFile(path.join(root, 'shared', 'config', 'web-command'), command);
+      await writeFile(path.join(root, 'current', 'Gemfile.lock'), 'GEM\n  specs:\n    puma (5.6.5)\n');
+      await run('/bin/sh', [launcher, root], { cwd: path.join(root, 'current') });
+      expect(JSON.parse(await readFile(path.join(root, 'current', 'argv.json'), 'utf8'))).toEqual(words);
+      expect(await readFile(path.join(root, 'shared/tmp/pids/web-start.command'), 'utf8')).toBe(command);
+      expect(await readFile(path.join(root, 'shared/tmp/pids/web-start.Gemfile.lock'), 'utf8')).toContain('puma (5.6.5)');
+    },
+  );
 
   it('Given no web command yet, When started, Then it fails saying to deploy first', async () => {
     const failure = await run('/bin/sh', [launcher, root], { cwd: path.join(root, 'current') }).catch(

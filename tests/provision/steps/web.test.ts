@@ -32,20 +32,27 @@ const servers = (site: string): string[] => site.split(/^server \{$/m).slice(1);
 const listens = (site: string): string[] => [...site.matchAll(/^\s*listen (.+);$/gm)].map((m) => m[1]!);
 
 describe('nginx sites as provisioning renders them', () => {
-  it('Given the example config, When the sites are rendered, Then there is one per app, the hosting vhost and the default site', async () => {
-    expect(Object.keys(await sites())).toEqual(['cigar', 'tobacco', 'hosting', 'hms-default']);
-  });
+  it(
+    'Given the example config, When the sites are rendered, ' + 'Then there is one per app, the hosting vhost and the default site',
+    async () => {
+      expect(Object.keys(await sites())).toEqual(['cigar', 'tobacco', 'hosting', 'hms-default']);
+    },
+  );
 
-  it('Given an app, When its site is rendered, Then it serves its own domain over HTTP and HTTPS with its own certificate from ssl_config', async () => {
-    const cigar = (await sites()).cigar!;
-    expect(listens(cigar)).toEqual(['80', '[::]:80', '443 ssl', '[::]:443 ssl']);
-    expect(cigar).toMatch(/^\s*server_name cigar\.remoteds\.us;$/m);
-    expect(cigar).toMatch(/^\s*ssl_certificate \/etc\/nginx\/ssl\/cigar\.remoteds\.us\/cigar\.remoteds\.us\.crt;$/m);
-    expect(cigar).toMatch(/^\s*ssl_certificate_key \/etc\/nginx\/ssl\/cigar\.remoteds\.us\/cigar\.remoteds\.us\.key;$/m);
-    expect(cigar).toMatch(/proxy_pass http:\/\/cigar_puma;/);
-    expect(cigar).not.toMatch(/^\s*add_header Strict-Transport-Security/m);
-    expect(cigar).not.toMatch(/default_server/);
-  });
+  it(
+    'Given an app, When its site is rendered, ' +
+      'Then it serves its own domain over HTTP and HTTPS with its own certificate from ssl_config',
+    async () => {
+      const cigar = (await sites()).cigar!;
+      expect(listens(cigar)).toEqual(['80', '[::]:80', '443 ssl', '[::]:443 ssl']);
+      expect(cigar).toMatch(/^\s*server_name cigar\.remoteds\.us;$/m);
+      expect(cigar).toMatch(/^\s*ssl_certificate \/etc\/nginx\/ssl\/cigar\.remoteds\.us\/cigar\.remoteds\.us\.crt;$/m);
+      expect(cigar).toMatch(/^\s*ssl_certificate_key \/etc\/nginx\/ssl\/cigar\.remoteds\.us\/cigar\.remoteds\.us\.key;$/m);
+      expect(cigar).toMatch(/proxy_pass http:\/\/cigar_puma;/);
+      expect(cigar).not.toMatch(/^\s*add_header Strict-Transport-Security/m);
+      expect(cigar).not.toMatch(/default_server/);
+    },
+  );
 
   it('Given ssl_config.<app> naming other files, When the site is rendered, Then it uses them', async () => {
     const ssl_config = {
@@ -69,13 +76,17 @@ describe('nginx sites as provisioning renders them', () => {
     }
   });
 
-  it('Given every site, When rendered, Then none offers HTTP/2 on 443 (nginx 1.22 holds the headers of an SSE stream under HTTP/2 until its first byte)', async () => {
-    for (const [name, site] of Object.entries(await sites()))
-      expect(
-        listens(site).filter((l) => l.includes('http2')),
-        name,
-      ).toEqual([]);
-  });
+  it(
+    'Given every site, When rendered, ' +
+      'Then none offers HTTP/2 on 443 (nginx 1.22 holds the headers of an SSE stream under HTTP/2 until its first byte)',
+    async () => {
+      for (const [name, site] of Object.entries(await sites()))
+        expect(
+          listens(site).filter((l) => l.includes('http2')),
+          name,
+        ).toEqual([]);
+    },
+  );
 
   it('Given the hosting vhost, When rendered, Then it answers only its own name and is never the default server', async () => {
     const hosting = (await sites()).hosting!;
@@ -84,25 +95,33 @@ describe('nginx sites as provisioning renders them', () => {
     expect(listens(hosting)).toContain('443 ssl');
   });
 
-  it('Given the default site, When rendered, Then it is the default server on 80 and 443, closes HTTP with 444 and refuses the TLS handshake', async () => {
-    const fallback = (await sites())['hms-default']!;
-    expect(listens(fallback)).toEqual([
-      '80 default_server',
-      '[::]:80 default_server',
-      '443 ssl default_server',
-      '[::]:443 ssl default_server',
-    ]);
-    expect(fallback).toMatch(/^\s*ssl_reject_handshake on;$/m);
-    expect(fallback).toMatch(/^\s*return 444;$/m);
-    expect(fallback).not.toMatch(/proxy_pass|ssl_certificate/);
-  });
+  it(
+    'Given the default site, When rendered, ' +
+      'Then it is the default server on 80 and 443, closes HTTP with 444 and refuses the TLS handshake',
+    async () => {
+      const fallback = (await sites())['hms-default']!;
+      expect(listens(fallback)).toEqual([
+        '80 default_server',
+        '[::]:80 default_server',
+        '443 ssl default_server',
+        '[::]:443 ssl default_server',
+      ]);
+      expect(fallback).toMatch(/^\s*ssl_reject_handshake on;$/m);
+      expect(fallback).toMatch(/^\s*return 444;$/m);
+      expect(fallback).not.toMatch(/proxy_pass|ssl_certificate/);
+    },
+  );
 
-  it("Given an app's rendered site, When it is sent back unchanged through the agent's site check (hms config edit), Then it is accepted", async () => {
-    const { nginx, stateDir } = agentConfigSchema.parse({ nginx: { sites: ['cigar', 'hosting'] } });
-    const rendered = await sites();
-    for (const site of ['cigar', 'hosting'])
-      await expect(lintSite({ nginx, stateDir, site, content: rendered[site]! })).resolves.toBeUndefined();
-  });
+  it(
+    "Given an app's rendered site, " +
+      "When it is sent back unchanged through the agent's site check (hms config edit), Then it is accepted",
+    async () => {
+      const { nginx, stateDir } = agentConfigSchema.parse({ nginx: { sites: ['cigar', 'hosting'] } });
+      const rendered = await sites();
+      for (const site of ['cigar', 'hosting'])
+        await expect(lintSite({ nginx, stateDir, site, content: rendered[site]! })).resolves.toBeUndefined();
+    },
+  );
 
   it.each(['hosting', 'hms-default', 'default'])(
     'Given an app named %s, When the sites are rendered, Then provisioning refuses and says to rename it',
@@ -114,32 +133,35 @@ describe('nginx sites as provisioning renders them', () => {
     },
   );
 
-  it('Given the rendered sites and the placeholder certificates, When the real nginx 1.22 checks them, Then `nginx -t` passes', async () => {
-    const tree = path.join(dir, 'nginx');
-    const run = path.join(tree, 'run');
-    await Promise.all(['sites-available', 'sites-enabled', 'run', 'ssl'].map((sub) => mkdir(path.join(tree, sub), { recursive: true })));
-    const ssl_config = Object.fromEntries(
-      siteCertificates(example).map((s) => [
-        s.site,
-        { domain: s.domain, cert_path: `${tree}/ssl/${s.domain}.crt`, key_path: `${tree}/ssl/${s.domain}.key` },
-      ]),
-    );
-    const input = { ...example, secrets: { ...example.secrets, ssl_config } };
-    const certs = tlsStep(input);
-    const host = localHost();
-    await certs.apply(
-      host,
-      (await certs.check(host)).filter((change) => change.startsWith(tree)),
-    );
-    for (const [name, content] of Object.entries(await sites(input))) {
-      // Only the logs move into the throwaway tree, so the check writes nothing of the host's.
-      await writeFile(path.join(tree, 'sites-available', name), content.replaceAll('/var/log/nginx/', `${run}/`));
-      await symlink(`../sites-available/${name}`, path.join(tree, 'sites-enabled', name));
-    }
-    await exec(['cp', '/etc/nginx/mime.types', tree]);
-    await writeFile(path.join(tree, 'nginx.conf'), nginxMainConfig(run, path.join(tree, 'sites-enabled')));
-    const check = await exec([NGINX_BINARY, '-t', '-q', '-p', tree, '-c', path.join(tree, 'nginx.conf')]);
-    expect(check.stderr).toBe('');
-    expect(check.code).toBe(0);
-  });
+  it(
+    'Given the rendered sites and the placeholder certificates, ' + 'When the real nginx 1.22 checks them, Then `nginx -t` passes',
+    async () => {
+      const tree = path.join(dir, 'nginx');
+      const run = path.join(tree, 'run');
+      await Promise.all(['sites-available', 'sites-enabled', 'run', 'ssl'].map((sub) => mkdir(path.join(tree, sub), { recursive: true })));
+      const ssl_config = Object.fromEntries(
+        siteCertificates(example).map((s) => [
+          s.site,
+          { domain: s.domain, cert_path: `${tree}/ssl/${s.domain}.crt`, key_path: `${tree}/ssl/${s.domain}.key` },
+        ]),
+      );
+      const input = { ...example, secrets: { ...example.secrets, ssl_config } };
+      const certs = tlsStep(input);
+      const host = localHost();
+      await certs.apply(
+        host,
+        (await certs.check(host)).filter((change) => change.startsWith(tree)),
+      );
+      for (const [name, content] of Object.entries(await sites(input))) {
+        // Only the logs move into the throwaway tree, so the check writes nothing of the host's.
+        await writeFile(path.join(tree, 'sites-available', name), content.replaceAll('/var/log/nginx/', `${run}/`));
+        await symlink(`../sites-available/${name}`, path.join(tree, 'sites-enabled', name));
+      }
+      await exec(['cp', '/etc/nginx/mime.types', tree]);
+      await writeFile(path.join(tree, 'nginx.conf'), nginxMainConfig(run, path.join(tree, 'sites-enabled')));
+      const check = await exec([NGINX_BINARY, '-t', '-q', '-p', tree, '-c', path.join(tree, 'nginx.conf')]);
+      expect(check.stderr).toBe('');
+      expect(check.code).toBe(0);
+    },
+  );
 });

@@ -23,46 +23,53 @@ afterAll(() => host.stop());
 const { config, agentWith } = appsAgents(() => dir);
 
 describe('GET /api/apps', () => {
-  it('Given three apps, nginx and the agent, When listed, Then one batched systemctl show and parallel probes describe them all', async () => {
-    const { app, recorder } = await agentWith();
-    const started = Date.now();
+  it(
+    'Given three apps, nginx and the agent, When listed, ' + 'Then one batched systemctl show and parallel probes describe them all',
+    async () => {
+      const { app, recorder } = await agentWith();
+      const started = Date.now();
 
-    const response = await app.request('/api/apps', { headers: AUTH });
+      const response = await app.request('/api/apps', { headers: AUTH });
 
-    expect(response.status).toBe(200);
-    const body = appsResponseSchema.parse(await response.json());
-    expect(body).toMatchObject({ hostname: hostname(), version: '0.0.0-test' });
-    expect(body.apps.map((entry) => [entry.name, entry.kind])).toEqual([
-      ['cigar', 'app'],
-      ['tobacco', 'app'],
-      ['slowpoke', 'app'],
-      ['nginx', 'nginx'],
-      ['agent', 'agent'],
-    ]);
-    expect(recorder.systemctlCalls()).toHaveLength(1);
-    expect(recorder.systemctlCalls()[0]!.slice(-5)).toEqual([
-      'cigar.service',
-      'tobacco.service',
-      'slowpoke.service',
-      'nginx.service',
-      'hms-agent.service',
-    ]);
+      expect(response.status).toBe(200);
+      const body = appsResponseSchema.parse(await response.json());
+      expect(body).toMatchObject({ hostname: hostname(), version: '0.0.0-test' });
+      expect(body.apps.map((entry) => [entry.name, entry.kind])).toEqual([
+        ['cigar', 'app'],
+        ['tobacco', 'app'],
+        ['slowpoke', 'app'],
+        ['nginx', 'nginx'],
+        ['agent', 'agent'],
+      ]);
+      expect(recorder.systemctlCalls()).toHaveLength(1);
+      expect(recorder.systemctlCalls()[0]!.slice(-5)).toEqual([
+        'cigar.service',
+        'tobacco.service',
+        'slowpoke.service',
+        'nginx.service',
+        'hms-agent.service',
+      ]);
 
-    const [cigar, tobacco, slowpoke, nginx, agent] = body.apps;
-    expect(cigar).toMatchObject({
-      currentRelease: '20261125180211',
-      state: { activeState: 'active', subState: 'running', since: '2026-11-25T18:02:11.000Z', mainPid: 4242, memoryBytes: 187_654_144 },
-      health: { ok: true, via: 'socket', status: 200, error: null },
-    });
-    expect(tobacco).toMatchObject({ currentRelease: null, state: { restarts: 3 }, health: { ok: false, status: 500, error: 'HTTP 500' } });
-    expect(slowpoke!.currentRelease).toBeNull();
-    expect(slowpoke!.health).toMatchObject({ ok: false, status: null, error: 'no answer within 300 ms' });
-    expect(slowpoke!.health!.ms).toBeGreaterThanOrEqual(290);
-    expect(nginx).toMatchObject({ state: { memoryBytes: null }, health: { ok: true, via: 'unit' }, currentRelease: null });
-    expect(agent).toMatchObject({ state: { unit: 'hms-agent.service', mainPid: 900 }, health: { ok: true, via: 'self' } });
-    // The probes ran side by side: the whole listing waited for the slow one once.
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
+      const [cigar, tobacco, slowpoke, nginx, agent] = body.apps;
+      expect(cigar).toMatchObject({
+        currentRelease: '20261125180211',
+        state: { activeState: 'active', subState: 'running', since: '2026-11-25T18:02:11.000Z', mainPid: 4242, memoryBytes: 187_654_144 },
+        health: { ok: true, via: 'socket', status: 200, error: null },
+      });
+      expect(tobacco).toMatchObject({
+        currentRelease: null,
+        state: { restarts: 3 },
+        health: { ok: false, status: 500, error: 'HTTP 500' },
+      });
+      expect(slowpoke!.currentRelease).toBeNull();
+      expect(slowpoke!.health).toMatchObject({ ok: false, status: null, error: 'no answer within 300 ms' });
+      expect(slowpoke!.health!.ms).toBeGreaterThanOrEqual(290);
+      expect(nginx).toMatchObject({ state: { memoryBytes: null }, health: { ok: true, via: 'unit' }, currentRelease: null });
+      expect(agent).toMatchObject({ state: { unit: 'hms-agent.service', mainPid: 900 }, health: { ok: true, via: 'self' } });
+      // The probes ran side by side: the whole listing waited for the slow one once.
+      expect(Date.now() - started).toBeLessThan(2000);
+    },
+  );
 
   it('Given nginx failed and an app whose socket is gone, When listed, Then their health says why', async () => {
     const recorder = systemctlRecorder({
@@ -83,12 +90,15 @@ describe('GET /api/apps', () => {
     expect(body.apps[1]!.health).toMatchObject({ ok: false, error: 'nginx.service is failed (failed)' });
   });
 
-  it('Given a Rails app with force_ssl behind the socket, When probed, Then the probe says it came through https as nginx would', async () => {
-    const { app } = await agentWith();
-    probeHeaders.length = 0;
-    await app.request('/api/apps/cigar', { headers: AUTH });
-    expect(probeHeaders[0]).toMatchObject({ 'x-forwarded-proto': 'https', host: 'localhost' });
-  });
+  it(
+    'Given a Rails app with force_ssl behind the socket, When probed, ' + 'Then the probe says it came through https as nginx would',
+    async () => {
+      const { app } = await agentWith();
+      probeHeaders.length = 0;
+      await app.request('/api/apps/cigar', { headers: AUTH });
+      expect(probeHeaders[0]).toMatchObject({ 'x-forwarded-proto': 'https', host: 'localhost' });
+    },
+  );
 
   it('Given an app probed by URL over TCP, When listed, Then its health path is fetched from that URL', async () => {
     const server = http.createServer((request, response) => response.writeHead(request.url === '/healthz' ? 204 : 404).end());
@@ -186,15 +196,19 @@ describe('GET /api/apps/:name', () => {
 });
 
 describe('apps where systemd cannot answer', () => {
-  it('Given this machine (systemd is not PID 1 here) and the real exec, When apps are listed, Then every item is shown with the reason instead of an error', async () => {
-    const { app } = await testAgent({ config: { apps: { cigar: { unit: 'cigar.service', root: '/nonexistent/cigar' } } } });
-    const response = await app.request('/api/apps', { headers: AUTH });
-    expect(response.status).toBe(200);
-    const body = appsResponseSchema.parse(await response.json());
-    expect(body.apps.map((a) => a.name)).toEqual(['cigar', 'nginx', 'agent']);
-    for (const item of body.apps) {
-      expect(item.state.activeState).toBe('unknown');
-      expect(item.problem).toMatch(/systemd|systemctl/i);
-    }
-  });
+  it(
+    'Given this machine (systemd is not PID 1 here) and the real exec, ' +
+      'When apps are listed, Then every item is shown with the reason instead of an error',
+    async () => {
+      const { app } = await testAgent({ config: { apps: { cigar: { unit: 'cigar.service', root: '/nonexistent/cigar' } } } });
+      const response = await app.request('/api/apps', { headers: AUTH });
+      expect(response.status).toBe(200);
+      const body = appsResponseSchema.parse(await response.json());
+      expect(body.apps.map((a) => a.name)).toEqual(['cigar', 'nginx', 'agent']);
+      for (const item of body.apps) {
+        expect(item.state.activeState).toBe('unknown');
+        expect(item.problem).toMatch(/systemd|systemctl/i);
+      }
+    },
+  );
 });

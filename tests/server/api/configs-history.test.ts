@@ -53,20 +53,23 @@ describe('history, diff and revert', () => {
     );
   });
 
-  it('Given a backup, When reverted to it, Then it goes live through the same transaction and the replaced file is backed up too', async () => {
-    const id = await changeCigar(serverBlock(8085));
-    const response = await send('POST', '/api/configs/cigar/revert', { id });
-    expect(response.status).toBe(200);
-    expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
-    const history = (await (await get('/api/configs/cigar/history')).json()) as { backups: unknown[] };
-    expect(history.backups).toHaveLength(2);
-    expect(systemctlCalls().filter((call) => call.startsWith('reload'))).toHaveLength(2);
-    expect((await agent.deps.audit.recent())[0]).toMatchObject({
-      action: 'config.revert',
-      result: 'ok',
-      detail: expect.stringContaining(`reverted to ${id}`),
-    });
-  });
+  it(
+    'Given a backup, When reverted to it, ' + 'Then it goes live through the same transaction and the replaced file is backed up too',
+    async () => {
+      const id = await changeCigar(serverBlock(8085));
+      const response = await send('POST', '/api/configs/cigar/revert', { id });
+      expect(response.status).toBe(200);
+      expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
+      const history = (await (await get('/api/configs/cigar/history')).json()) as { backups: unknown[] };
+      expect(history.backups).toHaveLength(2);
+      expect(systemctlCalls().filter((call) => call.startsWith('reload'))).toHaveLength(2);
+      expect((await agent.deps.audit.recent())[0]).toMatchObject({
+        action: 'config.revert',
+        result: 'ok',
+        detail: expect.stringContaining(`reverted to ${id}`),
+      });
+    },
+  );
 
   it('Given a stale If-Match on a revert, When sent, Then 412', async () => {
     const id = await changeCigar(serverBlock(8085));

@@ -33,97 +33,109 @@ afterEach(async () => {
 const { post, deployJson, lockFile } = deployRequests(() => agent);
 
 describe('POST /api/deploys/:app (Server-Sent Events)', () => {
-  it('Given a configured app, When deployed, Then every step streams start then end in order, output belongs to steps, and done names the live release', async () => {
-    const response = await post('/api/deploys/cigar', { reason: 'first' });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const all = await events(response);
+  it(
+    'Given a configured app, When deployed, ' +
+      'Then every step streams start then end in order, output belongs to steps, and done names the live release',
+    async () => {
+      const response = await post('/api/deploys/cigar', { reason: 'first' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const all = await events(response);
 
-    expect(all.map((e) => e.event).every((name) => ['step', 'output', 'done'].includes(name))).toBe(true);
-    const steps = all.filter((e) => e.event === 'step').map((e) => stepEventSchema.parse(JSON.parse(e.data)));
-    const ended = steps.filter((s) => s.status !== 'start');
-    expect(ended.map((s) => s.name)).toEqual([
-      'lock',
-      'check',
-      'fetch',
-      'link',
-      'bundle',
-      'assets',
-      'migrate',
-      'switch',
-      'restart',
-      'health',
-      'record',
-      'prune',
-    ]);
-    expect(ended.map((s) => s.name)).toEqual(DEPLOY_STEPS.filter((s) => s !== 'rollback'));
-    for (const step of ended)
-      expect(steps.indexOf(steps.find((s) => s.name === step.name && s.status === 'start')!)).toBeLessThan(steps.indexOf(step));
-    expect(ended.find((s) => s.name === 'restart')?.detail).toMatch(/was inactive: started/);
-    const outputs = all.filter((e) => e.event === 'output').map((e) => outputEventSchema.parse(JSON.parse(e.data)));
-    expect(outputs.find((o) => o.step === 'fetch')?.text).toMatch(/^deploy\$ mkdir -p -- /);
-    expect(
-      outputs
-        .filter((o) => o.step === 'fetch')
-        .map((o) => o.text)
-        .join(''),
-    ).toContain('deploy$ git clone --depth 1 --branch main -- file://');
+      expect(all.map((e) => e.event).every((name) => ['step', 'output', 'done'].includes(name))).toBe(true);
+      const steps = all.filter((e) => e.event === 'step').map((e) => stepEventSchema.parse(JSON.parse(e.data)));
+      const ended = steps.filter((s) => s.status !== 'start');
+      expect(ended.map((s) => s.name)).toEqual([
+        'lock',
+        'check',
+        'fetch',
+        'link',
+        'bundle',
+        'assets',
+        'migrate',
+        'switch',
+        'restart',
+        'health',
+        'record',
+        'prune',
+      ]);
+      expect(ended.map((s) => s.name)).toEqual(DEPLOY_STEPS.filter((s) => s !== 'rollback'));
+      for (const step of ended)
+        expect(steps.indexOf(steps.find((s) => s.name === step.name && s.status === 'start')!)).toBeLessThan(steps.indexOf(step));
+      expect(ended.find((s) => s.name === 'restart')?.detail).toMatch(/was inactive: started/);
+      const outputs = all.filter((e) => e.event === 'output').map((e) => outputEventSchema.parse(JSON.parse(e.data)));
+      expect(outputs.find((o) => o.step === 'fetch')?.text).toMatch(/^deploy\$ mkdir -p -- /);
+      expect(
+        outputs
+          .filter((o) => o.step === 'fetch')
+          .map((o) => o.text)
+          .join(''),
+      ).toContain('deploy$ git clone --depth 1 --branch main -- file://');
 
-    expect(all.at(-1)!.event).toBe('done');
-    const done = doneEventSchema.parse(JSON.parse(all.at(-1)!.data));
-    expect(done).toMatchObject({
-      ok: true,
-      rolledBack: false,
-      release: expect.stringMatching(/^\d{14}$/),
-      sha: expect.stringMatching(/^[0-9a-f]{40}$/),
-    });
-    expect(target.serving()).toBe(done.release);
-    expect(path.basename(await readlink(path.join(target.root, 'current')))).toBe(done.release);
-    expect(existsSync(lockFile())).toBe(false);
-  });
+      expect(all.at(-1)!.event).toBe('done');
+      const done = doneEventSchema.parse(JSON.parse(all.at(-1)!.data));
+      expect(done).toMatchObject({
+        ok: true,
+        rolledBack: false,
+        release: expect.stringMatching(/^\d{14}$/),
+        sha: expect.stringMatching(/^[0-9a-f]{40}$/),
+      });
+      expect(target.serving()).toBe(done.release);
+      expect(path.basename(await readlink(path.join(target.root, 'current')))).toBe(done.release);
+      expect(existsSync(lockFile())).toBe(false);
+    },
+  );
 
-  it('Given a deploy, When it is done, Then the release holds release.json, REVISION and links into shared/, and the audit log tells who and why', async () => {
-    const result = await deployJson({ reason: 'first', skipTests: true });
-    const dir = path.join(target.root, 'releases', result.release!);
-    const record = JSON.parse(await readFile(path.join(dir, 'release.json'), 'utf8'));
-    expect(record).toMatchObject({
-      id: result.release,
-      sha: result.sha,
-      ref: 'main',
-      by: 'api-token',
-      reason: 'first',
-      skipTests: true,
-      status: 'ok',
-      migrations: ['20260101000001_create_visits.rb'],
-    });
-    expect(record.health).toMatchObject({ ok: true, status: 200 });
-    expect((await readFile(path.join(dir, 'REVISION'), 'utf8')).trim()).toBe(result.sha);
-    expect(await readlink(path.join(dir, 'config/database.yml'))).toBe(path.join(target.root, 'shared/config/database.yml'));
-    expect(await readlink(path.join(dir, 'log'))).toBe(path.join(target.root, 'shared/log'));
-    const [entry] = await agent.deps.audit.recent(1);
-    expect(entry).toMatchObject({ actor: 'api-token', action: 'deploy', target: 'cigar', result: 'ok' });
-    expect(entry!.detail).toMatch(/tests skipped \(--skip-tests\); reason: first/);
-  });
+  it(
+    'Given a deploy, When it is done, ' +
+      'Then the release holds release.json, REVISION and links into shared/, and the audit log tells who and why',
+    async () => {
+      const result = await deployJson({ reason: 'first', skipTests: true });
+      const dir = path.join(target.root, 'releases', result.release!);
+      const record = JSON.parse(await readFile(path.join(dir, 'release.json'), 'utf8'));
+      expect(record).toMatchObject({
+        id: result.release,
+        sha: result.sha,
+        ref: 'main',
+        by: 'api-token',
+        reason: 'first',
+        skipTests: true,
+        status: 'ok',
+        migrations: ['20260101000001_create_visits.rb'],
+      });
+      expect(record.health).toMatchObject({ ok: true, status: 200 });
+      expect((await readFile(path.join(dir, 'REVISION'), 'utf8')).trim()).toBe(result.sha);
+      expect(await readlink(path.join(dir, 'config/database.yml'))).toBe(path.join(target.root, 'shared/config/database.yml'));
+      expect(await readlink(path.join(dir, 'log'))).toBe(path.join(target.root, 'shared/log'));
+      const [entry] = await agent.deps.audit.recent(1);
+      expect(entry).toMatchObject({ actor: 'api-token', action: 'deploy', target: 'cigar', result: 'ok' });
+      expect(entry!.detail).toMatch(/tests skipped \(--skip-tests\); reason: first/);
+    },
+  );
 
-  it('Given two commits, When both are deployed, Then the releases list both, newest first, with the current one marked and their migrations counted', async () => {
-    const first = await deployJson();
-    await target.commit(
-      {
-        'config/initializers/release.rb': "SAMPLE_RELEASE = 'two'\nSAMPLE_HEALTHY = true\n",
-        'db/migrate/20260102000000_add_note.rb': 'class AddNote; end\n',
-      },
-      'two',
-    );
-    const second = await deployJson();
-    expect(second.steps.find((s) => s.name === 'restart')?.detail).toMatch(/phased restart \(systemctl reload\)/);
-    expect(second.output).toContain('new since');
-    const response = await agent.app.request('/api/deploys/cigar/releases', { headers: AUTH });
-    const releases = releasesResponseSchema.parse(await response.json());
-    expect(releases.map((r) => [r.id, r.current, r.migrations, r.status])).toEqual([
-      [second.release, true, 2, 'ok'],
-      [first.release, false, 1, 'ok'],
-    ]);
-  });
+  it(
+    'Given two commits, When both are deployed, ' +
+      'Then the releases list both, newest first, with the current one marked and their migrations counted',
+    async () => {
+      const first = await deployJson();
+      await target.commit(
+        {
+          'config/initializers/release.rb': "SAMPLE_RELEASE = 'two'\nSAMPLE_HEALTHY = true\n",
+          'db/migrate/20260102000000_add_note.rb': 'class AddNote; end\n',
+        },
+        'two',
+      );
+      const second = await deployJson();
+      expect(second.steps.find((s) => s.name === 'restart')?.detail).toMatch(/phased restart \(systemctl reload\)/);
+      expect(second.output).toContain('new since');
+      const response = await agent.app.request('/api/deploys/cigar/releases', { headers: AUTH });
+      const releases = releasesResponseSchema.parse(await response.json());
+      expect(releases.map((r) => [r.id, r.current, r.migrations, r.status])).toEqual([
+        [second.release, true, 2, 'ok'],
+        [first.release, false, 1, 'ok'],
+      ]);
+    },
+  );
 
   it('Given an app without an asset pipeline, When deployed, Then assets:precompile is skipped and the step says why', async () => {
     await target.commit({ 'config/initializers/assets.rb': null }, 'no pipeline');
@@ -148,25 +160,33 @@ describe('POST /api/deploys/:app (Server-Sent Events)', () => {
     expect(await readFile(path.join(release, 'config/initializers/release.rb'), 'utf8')).toContain('pinned');
   });
 
-  it('Given the short SHA of a commit below a branch head, When deployed, Then it resolves on the server to that one commit, which goes live', async () => {
-    const sha = await target.commit({ 'config/initializers/release.rb': "SAMPLE_RELEASE = 'pinned'\nSAMPLE_HEALTHY = true\n" }, 'pinned');
-    await target.commit({ 'config/initializers/release.rb': "SAMPLE_RELEASE = 'later'\nSAMPLE_HEALTHY = true\n" }, 'later');
-    const result = await deployJson({ ref: sha.slice(0, 7) });
-    expect(result).toMatchObject({ ok: true, sha });
-    expect(result.output).toContain(`${sha.slice(0, 7)} is ${sha}`);
-    expect(await readFile(path.join(target.root, 'releases', result.release!, 'config/initializers/release.rb'), 'utf8')).toContain(
-      'pinned',
-    );
-  });
+  it(
+    'Given the short SHA of a commit below a branch head, When deployed, ' +
+      'Then it resolves on the server to that one commit, which goes live',
+    async () => {
+      const sha = await target.commit({ 'config/initializers/release.rb': "SAMPLE_RELEASE = 'pinned'\nSAMPLE_HEALTHY = true\n" }, 'pinned');
+      await target.commit({ 'config/initializers/release.rb': "SAMPLE_RELEASE = 'later'\nSAMPLE_HEALTHY = true\n" }, 'later');
+      const result = await deployJson({ ref: sha.slice(0, 7) });
+      expect(result).toMatchObject({ ok: true, sha });
+      expect(result.output).toContain(`${sha.slice(0, 7)} is ${sha}`);
+      expect(await readFile(path.join(target.root, 'releases', result.release!, 'config/initializers/release.rb'), 'utf8')).toContain(
+        'pinned',
+      );
+    },
+  );
 
-  it('Given a short SHA that no branch or tag holds, When deployed, Then it stops at fetch saying what to do, and nothing is left behind', async () => {
-    const first = await deployJson();
-    const result = await deployJson({ ref: 'deadbee' });
-    expect(result).toMatchObject({ ok: false, failedStep: 'fetch' });
-    expect(result.error).toMatch(/^No commit deadbee in the branches and tags of file:\/\/\S+sample\.git\./);
-    expect(result.hint).toMatch(/push the branch that holds it, or give the full 40-character SHA/);
-    expect(await readdir(path.join(target.root, 'releases'))).toEqual([first.release]);
-  });
+  it(
+    'Given a short SHA that no branch or tag holds, When deployed, ' +
+      'Then it stops at fetch saying what to do, and nothing is left behind',
+    async () => {
+      const first = await deployJson();
+      const result = await deployJson({ ref: 'deadbee' });
+      expect(result).toMatchObject({ ok: false, failedStep: 'fetch' });
+      expect(result.error).toMatch(/^No commit deadbee in the branches and tags of file:\/\/\S+sample\.git\./);
+      expect(result.hint).toMatch(/push the branch that holds it, or give the full 40-character SHA/);
+      expect(await readdir(path.join(target.root, 'releases'))).toEqual([first.release]);
+    },
+  );
 
   it.each([
     ['a ref that does not exist', { ref: 'no-such-branch' }, {}, 'fetch', /Remote branch no-such-branch not found/],

@@ -66,7 +66,8 @@ describe('GET /api/logs/:source/follow', () => {
     await appendFile(files.access, '198.51.100.7 - - [25/Nov/2026:18:02:12 +0000] "GET /\\"><img src=x> HTTP/1.1" 400 0 "-" "-"\n');
     const event = await readUntil(reader, '18:02:12');
     expect(event).toContain(
-      'data: {"text":"198.51.100.7 - - [25/Nov/2026:18:02:12 +0000] \\"GET /\\\\\\"><img src=x> HTTP/1.1\\" 400 0 \\"-\\" \\"-\\"","ts":"2026-11-25T18:02:12.000Z"}',
+      'data: {"text":"198.51.100.7 - - [25/Nov/2026:18:02:12 +0000] ' +
+        '\\"GET /\\\\\\"><img src=x> HTTP/1.1\\" 400 0 \\"-\\" \\"-\\"","ts":"2026-11-25T18:02:12.000Z"}',
     );
     stop.abort();
     await reader.cancel();
@@ -80,7 +81,8 @@ describe('GET /api/logs/:source/follow', () => {
     expect((await get('/api/logs/nginx:access/follow?since=-1h')).status).toBe(400);
   });
 
-  it('Given 200 follow streams with a pattern opened and abandoned, When the clients go away, Then no tail or grep process is left behind', async () => {
+  it('Given 200 follow streams with a pattern opened and abandoned, ' +
+    'When the clients go away, Then no tail or grep process is left behind', async () => {
     const before = calls.length;
     await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
@@ -107,20 +109,23 @@ describe('GET /api/logs/:source/follow', () => {
 });
 
 describe('after all of the above', () => {
-  it('Given every request these tests made, When the processes started are checked, Then each got only allow-listed files and units', () => {
-    expect(calls.length).toBeGreaterThan(200);
-    const allowedFiles = Object.values(files);
-    for (const argv of calls) {
-      if (argv[0] === 'journalctl') {
-        expect(units).toContain(argv[argv.indexOf('-u') + 1]);
-      } else if (argv[0] === 'grep' && argv.includes('--line-buffered')) {
-        // A follow's filter reads tail's lines on its stdin, no file.
-        expect(argv.slice(-2)).toEqual(['--', '-']);
-      } else {
-        expect(['grep', 'tail']).toContain(argv[0]);
-        expect(argv.at(-2)).toBe('--');
-        expect(allowedFiles).toContain(argv.at(-1));
+  it(
+    'Given every request these tests made, When the processes started are checked, ' + 'Then each got only allow-listed files and units',
+    () => {
+      expect(calls.length).toBeGreaterThan(200);
+      const allowedFiles = Object.values(files);
+      for (const argv of calls) {
+        if (argv[0] === 'journalctl') {
+          expect(units).toContain(argv[argv.indexOf('-u') + 1]);
+        } else if (argv[0] === 'grep' && argv.includes('--line-buffered')) {
+          // A follow's filter reads tail's lines on its stdin, no file.
+          expect(argv.slice(-2)).toEqual(['--', '-']);
+        } else {
+          expect(['grep', 'tail']).toContain(argv[0]);
+          expect(argv.at(-2)).toBe('--');
+          expect(allowedFiles).toContain(argv.at(-1));
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -95,25 +95,29 @@ describe('GET /api/logs/:source', () => {
     ]);
   });
 
-  it('Given a journal source, When read with a priority and a pattern, Then journalctl gets the unit, -p and --grep, and the lines come back in time order', async () => {
-    const before = calls.length;
-    const body = logLinesResponseSchema.parse(await (await get('/api/logs/journal:cigar?priority=err&grep=Completed&lines=10')).json());
-    const argv = calls[before]!;
-    expect(argv.slice(0, 10)).toEqual([
-      'journalctl',
-      '--no-pager',
-      '--quiet',
-      '-o',
-      'short-iso',
-      '--reverse',
-      '-n',
-      '11',
-      '-u',
-      'cigar.service',
-    ]);
-    expect(argv).toEqual(expect.arrayContaining(['-p', '3', '--grep=Completed', '--case-sensitive=true']));
-    expect(body.lines.map((l) => l.ts)).toEqual(['2026-11-25T18:03:00.000Z', '2026-11-25T18:04:00.000Z']);
-  });
+  it(
+    'Given a journal source, When read with a priority and a pattern, ' +
+      'Then journalctl gets the unit, -p and --grep, and the lines come back in time order',
+    async () => {
+      const before = calls.length;
+      const body = logLinesResponseSchema.parse(await (await get('/api/logs/journal:cigar?priority=err&grep=Completed&lines=10')).json());
+      const argv = calls[before]!;
+      expect(argv.slice(0, 10)).toEqual([
+        'journalctl',
+        '--no-pager',
+        '--quiet',
+        '-o',
+        'short-iso',
+        '--reverse',
+        '-n',
+        '11',
+        '-u',
+        'cigar.service',
+      ]);
+      expect(argv).toEqual(expect.arrayContaining(['-p', '3', '--grep=Completed', '--case-sensitive=true']));
+      expect(body.lines.map((l) => l.ts)).toEqual(['2026-11-25T18:03:00.000Z', '2026-11-25T18:04:00.000Z']);
+    },
+  );
 
   it('Given a file missing on disk, When read, Then a 404 names the source and its configured path', async () => {
     const response = await get('/api/logs/nginx:error');
@@ -223,21 +227,24 @@ describe('hostile requests', () => {
 });
 
 describe('after all of the above', () => {
-  it('Given every request these tests made, When the processes started are checked, Then each got only allow-listed files and units', () => {
-    // The 200 follows, and the floor of 200 calls, are in logs-follow.test.ts.
-    expect(calls.length).toBeGreaterThan(0);
-    const allowedFiles = Object.values(files);
-    for (const argv of calls) {
-      if (argv[0] === 'journalctl') {
-        expect(units).toContain(argv[argv.indexOf('-u') + 1]);
-      } else if (argv[0] === 'grep' && argv.includes('--line-buffered')) {
-        // A follow's filter reads tail's lines on its stdin, no file.
-        expect(argv.slice(-2)).toEqual(['--', '-']);
-      } else {
-        expect(['grep', 'tail']).toContain(argv[0]);
-        expect(argv.at(-2)).toBe('--');
-        expect(allowedFiles).toContain(argv.at(-1));
+  it(
+    'Given every request these tests made, When the processes started are checked, ' + 'Then each got only allow-listed files and units',
+    () => {
+      // The 200 follows, and the floor of 200 calls, are in logs-follow.test.ts.
+      expect(calls.length).toBeGreaterThan(0);
+      const allowedFiles = Object.values(files);
+      for (const argv of calls) {
+        if (argv[0] === 'journalctl') {
+          expect(units).toContain(argv[argv.indexOf('-u') + 1]);
+        } else if (argv[0] === 'grep' && argv.includes('--line-buffered')) {
+          // A follow's filter reads tail's lines on its stdin, no file.
+          expect(argv.slice(-2)).toEqual(['--', '-']);
+        } else {
+          expect(['grep', 'tail']).toContain(argv[0]);
+          expect(argv.at(-2)).toBe('--');
+          expect(allowedFiles).toContain(argv.at(-1));
+        }
       }
-    }
-  });
+    },
+  );
 });

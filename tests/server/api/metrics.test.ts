@@ -54,40 +54,44 @@ async function agent() {
 }
 
 describe('GET /api/metrics', () => {
-  it('Given a host, its units and an access log, When metrics are asked for, Then one snapshot has CPU, memory, disks, unit memory and nginx traffic', async () => {
-    const { app, recorder } = await agent();
+  it(
+    'Given a host, its units and an access log, When metrics are asked for, ' +
+      'Then one snapshot has CPU, memory, disks, unit memory and nginx traffic',
+    async () => {
+      const { app, recorder } = await agent();
 
-    const response = await app.request('/api/metrics?minutes=5', { headers: AUTH });
+      const response = await app.request('/api/metrics?minutes=5', { headers: AUTH });
 
-    expect(response.status).toBe(200);
-    const body = metricsResponseSchema.parse(await response.json());
-    expect(body).toMatchObject({ hostname: os.hostname(), at: NOW.toISOString() });
-    expect(body.cpu.percent).toBeGreaterThanOrEqual(0);
-    expect(body.cpu.cores).toBe(os.cpus().length);
-    expect(body.memory.totalBytes).toBe(os.totalmem());
-    expect(body.uptimeSeconds).toBeGreaterThan(0);
-    expect(body.disks.map((disk) => disk.path)).toContain('/');
-    // The app roots are watched when they exist; tobacco's does not.
-    expect(body.disks.flatMap((disk) => disk.paths)).toContain(path.join(dir, 'cigar'));
-    expect(body.disks.flatMap((disk) => disk.paths)).not.toContain(path.join(dir, 'tobacco'));
+      expect(response.status).toBe(200);
+      const body = metricsResponseSchema.parse(await response.json());
+      expect(body).toMatchObject({ hostname: os.hostname(), at: NOW.toISOString() });
+      expect(body.cpu.percent).toBeGreaterThanOrEqual(0);
+      expect(body.cpu.cores).toBe(os.cpus().length);
+      expect(body.memory.totalBytes).toBe(os.totalmem());
+      expect(body.uptimeSeconds).toBeGreaterThan(0);
+      expect(body.disks.map((disk) => disk.path)).toContain('/');
+      // The app roots are watched when they exist; tobacco's does not.
+      expect(body.disks.flatMap((disk) => disk.paths)).toContain(path.join(dir, 'cigar'));
+      expect(body.disks.flatMap((disk) => disk.paths)).not.toContain(path.join(dir, 'tobacco'));
 
-    expect(recorder.systemctlCalls()).toHaveLength(1);
-    expect(body.units).toEqual([
-      { name: 'cigar', kind: 'app', unit: 'cigar.service', activeState: 'active', memoryBytes: 187_654_144 },
-      { name: 'tobacco', kind: 'app', unit: 'tobacco.service', activeState: 'inactive', memoryBytes: null },
-      { name: 'nginx', kind: 'nginx', unit: 'nginx.service', activeState: 'active', memoryBytes: 9_437_184 },
-      { name: 'agent', kind: 'agent', unit: 'hms-agent.service', activeState: 'active', memoryBytes: null },
-    ]);
+      expect(recorder.systemctlCalls()).toHaveLength(1);
+      expect(body.units).toEqual([
+        { name: 'cigar', kind: 'app', unit: 'cigar.service', activeState: 'active', memoryBytes: 187_654_144 },
+        { name: 'tobacco', kind: 'app', unit: 'tobacco.service', activeState: 'inactive', memoryBytes: null },
+        { name: 'nginx', kind: 'nginx', unit: 'nginx.service', activeState: 'active', memoryBytes: 9_437_184 },
+        { name: 'agent', kind: 'agent', unit: 'hms-agent.service', activeState: 'active', memoryBytes: null },
+      ]);
 
-    expect(body.nginx).toMatchObject({ minutes: 5, requests: 3, errors5xx: 1, skippedLines: 1, error: null });
-    expect(body.nginx.perMinute.map((minute) => [minute.minute.slice(11, 16), minute.requests, minute.errors5xx])).toEqual([
-      ['17:58', 0, 0],
-      ['17:59', 0, 0],
-      ['18:00', 0, 0],
-      ['18:01', 2, 1],
-      ['18:02', 1, 0],
-    ]);
-  });
+      expect(body.nginx).toMatchObject({ minutes: 5, requests: 3, errors5xx: 1, skippedLines: 1, error: null });
+      expect(body.nginx.perMinute.map((minute) => [minute.minute.slice(11, 16), minute.requests, minute.errors5xx])).toEqual([
+        ['17:58', 0, 0],
+        ['17:59', 0, 0],
+        ['18:00', 0, 0],
+        ['18:01', 2, 1],
+        ['18:02', 1, 0],
+      ]);
+    },
+  );
 
   it('Given no minutes, When metrics are asked for, Then the nginx window is 15 minutes', async () => {
     const { app } = await agent();

@@ -74,13 +74,17 @@ function isRunning(pid: number): boolean {
 }
 
 describe('GET /api/scripts', () => {
-  it('Given a scripts folder, When listed, Then the executable scripts inside it appear with a description, and the symlink out does not', async () => {
-    const body = (await (await agent.app.request('/api/scripts', { headers: AUTH })).json()) as {
-      scripts: Array<{ name: string; description: string }>;
-    };
-    expect(body.scripts.map((entry) => entry.name)).toEqual(['args', 'env', 'flood', 'hello', 'sleeper']);
-    expect(body.scripts.find((entry) => entry.name === 'hello')!.description).toBe('Says hello on both streams.');
-  });
+  it(
+    'Given a scripts folder, When listed, ' +
+      'Then the executable scripts inside it appear with a description, and the symlink out does not',
+    async () => {
+      const body = (await (await agent.app.request('/api/scripts', { headers: AUTH })).json()) as {
+        scripts: Array<{ name: string; description: string }>;
+      };
+      expect(body.scripts.map((entry) => entry.name)).toEqual(['args', 'env', 'flood', 'hello', 'sleeper']);
+      expect(body.scripts.find((entry) => entry.name === 'hello')!.description).toBe('Says hello on both streams.');
+    },
+  );
 
   it("Given the default scriptsDir (the repo's remote-cli-tools), When listed, Then the real scripts appear", async () => {
     const real = await testAgent();
@@ -119,13 +123,16 @@ describe('POST /api/scripts/:name/run', () => {
     });
   });
 
-  it('Given a script that prints more than 8 MiB, When streamed, Then the rest is left out with a notice and the run still ends', async () => {
-    const events = parseSse(await (await run('flood', {})).text());
-    const streamed = events.filter((event) => event.event === 'stdout').reduce((sum, event) => sum + event.data.length, 0);
-    expect(streamed).toBeLessThanOrEqual(8 * 1024 * 1024);
-    expect(events.some((event) => event.event === 'stderr' && event.data.includes('beyond 8 MiB is not streamed'))).toBe(true);
-    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ code: 0 });
-  });
+  it(
+    'Given a script that prints more than 8 MiB, When streamed, ' + 'Then the rest is left out with a notice and the run still ends',
+    async () => {
+      const events = parseSse(await (await run('flood', {})).text());
+      const streamed = events.filter((event) => event.event === 'stdout').reduce((sum, event) => sum + event.data.length, 0);
+      expect(streamed).toBeLessThanOrEqual(8 * 1024 * 1024);
+      expect(events.some((event) => event.event === 'stderr' && event.data.includes('beyond 8 MiB is not streamed'))).toBe(true);
+      expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ code: 0 });
+    },
+  );
 
   it('Given Accept: application/json, When run, Then one JSON result has code, output and duration', async () => {
     const response = await run('hello', {}, 'application/json');
@@ -192,26 +199,29 @@ describe('POST /api/scripts/:name/run', () => {
     expect(events.map((event) => event.data).join('')).not.toContain('never');
   });
 
-  it('Given a client that goes away, When the stream is cancelled, Then the script and its child are killed and the run audited', async () => {
-    const response = await run('sleeper', {});
-    const reader = response.body!.getReader();
-    let text = '';
-    while (!/\d+ \d+/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
-    const [scriptPid, childPid] = /(\d+) (\d+)/.exec(text)!.slice(1).map(Number);
-    await reader.cancel();
-    await waitFor(
-      () => !isRunning(scriptPid!) && !isRunning(childPid!),
-      () => `script ${scriptPid} or its child ${childPid} still running`,
-      5_000,
-      50,
-    );
-    await waitFor(
-      async () => (await agent.deps.audit.recent())[0]?.detail?.includes('client went away') === true,
-      () => 'no audit entry with "client went away"',
-      5_000,
-      50,
-    );
-  });
+  it(
+    'Given a client that goes away, When the stream is cancelled, ' + 'Then the script and its child are killed and the run audited',
+    async () => {
+      const response = await run('sleeper', {});
+      const reader = response.body!.getReader();
+      let text = '';
+      while (!/\d+ \d+/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+      const [scriptPid, childPid] = /(\d+) (\d+)/.exec(text)!.slice(1).map(Number);
+      await reader.cancel();
+      await waitFor(
+        () => !isRunning(scriptPid!) && !isRunning(childPid!),
+        () => `script ${scriptPid} or its child ${childPid} still running`,
+        5_000,
+        50,
+      );
+      await waitFor(
+        async () => (await agent.deps.audit.recent())[0]?.detail?.includes('client went away') === true,
+        () => 'no audit entry with "client went away"',
+        5_000,
+        50,
+      );
+    },
+  );
 
   it('Given names outside the allow-list, When run, Then 404 with the known names and nothing runs', async () => {
     for (const name of [
@@ -252,19 +262,22 @@ describe('POST /api/scripts/:name/run', () => {
     },
   );
 
-  it('Given a path argument outside the apps, nginx logs and certificate folders, When run, Then it is refused before the script runs', async () => {
-    const secret = path.join(outside, 'evil.sh');
-    const response = await run('args', { args: ['--json', secret] }, 'application/json');
-    expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: string; hint: string };
-    expect(body.error).toBe(`Refusing to run "args": argument 2 (${secret}) leads outside the folders a script may be given.`);
-    expect(body.hint).toContain('/var/www/cigar, /var/log/nginx, /etc/nginx/ssl, /etc/letsencrypt/live');
-    // Asked for a stream, the refusal is still a 400 before any stream opens.
-    const streamed = await run('args', { args: [secret] });
-    expect(streamed.status).toBe(400);
-    expect(((await streamed.json()) as { error: string }).error).toContain('leads outside the folders a script may be given');
-    expect(await agent.deps.audit.recent()).toEqual([]);
-  });
+  it(
+    'Given a path argument outside the apps, nginx logs and certificate folders, ' + 'When run, Then it is refused before the script runs',
+    async () => {
+      const secret = path.join(outside, 'evil.sh');
+      const response = await run('args', { args: ['--json', secret] }, 'application/json');
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: string; hint: string };
+      expect(body.error).toBe(`Refusing to run "args": argument 2 (${secret}) leads outside the folders a script may be given.`);
+      expect(body.hint).toContain('/var/www/cigar, /var/log/nginx, /etc/nginx/ssl, /etc/letsencrypt/live');
+      // Asked for a stream, the refusal is still a 400 before any stream opens.
+      const streamed = await run('args', { args: [secret] });
+      expect(streamed.status).toBe(400);
+      expect(((await streamed.json()) as { error: string }).error).toContain('leads outside the folders a script may be given');
+      expect(await agent.deps.audit.recent()).toEqual([]);
+    },
+  );
 
   it('Given too many arguments, a bad timeout or a bad body, When run, Then 400 names the field', async () => {
     const cases: Array<[unknown, string]> = [

@@ -107,41 +107,49 @@ describe('agent auth', () => {
     expect((await other.request('/audit')).status).toBe(200);
   });
 
-  it('Given a plain password in the secrets file, When the agent restarts (hashing it again with a new salt), Then the session still works', async () => {
-    const agent = await testAgent();
-    const file = {
-      hosting_management: {
-        admin_username: TEST_USER,
-        admin_password: 'plain password',
-        jwt_secret: agent.deps.secrets.jwtSecret,
-        api_token: agent.deps.secrets.apiToken,
-      },
-    };
-    const before = createApp({ ...agent.deps, secrets: secretsFromJson(file) });
-    const after = createApp({ ...agent.deps, secrets: secretsFromJson(file) });
-    const browser = new Browser({ ...agent, app: before });
-    const kept = (await browser.login(TEST_USER, 'plain password')).headers
-      .getSetCookie()
-      .find((line) => line.startsWith('hms_session='))!
-      .split(';')[0]!;
-    expect((await after.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(200);
-  });
+  it(
+    'Given a plain password in the secrets file, ' +
+      'When the agent restarts (hashing it again with a new salt), Then the session still works',
+    async () => {
+      const agent = await testAgent();
+      const file = {
+        hosting_management: {
+          admin_username: TEST_USER,
+          admin_password: 'plain password',
+          jwt_secret: agent.deps.secrets.jwtSecret,
+          api_token: agent.deps.secrets.apiToken,
+        },
+      };
+      const before = createApp({ ...agent.deps, secrets: secretsFromJson(file) });
+      const after = createApp({ ...agent.deps, secrets: secretsFromJson(file) });
+      const browser = new Browser({ ...agent, app: before });
+      const kept = (await browser.login(TEST_USER, 'plain password')).headers
+        .getSetCookie()
+        .find((line) => line.startsWith('hms_session='))!
+        .split(';')[0]!;
+      expect((await after.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(200);
+    },
+  );
 
-  it('Given a session, When the admin password changes (new hash in the secrets), Then the session is refused and the new password logs in', async () => {
-    const agent = await testAgent();
-    const browser = new Browser(agent);
-    const kept = (await browser.login()).headers
-      .getSetCookie()
-      .find((line) => line.startsWith('hms_session='))!
-      .split(';')[0]!;
-    const hash = bcrypt.hashSync('a new password', 4);
-    const changed = createApp({ ...agent.deps, secrets: { ...agent.deps.secrets, adminPasswordHash: hash, adminPasswordSource: hash } });
-    expect((await agent.app.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(200);
-    expect((await changed.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(401);
-    const fresh = new Browser({ ...agent, app: changed });
-    expect((await fresh.login(TEST_USER, 'a new password')).status).toBe(303);
-    expect((await fresh.request('/audit')).status).toBe(200);
-  });
+  it(
+    'Given a session, When the admin password changes (new hash in the secrets), ' +
+      'Then the session is refused and the new password logs in',
+    async () => {
+      const agent = await testAgent();
+      const browser = new Browser(agent);
+      const kept = (await browser.login()).headers
+        .getSetCookie()
+        .find((line) => line.startsWith('hms_session='))!
+        .split(';')[0]!;
+      const hash = bcrypt.hashSync('a new password', 4);
+      const changed = createApp({ ...agent.deps, secrets: { ...agent.deps.secrets, adminPasswordHash: hash, adminPasswordSource: hash } });
+      expect((await agent.app.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(200);
+      expect((await changed.request('/api/whoami', { headers: { cookie: kept } })).status).toBe(401);
+      const fresh = new Browser({ ...agent, app: changed });
+      expect((await fresh.login(TEST_USER, 'a new password')).status).toBe(303);
+      expect((await fresh.request('/audit')).status).toBe(200);
+    },
+  );
 
   it('Given repeated bad logins, When the limit is passed, Then 429 with Retry-After; after the window a valid login works', async () => {
     const agent = await testAgent({ config: { loginLimit: { attempts: 3, windowSeconds: 1 } } });

@@ -18,14 +18,16 @@ async function loginFrom(agent: TestAgent, address: string, password: string, he
 }
 
 describe('login limits', () => {
-  it('Given five wrong passwords for the admin from one address, When the admin logs in from another, Then it works; the first address is limited', async () => {
+  it('Given five wrong passwords for the admin from one address, ' +
+    'When the admin logs in from another, Then it works; the first address is limited', async () => {
     const agent = await testAgent({ config: { loginLimit: { attempts: 5, windowSeconds: 60 } } });
     for (let i = 0; i < 5; i += 1) expect((await loginFrom(agent, '198.51.100.7', `wrong-${i}`)).status).toBe(401);
     expect((await loginFrom(agent, '198.51.100.7', TEST_PASSWORD)).status).toBe(429);
     expect((await loginFrom(agent, '203.0.113.20', TEST_PASSWORD)).status).toBe(303);
   }, 30_000);
 
-  it('Given X-Real-IP from a client that is not the local proxy, When it rotates the header, Then it is still one address and is limited', async () => {
+  it('Given X-Real-IP from a client that is not the local proxy, ' +
+    'When it rotates the header, Then it is still one address and is limited', async () => {
     const agent = await testAgent({ config: { loginLimit: { attempts: 3, windowSeconds: 60 } } });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await loginFrom(agent, '198.51.100.7', 'wrong', { 'x-real-ip': `10.0.0.${i}` })).status);
@@ -47,18 +49,22 @@ describe('login limits', () => {
 });
 
 describe('forms from elsewhere', () => {
-  it('Given a logged-in browser, When a form comes with a foreign Origin or Referer, Then 403 even with the CSRF token; its own origin passes', async () => {
-    const agent = await testAgent({ config: { publicUrl: 'https://hosting.example.org' } });
-    const browser = new BrowserSession(agent);
-    await browser.login();
-    const csrf = await browser.csrf();
-    const post = (headers: Record<string, string>) =>
-      browser.request('/logout', { method: 'POST', body: new URLSearchParams({ _csrf: csrf }), headers });
-    expect((await post({ origin: 'https://evil.example' })).status).toBe(403);
-    expect((await post({ referer: 'https://evil.example/form.html' })).status).toBe(403);
-    expect((await post({ origin: 'null' })).status).toBe(403);
-    expect((await post({ origin: 'https://hosting.example.org' })).status).toBe(303);
-  });
+  it(
+    'Given a logged-in browser, When a form comes with a foreign Origin or Referer, ' +
+      'Then 403 even with the CSRF token; its own origin passes',
+    async () => {
+      const agent = await testAgent({ config: { publicUrl: 'https://hosting.example.org' } });
+      const browser = new BrowserSession(agent);
+      await browser.login();
+      const csrf = await browser.csrf();
+      const post = (headers: Record<string, string>) =>
+        browser.request('/logout', { method: 'POST', body: new URLSearchParams({ _csrf: csrf }), headers });
+      expect((await post({ origin: 'https://evil.example' })).status).toBe(403);
+      expect((await post({ referer: 'https://evil.example/form.html' })).status).toBe(403);
+      expect((await post({ origin: 'null' })).status).toBe(403);
+      expect((await post({ origin: 'https://hosting.example.org' })).status).toBe(303);
+    },
+  );
 
   it('Given a login form posted from another site, When sent, Then 403', async () => {
     const agent = await testAgent();
@@ -76,12 +82,15 @@ describe('answers and messages', () => {
     expect((await browser.request('/audit')).headers.get('cache-control')).toBe('no-store');
   });
 
-  it("Given /login?error= with text of the caller's choosing, When shown, Then only known codes show a message, never the given text", async () => {
-    const agent = await testAgent();
-    const page = async (error: string) =>
-      (await agent.app.request(`/login?error=${encodeURIComponent(error)}`, { headers: { accept: 'text/html' } })).text();
-    expect(await page('Your account is locked, call 555-0100')).not.toContain('555-0100');
-    expect(await page('expired')).toContain('The form expired. Please try again.');
-    expect(await page('__proto__')).not.toContain('class="error"');
-  });
+  it(
+    "Given /login?error= with text of the caller's choosing, When shown, " + 'Then only known codes show a message, never the given text',
+    async () => {
+      const agent = await testAgent();
+      const page = async (error: string) =>
+        (await agent.app.request(`/login?error=${encodeURIComponent(error)}`, { headers: { accept: 'text/html' } })).text();
+      expect(await page('Your account is locked, call 555-0100')).not.toContain('555-0100');
+      expect(await page('expired')).toContain('The form expired. Please try again.');
+      expect(await page('__proto__')).not.toContain('class="error"');
+    },
+  );
 });

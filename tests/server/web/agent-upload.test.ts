@@ -44,29 +44,33 @@ async function upload(
 }
 
 describe('uploading a release from the browser', () => {
-  it("Given dist/hms-agent.mjs, When uploaded only, Then a release of the bundle with the current release's tools is staged (same id as the laptop's) and audited; nothing starts", async () => {
-    const bundle = `${BUNDLE}// new build\n`;
-    const response = await upload({ bundle: new Blob([bundle]), version: '0.0.1' });
-    expect(response.status).toBe(303);
-    const id = releaseIdOf('0.0.1', [{ name: 'hms-agent.mjs', content: Buffer.from(bundle) }, ...toolFiles()]);
-    expect(decodeURIComponent(response.headers.get('location')!)).toContain(
-      `Uploaded release ${id} (the bundle, with 2 remote-cli-tools copied from ${current})`,
-    );
-    const dir = path.join(installDir, 'releases', id);
-    expect(await readFile(path.join(dir, 'hms-agent.mjs'), 'utf8')).toBe(bundle);
-    expect((await readdir(path.join(dir, 'remote-cli-tools'))).sort()).toEqual(Object.keys(TOOLS).sort());
-    for (const [name, content] of Object.entries(TOOLS)) {
-      expect(await readFile(path.join(dir, 'remote-cli-tools', name), 'utf8')).toBe(content);
-      expect((await lstat(path.join(dir, 'remote-cli-tools', name))).mode & 0o777).toBe(0o755);
-    }
-    expect(recorder.starts()).toEqual([]);
-    expect(await audit('agent.upload')).toEqual([expect.objectContaining({ actor: 'admin', target: id, result: 'ok' })]);
-    expect((await browser.page('/agent')).text).toContain(`<a href="/agent/releases/${id}/activate">Switch to this release</a>`);
+  it(
+    'Given dist/hms-agent.mjs, When uploaded only, ' +
+      "Then a release of the bundle with the current release's tools is staged (same id as the laptop's) and audited; nothing starts",
+    async () => {
+      const bundle = `${BUNDLE}// new build\n`;
+      const response = await upload({ bundle: new Blob([bundle]), version: '0.0.1' });
+      expect(response.status).toBe(303);
+      const id = releaseIdOf('0.0.1', [{ name: 'hms-agent.mjs', content: Buffer.from(bundle) }, ...toolFiles()]);
+      expect(decodeURIComponent(response.headers.get('location')!)).toContain(
+        `Uploaded release ${id} (the bundle, with 2 remote-cli-tools copied from ${current})`,
+      );
+      const dir = path.join(installDir, 'releases', id);
+      expect(await readFile(path.join(dir, 'hms-agent.mjs'), 'utf8')).toBe(bundle);
+      expect((await readdir(path.join(dir, 'remote-cli-tools'))).sort()).toEqual(Object.keys(TOOLS).sort());
+      for (const [name, content] of Object.entries(TOOLS)) {
+        expect(await readFile(path.join(dir, 'remote-cli-tools', name), 'utf8')).toBe(content);
+        expect((await lstat(path.join(dir, 'remote-cli-tools', name))).mode & 0o777).toBe(0o755);
+      }
+      expect(recorder.starts()).toEqual([]);
+      expect(await audit('agent.upload')).toEqual([expect.objectContaining({ actor: 'admin', target: id, result: 'ok' })]);
+      expect((await browser.page('/agent')).text).toContain(`<a href="/agent/releases/${id}/activate">Switch to this release</a>`);
 
-    const again = await upload({ bundle: new Blob([bundle]), version: '0.0.1' });
-    expect(decodeURIComponent(again.headers.get('location')!)).toContain(`Already kept: release ${id}`);
-    expect(await audit('agent.upload')).toHaveLength(1);
-  });
+      const again = await upload({ bundle: new Blob([bundle]), version: '0.0.1' });
+      expect(decodeURIComponent(again.headers.get('location')!)).toContain(`Already kept: release ${id}`);
+      expect(await audit('agent.upload')).toHaveLength(1);
+    },
+  );
 
   it('Given "Upload and switch", When uploaded, Then the new release is staged and the switch to it starts', async () => {
     const response = await upload({ bundle: new Blob([`${BUNDLE}// second\n`]), then: 'switch' });
@@ -100,18 +104,21 @@ describe('uploading a release from the browser', () => {
     expect(decodeURIComponent(page.headers.get('location')!)).toContain(`Already kept: release ${release}`);
   });
 
-  it('Given a file whose contentBase64 is not base64, When uploaded through the API, Then a 400 names the field and nothing is kept', async () => {
-    for (const contentBase64 of ['not base64!', 'abc', 'YQ==YQ==', '%%%%']) {
-      const files = [{ name: 'hms-agent.mjs', mode: 0o644, contentBase64 }];
-      const api = await agent.app.request('/api/agent/releases', {
-        method: 'POST',
-        headers: { ...AUTH, 'content-type': 'application/json' },
-        body: JSON.stringify({ version: VERSION, files }),
-      });
-      expect(api.status, contentBase64).toBe(400);
-      expect(((await api.json()) as { error: string }).error).toMatch(/contentBase64: must be base64/);
-    }
-  });
+  it(
+    'Given a file whose contentBase64 is not base64, ' + 'When uploaded through the API, Then a 400 names the field and nothing is kept',
+    async () => {
+      for (const contentBase64 of ['not base64!', 'abc', 'YQ==YQ==', '%%%%']) {
+        const files = [{ name: 'hms-agent.mjs', mode: 0o644, contentBase64 }];
+        const api = await agent.app.request('/api/agent/releases', {
+          method: 'POST',
+          headers: { ...AUTH, 'content-type': 'application/json' },
+          body: JSON.stringify({ version: VERSION, files }),
+        });
+        expect(api.status, contentBase64).toBe(400);
+        expect(((await api.json()) as { error: string }).error).toMatch(/contentBase64: must be base64/);
+      }
+    },
+  );
 
   const big = () => new Blob([Buffer.alloc(MAX_BUNDLE_BYTES + 1, 0x20)]);
   it.each([
@@ -153,7 +160,10 @@ describe('uploading a release from the browser', () => {
   it('Given the field left empty as a browser sends it (a nameless empty part), When uploaded, Then "No file was chosen"', async () => {
     const boundary = 'hmsboundary';
     const part = (headers: string, value: string) => `--${boundary}\r\n${headers}\r\n\r\n${value}\r\n`;
-    const body = `${part('Content-Disposition: form-data; name="_csrf"', await browser.csrf())}${part('Content-Disposition: form-data; name="bundle"; filename=""\r\nContent-Type: application/octet-stream', '')}${part('Content-Disposition: form-data; name="version"', VERSION)}--${boundary}--\r\n`;
+    const body =
+      `${part('Content-Disposition: form-data; name="_csrf"', await browser.csrf())}` +
+      `${part('Content-Disposition: form-data; name="bundle"; filename=""\r\nContent-Type: application/octet-stream', '')}` +
+      `${part('Content-Disposition: form-data; name="version"', VERSION)}--${boundary}--\r\n`;
     const response = await browser.request('/agent/releases', {
       method: 'POST',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },

@@ -54,13 +54,16 @@ async function editForm(site = 'cigar') {
 }
 
 describe('GET /configs', () => {
-  it('Given allow-listed sites, When the list opens, Then each existing site links to its page and a missing one is named as a problem', async () => {
-    const { status, text } = await browser.page('/configs');
-    expect(status).toBe(200);
-    expect(text).toContain('<a href="/configs/cigar">cigar</a>');
-    expect(text).toContain('<a href="/configs/tobacco">tobacco</a>');
-    expect(text).toContain('ghost</strong>: Site &quot;ghost&quot; has no file');
-  });
+  it(
+    'Given allow-listed sites, When the list opens, ' + 'Then each existing site links to its page and a missing one is named as a problem',
+    async () => {
+      const { status, text } = await browser.page('/configs');
+      expect(status).toBe(200);
+      expect(text).toContain('<a href="/configs/cigar">cigar</a>');
+      expect(text).toContain('<a href="/configs/tobacco">tobacco</a>');
+      expect(text).toContain('ghost</strong>: Site &quot;ghost&quot; has no file');
+    },
+  );
 });
 
 describe('GET /configs/:site', () => {
@@ -111,69 +114,92 @@ describe('GET /configs/:site', () => {
 });
 
 describe('POST /configs/:site', () => {
-  it('Given a valid edit sent with CRLF lines as browsers do, When saved, Then nginx -t passes, the file has LF lines and the page says so', async () => {
-    const { etag } = await editForm();
-    const edited = CIGAR.replace('return 200 "ok";', 'return 200 "edited";');
-    const response = await browser.submit('/configs/cigar', { content: edited.replace(/\n/g, '\r\n'), etag });
-    expect(response.status).toBe(303);
-    expect(await readFile(cigarFile(), 'utf8')).toBe(edited);
-    const { text } = await browser.page(response.headers.get('location')!);
-    expect(text).toMatch(/class="notice"[^>]*>Saved cigar: nginx accepted it and was reloaded/);
-    expect(listedLines(text)).toContain('        return 200 "edited";');
-  });
+  it(
+    'Given a valid edit sent with CRLF lines as browsers do, When saved, ' +
+      'Then nginx -t passes, the file has LF lines and the page says so',
+    async () => {
+      const { etag } = await editForm();
+      const edited = CIGAR.replace('return 200 "ok";', 'return 200 "edited";');
+      const response = await browser.submit('/configs/cigar', { content: edited.replace(/\n/g, '\r\n'), etag });
+      expect(response.status).toBe(303);
+      expect(await readFile(cigarFile(), 'utf8')).toBe(edited);
+      const { text } = await browser.page(response.headers.get('location')!);
+      expect(text).toMatch(/class="notice"[^>]*>Saved cigar: nginx accepted it and was reloaded/);
+      expect(listedLines(text)).toContain('        return 200 "edited";');
+    },
+  );
 
-  it("Given an invalid directive, When saved, Then 422 shows nginx's words, the user's text is back in the form and the file is unchanged", async () => {
-    const { etag } = await editForm();
-    // proxy_foo passes the lint (the proxy_ family is allowed) and is unknown to nginx.
-    const typed = `proxy_foo bar;\n${CIGAR}# <b>mine</b>\n`;
-    const response = await browser.submit('/configs/cigar', { content: typed, etag });
-    expect(response.status).toBe(422);
-    const text = await response.text();
-    expect(text).toMatch(/class="error"[\s\S]*nginx -t rejected the new cigar config: unknown directive &quot;proxy_foo&quot;/);
-    expect(text).toContain(`${tree.sitesDir}/cigar:1`);
-    expect(textareaValue(text, 'content')).toBe(typed);
-    expect(inputValue(text, 'etag')).toBe(etag);
-    expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
-  });
+  it(
+    'Given an invalid directive, When saved, ' +
+      "Then 422 shows nginx's words, the user's text is back in the form and the file is unchanged",
+    async () => {
+      const { etag } = await editForm();
+      // proxy_foo passes the lint (the proxy_ family is allowed) and is unknown to nginx.
+      const typed = `proxy_foo bar;\n${CIGAR}# <b>mine</b>\n`;
+      const response = await browser.submit('/configs/cigar', { content: typed, etag });
+      expect(response.status).toBe(422);
+      const text = await response.text();
+      expect(text).toMatch(/class="error"[\s\S]*nginx -t rejected the new cigar config: unknown directive &quot;proxy_foo&quot;/);
+      expect(text).toContain(`${tree.sitesDir}/cigar:1`);
+      expect(textareaValue(text, 'content')).toBe(typed);
+      expect(inputValue(text, 'etag')).toBe(etag);
+      expect(await readFile(cigarFile(), 'utf8')).toBe(CIGAR);
+    },
+  );
 
-  it('Given a directive nginx -t rejects on line 5, When saved, Then the page links to line 5 of the submitted text, highlighted and marked, next to the file now', async () => {
-    const { etag } = await editForm();
-    const typed = CIGAR.replace(
-      '    location / {',
-      '    # <script>alert(1)</script>\n    proxy_bogus_directive $host "x";\n    location / {',
-    );
-    const response = await browser.submit('/configs/cigar', { content: typed, etag });
-    expect(response.status).toBe(422);
-    const text = await response.text();
-    expect(text).not.toMatch(/<script/);
-    expect(text).toContain('<a href="#yours-L5">Go to line 5</a>, the one nginx -t rejected');
-    expect(text).toMatch(
-      /<li id="yours-L5" class="rejected">    <span class="hljs-attribute">proxy_bogus_directive<\/span> <span class="hljs-variable">\$host<\/span> <span class="hljs-string">&quot;x&quot;<\/span>;<strong class="rejected-why"> ← nginx -t rejected this line<\/strong><\/li>/,
-    );
-    expect(text).toContain('<li id="yours-L4">    <span class="hljs-comment"># &lt;script&gt;alert(1)&lt;/script&gt;</span></li>');
-    expect(listedLines(text, 'yours')).toEqual(typed.split('\n').slice(0, -1));
-    expect(listedLines(text, 'now')).toEqual(CIGAR.split('\n').slice(0, -1));
-    expect(text.match(/class="rejected"/g)).toHaveLength(1);
-  });
+  it(
+    'Given a directive nginx -t rejects on line 5, When saved, ' +
+      'Then the page links to line 5 of the submitted text, highlighted and marked, next to the file now',
+    async () => {
+      const { etag } = await editForm();
+      const typed = CIGAR.replace(
+        '    location / {',
+        '    # <script>alert(1)</script>\n    proxy_bogus_directive $host "x";\n    location / {',
+      );
+      const response = await browser.submit('/configs/cigar', { content: typed, etag });
+      expect(response.status).toBe(422);
+      const text = await response.text();
+      expect(text).not.toMatch(/<script/);
+      expect(text).toContain('<a href="#yours-L5">Go to line 5</a>, the one nginx -t rejected');
+      expect(text).toMatch(
+        new RegExp(
+          [
+            String.raw`<li id="yours-L5" class="rejected">    <span class="hljs-attribute">proxy_bogus_directive<\/span> `,
+            String.raw`<span class="hljs-variable">\$host<\/span> <span class="hljs-string">&quot;x&quot;<\/span>;`,
+            String.raw`<strong class="rejected-why"> ← nginx -t rejected this line<\/strong><\/li>`,
+          ].join(''),
+        ),
+      );
+      expect(text).toContain('<li id="yours-L4">    <span class="hljs-comment"># &lt;script&gt;alert(1)&lt;/script&gt;</span></li>');
+      expect(listedLines(text, 'yours')).toEqual(typed.split('\n').slice(0, -1));
+      expect(listedLines(text, 'now')).toEqual(CIGAR.split('\n').slice(0, -1));
+      expect(text.match(/class="rejected"/g)).toHaveLength(1);
+    },
+  );
 
-  it('Given someone saved meanwhile, When the stale form is sent, Then 412 says so and shows both texts, with the current version in the form', async () => {
-    const { etag } = await editForm();
-    const theirs = CIGAR.replace('"ok"', '"theirs"');
-    await writeFile(cigarFile(), theirs);
-    const mine = CIGAR.replace('"ok"', '"mine"');
-    const response = await browser.submit('/configs/cigar', { content: mine, etag });
-    expect(response.status).toBe(412);
-    const text = await response.text();
-    expect(text).toContain('Someone changed cigar while you were editing');
-    expect(textareaValue(text, 'content')).toBe(mine);
-    expect(listedLines(text, 'now')).toContain('        return 200 "theirs";');
-    expect(listedLines(text, 'yours')).toContain('        return 200 "mine";');
-    expect(text).toContain(
-      '<span class="del">-        return 200 &quot;theirs&quot;;\n</span><span class="add">+        return 200 &quot;mine&quot;;\n</span>',
-    );
-    expect(inputValue(text, 'etag')).toBe((await editForm()).etag);
-    expect(await readFile(cigarFile(), 'utf8')).toBe(theirs);
-  });
+  it(
+    'Given someone saved meanwhile, When the stale form is sent, ' +
+      'Then 412 says so and shows both texts, with the current version in the form',
+    async () => {
+      const { etag } = await editForm();
+      const theirs = CIGAR.replace('"ok"', '"theirs"');
+      await writeFile(cigarFile(), theirs);
+      const mine = CIGAR.replace('"ok"', '"mine"');
+      const response = await browser.submit('/configs/cigar', { content: mine, etag });
+      expect(response.status).toBe(412);
+      const text = await response.text();
+      expect(text).toContain('Someone changed cigar while you were editing');
+      expect(textareaValue(text, 'content')).toBe(mine);
+      expect(listedLines(text, 'now')).toContain('        return 200 "theirs";');
+      expect(listedLines(text, 'yours')).toContain('        return 200 "mine";');
+      expect(text).toContain(
+        '<span class="del">-        return 200 &quot;theirs&quot;;\n' +
+          '</span><span class="add">+        return 200 &quot;mine&quot;;\n</span>',
+      );
+      expect(inputValue(text, 'etag')).toBe((await editForm()).etag);
+      expect(await readFile(cigarFile(), 'utf8')).toBe(theirs);
+    },
+  );
 
   it('Given a form without the CSRF token, When sent, Then 403 and the file is unchanged', async () => {
     const { etag } = await editForm();
@@ -218,15 +244,18 @@ describe('history, diff and revert', () => {
     expect((await browser.page(response.headers.get('location')!)).text).toContain(`Reverted cigar`);
   });
 
-  it('Given a revert confirmation, When posted without the CSRF token or after another change, Then 403 or 412 and nothing is reverted', async () => {
-    const id = await saveEdit();
-    const confirm = await browser.page(`/configs/cigar/revert?id=${id}`);
-    const fields = { id, etag: inputValue(confirm.text, 'etag')! };
-    expect((await browser.submit('/configs/cigar/revert', fields, { csrf: false })).status).toBe(403);
-    await writeFile(cigarFile(), CIGAR.replace('"ok"', '"v3"'));
-    const stale = await browser.submit('/configs/cigar/revert', fields);
-    expect(stale.status).toBe(412);
-    expect(await stale.text()).toContain('changed since you read it');
-    expect(await readFile(cigarFile(), 'utf8')).toContain('"v3"');
-  });
+  it(
+    'Given a revert confirmation, When posted without the CSRF token or after another change, ' + 'Then 403 or 412 and nothing is reverted',
+    async () => {
+      const id = await saveEdit();
+      const confirm = await browser.page(`/configs/cigar/revert?id=${id}`);
+      const fields = { id, etag: inputValue(confirm.text, 'etag')! };
+      expect((await browser.submit('/configs/cigar/revert', fields, { csrf: false })).status).toBe(403);
+      await writeFile(cigarFile(), CIGAR.replace('"ok"', '"v3"'));
+      const stale = await browser.submit('/configs/cigar/revert', fields);
+      expect(stale.status).toBe(412);
+      expect(await stale.text()).toContain('changed since you read it');
+      expect(await readFile(cigarFile(), 'utf8')).toContain('"v3"');
+    },
+  );
 });

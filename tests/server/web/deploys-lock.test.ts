@@ -20,31 +20,39 @@ afterEach(async () => {
 const { lockFile, audit, runningDeployLock } = pageHelpers(() => ({ target, agent, browser }));
 
 describe('lock and unlock', () => {
-  it('Given an unlocked app, When locked with a reason and unlocked from its page, Then each redirects with a notice, the page shows the state, and both are audited', async () => {
-    const locked = await browser.submit('/deploys/cigar/lock', { reason: 'db maintenance' });
-    expect(locked.status).toBe(303);
-    expect(locked.headers.get('location')).toBe('/deploys/cigar?done=locked');
-    const page = (await browser.page('/deploys/cigar?done=locked')).text;
-    expect(page).toContain('<p class="notice">cigar is locked: no deploy or rollback starts until it is unlocked.</p>');
-    expect(page).toMatch(
-      /<p class="warn" id="lock-status">cigar is locked by hand: held by admin since .* \(reason: db maintenance\)\.<\/p>/,
-    );
-    expect(page).toContain('<button>Unlock cigar</button>');
-    expect(page).not.toContain('id="lock-form"');
+  it(
+    'Given an unlocked app, When locked with a reason and unlocked from its page, ' +
+      'Then each redirects with a notice, the page shows the state, and both are audited',
+    async () => {
+      const locked = await browser.submit('/deploys/cigar/lock', { reason: 'db maintenance' });
+      expect(locked.status).toBe(303);
+      expect(locked.headers.get('location')).toBe('/deploys/cigar?done=locked');
+      const page = (await browser.page('/deploys/cigar?done=locked')).text;
+      expect(page).toContain('<p class="notice">cigar is locked: no deploy or rollback starts until it is unlocked.</p>');
+      expect(page).toMatch(
+        /<p class="warn" id="lock-status">cigar is locked by hand: held by admin since .* \(reason: db maintenance\)\.<\/p>/,
+      );
+      expect(page).toContain('<button>Unlock cigar</button>');
+      expect(page).not.toContain('id="lock-form"');
 
-    const unlocked = await browser.submit('/deploys/cigar/unlock', {});
-    expect(unlocked.headers.get('location')).toBe('/deploys/cigar?done=unlocked');
-    expect((await browser.page('/deploys/cigar?done=unlocked')).text).toContain('id="lock-form"');
-    expect(existsSync(lockFile())).toBe(false);
-    expect(await audit(2)).toEqual([
-      expect.objectContaining({ actor: 'admin', action: 'deploy.unlock', result: 'ok' }),
-      expect.objectContaining({ actor: 'admin', action: 'deploy.lock', result: 'ok', detail: 'reason: db maintenance' }),
-    ]);
-  });
+      const unlocked = await browser.submit('/deploys/cigar/unlock', {});
+      expect(unlocked.headers.get('location')).toBe('/deploys/cigar?done=unlocked');
+      expect((await browser.page('/deploys/cigar?done=unlocked')).text).toContain('id="lock-form"');
+      expect(existsSync(lockFile())).toBe(false);
+      expect(await audit(2)).toEqual([
+        expect.objectContaining({ actor: 'admin', action: 'deploy.unlock', result: 'ok' }),
+        expect.objectContaining({ actor: 'admin', action: 'deploy.lock', result: 'ok', detail: 'reason: db maintenance' }),
+      ]);
+    },
+  );
 
-  it("Given a notice key that is not one of the page's, When the page opens, Then no notice is shown (the URL cannot put words on the page)", async () => {
-    expect((await browser.page('/deploys/cigar?done=Your%20password%20expired')).text).not.toContain('class="notice"');
-  });
+  it(
+    "Given a notice key that is not one of the page's, When the page opens, " +
+      'Then no notice is shown (the URL cannot put words on the page)',
+    async () => {
+      expect((await browser.page('/deploys/cigar?done=Your%20password%20expired')).text).not.toContain('class="notice"');
+    },
+  );
 
   it('Given an app that is not locked, When unlocked, Then a 404 page says so and the lock form is there', async () => {
     const response = await browser.submit('/deploys/cigar/unlock', {});
@@ -68,16 +76,20 @@ describe('lock and unlock', () => {
     expect(existsSync(lockFile())).toBe(false);
   });
 
-  it('Given a deploy running in another process, When the page opens and unlock is posted, Then no unlock button is offered and the post is a 409 page saying to wait', async () => {
-    await runningDeployLock();
-    const { text } = await browser.page('/deploys/cigar');
-    expect(text).toContain('cigar is locked by a running deploy: held by alice');
-    expect(text).not.toContain('id="unlock-form"');
-    const response = await browser.submit('/deploys/cigar/unlock', {});
-    expect(response.status).toBe(409);
-    const refused = await response.text();
-    expect(refused).toContain('A deploy of cigar by alice is running');
-    expect(refused).toContain('Wait for it to finish');
-    expect(existsSync(lockFile())).toBe(true);
-  });
+  it(
+    'Given a deploy running in another process, When the page opens and unlock is posted, ' +
+      'Then no unlock button is offered and the post is a 409 page saying to wait',
+    async () => {
+      await runningDeployLock();
+      const { text } = await browser.page('/deploys/cigar');
+      expect(text).toContain('cigar is locked by a running deploy: held by alice');
+      expect(text).not.toContain('id="unlock-form"');
+      const response = await browser.submit('/deploys/cigar/unlock', {});
+      expect(response.status).toBe(409);
+      const refused = await response.text();
+      expect(refused).toContain('A deploy of cigar by alice is running');
+      expect(refused).toContain('Wait for it to finish');
+      expect(existsSync(lockFile())).toBe(true);
+    },
+  );
 });

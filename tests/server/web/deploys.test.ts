@@ -35,29 +35,37 @@ describe('GET /deploys', () => {
     expect(text).toContain('not locked');
   });
 
-  it('Given a deployed and then locked app, When the overview opens, Then it shows the current release, its SHA, who deployed it, its health and who holds the lock', async () => {
-    const release = releaseIn(await deployFromPage())!;
-    expect((await browser.submit('/deploys/cigar/lock', { reason: 'db <maintenance>' })).status).toBe(303);
-    const { text } = await browser.page('/deploys');
-    const row = /<tr>\s*<td><a href="\/deploys\/cigar">[\s\S]*?<\/tr>/.exec(text)![0];
-    expect(row).toContain(`<td>${release}</td>`);
-    expect(row).toMatch(/<td><code>[0-9a-f]{12}<\/code><\/td>/);
-    expect(row).toContain('<td>admin</td>');
-    expect(row).toMatch(/<td class="ok">ok 200 \d+ ms<\/td>/);
-    expect(row).toMatch(/locked by hand: held by admin since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(reason: db &lt;maintenance&gt;\)/);
-  });
+  it(
+    'Given a deployed and then locked app, When the overview opens, ' +
+      'Then it shows the current release, its SHA, who deployed it, its health and who holds the lock',
+    async () => {
+      const release = releaseIn(await deployFromPage())!;
+      expect((await browser.submit('/deploys/cigar/lock', { reason: 'db <maintenance>' })).status).toBe(303);
+      const { text } = await browser.page('/deploys');
+      const row = /<tr>\s*<td><a href="\/deploys\/cigar">[\s\S]*?<\/tr>/.exec(text)![0];
+      expect(row).toContain(`<td>${release}</td>`);
+      expect(row).toMatch(/<td><code>[0-9a-f]{12}<\/code><\/td>/);
+      expect(row).toContain('<td>admin</td>');
+      expect(row).toMatch(/<td class="ok">ok 200 \d+ ms<\/td>/);
+      expect(row).toMatch(/locked by hand: held by admin since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(reason: db &lt;maintenance&gt;\)/);
+    },
+  );
 });
 
 describe('GET /deploys/:app', () => {
-  it('Given an app, When its page opens, Then the deploy form defaults to its branch, the lock form asks why, and both carry the CSRF token', async () => {
-    const { text } = await browser.page('/deploys/cigar');
-    const csrf = await browser.csrf();
-    expect(text).toContain('<form method="post" action="/deploys/cigar" class="fields" id="deploy-form">');
-    expect(text).toContain('<form method="post" action="/deploys/cigar/lock" class="fields" id="lock-form">');
-    expect(inputValue(text, 'ref')).toBe('main');
-    expect([...text.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1])).toEqual([csrf, csrf, csrf]);
-    expect(text).toContain('No releases yet');
-  });
+  it(
+    'Given an app, When its page opens, ' +
+      'Then the deploy form defaults to its branch, the lock form asks why, and both carry the CSRF token',
+    async () => {
+      const { text } = await browser.page('/deploys/cigar');
+      const csrf = await browser.csrf();
+      expect(text).toContain('<form method="post" action="/deploys/cigar" class="fields" id="deploy-form">');
+      expect(text).toContain('<form method="post" action="/deploys/cigar/lock" class="fields" id="lock-form">');
+      expect(inputValue(text, 'ref')).toBe('main');
+      expect([...text.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1])).toEqual([csrf, csrf, csrf]);
+      expect(text).toContain('No releases yet');
+    },
+  );
 
   it('Given two releases, When the page opens, Then the table marks the current one and offers a rollback only to the other', async () => {
     const first = releaseIn(await deployFromPage())!;
@@ -117,22 +125,25 @@ describe('auth and CSRF', () => {
     expect(await audit()).toEqual([]);
   });
 
-  it('Given no session, When a deploys page is opened or a deploy posted, Then the browser is sent to the login page and nothing runs', async () => {
-    const anonymous = new BrowserSession(agent);
-    for (const [url, method] of [
-      ['/deploys', 'GET'],
-      ['/deploys/cigar', 'GET'],
-      ['/deploys/cigar', 'POST'],
-      ['/deploys/cigar/lock', 'POST'],
-    ] as const) {
-      const response = await anonymous.request(url, {
-        method,
-        ...(method === 'POST' ? { body: new URLSearchParams({ ref: 'main', reason: 'x' }) } : {}),
-      });
-      expect(response.status, `${method} ${url}`).toBe(303);
-      expect(response.headers.get('location'), url).toBe(`/login?next=${encodeURIComponent(url)}`);
-    }
-    expect(target.calls).toEqual([]);
-    expect(existsSync(lockFile())).toBe(false);
-  });
+  it(
+    'Given no session, When a deploys page is opened or a deploy posted, ' + 'Then the browser is sent to the login page and nothing runs',
+    async () => {
+      const anonymous = new BrowserSession(agent);
+      for (const [url, method] of [
+        ['/deploys', 'GET'],
+        ['/deploys/cigar', 'GET'],
+        ['/deploys/cigar', 'POST'],
+        ['/deploys/cigar/lock', 'POST'],
+      ] as const) {
+        const response = await anonymous.request(url, {
+          method,
+          ...(method === 'POST' ? { body: new URLSearchParams({ ref: 'main', reason: 'x' }) } : {}),
+        });
+        expect(response.status, `${method} ${url}`).toBe(303);
+        expect(response.headers.get('location'), url).toBe(`/login?next=${encodeURIComponent(url)}`);
+      }
+      expect(target.calls).toEqual([]);
+      expect(existsSync(lockFile())).toBe(false);
+    },
+  );
 });

@@ -62,16 +62,21 @@ describe('GET /logs', () => {
     expect(text).not.toContain('id="log"');
   });
 
-  it('Given a Rails log with hostile text, When shown, Then each line has its timestamp and the text is escaped, control characters made visible', async () => {
-    const { status, text } = await browser.page('/logs?source=cigar:production');
-    expect(status).toBe(200);
-    expect(text).toContain('<option value="cigar:production" selected>');
-    expect(text).toContain(
-      '<span class="line"><span class="ts">2026-11-25T18:02:11.000Z</span> I, [2026-11-25T18:02:11.000000 #7]  INFO -- : Started GET &quot;/&quot; for 203.0.113.9\n</span>',
-    );
-    expect(text).toContain('boom &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt; \u241b[31m)');
-    expect(text).not.toMatch(/<script/);
-  });
+  it(
+    'Given a Rails log with hostile text, When shown, ' +
+      'Then each line has its timestamp and the text is escaped, control characters made visible',
+    async () => {
+      const { status, text } = await browser.page('/logs?source=cigar:production');
+      expect(status).toBe(200);
+      expect(text).toContain('<option value="cigar:production" selected>');
+      expect(text).toContain(
+        '<span class="line"><span class="ts">2026-11-25T18:02:11.000Z</span> I, ' +
+          '[2026-11-25T18:02:11.000000 #7]  INFO -- : Started GET &quot;/&quot; for 203.0.113.9\n</span>',
+      );
+      expect(text).toContain('boom &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt; \u241b[31m)');
+      expect(text).not.toMatch(/<script/);
+    },
+  );
 
   it('Given a filter, When shown, Then only matching lines come back and the form keeps what was typed', async () => {
     const { text } = await browser.page('/logs?source=cigar:production&grep=completed&ignoreCase=1&lines=50');
@@ -114,14 +119,17 @@ describe('live mode', () => {
     expect(text).toContain('Stop live');
   });
 
-  it('Given live=1, When the page opens, Then its one script carries the CSP nonce and follows the API stream with the same filter', async () => {
-    const response = await browser.request('/logs?source=cigar:production&live=1&grep=GET');
-    const text = await response.text();
-    const scripts = [...text.matchAll(/<script([^>]*)>/g)];
-    expect(scripts).toHaveLength(1);
-    expect(scripts[0]![1]).toBe(` nonce="${nonceOf(response)}"`);
-    expect(text).toContain('data-follow="/api/logs/cigar%3Aproduction/follow?lines=0&amp;grep=GET"');
-  });
+  it(
+    'Given live=1, When the page opens, ' + 'Then its one script carries the CSP nonce and follows the API stream with the same filter',
+    async () => {
+      const response = await browser.request('/logs?source=cigar:production&live=1&grep=GET');
+      const text = await response.text();
+      const scripts = [...text.matchAll(/<script([^>]*)>/g)];
+      expect(scripts).toHaveLength(1);
+      expect(scripts[0]![1]).toBe(` nonce="${nonceOf(response)}"`);
+      expect(text).toContain('data-follow="/api/logs/cigar%3Aproduction/follow?lines=0&amp;grep=GET"');
+    },
+  );
 
   it('Given not live, When the page opens, Then there is no script and no refresh', async () => {
     const { text } = await browser.page('/logs?source=cigar:production');
@@ -129,33 +137,36 @@ describe('live mode', () => {
     expect(text).toContain('href="/logs?source=cigar%3Aproduction&amp;live=1"');
   });
 
-  it('Given a logged-in browser, When its EventSource opens the follow URL with the session cookie, Then new lines arrive as events', async () => {
-    const stop = new AbortController();
-    const response = await browser.request('/api/logs/cigar:production/follow?lines=0', {
-      headers: { accept: 'text/event-stream' },
-      signal: stop.signal,
-    });
-    expect(response.status).toBe(200);
-    const reader = response.body!.getReader();
-    let seen = '';
-    // tail starts a moment after the stream opens: write until a line gets through.
-    let written = 0;
-    const writeUntilSeen = async (): Promise<boolean> => {
-      if (seen.includes('event: line')) return true;
-      await appendFile(production, `I, [2026-11-25T18:05:0${written % 10}.000000 #7]  INFO -- : Started GET "/live" for 203.0.113.9\n`);
-      written += 1;
-      return false;
-    };
-    const appended = waitUntil(writeUntilSeen, 5_000, 100);
-    while (!seen.includes('event: line')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += new TextDecoder().decode(value);
-    }
-    stop.abort();
-    await reader.cancel().catch(() => undefined);
-    await appended;
-    expect(seen).toContain('event: line');
-    expect(seen).toContain('Started GET \\"/live\\"');
-  });
+  it(
+    'Given a logged-in browser, When its EventSource opens the follow URL with the session cookie, ' + 'Then new lines arrive as events',
+    async () => {
+      const stop = new AbortController();
+      const response = await browser.request('/api/logs/cigar:production/follow?lines=0', {
+        headers: { accept: 'text/event-stream' },
+        signal: stop.signal,
+      });
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      let seen = '';
+      // tail starts a moment after the stream opens: write until a line gets through.
+      let written = 0;
+      const writeUntilSeen = async (): Promise<boolean> => {
+        if (seen.includes('event: line')) return true;
+        await appendFile(production, `I, [2026-11-25T18:05:0${written % 10}.000000 #7]  INFO -- : Started GET "/live" for 203.0.113.9\n`);
+        written += 1;
+        return false;
+      };
+      const appended = waitUntil(writeUntilSeen, 5_000, 100);
+      while (!seen.includes('event: line')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += new TextDecoder().decode(value);
+      }
+      stop.abort();
+      await reader.cancel().catch(() => undefined);
+      await appended;
+      expect(seen).toContain('event: line');
+      expect(seen).toContain('Started GET \\"/live\\"');
+    },
+  );
 });

@@ -10,7 +10,8 @@ describe('nginx highlighting', () => {
     expect(lines).toEqual([
       '<span class="hljs-comment"># cigar</span>',
       '<span class="hljs-section">server</span> <span class="hljs-punctuation">{</span>',
-      '    <span class="hljs-attribute">add_header</span> X-Host <span class="hljs-string">&quot;<span class="hljs-variable">$host</span>&quot;</span>;',
+      '    <span class="hljs-attribute">add_header</span> X-Host ' +
+        '<span class="hljs-string">&quot;<span class="hljs-variable">$host</span>&quot;</span>;',
       '<span class="hljs-punctuation">}</span>',
     ]);
   });
@@ -23,11 +24,14 @@ describe('nginx highlighting', () => {
     expect(lines.map(text)).toEqual(['return 200 &quot;a', 'b&quot;;']);
   });
 
-  it('Given markup and braces in a comment, When highlighted, Then the markup is escaped text and the braces stay part of the comment', () => {
-    expect(highlightedLines('# </li><script>alert(1)</script> { }')).toEqual([
-      '<span class="hljs-comment"># &lt;/li&gt;&lt;script&gt;alert(1)&lt;/script&gt; { }</span>',
-    ]);
-  });
+  it(
+    'Given markup and braces in a comment, When highlighted, ' + 'Then the markup is escaped text and the braces stay part of the comment',
+    () => {
+      expect(highlightedLines('# </li><script>alert(1)</script> { }')).toEqual([
+        '<span class="hljs-comment"># &lt;/li&gt;&lt;script&gt;alert(1)&lt;/script&gt; { }</span>',
+      ]);
+    },
+  );
 
   it('Given empty lines and no final newline, When highlighted, Then every line is there, none added', () => {
     expect(highlightedLines('')).toEqual([]);

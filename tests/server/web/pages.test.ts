@@ -89,15 +89,18 @@ describe('every page', () => {
 });
 
 describe('error pages', () => {
-  it('Given a dashboard action on an unknown app, When posted from the browser, Then a readable 404 page lists the known apps', async () => {
-    const response = await browser.submit('/apps/nope/restart', {});
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    const text = await response.text();
-    expect(text).toContain('<h1>Error 404</h1>');
-    expect(text).toContain('Unknown app &quot;nope&quot;.');
-    expect(text).toContain('Known apps: cigar');
-  });
+  it(
+    'Given a dashboard action on an unknown app, When posted from the browser, ' + 'Then a readable 404 page lists the known apps',
+    async () => {
+      const response = await browser.submit('/apps/nope/restart', {});
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      const text = await response.text();
+      expect(text).toContain('<h1>Error 404</h1>');
+      expect(text).toContain('Unknown app &quot;nope&quot;.');
+      expect(text).toContain('Known apps: cigar');
+    },
+  );
 
   it('Given an unexpected error, When shown, Then the page says only that it is internal and where the details are', () => {
     expect(problemOf(new Error('EACCES /etc/shadow'))).toEqual({

@@ -86,7 +86,9 @@ function Probe({ change }: { change: AgentChange }) {
   );
   if (agent.info && !agent.update) queueMicrotask(() => agent.start(change));
   const bundle = agent.bundle ? ('release' in agent.bundle ? agent.bundle.release : agent.bundle.error) : '-';
-  const status = `running=${agent.info?.running ?? '-'} current=${agent.info?.current ?? '-'} bundle=${bundle} update=${agent.update?.running ? 'running' : agent.update ? 'ended' : '-'}`;
+  const status =
+    `running=${agent.info?.running ?? '-'} current=${agent.info?.current ?? '-'} ` +
+    `bundle=${bundle} update=${agent.update?.running ? 'running' : agent.update ? 'ended' : '-'}`;
   return <Text>{[status, ...(agent.update?.lines ?? []), ...(agent.update?.outcome?.lines ?? [])].join('\n')}</Text>;
 }
 
@@ -97,41 +99,49 @@ function draw(change: AgentChange) {
 const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe('the agent self-update from the control center', () => {
-  it("Given this hms's build, When sent, Then the progress reads as the CLI's, the agent restarts into it, and the screen shows it running", async () => {
-    const { frame, unmount } = draw({ kind: 'agent-update', server: 'test' });
-    try {
-      await waitFor(() => frame().includes('update=ended'), frame, 60_000);
-      const bundle = /bundle=(\S+)/.exec(frame())![1]!;
-      expect(bundle).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?-[0-9a-f]{12}$/);
-      const text = flat(frame());
-      expect(text).toContain(`Uploading agent release ${bundle} to test…`);
-      expect(text).toContain(`Switching test to ${bundle} (health-checked, rolled back on failure)…`);
-      expect(text).toContain('the agent is restarting…');
-      expect(text).toContain(`test now runs agent ${bundle} (was ${R0}).`);
-      await waitFor(() => frame().includes(`running=${bundle} current=${bundle}`), frame);
-      expect(notices).toContain(`ok: test now runs agent ${bundle} (was ${R0}).`);
-      const audit = await served.agent.deps.audit.recent(2);
-      expect(audit.map((e) => e.action)).toEqual(['agent.activate', 'agent.upload']);
-    } finally {
-      unmount();
-    }
-  });
+  it(
+    "Given this hms's build, When sent, " +
+      "Then the progress reads as the CLI's, the agent restarts into it, and the screen shows it running",
+    async () => {
+      const { frame, unmount } = draw({ kind: 'agent-update', server: 'test' });
+      try {
+        await waitFor(() => frame().includes('update=ended'), frame, 60_000);
+        const bundle = /bundle=(\S+)/.exec(frame())![1]!;
+        expect(bundle).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?-[0-9a-f]{12}$/);
+        const text = flat(frame());
+        expect(text).toContain(`Uploading agent release ${bundle} to test…`);
+        expect(text).toContain(`Switching test to ${bundle} (health-checked, rolled back on failure)…`);
+        expect(text).toContain('the agent is restarting…');
+        expect(text).toContain(`test now runs agent ${bundle} (was ${R0}).`);
+        await waitFor(() => frame().includes(`running=${bundle} current=${bundle}`), frame);
+        expect(notices).toContain(`ok: test now runs agent ${bundle} (was ${R0}).`);
+        const audit = await served.agent.deps.audit.recent(2);
+        expect(audit.map((e) => e.action)).toEqual(['agent.activate', 'agent.upload']);
+      } finally {
+        unmount();
+      }
+    },
+  );
 
-  it('Given a kept release that fails its health check, When restored, Then the outcome says it was rolled back, with why, and the old one runs on', async () => {
-    outcome = 'rolled-back';
-    const { frame, unmount } = draw({ kind: 'agent-restore', server: 'test', release: R1 });
-    try {
-      await waitFor(() => frame().includes('update=ended'), frame, 60_000);
-      const text = flat(frame());
-      expect(text).not.toContain('Uploading');
-      expect(text).toContain(`test: ${R1} failed its health check and was rolled back to ${R0}; the agent keeps answering.`);
-      expect(text).toContain(`${R1} did not answer /api/health within 20 s`);
-      expect(frame()).toContain(`running=${R0} current=${R0}`);
-      expect(notices.at(-1)).toMatch(/^error: test: 0\.1\.0-111111111111 failed its health check/);
-    } finally {
-      unmount();
-    }
-  });
+  it(
+    'Given a kept release that fails its health check, When restored, ' +
+      'Then the outcome says it was rolled back, with why, and the old one runs on',
+    async () => {
+      outcome = 'rolled-back';
+      const { frame, unmount } = draw({ kind: 'agent-restore', server: 'test', release: R1 });
+      try {
+        await waitFor(() => frame().includes('update=ended'), frame, 60_000);
+        const text = flat(frame());
+        expect(text).not.toContain('Uploading');
+        expect(text).toContain(`test: ${R1} failed its health check and was rolled back to ${R0}; the agent keeps answering.`);
+        expect(text).toContain(`${R1} did not answer /api/health within 20 s`);
+        expect(frame()).toContain(`running=${R0} current=${R0}`);
+        expect(notices.at(-1)).toMatch(/^error: test: 0\.1\.0-111111111111 failed its health check/);
+      } finally {
+        unmount();
+      }
+    },
+  );
 
   it('Given the release that runs, When restored, Then nothing changes and it says so', async () => {
     const { frame, unmount } = draw({ kind: 'agent-restore', server: 'test', release: R0 });

@@ -15,7 +15,10 @@ function Probe({ connections }: { connections: ServerConnections }) {
   const { links } = useApps({ connections, stats: new TuiStats() }, ['test'], 200);
   const link = links[0]!;
   return (
-    <Text>{`${link.status} apps=${link.snapshot?.apps.map((a) => a.name).join(',') ?? '-'} version=${link.version ?? '-'} failures=${link.failures}`}</Text>
+    <Text>
+      {`${link.status} apps=${link.snapshot?.apps.map((a) => a.name).join(',') ?? '-'} ` +
+        `version=${link.version ?? '-'} failures=${link.failures}`}
+    </Text>
   );
 }
 

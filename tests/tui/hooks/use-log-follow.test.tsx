@@ -21,7 +21,10 @@ function Probe({ connections, stats }: { connections: ServerConnections; stats: 
   const { buffer, streams } = useLogFollow({ connections, stats }, target, 100);
   const newest = buffer.at(buffer.total - 1);
   return (
-    <Text>{`${streams['cigar:production']?.state ?? '-'} size=${buffer.size} total=${buffer.total} newest=${newest ? `${newest.source} ${newest.text.slice(-20)}` : '-'}`}</Text>
+    <Text>
+      {`${streams['cigar:production']?.state ?? '-'} size=${buffer.size} total=${buffer.total} ` +
+        `newest=${newest ? `${newest.source} ${newest.text.slice(-20)}` : '-'}`}
+    </Text>
   );
 }
 

@@ -98,9 +98,12 @@ describe('errors and the status line', () => {
     );
   });
 
-  it('Given a failing connection, When the status is drawn, Then the retry and the keys come before the error, which may be cut off', () => {
-    expect(
-      statusText({ server: 'prod', refreshMs: 2000, error: 'Cannot reach the agent on prod via ssh (ECONNREFUSED).', retryInMs: 4000 }),
-    ).toBe('prod ✗ retrying in 4 s · q quit · Cannot reach the agent on prod via ssh (ECONNREFUSED).');
-  });
+  it(
+    'Given a failing connection, When the status is drawn, ' + 'Then the retry and the keys come before the error, which may be cut off',
+    () => {
+      expect(
+        statusText({ server: 'prod', refreshMs: 2000, error: 'Cannot reach the agent on prod via ssh (ECONNREFUSED).', retryInMs: 4000 }),
+      ).toBe('prod ✗ retrying in 4 s · q quit · Cannot reach the agent on prod via ssh (ECONNREFUSED).');
+    },
+  );
 });

@@ -90,15 +90,19 @@ function app(overrides: Partial<AppStatus> & { name: string }): AppStatus {
 }
 
 describe('CPU and memory history', () => {
-  it('Given refreshes one after another, When samples are added, Then the charts show one point per refresh with its time, oldest first', () => {
-    let history: Sample[] = [];
-    history = addSample(history, metricsAt('2026-11-25T18:02:11.000Z', { cpu: 10, memoryPercent: 20 }));
-    history = addSample(history, metricsAt('2026-11-25T18:02:13.000Z', { cpu: 55.5, memoryPercent: 21 }));
-    const view = metricsView(history, metricsAt('2026-11-25T18:02:13.000Z', { cpu: 55.5, memoryPercent: 21 }));
-    expect(view.cpu.series[0]).toMatchObject({ x: ['18:02:11', '18:02:13'], y: [10, 55.5] });
-    expect(view.memory.series[0]).toMatchObject({ x: ['18:02:11', '18:02:13'], y: [20, 21] });
-    expect(view.cpu.maxY).toBe(100);
-  });
+  it(
+    'Given refreshes one after another, When samples are added, ' +
+      'Then the charts show one point per refresh with its time, oldest first',
+    () => {
+      let history: Sample[] = [];
+      history = addSample(history, metricsAt('2026-11-25T18:02:11.000Z', { cpu: 10, memoryPercent: 20 }));
+      history = addSample(history, metricsAt('2026-11-25T18:02:13.000Z', { cpu: 55.5, memoryPercent: 21 }));
+      const view = metricsView(history, metricsAt('2026-11-25T18:02:13.000Z', { cpu: 55.5, memoryPercent: 21 }));
+      expect(view.cpu.series[0]).toMatchObject({ x: ['18:02:11', '18:02:13'], y: [10, 55.5] });
+      expect(view.memory.series[0]).toMatchObject({ x: ['18:02:11', '18:02:13'], y: [20, 21] });
+      expect(view.cpu.maxY).toBe(100);
+    },
+  );
 
   it('Given more refreshes than the history keeps, When one more comes, Then the oldest point is dropped', () => {
     let history: Sample[] = [];
@@ -135,15 +139,18 @@ describe('disk gauges', () => {
 });
 
 describe('requests per minute', () => {
-  it("Given nginx's minutes, When charted, Then requests and 5xx are two series over the same minutes, with headroom above the peak", () => {
-    const view = trafficView(metricsAt('2026-11-25T18:02:11.000Z'));
-    expect(view.series.map((s) => [s.title, s.x, s.y])).toEqual([
-      ['requests', ['18:00', '18:01', '18:02'], [120, 95, 10]],
-      ['5xx', ['18:00', '18:01', '18:02'], [0, 3, 1]],
-    ]);
-    expect(view.maxY).toBe(144);
-    expect(view.label).toBe(' Requests/min: 225 in 3 min, 4 5xx ');
-  });
+  it(
+    "Given nginx's minutes, When charted, " + 'Then requests and 5xx are two series over the same minutes, with headroom above the peak',
+    () => {
+      const view = trafficView(metricsAt('2026-11-25T18:02:11.000Z'));
+      expect(view.series.map((s) => [s.title, s.x, s.y])).toEqual([
+        ['requests', ['18:00', '18:01', '18:02'], [120, 95, 10]],
+        ['5xx', ['18:00', '18:01', '18:02'], [0, 3, 1]],
+      ]);
+      expect(view.maxY).toBe(144);
+      expect(view.label).toBe(' Requests/min: 225 in 3 min, 4 5xx ');
+    },
+  );
 
   it('Given a quiet server (all zero), When charted, Then the y axis still has a height', () => {
     const quiet = metricsAt('2026-11-25T18:02:11.000Z');

@@ -133,21 +133,24 @@ describe('the deploy view', () => {
     expect(frame).toContain('Stopped; the agent on prod stops the deploy of cigar before it switches');
   });
 
-  it('Given tests that failed here, When the deploy view is drawn, Then their output tail, the failure and how to deploy anyway show', () => {
-    const gate = { command: ['bin/rails', 'test'], checkout: '/home/dev/cigar' };
-    const run = {
-      ...startRun({ server: 'prod', app: 'cigar', ref: 'main', tests: gate }),
-      running: false,
-      gate: { status: 'failed', code: 1, ms: 4200 } as const,
-    };
-    const fed = withText(withText(run, gateStartLine('cigar', gate)), new OutputLines().push('Failure: CigarTest#test_price\n'));
-    const frame = screen({ focus: { app: 'cigar', view: 'run' }, run: fed });
-    expect(frame).toContain('▸ tests of cigar: `bin/rails test` in /home/dev/cigar');
-    expect(frame).toMatch(/^ {2}│ Failure: CigarTest#test_price$/m);
-    expect(frame).toContain('✗ The tests of cigar failed (exit 1 after 4.2 s); nothing was deployed.');
-    expect(frame).toContain('Fix them and deploy again (d), or y to deploy anyway (audited as tests skipped).');
-    expect(frame).toContain('tests ✗');
-  });
+  it(
+    'Given tests that failed here, When the deploy view is drawn, ' + 'Then their output tail, the failure and how to deploy anyway show',
+    () => {
+      const gate = { command: ['bin/rails', 'test'], checkout: '/home/dev/cigar' };
+      const run = {
+        ...startRun({ server: 'prod', app: 'cigar', ref: 'main', tests: gate }),
+        running: false,
+        gate: { status: 'failed', code: 1, ms: 4200 } as const,
+      };
+      const fed = withText(withText(run, gateStartLine('cigar', gate)), new OutputLines().push('Failure: CigarTest#test_price\n'));
+      const frame = screen({ focus: { app: 'cigar', view: 'run' }, run: fed });
+      expect(frame).toContain('▸ tests of cigar: `bin/rails test` in /home/dev/cigar');
+      expect(frame).toMatch(/^ {2}│ Failure: CigarTest#test_price$/m);
+      expect(frame).toContain('✗ The tests of cigar failed (exit 1 after 4.2 s); nothing was deployed.');
+      expect(frame).toContain('Fix them and deploy again (d), or y to deploy anyway (audited as tests skipped).');
+      expect(frame).toContain('tests ✗');
+    },
+  );
 
   it('Given a deploy without its tests on request, When drawn, Then the view says the audit records them as skipped', () => {
     const frame = screen({
@@ -182,28 +185,32 @@ describe('the deploys screen', () => {
     expect(frame).toMatch(/▶ tobacco\s+–\s+inactive\/dead\s+–/);
   });
 
-  it("Given an app's releases and a rollback that warned, When drawn, Then the table marks current, the lock line shows, and the warnings follow", () => {
-    const frame = screen({
-      focus: { app: 'cigar', view: 'releases' },
-      releases: [release('20260125100300', true, 2), release('20260124090000', false, 1)],
-      selected: 1,
-      lock: LOCK,
-      result: {
-        app: 'cigar',
-        ok: true,
-        lines: [
-          'warning: The database keeps 1 migration(s) that 20260124090000 does not know.',
-          'cigar: 20260124090000 is live again (was 20260125100300), healthy, in 3.2 s.',
-        ],
-      },
-    });
-    expect(frame).toContain('cigar is locked by alice since 2026-01-25T10:02:00.000Z (manual; reason: db maintenance).');
-    expect(frame).toMatch(/RELEASE\s+SHA\s+REF\s+DEPLOYED\s+BY\s+HEALTH\s+MIGRATIONS/);
-    expect(frame).toMatch(/ {2}→ 20260125100300\s+0300abcdef01\s+main\s+2026-01-25 10:03:00Z\s+api-token\s+ok 200\s+2/);
-    expect(frame).toMatch(/▶ {3}20260124090000/);
-    expect(frame).toContain('warning: The database keeps 1 migration(s)');
-    expect(frame).toContain('is live again');
-  });
+  it(
+    "Given an app's releases and a rollback that warned, When drawn, " +
+      'Then the table marks current, the lock line shows, and the warnings follow',
+    () => {
+      const frame = screen({
+        focus: { app: 'cigar', view: 'releases' },
+        releases: [release('20260125100300', true, 2), release('20260124090000', false, 1)],
+        selected: 1,
+        lock: LOCK,
+        result: {
+          app: 'cigar',
+          ok: true,
+          lines: [
+            'warning: The database keeps 1 migration(s) that 20260124090000 does not know.',
+            'cigar: 20260124090000 is live again (was 20260125100300), healthy, in 3.2 s.',
+          ],
+        },
+      });
+      expect(frame).toContain('cigar is locked by alice since 2026-01-25T10:02:00.000Z (manual; reason: db maintenance).');
+      expect(frame).toMatch(/RELEASE\s+SHA\s+REF\s+DEPLOYED\s+BY\s+HEALTH\s+MIGRATIONS/);
+      expect(frame).toMatch(/ {2}→ 20260125100300\s+0300abcdef01\s+main\s+2026-01-25 10:03:00Z\s+api-token\s+ok 200\s+2/);
+      expect(frame).toMatch(/▶ {3}20260124090000/);
+      expect(frame).toContain('warning: The database keeps 1 migration(s)');
+      expect(frame).toContain('is live again');
+    },
+  );
 
   it('Given a lock reason with terminal escapes, When drawn, Then they are shown as text, not obeyed', () => {
     const frame = screen({ apps: [{ app: 'cigar', release: '–', state: 'active/running', lock: { ...LOCK, reason: 'x\u001b[2Jy' } }] });

@@ -51,20 +51,24 @@ const snapshot: AppsResponse = {
 };
 
 describe('the overview', () => {
-  it('Given a snapshot with both apps, nginx and the agent, When rendered, Then each is a row with state, since, pid, memory, health and release', () => {
-    const rows = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
-    const { lastFrame } = render(
-      <OverviewScreen rows={rows} selected={1} height={20} width={100} showServer={false} waiting={[]} problems={[]} filter="" />,
-    );
-    const frame = lastFrame()!;
-    expect(frame).toMatch(/▶ │ tobacco/);
-    expect(frame).toMatch(/cigar\s+│ ● active\/running\s+│ 2m\s+│ 4242\s+│ 50\.0M\s+│ 0\s+│ ok 3ms/);
-    expect(rows[0]!.release).toBe('20260101000000');
-    expect(frame).toMatch(/tobacco\s+│ ✗ failed\/dead .*✗ connection refused/);
-    expect(frame).toContain('nginx');
-    expect(frame).toContain('hms-agent');
-    expect(frame).not.toContain('SERVER');
-  });
+  it(
+    'Given a snapshot with both apps, nginx and the agent, When rendered, ' +
+      'Then each is a row with state, since, pid, memory, health and release',
+    () => {
+      const rows = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
+      const { lastFrame } = render(
+        <OverviewScreen rows={rows} selected={1} height={20} width={100} showServer={false} waiting={[]} problems={[]} filter="" />,
+      );
+      const frame = lastFrame()!;
+      expect(frame).toMatch(/▶ │ tobacco/);
+      expect(frame).toMatch(/cigar\s+│ ● active\/running\s+│ 2m\s+│ 4242\s+│ 50\.0M\s+│ 0\s+│ ok 3ms/);
+      expect(rows[0]!.release).toBe('20260101000000');
+      expect(frame).toMatch(/tobacco\s+│ ✗ failed\/dead .*✗ connection refused/);
+      expect(frame).toContain('nginx');
+      expect(frame).toContain('hms-agent');
+      expect(frame).not.toContain('SERVER');
+    },
+  );
 
   it('Given a wide terminal, When columns are fitted, Then all of them stay', () => {
     const data = [{ APP: 'cigar', STATE: '● active/running', RELEASE: '20260101000000' }];

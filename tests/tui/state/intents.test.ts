@@ -99,12 +99,16 @@ describe('what keys do', () => {
     });
   });
 
-  it('Given `:run check_disk_space.sh` typed, When submitted, Then the scripts screen opens and asks for the arguments of check_disk_space', () => {
-    const typed = { ...view(palette('run check_disk_space.sh')), words: { apps: [], servers: ['prod'], scripts: ['check_disk_space'] } };
-    const effects = planIntent({ type: 'submit' }, typed);
-    expect(effects).toContainEqual({ kind: 'ui', action: { type: 'navigate', screen: 'scripts' } });
-    expect(effects.at(-1)).toMatchObject({ kind: 'ui', action: { overlay: { purpose: 'args', script: 'check_disk_space' } } });
-  });
+  it(
+    'Given `:run check_disk_space.sh` typed, When submitted, ' +
+      'Then the scripts screen opens and asks for the arguments of check_disk_space',
+    () => {
+      const typed = { ...view(palette('run check_disk_space.sh')), words: { apps: [], servers: ['prod'], scripts: ['check_disk_space'] } };
+      const effects = planIntent({ type: 'submit' }, typed);
+      expect(effects).toContainEqual({ kind: 'ui', action: { type: 'navigate', screen: 'scripts' } });
+      expect(effects.at(-1)).toMatchObject({ kind: 'ui', action: { overlay: { purpose: 'args', script: 'check_disk_space' } } });
+    },
+  );
 
   it('Given the logs, When up is pressed, Then the view scrolls back (and pauses)', () => {
     const logs = uiReducer(initialUiState('prod'), { type: 'open-logs', target: { server: 'prod', app: 'cigar', kind: 'app' } });

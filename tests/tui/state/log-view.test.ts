@@ -46,13 +46,17 @@ describe('the log view', () => {
     expect(logWindow(buffer, { filter: parseFilter('nothing-matches'), end: buffer.total, offset: 0, height: 5 }).lines).toHaveLength(1);
   });
 
-  it('Given a 50,000-line buffer fed 80,000 lines, When windowed with a rare match, Then only held lines are searched and the cap holds', () => {
-    const buffer = new RingBuffer<LogEntry>(50_000);
-    for (let i = 0; i < 80_000; i += 1) buffer.push(logEntry('cigar:production', i % 10_000 === 0 ? `MATCH ${i}` : `seq=${i}`));
-    const view = logWindow(buffer, { filter: parseFilter('MATCH'), end: buffer.total, offset: 0, height: 10 });
-    expect(buffer.size).toBe(50_000);
-    expect(view.lines.map((l) => l.text)).toEqual(['MATCH 30000', 'MATCH 40000', 'MATCH 50000', 'MATCH 60000', 'MATCH 70000']);
-  });
+  it(
+    'Given a 50,000-line buffer fed 80,000 lines, When windowed with a rare match, ' +
+      'Then only held lines are searched and the cap holds',
+    () => {
+      const buffer = new RingBuffer<LogEntry>(50_000);
+      for (let i = 0; i < 80_000; i += 1) buffer.push(logEntry('cigar:production', i % 10_000 === 0 ? `MATCH ${i}` : `seq=${i}`));
+      const view = logWindow(buffer, { filter: parseFilter('MATCH'), end: buffer.total, offset: 0, height: 10 });
+      expect(buffer.size).toBe(50_000);
+      expect(view.lines.map((l) => l.text)).toEqual(['MATCH 30000', 'MATCH 40000', 'MATCH 50000', 'MATCH 60000', 'MATCH 70000']);
+    },
+  );
 
   it('Given lines from two logs in one batch, When ordered, Then they go by time and each log keeps its order', () => {
     const batch = [

@@ -30,12 +30,16 @@ const snapshot = (overrides: { memoryBytes?: number; mainPid?: number; ok?: bool
   }) as AppsResponse;
 
 describe('poll pace', () => {
-  it('Given answers that differ only in memory, probe time and their own time, When compared, Then nothing changed; a new PID or health is a change', () => {
-    const base = snapshotFingerprint(snapshot());
-    expect(snapshotFingerprint(snapshot({ memoryBytes: 2000, ms: 9, at: '2026-12-03T14:00:02.000Z' }))).toBe(base);
-    expect(snapshotFingerprint(snapshot({ mainPid: 5151 }))).not.toBe(base);
-    expect(snapshotFingerprint(snapshot({ ok: false }))).not.toBe(base);
-  });
+  it(
+    'Given answers that differ only in memory, probe time and their own time, ' +
+      'When compared, Then nothing changed; a new PID or health is a change',
+    () => {
+      const base = snapshotFingerprint(snapshot());
+      expect(snapshotFingerprint(snapshot({ memoryBytes: 2000, ms: 9, at: '2026-12-03T14:00:02.000Z' }))).toBe(base);
+      expect(snapshotFingerprint(snapshot({ mainPid: 5151 }))).not.toBe(base);
+      expect(snapshotFingerprint(snapshot({ ok: false }))).not.toBe(base);
+    },
+  );
 
   it('Given nothing changes, When polling goes on, Then the pause grows from 2 s to 10 s; a change brings it back to 2 s', () => {
     const pauses: number[] = [];

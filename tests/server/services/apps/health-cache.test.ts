@@ -66,12 +66,15 @@ async function polledAgent(cigar: UnitFixture | UnitFixture[] = running(4242)) {
 }
 
 describe('health probes of the polled snapshot', () => {
-  it('Given a healthy app polled every 2 s for a minute, When nothing changes, Then it is probed twice (not 30 times), as hms-health', async () => {
-    const { poll } = await polledAgent();
-    for (let i = 0; i < 30; i += 1) expect((await poll()).ok).toBe(true);
-    expect(probes).toHaveLength(60_000 / OK_TTL_MS);
-    expect(probes.every((probe) => probe.url === '/up' && probe.userAgent === 'hms-health')).toBe(true);
-  });
+  it(
+    'Given a healthy app polled every 2 s for a minute, When nothing changes, ' + 'Then it is probed twice (not 30 times), as hms-health',
+    async () => {
+      const { poll } = await polledAgent();
+      for (let i = 0; i < 30; i += 1) expect((await poll()).ok).toBe(true);
+      expect(probes).toHaveLength(60_000 / OK_TTL_MS);
+      expect(probes.every((probe) => probe.url === '/up' && probe.userAgent === 'hms-health')).toBe(true);
+    },
+  );
 
   it("Given a cached answer, When the unit's PID changes, Then the next poll probes at once", async () => {
     const { poll } = await polledAgent([running(4242), running(4242), running(5151)]);

@@ -20,7 +20,8 @@ describe('systemctl show as data', () => {
       '--no-pager',
       '--timestamp=utc',
       '-p',
-      'Id,LoadState,ActiveState,SubState,ActiveEnterTimestamp,StateChangeTimestamp,MainPID,MemoryCurrent,NRestarts,Result,Description,ControlGroup',
+      'Id,LoadState,ActiveState,SubState,ActiveEnterTimestamp,StateChangeTimestamp,' +
+        'MainPID,MemoryCurrent,NRestarts,Result,Description,ControlGroup',
       '--',
       'cigar.service',
       'nginx.service',

@@ -16,16 +16,20 @@ function countingExec() {
 }
 
 describe('shared unit snapshot', () => {
-  it('Given concurrent readers, When they ask within the TTL, Then one systemctl call serves them all; an invalidation forces a new one', async () => {
-    const counter = countingExec();
-    const { deps } = await testAgent({ exec: counter.exec as never });
-    const units = ['a.service', 'b.service'];
-    const results = await Promise.all(Array.from({ length: 10 }, () => unitSnapshot(deps, units)));
-    expect(counter.calls()).toBe(1);
-    expect(results.every((r) => r.states[0]!.mainPid === 1)).toBe(true);
-    invalidateUnitSnapshot(deps);
-    expect((await unitSnapshot(deps, units)).states[0]!.mainPid).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, TTL_MS + 50));
-    expect((await unitSnapshot(deps, units)).states[0]!.mainPid).toBe(3);
-  });
+  it(
+    'Given concurrent readers, When they ask within the TTL, ' +
+      'Then one systemctl call serves them all; an invalidation forces a new one',
+    async () => {
+      const counter = countingExec();
+      const { deps } = await testAgent({ exec: counter.exec as never });
+      const units = ['a.service', 'b.service'];
+      const results = await Promise.all(Array.from({ length: 10 }, () => unitSnapshot(deps, units)));
+      expect(counter.calls()).toBe(1);
+      expect(results.every((r) => r.states[0]!.mainPid === 1)).toBe(true);
+      invalidateUnitSnapshot(deps);
+      expect((await unitSnapshot(deps, units)).states[0]!.mainPid).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS + 50));
+      expect((await unitSnapshot(deps, units)).states[0]!.mainPid).toBe(3);
+    },
+  );
 });

@@ -47,7 +47,8 @@ describe('withExplicitSites', () => {
 describe('firstNginxError', () => {
   it('Given nginx -t stderr, When summarised, Then the first emerg line is kept without time and pid', () => {
     const stderr =
-      '2025/01/31 10:02:03 [warn] 7#7: conflicting server name\n2025/01/31 10:02:03 [emerg] 7#7: unknown directive "foo" in /x:3\nnginx: configuration file /y test failed\n';
+      '2025/01/31 10:02:03 [warn] 7#7: conflicting server name\n' +
+      '2025/01/31 10:02:03 [emerg] 7#7: unknown directive "foo" in /x:3\nnginx: configuration file /y test failed\n';
     expect(firstNginxError(stderr)).toBe('unknown directive "foo" in /x:3');
     expect(firstNginxError('nginx: [emerg] open() "/z" failed (2: No such file or directory)\n')).toBe(
       'open() "/z" failed (2: No such file or directory)',

@@ -16,32 +16,36 @@ import { AUTH, testAgent } from '../../../support/agent.js';
 import { hostExec, nginxTree, serverBlock } from '../../../support/nginx-fixture.js';
 
 describe("nginxStatements (nginx's own tokenizing)", () => {
-  it('Given comments, quotes, escapes, variables and blocks, When read, Then each directive has the words nginx would see, with its line', () => {
-    const text = [
-      'server { # a comment; include /etc/shadow;',
-      '  listen 80;',
-      '  root "/var/www/my site";',
-      "  include '/etc/nginx/a\\'b.conf' ;",
-      '  set $x ${host}a;',
-      '  return 200 a#b;',
-      '  error_log',
-      '    /var/log/nginx/e.log   warn;',
-      '  add_header X "semi;colon {brace}";',
-      '}',
-      'include /etc/nginx/x\\ y;',
-    ].join('\n');
-    expect(nginxStatements(text)).toEqual([
-      { name: 'server', args: [], line: 1 },
-      { name: 'listen', args: ['80'], line: 2, block: 'server' },
-      { name: 'root', args: ['/var/www/my site'], line: 3, block: 'server' },
-      { name: 'include', args: ["/etc/nginx/a'b.conf"], line: 4, block: 'server' },
-      { name: 'set', args: ['$x', '${host}a'], line: 5, block: 'server' },
-      { name: 'return', args: ['200', 'a#b'], line: 6, block: 'server' },
-      { name: 'error_log', args: ['/var/log/nginx/e.log', 'warn'], line: 7, block: 'server' },
-      { name: 'add_header', args: ['X', 'semi;colon {brace}'], line: 9, block: 'server' },
-      { name: 'include', args: ['/etc/nginx/x\\ y'], line: 11 },
-    ]);
-  });
+  it(
+    'Given comments, quotes, escapes, variables and blocks, When read, ' +
+      'Then each directive has the words nginx would see, with its line',
+    () => {
+      const text = [
+        'server { # a comment; include /etc/shadow;',
+        '  listen 80;',
+        '  root "/var/www/my site";',
+        "  include '/etc/nginx/a\\'b.conf' ;",
+        '  set $x ${host}a;',
+        '  return 200 a#b;',
+        '  error_log',
+        '    /var/log/nginx/e.log   warn;',
+        '  add_header X "semi;colon {brace}";',
+        '}',
+        'include /etc/nginx/x\\ y;',
+      ].join('\n');
+      expect(nginxStatements(text)).toEqual([
+        { name: 'server', args: [], line: 1 },
+        { name: 'listen', args: ['80'], line: 2, block: 'server' },
+        { name: 'root', args: ['/var/www/my site'], line: 3, block: 'server' },
+        { name: 'include', args: ["/etc/nginx/a'b.conf"], line: 4, block: 'server' },
+        { name: 'set', args: ['$x', '${host}a'], line: 5, block: 'server' },
+        { name: 'return', args: ['200', 'a#b'], line: 6, block: 'server' },
+        { name: 'error_log', args: ['/var/log/nginx/e.log', 'warn'], line: 7, block: 'server' },
+        { name: 'add_header', args: ['X', 'semi;colon {brace}'], line: 9, block: 'server' },
+        { name: 'include', args: ['/etc/nginx/x\\ y'], line: 11 },
+      ]);
+    },
+  );
 });
 
 describe('lintSite', () => {
@@ -176,79 +180,95 @@ describe('lintSite', () => {
 describe('redactNginxOutput', () => {
   const options = { siteFile: '/etc/nginx/sites-available/cigar', allowedPrefixes: ALLOWED_PREFIXES };
 
-  it('Given nginx -t lines about other files, When redacted, Then what they quote is gone and the rest stays; lines about the site are kept', () => {
-    const stderr = [
-      'nginx: [emerg] unknown directive "root:$y$j9T$abc:19000:0:99999:7:::" in /etc/shadow:1',
-      'nginx: [emerg] invalid number of arguments in "secret" directive in /etc/nginx/snippets/x.conf:3',
-      'nginx: [emerg] unknown directive "foo" in /etc/nginx/sites-available/cigar:2',
-      'nginx: configuration file /etc/nginx/nginx.conf test failed',
-    ].join('\n');
-    expect(redactNginxOutput(stderr, options)).toBe(
-      [
-        'nginx: [emerg] unknown directive "…" in …:1',
-        'nginx: [emerg] invalid number of arguments in "…" directive in /etc/nginx/snippets/x.conf:3',
+  it(
+    'Given nginx -t lines about other files, When redacted, ' +
+      'Then what they quote is gone and the rest stays; lines about the site are kept',
+    () => {
+      const stderr = [
+        'nginx: [emerg] unknown directive "root:$y$j9T$abc:19000:0:99999:7:::" in /etc/shadow:1',
+        'nginx: [emerg] invalid number of arguments in "secret" directive in /etc/nginx/snippets/x.conf:3',
         'nginx: [emerg] unknown directive "foo" in /etc/nginx/sites-available/cigar:2',
         'nginx: configuration file /etc/nginx/nginx.conf test failed',
-      ].join('\n'),
-    );
-  });
+      ].join('\n');
+      expect(redactNginxOutput(stderr, options)).toBe(
+        [
+          'nginx: [emerg] unknown directive "…" in …:1',
+          'nginx: [emerg] invalid number of arguments in "…" directive in /etc/nginx/snippets/x.conf:3',
+          'nginx: [emerg] unknown directive "foo" in /etc/nginx/sites-available/cigar:2',
+          'nginx: configuration file /etc/nginx/nginx.conf test failed',
+        ].join('\n'),
+      );
+    },
+  );
 
-  it("Given what libxml2 prints when nginx loads a stylesheet that is not XML, When redacted, Then only nginx's own lines pass, its paths outside the folders masked", () => {
-    const stderr = [
-      "/root/secret.txt:1: parser error : Start tag expected, '<' not found",
-      'root:$y$j9T$SECRETHASH:19000:0:99999:7:::',
-      '^',
-      'error',
-      'xsltParseStylesheetFile : cannot parse /root/secret.txt',
-      '2026/12/04 17:33:36 [error] 22092#22092: xsltParseStylesheetFile("/root/secret.txt") failed in /etc/nginx/snippets/x.conf:8',
-      'nginx: configuration file /etc/nginx/nginx.conf test failed',
-    ].join('\n');
-    const redacted = redactNginxOutput(stderr, options);
-    expect(redacted).toBe(
-      [
-        'nginx: [error] xsltParseStylesheetFile("…") failed in /etc/nginx/snippets/x.conf:8',
+  it(
+    'Given what libxml2 prints when nginx loads a stylesheet that is not XML, ' +
+      "When redacted, Then only nginx's own lines pass, its paths outside the folders masked",
+    () => {
+      const stderr = [
+        "/root/secret.txt:1: parser error : Start tag expected, '<' not found",
+        'root:$y$j9T$SECRETHASH:19000:0:99999:7:::',
+        '^',
+        'error',
+        'xsltParseStylesheetFile : cannot parse /root/secret.txt',
+        '2026/12/04 17:33:36 [error] 22092#22092: xsltParseStylesheetFile("/root/secret.txt") failed in /etc/nginx/snippets/x.conf:8',
         'nginx: configuration file /etc/nginx/nginx.conf test failed',
-        "(5 more lines withheld: not in nginx's own message format)",
-      ].join('\n'),
-    );
-    expect(redacted).not.toContain('/root');
-  });
+      ].join('\n');
+      const redacted = redactNginxOutput(stderr, options);
+      expect(redacted).toBe(
+        [
+          'nginx: [error] xsltParseStylesheetFile("…") failed in /etc/nginx/snippets/x.conf:8',
+          'nginx: configuration file /etc/nginx/nginx.conf test failed',
+          "(5 more lines withheld: not in nginx's own message format)",
+        ].join('\n'),
+      );
+      expect(redacted).not.toContain('/root');
+    },
+  );
 
-  it("Given a line about the site that names a file outside the folders, When redacted, Then the site's words stay and the path is masked", () => {
-    expect(
-      redactNginxOutput(
-        'nginx: [emerg] open() "/home/deploy/x.pem" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4',
-        options,
-      ),
-    ).toBe('nginx: [emerg] open() "…" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4');
-  });
+  it(
+    'Given a line about the site that names a file outside the folders, ' +
+      "When redacted, Then the site's words stay and the path is masked",
+    () => {
+      expect(
+        redactNginxOutput(
+          'nginx: [emerg] open() "/home/deploy/x.pem" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4',
+          options,
+        ),
+      ).toBe('nginx: [emerg] open() "…" failed (2: No such file or directory) in /etc/nginx/sites-available/cigar:4');
+    },
+  );
 });
 
 describe('PUT /api/configs/:site (real nginx -t)', () => {
-  it("Given a site that includes a file outside nginx's folders, When sent, Then a 422 from the lint, nginx never ran and nothing was staged", async () => {
-    const tree = await nginxTree(['cigar']);
-    await tree.addSite('cigar', serverBlock(8081));
-    const outside = await mkdtemp(path.join(tmpdir(), 'hms-nginx-outside-'));
-    await writeFile(path.join(outside, 'secret.txt'), 'HMS-SECRET-WORD;\n');
-    const host = hostExec();
-    const agent = await testAgent({ config: { nginx: tree.nginx }, exec: host.exec });
-    const before = await tree.files();
-    for (const content of [`include ${outside}/secret.txt;\n`, serverBlock(8081, `    access_log ${outside}/created.log;\n`)]) {
-      const response = await agent.app.request('/api/configs/cigar', {
-        method: 'PUT',
-        headers: { ...AUTH, 'content-type': 'application/json', 'if-match': '*' },
-        body: JSON.stringify({ content }),
-      });
-      expect(response.status).toBe(422);
-      const text = await response.text();
-      expect(text).toMatch(/Refusing the new cigar config: line \d: (include|access_log) /);
-      expect(text).not.toContain('HMS-SECRET-WORD');
-    }
-    expect(host.calls).toEqual([]);
-    expect(existsSync(path.join(outside, 'created.log'))).toBe(false);
-    expect(await tree.files()).toEqual(before);
-    expect((await agent.deps.audit.recent()).map((entry) => entry.result)).toEqual(['refused', 'refused']);
-  });
+  it(
+    "Given a site that includes a file outside nginx's folders, When sent, " +
+      'Then a 422 from the lint, nginx never ran and nothing was staged',
+    async () => {
+      const tree = await nginxTree(['cigar']);
+      await tree.addSite('cigar', serverBlock(8081));
+      const outside = await mkdtemp(path.join(tmpdir(), 'hms-nginx-outside-'));
+      await writeFile(path.join(outside, 'secret.txt'), 'HMS-SECRET-WORD;\n');
+      const host = hostExec();
+      const agent = await testAgent({ config: { nginx: tree.nginx }, exec: host.exec });
+      const before = await tree.files();
+      for (const content of [`include ${outside}/secret.txt;\n`, serverBlock(8081, `    access_log ${outside}/created.log;\n`)]) {
+        const response = await agent.app.request('/api/configs/cigar', {
+          method: 'PUT',
+          headers: { ...AUTH, 'content-type': 'application/json', 'if-match': '*' },
+          body: JSON.stringify({ content }),
+        });
+        expect(response.status).toBe(422);
+        const text = await response.text();
+        expect(text).toMatch(/Refusing the new cigar config: line \d: (include|access_log) /);
+        expect(text).not.toContain('HMS-SECRET-WORD');
+      }
+      expect(host.calls).toEqual([]);
+      expect(existsSync(path.join(outside, 'created.log'))).toBe(false);
+      expect(await tree.files()).toEqual(before);
+      expect((await agent.deps.audit.recent()).map((entry) => entry.result)).toEqual(['refused', 'refused']);
+    },
+  );
 
   it('Given an allowed snippet nginx cannot parse, When sent, Then the 422 names the snippet and its line but not its words', async () => {
     const tree = await nginxTree(['cigar']);

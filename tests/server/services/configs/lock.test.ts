@@ -51,15 +51,18 @@ describe('withSitesLock', () => {
     expect(await withSitesLock(options, async () => 'ran')).toBe('ran');
   });
 
-  it('Given a fresh lock from a dead process, or an old one from a live process, When a change starts, Then it waits its turn (423)', async () => {
-    const options = await lockOptions();
-    const file = sitesLockFile(options.stateDir);
-    await writeFile(file, JSON.stringify({ pid: deadPid(), actor: 'crashed', site: 'cigar', at: 'now' }));
-    await expect(withSitesLock(options, async () => 'ran')).rejects.toMatchObject({ status: 423 });
+  it(
+    'Given a fresh lock from a dead process, or an old one from a live process, ' + 'When a change starts, Then it waits its turn (423)',
+    async () => {
+      const options = await lockOptions();
+      const file = sitesLockFile(options.stateDir);
+      await writeFile(file, JSON.stringify({ pid: deadPid(), actor: 'crashed', site: 'cigar', at: 'now' }));
+      await expect(withSitesLock(options, async () => 'ran')).rejects.toMatchObject({ status: 423 });
 
-    await writeFile(file, JSON.stringify({ pid: process.pid, actor: 'slow', site: 'cigar', at: 'then' }));
-    const old = new Date(Date.now() - 10 * 60 * 1000);
-    await utimes(file, old, old);
-    await expect(withSitesLock(options, async () => 'ran')).rejects.toMatchObject({ status: 423 });
-  });
+      await writeFile(file, JSON.stringify({ pid: process.pid, actor: 'slow', site: 'cigar', at: 'then' }));
+      const old = new Date(Date.now() - 10 * 60 * 1000);
+      await utimes(file, old, old);
+      await expect(withSitesLock(options, async () => 'ran')).rejects.toMatchObject({ status: 423 });
+    },
+  );
 });

@@ -31,40 +31,44 @@ afterAll(async () => {
 });
 
 describe('sandboxedArgv', () => {
-  it('Given folders, When the argv is built, Then the script is a constant and the paths are arguments, nested ones left to their outer folder, absent ones left out', () => {
-    const paths = {
-      root: '/var/lib/hosting-api/nginx-sandbox',
-      readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/', '/etc/letsencrypt/'],
-      writable: ['/var/log/nginx', '/var/lib/nginx'],
-      scratch: ['/run'],
-    };
-    const kinds = new Map<string, 'dir' | 'file'>([
-      ['/usr', 'dir'],
-      ['/etc/passwd', 'file'],
-      ['/etc/nginx', 'dir'],
-      ['/var/www', 'dir'],
-      ['/var/log/nginx', 'dir'],
-      ['/var/lib/nginx', 'dir'],
-    ]);
-    const argv = sandboxedArgv(['/usr/sbin/nginx', '-t'], paths, kinds);
-    expect(argv.slice(0, 6)).toEqual(['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh']);
-    expect(argv[7]).not.toContain('/etc/nginx');
-    const rest = argv.slice(9);
-    expect(rest[0]).toBe('/var/lib/hosting-api/nginx-sandbox');
-    const lists: string[][] = [];
-    let at = 1;
-    for (let i = 0; i < 4; i++) {
-      const n = Number(rest[at]);
-      lists.push(rest.slice(at + 1, at + 1 + n));
-      at += 1 + n;
-    }
-    const [folders, files, readOnly, writable] = lists as [string[], string[], string[], string[]];
-    expect(folders).toEqual(['/etc/nginx', '/etc', '/usr', '/var/www', '/var/lib/nginx', '/var/log/nginx', '/run']);
-    expect(files).toEqual(['/etc/passwd']);
-    expect(readOnly).toEqual(['/etc/nginx', '/etc/passwd', '/usr', '/var/www']);
-    expect(writable).toEqual(['/var/lib/nginx', '/var/log/nginx']);
-    expect(rest.slice(at)).toEqual(['/usr/sbin/nginx', '-t']);
-  });
+  it(
+    'Given folders, When the argv is built, ' +
+      'Then the script is a constant and the paths are arguments, nested ones left to their outer folder, absent ones left out',
+    () => {
+      const paths = {
+        root: '/var/lib/hosting-api/nginx-sandbox',
+        readOnly: ['/etc/nginx/', '/etc/nginx/sites-available', '/var/www/', '/etc/letsencrypt/'],
+        writable: ['/var/log/nginx', '/var/lib/nginx'],
+        scratch: ['/run'],
+      };
+      const kinds = new Map<string, 'dir' | 'file'>([
+        ['/usr', 'dir'],
+        ['/etc/passwd', 'file'],
+        ['/etc/nginx', 'dir'],
+        ['/var/www', 'dir'],
+        ['/var/log/nginx', 'dir'],
+        ['/var/lib/nginx', 'dir'],
+      ]);
+      const argv = sandboxedArgv(['/usr/sbin/nginx', '-t'], paths, kinds);
+      expect(argv.slice(0, 6)).toEqual(['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh']);
+      expect(argv[7]).not.toContain('/etc/nginx');
+      const rest = argv.slice(9);
+      expect(rest[0]).toBe('/var/lib/hosting-api/nginx-sandbox');
+      const lists: string[][] = [];
+      let at = 1;
+      for (let i = 0; i < 4; i++) {
+        const n = Number(rest[at]);
+        lists.push(rest.slice(at + 1, at + 1 + n));
+        at += 1 + n;
+      }
+      const [folders, files, readOnly, writable] = lists as [string[], string[], string[], string[]];
+      expect(folders).toEqual(['/etc/nginx', '/etc', '/usr', '/var/www', '/var/lib/nginx', '/var/log/nginx', '/run']);
+      expect(files).toEqual(['/etc/passwd']);
+      expect(readOnly).toEqual(['/etc/nginx', '/etc/passwd', '/usr', '/var/www']);
+      expect(writable).toEqual(['/var/lib/nginx', '/var/log/nginx']);
+      expect(rest.slice(at)).toEqual(['/usr/sbin/nginx', '-t']);
+    },
+  );
 });
 
 describe('nginx -t in the sandbox (real nginx)', () => {
@@ -89,22 +93,30 @@ describe('nginx -t in the sandbox (real nginx)', () => {
     expect(await tryStaged(serverBlock(8081), true)).toBe('ok');
   });
 
-  it("Given a main config whose pid file is in a folder the sandbox does not bind (Debian's /run/nginx.pid), When tested in the sandbox, Then nginx -t passes and opens a throwaway pid file, not the live one", async (context) => {
-    if (!canSandbox) return context.skip();
-    const pidFile = path.join(outside, 'run', 'nginx.pid');
-    expect(await tryStaged(serverBlock(8081), true, exec, pidFile)).toBe('ok');
-    expect(existsSync(path.dirname(pidFile))).toBe(false);
-  });
+  it(
+    "Given a main config whose pid file is in a folder the sandbox does not bind (Debian's /run/nginx.pid), " +
+      'When tested in the sandbox, Then nginx -t passes and opens a throwaway pid file, not the live one',
+    async (context) => {
+      if (!canSandbox) return context.skip();
+      const pidFile = path.join(outside, 'run', 'nginx.pid');
+      expect(await tryStaged(serverBlock(8081), true, exec, pidFile)).toBe('ok');
+      expect(existsSync(path.dirname(pidFile))).toBe(false);
+    },
+  );
 
-  it('Given a staged site that includes a file outside the allowed folders (past the lint), When tested in the sandbox, Then nginx cannot even see it; outside the sandbox it reads it', async (context) => {
-    if (!canSandbox) return context.skip();
-    const content = serverBlock(8081, `    include ${outside}/secret.conf;\n`);
-    const sandboxed = await tryStaged(content, true);
-    expect(sandboxed).toMatch(/open\(\) "…" failed \(2: No such file or directory\)/);
-    expect(sandboxed).not.toContain('HMS-SANDBOX-CANARY');
-    // The same without the sandbox: nginx as root opened the file and parsed its first word.
-    expect(await tryStaged(content, false)).toMatch(/unknown directive "…"/);
-  });
+  it(
+    'Given a staged site that includes a file outside the allowed folders (past the lint), ' +
+      'When tested in the sandbox, Then nginx cannot even see it; outside the sandbox it reads it',
+    async (context) => {
+      if (!canSandbox) return context.skip();
+      const content = serverBlock(8081, `    include ${outside}/secret.conf;\n`);
+      const sandboxed = await tryStaged(content, true);
+      expect(sandboxed).toMatch(/open\(\) "…" failed \(2: No such file or directory\)/);
+      expect(sandboxed).not.toContain('HMS-SANDBOX-CANARY');
+      // The same without the sandbox: nginx as root opened the file and parsed its first word.
+      expect(await tryStaged(content, false)).toMatch(/unknown directive "…"/);
+    },
+  );
 
   /**
    * The exec door runs the real argv with a capability taken away by setpriv, the way a
@@ -116,7 +128,8 @@ describe('nginx -t in the sandbox (real nginx)', () => {
       exec(['setpriv', `--bounding-set=-${capability}`, `--inh-caps=-${capability}`, '--', ...argv], options);
 
   it.for(['sys_admin', 'sys_chroot'])(
-    'Given no %s capability, When a site is tested in the sandbox, Then the save is refused with what to do, and nginx never ran unsandboxed',
+    'Given no %s capability, When a site is tested in the sandbox, ' +
+      'Then the save is refused with what to do, and nginx never ran unsandboxed',
     async (capability, context) => {
       if (!canSandbox) return context.skip();
       const refused = await tryStaged(serverBlock(8081, `    include ${outside}/secret.conf;\n`), true, without(capability));

@@ -64,37 +64,45 @@ const put = (agent: Awaited<ReturnType<typeof testAgent>>, content: string) =>
   });
 
 describe('xslt_stylesheet with the real nginx and its xslt module', () => {
-  it('Given the module loaded, When a site names a file with xslt_stylesheet, Then the lint refuses the directive by name and nginx never runs', async (context) => {
-    if (!xsltModule) return context.skip();
-    const tree = await nginxTree(['cigar']);
-    await withXslt(tree);
-    await tree.addSite('cigar', serverBlock(8081));
-    const host = hostExec();
-    const agent = await testAgent({ config: { nginx: tree.nginx }, exec: host.exec });
-    const response = await put(agent, `server {\n  listen 127.0.0.1:8081;\n  location / {\n    xslt_stylesheet ${secret};\n  }\n}\n`);
-    expect(response.status).toBe(422);
-    const text = await response.text();
-    expect(text).toContain('line 4: xslt_stylesheet is not a directive a site may use');
-    expect(text).not.toContain('HMS-XSLT-CANARY');
-    expect(host.calls).toEqual([]);
-    await rm(tree.root, { recursive: true, force: true });
-  });
+  it(
+    'Given the module loaded, When a site names a file with xslt_stylesheet, ' +
+      'Then the lint refuses the directive by name and nginx never runs',
+    async (context) => {
+      if (!xsltModule) return context.skip();
+      const tree = await nginxTree(['cigar']);
+      await withXslt(tree);
+      await tree.addSite('cigar', serverBlock(8081));
+      const host = hostExec();
+      const agent = await testAgent({ config: { nginx: tree.nginx }, exec: host.exec });
+      const response = await put(agent, `server {\n  listen 127.0.0.1:8081;\n  location / {\n    xslt_stylesheet ${secret};\n  }\n}\n`);
+      expect(response.status).toBe(422);
+      const text = await response.text();
+      expect(text).toContain('line 4: xslt_stylesheet is not a directive a site may use');
+      expect(text).not.toContain('HMS-XSLT-CANARY');
+      expect(host.calls).toEqual([]);
+      await rm(tree.root, { recursive: true, force: true });
+    },
+  );
 
-  it("Given the directive in a snippet the lint lets through, When nginx -t parses the file, Then the 422 keeps nginx's own line and withholds what libxml2 quoted", async (context) => {
-    if (!xsltModule) return context.skip();
-    const tree = await nginxTree(['cigar']);
-    await withXslt(tree);
-    await tree.addSite('cigar', serverBlock(8081));
-    await mkdir(path.join(tree.root, 'snippets'));
-    await writeFile(path.join(tree.root, 'snippets', 'xslt.conf'), `xslt_stylesheet ${secret};\n`);
-    const agent = await testAgent({ config: { nginx: tree.nginx }, exec: hostExec().exec });
-    const response = await put(agent, serverBlock(8081, '    location /x {\n        include snippets/xslt.conf;\n    }\n'));
-    expect(response.status).toBe(422);
-    const body = (await response.json()) as { error: string; details: { stderr: string } };
-    expect(JSON.stringify(body)).not.toContain('HMS-XSLT-CANARY');
-    expect(JSON.stringify(body)).not.toContain(work);
-    expect(body.details.stderr).toMatch(/^nginx: \[error\] xsltParseStylesheetFile\("…"\) failed in .*snippets\/xslt\.conf:1$/m);
-    expect(body.details.stderr).toMatch(/more lines? withheld: not in nginx's own message format/);
-    await rm(tree.root, { recursive: true, force: true });
-  });
+  it(
+    'Given the directive in a snippet the lint lets through, When nginx -t parses the file, ' +
+      "Then the 422 keeps nginx's own line and withholds what libxml2 quoted",
+    async (context) => {
+      if (!xsltModule) return context.skip();
+      const tree = await nginxTree(['cigar']);
+      await withXslt(tree);
+      await tree.addSite('cigar', serverBlock(8081));
+      await mkdir(path.join(tree.root, 'snippets'));
+      await writeFile(path.join(tree.root, 'snippets', 'xslt.conf'), `xslt_stylesheet ${secret};\n`);
+      const agent = await testAgent({ config: { nginx: tree.nginx }, exec: hostExec().exec });
+      const response = await put(agent, serverBlock(8081, '    location /x {\n        include snippets/xslt.conf;\n    }\n'));
+      expect(response.status).toBe(422);
+      const body = (await response.json()) as { error: string; details: { stderr: string } };
+      expect(JSON.stringify(body)).not.toContain('HMS-XSLT-CANARY');
+      expect(JSON.stringify(body)).not.toContain(work);
+      expect(body.details.stderr).toMatch(/^nginx: \[error\] xsltParseStylesheetFile\("…"\) failed in .*snippets\/xslt\.conf:1$/m);
+      expect(body.details.stderr).toMatch(/more lines? withheld: not in nginx's own message format/);
+      await rm(tree.root, { recursive: true, force: true });
+    },
+  );
 });

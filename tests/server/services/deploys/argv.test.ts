@@ -65,7 +65,8 @@ describe('deploy argv', () => {
   });
 
   it.each(['5164ced', '5164ced0', 'a'.repeat(39)])(
-    'Given the short SHA %s, When fetched, Then every branch and tag is cloned without file contents, and the SHA resolved to one commit before checkout',
+    'Given the short SHA %s, When fetched, ' +
+      'Then every branch and tag is cloned without file contents, and the SHA resolved to one commit before checkout',
     (short) => {
       expect(isShortSha(short)).toBe(true);
       expect(isCommitSha(short)).toBe(false);

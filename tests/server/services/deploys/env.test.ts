@@ -3,17 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { parseEnvFile, parseUnitEnvironment } from '../../../../server/services/deploys/env.js';
 
 describe('deploy environment', () => {
-  it('Given `systemctl show -p Environment -p EnvironmentFiles`, When parsed, Then inline variables and files (optional or not) come out', () => {
-    const shown =
-      'Environment=RAILS_ENV=production RACK_ENV=production "GREETING=hello world"\nEnvironmentFiles=/etc/hosting-api/env/cigar.env (ignore_errors=yes)\nEnvironmentFiles=/etc/cigar.env (ignore_errors=no)\n';
-    expect(parseUnitEnvironment(shown)).toEqual({
-      inline: { RAILS_ENV: 'production', RACK_ENV: 'production', GREETING: 'hello world' },
-      files: [
-        { path: '/etc/hosting-api/env/cigar.env', optional: true },
-        { path: '/etc/cigar.env', optional: false },
-      ],
-    });
-  });
+  it(
+    'Given `systemctl show -p Environment -p EnvironmentFiles`, ' +
+      'When parsed, Then inline variables and files (optional or not) come out',
+    () => {
+      const shown =
+        'Environment=RAILS_ENV=production RACK_ENV=production "GREETING=hello world"\n' +
+        'EnvironmentFiles=/etc/hosting-api/env/cigar.env (ignore_errors=yes)\nEnvironmentFiles=/etc/cigar.env (ignore_errors=no)\n';
+      expect(parseUnitEnvironment(shown)).toEqual({
+        inline: { RAILS_ENV: 'production', RACK_ENV: 'production', GREETING: 'hello world' },
+        files: [
+          { path: '/etc/hosting-api/env/cigar.env', optional: true },
+          { path: '/etc/cigar.env', optional: false },
+        ],
+      });
+    },
+  );
 
   it('Given an EnvironmentFile, When parsed, Then comments and bad names are skipped and quotes removed', () => {
     expect(

@@ -62,14 +62,17 @@ describe('deploy lock', () => {
     await held.release();
   });
 
-  it('Given a lock naming this process that it does not hold (left by a crash before a pid reuse), When read, Then it is stale', async () => {
-    const stateDir = await mkdtemp(path.join(tmpdir(), 'hms-lock-'));
-    const held = await acquireLock(options(stateDir, 'alice'));
-    const text = await readFile(lockFile(stateDir, 'cigar'), 'utf8');
-    await held.release();
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(lockFile(stateDir, 'cigar'), text.replace(/"token":"[^"]+"/, '"token":"other"'));
-    expect(await readLock(stateDir, 'cigar')).toMatchObject({ stale: true });
-    expect(await removeLock(stateDir, 'cigar')).toMatchObject({ by: 'alice', stale: true });
-  });
+  it(
+    'Given a lock naming this process that it does not hold (left by a crash before a pid reuse), ' + 'When read, Then it is stale',
+    async () => {
+      const stateDir = await mkdtemp(path.join(tmpdir(), 'hms-lock-'));
+      const held = await acquireLock(options(stateDir, 'alice'));
+      const text = await readFile(lockFile(stateDir, 'cigar'), 'utf8');
+      await held.release();
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(lockFile(stateDir, 'cigar'), text.replace(/"token":"[^"]+"/, '"token":"other"'));
+      expect(await readLock(stateDir, 'cigar')).toMatchObject({ stale: true });
+      expect(await removeLock(stateDir, 'cigar')).toMatchObject({ by: 'alice', stale: true });
+    },
+  );
 });

@@ -17,7 +17,8 @@ import {
 
 const layout = appLayout({ root: '/var/www/cigar' });
 const LOCK =
-  'GEM\n  remote: https://rubygems.org/\n  specs:\n    nio4r (2.5.8)\n    puma (5.6.5)\n      nio4r (~> 2.0)\n    rails (6.1.7)\n\nDEPENDENCIES\n  puma\n  rails (~> 6.1.0)\n';
+  'GEM\n  remote: https://rubygems.org/\n  specs:\n    nio4r (2.5.8)\n    puma (5.6.5)\n' +
+  '      nio4r (~> 2.0)\n    rails (6.1.7)\n\nDEPENDENCIES\n  puma\n  rails (~> 6.1.0)\n';
 const NO_PUMA = 'GEM\n  specs:\n    actioncable (6.1.7)\n      nio4r (~> 2.0)\n    rails (6.1.7)\n\nDEPENDENCIES\n  rails (~> 6.1.0)\n';
 const PUMA_RB = '/var/www/cigar/shared/config/puma.rb';
 
@@ -88,37 +89,44 @@ describe('how a running puma takes a release', () => {
     expect(plan.why).toBe(`the web command changes (/usr/bin/bundle exec puma -C ${PUMA_RB} -> /usr/bin/puma -C ${PUMA_RB}): full restart`);
   });
 
-  it('Given a puma started before the launcher, or bound to its own socket, When planned, Then a full restart (stop first when it owns the socket)', () => {
-    expect(planRestart(running({ startedCommand: null }), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'restart' });
-    expect(planRestart(running({ socket: 'pending' }), { command: bundled, lock: LOCK })).toMatchObject({
-      verb: 'restart',
-      stopFirst: true,
-    });
-    expect(planRestart(running({ socket: 'none' }), { command: bundled, lock: LOCK })).toEqual({
-      verb: 'reload',
-      why: 'phased restart (systemctl reload)',
-    });
-  });
+  it(
+    'Given a puma started before the launcher, or bound to its own socket, ' +
+      'When planned, Then a full restart (stop first when it owns the socket)',
+    () => {
+      expect(planRestart(running({ startedCommand: null }), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'restart' });
+      expect(planRestart(running({ socket: 'pending' }), { command: bundled, lock: LOCK })).toMatchObject({
+        verb: 'restart',
+        stopFirst: true,
+      });
+      expect(planRestart(running({ socket: 'none' }), { command: bundled, lock: LOCK })).toEqual({
+        verb: 'reload',
+        why: 'phased restart (systemctl reload)',
+      });
+    },
+  );
 
   it('Given a stopped unit, When planned, Then a start', () => {
     expect(planRestart(running({ running: false }), { command: bundled, lock: LOCK })).toMatchObject({ verb: 'start' });
   });
 
-  it("Given the launcher's records and the master's environment, When read, Then they say what it started with and whether it pruned", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'hms-web-'));
-    const app = appLayout({ root: dir });
-    await mkdir(path.join(dir, 'shared/tmp/pids'), { recursive: true });
-    await mkdir(path.join(dir, 'proc/4242'), { recursive: true });
-    await writeFile(path.join(dir, 'shared/tmp/pids/web-start.command'), bundled);
-    await writeFile(path.join(dir, 'proc/4242/environ'), 'HOME=/home/deploy\0PUMA_BUNDLER_PRUNED=1\0');
-    expect(await runningWeb(app, { mainPid: 4242, running: true, socket: 'held' }, path.join(dir, 'proc'))).toEqual({
-      running: true,
-      startedCommand: bundled,
-      startedLock: null,
-      pruned: true,
-      socket: 'held',
-    });
-    expect((await runningWeb(app, { mainPid: 1, running: true, socket: 'held' }, path.join(dir, 'proc'))).pruned).toBe(false);
-    await rm(dir, { recursive: true, force: true });
-  });
+  it(
+    "Given the launcher's records and the master's environment, " + 'When read, Then they say what it started with and whether it pruned',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'hms-web-'));
+      const app = appLayout({ root: dir });
+      await mkdir(path.join(dir, 'shared/tmp/pids'), { recursive: true });
+      await mkdir(path.join(dir, 'proc/4242'), { recursive: true });
+      await writeFile(path.join(dir, 'shared/tmp/pids/web-start.command'), bundled);
+      await writeFile(path.join(dir, 'proc/4242/environ'), 'HOME=/home/deploy\0PUMA_BUNDLER_PRUNED=1\0');
+      expect(await runningWeb(app, { mainPid: 4242, running: true, socket: 'held' }, path.join(dir, 'proc'))).toEqual({
+        running: true,
+        startedCommand: bundled,
+        startedLock: null,
+        pruned: true,
+        socket: 'held',
+      });
+      expect((await runningWeb(app, { mainPid: 1, running: true, socket: 'held' }, path.join(dir, 'proc'))).pruned).toBe(false);
+      await rm(dir, { recursive: true, force: true });
+    },
+  );
 });

@@ -25,28 +25,35 @@ async function backwards(file: string, options?: BackwardOptions): Promise<strin
 }
 
 describe('reading a file from its end', () => {
-  it('Given files with and without a final newline, empty lines and an empty file, When read backwards, Then every line comes out once, newest first', async () => {
-    expect(await backwards(await logFile('a', 'one\ntwo\n'))).toEqual(['two', 'one']);
-    expect(await backwards(await logFile('b', 'one\ntwo'))).toEqual(['two', 'one']);
-    expect(await backwards(await logFile('c', 'one\n\n\nfour\n'))).toEqual(['four', '', '', 'one']);
-    expect(await backwards(await logFile('d', ''))).toEqual([]);
-    expect(await backwards(await logFile('e', '\n'))).toEqual(['']);
-  });
+  it(
+    'Given files with and without a final newline, empty lines and an empty file, ' +
+      'When read backwards, Then every line comes out once, newest first',
+    async () => {
+      expect(await backwards(await logFile('a', 'one\ntwo\n'))).toEqual(['two', 'one']);
+      expect(await backwards(await logFile('b', 'one\ntwo'))).toEqual(['two', 'one']);
+      expect(await backwards(await logFile('c', 'one\n\n\nfour\n'))).toEqual(['four', '', '', 'one']);
+      expect(await backwards(await logFile('d', ''))).toEqual([]);
+      expect(await backwards(await logFile('e', '\n'))).toEqual(['']);
+    },
+  );
 
   it('Given lines that straddle the read chunks and multi-byte characters, When read backwards, Then they are whole', async () => {
     const lines = Array.from({ length: 20_000 }, (_, i) => `${i} ${'é'.repeat(i % 97)} ☃`);
     expect(await backwards(await logFile('f', `${lines.join('\n')}\n`))).toEqual(lines.reverse());
   });
 
-  it('Given a line far longer than the line bound, When read backwards, Then it keeps its beginning and its neighbours are intact', async () => {
-    const huge = `START${'x'.repeat(3 * MAX_LINE_BYTES)}END`;
-    const lines = await backwards(await logFile('g', `before\n${huge}\nafter\n`));
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('after');
-    expect(lines[1]!.startsWith('STARTxxx')).toBe(true);
-    expect(lines[1]!.length).toBe(MAX_LINE_BYTES);
-    expect(lines[2]).toBe('before');
-  });
+  it(
+    'Given a line far longer than the line bound, When read backwards, ' + 'Then it keeps its beginning and its neighbours are intact',
+    async () => {
+      const huge = `START${'x'.repeat(3 * MAX_LINE_BYTES)}END`;
+      const lines = await backwards(await logFile('g', `before\n${huge}\nafter\n`));
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toBe('after');
+      expect(lines[1]!.startsWith('STARTxxx')).toBe(true);
+      expect(lines[1]!.length).toBe(MAX_LINE_BYTES);
+      expect(lines[2]).toBe('before');
+    },
+  );
 });
 
 describe('reading a file from its end in small chunks', () => {
@@ -70,10 +77,14 @@ describe('reading a file from its end in small chunks', () => {
 });
 
 describe('reading a file from its end within a scan bound', () => {
-  it("Given a bound that stops the read before the file's start, When read, Then only whole lines come out and the scan says it stopped early", async () => {
-    const file = await logFile('bounded.txt', 'aaaa\nbbbb\ncccc\n');
-    const scan = { scanned: 0, stoppedEarly: false };
-    expect(await backwards(file, { chunkBytes: 4, maxScanBytes: 8, scan })).toEqual(['cccc']);
-    expect(scan).toEqual({ scanned: 8, stoppedEarly: true });
-  });
+  it(
+    "Given a bound that stops the read before the file's start, When read, " +
+      'Then only whole lines come out and the scan says it stopped early',
+    async () => {
+      const file = await logFile('bounded.txt', 'aaaa\nbbbb\ncccc\n');
+      const scan = { scanned: 0, stoppedEarly: false };
+      expect(await backwards(file, { chunkBytes: 4, maxScanBytes: 8, scan })).toEqual(['cccc']);
+      expect(scan).toEqual({ scanned: 8, stoppedEarly: true });
+    },
+  );
 });

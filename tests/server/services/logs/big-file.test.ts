@@ -18,7 +18,9 @@ let file: string;
 /** One request every second; every 10th line is followed by a stack line without a time. */
 function line(i: number): string {
   const at = new Date(START + i * 1000);
-  const stamp = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.000000`;
+  const stamp =
+    `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:` +
+    `${pad(at.getSeconds())}.000000`;
   const text = `I, [${stamp} #4242]  INFO -- : [req-${i}] Completed 200 OK in ${i % 997}ms (Views: 1.2ms | ActiveRecord: 0.4ms)\n`;
   return i % 10 === 0 ? `${text}  app/controllers/cigars_controller.rb:${i % 50}:in 'show'\n` : text;
 }
@@ -109,7 +111,8 @@ describe('a log of a few hundred MB', () => {
     expect(growthMb).toBeLessThan(100);
   }, 60_000);
 
-  it('Given a rare pattern with context and a window, When grep runs, Then the matches and their neighbours come back with times', async () => {
+  it('Given a rare pattern with context and a window, When grep runs, ' +
+    'Then the matches and their neighbours come back with times', async () => {
     const { result, growthMb } = await rssGrowth(() =>
       grepFile(exec, {
         file,

@@ -6,16 +6,20 @@ import { contextByGrep, grepMatches, MAX_MATCHED_CHARS, withContext } from '../.
 const lines: LogLine[] = ['one', 'two ERROR', 'three', 'four', 'five', 'six error', 'seven'].map((text) => ({ text }));
 
 describe('withContext', () => {
-  it('Given the matching indexes, When asked for one line of context, Then matches and their neighbours come back in order, neighbours marked', () => {
-    expect(withContext(lines, new Set([1, 5]), 1).lines).toEqual([
-      { text: 'one', context: true },
-      { text: 'two ERROR' },
-      { text: 'three', context: true },
-      { text: 'five', context: true },
-      { text: 'six error' },
-      { text: 'seven', context: true },
-    ]);
-  });
+  it(
+    'Given the matching indexes, When asked for one line of context, ' +
+      'Then matches and their neighbours come back in order, neighbours marked',
+    () => {
+      expect(withContext(lines, new Set([1, 5]), 1).lines).toEqual([
+        { text: 'one', context: true },
+        { text: 'two ERROR' },
+        { text: 'three', context: true },
+        { text: 'five', context: true },
+        { text: 'six error' },
+        { text: 'seven', context: true },
+      ]);
+    },
+  );
 
   it('Given a RegExp, When a line is longer than the matched part, Then only its first MAX_MATCHED_CHARS are searched', () => {
     const long = [{ text: `${'a'.repeat(MAX_MATCHED_CHARS)}b` }];
@@ -36,11 +40,15 @@ describe('contextByGrep (the real grep)', () => {
     );
   });
 
-  it('Given "a*a*b" and a line of 100,000 a\'s an attacker wrote, When searched, Then grep answers at once (a backtracking RegExp would not)', async () => {
-    const started = performance.now();
-    expect(await grepMatches(exec, ['a'.repeat(100_000), 'aab'], { pattern: 'a*a*b', ignoreCase: false })).toEqual(new Set([1]));
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
+  it(
+    'Given "a*a*b" and a line of 100,000 a\'s an attacker wrote, ' +
+      'When searched, Then grep answers at once (a backtracking RegExp would not)',
+    async () => {
+      const started = performance.now();
+      expect(await grepMatches(exec, ['a'.repeat(100_000), 'aab'], { pattern: 'a*a*b', ignoreCase: false })).toEqual(new Set([1]));
+      expect(performance.now() - started).toBeLessThan(2000);
+    },
+  );
 
   it('Given a pattern grep cannot compile, When searched, Then a 400 names the grep parameter', async () => {
     await expect(grepMatches(exec, ['x'], { pattern: '[[:nope:]]', ignoreCase: false })).rejects.toMatchObject({

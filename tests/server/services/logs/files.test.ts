@@ -22,16 +22,19 @@ const rails = (second: number, message: string) =>
   `I, [2026-11-25T18:00:${String(second).padStart(2, '0')}.000000 #7]  INFO -- : ${message}`;
 
 describe('readFileLines', () => {
-  it('Given a Rails log, When the last lines are asked for, Then they come oldest first with times, stack lines inheriting theirs', async () => {
-    const file = await logFile(
-      'production.log',
-      [rails(1, 'Started GET "/"'), rails(2, 'boom'), '  app/models/cigar.rb:12', rails(3, 'Completed 500')].join('\n') + '\n',
-    );
-    const result = await readFileLines({ file, format: 'rails', lines: 3, window: {} });
-    expect(result.truncated).toBe(true);
-    expect(result.lines.map((line) => line.text)).toEqual([rails(2, 'boom'), '  app/models/cigar.rb:12', rails(3, 'Completed 500')]);
-    expect(result.lines[1]!.ts).toBe(result.lines[0]!.ts);
-  });
+  it(
+    'Given a Rails log, When the last lines are asked for, ' + 'Then they come oldest first with times, stack lines inheriting theirs',
+    async () => {
+      const file = await logFile(
+        'production.log',
+        [rails(1, 'Started GET "/"'), rails(2, 'boom'), '  app/models/cigar.rb:12', rails(3, 'Completed 500')].join('\n') + '\n',
+      );
+      const result = await readFileLines({ file, format: 'rails', lines: 3, window: {} });
+      expect(result.truncated).toBe(true);
+      expect(result.lines.map((line) => line.text)).toEqual([rails(2, 'boom'), '  app/models/cigar.rb:12', rails(3, 'Completed 500')]);
+      expect(result.lines[1]!.ts).toBe(result.lines[0]!.ts);
+    },
+  );
 
   it('Given exactly as many lines as asked for, When read, Then nothing is reported truncated', async () => {
     const file = await logFile('two.log', `${rails(1, 'a')}\n${rails(2, 'b')}\n`);

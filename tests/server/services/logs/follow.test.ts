@@ -38,24 +38,28 @@ describe('planFollow', () => {
     expect(plan.filter).toEqual(['grep', '--line-buffered', '--binary-files=text', '-E', '-n', '-i', '-e', '-e', '--', '-']);
   });
 
-  it('Given a journal source and a pattern, When planned, Then journalctl -f filters with --grep itself (PCRE2) and the agent runs no filter', async () => {
-    const plan = await planFollow({ config: config(), source: 'journal:nginx', query: { lines: 0, ignoreCase: false, grep: 'a*a*b' } });
-    expect(plan.argv).toEqual([
-      'journalctl',
-      '--no-pager',
-      '--quiet',
-      '-o',
-      'short-iso',
-      '-f',
-      '-n',
-      '0',
-      '-u',
-      'nginx.service',
-      '--grep=a*a*b',
-      '--case-sensitive=true',
-    ]);
-    expect(plan.filter).toBeUndefined();
-  });
+  it(
+    'Given a journal source and a pattern, When planned, ' +
+      'Then journalctl -f filters with --grep itself (PCRE2) and the agent runs no filter',
+    async () => {
+      const plan = await planFollow({ config: config(), source: 'journal:nginx', query: { lines: 0, ignoreCase: false, grep: 'a*a*b' } });
+      expect(plan.argv).toEqual([
+        'journalctl',
+        '--no-pager',
+        '--quiet',
+        '-o',
+        'short-iso',
+        '-f',
+        '-n',
+        '0',
+        '-u',
+        'nginx.service',
+        '--grep=a*a*b',
+        '--case-sensitive=true',
+      ]);
+      expect(plan.filter).toBeUndefined();
+    },
+  );
 
   it('Given a log that is a symlink out of its folder, When planned, Then a 403 before anything runs', async () => {
     const secret = path.join(dir, 'outside-secret.txt');
@@ -110,47 +114,58 @@ describe('runFollow with the real tail -F', () => {
     expect(seen[1]!.ts).toBe(new Date(2026, 10, 25, 18, 2, 3).toISOString());
   });
 
-  it('Given a matching line without a time of its own, When it arrives through grep, Then it carries the time of the skipped line above it', async () => {
-    // A log of its own: the tests below read the shared one's last line.
-    const own = path.join(dir, 'continuation.log');
-    await writeFile(own, `${nginxError(6, 'before')}\n`);
-    const ownConfig = agentConfigSchema.parse({ nginx: { errorLog: own } });
-    const plan = await planFollow({
-      config: ownConfig,
-      source: 'nginx:error',
-      query: { lines: 0, ignoreCase: false, grep: 'while reading' },
-    });
-    const seen: LogLine[] = [];
-    const stop = new AbortController();
-    const running = runFollow({ exec, plan, signal: stop.signal, onLine: (line) => seen.push(line) });
-    await waitFor(
-      async () => (await grepChildren()).length === 1,
-      () => 'grep to start',
-      5_000,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 200)); // tail -F has opened the file
-    await appendFile(own, `${nginxError(7, 'upstream timed out')}\n  while reading response header\n`);
-    await waitFor(
-      () => seen.length === 1,
-      () => `the continuation line; lines so far: ${JSON.stringify(seen)}`,
-      5_000,
-    );
-    stop.abort();
-    expect(await running).toEqual({ reason: 'stopped' });
-    expect(seen).toEqual([{ text: '  while reading response header', ts: new Date(2026, 10, 25, 18, 2, 7).toISOString() }]);
-    await waitFor(
-      async () => (await grepChildren()).length === 0,
-      () => 'grep to end',
-      5_000,
-    );
-  });
+  it(
+    'Given a matching line without a time of its own, When it arrives through grep, ' +
+      'Then it carries the time of the skipped line above it',
+    async () => {
+      // A log of its own: the tests below read the shared one's last line.
+      const own = path.join(dir, 'continuation.log');
+      await writeFile(own, `${nginxError(6, 'before')}\n`);
+      const ownConfig = agentConfigSchema.parse({ nginx: { errorLog: own } });
+      const plan = await planFollow({
+        config: ownConfig,
+        source: 'nginx:error',
+        query: { lines: 0, ignoreCase: false, grep: 'while reading' },
+      });
+      const seen: LogLine[] = [];
+      const stop = new AbortController();
+      const running = runFollow({ exec, plan, signal: stop.signal, onLine: (line) => seen.push(line) });
+      await waitFor(
+        async () => (await grepChildren()).length === 1,
+        () => 'grep to start',
+        5_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200)); // tail -F has opened the file
+      await appendFile(own, `${nginxError(7, 'upstream timed out')}\n  while reading response header\n`);
+      await waitFor(
+        () => seen.length === 1,
+        () => `the continuation line; lines so far: ${JSON.stringify(seen)}`,
+        5_000,
+      );
+      stop.abort();
+      expect(await running).toEqual({ reason: 'stopped' });
+      expect(seen).toEqual([{ text: '  while reading response header', ts: new Date(2026, 10, 25, 18, 2, 7).toISOString() }]);
+      await waitFor(
+        async () => (await grepChildren()).length === 0,
+        () => 'grep to end',
+        5_000,
+      );
+    },
+  );
 
-  it('Given a pattern JavaScript takes but grep does not, When followed, Then grep says why, the follow ends, and tail is stopped too', async () => {
-    const plan = await planFollow({ config: config(), source: 'nginx:error', query: { lines: 1, ignoreCase: false, grep: '[[:nope:]]' } });
-    const stop = new AbortController();
-    const { reason } = await runFollow({ exec, plan, signal: stop.signal, onLine: () => undefined });
-    expect(reason).toMatch(/^grep exited with 2: grep: .*class/i);
-  });
+  it(
+    'Given a pattern JavaScript takes but grep does not, When followed, ' + 'Then grep says why, the follow ends, and tail is stopped too',
+    async () => {
+      const plan = await planFollow({
+        config: config(),
+        source: 'nginx:error',
+        query: { lines: 1, ignoreCase: false, grep: '[[:nope:]]' },
+      });
+      const stop = new AbortController();
+      const { reason } = await runFollow({ exec, plan, signal: stop.signal, onLine: () => undefined });
+      expect(reason).toMatch(/^grep exited with 2: grep: .*class/i);
+    },
+  );
 
   it('Given a follow that is aborted before tail even starts, When run, Then it ends at once', async () => {
     const plan = await planFollow({ config: config(), source: 'nginx:error', query: { lines: 0, ignoreCase: false } });
@@ -161,19 +176,22 @@ describe('runFollow with the real tail -F', () => {
 });
 
 describe('streamFollow', () => {
-  it('Given a quiet log, When followed as SSE, Then ping comments keep the connection alive and a cancelled reader stops tail', async () => {
-    const plan = await planFollow({ config: config(), source: 'nginx:error', query: { lines: 1, ignoreCase: false } });
-    const { readable, writable } = new TransformStream();
-    const stream = new SSEStreamingApi(writable, readable);
-    const done = streamFollow(stream, { exec, plan, keepAliveMs: 50 });
-    const reader = stream.responseReadable.getReader();
-    let text = '';
-    // tail may start after the first ping (a loaded machine): wait for both.
-    while (!text.includes(': ping') || !text.includes('event: line')) text += new TextDecoder().decode((await reader.read()).value);
-    expect(text).toContain('event: line\ndata: {"text":"2026/11/25 18:02:04 [error] 812#812: unrelated"');
-    await reader.cancel();
-    await done;
-  });
+  it(
+    'Given a quiet log, When followed as SSE, ' + 'Then ping comments keep the connection alive and a cancelled reader stops tail',
+    async () => {
+      const plan = await planFollow({ config: config(), source: 'nginx:error', query: { lines: 1, ignoreCase: false } });
+      const { readable, writable } = new TransformStream();
+      const stream = new SSEStreamingApi(writable, readable);
+      const done = streamFollow(stream, { exec, plan, keepAliveMs: 50 });
+      const reader = stream.responseReadable.getReader();
+      let text = '';
+      // tail may start after the first ping (a loaded machine): wait for both.
+      while (!text.includes(': ping') || !text.includes('event: line')) text += new TextDecoder().decode((await reader.read()).value);
+      expect(text).toContain('event: line\ndata: {"text":"2026/11/25 18:02:04 [error] 812#812: unrelated"');
+      await reader.cancel();
+      await done;
+    },
+  );
 });
 
 describe('LineTimes', () => {

@@ -54,34 +54,38 @@ const message = (text: string) => text.replace(/^\S+ \S+ \S+: /, '').trim();
 const base = { unit: 'cigar.service', source: 'journal:cigar', lines: 200, ignoreCase: false, context: 0, window: {} };
 
 describe('journalctl argv', () => {
-  it('Given a read with every filter, When built, Then it is one argv with the window as epoch seconds and the pattern glued to --grep=', () => {
-    const argv = journalReadArgv({
-      unit: 'cigar.service',
-      lines: 50,
-      grep: '-f/etc/shadow',
-      ignoreCase: true,
-      priority: 3,
-      window: { since: new Date('2026-11-25T17:00:00.400Z'), until: new Date('2026-11-25T18:00:00.400Z') },
-    });
-    expect(argv).toEqual([
-      'journalctl',
-      '--no-pager',
-      '--quiet',
-      '-o',
-      'short-iso',
-      '--reverse',
-      '-n',
-      '51',
-      '-u',
-      'cigar.service',
-      '--since=@1795626000',
-      '--until=@1795629601',
-      '-p',
-      '3',
-      '--grep=-f/etc/shadow',
-      '--case-sensitive=false',
-    ]);
-  });
+  it(
+    'Given a read with every filter, When built, ' +
+      'Then it is one argv with the window as epoch seconds and the pattern glued to --grep=',
+    () => {
+      const argv = journalReadArgv({
+        unit: 'cigar.service',
+        lines: 50,
+        grep: '-f/etc/shadow',
+        ignoreCase: true,
+        priority: 3,
+        window: { since: new Date('2026-11-25T17:00:00.400Z'), until: new Date('2026-11-25T18:00:00.400Z') },
+      });
+      expect(argv).toEqual([
+        'journalctl',
+        '--no-pager',
+        '--quiet',
+        '-o',
+        'short-iso',
+        '--reverse',
+        '-n',
+        '51',
+        '-u',
+        'cigar.service',
+        '--since=@1795626000',
+        '--until=@1795629601',
+        '-p',
+        '3',
+        '--grep=-f/etc/shadow',
+        '--case-sensitive=false',
+      ]);
+    },
+  );
 
   it('Given a follow, When built, Then it follows the unit with the asked backlog', () => {
     expect(journalFollowArgv({ unit: 'nginx.service', lines: 0 })).toEqual([
@@ -119,31 +123,38 @@ describe('readJournal', () => {
     expect(await readJournal(exec, base)).toEqual({ lines: [], truncated: false });
   });
 
-  it('Given grep with context, When read, Then journalctl is asked without --grep and the real grep picks matches and neighbours', async () => {
-    const recorded = recordingExec(() => ({ chunks: [NEWEST_FIRST] }));
-    const calls = recorded.calls;
-    // journalctl is recorded (no journald here); the matching is the real grep.
-    const exec = ((argv: readonly string[], options?: ExecOptions) =>
-      argv[0] === 'grep' ? realExec(argv, options) : recorded.exec(argv, options)) as typeof execDoor;
-    const result = await readJournal(exec, { ...base, grep: 'Completed', context: 1 });
-    expect(calls[0]!.some((arg) => arg.startsWith('--grep'))).toBe(false);
-    expect(result.lines.map((l) => [l.context ?? false, message(l.text)])).toEqual([
-      [true, 'Started GET "/cigars/1" for 203.0.113.9'],
-      [false, 'Completed 200 OK in 12ms'],
-      [true, "ActionView::Template::Error (undefined method `name' for nil):"],
-    ]);
-    expect(result.matched).toBe(1);
-  });
+  it(
+    'Given grep with context, When read, ' + 'Then journalctl is asked without --grep and the real grep picks matches and neighbours',
+    async () => {
+      const recorded = recordingExec(() => ({ chunks: [NEWEST_FIRST] }));
+      const calls = recorded.calls;
+      // journalctl is recorded (no journald here); the matching is the real grep.
+      const exec = ((argv: readonly string[], options?: ExecOptions) =>
+        argv[0] === 'grep' ? realExec(argv, options) : recorded.exec(argv, options)) as typeof execDoor;
+      const result = await readJournal(exec, { ...base, grep: 'Completed', context: 1 });
+      expect(calls[0]!.some((arg) => arg.startsWith('--grep'))).toBe(false);
+      expect(result.lines.map((l) => [l.context ?? false, message(l.text)])).toEqual([
+        [true, 'Started GET "/cigars/1" for 203.0.113.9'],
+        [false, 'Completed 200 OK in 12ms'],
+        [true, "ActionView::Template::Error (undefined method `name' for nil):"],
+      ]);
+      expect(result.matched).toBe(1);
+    },
+  );
 
-  it('Given more output than one answer may hold, When read, Then journalctl is stopped and the answer is the newest part, marked truncated', async () => {
-    const entry = (i: number) => `2026-11-25T18:00:00+0000 web1 puma[812]: request ${i} ${'x'.repeat(1000)}\n`;
-    const chunks = Array.from({ length: 10_000 }, (_, i) => entry(10_000 - i)); // newest first, ~10 MB
-    const { exec } = recordingExec(() => ({ chunks }));
-    const result = await readJournal(exec, { ...base, lines: 10_000 });
-    expect(result.truncated).toBe(true);
-    expect(result.lines.at(-1)!.text).toContain('request 10000 ');
-    expect(result.lines.length).toBeLessThanOrEqual(OUTPUT_BUDGET_BYTES / 1000);
-  });
+  it(
+    'Given more output than one answer may hold, When read, ' +
+      'Then journalctl is stopped and the answer is the newest part, marked truncated',
+    async () => {
+      const entry = (i: number) => `2026-11-25T18:00:00+0000 web1 puma[812]: request ${i} ${'x'.repeat(1000)}\n`;
+      const chunks = Array.from({ length: 10_000 }, (_, i) => entry(10_000 - i)); // newest first, ~10 MB
+      const { exec } = recordingExec(() => ({ chunks }));
+      const result = await readJournal(exec, { ...base, lines: 10_000 });
+      expect(result.truncated).toBe(true);
+      expect(result.lines.at(-1)!.text).toContain('request 10000 ');
+      expect(result.lines.length).toBeLessThanOrEqual(OUTPUT_BUDGET_BYTES / 1000);
+    },
+  );
 
   it('Given journalctl refusing the pattern, When read, Then the 400 quotes it', async () => {
     const { exec } = recordingExec(() => ({ code: 1, stderr: 'Bad pattern "(": missing closing parenthesis\n' }));
@@ -153,10 +164,13 @@ describe('readJournal', () => {
     });
   });
 
-  it('Given a grep that matches nothing, When journalctl exits 1 saying nothing (systemd 252), Then the answer is empty, not a failure', async () => {
-    const { exec } = recordingExec(() => ({ code: 1, stderr: '' }));
-    expect(await readJournal(exec, { ...base, grep: 'no such words' })).toEqual({ lines: [], truncated: false, matched: 0 });
-  });
+  it(
+    'Given a grep that matches nothing, When journalctl exits 1 saying nothing (systemd 252), ' + 'Then the answer is empty, not a failure',
+    async () => {
+      const { exec } = recordingExec(() => ({ code: 1, stderr: '' }));
+      expect(await readJournal(exec, { ...base, grep: 'no such words' })).toEqual({ lines: [], truncated: false, matched: 0 });
+    },
+  );
 
   it('Given journalctl failing otherwise, When read, Then a 502 says so', async () => {
     const { exec } = recordingExec(() => ({ code: 1, stderr: 'Failed to get journal fields: Permission denied\n' }));

@@ -73,7 +73,8 @@ describe('memory ceiling', () => {
     expect(limitedArgv(['grep'], undefined)).toEqual(['grep']);
   });
 
-  it('Given a pattern that passes the check but needs more memory than a search may use, When searched with the real grep, Then grep is stopped and a 400 says why', async () => {
+  it('Given a pattern that passes the check but needs more memory than a search may use, ' +
+    'When searched with the real grep, Then grep is stopped and a 400 says why', async () => {
     expect(riskyConstruct(COSTLY)).toBeUndefined();
     const started = Date.now();
     const search = grepFile(exec, {
@@ -106,43 +107,50 @@ describe('memory ceiling', () => {
 });
 
 describe('concurrency caps', () => {
-  it('Given slots in use, When one more is asked for by the same credential or beyond the total, Then a 429 with Retry-After; a slot given back is free again', () => {
-    const slots = new Slots('searches', { perCredential: 2, total: 3 });
-    const first = slots.take('a');
-    slots.take('a');
-    expect(() => slots.take('a')).toThrow(expect.objectContaining({ status: 429, headers: { 'retry-after': '10' } }));
-    slots.take('b');
-    expect(() => slots.take('c')).toThrow(/at most 3 on this server/);
-    first();
-    first(); // given back once only
-    expect(() => slots.take('a')).not.toThrow();
-    expect(() => slots.take('c')).toThrow(/at most 3 on this server/);
-  });
+  it(
+    'Given slots in use, When one more is asked for by the same credential or beyond the total, ' +
+      'Then a 429 with Retry-After; a slot given back is free again',
+    () => {
+      const slots = new Slots('searches', { perCredential: 2, total: 3 });
+      const first = slots.take('a');
+      slots.take('a');
+      expect(() => slots.take('a')).toThrow(expect.objectContaining({ status: 429, headers: { 'retry-after': '10' } }));
+      slots.take('b');
+      expect(() => slots.take('c')).toThrow(/at most 3 on this server/);
+      first();
+      first(); // given back once only
+      expect(() => slots.take('a')).not.toThrow();
+      expect(() => slots.take('c')).toThrow(/at most 3 on this server/);
+    },
+  );
 
-  it('Given a follow stream open, When the same token opens another, Then a 429 with Retry-After; once the first ends, a new one opens', async () => {
-    const stop = new AbortController();
-    const open = await agent.app.request('/api/logs/nginx:access/follow?lines=1', { headers: AUTH, signal: stop.signal });
-    expect(open.status).toBe(200);
-    const reader = open.body!.getReader();
-    await reader.read();
-    const refused = await agent.app.request('/api/logs/nginx:access/follow?lines=1', { headers: AUTH });
-    expect(refused.status).toBe(429);
-    expect(refused.headers.get('retry-after')).toBe('10');
-    expect((await refused.json()).error).toMatch(/Too many follow streams at once/);
-    stop.abort();
-    await reader.cancel();
-    let again = 429;
-    const opensAgain = async (): Promise<boolean> => {
-      const stopAgain = new AbortController();
-      const response = await agent.app.request('/api/logs/nginx:access/follow?lines=1', { headers: AUTH, signal: stopAgain.signal });
-      again = response.status;
-      stopAgain.abort();
-      await response.body?.cancel();
-      return again !== 429;
-    };
-    await waitUntil(opensAgain, 2_500, 50);
-    expect(again).toBe(200);
-  });
+  it(
+    'Given a follow stream open, When the same token opens another, ' + 'Then a 429 with Retry-After; once the first ends, a new one opens',
+    async () => {
+      const stop = new AbortController();
+      const open = await agent.app.request('/api/logs/nginx:access/follow?lines=1', { headers: AUTH, signal: stop.signal });
+      expect(open.status).toBe(200);
+      const reader = open.body!.getReader();
+      await reader.read();
+      const refused = await agent.app.request('/api/logs/nginx:access/follow?lines=1', { headers: AUTH });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('10');
+      expect((await refused.json()).error).toMatch(/Too many follow streams at once/);
+      stop.abort();
+      await reader.cancel();
+      let again = 429;
+      const opensAgain = async (): Promise<boolean> => {
+        const stopAgain = new AbortController();
+        const response = await agent.app.request('/api/logs/nginx:access/follow?lines=1', { headers: AUTH, signal: stopAgain.signal });
+        again = response.status;
+        stopAgain.abort();
+        await response.body?.cancel();
+        return again !== 429;
+      };
+      await waitUntil(opensAgain, 2_500, 50);
+      expect(again).toBe(200);
+    },
+  );
 
   it('Given a search running, When the same token starts another, Then a 429', async () => {
     const slow = agent.app.request(`/api/logs/nginx:access?grep=${encodeURIComponent(COSTLY)}`, { headers: AUTH });

@@ -15,13 +15,21 @@ const config = agentConfigSchema.parse({
 });
 
 describe('log sources', () => {
-  it('Given apps in the config, When the allow-list is computed, Then each app has its journal, its production log (default or configured) and its extra files', () => {
-    const sources = logSources(config);
-    expect(sources['journal:cigar']).toEqual({ name: 'journal:cigar', kind: 'journal', unit: 'cigar.service' });
-    expect(sources['cigar:production']).toMatchObject({ kind: 'file', path: '/var/www/cigar/shared/log/production.log', format: 'rails' });
-    expect(sources['cigar:sidekiq']).toMatchObject({ kind: 'file', path: '/var/www/cigar/shared/log/sidekiq.log' });
-    expect(sources['tobacco:production']).toMatchObject({ path: '/var/log/tobacco/production.log' });
-  });
+  it(
+    'Given apps in the config, When the allow-list is computed, ' +
+      'Then each app has its journal, its production log (default or configured) and its extra files',
+    () => {
+      const sources = logSources(config);
+      expect(sources['journal:cigar']).toEqual({ name: 'journal:cigar', kind: 'journal', unit: 'cigar.service' });
+      expect(sources['cigar:production']).toMatchObject({
+        kind: 'file',
+        path: '/var/www/cigar/shared/log/production.log',
+        format: 'rails',
+      });
+      expect(sources['cigar:sidekiq']).toMatchObject({ kind: 'file', path: '/var/www/cigar/shared/log/sidekiq.log' });
+      expect(sources['tobacco:production']).toMatchObject({ path: '/var/log/tobacco/production.log' });
+    },
+  );
 
   it("Given an app whose name collides with nginx's sources, When computed, Then nginx's own logs win", () => {
     const sources = logSources(config);
@@ -91,40 +99,52 @@ describe('a file source that is a symlink', () => {
     await expect(existingFile(fileSource('nginx:access'))).rejects.toMatchObject({ status: 403 });
   });
 
-  it('Given a link inside the folder (a rotated name) or a shared/log folder that is itself a link, When read, Then the real file inside is what is read', async () => {
-    expect(await existingFile(fileSource('rotated:production'))).toBe(
-      path.join(dir, 'www', 'rotated', 'shared', 'log', 'production.log.1'),
-    );
-    expect(await existingFile(fileSource('moved:production'))).toBe(path.join(dir, 'var-log-moved', 'production.log'));
-  });
+  it(
+    'Given a link inside the folder (a rotated name) or a shared/log folder that is itself a link, ' +
+      'When read, Then the real file inside is what is read',
+    async () => {
+      expect(await existingFile(fileSource('rotated:production'))).toBe(
+        path.join(dir, 'www', 'rotated', 'shared', 'log', 'production.log.1'),
+      );
+      expect(await existingFile(fileSource('moved:production'))).toBe(path.join(dir, 'var-log-moved', 'production.log'));
+    },
+  );
 
-  it('Given a configured logFiles entry that is a symlink, even within its folder, When read, Then it is refused: a configured path must be the file', async () => {
-    await expect(existingFile(fileSource('extra:sidekiq'))).rejects.toMatchObject({
-      status: 403,
-      hint: expect.stringContaining('not a symlink'),
-    });
-  });
+  it(
+    'Given a configured logFiles entry that is a symlink, even within its folder, ' +
+      'When read, Then it is refused: a configured path must be the file',
+    async () => {
+      await expect(existingFile(fileSource('extra:sidekiq'))).rejects.toMatchObject({
+        status: 403,
+        hint: expect.stringContaining('not a symlink'),
+      });
+    },
+  );
 
-  it('Given the list of sources, When listed, Then a source that resolves outside does not exist and says why; the others are unchanged', async () => {
-    const sources = await listLogSources(linked);
-    const byName = Object.fromEntries(sources.map((source) => [source.name, source]));
-    expect(byName['out:production']).toEqual({
-      name: 'out:production',
-      kind: 'file',
-      path: path.join(dir, 'www', 'out', 'shared', 'log', 'production.log'),
-      exists: false,
-      size: null,
-      problem: 'Log out:production resolves outside its folder; refusing.',
-    });
-    expect(byName['rotated:production']).toMatchObject({ exists: true, size: Buffer.byteLength(ROTATED) });
-    expect(byName['rotated:production']).not.toHaveProperty('problem');
-    expect(byName['nginx:error']).toEqual({
-      name: 'nginx:error',
-      kind: 'file',
-      path: path.join(dir, 'missing', 'error.log'),
-      exists: false,
-      size: null,
-    });
-    expect(logSourcesResponseSchema.parse({ sources })).toEqual({ sources });
-  });
+  it(
+    'Given the list of sources, When listed, ' +
+      'Then a source that resolves outside does not exist and says why; the others are unchanged',
+    async () => {
+      const sources = await listLogSources(linked);
+      const byName = Object.fromEntries(sources.map((source) => [source.name, source]));
+      expect(byName['out:production']).toEqual({
+        name: 'out:production',
+        kind: 'file',
+        path: path.join(dir, 'www', 'out', 'shared', 'log', 'production.log'),
+        exists: false,
+        size: null,
+        problem: 'Log out:production resolves outside its folder; refusing.',
+      });
+      expect(byName['rotated:production']).toMatchObject({ exists: true, size: Buffer.byteLength(ROTATED) });
+      expect(byName['rotated:production']).not.toHaveProperty('problem');
+      expect(byName['nginx:error']).toEqual({
+        name: 'nginx:error',
+        kind: 'file',
+        path: path.join(dir, 'missing', 'error.log'),
+        exists: false,
+        size: null,
+      });
+      expect(logSourcesResponseSchema.parse({ sources })).toEqual({ sources });
+    },
+  );
 });

@@ -10,7 +10,8 @@ describe('time specs', () => {
     expect(resolveTimeSpec('10 min ago', now)?.toISOString()).toBe('2026-11-25T17:50:00.000Z');
     expect(resolveTimeSpec('+30s', now)?.toISOString()).toBe('2026-11-25T18:00:30.000Z');
     expect(resolveTimeSpec('-2d', now)?.toISOString()).toBe('2026-11-23T18:00:00.000Z');
-    expect(TIME_SPEC_PATTERN.test('1h') && resolveTimeSpec('1h', now)?.toISOString()).toBe('2026-11-25T17:00:00.000Z'); // bare: that long ago
+    // bare: that long ago
+    expect(TIME_SPEC_PATTERN.test('1h') && resolveTimeSpec('1h', now)?.toISOString()).toBe('2026-11-25T17:00:00.000Z');
   });
 
   it('Given ISO dates, When resolved, Then an offset is honoured and none means local time', () => {
@@ -47,13 +48,17 @@ describe('time specs', () => {
     expect(() => resolveWindow({ since: '-1h', until: '-2h' }, now)).toThrow(/since .* is after until/);
   });
 
-  it('Given a time before 1970 (which journalctl would get as a negative epoch), When the window is resolved, Then a 400 names the parameter', () => {
-    expect(() => resolveWindow({ since: '-999999 weeks' }, now)).toThrow(
-      expect.objectContaining({
-        status: 400,
-        message: 'Invalid query parameter since: "-999999 weeks" is not a real date (from 1970 to 9999).',
-      }),
-    );
-    expect(() => resolveWindow({ until: '0001-01-01' }, now)).toThrow(/until: "0001-01-01" is not a real date \(from 1970 to 9999\)/);
-  });
+  it(
+    'Given a time before 1970 (which journalctl would get as a negative epoch), ' +
+      'When the window is resolved, Then a 400 names the parameter',
+    () => {
+      expect(() => resolveWindow({ since: '-999999 weeks' }, now)).toThrow(
+        expect.objectContaining({
+          status: 400,
+          message: 'Invalid query parameter since: "-999999 weeks" is not a real date (from 1970 to 9999).',
+        }),
+      );
+      expect(() => resolveWindow({ until: '0001-01-01' }, now)).toThrow(/until: "0001-01-01" is not a real date \(from 1970 to 9999\)/);
+    },
+  );
 });

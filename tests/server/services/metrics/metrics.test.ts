@@ -75,23 +75,26 @@ describe("/proc counters (this host's real /proc)", () => {
 });
 
 describe('disks', () => {
-  it('Given / and /var on one device, an extra folder and a missing one, When measured, Then each device appears once, as df sees it', async () => {
-    const sameDevice = (await stat('/')).dev === (await stat('/var')).dev;
-    const disks = await diskUsage(['/', '/var', dir, path.join(dir, 'no-such-app')]);
+  it(
+    'Given / and /var on one device, an extra folder and a missing one, ' + 'When measured, Then each device appears once, as df sees it',
+    async () => {
+      const sameDevice = (await stat('/')).dev === (await stat('/var')).dev;
+      const disks = await diskUsage(['/', '/var', dir, path.join(dir, 'no-such-app')]);
 
-    const root = disks.find((disk) => disk.path === '/')!;
-    if (sameDevice) expect(root.paths).toContain('/var');
-    expect(disks.flatMap((disk) => disk.paths)).not.toContain(path.join(dir, 'no-such-app'));
-    expect(new Set(disks.flatMap((disk) => disk.paths)).size).toBe(disks.flatMap((disk) => disk.paths).length);
+      const root = disks.find((disk) => disk.path === '/')!;
+      if (sameDevice) expect(root.paths).toContain('/var');
+      expect(disks.flatMap((disk) => disk.paths)).not.toContain(path.join(dir, 'no-such-app'));
+      expect(new Set(disks.flatMap((disk) => disk.paths)).size).toBe(disks.flatMap((disk) => disk.paths).length);
 
-    const df = await exec(['df', '-B1', '--output=size,used,avail,itotal,iused', '/']);
-    const [size, used, avail, itotal, iused] = df.stdout.trim().split('\n')[1]!.trim().split(/\s+/).map(Number);
-    expect(root.sizeBytes).toBe(size);
-    expect(Math.abs(root.usedBytes - used!)).toBeLessThan(64 * 1024 * 1024);
-    expect(Math.abs(root.freeBytes - avail!)).toBeLessThan(64 * 1024 * 1024);
-    expect(root.inodesTotal).toBe(itotal);
-    expect(Math.abs(root.inodesUsed - iused!)).toBeLessThan(1000);
-  });
+      const df = await exec(['df', '-B1', '--output=size,used,avail,itotal,iused', '/']);
+      const [size, used, avail, itotal, iused] = df.stdout.trim().split('\n')[1]!.trim().split(/\s+/).map(Number);
+      expect(root.sizeBytes).toBe(size);
+      expect(Math.abs(root.usedBytes - used!)).toBeLessThan(64 * 1024 * 1024);
+      expect(Math.abs(root.freeBytes - avail!)).toBeLessThan(64 * 1024 * 1024);
+      expect(root.inodesTotal).toBe(itotal);
+      expect(Math.abs(root.inodesUsed - iused!)).toBeLessThan(1000);
+    },
+  );
 });
 
 describe('nginx requests per minute', () => {
@@ -112,35 +115,39 @@ describe('nginx requests per minute', () => {
     expect(parseAccessLine('203.0.113.7 - - [25/Nov/2026:18:02:11 +0000] "GET / HTTP/1.1" twohundred 1')).toBeNull();
   });
 
-  it('Given a log with lines inside, older than, and not in the format, When counted, Then each minute has its requests and 5xx and reading stops at the window', async () => {
-    const file = path.join(dir, 'access.log');
-    await writeFile(
-      file,
-      [
-        // Before the older line: never reached, as the read stops at the first line outside the window.
-        accessLine('25/Nov/2026:18:00:30 +0000', 500),
-        accessLine('25/Nov/2026:17:59:59 +0000', 200),
-        accessLine('25/Nov/2026:18:00:10 +0000', 200),
-        accessLine('25/Nov/2026:18:00:50 +0000', 502),
-        'this is not an access log line',
-        accessLine('25/Nov/2026:19:01:05 +0100', 200),
-        accessLine('25/Nov/2026:18:01:40 +0000', 404),
-        '',
-        accessLine('25/Nov/2026:18:02:05 +0000', 503),
-        accessLine('25/Nov/2026:18:02:29 +0000', 200),
-        '203.0.113.7 - - [25/Nov/2026:18:02:29 +0000] "GET / HTTP/1.1',
-      ].join('\n') + '\n',
-    );
+  it(
+    'Given a log with lines inside, older than, and not in the format, When counted, ' +
+      'Then each minute has its requests and 5xx and reading stops at the window',
+    async () => {
+      const file = path.join(dir, 'access.log');
+      await writeFile(
+        file,
+        [
+          // Before the older line: never reached, as the read stops at the first line outside the window.
+          accessLine('25/Nov/2026:18:00:30 +0000', 500),
+          accessLine('25/Nov/2026:17:59:59 +0000', 200),
+          accessLine('25/Nov/2026:18:00:10 +0000', 200),
+          accessLine('25/Nov/2026:18:00:50 +0000', 502),
+          'this is not an access log line',
+          accessLine('25/Nov/2026:19:01:05 +0100', 200),
+          accessLine('25/Nov/2026:18:01:40 +0000', 404),
+          '',
+          accessLine('25/Nov/2026:18:02:05 +0000', 503),
+          accessLine('25/Nov/2026:18:02:29 +0000', 200),
+          '203.0.113.7 - - [25/Nov/2026:18:02:29 +0000] "GET / HTTP/1.1',
+        ].join('\n') + '\n',
+      );
 
-    const result = await requestsPerMinute({ file, now, minutes: 3 });
+      const result = await requestsPerMinute({ file, now, minutes: 3 });
 
-    expect(result.perMinute).toEqual([
-      { minute: '2026-11-25T18:00:00.000Z', requests: 2, errors5xx: 1 },
-      { minute: '2026-11-25T18:01:00.000Z', requests: 2, errors5xx: 0 },
-      { minute: '2026-11-25T18:02:00.000Z', requests: 2, errors5xx: 1 },
-    ]);
-    expect(result).toMatchObject({ requests: 6, errors5xx: 2, skippedLines: 2, truncated: false, error: null, minutes: 3 });
-  });
+      expect(result.perMinute).toEqual([
+        { minute: '2026-11-25T18:00:00.000Z', requests: 2, errors5xx: 1 },
+        { minute: '2026-11-25T18:01:00.000Z', requests: 2, errors5xx: 0 },
+        { minute: '2026-11-25T18:02:00.000Z', requests: 2, errors5xx: 1 },
+      ]);
+      expect(result).toMatchObject({ requests: 6, errors5xx: 2, skippedLines: 2, truncated: false, error: null, minutes: 3 });
+    },
+  );
 
   it("Given the window began before logrotate, When counted, Then yesterday's access.log.1 supplies the older minutes", async () => {
     const file = path.join(dir, 'rotated.log');
@@ -163,19 +170,23 @@ describe('nginx requests per minute', () => {
     expect(result.requests).toBeLessThan(1000);
   });
 
-  it("Given apps with their own access logs, When counted, Then their requests add to the main log's and an app log not written yet counts nothing", async () => {
-    const main = path.join(dir, 'main-access.log');
-    const cigar = path.join(dir, 'cigar.access.log');
-    await writeFile(main, `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
-    await writeFile(cigar, `${accessLine('25/Nov/2026:18:01:30 +0000', 502)}\n${accessLine('25/Nov/2026:18:02:10 +0000', 200)}\n`);
-    const result = await allRequestsPerMinute({ main, apps: [cigar, path.join(dir, 'tobacco.access.log')], now, minutes: 3 });
-    expect(result.perMinute.map((minute) => [minute.requests, minute.errors5xx])).toEqual([
-      [0, 0],
-      [2, 1],
-      [1, 0],
-    ]);
-    expect(result).toMatchObject({ file: main, requests: 3, errors5xx: 1, error: null });
-  });
+  it(
+    'Given apps with their own access logs, When counted, ' +
+      "Then their requests add to the main log's and an app log not written yet counts nothing",
+    async () => {
+      const main = path.join(dir, 'main-access.log');
+      const cigar = path.join(dir, 'cigar.access.log');
+      await writeFile(main, `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
+      await writeFile(cigar, `${accessLine('25/Nov/2026:18:01:30 +0000', 502)}\n${accessLine('25/Nov/2026:18:02:10 +0000', 200)}\n`);
+      const result = await allRequestsPerMinute({ main, apps: [cigar, path.join(dir, 'tobacco.access.log')], now, minutes: 3 });
+      expect(result.perMinute.map((minute) => [minute.requests, minute.errors5xx])).toEqual([
+        [0, 0],
+        [2, 1],
+        [1, 0],
+      ]);
+      expect(result).toMatchObject({ file: main, requests: 3, errors5xx: 1, error: null });
+    },
+  );
 
   it('Given no access log, When counted, Then the minutes are zero and the error says which setting to check', async () => {
     const result = await requestsPerMinute({ file: path.join(dir, 'missing.log'), now, minutes: 2 });
@@ -184,32 +195,37 @@ describe('nginx requests per minute', () => {
     expect(result.error).toMatch(/missing\.log: no such file \(check nginx\.accessLog/);
   });
 
-  it('Given an app log that is a symlink out of the log folder, When counted, Then it is not read and the error says why; a symlink inside the folder is read', async () => {
-    const logs = path.join(dir, 'linked-logs');
-    const outside = path.join(dir, 'outside-secret.txt');
-    await mkdir(logs);
-    await writeFile(outside, 'root:x:0:0:root:/root:/bin/bash\nline two\n');
-    await writeFile(path.join(logs, 'access.log'), `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
-    await symlink(outside, path.join(logs, 'cigar.access.log'));
-    const result = await allRequestsPerMinute({
-      main: path.join(logs, 'access.log'),
-      apps: [path.join(logs, 'cigar.access.log')],
-      now,
-      minutes: 3,
-    });
-    expect(result).toMatchObject({ requests: 1, skippedLines: 0 });
-    expect(result.error).toMatch(/Not reading .*cigar\.access\.log: it is a symlink that leads out of its folder/);
+  it(
+    'Given an app log that is a symlink out of the log folder, When counted, ' +
+      'Then it is not read and the error says why; a symlink inside the folder is read',
+    async () => {
+      const logs = path.join(dir, 'linked-logs');
+      const outside = path.join(dir, 'outside-secret.txt');
+      await mkdir(logs);
+      await writeFile(outside, 'root:x:0:0:root:/root:/bin/bash\nline two\n');
+      await writeFile(path.join(logs, 'access.log'), `${accessLine('25/Nov/2026:18:01:00 +0000', 200)}\n`);
+      await symlink(outside, path.join(logs, 'cigar.access.log'));
+      const result = await allRequestsPerMinute({
+        main: path.join(logs, 'access.log'),
+        apps: [path.join(logs, 'cigar.access.log')],
+        now,
+        minutes: 3,
+      });
+      expect(result).toMatchObject({ requests: 1, skippedLines: 0 });
+      expect(result.error).toMatch(/Not reading .*cigar\.access\.log: it is a symlink that leads out of its folder/);
 
-    await writeFile(path.join(logs, 'real.log'), `${accessLine('25/Nov/2026:18:02:00 +0000', 502)}\n`);
-    await symlink('real.log', path.join(logs, 'tobacco.access.log'));
-    expect(await requestsPerMinute({ file: path.join(logs, 'tobacco.access.log'), now, minutes: 3 })).toMatchObject({
-      requests: 1,
-      errors5xx: 1,
-      error: null,
-    });
-  });
+      await writeFile(path.join(logs, 'real.log'), `${accessLine('25/Nov/2026:18:02:00 +0000', 502)}\n`);
+      await symlink('real.log', path.join(logs, 'tobacco.access.log'));
+      expect(await requestsPerMinute({ file: path.join(logs, 'tobacco.access.log'), now, minutes: 3 })).toMatchObject({
+        requests: 1,
+        errors5xx: 1,
+        error: null,
+      });
+    },
+  );
 
-  it('Given a FIFO where a log should be, When counted twice over, Then each answer comes at once with an error, and nothing hangs', async () => {
+  it('Given a FIFO where a log should be, When counted twice over, ' +
+    'Then each answer comes at once with an error, and nothing hangs', async () => {
     const fifo = path.join(dir, 'fifo-access.log');
     expect((await exec(['mkfifo', fifo])).code).toBe(0);
     const started = Date.now();
