@@ -13,7 +13,8 @@ export function deploymentLog(steps: Step[], example: string): string {
     `the server differs (\`--dry-run\` shows what would change); \`hms deploy-hosting-api\` then`,
     `installs the agent, and \`hms full-deploy\` does both. Shown for ${example}.`,
     '',
-    "Nothing here deletes a database, an app's `shared/` folder or a release.",
+    "Nothing here deletes a database, an app's `shared/` folder or a release. A file whose content a step",
+    'replaces is first copied to `/var/lib/hms/replaced/<time>/<path>` (root only).',
     '',
   ];
   steps.forEach((step, i) => {
