@@ -55,6 +55,10 @@ export const apiPaths = {
     rollback: (app: string) => api('deploys', app, 'rollback'),
     lock: (app: string) => api('deploys', app, 'lock'),
   },
+  /** backups.ts: POST takes a backup, GET lists them. */
+  backups: {
+    app: (app: string) => api('backups', app),
+  },
   /** agent.ts */
   agent: {
     releases: () => api('agent', 'releases'),

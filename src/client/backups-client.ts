@@ -1,0 +1,10 @@
+/** /api/backups for the laptop: take a backup of an app's database now, list its backups. */
+import { backupListSchema, backupResultSchema } from '../api/backups.js';
+import { apiPaths } from '../api/paths.js';
+import type { ApiClient } from './api-client.js';
+
+/** Answers when the backup is done (the dump and restic can take minutes on a large database). */
+export const takeBackup = (client: ApiClient, app: string) =>
+  client.call(backupResultSchema, apiPaths.backups.app(app), { method: 'POST' });
+
+export const listBackups = (client: ApiClient, app: string) => client.call(backupListSchema, apiPaths.backups.app(app));
