@@ -1,5 +1,5 @@
 /** How backups read for people, the same in every view. */
-import type { BackupList, BackupResult, RowCounts } from '../api/backups.js';
+import type { BackupList, BackupResult, DrillResult, RowCounts } from '../api/backups.js';
 import { formatBytes, formatTime } from './format.js';
 import { table } from './table.js';
 
@@ -20,6 +20,13 @@ export function backupSummary(result: BackupResult): string {
   ].join('\n');
 }
 
+/** "passed in 1.2 s", or what differed or failed. */
+export function drillLine(drill: DrillResult | undefined): string {
+  if (!drill) return '-';
+  if (drill.ok) return `passed (${drill.seconds} s)`;
+  return `FAILED: ${drill.error ?? drill.mismatches.join(', ')}`;
+}
+
 export function backupsTable(list: BackupList): string {
   if (list.snapshots.length === 0) return `No backups of ${list.app} yet. Take one with \`hms backup ${list.app}\`.`;
   const rows = list.snapshots.map((s) => [
@@ -28,7 +35,8 @@ export function backupsTable(list: BackupList): string {
     s.kind,
     formatBytes(s.sizeBytes),
     formatBytes(s.addedBytes),
+    drillLine(s.drill),
     rowsLine(s.rows),
   ]);
-  return table(['ID', 'WHEN', 'KIND', 'SIZE', 'ADDED', 'ROWS'], rows);
+  return table(['ID', 'WHEN', 'KIND', 'SIZE', 'ADDED', 'DRILL', 'ROWS'], rows);
 }

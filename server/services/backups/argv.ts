@@ -89,6 +89,7 @@ export const backupArgv = (app: string, kind: BackupKind): string[] => [
 ];
 
 export const snapshotsArgv = (app: string): string[] => ['restic', 'snapshots', '--json', '--tag', `app:${app}`];
+export const snapshotArgv = (id: string): string[] => ['restic', 'snapshots', '--json', '--', id];
 export const forgetArgv = (id: string): string[] => ['restic', 'forget', '--', id];
 
 export interface BackupSummary {
@@ -130,4 +131,29 @@ export function parseSnapshots(stdout: string): BackupSnapshot[] {
     const shortId = typeof entry.short_id === 'string' ? entry.short_id : entry.id.slice(0, 8);
     return [{ id: entry.id, shortId, time: entry.time, kind }];
   });
+}
+
+/** A scratch database per drill: a fixed prefix and the time, never a name from a request. */
+export const scratchDatabase = (now: Date): string => `hms_drill_${now.getTime()}`;
+export const createScratchArgv = (name: string): string[] => [...AS_POSTGRES, 'createdb', '--template=template0', '--', name];
+export const dropScratchArgv = (name: string): string[] => [...AS_POSTGRES, 'dropdb', '--if-exists', '--', name];
+/** The dump of a snapshot on stdout, as restic stored it. */
+export const resticDumpArgv = (id: string, app: string): string[] => ['restic', 'dump', '--', id, `/${app}.dump`];
+/** Owners and grants are the live database's business: the scratch copy is postgres's. */
+export const restoreArgv = (database: string): string[] => [
+  ...AS_POSTGRES,
+  'pg_restore',
+  '--no-owner',
+  '--no-acl',
+  '--exit-on-error',
+  '-d',
+  database,
+];
+
+/** "items: 3 -> 2" for each table whose restored count differs from the recorded one. */
+export function compareCounts(recorded: RowCounts, restored: RowCounts): string[] {
+  const tables = [...new Set([...Object.keys(recorded), ...Object.keys(restored)])].sort();
+  return tables
+    .filter((table) => recorded[table] !== restored[table])
+    .map((table) => `${table}: ${recorded[table] ?? -1} -> ${restored[table] ?? -1}`);
 }

@@ -5,6 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   backupArgv,
+  compareCounts,
+  createScratchArgv,
+  dropScratchArgv,
+  resticDumpArgv,
+  restoreArgv,
+  scratchDatabase,
   COUNT_SQL,
   countArgv,
   databaseOf,
@@ -14,6 +20,7 @@ import {
   parseSnapshots,
   parseSummary,
   resticEnv,
+  snapshotArgv,
   snapshotsArgv,
 } from '../../../../server/services/backups/argv.js';
 import { agentConfigSchema } from '../../../../server/config.js';
@@ -55,6 +62,7 @@ describe('the commands of one backup', () => {
       'kind:manual',
     ]);
     expect(snapshotsArgv('cigar')).toEqual(['restic', 'snapshots', '--json', '--tag', 'app:cigar']);
+    expect(snapshotArgv('0123abcd')).toEqual(['restic', 'snapshots', '--json', '--', '0123abcd']);
     expect(forgetArgv('0123abcd')).toEqual(['restic', 'forget', '--', '0123abcd']);
     expect(countArgv('cigar').slice(-4)).toEqual(['-d', 'cigar', '-c', COUNT_SQL]);
   });
@@ -100,5 +108,32 @@ describe('what restic and psql answer', () => {
   it("Given psql's tab-separated counts, When they are read, Then each table has its count, names with spaces kept", () => {
     expect(parseCounts('Order Lines\t2\nitems\t3\n')).toEqual({ 'Order Lines': 2, items: 3 });
     expect(parseCounts('')).toEqual({});
+  });
+});
+
+describe('a restore drill', () => {
+  it('Given a snapshot, When the drill argv are built, Then the scratch name is fixed by hms and restic dumps into pg_restore', () => {
+    const scratch = scratchDatabase(new Date('2026-12-06T22:00:00Z'));
+    expect(scratch).toBe('hms_drill_1796594400000');
+    expect(createScratchArgv(scratch)).toEqual(['runuser', '-u', 'postgres', '--', 'createdb', '--template=template0', '--', scratch]);
+    expect(dropScratchArgv(scratch)).toEqual(['runuser', '-u', 'postgres', '--', 'dropdb', '--if-exists', '--', scratch]);
+    expect(resticDumpArgv('b'.repeat(64), 'cigar')).toEqual(['restic', 'dump', '--', 'b'.repeat(64), '/cigar.dump']);
+    expect(restoreArgv(scratch)).toEqual([
+      'runuser',
+      '-u',
+      'postgres',
+      '--',
+      'pg_restore',
+      '--no-owner',
+      '--no-acl',
+      '--exit-on-error',
+      '-d',
+      scratch,
+    ]);
+  });
+
+  it('Given recorded and restored counts, When they are compared, Then each table that differs or is missing is named', () => {
+    expect(compareCounts({ items: 3, orders: 2 }, { items: 3, orders: 2 })).toEqual([]);
+    expect(compareCounts({ items: 3, orders: 2 }, { items: 2, extra: 1 })).toEqual(['extra: -1 -> 1', 'items: 3 -> 2', 'orders: 2 -> -1']);
   });
 });
