@@ -26,7 +26,15 @@ export function databaseOf(url: string | undefined): string | undefined {
 const AS_POSTGRES = ['runuser', '-u', 'postgres', '--'];
 
 /** The custom-format dump on stdout, as the postgres superuser over its local socket (peer login). */
-export const dumpArgv = (database: string): string[] => [...AS_POSTGRES, 'pg_dump', '-Fc', '--no-password', '-d', database];
+export const dumpArgv = (database: string, snapshot?: string): string[] => [
+  ...AS_POSTGRES,
+  'pg_dump',
+  '-Fc',
+  '--no-password',
+  ...(snapshot ? [`--snapshot=${snapshot}`] : []),
+  '-d',
+  database,
+];
 
 /**
  * count(*) of every table of the public schema, in one statement: query_to_xml runs the
@@ -37,6 +45,11 @@ export const COUNT_SQL = [
   "false, true, '')))[1]::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
   'ORDER BY table_name',
 ].join(' ');
+
+const PSQL = ['psql', '-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '--no-password'];
+
+/** A psql session that reads its statements on stdin (held-snapshot.ts). */
+export const heldSessionArgv = (database: string): string[] => [...AS_POSTGRES, ...PSQL, '-d', database];
 
 export const countArgv = (database: string): string[] => [
   ...AS_POSTGRES,

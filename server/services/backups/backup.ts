@@ -9,7 +9,8 @@ import { execPipe } from '../../../src/platform/pipe.js';
 import type { AgentDeps } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { backupArgv, dumpArgv, forgetArgv, parseSnapshots, parseSummary, resticEnv, snapshotArgv, snapshotsArgv } from './argv.js';
-import { countRows, DUMP_LIMITS, databaseFor, lastLines, type Options, RESTIC_LIMITS } from './database.js';
+import { DUMP_LIMITS, databaseFor, lastLines, type Options, RESTIC_LIMITS } from './database.js';
+import { holdSnapshot } from './held-snapshot.js';
 import { readRecord, writeRecord } from './record.js';
 
 /** Takes one backup; answers ok: false with the reason when the dump or restic failed. */
@@ -22,13 +23,15 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
   const env = resticEnv(deps.config);
   let outcome: { ok: true; snapshot: BackupSnapshot } | { ok: false; error: string };
   try {
-    const rows = await countRows(deps, database);
+    const timeoutMs = deps.config.backups.timeoutSeconds * 1000;
+    const held = await holdSnapshot(deps, database, timeoutMs);
+    const rows = held.rows;
     const time = deps.clock().toISOString();
     const piped = await execPipe(
-      { argv: dumpArgv(database), limits: DUMP_LIMITS },
+      { argv: dumpArgv(database, held.id), limits: DUMP_LIMITS },
       { argv: backupArgv(app, kind), env, limits: RESTIC_LIMITS },
-      { timeoutMs: deps.config.backups.timeoutSeconds * 1000 },
-    );
+      { timeoutMs },
+    ).finally(held.release);
     const summary = parseSummary(piped.consumer.stdout);
     const dumped = piped.producer.code === 0 && !piped.producer.timedOut;
     if (!dumped || piped.consumer.code !== 0 || !summary) {
