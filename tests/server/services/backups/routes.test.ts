@@ -22,13 +22,17 @@ function recorder(answers: (argv: readonly string[]) => Partial<ExecResult> = ()
 const CIGAR = { cigar: { unit: 'cigar.service', root: '/var/www/cigar' } };
 
 describe('/api/backups/:app', () => {
-  it('Given names that are not configured apps, When a backup or the list is asked for, Then 404 and nothing runs', async () => {
+  it('Given names that are not configured apps, When a backup, the list or a drill is asked for, Then 404 and nothing runs', async () => {
     const door = recorder();
     const { app, deps } = await testAgent({ config: { apps: CIGAR }, exec: door.exec });
     for (const name of ['..%2Fetc', 'cigar%3Bid', 'tobacco', '%2Dhelp', 'constructor', '__proto__']) {
-      for (const method of ['POST', 'GET']) {
-        const response = await app.request(`/api/backups/${name}`, { method, headers: AUTH });
-        expect(response.status, `${method} ${name}`).toBe(404);
+      for (const [method, suffix] of [
+        ['POST', ''],
+        ['GET', ''],
+        ['POST', '/drill'],
+      ] as const) {
+        const response = await app.request(`/api/backups/${name}${suffix}`, { method, headers: AUTH });
+        expect(response.status, `${method} ${name}${suffix}`).toBe(404);
         expect(((await response.json()) as { error: string }).error).toMatch(/Unknown app/);
       }
     }
