@@ -91,6 +91,15 @@ export const agentConfigSchema = z.strictObject({
       sandboxWritable: ['/var/lib/nginx'],
     }),
   agentUnit: unitName.default('hms-agent.service'),
+  /** The apps' database backups: the server's restic repository and the root-only file with its password. */
+  backups: z
+    .strictObject({
+      repository: absolutePath.default('/var/backups/hms/restic'),
+      passwordFile: absolutePath.default('/etc/hosting-api/restic-local.pass'),
+      /** How long one backup (the dump and restic together) may take. */
+      timeoutSeconds: z.number().int().positive().default(3600),
+    })
+    .default({ repository: '/var/backups/hms/restic', passwordFile: '/etc/hosting-api/restic-local.pass', timeoutSeconds: 3600 }),
   session: z
     .strictObject({
       ttlMinutes: z

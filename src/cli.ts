@@ -122,6 +122,7 @@ function parseArgs(argv: string[], lenient: boolean) {
       printLog: { type: 'boolean', default: false },
       ref: { type: 'string' },
       skipTests: { type: 'boolean', default: false },
+      drill: { type: 'boolean', default: false },
       reason: { type: 'string' },
       release: { type: 'string' },
       from: { type: 'string' },

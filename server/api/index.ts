@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { agentApi } from './agent.js';
 import { appsApi } from './apps.js';
+import { backupsApi } from './backups.js';
 import { configsApi } from './configs.js';
 import { deploysApi } from './deploys.js';
 import { logsApi } from './logs.js';
@@ -18,6 +19,7 @@ export function apiRoutes(deps: AgentDeps): Hono<AgentEnv> {
   api.route('/scripts', scriptsApi(deps));
   api.route('/metrics', metricsApi(deps));
   api.route('/deploys', deploysApi(deps));
+  api.route('/backups', backupsApi(deps));
   api.get('/audit', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
     return c.json({ entries: await deps.audit.recent(limit) });

@@ -55,6 +55,11 @@ export const apiPaths = {
     rollback: (app: string) => api('deploys', app, 'rollback'),
     lock: (app: string) => api('deploys', app, 'lock'),
   },
+  /** backups.ts: POST takes a backup, GET lists them; a drill restores the latest into a scratch database. */
+  backups: {
+    app: (app: string) => api('backups', app),
+    drill: (app: string) => api('backups', app, 'drill'),
+  },
   /** agent.ts */
   agent: {
     releases: () => api('agent', 'releases'),

@@ -83,6 +83,14 @@ export async function connect(context: ClientContext): Promise<Connected> {
   return connectServer(context, config, name);
 }
 
+/** The server an app is configured on (unless --server or --local says otherwise). */
+export async function connectForApp(context: ClientContext, app: string): Promise<Connected> {
+  const config = await context.loadConfig();
+  const server = config?.apps[app]?.server;
+  if (config && server && !context.flags.server && !context.flags.local) return connectServer(context, config, server);
+  return connect(context);
+}
+
 /** Every configured server for --all, else the one `connect` picks. */
 export async function connectEach(context: ClientContext): Promise<string[] | undefined> {
   const config = await context.loadConfig();

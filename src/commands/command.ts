@@ -47,6 +47,8 @@ export interface GlobalFlags {
   ref?: string | undefined;
   skipTests?: boolean;
   reason?: string | undefined;
+  /** hms backup: a restore drill of the new backup */
+  drill?: boolean;
 }
 
 export interface CommandContext {

@@ -8,7 +8,7 @@ import { deployStream, listReleases, lock, lockStatus, rollback, unlock } from '
 import { HmsError, UsageError } from '../core/errors.js';
 import { runAppTests } from '../local/app-tests.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
-import { connect, connectServer, type Connected } from '../client/connect.js';
+import { connectForApp, type Connected } from '../client/connect.js';
 import {
   doneSummary,
   lockLine,
@@ -25,18 +25,10 @@ import { liveOutput, write } from './logs.js';
 /** What --json keeps of a deploy's output: its end, as the agent's JSON answer does. */
 const JSON_OUTPUT_BYTES = 64 * 1024;
 
-function appArgument(context: CommandContext, usage: string): string {
+export function appArgument(context: CommandContext, usage: string): string {
   const name = context.args[0];
   if (!name) throw new UsageError(`Which app? \`${usage}\`.`, 'Run `hms status` to see the names.');
   return name;
-}
-
-/** The server the app is configured on (unless --server says otherwise). */
-async function connectForApp(context: CommandContext, app: string): Promise<Connected> {
-  const config = await context.loadConfig();
-  const server = config?.apps[app]?.server;
-  if (config && server && !context.flags.server && !context.flags.local) return connectServer(context, config, server);
-  return connect(context);
 }
 
 async function withApp<T>(context: CommandContext, usage: string, body: (app: string, connected: Connected) => Promise<T>): Promise<T> {

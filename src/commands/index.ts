@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { actionCommands } from './app-action.js';
 import { auditCommand } from './audit.js';
+import { backupCommand, backupsCommand } from './backup.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { deployHostingApiCommand } from './deploy-hosting-api.js';
@@ -30,6 +31,8 @@ export const commands: Command[] = [
   rollbackCommand,
   lockCommand,
   unlockCommand,
+  backupCommand,
+  backupsCommand,
   metricsCommand,
   auditCommand,
   doctorCommand,

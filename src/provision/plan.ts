@@ -1,6 +1,7 @@
 import type { ProvisionInput } from './input.js';
 import type { Step } from './step.js';
 import { agentConfigStep } from './steps/agent-config.js';
+import { backupStep, wantsBackups } from './steps/backup.js';
 import { databaseStep, wantsPostgres } from './steps/database.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
 import { sharedFilesStep } from './steps/shared.js';
@@ -21,6 +22,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     deployKeyStep(input),
     appEnvStep(input),
     ...(wantsPostgres(input) ? [databaseStep(input)] : []),
+    ...(wantsBackups(input) ? [backupStep(input)] : []),
     agentConfigStep(input),
     sharedFilesStep(input),
     pumaStep(input, t),

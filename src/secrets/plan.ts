@@ -35,6 +35,10 @@ export function requiredSecrets(config: Config | undefined): RequiredSecret[] {
   return [
     ...apps.map(([name]) => ({ key: `database_passwords.${name}`, kind: 'random' as const, make: password })),
     ...apps.map(([name]) => ({ key: `secret_key_bases.${name}`, kind: 'random' as const, make: secretKeyBase })),
+    // Backups exist for databases: a configuration without a PostgreSQL app needs no repository password.
+    ...(apps.some(([, app]) => app.database.adapter === 'postgresql')
+      ? [{ key: 'backup_passwords.local', kind: 'random' as const, make: password }]
+      : []),
     { key: 'hosting_management.admin_username', kind: 'fixed', make: () => 'admin' },
     { key: 'hosting_management.admin_password', kind: 'random', make: password },
     { key: 'hosting_management.jwt_secret', kind: 'random', make: password },

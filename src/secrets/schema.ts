@@ -10,6 +10,8 @@ export const sslEntrySchema = z.object({
 export const secretsSchema = z.object({
   database_passwords: z.record(z.string(), z.string()).default({}),
   secret_key_bases: z.record(z.string(), z.string()).default({}),
+  /** restic repository passwords by repository (`local`: the one on each server). */
+  backup_passwords: z.record(z.string(), z.string()).default({}),
   hosting_management: z
     .object({
       admin_username: z.string().optional(),

@@ -1,0 +1,37 @@
+/**
+ * /api/backups: an app's database backups.
+ *   POST /:app   take one now (kind manual); answers when it is done, ok or not
+ *   GET  /:app   the app's snapshots, with their sizes, row counts and drill results
+ *   POST /:app/drill   restore the latest into a scratch database and compare row counts
+ * The app must be a configured one (404 otherwise, nothing run).
+ */
+import { Hono } from 'hono';
+import type { AgentDeps, AgentEnv } from '../env.js';
+import { allowed } from '../errors.js';
+import { drillBackup, listBackups, runBackup } from '../services/backups/index.js';
+
+export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
+  const app = new Hono<AgentEnv>();
+
+  app.post('/:app', async (c) => {
+    const name = c.req.param('app');
+    allowed('app', name, deps.config.apps);
+    const result = await runBackup({ deps, app: name, actor: c.get('actor').name });
+    // 200 either way, as a deploy answers: the result says whether it worked and why not.
+    return c.json(result);
+  });
+
+  app.post('/:app/drill', async (c) => {
+    const name = c.req.param('app');
+    allowed('app', name, deps.config.apps);
+    return c.json(await drillBackup({ deps, app: name, actor: c.get('actor').name }));
+  });
+
+  app.get('/:app', async (c) => {
+    const name = c.req.param('app');
+    allowed('app', name, deps.config.apps);
+    return c.json(await listBackups({ deps, app: name }));
+  });
+
+  return app;
+}

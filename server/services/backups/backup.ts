@@ -1,0 +1,81 @@
+/**
+ * One backup of an app's database: its tables' row counts, then `pg_dump -Fc` piped
+ * into `restic backup --stdin` (nothing written to disk on the way), then the counts
+ * and sizes recorded beside the snapshot. A dump that failed or was cut short leaves
+ * no snapshot: restic saves what it read, so a snapshot made from it is forgotten.
+ */
+import type { BackupKind, BackupList, BackupResult, BackupSnapshot } from '../../../src/api/backups.js';
+import { execPipe } from '../../../src/platform/pipe.js';
+import type { AgentDeps } from '../../env.js';
+import { ApiError } from '../../errors.js';
+import { backupArgv, dumpArgv, forgetArgv, parseSnapshots, parseSummary, resticEnv, snapshotArgv, snapshotsArgv } from './argv.js';
+import { DUMP_LIMITS, databaseFor, lastLines, type Options, RESTIC_LIMITS } from './database.js';
+import { holdSnapshot } from './held-snapshot.js';
+import { readRecord, writeRecord } from './record.js';
+
+/** Takes one backup; answers ok: false with the reason when the dump or restic failed. */
+export async function runBackup(options: Options & { actor: string; kind?: BackupKind }): Promise<BackupResult> {
+  const { deps, app, actor } = options;
+  const kind = options.kind ?? 'manual';
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+  const database = await databaseFor(options);
+  const env = resticEnv(deps.config);
+  let outcome: { ok: true; snapshot: BackupSnapshot } | { ok: false; error: string };
+  try {
+    const timeoutMs = deps.config.backups.timeoutSeconds * 1000;
+    const held = await holdSnapshot(deps, database, timeoutMs);
+    const rows = held.rows;
+    const time = deps.clock().toISOString();
+    const piped = await execPipe(
+      { argv: dumpArgv(database, held.id), limits: DUMP_LIMITS },
+      { argv: backupArgv(app, kind), env, limits: RESTIC_LIMITS },
+      { timeoutMs },
+    ).finally(held.release);
+    const summary = parseSummary(piped.consumer.stdout);
+    const dumped = piped.producer.code === 0 && !piped.producer.timedOut;
+    if (!dumped || piped.consumer.code !== 0 || !summary) {
+      if (summary) await deps.exec(forgetArgv(summary.id), { env, timeoutMs: 120_000, limits: RESTIC_LIMITS });
+      const why = !dumped
+        ? `pg_dump ${piped.producer.timedOut ? 'timed out' : `failed (${piped.producer.signal ?? `exit ${piped.producer.code}`})`}: ` +
+          lastLines(piped.producer.stderr)
+        : `restic backup failed (exit ${piped.consumer.code}): ${lastLines(piped.consumer.stderr)}`;
+      outcome = { ok: false, error: why };
+    } else {
+      const id = await fullId(deps, summary.id);
+      const snapshot: BackupSnapshot = { id, shortId: id.slice(0, 8), time, kind, rows };
+      if (summary.sizeBytes !== undefined) snapshot.sizeBytes = summary.sizeBytes;
+      if (summary.addedBytes !== undefined) snapshot.addedBytes = summary.addedBytes;
+      await writeRecord(deps, app, snapshot);
+      outcome = { ok: true, snapshot };
+    }
+  } catch (error) {
+    outcome = { ok: false, error: (error as Error).message };
+  }
+  const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${database}` : outcome.error;
+  await deps.audit.record({ actor, action: 'backup', target: app, result: outcome.ok ? 'ok' : 'failed', detail });
+  return { app, ...outcome, seconds: seconds() };
+}
+
+/** restic 0.14 names the new snapshot by its short id; records and lists go by the full one. */
+async function fullId(deps: AgentDeps, id: string): Promise<string> {
+  if (id.length === 64) return id;
+  const result = await deps.exec(snapshotArgv(id), { env: resticEnv(deps.config), timeoutMs: 60_000, limits: RESTIC_LIMITS });
+  const found = result.code === 0 ? parseSnapshots(result.stdout)[0]?.id : undefined;
+  if (!found) throw new Error(`restic saved snapshot ${id} but does not list it: ${lastLines(result.stderr)}`);
+  return found;
+}
+
+/** The app's snapshots as restic lists them, with the sizes and row counts recorded when each was taken. */
+export async function listBackups({ deps, app }: Options): Promise<BackupList> {
+  const result = await deps.exec(snapshotsArgv(app), { env: resticEnv(deps.config), timeoutMs: 60_000, limits: RESTIC_LIMITS });
+  if (result.code !== 0) {
+    throw new ApiError(502, `restic could not list the backups: ${lastLines(result.stderr)}`, {
+      hint: 'Run `hms provision` to make the repository, then `hms backup <app>`.',
+    });
+  }
+  const snapshots = await Promise.all(
+    parseSnapshots(result.stdout).map(async (snapshot) => ({ ...snapshot, ...(await readRecord(deps, app, snapshot.id)) })),
+  );
+  return { app, snapshots };
+}

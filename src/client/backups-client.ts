@@ -1,0 +1,14 @@
+/** /api/backups for the laptop: take a backup of an app's database now, list its backups. */
+import { backupListSchema, backupResultSchema, drillResponseSchema } from '../api/backups.js';
+import { apiPaths } from '../api/paths.js';
+import type { ApiClient } from './api-client.js';
+
+/** Answers when the backup is done (the dump and restic can take minutes on a large database). */
+export const takeBackup = (client: ApiClient, app: string) =>
+  client.call(backupResultSchema, apiPaths.backups.app(app), { method: 'POST' });
+
+export const listBackups = (client: ApiClient, app: string) => client.call(backupListSchema, apiPaths.backups.app(app));
+
+/** Restores the latest backup into a scratch database and compares its row counts with the recorded ones. */
+export const drillBackup = (client: ApiClient, app: string) =>
+  client.call(drillResponseSchema, apiPaths.backups.drill(app), { method: 'POST' });

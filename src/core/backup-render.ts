@@ -1,0 +1,42 @@
+/** How backups read for people, the same in every view. */
+import type { BackupList, BackupResult, DrillResult, RowCounts } from '../api/backups.js';
+import { formatBytes, formatTime } from './format.js';
+import { table } from './table.js';
+
+/** "items 3, orders 12" (tables by name); "-" when nothing was counted. */
+export function rowsLine(rows: RowCounts | undefined): string {
+  const entries = Object.entries(rows ?? {});
+  return entries.length === 0 ? '-' : entries.map(([name, count]) => `${name} ${count}`).join(', ');
+}
+
+export function backupSummary(result: BackupResult): string {
+  if (!result.ok || !result.snapshot)
+    return `Backup of ${result.app} failed after ${result.seconds} s: ${result.error ?? 'no reason given'}`;
+  const { shortId, sizeBytes, addedBytes, rows } = result.snapshot;
+  return [
+    `Backup of ${result.app}: snapshot ${shortId} in ${result.seconds} s`,
+    `  dump ${formatBytes(sizeBytes)}, added to the repository ${formatBytes(addedBytes)}`,
+    `  rows: ${rowsLine(rows)}`,
+  ].join('\n');
+}
+
+/** "passed in 1.2 s", or what differed or failed. */
+export function drillLine(drill: DrillResult | undefined): string {
+  if (!drill) return '-';
+  if (drill.ok) return `passed (${drill.seconds} s)`;
+  return `FAILED: ${drill.error ?? drill.mismatches.join(', ')}`;
+}
+
+export function backupsTable(list: BackupList): string {
+  if (list.snapshots.length === 0) return `No backups of ${list.app} yet. Take one with \`hms backup ${list.app}\`.`;
+  const rows = list.snapshots.map((s) => [
+    s.shortId,
+    formatTime(s.time),
+    s.kind,
+    formatBytes(s.sizeBytes),
+    formatBytes(s.addedBytes),
+    drillLine(s.drill),
+    rowsLine(s.rows),
+  ]);
+  return table(['ID', 'WHEN', 'KIND', 'SIZE', 'ADDED', 'DRILL', 'ROWS'], rows);
+}

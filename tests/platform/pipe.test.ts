@@ -1,0 +1,43 @@
+/** `producer | consumer` with real processes: data flows between them, both exit statuses come back, one deadline stops both. */
+import { describe, expect, it } from 'vitest';
+import { execPipe } from '../../src/platform/pipe.js';
+
+describe('execPipe', () => {
+  it('Given a producer and a consumer, When they run, Then the consumer reads all the producer wrote', async () => {
+    const result = await execPipe({ argv: ['sh', '-c', 'seq 1 100000'] }, { argv: ['wc', '-l'] }, { timeoutMs: 20_000 });
+    expect(result.producer.code).toBe(0);
+    expect(result.consumer.code).toBe(0);
+    expect(result.consumer.stdout.trim()).toBe('100000');
+  });
+
+  it(
+    'Given a producer that fails after writing, When the consumer succeeds on what it got, ' + 'Then the producer’s failure is reported',
+    async () => {
+      const result = await execPipe(
+        { argv: ['sh', '-c', 'printf partial; echo "dump broke" >&2; exit 3'] },
+        { argv: ['cat'] },
+        { timeoutMs: 20_000 },
+      );
+      expect(result.producer).toMatchObject({ code: 3, stderr: 'dump broke\n' });
+      expect(result.consumer).toMatchObject({ code: 0, stdout: 'partial' });
+    },
+  );
+
+  it('Given a producer that never ends, When the deadline passes, Then both are stopped and say they timed out', async () => {
+    const started = Date.now();
+    const result = await execPipe({ argv: ['sleep', '30'] }, { argv: ['cat'] }, { timeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.producer.timedOut).toBe(true);
+    expect(result.producer.signal).toBe('SIGTERM');
+  });
+
+  it(
+    'Given a consumer that stops reading, When the producer goes on writing, ' + 'Then the producer is stopped instead of blocking',
+    async () => {
+      const result = await execPipe({ argv: ['yes'] }, { argv: ['head', '-c', '10'] }, { timeoutMs: 20_000 });
+      expect(result.consumer.code).toBe(0);
+      expect(result.producer.code === 0).toBe(false);
+      expect(result.producer.timedOut).toBe(false);
+    },
+  );
+});

@@ -1,0 +1,57 @@
+/**
+ * /api/backups through the agent's app (`app.request()`, no port). The exec door is a
+ * recorder here because this machine has no PostgreSQL nor restic repository to run
+ * against: it proves that a refused request runs nothing. The real commands run in
+ * tests/e2e/backups.e2e.test.ts.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ExecResult } from '../../../../src/platform/exec.js';
+import { AUTH, testAgent } from '../../../support/agent.js';
+
+function recorder(answers: (argv: readonly string[]) => Partial<ExecResult> = () => ({})) {
+  const calls: string[][] = [];
+  const exec = async (argv: readonly string[]): Promise<ExecResult> => {
+    calls.push([...argv]);
+    return { argv, code: 0, signal: null, stdout: '', stderr: '', truncated: false, timedOut: false, aborted: false, ...answers(argv) };
+  };
+  return { calls, exec };
+}
+
+const CIGAR = { cigar: { unit: 'cigar.service', root: '/var/www/cigar' } };
+
+describe('/api/backups/:app', () => {
+  it('Given names that are not configured apps, When a backup, the list or a drill is asked for, Then 404 and nothing runs', async () => {
+    const door = recorder();
+    const { app, deps } = await testAgent({ config: { apps: CIGAR }, exec: door.exec });
+    for (const name of ['..%2Fetc', 'cigar%3Bid', 'tobacco', '%2Dhelp', 'constructor', '__proto__']) {
+      for (const [method, suffix] of [
+        ['POST', ''],
+        ['GET', ''],
+        ['POST', '/drill'],
+      ] as const) {
+        const response = await app.request(`/api/backups/${name}${suffix}`, { method, headers: AUTH });
+        expect(response.status, `${method} ${name}${suffix}`).toBe(404);
+        expect(((await response.json()) as { error: string }).error).toMatch(/Unknown app/);
+      }
+    }
+    expect(door.calls).toEqual([]);
+    expect(await deps.audit.recent()).toEqual([]);
+  });
+
+  it('Given an app without DATABASE_URL, When a backup is asked for, Then 409 says how to declare one and no dump runs', async () => {
+    const { dir } = await testAgent();
+    await mkdir(dir, { recursive: true });
+    const envFile = path.join(dir, 'cigar.env');
+    await writeFile(envFile, 'RAILS_ENV=production\nDATABASE_URL=postgres://cigar:x@127.0.0.1:5432/bad%20name\n');
+    const door = recorder((argv) =>
+      argv[0] === 'systemctl' ? { stdout: `Environment=\nEnvironmentFiles=${envFile} (ignore_errors=no)\n` } : {},
+    );
+    const { app } = await testAgent({ config: { apps: CIGAR }, exec: door.exec });
+    const response = await app.request('/api/backups/cigar', { method: 'POST', headers: AUTH });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { hint: string }).hint).toMatch(/"adapter": "postgresql"/);
+    expect(door.calls.map((argv) => argv[0])).toEqual(['systemctl']);
+  });
+});
