@@ -338,6 +338,11 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
           config.apps.tobacco.database = { adapter: 'postgresql' };
         },
         async () => {
+          // PostgreSQL apps get backups, whose repository password is a new secret: the user adds it as hms says.
+          const refused = await hms(['provision', 'test']);
+          expect(refused.code).toBe(1);
+          expect(refused.stderr).toMatch(/lacks backup_passwords\.local\.\s+Run `hms secrets init` to add them/);
+          expect((await hms(['secrets', 'init'])).code).toBe(0);
           const run = await hms(['provision', 'test']);
           expect(run.code, run.stderr).toBe(0);
           expect(run.stderr).toContain(`${cigarYml}: differs; kept (hms would write`);
