@@ -3,25 +3,10 @@
  * src/client/backups-client.ts; the agent does the work and the core words it.
  */
 import { drillBackup, listBackups, takeBackup } from '../client/backups-client.js';
-import { connectForApp } from '../client/connect.js';
 import { backupSummary, backupsTable, drillLine } from '../core/backup-render.js';
 import { HmsError } from '../core/errors.js';
-import type { Command, CommandContext } from './command.js';
-import { appArgument } from './deploy.js';
-
-async function withApp<T>(
-  context: CommandContext,
-  usage: string,
-  body: (app: string, client: Awaited<ReturnType<typeof connectForApp>>) => Promise<T>,
-) {
-  const app = appArgument(context, usage);
-  const connected = await connectForApp(context, app);
-  try {
-    return await body(app, connected);
-  } finally {
-    await connected.close();
-  }
-}
+import type { Command } from './command.js';
+import { withApp } from './app-command.js';
 
 export const backupCommand: Command = {
   name: 'backup',

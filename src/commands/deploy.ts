@@ -5,10 +5,11 @@
  */
 import type { DeployDone, DeployResult, StepEvent } from '../api/deploys.js';
 import { deployStream, listReleases, lock, lockStatus, rollback, unlock } from '../client/deploys-client.js';
-import { HmsError, UsageError } from '../core/errors.js';
+import { HmsError } from '../core/errors.js';
 import { runAppTests } from '../local/app-tests.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
-import { connectForApp, type Connected } from '../client/connect.js';
+import type { Connected } from '../client/connect.js';
+import { appArgument, withApp } from './app-command.js';
 import {
   doneSummary,
   lockLine,
@@ -24,22 +25,6 @@ import { liveOutput, write } from './logs.js';
 
 /** What --json keeps of a deploy's output: its end, as the agent's JSON answer does. */
 const JSON_OUTPUT_BYTES = 64 * 1024;
-
-export function appArgument(context: CommandContext, usage: string): string {
-  const name = context.args[0];
-  if (!name) throw new UsageError(`Which app? \`${usage}\`.`, 'Run `hms status` to see the names.');
-  return name;
-}
-
-async function withApp<T>(context: CommandContext, usage: string, body: (app: string, connected: Connected) => Promise<T>): Promise<T> {
-  const app = appArgument(context, usage);
-  const connected = await connectForApp(context, app);
-  try {
-    return await body(app, connected);
-  } finally {
-    await connected.close();
-  }
-}
 
 export const deployCommand: Command = {
   name: 'deploy',
