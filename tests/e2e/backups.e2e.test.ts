@@ -5,27 +5,22 @@
  * `hms backups cigar --json` lists it; a hostile app name runs nothing; a dump that
  * fails, before the pipe or in it, leaves no snapshot behind.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backupListSchema, backupResultSchema } from '../../src/api/backups.js';
-import { runHms } from '../support/run-hms.js';
-import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
-import { laptopFor } from './provision-laptop.js';
+import { testServerSupport } from '../support/test-server.js';
+import { postgresLaptop } from './postgres-laptop.js';
 
 const support = testServerSupport();
 const REPOSITORY = '/var/backups/hms/restic';
 const RESTIC = ['restic', '--repo', REPOSITORY, '--password-file', '/etc/hosting-api/restic-local.pass'];
 
 describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 }, () => {
-  let server: TestServer | undefined;
-  let dir: string;
-  const hms = (args: string[]) => runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
-  const secrets = async () => JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8'));
+  const laptop = postgresLaptop('hms-backups-');
+  const { hms } = laptop;
+  const secrets = laptop.secrets;
   /** SQL as the app's role over 127.0.0.1, as the app itself reaches its database; the password on stdin. */
   const asApp = async (sql: string) =>
-    server!.exec(
+    laptop.server.exec(
       [
         'sh',
         '-c',
@@ -35,34 +30,15 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
       ],
       { input: `${(await secrets()).database_passwords.cigar}\n` },
     );
-  const asPostgres = (sql: string) => server!.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-c', sql]);
+  const asPostgres = (sql: string) => laptop.server.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-c', sql]);
   const snapshotIds = async () =>
-    (JSON.parse((await server!.exec([...RESTIC, 'snapshots', '--json'])).stdout) as Array<{ id: string }>).map((s) => s.id);
+    (JSON.parse((await laptop.server.exec([...RESTIC, 'snapshots', '--json'])).stdout) as Array<{ id: string }>).map((s) => s.id);
   const timed = async <T>(label: string, body: () => Promise<T>): Promise<T> => {
     const started = Date.now();
     const result = await body();
     console.log(`[backups] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return result;
   };
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'hms-backups-'));
-    const config = {
-      servers: { test: { host: '0.0.0.0', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts' } },
-      apps: {
-        cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: 'cigar.test', database: { adapter: 'postgresql' } },
-        tobacco: { server: 'test', repo: '/srv/git/tobacco.git', domain: 'tobacco.test' },
-      },
-    };
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
-    expect((await hms(['secrets', 'init'])).code).toBe(0);
-    server = await startTestServer({ aptCache: true });
-    await laptopFor(server, dir);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
 
   it(
     'Given an app declaring PostgreSQL, When `hms full-deploy` runs on a bare server and then `hms provision` again, ' +
@@ -74,9 +50,9 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
       const password = (await secrets()).backup_passwords.local as string;
       expect(password.length).toBeGreaterThanOrEqual(32);
       for (const output of [run.stdout, run.stderr]) expect(output.includes(password)).toBe(false);
-      const modes = await server!.exec(['stat', '-c', '%a %U', REPOSITORY, '/etc/hosting-api/restic-local.pass']);
+      const modes = await laptop.server.exec(['stat', '-c', '%a %U', REPOSITORY, '/etc/hosting-api/restic-local.pass']);
       expect(modes.stdout.trim().split('\n')).toEqual(['700 root', '600 root']);
-      expect((await server!.exec([...RESTIC, 'cat', 'config'])).code).toBe(0);
+      expect((await laptop.server.exec([...RESTIC, 'cat', 'config'])).code).toBe(0);
 
       const again = await timed('second provision', () => hms(['provision', 'test']));
       expect(again.code, again.stderr).toBe(0);
@@ -110,7 +86,7 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
       expect(human.stdout).toContain(result.snapshot!.shortId);
       expect(human.stdout).toMatch(/manual/);
 
-      const contents = await server!.exec([
+      const contents = await laptop.server.exec([
         'sh',
         '-c',
         `"$@" dump ${result.snapshot!.id} cigar.dump | pg_restore --list`,
@@ -155,15 +131,15 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
       // A pg_dump that writes part of a dump and then fails: restic saves what it read, hms must forget it.
       // Fault injection on the test server: a pg_dump ahead of Debian's on the agent's PATH.
       const fake = '/usr/local/bin/pg_dump';
-      await server!.exec(['sh', '-c', `printf '#!/bin/sh\\nprintf PGDMP-partial\\nexit 3\\n' > ${fake} && chmod 755 ${fake}`]);
+      await laptop.server.exec(['sh', '-c', `printf '#!/bin/sh\\nprintf PGDMP-partial\\nexit 3\\n' > ${fake} && chmod 755 ${fake}`]);
       const cut = await hms(['backup', 'cigar', '--json']);
-      await server!.exec(['rm', '-f', fake]);
+      await laptop.server.exec(['rm', '-f', fake]);
       expect(cut.code).toBe(1);
       expect(backupResultSchema.parse(JSON.parse(cut.stdout)).error).toMatch(/pg_dump failed \(exit 3\)/);
       expect(await snapshotIds()).toEqual(before);
       const list = backupListSchema.parse(JSON.parse((await hms(['backups', 'cigar', '--json'])).stdout));
       expect(list.snapshots.map((s) => s.id)).toEqual(before);
-      expect((await server!.exec([...RESTIC, 'check'])).code).toBe(0);
+      expect((await laptop.server.exec([...RESTIC, 'check'])).code).toBe(0);
     },
   );
 
@@ -173,7 +149,7 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
     async () => {
       expect((await asApp("INSERT INTO items (name) VALUES ('d')")).code).toBe(0);
       // Rows keep arriving while the backup runs: the counts must be those of the dump's own snapshot.
-      const writer = server!.exec(
+      const writer = laptop.server.exec(
         [
           'sh',
           '-c',

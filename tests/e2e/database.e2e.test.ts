@@ -6,26 +6,20 @@
  * and the running app is restarted with the new environment. Secret values are compared
  * inside the test, never printed: assertions on them are booleans.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHms } from '../support/run-hms.js';
-import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
-import { laptopFor } from './provision-laptop.js';
+import { describe, expect, it } from 'vitest';
+import { testServerSupport } from '../support/test-server.js';
+import { postgresLaptop } from './postgres-laptop.js';
 
 const support = testServerSupport();
 const STEP = /^\[\s*\d+\/(\d+)\] (\S) PostgreSQL: each app's role and database\s+.*?(\d+\.\d) s$/m;
 
 describe.skipIf(!support.ok)('PostgreSQL per app', { timeout: 900_000 }, () => {
-  let server: TestServer | undefined;
-  let dir: string;
-  const hms = (args: string[]) => runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
-  const password = async (): Promise<string> =>
-    JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')).database_passwords.cigar;
+  const laptop = postgresLaptop('hms-database-');
+  const { hms } = laptop;
+  const password = async (): Promise<string> => (await laptop.secrets()).database_passwords.cigar!;
   /** A login as `role` over 127.0.0.1; the password goes in on stdin, never in argv. */
   const login = (secret: string, role = 'cigar', database = 'cigar') =>
-    server!.exec(
+    laptop.server.exec(
       [
         'sh',
         '-c',
@@ -36,33 +30,14 @@ describe.skipIf(!support.ok)('PostgreSQL per app', { timeout: 900_000 }, () => {
       ],
       { input: `${secret}\n` },
     );
-  const asPostgres = (sql: string) => server!.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-F', '|', '-c', sql]);
-  const envFile = async () => (await server!.exec(['cat', '/etc/hosting-api/env/cigar.env'])).stdout;
+  const asPostgres = (sql: string) => laptop.server.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-F', '|', '-c', sql]);
+  const envFile = async () => (await laptop.server.exec(['cat', '/etc/hosting-api/env/cigar.env'])).stdout;
   const expectedUrl = async () => `DATABASE_URL=postgres://cigar:${encodeURIComponent(await password())}@127.0.0.1:5432/cigar`;
   const stepOf = (stderr: string) => {
     const match = STEP.exec(stderr);
     expect(match, stderr).not.toBeNull();
     return { mark: match![2], seconds: Number(match![3]) };
   };
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'hms-database-'));
-    const config = {
-      servers: { test: { host: '0.0.0.0', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts' } },
-      apps: {
-        cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: 'cigar.test', database: { adapter: 'postgresql' } },
-        tobacco: { server: 'test', repo: '/srv/git/tobacco.git', domain: 'tobacco.test' },
-      },
-    };
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
-    expect((await hms(['secrets', 'init'])).code).toBe(0);
-    server = await startTestServer({ aptCache: true });
-    await laptopFor(server, dir);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
 
   it(
     'Given an app declaring PostgreSQL, When `hms provision` runs on a bare server, ' +
@@ -78,7 +53,7 @@ describe.skipIf(!support.ok)('PostgreSQL per app', { timeout: 900_000 }, () => {
       const secret = await password();
       for (const output of [run.stdout, run.stderr]) expect(output.includes(secret)).toBe(false);
 
-      const listening = (await server!.exec(['ss', '-ltnpH'])).stdout.split('\n').filter((line) => line.includes('postgres'));
+      const listening = (await laptop.server.exec(['ss', '-ltnpH'])).stdout.split('\n').filter((line) => line.includes('postgres'));
       expect(listening.length).toBeGreaterThan(0);
       for (const line of listening) expect(line.split(/\s+/)[3]).toMatch(/^(127\.0\.0\.1|\[::1\]):5432$/);
 
@@ -106,8 +81,8 @@ describe.skipIf(!support.ok)('PostgreSQL per app', { timeout: 900_000 }, () => {
 
       const env = await envFile();
       expect(env.split('\n').includes(await expectedUrl())).toBe(true);
-      expect((await server!.exec(['stat', '-c', '%a %U', '/etc/hosting-api/env/cigar.env'])).stdout.trim()).toBe('600 root');
-      expect((await server!.exec(['cat', '/etc/hosting-api/env/tobacco.env'])).stdout.includes('DATABASE_URL')).toBe(false);
+      expect((await laptop.server.exec(['stat', '-c', '%a %U', '/etc/hosting-api/env/cigar.env'])).stdout.trim()).toBe('600 root');
+      expect((await laptop.server.exec(['cat', '/etc/hosting-api/env/tobacco.env'])).stdout.includes('DATABASE_URL')).toBe(false);
     },
   );
 
@@ -128,10 +103,10 @@ describe.skipIf(!support.ok)('PostgreSQL per app', { timeout: 900_000 }, () => {
       'Then the old password is refused, the new one works, and the app runs with the new DATABASE_URL',
     async () => {
       // A stand-in web process (the real app comes with issue 14's sample app): it only has to run under the app's unit.
-      await server!.exec(['install', '-d', '-o', 'deploy', '-g', 'deploy', '/var/www/cigar/current']);
-      await server!.exec(['sh', '-c', 'printf "/bin/sleep\\ninfinity\\n" > /var/www/cigar/shared/config/web-command']);
-      expect((await server!.exec(['systemctl', 'start', 'cigar.service'])).code).toBe(0);
-      const pidOf = async () => (await server!.exec(['systemctl', 'show', '-P', 'MainPID', 'cigar.service'])).stdout.trim();
+      await laptop.server.exec(['install', '-d', '-o', 'deploy', '-g', 'deploy', '/var/www/cigar/current']);
+      await laptop.server.exec(['sh', '-c', 'printf "/bin/sleep\\ninfinity\\n" > /var/www/cigar/shared/config/web-command']);
+      expect((await laptop.server.exec(['systemctl', 'start', 'cigar.service'])).code).toBe(0);
+      const pidOf = async () => (await laptop.server.exec(['systemctl', 'show', '-P', 'MainPID', 'cigar.service'])).stdout.trim();
       const before = await pidOf();
       const old = await password();
 
@@ -152,8 +127,8 @@ describe.skipIf(!support.ok)('PostgreSQL per app', { timeout: 900_000 }, () => {
 
       const after = await pidOf();
       expect(after).not.toBe(before);
-      expect((await server!.exec(['systemctl', 'is-active', 'cigar.service'])).stdout.trim()).toBe('active');
-      const environ = (await server!.exec(['cat', `/proc/${after}/environ`])).stdout.split('\0');
+      expect((await laptop.server.exec(['systemctl', 'is-active', 'cigar.service'])).stdout.trim()).toBe('active');
+      const environ = (await laptop.server.exec(['cat', `/proc/${after}/environ`])).stdout.split('\0');
       expect(environ.includes(url)).toBe(true);
 
       const again = await hms(['provision', 'test']);

@@ -1,0 +1,54 @@
+/**
+ * The laptop of the PostgreSQL suites, registered as the suite's beforeAll/afterAll:
+ * a folder whose config puts cigar on PostgreSQL (tobacco stays on SQLite), secrets
+ * made by `hms secrets init`, and one bare test server it trusts.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { runHms } from '../support/run-hms.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { laptopFor } from './provision-laptop.js';
+
+export interface PostgresLaptop {
+  /** The bare server; set once beforeAll ran. */
+  readonly server: TestServer;
+  hms(args: string[]): ReturnType<typeof runHms>;
+  /** The laptop's .secrets.json as hms wrote it (values are compared, never printed). */
+  secrets(): Promise<{ database_passwords: Record<string, string>; backup_passwords: Record<string, string> }>;
+}
+
+export function postgresLaptop(prefix: string): PostgresLaptop {
+  let dir = '';
+  let server: TestServer | undefined;
+  const hms = (args: string[]) => runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), prefix));
+    const config = {
+      servers: { test: { host: '0.0.0.0', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts' } },
+      apps: {
+        cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: 'cigar.test', database: { adapter: 'postgresql' } },
+        tobacco: { server: 'test', repo: '/srv/git/tobacco.git', domain: 'tobacco.test' },
+      },
+    };
+    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
+    expect((await hms(['secrets', 'init'])).code).toBe(0);
+    server = await startTestServer({ aptCache: true });
+    await laptopFor(server, dir);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  return {
+    get server() {
+      if (!server) throw new Error('the test server is not up yet');
+      return server;
+    },
+    hms,
+    secrets: async () => JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')),
+  };
+}
