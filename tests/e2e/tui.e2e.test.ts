@@ -70,8 +70,13 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
 
   it('Given `hms` in a terminal, When it starts, Then the alternate screen shows both sample apps, nginx and the agent, live', async () => {
     await tmux.run(`node ${HMS_BIN}`);
+    // tmux may be read while Ink is still writing a frame, so the wait asks for the whole table, not its first rows.
     const screen = await tmux.waitFor(
-      (s) => unitRow(s, 'cigar')?.[2] === '● active/running' && unitRow(s, 'tobacco')?.[2] === '● active/running',
+      (s) =>
+        unitRow(s, 'cigar')?.[2] === '● active/running' &&
+        unitRow(s, 'tobacco')?.[2] === '● active/running' &&
+        unitRow(s, 'nginx') !== undefined &&
+        /<r> restart\s+<s> stop\s+<S> start/.test(s),
     );
     expect(await tmux.display('#{alternate_on}')).toBe('1');
     expect(screen).toMatch(/● test connected · agent \S+ · updated \ds ago/);
