@@ -55,3 +55,67 @@ export type BackupList = z.infer<typeof backupListSchema>;
 /** POST /api/backups/:app/drill: the latest snapshot restored into a scratch database and checked. */
 export const drillResponseSchema = z.object({ app: z.string(), snapshot: z.string(), drill: drillResultSchema });
 export type DrillResponse = z.infer<typeof drillResponseSchema>;
+
+/** The ids people type or pick: restic's snapshot ids, hex, 8 (short) to 64 characters. */
+export const snapshotIdSchema = z.string().regex(/^[0-9a-f]{8,64}$/, 'a restic snapshot id: 8 to 64 hex characters');
+
+/** POST /api/backups/:app/restore */
+export const restoreRequestSchema = z.object({ snapshot: snapshotIdSchema });
+export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
+
+/** What a restore did, step by step, and what it kept: nothing it replaced is deleted. */
+export const restoreResultSchema = z.object({
+  app: z.string(),
+  ok: z.boolean(),
+  /** The snapshot restored (full id). */
+  snapshot: z.string(),
+  /** The backup taken just before, of what was live. */
+  safety: backupSnapshotSchema.optional(),
+  /** The replaced database, kept under this name (`<app>_before_restore_<time>`) until dropped by hand. */
+  keptDatabase: z.string().optional(),
+  /** The replaced uploads folder, kept beside the new one. */
+  keptFiles: z.string().optional(),
+  /** How long the app answered 503 (maintenance) while the database was swapped. */
+  maintenanceSeconds: z.number().nonnegative().optional(),
+  /** One line per step done, in order (what a person reads afterwards). */
+  steps: z.array(z.string()).default([]),
+  error: z.string().optional(),
+  seconds: z.number().nonnegative(),
+});
+export type RestoreResult = z.infer<typeof restoreResultSchema>;
+
+/** A database a restore replaced and kept: listed, and dropped only by an explicit command. */
+export const keptDatabaseSchema = z.object({ name: z.string(), app: z.string(), sizeBytes: z.number().int().nonnegative().optional() });
+export type KeptDatabase = z.infer<typeof keptDatabaseSchema>;
+
+/**
+ * An app's backups at a glance (status, doctor, the TUI overview, the dashboard):
+ * `overdue` when the last good backup is older than the schedule plus a margin,
+ * `failed` when the last backup or its drill failed, `none` when there is none yet.
+ */
+export const backupStateSchema = z.enum(['ok', 'overdue', 'failed', 'none']);
+export type BackupState = z.infer<typeof backupStateSchema>;
+
+export const appBackupStatusSchema = z.object({
+  app: z.string(),
+  state: backupStateSchema,
+  /** The last good backup. */
+  last: backupSnapshotSchema.pick({ id: true, shortId: true, time: true, kind: true }).optional(),
+  /** The last failed backup, when it came after the last good one. */
+  failure: z.object({ at: z.string(), error: z.string() }).optional(),
+  /** The last restore drill (of any snapshot of the app). */
+  drill: drillResultSchema.optional(),
+  /** One line for people: "backup 3h ago, drill ok" / "no backup for 2d (schedule: daily)". */
+  message: z.string(),
+});
+export type AppBackupStatus = z.infer<typeof appBackupStatusSchema>;
+
+/** GET /api/backups */
+export const backupOverviewSchema = z.object({
+  /** The server's backup timer: its OnCalendar and next run, when provisioned. */
+  schedule: z.object({ onCalendar: z.string(), next: z.string().optional() }).optional(),
+  /** The last `restic check`. */
+  check: z.object({ at: z.string(), ok: z.boolean(), error: z.string().optional() }).optional(),
+  apps: z.array(appBackupStatusSchema),
+});
+export type BackupOverview = z.infer<typeof backupOverviewSchema>;

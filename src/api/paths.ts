@@ -57,8 +57,12 @@ export const apiPaths = {
   },
   /** backups.ts: POST takes a backup, GET lists them; a drill restores the latest into a scratch database. */
   backups: {
+    overview: () => api('backups'),
     app: (app: string) => api('backups', app),
     drill: (app: string) => api('backups', app, 'drill'),
+    restore: (app: string) => api('backups', app, 'restore'),
+    kept: (app: string) => api('backups', app, 'kept'),
+    keptDatabase: (app: string, name: string) => api('backups', app, 'kept', name),
   },
   /** agent.ts */
   agent: {
