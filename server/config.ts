@@ -98,8 +98,20 @@ export const agentConfigSchema = z.strictObject({
       passwordFile: absolutePath.default('/etc/hosting-api/restic-local.pass'),
       /** How long one backup (the dump and restic together) may take. */
       timeoutSeconds: z.number().int().positive().default(3600),
+      /** The backup timer's OnCalendar, and the age after which the last good backup counts as missed. */
+      schedule: z
+        .strictObject({
+          onCalendar: z.string().min(1).default('daily'),
+          overdueAfterHours: z.number().positive().default(30),
+        })
+        .default({ onCalendar: 'daily', overdueAfterHours: 30 }),
     })
-    .default({ repository: '/var/backups/hms/restic', passwordFile: '/etc/hosting-api/restic-local.pass', timeoutSeconds: 3600 }),
+    .default({
+      repository: '/var/backups/hms/restic',
+      passwordFile: '/etc/hosting-api/restic-local.pass',
+      timeoutSeconds: 3600,
+      schedule: { onCalendar: 'daily', overdueAfterHours: 30 },
+    }),
   session: z
     .strictObject({
       ttlMinutes: z

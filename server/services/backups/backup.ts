@@ -12,6 +12,7 @@ import { backupArgv, dumpArgv, forgetArgv, parseSnapshots, parseSummary, resticE
 import { DUMP_LIMITS, databaseFor, lastLines, type Options, RESTIC_LIMITS } from './database.js';
 import { holdSnapshot } from './held-snapshot.js';
 import { readRecord, writeRecord } from './record.js';
+import { updateStatusFile } from './status-file.js';
 
 /** Takes one backup; answers ok: false with the reason when the dump or restic failed. */
 export async function runBackup(options: Options & { actor: string; kind?: BackupKind }): Promise<BackupResult> {
@@ -52,6 +53,14 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
   } catch (error) {
     outcome = { ok: false, error: (error as Error).message };
   }
+  const at = deps.clock().toISOString();
+  await updateStatusFile(
+    deps,
+    app,
+    outcome.ok
+      ? { last: { id: outcome.snapshot.id, shortId: outcome.snapshot.shortId, time: outcome.snapshot.time, kind } }
+      : { failure: { at, error: outcome.error } },
+  );
   const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${database}` : outcome.error;
   await deps.audit.record({ actor, action: 'backup', target: app, result: outcome.ok ? 'ok' : 'failed', detail });
   return { app, ...outcome, seconds: seconds() };

@@ -11,6 +11,7 @@ import { compareCounts, createScratchArgv, dropScratchArgv, resticDumpArgv, rest
 import { listBackups } from './backup.js';
 import { countRows, DUMP_LIMITS, lastLines, type Options, RESTIC_LIMITS } from './database.js';
 import { writeRecord } from './record.js';
+import { updateStatusFile } from './status-file.js';
 
 export async function drillBackup(options: Options & { actor: string }): Promise<DrillResponse> {
   const { deps, app, actor } = options;
@@ -40,6 +41,7 @@ export async function drillBackup(options: Options & { actor: string }): Promise
   }
   const drill: DrillResult = { ...outcome, at: deps.clock().toISOString(), seconds: Math.round((Date.now() - started) / 100) / 10 };
   await writeRecord(deps, app, { ...latest, drill });
+  await updateStatusFile(deps, app, { drill });
   const detail = drill.ok ? `snapshot ${latest.shortId} restored, row counts equal` : (drill.error ?? drill.mismatches.join('; '));
   await deps.audit.record({ actor, action: 'backup.drill', target: app, result: drill.ok ? 'ok' : 'failed', detail });
   return { app, snapshot: latest.id, drill };
