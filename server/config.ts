@@ -99,6 +99,18 @@ export const agentConfigSchema = z.strictObject({
       /** How long one backup (the dump and restic together) may take. */
       timeoutSeconds: z.number().int().positive().default(3600),
       /** The backup timer's OnCalendar, and the age after which the last good backup counts as missed. */
+      /** A copy of every backup in a repository on another server, over SFTP (provisioning writes it). */
+      offsite: z
+        .strictObject({
+          /** The keeping server's name in hms.config.json, for messages. */
+          server: z.string(),
+          /** restic's address of the repository, sftp:user@host:/path. */
+          repository: z.string().regex(/^sftp:[a-z0-9_-]+@[A-Za-z0-9.:_[\]-]+:\/[A-Za-z0-9._/-]+$/),
+          passwordFile: absolutePath,
+          /** The ssh command restic runs (its key, known hosts and port). */
+          sshCommand: z.string().regex(/^ssh [A-Za-z0-9 ._/=@:[\]-]+$/),
+        })
+        .optional(),
       schedule: z
         .strictObject({
           onCalendar: z.string().min(1).default('daily'),

@@ -123,6 +123,8 @@ function parseArgs(argv: string[], lenient: boolean) {
       ref: { type: 'string' },
       skipTests: { type: 'boolean', default: false },
       drill: { type: 'boolean', default: false },
+      offsite: { type: 'boolean', default: false },
+      fetch: { type: 'string' },
       reason: { type: 'string' },
       release: { type: 'string' },
       from: { type: 'string' },

@@ -3,12 +3,16 @@
  *   POST /:app   take one now (kind manual); answers when it is done, ok or not
  *   GET  /:app   the app's snapshots, with their sizes, row counts and drill results
  *   POST /:app/drill   restore the latest into a scratch database and compare row counts
+ *   GET  /:app/offsite the app's snapshots in the offsite repository (another server)
+ *   POST /:app/fetch   copy one of those into this server's repository (a rebuilt server restores from it)
  * The app must be a configured one (404 otherwise, nothing run).
  */
 import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { allowed } from '../errors.js';
-import { drillBackup, listBackups, runBackup } from '../services/backups/index.js';
+import { fetchRequestSchema } from '../../src/api/backups.js';
+import { drillBackup, fetchOffsite, listBackups, listOffsite, runBackup } from '../services/backups/index.js';
+import { jsonBody } from './json-body.js';
 
 export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
@@ -31,6 +35,19 @@ export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
     const name = c.req.param('app');
     allowed('app', name, deps.config.apps);
     return c.json(await listBackups({ deps, app: name }));
+  });
+
+  app.get('/:app/offsite', async (c) => {
+    const name = c.req.param('app');
+    allowed('app', name, deps.config.apps);
+    return c.json(await listOffsite({ deps, app: name }));
+  });
+
+  app.post('/:app/fetch', async (c) => {
+    const name = c.req.param('app');
+    allowed('app', name, deps.config.apps);
+    const { snapshot } = await jsonBody(c, fetchRequestSchema, { example: '{"snapshot": "1a2b3c4d"}' });
+    return c.json(await fetchOffsite({ deps, app: name, snapshot, actor: c.get('actor').name }));
   });
 
   return app;

@@ -37,6 +37,16 @@ export const backupSnapshotSchema = z.object({
 });
 export type BackupSnapshot = z.infer<typeof backupSnapshotSchema>;
 
+/** The copy of a backup into the offsite repository (another server), right after it. */
+export const offsiteCopySchema = z.object({
+  server: z.string(),
+  ok: z.boolean(),
+  at: z.string(),
+  seconds: z.number().nonnegative(),
+  error: z.string().optional(),
+});
+export type OffsiteCopy = z.infer<typeof offsiteCopySchema>;
+
 /** POST /api/backups/:app */
 export const backupResultSchema = z.object({
   app: z.string(),
@@ -45,6 +55,8 @@ export const backupResultSchema = z.object({
   /** Why it failed (the dump's or restic's own words, their last lines). */
   error: z.string().optional(),
   seconds: z.number().nonnegative(),
+  /** The offsite copy, when the server has an offsite repository (a failed copy keeps the local backup). */
+  offsite: offsiteCopySchema.optional(),
 });
 export type BackupResult = z.infer<typeof backupResultSchema>;
 
@@ -105,6 +117,8 @@ export const appBackupStatusSchema = z.object({
   failure: z.object({ at: z.string(), error: z.string() }).optional(),
   /** The last restore drill (of any snapshot of the app). */
   drill: drillResultSchema.optional(),
+  /** The last offsite copy, when the server has an offsite repository. */
+  offsite: offsiteCopySchema.optional(),
   /** One line for people: "backup 3h ago, drill ok" / "no backup for 2d (schedule: daily)". */
   message: z.string(),
 });
@@ -119,3 +133,6 @@ export const backupOverviewSchema = z.object({
   apps: z.array(appBackupStatusSchema),
 });
 export type BackupOverview = z.infer<typeof backupOverviewSchema>;
+
+/** POST /api/backups/:app/fetch: an offsite snapshot copied into the server's own repository (a rebuilt server). */
+export const fetchRequestSchema = z.object({ snapshot: snapshotIdSchema });

@@ -63,6 +63,9 @@ export const apiPaths = {
     restore: (app: string) => api('backups', app, 'restore'),
     kept: (app: string) => api('backups', app, 'kept'),
     keptDatabase: (app: string, name: string) => api('backups', app, 'kept', name),
+    /** GET lists the offsite repository's snapshots of the app; POST …/fetch copies one here. */
+    offsite: (app: string) => api('backups', app, 'offsite'),
+    fetch: (app: string) => api('backups', app, 'fetch'),
   },
   /** agent.ts */
   agent: {

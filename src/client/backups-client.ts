@@ -12,3 +12,10 @@ export const listBackups = (client: ApiClient, app: string) => client.call(backu
 /** Restores the latest backup into a scratch database and compares its row counts with the recorded ones. */
 export const drillBackup = (client: ApiClient, app: string) =>
   client.call(drillResponseSchema, apiPaths.backups.drill(app), { method: 'POST' });
+
+/** The app's snapshots in the offsite repository (on another server). */
+export const listOffsite = (client: ApiClient, app: string) => client.call(backupListSchema, apiPaths.backups.offsite(app));
+
+/** Copies one offsite snapshot into the server's own repository; answers the local list. */
+export const fetchOffsite = (client: ApiClient, app: string, snapshot: string) =>
+  client.call(backupListSchema, apiPaths.backups.fetch(app), { method: 'POST', body: { snapshot } });

@@ -2,7 +2,7 @@
  * `hms backup <app>` and `hms backups <app>`: thin commands over
  * src/client/backups-client.ts; the agent does the work and the core words it.
  */
-import { drillBackup, listBackups, takeBackup } from '../client/backups-client.js';
+import { drillBackup, fetchOffsite, listBackups, listOffsite, takeBackup } from '../client/backups-client.js';
 import { backupSummary, backupsTable, drillLine } from '../core/backup-render.js';
 import { HmsError } from '../core/errors.js';
 import type { Command } from './command.js';
@@ -33,13 +33,24 @@ export const backupCommand: Command = {
 
 export const backupsCommand: Command = {
   name: 'backups',
-  summary: "An app's database backups: id, when, kind, size, added size, row counts",
-  usage: ['hms backups <app>'],
-  flags: [['--json', 'the list as JSON']],
-  examples: ['hms backups cigar', 'hms backups cigar --json'],
+  summary: "An app's database backups: id, when, kind, size, added size, row counts (here or in the offsite copy)",
+  usage: ['hms backups <app> [--offsite] [--fetch <offsite-id>]'],
+  flags: [
+    ['--offsite', "the snapshots in the offsite repository (on another server) instead of the server's own"],
+    ['--fetch <id>', "copy that offsite snapshot into the server's own repository (a rebuilt server), then list them"],
+    ['--json', 'the list as JSON'],
+  ],
+  examples: ['hms backups cigar', 'hms backups cigar --offsite', 'hms backups cigar --fetch 1a2b3c4d --json'],
   run: (context) =>
     withApp(context, 'hms backups <app>', async (app, connected) => {
-      const list = await listBackups(connected.client, app);
-      return { data: list, human: backupsTable(list) };
+      const { fetch, offsite } = context.flags;
+      if (fetch) context.note(`Fetching ${fetch} from the offsite repository onto ${connected.name}…`);
+      const list = fetch
+        ? await fetchOffsite(connected.client, app, fetch)
+        : offsite
+          ? await listOffsite(connected.client, app)
+          : await listBackups(connected.client, app);
+      const where = offsite && !fetch ? `Offsite backups of ${app}:\n` : '';
+      return { data: list, human: `${where}${backupsTable(list)}` };
     }),
 };

@@ -49,6 +49,9 @@ export interface GlobalFlags {
   reason?: string | undefined;
   /** hms backup: a restore drill of the new backup */
   drill?: boolean;
+  /** hms backups: the offsite repository's snapshots; fetch one of them into the server's own repository */
+  offsite?: boolean;
+  fetch?: string | undefined;
 }
 
 export interface CommandContext {

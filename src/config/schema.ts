@@ -32,6 +32,18 @@ export const serverSchema = z.strictObject({
     .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]{1,62}$/, 'must be a Debian package name such as imagemagick'))
     .max(100)
     .default([]),
+  /** A second copy of this server's backups, in a restic repository on another configured server, over SFTP. */
+  offsite: z
+    .strictObject({
+      /** The configured server that keeps the copy. */
+      server: nameSchema,
+      /** Its address and SSH port as this server reaches it (a private network); default: its `host` and `port`. */
+      host: hostSchema.optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+      /** The repository's name there; a rebuilt server takes over its predecessor's by naming it. Default: this server's name. */
+      repository: nameSchema.optional(),
+    })
+    .optional(),
 });
 
 /** The folder every app lives in on its server: <APPS_ROOT>/<app>. */
@@ -100,6 +112,17 @@ export const configSchema = z
     apps: z.record(nameSchema, appSchema).default({}),
   })
   .superRefine((config, ctx) => {
+    for (const [name, server] of Object.entries(config.servers)) {
+      const target = server.offsite?.server;
+      if (target !== undefined && (target === name || !(target in config.servers))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['servers', name, 'offsite', 'server'],
+          message:
+            target === name ? 'must be another server: an offsite copy on the same machine is not offsite' : `unknown server "${target}"`,
+        });
+      }
+    }
     for (const [name, app] of Object.entries(config.apps)) {
       for (const [log, file] of Object.entries(app.logFiles)) {
         if (file.startsWith('/') && !file.startsWith(`${APPS_ROOT}/${name}/`)) {

@@ -1,5 +1,5 @@
 /** How backups read for people, the same in every view. */
-import type { BackupList, BackupResult, DrillResult, RowCounts } from '../api/backups.js';
+import type { BackupList, BackupResult, DrillResult, OffsiteCopy, RowCounts } from '../api/backups.js';
 import { formatBytes, formatTime } from './format.js';
 import { table } from './table.js';
 
@@ -17,6 +17,7 @@ export function backupSummary(result: BackupResult): string {
     `Backup of ${result.app}: snapshot ${shortId} in ${result.seconds} s`,
     `  dump ${formatBytes(sizeBytes)}, added to the repository ${formatBytes(addedBytes)}`,
     `  rows: ${rowsLine(rows)}`,
+    ...(result.offsite ? [`  offsite copy to ${result.offsite.server}: ${offsiteLine(result.offsite)}`] : []),
   ].join('\n');
 }
 
@@ -40,3 +41,7 @@ export function backupsTable(list: BackupList): string {
   ]);
   return table(['ID', 'WHEN', 'KIND', 'SIZE', 'ADDED', 'DRILL', 'ROWS'], rows);
 }
+
+/** "done (2.1 s)", or why the copy failed (the local backup is kept either way). */
+export const offsiteLine = (copy: OffsiteCopy): string =>
+  copy.ok ? `done (${copy.seconds} s)` : `FAILED, the local backup is kept and the next backup copies it: ${copy.error}`;

@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { HmsError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
+import { offsiteRepository } from '../core/offsite.js';
 import { readSecrets } from '../secrets/file.js';
+import type { Secrets } from '../secrets/schema.js';
+import { findHostKeys, readKnownHosts } from '../ssh/known-hosts.js';
 import { findProblems } from '../secrets/plan.js';
 import { laptopPublicKeys } from './authorized-keys.js';
 import type { ProvisionInput } from './input.js';
@@ -33,5 +36,38 @@ export async function gatherInput(
     authorizedKeys,
     deployKey,
     uploads: await readUploads(config, serverName),
+    offsiteKept: offsiteKept(config, serverName, secrets),
+    offsiteTarget: await offsiteTarget(config, serverName),
+  };
+}
+
+/** The repositories other servers copy their backups into on this one, each with its writer's public key. */
+function offsiteKept(config: Config, serverName: string, secrets: Secrets): ProvisionInput['offsiteKept'] {
+  const repositories = Object.entries(config.servers).flatMap(([name, server]) =>
+    server.offsite?.server === serverName ? [offsiteRepository(name, server.offsite)] : [],
+  );
+  return [...new Set(repositories)].map((repository) => ({ repository, publicKey: secrets.offsite_keys[repository]?.public_key ?? '' }));
+}
+
+/**
+ * The server this one copies its backups to, as this one dials it, with the host keys the laptop trusts for it
+ * (`hms trust <keeper>` first): the copy checks them, it never learns a key on first use.
+ */
+async function offsiteTarget(config: Config, serverName: string): Promise<ProvisionInput['offsiteTarget']> {
+  const offsite = config.servers[serverName]!.offsite;
+  if (!offsite) return undefined;
+  const keeper = config.servers[offsite.server]!;
+  const hostKeys = findHostKeys(await readKnownHosts(keeper.knownHostsFile), keeper.host, keeper.port).filter((key) => !key.revoked);
+  if (hostKeys.length === 0) {
+    throw new HmsError(`The laptop does not know ${offsite.server}'s host key, so ${serverName} could not check it.`, {
+      hint: `Run \`hms trust ${offsite.server}\` (and \`hms provision ${offsite.server}\`) first.`,
+    });
+  }
+  return {
+    server: offsite.server,
+    repository: offsiteRepository(serverName, offsite),
+    host: offsite.host ?? keeper.host,
+    port: offsite.port ?? keeper.port,
+    hostKeys: hostKeys.map(({ type, base64 }) => ({ type, base64 })),
   };
 }

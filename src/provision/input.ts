@@ -13,6 +13,10 @@ export interface ProvisionInput {
   deployKey?: string | undefined;
   /** The laptop files of each app's `files`: app -> shared path -> content. */
   uploads?: Record<string, Record<string, Buffer>>;
+  /** Offsite repositories this server keeps for other servers, with the public key each writer logs in with. */
+  offsiteKept?: Array<{ repository: string; publicKey: string }>;
+  /** Where this server copies its backups: the keeping server as this one dials it, and its host keys. */
+  offsiteTarget?: { server: string; repository: string; host: string; port: number; hostKeys: Array<{ type: string; base64: string }> };
 }
 
 export const PATHS = {

@@ -3,6 +3,8 @@ import type { Step } from './step.js';
 import { agentConfigStep } from './steps/agent-config.js';
 import { backupStep, wantsBackups } from './steps/backup.js';
 import { databaseStep, wantsPostgres } from './steps/database.js';
+import { offsiteKeeperStep } from './steps/offsite.js';
+import { offsiteWriterStep } from './steps/offsite-writer.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
 import { sharedFilesStep } from './steps/shared.js';
 import { deployUserStep, foldersStep, packagesStep } from './steps/system.js';
@@ -23,6 +25,8 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     appEnvStep(input),
     ...(wantsPostgres(input) ? [databaseStep(input)] : []),
     ...(wantsBackups(input) ? [backupStep(input)] : []),
+    ...(wantsBackups(input) && input.offsiteTarget ? [offsiteWriterStep(input)] : []),
+    ...((input.offsiteKept?.length ?? 0) > 0 ? [offsiteKeeperStep(input)] : []),
     agentConfigStep(input),
     sharedFilesStep(input),
     pumaStep(input, t),

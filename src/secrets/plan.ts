@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import ssh2 from 'ssh2';
 import type { Config } from '../config/schema.js';
+import { offsitePasswordKey, offsiteRepository, offsiteSshKey } from '../core/offsite.js';
 import { isPlaceholder, type Secrets, type SslEntry } from './schema.js';
 
 export const DEFAULT_HOSTING_DOMAIN = 'hosting.remoteds.us';
@@ -12,6 +14,7 @@ export interface RequiredSecret {
   make: () => unknown;
 }
 
+const { utils } = ssh2;
 const password = (): string => randomBytes(32).toString('base64url');
 // Rails' own `bin/rails secret` gives 64 random bytes as hex.
 const secretKeyBase = (): string => randomBytes(64).toString('hex');
@@ -39,6 +42,7 @@ export function requiredSecrets(config: Config | undefined): RequiredSecret[] {
     ...(apps.some(([, app]) => app.database.adapter === 'postgresql')
       ? [{ key: 'backup_passwords.local', kind: 'random' as const, make: password }]
       : []),
+    ...offsiteSecrets(config),
     { key: 'hosting_management.admin_username', kind: 'fixed', make: () => 'admin' },
     { key: 'hosting_management.admin_password', kind: 'random', make: password },
     { key: 'hosting_management.jwt_secret', kind: 'random', make: password },
@@ -46,6 +50,23 @@ export function requiredSecrets(config: Config | undefined): RequiredSecret[] {
     ...apps.map(([name, app]) => ({ key: `ssl_config.${name}`, kind: 'fixed' as const, make: () => sslEntryFor(app.domain) })),
     { key: 'ssl_config.hosting', kind: 'fixed', make: () => sslEntryFor(hostingDomain(config)) },
   ];
+}
+
+/** Each offsite repository a server copies its backups into: its password and the SSH key to reach it. */
+function offsiteSecrets(config: Config | undefined): RequiredSecret[] {
+  const repositories = new Set(
+    Object.entries(config?.servers ?? {}).flatMap(([name, server]) => (server.offsite ? [offsiteRepository(name, server.offsite)] : [])),
+  );
+  return [...repositories].flatMap((repository) => [
+    { key: offsitePasswordKey(repository), kind: 'random' as const, make: password },
+    { key: offsiteSshKey(repository), kind: 'random' as const, make: () => sshKeyPair(`hms offsite ${repository}`) },
+  ]);
+}
+
+/** An ed25519 key pair in OpenSSH format (ssh2's generator, so no ssh-keygen is needed on the laptop). */
+function sshKeyPair(comment: string): { private_key: string; public_key: string } {
+  const pair = utils.generateKeyPairSync('ed25519', { comment });
+  return { private_key: pair.private, public_key: pair.public };
 }
 
 export function getKey(secrets: Secrets, key: string): unknown {

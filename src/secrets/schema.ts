@@ -12,6 +12,8 @@ export const secretsSchema = z.object({
   secret_key_bases: z.record(z.string(), z.string()).default({}),
   /** restic repository passwords by repository (`local`: the one on each server). */
   backup_passwords: z.record(z.string(), z.string()).default({}),
+  /** SSH keys (OpenSSH format) a server logs in with to the offsite repository it copies its backups into, by repository. */
+  offsite_keys: z.record(z.string(), z.object({ private_key: z.string(), public_key: z.string() })).default({}),
   hosting_management: z
     .object({
       admin_username: z.string().optional(),

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { backupListSchema, backupResultSchema } from '../../src/api/backups.js';
 import { testServerSupport } from '../support/test-server.js';
-import { postgresLaptop } from './postgres-laptop.js';
+import { asAppRole, postgresLaptop } from './postgres-laptop.js';
 
 const support = testServerSupport();
 const REPOSITORY = '/var/backups/hms/restic';
@@ -19,17 +19,7 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
   const { hms } = laptop;
   const secrets = laptop.secrets;
   /** SQL as the app's role over 127.0.0.1, as the app itself reaches its database; the password on stdin. */
-  const asApp = async (sql: string) =>
-    laptop.server.exec(
-      [
-        'sh',
-        '-c',
-        'IFS= read -r PGPASSWORD; export PGPASSWORD; exec psql -X -w -v ON_ERROR_STOP=1 -h 127.0.0.1 -U cigar -d cigar -tAc "$1"',
-        'sql',
-        sql,
-      ],
-      { input: `${(await secrets()).database_passwords.cigar}\n` },
-    );
+  const asApp = async (sql: string) => asAppRole(laptop.server, 'cigar', (await secrets()).database_passwords.cigar ?? '', sql);
   const asPostgres = (sql: string) => laptop.server.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-c', sql]);
   const snapshotIds = async () =>
     (JSON.parse((await laptop.server.exec([...RESTIC, 'snapshots', '--json'])).stdout) as Array<{ id: string }>).map((s) => s.id);

@@ -52,3 +52,18 @@ export function postgresLaptop(prefix: string): PostgresLaptop {
     secrets: async () => JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')),
   };
 }
+
+/** SQL as an app's role over 127.0.0.1, as the app itself reaches its database; the password goes on stdin. */
+export function asAppRole(server: TestServer, role: string, password: string, sql: string) {
+  return server.exec(
+    [
+      'sh',
+      '-c',
+      'IFS= read -r PGPASSWORD; export PGPASSWORD; exec psql -X -w -v ON_ERROR_STOP=1 -h 127.0.0.1 -U "$1" -d "$1" -tAc "$2"',
+      'sql',
+      role,
+      sql,
+    ],
+    { input: `${password}\n` },
+  );
+}

@@ -3,7 +3,7 @@
  * them are allow-listed before they get here: the app is a configured one, the
  * database a plain PostgreSQL identifier read from the app's DATABASE_URL.
  */
-import type { BackupKind, BackupSnapshot, RowCounts } from '../../../src/api/backups.js';
+import { type BackupKind, type BackupSnapshot, type RowCounts, rowCountsSchema } from '../../../src/api/backups.js';
 import type { AgentConfig } from '../../config.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -87,7 +87,24 @@ export const resticEnv = (config: AgentConfig): NodeJS.ProcessEnv => ({
   RESTIC_CACHE_DIR: `${config.stateDir}/restic-cache`,
 });
 
-export const backupArgv = (app: string, kind: BackupKind): string[] => [
+/**
+ * The row counts travel with the snapshot as a tag (`rows:` + base64url JSON), so a copy
+ * in another repository (offsite, or fetched back on a rebuilt server) still proves itself.
+ */
+export const rowsTag = (rows: RowCounts): string => `rows:${Buffer.from(JSON.stringify(rows)).toString('base64url')}`;
+
+function rowsOfTags(tags: string[]): RowCounts | undefined {
+  const tag = tags.find((t) => t.startsWith('rows:'));
+  if (!tag) return undefined;
+  try {
+    const parsed = rowCountsSchema.safeParse(JSON.parse(Buffer.from(tag.slice(5), 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const backupArgv = (app: string, kind: BackupKind, rows?: RowCounts): string[] => [
   'restic',
   'backup',
   '--json',
@@ -99,6 +116,7 @@ export const backupArgv = (app: string, kind: BackupKind): string[] => [
   `app:${app}`,
   '--tag',
   `kind:${kind}`,
+  ...(rows ? ['--tag', rowsTag(rows)] : []),
 ];
 
 export const snapshotsArgv = (app: string): string[] => ['restic', 'snapshots', '--json', '--tag', `app:${app}`];
@@ -142,7 +160,8 @@ export function parseSnapshots(stdout: string): BackupSnapshot[] {
     const tags = Array.isArray(entry.tags) ? entry.tags.filter((tag): tag is string => typeof tag === 'string') : [];
     const kind = KINDS.find((k) => tags.includes(`kind:${k}`)) ?? 'manual';
     const shortId = typeof entry.short_id === 'string' ? entry.short_id : entry.id.slice(0, 8);
-    return [{ id: entry.id, shortId, time: entry.time, kind }];
+    const rows = rowsOfTags(tags);
+    return [{ id: entry.id, shortId, time: entry.time, kind, ...(rows ? { rows } : {}) }];
   });
 }
 

@@ -11,6 +11,7 @@ import { ApiError } from '../../errors.js';
 import { backupArgv, dumpArgv, forgetArgv, parseSnapshots, parseSummary, resticEnv, snapshotArgv, snapshotsArgv } from './argv.js';
 import { DUMP_LIMITS, databaseFor, lastLines, type Options, RESTIC_LIMITS } from './database.js';
 import { holdSnapshot } from './held-snapshot.js';
+import { copyOffsite } from './offsite.js';
 import { readRecord, writeRecord } from './record.js';
 import { updateStatusFile } from './status-file.js';
 
@@ -30,7 +31,7 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
     const time = deps.clock().toISOString();
     const piped = await execPipe(
       { argv: dumpArgv(database, held.id), limits: DUMP_LIMITS },
-      { argv: backupArgv(app, kind), env, limits: RESTIC_LIMITS },
+      { argv: backupArgv(app, kind, rows), env, limits: RESTIC_LIMITS },
       { timeoutMs },
     ).finally(held.release);
     const summary = parseSummary(piped.consumer.stdout);
@@ -53,6 +54,8 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
   } catch (error) {
     outcome = { ok: false, error: (error as Error).message };
   }
+  const offsite = outcome.ok ? await copyOffsite(deps) : undefined;
+  if (offsite) await updateStatusFile(deps, app, { offsite });
   const at = deps.clock().toISOString();
   await updateStatusFile(
     deps,
@@ -61,9 +64,10 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
       ? { last: { id: outcome.snapshot.id, shortId: outcome.snapshot.shortId, time: outcome.snapshot.time, kind } }
       : { failure: { at, error: outcome.error } },
   );
-  const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${database}` : outcome.error;
+  const copied = offsite ? (offsite.ok ? `; copied to ${offsite.server}` : `; offsite copy failed: ${offsite.error}`) : '';
+  const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${database}${copied}` : outcome.error;
   await deps.audit.record({ actor, action: 'backup', target: app, result: outcome.ok ? 'ok' : 'failed', detail });
-  return { app, ...outcome, seconds: seconds() };
+  return { app, ...outcome, seconds: seconds(), ...(offsite ? { offsite } : {}) };
 }
 
 /** restic 0.14 names the new snapshot by its short id; records and lists go by the full one. */

@@ -5,3 +5,4 @@
  */
 export { listBackups, runBackup } from './backup.js';
 export { drillBackup } from './drill.js';
+export { fetchOffsite, listOffsite } from './offsite.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { appBackupStatusSchema } from '../../../src/api/backups.js';
 import type { AgentDeps } from '../../env.js';
 
-const statusFileSchema = appBackupStatusSchema.pick({ last: true, failure: true, drill: true });
+const statusFileSchema = appBackupStatusSchema.pick({ last: true, failure: true, drill: true, offsite: true });
 export type BackupStatusFile = z.infer<typeof statusFileSchema>;
 
 const statusPath = (deps: AgentDeps, app: string): string => `${deps.config.stateDir}/backups/${app}/status.json`;

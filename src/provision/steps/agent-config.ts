@@ -3,6 +3,8 @@ import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
 import { sharedFilesOf } from '../shared-files.js';
 import type { Step } from '../step.js';
+import { wantsBackups } from './backup.js';
+import { offsiteAgentConfig } from './offsite.js';
 import { AGENT_UNIT } from './units.js';
 
 /** One app as the agent sees it (server/config.ts agentAppSchema): what it runs, and how deploys fetch and link it. */
@@ -24,6 +26,7 @@ export function agentApp(name: string, app: AppConfig) {
 
 export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
   const apps = Object.fromEntries(input.apps.map(([name, app]) => [name, agentApp(name, app)]));
+  const offsite = wantsBackups(input) ? offsiteAgentConfig(input) : undefined;
   const config = {
     listen: { host: '127.0.0.1', port: input.server.agentPort },
     ...(input.server.publicUrl ? { publicUrl: input.server.publicUrl } : {}),
@@ -32,6 +35,7 @@ export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
     scriptsDir: `${PATHS.installDir}/current/remote-cli-tools`,
     apps,
     nginx: { sites: [...input.apps.map(([name]) => name), 'hosting'] },
+    ...(offsite ? { backups: { offsite } } : {}),
   };
   const m = input.secrets.hosting_management;
   const secrets = {

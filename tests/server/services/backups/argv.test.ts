@@ -105,6 +105,20 @@ describe('what restic and psql answer', () => {
     expect(parseSnapshots('')).toEqual([]);
   });
 
+  it('Given row counts, When the backup argv tags them, Then a listing of any copy reads them back; a forged tag is ignored', () => {
+    const rows = { notes: 3, 'Order Lines': 0 };
+    const argv = backupArgv('cigar', 'scheduled', rows);
+    const tag = argv.at(-1)!;
+    expect(argv.at(-2)).toBe('--tag');
+    expect(tag).toMatch(/^rows:[A-Za-z0-9_-]+$/);
+    const listed = (tags: string[]) =>
+      parseSnapshots(JSON.stringify([{ id: 'd'.repeat(64), short_id: 'dddddddd', time: '2026-12-06T23:00:00Z', tags }]))[0];
+    expect(listed(['app:cigar', 'kind:scheduled', tag])).toMatchObject({ kind: 'scheduled', rows });
+    const forged = `rows:${Buffer.from(JSON.stringify({ notes: -1 })).toString('base64url')}`;
+    expect(listed(['app:cigar', forged])?.rows).toBeUndefined();
+    expect(listed(['app:cigar', 'rows:%%%'])?.rows).toBeUndefined();
+  });
+
   it("Given psql's tab-separated counts, When they are read, Then each table has its count, names with spaces kept", () => {
     expect(parseCounts('Order Lines\t2\nitems\t3\n')).toEqual({ 'Order Lines': 2, items: 3 });
     expect(parseCounts('')).toEqual({});

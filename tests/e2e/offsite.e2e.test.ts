@@ -1,0 +1,179 @@
+/**
+ * Offsite backups through `hms` alone, on three real servers: `prod` runs cigar on
+ * PostgreSQL and copies every backup over SFTP into a repository on `vault`; a copy
+ * that cannot reach vault keeps the local backup and is made up by the next one; then
+ * prod is destroyed, and a third server provisioned from bare takes over prod's
+ * offsite repository and gets the rows back from it.
+ *
+ * Each test server has a route to the host only, so the servers reach vault's sshd
+ * through a TCP relay on the host side of their own veth (tests/support/tcp-relay.ts),
+ * as servers reach each other over a private network: `offsite.host`/`port` in the
+ * config are that address. Stopping the relay is vault becoming unreachable.
+ */
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backupListSchema, backupResultSchema } from '../../src/api/backups.js';
+import { runHms } from '../support/run-hms.js';
+import { startRelay, type TcpRelay } from '../support/tcp-relay.js';
+import { startTestServer, type TestServer, testServerSupport } from '../support/test-server.js';
+import { asAppRole } from './postgres-laptop.js';
+
+const support = testServerSupport();
+const VAULT_REPOSITORY = '/var/backups/hms-offsite/prod';
+
+describe.skipIf(!support.ok)('offsite backups on another server, and a rebuilt server restored from them', { timeout: 1_200_000 }, () => {
+  let dir = '';
+  let prod: TestServer;
+  let vault: TestServer;
+  let rebuilt: TestServer;
+  const relays: TcpRelay[] = [];
+  const hms = (args: string[]) => runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
+  const secrets = async () => JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8'));
+  const config = async () => JSON.parse(await readFile(path.join(dir, 'hms.config.json'), 'utf8'));
+  const saveConfig = (value: unknown) => writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(value, null, 2));
+  const asApp = async (server: TestServer, sql: string) => asAppRole(server, 'cigar', (await secrets()).database_passwords.cigar, sql);
+  const ok = (run: { code: number; stdout: string; stderr: string }) => expect(run.code, run.stderr + run.stdout).toBe(0);
+  const timed = async <T>(label: string, body: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await body();
+    console.log(`[offsite] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'hms-offsite-'));
+    const booted = await Promise.all([1, 2, 3].map(() => startTestServer({ aptCache: true })));
+    [prod, vault, rebuilt] = booted as [TestServer, TestServer, TestServer];
+    // One laptop key that every server's root accepts, and the three host keys it trusts.
+    await copyFile(prod.identityFile, path.join(dir, 'id_ed25519'));
+    await copyFile(`${prod.identityFile}.pub`, path.join(dir, 'id_ed25519.pub'));
+    const publicKey = await readFile(`${prod.identityFile}.pub`, 'utf8');
+    for (const server of [vault, rebuilt]) await server.exec(['sh', '-c', 'cat >> /root/.ssh/authorized_keys'], { input: publicKey });
+    const knownHosts = await Promise.all([prod, vault, rebuilt].map((server) => readFile(server.knownHostsFile, 'utf8')));
+    await writeFile(path.join(dir, 'known_hosts'), knownHosts.join(''));
+    for (const server of [prod, rebuilt]) relays.push(await startRelay(server.hostSideAddress, { host: vault.host, port: 22 }));
+    const server = (s: TestServer) => ({ host: s.host, identityFile: 'id_ed25519', knownHostsFile: 'known_hosts' });
+    await saveConfig({
+      servers: {
+        prod: { ...server(prod), offsite: { server: 'vault', host: relays[0]!.host, port: relays[0]!.port } },
+        vault: server(vault),
+      },
+      apps: { cigar: { server: 'prod', repo: '/srv/git/cigar.git', domain: 'cigar.test', database: { adapter: 'postgresql' } } },
+    });
+    ok(await hms(['secrets', 'init']));
+  }, 300_000);
+  afterAll(async () => {
+    for (const relay of relays) await relay.close();
+    await Promise.all([prod, vault, rebuilt].map((server) => server?.stop()));
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'Given prod copying its backups to vault, When both are provisioned (vault first), ' +
+      'Then vault keeps an SFTP-only repository for prod, prod made it, and a second provision changes nothing',
+    async () => {
+      ok(await timed('full-deploy vault', () => hms(['full-deploy', 'vault'])));
+      const run = await timed('full-deploy prod', () => hms(['full-deploy', 'prod']));
+      ok(run);
+      expect(run.stderr).toMatch(/● Backups: the offsite copy on vault/);
+      const { backup_passwords: passwords, offsite_keys: keys } = await secrets();
+      for (const output of [run.stdout, run.stderr]) {
+        expect(output.includes(passwords['offsite-prod'])).toBe(false);
+        expect(output.includes(keys.prod.private_key.split('\n')[1])).toBe(false);
+      }
+      const owner = await vault.exec(['stat', '-c', '%a %U', VAULT_REPOSITORY, `${VAULT_REPOSITORY}/restic/config`]);
+      expect(owner.stdout.trim().split('\n')[0]).toBe('700 hms-offsite-prod');
+      const authorized = await vault.exec(['cat', `${VAULT_REPOSITORY}/.ssh/authorized_keys`]);
+      expect(authorized.stdout).toMatch(/^restrict,command="\/usr\/lib\/openssh\/sftp-server" ssh-ed25519 /);
+      // The key opens SFTP and nothing else: a shell command through it gets the sftp server, not a shell.
+      const shell = await prod.exec([
+        'sh',
+        '-c',
+        'ssh -i /etc/hosting-api/offsite/prod.key -o UserKnownHostsFile=/etc/hosting-api/offsite/known_hosts ' +
+          `-o BatchMode=yes -p ${relays[0]!.port} hms-offsite-prod@${relays[0]!.host} id </dev/null`,
+      ]);
+      expect(shell.stdout).not.toMatch(/uid=/);
+
+      for (const name of ['vault', 'prod']) {
+        const again = await hms(['provision', name]);
+        ok(again);
+        expect(again.stdout).toMatch(/every step up to date; nothing changed/);
+      }
+    },
+  );
+
+  it(
+    'Given rows written by cigar, When `hms backup cigar` runs, Then the snapshot is copied to vault with its row counts, ' +
+      'and with vault unreachable the local backup is kept, the copy marked failed, and the next backup makes it up',
+    async () => {
+      ok(await asApp(prod, "CREATE TABLE notes (id serial PRIMARY KEY, body text); INSERT INTO notes (body) VALUES ('first'), ('second')"));
+      const first = backupResultSchema.parse(
+        JSON.parse((await timed('backup + offsite copy', () => hms(['backup', 'cigar', '--json']))).stdout),
+      );
+      expect(first.ok, first.error).toBe(true);
+      expect(first.offsite).toMatchObject({ server: 'vault', ok: true });
+      const offsite = backupListSchema.parse(JSON.parse((await hms(['backups', 'cigar', '--offsite', '--json'])).stdout));
+      expect(offsite.snapshots).toHaveLength(1);
+      expect(offsite.snapshots[0]!.rows).toEqual({ notes: 2 });
+
+      await relays[0]!.close();
+      ok(await asApp(prod, "INSERT INTO notes (body) VALUES ('third')"));
+      const cut = await hms(['backup', 'cigar', '--json']);
+      const unreachable = backupResultSchema.parse(JSON.parse(cut.stdout));
+      expect(unreachable.ok).toBe(true);
+      expect(unreachable.offsite?.ok).toBe(false);
+      expect(unreachable.offsite?.error).toMatch(/restic copy to vault failed/);
+      const human = await hms(['backups', 'cigar']);
+      expect(human.stdout.match(/manual/g)).toHaveLength(2);
+
+      await relays[0]!.open();
+      const next = backupResultSchema.parse(JSON.parse((await hms(['backup', 'cigar', '--json'])).stdout));
+      expect(next.offsite?.ok, next.offsite?.error).toBe(true);
+      const all = backupListSchema.parse(JSON.parse((await hms(['backups', 'cigar', '--offsite', '--json'])).stdout));
+      expect(all.snapshots.map((s) => s.rows)).toEqual([{ notes: 2 }, { notes: 3 }, { notes: 3 }]);
+    },
+  );
+
+  it(
+    'Given prod destroyed, When a bare server is provisioned in its place taking over its offsite repository, ' +
+      'Then the latest offsite snapshot fetched there holds exactly the rows prod had',
+    async () => {
+      const expected = (await asApp(prod, 'SELECT id, body FROM notes ORDER BY id')).stdout;
+      await prod.stop();
+      const next = await config();
+      delete next.servers.prod;
+      next.servers.rebuilt = {
+        host: rebuilt.host,
+        identityFile: 'id_ed25519',
+        knownHostsFile: 'known_hosts',
+        offsite: { server: 'vault', repository: 'prod', host: relays[1]!.host, port: relays[1]!.port },
+      };
+      next.apps.cigar.server = 'rebuilt';
+      await saveConfig(next);
+      ok(await timed('full-deploy of the rebuilt server', () => hms(['full-deploy', 'rebuilt'])));
+
+      const offsite = backupListSchema.parse(JSON.parse((await hms(['backups', 'cigar', '--offsite', '--json'])).stdout));
+      const latest = offsite.snapshots.at(-1)!;
+      const fetched = await timed('fetch from vault', () => hms(['backups', 'cigar', '--fetch', latest.shortId, '--json']));
+      ok(fetched);
+      const local = backupListSchema.parse(JSON.parse(fetched.stdout));
+      expect(local.snapshots).toHaveLength(1);
+      expect(local.snapshots[0]!.rows).toEqual({ notes: 3 });
+
+      // Read back as a person would check it: the fetched dump restored into a scratch database, row by row.
+      const restic = 'restic --repo /var/backups/hms/restic --password-file /etc/hosting-api/restic-local.pass';
+      const restored = await rebuilt.exec([
+        'sh',
+        '-c',
+        `runuser -u postgres -- createdb scratch && ${restic} dump ${local.snapshots[0]!.id} /cigar.dump | ` +
+          'runuser -u postgres -- pg_restore --no-owner -d scratch && ' +
+          'runuser -u postgres -- psql -X -tA -d scratch -c "SELECT id, body FROM notes ORDER BY id"',
+      ]);
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(restored.stdout).toBe(expected);
+      expect(expected.trim().split('\n')).toEqual(['1|first', '2|second', '3|third']);
+    },
+  );
+});
