@@ -22,6 +22,16 @@ export const drillResultSchema = z.object({
 });
 export type DrillResult = z.infer<typeof drillResultSchema>;
 
+/** The app's uploaded files (shared/storage, shared/public/uploads…), in a snapshot of their own taken in the same run. */
+export const filesSnapshotSchema = z.object({
+  id: z.string(),
+  /** Relative to the app's folder, e.g. shared/storage. */
+  folders: z.array(z.string()),
+  sizeBytes: z.number().int().nonnegative().optional(),
+  addedBytes: z.number().int().nonnegative().optional(),
+});
+export type FilesSnapshot = z.infer<typeof filesSnapshotSchema>;
+
 export const backupSnapshotSchema = z.object({
   /** restic's snapshot id (full); `shortId` is what people type. */
   id: z.string(),
@@ -34,6 +44,8 @@ export const backupSnapshotSchema = z.object({
   rows: rowCountsSchema.optional(),
   /** The last restore drill of this snapshot. */
   drill: drillResultSchema.optional(),
+  /** The uploaded files backed up with this database dump. */
+  files: filesSnapshotSchema.optional(),
 });
 export type BackupSnapshot = z.infer<typeof backupSnapshotSchema>;
 

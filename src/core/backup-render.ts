@@ -1,5 +1,5 @@
 /** How backups read for people, the same in every view. */
-import type { BackupList, BackupResult, DrillResult, OffsiteCopy, RowCounts } from '../api/backups.js';
+import type { BackupList, BackupResult, DrillResult, FilesSnapshot, OffsiteCopy, RowCounts } from '../api/backups.js';
 import { formatBytes, formatTime } from './format.js';
 import { table } from './table.js';
 
@@ -17,6 +17,7 @@ export function backupSummary(result: BackupResult): string {
     `Backup of ${result.app}: snapshot ${shortId} in ${result.seconds} s`,
     `  dump ${formatBytes(sizeBytes)}, added to the repository ${formatBytes(addedBytes)}`,
     `  rows: ${rowsLine(rows)}`,
+    ...(result.snapshot.files ? [`  ${filesLine(result.snapshot.files)}`] : []),
     ...(result.offsite ? [`  offsite copy to ${result.offsite.server}: ${offsiteLine(result.offsite)}`] : []),
   ].join('\n');
 }
@@ -45,3 +46,8 @@ export function backupsTable(list: BackupList): string {
 /** "done (2.1 s)", or why the copy failed (the local backup is kept either way). */
 export const offsiteLine = (copy: OffsiteCopy): string =>
   copy.ok ? `done (${copy.seconds} s)` : `FAILED, the local backup is kept and the next backup copies it: ${copy.error}`;
+
+/** "files: shared/storage, shared/public/uploads (12.0 MB, added 1.0 MB; snapshot 1a2b3c4d)" */
+export const filesLine = (files: FilesSnapshot): string =>
+  `files: ${files.folders.join(', ')} ` +
+  `(${formatBytes(files.sizeBytes)}, added ${formatBytes(files.addedBytes)}; snapshot ${files.id.slice(0, 8)})`;

@@ -11,6 +11,7 @@ import { FILLER_APPS, hostingOn } from './agent-server.js';
 import { benchStatus } from './status.bench.js';
 import { benchTui } from './tui.bench.js';
 import { benchDeploy } from './deploy.bench.js';
+import { benchBackup } from './backup.bench.js';
 import { startAgentContext } from '../e2e/agent-context.js';
 import { SAMPLE_APPS } from '../support/server-kit.js';
 
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   }
   console.log('\n== Deploys under load: 50 clients through nginx during deploy, reload and rollback');
   for (const line of await benchDeploy({ clients: 50 })) console.log(line);
+  console.log('\n== Database backups: ~1 GB of table data, hms backup vs bare pg_dump (a server of its own)');
+  for (const line of await benchBackup()) console.log(line);
 }
 
 await main();

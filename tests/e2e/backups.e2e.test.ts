@@ -2,7 +2,7 @@
  * Database backups on a bare server, through `hms` as a user runs it: `hms full-deploy`
  * makes the restic repository (root only, a second provision changes nothing), rows
  * written by the app's role are in `hms backup cigar`'s snapshot and counted beside it,
- * `hms backups cigar --json` lists it; a hostile app name runs nothing; a dump that
+ * `hms backups cigar --json` lists it, the uploaded files in a snapshot beside it; a hostile app name runs nothing; a dump that
  * fails, before the pipe or in it, leaves no snapshot behind.
  */
 import { describe, expect, it } from 'vitest';
@@ -21,8 +21,11 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
   /** SQL as the app's role over 127.0.0.1, as the app itself reaches its database; the password on stdin. */
   const asApp = async (sql: string) => asAppRole(laptop.server, 'cigar', (await secrets()).database_passwords.cigar ?? '', sql);
   const asPostgres = (sql: string) => laptop.server.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-c', sql]);
+  /** The database snapshots (the uploaded files' own, tagged part:files, go with them). */
   const snapshotIds = async () =>
-    (JSON.parse((await laptop.server.exec([...RESTIC, 'snapshots', '--json'])).stdout) as Array<{ id: string }>).map((s) => s.id);
+    (JSON.parse((await laptop.server.exec([...RESTIC, 'snapshots', '--json'])).stdout) as Array<{ id: string; tags?: string[] }>)
+      .filter((s) => !s.tags?.includes('part:files'))
+      .map((s) => s.id);
   const timed = async <T>(label: string, body: () => Promise<T>): Promise<T> => {
     const started = Date.now();
     const result = await body();
@@ -59,18 +62,25 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
           'CREATE TABLE "Order Lines" (id int); INSERT INTO "Order Lines" VALUES (1), (2);',
       );
       expect(write.code, write.stderr).toBe(0);
+      // An upload, as Active Storage keeps it (shared/storage is one of the app's shared folders).
+      const upload = '/var/www/cigar/shared/storage/ab/cd/abcdef-photo';
+      await laptop.server.exec(['sh', '-c', `mkdir -p "$(dirname ${upload})" && printf 'JPEG-bytes' > ${upload}`]);
       const run = await timed('hms backup cigar', () => hms(['backup', 'cigar', '--json']));
       expect(run.code, run.stderr).toBe(0);
       const result = backupResultSchema.parse(JSON.parse(run.stdout));
       expect(result.ok).toBe(true);
       expect(result.snapshot?.rows).toEqual({ 'Order Lines': 2, items: 3 });
       expect(result.snapshot?.sizeBytes).toBeGreaterThan(0);
+      expect(result.snapshot?.files?.folders).toEqual(['shared/storage']);
+      const stored = await laptop.server.exec([...RESTIC, 'dump', result.snapshot!.files!.id, upload]);
+      expect(stored.stdout).toBe('JPEG-bytes');
 
       const listed = await hms(['backups', 'cigar', '--json']);
       expect(listed.code, listed.stderr).toBe(0);
       const list = backupListSchema.parse(JSON.parse(listed.stdout));
       expect(list.snapshots).toHaveLength(1);
       expect(list.snapshots[0]).toMatchObject({ id: result.snapshot!.id, kind: 'manual', rows: { 'Order Lines': 2, items: 3 } });
+      expect(list.snapshots[0]!.files?.id).toBe(result.snapshot!.files!.id);
       expect(list.snapshots[0]!.addedBytes).toBeGreaterThan(0);
       const human = await hms(['backups', 'cigar']);
       expect(human.stdout).toContain(result.snapshot!.shortId);

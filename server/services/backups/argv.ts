@@ -158,6 +158,8 @@ export function parseSnapshots(stdout: string): BackupSnapshot[] {
   return list.flatMap((entry) => {
     if (typeof entry.id !== 'string' || !SNAPSHOT_ID.test(entry.id) || typeof entry.time !== 'string') return [];
     const tags = Array.isArray(entry.tags) ? entry.tags.filter((tag): tag is string => typeof tag === 'string') : [];
+    // The uploaded files' snapshots are listed with the dump they were taken with (its record), not on their own.
+    if (tags.includes('part:files')) return [];
     const kind = KINDS.find((k) => tags.includes(`kind:${k}`)) ?? 'manual';
     const shortId = typeof entry.short_id === 'string' ? entry.short_id : entry.id.slice(0, 8);
     const rows = rowsOfTags(tags);

@@ -10,6 +10,7 @@ import type { AgentDeps } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { backupArgv, dumpArgv, forgetArgv, parseSnapshots, parseSummary, resticEnv, snapshotArgv, snapshotsArgv } from './argv.js';
 import { DUMP_LIMITS, databaseFor, lastLines, type Options, RESTIC_LIMITS } from './database.js';
+import { backupFiles } from './files.js';
 import { holdSnapshot } from './held-snapshot.js';
 import { copyOffsite } from './offsite.js';
 import { readRecord, writeRecord } from './record.js';
@@ -48,8 +49,15 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
       const snapshot: BackupSnapshot = { id, shortId: id.slice(0, 8), time, kind, rows };
       if (summary.sizeBytes !== undefined) snapshot.sizeBytes = summary.sizeBytes;
       if (summary.addedBytes !== undefined) snapshot.addedBytes = summary.addedBytes;
+      // The dump is good whatever happens to the files next: it is recorded first, and kept.
       await writeRecord(deps, app, snapshot);
-      outcome = { ok: true, snapshot };
+      const files = await backupFiles(deps, app, kind).catch((error: Error) => error);
+      if (files instanceof Error) {
+        outcome = { ok: false, error: `the database is backed up (${snapshot.shortId}), the uploaded files are not: ${files.message}` };
+      } else {
+        if (files) await writeRecord(deps, app, Object.assign(snapshot, { files }));
+        outcome = { ok: true, snapshot };
+      }
     }
   } catch (error) {
     outcome = { ok: false, error: (error as Error).message };
