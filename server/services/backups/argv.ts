@@ -25,11 +25,16 @@ export function databaseOf(url: string | undefined): string | undefined {
 
 const AS_POSTGRES = ['runuser', '-u', 'postgres', '--'];
 
-/** The custom-format dump on stdout, as the postgres superuser over its local socket (peer login). */
+/**
+ * The custom-format dump on stdout, as the postgres superuser over its local socket (peer login).
+ * Uncompressed (-Z0): restic compresses it (zstd) after cutting it into content-defined chunks,
+ * so rows that did not change give the same chunks as last time; a zlib stream would not.
+ */
 export const dumpArgv = (database: string, snapshot?: string): string[] => [
   ...AS_POSTGRES,
   'pg_dump',
   '-Fc',
+  '-Z0',
   '--no-password',
   ...(snapshot ? [`--snapshot=${snapshot}`] : []),
   '-d',

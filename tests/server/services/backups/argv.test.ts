@@ -47,7 +47,7 @@ describe("an app's database name", () => {
 
 describe('the commands of one backup', () => {
   it('Given app cigar and database cigar, When the argv are built, Then the dump runs as postgres and restic reads stdin with tags', () => {
-    expect(dumpArgv('cigar')).toEqual(['runuser', '-u', 'postgres', '--', 'pg_dump', '-Fc', '--no-password', '-d', 'cigar']);
+    expect(dumpArgv('cigar')).toEqual(['runuser', '-u', 'postgres', '--', 'pg_dump', '-Fc', '-Z0', '--no-password', '-d', 'cigar']);
     expect(backupArgv('cigar', 'manual')).toEqual([
       'restic',
       'backup',
