@@ -1,5 +1,5 @@
 /** /api/backups for the laptop: take a backup of an app's database now, list its backups. */
-import { backupListSchema, backupResultSchema, drillResponseSchema } from '../api/backups.js';
+import { backupListSchema, backupOverviewSchema, backupResultSchema, drillResponseSchema } from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
 
@@ -12,3 +12,6 @@ export const listBackups = (client: ApiClient, app: string) => client.call(backu
 /** Restores the latest backup into a scratch database and compares its row counts with the recorded ones. */
 export const drillBackup = (client: ApiClient, app: string) =>
   client.call(drillResponseSchema, apiPaths.backups.drill(app), { method: 'POST' });
+
+/** Every app with a database at a glance: state, last backup, last drill, the timer's next run, the last check. */
+export const backupOverview = (client: ApiClient) => client.call(backupOverviewSchema, apiPaths.backups.overview());

@@ -2,6 +2,7 @@ import type { ProvisionInput } from './input.js';
 import type { Step } from './step.js';
 import { agentConfigStep } from './steps/agent-config.js';
 import { backupStep, wantsBackups } from './steps/backup.js';
+import { backupScheduleStep } from './steps/backup-schedule.js';
 import { databaseStep, wantsPostgres } from './steps/database.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
 import { sharedFilesStep } from './steps/shared.js';
@@ -22,7 +23,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     deployKeyStep(input),
     appEnvStep(input),
     ...(wantsPostgres(input) ? [databaseStep(input)] : []),
-    ...(wantsBackups(input) ? [backupStep(input)] : []),
+    ...(wantsBackups(input) ? [backupStep(input), backupScheduleStep(input, t)] : []),
     agentConfigStep(input),
     sharedFilesStep(input),
     pumaStep(input, t),

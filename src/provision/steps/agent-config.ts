@@ -1,8 +1,10 @@
+import { agentBackups } from '../../config/backups.js';
 import type { AppConfig } from '../../config/schema.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
 import { sharedFilesOf } from '../shared-files.js';
 import type { Step } from '../step.js';
+import { wantsBackups } from './backup.js';
 import { AGENT_UNIT } from './units.js';
 
 /** One app as the agent sees it (server/config.ts agentAppSchema): what it runs, and how deploys fetch and link it. */
@@ -32,6 +34,8 @@ export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
     scriptsDir: `${PATHS.installDir}/current/remote-cli-tools`,
     apps,
     nginx: { sites: [...input.apps.map(([name]) => name), 'hosting'] },
+    // The timer's schedule, retention and check, read by the agent's overview and its scheduled run.
+    ...(wantsBackups(input) ? { backups: agentBackups(input.server.backups) } : {}),
   };
   const m = input.secrets.hosting_management;
   const secrets = {
