@@ -15,7 +15,7 @@ describe('the state of an app’s backups', () => {
     expect(backupMessage(recorded, DAILY, NOW)).toBe('backup 3h ago (scheduled), drill ok');
   });
 
-  it('Given the clock moving past the schedule and its margin, When judged, Then the same backup is overdue and the line says for how long', () => {
+  it('Given the clock past the schedule and its margin, When judged, Then the backup is overdue and the line says for how long', () => {
     const recorded = { last: last(29), drill: drill(true) };
     expect(backupState(recorded, DAILY, NOW)).toBe('ok');
     const later = new Date(NOW.getTime() + 2 * 3_600_000);

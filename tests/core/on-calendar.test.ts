@@ -73,7 +73,7 @@ describe('OnCalendar expressions on the laptop', () => {
     },
   );
 
-  it('Given the default daily schedule and a random delay, When the overdue age is computed, Then it is the gap, a quarter more, and the delay', () => {
+  it('Given a daily schedule and a random delay, When the overdue age is computed, Then it is the gap, a quarter more, the delay', () => {
     expect(overdueAfterHours('daily')).toBe(30);
     expect(overdueAfterHours('daily', 1800)).toBe(30.5);
     expect(overdueAfterHours('hourly')).toBe(2);

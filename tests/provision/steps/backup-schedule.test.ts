@@ -23,7 +23,7 @@ const inputWith = (backups?: object, apps: Record<string, object> = { cigar: CIG
   );
 
 describe('scheduled backups in provisioning', () => {
-  it('Given an app on PostgreSQL and the defaults, When rendered, Then a daily timer starts the bundle one-shot, bounded, and a weekly check', async () => {
+  it('Given PostgreSQL and defaults, When rendered, Then a daily timer runs the bundle one-shot, bounded, and a weekly check', async () => {
     const files = backupScheduleFiles(await inputWith(), await loadTemplates());
     expect(files.map((f) => f.path)).toEqual([
       '/etc/systemd/system/hms-backup.service',
@@ -47,7 +47,7 @@ describe('scheduled backups in provisioning', () => {
     expect(checkTimer).toMatch(/^OnCalendar=Sun \*-\*-\* 04:30$/m);
   });
 
-  it("Given a schedule, retention and check, When the agent's configuration is rendered, Then the agent reads them and the overdue age", async () => {
+  it("Given a schedule, retention and check, When the agent's config is rendered, Then the agent reads them", async () => {
     const input = await inputWith({ schedule: '*-*-* 00/6:00', randomizedDelay: '0', keep: { daily: 3, weekly: 0 }, checkSubsets: 4 });
     const file = agentConfigFiles(input).find((f) => f.path === '/etc/hosting-api/agent.json')!;
     const config = parseAgentConfig(file.content, file.path);
