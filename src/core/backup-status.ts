@@ -30,7 +30,11 @@ export function backupState(recorded: RecordedBackups, schedule: ScheduleView, n
   return hours > schedule.overdueAfterHours ? 'overdue' : 'ok';
 }
 
-const firstLine = (text: string): string => text.split('\n')[0]!.slice(0, 200);
+/** The reason's first line; a long one keeps its start and its end (where restic says the cause). */
+function firstLine(text: string): string {
+  const line = text.split('\n')[0]!;
+  return line.length > 240 ? `${line.slice(0, 90)}…${line.slice(-140)}` : line;
+}
 
 function drillWords(drill: DrillResult | undefined, now: Date): string {
   if (!drill) return 'not drilled yet';

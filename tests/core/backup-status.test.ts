@@ -34,6 +34,14 @@ describe('the state of an app’s backups', () => {
     );
   });
 
+  it("Given a long reason, When worded, Then its start and its end (restic's cause) are kept", () => {
+    const path = `/var/backups/hms/restic/data/8c/${'8c'.repeat(80)}-tmp`;
+    const error = `restic backup failed (exit 1): Fatal: unable to save snapshot: write ${path}: no space left on device`;
+    const message = backupMessage({ last: last(26), failure: { at: hoursAgo(1), error } }, DAILY, NOW);
+    expect(message).toMatch(/^last backup failed 1h ago: restic backup failed \(exit 1\): Fatal.*…/);
+    expect(message).toMatch(/…[^…]*no space left on device; last good 26h ago$/);
+  });
+
   it('Given a failed drill, When judged, Then failed, the drill named first', () => {
     const recorded = { last: last(2), drill: drill(false, 1) };
     expect(backupState(recorded, DAILY, NOW)).toBe('failed');

@@ -12,27 +12,22 @@ import { readStatusFile } from './status-file.js';
 
 export const BACKUP_TIMER = 'hms-backup.timer';
 
-export const timerArgv = (): string[] => [
-  'systemctl',
-  'show',
-  '--timestamp=unix',
-  '--property=LoadState,ActiveState,NextElapseUSecRealtime',
-  '--',
-  BACKUP_TIMER,
-];
+export const timerArgv = (): string[] => ['systemctl', 'show', '--property=LoadState,NextElapseUSecRealtime', '--', BACKUP_TIMER];
+/** systemctl writes times in its own time zone: UTC, so they read back without a zone database. */
+const TIMER_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', TZ: 'UTC' };
 
-/** `systemctl show` of the timer: whether it is there and armed, and its next run ("@1767225600" as unix seconds). */
+/** `systemctl show` of the timer (run with TZ=UTC): whether it is there, and its next run ("Mon 2026-12-07 00:00:00 UTC"). */
 export function parseTimer(stdout: string): { loaded: boolean; next?: string } {
   const values = Object.fromEntries(
     stdout.split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
   const loaded = values.LoadState === 'loaded';
-  const seconds = /^@(\d+)$/.exec(values.NextElapseUSecRealtime?.trim() ?? '')?.[1];
-  return { loaded, ...(loaded && seconds ? { next: new Date(Number(seconds) * 1000).toISOString() } : {}) };
+  const at = /^\w{3} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) UTC$/.exec(values.NextElapseUSecRealtime?.trim() ?? '');
+  return { loaded, ...(loaded && at ? { next: new Date(`${at[1]}T${at[2]}Z`).toISOString() } : {}) };
 }
 
 async function timer(deps: AgentDeps): Promise<{ loaded: boolean; next?: string }> {
-  const result = await deps.exec(timerArgv(), { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 }).catch(() => undefined);
+  const result = await deps.exec(timerArgv(), { env: TIMER_ENV, timeoutMs: 10_000, maxOutputBytes: 64 * 1024 }).catch(() => undefined);
   return result?.code === 0 ? parseTimer(result.stdout) : { loaded: false };
 }
 

@@ -46,7 +46,7 @@ describe('retention, the check and the timer, as data', () => {
 
   it('Given systemctl show of the timer, When read, Then whether it is there and its next run; a missing timer has none', () => {
     expect(timerArgv()).toContain('hms-backup.timer');
-    expect(parseTimer('LoadState=loaded\nActiveState=active\nNextElapseUSecRealtime=@1796601600\n')).toEqual({
+    expect(parseTimer('NextElapseUSecRealtime=Mon 2026-12-07 00:00:00 UTC\nLoadState=loaded\n')).toEqual({
       loaded: true,
       next: '2026-12-07T00:00:00.000Z',
     });
