@@ -5,6 +5,9 @@ import { formatIssues } from '../src/core/config-issues.js';
 import { nameSchema, sharedPathSchema } from '../src/core/names.js';
 import { webCommandSchema } from '../src/core/web-command.js';
 
+const DEFAULT_KEEP = { daily: 7, weekly: 4, monthly: 6 };
+const DEFAULT_CHECK = { onCalendar: 'Sun *-*-* 04:30', subsets: 12 };
+
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 const sharedPath = sharedPathSchema;
 const unitName = z.string().regex(/^[A-Za-z0-9@._-]+\.(service|socket|timer)$/, 'must be a systemd unit name such as cigar.service');
@@ -117,12 +120,26 @@ export const agentConfigSchema = z.strictObject({
           overdueAfterHours: z.number().positive().default(30),
         })
         .default({ onCalendar: 'daily', overdueAfterHours: 30 }),
+      /** What `restic forget --prune` keeps after a scheduled backup, per app and kind: the newest of each day, week, month. */
+      keep: z
+        .strictObject({
+          daily: z.number().int().min(1).default(7),
+          weekly: z.number().int().min(0).default(4),
+          monthly: z.number().int().min(0).default(6),
+        })
+        .default(DEFAULT_KEEP),
+      /** The weekly `restic check`: its timer's OnCalendar, and into how many parts the data is cut (one read per run). */
+      check: z
+        .strictObject({ onCalendar: z.string().min(1).default('Sun *-*-* 04:30'), subsets: z.number().int().min(1).max(1000).default(12) })
+        .default(DEFAULT_CHECK),
     })
     .default({
       repository: '/var/backups/hms/restic',
       passwordFile: '/etc/hosting-api/restic-local.pass',
       timeoutSeconds: 3600,
       schedule: { onCalendar: 'daily', overdueAfterHours: 30 },
+      keep: DEFAULT_KEEP,
+      check: DEFAULT_CHECK,
     }),
   session: z
     .strictObject({

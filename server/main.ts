@@ -3,27 +3,27 @@ import './polyfill.js';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
 import { exec } from '../src/platform/exec.js';
-import { isHmsError } from '../src/core/errors.js';
+import { HmsError, isHmsError } from '../src/core/errors.js';
 import { VERSION } from '../src/core/version.js';
 import { activate } from './services/agent/index.js';
-import { createApp } from './app.js';
 import { exampleAgentConfig, loadAgentConfig } from './config.js';
 import { loadAgentSecrets } from './auth/secrets.js';
 import { AuditLog } from './services/audit/index.js';
-import { recoverSites } from './services/configs/index.js';
 
 const HELP = `hms-agent ${VERSION}: the hms server agent (listens on loopback only)
 
-Usage: hms-agent [--config FILE]
+Usage: hms-agent [--config FILE] [backup-scheduled | backup-check]
   --config FILE      agent configuration (default /etc/hosting-api/agent.json)
+  backup-scheduled   (run by hms-backup.timer) back up, drill and thin out every app's database, then exit
+  backup-check       (run by hms-backup-check.timer) restic check of the next part of the data, then exit
   --example-config   print a complete example configuration
   --activate ID      (run by the agent itself) switch to release ID, restart, roll back if unhealthy
   --version, --help`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       config: { type: 'string', default: '/etc/hosting-api/agent.json' },
       'example-config': { type: 'boolean' },
@@ -38,6 +38,13 @@ async function main(): Promise<number> {
 
   const config = await loadAgentConfig(values.config!);
   if (values.activate) return activate(config, values.activate);
+  if (positionals.length > 0) {
+    // Loaded on demand: a one-shot run does not load the HTTP server's modules.
+    const { ONE_SHOT_MODES, runOneShot } = await import('./one-shot.js');
+    const mode = ONE_SHOT_MODES.find((m) => m === positionals[0]);
+    if (!mode || positionals.length > 1) throw new HmsError(`Unknown command "${positionals.join(' ')}".`, { hint: 'hms-agent --help' });
+    return runOneShot(mode, config, VERSION, path.resolve(values.config!));
+  }
   const secrets = await loadAgentSecrets(config.secretsFile);
   const clock = () => new Date();
   const deps = {
@@ -51,22 +58,8 @@ async function main(): Promise<number> {
     release: await runningRelease(config.installDir),
     configFile: path.resolve(values.config!),
   };
-  // A crash mid-edit leaves staged copies and test configs behind; the live files are intact.
-  await recoverSites(deps);
-  const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
-    console.log(`hms-agent ${VERSION} listening on ${info.address}:${info.port}`);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // Follow streams never end by themselves: close them so a restart is prompt.
-    const stop = () => {
-      server.close(() => resolve());
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  const { serveAgent } = await import('./serve.js');
+  await serveAgent(deps);
   return 0;
 }
 

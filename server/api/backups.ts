@@ -1,5 +1,6 @@
 /**
  * /api/backups: an app's database backups.
+ *   GET  /       every app with a database at a glance, the timer's schedule, the last check
  *   POST /:app   take one now (kind manual); answers when it is done, ok or not
  *   GET  /:app   the app's snapshots, with their sizes, row counts and drill results
  *   POST /:app/drill   restore the latest into a scratch database and compare row counts
@@ -11,11 +12,13 @@ import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { allowed } from '../errors.js';
 import { fetchRequestSchema } from '../../src/api/backups.js';
-import { drillBackup, fetchOffsite, listBackups, listOffsite, runBackup } from '../services/backups/index.js';
+import { backupOverview, drillBackup, fetchOffsite, listBackups, listOffsite, runBackup } from '../services/backups/index.js';
 import { jsonBody } from './json-body.js';
 
 export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
+
+  app.get('/', async (c) => c.json(await backupOverview(deps)));
 
   app.post('/:app', async (c) => {
     const name = c.req.param('app');

@@ -139,9 +139,16 @@ export type AppBackupStatus = z.infer<typeof appBackupStatusSchema>;
 /** GET /api/backups */
 export const backupOverviewSchema = z.object({
   /** The server's backup timer: its OnCalendar and next run, when provisioned. */
-  schedule: z.object({ onCalendar: z.string(), next: z.string().optional() }).optional(),
-  /** The last `restic check`. */
-  check: z.object({ at: z.string(), ok: z.boolean(), error: z.string().optional() }).optional(),
+  schedule: z
+    .object({
+      onCalendar: z.string(),
+      next: z.string().optional(),
+      /** The age after which the last good backup counts as missed. */
+      overdueAfterHours: z.number().positive().optional(),
+    })
+    .optional(),
+  /** The last `restic check`; `subset` is the part of the data it read ("3/12"), a different one each week. */
+  check: z.object({ at: z.string(), ok: z.boolean(), error: z.string().optional(), subset: z.string().optional() }).optional(),
   apps: z.array(appBackupStatusSchema),
 });
 export type BackupOverview = z.infer<typeof backupOverviewSchema>;

@@ -142,8 +142,8 @@ export const deployLockSchema = z.object({
   by: z.string(),
   at: z.string(),
   reason: z.string(),
-  /** deploy and rollback locks end with their run; manual ones with `hms unlock`. */
-  kind: z.enum(['deploy', 'rollback', 'manual']),
+  /** deploy, rollback and backup (the backup timer's run) locks end with their run; manual ones with `hms unlock`. */
+  kind: z.enum(['deploy', 'rollback', 'manual', 'backup']),
   /** The agent process running the deploy; null for a manual lock. */
   pid: z.number().int().nullable(),
   /** The process that took it is gone (the agent died mid-deploy): look, then unlock. */

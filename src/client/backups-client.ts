@@ -1,5 +1,5 @@
 /** /api/backups for the laptop: take a backup of an app's database now, list its backups. */
-import { backupListSchema, backupResultSchema, drillResponseSchema } from '../api/backups.js';
+import { backupListSchema, backupOverviewSchema, backupResultSchema, drillResponseSchema } from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
 
@@ -19,3 +19,6 @@ export const listOffsite = (client: ApiClient, app: string) => client.call(backu
 /** Copies one offsite snapshot into the server's own repository; answers the local list. */
 export const fetchOffsite = (client: ApiClient, app: string, snapshot: string) =>
   client.call(backupListSchema, apiPaths.backups.fetch(app), { method: 'POST', body: { snapshot } });
+
+/** Every app with a database at a glance: state, last backup, last drill, the timer's next run, the last check. */
+export const backupOverview = (client: ApiClient) => client.call(backupOverviewSchema, apiPaths.backups.overview());

@@ -1,4 +1,7 @@
-import { diagnose, type Level } from '../client/diagnose.js';
+import type { ApiClient } from '../client/api-client.js';
+import { backupOverview } from '../client/backups-client.js';
+import { diagnose, type Finding, type Level } from '../client/diagnose.js';
+import { backupFindings } from '../core/backup-status.js';
 import { VERSION } from '../core/version.js';
 import type { Command } from './command.js';
 import { onServers } from './each-server.js';
@@ -7,12 +10,12 @@ const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗', skip: '
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'What needs attention: failed units, disks, certificates, log errors, versions',
+  summary: 'What needs attention: failed units, disks, certificates, log errors, versions, backups',
   usage: ['hms doctor [--all]'],
   flags: [['--all', 'every configured server, concurrently']],
   examples: ['hms doctor', 'hms doctor --all --json'],
   async run(context) {
-    const results = await onServers(context, ({ client }) => diagnose(client, VERSION));
+    const results = await onServers(context, async ({ client }) => [...(await diagnose(client, VERSION)), ...(await backups(client))]);
     const lines: string[] = [];
     let failing = false;
     for (const r of results) {
@@ -33,3 +36,14 @@ export const doctorCommand: Command = {
     return { data: context.flags.all ? results : results[0]!.data, human: lines.join('\n'), exitCode: failing ? 1 : 0 };
   },
 };
+
+/** Each app's backup and drill, and the repository's last check; an agent without the overview is said so, not failed. */
+async function backups(client: ApiClient): Promise<Finding[]> {
+  try {
+    return backupFindings(await backupOverview(client), new Date());
+  } catch (error) {
+    return [
+      { check: 'backups', level: 'skip', summary: `no backup overview: ${(error as Error).message}`, next: 'hms update-hosting-api' },
+    ];
+  }
+}

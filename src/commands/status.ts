@@ -1,8 +1,14 @@
 import type { AppsResponse, AppStatus } from '../api/apps.js';
-import type { Command } from './command.js';
+import type { BackupOverview } from '../api/backups.js';
+import { backupOverview } from '../client/backups-client.js';
+import type { ApiClient } from '../client/api-client.js';
+import { backupStatusLines } from '../core/backup-status.js';
+import type { Command, CommandContext } from './command.js';
 import { onServers } from './each-server.js';
 import { formatBytes, formatSince } from '../core/format.js';
 import { table } from '../core/table.js';
+
+type StatusData = AppsResponse & { backups?: BackupOverview; backupsError?: string };
 
 export const statusCommand: Command = {
   name: 'status',
@@ -12,23 +18,42 @@ export const statusCommand: Command = {
   examples: ['hms status', 'hms status cigar', 'hms status --all --json'],
   async run(context) {
     const only = context.args[0];
-    const results = await onServers(context, async ({ client }) => {
-      const snapshot = await client.apps();
-      return only ? { ...snapshot, apps: snapshot.apps.filter((app) => app.name === only) } : snapshot;
+    const results = await onServers(context, async ({ client }): Promise<StatusData> => {
+      const [snapshot, backups] = await Promise.all([client.apps(), readBackups(client)]);
+      if (!only) return { ...snapshot, ...backups };
+      const apps = snapshot.apps.filter((app) => app.name === only);
+      const overview = backups.backups && { ...backups.backups, apps: backups.backups.apps.filter((app) => app.app === only) };
+      return { ...snapshot, ...backups, ...(overview ? { backups: overview } : {}), apps };
     });
+    const color = colorOn(context);
     const failed = results.some((r) => !r.ok || (only && r.data?.apps.length === 0));
     const data = context.flags.all ? results : results[0]!.data;
     return {
       data,
       human: results
-        .map((r) => (r.ok ? render(r.server, r.data!, only) : `${r.server}: ✗ ${r.error!.message}\n  ${r.error!.hint ?? ''}`))
+        .map((r) => (r.ok ? render(r.server, r.data!, only, color) : `${r.server}: ✗ ${r.error!.message}\n  ${r.error!.hint ?? ''}`))
         .join('\n\n'),
       exitCode: failed ? 1 : 0,
     };
   },
 };
 
-function render(server: string, snapshot: AppsResponse, only: string | undefined): string {
+/** The backups overview; an agent that cannot give one (older, or failing) leaves the rest of the status standing. */
+async function readBackups(client: ApiClient): Promise<Pick<StatusData, 'backups' | 'backupsError'>> {
+  try {
+    return { backups: await backupOverview(client) };
+  } catch (error) {
+    return { backupsError: (error as Error).message };
+  }
+}
+
+function colorOn(context: CommandContext): boolean {
+  return Boolean((process.stdout as { isTTY?: boolean }).isTTY) && !context.env.NO_COLOR && !context.flags.json;
+}
+
+const RED = (text: string) => `\u001b[31m${text}\u001b[39m`;
+
+function render(server: string, snapshot: StatusData, only: string | undefined, color: boolean): string {
   if (only && snapshot.apps.length === 0) return `${server}: no app named "${only}".`;
   const now = new Date(snapshot.at);
   const rows = snapshot.apps.map((app) => row(app, now));
@@ -37,6 +62,10 @@ function render(server: string, snapshot: AppsResponse, only: string | undefined
     `${server} (${snapshot.hostname}, agent ${snapshot.version})`,
     table(['APP', 'STATE', 'SINCE', 'MEMORY', 'RESTARTS', 'HEALTH', 'RELEASE'], rows),
     ...problems.map((problem) => `note: ${problem}`),
+    ...(snapshot.backups ? backupStatusLines(snapshot.backups) : []).map(({ state, text }) =>
+      color && (state === 'overdue' || state === 'failed') ? RED(text) : text,
+    ),
+    ...(snapshot.backupsError ? [`note: backups: ${snapshot.backupsError}`] : []),
   ].join('\n');
 }
 

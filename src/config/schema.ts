@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from '../core/names.js';
 import { webCommandSchema } from '../core/web-command.js';
+import { backupsSchema, DEFAULT_BACKUPS } from './backups.js';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
 
@@ -44,6 +45,8 @@ export const serverSchema = z.strictObject({
       repository: nameSchema.optional(),
     })
     .optional(),
+  /** The database backup timer, retention and repository check (apps with PostgreSQL only). */
+  backups: backupsSchema.default(DEFAULT_BACKUPS),
 });
 
 /** The folder every app lives in on its server: <APPS_ROOT>/<app>. */

@@ -2,6 +2,7 @@ import type { ProvisionInput } from './input.js';
 import type { Step } from './step.js';
 import { agentConfigStep } from './steps/agent-config.js';
 import { backupStep, wantsBackups } from './steps/backup.js';
+import { backupScheduleStep } from './steps/backup-schedule.js';
 import { databaseStep, wantsPostgres } from './steps/database.js';
 import { offsiteKeeperStep } from './steps/offsite.js';
 import { offsiteWriterStep } from './steps/offsite-writer.js';
@@ -24,7 +25,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     deployKeyStep(input),
     appEnvStep(input),
     ...(wantsPostgres(input) ? [databaseStep(input)] : []),
-    ...(wantsBackups(input) ? [backupStep(input)] : []),
+    ...(wantsBackups(input) ? [backupStep(input), backupScheduleStep(input, t)] : []),
     ...(wantsBackups(input) && input.offsiteTarget ? [offsiteWriterStep(input)] : []),
     ...((input.offsiteKept?.length ?? 0) > 0 ? [offsiteKeeperStep(input)] : []),
     agentConfigStep(input),

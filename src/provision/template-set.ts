@@ -11,6 +11,8 @@ export const TEMPLATE_NAMES = [
   'systemd/app.socket',
   'systemd/web-start',
   'systemd/hms-agent.service',
+  'systemd/hms-backup.service',
+  'systemd/hms-backup.timer',
   'logrotate/hms',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];

@@ -19,7 +19,8 @@ export interface PostgresLaptop {
   secrets(): Promise<{ database_passwords: Record<string, string>; backup_passwords: Record<string, string> }>;
 }
 
-export function postgresLaptop(prefix: string): PostgresLaptop {
+/** `server` adds keys to servers.test of hms.config.json (e.g. its `backups`). */
+export function postgresLaptop(prefix: string, options: { server?: object } = {}): PostgresLaptop {
   let dir = '';
   let server: TestServer | undefined;
   const hms = (args: string[]) => runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
@@ -27,7 +28,7 @@ export function postgresLaptop(prefix: string): PostgresLaptop {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), prefix));
     const config = {
-      servers: { test: { host: '0.0.0.0', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts' } },
+      servers: { test: { host: '0.0.0.0', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', ...options.server } },
       apps: {
         cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: 'cigar.test', database: { adapter: 'postgresql' } },
         tobacco: { server: 'test', repo: '/srv/git/tobacco.git', domain: 'tobacco.test' },

@@ -1,8 +1,13 @@
 /**
  * backups = an app's database in the server's restic repository: a backup taken on
  * request (the dump streamed into restic, row counts recorded beside it, audited) and
- * the list of snapshots; a restore drill of the latest one.
+ * the list of snapshots; a restore drill of the latest one; the timer's scheduled run
+ * (backup, drill, retention for every app with a database) and the repository check;
+ * the overview of every app's backups.
  */
 export { listBackups, runBackup } from './backup.js';
+export { runCheck } from './check.js';
 export { drillBackup } from './drill.js';
 export { fetchOffsite, listOffsite } from './offsite.js';
+export { backupOverview } from './overview.js';
+export { runScheduledBackups } from './scheduled.js';

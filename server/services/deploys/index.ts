@@ -3,6 +3,7 @@
  * health and streamed as it runs, and the lock taken by hand.
  */
 export { deployEnvironment } from './env.js';
+export { acquireLock, readLock } from './lock.js';
 export { prepareDeploy, type PreparedDeploy } from './deploy.js';
 export { lockApp, lockStatus, unlockApp } from './manual-lock.js';
 export { appLayout, listReleases } from './releases.js';

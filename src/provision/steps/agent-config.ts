@@ -1,3 +1,4 @@
+import { agentBackups } from '../../config/backups.js';
 import type { AppConfig } from '../../config/schema.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
@@ -35,7 +36,7 @@ export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
     scriptsDir: `${PATHS.installDir}/current/remote-cli-tools`,
     apps,
     nginx: { sites: [...input.apps.map(([name]) => name), 'hosting'] },
-    ...(offsite ? { backups: { offsite } } : {}),
+    ...(wantsBackups(input) ? { backups: { ...agentBackups(input.server.backups), ...(offsite ? { offsite } : {}) } } : {}),
   };
   const m = input.secrets.hosting_management;
   const secrets = {

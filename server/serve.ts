@@ -1,0 +1,26 @@
+// The agent's HTTP server: loaded only when the agent serves (not for its one-shot runs).
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import type { AgentDeps } from './env.js';
+import { recoverSites } from './services/configs/index.js';
+
+/** Serves until SIGTERM or SIGINT. */
+export async function serveAgent(deps: AgentDeps): Promise<void> {
+  const { config, version } = deps;
+  // A crash mid-edit leaves staged copies and test configs behind; the live files are intact.
+  await recoverSites(deps);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
+    console.log(`hms-agent ${version} listening on ${info.address}:${info.port}`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Follow streams never end by themselves: close them so a restart is prompt.
+    const stop = () => {
+      server.close(() => resolve());
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
