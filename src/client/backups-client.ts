@@ -1,5 +1,5 @@
 /** /api/backups for the laptop: take a backup of an app's database now, list its backups. */
-import { backupListSchema, backupResultSchema, drillResponseSchema } from '../api/backups.js';
+import { backupListSchema, backupOverviewSchema, backupResultSchema, drillResponseSchema, restoreResultSchema } from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
 
@@ -12,3 +12,14 @@ export const listBackups = (client: ApiClient, app: string) => client.call(backu
 /** Restores the latest backup into a scratch database and compares its row counts with the recorded ones. */
 export const drillBackup = (client: ApiClient, app: string) =>
   client.call(drillResponseSchema, apiPaths.backups.drill(app), { method: 'POST' });
+
+/**
+ * Puts a snapshot back as the app's live database: a safety backup of what is live
+ * first, the replaced database kept; answers when it is done, ok or not.
+ */
+export const restoreBackup = (client: ApiClient, app: string, snapshot: string) =>
+  client.call(restoreResultSchema, apiPaths.backups.restore(app), { method: 'POST', body: { snapshot } });
+
+/** Every app's backups at a glance: the last good one, the last failure, the last drill. */
+export const backupOverview = (client: ApiClient, signal?: AbortSignal) =>
+  client.call(backupOverviewSchema, apiPaths.backups.overview(), signal ? { signal } : {});

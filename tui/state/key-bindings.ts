@@ -2,6 +2,7 @@
  * Every key, in k9s grammar: one table that the key handler, the footer and the
  * help overlay all read, so what is shown is what works.
  */
+import { BACKUP_BINDINGS } from './backup-bindings.js';
 import type { Intent, ScreenMode } from './key-intent.js';
 import type { ScreenName } from './ui-state.js';
 
@@ -239,4 +240,5 @@ export const BINDINGS: Binding[] = [
     screens: ['agent'],
     changes: true,
   },
+  ...BACKUP_BINDINGS,
 ];
