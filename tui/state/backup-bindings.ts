@@ -2,7 +2,7 @@
  * The keys of the backups screen (part of the one binding table, key-bindings.ts):
  * B opens it anywhere; there, back up now, run a restore drill, restore a snapshot.
  */
-import type { Binding } from './key-bindings.js';
+import type { Binding } from './binding.js';
 
 export const BACKUP_BINDINGS: Binding[] = [
   {

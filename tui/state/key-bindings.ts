@@ -3,23 +3,9 @@
  * help overlay all read, so what is shown is what works.
  */
 import { BACKUP_BINDINGS } from './backup-bindings.js';
-import type { Intent, ScreenMode } from './key-intent.js';
-import type { ScreenName } from './ui-state.js';
+import type { Binding } from './binding.js';
 
-export interface Binding {
-  keys: string[];
-  /** Short, for the footer. */
-  label: string;
-  /** Longer, for the help overlay. */
-  help: string;
-  intent: Intent;
-  screens: ScreenName[] | 'all';
-  modes?: ScreenMode[];
-  /** Changes a server: hidden (and refused) in a read-only session. */
-  changes?: boolean;
-  /** Movement: in the help, not in the footer. */
-  nav?: boolean;
-}
+export type { Binding } from './binding.js';
 
 export const BINDINGS: Binding[] = [
   { keys: ['?'], label: 'help', help: 'this help: every key', intent: { type: 'help' }, screens: 'all' },
