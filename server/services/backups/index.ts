@@ -5,3 +5,4 @@
  */
 export { listBackups, runBackup } from './backup.js';
 export { drillBackup } from './drill.js';
+export { readStatusFile } from './status-file.js';
