@@ -6,7 +6,7 @@
  */
 import { Box, useApp } from 'ink';
 import { useCallback, useMemo } from 'react';
-import { ConfirmDialog } from './components/confirm-dialog.js';
+import { ConfirmDialog, confirmHeight } from './components/confirm-dialog.js';
 import { CommandPalette } from './components/command-palette.js';
 import { Footer } from './components/footer.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -17,6 +17,7 @@ import { useAgent } from './hooks/use-agent.js';
 import { useAppAction } from './hooks/use-app-action.js';
 import { useApps } from './hooks/use-apps.js';
 import { useAudit } from './hooks/use-audit.js';
+import { useBackupOverview } from './hooks/use-backup-overview.js';
 import { useBackups } from './hooks/use-backups.js';
 import { useClock } from './hooks/use-clock.js';
 import { useConfigs } from './hooks/use-configs.js';
@@ -81,6 +82,7 @@ export function App({ session, plan }: AppProps) {
   const snapshotOf = (server: string) => apps.links.find((l) => l.server === server)?.snapshot;
   const appNames = (snapshotOf(ui.server)?.apps ?? []).filter((a) => a.kind === 'app').map((a) => a.name);
   const backups = useBackups(session, client, ui.backups, ui.screen === 'backups', notify);
+  const backupOverviews = useBackupOverview(session, plan.names);
   const hasDatabase = (server: string, app: string) => databaseApps(session.apps, server, snapshotOf(server)).includes(app);
   const deploys = useDeploys(session, client, appNames, ui.deploy?.app, ui.screen === 'deploys', notify, apps.refresh);
   const deployRun = ui.deploy ? deployRuns.get(ui.server, ui.deploy.app) : undefined;
@@ -95,7 +97,8 @@ export function App({ session, plan }: AppProps) {
   };
 
   const overlay = ui.overlay;
-  const chrome = 3 + (overlay.kind === 'input' && overlay.purpose === 'palette' ? 1 : 0) + (overlay.kind === 'confirm' ? 4 : 0);
+  const dialog = overlay.kind === 'confirm' ? confirmHeight(overlay.question, columns) : 0;
+  const chrome = 3 + (overlay.kind === 'input' && overlay.purpose === 'palette' ? 1 : 0) + dialog;
   const bodyHeight = Math.max(3, rows - 1 - chrome);
   const filter = useMemo(() => parseFilter(ui.filters[ui.screen]), [ui.filters, ui.screen]);
   const lists = screenLists({
@@ -111,6 +114,7 @@ export function App({ session, plan }: AppProps) {
     agentReleases: agent.info?.releases,
     backupApps: databaseApps(session.apps, ui.server, snapshotOf(ui.server)),
     snapshots: backups.list && newestFirst(backups.list.snapshots),
+    backupOverviews,
   });
   const modeOf = (state: UiState): ScreenMode | undefined => {
     if (state.screen === 'configs') return state.site ? (configs.draft && state.site === ui.site ? 'review' : 'view') : 'list';

@@ -100,8 +100,8 @@ function deployQuestion(action: Extract<PendingAction, { kind: 'deploy' }>): str
 /** Says what goes and what is kept: the live database is replaced, a safety backup and the old database stay. */
 function restoreQuestion(action: Extract<PendingAction, { kind: 'restore' }>): string {
   return (
-    `${capitalize(describeAction(action))}? This replaces the live database of ${action.app} with the snapshot ` +
-    `(${action.app} answers 503 meanwhile); what is live now is backed up first and kept as a database of its own. y/N`
+    `${capitalize(describeAction(action))}? It replaces the live database of ${action.app} (503 meanwhile); ` +
+    'what is live now is backed up first and kept. y/N'
   );
 }
 

@@ -7,7 +7,7 @@ import type { SiteSummary } from '../../src/api/configs.js';
 import type { ScriptSummary } from '../../src/api/scripts.js';
 import type { AgentReleases } from '../../src/api/agent.js';
 import type { AppsResponse } from '../../src/api/apps.js';
-import type { BackupSnapshot } from '../../src/api/backups.js';
+import type { BackupOverview, BackupSnapshot } from '../../src/api/backups.js';
 import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
 import { deployAppRows, type DeployAppRow } from './deploy-rows.js';
 import { linkLabel, type LinkView } from './link-label.js';
@@ -51,6 +51,8 @@ export interface ScreenListsInput {
   agentReleases?: AgentReleases['releases'] | undefined;
   backupApps?: string[] | undefined;
   snapshots?: BackupSnapshot[] | undefined;
+  /** Each server's backups at a glance (GET /api/backups), for the overview's BACKUP column. */
+  backupOverviews?: Record<string, BackupOverview | undefined> | undefined;
 }
 
 export function screenLists({
@@ -66,9 +68,15 @@ export function screenLists({
   agentReleases = [],
   backupApps = [],
   snapshots = [],
+  backupOverviews = {},
 }: ScreenListsInput): ScreenLists {
   const filterOf = (screen: ScreenName): TextFilter => (screen === ui.screen ? filter : parseFilter(ui.filters[screen]));
-  const servers = links.map((link) => ({ server: link.server, snapshot: link.snapshot, stale: link.status !== 'connected' }));
+  const servers = links.map((link) => ({
+    server: link.server,
+    snapshot: link.snapshot,
+    stale: link.status !== 'connected',
+    backups: backupOverviews[link.server],
+  }));
   const rows = filterRows(overviewRows(servers, new Date(now)), filterOf('overview'));
   const lists = {
     rows,

@@ -109,8 +109,8 @@ describe('the backups screen', () => {
       expect(asking.overlay).toMatchObject({ kind: 'confirm' });
       const question = (asking.overlay as { question: string }).question;
       expect(question).toBe(
-        'Restore cigar on prod from snapshot 3f1c2a9b? This replaces the live database of cigar with the snapshot ' +
-          '(cigar answers 503 meanwhile); what is live now is backed up first and kept as a database of its own. y/N',
+        'Restore cigar on prod from snapshot 3f1c2a9b? It replaces the live database of cigar (503 meanwhile); ' +
+          'what is live now is backed up first and kept. y/N',
       );
       expect(resolveKey({ input: 'x' }, { screen: 'backups', mode: 'snapshots', overlay: 'confirm' })).toBeUndefined();
       const [yes, restored] = press({ type: 'yes' }, asking);
