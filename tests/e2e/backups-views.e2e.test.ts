@@ -3,10 +3,15 @@
  * server with cigar on PostgreSQL (tests/e2e/postgres-laptop.ts), then the built
  * `hms` in a real terminal (a private tmux server): B on cigar, b backs up now and t
  * runs a restore drill, each with its progress and then its result in colour; R asks
- * what a restore replaces. A failing backup shows red.
+ * what a restore replaces. A failing backup shows red. Then the same server's pages in
+ * headless Chromium through nginx's TLS vhost that `full-deploy` made: the dashboard's
+ * Backups cell, the Backups page, Back up now, Run restore drill, a restore's confirmation.
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exec } from '../../src/platform/exec.js';
+import { chromiumSupport, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { HMS_BIN } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
 import { SHELL_PROMPT, startTmux, tableRow, tmuxSupport, type Tmux } from '../support/tmux.js';
@@ -14,6 +19,8 @@ import { postgresLaptop } from './postgres-laptop.js';
 
 const support = testServerSupport();
 const terminal = tmuxSupport();
+const chromium = chromiumSupport();
+const ARTIFACTS = path.resolve('test-artifacts');
 /** A backup or a drill of a small database on a busy machine. */
 const TASK_MS = 120_000;
 
@@ -23,6 +30,7 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
   const laptop = postgresLaptop('hms-backup-views-');
   const { hms } = laptop;
   let tmux: Tmux | undefined;
+  let browser: TestBrowser | undefined;
   const term = () => tmux!;
   const asPostgres = (sql: string) => laptop.server.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-c', sql]);
   const asApp = async (sql: string) =>
@@ -44,6 +52,7 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
 
   afterAll(async () => {
     await tmux?.kill();
+    await browser?.close();
   });
 
   it('Given a bare server, When `hms full-deploy test` runs and the app writes rows, Then cigar has its database', async () => {
@@ -115,7 +124,7 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
     expect((await asPostgres('ALTER DATABASE cigar RENAME TO cigar_away')).code).toBe(0);
     try {
       await term().keys('b');
-      await term().waitFor(/✗ Backup of cigar failed after [\d.]+ s: .*cigar/, TASK_MS);
+      await term().waitFor(/✗ Backup of cigar failed after [\d.]+ s: \S/, TASK_MS);
       expect(await colouredLine('✗ Backup of cigar failed')).toMatch(/\x1b\[31m/);
     } finally {
       expect((await asPostgres('ALTER DATABASE cigar_away RENAME TO cigar')).code).toBe(0);
@@ -131,5 +140,69 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
     await term().keys('q');
     await term().waitFor((s) => lastLine(s) === SHELL_PROMPT.trim());
     expect(await term().display('#{alternate_on}')).toBe('0');
+  });
+
+  describe.skipIf(!chromium.ok)('in the browser', () => {
+    const page = () => browser!.page;
+    const shot = (name: string) => page().screenshot({ path: path.join(ARTIFACTS, `backups-${name}.png`), fullPage: true });
+    let base = '';
+
+    it('Given the admin logged in over TLS, When the dashboard opens, Then cigar’s Backups cell is red: failed', async () => {
+      await mkdir(ARTIFACTS, { recursive: true });
+      const secrets = (await laptop.secrets()) as unknown as {
+        hosting_management: { admin_password: string };
+        ssl_config?: { hosting?: { domain?: string } };
+      };
+      const domain = secrets.ssl_config?.hosting?.domain ?? 'hosting.remoteds.us';
+      base = `https://${domain}`;
+      browser = await launchBrowser({ domain, address: laptop.server.host });
+      await page().goto(`${base}/`);
+      await page().fill('input[name=username]', 'admin');
+      await page().fill('input[name=password]', secrets.hosting_management.admin_password);
+      await Promise.all([page().waitForURL(`${base}/`), page().click('button:has-text("Log in")')]);
+      const cell = page().locator('td:has(a[href="/backups/cigar"])');
+      expect(await cell.getAttribute('class')).toBe('bad');
+      expect(await cell.textContent()).toMatch(/^failed .+ ago$/);
+      expect(await page().locator('nav a[href="/backups"]').count()).toBe(1);
+      await shot('01-dashboard');
+    }, 60_000);
+
+    it('Given cigar’s Backups page, When "Back up now" is pressed, Then a green notice names the new snapshot, listed first', async () => {
+      await page().click('nav a[href="/backups"]');
+      await Promise.all([page().waitForURL(`${base}/backups/cigar`), page().click('a[href="/backups/cigar"] >> nth=0')]);
+      expect(await page().locator('#snapshots tr[id^="snapshot-"]').count()).toBe(1);
+      await page().click('button:has-text("Back up now")');
+      const notice = await page().locator('.notice#outcome', { hasText: 'Backup of cigar' }).textContent({ timeout: 120_000 });
+      const id = /✓ Backup of cigar: snapshot ([0-9a-f]{8}) in/.exec(notice ?? '')?.[1];
+      expect(id, notice ?? '').toBeDefined();
+      expect(await page().locator(`#snapshot-${id} td`).nth(2).textContent()).toBe('manual');
+      expect(await page().locator(`#snapshot-${id} td`).nth(5).textContent()).toBe('5');
+      expect(await page().locator('#snapshots tr[id^="snapshot-"]').first().getAttribute('id')).toBe(`snapshot-${id}`);
+      await shot('02-backed-up');
+    }, 180_000);
+
+    it('Given the new snapshot, When "Run restore drill" is pressed, Then a green notice says it passed and its row shows ✓', async () => {
+      await page().click('button:has-text("Run restore drill")');
+      const notice = await page().locator('.notice#outcome', { hasText: 'Restore drill' }).textContent({ timeout: 120_000 });
+      expect(notice).toMatch(/✓ Restore drill of cigar, snapshot [0-9a-f]{8}: passed/);
+      const drill = page().locator('#snapshots tr[id^="snapshot-"]').first().locator('td').nth(6);
+      expect(await drill.textContent()).toBe('✓');
+      expect(await drill.getAttribute('class')).toBe('ok');
+      expect(await page().textContent('#backup-status')).toMatch(/Last good backup: \d+s ago, drill ✓/);
+      await shot('03-drilled');
+    }, 180_000);
+
+    it('Given a snapshot, When "Restore…" is followed, Then the confirmation says what is replaced and asks for the name', async () => {
+      await Promise.all([page().waitForURL(/\/backups\/cigar\/restore\?snapshot=/), page().click('a:has-text("Restore…") >> nth=0')]);
+      expect(await page().textContent('h1')).toMatch(/^Restore cigar from [0-9a-f]{8}\?$/);
+      expect(await page().textContent('#restore-form')).toMatch(/This replaces the live database of cigar/);
+      expect(await page().getAttribute('input[name=confirm]', 'required')).not.toBeNull();
+      await shot('04-restore-confirm');
+      await page().goto(`${base}/`);
+      expect(await page().locator('td:has(a[href="/backups/cigar"])').getAttribute('class')).toBe('ok');
+      await page().goto(`${base}/audit`);
+      expect(await page().locator('tr', { hasText: 'backup.drill' }).first().textContent()).toMatch(/admin/);
+      expect(browser!.blocked).toEqual([]);
+    }, 60_000);
   });
 });
