@@ -9,7 +9,7 @@ import type { AppBackupStatus, BackupSnapshot } from '../../src/api/backups.js';
 import { backupCell, backupStateOf, drillLine, drillMark, rowsLine, rowsTotal } from '../../src/core/backup-render.js';
 import { formatAgo, formatTime } from '../../src/core/format.js';
 import type { Actor, AgentDeps } from '../env.js';
-import { allowed } from '../errors.js';
+import { allowed, ApiError } from '../errors.js';
 import { listBackups, readStatusFile } from '../services/backups/index.js';
 import { problemBox, problemOf, type PageProblem } from './error-page.js';
 import { bytes } from './format.js';
@@ -50,6 +50,8 @@ export async function loadAppBackups(deps: AgentDeps, name: string): Promise<App
     const { snapshots } = await listBackups({ deps, app: name });
     return { name, snapshots: [...snapshots].reverse(), status };
   } catch (error) {
+    // The page still offers "Back up now"; what went wrong is shown above the table (and logged when it is ours).
+    if (!(error instanceof ApiError)) console.error(`[hms-agent] listing the backups of ${name}:`, error);
     return { name, snapshots: [], status, listProblem: problemOf(error) };
   }
 }
