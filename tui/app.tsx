@@ -6,7 +6,7 @@
  */
 import { Box, useApp } from 'ink';
 import { useCallback, useMemo } from 'react';
-import { ConfirmDialog } from './components/confirm-dialog.js';
+import { ConfirmDialog, confirmHeight } from './components/confirm-dialog.js';
 import { CommandPalette } from './components/command-palette.js';
 import { Footer } from './components/footer.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -17,6 +17,8 @@ import { useAgent } from './hooks/use-agent.js';
 import { useAppAction } from './hooks/use-app-action.js';
 import { useApps } from './hooks/use-apps.js';
 import { useAudit } from './hooks/use-audit.js';
+import { useBackupOverview } from './hooks/use-backup-overview.js';
+import { useBackups } from './hooks/use-backups.js';
 import { useClock } from './hooks/use-clock.js';
 import { useConfigs } from './hooks/use-configs.js';
 import { useConnection } from './hooks/use-connection.js';
@@ -31,6 +33,7 @@ import { useUiState } from './hooks/use-ui-state.js';
 import { CurrentScreen } from './screens/current-screen.js';
 import type { ServerPlan } from './connections.js';
 import type { TuiSession } from './session.js';
+import { databaseApps, newestFirst } from './state/backup-rows.js';
 import type { PendingAction } from './state/guard.js';
 import { deployAnyway } from './state/deploy-intents.js';
 import type { DeployDefaults } from './state/effects.js';
@@ -76,9 +79,11 @@ export function App({ session, plan }: AppProps) {
     [session.readonly, latestUi, dispatch, notify],
   );
   const deployRuns = useDeployRuns(session, notify, apps.refresh, onTestsFailed);
-  const appNames = (apps.links.find((l) => l.server === ui.server)?.snapshot?.apps ?? [])
-    .filter((a) => a.kind === 'app')
-    .map((a) => a.name);
+  const snapshotOf = (server: string) => apps.links.find((l) => l.server === server)?.snapshot;
+  const appNames = (snapshotOf(ui.server)?.apps ?? []).filter((a) => a.kind === 'app').map((a) => a.name);
+  const backups = useBackups(session, client, ui.backups, ui.screen === 'backups', notify);
+  const backupOverviews = useBackupOverview(session, plan.names);
+  const hasDatabase = (server: string, app: string) => databaseApps(session.apps, server, snapshotOf(server)).includes(app);
   const deploys = useDeploys(session, client, appNames, ui.deploy?.app, ui.screen === 'deploys', notify, apps.refresh);
   const deployRun = ui.deploy ? deployRuns.get(ui.server, ui.deploy.app) : undefined;
   const agent = useAgent(session, client, ui.screen === 'agent', notify, apps.refresh);
@@ -92,7 +97,8 @@ export function App({ session, plan }: AppProps) {
   };
 
   const overlay = ui.overlay;
-  const chrome = 3 + (overlay.kind === 'input' && overlay.purpose === 'palette' ? 1 : 0) + (overlay.kind === 'confirm' ? 4 : 0);
+  const dialog = overlay.kind === 'confirm' ? confirmHeight(overlay.question, columns) : 0;
+  const chrome = 3 + (overlay.kind === 'input' && overlay.purpose === 'palette' ? 1 : 0) + dialog;
   const bodyHeight = Math.max(3, rows - 1 - chrome);
   const filter = useMemo(() => parseFilter(ui.filters[ui.screen]), [ui.filters, ui.screen]);
   const lists = screenLists({
@@ -106,11 +112,15 @@ export function App({ session, plan }: AppProps) {
     locks: deploys.locks,
     releases: deploys.releases,
     agentReleases: agent.info?.releases,
+    backupApps: databaseApps(session.apps, ui.server, snapshotOf(ui.server)),
+    snapshots: backups.list && newestFirst(backups.list.snapshots),
+    backupOverviews,
   });
   const modeOf = (state: UiState): ScreenMode | undefined => {
     if (state.screen === 'configs') return state.site ? (configs.draft && state.site === ui.site ? 'review' : 'view') : 'list';
     if (state.screen === 'scripts') return state.script ? 'run' : 'list';
     if (state.screen === 'deploys') return state.deploy ? (state.deploy.view === 'run' ? 'run' : 'releases') : 'list';
+    if (state.screen === 'backups') return state.backups ? 'snapshots' : 'list';
     return undefined;
   };
   const mode = modeOf(ui);
@@ -145,6 +155,7 @@ export function App({ session, plan }: AppProps) {
       deployRuns.start(action);
       dispatch({ type: 'open-deploy', focus: { app: action.app, view: 'run' } });
     } else if (action.kind === 'agent-update' || action.kind === 'agent-restore') agent.start(action);
+    else if (action.kind === 'backup' || action.kind === 'drill' || action.kind === 'restore') backups.run(action);
     else void deploys.change(action);
   };
 
@@ -156,6 +167,7 @@ export function App({ session, plan }: AppProps) {
     else if (effect.kind === 'refresh') {
       apps.refresh();
       deploys.refresh();
+      backups.refresh();
     } else if (effect.kind === 'clear-logs') logs.clear();
     else if (effect.kind === 'reload-site') configs.reload();
     else if (effect.kind === 'cancel-deploy') {
@@ -181,6 +193,7 @@ export function App({ session, plan }: AppProps) {
       words,
       kindOf: (server, app) => apps.links.find((l) => l.server === server)?.snapshot?.apps.find((a) => a.name === app)?.kind,
       deployDefaults,
+      hasDatabase,
     });
     for (const effect of effects) run(effect);
   };
@@ -215,6 +228,7 @@ export function App({ session, plan }: AppProps) {
             deploys={deploys}
             deployRun={deployRun}
             agent={agent}
+            backups={backups}
             pending={appAction.pending}
           />
         )}

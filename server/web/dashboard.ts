@@ -5,6 +5,7 @@ import type { AgentDeps, AgentEnv } from '../env.js';
 import { allowed } from '../errors.js';
 import { listApps, runAppAction, targets } from '../services/apps/index.js';
 import { formatAgo } from '../../src/core/format.js';
+import { backupStatusCell, backupStatusOf, type BackupStatus } from './backups-page.js';
 import { bytes, stateClass } from './format.js';
 import { layout } from './layout.js';
 
@@ -17,6 +18,8 @@ export function dashboardPages(deps: AgentDeps): Hono<AgentEnv> {
   pages.get('/', async (c) => {
     const snapshot = await listApps({ deps });
     const now = new Date(snapshot.at);
+    const apps = snapshot.apps.filter((app) => app.kind === 'app');
+    const backups = new Map(await Promise.all(apps.map(async (app) => [app.name, await backupStatusOf(deps, app.name)] as const)));
     const done = c.req.query('done');
     return c.html(
       layout(
@@ -24,8 +27,9 @@ export function dashboardPages(deps: AgentDeps): Hono<AgentEnv> {
         html`${done ? html`<p class="notice">${done}</p>` : ''}
 <p class="muted">Snapshot ${snapshot.at}, agent ${snapshot.version}. This page refreshes every 10 seconds.</p>
 <div class="scroll"><table>
-<tr><th>App</th><th>State</th><th>Since</th><th>Memory</th><th>Restarts</th><th>Health</th><th>Release</th><th>Actions</th></tr>
-${snapshot.apps.map((app) => row(app, now))}
+<tr><th>App</th><th>State</th><th>Since</th><th>Memory</th><th>Restarts</th><th>Health</th><th>Release</th>\
+<th>Backups</th><th>Actions</th></tr>
+${snapshot.apps.map((app) => row(app, now, backups))}
 </table></div>`,
         { actor: c.get('actor'), head: html`<meta http-equiv="refresh" content="10">` },
       ),
@@ -58,7 +62,7 @@ ${snapshot.apps.map((app) => row(app, now))}
   return pages;
 }
 
-function row(app: AppStatus, now: Date) {
+function row(app: AppStatus, now: Date, backups: Map<string, BackupStatus | undefined>) {
   const s = app.state;
   const actions = app.kind === 'agent' ? (['restart'] as const) : (['start', 'stop', 'restart', 'reload'] as const);
   const health = app.health ? (app.health.ok ? `ok ${app.health.ms} ms` : (app.health.error ?? `HTTP ${app.health.status}`)) : '–';
@@ -70,6 +74,7 @@ function row(app: AppStatus, now: Date) {
 <td>${s.restarts ?? '–'}</td>
 <td class="${app.health ? (app.health.ok ? 'ok' : 'bad') : 'muted'}">${health}</td>
 <td>${app.currentRelease ?? '–'}</td>
+${app.kind === 'app' ? backupStatusCell(app.name, backups.get(app.name), now) : html`<td class="muted">–</td>`}
 <td>${actions.map((a) => html`<a href="/apps/${app.name}/${a}">${a}</a> `)}</td>
 </tr>`;
 }

@@ -20,6 +20,7 @@ const SECTIONS: Record<string, readonly [href: string, label: string]> = {
   configs: ['/configs', 'Configs'],
   scripts: ['/scripts', 'Scripts'],
   deploys: ['/deploys', 'Deploys'],
+  backups: ['/backups', 'Backups'],
   audit: ['/audit', 'Audit'],
   agent: ['/agent', 'Agent'],
 };

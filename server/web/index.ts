@@ -9,6 +9,7 @@ import { logsPages } from './logs.js';
 import { scriptsPages } from './scripts.js';
 import { deploysPages } from './deploys.js';
 import { agentPages } from './agent.js';
+import { backupsPages } from './backups.js';
 
 /** The browser pages, each a view of the same services the API uses. */
 export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
@@ -19,6 +20,7 @@ export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
   pages.route('/', scriptsPages(deps));
   pages.route('/', deploysPages(deps));
   pages.route('/', agentPages(deps));
+  pages.route('/', backupsPages(deps));
   pages.get('/audit', async (c) => {
     const entries = await deps.audit.recent(200);
     return c.html(

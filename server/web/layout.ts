@@ -9,6 +9,7 @@ const NAV = [
   ['/logs', 'Logs'],
   ['/configs', 'Configs'],
   ['/deploys', 'Deploys'],
+  ['/backups', 'Backups'],
   ['/scripts', 'Scripts'],
   ['/audit', 'Audit'],
   ['/agent', 'Agent'],

@@ -1,5 +1,5 @@
 /** /api/backups for the laptop: take a backup of an app's database now, list its backups. */
-import { backupListSchema, backupOverviewSchema, backupResultSchema, drillResponseSchema } from '../api/backups.js';
+import { backupListSchema, backupOverviewSchema, backupResultSchema, drillResponseSchema, restoreResultSchema } from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
 
@@ -20,5 +20,13 @@ export const listOffsite = (client: ApiClient, app: string) => client.call(backu
 export const fetchOffsite = (client: ApiClient, app: string, snapshot: string) =>
   client.call(backupListSchema, apiPaths.backups.fetch(app), { method: 'POST', body: { snapshot } });
 
-/** Every app with a database at a glance: state, last backup, last drill, the timer's next run, the last check. */
-export const backupOverview = (client: ApiClient) => client.call(backupOverviewSchema, apiPaths.backups.overview());
+/**
+ * Puts a snapshot back as the app's live database: a safety backup of what is live
+ * first, the replaced database kept; answers when it is done, ok or not.
+ */
+export const restoreBackup = (client: ApiClient, app: string, snapshot: string) =>
+  client.call(restoreResultSchema, apiPaths.backups.restore(app), { method: 'POST', body: { snapshot } });
+
+/** Every app's backups at a glance: the last good one, the last failure, the last drill. */
+export const backupOverview = (client: ApiClient, signal?: AbortSignal) =>
+  client.call(backupOverviewSchema, apiPaths.backups.overview(), signal ? { signal } : {});

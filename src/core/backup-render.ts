@@ -1,6 +1,15 @@
 /** How backups read for people, the same in every view. */
-import type { BackupList, BackupResult, DrillResult, FilesSnapshot, OffsiteCopy, RowCounts } from '../api/backups.js';
-import { formatBytes, formatTime } from './format.js';
+import type {
+  AppBackupStatus,
+  BackupList,
+  BackupResult,
+  BackupState,
+  DrillResult,
+  FilesSnapshot,
+  OffsiteCopy,
+  RowCounts,
+} from '../api/backups.js';
+import { formatAgo, formatBytes, formatTime } from './format.js';
 import { table } from './table.js';
 
 /** "items 3, orders 12" (tables by name); "-" when nothing was counted. */
@@ -51,3 +60,49 @@ export const offsiteLine = (copy: OffsiteCopy): string =>
 export const filesLine = (files: FilesSnapshot): string =>
   `files: ${files.folders.join(', ')} ` +
   `(${formatBytes(files.sizeBytes)}, added ${formatBytes(files.addedBytes)}; snapshot ${files.id.slice(0, 8)})`;
+
+/** All the rows of a dump, counted when it was taken: "1,204"; "–" when nothing was counted. */
+export function rowsTotal(rows: RowCounts | undefined): string {
+  const counts = Object.values(rows ?? {});
+  return counts.length === 0 ? '–' : counts.reduce((sum, n) => sum + n, 0).toLocaleString('en-US');
+}
+
+/** ✓ passed, ✗ failed, – never drilled: the drill column of the TUI and the pages. */
+export function drillMark(drill: DrillResult | undefined): string {
+  return drill ? (drill.ok ? '✓' : '✗') : '–';
+}
+
+type StatusFields = Pick<AppBackupStatus, 'last' | 'failure' | 'drill'>;
+
+/**
+ * An app's state from what its backups and drills recorded: failed (the last backup,
+ * or the last drill, failed: a restore that does not work is no backup), none,
+ * overdue (the last good one older than `overdueAfterHours`), else ok.
+ */
+export function backupStateOf(status: StatusFields, now: Date, overdueAfterHours: number): BackupState {
+  if (status.failure || status.drill?.ok === false) return 'failed';
+  if (!status.last) return 'none';
+  return now.getTime() - Date.parse(status.last.time) > overdueAfterHours * 3_600_000 ? 'overdue' : 'ok';
+}
+
+export type BackupTone = 'ok' | 'warn' | 'bad';
+
+/**
+ * One short cell for an app's backups, the same in the TUI's overview and on the
+ * dashboard: "3h4m ago, drill ✓"; "overdue: 2d ago, drill ✓"; "failed 1h2m ago";
+ * "none yet". `tone` colours it (bad: red).
+ */
+export function backupCell(status: StatusFields & { state: BackupState }, now: Date): { text: string; tone: BackupTone } {
+  const drill = status.drill ? `drill ${drillMark(status.drill)}` : 'no drill';
+  const last = status.last ? formatAgo(status.last.time, now) : undefined;
+  switch (status.state) {
+    case 'ok':
+      return { text: `${last}, ${drill}`, tone: status.drill ? 'ok' : 'warn' };
+    case 'overdue':
+      return { text: `overdue: ${last ?? 'never'}, ${drill}`, tone: 'bad' };
+    case 'failed':
+      return { text: status.failure ? `failed ${formatAgo(status.failure.at, now)}` : `${last ?? 'none'}, ${drill}`, tone: 'bad' };
+    case 'none':
+      return { text: 'none yet', tone: 'warn' };
+  }
+}

@@ -1,6 +1,6 @@
 /** How backups read in the CLI: the summary of one, the table of all, the drill's word. */
 import { describe, expect, it } from 'vitest';
-import { backupSummary, backupsTable, drillLine, rowsLine } from '../../src/core/backup-render.js';
+import { backupCell, backupStateOf, backupSummary, backupsTable, drillLine, rowsLine, rowsTotal } from '../../src/core/backup-render.js';
 
 const snapshot = { id: 'a'.repeat(64), shortId: 'aaaaaaaa', time: '2026-12-06T21:00:00.000Z', kind: 'manual' as const };
 
@@ -32,5 +32,33 @@ describe('backups for people', () => {
     expect(text.split('\n')[0]).toMatch(/^ID\s+WHEN\s+KIND\s+SIZE\s+ADDED\s+DRILL\s+ROWS$/);
     expect(text).toContain('passed (1 s)');
     expect(backupsTable({ app: 'cigar', snapshots: [] })).toBe('No backups of cigar yet. Take one with `hms backup cigar`.');
+  });
+});
+
+describe('an app’s backups at a glance', () => {
+  const now = new Date('2026-12-07T12:00:00.000Z');
+  const last = { ...snapshot, time: '2026-12-07T09:00:00.000Z' };
+  const drill = (ok: boolean) => ({ ok, at: '2026-12-07T09:05:00.000Z', seconds: 1, mismatches: [] });
+
+  it('Given what backups and drills recorded, When judged with 30 h as overdue, Then ok, overdue, failed or none', () => {
+    expect(backupStateOf({ last, drill: drill(true) }, now, 30)).toBe('ok');
+    expect(backupStateOf({ last: { ...last, time: '2026-12-06T05:00:00.000Z' } }, now, 30)).toBe('overdue');
+    expect(backupStateOf({ last, failure: { at: '2026-12-07T11:00:00.000Z', error: 'x' } }, now, 30)).toBe('failed');
+    expect(backupStateOf({ last, drill: drill(false) }, now, 30)).toBe('failed');
+    expect(backupStateOf({}, now, 30)).toBe('none');
+  });
+
+  it('Given each state, When made a cell, Then the age of the last good backup and the drill, toned for colour', () => {
+    expect(backupCell({ state: 'ok', last, drill: drill(true) }, now)).toEqual({ text: '3h0m ago, drill ✓', tone: 'ok' });
+    expect(backupCell({ state: 'ok', last }, now)).toEqual({ text: '3h0m ago, no drill', tone: 'warn' });
+    expect(backupCell({ state: 'overdue', last, drill: drill(true) }, now)).toEqual({ text: 'overdue: 3h0m ago, drill ✓', tone: 'bad' });
+    expect(backupCell({ state: 'failed', last, failure: { at: '2026-12-07T11:00:00.000Z', error: 'x' } }, now)).toEqual({
+      text: 'failed 1h0m ago',
+      tone: 'bad',
+    });
+    expect(backupCell({ state: 'failed', last, drill: drill(false) }, now)).toEqual({ text: '3h0m ago, drill ✗', tone: 'bad' });
+    expect(backupCell({ state: 'none' }, now)).toEqual({ text: 'none yet', tone: 'warn' });
+    expect(rowsTotal({ items: 1200, orders: 4 })).toBe('1,204');
+    expect(rowsTotal(undefined)).toBe('–');
   });
 });

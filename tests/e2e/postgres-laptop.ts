@@ -14,6 +14,8 @@ import { laptopFor } from './provision-laptop.js';
 export interface PostgresLaptop {
   /** The bare server; set once beforeAll ran. */
   readonly server: TestServer;
+  /** The laptop's folder (its hms.config.json, .secrets.json and HOME). */
+  readonly dir: string;
   hms(args: string[]): ReturnType<typeof runHms>;
   /** The laptop's .secrets.json as hms wrote it (values are compared, never printed). */
   secrets(): Promise<{ database_passwords: Record<string, string>; backup_passwords: Record<string, string> }>;
@@ -48,6 +50,9 @@ export function postgresLaptop(prefix: string, options: { server?: object } = {}
     get server() {
       if (!server) throw new Error('the test server is not up yet');
       return server;
+    },
+    get dir() {
+      return dir;
     },
     hms,
     secrets: async () => JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')),

@@ -206,6 +206,8 @@ export function surfaces(forged: (payload: string) => string[]): Surface[] {
         get('session', `/scripts/${e(p)}`),
         get('session', `/deploys/${e(p)}`),
         get('session', `/deploys/cigar/rollback?release=${e(p)}`),
+        get('session', `/backups/${e(p)}`),
+        get('session', `/backups/cigar/restore?snapshot=${e(p)}`),
         get('session', `/apps/${e(p)}/restart`),
         get('session', `/apps/cigar/${e(p)}`),
         get('session', `/agent/releases/${e(p)}/activate`),

@@ -40,9 +40,10 @@ const COLUMNS: Array<{ name: string; cell(row: OverviewRow): string }> = [
   { name: 'RESTARTS', cell: (row) => row.restarts },
   { name: 'HEALTH', cell: (row) => row.health },
   { name: 'RELEASE', cell: (row) => row.release },
+  { name: 'BACKUP', cell: (row) => row.backup ?? '–' },
 ];
 /** What goes first when the terminal is narrow. */
-const DROP_ORDER = ['RELEASE', 'RESTARTS', 'PID', 'SINCE', 'MEMORY', 'HEALTH'];
+const DROP_ORDER = ['RELEASE', 'RESTARTS', 'PID', 'SINCE', 'BACKUP', 'MEMORY', 'HEALTH'];
 
 function tableWidth(data: Cells[], names: string[]): number {
   return names.reduce((sum, name) => sum + Math.max(name.length, ...data.map((row) => (row[name] ?? '').length)) + 3, 1);
@@ -75,7 +76,9 @@ export function UnitsTable({
   showServer: boolean;
 }) {
   const { start, end } = visibleRange(rows.length, selected, tableCapacity(height));
-  const columns = COLUMNS.filter((column) => showServer || column.name !== 'SERVER');
+  // BACKUP only where an agent reports backups (GET /api/backups).
+  const backups = rows.some((row) => row.backup !== undefined);
+  const columns = COLUMNS.filter((column) => (showServer || column.name !== 'SERVER') && (backups || column.name !== 'BACKUP'));
   const all: Cells[] = rows.map((row, i) => ({
     ' ': i === selected ? SELECTED : ' ',
     ...Object.fromEntries(columns.map((column) => [column.name, cut(column.cell(row))])),

@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import type { AgentFeed } from '../hooks/use-agent.js';
 import type { AuditFeed } from '../hooks/use-audit.js';
+import type { Backups } from '../hooks/use-backups.js';
 import type { AppActionRequest } from '../hooks/use-app-action.js';
 import type { ServerLink } from '../hooks/use-apps.js';
 import type { Configs } from '../hooks/use-configs.js';
@@ -14,6 +15,7 @@ import type { ScreenLists } from '../state/screen-lists.js';
 import type { UiState } from '../state/ui-state.js';
 import { AgentScreen } from './agent-screen.js';
 import { AuditScreen } from './audit-screen.js';
+import { BackupsScreen } from './backups-screen.js';
 import { ConfigsScreen } from './configs-screen.js';
 import { DeploysScreen } from './deploys-screen.js';
 import { LogsScreen } from './logs-screen.js';
@@ -37,6 +39,7 @@ export interface CurrentScreenProps {
   /** The deploy of the app open on the deploys screen. */
   deployRun?: DeployRun | undefined;
   agent: AgentFeed;
+  backups: Backups;
   pending?: AppActionRequest | undefined;
 }
 
@@ -147,6 +150,24 @@ export function CurrentScreen(props: CurrentScreenProps) {
           selected={lists.selected}
           scroll={ui.scroll}
           height={height}
+        />
+      );
+    }
+    case 'backups': {
+      const { backups } = props;
+      return (
+        <BackupsScreen
+          server={ui.server}
+          app={ui.backups}
+          apps={lists.backupApps}
+          snapshots={lists.snapshots}
+          loading={backups.list === undefined}
+          error={backups.error}
+          task={backups.task}
+          outcome={backups.outcome}
+          selected={lists.selected}
+          height={height}
+          now={now}
         />
       );
     }

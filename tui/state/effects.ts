@@ -46,6 +46,8 @@ export interface View {
   kindOf(server: string, app: string): AppKind | undefined;
   /** From hms.config.json; `main` and no tests when the app is not configured there. */
   deployDefaults?: ((app: string) => DeployDefaults) | undefined;
+  /** Whether an app has a database to back up (PostgreSQL in hms.config.json). */
+  hasDatabase?: ((server: string, app: string) => boolean) | undefined;
 }
 
 export const ui = (action: UiAction): Effect => ({ kind: 'ui', action });

@@ -15,7 +15,14 @@ export type PendingAction =
   | { kind: 'lock'; server: string; app: string; reason: string }
   | { kind: 'unlock'; server: string; app: string }
   | { kind: 'agent-update'; server: string }
-  | { kind: 'agent-restore'; server: string; release: string };
+  | { kind: 'agent-restore'; server: string; release: string }
+  | BackupAction;
+
+/** The backups screen's actions: back up now, a restore drill of the latest snapshot, a restore of one. */
+export type BackupAction =
+  | { kind: 'backup'; server: string; app: string }
+  | { kind: 'drill'; server: string; app: string }
+  | { kind: 'restore'; server: string; app: string; snapshot: string };
 
 export type Verdict = { kind: 'refuse'; reason: string } | { kind: 'confirm'; question: string } | { kind: 'run' };
 
@@ -43,6 +50,12 @@ export function describeAction(action: PendingAction): string {
       return `update the agent on ${action.server}`;
     case 'agent-restore':
       return `switch the agent on ${action.server} back to ${action.release}`;
+    case 'backup':
+      return `back up the database of ${action.app} on ${action.server}`;
+    case 'drill':
+      return `run a restore drill of ${action.app} on ${action.server}`;
+    case 'restore':
+      return `restore ${action.app} on ${action.server} from snapshot ${action.snapshot.slice(0, 8)}`;
   }
 }
 
@@ -70,6 +83,8 @@ export function guard(action: PendingAction, readonly: boolean): Verdict {
       return { kind: 'confirm', question: `Send this hms's agent to ${action.server} and switch to it${CHECKED}?` };
     case 'agent-restore':
       return { kind: 'confirm', question: `${capitalize(describeAction(action))}${CHECKED}?` };
+    case 'restore':
+      return { kind: 'confirm', question: restoreQuestion(action) };
     default:
       return { kind: 'run' };
   }
@@ -80,6 +95,14 @@ function deployQuestion(action: Extract<PendingAction, { kind: 'deploy' }>): str
     return `The tests of ${action.app} failed. ${capitalize(describeAction(action))} anyway (audited as tests skipped)? y/N`;
   const tests = action.tests ? ` (its tests run here first: \`${action.tests.command.join(' ')}\`)` : '';
   return `${capitalize(describeAction(action))}${tests}?`;
+}
+
+/** Says what goes and what is kept: the live database is replaced, a safety backup and the old database stay. */
+function restoreQuestion(action: Extract<PendingAction, { kind: 'restore' }>): string {
+  return (
+    `${capitalize(describeAction(action))}? It replaces the live database of ${action.app} (503 meanwhile); ` +
+    'what is live now is backed up first and kept. y/N'
+  );
 }
 
 function capitalize(text: string): string {

@@ -4,6 +4,7 @@
  * the few commands the hooks carry out. Pure: app.tsx runs the effects.
  */
 import { deployIntent, submitDeployPrompt } from './deploy-intents.js';
+import { backupIntent, backupsOf } from './backup-intents.js';
 import { attempt, none, notify, refusal, ui, type Effect, type View } from './effects.js';
 import type { PendingAction } from './guard.js';
 import type { Intent } from './key-intent.js';
@@ -58,6 +59,7 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'open':
       if (state.screen === 'configs' && view.selectedName) return [ui({ type: 'open-site', name: view.selectedName })];
       if (state.screen === 'scripts' && view.selectedName) return runScript(view, view.selectedName);
+      if (state.screen === 'backups') return backupIntent(intent, view);
       return deployIntent(intent, view);
     case 'logs':
       return view.selectedUnit ? [ui({ type: 'open-logs', target: view.selectedUnit })] : [];
@@ -97,6 +99,11 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'cancel-deploy':
     case 'agent-update':
       return deployIntent(intent, view);
+    case 'backups':
+    case 'backup-now':
+    case 'drill':
+    case 'restore':
+      return backupIntent(intent, view);
   }
 }
 
@@ -168,6 +175,8 @@ function paletteEffects(command: PaletteCommand, view: View): Effect[] {
           { ...view, ui: { ...view.ui, screen: 'deploys', deploy: { app: command.app, view: 'releases' } } },
         ),
       ];
+    case 'backups':
+      return backupsOf(view, server, command.app);
     case 'run-script':
       return [ui({ type: 'navigate', screen: 'scripts' }), ...runScript(view, command.script)];
     case 'help':

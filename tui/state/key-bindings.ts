@@ -2,23 +2,10 @@
  * Every key, in k9s grammar: one table that the key handler, the footer and the
  * help overlay all read, so what is shown is what works.
  */
-import type { Intent, ScreenMode } from './key-intent.js';
-import type { ScreenName } from './ui-state.js';
+import { BACKUP_BINDINGS } from './backup-bindings.js';
+import type { Binding } from './binding.js';
 
-export interface Binding {
-  keys: string[];
-  /** Short, for the footer. */
-  label: string;
-  /** Longer, for the help overlay. */
-  help: string;
-  intent: Intent;
-  screens: ScreenName[] | 'all';
-  modes?: ScreenMode[];
-  /** Changes a server: hidden (and refused) in a read-only session. */
-  changes?: boolean;
-  /** Movement: in the help, not in the footer. */
-  nav?: boolean;
-}
+export type { Binding } from './binding.js';
 
 export const BINDINGS: Binding[] = [
   { keys: ['?'], label: 'help', help: 'this help: every key', intent: { type: 'help' }, screens: 'all' },
@@ -239,4 +226,5 @@ export const BINDINGS: Binding[] = [
     screens: ['agent'],
     changes: true,
   },
+  ...BACKUP_BINDINGS,
 ];

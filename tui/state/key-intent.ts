@@ -33,6 +33,10 @@ export type Intent =
   | { type: 'unlock' }
   | { type: 'cancel-deploy' }
   | { type: 'agent-update' }
+  | { type: 'backups' }
+  | { type: 'backup-now' }
+  | { type: 'drill' }
+  | { type: 'restore' }
   | { type: 'yes' }
   | { type: 'no' }
   | { type: 'type'; text: string }
@@ -40,5 +44,5 @@ export type Intent =
   | { type: 'submit' }
   | { type: 'complete' };
 
-/** A sub-view of a screen, where keys differ (the configs list, a site, a review; an app's releases, its deploy). */
-export type ScreenMode = 'list' | 'view' | 'review' | 'run' | 'releases';
+/** A sub-view of a screen, where keys differ (the configs list, a site, a review; an app's releases, its deploy; its snapshots). */
+export type ScreenMode = 'list' | 'view' | 'review' | 'run' | 'releases' | 'snapshots';

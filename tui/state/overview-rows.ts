@@ -3,6 +3,8 @@
  * table shows them, from the latest snapshot of each server.
  */
 import type { AppKind, AppsResponse, AppStatus } from '../../src/api/apps.js';
+import type { BackupOverview } from '../../src/api/backups.js';
+import { backupCell } from '../../src/core/backup-render.js';
 import { formatBytes, formatSince } from '../../src/core/format.js';
 import { passes, type TextFilter } from './log-filter.js';
 
@@ -20,6 +22,8 @@ export interface OverviewRow {
   health: string;
   healthy: boolean | undefined;
   release: string;
+  /** The app's backups ("ok 3h4m ago, drill ✓", "✗ overdue: 2d ago"); undefined when the server's agent does not report them. */
+  backup?: string | undefined;
   /** The snapshot is older than the last failed poll. */
   stale: boolean;
 }
@@ -28,10 +32,25 @@ export interface ServerSnapshot {
   server: string;
   snapshot?: AppsResponse | undefined;
   stale: boolean;
+  /** The server's backups at a glance, once its agent answered GET /api/backups. */
+  backups?: BackupOverview | undefined;
 }
 
 export function overviewRows(servers: ServerSnapshot[], now: Date): OverviewRow[] {
-  return servers.flatMap(({ server, snapshot, stale }) => (snapshot ? snapshot.apps.map((app) => row(server, app, now, stale)) : []));
+  return servers.flatMap(({ server, snapshot, stale, backups }) =>
+    snapshot ? snapshot.apps.map((app) => ({ ...row(server, app, now, stale), ...backupOf(app.name, backups, now) })) : [],
+  );
+}
+
+const TONE_MARK = { ok: 'ok', warn: '◌', bad: '✗' } as const;
+
+/** The BACKUP cell, marked so the table colours it: ok green, ◌ yellow, ✗ red; – for apps without backups. */
+function backupOf(app: string, backups: BackupOverview | undefined, now: Date): Pick<OverviewRow, 'backup'> {
+  if (!backups) return {};
+  const status = backups.apps.find((entry) => entry.app === app);
+  if (!status) return { backup: '–' };
+  const { text, tone } = backupCell(status, now);
+  return { backup: `${TONE_MARK[tone]} ${text}` };
 }
 
 function row(server: string, app: AppStatus, now: Date, stale: boolean): OverviewRow {

@@ -13,6 +13,7 @@ export type PaletteCommand =
   | { kind: 'server'; name: string }
   | { kind: 'deploys'; app: string }
   | { kind: 'deploy'; app: string }
+  | { kind: 'backups'; app: string }
   | { kind: 'run-script'; script: string }
   | { kind: 'help' }
   | { kind: 'quit' };
@@ -86,6 +87,14 @@ export const VERBS: Verb[] = [
     argument: 'app',
     summary: 'deploy an app (asks for the ref, then y/n)',
     build: (app) => ({ kind: 'deploy', app: app! }),
+  },
+  {
+    name: 'backups',
+    aliases: ['backup'],
+    argument: 'app',
+    optional: true,
+    summary: 'apps with a database; with an app, its snapshots, back up now, drill, restore',
+    build: (app) => (app ? { kind: 'backups', app } : { kind: 'screen', screen: 'backups' }),
   },
   screen('agent', ['update'], "the agent's releases and self-update"),
   action('restart', 'restart an app'),

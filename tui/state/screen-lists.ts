@@ -7,6 +7,7 @@ import type { SiteSummary } from '../../src/api/configs.js';
 import type { ScriptSummary } from '../../src/api/scripts.js';
 import type { AgentReleases } from '../../src/api/agent.js';
 import type { AppsResponse } from '../../src/api/apps.js';
+import type { BackupOverview, BackupSnapshot } from '../../src/api/backups.js';
 import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
 import { deployAppRows, type DeployAppRow } from './deploy-rows.js';
 import { linkLabel, type LinkView } from './link-label.js';
@@ -26,6 +27,9 @@ export interface ScreenLists {
   deployApps: DeployAppRow[];
   releases: ReleaseSummary[];
   agentReleases: AgentReleases['releases'];
+  /** The backups screen: the current server's apps with a database, or the open app's snapshots (newest first). */
+  backupApps: string[];
+  snapshots: BackupSnapshot[];
   /** Length of the current screen's list, and its selected index. */
   count: number;
   selected: number;
@@ -45,6 +49,10 @@ export interface ScreenListsInput {
   locks?: Record<string, DeployLock | null> | undefined;
   releases?: ReleaseSummary[] | undefined;
   agentReleases?: AgentReleases['releases'] | undefined;
+  backupApps?: string[] | undefined;
+  snapshots?: BackupSnapshot[] | undefined;
+  /** Each server's backups at a glance (GET /api/backups), for the overview's BACKUP column. */
+  backupOverviews?: Record<string, BackupOverview | undefined> | undefined;
 }
 
 export function screenLists({
@@ -58,9 +66,17 @@ export function screenLists({
   locks = {},
   releases = [],
   agentReleases = [],
+  backupApps = [],
+  snapshots = [],
+  backupOverviews = {},
 }: ScreenListsInput): ScreenLists {
   const filterOf = (screen: ScreenName): TextFilter => (screen === ui.screen ? filter : parseFilter(ui.filters[screen]));
-  const servers = links.map((link) => ({ server: link.server, snapshot: link.snapshot, stale: link.status !== 'connected' }));
+  const servers = links.map((link) => ({
+    server: link.server,
+    snapshot: link.snapshot,
+    stale: link.status !== 'connected',
+    backups: backupOverviews[link.server],
+  }));
   const rows = filterRows(overviewRows(servers, new Date(now)), filterOf('overview'));
   const lists = {
     rows,
@@ -74,6 +90,8 @@ export function screenLists({
     ),
     releases: releases.filter((r) => passes(filterOf('deploys'), [r.id, r.sha ?? '', r.ref ?? '', r.by ?? '', r.status].join(' '))),
     agentReleases: agentReleases.filter((r) => passes(filterOf('agent'), r.id)),
+    backupApps: backupApps.filter((app) => passes(filterOf('backups'), app)),
+    snapshots: snapshots.filter((s) => passes(filterOf('backups'), [s.shortId, s.time, s.kind].join(' '))),
   };
   const deploys = ui.deploy === undefined ? lists.deployApps.length : ui.deploy.view === 'releases' ? lists.releases.length : 0;
   const count = {
@@ -84,6 +102,7 @@ export function screenLists({
     audit: lists.audit.length,
     deploys,
     agent: lists.agentReleases.length,
+    backups: ui.backups === undefined ? lists.backupApps.length : lists.snapshots.length,
   }[ui.screen];
   const selected = Math.max(0, Math.min(ui.selected[ui.screen], count - 1));
   const unit = ui.screen === 'overview' ? rows[selected] : undefined;
@@ -92,6 +111,7 @@ export function screenLists({
     scripts: lists.scripts[selected]?.name,
     deploys: ui.deploy === undefined ? lists.deployApps[selected]?.app : lists.releases[selected]?.id,
     agent: lists.agentReleases[selected]?.id,
+    backups: ui.backups === undefined ? lists.backupApps[selected] : lists.snapshots[selected]?.id,
   };
   const name = names[ui.screen];
   return { ...lists, count, selected, selectedUnit: unit && { server: unit.server, app: unit.app, kind: unit.kind }, selectedName: name };

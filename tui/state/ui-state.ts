@@ -6,7 +6,7 @@
 import type { AppKind } from '../../src/api/apps.js';
 import type { PendingAction } from './guard.js';
 
-export const SCREENS = ['overview', 'logs', 'configs', 'scripts', 'audit', 'deploys', 'agent'] as const;
+export const SCREENS = ['overview', 'logs', 'configs', 'scripts', 'audit', 'deploys', 'agent', 'backups'] as const;
 export type ScreenName = (typeof SCREENS)[number];
 
 export interface LogTarget {
@@ -59,6 +59,8 @@ export interface UiState {
   script?: string | undefined;
   /** The app the deploys screen shows (none: the list of apps). */
   deploy?: DeployFocus | undefined;
+  /** The app whose snapshots the backups screen shows (none: the apps with a database). */
+  backups?: string | undefined;
   /** First line shown of a long text (a site, a diff, a script's or a deploy's output). */
   scroll: number;
 }
@@ -81,6 +83,7 @@ export type UiAction =
   | { type: 'open-site'; name: string | undefined }
   | { type: 'open-script'; name: string | undefined }
   | { type: 'open-deploy'; focus: DeployFocus | undefined }
+  | { type: 'open-backups'; app: string | undefined }
   | { type: 'scroll'; delta: number; max: number };
 
 const perScreen = <T>(value: T): Record<ScreenName, T> =>
@@ -144,7 +147,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         site: undefined,
         script: undefined,
         deploy: undefined,
-        selected: { ...state.selected, configs: 0, scripts: 0, audit: 0, deploys: 0, agent: 0 },
+        backups: undefined,
+        selected: { ...state.selected, configs: 0, scripts: 0, audit: 0, deploys: 0, agent: 0, backups: 0 },
       };
     case 'open-logs': {
       const moved = uiReducer(state, { type: 'navigate', screen: 'logs' });
@@ -170,6 +174,12 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       const sameApp = action.focus !== undefined && action.focus.app === state.deploy?.app;
       return { ...moved, deploy: action.focus, scroll: 0, selected: sameApp ? moved.selected : { ...moved.selected, deploys: 0 } };
     }
+    case 'open-backups': {
+      const moved = uiReducer(state, { type: 'navigate', screen: 'backups' });
+      // Another app's snapshots start at the newest; the same app's keep their selection.
+      const sameApp = action.app !== undefined && action.app === state.backups;
+      return { ...moved, backups: action.app, selected: sameApp ? moved.selected : { ...moved.selected, backups: 0 } };
+    }
     case 'scroll':
       return { ...state, scroll: Math.max(0, Math.min(action.max, state.scroll + action.delta)) };
   }
@@ -188,6 +198,8 @@ function back(state: UiState): UiState {
     return { ...state, deploy: { ...state.deploy, view: 'releases' }, scroll: 0 };
   if (state.screen === 'deploys' && state.deploy !== undefined)
     return { ...state, deploy: undefined, scroll: 0, selected: { ...state.selected, deploys: 0 } };
+  if (state.screen === 'backups' && state.backups !== undefined)
+    return { ...state, backups: undefined, selected: { ...state.selected, backups: 0 } };
   const previous = state.history.at(-1);
   if (previous === undefined) return state.screen === 'overview' ? state : { ...state, screen: 'overview', scroll: 0 };
   return {

@@ -11,3 +11,4 @@ export { drillBackup } from './drill.js';
 export { fetchOffsite, listOffsite } from './offsite.js';
 export { backupOverview } from './overview.js';
 export { runScheduledBackups } from './scheduled.js';
+export { readStatusFile } from './status-file.js';

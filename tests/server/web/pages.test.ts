@@ -45,6 +45,8 @@ async function pagePaths(): Promise<string[]> {
     '/logs?source=cigar:production',
     '/logs?source=nginx:access&live=1',
     '/audit',
+    '/backups',
+    '/backups/cigar',
     '/configs/nope',
   ];
 }

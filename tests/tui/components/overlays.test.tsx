@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { CommandPalette } from '../../../tui/components/command-palette.js';
-import { ConfirmDialog } from '../../../tui/components/confirm-dialog.js';
+import { ConfirmDialog, confirmHeight } from '../../../tui/components/confirm-dialog.js';
 import { Footer } from '../../../tui/components/footer.js';
 import { helpColumns, HelpOverlay } from '../../../tui/components/help-overlay.js';
 import { StatusBar } from '../../../tui/components/status-bar.js';
@@ -82,5 +82,10 @@ describe('help, palette, confirm, footer, status bar', () => {
     expect(lastFrame()).toContain('prod connected · agent 0.1.0 · updated 2s ago');
     expect(lastFrame()).toContain('staging reconnecting in 4s (attempt 3): Cannot reach the agent');
     expect(lastFrame()).toContain('READ-ONLY');
+  });
+
+  it('Given a question longer than the terminal is wide, When the dialog is sized, Then it has room for every wrapped line', () => {
+    expect(confirmHeight('Restart cigar on prod?', 160)).toBe(4);
+    expect(confirmHeight('x'.repeat(200), 80)).toBe(6);
   });
 });

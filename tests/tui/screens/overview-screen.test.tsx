@@ -113,4 +113,42 @@ describe('the overview', () => {
     expect(lastFrame()).toMatch(/▶ │ app11/);
     expect(lastFrame()).not.toContain('app0 ');
   });
+
+  it(
+    'Given an agent that reports backups (cigar drilled, tobacco overdue), When rendered, ' +
+      'Then a BACKUP column says each app’s age and drill, marked to be coloured, and – for nginx and the agent',
+    () => {
+      const backups = {
+        apps: [
+          {
+            app: 'cigar',
+            state: 'ok' as const,
+            last: { id: 'a'.repeat(64), shortId: 'aaaaaaaa', time: '2026-01-01T07:00:00.000Z', kind: 'scheduled' as const },
+            drill: { ok: true, at: at, seconds: 1, mismatches: [] },
+            message: '',
+          },
+          {
+            app: 'tobacco',
+            state: 'overdue' as const,
+            last: { id: 'b'.repeat(64), shortId: 'bbbbbbbb', time: '2025-12-29T10:00:00.000Z', kind: 'scheduled' as const },
+            message: '',
+          },
+        ],
+      };
+      const rows = overviewRows([{ server: 'prod', snapshot, stale: false, backups }], new Date(at));
+      expect(rows.map((row) => row.backup)).toEqual(['ok 3h0m ago, drill ✓', '✗ overdue: 3d ago, no drill', '–', '–']);
+      const frame = render(
+        <OverviewScreen rows={rows} selected={0} height={20} width={100} showServer={false} waiting={[]} problems={[]} filter="" />,
+      ).lastFrame()!;
+      expect(frame).toMatch(/│ BACKUP/);
+      expect(frame).toMatch(/cigar .*│ ok 3h0m ago, drill ✓/);
+      expect(frame).toMatch(/tobacco .*│ ✗ overdue: 3d ago, no drill/);
+      const without = overviewRows([{ server: 'prod', snapshot, stale: false }], new Date(at));
+      expect(
+        render(
+          <OverviewScreen rows={without} selected={0} height={20} width={100} showServer={false} waiting={[]} problems={[]} filter="" />,
+        ).lastFrame(),
+      ).not.toContain('BACKUP');
+    },
+  );
 });
