@@ -6,7 +6,8 @@
  */
 import { html } from 'hono/html';
 import type { AppBackupStatus, BackupSnapshot } from '../../src/api/backups.js';
-import { backupCell, backupStateOf, drillLine, drillMark, rowsLine, rowsTotal } from '../../src/core/backup-render.js';
+import { backupCell, drillLine, drillMark, rowsLine, rowsTotal } from '../../src/core/backup-render.js';
+import { backupState } from '../../src/core/backup-status.js';
 import { formatAgo, formatTime } from '../../src/core/format.js';
 import type { Actor, AgentDeps } from '../env.js';
 import { allowed, ApiError } from '../errors.js';
@@ -23,7 +24,7 @@ export type BackupStatus = Pick<AppBackupStatus, 'state' | 'last' | 'failure' | 
 export async function backupStatusOf(deps: AgentDeps, app: string): Promise<BackupStatus | undefined> {
   const file = await readStatusFile(deps, app);
   if (!file.last && !file.failure && !file.drill) return undefined;
-  return { ...file, state: backupStateOf(file, deps.clock(), deps.config.backups.schedule.overdueAfterHours) };
+  return { ...file, state: backupState(file, deps.config.backups.schedule, deps.clock()) };
 }
 
 /** The one cell of the dashboard and the overview: "3h4m ago, drill ✓", red when overdue or failed. */

@@ -74,17 +74,6 @@ export function drillMark(drill: DrillResult | undefined): string {
 
 type StatusFields = Pick<AppBackupStatus, 'last' | 'failure' | 'drill'>;
 
-/**
- * An app's state from what its backups and drills recorded: failed (the last backup,
- * or the last drill, failed: a restore that does not work is no backup), none,
- * overdue (the last good one older than `overdueAfterHours`), else ok.
- */
-export function backupStateOf(status: StatusFields, now: Date, overdueAfterHours: number): BackupState {
-  if (status.failure || status.drill?.ok === false) return 'failed';
-  if (!status.last) return 'none';
-  return now.getTime() - Date.parse(status.last.time) > overdueAfterHours * 3_600_000 ? 'overdue' : 'ok';
-}
-
 export type BackupTone = 'ok' | 'warn' | 'bad';
 
 /**

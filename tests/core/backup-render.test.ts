@@ -1,6 +1,6 @@
 /** How backups read in the CLI: the summary of one, the table of all, the drill's word. */
 import { describe, expect, it } from 'vitest';
-import { backupCell, backupStateOf, backupSummary, backupsTable, drillLine, rowsLine, rowsTotal } from '../../src/core/backup-render.js';
+import { backupCell, backupSummary, backupsTable, drillLine, rowsLine, rowsTotal } from '../../src/core/backup-render.js';
 
 const snapshot = { id: 'a'.repeat(64), shortId: 'aaaaaaaa', time: '2026-12-06T21:00:00.000Z', kind: 'manual' as const };
 
@@ -39,14 +39,6 @@ describe('an app’s backups at a glance', () => {
   const now = new Date('2026-12-07T12:00:00.000Z');
   const last = { ...snapshot, time: '2026-12-07T09:00:00.000Z' };
   const drill = (ok: boolean) => ({ ok, at: '2026-12-07T09:05:00.000Z', seconds: 1, mismatches: [] });
-
-  it('Given what backups and drills recorded, When judged with 30 h as overdue, Then ok, overdue, failed or none', () => {
-    expect(backupStateOf({ last, drill: drill(true) }, now, 30)).toBe('ok');
-    expect(backupStateOf({ last: { ...last, time: '2026-12-06T05:00:00.000Z' } }, now, 30)).toBe('overdue');
-    expect(backupStateOf({ last, failure: { at: '2026-12-07T11:00:00.000Z', error: 'x' } }, now, 30)).toBe('failed');
-    expect(backupStateOf({ last, drill: drill(false) }, now, 30)).toBe('failed');
-    expect(backupStateOf({}, now, 30)).toBe('none');
-  });
 
   it('Given each state, When made a cell, Then the age of the last good backup and the drill, toned for colour', () => {
     expect(backupCell({ state: 'ok', last, drill: drill(true) }, now)).toEqual({ text: '3h0m ago, drill ✓', tone: 'ok' });
