@@ -7,6 +7,7 @@
  * the input of a producer that failed is the caller's to judge.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { HmsError } from '../core/errors.js';
 import { TailBuffer } from '../core/tail-buffer.js';
 import { assertArgv, type ChildLimits, type ExecResult, limitedArgv } from './exec.js';
@@ -39,7 +40,7 @@ interface Running {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function start(side: PipeSide, stdin: 'ignore' | 'pipe', captureStdout: boolean, limit: number): Running {
+function start(side: PipeSide, stdin: 'ignore' | Readable, captureStdout: boolean, limit: number): Running {
   assertArgv(side.argv);
   const run = limitedArgv(side.argv, side.limits);
   // Its own process group, as in exec.ts: a stop reaches what it started too.
@@ -75,11 +76,17 @@ function stop(child: ChildProcess): void {
 export async function execPipe(producer: PipeSide, consumer: PipeSide, options: PipeOptions): Promise<PipeResult> {
   const limit = options.maxOutputBytes ?? 256 * 1024;
   const from = start(producer, 'ignore', false, limit);
-  const to = start(consumer, 'pipe', true, limit);
-  to.child.stdin?.on('error', () => {
-    // The consumer may stop reading (it failed): the producer then gets EPIPE, and both exit codes tell it.
-  });
-  from.child.stdout?.pipe(to.child.stdin!);
+  // The producer's stdout pipe becomes the consumer's stdin (the fd is handed over), and this process closes
+  // its own end: the bytes go from one child to the other in the kernel, and a consumer that stops reading
+  // gives the producer EPIPE, as in a shell pipeline.
+  let to: Running;
+  try {
+    to = start(consumer, from.child.stdout!, true, limit);
+  } catch (error) {
+    stop(from.child);
+    throw error;
+  }
+  from.child.stdout!.destroy();
   let timedOut = false;
   let aborted = false;
   const stopBoth = (): void => {

@@ -87,6 +87,7 @@ export async function benchBackup(): Promise<string[]> {
       results.push(backupResultSchema.parse(JSON.parse(stdout)));
     }
     const peakKb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(await status())?.[1]);
+    const stored = Number((await must(server, ['du', '-sb', '/var/backups/hms/restic'])).split('\t')[0]);
 
     // A day of an app's life: 0.5% new rows, 0.2% of the recent ones updated (0.7% of the rows changed).
     const count = Number((await asPostgres(server, 'SELECT count(*) FROM events')).trim());
@@ -108,7 +109,8 @@ export async function benchBackup(): Promise<string[]> {
     const added = (changed.snapshot?.addedBytes ?? 0) / (first.addedBytes ?? 1);
     const backupRatio = median(ours.ms) / median(bare.ms);
     return [
-      `table data: ${size} (events; dump ${formatBytes(first.sizeBytes)}, first backup added ${formatBytes(first.addedBytes)})`,
+      `table data: ${size} (events; dump ${formatBytes(first.sizeBytes)}, first backup added ${formatBytes(first.addedBytes)}, ` +
+        `repository on disk after ${RUNS} backups: ${formatBytes(stored)})`,
       `${bare.label.padEnd(56)} median ${seconds(median(bare.ms))}   (n=${RUNS})`,
       `${ours.label.padEnd(56)} median ${seconds(median(ours.ms))}   (n=${RUNS}; first ${seconds(ours.ms[0]!)})`,
       `${'backup / bare pg_dump'.padEnd(56)} ${backupRatio.toFixed(2)}x   (goal: <= 1.3x, ${backupRatio <= 1.3 ? 'met' : 'NOT met'})`,

@@ -1,3 +1,6 @@
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 /** `producer | consumer` with real processes: data flows between them, both exit statuses come back, one deadline stops both. */
 import { describe, expect, it } from 'vitest';
 import { execPipe } from '../../src/platform/pipe.js';
@@ -40,4 +43,20 @@ describe('execPipe', () => {
       expect(result.producer.timedOut).toBe(false);
     },
   );
+
+  it('Given this process blocked, When 50 MB go through the pipe, Then they get across all the same: the bytes go child to child', async () => {
+    const stamp = path.join(tmpdir(), `hms-pipe-${process.pid}-${Date.now()}`);
+    const running = execPipe(
+      { argv: ['head', '-c', '50000000', '/dev/zero'] },
+      { argv: ['sh', '-c', 'wc -c && date +%s%3N > "$1"', 'sh', stamp] },
+      { timeoutMs: 60_000 },
+    );
+    // The event loop stands still for 3 s: a pipe through this process would carry nothing meanwhile.
+    const blockedUntil = Date.now() + 3000;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+    const result = await running;
+    expect(result.consumer.stdout.trim()).toBe('50000000');
+    expect(Number(await readFile(stamp, 'utf8'))).toBeLessThan(blockedUntil);
+    await rm(stamp, { force: true });
+  });
 });
