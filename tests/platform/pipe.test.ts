@@ -44,7 +44,7 @@ describe('execPipe', () => {
     },
   );
 
-  it('Given this process blocked, When 50 MB go through the pipe, Then they get across all the same: the bytes go child to child', async () => {
+  it('Given this process blocked, When 50 MB go through the pipe, Then they get across: the bytes go child to child', async () => {
     const stamp = path.join(tmpdir(), `hms-pipe-${process.pid}-${Date.now()}`);
     const running = execPipe(
       { argv: ['head', '-c', '50000000', '/dev/zero'] },
