@@ -6,7 +6,7 @@
 import type { AppBackupStatus, BackupOverview, BackupState, DrillResult } from '../api/backups.js';
 
 /** What the agent keeps per app (server/services/backups/status-file.ts). */
-export type RecordedBackups = Pick<AppBackupStatus, 'last' | 'failure' | 'drill'>;
+export type RecordedBackups = Pick<AppBackupStatus, 'last' | 'failure' | 'drill' | 'offsite'>;
 
 export interface ScheduleView {
   onCalendar: string;
@@ -57,6 +57,13 @@ export function backupMessage(recorded: RecordedBackups, schedule: ScheduleView,
   return `backup ${age(last.time, now)} ago (${last.kind}), ${drillWords(drill, now)}`;
 }
 
+/** "; offsite copy on vault failed 2h ago: <reason>" (kept local, retried by the next backup); nothing when it went well. */
+function offsiteWords(offsite: AppBackupStatus['offsite'], now: Date): string {
+  if (!offsite || offsite.ok) return '';
+  const when = `${age(offsite.at, now)} ago`;
+  return `; offsite copy to ${offsite.server} failed ${when} (the next backup retries): ${firstLine(offsite.error ?? '')}`;
+}
+
 export function appBackupStatus(app: string, recorded: RecordedBackups, schedule: ScheduleView, now: Date): AppBackupStatus {
   return {
     app,
@@ -64,7 +71,8 @@ export function appBackupStatus(app: string, recorded: RecordedBackups, schedule
     ...(recorded.last ? { last: recorded.last } : {}),
     ...(recorded.failure ? { failure: recorded.failure } : {}),
     ...(recorded.drill ? { drill: recorded.drill } : {}),
-    message: backupMessage(recorded, schedule, now),
+    ...(recorded.offsite ? { offsite: recorded.offsite } : {}),
+    message: backupMessage(recorded, schedule, now) + offsiteWords(recorded.offsite, now),
   };
 }
 
@@ -93,6 +101,14 @@ export function backupFindings(overview: BackupOverview, now: Date): BackupFindi
     summary: `${app.state}: ${app.message}`,
     ...(NEXT[app.state](app.app) ? { next: NEXT[app.state](app.app)! } : {}),
   }));
+  for (const app of overview.apps.filter((a) => a.offsite && !a.offsite.ok)) {
+    findings.push({
+      check: `offsite copy ${app.app}`,
+      level: 'warn',
+      summary: `the copy to ${app.offsite!.server} failed ${age(app.offsite!.at, now)} ago; the local backup is kept`,
+      next: `check that the server reaches ${app.offsite!.server}, then \`hms backup ${app.app}\` (it copies what is missing)`,
+    });
+  }
   if (overview.apps.length === 0) return findings;
   if (!overview.schedule)
     findings.push({ check: 'backup timer', level: 'warn', summary: 'no hms-backup.timer on the server', next: 'hms provision' });

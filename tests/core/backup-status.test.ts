@@ -74,6 +74,20 @@ describe('backups in hms doctor and hms status', () => {
     expect(findings[2]!.summary).toBe('passed 30h ago');
   });
 
+  it('Given an offsite copy that failed, When judged and doctored, Then the backup stays ok, the line and a warning say so', () => {
+    const offsite = { server: 'vault', ok: false, at: hoursAgo(2), seconds: 20, error: 'restic copy to vault failed (exit 1): timeout' };
+    const status = appBackupStatus('cigar', { last: last(2), drill: drill(true), offsite }, DAILY, NOW);
+    expect(status.state).toBe('ok');
+    expect(status.message).toBe(
+      'backup 2h ago (scheduled), drill ok; offsite copy to vault failed 2h ago (the next backup retries): ' +
+        'restic copy to vault failed (exit 1): timeout',
+    );
+    const findings = backupFindings({ ...overview, apps: [status] }, NOW);
+    expect(findings.find((f) => f.check === 'offsite copy cigar')).toMatchObject({ level: 'warn' });
+    const copied = appBackupStatus('cigar', { last: last(2), offsite: { ...offsite, ok: true } }, DAILY, NOW);
+    expect(copied.message).not.toMatch(/offsite/);
+  });
+
   it('Given no timer and a failed check, When doctor judges, Then both are said', () => {
     const findings = backupFindings(
       { ...overview, schedule: undefined, check: { at: hoursAgo(2), ok: false, error: 'pack 1a2b damaged' } },
