@@ -123,6 +123,7 @@ function parseArgs(argv: string[], lenient: boolean) {
       ref: { type: 'string' },
       skipTests: { type: 'boolean', default: false },
       drill: { type: 'boolean', default: false },
+      restoreDatabase: { type: 'boolean', default: false },
       reason: { type: 'string' },
       release: { type: 'string' },
       from: { type: 'string' },

@@ -1,5 +1,13 @@
-/** /api/backups for the laptop: take a backup of an app's database now, list its backups. */
-import { backupListSchema, backupResultSchema, drillResponseSchema } from '../api/backups.js';
+/** /api/backups for the laptop: take a backup of an app's database now, list its backups, restore one, the kept databases. */
+import { z } from 'zod';
+import {
+  backupListSchema,
+  backupResultSchema,
+  drillResponseSchema,
+  keptDatabaseSchema,
+  type RestoreRequest,
+  restoreResultSchema,
+} from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
 
@@ -12,3 +20,13 @@ export const listBackups = (client: ApiClient, app: string) => client.call(backu
 /** Restores the latest backup into a scratch database and compares its row counts with the recorded ones. */
 export const drillBackup = (client: ApiClient, app: string) =>
   client.call(drillResponseSchema, apiPaths.backups.drill(app), { method: 'POST' });
+
+/** Restores a snapshot as the live database (answers when done); `dryRun` only says what would be replaced. */
+export const restoreBackup = (client: ApiClient, app: string, request: RestoreRequest) =>
+  client.call(restoreResultSchema, apiPaths.backups.restore(app), { method: 'POST', body: request });
+
+/** The databases restores replaced and kept. */
+export const listKept = (client: ApiClient, app: string) => client.call(z.array(keptDatabaseSchema), apiPaths.backups.kept(app));
+
+export const dropKept = (client: ApiClient, app: string, name: string) =>
+  client.call(keptDatabaseSchema, apiPaths.backups.keptDatabase(app, name), { method: 'DELETE' });

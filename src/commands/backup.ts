@@ -2,11 +2,13 @@
  * `hms backup <app>` and `hms backups <app>`: thin commands over
  * src/client/backups-client.ts; the agent does the work and the core words it.
  */
-import { drillBackup, listBackups, takeBackup } from '../client/backups-client.js';
+import { drillBackup, listBackups, listKept, takeBackup } from '../client/backups-client.js';
 import { backupSummary, backupsTable, drillLine } from '../core/backup-render.js';
+import { keptTable } from '../core/restore-render.js';
 import { HmsError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { withApp } from './app-command.js';
+import { dropKeptDatabase } from './restore.js';
 
 export const backupCommand: Command = {
   name: 'backup',
@@ -33,13 +35,20 @@ export const backupCommand: Command = {
 
 export const backupsCommand: Command = {
   name: 'backups',
-  summary: "An app's database backups: id, when, kind, size, added size, row counts",
-  usage: ['hms backups <app>'],
-  flags: [['--json', 'the list as JSON']],
-  examples: ['hms backups cigar', 'hms backups cigar --json'],
-  run: (context) =>
-    withApp(context, 'hms backups <app>', async (app, connected) => {
+  summary: "An app's database backups (id, when, kind, size, added size, row counts) and the databases restores kept",
+  usage: ['hms backups <app>', 'hms backups drop <app> <name> [--yes]'],
+  flags: [
+    ['--json', 'the list as JSON'],
+    ['--yes, -y', 'drop: do not ask first'],
+  ],
+  examples: ['hms backups cigar', 'hms backups cigar --json', 'hms backups drop cigar cigar_before_restore_20260125180211'],
+  run: (context) => {
+    // `drop` with two more words; an app named "drop" is still listed with `hms backups drop`.
+    if (context.args[0] === 'drop' && context.args.length === 3) return dropKeptDatabase(context);
+    return withApp(context, 'hms backups <app>', async (app, connected) => {
       const list = await listBackups(connected.client, app);
-      return { data: list, human: backupsTable(list) };
-    }),
+      const kept = await listKept(connected.client, app);
+      return { data: { ...list, kept }, human: `${backupsTable(list)}\n\n${keptTable(app, kept)}` };
+    });
+  },
 };

@@ -49,6 +49,8 @@ export interface GlobalFlags {
   reason?: string | undefined;
   /** hms backup: a restore drill of the new backup */
   drill?: boolean;
+  /** hms rollback: restore the pre-migration backup of the current release first */
+  restoreDatabase?: boolean;
 }
 
 export interface CommandContext {

@@ -15,7 +15,7 @@ import { readRecord, writeRecord } from './record.js';
 import { updateStatusFile } from './status-file.js';
 
 /** Takes one backup; answers ok: false with the reason when the dump or restic failed. */
-export async function runBackup(options: Options & { actor: string; kind?: BackupKind }): Promise<BackupResult> {
+export async function runBackup(options: Options & { actor: string; kind?: BackupKind; release?: string }): Promise<BackupResult> {
   const { deps, app, actor } = options;
   const kind = options.kind ?? 'manual';
   const started = Date.now();
@@ -30,7 +30,7 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
     const time = deps.clock().toISOString();
     const piped = await execPipe(
       { argv: dumpArgv(database, held.id), limits: DUMP_LIMITS },
-      { argv: backupArgv(app, kind), env, limits: RESTIC_LIMITS },
+      { argv: backupArgv(app, kind, options.release), env, limits: RESTIC_LIMITS },
       { timeoutMs },
     ).finally(held.release);
     const summary = parseSummary(piped.consumer.stdout);
@@ -44,7 +44,14 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
       outcome = { ok: false, error: why };
     } else {
       const id = await fullId(deps, summary.id);
-      const snapshot: BackupSnapshot = { id, shortId: id.slice(0, 8), time, kind, rows };
+      const snapshot: BackupSnapshot = {
+        id,
+        shortId: id.slice(0, 8),
+        time,
+        kind,
+        rows,
+        ...(options.release ? { release: options.release } : {}),
+      };
       if (summary.sizeBytes !== undefined) snapshot.sizeBytes = summary.sizeBytes;
       if (summary.addedBytes !== undefined) snapshot.addedBytes = summary.addedBytes;
       await writeRecord(deps, app, snapshot);
@@ -61,7 +68,9 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
       ? { last: { id: outcome.snapshot.id, shortId: outcome.snapshot.shortId, time: outcome.snapshot.time, kind } }
       : { failure: { at, error: outcome.error } },
   );
-  const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${database}` : outcome.error;
+  const detail = outcome.ok
+    ? `${kind} ${outcome.snapshot.shortId} of ${database}${options.release ? ` before release ${options.release}` : ''}`
+    : outcome.error;
   await deps.audit.record({ actor, action: 'backup', target: app, result: outcome.ok ? 'ok' : 'failed', detail });
   return { app, ...outcome, seconds: seconds() };
 }

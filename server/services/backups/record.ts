@@ -24,12 +24,13 @@ export async function readRecord(deps: AgentDeps, app: string, id: string): Prom
   const text = await readFile(`${recordDir(deps, app)}/${id}.json`, 'utf8').catch(() => undefined);
   if (!text) return {};
   try {
-    const { sizeBytes, addedBytes, rows, drill } = backupSnapshotSchema.partial().parse(JSON.parse(text));
+    const { sizeBytes, addedBytes, rows, drill, release } = backupSnapshotSchema.partial().parse(JSON.parse(text));
     return {
       ...(sizeBytes !== undefined ? { sizeBytes } : {}),
       ...(addedBytes !== undefined ? { addedBytes } : {}),
       ...(rows ? { rows } : {}),
       ...(drill ? { drill } : {}),
+      ...(release ? { release } : {}),
     };
   } catch {
     return {};

@@ -10,7 +10,7 @@ import { allowed, ApiError } from '../../errors.js';
 import { deployEnvironment } from './env.js';
 import { goLive } from './go-live.js';
 import type { ProcFs } from './health.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, type HeldLock } from './lock.js';
 import { appLayout, migrationsOf, rollbackTarget } from './releases.js';
 import { StepRunner } from './steps.js';
 
@@ -23,6 +23,8 @@ export interface RollbackOptions {
   reason?: string | undefined;
   healthDeadlineMs?: number;
   procFs?: ProcFs;
+  /** Held already by a rollback that restores the database first (released by it). */
+  lock?: HeldLock;
 }
 
 export async function rollbackApp(options: RollbackOptions): Promise<RollbackResult> {
@@ -34,16 +36,18 @@ export async function rollbackApp(options: RollbackOptions): Promise<RollbackRes
     await deps.audit.record({ actor, action: 'rollback', target: name, result: 'refused', detail: (error as Error).message });
     return error;
   };
-  const lock = await acquireLock({
-    stateDir: deps.config.stateDir,
-    app: name,
-    by: actor,
-    reason: options.reason ?? `rollback to ${options.release ?? 'the previous release'}`,
-    kind: 'rollback',
-    clock: deps.clock,
-  }).catch(async (error: unknown) => {
-    throw await refused(error);
-  });
+  const lock =
+    options.lock ??
+    (await acquireLock({
+      stateDir: deps.config.stateDir,
+      app: name,
+      by: actor,
+      reason: options.reason ?? `rollback to ${options.release ?? 'the previous release'}`,
+      kind: 'rollback',
+      clock: deps.clock,
+    }).catch(async (error: unknown) => {
+      throw await refused(error);
+    }));
   try {
     const { releases, current, previous } = await rollbackTarget(layout);
     const target = await pickTarget(options.release, releases, current, previous).catch(async (error: unknown) => {
@@ -89,7 +93,7 @@ export async function rollbackApp(options: RollbackOptions): Promise<RollbackRes
       ms: Math.round(performance.now() - started),
     };
   } finally {
-    await lock.release();
+    if (!options.lock) await lock.release();
   }
 }
 
