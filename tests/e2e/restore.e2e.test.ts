@@ -5,7 +5,7 @@
  * loop sees 503 only while the databases are swapped (the hosting site answering all
  * along); the replaced database is kept and can be dropped; hostile names and ids run
  * nothing; a restore and a deploy refuse each other; a restore killed halfway leaves the
- * old database live; a migration that destroys a column is undone by
+ * old database live; one whose app cannot restart after the swap swaps back; a migration that destroys a column is undone by
  * `hms rollback --restore-database`; a corrupted repository refuses the restore before
  * anything changes.
  */
@@ -240,6 +240,30 @@ describe.skipIf(!support.ok)('restoring a database backup', { timeout: 1_500_000
     expect(await databases()).toContain('cigar');
     expect((await hms(['audit', '--json'])).stdout).toMatch(/"action":\s*"backup\.drop-kept"/);
   });
+
+  it(
+    'Given an app that cannot be restarted after the swap, When `hms restore` runs, ' +
+      'Then the databases are swapped back, it says so, and the rows and databases are those from before',
+    async () => {
+      const before = { visits: await visits(), databases: await databases() };
+      // Fault injection: a systemctl ahead of Debian's on the agent's PATH whose `restart` fails.
+      const fake = '/usr/local/bin/systemctl';
+      await laptop.server.exec([
+        'sh',
+        '-c',
+        `printf '#!/bin/sh\\n[ "$1" = restart ] && exit 1\\nexec /usr/bin/systemctl "$@"\\n' > ${fake} && chmod 755 ${fake}`,
+      ]);
+      const run = await hms(['restore', 'cigar', backupId, '--yes', '--json']).finally(() => laptop.server.exec(['rm', '-f', fake]));
+      expect(run.code).toBe(1);
+      const result = restoreResultSchema.parse(json(run));
+      expect(result).toMatchObject({ ok: false, unchanged: true, error: expect.stringMatching(/systemctl restart cigar\.service failed/) });
+      expect(result.steps.join('\n')).toMatch(/swapped back: cigar is the database from before again/);
+      expect(result.keptDatabase).toBeUndefined();
+      expect(await visits()).toEqual(before.visits);
+      expect(await databases()).toEqual(before.databases);
+      expect((await laptop.server.exec(['test', '-e', FLAG])).code).not.toBe(0);
+    },
+  );
 
   it(
     'Given a corrupted restic repository, When `hms restore` runs, Then it is refused before anything changes: ' +
