@@ -12,6 +12,7 @@ import { createApp } from './app.js';
 import { exampleAgentConfig, loadAgentConfig } from './config.js';
 import { loadAgentSecrets } from './auth/secrets.js';
 import { AuditLog } from './services/audit/index.js';
+import { clearLeftMaintenance } from './services/backups/index.js';
 import { recoverSites } from './services/configs/index.js';
 
 const HELP = `hms-agent ${VERSION}: the hms server agent (listens on loopback only)
@@ -53,6 +54,8 @@ async function main(): Promise<number> {
   };
   // A crash mid-edit leaves staged copies and test configs behind; the live files are intact.
   await recoverSites(deps);
+  // Only a running restore holds an app in maintenance, and none runs before this agent starts.
+  await clearLeftMaintenance(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
     console.log(`hms-agent ${VERSION} listening on ${info.address}:${info.port}`);

@@ -7,6 +7,7 @@
 export { listBackups, runBackup } from './backup.js';
 export { drillBackup } from './drill.js';
 export { dropKept, listKept } from './kept.js';
+export { clearLeftMaintenance } from './maintenance.js';
 export { findSnapshot, restoreBackup } from './restore.js';
 export { preMigrationBackup } from './pre-migration.js';
 export { rollbackWithDatabase } from './rollback-database.js';

@@ -5,7 +5,7 @@
  * serving. Only the agent writes the folder (root's, 0755, so nginx can look); the app
  * name is a configured one before it gets here.
  */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentDeps } from '../../env.js';
 
@@ -26,4 +26,22 @@ export async function inMaintenance(deps: AgentDeps, app: string): Promise<boole
     () => true,
     () => false,
   );
+}
+
+/**
+ * At the agent's start: flags a restore left when the agent stopped mid-swap (killed, a
+ * crash). The swap itself is one transaction, so the live database is whole either way.
+ */
+export async function clearLeftMaintenance(deps: AgentDeps): Promise<void> {
+  const left = await readdir(deps.config.maintenanceDir).catch(() => [] as string[]);
+  for (const app of left.filter((name) => Object.hasOwn(deps.config.apps, name))) {
+    await maintenanceOff(deps, app);
+    await deps.audit.record({
+      actor: 'hms-agent',
+      action: 'backup.restore',
+      target: app,
+      result: 'ok',
+      detail: 'maintenance ended at the agent start: the restore that began it had stopped with the agent',
+    });
+  }
 }

@@ -131,7 +131,11 @@ async function restore(options: Restoring): Promise<void> {
     try {
       await step(await restartHealthy(deps, app, options.healthDeadlineMs));
     } catch (error) {
-      await swapBack(deps, names);
+      await swapBack(deps, names).catch((backError: Error) => {
+        throw new Error(
+          `${(error as Error).message}; swapping back failed too, the restored database stays live as ${live}: ${backError.message}`,
+        );
+      });
       result.unchanged = true;
       delete result.keptDatabase;
       await step(`swapped back: ${live} is the database from before again; the restored copy is ${names.fresh}`);
