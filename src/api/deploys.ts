@@ -137,7 +137,7 @@ export const rollbackResultSchema = z.object({
   /** The target was not healthy, so `current` went back to `from`. */
   revertedTo: z.string().nullable(),
   health: healthResultSchema.nullable(),
-  /** Migrations that differ between the two releases: the database is never rolled back. */
+  /** Migrations that differ between the two releases: the database is not rolled back (unless `restoreDatabase`). */
   warnings: z.array(z.string()),
   steps: z.array(stepEventSchema),
   error: z.string().optional(),

@@ -1,7 +1,8 @@
 /**
  * Going back to an earlier release: under the deploy lock, switch `current`, phased
  * restart, health gate (and back again when the target is not healthy). The database
- * is never rolled back, so the answer warns when the two releases' migrations differ.
+ * is not rolled back here (rollback-database.ts in backups does that, on request), so the
+ * answer warns when the two releases' migrations differ.
  */
 import { performance } from 'node:perf_hooks';
 import type { ReleaseSummary, RollbackResult, StepEvent } from '../../../src/api/deploys.js';
@@ -143,7 +144,8 @@ async function migrationWarnings(releaseDir: (id: string) => string, from: strin
   if (unknownToTarget.length > 0) {
     warnings.push(
       `The database keeps ${unknownToTarget.length} migration(s) that ${to} does not know: ${unknownToTarget.join(', ')}. ` +
-        `The database is never rolled back: ${to}'s code runs against the newer schema.`,
+        `The database is not rolled back (\`hms rollback --restore-database\` restores the backup taken before the migrations): ` +
+        `${to}'s code runs against the newer schema.`,
     );
   }
   if (notRun.length > 0)
