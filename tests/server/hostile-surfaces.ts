@@ -187,7 +187,7 @@ export function surfaces(forged: (payload: string) => string[]): Surface[] {
     },
     {
       name: 'token: app and backup id of a restore, kept database names (may run systemctl show)',
-      stride: 2,
+      stride: 4,
       requests: (p) => [
         send('token', 'POST', `/api/backups/${e(p)}/restore`, { snapshot: '1a2b3c4d' }),
         send('token', 'POST', '/api/backups/cigar/restore', { snapshot: p, dryRun: true }),
