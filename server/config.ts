@@ -61,6 +61,11 @@ export const agentConfigSchema = z.strictObject({
   /** Where the agent's releases live: <installDir>/releases/<id>, <installDir>/current. */
   installDir: absolutePath.default('/opt/hosting-api'),
   secretsFile: absolutePath.default('/etc/hosting-api/secrets.json'),
+  /**
+   * Root-owned folder of the maintenance flags: while <maintenanceDir>/<app> exists, the app's nginx site
+   * answers 503 with Retry-After (checked per request, no reload). Only the agent writes here.
+   */
+  maintenanceDir: absolutePath.default('/var/www/_maintenance'),
   scriptsDir: absolutePath.default('/opt/hosting-api/current/remote-cli-tools'),
   apps: z.record(nameSchema, agentAppSchema).default({}),
   nginx: z

@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { AgentDeps } from './env.js';
+import { clearLeftMaintenance } from './services/backups/index.js';
 import { recoverSites } from './services/configs/index.js';
 
 /** Serves until SIGTERM or SIGINT. */
@@ -9,6 +10,8 @@ export async function serveAgent(deps: AgentDeps): Promise<void> {
   const { config, version } = deps;
   // A crash mid-edit leaves staged copies and test configs behind; the live files are intact.
   await recoverSites(deps);
+  // Only a running restore holds an app in maintenance, and none runs before this agent starts.
+  await clearLeftMaintenance(deps);
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
     console.log(`hms-agent ${version} listening on ${info.address}:${info.port}`);

@@ -125,6 +125,7 @@ function parseArgs(argv: string[], lenient: boolean) {
       drill: { type: 'boolean', default: false },
       offsite: { type: 'boolean', default: false },
       fetch: { type: 'string' },
+      restoreDatabase: { type: 'boolean', default: false },
       reason: { type: 'string' },
       release: { type: 'string' },
       from: { type: 'string' },

@@ -6,13 +6,27 @@
  *   POST /:app/drill   restore the latest into a scratch database and compare row counts
  *   GET  /:app/offsite the app's snapshots in the offsite repository (another server)
  *   POST /:app/fetch   copy one of those into this server's repository (a rebuilt server restores from it)
+ *   POST /:app/restore {snapshot, dryRun?}: that snapshot becomes the live database (RestoreResult; 423 when locked)
+ *   GET  /:app/kept    the databases restores replaced and kept
+ *   DELETE /:app/kept/:name   drops one of them
  * The app must be a configured one (404 otherwise, nothing run).
  */
 import { Hono } from 'hono';
+import { restoreRequestSchema } from '../../src/api/backups.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { allowed } from '../errors.js';
 import { fetchRequestSchema } from '../../src/api/backups.js';
-import { backupOverview, drillBackup, fetchOffsite, listBackups, listOffsite, runBackup } from '../services/backups/index.js';
+import {
+  backupOverview,
+  drillBackup,
+  dropKept,
+  fetchOffsite,
+  listBackups,
+  listKept,
+  listOffsite,
+  restoreBackup,
+  runBackup,
+} from '../services/backups/index.js';
 import { jsonBody } from './json-body.js';
 
 export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
@@ -52,6 +66,19 @@ export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
     const { snapshot } = await jsonBody(c, fetchRequestSchema, { example: '{"snapshot": "1a2b3c4d"}' });
     return c.json(await fetchOffsite({ deps, app: name, snapshot, actor: c.get('actor').name }));
   });
+
+  app.post('/:app/restore', async (c) => {
+    const name = c.req.param('app');
+    allowed('app', name, deps.config.apps);
+    const body = await jsonBody(c, restoreRequestSchema, { example: '{"snapshot": "1a2b3c4d"}' });
+    const actor = c.get('actor').name;
+    // 200 either way: the result says what was done, what was kept, and whether the live database changed.
+    return c.json(await restoreBackup({ deps, app: name, actor, snapshot: body.snapshot, dryRun: body.dryRun === true }));
+  });
+
+  app.get('/:app/kept', async (c) => c.json(await listKept(deps, c.req.param('app'))));
+
+  app.delete('/:app/kept/:name', async (c) => c.json(await dropKept(deps, c.req.param('app'), c.req.param('name'), c.get('actor').name)));
 
   return app;
 }

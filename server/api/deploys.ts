@@ -3,7 +3,8 @@
  *   POST   /:app            {ref?, reason?, skipTests?}: Server-Sent Events (step, output, done),
  *                           or one DeployResult with `Accept: application/json`; 423 when locked
  *   GET    /:app/releases   -> ReleaseSummary[], newest first
- *   POST   /:app/rollback   {release?, reason?} -> RollbackResult (warnings on migrations)
+ *   POST   /:app/rollback   {release?, reason?, restoreDatabase?} -> RollbackResult (warnings on migrations;
+ *                           with restoreDatabase, the pre-migration backup of the current release restored first)
  *   GET    /:app/lock       -> LockStatus
  *   POST   /:app/lock       {reason} -> LockStatus (201); 423 when already locked
  *   DELETE /:app/lock       -> UnlockResult; 409 while a deploy runs, 404 when not locked
@@ -18,6 +19,7 @@ import { jsonBody, wantsJson } from './json-body.js';
 // Every field of these bodies is optional: an empty body means {}.
 const DEPLOY_BODY = { example: '{"ref": "main"}', emptyAsObject: true };
 import { allowed } from '../errors.js';
+import { preMigrationBackup, rollbackWithDatabase } from '../services/backups/index.js';
 import {
   appLayout,
   collectDeploy,
@@ -45,6 +47,7 @@ export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
       ref: body.ref,
       reason: body.reason,
       skipTests: body.skipTests,
+      backupBeforeMigrate: preMigrationBackup(deps, name, c.get('actor').name),
     });
     if (wantsJson(c)) return c.json(await collectDeploy(prepared, { signal: c.req.raw.signal }));
     return streamSSE(c, (stream) => streamDeploy(stream, prepared));
@@ -56,7 +59,8 @@ export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
     const name = c.req.param('app');
     allowed('app', name, deps.config.apps);
     const body = await jsonBody(c, rollbackRequestSchema, DEPLOY_BODY);
-    return c.json(await rollbackApp({ deps, name, actor: c.get('actor').name, release: body.release, reason: body.reason }));
+    const options = { deps, name, actor: c.get('actor').name, release: body.release, reason: body.reason };
+    return c.json(await (body.restoreDatabase ? rollbackWithDatabase(options) : rollbackApp(options)));
   });
 
   app.get('/:app/lock', async (c) => c.json(await lockStatus({ deps, name: c.req.param('app') })));

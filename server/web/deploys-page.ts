@@ -141,7 +141,8 @@ function releasesTable(view: AppDeploys) {
 <tr><th>Release</th><th>SHA</th><th>Ref</th><th>Deployed</th><th>By</th><th>Health</th><th>Migrations</th><th></th></tr>
 ${view.releases.map((release) => releaseRow(view.name, release))}
 </table></div>
-<p class="muted">A rollback switches back to an earlier release and restarts; the database is never rolled back.</p>`;
+<p class="muted">A rollback switches back to an earlier release and restarts; the database is not rolled back
+(<code>hms rollback --restore-database</code> does that).</p>`;
 }
 
 export function appDeploysPage(options: {

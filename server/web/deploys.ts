@@ -16,6 +16,7 @@ import { Hono, type Context } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { wantsHtml } from '../auth/middleware.js';
 import { allowed, ApiError } from '../errors.js';
+import { preMigrationBackup } from '../services/backups/index.js';
 import { lockApp, prepareDeploy, rollbackApp, unlockApp } from '../services/deploys/index.js';
 import { deploysHref } from './deploys-format.js';
 import { deployRequestOf, lockReasonOf, rollbackRequestOf } from './deploys-forms.js';
@@ -73,6 +74,7 @@ export function deploysPages(deps: AgentDeps): Hono<AgentEnv> {
         ...deployRequestOf(body),
         skipTests: false,
         fromBrowser: true,
+        backupBeforeMigrate: preMigrationBackup(deps, name, c.get('actor').name),
       });
       return deployProgressResponse(c, prepared);
     });

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const backupKindSchema = z.enum(['manual', 'scheduled', 'pre-migration']);
+/** `pre-restore`: what was live, taken by a restore just before it replaced it. */
+export const backupKindSchema = z.enum(['manual', 'scheduled', 'pre-migration', 'pre-restore']);
 export type BackupKind = z.infer<typeof backupKindSchema>;
 
 /** Rows of each table of the public schema, counted (count(*)) when the dump was taken. */
@@ -46,6 +47,8 @@ export const backupSnapshotSchema = z.object({
   drill: drillResultSchema.optional(),
   /** The uploaded files backed up with this database dump. */
   files: filesSnapshotSchema.optional(),
+  /** A pre-migration backup: the release whose migrations ran after it. */
+  release: z.string().optional(),
 });
 export type BackupSnapshot = z.infer<typeof backupSnapshotSchema>;
 
@@ -83,8 +86,8 @@ export type DrillResponse = z.infer<typeof drillResponseSchema>;
 /** The ids people type or pick: restic's snapshot ids, hex, 8 (short) to 64 characters. */
 export const snapshotIdSchema = z.string().regex(/^[0-9a-f]{8,64}$/, 'a restic snapshot id: 8 to 64 hex characters');
 
-/** POST /api/backups/:app/restore */
-export const restoreRequestSchema = z.object({ snapshot: snapshotIdSchema });
+/** POST /api/backups/:app/restore; `dryRun` changes nothing and answers what would be replaced (liveRows, snapshotRows). */
+export const restoreRequestSchema = z.object({ snapshot: snapshotIdSchema, dryRun: z.boolean().optional() });
 export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
 
 /** What a restore did, step by step, and what it kept: nothing it replaced is deleted. */
@@ -105,6 +108,11 @@ export const restoreResultSchema = z.object({
   steps: z.array(z.string()).default([]),
   error: z.string().optional(),
   seconds: z.number().nonnegative(),
+  /** What would be replaced, and by what (a dry run; also filled by a restore): the live tables' rows now, the snapshot's. */
+  liveRows: rowCountsSchema.optional(),
+  snapshotRows: rowCountsSchema.optional(),
+  /** The live database still is the one from before: the restore was refused, failed before the swap, or swapped back. */
+  unchanged: z.boolean().optional(),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
 

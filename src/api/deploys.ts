@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { healthResultSchema } from './apps.js';
+import { restoreResultSchema } from './backups.js';
 
 /** A release is named by the UTC time it was made: YYYYMMDDHHMMSS. */
 export const RELEASE_ID_PATTERN = /^\d{14}$/;
@@ -50,6 +51,7 @@ export const DEPLOY_STEPS = [
   'link',
   'bundle',
   'assets',
+  'backup',
   'migrate',
   'switch',
   'restart',
@@ -116,7 +118,15 @@ export type ReleaseSummary = z.infer<typeof releaseSummarySchema>;
 export const releasesResponseSchema = z.array(releaseSummarySchema);
 
 /** POST /api/deploys/:app/rollback body: the release to go back to (default: the one before current). */
-export const rollbackRequestSchema = z.strictObject({ release: releaseIdSchema.optional(), reason: reasonSchema.optional() });
+/**
+ * `restoreDatabase`: under the same lock, first restore the pre-migration backup taken before the current
+ * release's migrations (POST /api/backups/:app/restore's steps), then go back.
+ */
+export const rollbackRequestSchema = z.strictObject({
+  release: releaseIdSchema.optional(),
+  reason: reasonSchema.optional(),
+  restoreDatabase: z.boolean().optional(),
+});
 export type RollbackRequest = z.input<typeof rollbackRequestSchema>;
 
 export const rollbackResultSchema = z.object({
@@ -127,12 +137,14 @@ export const rollbackResultSchema = z.object({
   /** The target was not healthy, so `current` went back to `from`. */
   revertedTo: z.string().nullable(),
   health: healthResultSchema.nullable(),
-  /** Migrations that differ between the two releases: the database is never rolled back. */
+  /** Migrations that differ between the two releases: the database is not rolled back (unless `restoreDatabase`). */
   warnings: z.array(z.string()),
   steps: z.array(stepEventSchema),
   error: z.string().optional(),
   hint: z.string().optional(),
   ms: z.number().int().nonnegative(),
+  /** With `restoreDatabase`: the restore of the pre-migration backup, done before going back. */
+  restore: restoreResultSchema.optional(),
 });
 export type RollbackResult = z.infer<typeof rollbackResultSchema>;
 
@@ -142,8 +154,8 @@ export const deployLockSchema = z.object({
   by: z.string(),
   at: z.string(),
   reason: z.string(),
-  /** deploy, rollback and backup (the backup timer's run) locks end with their run; manual ones with `hms unlock`. */
-  kind: z.enum(['deploy', 'rollback', 'manual', 'backup']),
+  /** deploy, rollback, restore and backup (the backup timer's run) locks end with their run; manual ones with `hms unlock`. */
+  kind: z.enum(['deploy', 'rollback', 'restore', 'manual', 'backup']),
   /** The agent process running the deploy; null for a manual lock. */
   pid: z.number().int().nullable(),
   /** The process that took it is gone (the agent died mid-deploy): look, then unlock. */

@@ -1,5 +1,14 @@
-/** /api/backups for the laptop: take a backup of an app's database now, list its backups. */
-import { backupListSchema, backupOverviewSchema, backupResultSchema, drillResponseSchema, restoreResultSchema } from '../api/backups.js';
+/** /api/backups for the laptop: back up an app's database, list its backups, restore one, the kept databases, the offsite copy. */
+import { z } from 'zod';
+import {
+  backupListSchema,
+  backupOverviewSchema,
+  backupResultSchema,
+  drillResponseSchema,
+  keptDatabaseSchema,
+  type RestoreRequest,
+  restoreResultSchema,
+} from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
 
@@ -20,12 +29,15 @@ export const listOffsite = (client: ApiClient, app: string) => client.call(backu
 export const fetchOffsite = (client: ApiClient, app: string, snapshot: string) =>
   client.call(backupListSchema, apiPaths.backups.fetch(app), { method: 'POST', body: { snapshot } });
 
-/**
- * Puts a snapshot back as the app's live database: a safety backup of what is live
- * first, the replaced database kept; answers when it is done, ok or not.
- */
-export const restoreBackup = (client: ApiClient, app: string, snapshot: string) =>
-  client.call(restoreResultSchema, apiPaths.backups.restore(app), { method: 'POST', body: { snapshot } });
+/** Restores a snapshot as the live database (answers when done); `dryRun` only says what would be replaced. */
+export const restoreBackup = (client: ApiClient, app: string, request: RestoreRequest) =>
+  client.call(restoreResultSchema, apiPaths.backups.restore(app), { method: 'POST', body: request });
+
+/** The databases restores replaced and kept. */
+export const listKept = (client: ApiClient, app: string) => client.call(z.array(keptDatabaseSchema), apiPaths.backups.kept(app));
+
+export const dropKept = (client: ApiClient, app: string, name: string) =>
+  client.call(keptDatabaseSchema, apiPaths.backups.keptDatabase(app, name), { method: 'DELETE' });
 
 /** Every app's backups at a glance: the last good one, the last failure, the last drill. */
 export const backupOverview = (client: ApiClient, signal?: AbortSignal) =>

@@ -2,12 +2,14 @@
  * `hms backup <app>` and `hms backups <app>`: thin commands over
  * src/client/backups-client.ts; the agent does the work and the core words it.
  */
-import { drillBackup, fetchOffsite, listBackups, listOffsite, takeBackup } from '../client/backups-client.js';
+import { drillBackup, fetchOffsite, listBackups, listKept, listOffsite, takeBackup } from '../client/backups-client.js';
 import { backupSummary, backupsTable, drillLine } from '../core/backup-render.js';
+import { keptTable } from '../core/restore-render.js';
 import { HmsError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { withApp } from './app-command.js';
 import { backUpAll } from './backup-all.js';
+import { dropKeptDatabase } from './restore.js';
 
 export const backupCommand: Command = {
   name: 'backup',
@@ -39,24 +41,33 @@ export const backupCommand: Command = {
 
 export const backupsCommand: Command = {
   name: 'backups',
-  summary: "An app's database backups: id, when, kind, size, added size, row counts (here or in the offsite copy)",
-  usage: ['hms backups <app> [--offsite] [--fetch <offsite-id>]'],
+  summary: "An app's database backups (id, when, kind, size, added size, row counts), the databases restores kept, the offsite copy",
+  usage: ['hms backups <app> [--offsite] [--fetch <offsite-id>]', 'hms backups drop <app> <name> [--yes]'],
   flags: [
     ['--offsite', "the snapshots in the offsite repository (on another server) instead of the server's own"],
     ['--fetch <id>', "copy that offsite snapshot into the server's own repository (a rebuilt server), then list them"],
     ['--json', 'the list as JSON'],
+    ['--yes, -y', 'drop: do not ask first'],
   ],
-  examples: ['hms backups cigar', 'hms backups cigar --offsite', 'hms backups cigar --fetch 1a2b3c4d --json'],
-  run: (context) =>
-    withApp(context, 'hms backups <app>', async (app, connected) => {
+  examples: [
+    'hms backups cigar',
+    'hms backups cigar --offsite',
+    'hms backups cigar --fetch 1a2b3c4d --json',
+    'hms backups drop cigar cigar_before_restore_20260125180211',
+  ],
+  run: (context) => {
+    // `drop` with two more words; an app named "drop" is still listed with `hms backups drop`.
+    if (context.args[0] === 'drop' && context.args.length === 3) return dropKeptDatabase(context);
+    return withApp(context, 'hms backups <app>', async (app, connected) => {
       const { fetch, offsite } = context.flags;
+      if (offsite && !fetch) {
+        const list = await listOffsite(connected.client, app);
+        return { data: list, human: `Offsite backups of ${app}:\n${backupsTable(list)}` };
+      }
       if (fetch) context.note(`Fetching ${fetch} from the offsite repository onto ${connected.name}…`);
-      const list = fetch
-        ? await fetchOffsite(connected.client, app, fetch)
-        : offsite
-          ? await listOffsite(connected.client, app)
-          : await listBackups(connected.client, app);
-      const where = offsite && !fetch ? `Offsite backups of ${app}:\n` : '';
-      return { data: list, human: `${where}${backupsTable(list)}` };
-    }),
+      const list = fetch ? await fetchOffsite(connected.client, app, fetch) : await listBackups(connected.client, app);
+      const kept = await listKept(connected.client, app);
+      return { data: { ...list, kept }, human: `${backupsTable(list)}\n\n${keptTable(app, kept)}` };
+    });
+  },
 };

@@ -52,6 +52,8 @@ export interface GlobalFlags {
   /** hms backups: the offsite repository's snapshots; fetch one of them into the server's own repository */
   offsite?: boolean;
   fetch?: string | undefined;
+  /** hms rollback: restore the pre-migration backup of the current release first */
+  restoreDatabase?: boolean;
 }
 
 export interface CommandContext {

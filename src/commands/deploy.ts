@@ -22,6 +22,7 @@ import {
   unlockedLine,
 } from '../core/deploy-render.js';
 import { liveOutput, write } from './logs.js';
+import { databaseRollbackQuestion } from './rollback-database.js';
 
 /** What --json keeps of a deploy's output: its end, as the agent's JSON answer does. */
 const JSON_OUTPUT_BYTES = 64 * 1024;
@@ -149,21 +150,26 @@ export const releasesCommand: Command = {
 export const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Back to the previous release (or the one named), health-checked; the database stays',
-  usage: ['hms rollback <app> [release] [--yes]'],
+  usage: ['hms rollback <app> [release] [--restore-database] [--yes]'],
   flags: [
     ['--yes, -y', 'do not ask first'],
     ['--reason TEXT', 'why, for the audit log'],
+    ['--restore-database', "first restore the backup taken before the current release's migrations (the replaced database is kept)"],
   ],
-  examples: ['hms rollback cigar', 'hms rollback cigar 20261125180211 --yes'],
+  examples: ['hms rollback cigar', 'hms rollback cigar 20261125180211 --yes', 'hms rollback cigar --restore-database'],
   run: (context) =>
     withApp(context, 'hms rollback <app> [release]', async (app, connected) => {
       const release = context.args[1];
-      if (!(await context.confirm(`Roll ${app} on ${connected.name} back to ${release ?? 'the previous release'}?`))) {
+      const restoreDatabase = context.flags.restoreDatabase === true;
+      const question = `Roll ${app} on ${connected.name} back to ${release ?? 'the previous release'}?`;
+      const asked = restoreDatabase ? await databaseRollbackQuestion(connected, app, question) : question;
+      if (!(await context.confirm(asked))) {
         return { data: { app, done: false }, human: 'Nothing done.', exitCode: 1 };
       }
       const result = await rollback(connected.client, app, {
         ...(release ? { release } : {}),
         ...(context.flags.reason ? { reason: context.flags.reason } : {}),
+        ...(restoreDatabase ? { restoreDatabase } : {}),
       });
       if (!result.ok && !context.flags.json)
         throw new HmsError(rollbackSummary(result), { hint: result.hint ?? `See \`hms logs ${app}\`.` });

@@ -8,6 +8,7 @@ import { deployHostingApiCommand } from './deploy-hosting-api.js';
 import { deployCommand, lockCommand, releasesCommand, rollbackCommand, unlockCommand } from './deploy.js';
 import { fullDeployCommand } from './full-deploy.js';
 import { provisionCommand } from './provision.js';
+import { restoreCommand } from './restore.js';
 import { updateHostingApiCommand } from './update-hosting-api.js';
 import { initCommand } from './init.js';
 import { logsCommand } from './logs.js';
@@ -33,6 +34,7 @@ export const commands: Command[] = [
   unlockCommand,
   backupCommand,
   backupsCommand,
+  restoreCommand,
   metricsCommand,
   auditCommand,
   doctorCommand,

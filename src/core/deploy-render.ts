@@ -2,6 +2,7 @@
  * How deploys, releases, rollbacks and locks read in a terminal. Pure functions of
  * the API's data; text from the server (command output) is shown, never obeyed.
  */
+import { restoreSummary } from './restore-render.js';
 import type { DeployDone, DeployLock, ReleaseSummary, RollbackResult, StepEvent } from '../api/deploys.js';
 import { printable } from './text.js';
 import { formatTime } from './format.js';
@@ -71,7 +72,8 @@ export function releasesTable(releases: readonly ReleaseSummary[]): string {
 }
 
 export function rollbackSummary(result: RollbackResult): string {
-  const lines = result.warnings.map((warning) => `warning: ${warning}`);
+  const lines = result.restore ? [restoreSummary(result.restore)] : [];
+  lines.push(...result.warnings.map((warning) => `warning: ${warning}`));
   if (result.ok) lines.push(`${result.app}: ${result.to} is live again (was ${result.from ?? 'none'}), healthy, in ${seconds(result.ms)}.`);
   else lines.push(`${result.app}: rollback to ${result.to} failed: ${result.error ?? 'unknown'}`);
   return lines.join('\n');

@@ -31,6 +31,11 @@ export const PATHS = {
   sitesEnabled: '/etc/nginx/sites-enabled',
   units: '/etc/systemd/system',
   deployUser: 'deploy',
+  /** The agent's maintenance flags (one file per app while it is in maintenance); the agent's config default too. */
+  maintenanceDir: '/var/www/_maintenance',
 } as const;
+
+/** The file whose presence puts an app's site in maintenance (503, templates/nginx/app.conf). */
+export const maintenanceFlag = (app: string): string => `${PATHS.maintenanceDir}/${app}`;
 
 export const appRoot = (app: string): string => `${PATHS.appsRoot}/${app}`;

@@ -100,7 +100,7 @@ describe.skipIf(!support.ok)('deploys of a Rails app on a real server', { timeou
         new RegExp(
           [
             String.raw`^warning: The database keeps 1 migration\(s\) that \d{14} does not know: `,
-            String.raw`20260102000000_add_note_to_visits\.rb\. The database is never rolled back`,
+            String.raw`20260102000000_add_note_to_visits\.rb\. The database is not rolled back`,
           ].join(''),
           'm',
         ),

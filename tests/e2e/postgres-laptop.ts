@@ -1,7 +1,10 @@
 /**
  * The laptop of the PostgreSQL suites, registered as the suite's beforeAll/afterAll:
  * a folder whose config puts cigar on PostgreSQL (tobacco stays on SQLite), secrets
- * made by `hms secrets init`, and one bare test server it trusts.
+ * made by `hms secrets init`, and one bare test server it trusts. With `deployable`,
+ * cigar's repository is the sample app on a git host the server reaches (git-host.ts),
+ * and the server's packages add Debian's gems it needs (ruby-pg: its env has a
+ * postgres:// DATABASE_URL), as the journey does: the server cannot reach rubygems.org.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { runHms } from '../support/run-hms.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startGitHost, type GitHost } from './git-host.js';
 import { laptopFor } from './provision-laptop.js';
 
 export interface PostgresLaptop {
@@ -17,14 +21,17 @@ export interface PostgresLaptop {
   /** The laptop's folder (its hms.config.json, .secrets.json and HOME). */
   readonly dir: string;
   hms(args: string[]): ReturnType<typeof runHms>;
+  /** With `deployable`: the git host serving cigar's repository. */
+  readonly gitHost: GitHost;
   /** The laptop's .secrets.json as hms wrote it (values are compared, never printed). */
   secrets(): Promise<{ database_passwords: Record<string, string>; backup_passwords: Record<string, string> }>;
 }
 
-/** `server` adds keys to servers.test of hms.config.json (e.g. its `backups`). */
-export function postgresLaptop(prefix: string, options: { server?: object } = {}): PostgresLaptop {
+/** `server` adds keys to servers.test of hms.config.json (e.g. its `backups`); `deployable` adds a git host. */
+export function postgresLaptop(prefix: string, options: { server?: object; deployable?: boolean } = {}): PostgresLaptop {
   let dir = '';
   let server: TestServer | undefined;
+  let gitHost: GitHost | undefined;
   const hms = (args: string[]) => runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
 
   beforeAll(async () => {
@@ -40,8 +47,18 @@ export function postgresLaptop(prefix: string, options: { server?: object } = {}
     expect((await hms(['secrets', 'init'])).code).toBe(0);
     server = await startTestServer({ aptCache: true });
     await laptopFor(server, dir);
+    if (options.deployable) {
+      gitHost = await startGitHost(server.hostSideAddress);
+      await gitHost.create('cigar', {}, 'one');
+      const file = path.join(dir, 'hms.config.json');
+      const deployable = JSON.parse(await readFile(file, 'utf8'));
+      deployable.apps.cigar.repo = gitHost.url('cigar');
+      deployable.servers.test.packages = ['ruby-rails', 'ruby-sqlite3', 'ruby-pg'];
+      await writeFile(file, JSON.stringify(deployable, null, 2));
+    }
   });
   afterAll(async () => {
+    await gitHost?.stop();
     await server?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -53,6 +70,10 @@ export function postgresLaptop(prefix: string, options: { server?: object } = {}
     },
     get dir() {
       return dir;
+    },
+    get gitHost() {
+      if (!gitHost) throw new Error('no git host: postgresLaptop(..., { deployable: true })');
+      return gitHost;
     },
     hms,
     secrets: async () => JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')),

@@ -185,6 +185,16 @@ export function surfaces(forged: (payload: string) => string[]): Surface[] {
         send('token', 'POST', `/api/apps/cigar/${e(p)}`),
       ],
     },
+    {
+      name: 'token: app and backup id of a restore, kept database names (may run systemctl show)',
+      stride: 4,
+      requests: (p) => [
+        send('token', 'POST', `/api/backups/${e(p)}/restore`, { snapshot: '1a2b3c4d' }),
+        send('token', 'POST', '/api/backups/cigar/restore', { snapshot: p, dryRun: true }),
+        get('token', `/api/backups/${e(p)}/kept`),
+        send('token', 'DELETE', `/api/backups/cigar/kept/${e(p)}`),
+      ],
+    },
     { name: 'token: agent release id', stride: 1, requests: (p) => [send('token', 'POST', `/api/agent/releases/${e(p)}/activate`)] },
 
     // The pages with a browser session.

@@ -42,6 +42,7 @@ export async function testAgent(
   const config: AgentConfig = agentConfigSchema.parse({
     stateDir: path.join(dir, 'state'),
     secretsFile: path.join(dir, 'secrets.json'),
+    maintenanceDir: path.join(dir, 'maintenance'),
     scriptsDir: path.resolve('remote-cli-tools'),
     ...options.config,
   });

@@ -111,7 +111,15 @@ export async function installAppSite(server: TestServer, app: string, root: stri
     await put(
       server,
       `/etc/nginx/sites-available/${app}`,
-      await renderTemplate('nginx/app.conf', { app, root, domain, certPath, keyPath, acmeRoot: ACME_ROOT }),
+      await renderTemplate('nginx/app.conf', {
+        app,
+        root,
+        domain,
+        certPath,
+        keyPath,
+        acmeRoot: ACME_ROOT,
+        maintenanceFlag: `/var/www/_maintenance/${app}`,
+      }),
     );
     await must(server, ['ln', '-sfn', `/etc/nginx/sites-available/${app}`, `/etc/nginx/sites-enabled/${app}`]);
   } finally {

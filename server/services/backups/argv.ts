@@ -23,7 +23,7 @@ export function databaseOf(url: string | undefined): string | undefined {
   }
 }
 
-const AS_POSTGRES = ['runuser', '-u', 'postgres', '--'];
+export const AS_POSTGRES = ['runuser', '-u', 'postgres', '--'];
 
 /**
  * The custom-format dump on stdout, as the postgres superuser over its local socket (peer login).
@@ -109,7 +109,8 @@ function rowsOfTags(tags: string[]): RowCounts | undefined {
   }
 }
 
-export const backupArgv = (app: string, kind: BackupKind, rows?: RowCounts): string[] => [
+/** The row counts as a tag; a pre-migration backup names its release (a release id: 14 digits, checked by the caller). */
+export const backupArgv = (app: string, kind: BackupKind, extra: { rows?: RowCounts; release?: string } = {}): string[] => [
   'restic',
   'backup',
   '--json',
@@ -155,7 +156,8 @@ export function parseSummary(stdout: string): BackupSummary | undefined {
   return undefined;
 }
 
-const KINDS: readonly BackupKind[] = ['manual', 'scheduled', 'pre-migration'];
+const KINDS: readonly BackupKind[] = ['manual', 'scheduled', 'pre-migration', 'pre-restore'];
+const RELEASE_TAG = /^release:(\d{14})$/;
 
 /** `restic snapshots --json`: the snapshots of one app, without what hms recorded beside them. */
 export function parseSnapshots(stdout: string): BackupSnapshot[] {
@@ -168,7 +170,8 @@ export function parseSnapshots(stdout: string): BackupSnapshot[] {
     const kind = KINDS.find((k) => tags.includes(`kind:${k}`)) ?? 'manual';
     const shortId = typeof entry.short_id === 'string' ? entry.short_id : entry.id.slice(0, 8);
     const rows = rowsOfTags(tags);
-    return [{ id: entry.id, shortId, time: entry.time, kind, ...(rows ? { rows } : {}) }];
+    const release = tags.map((tag) => RELEASE_TAG.exec(tag)?.[1]).find(Boolean);
+    return [{ id: entry.id, shortId, time: entry.time, kind, ...(rows ? { rows } : {}), ...(release ? { release } : {}) }];
   });
 }
 
@@ -178,13 +181,17 @@ export const createScratchArgv = (name: string): string[] => [...AS_POSTGRES, 'c
 export const dropScratchArgv = (name: string): string[] => [...AS_POSTGRES, 'dropdb', '--if-exists', '--', name];
 /** The dump of a snapshot on stdout, as restic stored it. */
 export const resticDumpArgv = (id: string, app: string): string[] => ['restic', 'dump', '--', id, `/${app}.dump`];
-/** Owners and grants are the live database's business: the scratch copy is postgres's. */
-export const restoreArgv = (database: string): string[] => [
+/**
+ * Owners and grants are the live database's business: the scratch copy is postgres's. A
+ * restore that will go live runs as the app's role (`--role`), so the role owns what it makes.
+ */
+export const restoreArgv = (database: string, role?: string): string[] => [
   ...AS_POSTGRES,
   'pg_restore',
   '--no-owner',
   '--no-acl',
   '--exit-on-error',
+  ...(role ? [`--role=${role}`] : []),
   '-d',
   database,
 ];

@@ -17,7 +17,7 @@ import { readRecord, writeRecord } from './record.js';
 import { updateStatusFile } from './status-file.js';
 
 /** Takes one backup; answers ok: false with the reason when the dump or restic failed. */
-export async function runBackup(options: Options & { actor: string; kind?: BackupKind }): Promise<BackupResult> {
+export async function runBackup(options: Options & { actor: string; kind?: BackupKind; release?: string }): Promise<BackupResult> {
   const { deps, app, actor } = options;
   const kind = options.kind ?? 'manual';
   const started = Date.now();
@@ -32,7 +32,7 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
     const time = deps.clock().toISOString();
     const piped = await execPipe(
       { argv: dumpArgv(database, held.id), limits: DUMP_LIMITS },
-      { argv: backupArgv(app, kind, rows), env, limits: RESTIC_LIMITS },
+      { argv: backupArgv(app, kind, { rows, ...(options.release ? { release: options.release } : {}) }), env, limits: RESTIC_LIMITS },
       { timeoutMs },
     ).finally(held.release);
     const summary = parseSummary(piped.consumer.stdout);
@@ -46,7 +46,14 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
       outcome = { ok: false, error: why };
     } else {
       const id = await fullId(deps, summary.id);
-      const snapshot: BackupSnapshot = { id, shortId: id.slice(0, 8), time, kind, rows };
+      const snapshot: BackupSnapshot = {
+        id,
+        shortId: id.slice(0, 8),
+        time,
+        kind,
+        rows,
+        ...(options.release ? { release: options.release } : {}),
+      };
       if (summary.sizeBytes !== undefined) snapshot.sizeBytes = summary.sizeBytes;
       if (summary.addedBytes !== undefined) snapshot.addedBytes = summary.addedBytes;
       // The dump is good whatever happens to the files next: it is recorded first, and kept.
@@ -73,7 +80,8 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
       : { failure: { at, error: outcome.error } },
   );
   const copied = offsite ? (offsite.ok ? `; copied to ${offsite.server}` : `; offsite copy failed: ${offsite.error}`) : '';
-  const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${database}${copied}` : outcome.error;
+  const before = options.release ? ` before release ${options.release}` : '';
+  const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${database}${before}${copied}` : outcome.error;
   await deps.audit.record({ actor, action: 'backup', target: app, result: outcome.ok ? 'ok' : 'failed', detail });
   return { app, ...outcome, seconds: seconds(), ...(offsite ? { offsite } : {}) };
 }

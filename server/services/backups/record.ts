@@ -24,13 +24,14 @@ export async function readRecord(deps: AgentDeps, app: string, id: string): Prom
   const text = await readFile(`${recordDir(deps, app)}/${id}.json`, 'utf8').catch(() => undefined);
   if (!text) return {};
   try {
-    const { sizeBytes, addedBytes, rows, drill, files } = backupSnapshotSchema.partial().parse(JSON.parse(text));
+    const { sizeBytes, addedBytes, rows, drill, files, release } = backupSnapshotSchema.partial().parse(JSON.parse(text));
     return {
       ...(sizeBytes !== undefined ? { sizeBytes } : {}),
       ...(addedBytes !== undefined ? { addedBytes } : {}),
       ...(rows ? { rows } : {}),
       ...(drill ? { drill } : {}),
       ...(files ? { files } : {}),
+      ...(release ? { release } : {}),
     };
   } catch {
     return {};

@@ -165,6 +165,14 @@ export async function compileAssets(ctx: StepContext, build: Build): Promise<voi
   ctx.detail('assets:precompile done');
 }
 
+/** The migrations db:migrate will find new (none when there is no Rakefile or db/migrate: nothing runs). */
+export async function newMigrations(build: Build): Promise<string[]> {
+  const { dir, layout, previous } = build;
+  if (!(await exists(path.join(dir, 'Rakefile'))) || !(await exists(path.join(dir, 'db', 'migrate')))) return [];
+  const before = previous ? await migrationsOf(layout.release(previous)) : [];
+  return (await migrationsOf(dir)).filter((name) => !before.includes(name));
+}
+
 /** Plain `db:migrate`: never a reset, a drop or a rollback. */
 export async function migrate(ctx: StepContext, build: Build): Promise<string[]> {
   const { dir, layout, previous } = build;

@@ -5,19 +5,20 @@
  * anything streams (so a busy app is a plain 423) and released on every path.
  */
 import { performance } from 'node:perf_hooks';
+import type { BackupResult } from '../../../src/api/backups.js';
 import type { DeployDone } from '../../../src/api/deploys.js';
 import type { AgentApp } from '../../config.js';
 import type { AgentDeps } from '../../env.js';
 import { allowed, ApiError } from '../../errors.js';
 import { removeArgv } from './argv.js';
-import { checkSharedFiles, compileAssets, fetchCode, installGems, linkShared, migrate, type Build } from './build.js';
+import { checkSharedFiles, compileAssets, fetchCode, installGems, linkShared, migrate, newMigrations, type Build } from './build.js';
 import { deployEnvironment } from './env.js';
 import { goLive } from './go-live.js';
 import type { ProcFs } from './health.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { pruneReleases, writeRecord } from './record.js';
 import { appLayout, currentRelease, newReleaseId, releaseIds, type ReleaseRecord } from './releases.js';
-import { StepFailure, StepRunner, type DeployReporter } from './steps.js';
+import { StepFailure, StepRunner, type DeployReporter, type StepContext } from './steps.js';
 
 export interface DeployRequestOptions {
   deps: AgentDeps;
@@ -28,6 +29,8 @@ export interface DeployRequestOptions {
   skipTests: boolean;
   /** A deploy from the browser pages: no laptop, so no local tests to run or skip. */
   fromBrowser?: boolean;
+  /** Backs the app's PostgreSQL database up before new migrations run (the backups concern's, passed in by the route). */
+  backupBeforeMigrate?: (release: string) => Promise<BackupResult>;
 }
 
 export interface PreparedDeploy extends DeployRequestOptions {
@@ -114,6 +117,7 @@ async function deploy(prepared: PreparedDeploy, options: RunDeployOptions): Prom
     await runner.step('link', (ctx) => linkShared(ctx, b));
     await runner.step('bundle', (ctx) => installGems(ctx, b));
     await runner.step('assets', (ctx) => compileAssets(ctx, b));
+    await runner.step('backup', (ctx) => backupBeforeMigrate(ctx, prepared, b, env));
     const migrations = await runner.step('migrate', (ctx) => migrate(ctx, b));
 
     const live = await goLive({
@@ -171,6 +175,28 @@ async function deploy(prepared: PreparedDeploy, options: RunDeployOptions): Prom
       failedStep: failure.step,
     });
   }
+}
+
+/**
+ * New migrations on a PostgreSQL database: a backup first (kind pre-migration, tagged with the
+ * release), so `hms rollback --restore-database` can give back what they change. A backup that
+ * fails stops the deploy before anything migrates.
+ */
+async function backupBeforeMigrate(ctx: StepContext, prepared: PreparedDeploy, build: Build, env: NodeJS.ProcessEnv): Promise<void> {
+  const pending = await newMigrations(build);
+  if (pending.length === 0) return ctx.skip('no new migrations: nothing to back up first');
+  if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? '')) return ctx.skip('the database is not PostgreSQL (no postgres:// DATABASE_URL)');
+  if (!prepared.backupBeforeMigrate) return ctx.skip('no backups on this agent');
+  ctx.say(`${pending.length} new migration(s): backing the database up first`);
+  const result = await prepared.backupBeforeMigrate(build.release);
+  if (!result.ok || !result.snapshot) {
+    throw new StepFailure(
+      'backup',
+      `The backup before the migrations failed, so nothing was migrated: ${result.error ?? 'no snapshot'}`,
+      `\`hms backup ${prepared.name}\` shows why; deploy again once a backup works.`,
+    );
+  }
+  ctx.detail(`pre-migration backup ${result.snapshot.shortId} in ${result.seconds} s, before ${pending.join(', ')}`);
 }
 
 /** An unfinished release is removed: it never served, and the output already told why. */

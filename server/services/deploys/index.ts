@@ -5,7 +5,8 @@
 export { deployEnvironment } from './env.js';
 export { acquireLock, readLock } from './lock.js';
 export { prepareDeploy, type PreparedDeploy } from './deploy.js';
+export { acquireLock, type HeldLock } from './lock.js';
 export { lockApp, lockStatus, unlockApp } from './manual-lock.js';
-export { appLayout, listReleases } from './releases.js';
-export { rollbackApp, rollbackWarnings } from './rollback.js';
+export { appLayout, listReleases, rollbackTarget } from './releases.js';
+export { rollbackApp, rollbackWarnings, type RollbackOptions } from './rollback.js';
 export { collectDeploy, HEARTBEAT_MS, outputBudget, runSafely, streamDeploy } from './stream.js';

@@ -1,7 +1,8 @@
 /**
  * Going back to an earlier release: under the deploy lock, switch `current`, phased
  * restart, health gate (and back again when the target is not healthy). The database
- * is never rolled back, so the answer warns when the two releases' migrations differ.
+ * is not rolled back here (rollback-database.ts in backups does that, on request), so the
+ * answer warns when the two releases' migrations differ.
  */
 import { performance } from 'node:perf_hooks';
 import type { ReleaseSummary, RollbackResult, StepEvent } from '../../../src/api/deploys.js';
@@ -10,7 +11,7 @@ import { allowed, ApiError } from '../../errors.js';
 import { deployEnvironment } from './env.js';
 import { goLive } from './go-live.js';
 import type { ProcFs } from './health.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, type HeldLock } from './lock.js';
 import { appLayout, migrationsOf, rollbackTarget } from './releases.js';
 import { StepRunner } from './steps.js';
 
@@ -23,6 +24,8 @@ export interface RollbackOptions {
   reason?: string | undefined;
   healthDeadlineMs?: number;
   procFs?: ProcFs;
+  /** Held already by a rollback that restores the database first (released by it). */
+  lock?: HeldLock;
 }
 
 export async function rollbackApp(options: RollbackOptions): Promise<RollbackResult> {
@@ -34,16 +37,18 @@ export async function rollbackApp(options: RollbackOptions): Promise<RollbackRes
     await deps.audit.record({ actor, action: 'rollback', target: name, result: 'refused', detail: (error as Error).message });
     return error;
   };
-  const lock = await acquireLock({
-    stateDir: deps.config.stateDir,
-    app: name,
-    by: actor,
-    reason: options.reason ?? `rollback to ${options.release ?? 'the previous release'}`,
-    kind: 'rollback',
-    clock: deps.clock,
-  }).catch(async (error: unknown) => {
-    throw await refused(error);
-  });
+  const lock =
+    options.lock ??
+    (await acquireLock({
+      stateDir: deps.config.stateDir,
+      app: name,
+      by: actor,
+      reason: options.reason ?? `rollback to ${options.release ?? 'the previous release'}`,
+      kind: 'rollback',
+      clock: deps.clock,
+    }).catch(async (error: unknown) => {
+      throw await refused(error);
+    }));
   try {
     const { releases, current, previous } = await rollbackTarget(layout);
     const target = await pickTarget(options.release, releases, current, previous).catch(async (error: unknown) => {
@@ -89,7 +94,7 @@ export async function rollbackApp(options: RollbackOptions): Promise<RollbackRes
       ms: Math.round(performance.now() - started),
     };
   } finally {
-    await lock.release();
+    if (!options.lock) await lock.release();
   }
 }
 
@@ -139,7 +144,8 @@ async function migrationWarnings(releaseDir: (id: string) => string, from: strin
   if (unknownToTarget.length > 0) {
     warnings.push(
       `The database keeps ${unknownToTarget.length} migration(s) that ${to} does not know: ${unknownToTarget.join(', ')}. ` +
-        `The database is never rolled back: ${to}'s code runs against the newer schema.`,
+        `The database is not rolled back (\`hms rollback --restore-database\` restores the backup taken before the migrations): ` +
+        `${to}'s code runs against the newer schema.`,
     );
   }
   if (notRun.length > 0)

@@ -1,7 +1,7 @@
 import { HmsError } from '../../core/errors.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import type { Host } from '../host.js';
-import { PATHS, appRoot, type ProvisionInput } from '../input.js';
+import { PATHS, appRoot, maintenanceFlag, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
 import { ACME_ROOT, hostingDomain, siteCertificates } from './tls.js';
@@ -63,7 +63,16 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
   });
   return [
     ...input.apps.map(([name, app]) =>
-      site(name, t.fill('nginx/app.conf', { app: name, root: appRoot(name), domain: app.domain, ...tls(name) })),
+      site(
+        name,
+        t.fill('nginx/app.conf', {
+          app: name,
+          root: appRoot(name),
+          domain: app.domain,
+          maintenanceFlag: maintenanceFlag(name),
+          ...tls(name),
+        }),
+      ),
     ),
     site(
       HOSTING_SITE,
@@ -85,7 +94,8 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
       why:
         'Each app on its domain over HTTP and HTTPS (proxy to the puma socket), the agent behind TLS on the hosting domain only, ' +
         `and ${DEFAULT_SITE} as the default server: a name no site claims gets its connection closed on 80 (444) ` +
-        'and its TLS handshake refused on 443, never the agent nor an app. ' +
+        `and its TLS handshake refused on 443, never the agent nor an app. An app's site answers 503 with Retry-After ` +
+        `while the agent's flag ${maintenanceFlag('<app>')} exists (a database restore's swap), tested per request. ` +
         "Debian's own default site is disabled (its link in sites-enabled removed; the file stays in sites-available, nothing is lost). " +
         'A new config is checked with `nginx -t` before nginx reloads; ' +
         'when the check fails, the previous files are put back and nginx keeps serving.',

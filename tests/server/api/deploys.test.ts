@@ -52,6 +52,7 @@ describe('POST /api/deploys/:app (Server-Sent Events)', () => {
         'link',
         'bundle',
         'assets',
+        'backup',
         'migrate',
         'switch',
         'restart',

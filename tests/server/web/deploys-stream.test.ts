@@ -52,6 +52,7 @@ describe('POST /deploys/:app (the streamed deploy page)', () => {
         'link',
         'bundle',
         'assets',
+        'backup',
         'migrate',
         'switch',
         'restart',

@@ -151,3 +151,26 @@ describe('a restore drill', () => {
     expect(compareCounts({ items: 3, orders: 2 }, { items: 2, extra: 1 })).toEqual(['extra: -1 -> 1', 'items: 3 -> 2', 'orders: 2 -> -1']);
   });
 });
+
+describe('a pre-migration backup', () => {
+  it('Given a release, When its backup argv is built and restic lists it, Then the release is a tag and comes back', () => {
+    expect(backupArgv('cigar', 'pre-migration', '20260125180211').slice(-4)).toEqual([
+      '--tag',
+      'kind:pre-migration',
+      '--tag',
+      'release:20260125180211',
+    ]);
+    expect(backupArgv('cigar', 'manual').join(' ')).not.toMatch(/release:/);
+    const listed = parseSnapshots(
+      JSON.stringify([
+        { id: 'e'.repeat(64), time: '2026-01-25T18:02:11Z', tags: ['app:cigar', 'kind:pre-migration', 'release:20260125180211'] },
+      ]),
+    );
+    expect(listed[0]).toMatchObject({ kind: 'pre-migration', release: '20260125180211' });
+  });
+
+  it('Given a restore, When pg_restore is built for the live side, Then it runs as the app role', () => {
+    expect(restoreArgv('cigar_restoring_1', 'cigar')).toContain('--role=cigar');
+    expect(restoreArgv('hms_drill_1').some((word) => word.startsWith('--role'))).toBe(false);
+  });
+});

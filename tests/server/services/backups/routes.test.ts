@@ -54,4 +54,52 @@ describe('/api/backups/:app', () => {
     expect(((await response.json()) as { hint: string }).hint).toMatch(/"adapter": "postgresql"/);
     expect(door.calls.map((argv) => argv[0])).toEqual(['systemctl']);
   });
+
+  it('Given names that are not configured apps, When a restore or the kept databases are asked for, Then 404, nothing run', async () => {
+    const door = recorder();
+    const { app } = await testAgent({ config: { apps: CIGAR }, exec: door.exec });
+    for (const name of ['..%2Fetc', 'cigar%3Bid', 'tobacco', '%2Dhelp', '__proto__']) {
+      for (const [method, suffix, body] of [
+        ['POST', '/restore', '{"snapshot": "1a2b3c4d"}'],
+        ['GET', '/kept', undefined],
+        ['DELETE', '/kept/cigar_before_restore_20260125180211', undefined],
+      ] as const) {
+        const response = await app.request(`/api/backups/${name}${suffix}`, { method, headers: AUTH, ...(body ? { body } : {}) });
+        expect(response.status, `${method} ${name}${suffix}`).toBe(404);
+      }
+    }
+    expect(door.calls).toEqual([]);
+  });
+
+  it('Given backup ids that are not restic ids, When a restore is asked for, Then 400 names the field and nothing runs', async () => {
+    const door = recorder();
+    const { app } = await testAgent({ config: { apps: CIGAR }, exec: door.exec });
+    for (const snapshot of ['../../etc/passwd', '1a2b', 'ZZZZZZZZ', '1a2b3c4d;id', '-rf', '']) {
+      const response = await app.request('/api/backups/cigar/restore', {
+        method: 'POST',
+        headers: AUTH,
+        body: JSON.stringify({ snapshot }),
+      });
+      expect(response.status, snapshot).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/body\.snapshot/);
+    }
+    expect(door.calls).toEqual([]);
+  });
+
+  it('Given a database name that no restore of cigar kept, When it is to be dropped, Then 400 and no psql runs', async () => {
+    const { dir } = await testAgent();
+    await mkdir(dir, { recursive: true });
+    const envFile = path.join(dir, 'cigar.env');
+    await writeFile(envFile, 'DATABASE_URL=postgres://cigar:x@127.0.0.1:5432/cigar\n');
+    const door = recorder((argv) =>
+      argv[0] === 'systemctl' ? { stdout: `Environment=\nEnvironmentFiles=${envFile} (ignore_errors=no)\n` } : {},
+    );
+    const { app, deps } = await testAgent({ config: { apps: CIGAR }, exec: door.exec });
+    for (const name of ['cigar', 'postgres', 'tobacco_before_restore_20260125180211', 'cigar_restoring_20260125180211']) {
+      const response = await app.request(`/api/backups/cigar/kept/${name}`, { method: 'DELETE', headers: AUTH });
+      expect(response.status, name).toBe(400);
+    }
+    expect(door.calls.filter((argv) => argv.includes('psql'))).toEqual([]);
+    expect((await deps.audit.recent()).map((entry) => entry.result)).toEqual(['refused', 'refused', 'refused', 'refused']);
+  });
 });

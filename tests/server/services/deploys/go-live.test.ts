@@ -159,7 +159,7 @@ describe('rollback', () => {
           new RegExp(
             [
               String.raw`The database keeps 1 migration\(s\) that \d{14} does not know: `,
-              String.raw`20260102000000_add_note_to_visits\.rb\. The database is never rolled back`,
+              String.raw`20260102000000_add_note_to_visits\.rb\. The database is not rolled back`,
             ].join(''),
           ),
         ),
