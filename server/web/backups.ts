@@ -6,18 +6,20 @@
  *   POST /backups/:app              back up now; the app's page with the outcome on top
  *   POST /backups/:app/drill        restore drill of the newest snapshot; the same
  *   GET  /backups/:app/restore      ?snapshot=ID: what the restore replaces and keeps, to confirm by typing the name
+ *   POST /backups/:app/restore      the restore itself (the name typed out); the app's page with what was done and kept
  * The app name goes through the config's allow-list (404 page otherwise). A refusal
  * (no database, nothing to drill) comes back as the app's page with the problem on
  * top and the status kept.
  */
 import { Hono, type Context } from 'hono';
 import { backupSummary, drillLine } from '../../src/core/backup-render.js';
+import { restoreSummary } from '../../src/core/restore-render.js';
 import { wantsHtml } from '../auth/middleware.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { allowed, ApiError } from '../errors.js';
-import { drillBackup, runBackup } from '../services/backups/index.js';
+import { drillBackup, restoreBackup, runBackup } from '../services/backups/index.js';
 import { appBackupsPage, backupStatusOf, backupsOverview, loadAppBackups, type BackupOutcome } from './backups-page.js';
-import { restoreConfirmPage } from './backups-restore-page.js';
+import { restoreConfirmPage, restoreRequestOf } from './backups-restore-page.js';
 import { problemOf } from './error-page.js';
 
 export function backupsPages(deps: AgentDeps): Hono<AgentEnv> {
@@ -75,6 +77,16 @@ export function backupsPages(deps: AgentDeps): Hono<AgentEnv> {
     const name = appName(c);
     const view = await loadAppBackups(deps, name);
     return c.html(restoreConfirmPage({ view, snapshot: c.req.query('snapshot') ?? '', actor: c.get('actor'), now: deps.clock() }));
+  });
+
+  pages.post('/backups/:app/restore', async (c) => {
+    const name = appName(c);
+    return withOutcome(c, name, async () => {
+      const { snapshot } = restoreRequestOf(await c.req.parseBody(), name);
+      const result = await restoreBackup({ deps, app: name, actor: c.get('actor').name, snapshot, dryRun: false });
+      const lines = restoreSummary(result).split('\n');
+      return { ok: result.ok, lines: [`${result.ok ? '✓' : '✗'} ${lines[0]}`, ...lines.slice(1)] };
+    });
   });
 
   return pages;

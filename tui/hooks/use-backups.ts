@@ -78,5 +78,5 @@ export function useBackups(
 async function perform(client: ApiClient, action: BackupAction): Promise<BackupOutcome> {
   if (action.kind === 'backup') return backupOutcome(action.server, await takeBackup(client, action.app));
   if (action.kind === 'drill') return drillOutcome(action.server, await drillBackup(client, action.app));
-  return restoreOutcome(action.server, await restoreBackup(client, action.app, action.snapshot));
+  return restoreOutcome(action.server, await restoreBackup(client, action.app, { snapshot: action.snapshot }));
 }

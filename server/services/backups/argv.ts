@@ -122,7 +122,8 @@ export const backupArgv = (app: string, kind: BackupKind, extra: { rows?: RowCou
   `app:${app}`,
   '--tag',
   `kind:${kind}`,
-  ...(rows ? ['--tag', rowsTag(rows)] : []),
+  ...(extra.rows ? ['--tag', rowsTag(extra.rows)] : []),
+  ...(extra.release ? ['--tag', `release:${extra.release}`] : []),
 ];
 
 export const snapshotsArgv = (app: string): string[] => ['restic', 'snapshots', '--json', '--tag', `app:${app}`];

@@ -3,9 +3,8 @@
  * health and streamed as it runs, and the lock taken by hand.
  */
 export { deployEnvironment } from './env.js';
-export { acquireLock, readLock } from './lock.js';
 export { prepareDeploy, type PreparedDeploy } from './deploy.js';
-export { acquireLock, type HeldLock } from './lock.js';
+export { acquireLock, type HeldLock, readLock } from './lock.js';
 export { lockApp, lockStatus, unlockApp } from './manual-lock.js';
 export { appLayout, listReleases, rollbackTarget } from './releases.js';
 export { rollbackApp, rollbackWarnings, type RollbackOptions } from './rollback.js';

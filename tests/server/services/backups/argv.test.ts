@@ -107,7 +107,7 @@ describe('what restic and psql answer', () => {
 
   it('Given row counts, When the backup argv tags them, Then a listing of any copy reads them back; a forged tag is ignored', () => {
     const rows = { notes: 3, 'Order Lines': 0 };
-    const argv = backupArgv('cigar', 'scheduled', rows);
+    const argv = backupArgv('cigar', 'scheduled', { rows });
     const tag = argv.at(-1)!;
     expect(argv.at(-2)).toBe('--tag');
     expect(tag).toMatch(/^rows:[A-Za-z0-9_-]+$/);
@@ -154,7 +154,7 @@ describe('a restore drill', () => {
 
 describe('a pre-migration backup', () => {
   it('Given a release, When its backup argv is built and restic lists it, Then the release is a tag and comes back', () => {
-    expect(backupArgv('cigar', 'pre-migration', '20260125180211').slice(-4)).toEqual([
+    expect(backupArgv('cigar', 'pre-migration', { release: '20260125180211' }).slice(-4)).toEqual([
       '--tag',
       'kind:pre-migration',
       '--tag',
