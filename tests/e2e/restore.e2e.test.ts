@@ -10,7 +10,7 @@
  * anything changes.
  */
 import { describe, expect, it } from 'vitest';
-import { backupListSchema, backupResultSchema, keptDatabaseSchema, restoreResultSchema } from '../../src/api/backups.js';
+import { backupListSchema, keptDatabaseSchema, restoreResultSchema } from '../../src/api/backups.js';
 import { deployResultSchema, lockStatusSchema, rollbackResultSchema } from '../../src/api/deploys.js';
 import { testServerSupport } from '../support/test-server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -64,13 +64,16 @@ describe.skipIf(!support.ok)('restoring a database backup', { timeout: 1_500_000
   );
 
   it(
-    'Given a backup and rows written after it, When `hms restore cigar <id> --yes` runs while a client asks the site, ' +
+    "Given the timer's backup (drilled) and rows written after it, When `hms restore cigar <id> --yes` runs while a client asks, " +
       'Then the rows are those of the backup, row by row, the replaced database is kept, and the site said 503 only during the swap',
     async () => {
       atBackup = await visits();
-      const backup = backupResultSchema.parse(json(await hms(['backup', 'cigar', '--json'])));
-      expect(backup.ok).toBe(true);
-      backupId = backup.snapshot!.shortId;
+      // The nightly backup, as the timer starts it (the timer's own service, run now), and its restore drill.
+      const timer = await laptop.server.exec(['systemctl', 'start', 'hms-backup.service'], { timeoutMs: 600_000 });
+      expect(timer.code, timer.stderr).toBe(0);
+      const scheduled = backupListSchema.parse(json(await hms(['backups', 'cigar', '--json']))).snapshots.at(-1)!;
+      expect(scheduled).toMatchObject({ kind: 'scheduled', rows: { visits: 3 }, drill: { ok: true } });
+      backupId = scheduled.shortId;
       await addVisit('d');
       await addVisit('e');
 
