@@ -4,14 +4,15 @@
  * Baseline in the same run: bare `pg_dump -Fc > /dev/null` (pg_dump's default, compressed) as postgres on the server,
  * alternated with `hms backup cigar` (the dump streamed into restic, the counts, the
  * SSH round trip). Also: what a second backup adds when under 1% of the rows changed,
- * the restore drill's time, and the agent's own peak RSS during a backup (VmHWM of its
+ * the restore drill's time, a restore's time until the app serves again, and the agent's own peak RSS during a backup (VmHWM of its
  * process after a restart: streams, not buffers).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { backupResultSchema, drillResultSchema } from '../../src/api/backups.js';
+import { type BackupResult, backupResultSchema, drillResultSchema, restoreResultSchema } from '../../src/api/backups.js';
 import { formatBytes } from '../../src/core/format.js';
+import { type GitHost, startGitHost } from '../e2e/git-host.js';
 import { laptopFor } from '../e2e/provision-laptop.js';
 import { runHms } from '../support/run-hms.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -53,6 +54,7 @@ export async function benchBackup(): Promise<string[]> {
   const megabytes = Number(process.env.HMS_BENCH_BACKUP_MB ?? 1024);
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-backup-'));
   const server = await startTestServer({ aptCache: true });
+  let gitHost: GitHost | undefined;
   const hms = async (args: string[]) => {
     const run = await runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
     if (run.code !== 0) throw new Error(`hms ${args.join(' ')} failed: ${run.stderr}${run.stdout}`);
@@ -66,7 +68,14 @@ export async function benchBackup(): Promise<string[]> {
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config));
     await hms(['secrets', 'init']);
     await laptopFor(server, dir);
+    // cigar is the sample app, deployed: a restore ends when the app serves again from the restored database.
+    gitHost = await startGitHost(server.hostSideAddress);
+    await gitHost.create('cigar', {}, 'one');
+    const deployable = { ...config, apps: { cigar: { ...config.apps.cigar, repo: gitHost.url('cigar') } } };
+    const servers = { test: { ...config.servers.test, host: server.host, packages: ['ruby-rails', 'ruby-sqlite3', 'ruby-pg'] } };
+    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ ...deployable, servers }));
     await hms(['full-deploy', 'test']);
+    await hms(['deploy', 'cigar']);
     const size = await generate(server, megabytes);
 
     // The agent's own memory: restarted, idle, then its peak over the backups.
@@ -79,7 +88,7 @@ export async function benchBackup(): Promise<string[]> {
 
     const bare: Samples = { label: 'pg_dump -Fc > /dev/null', ms: [] };
     const ours: Samples = { label: 'hms backup cigar', ms: [] };
-    const results = [];
+    const results: BackupResult[] = [];
     for (let i = 0; i < RUNS; i += 1) {
       bare.ms.push(await timed(() => must(server, ['sh', '-c', 'runuser -u postgres -- pg_dump -Fc -d cigar > /dev/null'])));
       let stdout = '';
@@ -105,6 +114,11 @@ export async function benchBackup(): Promise<string[]> {
     const drill = await timed(async () => (drilledOut = await hms(['backup', 'cigar', '--drill', '--json'])));
     const lastDrill = drillResultSchema.parse(JSON.parse(drilledOut).drill);
 
+    let restoredOut = '';
+    const restore = await timed(
+      async () => (restoredOut = await hms(['restore', 'cigar', results[0]!.snapshot!.shortId, '--yes', '--json'])),
+    );
+    const restored = restoreResultSchema.parse(JSON.parse(restoredOut));
     const first = results[0]!.snapshot!;
     const added = (changed.snapshot?.addedBytes ?? 0) / (first.addedBytes ?? 1);
     const backupRatio = median(ours.ms) / median(bare.ms);
@@ -120,10 +134,13 @@ export async function benchBackup(): Promise<string[]> {
         `${(((spread.snapshot?.addedBytes ?? 0) / (first.addedBytes ?? 1)) * 100).toFixed(1)}% of the first`,
       `${'restore drill (restic dump | pg_restore, counts)'.padEnd(56)} ${lastDrill.seconds} s, ${lastDrill.ok ? 'passed' : 'FAILED'}` +
         `   (hms backup --drill wall: ${seconds(drill)})`,
+      `${'restore to serving (safety backup, restore, swap, restart)'.padEnd(56)} ${seconds(restore)}, ` +
+        `503 for ${restored.maintenanceSeconds ?? '?'} s, ${restored.ok ? 'ok' : `FAILED: ${restored.error}`}`,
       `${'agent RSS: idle -> peak during backups'.padEnd(56)} ${(idleKb / 1024).toFixed(1)} -> ${(peakKb / 1024).toFixed(1)} MB ` +
         `(+${((peakKb - idleKb) / 1024).toFixed(1)} MB; goal: <= +20 MB, ${peakKb - idleKb <= 20 * 1024 ? 'met' : 'NOT met'})`,
     ];
   } finally {
+    await gitHost?.stop();
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
