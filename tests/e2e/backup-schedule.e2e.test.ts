@@ -87,7 +87,8 @@ describe.skipIf(!support.ok)('scheduled backups: the timer, drills, retention, t
       const run = await timed('hms-backup.service', () => overSsh('systemctl start hms-backup.service'));
       expect(run.code, run.stderr).toBe(0);
       const journal = await server().exec(['journalctl', '-u', 'hms-backup.service', '-o', 'cat', '--no-pager']);
-      expect(journal.stdout).toMatch(/cigar: ok: backup \w{8} in [\d.]+ s; drill of \w{8} ok in [\d.]+ s; retention: kept 1, forgot 0/);
+      // Kept: the dump and the uploaded files' snapshot (shared/storage) taken with it.
+      expect(journal.stdout).toMatch(/cigar: ok: backup \w{8} in [\d.]+ s; drill of \w{8} ok in [\d.]+ s; retention: kept 2, forgot 0/);
 
       const list = backupListSchema.parse(JSON.parse((await hms(['backups', 'cigar', '--json'])).stdout));
       expect(list.snapshots).toHaveLength(1);
@@ -117,7 +118,7 @@ describe.skipIf(!support.ok)('scheduled backups: the timer, drills, retention, t
       const day = 86_400_000;
       const stamp = (ago: number) => new Date(Date.now() - ago).toISOString().slice(0, 19).replace('T', ' ');
       const fake = async (kind: string, ago: number) => {
-        const tags = ['--tag', 'app:cigar', '--tag', `kind:${kind}`, '--time', stamp(ago)];
+        const tags = ['--tag', 'app:cigar', '--tag', `kind:${kind}`, '--tag', 'part:database', '--time', stamp(ago)];
         const made = await server().exec([...RESTIC, 'backup', '--stdin', '--stdin-filename', 'cigar.dump', ...tags], { input: kind });
         expect(made.code, made.stderr).toBe(0);
       };
@@ -129,18 +130,23 @@ describe.skipIf(!support.ok)('scheduled backups: the timer, drills, retention, t
       expect(run.code, run.stderr).toBe(0);
 
       const after = await snapshots();
-      const kind = (k: string) => after.filter((s) => s.tags.includes(`kind:${k}`)).map((s) => s.time.slice(0, 10));
+      const dumps = after.filter((s) => s.tags.includes('part:database'));
+      const kind = (k: string) => dumps.filter((s) => s.tags.includes(`kind:${k}`)).map((s) => s.time.slice(0, 10));
       const days = [0, 1, 2].map((ago) => new Date(Date.now() - ago * day).toISOString().slice(0, 10));
       expect(kind('scheduled').sort()).toEqual([...days].sort());
       expect(kind('pre-migration')).toHaveLength(1);
       expect(kind('manual')).toHaveLength(1);
-      const newest = after
+      const newest = dumps
         .filter((s) => s.tags.includes('kind:scheduled'))
         .sort((a, b) => a.time.localeCompare(b.time))
         .at(-1)!;
       expect(before.map((s) => s.id)).not.toContain(newest.id);
       const forgot = (await hms(['audit', '--json'])).stdout;
-      expect(forgot).toMatch(/kept 5, forgot 3 \(daily 3, weekly 0, monthly 0\)/);
+      // The dumps: 3 scheduled, the pre-migration and the manual one kept, 3 forgotten; the files: the newest
+      // scheduled and the manual one's kept, this morning's older one forgotten.
+      expect(forgot).toMatch(/kept 7, forgot 4 \(daily 3, weekly 0, monthly 0\)/);
+      const files = after.filter((s) => s.tags.includes('part:files'));
+      expect(files.map((s) => s.tags.find((t) => t.startsWith('kind:'))).sort()).toEqual(['kind:manual', 'kind:scheduled']);
       expect((await server().exec([...RESTIC, 'check'])).code).toBe(0);
     },
   );

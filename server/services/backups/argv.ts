@@ -122,6 +122,8 @@ export const backupArgv = (app: string, kind: BackupKind, extra: { rows?: RowCou
   `app:${app}`,
   '--tag',
   `kind:${kind}`,
+  '--tag',
+  'part:database',
   ...(extra.rows ? ['--tag', rowsTag(extra.rows)] : []),
   ...(extra.release ? ['--tag', `release:${extra.release}`] : []),
 ];

@@ -60,6 +60,8 @@ describe('the commands of one backup', () => {
       'app:cigar',
       '--tag',
       'kind:manual',
+      '--tag',
+      'part:database',
     ]);
     expect(snapshotsArgv('cigar')).toEqual(['restic', 'snapshots', '--json', '--tag', 'app:cigar']);
     expect(snapshotArgv('0123abcd')).toEqual(['restic', 'snapshots', '--json', '--', '0123abcd']);
@@ -154,9 +156,11 @@ describe('a restore drill', () => {
 
 describe('a pre-migration backup', () => {
   it('Given a release, When its backup argv is built and restic lists it, Then the release is a tag and comes back', () => {
-    expect(backupArgv('cigar', 'pre-migration', { release: '20260125180211' }).slice(-4)).toEqual([
+    expect(backupArgv('cigar', 'pre-migration', { release: '20260125180211' }).slice(-6)).toEqual([
       '--tag',
       'kind:pre-migration',
+      '--tag',
+      'part:database',
       '--tag',
       'release:20260125180211',
     ]);

@@ -7,16 +7,15 @@ import { forgetPolicyArgv, parseForget } from '../../../../server/services/backu
 const id = (c: string) => c.repeat(64);
 
 describe('retention, the check and the timer, as data', () => {
-  it('Given a policy, When the forget argv is built, Then it selects the app, groups by host and tags (each kind apart) and prunes', () => {
-    expect(forgetPolicyArgv('cigar', { daily: 7, weekly: 4, monthly: 0 })).toEqual([
+  it('Given a policy, When the forget argv is built, Then it selects one kind and part of the app and groups by host', () => {
+    expect(forgetPolicyArgv('cigar', 'scheduled', 'database', { daily: 7, weekly: 4, monthly: 0 })).toEqual([
       'restic',
       'forget',
       '--json',
-      '--prune',
       '--tag',
-      'app:cigar',
+      'app:cigar,kind:scheduled,part:database',
       '--group-by',
-      'host,tags',
+      'host',
       '--keep-daily',
       '7',
       '--keep-weekly',
