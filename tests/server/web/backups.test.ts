@@ -144,7 +144,30 @@ describe('POST /backups/:app and /drill', () => {
     },
   );
 
-  it.each(['/backups/cigar', '/backups/cigar/drill'])(
+  it('Given the restore form without the app name typed, When posted, Then 400 on the app page and nothing runs', async () => {
+    const response = await browser.submit('/backups/cigar/restore', { snapshot: 'bbbbbbbb', confirm: 'tobacco' });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Type cigar to confirm the restore: nothing was restored.');
+    // Only the page's own listing ran.
+    expect(calls.filter((argv) => !(argv[0] === 'restic' && argv[1] === 'snapshots'))).toEqual([]);
+  });
+
+  it(
+    'Given the name typed and a snapshot, When the restore is posted, ' +
+      'Then the restore service runs under the lock and the page tells what it did (here: refused, no database to restore)',
+    async () => {
+      const response = await browser.submit('/backups/cigar/restore', { snapshot: 'bbbbbbbb', confirm: 'cigar' });
+      const text = await response.text();
+      expect(text).toContain('<h1>Backups · cigar</h1>');
+      expect(response.status).toBe(409);
+      expect(text).toContain('<p><strong>cigar has no PostgreSQL database to back up (no DATABASE_URL');
+      expect(calls.flat()).not.toContain('pg_restore');
+      const audit = await agent.deps.audit.recent();
+      expect(audit.some((e) => e.action.startsWith('backup.restore') && e.target === 'cigar')).toBe(true);
+    },
+  );
+
+  it.each(['/backups/cigar', '/backups/cigar/drill', '/backups/cigar/restore'])(
     'Given %s without the CSRF token, When posted, Then 403 and nothing runs',
     async (url) => {
       const response = await browser.submit(url, {}, { csrf: false });
