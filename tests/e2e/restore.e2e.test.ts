@@ -289,4 +289,28 @@ describe.skipIf(!support.ok)('restoring a database backup', { timeout: 1_500_000
       expect((await laptop.server.exec(['test', '-e', FLAG])).code).not.toBe(0);
     },
   );
+
+  it(
+    'Given cigar serving from PostgreSQL, When its password is rotated and `hms provision` runs while a client asks the site, ' +
+      'Then the role, the env file and the app change, and no request fails',
+    async () => {
+      const before = await visits();
+      const loop = clientLoop(laptop.server.host, `${SITE}/visits`);
+      const rotate = await hms(['secrets', 'init', '--rotate', 'database_passwords.cigar']);
+      expect(rotate.code, rotate.stderr).toBe(0);
+      const run = await hms(['provision', 'test']);
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.stderr).toMatch(/role cigar: password \(database_passwords\.cigar differs; cigar restarts if it runs\)/);
+      // Requests after the restart too: the app answers with the new password.
+      await waitFor(
+        () => loop.answers.filter((a) => a.at > Date.now() - 1000).length > 5,
+        () => 'answers after the provision',
+        30_000,
+      );
+      const answers = await loop.stop();
+      console.log(`[restore] password rotation: ${answers.length} requests during provision and restart`);
+      expect(answers.filter((a) => a.status !== 200).map((a) => a.status)).toEqual([]);
+      expect(await visits()).toEqual(before);
+    },
+  );
 });
