@@ -6,6 +6,7 @@
  *   POST /:app/drill   restore the latest into a scratch database and compare row counts
  *   GET  /:app/offsite the app's snapshots in the offsite repository (another server)
  *   POST /:app/fetch   copy one of those into this server's repository (a rebuilt server restores from it)
+ *   GET  /:app/:snapshot/dump    the snapshot's dump as bytes (hms backup pull); …/digest its SHA-256, read apart
  *   POST /:app/restore {snapshot, dryRun?}: that snapshot becomes the live database (RestoreResult; 423 when locked)
  *   GET  /:app/kept    the databases restores replaced and kept
  *   DELETE /:app/kept/:name   drops one of them
@@ -20,10 +21,12 @@ import {
   backupOverview,
   drillBackup,
   dropKept,
+  dumpDigest,
   fetchOffsite,
   listBackups,
   listKept,
   listOffsite,
+  pullDump,
   restoreBackup,
   runBackup,
 } from '../services/backups/index.js';
@@ -79,6 +82,25 @@ export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
   app.get('/:app/kept', async (c) => c.json(await listKept(deps, c.req.param('app'))));
 
   app.delete('/:app/kept/:name', async (c) => c.json(await dropKept(deps, c.req.param('app'), c.req.param('name'), c.get('actor').name)));
+
+  app.get('/:app/:snapshot/dump', async (c) => {
+    const name = c.req.param('app');
+    allowed('app', name, deps.config.apps);
+    const { id, body } = await pullDump({ deps, app: name, snapshot: c.req.param('snapshot'), actor: c.get('actor').name });
+    return new Response(body, {
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-disposition': `attachment; filename="${name}-${id.slice(0, 8)}.dump"`,
+        'x-snapshot': id,
+      },
+    });
+  });
+
+  app.get('/:app/:snapshot/digest', async (c) => {
+    const name = c.req.param('app');
+    allowed('app', name, deps.config.apps);
+    return c.json(await dumpDigest({ deps, app: name, snapshot: c.req.param('snapshot') }));
+  });
 
   return app;
 }

@@ -163,3 +163,12 @@ export type BackupOverview = z.infer<typeof backupOverviewSchema>;
 
 /** POST /api/backups/:app/fetch: an offsite snapshot copied into the server's own repository (a rebuilt server). */
 export const fetchRequestSchema = z.object({ snapshot: snapshotIdSchema });
+
+/** GET /api/backups/:app/:snapshot/digest: what `hms backup pull` checks its download against. */
+export const pullDigestSchema = z.object({
+  app: z.string(),
+  snapshot: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int().nonnegative(),
+});
+export type PullDigest = z.infer<typeof pullDigestSchema>;

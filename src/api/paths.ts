@@ -66,6 +66,9 @@ export const apiPaths = {
     /** GET lists the offsite repository's snapshots of the app; POST …/fetch copies one here. */
     offsite: (app: string) => api('backups', app, 'offsite'),
     fetch: (app: string) => api('backups', app, 'fetch'),
+    /** `hms backup pull`: the snapshot's dump as bytes, and its SHA-256 read apart to check them. */
+    dump: (app: string, snapshot: string) => api('backups', app, snapshot, 'dump'),
+    digest: (app: string, snapshot: string) => api('backups', app, snapshot, 'digest'),
   },
   /** agent.ts */
   agent: {

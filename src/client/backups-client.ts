@@ -6,11 +6,13 @@ import {
   backupResultSchema,
   drillResponseSchema,
   keptDatabaseSchema,
+  pullDigestSchema,
   type RestoreRequest,
   restoreResultSchema,
 } from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
+import { json } from './http.js';
 
 /** Answers when the backup is done (the dump and restic can take minutes on a large database). */
 export const takeBackup = (client: ApiClient, app: string) =>
@@ -42,3 +44,15 @@ export const dropKept = (client: ApiClient, app: string, name: string) =>
 /** Every app's backups at a glance: the last good one, the last failure, the last drill. */
 export const backupOverview = (client: ApiClient, signal?: AbortSignal) =>
   client.call(backupOverviewSchema, apiPaths.backups.overview(), signal ? { signal } : {});
+
+/** The snapshot's dump as bytes (the caller reads the body; an agent's refusal comes back as its error). */
+export async function openDump(client: ApiClient, app: string, snapshot: string) {
+  const response = await client.send(apiPaths.backups.dump(app, snapshot), { headers: { accept: 'application/octet-stream' } });
+  // Anything but the bytes is the agent's refusal, in JSON: read, it throws with the agent's own words.
+  if (response.status !== 200) await json(response, z.never(), client.server);
+  return response;
+}
+
+/** SHA-256 and size of the snapshot's dump, read on the server apart from the download. */
+export const dumpDigest = (client: ApiClient, app: string, snapshot: string) =>
+  client.call(pullDigestSchema, apiPaths.backups.digest(app, snapshot));

@@ -5,6 +5,9 @@
  * `hms backups cigar --json` lists it, the uploaded files in a snapshot beside it; a hostile app name runs nothing; a dump that
  * fails, before the pipe or in it, leaves no snapshot behind.
  */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupListSchema, backupResultSchema } from '../../src/api/backups.js';
 import { testServerSupport } from '../support/test-server.js';
@@ -171,6 +174,37 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
       expect((await hms(['backups', 'cigar'])).stdout).toMatch(/passed/);
       expect((await asPostgres("SELECT count(*) FROM pg_database WHERE datname LIKE 'hms_drill_%'")).stdout.trim()).toBe('0');
       expect((await hms(['audit', '--json'])).stdout).toMatch(/"action":\s*"backup\.drill"/);
+    },
+  );
+
+  it(
+    'Given backups, When `hms backup pull cigar` runs, Then the latest dump is on the laptop, byte for byte what restic holds, ' +
+      'a second pull does not overwrite it, and a hostile or unknown id writes nothing',
+    async () => {
+      const latest = backupListSchema.parse(JSON.parse((await hms(['backups', 'cigar', '--json'])).stdout)).snapshots.at(-1)!;
+      const run = await timed('hms backup pull cigar', () => hms(['backup', 'pull', 'cigar', '--json']));
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      const pulled = JSON.parse(run.stdout) as { file: string; bytes: number; sha256: string; verified: boolean };
+      expect(pulled).toMatchObject({ file: path.join(laptop.dir, `cigar-${latest.shortId}.dump`), verified: true });
+      const local = await readFile(pulled.file);
+      expect(local.subarray(0, 5).toString()).toBe('PGDMP');
+      expect(createHash('sha256').update(local).digest('hex')).toBe(pulled.sha256);
+      const onServer = await laptop.server.exec(['sh', '-c', `"$@" dump ${latest.id} /cigar.dump | sha256sum`, 'dump', ...RESTIC]);
+      expect(onServer.stdout.split(' ')[0]).toBe(pulled.sha256);
+      expect((await stat(pulled.file)).mode & 0o777).toBe(0o600);
+
+      const again = await hms(['backup', 'pull', 'cigar', latest.shortId]);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toMatch(/exists already; hms does not overwrite it/);
+      for (const id of ['../../etc', 'ffffffff', '0123']) {
+        const refused = await hms(['backup', 'pull', 'cigar', id]);
+        expect(refused.code).not.toBe(0);
+        expect(refused.stderr).toMatch(/has no backup/);
+      }
+      expect((await readdir(laptop.dir)).filter((name) => name.endsWith('.dump') || name.endsWith('.part'))).toEqual([
+        path.basename(pulled.file),
+      ]);
+      expect((await hms(['audit', '--json'])).stdout).toMatch(/"action":\s*"backup\.pull"/);
     },
   );
 });

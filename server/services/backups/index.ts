@@ -18,3 +18,4 @@ export { clearLeftMaintenance } from './maintenance.js';
 export { findSnapshot, restoreBackup } from './restore.js';
 export { preMigrationBackup } from './pre-migration.js';
 export { rollbackWithDatabase } from './rollback-database.js';
+export { dumpDigest, pullDump } from './pull.js';

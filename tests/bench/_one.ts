@@ -1,0 +1,2 @@
+import { benchBackup } from './backup.bench.js';
+for (const line of await benchBackup()) console.log(line);
