@@ -18,7 +18,10 @@ export const statusCommand: Command = {
   examples: ['hms status', 'hms status cigar', 'hms status --all --json'],
   async run(context) {
     const only = context.args[0];
-    const results = await onServers(context, async ({ client }): Promise<StatusData> => {
+    // An app named without --server: its own server, as `hms deploy <app>` picks it.
+    const appServer = only && !context.flags.server && !context.flags.all ? (await context.loadConfig())?.apps[only]?.server : undefined;
+    const scoped = appServer ? { ...context, flags: { ...context.flags, server: appServer } } : context;
+    const results = await onServers(scoped, async ({ client }): Promise<StatusData> => {
       const [snapshot, backups] = await Promise.all([client.apps(), readBackups(client)]);
       if (!only) return { ...snapshot, ...backups };
       const apps = snapshot.apps.filter((app) => app.name === only);

@@ -149,7 +149,7 @@ describe.skipIf(!support.ok)('offsite backups on another server, and a rebuilt s
       expect(unreachable.offsite?.error).toMatch(/restic copy to vault failed/);
       const human = await hms(['backups', 'cigar']);
       expect(human.stdout.match(/ manual /g)).toHaveLength(2);
-      const status = await hms(['status', 'cigar', '--server', 'prod']);
+      const status = await hms(['status', 'cigar']);
       expect(status.stdout).toMatch(/offsite copy to vault failed .* \(the next backup retries\)/);
 
       await relays[0]!.open();
