@@ -39,6 +39,8 @@ export const backupSnapshotSchema = z.object({
   shortId: z.string(),
   time: z.string(),
   kind: backupKindSchema,
+  /** The host name of the server that took it (restic's own field). */
+  host: z.string().optional(),
   /** The dump's size, and what it added to the repository (after deduplication and compression). */
   sizeBytes: z.number().int().nonnegative().optional(),
   addedBytes: z.number().int().nonnegative().optional(),

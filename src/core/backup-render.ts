@@ -38,18 +38,22 @@ export function drillLine(drill: DrillResult | undefined): string {
   return `FAILED: ${drill.error ?? drill.mismatches.join(', ')}`;
 }
 
+/** The snapshots as a table; a HOST column when they come from more than one server (an offsite repository taken over). */
 export function backupsTable(list: BackupList): string {
   if (list.snapshots.length === 0) return `No backups of ${list.app} yet. Take one with \`hms backup ${list.app}\`.`;
+  const hosts = new Set(list.snapshots.map((s) => s.host));
+  const withHost = hosts.size > 1;
   const rows = list.snapshots.map((s) => [
     s.shortId,
     formatTime(s.time),
+    ...(withHost ? [s.host ?? '-'] : []),
     s.kind,
     formatBytes(s.sizeBytes),
     formatBytes(s.addedBytes),
     drillLine(s.drill),
     rowsLine(s.rows),
   ]);
-  return table(['ID', 'WHEN', 'KIND', 'SIZE', 'ADDED', 'DRILL', 'ROWS'], rows);
+  return table(['ID', 'WHEN', ...(withHost ? ['HOST'] : []), 'KIND', 'SIZE', 'ADDED', 'DRILL', 'ROWS'], rows);
 }
 
 /** "done (2.1 s)", or why the copy failed (the local backup is kept either way). */

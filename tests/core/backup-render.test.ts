@@ -35,6 +35,21 @@ describe('backups for people', () => {
   });
 });
 
+describe('an offsite repository taken over by a rebuilt server', () => {
+  it('Given snapshots from two hosts, When listed, Then a HOST column says which server took each; from one host, none', () => {
+    const two = backupsTable({
+      app: 'cigar',
+      snapshots: [
+        { ...snapshot, host: 'prod' },
+        { ...snapshot, shortId: 'bbbbbbbb', host: 'rebuilt' },
+      ],
+    });
+    expect(two.split('\n')[0]).toMatch(/^ID\s+WHEN\s+HOST\s+KIND/);
+    expect(two).toMatch(/bbbbbbbb .* rebuilt +manual/);
+    expect(backupsTable({ app: 'cigar', snapshots: [{ ...snapshot, host: 'prod' }] }).split('\n')[0]).not.toMatch(/HOST/);
+  });
+});
+
 describe('an app’s backups at a glance', () => {
   const now = new Date('2026-12-07T12:00:00.000Z');
   const last = { ...snapshot, time: '2026-12-07T09:00:00.000Z' };

@@ -184,6 +184,8 @@ describe.skipIf(!support.ok)('offsite backups on another server, and a rebuilt s
       expect(await visits(rebuilt)).toEqual([]);
 
       const offsite = backupListSchema.parse(JSON.parse((await hms(['backups', 'cigar', '--offsite', '--json'])).stdout));
+      expect(new Set(offsite.snapshots.map((snapshot) => snapshot.host)).size).toBe(2);
+      expect((await hms(['backups', 'cigar', '--offsite'])).stdout.split('\n')[1]).toMatch(/^ID\s+WHEN\s+HOST\s+KIND/);
       // The rebuilt server's own first backup (before its migrations, an empty database) went there too: prod's latest is before it.
       const latest = offsite.snapshots.filter((snapshot) => snapshot.rows?.visits === 3).at(-1)!;
       const fetched = await timed('fetch from vault', () => hms(['backups', 'cigar', '--fetch', latest.shortId, '--json']));

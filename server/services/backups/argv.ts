@@ -164,7 +164,13 @@ const RELEASE_TAG = /^release:(\d{14})$/;
 
 /** `restic snapshots --json`: the snapshots of one app, without what hms recorded beside them. */
 export function parseSnapshots(stdout: string): BackupSnapshot[] {
-  const list = JSON.parse(stdout || '[]') as Array<{ id?: unknown; short_id?: unknown; time?: unknown; tags?: unknown }>;
+  const list = JSON.parse(stdout || '[]') as Array<{
+    id?: unknown;
+    short_id?: unknown;
+    time?: unknown;
+    tags?: unknown;
+    hostname?: unknown;
+  }>;
   return list.flatMap((entry) => {
     if (typeof entry.id !== 'string' || !SNAPSHOT_ID.test(entry.id) || typeof entry.time !== 'string') return [];
     const tags = Array.isArray(entry.tags) ? entry.tags.filter((tag): tag is string => typeof tag === 'string') : [];
@@ -174,7 +180,18 @@ export function parseSnapshots(stdout: string): BackupSnapshot[] {
     const shortId = typeof entry.short_id === 'string' ? entry.short_id : entry.id.slice(0, 8);
     const rows = rowsOfTags(tags);
     const release = tags.map((tag) => RELEASE_TAG.exec(tag)?.[1]).find(Boolean);
-    return [{ id: entry.id, shortId, time: entry.time, kind, ...(rows ? { rows } : {}), ...(release ? { release } : {}) }];
+    const host = typeof entry.hostname === 'string' && /^[A-Za-z0-9._-]{1,253}$/.test(entry.hostname) ? entry.hostname : undefined;
+    return [
+      {
+        id: entry.id,
+        shortId,
+        time: entry.time,
+        kind,
+        ...(host ? { host } : {}),
+        ...(rows ? { rows } : {}),
+        ...(release ? { release } : {}),
+      },
+    ];
   });
 }
 
