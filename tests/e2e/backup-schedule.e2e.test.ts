@@ -14,6 +14,7 @@ import { backupListSchema, backupOverviewSchema } from '../../src/api/backups.js
 import { testServerSupport } from '../support/test-server.js';
 import { waitFor } from '../support/wait-for.js';
 import { postgresLaptop } from './postgres-laptop.js';
+import { timedAs } from '../support/timed.js';
 
 const support = testServerSupport();
 const REPOSITORY = '/var/backups/hms/restic';
@@ -37,29 +38,14 @@ describe.skipIf(!support.ok)('scheduled backups: the timer, drills, retention, t
       }),
     );
   };
-  const asApp = async (sql: string) =>
-    server().exec(
-      [
-        'sh',
-        '-c',
-        'IFS= read -r PGPASSWORD; export PGPASSWORD; exec psql -X -w -v ON_ERROR_STOP=1 -h 127.0.0.1 -U cigar -d cigar -tAc "$1"',
-        'sql',
-        sql,
-      ],
-      { input: `${(await laptop.secrets()).database_passwords.cigar}\n` },
-    );
+  const { asApp } = laptop;
   const snapshots = async () =>
     JSON.parse((await server().exec([...RESTIC, 'snapshots', '--json'])).stdout) as Array<{ id: string; time: string; tags: string[] }>;
   const overview = async () => {
     const run = await hms(['status', '--json']);
     return { run, backups: backupOverviewSchema.parse(JSON.parse(run.stdout).backups) };
   };
-  const timed = async <T>(label: string, body: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    const result = await body();
-    console.log(`[backup-schedule] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return result;
-  };
+  const timed = timedAs('backup-schedule');
 
   it(
     'Given servers.test.backups in hms.config.json, When `hms full-deploy` runs on a bare server and `hms provision` again, ' +

@@ -33,17 +33,7 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
   let browser: TestBrowser | undefined;
   const term = () => tmux!;
   const asPostgres = (sql: string) => laptop.server.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-c', sql]);
-  const asApp = async (sql: string) =>
-    laptop.server.exec(
-      [
-        'sh',
-        '-c',
-        'IFS= read -r PGPASSWORD; export PGPASSWORD; exec psql -X -w -v ON_ERROR_STOP=1 -h 127.0.0.1 -U cigar -d cigar -tAc "$1"',
-        'sql',
-        sql,
-      ],
-      { input: `${(await laptop.secrets()).database_passwords.cigar}\n` },
-    );
+  const { asApp } = laptop;
   /** The screen with its colours (SGR escapes), to tell green from red. */
   const colouredLine = async (text: string): Promise<string | undefined> => {
     const result = await exec(['tmux', '-L', term().socket, 'capture-pane', '-e', '-p'], { timeoutMs: 10_000 });

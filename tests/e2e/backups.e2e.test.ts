@@ -11,7 +11,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupListSchema, backupResultSchema } from '../../src/api/backups.js';
 import { testServerSupport } from '../support/test-server.js';
-import { asAppRole, postgresLaptop } from './postgres-laptop.js';
+import { postgresLaptop } from './postgres-laptop.js';
+import { timedAs } from '../support/timed.js';
 
 const support = testServerSupport();
 const REPOSITORY = '/var/backups/hms/restic';
@@ -22,19 +23,14 @@ describe.skipIf(!support.ok)('database backups with restic', { timeout: 900_000 
   const { hms } = laptop;
   const secrets = laptop.secrets;
   /** SQL as the app's role over 127.0.0.1, as the app itself reaches its database; the password on stdin. */
-  const asApp = async (sql: string) => asAppRole(laptop.server, 'cigar', (await secrets()).database_passwords.cigar ?? '', sql);
+  const { asApp } = laptop;
   const asPostgres = (sql: string) => laptop.server.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-tA', '-c', sql]);
   /** The database snapshots (the uploaded files' own, tagged part:files, go with them). */
   const snapshotIds = async () =>
     (JSON.parse((await laptop.server.exec([...RESTIC, 'snapshots', '--json'])).stdout) as Array<{ id: string; tags?: string[] }>)
       .filter((s) => !s.tags?.includes('part:files'))
       .map((s) => s.id);
-  const timed = async <T>(label: string, body: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    const result = await body();
-    console.log(`[backups] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return result;
-  };
+  const timed = timedAs('backups');
 
   it(
     'Given an app declaring PostgreSQL, When `hms full-deploy` runs on a bare server and then `hms provision` again, ' +

@@ -21,6 +21,7 @@ import { startRelay, type TcpRelay } from '../support/tcp-relay.js';
 import { startTestServer, type TestServer, testServerSupport } from '../support/test-server.js';
 import { type GitHost, startGitHost } from './git-host.js';
 import { siteRequest } from './site-client.js';
+import { timedAs } from '../support/timed.js';
 
 const support = testServerSupport();
 const VAULT_REPOSITORY = '/var/backups/hms-offsite/prod';
@@ -51,12 +52,7 @@ describe.skipIf(!support.ok)('offsite backups on another server, and a rebuilt s
     return { repo: git.url('cigar'), packages: ['ruby-rails', 'ruby-sqlite3', 'ruby-pg'] };
   };
   const ok = (run: { code: number; stdout: string; stderr: string }) => expect(run.code, run.stderr + run.stdout).toBe(0);
-  const timed = async <T>(label: string, body: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    const result = await body();
-    console.log(`[offsite] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return result;
-  };
+  const timed = timedAs('offsite');
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hms-offsite-'));

@@ -23,6 +23,8 @@ export interface PostgresLaptop {
   hms(args: string[]): ReturnType<typeof runHms>;
   /** With `deployable`: the git host serving cigar's repository. */
   readonly gitHost: GitHost;
+  /** SQL as cigar's role over 127.0.0.1, as the app itself reaches its database. */
+  asApp(sql: string): ReturnType<TestServer['exec']>;
   /** The laptop's .secrets.json as hms wrote it (values are compared, never printed). */
   secrets(): Promise<{ database_passwords: Record<string, string>; backup_passwords: Record<string, string> }>;
 }
@@ -33,6 +35,7 @@ export function postgresLaptop(prefix: string, options: { server?: object; deplo
   let server: TestServer | undefined;
   let gitHost: GitHost | undefined;
   const hms = (args: string[]) => runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
+  const secrets = async () => JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8'));
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), prefix));
@@ -76,12 +79,13 @@ export function postgresLaptop(prefix: string, options: { server?: object; deplo
       return gitHost;
     },
     hms,
-    secrets: async () => JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8')),
+    secrets,
+    asApp: async (sql) => asAppRole(server!, 'cigar', (await secrets()).database_passwords.cigar ?? '', sql),
   };
 }
 
 /** SQL as an app's role over 127.0.0.1, as the app itself reaches its database; the password goes on stdin. */
-export function asAppRole(server: TestServer, role: string, password: string, sql: string) {
+function asAppRole(server: TestServer, role: string, password: string, sql: string) {
   return server.exec(
     [
       'sh',

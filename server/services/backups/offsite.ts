@@ -83,8 +83,7 @@ export async function fetchOffsite(options: Options & { snapshot: string; actor:
       hint: `\`hms backups ${app} --offsite\` lists them.`,
     });
   }
-  const { repository, passwordFile } = deps.config.backups;
-  const env = { ...resticEnv(deps.config), RESTIC_REPOSITORY: repository, RESTIC_PASSWORD_FILE: passwordFile };
+  const env = resticEnv(deps.config);
   const argv = ['restic', ...sftp(offsite), 'copy', '--from-repo', offsite.repository, '--from-password-file', offsite.passwordFile];
   const result = await deps.exec([...argv, '--', known.id], {
     env,

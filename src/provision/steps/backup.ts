@@ -10,6 +10,7 @@ import type { Host } from '../host.js';
 import { PATHS, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 import { wantsPostgres } from './database.js';
+import { installPackage, packageInstalled } from '../debian-package.js';
 
 export const RESTIC_PACKAGE = 'restic';
 export const BACKUP_ROOT = '/var/backups/hms';
@@ -30,12 +31,6 @@ function passwordFile(input: ProvisionInput): ManagedFile {
   const password = input.secrets.backup_passwords.local;
   if (!password) throw new HmsError('.secrets.json has no backup_passwords.local.', { hint: 'Run `hms secrets init` to add it.' });
   return { path: LOCAL_PASSWORD_FILE, content: `${password}\n`, mode: 0o600, owner: 'root', group: 'root', redact: 'whole' };
-}
-
-async function installed(host: Host): Promise<boolean> {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template
-  const result = await host.run(['dpkg-query', '-W', '-f=${db:Status-Status}', RESTIC_PACKAGE]);
-  return result.code === 0 && result.stdout.trim() === 'installed';
 }
 
 /** "config" when the repository exists, and the folder's mode and owner ("700 root"). */
@@ -69,7 +64,7 @@ export function backupStep(input: ProvisionInput): Step {
     },
     async check(host) {
       const file = passwordFile(input);
-      if (!(await installed(host))) return [INSTALL, `${file.path}: create`, FOLDERS, INIT];
+      if (!(await packageInstalled(host, RESTIC_PACKAGE))) return [INSTALL, `${file.path}: create`, FOLDERS, INIT];
       const state = await repositoryState(host);
       const changes = await diffFiles(host, [file]);
       if (state.initialised && changes.some((change) => change.startsWith(`${file.path}: content`))) {
@@ -87,9 +82,7 @@ export function backupStep(input: ProvisionInput): Step {
     },
     async apply(host, changes) {
       if (changes.includes(INSTALL)) {
-        const env = ['env', 'DEBIAN_FRONTEND=noninteractive', 'LANG=C.UTF-8'];
-        await host.must([...env, 'apt-get', 'update', '-q'], 'apt-get update');
-        await host.must([...env, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', RESTIC_PACKAGE], 'Installing restic');
+        await installPackage(host, RESTIC_PACKAGE, 'Installing restic');
       }
       const file = passwordFile(input);
       await writeFiles(host, [file], await diffFiles(host, [file]));

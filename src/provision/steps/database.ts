@@ -12,6 +12,7 @@ import { type AppDatabase, appDatabases, type Cluster, clusterDir, clusterFiles,
 import { type ClusterState, DATABASE_OPTIONS, databaseChanges, parseState, ROLE_ATTRIBUTES, stateQuery } from '../postgres-sql.js';
 import { scramVerifier } from '../scram.js';
 import type { Step } from '../step.js';
+import { installPackage, packageInstalled } from '../debian-package.js';
 
 export const POSTGRES_PACKAGE = 'postgresql';
 const INSTALL = `${POSTGRES_PACKAGE}: install (Debian's server)`;
@@ -22,12 +23,6 @@ const unit = (cluster: Cluster): string => `postgresql@${cluster.version}-${clus
 /** Whether any app of the input asks for PostgreSQL: the plan has this step only then. */
 export const wantsPostgres = (input: Pick<ProvisionInput, 'apps'>): boolean =>
   input.apps.some(([, app]) => app.database.adapter === 'postgresql');
-
-async function installed(host: Host): Promise<boolean> {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template
-  const result = await host.run(['dpkg-query', '-W', '-f=${db:Status-Status}', POSTGRES_PACKAGE]);
-  return result.code === 0 && result.stdout.trim() === 'installed';
-}
 
 async function readCluster(host: Host): Promise<Cluster> {
   const cluster = findCluster(await host.must(['pg_lsclusters', '--no-header'], 'pg_lsclusters'));
@@ -121,7 +116,8 @@ export function databaseStep(input: ProvisionInput): Step {
       const dbs = local(input, note);
       if (dbs.length === 0) return [];
       const creates = dbs.flatMap((db) => databaseChanges(db, NO_STATE).map((change) => change.text));
-      if (!(await installed(host))) return [INSTALL, `${POSTGRES_PACKAGE}: loopback only, scram-sha-256, pg_hba for the apps`, ...creates];
+      if (!(await packageInstalled(host, POSTGRES_PACKAGE)))
+        return [INSTALL, `${POSTGRES_PACKAGE}: loopback only, scram-sha-256, pg_hba for the apps`, ...creates];
       const cluster = await readCluster(host);
       const changes = await diffFiles(host, clusterFiles(cluster, dbs));
       if (!cluster.online) return [...changes, `${unit(cluster)}: start`, 'roles and databases: checked once it runs'];
@@ -131,9 +127,7 @@ export function databaseStep(input: ProvisionInput): Step {
     async apply(host, changes) {
       const dbs = local(input);
       if (changes.includes(INSTALL)) {
-        const env = ['env', 'DEBIAN_FRONTEND=noninteractive', 'LANG=C.UTF-8'];
-        await host.must([...env, 'apt-get', 'update', '-q'], 'apt-get update');
-        await host.must([...env, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', POSTGRES_PACKAGE], 'Installing PostgreSQL');
+        await installPackage(host, POSTGRES_PACKAGE, 'Installing PostgreSQL');
       }
       // Converges to what check measured, read again: the install just made the cluster.
       const cluster = await readCluster(host);

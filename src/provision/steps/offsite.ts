@@ -10,9 +10,9 @@
 import { HmsError } from '../../core/errors.js';
 import { OFFSITE_ROOT, offsiteHome, offsitePasswordKey, offsiteResticUrl, offsiteSshKey, offsiteUser } from '../../core/offsite.js';
 import { diffFiles, type ManagedFile, writeFiles } from '../files.js';
-import type { Host } from '../host.js';
 import { PATHS, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
+import { installPackage, packageInstalled } from '../debian-package.js';
 
 const SFTP_PACKAGE = 'openssh-sftp-server';
 const SFTP_SERVER = '/usr/lib/openssh/sftp-server';
@@ -55,12 +55,6 @@ export function offsiteAgentConfig(input: ProvisionInput) {
     passwordFile: OFFSITE_PASSWORD_FILE,
     sshCommand: offsiteSshCommand(target),
   };
-}
-
-async function packageInstalled(host: Host, name: string): Promise<boolean> {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a template
-  const result = await host.run(['dpkg-query', '-W', '-f=${db:Status-Status}', name]);
-  return result.code === 0 && result.stdout.trim() === 'installed';
 }
 
 function keeperFiles(kept: NonNullable<ProvisionInput['offsiteKept']>): ManagedFile[] {
@@ -106,9 +100,7 @@ export function offsiteKeeperStep(input: ProvisionInput): Step {
     },
     async apply(host, changes) {
       if (changes.includes(`${SFTP_PACKAGE}: install`)) {
-        const env = ['env', 'DEBIAN_FRONTEND=noninteractive', 'LANG=C.UTF-8'];
-        await host.must([...env, 'apt-get', 'update', '-q'], 'apt-get update');
-        await host.must([...env, 'apt-get', 'install', '-y', '-q', '--no-install-recommends', SFTP_PACKAGE], `Installing ${SFTP_PACKAGE}`);
+        await installPackage(host, SFTP_PACKAGE, `Installing ${SFTP_PACKAGE}`);
       }
       await host.must(['install', '-d', '-m', '755', '-o', 'root', '-g', 'root', '--', OFFSITE_ROOT], `mkdir ${OFFSITE_ROOT}`);
       for (const { repository } of kept) {
