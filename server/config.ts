@@ -44,6 +44,8 @@ export const agentAppSchema = z.strictObject({
   sharedFiles: z.array(sharedPath).default([]),
   /** Folders kept across releases in shared/, linked into each release. */
   sharedDirs: z.array(sharedPath).default(['log', 'tmp', 'storage']),
+  /** The app's SQLite database file, when it runs on SQLite: backed up through sqlite3's online `.backup`. */
+  sqlite: absolutePath.optional(),
   /** argv that starts the web process instead of puma (bundle's, else the system's); one word per line in shared/config/web-command. */
   webCommand: webCommandSchema.optional(),
 });

@@ -39,6 +39,8 @@ export const backupSnapshotSchema = z.object({
   shortId: z.string(),
   time: z.string(),
   kind: backupKindSchema,
+  /** What the dump is: a SQLite database file; absent, a PostgreSQL custom-format dump (`pg_restore` reads it). */
+  engine: z.literal('sqlite').optional(),
   /** The host name of the server that took it (restic's own field). */
   host: z.string().optional(),
   /** The dump's size, and what it added to the repository (after deduplication and compression). */
@@ -118,8 +120,16 @@ export const restoreResultSchema = z.object({
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;
 
-/** A database a restore replaced and kept: listed, and dropped only by an explicit command. */
-export const keptDatabaseSchema = z.object({ name: z.string(), app: z.string(), sizeBytes: z.number().int().nonnegative().optional() });
+/**
+ * What a restore replaced and kept: a database (PostgreSQL by name, SQLite by its file relative to the
+ * app's folder) or an upload folder (relative to the app's folder). Listed; removed only by an explicit command.
+ */
+export const keptDatabaseSchema = z.object({
+  name: z.string(),
+  app: z.string(),
+  sizeBytes: z.number().int().nonnegative().optional(),
+  kind: z.enum(['database', 'files']).optional(),
+});
 export type KeptDatabase = z.infer<typeof keptDatabaseSchema>;
 
 /**

@@ -35,7 +35,8 @@ export async function pullBackup(context: CommandContext): Promise<CommandOutput
     if (!snapshot) {
       throw new UsageError(wanted ? `${app} has no backup ${wanted}.` : `${app} has no backup yet.`, `\`hms backups ${app}\` lists them.`);
     }
-    const file = path.resolve(context.cwd, `${app}-${snapshot.shortId}.dump`);
+    // A SQLite backup is the database file itself (sqlite3 opens it); a PostgreSQL one is a dump for pg_restore.
+    const file = path.resolve(context.cwd, `${app}-${snapshot.shortId}.${snapshot.engine === 'sqlite' ? 'sqlite3' : 'dump'}`);
     if (await exists(file)) {
       throw new HmsError(`${file} exists already; hms does not overwrite it.`, { hint: 'Move it away, or use the copy you have.' });
     }

@@ -31,14 +31,19 @@ export function restoreSummary(result: RestoreResult): string {
   if (result.safety) lines.push(`  safety backup of what was live: ${result.safety.shortId}`);
   if (result.keptDatabase)
     lines.push(`  the replaced database is kept as ${result.keptDatabase} (drop it: hms backups drop ${result.app} <name>)`);
+  if (result.keptFiles) lines.push(`  the replaced uploaded files are kept as ${result.keptFiles}`);
   if (!result.ok) lines.push(result.unchanged === false ? '  the restored database stays live' : '  the live database is unchanged');
   return lines.join('\n');
 }
 
 export function keptTable(app: string, kept: readonly KeptDatabase[]): string {
-  if (kept.length === 0) return `No databases kept by restores of ${app}.`;
-  return `Databases kept by restores (drop one: hms backups drop ${app} <name>):\n${table(
-    ['NAME', 'SIZE'],
-    kept.map((db) => [db.name, formatBytes(db.sizeBytes)]),
+  if (kept.length === 0) return `Nothing kept by restores of ${app}.`;
+  return `Kept by restores (remove one: hms backups drop ${app} <name>):\n${table(
+    ['NAME', 'WHAT', 'SIZE'],
+    kept.map((db) => [
+      db.name,
+      db.kind === 'files' ? 'uploaded files' : 'database',
+      db.sizeBytes === undefined ? '-' : formatBytes(db.sizeBytes),
+    ]),
   )}`;
 }

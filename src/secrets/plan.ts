@@ -38,10 +38,8 @@ export function requiredSecrets(config: Config | undefined): RequiredSecret[] {
   return [
     ...apps.map(([name]) => ({ key: `database_passwords.${name}`, kind: 'random' as const, make: password })),
     ...apps.map(([name]) => ({ key: `secret_key_bases.${name}`, kind: 'random' as const, make: secretKeyBase })),
-    // Backups exist for databases: a configuration without a PostgreSQL app needs no repository password.
-    ...(apps.some(([, app]) => app.database.adapter === 'postgresql')
-      ? [{ key: 'backup_passwords.local', kind: 'random' as const, make: password }]
-      : []),
+    // Every app's database is backed up (PostgreSQL or SQLite): a configuration with apps needs a repository password.
+    ...(apps.length > 0 ? [{ key: 'backup_passwords.local', kind: 'random' as const, make: password }] : []),
     ...offsiteSecrets(config),
     { key: 'hosting_management.admin_username', kind: 'fixed', make: () => 'admin' },
     { key: 'hosting_management.admin_password', kind: 'random', make: password },

@@ -49,9 +49,12 @@ describe('the restore summary', () => {
     });
     expect(text).toMatch(/failed after 1 s: restic dump failed/);
     expect(text).toMatch(/the live database is unchanged/);
-    expect(keptTable('cigar', [])).toBe('No databases kept by restores of cigar.');
-    expect(keptTable('cigar', [{ app: 'cigar', name: 'cigar_before_restore_20260125180211', sizeBytes: 8_000_000 }])).toMatch(
-      /cigar_before_restore_20260125180211\s+7\.6 ?M/,
-    );
+    expect(keptTable('cigar', [])).toBe('Nothing kept by restores of cigar.');
+    const kept = keptTable('cigar', [
+      { app: 'cigar', name: 'cigar_before_restore_20260125180211', sizeBytes: 8_000_000, kind: 'database' },
+      { app: 'cigar', name: 'shared/storage.before_restore_20260125180211', kind: 'files' },
+    ]);
+    expect(kept).toMatch(/cigar_before_restore_20260125180211\s+database\s+7\.6 ?M/);
+    expect(kept).toMatch(/shared\/storage\.before_restore_20260125180211\s+uploaded files\s+-/);
   });
 });

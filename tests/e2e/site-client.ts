@@ -14,7 +14,11 @@ export interface SiteAnswer {
   at: number;
 }
 
-export function siteRequest(address: string, url: string, options: { method?: string; timeoutMs?: number } = {}): Promise<SiteAnswer> {
+export function siteRequest(
+  address: string,
+  url: string,
+  options: { method?: string; timeoutMs?: number; body?: string } = {},
+): Promise<SiteAnswer> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
   const get = secure ? https.request : http.request;
@@ -25,7 +29,12 @@ export function siteRequest(address: string, url: string, options: { method?: st
         port: secure ? 443 : 80,
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
-        headers: { Host: target.hostname },
+        headers: {
+          Host: target.hostname,
+          ...(options.body !== undefined
+            ? { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(options.body) }
+            : {}),
+        },
         ...(secure ? { servername: target.hostname, rejectUnauthorized: false } : {}),
         timeout: options.timeoutMs ?? 20_000,
       },
@@ -42,7 +51,7 @@ export function siteRequest(address: string, url: string, options: { method?: st
     );
     request.on('timeout', () => request.destroy(new Error('timed out')));
     request.on('error', (error) => resolve({ status: 0, body: error.message, at: Date.now() }));
-    request.end();
+    request.end(options.body);
   });
 }
 

@@ -110,7 +110,11 @@ function rowsOfTags(tags: string[]): RowCounts | undefined {
 }
 
 /** The row counts as a tag; a pre-migration backup names its release (a release id: 14 digits, checked by the caller). */
-export const backupArgv = (app: string, kind: BackupKind, extra: { rows?: RowCounts; release?: string } = {}): string[] => [
+export const backupArgv = (
+  app: string,
+  kind: BackupKind,
+  extra: { rows?: RowCounts; release?: string; sqlite?: boolean } = {},
+): string[] => [
   'restic',
   'backup',
   '--json',
@@ -126,7 +130,11 @@ export const backupArgv = (app: string, kind: BackupKind, extra: { rows?: RowCou
   'part:database',
   ...(extra.rows ? ['--tag', rowsTag(extra.rows)] : []),
   ...(extra.release ? ['--tag', `release:${extra.release}`] : []),
+  ...(extra.sqlite ? ['--tag', SQLITE_TAG] : []),
 ];
+
+/** A SQLite database file (its online copy), where the others are PostgreSQL custom-format dumps. */
+const SQLITE_TAG = 'engine:sqlite';
 
 export const snapshotsArgv = (app: string): string[] => ['restic', 'snapshots', '--json', '--tag', `app:${app}`];
 export const snapshotArgv = (id: string): string[] => ['restic', 'snapshots', '--json', '--', id];
@@ -187,6 +195,7 @@ export function parseSnapshots(stdout: string): BackupSnapshot[] {
         shortId,
         time: entry.time,
         kind,
+        ...(tags.includes(SQLITE_TAG) ? { engine: 'sqlite' as const } : {}),
         ...(host ? { host } : {}),
         ...(rows ? { rows } : {}),
         ...(release ? { release } : {}),

@@ -4,16 +4,18 @@
  * and sizes recorded beside the snapshot. A dump that failed or was cut short leaves
  * no snapshot: restic saves what it read, so a snapshot made from it is forgotten.
  */
-import type { BackupKind, BackupList, BackupResult, BackupSnapshot } from '../../../src/api/backups.js';
-import { execPipe } from '../../../src/platform/pipe.js';
+import path from 'node:path';
+import type { BackupKind, BackupList, BackupResult, BackupSnapshot, RowCounts } from '../../../src/api/backups.js';
+import { execPipe, type PipeResult } from '../../../src/platform/pipe.js';
 import type { AgentDeps } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { backupArgv, dumpArgv, forgetArgv, parseSnapshots, parseSummary, resticEnv, snapshotArgv, snapshotsArgv } from './argv.js';
-import { DUMP_LIMITS, databaseFor, lastLines, type Options, RESTIC_LIMITS } from './database.js';
+import { type AppDatabase, appDatabase, DUMP_LIMITS, databaseLabel, lastLines, type Options, RESTIC_LIMITS } from './database.js';
 import { backupFiles } from './files.js';
 import { holdSnapshot } from './held-snapshot.js';
 import { copyOffsite } from './offsite.js';
 import { readRecord, writeRecord } from './record.js';
+import { agentSqliteDir, copySqlite, countSqlite, removeFolder, workFolder } from './sqlite.js';
 import { updateStatusFile } from './status-file.js';
 
 /** Takes one backup; answers ok: false with the reason when the dump or restic failed. */
@@ -22,26 +24,20 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
   const kind = options.kind ?? 'manual';
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
-  const database = await databaseFor(options);
+  const database = await appDatabase(options);
   const env = resticEnv(deps.config);
   let outcome: { ok: true; snapshot: BackupSnapshot } | { ok: false; error: string };
   try {
-    const timeoutMs = deps.config.backups.timeoutSeconds * 1000;
-    const held = await holdSnapshot(deps, database, timeoutMs);
-    const rows = held.rows;
     const time = deps.clock().toISOString();
-    const piped = await execPipe(
-      { argv: dumpArgv(database, held.id), limits: DUMP_LIMITS },
-      { argv: backupArgv(app, kind, { rows, ...(options.release ? { release: options.release } : {}) }), env, limits: RESTIC_LIMITS },
-      { timeoutMs },
-    ).finally(held.release);
+    const { rows, piped } = await dumpIntoRestic(options, database, kind);
     const summary = parseSummary(piped.consumer.stdout);
     const dumped = piped.producer.code === 0 && !piped.producer.timedOut;
     if (!dumped || piped.consumer.code !== 0 || !summary) {
       if (summary) await deps.exec(forgetArgv(summary.id), { env, timeoutMs: 120_000, limits: RESTIC_LIMITS });
+      const reader = database.engine === 'postgresql' ? 'pg_dump' : 'reading the SQLite copy';
+      const failed = piped.producer.timedOut ? 'timed out' : `failed (${piped.producer.signal ?? `exit ${piped.producer.code}`})`;
       const why = !dumped
-        ? `pg_dump ${piped.producer.timedOut ? 'timed out' : `failed (${piped.producer.signal ?? `exit ${piped.producer.code}`})`}: ` +
-          lastLines(piped.producer.stderr)
+        ? `${reader} ${failed}: ${lastLines(piped.producer.stderr)}`
         : `restic backup failed (exit ${piped.consumer.code}): ${lastLines(piped.consumer.stderr)}`;
       outcome = { ok: false, error: why };
     } else {
@@ -52,6 +48,7 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
         time,
         kind,
         rows,
+        ...(database.engine === 'sqlite' ? { engine: 'sqlite' as const } : {}),
         ...(options.release ? { release: options.release } : {}),
       };
       if (summary.sizeBytes !== undefined) snapshot.sizeBytes = summary.sizeBytes;
@@ -81,9 +78,48 @@ export async function runBackup(options: Options & { actor: string; kind?: Backu
   );
   const copied = offsite ? (offsite.ok ? `; copied to ${offsite.server}` : `; offsite copy failed: ${offsite.error}`) : '';
   const before = options.release ? ` before release ${options.release}` : '';
-  const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${database}${before}${copied}` : outcome.error;
+  const detail = outcome.ok ? `${kind} ${outcome.snapshot.shortId} of ${databaseLabel(database)}${before}${copied}` : outcome.error;
   await deps.audit.record({ actor, action: 'backup', target: app, result: outcome.ok ? 'ok' : 'failed', detail });
   return { app, ...outcome, seconds: seconds(), ...(offsite ? { offsite } : {}) };
+}
+
+/**
+ * The database streamed into `restic backup --stdin`, with the row counts of exactly what
+ * was read: PostgreSQL's dump reads the snapshot the counts were taken in; SQLite's online
+ * copy is counted, then read. The copy is removed whatever happens.
+ */
+async function dumpIntoRestic(
+  options: Options & { release?: string },
+  database: AppDatabase,
+  kind: BackupKind,
+): Promise<{ rows: RowCounts; piped: PipeResult }> {
+  const { deps, app, release } = options;
+  const timeoutMs = deps.config.backups.timeoutSeconds * 1000;
+  const env = resticEnv(deps.config);
+  const tags = (rows: RowCounts) => ({ rows, ...(release ? { release } : {}), ...(database.engine === 'sqlite' ? { sqlite: true } : {}) });
+  if (database.engine === 'postgresql') {
+    const held = await holdSnapshot(deps, database.name, timeoutMs);
+    const piped = await execPipe(
+      { argv: dumpArgv(database.name, held.id), limits: DUMP_LIMITS },
+      { argv: backupArgv(app, kind, tags(held.rows)), env, limits: RESTIC_LIMITS },
+      { timeoutMs },
+    ).finally(held.release);
+    return { rows: held.rows, piped };
+  }
+  const folder = await workFolder(agentSqliteDir(deps), `${app}-`);
+  try {
+    const copy = path.join(folder, `${app}.sqlite3`);
+    await copySqlite(deps, database.path, copy);
+    const rows = await countSqlite(deps, copy);
+    const piped = await execPipe(
+      { argv: ['cat', '--', copy], limits: DUMP_LIMITS },
+      { argv: backupArgv(app, kind, tags(rows)), env, limits: RESTIC_LIMITS },
+      { timeoutMs },
+    );
+    return { rows, piped };
+  } finally {
+    await removeFolder(folder);
+  }
 }
 
 /** restic 0.14 names the new snapshot by its short id; records and lists go by the full one. */

@@ -19,16 +19,28 @@ export interface Options {
   app: string;
 }
 
-export async function databaseFor({ deps, app }: Options): Promise<string> {
-  const unit = deps.config.apps[app]!.unit;
-  const database = databaseOf((await deployEnvironment(deps, unit)).env.DATABASE_URL);
-  if (!database) {
-    throw new ApiError(409, `${app} has no PostgreSQL database to back up (no DATABASE_URL in ${unit}'s environment).`, {
-      hint: 'Declare `"database": {"adapter": "postgresql"}` for the app in hms.config.json, then run `hms provision`.',
-    });
-  }
-  return database;
+/** What an app keeps its rows in: a PostgreSQL database (by name) or a SQLite file. */
+export type AppDatabase = { engine: 'postgresql'; name: string } | { engine: 'sqlite'; path: string };
+
+/** The app's database: PostgreSQL when its unit's DATABASE_URL names one, else its SQLite file when it has one. */
+export async function appDatabase({ deps, app }: Options): Promise<AppDatabase> {
+  const agentApp = deps.config.apps[app]!;
+  const name = databaseOf((await deployEnvironment(deps, agentApp.unit)).env.DATABASE_URL);
+  if (name) return { engine: 'postgresql', name };
+  if (agentApp.sqlite) return { engine: 'sqlite', path: agentApp.sqlite };
+  throw new ApiError(409, `${app} has no database to back up (no DATABASE_URL in ${agentApp.unit}'s environment, no SQLite file).`, {
+    hint: 'Declare `"database": {"adapter": "postgresql"}` (or "sqlite3") for the app in hms.config.json, then run `hms provision`.',
+  });
 }
+
+/** The app's PostgreSQL database by name; 409 for an app on SQLite. */
+export async function databaseFor(options: Options): Promise<string> {
+  const database = await appDatabase(options);
+  if (database.engine === 'postgresql') return database.name;
+  throw new ApiError(409, `${options.app} keeps its rows in SQLite (${database.path}), not in a PostgreSQL database.`);
+}
+
+export const databaseLabel = (database: AppDatabase): string => (database.engine === 'postgresql' ? database.name : database.path);
 
 export async function countRows(deps: AgentDeps, database: string): Promise<RowCounts> {
   const env = { ...process.env, PGOPTIONS: `-c statement_timeout=${COUNT_TIMEOUT_MS}` };

@@ -17,9 +17,13 @@ import { lastLines, RESTIC_LIMITS } from './database.js';
 const NOT_DATA = new Set(['log', 'tmp', 'vendor/bundle', 'node_modules', 'public/assets', 'public/packs']);
 const USUAL = ['storage', 'public/uploads'];
 
-/** The app's upload folders that exist, as absolute paths (its shared/ folders are allow-listed config). */
+/** The app's shared/ folders that may hold uploads, relative to shared/ (allow-listed config). */
+export const uploadFolderNames = (app: Pick<AgentApp, 'sharedDirs'>): string[] =>
+  [...new Set([...USUAL, ...app.sharedDirs])].filter((dir) => !NOT_DATA.has(dir) && !dir.startsWith('tmp/'));
+
+/** The app's upload folders that exist, as absolute paths. */
 export async function uploadFolders(app: Pick<AgentApp, 'root' | 'sharedDirs'>): Promise<string[]> {
-  const names = [...new Set([...USUAL, ...app.sharedDirs])].filter((dir) => !NOT_DATA.has(dir) && !dir.startsWith('tmp/'));
+  const names = uploadFolderNames(app);
   const found = await Promise.all(
     names.map(async (dir) => {
       const folder = path.join(app.root, 'shared', dir);

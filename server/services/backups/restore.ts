@@ -1,22 +1,26 @@
 /**
- * `hms restore <app> <snapshot>`: one of the app's snapshots becomes its live database.
- * Under the app's deploy lock: a safety backup of what is live, the snapshot restored
- * into a new database while the app still serves and its row counts checked (refused
- * here, nothing changed, when the repository or the snapshot is damaged); then
- * maintenance on, the swap by rename (the replaced database kept as
- * `<db>_before_restore_<time>`), the app restarted and health-checked, maintenance off.
- * A failure after the swap swaps back. Every step is audited.
+ * `hms restore <app> <snapshot>`: one of the app's snapshots becomes its live database,
+ * and its uploaded files the live ones when the snapshot has them. Under the app's deploy
+ * lock: a safety backup of what is live, the snapshot restored beside the live database
+ * (a new PostgreSQL database, or a SQLite file next to the live one) and its files beside
+ * the live folders while the app still serves, the row counts checked (refused here,
+ * nothing changed, when the repository or the snapshot is damaged); then maintenance on,
+ * the swaps by rename (what they replace kept: `<db>_before_restore_<time>`,
+ * `<file or folder>.before_restore_<time>`), the app restarted and health-checked,
+ * maintenance off. A failure after a swap swaps back. Every step is audited.
  */
-import type { BackupSnapshot, RestoreResult } from '../../../src/api/backups.js';
+import type { BackupSnapshot, RestoreResult, RowCounts } from '../../../src/api/backups.js';
 import type { AgentDeps } from '../../env.js';
 import { allowed, ApiError } from '../../errors.js';
 import { acquireLock, type HeldLock } from '../deploys/index.js';
 import { listBackups, runBackup } from './backup.js';
-import { countRows, databaseFor } from './database.js';
+import { type AppDatabase, appDatabase, countRows, databaseLabel } from './database.js';
+import { filesReplaceable } from './files-restore.js';
 import { maintenanceOff, maintenanceOn } from './maintenance.js';
 import { restartHealthy } from './restart.js';
-import { keptName, restoringName } from './restore-sql.js';
-import { dropDatabase, dropLeftovers, restoreBeside, swapBack, swapIn } from './swap.js';
+import { countSqlite } from './sqlite.js';
+import { sqliteReplaceable } from './sqlite-swap.js';
+import { postgresReplaceable, type Replaceable } from './swap.js';
 
 export interface RestoreOptions {
   deps: AgentDeps;
@@ -52,12 +56,19 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     await audit('', 'refused', (error as Error).message);
     throw error;
   };
-  const live = await databaseFor({ deps, app }).catch(refuse);
+  const database = await appDatabase({ deps, app }).catch(refuse);
+  const live = databaseLabel(database);
   const snapshot = await findSnapshot(deps, app, options.snapshot).catch(refuse);
   const base = { app, snapshot: snapshot.id, ...(snapshot.rows ? { snapshotRows: snapshot.rows } : {}) };
   if (options.dryRun) {
-    const liveRows = await countRows(deps, live);
-    return { ...base, ok: true, unchanged: true, liveRows, steps: ['dry run: nothing changed'], seconds: seconds() };
+    return {
+      ...base,
+      ok: true,
+      unchanged: true,
+      liveRows: await liveRows(deps, database),
+      steps: ['dry run: nothing changed'],
+      seconds: seconds(),
+    };
   }
   const lock =
     options.lock ??
@@ -77,7 +88,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const result: RestoreResult = { ...base, ok: false, steps, seconds: 0 };
   try {
     await audit('', 'ok', `started: backup ${snapshot.shortId} (${snapshot.time}) into ${live}`);
-    await restore({ ...options, live, snapshot, result, step });
+    await restore({ ...options, database, snapshot, result, step });
     result.ok = true;
   } catch (error) {
     result.error = (error as Error).message;
@@ -86,60 +97,93 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   }
   result.seconds = seconds();
   const outcome = result.ok
-    ? `backup ${snapshot.shortId} is live in ${live}; the replaced database is kept as ${result.keptDatabase}`
+    ? `backup ${snapshot.shortId} is live in ${live}; the replaced database is kept as ${result.keptDatabase}` +
+      (result.keptFiles ? `, the replaced files as ${result.keptFiles}` : '')
     : `${result.error}; ${result.unchanged === false ? 'the restored database stays live' : `${live} is unchanged`}`;
   await audit('', result.ok ? 'ok' : 'failed', outcome);
   return result;
 }
 
 interface Restoring extends Omit<RestoreOptions, 'snapshot'> {
-  live: string;
+  database: AppDatabase;
   snapshot: BackupSnapshot;
   result: RestoreResult;
   step(line: string): Promise<void>;
 }
 
-async function restore(options: Restoring): Promise<void> {
-  const { deps, app, actor, live, snapshot, result, step } = options;
-  result.unchanged = true;
-  const left = await dropLeftovers(deps, live);
-  if (left.length > 0) await step(`dropped what a restore stopped halfway left: ${left.join(', ')}`);
-  result.liveRows = await countRows(deps, live);
-  const safety = await runBackup({ deps, app, actor, kind: 'pre-restore' });
-  if (!safety.ok || !safety.snapshot) throw new Error(`the safety backup of ${live} failed, so nothing was restored: ${safety.error}`);
-  result.safety = safety.snapshot;
-  await step(`safety backup ${safety.snapshot.shortId} of ${live} taken`);
+/** The database, and the uploaded files when the snapshot has them: each restored beside, then swapped in. */
+function partsOf({ deps, app, database, snapshot }: Restoring, now: Date): { database: Replaceable; files?: Replaceable } {
+  const db =
+    database.engine === 'postgresql'
+      ? postgresReplaceable(deps, app, snapshot, database.name, now)
+      : sqliteReplaceable(deps, app, snapshot, database.path, now);
+  const { files } = snapshot;
+  return { database: db, ...(files ? { files: filesReplaceable(deps, app, { ...snapshot, files }, now) } : {}) };
+}
 
-  const now = deps.clock();
-  const names = { live, fresh: restoringName(live, now), kept: keptName(live, now) };
-  await restoreBeside(deps, app, snapshot, live, names.fresh);
-  await step(`backup ${snapshot.shortId} restored into ${names.fresh}; its row counts equal those recorded at backup time`);
+async function restore(options: Restoring): Promise<void> {
+  const { deps, app, actor, snapshot, result, step } = options;
+  result.unchanged = true;
+  const parts = partsOf(options, deps.clock());
+  const all = [parts.database, ...(parts.files ? [parts.files] : [])];
+  for (const part of all) {
+    const left = await part.dropLeftovers();
+    if (left.length > 0) await step(`removed what a restore stopped halfway left: ${left.join(', ')}`);
+  }
+  result.liveRows = await liveRows(deps, options.database);
+  const safety = await runBackup({ deps, app, actor, kind: 'pre-restore' });
+  if (!safety.ok || !safety.snapshot) {
+    throw new Error(`the safety backup of ${parts.database.live} failed, so nothing was restored: ${safety.error}`);
+  }
+  result.safety = safety.snapshot;
+  await step(`safety backup ${safety.snapshot.shortId} of ${parts.database.live} taken`);
+
+  const prepared: Replaceable[] = [];
+  try {
+    for (const part of all) {
+      await step(await part.prepare());
+      prepared.push(part);
+    }
+  } catch (error) {
+    for (const part of prepared) await part.discard().catch(() => undefined);
+    throw error;
+  }
 
   const maintenanceStarted = Date.now();
   await maintenanceOn(deps, app, `restore of backup ${snapshot.shortId} by ${actor}`);
   await step(`${app} in maintenance (503)`);
+  const swapped: Replaceable[] = [];
+  const undo = async (error: unknown) => {
+    for (const part of [...swapped].reverse()) {
+      await part.swapBack().catch((backError: Error) => {
+        throw new Error(`${(error as Error).message}; swapping back failed too, ${part.live} stays restored: ${backError.message}`);
+      });
+    }
+    result.unchanged = true;
+    delete result.keptDatabase;
+    delete result.keptFiles;
+    await step(`swapped back: ${all.map((part) => part.live).join(' and ')} are as before the restore`);
+    for (const part of all) await part.discard().catch(() => undefined);
+  };
   try {
     try {
-      await swapIn(deps, names);
+      for (const part of all) {
+        swapped.push(part);
+        const kept = await part.swapIn();
+        result.unchanged = false;
+        if (part === parts.database) result.keptDatabase = kept;
+        else result.keptFiles = kept;
+        await step(`${part.live} swapped in; the replaced ${part === parts.database ? 'database' : 'files'} kept as ${kept || '(none)'}`);
+      }
     } catch (error) {
-      await dropDatabase(deps, names.fresh).catch(() => undefined);
+      await undo(error);
+      await step(await restartHealthy(deps, app, options.healthDeadlineMs).catch((again: Error) => `restart failed: ${again.message}`));
       throw error;
     }
-    result.unchanged = false;
-    result.keptDatabase = names.kept;
-    await step(`${live}'s sessions ended; ${live} renamed to ${names.kept} (kept), ${names.fresh} to ${live}`);
     try {
       await step(await restartHealthy(deps, app, options.healthDeadlineMs));
     } catch (error) {
-      await swapBack(deps, names).catch((backError: Error) => {
-        throw new Error(
-          `${(error as Error).message}; swapping back failed too, the restored database stays live as ${live}: ${backError.message}`,
-        );
-      });
-      result.unchanged = true;
-      delete result.keptDatabase;
-      await step(`swapped back: ${live} is the database from before again; the restored copy is ${names.fresh}`);
-      await dropDatabase(deps, names.fresh).catch(() => undefined);
+      await undo(error);
       await step(await restartHealthy(deps, app, options.healthDeadlineMs).catch((again: Error) => `restart failed: ${again.message}`));
       throw error;
     }
@@ -149,3 +193,6 @@ async function restore(options: Restoring): Promise<void> {
     await step(`${app} out of maintenance after ${result.maintenanceSeconds} s`);
   }
 }
+
+const liveRows = (deps: AgentDeps, database: AppDatabase): Promise<RowCounts> =>
+  database.engine === 'postgresql' ? countRows(deps, database.name) : countSqlite(deps, database.path);

@@ -6,6 +6,7 @@
  * Nothing is forgotten after a failed backup: retention only thins out what a new
  * snapshot has just joined.
  */
+import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentDeps } from '../../env.js';
 import { ApiError } from '../../errors.js';
@@ -26,11 +27,12 @@ export interface ScheduledApp {
   lines: string[];
 }
 
-/** The configured apps whose unit's environment names a PostgreSQL database. */
+/** The configured apps whose unit's environment names a PostgreSQL database, or whose SQLite file exists (deployed). */
 export async function appsWithDatabase(deps: AgentDeps): Promise<string[]> {
   const apps: string[] = [];
   for (const [name, app] of Object.entries(deps.config.apps)) {
     if (databaseOf((await deployEnvironment(deps, app.unit)).env.DATABASE_URL)) apps.push(name);
+    else if (app.sqlite && (await stat(app.sqlite).catch(() => undefined))?.isFile()) apps.push(name);
   }
   return apps;
 }

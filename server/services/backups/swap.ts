@@ -15,6 +15,8 @@ import {
   OWNER_SQL,
   parseDatabases,
   psqlArgv,
+  keptName,
+  restoringName,
   restoringPattern,
   SWAP_BACK_SQL,
   SWAP_SQL,
@@ -97,3 +99,48 @@ export const swapIn = (deps: AgentDeps, names: { live: string; fresh: string; ke
 
 export const swapBack = (deps: AgentDeps, names: { live: string; fresh: string; kept: string }) =>
   renames(deps, `putting ${names.kept} back as ${names.live}`, SWAP_BACK_SQL, names);
+
+/**
+ * One thing a restore replaces (the database, the uploaded files): restored beside the live
+ * one while the app still serves, swapped in by rename under maintenance (the replaced one
+ * kept, its name returned), swapped back when the app does not come up healthy.
+ */
+export interface Replaceable {
+  /** For people: the database's name, the SQLite file's path, the upload folders. */
+  live: string;
+  /** What restores stopped halfway left (never the live one), removed; their names. */
+  dropLeftovers(): Promise<string[]>;
+  /** The snapshot restored beside the live one and checked; throws, having removed it, when anything differs. */
+  prepare(): Promise<string>;
+  /** The prepared copy swapped in; what the replaced one is kept as. */
+  swapIn(): Promise<string>;
+  /** What swapIn did undone, also when it failed halfway; nothing when it did nothing. */
+  swapBack(): Promise<void>;
+  /** The prepared (or swapped back) copy removed. */
+  discard(): Promise<void>;
+}
+
+export function postgresReplaceable(deps: AgentDeps, app: string, snapshot: BackupSnapshot, live: string, now: Date): Replaceable {
+  const names = { live, fresh: restoringName(live, now), kept: keptName(live, now) };
+  let swapped = false;
+  return {
+    live,
+    dropLeftovers: () => dropLeftovers(deps, live),
+    prepare: async () => {
+      await restoreBeside(deps, app, snapshot, live, names.fresh);
+      return `backup ${snapshot.shortId} restored into ${names.fresh}; its row counts equal those recorded at backup time`;
+    },
+    swapIn: async () => {
+      await swapIn(deps, names);
+      swapped = true;
+      return names.kept;
+    },
+    swapBack: async () => {
+      // The swap is one transaction: when it failed, nothing was renamed.
+      if (!swapped) return;
+      await swapBack(deps, names);
+      swapped = false;
+    },
+    discard: () => dropDatabase(deps, names.fresh),
+  };
+}

@@ -4,6 +4,7 @@
  * health gate (rolled back when it fails), record, prune. The lock is taken before
  * anything streams (so a busy app is a plain 423) and released on every path.
  */
+import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { BackupResult } from '../../../src/api/backups.js';
 import type { DeployDone } from '../../../src/api/deploys.js';
@@ -178,14 +179,18 @@ async function deploy(prepared: PreparedDeploy, options: RunDeployOptions): Prom
 }
 
 /**
- * New migrations on a PostgreSQL database: a backup first (kind pre-migration, tagged with the
+ * New migrations on the app's database (PostgreSQL or SQLite): a backup first (kind pre-migration, tagged with the
  * release), so `hms rollback --restore-database` can give back what they change. A backup that
  * fails stops the deploy before anything migrates.
  */
 async function backupBeforeMigrate(ctx: StepContext, prepared: PreparedDeploy, build: Build, env: NodeJS.ProcessEnv): Promise<void> {
   const pending = await newMigrations(build);
   if (pending.length === 0) return ctx.skip('no new migrations: nothing to back up first');
-  if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? '')) return ctx.skip('the database is not PostgreSQL (no postgres:// DATABASE_URL)');
+  const sqlite = prepared.deps.config.apps[prepared.name]?.sqlite;
+  const onSqlite = sqlite !== undefined && (await stat(sqlite).catch(() => undefined))?.isFile() === true;
+  if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? '') && !onSqlite) {
+    return ctx.skip('no database to back up yet (no postgres:// DATABASE_URL, no SQLite file)');
+  }
   if (!prepared.backupBeforeMigrate) return ctx.skip('no backups on this agent');
   ctx.say(`${pending.length} new migration(s): backing the database up first`);
   const result = await prepared.backupBeforeMigrate(build.release);

@@ -2,7 +2,7 @@ import { agentBackups } from '../../config/backups.js';
 import type { AppConfig } from '../../config/schema.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
-import { sharedFilesOf } from '../shared-files.js';
+import { sharedFilesOf, sqlitePath } from '../shared-files.js';
 import type { Step } from '../step.js';
 import { wantsBackups } from './backup.js';
 import { offsiteAgentConfig } from './offsite.js';
@@ -21,6 +21,7 @@ export function agentApp(name: string, app: AppConfig) {
     keepReleases: app.keepReleases,
     sharedFiles: sharedFilesOf(app),
     sharedDirs: app.sharedDirs,
+    ...(app.database.adapter === 'sqlite3' ? { sqlite: sqlitePath(name) } : {}),
     ...(app.webCommand ? { webCommand: app.webCommand } : {}),
   };
 }

@@ -31,7 +31,7 @@ interface Job {
 
 function jobs(input: ProvisionInput): Job[] {
   const { backups } = input.server;
-  const databases = input.apps.filter(([, app]) => app.database.adapter === 'postgresql').length;
+  const databases = input.apps.length;
   return [
     {
       unit: BACKUP_SERVICE,

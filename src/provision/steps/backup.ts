@@ -1,5 +1,5 @@
 /**
- * The local backup repository of a server whose apps have PostgreSQL databases: Debian's
+ * The local backup repository of a server with apps (their PostgreSQL or SQLite databases): Debian's
  * restic, one repository at /var/backups/hms/restic (root only) and its password from
  * backup_passwords.local of .secrets.json in a root-only file the agent reads. The
  * password reaches restic through that file only, never argv nor the output.
@@ -9,7 +9,6 @@ import { diffFiles, type ManagedFile, writeFiles } from '../files.js';
 import type { Host } from '../host.js';
 import { PATHS, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
-import { wantsPostgres } from './database.js';
 import { installPackage, packageInstalled } from '../debian-package.js';
 
 export const RESTIC_PACKAGE = 'restic';
@@ -21,8 +20,8 @@ const INSTALL = `${RESTIC_PACKAGE}: install (Debian's)`;
 const INIT = `${LOCAL_REPOSITORY}: restic init (root only)`;
 const FOLDERS = `${LOCAL_REPOSITORY}: mode 700, root only`;
 
-/** The plan has this step when an app has a PostgreSQL database: that is what is backed up. */
-export const wantsBackups = wantsPostgres;
+/** The plan has this step when the server has apps: each one's database (PostgreSQL or SQLite) is backed up. */
+export const wantsBackups = (input: Pick<ProvisionInput, 'apps'>): boolean => input.apps.length > 0;
 
 /** The argv that makes the repository; the password is read by restic from the file. */
 export const resticInitArgv = (): string[] => ['restic', 'init', '--repo', LOCAL_REPOSITORY, '--password-file', LOCAL_PASSWORD_FILE];

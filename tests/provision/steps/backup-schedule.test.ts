@@ -56,8 +56,16 @@ describe('scheduled backups in provisioning', () => {
     expect(config.backups.check).toEqual({ onCalendar: 'Sun *-*-* 04:30', subsets: 4 });
   });
 
-  it('Given no app on PostgreSQL, When planned, Then no timer and no backups in the agent configuration', async () => {
+  it('Given an app on SQLite, When planned, Then its file is backed up on the same timer and the agent knows where it is', async () => {
     const input = await inputWith(undefined, { cigar: { ...CIGAR, database: { adapter: 'sqlite3' } } });
+    expect((await provisioningPlan(input)).map((s) => s.id)).toContain('backup-schedule');
+    const agentConfig = JSON.parse(agentConfigFiles(input)[0]!.content);
+    expect(agentConfig.backups.schedule.onCalendar).toBe('daily');
+    expect(agentConfig.apps.cigar.sqlite).toBe('/var/www/cigar/shared/db/production.sqlite3');
+  });
+
+  it('Given no apps, When planned, Then no timer and no backups in the agent configuration', async () => {
+    const input = await inputWith(undefined, {});
     expect((await provisioningPlan(input)).map((s) => s.id)).not.toContain('backup-schedule');
     expect(agentConfigFiles(input)[0]!.content).not.toMatch(/backups/);
   });

@@ -65,8 +65,14 @@ function backupHost() {
 }
 
 describe('the backup step', () => {
-  it('Given a SQLite app only, When the plan is made, Then there is no backup step and no backup password is asked for', async () => {
+  it('Given a SQLite app only, When the plan is made, Then its file is backed up too: the backup step and its password', async () => {
     const input = await inputFor({ cigar: CIGAR });
+    expect((await provisioningPlan(input)).map((step) => step.id)).toContain('backups');
+    expect(input.secrets.backup_passwords.local!.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('Given no apps, When the plan is made, Then there is no backup step and no backup password is asked for', async () => {
+    const input = await inputFor({});
     expect((await provisioningPlan(input)).map((step) => step.id)).not.toContain('backups');
     expect(input.secrets.backup_passwords.local).toBeUndefined();
   });

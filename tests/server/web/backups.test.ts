@@ -121,7 +121,7 @@ describe('POST /backups/:app and /drill', () => {
     const response = await browser.submit('/backups/cigar', {});
     expect(response.status).toBe(409);
     const text = await response.text();
-    expect(text).toContain('cigar has no PostgreSQL database to back up');
+    expect(text).toContain('cigar has no database to back up');
     expect(text).toContain('<h1>Backups · cigar</h1>');
     expect(calls.flat()).not.toContain('pg_dump');
   });
@@ -160,7 +160,7 @@ describe('POST /backups/:app and /drill', () => {
       const text = await response.text();
       expect(text).toContain('<h1>Backups · cigar</h1>');
       expect(response.status).toBe(409);
-      expect(text).toContain('<p><strong>cigar has no PostgreSQL database to back up (no DATABASE_URL');
+      expect(text).toContain('<p><strong>cigar has no database to back up (no DATABASE_URL');
       expect(calls.flat()).not.toContain('pg_restore');
       const audit = await agent.deps.audit.recent();
       expect(audit.some((e) => e.action.startsWith('backup.restore') && e.target === 'cigar')).toBe(true);
