@@ -7,15 +7,19 @@
  *   GET  /:app/offsite the app's snapshots in the offsite repository (another server)
  *   POST /:app/fetch   copy one of those into this server's repository (a rebuilt server restores from it)
  *   GET  /:app/:snapshot/dump    the snapshot's dump as bytes (hms backup pull); …/digest its SHA-256, read apart
- *   POST /:app/restore {snapshot, dryRun?}: that snapshot becomes the live database (RestoreResult; 423 when locked)
+ *   POST /:app/restore {snapshot, dryRun?}: that snapshot becomes the live database (RestoreResult; 423 when locked);
+ *        with Accept: text/event-stream, its steps as they happen, then the result (RESTORE_EVENTS)
  *   GET  /:app/kept    the databases restores replaced and kept
  *   DELETE /:app/kept/:name   drops one of them
  * The app must be a configured one (404 otherwise, nothing run).
  */
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { RestoreEvents } from '../../src/api/streams.js';
+import { eventWriter } from '../event-stream.js';
 import { restoreRequestSchema } from '../../src/api/backups.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
-import { allowed } from '../errors.js';
+import { allowed, ApiError } from '../errors.js';
 import { fetchRequestSchema } from '../../src/api/backups.js';
 import {
   backupOverview,
@@ -75,8 +79,29 @@ export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
     allowed('app', name, deps.config.apps);
     const body = await jsonBody(c, restoreRequestSchema, { example: '{"snapshot": "1a2b3c4d"}' });
     const actor = c.get('actor').name;
+    const request = { deps, app: name, actor, snapshot: body.snapshot, dryRun: body.dryRun === true };
     // 200 either way: the result says what was done, what was kept, and whether the live database changed.
-    return c.json(await restoreBackup({ deps, app: name, actor, snapshot: body.snapshot, dryRun: body.dryRun === true }));
+    if (!(c.req.header('accept') ?? '').includes('text/event-stream')) return c.json(await restoreBackup(request));
+    return streamSSE(c, async (stream) => {
+      const write = eventWriter<RestoreEvents>(stream);
+      // A client that went away makes writes fail; the restore goes on to its safe end regardless.
+      let pending = Promise.resolve();
+      const send = (event: () => Promise<void>) => {
+        pending = pending.then(event).catch(() => undefined);
+      };
+      const heartbeat = setInterval(() => send(() => stream.write(': keep-alive\n\n').then(() => undefined)), 15_000);
+      try {
+        const result = await restoreBackup({ ...request, onStep: (step) => send(() => write('step', step)) });
+        send(() => write('done', result));
+      } catch (error) {
+        // Refused before anything changed (no such snapshot, the lock held): what the JSON answer's status and body say.
+        const refused = error instanceof ApiError ? error : new ApiError(500, (error as Error).message);
+        send(() => write('error', { status: refused.status, error: refused.message, ...(refused.hint ? { hint: refused.hint } : {}) }));
+      } finally {
+        clearInterval(heartbeat);
+        await pending;
+      }
+    });
   });
 
   app.get('/:app/kept', async (c) => c.json(await listKept(deps, c.req.param('app'))));

@@ -37,8 +37,14 @@ export function restoreConfirmPage(options: { view: AppBackups; snapshot: string
 (${snapshot.kind}, taken ${formatTime(snapshot.time)}, ${formatAgo(snapshot.time, now)}; rows: ${rowsLine(snapshot.rows)}). \
 Everything written to it since then is no longer live.</p>
 <p>Nothing is lost: a backup of what is live now is taken first, and the replaced database is kept beside the new one \
-(named <code>${view.name}_before_restore_…</code>) until someone drops it by hand. \
-${view.name} answers 503 (maintenance) while the databases are swapped.</p>
+(named <code>${view.name}_before_restore_…</code>, or the SQLite file's name and <code>.before_restore_…</code>) \
+until someone drops it by hand.${
+      snapshot.files
+        ? ` Its uploaded files (${snapshot.files.folders.join(', ')}) replace the live ones the same way, \
+the replaced folders kept as <code>&lt;folder&gt;.before_restore_…</code>.`
+        : ''
+    } \
+${view.name} answers 503 (maintenance) while they are swapped.</p>
 <label>Type <strong>${view.name}</strong> to confirm \
 <input name="confirm" required autocomplete="off" autocapitalize="off" spellcheck="false" size="20"></label>
 <p><button>Restore ${view.name} from ${snapshot.shortId}</button> <a href="${href}">Cancel</a></p>

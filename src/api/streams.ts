@@ -6,11 +6,13 @@
  *   GET  /api/logs/:source/follow   LOG_FOLLOW_EVENTS; a `: ping` comment every 15 s
  *   POST /api/deploys/:app          DEPLOY_EVENTS; a `: keep-alive` comment every 15 s
  *   POST /api/scripts/:name/run     SCRIPT_RUN_EVENTS
+ *   POST /api/backups/:app/restore  RESTORE_EVENTS (asked with Accept: text/event-stream; JSON otherwise)
  *
  * The agent only imports the types below: the laptop validates what it receives,
  * the agent's compiler checks what it sends.
  */
 import { z } from 'zod';
+import { restoreResultSchema } from './backups.js';
 import { doneEventSchema, outputEventSchema, stepEventSchema } from './deploys.js';
 import { logLineSchema } from './logs.js';
 import { scriptExitSchema } from './scripts.js';
@@ -32,6 +34,14 @@ export const scriptStartErrorSchema = z.object({ error: z.string(), hint: z.stri
 /** `stdout` and `stderr` text as it comes, then one `exit` (or one `error`). */
 export const SCRIPT_RUN_EVENTS = { stdout: z.string(), stderr: z.string(), exit: scriptExitSchema, error: scriptStartErrorSchema } as const;
 
+/**
+ * `step`: what the restore starts (`doing`) or has done, as it goes; then one `done`, the whole result, or
+ * one `error` when it was refused before anything changed (the HTTP status it would have had, why, what to do).
+ */
+export const restoreStepSchema = z.object({ line: z.string(), doing: z.boolean().optional() });
+export const restoreRefusedSchema = z.object({ status: z.number().int(), error: z.string(), hint: z.string().optional() });
+export const RESTORE_EVENTS = { step: restoreStepSchema, done: restoreResultSchema, error: restoreRefusedSchema } as const;
+
 /** A stream's event names, each with its payload's schema. */
 export type EventMap = Readonly<Record<string, z.ZodType>>;
 export type EventName<M extends EventMap> = keyof M & string;
@@ -42,3 +52,5 @@ export type StreamEvent<M extends EventMap> = { [E in EventName<M>]: { event: E;
 export type LogFollowEvents = typeof LOG_FOLLOW_EVENTS;
 export type DeployEvents = typeof DEPLOY_EVENTS;
 export type ScriptRunEvents = typeof SCRIPT_RUN_EVENTS;
+export type RestoreEvents = typeof RESTORE_EVENTS;
+export type RestoreStep = z.infer<typeof restoreStepSchema>;

@@ -8,11 +8,15 @@ import {
   keptDatabaseSchema,
   pullDigestSchema,
   type RestoreRequest,
+  type RestoreResult,
   restoreResultSchema,
 } from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
+import { RESTORE_EVENTS, type RestoreStep } from '../api/streams.js';
+import { HmsError } from '../core/errors.js';
 import type { ApiClient } from './api-client.js';
-import { json } from './http.js';
+import { openEventStream, readEvents } from './events.js';
+import { agentError, json } from './http.js';
 
 /** Answers when the backup is done (the dump and restic can take minutes on a large database). */
 export const takeBackup = (client: ApiClient, app: string) =>
@@ -34,6 +38,28 @@ export const fetchOffsite = (client: ApiClient, app: string, snapshot: string) =
 /** Restores a snapshot as the live database (answers when done); `dryRun` only says what would be replaced. */
 export const restoreBackup = (client: ApiClient, app: string, request: RestoreRequest) =>
   client.call(restoreResultSchema, apiPaths.backups.restore(app), { method: 'POST', body: request });
+
+/**
+ * The same restore with its steps as they happen (`onStep`), answering the result at the end. Not
+ * retried when the connection drops (a restore is not read-only): the agent finishes it either way,
+ * and `hms backups <app>` and `hms audit` tell how it ended.
+ */
+export async function restoreStreamed(
+  client: ApiClient,
+  app: string,
+  request: RestoreRequest,
+  onStep: (step: RestoreStep) => void,
+): Promise<RestoreResult> {
+  const body = await openEventStream(client, apiPaths.backups.restore(app), { method: 'POST', body: request });
+  for await (const event of readEvents(body, RESTORE_EVENTS, client.server)) {
+    if (event.event === 'step') onStep(event.data);
+    else if (event.event === 'done') return event.data;
+    else throw agentError(event.data.status, event.data, client.server);
+  }
+  throw new HmsError(`The connection to ${client.server} ended before the restore of ${app} said how it ended.`, {
+    hint: `The agent finishes it regardless: \`hms backups ${app}\` and \`hms audit\` tell how it went.`,
+  });
+}
 
 /** The databases restores replaced and kept. */
 export const listKept = (client: ApiClient, app: string) => client.call(z.array(keptDatabaseSchema), apiPaths.backups.kept(app));

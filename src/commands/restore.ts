@@ -3,7 +3,7 @@
  * what the snapshot does (the agent's dry run), then restores; the agent keeps what it
  * replaces. `hms backups drop <app> <name>` drops one kept database, asked first too.
  */
-import { dropKept, restoreBackup } from '../client/backups-client.js';
+import { dropKept, restoreBackup, restoreStreamed } from '../client/backups-client.js';
 import { HmsError, UsageError } from '../core/errors.js';
 import { restoreQuestion, restoreSummary } from '../core/restore-render.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
@@ -29,7 +29,12 @@ export const restoreCommand: Command = {
         return { data: { app, done: false }, human: 'Nothing done.', exitCode: 1 };
       }
       context.note(`Restoring ${plan.snapshot.slice(0, 8)} into ${app} on ${connected.name}…`);
-      const result = await restoreBackup(connected.client, app, { snapshot: plan.snapshot });
+      // Each step as it happens (stderr), then the whole account (stdout, or the JSON).
+      const started = Date.now();
+      const result = await restoreStreamed(connected.client, app, { snapshot: plan.snapshot }, (step) => {
+        const seconds = Math.round((Date.now() - started) / 1000);
+        context.note(`  ${step.doing ? '…' : '✓'} ${step.line}${step.doing ? ` (${seconds} s)` : ''}`);
+      });
       if (!result.ok && !context.flags.json)
         throw new HmsError(restoreSummary(result), { hint: '`hms audit` has every step; `hms backups <app>` the kept databases.' });
       return { data: result, human: restoreSummary(result), exitCode: result.ok ? 0 : 1 };

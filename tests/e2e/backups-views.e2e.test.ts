@@ -27,7 +27,7 @@ const TASK_MS = 120_000;
 const lastLine = (screen: string): string => screen.trimEnd().split('\n').at(-1) ?? '';
 
 describe.skipIf(!support.ok || !terminal.ok)('backups from the control center and the browser', { timeout: 900_000 }, () => {
-  const laptop = postgresLaptop('hms-backup-views-');
+  const laptop = postgresLaptop('hms-backup-views-', { deployable: true });
   const { hms } = laptop;
   let tmux: Tmux | undefined;
   let browser: TestBrowser | undefined;
@@ -45,9 +45,13 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
     await browser?.close();
   });
 
-  it('Given a bare server, When `hms full-deploy test` runs and the app writes rows, Then cigar has its database', async () => {
+  const count = async (table: string) => (await asApp(`SELECT count(*) FROM ${table}`)).stdout.trim();
+
+  it('Given a bare server, When `hms full-deploy test` and `hms deploy cigar` run and rows are written, Then cigar has them', async () => {
     const run = await hms(['full-deploy', 'test']);
     expect(run.code, run.stderr + run.stdout).toBe(0);
+    const deploy = await hms(['deploy', 'cigar']);
+    expect(deploy.code, deploy.stderr + deploy.stdout.slice(-2000)).toBe(0);
     const write = await asApp(
       "CREATE TABLE items (id serial PRIMARY KEY, name text); INSERT INTO items (name) VALUES ('a'), ('b'), ('c'); " +
         'CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2);',
@@ -81,9 +85,10 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
       await term().waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] backing up cigar on test… \d+ s/, TASK_MS, 20);
       const done = await term().waitFor(/✓ Backup of cigar: snapshot [0-9a-f]{8} in [\d.]+ s/, TASK_MS);
       const id = /✓ Backup of cigar: snapshot ([0-9a-f]{8})/.exec(done)![1]!;
-      expect(done).toMatch(/rows: items 3, orders 2|rows: orders 2, items 3/);
+      expect(done).toMatch(/rows: .*items 3, orders 2/);
       expect(await colouredLine('✓ Backup of cigar')).toMatch(/\x1b\[32m/);
-      const row = await term().waitFor(new RegExp(`▶ ${id}\\s+\\d+s ago\\s+manual\\s+\\S+\\s+\\S+\\s+5\\s+–`));
+      // items 3, orders 2, and the app's own: schema_migrations 1, ar_internal_metadata 1, visits 0.
+      const row = await term().waitFor(new RegExp(`▶ ${id}\\s+\\d+s ago\\s+manual\\s+\\S+\\s+\\S+\\s+7\\s+–`));
       expect(row).not.toContain('backing up');
     },
   );
@@ -96,7 +101,7 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
       await term().waitFor(/running a restore drill of cigar on test… \d+ s/, TASK_MS, 20);
       await term().waitFor(/✓ Restore drill of cigar, snapshot [0-9a-f]{8}: restored into a scratch database, row counts equal/, TASK_MS);
       expect(await colouredLine('✓ Restore drill of cigar')).toMatch(/\x1b\[32m/);
-      await term().waitFor(/▶ [0-9a-f]{8}\s+\S+ ago\s+manual\s+\S+\s+\S+\s+5\s+✓/);
+      await term().waitFor(/▶ [0-9a-f]{8}\s+\S+ ago\s+manual\s+\S+\s+\S+\s+7\s+✓/);
       expect((await asPostgres("SELECT count(*) FROM pg_database WHERE datname LIKE 'hms_drill_%'")).stdout.trim()).toBe('0');
     },
   );
@@ -108,19 +113,51 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
     expect(asked).toMatch(/y yes {3}n \/ Esc no/);
     await term().keys('n');
     await term().waitFor(/Nothing done\./);
+    expect(await count('items')).toBe('3');
   });
+
+  it(
+    'Given rows written after the snapshot, When R then y is pressed, Then seconds are counted while it runs, ' +
+      'then a green ✓ with its steps and what is kept, and the rows are those of the snapshot',
+    async () => {
+      expect((await asApp("INSERT INTO items (name) VALUES ('after')")).code).toBe(0);
+      expect(await count('items')).toBe('4');
+      await term().keys('R');
+      await term().waitFor(/y\/N/);
+      await term().keys('y');
+      // Each step as the agent streams it, under the seconds.
+      await term().waitFor(
+        /restoring cigar on test from [0-9a-f]{8}… \d+ s · (backing up what is live|restoring backup|swapping)/,
+        TASK_MS,
+        20,
+      );
+      const done = await term().waitFor(/✓ cigar restored from snapshot [0-9a-f]{8} in [\d.]+ s \(503 for [\d.]+ s\)/, TASK_MS);
+      expect(await colouredLine('✓ cigar restored')).toMatch(/\x1b\[32m/);
+      expect(done).toMatch(/the replaced database is kept as cigar_before_restore_\d{14}/);
+      expect(done).toMatch(/safety backup of what was live: snapshot [0-9a-f]{8}/);
+      expect(await count('items')).toBe('3');
+      expect(await count('orders')).toBe('2');
+      const kept = (await asPostgres("SELECT datname FROM pg_database WHERE datname LIKE 'cigar_before_restore_%'")).stdout.trim();
+      expect(kept).toMatch(/^cigar_before_restore_\d{14}$/);
+      // The safety backup is listed with the others: what was live is not lost.
+      await term().waitFor(/[0-9a-f]{8}\s+\S+ ago\s+pre-restore\s/);
+    },
+  );
+
+  let snapshotsBefore = 0;
+  const snapshotRows = (screen: string) => screen.split('\n').filter((line) => /^[▶ ] [0-9a-f]{8}\s/.test(line)).length;
 
   it('Given the database renamed away, When b is pressed, Then a red ✗ line says why and no snapshot is added', async () => {
     expect((await asPostgres('ALTER DATABASE cigar RENAME TO cigar_away')).code).toBe(0);
     try {
+      snapshotsBefore = snapshotRows(await term().screen());
       await term().keys('b');
       await term().waitFor(/✗ Backup of cigar failed after [\d.]+ s: \S/, TASK_MS);
       expect(await colouredLine('✗ Backup of cigar failed')).toMatch(/\x1b\[31m/);
     } finally {
       expect((await asPostgres('ALTER DATABASE cigar_away RENAME TO cigar')).code).toBe(0);
     }
-    const rows = (await term().screen()).split('\n').filter((line) => /^[▶ ] [0-9a-f]{8}\s/.test(line));
-    expect(rows).toHaveLength(1);
+    expect(snapshotRows(await term().screen())).toBe(snapshotsBefore);
   });
 
   it('Given Esc and q, When pressed, Then the apps with a database are listed, and hms exits restoring the terminal', async () => {
@@ -194,5 +231,30 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
       expect(await page().locator('tr', { hasText: 'backup.drill' }).first().textContent()).toMatch(/admin/);
       expect(browser!.blocked).toEqual([]);
     }, 60_000);
+
+    it('Given rows written since the newest snapshot, When its restore is confirmed by typing the name, ' +
+      'Then the page says it is live, with its steps and what is kept, the rows are the snapshot’s, and the audit has it', async () => {
+      expect((await asApp("INSERT INTO items (name) VALUES ('web')")).code).toBe(0);
+      const before = Number(await count('items'));
+      await page().goto(`${base}/backups/cigar`);
+      await Promise.all([page().waitForURL(/\/backups\/cigar\/restore\?snapshot=/), page().click('a:has-text("Restore…") >> nth=0')]);
+      const wrong = page().locator('input[name=confirm]');
+      await wrong.fill('tobacco');
+      await page().click('button:has-text("Restore cigar from")');
+      expect(await page().locator('.notice', { hasText: 'Type cigar to confirm' }).count()).toBe(1);
+      expect(Number(await count('items'))).toBe(before);
+
+      await page().goBack();
+      await page().fill('input[name=confirm]', 'cigar');
+      await page().click('button:has-text("Restore cigar from")');
+      const notice = await page().locator('.notice#outcome', { hasText: 'is live' }).textContent({ timeout: 240_000 });
+      expect(notice).toMatch(/✓ cigar: backup [0-9a-f]{8} is live \([\d.]+ s; 503 for [\d.]+ s\)/);
+      expect(notice).toMatch(/the replaced database is kept as cigar_before_restore_\d{14}/);
+      expect(Number(await count('items'))).toBe(before - 1);
+      await shot('05-restored');
+      await page().goto(`${base}/audit`);
+      expect(await page().locator('tr', { hasText: 'backup.restore' }).first().textContent()).toMatch(/admin/);
+      expect(browser!.blocked).toEqual([]);
+    }, 300_000);
   });
 });

@@ -110,7 +110,10 @@ describe.skipIf(!support.ok)('restoring a database backup', { timeout: 1_500_000
 
       const listed = await hms(['backups', 'cigar', '--json']);
       const kept = keptDatabaseSchema.array().parse((json(listed) as { kept: unknown }).kept);
-      expect(kept.map((k) => k.name)).toEqual([result.keptDatabase]);
+      expect(kept.filter((k) => k.kind === 'database').map((k) => k.name)).toEqual([result.keptDatabase]);
+      // The uploaded files came back with the rows, the folder they replaced kept beside them.
+      expect(result.keptFiles).toMatch(/^shared\/storage\.before_restore_\d{14}$/);
+      expect(kept.filter((k) => k.kind === 'files').map((k) => k.name)).toEqual([result.keptFiles]);
       expect((await hms(['backups', 'cigar'])).stdout).toContain(result.keptDatabase!);
       const old = await asPostgres('SELECT path FROM visits ORDER BY id', result.keptDatabase!);
       expect(old.stdout.trim().split('\n')).toEqual(['a', 'b', 'c', 'd', 'e']);

@@ -6,7 +6,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { BackupList } from '../../src/api/backups.js';
 import type { ApiClient } from '../../src/client/api-client.js';
-import { drillBackup, listBackups, restoreBackup, takeBackup } from '../../src/client/backups-client.js';
+import { drillBackup, listBackups, restoreStreamed, takeBackup } from '../../src/client/backups-client.js';
 import type { TuiSession } from '../session.js';
 import type { BackupAction } from '../state/guard.js';
 import { backupOutcome, drillOutcome, restoreOutcome, type BackupOutcome, type BackupTask } from '../state/backup-rows.js';
@@ -54,7 +54,7 @@ export function useBackups(
       void (async () => {
         try {
           const { client: target } = await session.connections.get(action.server);
-          const done = await perform(target, action);
+          const done = await perform(target, action, (step) => setTask({ ...started, step }));
           setOutcome(done);
           notify(done.ok ? 'ok' : 'error', done.lines[0] ?? '');
         } catch (error) {
@@ -75,8 +75,10 @@ export function useBackups(
   return { list, error: polled.error, task, outcome, run, refresh: wake };
 }
 
-async function perform(client: ApiClient, action: BackupAction): Promise<BackupOutcome> {
+/** Runs the action; a restore tells each step as the agent streams it. */
+async function perform(client: ApiClient, action: BackupAction, onStep: (line: string) => void): Promise<BackupOutcome> {
   if (action.kind === 'backup') return backupOutcome(action.server, await takeBackup(client, action.app));
   if (action.kind === 'drill') return drillOutcome(action.server, await drillBackup(client, action.app));
-  return restoreOutcome(action.server, await restoreBackup(client, action.app, { snapshot: action.snapshot }));
+  const result = await restoreStreamed(client, action.app, { snapshot: action.snapshot }, (step) => onStep(step.line));
+  return restoreOutcome(action.server, result);
 }

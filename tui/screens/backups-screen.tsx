@@ -47,7 +47,7 @@ function AppList({ server, apps, selected, room }: BackupsScreenProps & { room: 
         <Text dimColor> (enter: snapshots · b backs up now · t runs a restore drill)</Text>
       </Text>
       {apps.length === 0 ? (
-        <Text dimColor>No app on {server} has a PostgreSQL database (apps.&lt;name&gt;.database in hms.config.json), or none match.</Text>
+        <Text dimColor>No app on {server} has a database to back up yet (PostgreSQL, or a deployed SQLite file), or none match.</Text>
       ) : null}
       {apps.slice(start, end).map((name, i) => (
         <Text key={name} inverse={start + i === selected}>

@@ -16,7 +16,9 @@ function focusedApp(view: View): string | undefined {
 /** An app's snapshots on `server`, when it has a database; the current server changes to it first. */
 export function backupsOf(view: View, server: string, app: string): Effect[] {
   if (view.hasDatabase && !view.hasDatabase(server, app))
-    return [notify('warn', `${app} on ${server} has no PostgreSQL database to back up (hms.config.json: apps.${app}.database).`)];
+    return [
+      notify('warn', `${app} on ${server} has no database to back up yet (PostgreSQL, or a deployed SQLite file: apps.${app}.database).`),
+    ];
   return [...(server === view.ui.server ? [] : [ui({ type: 'server', name: server })]), ui({ type: 'open-backups', app })];
 }
 

@@ -54,6 +54,8 @@ export function columnWidths(rows: readonly SnapshotRow[]): number[] {
 export interface BackupTask {
   action: BackupAction;
   startedAt: number;
+  /** What a restore is doing now, as the agent streams it. */
+  step?: string;
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -64,7 +66,8 @@ export function progressLine(task: BackupTask, now: number): string {
   const elapsed = Math.max(0, Math.floor((now - task.startedAt) / 1000));
   const { action } = task;
   const from = action.kind === 'restore' ? ` from ${action.snapshot.slice(0, 8)}` : '';
-  return `${SPINNER[elapsed % SPINNER.length]} ${DOING[action.kind]} ${action.app} on ${action.server}${from}… ${elapsed} s`;
+  const step = task.step ? ` · ${task.step}` : '';
+  return `${SPINNER[elapsed % SPINNER.length]} ${DOING[action.kind]} ${action.app} on ${action.server}${from}… ${elapsed} s${step}`;
 }
 
 export interface BackupOutcome {

@@ -10,6 +10,7 @@
  * maintenance off. A failure after a swap swaps back. Every step is audited.
  */
 import type { BackupSnapshot, RestoreResult, RowCounts } from '../../../src/api/backups.js';
+import type { RestoreStep } from '../../../src/api/streams.js';
 import type { AgentDeps } from '../../env.js';
 import { allowed, ApiError } from '../../errors.js';
 import { acquireLock, type HeldLock } from '../deploys/index.js';
@@ -30,6 +31,8 @@ export interface RestoreOptions {
   dryRun?: boolean;
   /** A rollback that restores first holds the lock already. */
   lock?: HeldLock;
+  /** Told what starts (`doing`) and each step done, as the restore goes (a stream to the client). */
+  onStep?: (step: RestoreStep) => void;
   healthDeadlineMs?: number;
 }
 
@@ -83,6 +86,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const steps: string[] = [];
   const step = async (line: string) => {
     steps.push(line);
+    options.onStep?.({ line });
     await audit('.step', 'ok', line);
   };
   const result: RestoreResult = { ...base, ok: false, steps, seconds: 0 };
@@ -130,7 +134,9 @@ async function restore(options: Restoring): Promise<void> {
     const left = await part.dropLeftovers();
     if (left.length > 0) await step(`removed what a restore stopped halfway left: ${left.join(', ')}`);
   }
+  const doing = (line: string) => options.onStep?.({ line, doing: true });
   result.liveRows = await liveRows(deps, options.database);
+  doing(`backing up what is live first (safety backup of ${parts.database.live})`);
   const safety = await runBackup({ deps, app, actor, kind: 'pre-restore' });
   if (!safety.ok || !safety.snapshot) {
     throw new Error(`the safety backup of ${parts.database.live} failed, so nothing was restored: ${safety.error}`);
@@ -141,6 +147,7 @@ async function restore(options: Restoring): Promise<void> {
   const prepared: Replaceable[] = [];
   try {
     for (const part of all) {
+      doing(`restoring backup ${snapshot.shortId} beside ${part.live} and checking it`);
       await step(await part.prepare());
       prepared.push(part);
     }
@@ -150,6 +157,7 @@ async function restore(options: Restoring): Promise<void> {
   }
 
   const maintenanceStarted = Date.now();
+  doing(`swapping ${all.map((part) => part.live).join(' and ')} under maintenance, then restarting ${app}`);
   await maintenanceOn(deps, app, `restore of backup ${snapshot.shortId} by ${actor}`);
   await step(`${app} in maintenance (503)`);
   const swapped: Replaceable[] = [];
@@ -162,7 +170,8 @@ async function restore(options: Restoring): Promise<void> {
     result.unchanged = true;
     delete result.keptDatabase;
     delete result.keptFiles;
-    await step(`swapped back: ${all.map((part) => part.live).join(' and ')} are as before the restore`);
+    const files = parts.files ? `, ${parts.files.live} hold the files from before` : '';
+    await step(`swapped back: ${parts.database.live} is the database from before again${files}`);
     for (const part of all) await part.discard().catch(() => undefined);
   };
   try {

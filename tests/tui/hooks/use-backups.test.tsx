@@ -72,10 +72,10 @@ describe('the backups hook', () => {
         await waitFor(() => frame().includes('✗'), frame, 30_000);
         expect(frame()).toContain('snapshots=aaaaaaaa,bbbbbbbb');
         expect(frame()).toContain('task=-');
-        expect(frame()).toMatch(/✗ test: cigar has no PostgreSQL database to back up/);
+        expect(frame()).toMatch(/✗ test: cigar has no database to back up/);
         expect(frame()).toMatch(/"adapter": "postgresql"/);
         expect(notices[0]).toBe('warn: cigar on test is busy with a backup: wait for it to end.');
-        expect(notices[1]).toMatch(/^error: test: cigar has no PostgreSQL database to back up/);
+        expect(notices[1]).toMatch(/^error: test: cigar has no database to back up/);
         expect(notices).toHaveLength(2);
       } finally {
         app.unmount();

@@ -23,7 +23,7 @@ describe('the backups screen', () => {
     expect(text).toContain('Backups on prod');
     expect(text).toMatch(/^ {2}cigar$/m);
     expect(text).toMatch(/^▶ shop$/m);
-    expect(frame({ apps: [] })).toMatch(/No app on prod has a PostgreSQL database/);
+    expect(frame({ apps: [] })).toMatch(/No app on prod has a database to back up yet/);
   });
 
   it('Given cigar’s snapshots, When drawn, Then a header and one row each, newest first as given, with the drill mark', () => {

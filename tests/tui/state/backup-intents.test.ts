@@ -81,7 +81,7 @@ describe('the backups screen', () => {
     expect(cigar).toMatchObject({ screen: 'backups', backups: 'cigar', overlay: { kind: 'none' } });
     const [effects, tobacco] = press({ type: 'submit' }, typed('backups tobacco'));
     expect(tobacco.screen).toBe('overview');
-    expect(notices(effects)[0]).toMatch(/tobacco on prod has no PostgreSQL database to back up/);
+    expect(notices(effects)[0]).toMatch(/tobacco on prod has no database to back up yet/);
     const [, all] = press({ type: 'submit' }, typed('backups'));
     expect(all).toMatchObject({ screen: 'backups' });
   });

@@ -103,3 +103,28 @@ describe('/api/backups/:app', () => {
     expect((await deps.audit.recent()).map((entry) => entry.result)).toEqual(['refused', 'refused', 'refused', 'refused']);
   });
 });
+
+describe('POST /api/backups/:app/restore as an event stream', () => {
+  it('Given an app without a database, When a restore is asked for as a stream, Then one error event carries the 409, nothing run', async () => {
+    const { dir } = await testAgent();
+    await mkdir(dir, { recursive: true });
+    const envFile = path.join(dir, 'cigar.env');
+    await writeFile(envFile, 'RAILS_ENV=production\n');
+    const door = recorder((argv) =>
+      argv[0] === 'systemctl' ? { stdout: `Environment=\nEnvironmentFiles=${envFile} (ignore_errors=no)\n` } : {},
+    );
+    const { app, deps } = await testAgent({ config: { apps: CIGAR }, exec: door.exec });
+    const response = await app.request('/api/backups/cigar/restore', {
+      method: 'POST',
+      headers: { ...AUTH, accept: 'text/event-stream', 'content-type': 'application/json' },
+      body: JSON.stringify({ snapshot: '1a2b3c4d' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const text = await response.text();
+    expect(text).toMatch(/^event: error\ndata: \{"status":409,"error":"cigar has no database to back up/m);
+    expect(text).not.toMatch(/event: (step|done)/);
+    expect(door.calls.map((argv) => argv[0])).toEqual(['systemctl']);
+    expect((await deps.audit.recent()).map((entry) => entry.result)).toEqual(['refused']);
+  });
+});
