@@ -105,7 +105,7 @@ describe('/api/backups/:app', () => {
 });
 
 describe('POST /api/backups/:app/restore as an event stream', () => {
-  it('Given an app without a database, When a restore is asked for as a stream, Then one error event carries the 409, nothing run', async () => {
+  it('Given an app without a database, When a restore is streamed, Then one error event carries the 409, nothing run', async () => {
     const { dir } = await testAgent();
     await mkdir(dir, { recursive: true });
     const envFile = path.join(dir, 'cigar.env');
