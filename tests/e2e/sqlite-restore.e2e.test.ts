@@ -38,6 +38,11 @@ describe.skipIf(!support.ok)('an app on SQLite: backups, drills and restores of 
     expect(run.code, run.stderr).toBe(0);
     return run.stdout.trim();
   };
+  const keptNames = async () =>
+    keptDatabaseSchema
+      .array()
+      .parse((json(await hms(['backups', 'tobacco', '--json'])) as { kept: unknown }).kept)
+      .map((k) => k.name);
   let backupId = '';
   let atBackup: Visit[] = [];
 
@@ -110,6 +115,37 @@ describe.skipIf(!support.ok)('an app on SQLite: backups, drills and restores of 
       // Another deploy of the restored app still works: the SQLite file is where the release expects it.
       await post('visits?path=e');
       expect((await get<Visit[]>('visits')).map((v) => v.path)).toEqual(['a', 'b', 'c', 'e']);
+    },
+  );
+
+  it(
+    'Given an app that does not come back after the swap, When `hms restore` runs, ' +
+      'Then the file and the folder are swapped back, the app serves the rows and files from before, and nothing is left over',
+    async () => {
+      const before = { visits: await get<Visit[]>('visits'), uploads: await get('uploads'), kept: await keptNames() };
+      // Fault injection: a systemctl ahead of Debian's on the agent's PATH whose first `restart` fails (the one after the swap).
+      const fake = '/usr/local/bin/systemctl';
+      const once = '/run/hms-test-restart-failed';
+      const script = `#!/bin/sh\nif [ "$1" = restart ] && [ ! -e ${once} ]; then touch ${once}; exit 1; fi\nexec /usr/bin/systemctl "$@"\n`;
+      await onServer(['sh', '-c', `printf '${script}' > ${fake} && chmod 755 ${fake}`]);
+      const run = await hms(['restore', 'tobacco', backupId, '--yes', '--json']).finally(() =>
+        laptop.server.exec(['rm', '-f', fake, once]),
+      );
+      expect(run.code).toBe(1);
+      const result = restoreResultSchema.parse(json(run));
+      expect(result).toMatchObject({
+        ok: false,
+        unchanged: true,
+        error: expect.stringMatching(/systemctl restart tobacco\.service failed/),
+      });
+      expect(result.steps.join('\n')).toMatch(
+        /swapped back: \/var\/www\/tobacco\/shared\/db\/production\.sqlite3 is the database from before/,
+      );
+      expect(result.steps.join('\n')).toMatch(/shared\/storage hold the files from before/);
+      expect(await get('visits')).toEqual(before.visits);
+      expect(await get('uploads')).toEqual(before.uploads);
+      expect(await keptNames()).toEqual(before.kept);
+      expect(await onServer(['find', '/var/www/tobacco/shared', '-maxdepth', '2', '-name', '.hms-restoring*'])).toBe('');
     },
   );
 
