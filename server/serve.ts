@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { AgentDeps } from './env.js';
-import { clearLeftMaintenance } from './services/backups/index.js';
+import { clearLeftMaintenance } from './services/maintenance/index.js';
 import { recoverSites } from './services/configs/index.js';
 
 /** Serves until SIGTERM or SIGINT. */

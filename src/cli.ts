@@ -127,6 +127,7 @@ function parseArgs(argv: string[], lenient: boolean) {
       fetch: { type: 'string' },
       restoreDatabase: { type: 'boolean', default: false },
       reason: { type: 'string' },
+      message: { type: 'string' },
       release: { type: 'string' },
       from: { type: 'string' },
       list: { type: 'boolean', default: false },

@@ -62,13 +62,15 @@ ${snapshot.apps.map((app) => row(app, now, backups))}
   return pages;
 }
 
+const maintenanceNote = (app: AppStatus): string => (app.maintenance ? ' · maintenance (503)' : '');
+
 function row(app: AppStatus, now: Date, backups: Map<string, BackupStatus | undefined>) {
   const s = app.state;
   const actions = app.kind === 'agent' ? (['restart'] as const) : (['start', 'stop', 'restart', 'reload'] as const);
   const health = app.health ? (app.health.ok ? `ok ${app.health.ms} ms` : (app.health.error ?? `HTTP ${app.health.status}`)) : '–';
   return html`<tr>
 <td><strong>${app.name}</strong> <span class="muted">${app.kind}</span></td>
-<td class="${stateClass(s.activeState)}">${s.activeState} (${s.subState})</td>
+<td class="${app.maintenance ? 'bad' : stateClass(s.activeState)}">${s.activeState} (${s.subState})${maintenanceNote(app)}</td>
 <td>${formatAgo(s.since, now)}</td>
 <td>${bytes(s.memoryBytes)}</td>
 <td>${s.restarts ?? '–'}</td>

@@ -58,6 +58,8 @@ export const appStatusSchema = z.object({
   health: healthResultSchema.nullable(),
   /** The release `<root>/current` points at (apps only); null when there is none. */
   currentRelease: z.string().nullable(),
+  /** True while nginx answers the app's requests with 503 (maintenance): the unit may run, users do not reach it. */
+  maintenance: z.boolean().optional(),
   /** Why the state is unknown (e.g. no systemd on this machine); absent when all is known. */
   problem: z.string().optional(),
 });
@@ -89,3 +91,30 @@ export const appActionResponseSchema = z.object({
   message: z.string(),
 });
 export type AppActionResponse = z.infer<typeof appActionResponseSchema>;
+
+/** PUT /api/apps/:name/maintenance: on with the message its 503 page shows (plain text), or off. */
+export const maintenanceRequestSchema = z.strictObject({
+  on: z.boolean(),
+  message: z
+    .string()
+    .min(1)
+    .max(500)
+    .regex(/^[^\p{Cc}]*$/u, 'must be plain text on one line (no control characters)')
+    .optional(),
+});
+export type MaintenanceRequest = z.infer<typeof maintenanceRequestSchema>;
+
+/**
+ * Whether an app answers 503 (maintenance) instead of serving: `manual` someone asked for it and
+ * it stays until turned off; `restore` a restore is swapping the database.
+ */
+export const maintenanceStateSchema = z.object({
+  app: z.string(),
+  on: z.boolean(),
+  kind: z.enum(['restore', 'manual']).optional(),
+  at: z.string().optional(),
+  by: z.string().optional(),
+  why: z.string().optional(),
+  message: z.string().optional(),
+});
+export type MaintenanceState = z.infer<typeof maintenanceStateSchema>;

@@ -25,6 +25,7 @@ export const apiPaths = {
     list: () => api('apps'),
     one: (name: string) => api('apps', name),
     action: (name: string, action: string) => api('apps', name, action),
+    maintenance: (name: string) => api('apps', name, 'maintenance'),
   },
   /** metrics.ts: the nginx window in whole minutes, the agent's default without. */
   metrics: (minutes?: number) => withQuery(api('metrics'), { minutes: minutes || undefined }),

@@ -3,7 +3,14 @@
  * use this and nothing else to talk to a server.
  */
 import type { z } from 'zod';
-import { appActionResponseSchema, appResponseSchema, appsResponseSchema, type AppAction } from '../api/apps.js';
+import {
+  appActionResponseSchema,
+  appResponseSchema,
+  appsResponseSchema,
+  type AppAction,
+  type MaintenanceRequest,
+  maintenanceStateSchema,
+} from '../api/apps.js';
 import { ACTOR_HEADER, auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
 import { laptopActor } from './actor.js';
 import { metricsResponseSchema } from '../api/metrics.js';
@@ -47,6 +54,12 @@ export class ApiClient {
 
   appAction(name: string, action: AppAction) {
     return this.call(appActionResponseSchema, apiPaths.apps.action(name, action), { method: 'POST' });
+  }
+
+  /** The app's maintenance (503 page) state; with a request, turns it on (with its message) or off. */
+  maintenance(name: string, request?: MaintenanceRequest) {
+    const path = apiPaths.apps.maintenance(name);
+    return this.call(maintenanceStateSchema, path, request ? { method: 'PUT', body: request } : {});
   }
 
   metrics(minutes?: number) {

@@ -47,6 +47,8 @@ export interface GlobalFlags {
   ref?: string | undefined;
   skipTests?: boolean;
   reason?: string | undefined;
+  /** `hms maintenance on`: what the app's 503 page says. */
+  message?: string | undefined;
   /** hms backup: a restore drill of the new backup */
   drill?: boolean;
   /** hms backups: the offsite repository's snapshots; fetch one of them into the server's own repository */

@@ -12,6 +12,7 @@ import { restoreCommand } from './restore.js';
 import { updateHostingApiCommand } from './update-hosting-api.js';
 import { initCommand } from './init.js';
 import { logsCommand } from './logs.js';
+import { maintenanceCommand } from './maintenance.js';
 import { runCommand } from './run.js';
 import { loginCommand, logoutCommand } from './login.js';
 import { metricsCommand } from './metrics.js';
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   rollbackCommand,
   lockCommand,
   unlockCommand,
+  maintenanceCommand,
   backupCommand,
   backupsCommand,
   restoreCommand,

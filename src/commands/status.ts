@@ -78,7 +78,7 @@ function row(app: AppStatus, now: Date): string[] {
   const health = !app.health ? '–' : app.health.ok ? `ok ${Math.round(app.health.ms)}ms` : `✗ ${app.health.error ?? app.health.status}`;
   return [
     app.name,
-    `${mark} ${s.activeState}/${s.subState}`,
+    `${mark} ${s.activeState}/${s.subState}${app.maintenance ? ' · maintenance' : ''}`,
     formatSince(s.since, now),
     formatBytes(s.memoryBytes),
     String(s.restarts ?? '–'),

@@ -22,6 +22,7 @@ const SITE = 'http://cigar.test';
 const HOSTING = 'https://hosting.remoteds.us/api/health';
 const FLAG = '/var/www/_maintenance/cigar';
 const FAKE_PG_RESTORE = '/usr/local/bin/pg_restore';
+const ACME_ROOT = '/var/www/_acme';
 const DROP_PATH = {
   'db/migrate/20260201000000_remove_path_from_visits.rb':
     'class RemovePathFromVisits < ActiveRecord::Migration[6.1]\n  def change\n    remove_column :visits, :path, :string\n  end\nend\n',
@@ -314,6 +315,47 @@ describe.skipIf(!support.ok)('restoring a database backup', { timeout: 1_500_000
       console.log(`[restore] password rotation: ${answers.length} requests during provision and restart`);
       expect(answers.filter((a) => a.status !== 200).map((a) => a.status)).toEqual([]);
       expect(await visits()).toEqual(before);
+    },
+  );
+
+  it(
+    'Given `hms maintenance on cigar --message`, When the site is asked, Then nginx answers 503 with Retry-After and the message ' +
+      '(escaped) while the hosting site and the ACME challenges serve; it survives an agent restart; off serves again; all audited',
+    async () => {
+      const message = 'Moving to <b>new</b> disks & back at 14:00 UTC.';
+      const on = await hms(['maintenance', 'on', 'cigar', '--message', message]);
+      expect(on.code, on.stderr).toBe(0);
+      expect(on.stdout).toMatch(/cigar is in maintenance since .* by .*: "Moving to <b>new<\/b> disks & back at 14:00 UTC\."/);
+      const answer = await siteRequest(laptop.server.host, `${SITE}/visits`);
+      expect(answer.status).toBe(503);
+      expect(answer.retryAfter).toBe('30');
+      expect(answer.body).toContain('Moving to &lt;b&gt;new&lt;/b&gt; disks &amp; back at 14:00 UTC.');
+      expect((await siteRequest(laptop.server.host, `${SITE}/visits`, { method: 'POST' })).status).toBe(503);
+      expect((await siteRequest(laptop.server.host, HOSTING)).status).toBe(200);
+      // An ACME challenge still reaches its file: certificates renew during maintenance.
+      const token = `${ACME_ROOT}/.well-known/acme-challenge/hms-test-token`;
+      await laptop.server.exec(['sh', '-c', `mkdir -p ${ACME_ROOT}/.well-known/acme-challenge && echo proof > ${token}`]);
+      const challenge = await siteRequest(laptop.server.host, `${SITE}/.well-known/acme-challenge/hms-test-token`);
+      expect([challenge.status, challenge.body.trim()]).toEqual([200, 'proof']);
+      await laptop.server.exec(['rm', '-f', token]);
+
+      const status = await hms(['status', 'cigar']);
+      expect(status.stdout).toMatch(/cigar\s+● active\/running · maintenance/);
+      expect((await laptop.server.exec(['systemctl', 'restart', 'hms-agent.service'])).code).toBe(0);
+      await waitFor(
+        async () => (await hms(['maintenance', 'cigar', '--json'])).code === 0,
+        () => 'the agent back',
+        30_000,
+      );
+      expect(json(await hms(['maintenance', 'cigar', '--json']))).toMatchObject({ app: 'cigar', on: true, kind: 'manual', message });
+
+      expect((await hms(['maintenance', 'on', '../etc', '--message', 'x'])).code).not.toBe(0);
+      expect((await hms(['maintenance', 'on', 'cigar', '--readonly'])).code).not.toBe(0);
+      const off = await hms(['maintenance', 'off', 'cigar']);
+      expect(off.code, off.stderr).toBe(0);
+      expect(off.stdout).toMatch(/cigar is serving/);
+      expect((await siteRequest(laptop.server.host, `${SITE}/visits`)).status).toBe(200);
+      expect((await hms(['audit', '--json'])).stdout.match(/"action":\s*"app\.maintenance"/g)).toHaveLength(2);
     },
   );
 });

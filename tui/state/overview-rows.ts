@@ -65,7 +65,7 @@ function row(server: string, app: AppStatus, now: Date, stale: boolean): Overvie
     server,
     app: app.name,
     kind: app.kind,
-    state: `${mark} ${s.activeState}/${s.subState}`,
+    state: `${mark} ${s.activeState}/${s.subState}${app.maintenance ? ' · maintenance' : ''}`,
     activeState: s.activeState,
     since: formatSince(s.since, now),
     pid: s.mainPid ? String(s.mainPid) : '–',

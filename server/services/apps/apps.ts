@@ -3,6 +3,7 @@
  * systemd state comes from ONE batched `systemctl show`, health probes run in
  * parallel, and each action is audited.
  */
+import { inMaintenance } from '../maintenance/index.js';
 import { readlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -68,7 +69,11 @@ export async function listApps(options: { deps: AgentDeps }): Promise<AppsRespon
     all.map((target) => target.unit),
   );
   const apps = await Promise.all(
-    all.map(async (target, index) => ({ ...(await describeTarget(target, states[index]!, deps)), ...(problem ? { problem } : {}) })),
+    all.map(async (target, index) => ({
+      ...(await describeTarget(target, states[index]!, deps)),
+      ...(await maintenanceOf(deps, target)),
+      ...(problem ? { problem } : {}),
+    })),
   );
   return { ...snapshot(deps), apps };
 }
@@ -77,7 +82,12 @@ export async function getApp(options: { deps: AgentDeps; name: string }): Promis
   const { deps } = options;
   const target = allowed('app', options.name, targets(deps.config));
   const [state] = await showUnits(deps.exec, [target.unit]);
-  return { ...snapshot(deps), app: await describeTarget(target, state!) };
+  return { ...snapshot(deps), app: { ...(await describeTarget(target, state!)), ...(await maintenanceOf(deps, target)) } };
+}
+
+/** An app answering 503 (maintenance) says so beside its state; nothing for one that serves. */
+async function maintenanceOf(deps: AgentDeps, target: Target): Promise<{ maintenance?: true }> {
+  return target.kind === 'app' && (await inMaintenance(deps, target.name)) ? { maintenance: true } : {};
 }
 
 /**

@@ -14,7 +14,6 @@ export { backupOverview } from './overview.js';
 export { runScheduledBackups } from './scheduled.js';
 export { readStatusFile } from './status-file.js';
 export { dropKept, listKept } from './kept.js';
-export { clearLeftMaintenance } from './maintenance.js';
 export { findSnapshot, restoreBackup } from './restore.js';
 export { preMigrationBackup } from './pre-migration.js';
 export { rollbackWithDatabase } from './rollback-database.js';

@@ -17,7 +17,7 @@ import { acquireLock, type HeldLock } from '../deploys/index.js';
 import { listBackups, runBackup } from './backup.js';
 import { type AppDatabase, appDatabase, countRows, databaseLabel } from './database.js';
 import { filesReplaceable } from './files-restore.js';
-import { maintenanceOff, maintenanceOn } from './maintenance.js';
+import { maintenanceOff, maintenanceOn, readMaintenance } from '../maintenance/index.js';
 import { restartHealthy } from './restart.js';
 import { countSqlite } from './sqlite.js';
 import { sqliteReplaceable } from './sqlite-swap.js';
@@ -158,8 +158,10 @@ async function restore(options: Restoring): Promise<void> {
 
   const maintenanceStarted = Date.now();
   doing(`swapping ${all.map((part) => part.live).join(' and ')} under maintenance, then restarting ${app}`);
-  await maintenanceOn(deps, app, `restore of backup ${snapshot.shortId} by ${actor}`);
-  await step(`${app} in maintenance (503)`);
+  // A maintenance someone asked for stays on after the restore: it is theirs to end.
+  const asked = (await readMaintenance(deps, app))?.kind === 'manual';
+  if (!asked) await maintenanceOn(deps, app, { kind: 'restore', by: actor, why: `restore of backup ${snapshot.shortId}` });
+  await step(`${app} in maintenance (503)${asked ? ', as it already was' : ''}`);
   const swapped: Replaceable[] = [];
   const undo = async (error: unknown) => {
     for (const part of [...swapped].reverse()) {
@@ -197,9 +199,13 @@ async function restore(options: Restoring): Promise<void> {
       throw error;
     }
   } finally {
-    await maintenanceOff(deps, app);
+    if (!asked) await maintenanceOff(deps, app);
     result.maintenanceSeconds = Math.round((Date.now() - maintenanceStarted) / 100) / 10;
-    await step(`${app} out of maintenance after ${result.maintenanceSeconds} s`);
+    await step(
+      asked
+        ? `${app} stays in maintenance, as it was asked (hms maintenance off ${app})`
+        : `${app} out of maintenance after ${result.maintenanceSeconds} s`,
+    );
   }
 }
 

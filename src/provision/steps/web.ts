@@ -70,6 +70,7 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
           root: appRoot(name),
           domain: app.domain,
           maintenanceFlag: maintenanceFlag(name),
+          maintenanceDir: PATHS.maintenanceDir,
           ...tls(name),
         }),
       ),

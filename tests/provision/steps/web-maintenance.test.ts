@@ -22,10 +22,14 @@ describe("an app's nginx site in maintenance", () => {
       keyPath: '/etc/nginx/ssl/cigar.example.com/cigar.example.com.key',
       acmeRoot: '/var/www/_acme',
       maintenanceFlag: maintenanceFlag('cigar'),
+      maintenanceDir: '/var/www/_maintenance',
     });
     const flagged = /if \(-f \/var\/www\/_maintenance\/cigar\) \{\n\s+add_header Retry-After 30 always;\n\s+return 503;\n\s+\}/;
     expect(content).toMatch(flagged);
     expect(content.indexOf('return 503;')).toBeLessThan(content.indexOf('try_files $uri @puma;'));
+    // The 503 carries the page the agent writes beside the flag, still with Retry-After.
+    expect(content).toMatch(/error_page 503 @maintenance;\n\s+location @maintenance \{\n\s+root \/var\/www\/_maintenance;/);
+    expect(content).toMatch(/location @maintenance \{[^}]*add_header Retry-After 30 always;[^}]*try_files \/cigar\.html =503;/);
     expect(agentConfigSchema.parse({}).maintenanceDir).toBe(path.dirname(maintenanceFlag('cigar')));
     const stateDir = await mkdtemp(path.join(tmpdir(), 'hms-lint-'));
     try {
