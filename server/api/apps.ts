@@ -1,9 +1,13 @@
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { maintenanceRequestSchema } from '../../src/api/apps.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { getApp, listApps, runAppAction } from '../services/apps/index.js';
 import { maintenanceState, setMaintenance } from '../services/maintenance/index.js';
-import { jsonBody } from './json-body.js';
+import { ApiError } from '../errors.js';
+import { execInApp, prepareExec } from '../services/exec/index.js';
+import { streamRun } from '../services/scripts/index.js';
+import { jsonBody, wantsJson } from './json-body.js';
 
 /**
  * /api/apps: the configured apps plus `nginx` and `agent` (shapes in src/api/apps.ts).
@@ -12,6 +16,7 @@ import { jsonBody } from './json-body.js';
  *   POST /api/apps/:name/:action   -> AppActionResponse; action: start|stop|restart|reload
  *   GET  /api/apps/:name/maintenance        -> MaintenanceState
  *   PUT  /api/apps/:name/maintenance {on, message?} -> MaintenanceState (audited)
+ *   POST /api/apps/:name/exec {argv, timeoutSeconds?} -> SCRIPT_RUN_EVENTS, or ScriptRunResult as JSON (audited)
  * Names and actions are looked up in allow-lists; anything else is a 404.
  */
 export function appsApi(deps: AgentDeps): Hono<AgentEnv> {
@@ -22,6 +27,17 @@ export function appsApi(deps: AgentDeps): Hono<AgentEnv> {
   app.put('/:name/maintenance', async (c) => {
     const body = await jsonBody(c, maintenanceRequestSchema, { example: '{"on": true, "message": "Back at 14:00 UTC."}' });
     return c.json(await setMaintenance(deps, c.req.param('name'), body, c.get('actor').name));
+  });
+  app.post('/:name/exec', async (c) => {
+    const name = c.req.param('name');
+    const request = await c.req.json().catch(() => {
+      throw new ApiError(400, 'The body must be JSON: {"argv": ["bin/rails", "runner", "puts 1"]}.');
+    });
+    const run = { deps, app: name, actor: c.get('actor').name, request };
+    // A refused command is a 4xx before any stream opens, whichever answer was asked for.
+    await prepareExec(deps, name, request);
+    if (wantsJson(c)) return c.json(await execInApp({ ...run, signal: c.req.raw.signal }));
+    return streamSSE(c, (stream) => streamRun(stream, (output) => execInApp({ ...run, ...output })));
   });
   app.post('/:name/:action', async (c) =>
     c.json(await runAppAction({ deps, name: c.req.param('name'), action: c.req.param('action'), actor: c.get('actor').name })),

@@ -26,6 +26,7 @@ export const apiPaths = {
     one: (name: string) => api('apps', name),
     action: (name: string, action: string) => api('apps', name, action),
     maintenance: (name: string) => api('apps', name, 'maintenance'),
+    exec: (name: string) => api('apps', name, 'exec'),
   },
   /** metrics.ts: the nginx window in whole minutes, the agent's default without. */
   metrics: (minutes?: number) => withQuery(api('metrics'), { minutes: minutes || undefined }),

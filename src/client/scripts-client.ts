@@ -25,13 +25,24 @@ export function runScriptJson(client: ApiClient, name: string, request: RunScrip
  * drops (a run is not read-only): that is an error saying the outcome is unknown.
  * Aborting `signal` makes the agent stop the script.
  */
-export async function* runScriptStream(
+export function runScriptStream(
   client: ApiClient,
   name: string,
   request: RunScriptRequest = {},
   signal?: AbortSignal,
 ): AsyncGenerator<ScriptOutput> {
-  const body = await openEventStream(client, apiPaths.scripts.run(name), { method: 'POST', body: request, ...(signal ? { signal } : {}) });
+  return streamOutput(client, apiPaths.scripts.run(name), request, name, signal);
+}
+
+/** Any run the agent streams as SCRIPT_RUN_EVENTS (a script, `hms exec`); `name` says what ran, for errors. */
+export async function* streamOutput(
+  client: ApiClient,
+  path: string,
+  request: object,
+  name: string,
+  signal?: AbortSignal,
+): AsyncGenerator<ScriptOutput> {
+  const body = await openEventStream(client, path, { method: 'POST', body: request, ...(signal ? { signal } : {}) });
   try {
     for await (const event of readEvents(body, SCRIPT_RUN_EVENTS, client.server)) {
       if (event.event === 'stdout' || event.event === 'stderr') yield { kind: event.event, text: event.data };

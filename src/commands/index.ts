@@ -11,6 +11,7 @@ import { provisionCommand } from './provision.js';
 import { restoreCommand } from './restore.js';
 import { updateHostingApiCommand } from './update-hosting-api.js';
 import { initCommand } from './init.js';
+import { execCommand } from './exec.js';
 import { logsCommand } from './logs.js';
 import { maintenanceCommand } from './maintenance.js';
 import { runCommand } from './run.js';
@@ -28,6 +29,7 @@ export const commands: Command[] = [
   logsCommand,
   configCommand,
   runCommand,
+  execCommand,
   deployCommand,
   releasesCommand,
   rollbackCommand,

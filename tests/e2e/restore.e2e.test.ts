@@ -358,4 +358,31 @@ describe.skipIf(!support.ok)('restoring a database backup', { timeout: 1_500_000
       expect((await hms(['audit', '--json'])).stdout.match(/"action":\s*"app\.maintenance"/g)).toHaveLength(2);
     },
   );
+
+  it(
+    'Given cigar deployed, When `hms exec cigar -- bin/rails runner ...` runs, Then it prints what the app sees in its database ' +
+      "and hms exits with the command's code; hostile names, no release and --readonly run nothing; each run is audited",
+    async () => {
+      const count = (await visits()).length;
+      const started = Date.now();
+      const run = await hms(['exec', 'cigar', '--', 'bin/rails', 'runner', 'puts Visit.count; puts ENV.fetch("RAILS_ENV")']);
+      console.log(`[exec] bin/rails runner in ${Date.now() - started} ms`);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout.trim().split('\n')).toEqual([String(count), 'production']);
+      const failing = await hms(['exec', 'cigar', '--', 'sh', '-c', 'echo to stderr >&2; exit 3']);
+      expect([failing.code, failing.stderr.trim()]).toEqual([3, 'to stderr']);
+      const json = JSON.parse((await hms(['exec', 'cigar', '--json', '--', 'id', '-un'])).stdout) as { code: number; stdout: string };
+      expect([json.code, json.stdout.trim()]).toEqual([0, 'deploy']);
+      const hostile = await hms(['exec', '../etc', '--', 'id']);
+      expect(hostile.code).not.toBe(0);
+      const notDeployed = await hms(['exec', 'tobacco', '--', 'id']);
+      expect(notDeployed.stderr).toMatch(/tobacco has no release to run in yet/);
+      expect((await hms(['exec', 'cigar', '--readonly', '--', 'id'])).code).not.toBe(0);
+      const option = await hms(['exec', 'cigar', '--', '--version']);
+      expect(option.stderr).toMatch(/must not start with "-"/);
+      const audit = (await hms(['audit', '--json'])).stdout;
+      expect(audit.match(/"action":\s*"app\.exec"/g)?.length).toBeGreaterThanOrEqual(3);
+      expect(audit).toMatch(/argv: \[\\"sh\\",\\"-c\\",\\"echo to stderr >&2; exit 3\\"\]; exit 3/);
+    },
+  );
 });

@@ -6,4 +6,4 @@ export { checkScriptArguments } from './args.js';
 export { describeScript } from './describe.js';
 export { findScript, runScript } from './run.js';
 export { listScripts, type ScriptFile } from './scripts.js';
-export { streamScriptRun } from './stream.js';
+export { type RunOutput, streamRun, streamScriptRun } from './stream.js';

@@ -1,11 +1,11 @@
 /**
- * A script run as Server-Sent Events: `stdout` / `stderr` events with text chunks in
+ * A run (a script, `hms exec`) as Server-Sent Events: `stdout` / `stderr` events with text chunks in
  * the order they came, then `exit` (or `error` when it could not start). The script
  * is killed when the client goes away.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { SSEStreamingApi } from 'hono/streaming';
-import type { ScriptExit } from '../../../src/api/scripts.js';
+import type { ScriptExit, ScriptRunResult } from '../../../src/api/scripts.js';
 import type { ScriptRunEvents } from '../../../src/api/streams.js';
 import { ApiError } from '../../errors.js';
 import { eventWriter } from '../../event-stream.js';
@@ -17,7 +17,18 @@ export const MAX_STREAMED_BYTES = 8 * 1024 * 1024;
 
 type Run = Omit<RunScriptOptions, 'signal' | 'onStdout' | 'onStderr'> & { script: ScriptFile };
 
-export async function streamScriptRun(stream: SSEStreamingApi, run: Run): Promise<void> {
+export const streamScriptRun = (stream: SSEStreamingApi, run: Run): Promise<void> =>
+  streamRun(stream, (output) => runScript({ ...run, ...output }));
+
+/** What a streamed run gives the process it runs: where its output goes, and the client's going away. */
+export interface RunOutput {
+  signal: AbortSignal;
+  onStdout: (chunk: Buffer) => void;
+  onStderr: (chunk: Buffer) => void;
+}
+
+/** Any run with this shape of result (a script, a command in an app's release) as SCRIPT_RUN_EVENTS. */
+export async function streamRun(stream: SSEStreamingApi, runner: (output: RunOutput) => Promise<ScriptRunResult>): Promise<void> {
   const stop = new AbortController();
   stream.onAbort(() => stop.abort());
   const write = eventWriter<ScriptRunEvents>(stream);
@@ -34,7 +45,7 @@ export async function streamScriptRun(stream: SSEStreamingApi, run: Run): Promis
     send('stderr', `\n[hms-agent: output beyond ${MAX_STREAMED_BYTES / 1024 / 1024} MiB is not streamed]\n`);
   };
   try {
-    const result = await runScript({ ...run, signal: stop.signal, onStdout: forward('stdout'), onStderr: forward('stderr') });
+    const result = await runner({ signal: stop.signal, onStdout: forward('stdout'), onStderr: forward('stderr') });
     send('stdout', decoders.stdout.end());
     send('stderr', decoders.stderr.end());
     await pending;

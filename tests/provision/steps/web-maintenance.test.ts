@@ -28,8 +28,10 @@ describe("an app's nginx site in maintenance", () => {
     expect(content).toMatch(flagged);
     expect(content.indexOf('return 503;')).toBeLessThan(content.indexOf('try_files $uri @puma;'));
     // The 503 carries the page the agent writes beside the flag, still with Retry-After.
-    expect(content).toMatch(/error_page 503 @maintenance;\n\s+location @maintenance \{\n\s+root \/var\/www\/_maintenance;/);
-    expect(content).toMatch(/location @maintenance \{[^}]*add_header Retry-After 30 always;[^}]*try_files \/cigar\.html =503;/);
+    expect(content).toMatch(/error_page 503 \/\.hms-maintenance\.html;\n\s+location = \/\.hms-maintenance\.html \{\n\s+internal;/);
+    expect(content).toMatch(
+      /location = \/\.hms-maintenance\.html \{[^}]*add_header Retry-After 30 always;[^}]*try_files \/cigar\.html =503;/,
+    );
     expect(agentConfigSchema.parse({}).maintenanceDir).toBe(path.dirname(maintenanceFlag('cigar')));
     const stateDir = await mkdtemp(path.join(tmpdir(), 'hms-lint-'));
     try {
