@@ -69,6 +69,8 @@ export const agentConfigSchema = z.strictObject({
    */
   maintenanceDir: absolutePath.default('/var/www/_maintenance'),
   scriptsDir: absolutePath.default('/opt/hosting-api/current/remote-cli-tools'),
+  /** Where console tickets wait for their SSH session (memory: /run), in a folder only the deploy user opens. */
+  consoleDir: absolutePath.default('/run/hms-consoles'),
   apps: z.record(nameSchema, agentAppSchema).default({}),
   nginx: z
     .strictObject({

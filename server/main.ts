@@ -17,6 +17,7 @@ Usage: hms-agent [--config FILE] [backup-scheduled | backup-check]
   --config FILE      agent configuration (default /etc/hosting-api/agent.json)
   backup-scheduled   (run by hms-backup.timer) back up, drill and thin out every app's database, then exit
   backup-check       (run by hms-backup-check.timer) restic check of the next part of the data, then exit
+  console-run FILE   (run by \`hms console\` over SSH as the deploy user) the console a ticket of the agent's describes
   --example-config   print a complete example configuration
   --activate ID      (run by the agent itself) switch to release ID, restart, roll back if unhealthy
   --version, --help`;
@@ -35,6 +36,11 @@ async function main(): Promise<number> {
   if (values.help) return print(HELP);
   if (values.version) return print(VERSION);
   if (values['example-config']) return print(JSON.stringify(exampleAgentConfig(), null, 2));
+  if (positionals[0] === 'console-run' && positionals.length === 2) {
+    // Run by a console's SSH session as the deploy user: no configuration, no secrets of the agent's.
+    const { runConsoleTicket } = await import('./console-run.js');
+    return runConsoleTicket(positionals[1]!);
+  }
 
   const config = await loadAgentConfig(values.config!);
   if (values.activate) return activate(config, values.activate);

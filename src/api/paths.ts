@@ -27,6 +27,7 @@ export const apiPaths = {
     action: (name: string, action: string) => api('apps', name, action),
     maintenance: (name: string) => api('apps', name, 'maintenance'),
     exec: (name: string) => api('apps', name, 'exec'),
+    console: (name: string) => api('apps', name, 'console'),
   },
   /** metrics.ts: the nginx window in whole minutes, the agent's default without. */
   metrics: (minutes?: number) => withQuery(api('metrics'), { minutes: minutes || undefined }),

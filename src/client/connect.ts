@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { ApiClient } from './api-client.js';
 import { openTransport, type Via } from './transport.js';
 import { openCredentialStore, tokenAccount } from '../credentials/store.js';
+import type { SshConnection } from '../ssh/connection.js';
 import { pickServer } from './server-target.js';
 
 /** What choosing and reaching a server needs from whoever asks: a command, the TUI, the monitor. */
@@ -26,6 +27,8 @@ export interface Connected {
   name: string;
   client: ApiClient;
   local: boolean;
+  /** The server's SSH connection, when the agent is reached through it. */
+  ssh?: () => Promise<SshConnection>;
   close(): Promise<void>;
 }
 
@@ -55,7 +58,7 @@ export async function connectServer(context: ClientContext, config: Config, name
   const token = await tokenFor(context, name, target.host);
   const transport = await openTransport(name, server, viaFlag(context.flags.via));
   const client = new ApiClient(name, transport, token);
-  return { name, client, local: false, close: () => client.close() };
+  return { name, client, local: false, ...(transport.ssh ? { ssh: transport.ssh } : {}), close: () => client.close() };
 }
 
 export async function connectLocal(context: ClientContext): Promise<Connected> {

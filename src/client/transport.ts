@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { HmsError } from '../core/errors.js';
 import type { ServerConfig } from '../config/schema.js';
+import type { SshConnection } from '../ssh/connection.js';
 import { SshPool } from '../ssh/pool.js';
 import { targetFor } from '../ssh/target.js';
 import { tunnelDispatcher } from './tunnel-dispatcher.js';
@@ -18,6 +19,8 @@ export interface Transport {
   /** Base URL requests are made against (the host part is nominal for ssh). */
   baseUrl: string;
   dispatcher: Dispatcher;
+  /** The SSH connection the tunnel runs over (not for --via https): for sessions with a terminal. */
+  ssh?: () => Promise<SshConnection>;
   close(): Promise<void>;
 }
 
@@ -39,6 +42,7 @@ export async function openTransport(name: string, server: ServerConfig, via: Via
     via,
     baseUrl: 'http://hms-agent',
     dispatcher,
+    ssh: () => pool.get(target),
     async close() {
       await dispatcher.destroy();
       await pool.closeAll();

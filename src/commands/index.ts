@@ -11,6 +11,7 @@ import { provisionCommand } from './provision.js';
 import { restoreCommand } from './restore.js';
 import { updateHostingApiCommand } from './update-hosting-api.js';
 import { initCommand } from './init.js';
+import { consoleCommand } from './console.js';
 import { execCommand } from './exec.js';
 import { logsCommand } from './logs.js';
 import { maintenanceCommand } from './maintenance.js';
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   configCommand,
   runCommand,
   execCommand,
+  consoleCommand,
   deployCommand,
   releasesCommand,
   rollbackCommand,

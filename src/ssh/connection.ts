@@ -3,6 +3,7 @@
  * checked, exec with streamed output, SFTP upload, and TCP forwarding to a port on
  * the server's loopback interface.
  */
+import { quoteArgv } from './quote.js';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -124,6 +125,19 @@ export class SshConnection {
         await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
       }
     }
+  }
+
+  /**
+   * Runs argv on the server in a terminal (a PTY of `term`, `rows` x `cols`): an interactive
+   * session, for the caller to wire to its own terminal; `channel.setWindow` follows resizes.
+   */
+  async openTerminal(argv: readonly string[], window: { term: string; rows: number; cols: number }): Promise<ClientChannel> {
+    this.ensureOpen();
+    const pty = { term: window.term, rows: window.rows, cols: window.cols, width: 0, height: 0 };
+    return new Promise<ClientChannel>((resolve, reject) =>
+      // `exec` in the shell, no pid line first: the terminal is the program's alone, and sshd ends it with the session.
+      this.client.exec(`exec ${quoteArgv(argv)}`, { pty }, (error, channel) => (error ? reject(error) : resolve(channel))),
+    );
   }
 
   private async killGroup(pid: number): Promise<void> {

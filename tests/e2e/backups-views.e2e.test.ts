@@ -172,6 +172,35 @@ describe.skipIf(!support.ok || !terminal.ok)('backups from the control center an
     expect(await term().display('#{alternate_on}')).toBe('0');
   });
 
+  it(
+    'Given the shell in the same terminal, When `hms console cigar` runs, Then the Rails console prompts, answers from the ' +
+      "app's database, Ctrl-C goes to it and Ctrl-D ends it, and the terminal is as it was; the opening is audited",
+    async () => {
+      await term().run('clear; stty -g > stty.before');
+      const started = Date.now();
+      await term().run(`node ${HMS_BIN} console cigar`);
+      const prompt = await term().waitFor(/irb\(main\):001:0>\s*$|^\S*\(prod\)>\s*$/m, 60_000, 20);
+      const toPrompt = Date.now() - started;
+      console.log(`[console] hms console to the first prompt: ${toPrompt} ms`);
+      expect(prompt).not.toMatch(/^\d+$/m);
+      await term().type('Item = Class.new(ApplicationRecord) { self.table_name = "items" }; Item.count * 1000');
+      await term().keys('Enter');
+      await term().waitFor(/=> 3000/, 30_000);
+      // Ctrl-C reaches the console (irb drops the line), not hms: the session goes on.
+      await term().type('sleep 30');
+      await term().keys('C-c');
+      await term().type('ENV.fetch("DATABASE_URL").start_with?("postgres://")');
+      await term().keys('Enter');
+      await term().waitFor(/=> true/, 30_000);
+      await term().keys('C-d');
+      await term().waitFor((s) => lastLine(s) === SHELL_PROMPT.trim(), 30_000);
+      await term().run('stty -g > stty.after; cmp stty.before stty.after && echo TERMINAL-RESTORED');
+      await term().waitFor(/^TERMINAL-RESTORED$/m);
+      expect((await hms(['audit', '--json'])).stdout).toMatch(/"action":\s*"app\.console"/);
+      expect((await laptop.server.exec(['find', '/run/hms-consoles', '-type', 'f'])).stdout.trim()).toBe('');
+    },
+  );
+
   describe.skipIf(!chromium.ok)('in the browser', () => {
     const page = () => browser!.page;
     const shot = (name: string) => page().screenshot({ path: path.join(ARTIFACTS, `backups-${name}.png`), fullPage: true });
