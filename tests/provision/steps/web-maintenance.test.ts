@@ -22,6 +22,9 @@ describe("an app's nginx site in maintenance", () => {
       keyPath: '/etc/nginx/ssl/cigar.example.com/cigar.example.com.key',
       acmeRoot: '/var/www/_acme',
       maintenanceFlag: maintenanceFlag('cigar'),
+      tlsSnippet: '/etc/nginx/snippets/hms-tls.conf',
+      hsts: '# (no HSTS)',
+      httpsRedirect: '# (HTTP serves the app too)',
     });
     const flagged = /if \(-f \/var\/www\/_maintenance\/cigar\) \{\n\s+add_header Retry-After 30 always;\n\s+return 503;\n\s+\}/;
     expect(content).toMatch(flagged);

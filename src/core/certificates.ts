@@ -1,0 +1,95 @@
+/**
+ * Certificates as every view shows them (`hms certs`, `hms doctor`): one record per
+ * site, graded by days left and by the last renewal attempt, and what a failed ACME
+ * request means for the person who has to fix it.
+ */
+
+/** Warn under this many days left; critical under CERT_CRITICAL_DAYS or when the last renewal failed. */
+export const CERT_WARNING_DAYS = 21;
+export const CERT_CRITICAL_DAYS = 7;
+
+export type CertGrade = 'ok' | 'warning' | 'critical';
+
+export interface CertAttempt {
+  at: string;
+  ok: boolean;
+  /** Why it failed, in a sentence that says what to do. */
+  message?: string;
+}
+
+export interface CertRecord {
+  site: string;
+  domain: string;
+  /** Names in the certificate's subjectAltName. */
+  names: string[];
+  issuer: string;
+  serial: string;
+  notAfter: string;
+  daysLeft: number;
+  /** Self-signed: the placeholder provisioning made, or one installed by hand. */
+  selfSigned: boolean;
+  /** The last ACME request or renewal for this site, when hms made one. */
+  lastAttempt?: CertAttempt;
+  /** When certbot's timer next runs (renews what is due), when ACME is on. */
+  nextAttempt?: string;
+  /** Installed with `hms certs install`: ACME leaves the site alone until `hms certs renew <site> --force`. */
+  installedByHand?: boolean;
+  grade: CertGrade;
+}
+
+export function gradeCertificate(daysLeft: number, lastAttempt: CertAttempt | undefined): CertGrade {
+  if (daysLeft < CERT_CRITICAL_DAYS || lastAttempt?.ok === false) return 'critical';
+  return daysLeft < CERT_WARNING_DAYS ? 'warning' : 'ok';
+}
+
+export const daysBetween = (notAfter: Date, now: Date): number => Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000);
+
+export type AcmeFailureKind = 'not-pointing-here' | 'port-80-closed' | 'dns' | 'rate-limit' | 'acme-server-down' | 'other';
+
+const ACME_DOWN =
+  /ConnectionError|Max retries exceeded|Failed to establish|Connection aborted|timed out|Unable to reach|error:serverInternal|50[234] /i;
+
+/** What certbot's output says went wrong, and what to do about it. */
+export function explainAcmeFailure(output: string, site: string, domain: string): { kind: AcmeFailureKind; message: string } {
+  const detail = /Detail:\s*(.+)/.exec(output)?.[1]?.trim();
+  const retry = `then run \`hms certs renew ${site}\``;
+  const said = detail ? ` (the CA said: ${detail.slice(0, 300)})` : '';
+  if (/rateLimited|too many (certificates|failed|new orders|requests)/i.test(output)) {
+    return {
+      kind: 'rate-limit',
+      message:
+        `the CA's rate limit was hit${said}. ` +
+        `Wait until the limit resets (or test with acme.directory "letsencrypt-staging"), ${retry}.`,
+    };
+  }
+  if (/Type:\s*dns\b|NXDOMAIN|no valid A records|DNS problem/i.test(output)) {
+    return {
+      kind: 'dns',
+      message: `${domain} does not resolve${said}. Add an A/AAAA record for ${domain} pointing at this server, ${retry}.`,
+    };
+  }
+  if (/Type:\s*(unauthorized|incorrectResponse)\b|Invalid response from/i.test(output)) {
+    return {
+      kind: 'not-pointing-here',
+      message: `the CA reached another server for ${domain}${said}. Point ${domain}'s A/AAAA records at this server, ${retry}.`,
+    };
+  }
+  if (/Type:\s*connection\b|Timeout during connect|Connection refused|Fetching http:\/\//i.test(output)) {
+    return {
+      kind: 'port-80-closed',
+      message:
+        `the CA could not fetch the challenge from ${domain} on port 80${said}. ` +
+        `Open port 80 to the world (firewall, security group) and check that ${domain} points at this server, ${retry}.`,
+    };
+  }
+  if (ACME_DOWN.test(output)) {
+    return {
+      kind: 'acme-server-down',
+      message:
+        'the ACME server could not be reached or failed. ' +
+        `Check servers.<server>.acme.directory and the CA's status page, ${retry} later.`,
+    };
+  }
+  const last = output.trim().split('\n').slice(-4).join(' ').slice(0, 400);
+  return { kind: 'other', message: `certbot failed: ${last}. See /var/log/letsencrypt/letsencrypt.log on the server, ${retry}.` };
+}
