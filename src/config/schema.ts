@@ -16,9 +16,11 @@ const acmeSchema = z.strictObject({
   email: z.email().regex(/^[^\s,;'"`\\]+$/, 'must be a plain e-mail address'),
   /** `letsencrypt` (default), `letsencrypt-staging`, or any RFC 8555 directory URL (https). */
   directory: z
-    .union([z.enum(['letsencrypt', 'letsencrypt-staging']), z.url({ protocol: /^https$/ })], {
-      error: 'must be letsencrypt, letsencrypt-staging or an https:// directory URL',
-    })
+    .string()
+    .refine(
+      (value) => value === 'letsencrypt' || value === 'letsencrypt-staging' || z.url({ protocol: /^https$/ }).safeParse(value).success,
+      'must be letsencrypt, letsencrypt-staging or an https:// directory URL',
+    )
     .default('letsencrypt'),
   /** Off: sites keep the certificates they have (placeholders or installed by hand); nothing is requested. */
   enabled: z.boolean().default(true),

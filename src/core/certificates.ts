@@ -47,14 +47,30 @@ export const daysBetween = (notAfter: Date, now: Date): number => Math.floor((no
 export type AcmeFailureKind = 'not-pointing-here' | 'port-80-closed' | 'dns' | 'rate-limit' | 'acme-server-down' | 'other';
 
 const ACME_DOWN =
-  /ConnectionError|Max retries exceeded|Failed to establish|Connection aborted|timed out|Unable to reach|error:serverInternal|50[234] /i;
+  /ConnectionError|Max retries exceeded|Failed to establish|Connection aborted|Connection refused|timed out|Unable to reach|50[234] /i;
 
-/** What certbot's output says went wrong, and what to do about it. */
+/**
+ * The problem the CA reported: certbot prints "Type: connection" for a failed challenge;
+ * where certbot itself fails on the CA's answer (Debian's 2.1 on Python 3.11 raises
+ * "AttributeError: can't set attribute" for some problem documents, certbot #9539), the
+ * problem document is still in its log, which the caller appends to the output.
+ */
+function reportedProblem(output: string): { type?: string; detail?: string } {
+  const printed = /Type:\s*(\w+)/.exec(output)?.[1];
+  const logged = [...output.matchAll(/urn:ietf:params:acme:error:(\w+)/g)]
+    .map((m) => m[1]!)
+    .filter((t) => t !== 'badNonce')
+    .at(-1);
+  const detail = /Detail:\s*(.+)/.exec(output)?.[1] ?? [...output.matchAll(/"detail": "([^"]+)"/g)].at(-1)?.[1];
+  return { ...((printed ?? logged) ? { type: printed ?? logged } : {}), ...(detail ? { detail: detail.trim() } : {}) };
+}
+
+/** What certbot's output (and its log) says went wrong, and what to do about it. */
 export function explainAcmeFailure(output: string, site: string, domain: string): { kind: AcmeFailureKind; message: string } {
-  const detail = /Detail:\s*(.+)/.exec(output)?.[1]?.trim();
+  const { type, detail } = reportedProblem(output);
   const retry = `then run \`hms certs renew ${site}\``;
   const said = detail ? ` (the CA said: ${detail.slice(0, 300)})` : '';
-  if (/rateLimited|too many (certificates|failed|new orders|requests)/i.test(output)) {
+  if (type === 'rateLimited' || /too many (certificates|failed|new orders|requests)/i.test(output)) {
     return {
       kind: 'rate-limit',
       message:
@@ -62,27 +78,27 @@ export function explainAcmeFailure(output: string, site: string, domain: string)
         `Wait until the limit resets (or test with acme.directory "letsencrypt-staging"), ${retry}.`,
     };
   }
-  if (/Type:\s*dns\b|NXDOMAIN|no valid A records|DNS problem/i.test(output)) {
+  if (type === 'dns' || /NXDOMAIN|no valid A records|DNS problem/i.test(output)) {
     return {
       kind: 'dns',
       message: `${domain} does not resolve${said}. Add an A/AAAA record for ${domain} pointing at this server, ${retry}.`,
     };
   }
-  if (/Type:\s*(unauthorized|incorrectResponse)\b|Invalid response from/i.test(output)) {
+  if (type === 'unauthorized' || type === 'incorrectResponse') {
     return {
       kind: 'not-pointing-here',
       message: `the CA reached another server for ${domain}${said}. Point ${domain}'s A/AAAA records at this server, ${retry}.`,
     };
   }
-  if (/Type:\s*connection\b|Timeout during connect|Connection refused|Fetching http:\/\//i.test(output)) {
+  if (type === 'connection') {
     return {
       kind: 'port-80-closed',
       message:
         `the CA could not fetch the challenge from ${domain} on port 80${said}. ` +
-        `Open port 80 to the world (firewall, security group) and check that ${domain} points at this server, ${retry}.`,
+        `Check that ${domain} points at this server and that port 80 is open to the world (firewall, security group), ${retry}.`,
     };
   }
-  if (ACME_DOWN.test(output)) {
+  if (ACME_DOWN.test(output) || type === 'serverInternal') {
     return {
       kind: 'acme-server-down',
       message:

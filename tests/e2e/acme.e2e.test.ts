@@ -14,12 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSupport, launchBrowser } from '../support/browser.js';
 import { runHms } from '../support/run-hms.js';
 import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
-import { PEBBLE_DIRECTORY, startAcmeCa, type AcmeCa } from './acme-ca.js';
+import { ACME_SITES, acmeLaptopConfig, startAcmeCa, type AcmeCa } from './acme-ca.js';
+import { clientsDuring } from './tls-clients.js';
+import { gradeSite, summarize, testsslSupport } from './testssl.js';
 import { laptopFor } from './provision-laptop.js';
 
 const support = testServerSupport();
 if (!support.ok) console.warn(`[e2e] acme suite skipped: ${support.reason}`);
-const SITES = { cigar: 'cigar.remoteds.us', tobacco: 'tobacco.remoteds.us', hosting: 'hosting.remoteds.us' } as const;
+const SITES = ACME_SITES;
 
 describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { timeout: 600_000 }, () => {
   let server: TestServer | undefined;
@@ -43,21 +45,7 @@ describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { t
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hms-acme-'));
-    const config = {
-      servers: {
-        test: {
-          host: '0.0.0.0',
-          identityFile: 'id_ed25519',
-          knownHostsFile: 'known_hosts',
-          publicUrl: `https://${SITES.hosting}`,
-          acme: { email: 'ops@remoteds.us', directory: PEBBLE_DIRECTORY, hstsMaxAge: 31_536_000 },
-        },
-      },
-      apps: {
-        cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: SITES.cigar },
-        tobacco: { server: 'test', repo: '/srv/git/tobacco.git', domain: SITES.tobacco },
-      },
-    };
+    const config = acmeLaptopConfig({ hstsMaxAge: 31_536_000 });
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
     expect((await hms(['secrets', 'init'])).code).toBe(0);
     server = await startTestServer({ aptCache: true });
@@ -155,4 +143,136 @@ describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { t
     expect(run.stdout).toMatch(/every step up to date; nothing changed/);
     expect(await serial(SITES.cigar)).toBe(before);
   });
+
+  it(
+    'Given the sites on their certificates, When `hms certs renew hosting --force` runs under 50 clients, ' +
+      'Then the new serial is served and no request fails',
+    async () => {
+      const before = await serial(SITES.hosting);
+      const started = Date.now();
+      const { report, result } = await clientsDuring(
+        { address: server!.host, name: SITES.hosting, path: '/api/health', ca: root, clients: 50 },
+        () => hms(['certs', 'renew', 'hosting', '--force']),
+      );
+      console.log(
+        `[acme] forced renewal of hosting: ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+          `${report.ok} requests ok, ${report.failed} failed from 50 clients`,
+      );
+      expect(result.code, result.stderr + result.stdout).toBe(0);
+      expect(report.failed, report.errors.slice(0, 5).join('\n')).toBe(0);
+      expect(report.ok).toBeGreaterThan(50);
+      const after = await serial(SITES.hosting);
+      expect(after).not.toBe(before);
+      expect([...report.serials].map((s) => s.toLowerCase())).toContain(after!.toLowerCase());
+      expect((await sh('ls /etc/nginx/ssl/hosting.remoteds.us/')).stdout).toMatch(/\.crt\.previous/);
+      const audit = await sh('tail -n 5 /var/lib/hosting-api/audit.jsonl');
+      expect(audit.stdout).toMatch(/"action":"cert\.renew\.force","target":"hosting","result":"ok"/);
+    },
+  );
+
+  it(
+    'Given tobacco’s name resolving elsewhere, When a renewal is forced, ' +
+      'Then it fails saying to point the domain at this server, and the site keeps serving',
+    async () => {
+      const before = await serial(SITES.tobacco);
+      await ca!.resolve(SITES.tobacco, server!.hostSideAddress);
+      try {
+        const run = await hms(['certs', 'renew', 'tobacco', '--force']);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(/tobacco \(tobacco\.remoteds\.us\): FAILED: .*(points at this server|Point tobacco\.remoteds\.us)/);
+        expect(await serial(SITES.tobacco)).toBe(before);
+      } finally {
+        await ca!.resolve(SITES.tobacco, server!.host);
+      }
+    },
+  );
+
+  // Last of the requests: pebble starts afresh (a new root, no accounts), as a real CA would not.
+  it(
+    'Given the CA down, When a renewal is forced, ' +
+      'Then it fails saying the ACME server could not be reached, and the site keeps its certificate',
+    async () => {
+      const before = await serial(SITES.cigar);
+      await ca!.stop();
+      try {
+        const run = await hms(['certs', 'renew', 'cigar', '--force']);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(/cigar \(cigar\.remoteds\.us\): FAILED: the ACME server could not be reached.*hms certs renew cigar/);
+        expect(await serial(SITES.cigar)).toBe(before);
+        expect((await presented(SITES.cigar)).verified).toBe(true);
+        const list = JSON.parse((await hms(['certs', '--json'])).stdout);
+        const cigar = list.certificates.find((c: { site: string }) => c.site === 'cigar');
+        expect(cigar).toMatchObject({ grade: 'critical', lastAttempt: { ok: false } });
+      } finally {
+        await ca!.start();
+      }
+      expect((await hms(['certs', 'renew', 'cigar'])).code).toBe(0);
+    },
+  );
+
+  it(
+    'Given an expired certificate and a key that does not match, When `hms certs install` is given them, ' +
+      'Then each is refused before anything is written, saying what to do',
+    async () => {
+      const make = [
+        'set -e; d=$(mktemp -d); cd $d; touch index.txt; echo 01 > serial',
+        "printf '[ca]\\ndefault_ca=d\\n[d]\\ndatabase=index.txt\\nnew_certs_dir=.\\nserial=serial\\ndefault_md=sha256\\n' > ca.cnf",
+        "printf 'policy=p\\ncopy_extensions=copy\\n[p]\\ncommonName=supplied\\n' >> ca.cnf",
+        'openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout old.key -out old.csr ' +
+          `-subj /CN=${SITES.cigar} -addext subjectAltName=DNS:${SITES.cigar} 2>/dev/null`,
+        'openssl ca -batch -config ca.cnf -selfsign -keyfile old.key -in old.csr ' +
+          '-startdate 20200101000000Z -enddate 20200201000000Z -out old.pem 2>/dev/null',
+        'openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out other.key 2>/dev/null',
+        'echo $d',
+      ].join('\n');
+      const tmp = (await sh(make)).stdout.trim();
+      const file = async (name: string, local: string) => writeFile(path.join(dir, local), (await sh(`cat ${tmp}/${name}`)).stdout);
+      await file('old.pem', 'expired.pem');
+      await file('old.key', 'expired.key');
+      await file('other.key', 'other.key');
+      await writeFile(path.join(dir, 'cigar-live.pem'), (await sh('cat /etc/nginx/ssl/cigar.remoteds.us/cigar.remoteds.us.crt')).stdout);
+      const before = (await sh('sha256sum /etc/nginx/ssl/cigar.remoteds.us/*')).stdout;
+
+      const expired = await hms(['certs', 'install', 'cigar', '--cert', 'expired.pem', '--key', 'expired.key']);
+      expect(expired.code).toBe(1);
+      expect(expired.stderr).toMatch(/expires 2020-02-01.*\(expired\)/);
+      expect(expired.stderr).toMatch(/Renew it with your CA.*Nothing was written/s);
+      const mismatched = await hms(['certs', 'install', 'cigar', '--cert', 'cigar-live.pem', '--key', 'other.key']);
+      expect(mismatched.code).toBe(1);
+      expect(mismatched.stderr).toMatch(/The key does not match the certificate/);
+      expect((await sh('sha256sum /etc/nginx/ssl/cigar.remoteds.us/*')).stdout).toBe(before);
+      expect((await presented(SITES.cigar)).verified).toBe(true);
+    },
+  );
+
+  it.skipIf(!testsslSupport().ok)(
+    'Given the hosting vhost (HSTS on) and an app, When testssl.sh grades their 443, ' +
+      'Then nothing is HIGH or CRITICAL, only TLS 1.2 and 1.3 are offered, and HSTS is sent',
+    async () => {
+      const artifacts = path.resolve('test-artifacts');
+      const caFile = path.join(dir, 'pebble-root.pem');
+      await writeFile(caFile, root);
+      const started = Date.now();
+      const graded = await Promise.all(
+        [SITES.hosting, SITES.cigar].map(async (name) => ({
+          name,
+          findings: await gradeSite({ name, address: server!.host, caFile, artifacts }),
+        })),
+      );
+      const summary = graded.map(({ name, findings }) => summarize(name, findings)).join('\n\n');
+      await writeFile(path.join(artifacts, 'testssl-summary.txt'), `${summary}\n`);
+      console.log(`[acme] testssl.sh, two sites in parallel: ${((Date.now() - started) / 1000).toFixed(0)} s\n${summary}`);
+      for (const { name, findings } of graded) {
+        const byId = new Map(findings.map((f) => [f.id, f]));
+        expect(
+          findings.filter((f) => f.severity === 'HIGH' || f.severity === 'CRITICAL'),
+          name,
+        ).toEqual([]);
+        for (const old of ['SSLv2', 'SSLv3', 'TLS1', 'TLS1_1']) expect(byId.get(old)?.finding, `${name} ${old}`).toMatch(/not offered/);
+        for (const current of ['TLS1_2', 'TLS1_3']) expect(byId.get(current)?.finding, `${name} ${current}`).toMatch(/^offered/);
+        expect(byId.get('HSTS_time')?.finding, name).toMatch(/31536000/);
+      }
+    },
+    600_000,
+  );
 });

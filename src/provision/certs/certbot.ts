@@ -104,7 +104,10 @@ export async function requestCertificate(
             message: `the new certificate was not installed: ${installed.stderr.trim().slice(0, 300)}; the previous one is kept.`,
           };
   } else {
-    attempt = { at, ok: false, message: explainAcmeFailure(`${run.stdout}\n${run.stderr}`, site.site, site.domain).message };
+    // certbot's log of this run (it starts a new one per run) holds the CA's problem document even when certbot crashes on it.
+    const log = await host.run(['tail', '-c', '262144', '/var/log/letsencrypt/letsencrypt.log'], { maxOutputBytes: 300_000 });
+    const said = `${run.stdout}\n${run.stderr}\n${log.code === 0 ? log.stdout : ''}`;
+    attempt = { at, ok: false, message: explainAcmeFailure(said, site.site, site.domain).message };
   }
   await recordAttempt(host, site.site, attempt);
   return attempt;

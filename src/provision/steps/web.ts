@@ -62,7 +62,11 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
     keyPath: certs.get(site)!.key,
     acmeRoot: ACME_ROOT,
     tlsSnippet: TLS_SNIPPET,
-    hsts: hstsMaxAge > 0 ? `add_header Strict-Transport-Security "max-age=${hstsMaxAge}" always;` : '# (no HSTS)',
+    // One header: the agent's or an app's own (Rails' force_ssl) is hidden when nginx sends it.
+    hsts:
+      hstsMaxAge > 0
+        ? `add_header Strict-Transport-Security "max-age=${hstsMaxAge}" always; proxy_hide_header Strict-Transport-Security;`
+        : '# (no HSTS)',
   });
   const httpsRedirect = acme?.enabled
     ? 'if ($scheme = http) { return 301 https://$host$request_uri; }'
