@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { appActionResponseSchema, appResponseSchema, appsResponseSchema, type AppAction } from '../api/apps.js';
+import { certificatesResponseSchema } from '../api/certificates.js';
 import { ACTOR_HEADER, auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
 import { laptopActor } from './actor.js';
 import { metricsResponseSchema } from '../api/metrics.js';
@@ -51,6 +52,10 @@ export class ApiClient {
 
   metrics(minutes?: number) {
     return this.call(metricsResponseSchema, apiPaths.metrics(minutes));
+  }
+
+  certificates() {
+    return this.call(certificatesResponseSchema, apiPaths.certificates());
   }
 
   audit(limit = 50) {

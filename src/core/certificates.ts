@@ -42,6 +42,13 @@ export function gradeCertificate(daysLeft: number, lastAttempt: CertAttempt | un
   return daysLeft < CERT_WARNING_DAYS ? 'warning' : 'ok';
 }
 
+/** hms's record of the last ACME attempt for a site: "ok <time>" or "failed <time> <why and what to do>". */
+export function parseAttempt(text: string | undefined): CertAttempt | undefined {
+  const match = /^(ok|failed) (\S+)(?: (.*))?$/.exec(text?.trim() ?? '');
+  if (!match) return undefined;
+  return { ok: match[1] === 'ok', at: match[2]!, ...(match[3] ? { message: match[3] } : {}) };
+}
+
 export const daysBetween = (notAfter: Date, now: Date): number => Math.floor((notAfter.getTime() - now.getTime()) / 86_400_000);
 
 export type AcmeFailureKind = 'not-pointing-here' | 'port-80-closed' | 'dns' | 'rate-limit' | 'acme-server-down' | 'other';

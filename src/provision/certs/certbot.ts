@@ -69,12 +69,6 @@ export const installLineageArgv = (site: string): string[] => ['env', `RENEWED_L
 const attemptLine = (attempt: CertAttempt): string =>
   `${attempt.ok ? 'ok' : 'failed'} ${attempt.at}${attempt.message ? ` ${attempt.message.replace(/\s+/g, ' ')}` : ''}\n`;
 
-export function parseAttempt(text: string): CertAttempt | undefined {
-  const match = /^(ok|failed) (\S+)(?: (.*))?$/.exec(text.trim());
-  if (!match) return undefined;
-  return { ok: match[1] === 'ok', at: match[2]!, ...(match[3] ? { message: match[3] } : {}) };
-}
-
 export async function recordAttempt(host: Host, site: string, attempt: CertAttempt): Promise<void> {
   await host.must(['install', '-d', '-m', '755', CERT_STATE_DIR], `create ${CERT_STATE_DIR}`);
   await host.upload(attemptLine(attempt), `${CERT_STATE_DIR}/${site}.attempt`, 0o644);

@@ -1,8 +1,8 @@
 /** What each site serves, read on the server in one command: names, issuer, expiry, the last ACME attempt, certbot's next run. */
-import { daysBetween, gradeCertificate, type CertRecord } from '../../core/certificates.js';
+import { daysBetween, gradeCertificate, parseAttempt, type CertRecord } from '../../core/certificates.js';
 import type { Host } from '../host.js';
 import type { SiteCertificate } from '../steps/tls.js';
-import { CERT_STATE_DIR, parseAttempt } from './certbot.js';
+import { CERT_STATE_DIR } from './certbot.js';
 
 // Fixed script; its arguments are pairs of site and certificate path.
 const READ = [
