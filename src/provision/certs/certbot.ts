@@ -51,18 +51,6 @@ export function certbotRequestArgv(acme: AcmeConfig, site: SiteCertificate, opti
   ];
 }
 
-/** `certbot renew` for every lineage (what certbot.timer runs), or one; the hook installs what was renewed. */
-export function certbotRenewArgv(site: string | undefined, force: boolean): string[] {
-  return [
-    ...bounded(600),
-    'certbot',
-    'renew',
-    '--non-interactive',
-    ...(site ? ['--cert-name', site] : []),
-    ...(force ? ['--force-renewal'] : []),
-  ];
-}
-
 /** The hook for one lineage, run by hand: installs the lineage's certificate when the site serves another one. */
 export const installLineageArgv = (site: string): string[] => ['env', `RENEWED_LINEAGE=${LIVE_DIR}/${site}`, ...bounded(60), CERTBOT_HOOK];
 
