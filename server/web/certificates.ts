@@ -11,7 +11,7 @@ export function certificatesTable(certificates: CertRecord[]) {
 <tr><th>Site</th><th>Names</th><th>Issuer</th><th>Days left</th><th>Last renewal</th><th>Next</th></tr>
 ${certificates.map(
   (c) => html`<tr>
-<td><strong>${c.site}</strong></td>
+<td>${c.site}</td>
 <td>${c.names.join(' ') || '–'}</td>
 <td>${c.issuer}${c.selfSigned ? html` <span class="muted">self-signed</span>` : ''}</td>
 <td class="${GRADE_CLASS[c.grade]}">${c.daysLeft}</td>

@@ -42,6 +42,8 @@ export interface AcmeCa {
   resolve(host: string, address: string): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Kills pebble (SIGKILL) as soon as a challenge file appears in `dir`; true when it did, within 60 s. */
+  killOnChallenge(dir: string): Promise<boolean>;
 }
 
 async function sh(server: TestServer, script: string, timeoutMs = 60_000): Promise<string> {
@@ -101,7 +103,15 @@ export async function startAcmeCa(server: TestServer): Promise<AcmeCa> {
       await sh(server, 'systemctl stop test-pebble.service; systemctl reset-failed test-pebble.service 2>/dev/null; true');
     },
     root: () => sh(server, `curl -sf --max-time 5 ${MANAGEMENT}/roots/0`),
+    async killOnChallenge(dir) {
+      const watch =
+        `for i in $(seq 3000); do if [ -n "$(ls -A ${dir})" ]; then ` +
+        'systemctl kill -s SIGKILL test-pebble.service; exit 0; fi; sleep 0.02; done; exit 1';
+      return (await server.exec(['sh', '-c', watch], { timeoutMs: 90_000 })).code === 0;
+    },
     async resolve(host, address) {
+      // add-a adds to the name's addresses; clear-a first, so the name has this one only.
+      await sh(server, `curl -sf --max-time 5 -X POST -d '${JSON.stringify({ host })}' ${DNS_MANAGEMENT}/clear-a`);
       await sh(server, `curl -sf --max-time 5 -X POST -d '${JSON.stringify({ host, addresses: [address] })}' ${DNS_MANAGEMENT}/add-a`);
     },
   };

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumSupport, launchBrowser } from '../support/browser.js';
 import { runHms } from '../support/run-hms.js';
 import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
+import { ACME_ROOT } from '../../src/provision/steps/tls.js';
 import { ACME_SITES, acmeLaptopConfig, startAcmeCa, type AcmeCa } from './acme-ca.js';
 import { clientsDuring } from './tls-clients.js';
 import { gradeSite, summarize, testsslSupport } from './testssl.js';
@@ -107,6 +108,7 @@ describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { t
         await browser.page.fill('input[name=password]', secrets.hosting_management.admin_password);
         await Promise.all([browser.page.waitForURL(`https://${SITES.hosting}/`), browser.page.click('button:has-text("Log in")')]);
         expect(await browser.page.locator('td strong', { hasText: 'cigar' }).count()).toBe(1);
+        expect(await browser.page.locator('h2', { hasText: 'Certificates' }).count()).toBe(1);
         expect(browser.blocked).toEqual([]);
       } finally {
         await browser.close();
@@ -187,29 +189,6 @@ describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { t
     },
   );
 
-  // Last of the requests: pebble starts afresh (a new root, no accounts), as a real CA would not.
-  it(
-    'Given the CA down, When a renewal is forced, ' +
-      'Then it fails saying the ACME server could not be reached, and the site keeps its certificate',
-    async () => {
-      const before = await serial(SITES.cigar);
-      await ca!.stop();
-      try {
-        const run = await hms(['certs', 'renew', 'cigar', '--force']);
-        expect(run.code).toBe(1);
-        expect(run.stdout).toMatch(/cigar \(cigar\.remoteds\.us\): FAILED: the ACME server could not be reached.*hms certs renew cigar/);
-        expect(await serial(SITES.cigar)).toBe(before);
-        expect((await presented(SITES.cigar)).verified).toBe(true);
-        const list = JSON.parse((await hms(['certs', '--json'])).stdout);
-        const cigar = list.certificates.find((c: { site: string }) => c.site === 'cigar');
-        expect(cigar).toMatchObject({ grade: 'critical', lastAttempt: { ok: false } });
-      } finally {
-        await ca!.start();
-      }
-      expect((await hms(['certs', 'renew', 'cigar'])).code).toBe(0);
-    },
-  );
-
   it(
     'Given an expired certificate and a key that does not match, When `hms certs install` is given them, ' +
       'Then each is refused before anything is written, saying what to do',
@@ -242,6 +221,48 @@ describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { t
       expect(mismatched.stderr).toMatch(/The key does not match the certificate/);
       expect((await sh('sha256sum /etc/nginx/ssl/cigar.remoteds.us/*')).stdout).toBe(before);
       expect((await presented(SITES.cigar)).verified).toBe(true);
+
+      // A good pair (the one cigar serves, as a CA would hand it over) is installed, kept by hand, then handed back to ACME.
+      await writeFile(path.join(dir, 'cigar-live.key'), (await sh('cat /etc/nginx/ssl/cigar.remoteds.us/cigar.remoteds.us.key')).stdout);
+      const installed = await hms(['certs', 'install', 'cigar', '--cert', 'cigar-live.pem', '--key', 'cigar-live.key']);
+      expect(installed.code, installed.stderr).toBe(0);
+      expect(installed.stdout).toMatch(/cigar: installed \(cigar\.remoteds\.us; issuer .*Pebble Intermediate/);
+      expect((await sh('stat -c %a /etc/nginx/ssl/cigar.remoteds.us/cigar.remoteds.us.key')).stdout.trim()).toBe('600');
+      const byHand = JSON.parse((await hms(['certs', '--json'])).stdout).certificates.find((c: { site: string }) => c.site === 'cigar');
+      expect(byHand.installedByHand).toBe(true);
+      expect((await hms(['certs', 'renew', 'cigar'])).stdout).toBe('Nothing to renew.\n');
+      const byHandSerial = await serial(SITES.cigar);
+      const handedBack = await hms(['certs', 'renew', 'cigar', '--force']);
+      expect(handedBack.code, handedBack.stdout).toBe(0);
+      expect(await serial(SITES.cigar)).not.toBe(byHandSerial);
+      expect((await presented(SITES.cigar)).verified).toBe(true);
+      const audit = (await sh('tail -n 20 /var/lib/hosting-api/audit.jsonl')).stdout;
+      expect(audit).toMatch(/"action":"cert\.install","target":"cigar","result":"ok","detail":"by hand/);
+    },
+  );
+
+  // Last of the requests: pebble starts afresh (a new root, no accounts), as a real CA would not.
+  it(
+    'Given pebble killed mid-issuance (the challenge already written), When the forced renewal goes on, ' +
+      'Then it fails saying the ACME server could not be reached, and the site keeps its certificate',
+    async () => {
+      const before = await serial(SITES.cigar);
+      const killed = ca!.killOnChallenge(`${ACME_ROOT}/.well-known/acme-challenge`);
+      try {
+        const run = await hms(['certs', 'renew', 'cigar', '--force']);
+        expect(await killed).toBe(true);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(/cigar \(cigar\.remoteds\.us\): FAILED: the ACME server could not be reached.*hms certs renew cigar/);
+        expect(await serial(SITES.cigar)).toBe(before);
+        expect((await presented(SITES.cigar)).verified).toBe(true);
+        const list = JSON.parse((await hms(['certs', '--json'])).stdout);
+        const cigar = list.certificates.find((c: { site: string }) => c.site === 'cigar');
+        expect(cigar).toMatchObject({ grade: 'critical', lastAttempt: { ok: false } });
+        expect((await sh('ls /etc/nginx/ssl/cigar.remoteds.us/')).stdout).not.toMatch(/\.new/);
+      } finally {
+        await ca!.stop();
+        await ca!.start();
+      }
     },
   );
 

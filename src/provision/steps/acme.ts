@@ -17,6 +17,9 @@ import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
 import { ACME_ROOT, siteCertificates, type SiteCertificate } from './tls.js';
 
+/** Requests that failed while everything else is in place: the sites serve what they had; the agent can still be installed. */
+export class CertificateRequestError extends HmsError {}
+
 export const wantsAcme = (input: ProvisionInput): boolean => input.server.acme?.enabled === true;
 
 /** Sites that share one certificate file (ssl_config naming the same paths) get one lineage, the first site's. */
@@ -122,7 +125,7 @@ export function acmeStep(input: ProvisionInput, t: Templates): Step {
         if (!attempt.ok) failed.push(`${site.site} (${site.domain}): ${attempt.message}`);
       }
       if (failed.length > 0) {
-        throw new HmsError(
+        throw new CertificateRequestError(
           `No new certificate for ${failed.length} site(s); each keeps serving the certificate it had:\n${failed.join('\n')}`,
           {
             hint:
