@@ -62,7 +62,8 @@ export function checkCertificate(site: SiteCertificate, certPem: string, keyPem:
       'Append the intermediate certificate(s) your CA gave you to the --cert file.',
     );
   }
-  if (!leaf.checkHost(site.domain) && !leaf.checkIP(site.domain)) {
+  const isIp = /^[\d.]+$|:/.test(site.domain);
+  if (!(isIp ? leaf.checkIP(site.domain) : leaf.checkHost(site.domain))) {
     refuse(
       `The certificate is not for ${site.domain} (it names ${leaf.subjectAltName ?? leaf.subject}).`,
       `Use a certificate whose names include ${site.domain}.`,
