@@ -133,6 +133,9 @@ describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { t
         expect(c.grade).toBe('ok');
         expect(c.nextAttempt).toMatch(/^\d{4}-/);
       }
+      const audit = (await sh('cat /var/lib/hosting-api/audit.jsonl')).stdout;
+      for (const site of ['cigar', 'tobacco', 'hosting'])
+        expect(audit).toContain(`"action":"cert.request","target":"${site}","result":"ok"`);
       const human = await hms(['certs']);
       expect(human.stdout).toMatch(/cigar\s+cigar\.remoteds\.us\s+Pebble Intermediate/);
     },

@@ -9,7 +9,8 @@ import {
   requestCertificate,
   type AcmeConfig,
 } from '../certs/certbot.js';
-import { AUDIT_LOG } from '../certs/audit.js';
+import { laptopActor } from '../../client/actor.js';
+import { AUDIT_LOG, appendAudit } from '../certs/audit.js';
 import { installPackage, packageInstalled } from '../debian-package.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import type { ProvisionInput } from '../input.js';
@@ -122,6 +123,13 @@ export function acmeStep(input: ProvisionInput, t: Templates): Step {
         const due = changes.find((c) => c.startsWith(`${site.site}: `) && c.includes(' for '));
         if (!due) continue;
         const attempt = await requestCertificate(host, acme!, site, { force: due.includes('changed') });
+        await appendAudit(host, {
+          actor: laptopActor(),
+          action: 'cert.request',
+          target: site.site,
+          result: attempt.ok ? 'ok' : 'failed',
+          detail: attempt.message ?? `${site.domain} from ${directoryUrl(acme!)} (hms provision)`,
+        });
         if (!attempt.ok) failed.push(`${site.site} (${site.domain}): ${attempt.message}`);
       }
       if (failed.length > 0) {
