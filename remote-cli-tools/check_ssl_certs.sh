@@ -8,7 +8,8 @@
 #   0 OK        every certificate valid for at least --warning days
 #   1 WARNING   a certificate expires in less than --warning days
 #   2 CRITICAL  a certificate expires in less than --critical days, is
-#               expired, or cannot be read / is not a certificate
+#               expired, or cannot be read / is not a certificate, or the
+#               last ACME renewal of a site failed
 #   3 UNKNOWN   usage error, openssl missing, or no certificate found
 set -euo pipefail
 export LC_ALL=C
@@ -26,7 +27,7 @@ first certificate - the server's own - is checked).
 
 Options:
   --warning DAYS   WARNING when a certificate expires in less than DAYS days
-                   (default 30)
+                   (default 21)
   --critical DAYS  CRITICAL when it expires in less than DAYS days (default 7,
                    must not be above --warning). Expired => CRITICAL.
   --json           print one JSON object on stdout instead of text
@@ -36,12 +37,15 @@ Certificates checked: the CERT_FILES given; else \$HMS_CERTS; else every
   \$HMS_NGINX_SSL_DIR/*.crt and \$HMS_NGINX_SSL_DIR/*/*.crt   (/etc/nginx/ssl)
   \$HMS_LETSENCRYPT_DIR/*/fullchain.pem                      (/etc/letsencrypt/live)
 that exists. A file that is missing, unreadable or not a certificate is
-CRITICAL with the reason. Finding no certificate at all is UNKNOWN.
+CRITICAL with the reason. Finding no certificate at all is UNKNOWN. A site
+whose last ACME request or renewal failed (\$HMS_CERT_STATE_DIR/<site>.attempt,
+written by hms) is CRITICAL with the reason hms recorded.
 
 Environment:
   HMS_CERTS            space-separated certificate paths (empty = discover)
   HMS_NGINX_SSL_DIR    default /etc/nginx/ssl
   HMS_LETSENCRYPT_DIR  default /etc/letsencrypt/live
+  HMS_CERT_STATE_DIR   default /var/lib/hosting-api/certificates
 
 Exit codes:
   0 OK        all certificates valid for >= --warning days
@@ -88,7 +92,7 @@ days_arg() { # option value -> REPLY
 }
 
 # ---------------------------------------------------------------- arguments
-warning=30 critical=7 json=0
+warning=21 critical=7 json=0
 certs=()
 while (($# > 0)); do
   case $1 in
@@ -212,6 +216,20 @@ for f in "${certs[@]}"; do
   esac
   c_path+=("$f") c_state+=("$st") c_days+=("$days") c_end+=("$end") c_end_epoch+=("$end_epoch")
   c_subject+=("$subject") c_reason+=("$reason")
+done
+
+# The last ACME attempt per site, as hms records it: "ok <time>" or "failed <time> <why and what to do>".
+state_dir=${HMS_CERT_STATE_DIR:-/var/lib/hosting-api/certificates}
+for f in "$state_dir"/*.attempt; do
+  [[ -r $f ]] || continue
+  IFS= read -r line <"$f" || true
+  [[ $line == failed\ * ]] || continue
+  site=${f##*/}
+  site=${site%.attempt}
+  rest=${line#failed }
+  c_path+=("$f") c_state+=("$EXIT_CRITICAL") c_days+=('') c_end+=('') c_end_epoch+=('') c_subject+=('')
+  c_reason+=("last renewal of $site failed at ${rest%% *}: ${rest#* }")
+  n_crit=$((n_crit + 1))
 done
 
 if ((n_crit > 0)); then code=$EXIT_CRITICAL

@@ -60,6 +60,8 @@ export const agentConfigSchema = z.strictObject({
   /** The public URL behind nginx; cookies are Secure and forms checked against its origin. */
   publicUrl: z.url().optional(),
   stateDir: absolutePath.default('/var/lib/hosting-api'),
+  /** One file per site that `hms provision` writes: its certificate path, then its key path (the certbot hook's list). */
+  certificatesDir: absolutePath.default('/etc/hosting-api/certificates'),
   /** Where the agent's releases live: <installDir>/releases/<id>, <installDir>/current. */
   installDir: absolutePath.default('/opt/hosting-api'),
   secretsFile: absolutePath.default('/etc/hosting-api/secrets.json'),

@@ -131,6 +131,8 @@ function parseArgs(argv: string[], lenient: boolean) {
       release: { type: 'string' },
       from: { type: 'string' },
       list: { type: 'boolean', default: false },
+      cert: { type: 'string' },
+      key: { type: 'string' },
     },
   });
 }

@@ -17,6 +17,7 @@ import { useAgent } from './hooks/use-agent.js';
 import { useAppAction } from './hooks/use-app-action.js';
 import { useApps } from './hooks/use-apps.js';
 import { useAudit } from './hooks/use-audit.js';
+import { useCertificates } from './hooks/use-certificates.js';
 import { useBackupOverview } from './hooks/use-backup-overview.js';
 import { useBackups } from './hooks/use-backups.js';
 import { useClock } from './hooks/use-clock.js';
@@ -69,6 +70,7 @@ export function App({ session, plan }: AppProps) {
   const configs = useConfigs(session, client, ui.server, ui.site, ui.screen === 'configs', notify);
   const scripts = useScripts(client, ui.screen === 'scripts');
   const audit = useAudit(client, ui.screen === 'audit');
+  const certs = useCertificates(client, ui.screen === 'certs');
   const onTestsFailed = useCallback(
     (request: DeployRequest) => {
       for (const effect of deployAnyway({ kind: 'deploy', ...request }, session.readonly, latestUi().overlay)) {
@@ -109,6 +111,7 @@ export function App({ session, plan }: AppProps) {
     sites: configs.list?.sites,
     scripts: scripts.scripts,
     audit: audit.entries,
+    certs: certs.value?.certificates,
     locks: deploys.locks,
     releases: deploys.releases,
     agentReleases: agent.info?.releases,
@@ -198,7 +201,6 @@ export function App({ session, plan }: AppProps) {
     for (const effect of effects) run(effect);
   };
   useKeymap(onKey, !configs.busy);
-
   const bindings = footerBindings(ui.screen, mode, session.readonly);
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
@@ -225,6 +227,7 @@ export function App({ session, plan }: AppProps) {
             configs={configs}
             scripts={scripts}
             audit={audit}
+            certs={certs}
             deploys={deploys}
             deployRun={deployRun}
             agent={agent}

@@ -8,6 +8,7 @@ import { deploysApi } from './deploys.js';
 import { logsApi } from './logs.js';
 import { metricsApi } from './metrics.js';
 import { scriptsApi } from './scripts.js';
+import { listCertificates } from '../services/certificates/index.js';
 
 /** The JSON API, one sub-app per resource. */
 export function apiRoutes(deps: AgentDeps): Hono<AgentEnv> {
@@ -24,6 +25,7 @@ export function apiRoutes(deps: AgentDeps): Hono<AgentEnv> {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
     return c.json({ entries: await deps.audit.recent(limit) });
   });
+  api.get('/certificates', async (c) => c.json({ certificates: await listCertificates(deps) }));
   api.get('/whoami', (c) => c.json({ actor: c.get('actor').name, via: c.get('actor').via, version: deps.version }));
   return api;
 }

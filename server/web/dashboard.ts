@@ -4,6 +4,8 @@ import type { AppStatus } from '../../src/api/apps.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { allowed } from '../errors.js';
 import { listApps, runAppAction, targets } from '../services/apps/index.js';
+import { listCertificates } from '../services/certificates/index.js';
+import { certificatesTable } from './certificates.js';
 import { formatAgo } from '../../src/core/format.js';
 import { backupStatusCell, backupStatusOf, type BackupStatus } from './backups-page.js';
 import { bytes, stateClass } from './format.js';
@@ -20,6 +22,7 @@ export function dashboardPages(deps: AgentDeps): Hono<AgentEnv> {
     const now = new Date(snapshot.at);
     const apps = snapshot.apps.filter((app) => app.kind === 'app');
     const backups = new Map(await Promise.all(apps.map(async (app) => [app.name, await backupStatusOf(deps, app.name)] as const)));
+    const certificates = await listCertificates(deps);
     const done = c.req.query('done');
     return c.html(
       layout(
@@ -30,7 +33,8 @@ export function dashboardPages(deps: AgentDeps): Hono<AgentEnv> {
 <tr><th>App</th><th>State</th><th>Since</th><th>Memory</th><th>Restarts</th><th>Health</th><th>Release</th>\
 <th>Backups</th><th>Actions</th></tr>
 ${snapshot.apps.map((app) => row(app, now, backups))}
-</table></div>`,
+</table></div>
+${certificatesTable(certificates)}`,
         { actor: c.get('actor'), head: html`<meta http-equiv="refresh" content="10">` },
       ),
     );

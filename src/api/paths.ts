@@ -20,6 +20,7 @@ export const apiPaths = {
   health: () => api('health'),
   whoami: () => api('whoami'),
   audit: (limit: number) => withQuery(api('audit'), { limit }),
+  certificates: () => api('certificates'),
   /** apps.ts */
   apps: {
     list: () => api('apps'),

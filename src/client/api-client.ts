@@ -11,6 +11,7 @@ import {
   type MaintenanceRequest,
   maintenanceStateSchema,
 } from '../api/apps.js';
+import { certificatesResponseSchema } from '../api/certificates.js';
 import { ACTOR_HEADER, auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
 import { laptopActor } from './actor.js';
 import { metricsResponseSchema } from '../api/metrics.js';
@@ -64,6 +65,10 @@ export class ApiClient {
 
   metrics(minutes?: number) {
     return this.call(metricsResponseSchema, apiPaths.metrics(minutes));
+  }
+
+  certificates() {
+    return this.call(certificatesResponseSchema, apiPaths.certificates());
   }
 
   audit(limit = 50) {

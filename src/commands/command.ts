@@ -56,6 +56,9 @@ export interface GlobalFlags {
   fetch?: string | undefined;
   /** hms rollback: restore the pre-migration backup of the current release first */
   restoreDatabase?: boolean;
+  /** hms certs install */
+  cert?: string | undefined;
+  key?: string | undefined;
 }
 
 export interface CommandContext {

@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { actionCommands } from './app-action.js';
 import { auditCommand } from './audit.js';
 import { backupCommand, backupsCommand } from './backup.js';
+import { certsCommand } from './certs.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { deployHostingApiCommand } from './deploy-hosting-api.js';
@@ -45,6 +46,7 @@ export const commands: Command[] = [
   auditCommand,
   doctorCommand,
   provisionCommand,
+  certsCommand,
   sharedCommand,
   deployHostingApiCommand,
   updateHostingApiCommand,

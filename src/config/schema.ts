@@ -1,9 +1,32 @@
 import { z } from 'zod';
-import { nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from '../core/names.js';
+import { domainSchema, nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from '../core/names.js';
 import { webCommandSchema } from '../core/web-command.js';
 import { backupsSchema, DEFAULT_BACKUPS } from './backups.js';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
+
+/** ACME directories by name; any other RFC 8555 directory is given by its https URL. */
+export const ACME_DIRECTORIES = {
+  letsencrypt: 'https://acme-v02.api.letsencrypt.org/directory',
+  'letsencrypt-staging': 'https://acme-staging-v02.api.letsencrypt.org/directory',
+} as const;
+
+const acmeSchema = z.strictObject({
+  /** The ACME account's e-mail (expiry notices from the CA). */
+  email: z.email().regex(/^[^\s,;'"`\\]+$/, 'must be a plain e-mail address'),
+  /** `letsencrypt` (default), `letsencrypt-staging`, or any RFC 8555 directory URL (https). */
+  directory: z
+    .string()
+    .refine(
+      (value) => value === 'letsencrypt' || value === 'letsencrypt-staging' || z.url({ protocol: /^https$/ }).safeParse(value).success,
+      'must be letsencrypt, letsencrypt-staging or an https:// directory URL',
+    )
+    .default('letsencrypt'),
+  /** Off: sites keep the certificates they have (placeholders or installed by hand); nothing is requested. */
+  enabled: z.boolean().default(true),
+  /** Strict-Transport-Security max-age in seconds on every site; 0 (default) sends none. */
+  hstsMaxAge: z.number().int().min(0).max(63_072_000).default(0),
+});
 
 export const serverSchema = z.strictObject({
   host: hostSchema,
@@ -47,6 +70,8 @@ export const serverSchema = z.strictObject({
     .optional(),
   /** The database backup timer, retention and repository check (apps with PostgreSQL only). */
   backups: backupsSchema.default(DEFAULT_BACKUPS),
+  /** Certificates from an ACME CA (certbot, HTTP-01) for every site of this server. */
+  acme: acmeSchema.optional(),
 });
 
 /** The folder every app lives in on its server: <APPS_ROOT>/<app>. */
@@ -84,7 +109,7 @@ export const appSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9._/-]+$/, 'must be a git branch name')
     .default('main'),
-  domain: hostSchema,
+  domain: domainSchema,
   healthPath: z
     .string()
     .regex(/^\/[A-Za-z0-9._~/-]*$/, 'must be a path such as /up')

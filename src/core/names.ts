@@ -28,3 +28,14 @@ export const sharedPathSchema = z
 export function isSharedPath(value: string): boolean {
   return sharedPathSchema.safeParse(value).success;
 }
+
+/** A DNS name (letters, digits and inner "-" in dot-separated labels) or an IP address: it becomes a file name and an nginx server_name. */
+const DOMAIN_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6_PATTERN = /^[0-9A-Fa-f:.]{2,45}$/;
+
+export const domainSchema = z
+  .string()
+  .refine(
+    (value) => DOMAIN_PATTERN.test(value) || (value.includes(':') && IPV6_PATTERN.test(value)),
+    'must be a domain name such as cigar.example.com (letters, digits and "-" between dots) or an IP address',
+  );

@@ -1,5 +1,6 @@
 import type { ProvisionInput } from './input.js';
 import type { Step } from './step.js';
+import { acmeStep } from './steps/acme.js';
 import { agentConfigStep } from './steps/agent-config.js';
 import { backupStep, wantsBackups } from './steps/backup.js';
 import { backupScheduleStep } from './steps/backup-schedule.js';
@@ -35,5 +36,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     nginxStep(input, t),
     unitsStep(input, t),
     logrotateStep(input, t),
+    // Last: a CA that cannot validate a site must not hold back the rest of the server.
+    acmeStep(input, t),
   ];
 }

@@ -7,6 +7,8 @@ export const TEMPLATE_NAMES = [
   'nginx/app.conf',
   'nginx/hosting.conf',
   'nginx/default.conf',
+  'nginx/tls.conf',
+  'certbot/deploy-hook',
   'systemd/app.service',
   'systemd/app.socket',
   'systemd/web-start',

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { domainSchema } from '../core/names.js';
+
+/** An absolute path with no spaces, quotes or `..`: it goes into nginx's config and a certbot hook's list. */
+const FILE_PATH = /^(?!.*\/\.\.(\/|$))\/[A-Za-z0-9._/@+-]+$/;
 
 /** The `.secrets.json` format of the system hms replaces, kept as it was. */
 export const sslEntrySchema = z.object({
-  domain: z.string().min(1),
-  cert_path: z.string().startsWith('/', 'must be an absolute path'),
-  key_path: z.string().startsWith('/', 'must be an absolute path'),
+  domain: domainSchema,
+  cert_path: z.string().regex(FILE_PATH, 'must be an absolute path of letters, digits and "._/@+-"'),
+  key_path: z.string().regex(FILE_PATH, 'must be an absolute path of letters, digits and "._/@+-"'),
 });
 
 export const secretsSchema = z.object({

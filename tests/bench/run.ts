@@ -12,6 +12,7 @@ import { benchStatus } from './status.bench.js';
 import { benchTui } from './tui.bench.js';
 import { benchDeploy } from './deploy.bench.js';
 import { benchBackup } from './backup.bench.js';
+import { benchCerts } from './certs.bench.js';
 import { startAgentContext } from '../e2e/agent-context.js';
 import { SAMPLE_APPS } from '../support/server-kit.js';
 
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   for (const line of await benchDeploy({ clients: 50 })) console.log(line);
   console.log('\n== Database backups: ~1 GB of table data, hms backup vs bare pg_dump (a server of its own)');
   for (const line of await benchBackup()) console.log(line);
+  console.log('\n== Certificates: a bare server to every site on a pebble-signed certificate, and a forced renewal');
+  for (const line of await benchCerts()) console.log(line);
 }
 
 await main();

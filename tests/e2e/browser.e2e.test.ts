@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_ROOT } from '../../src/provision/steps/tls.js';
 import { renderTemplate } from '../../src/provision/templates.js';
 import { chromiumSupport, launchBrowser, type TestBrowser } from '../support/browser.js';
-import { ADMIN_PASSWORD, AGENT_PORT, put } from '../support/server-kit.js';
+import { ADMIN_PASSWORD, AGENT_PORT, put, siteTlsValues } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
 import { startAgentContext, type AgentContext } from './agent-context.js';
 
@@ -64,6 +64,7 @@ async function serveHostingVhost(ctx: AgentContext): Promise<void> {
       keyPath: KEY,
       agentPort: AGENT_PORT,
       acmeRoot: ACME_ROOT,
+      ...(await siteTlsValues(ctx.server)),
     }),
   );
   await must(ctx, ['ln', '-sfn', '/etc/nginx/sites-available/hosting', '/etc/nginx/sites-enabled/hosting']);

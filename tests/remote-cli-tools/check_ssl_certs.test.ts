@@ -147,10 +147,21 @@ describe.skipIf(!haveOpenssl)('check_ssl_certs.sh with real certificates', () =>
     expect(run.stdout).toMatch(/long\.crt: expires in (399|400) day\(s\) \(notAfter .* GMT\) \[CN=long\.example\]/);
   });
 
-  it('Given a certificate expiring in 10 days, When checked with the defaults (30/7), Then it is WARNING (exit 1)', async () => {
+  it('Given a certificate expiring in 10 days, When checked with the defaults (21/7), Then it is WARNING (exit 1)', async () => {
     const run = await runTool('check_ssl_certs.sh', [certs.soon as string]);
     expect(run.code).toBe(WARNING);
-    expect(run.stdout).toMatch(/^WARNING +.*soon\.crt: expires in (9|10) day\(s\) \(< 30\)/m);
+    expect(run.stdout).toMatch(/^WARNING +.*soon\.crt: expires in (9|10) day\(s\) \(< 21\)/m);
+  });
+
+  it('Given a site whose last ACME renewal failed, When checked, Then it is CRITICAL with the reason hms recorded', async () => {
+    const state = path.join(tmp, 'cert-state');
+    await writeFile(path.join(state, 'cigar.attempt'), 'failed 2026-12-07T02:00:00Z the CA could not fetch the challenge. Open port 80\n');
+    await writeFile(path.join(state, 'tobacco.attempt'), 'ok 2026-12-07T02:00:00Z\n');
+    const run = await runTool('check_ssl_certs.sh', [certs.long as string], { env: { HMS_CERT_STATE_DIR: state } });
+    expect(run.code).toBe(CRITICAL);
+    expect(run.stdout).toMatch(/^CRITICAL +.*cigar\.attempt: last renewal of cigar failed at 2026-12-07T02:00:00Z: /m);
+    expect(run.stdout).toMatch(/failed at 2026-12-07T02:00:00Z: the CA could not fetch the challenge\. Open port 80$/m);
+    expect(run.stdout).not.toMatch(/tobacco/);
   });
 
   it('Given a certificate expiring in 3 days, When checked, Then it is CRITICAL (exit 2)', async () => {
@@ -206,7 +217,7 @@ describe.skipIf(!haveOpenssl)('check_ssl_certs.sh with real certificates', () =>
   it('Given a mix, When checked, Then the worst state wins and the summary counts each state', async () => {
     const run = await runTool('check_ssl_certs.sh', [certs.long as string, certs.soon as string, certs.expired as string]);
     expect(run.code).toBe(CRITICAL);
-    expect(run.stdout).toMatch(/^CRITICAL: 3 certificate\(s\): 1 ok, 1 warning, 1 critical \(warning < 30 days, critical < 7 days\)/);
+    expect(run.stdout).toMatch(/^CRITICAL: 3 certificate\(s\): 1 ok, 1 warning, 1 critical \(warning < 21 days, critical < 7 days\)/);
   });
 
   it('Given no arguments, When HMS_CERTS lists certificates, Then exactly those are checked', async () => {
@@ -256,7 +267,7 @@ describe('check_ssl_certs.sh without certificates or with bad arguments', () => 
   });
 
   it.each([
-    [['--critical', '40'], '--critical (40 days) must not be above --warning (30 days)'],
+    [['--critical', '40'], '--critical (40 days) must not be above --warning (21 days)'],
     [['--warning', '-1'], "--warning needs a number of days (0-9999), got '-1'"],
     [['--warning'], '--warning needs a value'],
     [['-x'], "unknown option '-x'"],

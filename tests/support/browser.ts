@@ -5,8 +5,9 @@
  * aborted and recorded, so a page that tried to load something from elsewhere fails
  * its test. Each launch gets a fresh profile in a temp folder, removed on close.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -26,14 +27,42 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { domain: string; address: string; javaScript?: boolean }): Promise<TestBrowser> {
+const certutil = (args: string[]) =>
+  new Promise<void>((resolve, reject) =>
+    execFile('certutil', args, { timeout: 20_000, maxBuffer: 1024 * 1024 }, (error, _out, stderr) =>
+      error ? reject(new Error(`certutil ${args[0]}: ${stderr || error.message}`)) : resolve(),
+    ),
+  );
+
+/** An NSS database under `home` (where Chromium on Linux reads its trust) that trusts `rootPem` to identify sites. */
+async function trustingHome(home: string, rootPem: string): Promise<void> {
+  const db = path.join(home, '.pki', 'nssdb');
+  await mkdir(db, { recursive: true });
+  await certutil(['-N', '-d', `sql:${db}`, '--empty-password']);
+  await writeFile(path.join(home, 'root.pem'), rootPem);
+  await certutil(['-A', '-d', `sql:${db}`, '-n', 'test-root', '-t', 'C,,', '-i', path.join(home, 'root.pem')]);
+}
+
+/**
+ * `trustRoot`: a CA certificate (PEM) the browser trusts, and then certificate errors
+ * are errors; without it the test server's self-signed certificates are accepted.
+ */
+export async function launchBrowser(options: {
+  domain: string;
+  address: string;
+  javaScript?: boolean;
+  trustRoot?: string;
+}): Promise<TestBrowser> {
   const profile = await mkdtemp(path.join(tmpdir(), 'hms-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, {
+    const home = path.join(profile, 'home');
+    if (options.trustRoot) await trustingHome(home, options.trustRoot);
+    context = await chromium.launchPersistentContext(path.join(profile, 'data'), {
       executablePath: CHROMIUM,
       headless: true,
-      ignoreHTTPSErrors: true, // the test server's certificate is self-signed
+      ignoreHTTPSErrors: !options.trustRoot,
+      ...(options.trustRoot ? { env: { ...process.env, HOME: home } } : {}),
       javaScriptEnabled: options.javaScript ?? true,
       viewport: { width: 1000, height: 900 },
       timeout: 30_000,

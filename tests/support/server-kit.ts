@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ACME_ROOT, placeholderArgv } from '../../src/provision/steps/tls.js';
 import { appUnitFiles, webStartFile } from '../../src/provision/steps/units.js';
+import { TLS_SNIPPET } from '../../src/provision/steps/web.js';
 import { loadTemplates } from '../../src/provision/template-set.js';
 import { renderTemplate } from '../../src/provision/templates.js';
 import { SYSTEM_PUMA, webCommandText } from '../../server/services/deploys/web-command.js';
@@ -98,6 +99,15 @@ async function installRackApp(server: TestServer, app: string): Promise<void> {
  * An app's nginx site as provisioning writes it (templates/nginx/app.conf, enabled),
  * with a self-signed certificate for its domain at the default paths, made on the host.
  */
+/**
+ * The TLS snippet every site includes (templates/nginx/tls.conf at TLS_SNIPPET), and the
+ * values provisioning gives a site's template with ACME off: no HSTS, HTTP serving the app.
+ */
+export async function siteTlsValues(server: TestServer): Promise<Record<string, string>> {
+  await put(server, TLS_SNIPPET, await renderTemplate('nginx/tls.conf', {}));
+  return { tlsSnippet: TLS_SNIPPET, hsts: '# (no HSTS)', httpsRedirect: '# (HTTP serves the app too)' };
+}
+
 export async function installAppSite(server: TestServer, app: string, root: string, domain: string): Promise<void> {
   const { exec } = await import('../../src/platform/exec.js');
   const work = await mkdtemp(path.join(tmpdir(), 'hms-site-cert-'));
@@ -119,6 +129,7 @@ export async function installAppSite(server: TestServer, app: string, root: stri
         keyPath,
         acmeRoot: ACME_ROOT,
         maintenanceFlag: `/var/www/_maintenance/${app}`,
+        ...(await siteTlsValues(server)),
       }),
     );
     await must(server, ['ln', '-sfn', `/etc/nginx/sites-available/${app}`, `/etc/nginx/sites-enabled/${app}`]);
@@ -273,6 +284,7 @@ export async function enableHostingVhost(
     keyPath: `${dir}/${address}.key`,
     agentPort: AGENT_PORT,
     acmeRoot: ACME_ROOT,
+    ...(await siteTlsValues(server)),
   });
   // Test set-up only: the laptop reaches the vhost by IP here (no DNS in the namespace) and a
   // client sends no SNI for an IP, so on this server the vhost is also 443's default server

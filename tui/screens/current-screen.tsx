@@ -1,6 +1,8 @@
 import { Text } from 'ink';
 import type { AgentFeed } from '../hooks/use-agent.js';
+import type { CertificatesResponse } from '../../src/api/certificates.js';
 import type { AuditFeed } from '../hooks/use-audit.js';
+import type { Polled } from '../hooks/use-poll.js';
 import type { Backups } from '../hooks/use-backups.js';
 import type { AppActionRequest } from '../hooks/use-app-action.js';
 import type { ServerLink } from '../hooks/use-apps.js';
@@ -16,6 +18,7 @@ import type { UiState } from '../state/ui-state.js';
 import { AgentScreen } from './agent-screen.js';
 import { AuditScreen } from './audit-screen.js';
 import { BackupsScreen } from './backups-screen.js';
+import { CertsScreen } from './certs-screen.js';
 import { ConfigsScreen } from './configs-screen.js';
 import { DeploysScreen } from './deploys-screen.js';
 import { LogsScreen } from './logs-screen.js';
@@ -35,6 +38,7 @@ export interface CurrentScreenProps {
   configs: Configs;
   scripts: Scripts;
   audit: AuditFeed;
+  certs: Polled<CertificatesResponse>;
   deploys: Deploys;
   /** The deploy of the app open on the deploys screen. */
   deployRun?: DeployRun | undefined;
@@ -127,6 +131,17 @@ export function CurrentScreen(props: CurrentScreenProps) {
           entries={lists.audit}
           loaded={props.audit.entries !== undefined}
           error={props.audit.error}
+          selected={lists.selected}
+          height={height}
+        />
+      );
+    case 'certs':
+      return (
+        <CertsScreen
+          server={ui.server}
+          certificates={lists.certs}
+          loaded={props.certs.value !== undefined}
+          error={props.certs.error}
           selected={lists.selected}
           height={height}
         />

@@ -73,6 +73,7 @@ export const VERBS: Verb[] = [
     build: (script) => (script ? { kind: 'run-script', script } : { kind: 'screen', screen: 'scripts' }),
   },
   screen('audit', ['history'], 'recent actions'),
+  screen('certs', ['certificates', 'tls'], "each site's certificate: days left, last renewal"),
   {
     name: 'deploys',
     aliases: ['releases'],

@@ -3,6 +3,7 @@
  * the current one (clamped, so a shrinking list never points past its end).
  */
 import type { AuditEntry } from '../../src/api/core.js';
+import type { CertRecord } from '../../src/core/certificates.js';
 import type { SiteSummary } from '../../src/api/configs.js';
 import type { ScriptSummary } from '../../src/api/scripts.js';
 import type { AgentReleases } from '../../src/api/agent.js';
@@ -23,6 +24,7 @@ export interface ScreenLists {
   sites: SiteSummary[];
   scripts: ScriptSummary[];
   audit: AuditEntry[];
+  certs: CertRecord[];
   /** The deploys screen: the current server's apps, or the open app's releases. */
   deployApps: DeployAppRow[];
   releases: ReleaseSummary[];
@@ -46,6 +48,7 @@ export interface ScreenListsInput {
   sites?: SiteSummary[] | undefined;
   scripts?: ScriptSummary[] | undefined;
   audit?: AuditEntry[] | undefined;
+  certs?: CertRecord[] | undefined;
   locks?: Record<string, DeployLock | null> | undefined;
   releases?: ReleaseSummary[] | undefined;
   agentReleases?: AgentReleases['releases'] | undefined;
@@ -63,6 +66,7 @@ export function screenLists({
   sites = [],
   scripts = [],
   audit = [],
+  certs = [],
   locks = {},
   releases = [],
   agentReleases = [],
@@ -85,6 +89,7 @@ export function screenLists({
     sites: sites.filter((s) => passes(filterOf('configs'), s.name)),
     scripts: scripts.filter((s) => passes(filterOf('scripts'), `${s.name} ${s.description}`)),
     audit: audit.filter((e) => passes(filterOf('audit'), [e.at, e.actor, e.action, e.target, e.result, e.detail ?? ''].join(' '))),
+    certs: certs.filter((c) => passes(filterOf('certs'), [c.site, ...c.names, c.issuer, c.grade].join(' '))),
     deployApps: deployAppRows(links.find((link) => link.server === ui.server)?.snapshot, locks).filter((row) =>
       passes(filterOf('deploys'), `${row.app} ${row.release}`),
     ),
@@ -103,6 +108,7 @@ export function screenLists({
     deploys,
     agent: lists.agentReleases.length,
     backups: ui.backups === undefined ? lists.backupApps.length : lists.snapshots.length,
+    certs: lists.certs.length,
   }[ui.screen];
   const selected = Math.max(0, Math.min(ui.selected[ui.screen], count - 1));
   const unit = ui.screen === 'overview' ? rows[selected] : undefined;

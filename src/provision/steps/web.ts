@@ -38,6 +38,8 @@ export const HOSTING_SITE = 'hosting';
 export const DEFAULT_SITE = 'hms-default';
 /** Debian's welcome site, enabled by the nginx package; only its link is removed. */
 export const DEBIAN_DEFAULT_LINK = `${PATHS.sitesEnabled}/default`;
+/** The one TLS configuration every site's 443 server includes (templates/nginx/tls.conf). */
+export const TLS_SNIPPET = '/etc/nginx/snippets/hms-tls.conf';
 /** Site names an app cannot take: provisioning's own, and Debian's that it disables. */
 const RESERVED_SITES = new Set([HOSTING_SITE, DEFAULT_SITE, 'default']);
 
@@ -53,7 +55,23 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
     );
   }
   const certs = new Map(siteCertificates(input).map((c) => [c.site, c]));
-  const tls = (site: string) => ({ certPath: certs.get(site)!.cert, keyPath: certs.get(site)!.key, acmeRoot: ACME_ROOT });
+  const acme = input.server.acme;
+  const hstsMaxAge = acme?.hstsMaxAge ?? 0;
+  const tls = (site: string) => ({
+    certPath: certs.get(site)!.cert,
+    keyPath: certs.get(site)!.key,
+    acmeRoot: ACME_ROOT,
+    tlsSnippet: TLS_SNIPPET,
+    // One header: the agent's or an app's own (Rails' force_ssl) is hidden when nginx sends it.
+    hsts:
+      hstsMaxAge > 0
+        ? `add_header Strict-Transport-Security "max-age=${hstsMaxAge}" always; proxy_hide_header Strict-Transport-Security;`
+        : '# (no HSTS)',
+  });
+  const httpsRedirect = acme?.enabled
+    ? 'if ($scheme = http) { return 301 https://$host$request_uri; }'
+    : '# (HTTP serves the app too: servers.<server>.acme is off)';
+  const file = (path: string, content: string): ManagedFile => ({ path, content, mode: 0o644, owner: 'root', group: 'root' });
   const site = (name: string, content: string): ManagedFile => ({
     path: `${PATHS.sitesAvailable}/${name}`,
     content,
@@ -71,6 +89,7 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
           domain: app.domain,
           maintenanceFlag: maintenanceFlag(name),
           maintenanceDir: PATHS.maintenanceDir,
+          httpsRedirect,
           ...tls(name),
         }),
       ),
@@ -80,6 +99,7 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
       t.fill('nginx/hosting.conf', { domain: hostingDomain(input), agentPort: input.server.agentPort, ...tls(HOSTING_SITE) }),
     ),
     site(DEFAULT_SITE, t.fill('nginx/default.conf', {})),
+    file(TLS_SNIPPET, t.fill('nginx/tls.conf', {})),
   ];
 }
 
@@ -106,6 +126,7 @@ export function nginxStep(input: ProvisionInput, t: Templates): Step {
             `templates/nginx/${templateOf(name)}.conf -> ${PATHS.sitesAvailable}/${name}; ` +
             `ln -sfn ../sites-available/${name} ${PATHS.sitesEnabled}/${name}`,
         ),
+        `templates/nginx/tls.conf -> ${TLS_SNIPPET}   # TLS 1.2+, Mozilla intermediate ciphers, no session tickets, OCSP stapling`,
         `rm -f ${DEBIAN_DEFAULT_LINK}`,
         'nginx -t && systemctl reload nginx',
       ],

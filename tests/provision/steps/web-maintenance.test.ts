@@ -23,6 +23,9 @@ describe("an app's nginx site in maintenance", () => {
       acmeRoot: '/var/www/_acme',
       maintenanceFlag: maintenanceFlag('cigar'),
       maintenanceDir: '/var/www/_maintenance',
+      tlsSnippet: '/etc/nginx/snippets/hms-tls.conf',
+      hsts: '# (no HSTS)',
+      httpsRedirect: '# (HTTP serves the app too)',
     });
     const flagged = /if \(-f \/var\/www\/_maintenance\/cigar\) \{\n\s+add_header Retry-After 30 always;\n\s+return 503;\n\s+\}/;
     expect(content).toMatch(flagged);
