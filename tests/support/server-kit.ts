@@ -129,6 +129,7 @@ export async function installAppSite(server: TestServer, app: string, root: stri
         keyPath,
         acmeRoot: ACME_ROOT,
         maintenanceFlag: `/var/www/_maintenance/${app}`,
+        maintenanceDir: '/var/www/_maintenance',
         ...(await siteTlsValues(server)),
       }),
     );
