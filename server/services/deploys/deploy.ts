@@ -192,6 +192,9 @@ async function backupBeforeMigrate(ctx: StepContext, prepared: PreparedDeploy, b
     return ctx.skip('no database to back up yet (no postgres:// DATABASE_URL, no SQLite file)');
   }
   if (!prepared.backupBeforeMigrate) return ctx.skip('no backups on this agent');
+  if (!(await stat(prepared.deps.config.backups.passwordFile).catch(() => undefined))) {
+    return ctx.skip('no backup repository on this server yet (`hms provision` makes it): nothing to back up into');
+  }
   ctx.say(`${pending.length} new migration(s): backing the database up first`);
   const result = await prepared.backupBeforeMigrate(build.release);
   if (!result.ok || !result.snapshot) {
