@@ -137,7 +137,9 @@ describe.skipIf(!support.ok || !terminal.ok)('deploys from the control center, a
       expect(refused).toContain('Wait, or run `hms unlock cigar`.');
       expect(await current()).toBe(released.one);
 
+      // One key at a time: Escape and U sent together read as Alt+U.
       await tmux.keys('Escape');
+      await tmux.waitFor((screen) => !/Deploy cigar on test \(ref/.test(screen));
       await tmux.keys('U');
       await tmux.waitFor(/Unlock deploys of cigar on test\?/);
       await tmux.keys('y');
