@@ -8,8 +8,8 @@ import { execJson, execStream } from '../client/exec-client.js';
 import { UsageError } from '../core/errors.js';
 import { withApp } from './app-command.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
-import { liveOutput, write } from './logs.js';
-import { INTERRUPTED } from './run.js';
+import { liveOutput } from './logs.js';
+import { INTERRUPTED, printOutput } from './run.js';
 
 const USAGE = 'hms exec <app> -- <command> [args...]';
 
@@ -47,17 +47,7 @@ async function streamed(
   chunks: ReturnType<typeof execStream>,
   output: ReturnType<typeof liveOutput>,
 ): Promise<CommandOutput> {
-  let exit: ScriptExit | undefined;
-  try {
-    for await (const chunk of chunks) {
-      if (chunk.kind === 'exit') exit = chunk.exit;
-      else await write(chunk.kind === 'stdout' ? output.stdout : output.stderr, chunk.text, output.signal);
-    }
-  } catch (error) {
-    if (!output.signal.aborted) throw error;
-  } finally {
-    output.done();
-  }
+  const exit = await printOutput(chunks, output);
   if (!exit) {
     context.note('hms: stopped; the agent ends the command when hms goes away.');
     return { data: undefined, human: '', exitCode: INTERRUPTED };

@@ -1,8 +1,8 @@
 import type { ScriptExit, ScriptList } from '../api/scripts.js';
-import { listScripts, runScriptJson, runScriptStream } from '../client/scripts-client.js';
+import { listScripts, runScriptJson, runScriptStream, type ScriptOutput } from '../client/scripts-client.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect, type Connected } from '../client/connect.js';
-import { liveOutput, write } from './logs.js';
+import { type LiveOutput, liveOutput, write } from './logs.js';
 import { table } from '../core/table.js';
 
 /** What hms exits with when Ctrl-C stopped the run (128 + SIGINT, as shells do). */
@@ -35,9 +35,19 @@ export const runCommand: Command = {
 
 async function streamRun(context: CommandContext, connected: Connected, name: string, args: string[]): Promise<CommandOutput> {
   const live = liveOutput(context);
+  const exit = await printOutput(runScriptStream(connected.client, name, { args }, live.signal), live);
+  if (!exit) {
+    context.note(`hms: stopped; the agent on ${connected.name} ends ${name} when hms goes away.`);
+    return { data: undefined, human: '', exitCode: INTERRUPTED };
+  }
+  return { data: exit, human: '', exitCode: exitCodeOf(exit, context) };
+}
+
+/** A streamed run's output written as it comes (stdout, stderr); its exit, or undefined when Ctrl-C stopped it. */
+export async function printOutput(chunks: AsyncIterable<ScriptOutput>, live: LiveOutput): Promise<ScriptExit | undefined> {
   let exit: ScriptExit | undefined;
   try {
-    for await (const output of runScriptStream(connected.client, name, { args }, live.signal)) {
+    for await (const output of chunks) {
       if (output.kind === 'exit') exit = output.exit;
       else await write(output.kind === 'stdout' ? live.stdout : live.stderr, output.text, live.signal);
     }
@@ -46,11 +56,7 @@ async function streamRun(context: CommandContext, connected: Connected, name: st
   } finally {
     live.done();
   }
-  if (!exit) {
-    context.note(`hms: stopped; the agent on ${connected.name} ends ${name} when hms goes away.`);
-    return { data: undefined, human: '', exitCode: INTERRUPTED };
-  }
-  return { data: exit, human: '', exitCode: exitCodeOf(exit, context) };
+  return exit;
 }
 
 /** The script's own exit code; 3 (UNKNOWN) when it was killed and has none. */

@@ -5,14 +5,14 @@
  * upload folder is renamed to `<folder>.before_restore_<time>` (kept) and the restored
  * one renamed into place. Folders the snapshot did not have are left as they are.
  */
-import { mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupSnapshot, FilesSnapshot } from '../../../src/api/backups.js';
 import type { AgentDeps } from '../../env.js';
 import { resticEnv } from './argv.js';
 import { lastLines, RESTIC_LIMITS } from './database.js';
 import { stamp } from './restore-sql.js';
-import { removeFolder } from './sqlite.js';
+import { exists, removeFolder } from './sqlite.js';
 import type { Replaceable } from './swap.js';
 
 const RESTORING = /^\.hms-restoring-files-\d{14}$/;
@@ -20,12 +20,6 @@ const RESTORING = /^\.hms-restoring-files-\d{14}$/;
 const FOLDER = /^shared\/[A-Za-z0-9._/-]+$/;
 
 export const keptFolderPattern = /\.before_restore_\d{14}$/;
-
-const exists = (file: string) =>
-  stat(file).then(
-    () => true,
-    () => false,
-  );
 
 export function filesReplaceable(
   deps: AgentDeps,

@@ -17,9 +17,9 @@ export const keptName = (live: string, now: Date): string => withSuffix(live, `_
 /** The snapshot restored beside the live database, before the swap. */
 export const restoringName = (live: string, now: Date): string => withSuffix(live, `_restoring_${stamp(now)}`);
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const suffixed = (live: string, suffix: string): RegExp => {
-  const head = escape(live.slice(0, 63 - suffix.length - 14));
+  const head = escapeRegExp(live.slice(0, 63 - suffix.length - 14));
   return new RegExp(`^${head}${suffix}\\d{14}$`);
 };
 /** The kept databases of an app whose live database is `live`: only these can be listed or dropped. */

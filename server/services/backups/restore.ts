@@ -163,7 +163,18 @@ async function restore(options: Restoring): Promise<void> {
   if (!asked) await maintenanceOn(deps, app, { kind: 'restore', by: actor, why: `restore of backup ${snapshot.shortId}` });
   await step(`${app} in maintenance (503)${asked ? ', as it already was' : ''}`);
   const swapped: Replaceable[] = [];
-  const undo = async (error: unknown) => {
+  try {
+    for (const part of all) {
+      swapped.push(part);
+      const kept = await part.swapIn();
+      result.unchanged = false;
+      if (part === parts.database) result.keptDatabase = kept;
+      else result.keptFiles = kept;
+      await step(`${part.live} swapped in; the replaced ${part === parts.database ? 'database' : 'files'} kept as ${kept || '(none)'}`);
+    }
+    await step(await restartHealthy(deps, app, options.healthDeadlineMs));
+  } catch (error) {
+    // A swap that failed halfway, or an app that did not come back: everything swapped goes back, newest first.
     for (const part of [...swapped].reverse()) {
       await part.swapBack().catch((backError: Error) => {
         throw new Error(`${(error as Error).message}; swapping back failed too, ${part.live} stays restored: ${backError.message}`);
@@ -175,29 +186,8 @@ async function restore(options: Restoring): Promise<void> {
     const files = parts.files ? `, ${parts.files.live} hold the files from before` : '';
     await step(`swapped back: ${parts.database.live} is the database from before again${files}`);
     for (const part of all) await part.discard().catch(() => undefined);
-  };
-  try {
-    try {
-      for (const part of all) {
-        swapped.push(part);
-        const kept = await part.swapIn();
-        result.unchanged = false;
-        if (part === parts.database) result.keptDatabase = kept;
-        else result.keptFiles = kept;
-        await step(`${part.live} swapped in; the replaced ${part === parts.database ? 'database' : 'files'} kept as ${kept || '(none)'}`);
-      }
-    } catch (error) {
-      await undo(error);
-      await step(await restartHealthy(deps, app, options.healthDeadlineMs).catch((again: Error) => `restart failed: ${again.message}`));
-      throw error;
-    }
-    try {
-      await step(await restartHealthy(deps, app, options.healthDeadlineMs));
-    } catch (error) {
-      await undo(error);
-      await step(await restartHealthy(deps, app, options.healthDeadlineMs).catch((again: Error) => `restart failed: ${again.message}`));
-      throw error;
-    }
+    await step(await restartHealthy(deps, app, options.healthDeadlineMs).catch((again: Error) => `restart failed: ${again.message}`));
+    throw error;
   } finally {
     if (!asked) await maintenanceOff(deps, app);
     result.maintenanceSeconds = Math.round((Date.now() - maintenanceStarted) / 100) / 10;

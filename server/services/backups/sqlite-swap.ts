@@ -11,22 +11,15 @@ import type { BackupSnapshot } from '../../../src/api/backups.js';
 import type { AgentDeps } from '../../env.js';
 import { compareCounts } from './argv.js';
 import { lastLines } from './database.js';
-import { stamp } from './restore-sql.js';
-import { checkIntegrity, countSqlite, removeFolder, restoreSqliteFile } from './sqlite.js';
+import { escapeRegExp, stamp } from './restore-sql.js';
+import { checkIntegrity, countSqlite, exists, removeFolder, restoreSqliteFile } from './sqlite.js';
 import type { Replaceable } from './swap.js';
 
 const COMPANIONS = ['', '-wal', '-shm', '-journal'];
 const RESTORING = /^\.hms-restoring-\d{14}$/;
 
 export const keptSqliteName = (live: string, now: Date): string => `${live}.before_restore_${stamp(now)}`;
-export const keptSqlitePattern = (live: string): RegExp => new RegExp(`^${escape(path.basename(live))}\\.before_restore_\\d{14}$`);
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-const exists = (file: string) =>
-  stat(file).then(
-    () => true,
-    () => false,
-  );
+export const keptSqlitePattern = (live: string): RegExp => new RegExp(`^${escapeRegExp(path.basename(live))}\\.before_restore_\\d{14}$`);
 
 async function stopApp(deps: AgentDeps, app: string): Promise<void> {
   const unit = deps.config.apps[app]!.unit;

@@ -93,5 +93,11 @@ export async function restoreSqliteFile(deps: AgentDeps, app: string, id: string
   return path.join(folder, `${app}.dump`);
 }
 
+export const exists = (file: string): Promise<boolean> =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
 /** A drill's or a restore's copy, removed with its folder. */
 export const removeFolder = (folder: string): Promise<void> => rm(folder, { recursive: true, force: true });
