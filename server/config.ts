@@ -2,53 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { HmsError } from '../src/core/errors.js';
 import { formatIssues } from '../src/core/config-issues.js';
-import { nameSchema, sharedPathSchema } from '../src/core/names.js';
-import { webCommandSchema } from '../src/core/web-command.js';
+import { nameSchema } from '../src/core/names.js';
+import { absolutePath, agentAppSchema, unitName } from './config-app.js';
+
+export { agentAppSchema, type AgentApp } from './config-app.js';
 
 const DEFAULT_KEEP = { daily: 7, weekly: 4, monthly: 6 };
 const DEFAULT_CHECK = { onCalendar: 'Sun *-*-* 04:30', subsets: 12 };
-
-const absolutePath = z.string().startsWith('/', 'must be an absolute path');
-const sharedPath = sharedPathSchema;
-const unitName = z.string().regex(/^[A-Za-z0-9@._-]+\.(service|socket|timer)$/, 'must be a systemd unit name such as cigar.service');
-
-export const agentAppSchema = z.strictObject({
-  unit: unitName,
-  /** The app's folder: releases/, shared/, current. */
-  root: absolutePath,
-  /** Health probe: GET `path` through the puma socket (or `url` for a TCP app). */
-  health: z
-    .strictObject({
-      socket: absolutePath.optional(),
-      url: z.url({ protocol: /^http$/ }).optional(),
-      path: z.string().startsWith('/').default('/up'),
-      timeoutMs: z.number().int().positive().default(3000),
-    })
-    .optional(),
-  /** Extra log files by name; `production` defaults to <root>/shared/log/production.log. */
-  logFiles: z.record(nameSchema, absolutePath).default({}),
-  /** Deploys: the git repository (URL or path the deploy user can fetch) and its default branch. */
-  repo: z
-    .string()
-    .min(1)
-    .max(500)
-    .refine((repo) => !repo.startsWith('-'), 'must be a git URL or path, not an option')
-    .optional(),
-  branch: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a git branch name')
-    .optional(),
-  /** Releases kept after a deploy (never fewer than current and the one before). */
-  keepReleases: z.number().int().min(2).max(50).default(5),
-  /** Files that must exist in shared/ before a deploy, linked into each release (e.g. config/master.key). */
-  sharedFiles: z.array(sharedPath).default([]),
-  /** Folders kept across releases in shared/, linked into each release. */
-  sharedDirs: z.array(sharedPath).default(['log', 'tmp', 'storage']),
-  /** The app's SQLite database file, when it runs on SQLite: backed up through sqlite3's online `.backup`. */
-  sqlite: absolutePath.optional(),
-  /** argv that starts the web process instead of puma (bundle's, else the system's); one word per line in shared/config/web-command. */
-  webCommand: webCommandSchema.optional(),
-});
 
 export const agentConfigSchema = z.strictObject({
   listen: z
@@ -186,7 +146,6 @@ export const agentConfigSchema = z.strictObject({
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
-export type AgentApp = z.infer<typeof agentAppSchema>;
 
 export function parseAgentConfig(text: string, file: string): AgentConfig {
   let raw: unknown;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { domainSchema, nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from '../core/names.js';
 import { webCommandSchema } from '../core/web-command.js';
+import { appExtrasShape, redisDbOf } from './app-extras.js';
 import { backupsSchema, DEFAULT_BACKUPS } from './backups.js';
 
 const hostSchema = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or an IP address');
@@ -132,6 +133,7 @@ export const appSchema = z.strictObject({
   files: z.record(sharedPathSchema, z.string().min(1)).default({}),
   /** argv that starts the web process; default: puma from the app's bundle when it has one, else the system's. */
   webCommand: webCommandSchema.optional(),
+  ...appExtrasShape,
 });
 
 export const configSchema = z
@@ -161,6 +163,7 @@ export const configSchema = z
           });
         }
       }
+      checkAppExtras(config.apps, name, ctx);
       if (!(app.server in config.servers)) {
         ctx.addIssue({
           code: 'custom',
@@ -170,6 +173,49 @@ export const configSchema = z
       }
     }
   });
+
+type Apps = Record<string, z.infer<typeof appSchema>>;
+
+/** Unit names stay unique (`<app>-<process>`, `<app>-<schedule>`, other apps), web is set once, Redis databases are not shared. */
+function checkAppExtras(apps: Apps, name: string, ctx: z.RefinementCtx): void {
+  const app = apps[name]!;
+  if (app.webCommand && app.processes.web) {
+    ctx.addIssue({ code: 'custom', path: ['apps', name, 'processes', 'web'], message: 'set the web command once: here or in webCommand' });
+  }
+  for (const schedule of Object.keys(app.schedules)) {
+    if (schedule in app.processes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apps', name, 'schedules', schedule],
+        message: `has the name of a process (both would be ${name}-${schedule}.service): rename one`,
+      });
+    }
+  }
+  for (const [kind, names] of [
+    ['processes', Object.keys(app.processes)],
+    ['schedules', Object.keys(app.schedules)],
+  ] as const) {
+    for (const unit of names) {
+      if (`${name}-${unit}` in apps) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', name, kind, unit],
+          message: `makes the unit ${name}-${unit}.service, which is app "${name}-${unit}"'s own: rename it`,
+        });
+      }
+    }
+  }
+  const db = redisDbOf(app);
+  if (db === undefined) return;
+  const sharing = Object.entries(apps).find(([other, o]) => other < name && o.server === app.server && redisDbOf(o) === db);
+  if (sharing) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['apps', name, 'redis'],
+      message: `uses Redis database ${db} on server "${app.server}", as app "${sharing[0]}" does: give each app its own { "db": N }`,
+    });
+  }
+}
 
 export type ServerConfig = z.infer<typeof serverSchema>;
 export type AppConfig = z.infer<typeof appSchema>;

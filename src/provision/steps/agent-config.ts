@@ -1,4 +1,5 @@
 import { agentBackups } from '../../config/backups.js';
+import { webProcessOf } from '../../config/app-extras.js';
 import type { AppConfig } from '../../config/schema.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
@@ -22,7 +23,7 @@ export function agentApp(name: string, app: AppConfig) {
     sharedFiles: sharedFilesOf(app),
     sharedDirs: app.sharedDirs,
     ...(app.database.adapter === 'sqlite3' ? { sqlite: sqlitePath(name) } : {}),
-    ...(app.webCommand ? { webCommand: app.webCommand } : {}),
+    ...((app.webCommand ?? webProcessOf(app)) ? { webCommand: app.webCommand ?? webProcessOf(app) } : {}),
   };
 }
 
