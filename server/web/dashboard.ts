@@ -70,10 +70,15 @@ const maintenanceNote = (app: AppStatus): string => (app.maintenance ? ' · main
 
 function row(app: AppStatus, now: Date, backups: Map<string, BackupStatus | undefined>) {
   const s = app.state;
-  const actions = app.kind === 'agent' ? (['restart'] as const) : (['start', 'stop', 'restart', 'reload'] as const);
+  const actions =
+    app.kind === 'agent'
+      ? (['restart'] as const)
+      : app.kind === 'worker'
+        ? (['start', 'stop', 'restart'] as const)
+        : (['start', 'stop', 'restart', 'reload'] as const);
   const health = app.health ? (app.health.ok ? `ok ${app.health.ms} ms` : (app.health.error ?? `HTTP ${app.health.status}`)) : '–';
   return html`<tr>
-<td><strong>${app.name}</strong> <span class="muted">${app.kind}</span></td>
+<td>${app.kind === 'worker' ? '└ ' : ''}<strong>${app.name}</strong> <span class="muted">${app.kind}</span></td>
 <td class="${app.maintenance ? 'bad' : stateClass(s.activeState)}">${s.activeState} (${s.subState})${maintenanceNote(app)}</td>
 <td>${formatAgo(s.since, now)}</td>
 <td>${bytes(s.memoryBytes)}</td>

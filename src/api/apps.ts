@@ -47,7 +47,8 @@ export const healthResultSchema = z.object({
 });
 export type HealthResult = z.infer<typeof healthResultSchema>;
 
-export const appKindSchema = z.enum(['app', 'nginx', 'agent']);
+/** app: a web process (puma); worker: one of an app's other processes (apps.<name>.processes); nginx; the agent. */
+export const appKindSchema = z.enum(['app', 'worker', 'nginx', 'agent']);
 export type AppKind = z.infer<typeof appKindSchema>;
 
 export const appStatusSchema = z.object({
@@ -58,6 +59,9 @@ export const appStatusSchema = z.object({
   health: healthResultSchema.nullable(),
   /** The release `<root>/current` points at (apps only); null when there is none. */
   currentRelease: z.string().nullable(),
+  /** A worker's app and process name (its unit is `<app>-<process>.service`). */
+  app: z.string().optional(),
+  process: z.string().optional(),
   /** True while nginx answers the app's requests with 503 (maintenance): the unit may run, users do not reach it. */
   maintenance: z.boolean().optional(),
   /** Why the state is unknown (e.g. no systemd on this machine); absent when all is known. */

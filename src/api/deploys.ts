@@ -43,7 +43,7 @@ export const deployRequestSchema = z.strictObject({
 });
 export type DeployRequest = z.input<typeof deployRequestSchema>;
 
-/** The steps of a deploy, in order; `rollback` only runs when the health check fails. */
+/** The steps of a deploy, in order; `rollback` only runs when the health check (web or workers) fails. */
 export const DEPLOY_STEPS = [
   'lock',
   'check',
@@ -53,9 +53,11 @@ export const DEPLOY_STEPS = [
   'assets',
   'backup',
   'migrate',
+  'tasks',
   'switch',
   'restart',
   'health',
+  'workers',
   'rollback',
   'record',
   'prune',

@@ -5,7 +5,7 @@ import type { ApiClient } from '../client/api-client.js';
 import { backupStatusLines } from '../core/backup-status.js';
 import type { Command, CommandContext } from './command.js';
 import { onServers } from './each-server.js';
-import { formatBytes, formatSince } from '../core/format.js';
+import { formatBytes, formatSince, unitLabel } from '../core/format.js';
 import { table } from '../core/table.js';
 
 type StatusData = AppsResponse & { backups?: BackupOverview; backupsError?: string };
@@ -24,7 +24,7 @@ export const statusCommand: Command = {
     const results = await onServers(scoped, async ({ client }): Promise<StatusData> => {
       const [snapshot, backups] = await Promise.all([client.apps(), readBackups(client)]);
       if (!only) return { ...snapshot, ...backups };
-      const apps = snapshot.apps.filter((app) => app.name === only);
+      const apps = snapshot.apps.filter((app) => app.name === only || app.app === only);
       const overview = backups.backups && { ...backups.backups, apps: backups.backups.apps.filter((app) => app.app === only) };
       return { ...snapshot, ...backups, ...(overview ? { backups: overview } : {}), apps };
     });
@@ -77,7 +77,7 @@ function row(app: AppStatus, now: Date): string[] {
   const mark = s.activeState === 'active' ? '●' : s.activeState === 'unknown' ? '?' : '✗';
   const health = !app.health ? '–' : app.health.ok ? `ok ${Math.round(app.health.ms)}ms` : `✗ ${app.health.error ?? app.health.status}`;
   return [
-    app.name,
+    unitLabel(app),
     `${mark} ${s.activeState}/${s.subState}${app.maintenance ? ' · maintenance' : ''}`,
     formatSince(s.since, now),
     formatBytes(s.memoryBytes),

@@ -48,6 +48,11 @@ export const processSchema = z.union([
     quietSignal: z.enum(['TSTP', 'none']).optional(),
     /** A worker counts as up once it has run this long without a restart (the deploy's health gate). */
     settleSeconds: z.number().int().min(1).max(300).default(5),
+    /**
+     * The process tells systemd when it is ready (Type=notify), so a start waits for it and fails when it dies
+     * booting. Sidekiq does so by itself; default: true when the argv runs sidekiq.
+     */
+    notify: z.boolean().optional(),
   }),
 ]);
 
@@ -134,6 +139,7 @@ export interface WorkerProcess {
   stopTimeoutSeconds: number;
   quietSignal: 'TSTP' | 'none';
   settleSeconds: number;
+  notify: boolean;
 }
 
 /** An app's workers (every process but `web`), with their defaults filled in, sorted by name. */
@@ -150,6 +156,7 @@ export function workersOf(app: { processes: Record<string, ProcessConfig> }): Wo
         stopTimeoutSeconds: full.stopTimeoutSeconds,
         quietSignal: ('quietSignal' in full && full.quietSignal) || (runsSidekiq ? 'TSTP' : 'none'),
         settleSeconds: full.settleSeconds,
+        notify: 'notify' in full && full.notify !== undefined ? full.notify : runsSidekiq,
       };
     });
 }

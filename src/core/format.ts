@@ -31,3 +31,8 @@ export function formatSince(iso: string | null | undefined, now = new Date()): s
 export function formatAgo(iso: string | null | undefined, now = new Date()): string {
   return iso ? `${formatSince(iso, now)} ago` : '–';
 }
+
+/** A unit's name as the views list it: a worker indented under its app (`└ cigar-worker`). */
+export function unitLabel(unit: { name: string; kind: string }): string {
+  return unit.kind === 'worker' ? `└ ${unit.name}` : unit.name;
+}

@@ -12,6 +12,8 @@ export const TEMPLATE_NAMES = [
   'systemd/app.service',
   'systemd/app.socket',
   'systemd/web-start',
+  'systemd/process.service',
+  'systemd/process-start',
   'systemd/hms-agent.service',
   'systemd/hms-backup.service',
   'systemd/hms-backup.timer',

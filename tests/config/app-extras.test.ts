@@ -18,8 +18,15 @@ describe("an app's processes, Redis, schedules, release tasks and settings in hm
   it('Given a Sidekiq worker as a bare argv, When its workers are read, Then it is told to go quiet (TSTP) and has the defaults', () => {
     const config = parse({ processes: { worker: ['bundle', 'exec', 'sidekiq'], mailer: { command: ['bin/mailer'], settleSeconds: 2 } } });
     expect(workersOf(config.apps.cigar!)).toEqual([
-      { name: 'mailer', command: ['bin/mailer'], stopTimeoutSeconds: 30, quietSignal: 'none', settleSeconds: 2 },
-      { name: 'worker', command: ['bundle', 'exec', 'sidekiq'], stopTimeoutSeconds: 30, quietSignal: 'TSTP', settleSeconds: 5 },
+      { name: 'mailer', command: ['bin/mailer'], stopTimeoutSeconds: 30, quietSignal: 'none', settleSeconds: 2, notify: false },
+      {
+        name: 'worker',
+        command: ['bundle', 'exec', 'sidekiq'],
+        stopTimeoutSeconds: 30,
+        quietSignal: 'TSTP',
+        settleSeconds: 5,
+        notify: true,
+      },
     ]);
   });
 

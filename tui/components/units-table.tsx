@@ -1,6 +1,7 @@
 import { Table } from '@alcalzone/ink-table';
 import { Text } from 'ink';
 import type { PropsWithChildren } from 'react';
+import { unitLabel } from '../../src/core/format.js';
 import type { OverviewRow } from '../state/overview-rows.js';
 import { visibleRange } from '../state/scroll.js';
 
@@ -32,7 +33,7 @@ type Cells = Record<string, string>;
 
 const COLUMNS: Array<{ name: string; cell(row: OverviewRow): string }> = [
   { name: 'SERVER', cell: (row) => row.server },
-  { name: 'APP', cell: (row) => row.app },
+  { name: 'APP', cell: (row) => unitLabel({ name: row.app, kind: row.kind }) },
   { name: 'STATE', cell: (row) => row.state },
   { name: 'SINCE', cell: (row) => row.since },
   { name: 'PID', cell: (row) => row.pid },

@@ -1,6 +1,6 @@
 /** The apps table's rows, from the agent's /api/apps snapshot: pure. */
 import type { AppStatus, AppsResponse } from '../../src/api/apps.js';
-import { formatBytes } from '../../src/core/format.js';
+import { formatBytes, unitLabel } from '../../src/core/format.js';
 
 export const APP_COLUMNS = ['APP', 'STATE', 'MEMORY', 'RESTARTS', 'HEALTH'];
 /** Widths for the columns above, in terminal cells. */
@@ -23,7 +23,7 @@ export function appRow(app: AppStatus): string[] {
   const s = app.state;
   const mark = s.activeState === 'active' ? '●' : s.activeState === 'unknown' ? '?' : '✗';
   const state = `${mark} ${s.activeState}/${s.subState}`;
-  return [app.name, state, formatBytes(s.memoryBytes), String(s.restarts ?? '–'), health(app)].map(cell);
+  return [unitLabel(app), state, formatBytes(s.memoryBytes), String(s.restarts ?? '–'), health(app)].map(cell);
 }
 
 function health(app: AppStatus): string {

@@ -32,6 +32,8 @@ export interface Target {
   kind: AppKind;
   unit: string;
   app?: AgentApp;
+  /** A worker's app and process name. */
+  parent?: { app: string; process: string };
 }
 
 const RESERVED = ['nginx', 'agent'] as const;
@@ -48,12 +50,33 @@ export function targets(config: AgentConfig): Record<string, Target> {
       },
     );
   }
+  // Each app, then its workers: the views list a worker under its app.
   const list: Target[] = [
-    ...Object.entries(config.apps).map(([name, app]) => ({ name, kind: 'app' as const, unit: app.unit, app })),
+    ...Object.entries(config.apps).flatMap(([name, app]) => [{ name, kind: 'app' as const, unit: app.unit, app }, ...workersOf(name, app)]),
     { name: 'nginx', kind: 'nginx', unit: config.nginx.unit },
     { name: 'agent', kind: 'agent', unit: config.agentUnit },
   ];
+  const seen = new Set<string>();
+  for (const target of list) {
+    if (seen.has(target.name)) {
+      throw new HmsError(`agent config: "${target.name}" names both an app and a worker (${target.unit}).`, {
+        hint: 'Rename the process or the app in hms.config.json and run `hms provision`.',
+      });
+    }
+    seen.add(target.name);
+  }
   return Object.fromEntries(list.map((target) => [target.name, target]));
+}
+
+/** An app's workers as targets named `<app>-<process>`, like their units. */
+function workersOf(name: string, app: AgentApp): Target[] {
+  return Object.entries(app.processes).map(([process, worker]) => ({
+    name: `${name}-${process}`,
+    kind: 'worker' as const,
+    unit: worker.unit,
+    app,
+    parent: { app: name, process },
+  }));
 }
 
 function snapshot(deps: AgentDeps) {
@@ -167,7 +190,7 @@ function outcome(target: Target, action: AppAction, state: UnitState, settled: b
 async function describeTarget(target: Target, state: UnitState, cache?: AgentDeps): Promise<AppStatus> {
   const currentRelease = await release(target.app);
   const health = cache && target.kind === 'app' ? await cachedProbe(cache, target, state, currentRelease) : await probe(target, state);
-  return { name: target.name, kind: target.kind, state, health, currentRelease };
+  return { name: target.name, kind: target.kind, ...target.parent, state, health, currentRelease };
 }
 
 async function cachedProbe(deps: AgentDeps, target: Target, state: UnitState, currentRelease: string | null): Promise<HealthResult | null> {
@@ -177,7 +200,8 @@ async function cachedProbe(deps: AgentDeps, target: Target, state: UnitState, cu
 
 async function probe(target: Target, state: UnitState): Promise<HealthResult | null> {
   if (target.kind === 'agent') return { ok: true, via: 'self', status: null, ms: 0, error: null };
-  if (target.kind === 'nginx') {
+  // nginx and a worker are healthy while their unit runs (a worker answers no HTTP).
+  if (target.kind === 'nginx' || target.kind === 'worker') {
     const ok = state.activeState === 'active';
     return { ok, via: 'unit', status: null, ms: 0, error: ok ? null : `${target.unit} is ${state.activeState} (${state.subState})` };
   }

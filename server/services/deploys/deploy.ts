@@ -18,6 +18,7 @@ import { goLive } from './go-live.js';
 import type { ProcFs } from './health.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { pruneReleases, writeRecord } from './record.js';
+import { runReleaseTasks } from './release-tasks.js';
 import { appLayout, currentRelease, newReleaseId, releaseIds, type ReleaseRecord } from './releases.js';
 import { StepFailure, StepRunner, type DeployReporter, type StepContext } from './steps.js';
 
@@ -120,6 +121,7 @@ async function deploy(prepared: PreparedDeploy, options: RunDeployOptions): Prom
     await runner.step('assets', (ctx) => compileAssets(ctx, b));
     await runner.step('backup', (ctx) => backupBeforeMigrate(ctx, prepared, b, env));
     const migrations = await runner.step('migrate', (ctx) => migrate(ctx, b));
+    await runner.step('tasks', (ctx) => runReleaseTasks(ctx, { config: deps.config, name, build: b, now: deps.clock }));
 
     const live = await goLive({
       deps,

@@ -14,6 +14,7 @@ import type { AppLayout } from './releases.js';
 import { StepFailure, type StepContext, type StepRunner } from './steps.js';
 import { chooseWebCommand, planRestart, readOrNull, runningWeb, webCommandFiles, webCommandText } from './web-command.js';
 import { showUnits } from '../apps/index.js';
+import { restartWorkers, workersOfApp } from './workers.js';
 
 /** How long a new release gets to serve healthy before it is rolled back. */
 export const HEALTH_DEADLINE_MS = 30_000;
@@ -49,6 +50,7 @@ export async function goLive(options: GoLiveOptions): Promise<GoLiveOutcome> {
   try {
     await runner.step('restart', async (ctx) => restart(ctx, options, release), NOT_CANCELLABLE);
     health = await runner.step('health', async (ctx) => gate(ctx, options, release), NOT_CANCELLABLE);
+    await runner.step('workers', (ctx) => restartWorkers(ctx, { ...options, release }), NOT_CANCELLABLE);
     return { ok: true, switched: true, rolledBack: false, health };
   } catch (error) {
     const failure = error as StepFailure;
@@ -71,6 +73,7 @@ export async function goLive(options: GoLiveOptions): Promise<GoLiveOutcome> {
           await switchCurrent(ctx, layout, fallback, release);
           await restart(ctx, options, fallback);
           await gate(ctx, options, fallback);
+          if (workersOfApp(options.app).length > 0) await restartWorkers(ctx, { ...options, release: fallback });
           ctx.detail(`current is ${fallback} again, and healthy`);
         },
         NOT_CANCELLABLE,
@@ -130,7 +133,8 @@ async function restart(ctx: StepContext, options: GoLiveOptions, release: string
  */
 async function stopFirstRelease(ctx: StepContext, options: GoLiveOptions): Promise<string> {
   const { deps, app } = options;
-  await ctx.run(stopArgv([app.unit, socketUnitOf(app.unit)]), { timeoutMs: 60_000, allowFailure: true });
+  const workers = workersOfApp(app).map((worker) => worker.unit);
+  await ctx.run(stopArgv([app.unit, socketUnitOf(app.unit), ...workers]), { timeoutMs: 60_000, allowFailure: true });
   const journal = await deps.exec(journalTailArgv(app.unit, 40), { timeoutMs: 10_000 }).catch(() => null);
   const lines = (journal?.stdout ?? '')
     .split('\n')

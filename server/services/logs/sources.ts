@@ -14,7 +14,7 @@ export type FileLogSource = { name: string; kind: 'file'; format: LineFormat; mi
 export type LogSource = { name: string; kind: 'journal'; unit: string } | FileLogSource;
 
 /**
- * `journal:<app>`, `<app>:production`, `<app>:<name>`, and the app's own nginx logs
+ * `journal:<app>` (and `journal:<app>-<process>` per worker), `<app>:production`, `<app>:<name>`, and the app's own nginx logs
  * `<app>:nginx` and `<app>:nginx-error` (next to nginx's, named after the app, as
  * templates/nginx/app.conf writes them) per app, then nginx's and the agent's. When
  * an app's name makes one of them collide with nginx's or the agent's (an app
@@ -27,6 +27,8 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
   };
   for (const [app, settings] of Object.entries(config.apps)) {
     add({ name: `journal:${app}`, kind: 'journal', unit: settings.unit });
+    for (const [process, worker] of Object.entries(settings.processes))
+      add({ name: `journal:${app}-${process}`, kind: 'journal', unit: worker.unit });
     // The default log may be a link within shared/log; a configured one must be the file itself.
     const sharedLog = path.join(settings.root, 'shared', 'log');
     const files: Record<string, FileLocation> = {

@@ -1,5 +1,5 @@
 import { agentBackups } from '../../config/backups.js';
-import { webProcessOf } from '../../config/app-extras.js';
+import { webProcessOf, workersOf } from '../../config/app-extras.js';
 import type { AppConfig } from '../../config/schema.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
@@ -22,6 +22,18 @@ export function agentApp(name: string, app: AppConfig) {
     keepReleases: app.keepReleases,
     sharedFiles: sharedFilesOf(app),
     sharedDirs: app.sharedDirs,
+    processes: Object.fromEntries(
+      workersOf(app).map((w) => [
+        w.name,
+        { unit: `${name}-${w.name}.service`, quietSignal: w.quietSignal, settleSeconds: w.settleSeconds },
+      ]),
+    ),
+    releaseTasks: app.releaseTasks.map((task) => ({
+      name: task.name,
+      argv: task.command,
+      when: task.when,
+      timeoutSeconds: task.timeoutSeconds,
+    })),
     ...(app.database.adapter === 'sqlite3' ? { sqlite: sqlitePath(name) } : {}),
     ...((app.webCommand ?? webProcessOf(app)) ? { webCommand: app.webCommand ?? webProcessOf(app) } : {}),
   };

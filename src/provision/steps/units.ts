@@ -2,6 +2,9 @@ import { diffFiles, fileSteps, writeFiles, type ManagedFile } from '../files.js'
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
+import { workersOf } from '../../config/app-extras.js';
+import type { AppConfig } from '../../config/schema.js';
+import { systemdArgv } from '../../core/systemd-quote.js';
 
 export const AGENT_UNIT = 'hms-agent.service';
 /**
@@ -9,6 +12,8 @@ export const AGENT_UNIT = 'hms-agent.service';
  * chose for the release, from shared/config/web-command, argv one word per line.
  */
 export const WEB_START = '/usr/local/lib/hms/web-start';
+/** What every worker's unit runs (templates/systemd/process-start): its argv, in the current release. */
+export const PROCESS_START = '/usr/local/lib/hms/process-start';
 
 const rootFile = (path: string, content: string, mode = 0o644): ManagedFile => ({ path, content, mode, owner: 'root', group: 'root' });
 
@@ -21,14 +26,37 @@ export function appUnitFiles(name: string, t: Templates): ManagedFile[] {
   ];
 }
 
+/** One unit per worker (apps.<name>.processes but web): `<app>-<process>.service`. */
+export function workerUnitFiles(name: string, app: AppConfig, t: Templates): ManagedFile[] {
+  return workersOf(app).map((worker) =>
+    rootFile(
+      `${PATHS.units}/${name}-${worker.name}.service`,
+      t.fill('systemd/process.service', {
+        app: name,
+        process: worker.name,
+        user: PATHS.deployUser,
+        root: appRoot(name),
+        envFile: `${PATHS.envDir}/${name}.env`,
+        launcher: PROCESS_START,
+        command: systemdArgv(worker.command),
+        stopTimeoutSeconds: String(worker.stopTimeoutSeconds),
+        settleSeconds: String(worker.settleSeconds),
+        serviceType: worker.notify ? 'notify' : 'simple',
+      }),
+    ),
+  );
+}
+
 export function webStartFile(t: Templates): ManagedFile {
   return rootFile(WEB_START, t.fill('systemd/web-start', {}), 0o755);
 }
 
+const launchers = (t: Templates): ManagedFile[] => [webStartFile(t), rootFile(PROCESS_START, t.fill('systemd/process-start', {}), 0o755)];
+
 export function unitFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
   return [
-    webStartFile(t),
-    ...input.apps.flatMap(([name]) => appUnitFiles(name, t)),
+    ...launchers(t),
+    ...input.apps.flatMap(([name, app]) => [...appUnitFiles(name, t), ...workerUnitFiles(name, app, t)]),
     rootFile(
       `${PATHS.units}/${AGENT_UNIT}`,
       t.fill('systemd/hms-agent.service', {
@@ -41,6 +69,15 @@ export function unitFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
   ];
 }
 
+function templateOf(file: string, name: string, input: ProvisionInput): string {
+  if (file === WEB_START) return 'web-start';
+  if (file === PROCESS_START) return 'process-start';
+  if (name === AGENT_UNIT) return 'hms-agent.service';
+  return input.apps.some(([app]) => name === `${app}.service` || name === `${app}.socket`)
+    ? `app${name.slice(name.lastIndexOf('.'))}`
+    : 'process.service';
+}
+
 export function unitsStep(input: ProvisionInput, t: Templates): Step {
   const files = () => unitFiles(input, t);
   // Services only: an app's socket is started by its service (Requires=), never alone.
@@ -51,19 +88,19 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
   const sources = () =>
     files().map((f) => {
       const name = f.path.slice(f.path.lastIndexOf('/') + 1);
-      const template =
-        f.path === WEB_START ? 'web-start' : name === AGENT_UNIT ? 'hms-agent.service' : `app${name.slice(name.lastIndexOf('.'))}`;
+      const template = templateOf(f.path, name, input);
       return `templates/systemd/${template} -> ${f.path}`;
     });
   return {
     id: 'systemd-units',
-    title: 'systemd units for each app and the agent',
+    title: 'systemd units for each app, its workers and the agent',
     doc: {
       why:
         'Apps and the agent restart on failure and start at boot. ' +
         'An app starts once it has a release (`hms deploy <app>`); the agent once it is installed (`hms deploy-hosting-api`). ' +
         "An app's unit runs the web-start launcher, which runs the command its deploy chose " +
-        "(puma from the bundle, the system's puma, or webCommand), on a socket systemd keeps open across restarts.",
+        "(puma from the bundle, the system's puma, or webCommand), on a socket systemd keeps open across restarts. " +
+        "Each worker (apps.<name>.processes, e.g. Sidekiq) is a unit of its own, <app>-<process>.service, started by the app's deploys.",
       commands: [
         `mkdir -p ${WEB_START.slice(0, WEB_START.lastIndexOf('/'))}`,
         ...sources(),

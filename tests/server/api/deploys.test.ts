@@ -54,9 +54,11 @@ describe('POST /api/deploys/:app (Server-Sent Events)', () => {
         'assets',
         'backup',
         'migrate',
+        'tasks',
         'switch',
         'restart',
         'health',
+        'workers',
         'record',
         'prune',
       ]);

@@ -164,7 +164,7 @@ describe('rollback', () => {
           ),
         ),
       ]);
-      expect(result.steps.map((s) => s.name)).toEqual(['switch', 'restart', 'health']);
+      expect(result.steps.map((s) => s.name)).toEqual(['switch', 'restart', 'health', 'workers']);
       expect(target.serving()).toBe(first.release);
       expect((await agent.deps.audit.recent(1))[0]).toMatchObject({
         actor: 'bob',
