@@ -25,7 +25,7 @@ export const processNameSchema = nameSchema.refine((name) => !RESERVED_PROCESSES
  * A record whose keys are checked one by one, so that a refused key is named with
  * the key schema's own message (zod's record says only "Invalid key in record").
  */
-function keyedRecord<V extends z.ZodType>(key: z.ZodType<string>, value: V) {
+export function keyedRecord<V extends z.ZodType>(key: z.ZodType<string>, value: V) {
   return z.record(z.string(), value).superRefine((record, ctx) => {
     for (const name of Object.keys(record)) {
       const result = key.safeParse(name);

@@ -6,6 +6,7 @@ import { readSecrets } from '../secrets/file.js';
 import type { Secrets } from '../secrets/schema.js';
 import { findHostKeys, readKnownHosts } from '../ssh/known-hosts.js';
 import { findProblems } from '../secrets/plan.js';
+import { checkAppSettings } from './app-env.js';
 import { laptopPublicKeys } from './authorized-keys.js';
 import type { ProvisionInput } from './input.js';
 import { readUploads } from './uploads.js';
@@ -26,6 +27,7 @@ export async function gatherInput(
   if (missing.length > 0) {
     throw new HmsError(`${secretsFile} lacks ${missing.map((p) => p.key).join(', ')}.`, { hint: 'Run `hms secrets init` to add them.' });
   }
+  checkAppSettings(Object.entries(config.apps), secrets);
   const authorizedKeys = await laptopPublicKeys(serverName, server, agentSocket);
   const deployKey = server.deployKeyFile ? await readFile(server.deployKeyFile, 'utf8') : undefined;
   return {

@@ -6,6 +6,9 @@ import { backupStep, wantsBackups } from './steps/backup.js';
 import { backupScheduleStep } from './steps/backup-schedule.js';
 import { databaseStep, wantsPostgres } from './steps/database.js';
 import { offsiteKeeperStep } from './steps/offsite.js';
+import { redisStep } from './steps/redis.js';
+import { restartAppsStep } from './steps/restart-apps.js';
+import { wantsRedis } from './redis.js';
 import { offsiteWriterStep } from './steps/offsite-writer.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
 import { sharedFilesStep } from './steps/shared.js';
@@ -26,6 +29,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     deployKeyStep(input),
     appEnvStep(input),
     ...(wantsPostgres(input) ? [databaseStep(input)] : []),
+    ...(wantsRedis(input) ? [redisStep(input)] : []),
     ...(wantsBackups(input) ? [backupStep(input), backupScheduleStep(input, t)] : []),
     ...(wantsBackups(input) && input.offsiteTarget ? [offsiteWriterStep(input)] : []),
     ...((input.offsiteKept?.length ?? 0) > 0 ? [offsiteKeeperStep(input)] : []),
@@ -36,6 +40,8 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     nginxStep(input, t),
     unitsStep(input, t),
     logrotateStep(input, t),
+    // After the units and Redis: the restarted processes find what their new settings point at.
+    restartAppsStep(input),
     // Last: a CA that cannot validate a site must not hold back the rest of the server.
     acmeStep(input, t),
   ];

@@ -79,7 +79,7 @@ export const isLocalDatabase = (db: Pick<AppDatabase, 'host'>): boolean => LOCAL
  * value goes through systemd's EnvironmentFile parser, which reads quotes and
  * backslashes anywhere in a value (encodeURIComponent leaves `'` as it is).
  */
-const encodeStrictly = (text: string): string =>
+export const encodeStrictly = (text: string): string =>
   encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** What Rails reads: `postgres://role:password@host:5432/database`, the password percent-encoded. */

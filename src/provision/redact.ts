@@ -11,11 +11,30 @@ const SECRET_KEY = /SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL|PRIVATE/i;
 
 export const MASK = '***';
 
-/** KEY=value lines: the value of any secret-sounding key (and of database URLs) is masked. */
+/** The comment lines that open an app env file's plain and secret settings (app-env.ts writes them). */
+export const PLAIN_SETTINGS = '# Plain settings';
+export const SECRET_SETTINGS = '# Secret settings';
+
+/**
+ * KEY=value lines: the value of any secret-sounding key (and of URLs, which carry
+ * passwords) is masked; below the secret settings' comment line every value is, and
+ * below the plain settings' one none is (they are hms.config.json's, shown as written).
+ */
 export function redactEnv(text: string): string {
-  return text.replace(/^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/gm, (line, key: string) =>
-    SECRET_KEY.test(key) || /_URL$/.test(key) ? `${key}=${MASK}` : line,
-  );
+  let part: 'hms' | 'plain' | 'secret' = 'hms';
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('#')) {
+        part = line.startsWith(PLAIN_SETTINGS) ? 'plain' : line.startsWith(SECRET_SETTINGS) ? 'secret' : part;
+        return line;
+      }
+      const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(line);
+      if (!match || part === 'plain') return line;
+      const key = match[1]!;
+      return part === 'secret' || SECRET_KEY.test(key) || /_URL$/.test(key) ? `${key}=${MASK}` : line;
+    })
+    .join('\n');
 }
 
 /** Every JSON string value masked, keys kept: shows which entry changed, never to what. */

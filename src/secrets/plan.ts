@@ -41,6 +41,12 @@ export function requiredSecrets(config: Config | undefined): RequiredSecret[] {
     // Every app's database is backed up (PostgreSQL or SQLite): a configuration with apps needs a repository password.
     ...(apps.length > 0 ? [{ key: 'backup_passwords.local', kind: 'random' as const, make: password }] : []),
     ...offsiteSecrets(config),
+    // One Redis per server, made only where an app declares it.
+    ...[...new Set(apps.filter(([, app]) => app.redis !== undefined).map(([, app]) => app.server))].map((server) => ({
+      key: `redis_passwords.${server}`,
+      kind: 'random' as const,
+      make: password,
+    })),
     { key: 'hosting_management.admin_username', kind: 'fixed', make: () => 'admin' },
     { key: 'hosting_management.admin_password', kind: 'random', make: password },
     { key: 'hosting_management.jwt_secret', kind: 'random', make: password },

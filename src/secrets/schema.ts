@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envNameSchema, envValueSchema, keyedRecord } from '../config/app-extras.js';
 import { domainSchema } from '../core/names.js';
 
 /** An absolute path with no spaces, quotes or `..`: it goes into nginx's config and a certbot hook's list. */
@@ -18,6 +19,10 @@ export const secretsSchema = z.object({
   backup_passwords: z.record(z.string(), z.string()).default({}),
   /** SSH keys (OpenSSH format) a server logs in with to the offsite repository it copies its backups into, by repository. */
   offsite_keys: z.record(z.string(), z.object({ private_key: z.string(), public_key: z.string() })).default({}),
+  /** The password of each server's Redis (`apps.<name>.redis`), by server. */
+  redis_passwords: z.record(z.string(), z.string()).default({}),
+  /** Secret settings of each app's env file, by app: NAME -> value (the names and values apps.<name>.env allows). */
+  app_env: z.record(z.string(), keyedRecord(envNameSchema, envValueSchema)).default({}),
   hosting_management: z
     .object({
       admin_username: z.string().optional(),

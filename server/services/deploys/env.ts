@@ -5,6 +5,7 @@
  * SSH command when the deploy key is there. Values are never logged nor streamed.
  */
 import { access, readFile } from 'node:fs/promises';
+import { parseEnvFile } from '../../../src/core/env-file.js';
 import type { AgentDeps } from '../../env.js';
 import { DEPLOY_KEY, DEPLOY_USER, gitSshCommand, unitEnvironmentArgv } from './argv.js';
 
@@ -84,23 +85,8 @@ export function parseUnitEnvironment(stdout: string): {
   return { inline, files };
 }
 
-/** systemd's EnvironmentFile format: KEY=VALUE lines, # and ; comments, optional quotes. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const equals = line.indexOf('=');
-    if (equals <= 0) continue;
-    const name = line.slice(0, equals).trim();
-    if (!isVariableName(name)) continue;
-    let value = line.slice(equals + 1).trim();
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) value = value.slice(1, -1);
-    vars[name] = value;
-  }
-  return vars;
-}
+// The app env files are read as systemd reads them (src/core/env-file.ts): a value hms wrote quoted comes back verbatim.
+export { parseEnvFile };
 
 function isVariableName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);

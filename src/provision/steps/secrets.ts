@@ -1,6 +1,6 @@
 import { fileSteps, type ManagedFile } from '../files.js';
 import { PATHS, type ProvisionInput } from '../input.js';
-import { appDatabases, databaseUrl } from '../postgres.js';
+import { appEnvFileContent, appEnvVariables } from '../app-env.js';
 import type { Step } from '../step.js';
 
 const deploy = PATHS.deployUser;
@@ -54,21 +54,13 @@ export function deployKeyStep(input: ProvisionInput): Step {
  * One systemd EnvironmentFile per app: secrets reach puma without touching the app's
  * folder. RAILS_LOG_TO_STDOUT stays unset so Rails logs to log/production.log, which
  * each release links to shared/log/. A PostgreSQL app also gets DATABASE_URL, which
- * Rails prefers to what database.yml says.
+ * Rails prefers to what database.yml says; an app with Redis, REDIS_URL; then its
+ * settings (app-env.ts).
  */
 export function appEnvFiles(input: ProvisionInput): ManagedFile[] {
-  const urls = new Map(appDatabases(input).map((db) => [db.app, databaseUrl(db)]));
   return input.apps.map(([name]) => ({
-    path: `${PATHS.envDir}/${name}.env`,
-    content: [
-      'RAILS_ENV=production',
-      'RACK_ENV=production',
-      `SECRET_KEY_BASE=${input.secrets.secret_key_bases[name] ?? ''}`,
-      `DATABASE_PASSWORD=${input.secrets.database_passwords[name] ?? ''}`,
-      ...(urls.has(name) ? [`DATABASE_URL=${urls.get(name)}`] : []),
-      'RAILS_SERVE_STATIC_FILES=',
-      '',
-    ].join('\n'),
+    path: appEnvPath(name),
+    content: appEnvFileContent(name, appEnvVariables(input, name)),
     mode: 0o600,
     owner: 'root',
     group: 'root',
@@ -76,17 +68,20 @@ export function appEnvFiles(input: ProvisionInput): ManagedFile[] {
   }));
 }
 
+export const appEnvPath = (app: string): string => `${PATHS.envDir}/${app}.env`;
+
 export function appEnvStep(input: ProvisionInput): Step {
   return {
     id: 'app-secrets',
     title: "Each app's secrets as a 0600 environment file",
     doc: {
       why:
-        'SECRET_KEY_BASE and DATABASE_PASSWORD from .secrets.json (and DATABASE_URL for a PostgreSQL app), ' +
-        'read by systemd (as root) when it starts the app; mode 0600, owned by root.',
+        'SECRET_KEY_BASE and DATABASE_PASSWORD from .secrets.json (and DATABASE_URL for a PostgreSQL app, REDIS_URL ' +
+        'for an app with Redis), then the plain settings of apps.<name>.env and the secret ones of app_env.<name>, ' +
+        "quoted so that systemd reads each value back verbatim; read by systemd (as root) when it starts the app's " +
+        'processes; mode 0600, owned by root. A step at the end restarts the running processes of an app whose file changed.',
       commands: input.apps.map(
-        ([name]) =>
-          `install -m 600 -o root -g root /dev/stdin ${PATHS.envDir}/${name}.env   # RAILS_ENV, SECRET_KEY_BASE, DATABASE_PASSWORD`,
+        ([name]) => `install -m 600 -o root -g root /dev/stdin ${appEnvPath(name)}   # RAILS_ENV, SECRET_KEY_BASE, ..., settings`,
       ),
       verify: [`stat -c '%a %U' ${PATHS.envDir}/*.env   # 600 root`],
     },
