@@ -46,14 +46,14 @@ export async function diagnose(client: ApiClient, laptopVersion: string): Promis
           check: `unit ${app.name}`,
           level: 'fail',
           summary: `${s.activeState} (${s.result ?? 'no result'})`,
-          next: `hms logs journal:${app.kind === 'app' ? app.name : app.kind} -n 50, then hms start ${app.name}`,
+          next: `hms logs ${journalOf(app)} -n 50, then hms start ${app.name}`,
         });
       else if ((s.restarts ?? 0) > 0)
         findings.push({
           check: `unit ${app.name}`,
           level: 'warn',
           summary: `restarted automatically ${s.restarts} time(s)`,
-          next: `hms logs journal:${app.kind === 'app' ? app.name : app.kind} --since -1h`,
+          next: `hms logs ${journalOf(app)} --since -1h`,
         });
       else if (app.health && !app.health.ok)
         findings.push({
@@ -100,6 +100,11 @@ export async function diagnose(client: ApiClient, laptopVersion: string): Promis
   findings.push(scriptFinding('errors in logs (1 h)', logs, 'hms run parse_logs --since 60'));
   findings.push({ check: 'deploy locks', level: 'skip', summary: 'no deploy locks on this agent version' });
   return findings;
+}
+
+/** A unit's journal as a log source: an app's or a worker's by its name, nginx's and the agent's by their kind. */
+function journalOf(app: AppStatus): string {
+  return `journal:${app.kind === 'app' || app.kind === 'worker' ? app.name : app.kind}`;
 }
 
 function isStopped(app: AppStatus): boolean {

@@ -19,10 +19,11 @@ export interface LogEntry {
 export const NOTE_SOURCE = 'hms';
 export const DEFAULT_LOG_CAPACITY = 50_000;
 
-/** An app's puma log next to nginx's; nginx and the agent have their own. */
+/** An app's puma log next to nginx's; a worker's journal; nginx and the agent have their own. */
 export function logSourcesFor(name: string, kind: AppKind): string[] {
   if (kind === 'nginx') return ['nginx:access', 'nginx:error'];
   if (kind === 'agent') return ['journal:agent'];
+  if (kind === 'worker') return [`journal:${name}`];
   return [`${name}:production`, `${name}:nginx`];
 }
 
