@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { maintenanceRequestSchema } from '../../src/api/apps.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { getApp, listApps, runAppAction } from '../services/apps/index.js';
@@ -9,6 +8,7 @@ import { openConsole } from '../services/console/index.js';
 import { execInApp, prepareExec } from '../services/exec/index.js';
 import { streamRun } from '../services/scripts/index.js';
 import { jsonBody, wantsJson } from './json-body.js';
+import { openEventStream } from '../event-stream.js';
 
 /**
  * /api/apps: the configured apps plus `nginx` and `agent` (shapes in src/api/apps.ts).
@@ -40,7 +40,7 @@ export function appsApi(deps: AgentDeps): Hono<AgentEnv> {
     // A refused command is a 4xx before any stream opens, whichever answer was asked for.
     await prepareExec(deps, name, request);
     if (wantsJson(c)) return c.json(await execInApp({ ...run, signal: c.req.raw.signal }));
-    return streamSSE(c, (stream) => streamRun(stream, (output) => execInApp({ ...run, ...output })));
+    return openEventStream(c, (stream) => streamRun(stream, (output) => execInApp({ ...run, ...output })));
   });
   app.post('/:name/:action', async (c) =>
     c.json(await runAppAction({ deps, name: c.req.param('name'), action: c.req.param('action'), actor: c.get('actor').name })),

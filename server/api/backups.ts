@@ -14,7 +14,6 @@
  * The app must be a configured one (404 otherwise, nothing run).
  */
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { RestoreEvents } from '../../src/api/streams.js';
 import { eventWriter } from '../event-stream.js';
 import { restoreRequestSchema } from '../../src/api/backups.js';
@@ -35,6 +34,7 @@ import {
   runBackup,
 } from '../services/backups/index.js';
 import { jsonBody } from './json-body.js';
+import { openEventStream } from '../event-stream.js';
 
 export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
@@ -82,7 +82,7 @@ export function backupsApi(deps: AgentDeps): Hono<AgentEnv> {
     const request = { deps, app: name, actor, snapshot: body.snapshot, dryRun: body.dryRun === true };
     // 200 either way: the result says what was done, what was kept, and whether the live database changed.
     if (!(c.req.header('accept') ?? '').includes('text/event-stream')) return c.json(await restoreBackup(request));
-    return streamSSE(c, async (stream) => {
+    return openEventStream(c, async (stream) => {
       const write = eventWriter<RestoreEvents>(stream);
       // A client that went away makes writes fail; the restore goes on to its safe end regardless.
       let pending = Promise.resolve();

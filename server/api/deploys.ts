@@ -11,7 +11,6 @@
  * The app name is looked up in the config's allow-list; anything else is a 404.
  */
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { deployRequestSchema, lockRequestSchema, rollbackRequestSchema } from '../../src/api/deploys.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { jsonBody, wantsJson } from './json-body.js';
@@ -31,6 +30,7 @@ import {
   streamDeploy,
   unlockApp,
 } from '../services/deploys/index.js';
+import { openEventStream } from '../event-stream.js';
 
 /** An empty body is `{}`: every field of these requests is optional or says so. */
 export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
@@ -50,7 +50,7 @@ export function deploysApi(deps: AgentDeps): Hono<AgentEnv> {
       backupBeforeMigrate: preMigrationBackup(deps, name, c.get('actor').name),
     });
     if (wantsJson(c)) return c.json(await collectDeploy(prepared, { signal: c.req.raw.signal }));
-    return streamSSE(c, (stream) => streamDeploy(stream, prepared));
+    return openEventStream(c, (stream) => streamDeploy(stream, prepared));
   });
 
   app.get('/:app/releases', async (c) => c.json(await listReleases(appLayout(allowed('app', c.req.param('app'), deps.config.apps)))));

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { z } from 'zod';
 import { logFollowQuerySchema, logQuerySchema, type LogLinesResponse, type LogSourcesResponse } from '../../src/api/logs.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { credentialOf, listLogSources, planFollow, readLog, searchSlots, streamFollow } from '../services/logs/index.js';
+import { openEventStream } from '../event-stream.js';
 
 /** /api/logs — the allow-listed logs: list, read (tail, grep, time window), follow (SSE). */
 export function logsApi(deps: AgentDeps): Hono<AgentEnv> {
@@ -30,7 +30,9 @@ export function logsApi(deps: AgentDeps): Hono<AgentEnv> {
       query: parseQuery(logFollowQuerySchema, c.req.query()),
     });
     const release = searchSlots(deps).follows.take(credentialOf(c.get('actor')));
-    return streamSSE(c, (stream) => streamFollow(stream, { exec: deps.exec, plan, requestSignal: c.req.raw.signal }).finally(release));
+    return openEventStream(c, (stream) =>
+      streamFollow(stream, { exec: deps.exec, plan, requestSignal: c.req.raw.signal }).finally(release),
+    );
   });
 
   return app;

@@ -5,11 +5,11 @@
  *                     or one JSON result with `Accept: application/json`
  */
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { runScriptRequestSchema } from '../../src/api/scripts.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { jsonBody, wantsJson } from './json-body.js';
 import { checkScriptArguments, findScript, listScripts, runScript, streamScriptRun } from '../services/scripts/index.js';
+import { openEventStream } from '../event-stream.js';
 
 export function scriptsApi(deps: AgentDeps): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
@@ -23,7 +23,7 @@ export function scriptsApi(deps: AgentDeps): Hono<AgentEnv> {
     // Refused arguments are a 400 before any stream opens, whichever answer was asked for.
     await checkScriptArguments({ config: deps.config, script: script.name, args });
     if (wantsJson(c)) return c.json(await runScript({ ...run, signal: c.req.raw.signal }));
-    return streamSSE(c, (stream) => streamScriptRun(stream, run));
+    return openEventStream(c, (stream) => streamScriptRun(stream, run));
   });
 
   return app;
