@@ -73,6 +73,8 @@ export const serverSchema = z.strictObject({
   backups: backupsSchema.default(DEFAULT_BACKUPS),
   /** Certificates from an ACME CA (certbot, HTTP-01) for every site of this server. */
   acme: acmeSchema.optional(),
+  /** HTTP/2 on every 443 site (nginx's http2 is per address:port); false serves HTTP/1.1 only. */
+  http2: z.boolean().default(true),
 });
 
 /** The folder every app lives in on its server: <APPS_ROOT>/<app>. */

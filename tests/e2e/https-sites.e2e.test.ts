@@ -5,7 +5,7 @@
  * HTTPS itself with its own certificate, the hosting name reaches the agent, and a
  * name no site claims gets nothing on 80 or 443.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,30 @@ describe.skipIf(!support.ok)('HTTPS for every site on a provisioned server', { t
       expect(page.stdout).toMatch(/<center>nginx/);
       expect(page.stdout).not.toMatch(/"error"|unauthori/i);
       expect((await curl('http://cigar.test/up')).stdout.trim().split('\n').at(-1)).toBe('502');
+    },
+  );
+
+  it(
+    'Given HTTP/2 on 443, When an event stream of the agent is opened through nginx (a quiet journal), ' +
+      'Then the headers and a first byte arrive at once over h2, before any event',
+    async () => {
+      const secrets = JSON.parse(await readFile(path.join(dir, '.secrets.json'), 'utf8'));
+      // The token goes on curl's stdin as a header file (-H @-), never on a command line.
+      const header = `Authorization: Bearer ${secrets.hosting_management.api_token}\n`;
+      const url = 'https://hosting.test/api/logs/journal:nginx/follow';
+      const run = await server!.exec(
+        [
+          'sh',
+          '-c',
+          `curl -sS -k --http2 -N -D - -H @- -H 'Accept: text/event-stream' --max-time 3 --resolve hosting.test:443:127.0.0.1 ${url}`,
+        ],
+        { input: header, timeoutMs: 30_000 },
+      );
+      // curl stops at --max-time (28): the stream stays open, as it should.
+      expect(run.code).toBe(28);
+      expect(run.stdout).toMatch(/^HTTP\/2 200/);
+      expect(run.stdout).toMatch(/content-type: text\/event-stream/i);
+      expect(run.stdout).toMatch(/^: open$/m);
     },
   );
 

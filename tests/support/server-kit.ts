@@ -105,7 +105,7 @@ async function installRackApp(server: TestServer, app: string): Promise<void> {
  */
 export async function siteTlsValues(server: TestServer): Promise<Record<string, string>> {
   await put(server, TLS_SNIPPET, await renderTemplate('nginx/tls.conf', {}));
-  return { tlsSnippet: TLS_SNIPPET, hsts: '# (no HSTS)', httpsRedirect: '# (HTTP serves the app too)' };
+  return { tlsSnippet: TLS_SNIPPET, hsts: '# (no HSTS)', httpsRedirect: '# (HTTP serves the app too)', http2: ' http2' };
 }
 
 export async function installAppSite(server: TestServer, app: string, root: string, domain: string): Promise<void> {
@@ -290,7 +290,7 @@ export async function enableHostingVhost(
   // Test set-up only: the laptop reaches the vhost by IP here (no DNS in the namespace) and a
   // client sends no SNI for an IP, so on this server the vhost is also 443's default server
   // (the apps' sites listen on 443 too). A provisioned server refuses that (hms-default).
-  await put(server, '/etc/nginx/sites-available/hosting', vhost.replace('listen 443 ssl;', 'listen 443 ssl default_server;'));
+  await put(server, '/etc/nginx/sites-available/hosting', vhost.replace(/listen 443 ssl( http2)?;/, 'listen 443 ssl$1 default_server;'));
   await must(server, ['ln', '-sfn', '/etc/nginx/sites-available/hosting', '/etc/nginx/sites-enabled/hosting']);
   await must(server, ['nginx', '-t', '-q']);
   await must(server, ['systemctl', 'reload', 'nginx.service']);

@@ -57,7 +57,9 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
   const certs = new Map(siteCertificates(input).map((c) => [c.site, c]));
   const acme = input.server.acme;
   const hstsMaxAge = acme?.hstsMaxAge ?? 0;
+  const http2 = input.server.http2 ? ' http2' : '';
   const tls = (site: string) => ({
+    http2,
     certPath: certs.get(site)!.cert,
     keyPath: certs.get(site)!.key,
     acmeRoot: ACME_ROOT,
@@ -98,7 +100,7 @@ export function siteFiles(input: ProvisionInput, t: Templates): ManagedFile[] {
       HOSTING_SITE,
       t.fill('nginx/hosting.conf', { domain: hostingDomain(input), agentPort: input.server.agentPort, ...tls(HOSTING_SITE) }),
     ),
-    site(DEFAULT_SITE, t.fill('nginx/default.conf', {})),
+    site(DEFAULT_SITE, t.fill('nginx/default.conf', { http2 })),
     file(TLS_SNIPPET, t.fill('nginx/tls.conf', {})),
   ];
 }

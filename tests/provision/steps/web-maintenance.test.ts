@@ -26,6 +26,7 @@ describe("an app's nginx site in maintenance", () => {
       tlsSnippet: '/etc/nginx/snippets/hms-tls.conf',
       hsts: '# (no HSTS)',
       httpsRedirect: '# (HTTP serves the app too)',
+      http2: ' http2',
     });
     const flagged = /if \(-f \/var\/www\/_maintenance\/cigar\) \{\n\s+add_header Retry-After 30 always;\n\s+return 503;\n\s+\}/;
     expect(content).toMatch(flagged);

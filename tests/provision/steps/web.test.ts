@@ -45,7 +45,7 @@ describe('nginx sites as provisioning renders them', () => {
       'Then it serves its own domain over HTTP and HTTPS with its own certificate from ssl_config',
     async () => {
       const cigar = (await sites()).cigar!;
-      expect(listens(cigar)).toEqual(['80', '[::]:80', '443 ssl', '[::]:443 ssl']);
+      expect(listens(cigar)).toEqual(['80', '[::]:80', '443 ssl http2', '[::]:443 ssl http2']);
       expect(cigar).toMatch(/^\s*server_name cigar\.remoteds\.us;$/m);
       expect(cigar).toMatch(/^\s*ssl_certificate \/etc\/nginx\/ssl\/cigar\.remoteds\.us\/cigar\.remoteds\.us\.crt;$/m);
       expect(cigar).toMatch(/^\s*ssl_certificate_key \/etc\/nginx\/ssl\/cigar\.remoteds\.us\/cigar\.remoteds\.us\.key;$/m);
@@ -78,14 +78,23 @@ describe('nginx sites as provisioning renders them', () => {
   });
 
   it(
-    'Given every site, When rendered, ' +
-      'Then none offers HTTP/2 on 443 (nginx 1.22 holds the headers of an SSE stream under HTTP/2 until its first byte)',
+    'Given every site, When rendered, Then each offers HTTP/2 on 443, and with servers.<name>.http2 false none does ' +
+      '(http2 is per address:port in nginx: all sites or none)',
     async () => {
-      for (const [name, site] of Object.entries(await sites()))
+      const on = await sites();
+      const off = await sites({ ...example, server: { ...example.server, http2: false } });
+      for (const name of Object.keys(on)) {
+        const on443 = listens(on[name]!).filter((l) => l.includes('443'));
+        expect(on443.length, name).toBeGreaterThan(0);
         expect(
-          listens(site).filter((l) => l.includes('http2')),
+          on443.every((l) => l.includes('ssl http2')),
+          name,
+        ).toBe(true);
+        expect(
+          listens(off[name]!).filter((l) => l.includes('http2')),
           name,
         ).toEqual([]);
+      }
     },
   );
 
@@ -93,7 +102,7 @@ describe('nginx sites as provisioning renders them', () => {
     const hosting = (await sites()).hosting!;
     expect([...hosting.matchAll(/^\s*server_name (.+);$/gm)].map((m) => m[1])).toEqual(['hosting.remoteds.us', 'hosting.remoteds.us']);
     expect(hosting).not.toMatch(/default_server/);
-    expect(listens(hosting)).toContain('443 ssl');
+    expect(listens(hosting)).toContain('443 ssl http2');
   });
 
   it(
@@ -104,8 +113,8 @@ describe('nginx sites as provisioning renders them', () => {
       expect(listens(fallback)).toEqual([
         '80 default_server',
         '[::]:80 default_server',
-        '443 ssl default_server',
-        '[::]:443 ssl default_server',
+        '443 ssl http2 default_server',
+        '[::]:443 ssl http2 default_server',
       ]);
       expect(fallback).toMatch(/^\s*ssl_reject_handshake on;$/m);
       expect(fallback).toMatch(/^\s*return 444;$/m);
