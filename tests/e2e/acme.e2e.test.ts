@@ -271,7 +271,7 @@ describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { t
 
   it.skipIf(!testsslSupport().ok)(
     'Given the hosting vhost (HSTS on) and an app, When testssl.sh grades their 443, ' +
-      'Then nothing is HIGH or CRITICAL, only TLS 1.2 and 1.3 are offered, and HSTS is sent',
+      'Then nothing is HIGH or CRITICAL, only TLS 1.2 and 1.3 are offered, HTTP/2 too (ALPN h2), and HSTS is sent',
     async () => {
       const artifacts = path.resolve('test-artifacts');
       const caFile = path.join(dir, 'pebble-root.pem');
@@ -295,6 +295,7 @@ describe.skipIf(!support.ok)('ACME certificates from pebble for every site', { t
         for (const old of ['SSLv2', 'SSLv3', 'TLS1', 'TLS1_1']) expect(byId.get(old)?.finding, `${name} ${old}`).toMatch(/not offered/);
         for (const current of ['TLS1_2', 'TLS1_3']) expect(byId.get(current)?.finding, `${name} ${current}`).toMatch(/^offered/);
         expect(byId.get('HSTS_time')?.finding, name).toMatch(/31536000/);
+        expect(byId.get('ALPN_HTTP2')?.finding, name).toBe('h2');
       }
     },
     600_000,

@@ -67,7 +67,7 @@ export function summarize(name: string, findings: Finding[]): string {
   for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   const quoted = findings.filter(
     (f) =>
-      /^(SSLv2|SSLv3|TLS1|TLS1_1|TLS1_2|TLS1_3|HSTS_time|OCSP_stapling|cert_chain_of_trust|cert_revocation)$/.test(f.id) ||
+      /^(SSLv2|SSLv3|TLS1|TLS1_1|TLS1_2|TLS1_3|HSTS_time|OCSP_stapling|ALPN_HTTP2|cert_chain_of_trust|cert_revocation)$/.test(f.id) ||
       /^(MEDIUM|HIGH|CRITICAL)$/.test(f.severity),
   );
   return [
