@@ -22,43 +22,51 @@ describe('env file lines, written and read as systemd reads them', () => {
     expect(parseEnvFile(`${envFileLine('NAME', value)}\n`)).toEqual({ NAME: value });
   });
 
-  it('Given the values hms has always written (hex, base64url, encoded URLs, empty), When written, Then the lines are unquoted as before', () => {
-    expect(envFileLine('RAILS_ENV', 'production')).toBe('RAILS_ENV=production');
-    expect(envFileLine('RAILS_SERVE_STATIC_FILES', '')).toBe('RAILS_SERVE_STATIC_FILES=');
-    expect(envFileLine('DATABASE_URL', 'postgres://c:a-b_C%2F@127.0.0.1:5432/c')).toBe(
-      'DATABASE_URL=postgres://c:a-b_C%2F@127.0.0.1:5432/c',
-    );
-    expect(envFileLine('X', 'say "hi" $A')).toBe('X="say \\"hi\\" \\$A"');
-  });
+  it(
+    'Given the values hms has always written (hex, base64url, encoded URLs, empty), ' +
+      'When written, Then the lines are unquoted as before',
+    () => {
+      expect(envFileLine('RAILS_ENV', 'production')).toBe('RAILS_ENV=production');
+      expect(envFileLine('RAILS_SERVE_STATIC_FILES', '')).toBe('RAILS_SERVE_STATIC_FILES=');
+      expect(envFileLine('DATABASE_URL', 'postgres://c:a-b_C%2F@127.0.0.1:5432/c')).toBe(
+        'DATABASE_URL=postgres://c:a-b_C%2F@127.0.0.1:5432/c',
+      );
+      expect(envFileLine('X', 'say "hi" $A')).toBe('X="say \\"hi\\" \\$A"');
+    },
+  );
 
-  it("Given systemd's syntax by hand, When parsed, Then comments, quotes, escapes, blanks and later lines read as systemd's parser reads them", () => {
-    const text = [
-      '# a comment',
-      '; another',
-      '  SPACED  =  value with trailing blanks   ',
-      "SINGLE='keeps \\ and \" and $X'",
-      'DOUBLE="keeps \\q, takes \\" and \\\\"',
-      'BARE=a\\ b\\#c # not a comment',
-      'JOINED="a"\'b\'c',
-      'EMPTY=',
-      'NOEQUALS',
-      '1BAD=x',
-      'TWICE=first',
-      'TWICE=second',
-      'CONTINUED=one\\',
-      'two',
-    ].join('\n');
-    expect(parseEnvFile(text)).toEqual({
-      SPACED: 'value with trailing blanks',
-      SINGLE: 'keeps \\ and " and $X',
-      DOUBLE: 'keeps \\q, takes " and \\',
-      BARE: 'a b#c # not a comment',
-      JOINED: 'abc',
-      EMPTY: '',
-      TWICE: 'second',
-      CONTINUED: 'onetwo',
-    });
-  });
+  it(
+    "Given systemd's syntax by hand, " +
+      "When parsed, Then comments, quotes, escapes, blanks and later lines read as systemd's parser reads them",
+    () => {
+      const text = [
+        '# a comment',
+        '; another',
+        '  SPACED  =  value with trailing blanks   ',
+        "SINGLE='keeps \\ and \" and $X'",
+        'DOUBLE="keeps \\q, takes \\" and \\\\"',
+        'BARE=a\\ b\\#c # not a comment',
+        'JOINED="a"\'b\'c',
+        'EMPTY=',
+        'NOEQUALS',
+        '1BAD=x',
+        'TWICE=first',
+        'TWICE=second',
+        'CONTINUED=one\\',
+        'two',
+      ].join('\n');
+      expect(parseEnvFile(text)).toEqual({
+        SPACED: 'value with trailing blanks',
+        SINGLE: 'keeps \\ and " and $X',
+        DOUBLE: 'keeps \\q, takes " and \\',
+        BARE: 'a b#c # not a comment',
+        JOINED: 'abc',
+        EMPTY: '',
+        TWICE: 'second',
+        CONTINUED: 'onetwo',
+      });
+    },
+  );
 
   it('Given one value and two keys, When digested, Then the digest depends on the key and the value, never equal across keys', () => {
     const [a, b] = ['11'.repeat(32), '22'.repeat(32)];

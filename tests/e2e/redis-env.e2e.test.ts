@@ -132,19 +132,22 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
     expect(await printenv('TRICKY')).toBe(TRICKY);
   });
 
-  it('Given the server as provisioned, When `hms env cigar` runs, Then every variable is "same", plain values shown, secrets masked', async () => {
-    const rows = await envRows();
-    expect(rows.map((row) => row.state)).toEqual(rows.map(() => 'same'));
-    expect(rows.find((row) => row.name === 'GREETING')).toMatchObject({ source: 'config', value: 'hello' });
-    expect(rows.find((row) => row.name === 'TRICKY')).toMatchObject({ source: 'config', value: TRICKY });
-    for (const name of ['API_TOKEN', 'REDIS_URL', 'SECRET_KEY_BASE', 'DATABASE_URL'])
-      expect(rows.find((r) => r.name === name)?.value).toBe('••••');
-    const human = await hms(['env', 'cigar']);
-    expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toMatch(/API_TOKEN\s+secret \(app_env\.cigar\)\s+••••\s+same/);
-    expect(human.stdout).not.toContain(TOKEN);
-    expect(human.stdout).not.toContain(await redisPassword());
-  });
+  it(
+    'Given the server as provisioned, ' + 'When `hms env cigar` runs, Then every variable is "same", plain values shown, secrets masked',
+    async () => {
+      const rows = await envRows();
+      expect(rows.map((row) => row.state)).toEqual(rows.map(() => 'same'));
+      expect(rows.find((row) => row.name === 'GREETING')).toMatchObject({ source: 'config', value: 'hello' });
+      expect(rows.find((row) => row.name === 'TRICKY')).toMatchObject({ source: 'config', value: TRICKY });
+      for (const name of ['API_TOKEN', 'REDIS_URL', 'SECRET_KEY_BASE', 'DATABASE_URL'])
+        expect(rows.find((r) => r.name === name)?.value).toBe('••••');
+      const human = await hms(['env', 'cigar']);
+      expect(human.code, human.stderr).toBe(0);
+      expect(human.stdout).toMatch(/API_TOKEN\s+secret \(app_env\.cigar\)\s+••••\s+same/);
+      expect(human.stdout).not.toContain(TOKEN);
+      expect(human.stdout).not.toContain(await redisPassword());
+    },
+  );
 
   it(
     'Given a changed setting, When `hms env` and then `hms provision` run while a client asks, Then it shows "differs", ' +

@@ -5,23 +5,26 @@ import { provisioningPlan } from '../../src/provision/plan.js';
 import { CIGAR, inputFor } from '../support/provision-input.js';
 
 describe("the apps' Redis: hms's files beside Debian's", () => {
-  it('Given an app with Redis, When the files are made, Then loopback, protected mode and the password file (root:redis 0640, masked)', async () => {
-    const input = await inputFor({ cigar: { ...CIGAR, redis: true } });
-    input.secrets.redis_passwords.test = 'pa"ss\\word-0123456789';
-    const [config, auth, dropIn] = redisFiles(input);
-    expect(config).toMatchObject({ path: REDIS_CONFIG, mode: 0o640, owner: 'root', group: 'redis' });
-    expect(config!.content).toMatch(
-      /^include \/etc\/redis\/redis\.conf\nbind 127\.0\.0\.1 -::1\nprotected-mode yes\nport 6379\ninclude \/etc\/redis\/hms-auth\.conf\n$/m,
-    );
-    expect(config!.content).not.toContain('pa"ss');
-    expect(auth).toMatchObject({ path: REDIS_AUTH, mode: 0o640, owner: 'root', group: 'redis', redact: 'whole' });
-    expect(auth!.content).toBe('requirepass "pa\\"ss\\\\word-0123456789"\n');
-    expect(redact(auth!.content, auth!.redact)).not.toContain('word');
-    expect(dropIn).toMatchObject({ path: REDIS_DROP_IN, mode: 0o644 });
-    expect(dropIn!.content).toMatch(
-      /^ExecStart=\nExecStart=\/usr\/bin\/redis-server \/etc\/redis\/hms\.conf --supervised systemd --daemonize no$/m,
-    );
-  });
+  it(
+    'Given an app with Redis, ' + 'When the files are made, Then loopback, protected mode and the password file (root:redis 0640, masked)',
+    async () => {
+      const input = await inputFor({ cigar: { ...CIGAR, redis: true } });
+      input.secrets.redis_passwords.test = 'pa"ss\\word-0123456789';
+      const [config, auth, dropIn] = redisFiles(input);
+      expect(config).toMatchObject({ path: REDIS_CONFIG, mode: 0o640, owner: 'root', group: 'redis' });
+      const settings = ['include /etc/redis/redis.conf', 'bind 127.0.0.1 -::1', 'protected-mode yes', 'port 6379', `include ${REDIS_AUTH}`];
+      expect(config!.content).toContain(`\n${settings.join('\n')}\n`);
+      expect(config!.content.endsWith(`include ${REDIS_AUTH}\n`)).toBe(true);
+      expect(config!.content).not.toContain('pa"ss');
+      expect(auth).toMatchObject({ path: REDIS_AUTH, mode: 0o640, owner: 'root', group: 'redis', redact: 'whole' });
+      expect(auth!.content).toBe('requirepass "pa\\"ss\\\\word-0123456789"\n');
+      expect(redact(auth!.content, auth!.redact)).not.toContain('word');
+      expect(dropIn).toMatchObject({ path: REDIS_DROP_IN, mode: 0o644 });
+      expect(dropIn!.content).toMatch(
+        /^ExecStart=\nExecStart=\/usr\/bin\/redis-server \/etc\/redis\/hms\.conf --supervised systemd --daemonize no$/m,
+      );
+    },
+  );
 
   it('Given a password with blanks or too short, When the files are made, Then it is refused with the rotate command', async () => {
     const input = await inputFor({ cigar: { ...CIGAR, redis: true } });

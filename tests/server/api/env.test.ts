@@ -50,7 +50,7 @@ describe('GET /api/apps/:name/env', () => {
 
   it('Given no token or a wrong one, When asked, Then 401 and nothing about the file', async () => {
     const { app } = await agentWithEnvFile(`API_TOKEN=${SECRET}\n`);
-    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
       const response = await app.request('/api/apps/cigar/env', { headers });
       expect(response.status).toBe(401);
       expect(await response.text()).not.toMatch(/API_TOKEN|[0-9a-f]{64}/);
