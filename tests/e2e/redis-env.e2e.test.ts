@@ -19,6 +19,18 @@ const SITE = 'http://cigar.test';
 /** Quotes, a backslash, `$`, `#`, `;`, `%`, blanks inside and at both ends, and non-ASCII. */
 const TRICKY = ` a "b" 'c' \\d $HOME \${E} #f ;g %h  ünï `;
 const TOKEN = 'tok-3f9a1c77e2b54d0e8f1a';
+const WORKER = 'cigar-worker.service';
+/**
+ * apps.cigar.processes.worker's unit as the workers' own provisioning writes it (its env file, the deploy user),
+ * made here only where this tree's provisioning has not made one: this suite checks the restart, not the unit.
+ */
+const WORKER_UNIT = [
+  '[Service]',
+  'User=deploy',
+  'EnvironmentFile=-/etc/hosting-api/env/cigar.env',
+  'ExecStart=/bin/sleep infinity',
+  '',
+].join('\n');
 
 interface EnvRow {
   name: string;
@@ -49,13 +61,21 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
       ],
       { input: password === undefined ? '' : `${password}\n` },
     );
-  /** The environment puma got from systemd itself, read from /proc as root. */
-  const pumaEnv = async (): Promise<Record<string, string>> => {
-    const pid = (await laptop.server.exec(['systemctl', 'show', '-P', 'MainPID', 'cigar.service'])).stdout.trim();
+  const mainPid = async (unit: string) => (await laptop.server.exec(['systemctl', 'show', '-P', 'MainPID', unit])).stdout.trim();
+  /** The environment a unit's process got from systemd itself (puma's by default), read from /proc as root. */
+  const pumaEnv = async (unit = 'cigar.service'): Promise<Record<string, string>> => {
+    const pid = await mainPid(unit);
     const environ = await laptop.server.exec(['sh', '-c', 'tr "\\0" "\\n" < /proc/$1/environ', 'env', pid]);
     return Object.fromEntries(
       environ.stdout.split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
     );
+  };
+  const startWorker = async () => {
+    const path = `/etc/systemd/system/${WORKER}`;
+    if ((await laptop.server.exec(['test', '-e', path])).code !== 0) {
+      await laptop.server.exec(['sh', '-c', 'cat > "$1" && systemctl daemon-reload', 'unit', path], { input: WORKER_UNIT });
+    }
+    expect((await laptop.server.exec(['systemctl', 'start', WORKER])).code).toBe(0);
   };
   const printenv = async (name: string) => {
     const run = await hms(['exec', 'cigar', '--', 'printenv', name]);
@@ -75,6 +95,7 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
       await editJson(configFile(), (config) => {
         config.apps.cigar.redis = true;
         config.apps.cigar.env = { GREETING: 'hello', TRICKY };
+        config.apps.cigar.processes = { worker: ['sleep', 'infinity'] };
       });
       const refused = await hms(['provision', 'test', '--dry-run']);
       expect(refused.code).not.toBe(0);
@@ -167,7 +188,9 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
       expect(dry.stderr).toMatch(/cigar\.service: restart/);
       expect(dry.stderr).not.toContain(TOKEN);
 
-      const pidBefore = (await laptop.server.exec(['systemctl', 'show', '-P', 'MainPID', 'cigar.service'])).stdout.trim();
+      await startWorker();
+      const pidBefore = await mainPid('cigar.service');
+      const workerBefore = await mainPid(WORKER);
       const loop = clientLoop(laptop.server.host, `${SITE}/up`);
       const run = await hms(['provision', 'test', '--json']);
       const answers = await loop.stop();
@@ -175,7 +198,11 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
       const steps = JSON.parse(run.stdout).steps as Array<{ id: string; status: string; changes: string[]; ms: number }>;
       const restart = steps.find((step) => step.id === 'restart-apps')!;
       expect(restart.status).toBe('changed');
-      expect(restart.changes).toEqual([expect.stringMatching(/^cigar\.service: restart/)]);
+      // The web unit first, then the worker; each restarted only because it ran.
+      expect(restart.changes).toEqual([
+        expect.stringMatching(/^cigar\.service: restart /),
+        expect.stringMatching(/^cigar-worker\.service: try-restart /),
+      ]);
       expect(steps.filter((step) => step.status === 'changed').map((step) => step.id)).toEqual(['app-secrets', 'restart-apps']);
       const failed = answers.filter((answer) => answer.status !== 200);
       console.log(
@@ -183,7 +210,9 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
           (failed.length > 0 ? ` (${[...new Set(failed.map((a) => a.status))].join(', ')})` : ''),
       );
       expect(failed).toEqual([]);
-      expect((await laptop.server.exec(['systemctl', 'show', '-P', 'MainPID', 'cigar.service'])).stdout.trim()).not.toBe(pidBefore);
+      expect(await mainPid('cigar.service')).not.toBe(pidBefore);
+      expect(await mainPid(WORKER)).not.toBe(workerBefore);
+      expect((await pumaEnv(WORKER)).GREETING).toBe('bonjour');
       expect(await printenv('GREETING')).toBe('bonjour');
       expect((await pumaEnv()).GREETING).toBe('bonjour');
       expect((await envRows()).every((row) => row.state === 'same')).toBe(true);
