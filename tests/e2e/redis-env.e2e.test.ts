@@ -112,7 +112,8 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
       expect(full.code, full.stderr + full.stdout).toBe(0);
       const deploy = await hms(['deploy', 'cigar']);
       expect(deploy.code, deploy.stderr + deploy.stdout.slice(-3000)).toBe(0);
-      console.log(`[redis-env] full-deploy + deploy: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const redisStep = /Redis: loopback only, with a password.*?([\d.]+ s)$/m.exec(full.stderr)?.[1];
+      console.log(`[redis-env] full-deploy + deploy: ${((Date.now() - started) / 1000).toFixed(1)} s; the Redis step: ${redisStep}`);
       const password = await redisPassword();
       for (const text of [full.stdout, full.stderr, deploy.stdout, deploy.stderr]) {
         expect(text).not.toContain(password);
@@ -220,6 +221,20 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
       const again = await hms(['provision', 'test']);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toMatch(/every step up to date; nothing changed/);
+    },
+  );
+
+  it(
+    'Given a run that wrote the env file and stopped before its restarts (the file newer than the units), ' +
+      'When `hms provision` runs again, Then it restarts them, and once only',
+    async () => {
+      expect((await laptop.server.exec(['touch', '/etc/hosting-api/env/cigar.env'])).code).toBe(0);
+      const run = await hms(['provision', 'test', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const steps = JSON.parse(run.stdout).steps as Array<{ id: string; status: string; changes: string[] }>;
+      expect(steps.filter((step) => step.status === 'changed').map((step) => step.id)).toEqual(['restart-apps']);
+      expect(steps.find((step) => step.id === 'restart-apps')!.changes).toHaveLength(2);
+      expect((await hms(['provision', 'test'])).stdout).toMatch(/every step up to date; nothing changed/);
     },
   );
 });

@@ -4,7 +4,7 @@
  * provisioning would write. No value is returned, logged or audited.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EnvDigests } from '../../../src/api/env.js';
 import { envValueDigest, parseEnvFile } from '../../../src/core/env-file.js';
@@ -16,9 +16,10 @@ const MAX_BYTES = 256 * 1024;
 
 async function readEnvFile(file: string): Promise<string | undefined> {
   try {
-    const text = await readFile(file, 'utf8');
-    if (text.length > MAX_BYTES) throw new ApiError(413, `${file} is larger than ${MAX_BYTES} bytes; it is not the file hms writes.`);
-    return text;
+    if ((await stat(file)).size > MAX_BYTES) {
+      throw new ApiError(413, `${file} is larger than ${MAX_BYTES} bytes; it is not the file hms writes.`);
+    }
+    return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (error instanceof ApiError) throw error;

@@ -48,6 +48,13 @@ describe('GET /api/apps/:name/env', () => {
     expect(body).toMatchObject({ exists: false, variables: [] });
   });
 
+  it('Given an env file far larger than hms writes, When asked, Then 413 and no digest', async () => {
+    const { app } = await agentWithEnvFile(`BIG=${'x'.repeat(300 * 1024)}\n`);
+    const response = await app.request('/api/apps/cigar/env', { headers: AUTH });
+    expect(response.status).toBe(413);
+    expect(await response.text()).not.toMatch(/[0-9a-f]{64}/);
+  });
+
   it('Given no token or a wrong one, When asked, Then 401 and nothing about the file', async () => {
     const { app } = await agentWithEnvFile(`API_TOKEN=${SECRET}\n`);
     for (const headers of [{}, { authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
