@@ -30,6 +30,8 @@ export const agentConfigSchema = z.strictObject({
    * answers 503 with Retry-After (checked per request, no reload). Only the agent writes here.
    */
   maintenanceDir: absolutePath.default('/var/www/_maintenance'),
+  /** The apps' env files, <envDir>/<app>.env (root 0600, written by `hms provision`): `hms env` compares them. */
+  envDir: absolutePath.default('/etc/hosting-api/env'),
   scriptsDir: absolutePath.default('/opt/hosting-api/current/remote-cli-tools'),
   /** Where console tickets wait for their SSH session (memory: /run), in a folder only the deploy user opens. */
   consoleDir: absolutePath.default('/run/hms-consoles'),

@@ -5,6 +5,7 @@ import { getApp, listApps, runAppAction } from '../services/apps/index.js';
 import { maintenanceState, setMaintenance } from '../services/maintenance/index.js';
 import { ApiError } from '../errors.js';
 import { openConsole } from '../services/console/index.js';
+import { envDigests } from '../services/env/index.js';
 import { execInApp, prepareExec } from '../services/exec/index.js';
 import { streamRun } from '../services/scripts/index.js';
 import { jsonBody, wantsJson } from './json-body.js';
@@ -17,6 +18,7 @@ import { openEventStream } from '../event-stream.js';
  *   POST /api/apps/:name/:action   -> AppActionResponse; action: start|stop|restart|reload
  *   GET  /api/apps/:name/maintenance        -> MaintenanceState
  *   PUT  /api/apps/:name/maintenance {on, message?} -> MaintenanceState (audited)
+ *   GET  /api/apps/:name/env  -> EnvDigests: the env file's names, each value as a digest under a key made per answer
  *   POST /api/apps/:name/console  -> ConsoleTicket: the argv an SSH session with a terminal runs (audited)
  *   POST /api/apps/:name/exec {argv, timeoutSeconds?} -> SCRIPT_RUN_EVENTS, or ScriptRunResult as JSON (audited)
  * Names and actions are looked up in allow-lists; anything else is a 404.
@@ -30,6 +32,7 @@ export function appsApi(deps: AgentDeps): Hono<AgentEnv> {
     const body = await jsonBody(c, maintenanceRequestSchema, { example: '{"on": true, "message": "Back at 14:00 UTC."}' });
     return c.json(await setMaintenance(deps, c.req.param('name'), body, c.get('actor').name));
   });
+  app.get('/:name/env', async (c) => c.json(await envDigests(deps, c.req.param('name'))));
   app.post('/:name/console', async (c) => c.json(await openConsole(deps, c.req.param('name'), c.get('actor').name)));
   app.post('/:name/exec', async (c) => {
     const name = c.req.param('name');

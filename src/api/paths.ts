@@ -29,6 +29,8 @@ export const apiPaths = {
     maintenance: (name: string) => api('apps', name, 'maintenance'),
     exec: (name: string) => api('apps', name, 'exec'),
     console: (name: string) => api('apps', name, 'console'),
+    /** env.ts: the app's env file as names and keyed digests of their values. */
+    env: (name: string) => api('apps', name, 'env'),
   },
   /** metrics.ts: the nginx window in whole minutes, the agent's default without. */
   metrics: (minutes?: number) => withQuery(api('metrics'), { minutes: minutes || undefined }),

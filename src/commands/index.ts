@@ -13,6 +13,7 @@ import { restoreCommand } from './restore.js';
 import { updateHostingApiCommand } from './update-hosting-api.js';
 import { initCommand } from './init.js';
 import { consoleCommand } from './console.js';
+import { envCommand } from './env.js';
 import { execCommand } from './exec.js';
 import { logsCommand } from './logs.js';
 import { maintenanceCommand } from './maintenance.js';
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   configCommand,
   runCommand,
   execCommand,
+  envCommand,
   consoleCommand,
   deployCommand,
   releasesCommand,

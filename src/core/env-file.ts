@@ -8,6 +8,7 @@
  * The agent reads app env files with it (the env of `hms exec` and deploys, the hashes
  * of `hms env`) so that what it sees is what puma gets from systemd.
  */
+import { createHmac } from 'node:crypto';
 
 /** A value systemd reads back unchanged without quotes (and a person reads without them). */
 const BARE = /^[A-Za-z0-9_@%+=:,./-]*$/;
@@ -103,3 +104,7 @@ export function parseEnvFile(text: string): Record<string, string> {
   }
   return vars;
 }
+
+/** HMAC-SHA256 of a value under a key (hex): how the agent tells a value of an env file, and the laptop checks it. */
+export const envValueDigest = (keyHex: string, value: string): string =>
+  createHmac('sha256', Buffer.from(keyHex, 'hex')).update(value, 'utf8').digest('hex');

@@ -22,12 +22,7 @@ export async function gatherInput(
   agentSocket = process.env.SSH_AUTH_SOCK,
 ): Promise<ProvisionInput> {
   const server = config.servers[serverName]!;
-  const secrets = await readSecrets(secretsFile);
-  const missing = findProblems(secrets, config).filter((p) => p.problem === 'missing');
-  if (missing.length > 0) {
-    throw new HmsError(`${secretsFile} lacks ${missing.map((p) => p.key).join(', ')}.`, { hint: 'Run `hms secrets init` to add them.' });
-  }
-  checkAppSettings(Object.entries(config.apps), secrets);
+  const secrets = await readCompleteSecrets(config, secretsFile);
   const authorizedKeys = await laptopPublicKeys(serverName, server, agentSocket);
   const deployKey = server.deployKeyFile ? await readFile(server.deployKeyFile, 'utf8') : undefined;
   return {
@@ -41,6 +36,17 @@ export async function gatherInput(
     offsiteKept: offsiteKept(config, serverName, secrets),
     offsiteTarget: await offsiteTarget(config, serverName),
   };
+}
+
+/** The secrets file, refused when a key the configuration needs is missing or a setting is in both places. */
+export async function readCompleteSecrets(config: Config, secretsFile: string): Promise<Secrets> {
+  const secrets = await readSecrets(secretsFile);
+  const missing = findProblems(secrets, config).filter((p) => p.problem === 'missing');
+  if (missing.length > 0) {
+    throw new HmsError(`${secretsFile} lacks ${missing.map((p) => p.key).join(', ')}.`, { hint: 'Run `hms secrets init` to add them.' });
+  }
+  checkAppSettings(Object.entries(config.apps), secrets);
+  return secrets;
 }
 
 /** The repositories other servers copy their backups into on this one, each with its writer's public key. */

@@ -149,7 +149,7 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       const run = await hms(['full-deploy', 'test']);
       console.log(`[provision] full-deploy of a bare server: ${((Date.now() - started) / 1000).toFixed(1)} s`);
       expect(run.code, run.stderr + run.stdout).toBe(0);
-      expect(run.stderr).toMatch(/\[ 1\/16\] ● System packages/);
+      expect(run.stderr).toMatch(/\[ 1\/\d+\] ● System packages/);
       for (const unit of ['nginx.service', 'hms-agent.service'])
         expect((await first!.exec(['systemctl', 'is-active', unit])).stdout.trim()).toBe('active');
       expect((await first!.exec(['systemctl', 'is-enabled', 'cigar.service', 'tobacco.service'])).stdout.trim().split('\n')).toEqual([
@@ -307,11 +307,11 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
         async () => {
           const run = await hms(['provision', 'test']);
           expect(run.code).toBe(1);
-          expect(run.stderr).toMatch(/Step 1\/16 "System packages" failed/);
+          expect(run.stderr).toMatch(/Step 1\/\d+ "System packages" failed/);
           expect(run.stderr).toMatch(/Unable to locate package hms-no-such-package/);
           expect(run.stderr).toMatch(/The package hms-no-such-package is not known to apt on test; nothing was installed/);
           expect(run.stderr).toMatch(/servers\.test\.packages/);
-          expect(run.stderr).not.toMatch(/\[ 2\/16\]/);
+          expect(run.stderr).not.toMatch(/\[ 2\/\d+\]/);
         },
       );
       for (const unit of ['nginx.service', 'hms-agent.service'])

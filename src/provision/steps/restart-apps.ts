@@ -100,9 +100,10 @@ export function restartAppsStep(input: ProvisionInput): Step {
       return running.filter((u) => stale(u.app, starts.get(u.unit)?.since)).map((u) => restartLine(u.unit, u.web));
     },
     async apply(host, changes) {
+      // One after another, in the order check gave: the web unit, then each worker.
       for (const change of changes) {
-        const [unit, action] = change.split(/:? /) as [string, 'restart' | 'try-restart'];
-        await host.must(['systemctl', action, '--', unit], `${action} ${unit}`, { timeoutMs: 180_000 });
+        const [, unit, action] = /^(\S+\.service): (restart|try-restart) /.exec(change) ?? [];
+        if (unit && action) await host.must(['systemctl', action, '--', unit], `${action} ${unit}`, { timeoutMs: 180_000 });
       }
     },
   };
