@@ -10,7 +10,7 @@
  */
 import { workersOf } from '../../config/app-extras.js';
 import { inspectFiles, sha256 } from '../files.js';
-import type { ProvisionInput } from '../input.js';
+import { PATHS, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 import { appEnvFiles, appEnvPath } from './secrets.js';
 
@@ -49,13 +49,15 @@ export function parseModified(stdout: string): Map<string, number> {
   return times;
 }
 
-const restartLine = (unit: string, web: boolean) =>
-  `${unit}: ${web ? 'restart' : 'try-restart'} (its env file changed since it started; it reads the file only then)`;
+const restartLine = (unit: string, web: boolean, why: 'env' | 'unit') =>
+  `${unit}: ${web ? 'restart' : 'try-restart'} (${
+    why === 'env' ? 'its env file changed since it started; it reads the file only then' : 'its unit file changed since it started'
+  })`;
 
 export function restartAppsStep(input: ProvisionInput): Step {
   return {
     id: 'restart-apps',
-    title: 'Restart the running processes of apps whose env file changed',
+    title: 'Restart the running processes of apps whose env file or unit changed',
     doc: {
       why:
         "systemd reads an app's env file only when it starts the app's units, so new settings, a new REDIS_URL or a " +
@@ -91,13 +93,23 @@ export function restartAppsStep(input: ProvisionInput): Step {
         host,
         files.map((file) => file.path),
       );
-      const modified = parseModified((await host.run(['stat', '-c', '%.9Y %n', '--', ...files.map((file) => file.path)])).stdout);
+      const unitFile = (unit: string) => `${PATHS.units}/${unit}`;
+      const paths = [...files.map((file) => file.path), ...running.map((u) => unitFile(u.unit))];
+      const modified = parseModified((await host.run(['stat', '-c', '%.9Y %n', '--', ...paths])).stdout);
+      const newer = (path: string, since: number | undefined) => {
+        const written = modified.get(path);
+        return written !== undefined && (since === undefined || written > since);
+      };
       const stale = (app: string, since: number | undefined) => {
         const file = files.find((f) => f.path === appEnvPath(app))!;
-        const written = modified.get(file.path);
-        return states.get(file.path)?.hash !== sha256(file.content) || (written !== undefined && (since === undefined || written > since));
+        return states.get(file.path)?.hash !== sha256(file.content) || newer(file.path, since);
       };
-      return running.filter((u) => stale(u.app, starts.get(u.unit)?.since)).map((u) => restartLine(u.unit, u.web));
+      // A unit file written after the unit started (a worker's new command, this run's units step): systemd runs the old one.
+      return running.flatMap((u) => {
+        const since = starts.get(u.unit)?.since;
+        if (stale(u.app, since)) return [restartLine(u.unit, u.web, 'env')];
+        return newer(unitFile(u.unit), since) ? [restartLine(u.unit, u.web, 'unit')] : [];
+      });
     },
     async apply(host, changes) {
       // One after another, in the order check gave: the web unit, then each worker.
