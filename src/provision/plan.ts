@@ -8,6 +8,7 @@ import { databaseStep, wantsPostgres } from './steps/database.js';
 import { offsiteKeeperStep } from './steps/offsite.js';
 import { offsiteWriterStep } from './steps/offsite-writer.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
+import { schedulesStep } from './steps/schedules.js';
 import { sharedFilesStep } from './steps/shared.js';
 import { deployUserStep, foldersStep, packagesStep } from './steps/system.js';
 import { logrotateStep, unitsStep } from './steps/units.js';
@@ -35,6 +36,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     tlsStep(input),
     nginxStep(input, t),
     unitsStep(input, t),
+    schedulesStep(input, t),
     logrotateStep(input, t),
     // Last: a CA that cannot validate a site must not hold back the rest of the server.
     acmeStep(input, t),
