@@ -27,6 +27,8 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
   };
   for (const [app, settings] of Object.entries(config.apps)) {
     add({ name: `journal:${app}`, kind: 'journal', unit: settings.unit });
+    for (const [name, schedule] of Object.entries(settings.schedules))
+      add({ name: `journal:${app}-${name}`, kind: 'journal', unit: schedule.unit });
     // The default log may be a link within shared/log; a configured one must be the file itself.
     const sharedLog = path.join(settings.root, 'shared', 'log');
     const files: Record<string, FileLocation> = {
