@@ -5,7 +5,7 @@ import { backupFindings } from '../core/backup-status.js';
 import { scheduleFindings } from '../core/schedule-status.js';
 import { listSchedules } from '../client/schedules-client.js';
 import { VERSION } from '../core/version.js';
-import type { Command, CommandContext } from './command.js';
+import type { Command } from './command.js';
 import { onServers } from './each-server.js';
 import { colorOn, RED } from './output.js';
 
