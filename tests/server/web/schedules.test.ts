@@ -1,24 +1,9 @@
 /** The dashboard's scheduled tasks: the columns of `hms schedules`, a failed run red with how to see its output. */
 import { describe, expect, it } from 'vitest';
-import type { ScheduleStatus } from '../../../src/api/schedules.js';
 import { schedulesTable } from '../../../server/web/schedules.js';
+import { scheduleStatus } from '../../support/schedule-status.js';
 
-const base: ScheduleStatus = {
-  app: 'cigar',
-  name: 'count',
-  unit: 'cigar-count.service',
-  timer: 'cigar-count.timer',
-  when: '*:*:0/5',
-  timeoutSeconds: 60,
-  overlap: false,
-  result: 'ok',
-  lastRun: '2026-12-07T05:39:50.000Z',
-  durationMs: 2500,
-  exitStatus: 0,
-  failure: null,
-  nextRun: '2026-12-07T05:40:05.000Z',
-  timerActive: true,
-};
+const base = scheduleStatus('count');
 const now = new Date('2026-12-07T05:40:00Z');
 
 describe('schedulesTable', () => {

@@ -4,7 +4,7 @@
  */
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import type { ScheduleStatus } from '../../../src/api/schedules.js';
+import { scheduleStatus } from '../../support/schedule-status.js';
 import { SchedulesScreen, type SchedulesScreenProps } from '../../../tui/screens/schedules-screen.js';
 import type { View } from '../../../tui/state/effects.js';
 import { planIntent } from '../../../tui/state/intents.js';
@@ -13,23 +13,7 @@ import { parsePalette } from '../../../tui/state/palette.js';
 import { initialUiState, uiReducer } from '../../../tui/state/ui-state.js';
 
 const NOW = Date.parse('2026-12-07T05:40:00Z');
-const schedule = (name: string, extra: Partial<ScheduleStatus> = {}): ScheduleStatus => ({
-  app: 'cigar',
-  name,
-  unit: `cigar-${name}.service`,
-  timer: `cigar-${name}.timer`,
-  when: '*:*:0/5',
-  timeoutSeconds: 60,
-  overlap: false,
-  result: 'ok',
-  lastRun: '2026-12-07T05:39:50.000Z',
-  durationMs: 2500,
-  exitStatus: 0,
-  failure: null,
-  nextRun: '2026-12-07T05:40:05.000Z',
-  timerActive: true,
-  ...extra,
-});
+const schedule = scheduleStatus;
 const base: SchedulesScreenProps = { server: 'prod', schedules: [], loaded: true, selected: 0, height: 14, now: NOW };
 const frame = (props: Partial<SchedulesScreenProps>) => render(<SchedulesScreen {...base} {...props} />).lastFrame() ?? '';
 
