@@ -28,6 +28,7 @@ import { useDeploys } from './hooks/use-deploys.js';
 import { useKeymap } from './hooks/use-keymap.js';
 import { useLogFollow } from './hooks/use-log-follow.js';
 import { useNotice } from './hooks/use-notice.js';
+import { useSchedules } from './hooks/use-schedules.js';
 import { useScripts } from './hooks/use-scripts.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useUiState } from './hooks/use-ui-state.js';
@@ -36,6 +37,7 @@ import type { ServerPlan } from './connections.js';
 import type { TuiSession } from './session.js';
 import { databaseApps, newestFirst } from './state/backup-rows.js';
 import type { PendingAction } from './state/guard.js';
+import { deployDefaultsOf } from './state/deploy-defaults.js';
 import { deployAnyway } from './state/deploy-intents.js';
 import type { DeployDefaults } from './state/effects.js';
 import { planIntent, type Effect } from './state/intents.js';
@@ -89,14 +91,8 @@ export function App({ session, plan }: AppProps) {
   const deploys = useDeploys(session, client, appNames, ui.deploy?.app, ui.screen === 'deploys', notify, apps.refresh);
   const deployRun = ui.deploy ? deployRuns.get(ui.server, ui.deploy.app) : undefined;
   const agent = useAgent(session, client, ui.screen === 'agent', notify, apps.refresh);
-  const deployDefaults = (app: string): DeployDefaults => {
-    const configured = session.apps?.[app];
-    return {
-      ref: configured?.branch ?? 'main',
-      tests:
-        configured?.checkout && configured.testCommand ? { command: configured.testCommand, checkout: configured.checkout } : undefined,
-    };
-  };
+  const deployDefaults = (app: string): DeployDefaults => deployDefaultsOf(session.apps, app);
+  const schedules = useSchedules(client, ui.screen === 'schedules', notify);
 
   const overlay = ui.overlay;
   const dialog = overlay.kind === 'confirm' ? confirmHeight(overlay.question, columns) : 0;
@@ -112,6 +108,7 @@ export function App({ session, plan }: AppProps) {
     scripts: scripts.scripts,
     audit: audit.entries,
     certs: certs.value?.certificates,
+    schedules: schedules.value?.schedules,
     locks: deploys.locks,
     releases: deploys.releases,
     agentReleases: agent.info?.releases,
@@ -159,6 +156,7 @@ export function App({ session, plan }: AppProps) {
       dispatch({ type: 'open-deploy', focus: { app: action.app, view: 'run' } });
     } else if (action.kind === 'agent-update' || action.kind === 'agent-restore') agent.start(action);
     else if (action.kind === 'backup' || action.kind === 'drill' || action.kind === 'restore') backups.run(action);
+    else if (action.kind === 'run-schedule') schedules.start(action);
     else void deploys.change(action);
   };
 
@@ -228,6 +226,7 @@ export function App({ session, plan }: AppProps) {
             scripts={scripts}
             audit={audit}
             certs={certs}
+            schedules={schedules}
             deploys={deploys}
             deployRun={deployRun}
             agent={agent}

@@ -7,6 +7,7 @@ import { configsApi } from './configs.js';
 import { deploysApi } from './deploys.js';
 import { logsApi } from './logs.js';
 import { metricsApi } from './metrics.js';
+import { schedulesApi } from './schedules.js';
 import { scriptsApi } from './scripts.js';
 import { listCertificates } from '../services/certificates/index.js';
 
@@ -21,6 +22,7 @@ export function apiRoutes(deps: AgentDeps): Hono<AgentEnv> {
   api.route('/metrics', metricsApi(deps));
   api.route('/deploys', deploysApi(deps));
   api.route('/backups', backupsApi(deps));
+  api.route('/schedules', schedulesApi(deps));
   api.get('/audit', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
     return c.json({ entries: await deps.audit.recent(limit) });

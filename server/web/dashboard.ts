@@ -6,6 +6,7 @@ import { allowed } from '../errors.js';
 import { listApps, runAppAction, targets } from '../services/apps/index.js';
 import { listCertificates } from '../services/certificates/index.js';
 import { certificatesTable } from './certificates.js';
+import { schedulesSection } from './schedules.js';
 import { formatAgo } from '../../src/core/format.js';
 import { backupStatusCell, backupStatusOf, type BackupStatus } from './backups-page.js';
 import { bytes, stateClass } from './format.js';
@@ -23,6 +24,7 @@ export function dashboardPages(deps: AgentDeps): Hono<AgentEnv> {
     const apps = snapshot.apps.filter((app) => app.kind === 'app');
     const backups = new Map(await Promise.all(apps.map(async (app) => [app.name, await backupStatusOf(deps, app.name)] as const)));
     const certificates = await listCertificates(deps);
+    const schedules = await schedulesSection(deps, now);
     const done = c.req.query('done');
     return c.html(
       layout(
@@ -34,6 +36,7 @@ export function dashboardPages(deps: AgentDeps): Hono<AgentEnv> {
 <th>Backups</th><th>Actions</th></tr>
 ${snapshot.apps.map((app) => row(app, now, backups))}
 </table></div>
+${schedules}
 ${certificatesTable(certificates)}`,
         { actor: c.get('actor'), head: html`<meta http-equiv="refresh" content="10">` },
       ),

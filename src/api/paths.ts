@@ -76,6 +76,11 @@ export const apiPaths = {
     dump: (app: string, snapshot: string) => api('backups', app, snapshot, 'dump'),
     digest: (app: string, snapshot: string) => api('backups', app, snapshot, 'digest'),
   },
+  /** schedules.ts: every app's (or one app's) schedules; a run's events are SCRIPT_RUN_EVENTS (streams.ts). */
+  schedules: {
+    list: (app?: string) => withQuery(api('schedules'), { app }),
+    run: (app: string, name: string) => api('schedules', app, name, 'run'),
+  },
   /** agent.ts */
   agent: {
     releases: () => api('agent', 'releases'),

@@ -6,6 +6,7 @@
  *   GET  /api/logs/:source/follow   LOG_FOLLOW_EVENTS; a `: ping` comment every 15 s
  *   POST /api/deploys/:app          DEPLOY_EVENTS; a `: keep-alive` comment every 15 s
  *   POST /api/scripts/:name/run     SCRIPT_RUN_EVENTS
+ *   POST /api/schedules/:app/:name/run  SCRIPT_RUN_EVENTS (the run's journal lines as stdout)
  *   POST /api/backups/:app/restore  RESTORE_EVENTS (asked with Accept: text/event-stream; JSON otherwise)
  *
  * The agent only imports the types below: the laptop validates what it receives,

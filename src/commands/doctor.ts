@@ -2,9 +2,12 @@ import type { ApiClient } from '../client/api-client.js';
 import { backupOverview } from '../client/backups-client.js';
 import { diagnose, type Finding, type Level } from '../client/diagnose.js';
 import { backupFindings } from '../core/backup-status.js';
+import { scheduleFindings } from '../core/schedule-status.js';
+import { listSchedules } from '../client/schedules-client.js';
 import { VERSION } from '../core/version.js';
 import type { Command } from './command.js';
 import { onServers } from './each-server.js';
+import { colorOn, RED } from './output.js';
 
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
 
@@ -15,7 +18,11 @@ export const doctorCommand: Command = {
   flags: [['--all', 'every configured server, concurrently']],
   examples: ['hms doctor', 'hms doctor --all --json'],
   async run(context) {
-    const results = await onServers(context, async ({ client }) => [...(await diagnose(client, VERSION)), ...(await backups(client))]);
+    const results = await onServers(context, async ({ client }) => [
+      ...(await diagnose(client, VERSION)),
+      ...(await backups(client)),
+      ...(await schedules(client)),
+    ]);
     const lines: string[] = [];
     let failing = false;
     for (const r of results) {
@@ -27,7 +34,8 @@ export const doctorCommand: Command = {
       }
       for (const f of r.data!) {
         if (f.level === 'fail') failing = true;
-        lines.push(`  ${MARK[f.level]} ${f.check.padEnd(28)} ${f.summary}`);
+        const line = `  ${MARK[f.level]} ${f.check.padEnd(28)} ${f.summary}`;
+        lines.push(f.level === 'fail' && colorOn(context) ? RED(line) : line);
         if (f.next) lines.push(`    → ${f.next}`);
       }
     }
@@ -45,5 +53,14 @@ async function backups(client: ApiClient): Promise<Finding[]> {
     return [
       { check: 'backups', level: 'skip', summary: `no backup overview: ${(error as Error).message}`, next: 'hms update-hosting-api' },
     ];
+  }
+}
+
+/** Each schedule whose last run failed (named, with how to see its output); an agent without schedules is said so. */
+async function schedules(client: ApiClient): Promise<Finding[]> {
+  try {
+    return scheduleFindings((await listSchedules(client)).schedules, new Date());
+  } catch (error) {
+    return [{ check: 'schedules', level: 'skip', summary: `no schedules: ${(error as Error).message}`, next: 'hms update-hosting-api' }];
   }
 }

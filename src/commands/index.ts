@@ -18,6 +18,7 @@ import { execCommand } from './exec.js';
 import { logsCommand } from './logs.js';
 import { maintenanceCommand } from './maintenance.js';
 import { runCommand } from './run.js';
+import { schedulesCommand } from './schedules.js';
 import { loginCommand, logoutCommand } from './login.js';
 import { metricsCommand } from './metrics.js';
 import { secretsCommand } from './secrets.js';
@@ -44,6 +45,7 @@ export const commands: Command[] = [
   backupCommand,
   backupsCommand,
   restoreCommand,
+  schedulesCommand,
   metricsCommand,
   auditCommand,
   doctorCommand,

@@ -1,5 +1,5 @@
 import { isHmsError } from '../core/errors.js';
-import type { CommandOutput } from './command.js';
+import type { CommandContext, CommandOutput } from './command.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream;
@@ -25,3 +25,11 @@ export function printError(error: unknown, options: { json: boolean; verbose: bo
   }
   return known ? error.exitCode : 1;
 }
+
+/** Colour where a person reads a terminal (FORCE_COLOR asks for it elsewhere); never with NO_COLOR or --json. */
+export function colorOn(context: Pick<CommandContext, 'flags' | 'env'>): boolean {
+  if (context.flags.json || context.env.NO_COLOR) return false;
+  return Boolean(context.env.FORCE_COLOR) || Boolean((process.stdout as { isTTY?: boolean }).isTTY);
+}
+
+export const RED = (text: string): string => `\u001b[31m${text}\u001b[39m`;

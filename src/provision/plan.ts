@@ -11,6 +11,7 @@ import { restartAppsStep } from './steps/restart-apps.js';
 import { wantsRedis } from './redis.js';
 import { offsiteWriterStep } from './steps/offsite-writer.js';
 import { appEnvStep, authorizedKeysStep, deployKeyStep } from './steps/secrets.js';
+import { schedulesStep } from './steps/schedules.js';
 import { sharedFilesStep } from './steps/shared.js';
 import { deployUserStep, foldersStep, packagesStep } from './steps/system.js';
 import { logrotateStep, unitsStep } from './steps/units.js';
@@ -39,6 +40,7 @@ export async function provisioningPlan(input: ProvisionInput): Promise<Step[]> {
     tlsStep(input),
     nginxStep(input, t),
     unitsStep(input, t),
+    schedulesStep(input, t),
     logrotateStep(input, t),
     // After the units and Redis: the restarted processes find what their new settings point at.
     restartAppsStep(input),

@@ -17,6 +17,9 @@ export const TEMPLATE_NAMES = [
   'systemd/hms-agent.service',
   'systemd/hms-backup.service',
   'systemd/hms-backup.timer',
+  'systemd/schedule.service',
+  'systemd/schedule.timer',
+  'systemd/schedule-run',
   'logrotate/hms',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];

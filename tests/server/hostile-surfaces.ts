@@ -195,6 +195,15 @@ export function surfaces(forged: (payload: string) => string[]): Surface[] {
         send('token', 'DELETE', `/api/backups/cigar/kept/${e(p)}`),
       ],
     },
+    {
+      name: 'token: app and schedule names of a run (nothing may start)',
+      stride: 3,
+      requests: (p) => [
+        get('token', `/api/schedules?app=${e(p)}`),
+        send('token', 'POST', `/api/schedules/${e(p)}/run`),
+        send('token', 'POST', `/api/schedules/cigar/${e(p)}/run`, {}, { accept: 'application/json' }),
+      ],
+    },
     { name: 'token: agent release id', stride: 1, requests: (p) => [send('token', 'POST', `/api/agent/releases/${e(p)}/activate`)] },
 
     // The pages with a browser session.

@@ -24,6 +24,8 @@ import { DeploysScreen } from './deploys-screen.js';
 import { LogsScreen } from './logs-screen.js';
 import { OverviewScreen } from './overview-screen.js';
 import { ScriptsScreen } from './scripts-screen.js';
+import { SchedulesScreen } from './schedules-screen.js';
+import type { Schedules } from '../hooks/use-schedules.js';
 
 export interface CurrentScreenProps {
   ui: UiState;
@@ -39,6 +41,7 @@ export interface CurrentScreenProps {
   scripts: Scripts;
   audit: AuditFeed;
   certs: Polled<CertificatesResponse>;
+  schedules?: Schedules | undefined;
   deploys: Deploys;
   /** The deploy of the app open on the deploys screen. */
   deployRun?: DeployRun | undefined;
@@ -144,6 +147,19 @@ export function CurrentScreen(props: CurrentScreenProps) {
           error={props.certs.error}
           selected={lists.selected}
           height={height}
+        />
+      );
+    case 'schedules':
+      return (
+        <SchedulesScreen
+          server={ui.server}
+          schedules={lists.schedules}
+          loaded={props.schedules?.value !== undefined}
+          error={props.schedules?.error}
+          selected={lists.selected}
+          height={height}
+          now={now}
+          run={props.schedules?.run}
         />
       );
     case 'deploys': {

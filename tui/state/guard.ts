@@ -9,6 +9,7 @@ export type PendingAction =
   | { kind: 'apply-config'; server: string; site: string }
   | { kind: 'edit-config'; server: string; site: string }
   | { kind: 'run-script'; server: string; name: string; args: string[] }
+  | { kind: 'run-schedule'; server: string; app: string; name: string }
   /** `tests`: the app's test gate, run here first unless `skipTests` (asked after they failed). */
   | { kind: 'deploy'; server: string; app: string; ref: string; tests?: TestGate | undefined; skipTests?: boolean | undefined }
   | { kind: 'rollback'; server: string; app: string; release: string }
@@ -38,6 +39,8 @@ export function describeAction(action: PendingAction): string {
       return `edit ${action.site} on ${action.server}`;
     case 'run-script':
       return `run ${[action.name, ...action.args].join(' ')} on ${action.server}`;
+    case 'run-schedule':
+      return `run ${action.app}'s scheduled task ${action.name} on ${action.server} now`;
     case 'deploy':
       return `deploy ${action.app} at ${action.ref} on ${action.server}`;
     case 'rollback':
@@ -78,6 +81,7 @@ export function guard(action: PendingAction, readonly: boolean): Verdict {
     case 'rollback':
       return { kind: 'confirm', question: `${capitalize(describeAction(action))}? The database stays as it is.` };
     case 'unlock':
+    case 'run-schedule':
       return { kind: 'confirm', question: `${capitalize(describeAction(action))}?` };
     case 'agent-update':
       return { kind: 'confirm', question: `Send this hms's agent to ${action.server} and switch to it${CHECKED}?` };

@@ -59,6 +59,7 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'open':
       if (state.screen === 'configs' && view.selectedName) return [ui({ type: 'open-site', name: view.selectedName })];
       if (state.screen === 'scripts' && view.selectedName) return runScript(view, view.selectedName);
+      if (state.screen === 'schedules' && view.selectedName) return runSchedule(view, view.selectedName);
       if (state.screen === 'backups') return backupIntent(intent, view);
       return deployIntent(intent, view);
     case 'logs':
@@ -184,4 +185,10 @@ function paletteEffects(command: PaletteCommand, view: View): Effect[] {
     case 'quit':
       return [{ kind: 'quit' }];
   }
+}
+
+/** The schedules screen's selected row ("<app> <name>": names never hold a space) run now, asked first. */
+function runSchedule(view: View, selected: string): Effect[] {
+  const [app, name] = selected.split(' ') as [string, string];
+  return attempt({ kind: 'run-schedule', server: view.ui.server, app, name }, view.readonly);
 }

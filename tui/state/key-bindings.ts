@@ -149,6 +149,14 @@ export const BINDINGS: Binding[] = [
     modes: ['list'],
     changes: true,
   },
+  {
+    keys: ['enter'],
+    label: 'run now',
+    help: 'run the selected scheduled task now (asks first); its output shows below',
+    intent: { type: 'open' },
+    screens: ['schedules'],
+    changes: true,
+  },
   { keys: ['x'], label: 'stop run', help: 'stop the running script', intent: { type: 'cancel-run' }, screens: ['scripts'], modes: ['run'] },
   {
     keys: ['enter'],

@@ -74,6 +74,7 @@ export const VERBS: Verb[] = [
   },
   screen('audit', ['history'], 'recent actions'),
   screen('certs', ['certificates', 'tls'], "each site's certificate: days left, last renewal"),
+  screen('schedules', ['schedule', 'timers'], "each app's scheduled tasks: last run, result, next; enter runs one"),
   {
     name: 'deploys',
     aliases: ['releases'],

@@ -5,6 +5,7 @@
 import type { AuditEntry } from '../../src/api/core.js';
 import type { CertRecord } from '../../src/core/certificates.js';
 import type { SiteSummary } from '../../src/api/configs.js';
+import type { ScheduleStatus } from '../../src/api/schedules.js';
 import type { ScriptSummary } from '../../src/api/scripts.js';
 import type { AgentReleases } from '../../src/api/agent.js';
 import type { AppsResponse } from '../../src/api/apps.js';
@@ -25,6 +26,7 @@ export interface ScreenLists {
   scripts: ScriptSummary[];
   audit: AuditEntry[];
   certs: CertRecord[];
+  schedules: ScheduleStatus[];
   /** The deploys screen: the current server's apps, or the open app's releases. */
   deployApps: DeployAppRow[];
   releases: ReleaseSummary[];
@@ -49,6 +51,7 @@ export interface ScreenListsInput {
   scripts?: ScriptSummary[] | undefined;
   audit?: AuditEntry[] | undefined;
   certs?: CertRecord[] | undefined;
+  schedules?: ScheduleStatus[] | undefined;
   locks?: Record<string, DeployLock | null> | undefined;
   releases?: ReleaseSummary[] | undefined;
   agentReleases?: AgentReleases['releases'] | undefined;
@@ -67,6 +70,7 @@ export function screenLists({
   scripts = [],
   audit = [],
   certs = [],
+  schedules = [],
   locks = {},
   releases = [],
   agentReleases = [],
@@ -90,6 +94,7 @@ export function screenLists({
     scripts: scripts.filter((s) => passes(filterOf('scripts'), `${s.name} ${s.description}`)),
     audit: audit.filter((e) => passes(filterOf('audit'), [e.at, e.actor, e.action, e.target, e.result, e.detail ?? ''].join(' '))),
     certs: certs.filter((c) => passes(filterOf('certs'), [c.site, ...c.names, c.issuer, c.grade].join(' '))),
+    schedules: schedules.filter((s) => passes(filterOf('schedules'), [s.app, s.name, s.when, s.result].join(' '))),
     deployApps: deployAppRows(links.find((link) => link.server === ui.server)?.snapshot, locks).filter((row) =>
       passes(filterOf('deploys'), `${row.app} ${row.release}`),
     ),
@@ -109,12 +114,14 @@ export function screenLists({
     agent: lists.agentReleases.length,
     backups: ui.backups === undefined ? lists.backupApps.length : lists.snapshots.length,
     certs: lists.certs.length,
+    schedules: lists.schedules.length,
   }[ui.screen];
   const selected = Math.max(0, Math.min(ui.selected[ui.screen], count - 1));
   const unit = ui.screen === 'overview' ? rows[selected] : undefined;
   const names: Partial<Record<ScreenName, string | undefined>> = {
     configs: lists.sites[selected]?.name,
     scripts: lists.scripts[selected]?.name,
+    schedules: lists.schedules[selected] && `${lists.schedules[selected].app} ${lists.schedules[selected].name}`,
     deploys: ui.deploy === undefined ? lists.deployApps[selected]?.app : lists.releases[selected]?.id,
     agent: lists.agentReleases[selected]?.id,
     backups: ui.backups === undefined ? lists.backupApps[selected] : lists.snapshots[selected]?.id,

@@ -6,7 +6,7 @@
 import type { AppKind } from '../../src/api/apps.js';
 import type { PendingAction } from './guard.js';
 
-export const SCREENS = ['overview', 'logs', 'configs', 'scripts', 'audit', 'deploys', 'agent', 'backups', 'certs'] as const;
+export const SCREENS = ['overview', 'logs', 'configs', 'scripts', 'audit', 'deploys', 'agent', 'backups', 'certs', 'schedules'] as const;
 export type ScreenName = (typeof SCREENS)[number];
 
 export interface LogTarget {
@@ -148,7 +148,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         script: undefined,
         deploy: undefined,
         backups: undefined,
-        selected: { ...state.selected, configs: 0, scripts: 0, audit: 0, deploys: 0, agent: 0, backups: 0, certs: 0 },
+        selected: { ...state.selected, configs: 0, scripts: 0, audit: 0, deploys: 0, agent: 0, backups: 0, certs: 0, schedules: 0 },
       };
     case 'open-logs': {
       const moved = uiReducer(state, { type: 'navigate', screen: 'logs' });

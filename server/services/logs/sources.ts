@@ -29,6 +29,8 @@ export function logSources(config: AgentConfig): Record<string, LogSource> {
     add({ name: `journal:${app}`, kind: 'journal', unit: settings.unit });
     for (const [process, worker] of Object.entries(settings.processes))
       add({ name: `journal:${app}-${process}`, kind: 'journal', unit: worker.unit });
+    for (const [name, schedule] of Object.entries(settings.schedules))
+      add({ name: `journal:${app}-${name}`, kind: 'journal', unit: schedule.unit });
     // The default log may be a link within shared/log; a configured one must be the file itself.
     const sharedLog = path.join(settings.root, 'shared', 'log');
     const files: Record<string, FileLocation> = {

@@ -7,6 +7,7 @@ import { sharedFilesOf, sqlitePath } from '../shared-files.js';
 import type { Step } from '../step.js';
 import { wantsBackups } from './backup.js';
 import { offsiteAgentConfig } from './offsite.js';
+import { schedulesOf } from './schedule-files.js';
 import { AGENT_UNIT } from './units.js';
 
 /** One app as the agent sees it (server/config.ts agentAppSchema): what it runs, and how deploys fetch and link it. */
@@ -36,7 +37,18 @@ export function agentApp(name: string, app: AppConfig) {
     })),
     ...(app.database.adapter === 'sqlite3' ? { sqlite: sqlitePath(name) } : {}),
     ...((app.webCommand ?? webProcessOf(app)) ? { webCommand: app.webCommand ?? webProcessOf(app) } : {}),
+    ...(Object.keys(app.schedules).length > 0 ? { schedules: agentSchedules(name, app) } : {}),
   };
+}
+
+/** An app's schedules as the agent lists and runs them (agentAppSchema.schedules). */
+function agentSchedules(name: string, app: AppConfig) {
+  return Object.fromEntries(
+    schedulesOf({ apps: [[name, app]] }).map((s) => [
+      s.name,
+      { unit: s.unit, timer: s.timer, when: s.config.when, timeoutSeconds: s.config.timeoutSeconds, overlap: s.config.overlap },
+    ]),
+  );
 }
 
 export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {

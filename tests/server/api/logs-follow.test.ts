@@ -62,6 +62,7 @@ describe('GET /api/logs/:source/follow', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const reader = response.body!.getReader();
+    expect(await readUntil(reader, ': open\n\n')).toBe(': open\n\n');
     expect(await readUntil(reader, '\n\n')).toContain('event: line\ndata: {"text":"203.0.113.9 - - [25/Nov/2026:18:02:11 +0000]');
     await appendFile(files.access, '198.51.100.7 - - [25/Nov/2026:18:02:12 +0000] "GET /\\"><img src=x> HTTP/1.1" 400 0 "-" "-"\n');
     const event = await readUntil(reader, '18:02:12');
@@ -92,6 +93,8 @@ describe('GET /api/logs/:source/follow', () => {
           signal: stop.signal,
         });
         const reader = response.body!.getReader();
+        // Every stream opens with a comment line at once (server/event-stream.ts), before its tail starts.
+        await readUntil(reader, ': open');
         if (i % 2 === 0) await readUntil(reader, 'event: line');
         else await new Promise((resolve) => setTimeout(resolve, 20));
         stop.abort();

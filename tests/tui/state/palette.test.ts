@@ -48,7 +48,7 @@ describe('the : command palette', () => {
 
   it('Given a partial command, When hinted, Then Tab completes as far as it is unambiguous', () => {
     expect(paletteHints('re', words)).toEqual({ completion: 'restart ', hints: ['restart'] });
-    expect(paletteHints('s', words).hints).toEqual(['scripts', 'stop', 'start', 'server']);
+    expect(paletteHints('s', words).hints).toEqual(['scripts', 'schedules', 'stop', 'start', 'server']);
     expect(paletteHints('st', words)).toEqual({ completion: 'st', hints: ['stop', 'start'] });
     expect(paletteHints('restart t', words)).toEqual({ completion: 'restart tobacco', hints: ['tobacco'] });
     expect(paletteHints('logs ', words).hints).toEqual(['cigar', 'tobacco', 'nginx', 'agent']);
