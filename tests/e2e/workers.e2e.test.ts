@@ -166,4 +166,27 @@ describe.skipIf(!support.ok)('an app with workers: Sidekiq jobs, deploys that ke
     expect(await pidOf('tobacco-worker')).not.toBe(worker);
     expect(await pidOf('tobacco')).toBe(web);
   });
+
+  it(
+    'Given a process removed from the config, When `hms provision` runs, ' +
+      'Then its unit is stopped and disabled, its file kept aside, and the other worker keeps running',
+    async () => {
+      const file = path.join(laptop.dir, 'hms.config.json');
+      const config = JSON.parse(await readFile(file, 'utf8'));
+      delete config.apps.tobacco.processes.echo;
+      await writeFile(file, JSON.stringify(config, null, 2));
+      const dry = await hms(['provision', 'test', '--dry-run']);
+      expect(dry.stdout).toMatch(/tobacco-echo\.service: no longer configured: stop, disable, keep its files aside/);
+      const run = await hms(['provision', 'test']);
+      expect(run.code, run.stderr + run.stdout.slice(-2000)).toBe(0);
+      const state = await laptop.server.exec(['systemctl', 'is-active', 'tobacco-echo.service']);
+      expect(state.stdout.trim()).toBe('inactive');
+      const kept = await laptop.server.exec(['sh', '-c', 'ls /var/lib/hms/replaced/*/etc/systemd/system/']);
+      expect(kept.stdout).toContain('tobacco-echo.service');
+      expect((await status()).apps.map((unit) => [unit.name, unit.state.activeState])).toEqual([
+        ['tobacco', 'active'],
+        ['tobacco-worker', 'active'],
+      ]);
+    },
+  );
 });

@@ -8,6 +8,7 @@
 import { HmsError } from '../../core/errors.js';
 import { changedPath, diffFiles, REPLACED_DIR, writeFiles } from '../files.js';
 import type { Host } from '../host.js';
+import { keepFolder, RETIRE, retire, unwantedUnits } from '../retire.js';
 import { PATHS, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
@@ -26,33 +27,8 @@ async function checkCalendars(host: Host, schedules: Schedule[]): Promise<void> 
   }
 }
 
-/** The schedule timers provisioning wrote before (by their marker line), as unit names. */
-export const writtenTimersArgv = [
-  'find',
-  PATHS.units,
-  '-maxdepth',
-  '1',
-  '-name',
-  '*.timer',
-  '-exec',
-  'grep',
-  '-l',
-  '-F',
-  '--',
-  SCHEDULE_MARKER,
-  '{}',
-  '+',
-];
-
 async function staleTimers(host: Host, schedules: Schedule[]): Promise<string[]> {
-  const found = await host.run(writtenTimersArgv);
-  const wanted = new Set(schedules.map((s) => s.timer));
-  return found.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((path) => path.slice(path.lastIndexOf('/') + 1))
-    .filter((timer) => !wanted.has(timer))
-    .sort();
+  return unwantedUnits(host, 'timer', SCHEDULE_MARKER, new Set(schedules.map((s) => s.timer)));
 }
 
 async function timerChanges(host: Host, timers: string[]): Promise<string[]> {
@@ -62,18 +38,11 @@ async function timerChanges(host: Host, timers: string[]): Promise<string[]> {
   return timers.flatMap((timer, i) => (enabled[i] === 'enabled' && active[i] === 'active' ? [] : [`${timer}: enable and start`]));
 }
 
-const STALE = ': no longer configured: stop, disable, keep its files aside';
-
-/** Stops and disables a timer no schedule wants any more; its files go to /var/lib/hms/replaced/<time>/. */
-async function retire(host: Host, timer: string, keep: string): Promise<void> {
+/** Stops and disables a timer no schedule wants any more and its service; their files go to /var/lib/hms/replaced/<time>/. */
+function retireSchedule(host: Host, timer: string, keep: string): Promise<void> {
   const base = timer.slice(0, -'.timer'.length);
-  await host.must(['systemctl', 'disable', '--now', '--quiet', '--', timer], `stop and disable ${timer}`);
-  await host.run(['systemctl', 'stop', '--', `${base}.service`]);
-  for (const path of [`${PATHS.units}/${timer}`, `${PATHS.units}/${base}.service`, `${SCHEDULE_ARGV_DIR}/${base}.argv`]) {
-    const copy = `${keep}${path}`;
-    await host.must(['install', '-d', '-m', '700', '--', REPLACED_DIR, keep, copy.slice(0, copy.lastIndexOf('/'))], `mkdir ${keep}`);
-    await host.must(['sh', '-c', 'if [ -e "$1" ]; then mv -- "$1" "$2"; fi', 'retire', path, copy], `keep ${path} aside`);
-  }
+  const files = [`${PATHS.units}/${timer}`, `${PATHS.units}/${base}.service`, `${SCHEDULE_ARGV_DIR}/${base}.argv`];
+  return retire(host, [timer, `${base}.service`], files, keep);
 }
 
 export function schedulesStep(input: ProvisionInput, t: Templates): Step {
@@ -106,14 +75,14 @@ export function schedulesStep(input: ProvisionInput, t: Templates): Step {
     },
     async check(host) {
       await checkCalendars(host, schedules);
-      const stale = (await staleTimers(host, schedules)).map((timer) => `${timer}${STALE}`);
+      const stale = (await staleTimers(host, schedules)).map((timer) => `${timer}${RETIRE}`);
       return [...(await diffFiles(host, files())), ...(await timerChanges(host, timers)), ...stale];
     },
     async apply(host, changes) {
       if (schedules.length > 0) await host.must(['install', '-d', '-m', '755', '--', SCHEDULE_ARGV_DIR], `mkdir ${SCHEDULE_ARGV_DIR}`);
       await writeFiles(host, files(), changes);
-      const keep = `${REPLACED_DIR}/${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`;
-      for (const change of changes.filter((c) => c.endsWith(STALE))) await retire(host, changedPath(change), keep);
+      const keep = keepFolder();
+      for (const change of changes.filter((c) => c.endsWith(RETIRE))) await retireSchedule(host, changedPath(change), keep);
       await host.must(['systemctl', 'daemon-reload'], 'systemctl daemon-reload');
       if (timers.length === 0) return;
       await host.must(['systemctl', 'enable', '--now', '--quiet', '--', ...timers], 'systemctl enable --now the schedule timers');

@@ -2,6 +2,7 @@ import { diffFiles, fileSteps, writeFiles, type ManagedFile } from '../files.js'
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
+import { keepFolder, RETIRE, retire, unwantedUnits } from '../retire.js';
 import { workersOf } from '../../config/app-extras.js';
 import type { AppConfig } from '../../config/schema.js';
 import { systemdArgv } from '../../core/systemd-quote.js';
@@ -12,6 +13,8 @@ export const AGENT_UNIT = 'hms-agent.service';
  * chose for the release, from shared/config/web-command, argv one word per line.
  */
 export const WEB_START = '/usr/local/lib/hms/web-start';
+/** The line every worker's unit file carries (templates/systemd/process.service). */
+const WORKER_MARKER = '# hms-worker:';
 /** What every worker's unit runs (templates/systemd/process-start): its argv, in the current release. */
 export const PROCESS_START = '/usr/local/lib/hms/process-start';
 
@@ -100,7 +103,8 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
         'An app starts once it has a release (`hms deploy <app>`); the agent once it is installed (`hms deploy-hosting-api`). ' +
         "An app's unit runs the web-start launcher, which runs the command its deploy chose " +
         "(puma from the bundle, the system's puma, or webCommand), on a socket systemd keeps open across restarts. " +
-        "Each worker (apps.<name>.processes, e.g. Sidekiq) is a unit of its own, <app>-<process>.service, started by the app's deploys.",
+        "Each worker (apps.<name>.processes, e.g. Sidekiq) is a unit of its own, <app>-<process>.service, started by the app's deploys; " +
+        'one removed from the config is stopped, disabled, and its file kept in /var/lib/hms/replaced/.',
       commands: [
         `mkdir -p ${WEB_START.slice(0, WEB_START.lastIndexOf('/'))}`,
         ...sources(),
@@ -111,6 +115,8 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
     },
     async check(host) {
       const changes = await diffFiles(host, files());
+      const wanted = new Set(units());
+      for (const unit of await unwantedUnits(host, 'service', WORKER_MARKER, wanted)) changes.push(`${unit}${RETIRE}`);
       const enabled = await host.run(['systemctl', 'is-enabled', ...units()]);
       const states = enabled.stdout.trim().split('\n');
       units().forEach((unit, i) => {
@@ -121,6 +127,11 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
     async apply(host, changes) {
       await host.must(['mkdir', '-p', '--', WEB_START.slice(0, WEB_START.lastIndexOf('/'))], 'mkdir for web-start');
       await writeFiles(host, files(), changes);
+      const keep = keepFolder();
+      for (const change of changes.filter((c) => c.endsWith(RETIRE))) {
+        const unit = change.slice(0, change.indexOf(':'));
+        await retire(host, [unit], [`${PATHS.units}/${unit}`], keep);
+      }
       await host.must(['systemctl', 'daemon-reload'], 'systemctl daemon-reload');
       await host.must(['systemctl', 'enable', '--quiet', ...units()], 'systemctl enable');
     },
