@@ -176,7 +176,7 @@ describe.skipIf(!support.ok)('an app with workers: Sidekiq jobs, deploys that ke
       delete config.apps.tobacco.processes.echo;
       await writeFile(file, JSON.stringify(config, null, 2));
       const dry = await hms(['provision', 'test', '--dry-run']);
-      expect(dry.stdout).toMatch(/tobacco-echo\.service: no longer configured: stop, disable, keep its files aside/);
+      expect(dry.stdout + dry.stderr).toMatch(/tobacco-echo\.service: no longer configured: stop, disable, keep its files aside/);
       const run = await hms(['provision', 'test']);
       expect(run.code, run.stderr + run.stdout.slice(-2000)).toBe(0);
       const state = await laptop.server.exec(['systemctl', 'is-active', 'tobacco-echo.service']);

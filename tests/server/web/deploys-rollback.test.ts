@@ -47,7 +47,7 @@ describe('rollback', () => {
       expect(text).toMatch(
         new RegExp(`<p class="notice" id="outcome">cigar: ${first} is live again \\(was ${second}\\), healthy, in \\d+\\.\\d s\\.</p>`),
       );
-      expect([...text.matchAll(/id="step-(\w+)"/g)].map((m) => m[1])).toEqual(['switch', 'restart', 'health']);
+      expect([...text.matchAll(/id="step-(\w+)"/g)].map((m) => m[1])).toEqual(['switch', 'restart', 'health', 'workers']);
       expect(target.serving()).toBe(first);
       expect((await audit())[0]).toMatchObject({
         actor: 'admin',

@@ -54,9 +54,11 @@ describe('POST /deploys/:app (the streamed deploy page)', () => {
         'assets',
         'backup',
         'migrate',
+        'tasks',
         'switch',
         'restart',
         'health',
+        'workers',
         'record',
         'prune',
       ]);

@@ -94,7 +94,7 @@ describe('a deploy from the control center', () => {
         expect(frame()).toMatch(/^✓ health\s+\d+\.\d s/m);
         expect(frame().replace(/\s+/g, ' ')).toContain(
           'strip=lock ✓ · check ✓ · fetch ✓ · link ✓ · bundle ✓ · assets ✓ ' +
-            '· backup – · migrate ✓ · switch ✓ · restart ✓ · health ✓ · record ✓ · prune –',
+            '· backup – · migrate ✓ · tasks – · switch ✓ · restart ✓ · health ✓ · workers – · record ✓ · prune –',
         );
         expect(frame()).toMatch(/✓ Deployed cigar: release \d{14} \([0-9a-f]{12}\) is live in \d+\.\d s\./);
         expect(notices).toEqual([expect.stringMatching(/^ok: Deployed cigar: release \d{14}/)]);
