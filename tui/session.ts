@@ -9,6 +9,9 @@ import type { ServerConnections } from './connections.js';
 import type { TuiStats } from './stats.js';
 
 export interface TerminalLender {
+  /** The terminal itself, for what borrows it (a console wires its keys and screen to them). */
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WriteStream;
   suspend<T>(task: () => Promise<T>): Promise<T>;
 }
 

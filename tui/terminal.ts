@@ -88,6 +88,10 @@ export class Terminal {
     return this.options.stdin;
   }
 
+  get stdout(): NodeJS.WriteStream {
+    return this.options.stdout;
+  }
+
   /** Enters the alternate screen; from now on every way out restores the terminal. */
   enter(): void {
     if (this.entered) return;
