@@ -13,6 +13,8 @@ export interface TerminalLender {
   readonly stdin: NodeJS.ReadStream;
   readonly stdout: NodeJS.WriteStream;
   suspend<T>(task: () => Promise<T>): Promise<T>;
+  /** Like suspend, with the keys still read here: `task` passes them on (a console). */
+  handOver<T>(task: () => Promise<T>): Promise<T>;
 }
 
 export interface TuiSession {

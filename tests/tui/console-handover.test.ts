@@ -1,5 +1,5 @@
 /**
- * `c` on an app: the control center lends its terminal (tui/terminal.ts `suspend`) to a
+ * `c` on an app: the control center lends its terminal (tui/terminal.ts `handOver`) to a
  * console wired by src/client/console.ts, and takes it back. Stand-ins for the tty and
  * the SSH channel (tests/support/console-channel.ts); the real ones under tmux:
  * tests/e2e/console-tui.e2e.test.ts.
@@ -31,7 +31,21 @@ function controlCenter() {
   return { stdin, stdout, term, keys };
 }
 
+const stdioOf = (term: Terminal) => ({ stdin: term.stdin, stdout: term.stdout, stderr: term.stdout });
+
 describe('the control center lends its terminal to a console', () => {
+  it('Given the tty read by the control center, When lent to a console, Then it is still read here (suspend stops it)', async () => {
+    const { stdin, term } = controlCenter();
+    // A tty's libuv handle: a console reads the keys in this process, an editor reads the tty itself.
+    const handle = { reading: true, stops: 0, readStop: () => ((handle.reading = false), (handle.stops += 1), 0), readStart: () => 0 };
+    Object.assign(stdin, { _handle: handle });
+    await term.handOver(async () => expect(handle.reading).toBe(true));
+    expect(handle.stops).toBe(0);
+    await term.suspend(async () => expect(handle.reading).toBe(false));
+    expect(handle.stops).toBe(1);
+    term.restore();
+  });
+
   it(
     'Given the overview drawn, When a console borrows the terminal and ends, Then meanwhile no frame is drawn and every key ' +
       'goes to the console, and afterwards the overview is redrawn as it was and keys reach the control center again',
@@ -40,8 +54,7 @@ describe('the control center lends its terminal to a console', () => {
       term.output.write(FRAME);
       await tick();
       const channel = new Channel();
-      const stdio = { stdin: term.stdin, stdout: term.stdout, stderr: term.stdout };
-      const lent = term.suspend(() => attachTerminal(channel as unknown as ConsoleChannel, stdio));
+      const lent = term.handOver(() => attachTerminal(channel as unknown as ConsoleChannel, stdioOf(term)));
       await tick();
       const before = stdout.text;
       expect(before.endsWith(CURSOR_SHOW + ALT_SCREEN_OFF)).toBe(true);
@@ -75,9 +88,7 @@ describe('the control center lends its terminal to a console', () => {
     term.output.write(FRAME);
     await tick();
     const channel = new Channel();
-    const lent = term.suspend(() =>
-      attachTerminal(channel as unknown as ConsoleChannel, { stdin: term.stdin, stdout: term.stdout, stderr: term.stdout }),
-    );
+    const lent = term.handOver(() => attachTerminal(channel as unknown as ConsoleChannel, stdioOf(term)));
     await tick();
     channel.lose();
     expect(await lent).toEqual({ code: 255, lost: true });

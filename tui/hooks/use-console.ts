@@ -2,7 +2,7 @@
  * `c` on an app: its Rails console in this terminal. The ticket and the SSH session are
  * opened first, on the connection the TUI already has to the server (a failure is a
  * notice, the screen untouched); then the TUI lends the terminal (tui/terminal.ts
- * `suspend`: no frames drawn, no keys read, raw mode handed over) until the console ends,
+ * `handOver`: no frames drawn, the keys passed on, raw mode handed over) until the console ends,
  * and is back on the same screen with the same selection.
  */
 import { useCallback } from 'react';
@@ -28,7 +28,7 @@ export function useConsole(
         const connected = await session.connections.get(server);
         const channel = await openConsole(connected, app, terminalWindow(terminal.stdout, session.env));
         const stdio = { stdin: terminal.stdin, stdout: terminal.stdout, stderr: terminal.stdout };
-        const end = await terminal.suspend(() => attachTerminal(channel, stdio));
+        const end = await terminal.handOver(() => attachTerminal(channel, stdio));
         if (end.lost) notify('error', `The console of ${app} on ${server} ended: the connection to ${server} was lost.`);
         else notify(end.code === 0 ? 'ok' : 'warn', `The console of ${app} on ${server} ended (exit ${end.code}).`);
       } catch (error) {
