@@ -3,13 +3,8 @@ import './polyfill.js';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { exec } from '../src/platform/exec.js';
 import { HmsError, isHmsError } from '../src/core/errors.js';
 import { VERSION } from '../src/core/version.js';
-import { activate } from './services/agent/index.js';
-import { exampleAgentConfig, loadAgentConfig } from './config.js';
-import { loadAgentSecrets } from './auth/secrets.js';
-import { AuditLog } from './services/audit/index.js';
 
 const HELP = `hms-agent ${VERSION}: the hms server agent (listens on loopback only)
 
@@ -35,12 +30,18 @@ async function main(): Promise<number> {
   });
   if (values.help) return print(HELP);
   if (values.version) return print(VERSION);
-  if (values['example-config']) return print(JSON.stringify(exampleAgentConfig(), null, 2));
   if (positionals[0] === 'console-run' && positionals.length === 2) {
     // Run by a console's SSH session as the deploy user: no configuration, no secrets of the agent's.
     const { runConsoleTicket } = await import('./console-run.js');
     return runConsoleTicket(positionals[1]!);
   }
+  // Loaded here, not at the top: a console's launcher (above) starts without evaluating the agent's modules.
+  const { exampleAgentConfig, loadAgentConfig } = await import('./config.js');
+  if (values['example-config']) return print(JSON.stringify(exampleAgentConfig(), null, 2));
+  const { activate } = await import('./services/agent/index.js');
+  const { loadAgentSecrets } = await import('./auth/secrets.js');
+  const { AuditLog } = await import('./services/audit/index.js');
+  const { exec } = await import('../src/platform/exec.js');
 
   const config = await loadAgentConfig(values.config!);
   if (values.activate) return activate(config, values.activate);

@@ -23,10 +23,12 @@ import { useBackups } from './hooks/use-backups.js';
 import { useClock } from './hooks/use-clock.js';
 import { useConfigs } from './hooks/use-configs.js';
 import { useConnection } from './hooks/use-connection.js';
+import { useConsole } from './hooks/use-console.js';
 import { useDeployRuns, type DeployRequest } from './hooks/use-deploy-runs.js';
 import { useDeploys } from './hooks/use-deploys.js';
 import { useKeymap } from './hooks/use-keymap.js';
 import { useLogFollow } from './hooks/use-log-follow.js';
+import { useMaintenance } from './hooks/use-maintenance.js';
 import { useNotice } from './hooks/use-notice.js';
 import { useSchedules } from './hooks/use-schedules.js';
 import { useScripts } from './hooks/use-scripts.js';
@@ -63,6 +65,8 @@ export function App({ session, plan }: AppProps) {
   const [notice, notify] = useNotice();
   const apps = useApps(session, plan.names);
   const appAction = useAppAction(session, notify, apps.refresh);
+  const openConsoleOf = useConsole(session, notify, apps.refresh);
+  const changeMaintenance = useMaintenance(session, notify, apps.refresh);
   const { client } = useConnection(session, ui.server);
   const logTarget = useMemo(
     () => (ui.logTarget ? { server: ui.logTarget.server, sources: logSourcesFor(ui.logTarget.app, ui.logTarget.kind) } : undefined),
@@ -125,14 +129,8 @@ export function App({ session, plan }: AppProps) {
   };
   const mode = modeOf(ui);
   const runLines = ui.screen === 'deploys' ? (deployRun?.lines.length ?? 0) : (scripts.run?.output.lines.length ?? 0);
-  const textLines =
-    mode === 'review'
-      ? (configs.draft?.diff.length ?? 0)
-      : mode === 'view'
-        ? (configs.live?.content.split('\n').length ?? 0)
-        : mode === 'run'
-          ? runLines
-          : 0;
+  const textLines = mode === 'review' ? (configs.draft?.diff.length ?? 0) : mode === 'run' ? runLines : 0;
+  const shownLines = mode === 'view' ? (configs.live?.content.split('\n').length ?? 0) : textLines;
   const words = useMemo(
     () => ({
       apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))],
@@ -145,6 +143,8 @@ export function App({ session, plan }: AppProps) {
   const perform = (action: PendingAction): void => {
     const failed = (e: unknown): void => notify('error', (e as Error).message);
     if (action.kind === 'app') void appAction.run(action).catch(failed);
+    else if (action.kind === 'console') void openConsoleOf(action);
+    else if (action.kind === 'maintenance') void changeMaintenance(action);
     else if (action.kind === 'edit-config') void configs.edit(action.site).catch(failed);
     else if (action.kind === 'apply-config') void configs.apply(action.site).catch(failed);
     else if (action.kind === 'run-script') {
@@ -189,7 +189,7 @@ export function App({ session, plan }: AppProps) {
       pageSize: Math.max(1, bodyHeight - 2),
       selectedUnit: lists.selectedUnit,
       selectedName: lists.selectedName,
-      textLines,
+      textLines: shownLines,
       logTotal: logs.buffer.total,
       words,
       kindOf: (server, app) => apps.links.find((l) => l.server === server)?.snapshot?.apps.find((a) => a.name === app)?.kind,

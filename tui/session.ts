@@ -9,7 +9,12 @@ import type { ServerConnections } from './connections.js';
 import type { TuiStats } from './stats.js';
 
 export interface TerminalLender {
+  /** The terminal itself, for what borrows it (a console wires its keys and screen to them). */
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WriteStream;
   suspend<T>(task: () => Promise<T>): Promise<T>;
+  /** Like suspend, with the keys still read here: `task` passes them on (a console). */
+  handOver<T>(task: () => Promise<T>): Promise<T>;
 }
 
 export interface TuiSession {

@@ -2,7 +2,7 @@
  * The terminal while the control center owns it: the alternate screen entered
  * before the first frame and ALWAYS left again (quit, error, Ctrl-C, SIGTERM,
  * SIGHUP, an uncaught exception), with the cursor shown and raw mode off; and
- * handed over whole to an editor and taken back (`suspend`).
+ * handed over whole to an editor or a console and taken back (`suspend`, `handOver`).
  *
  * Ink writes to `output`, which passes frames through, holds them while the
  * terminal is lent out or gone, and redraws the last one on a resize or return.
@@ -88,6 +88,10 @@ export class Terminal {
     return this.options.stdin;
   }
 
+  get stdout(): NodeJS.WriteStream {
+    return this.options.stdout;
+  }
+
   /** Enters the alternate screen; from now on every way out restores the terminal. */
   enter(): void {
     if (this.entered) return;
@@ -115,12 +119,24 @@ export class Terminal {
    * Lends the terminal to `task` (an editor): the normal screen, a visible cursor,
    * cooked mode, and no reading from stdin here, so every key reaches the editor.
    */
-  async suspend<T>(task: () => Promise<T>): Promise<T> {
+  suspend<T>(task: () => Promise<T>): Promise<T> {
+    return this.lend(task, false);
+  }
+
+  /**
+   * Lends the terminal to `task` that reads the keys in this process and passes them on
+   * (a console over SSH): the same, but stdin is still read here, for `task` to wire.
+   */
+  handOver<T>(task: () => Promise<T>): Promise<T> {
+    return this.lend(task, true);
+  }
+
+  private async lend<T>(task: () => Promise<T>, readHere: boolean): Promise<T> {
     const { stdin, stdout } = this.options;
     this.output.hold();
     const readers = stdin.listeners('readable') as Array<() => void>;
     for (const reader of readers) stdin.off('readable', reader);
-    stopReading(stdin);
+    if (!readHere) stopReading(stdin);
     setRawMode(stdin, false);
     stdout.write(CURSOR_SHOW + ALT_SCREEN_OFF);
     this.suspended = true;

@@ -11,6 +11,7 @@ import { formatAgo } from '../../src/core/format.js';
 import { backupStatusCell, backupStatusOf, type BackupStatus } from './backups-page.js';
 import { bytes, stateClass } from './format.js';
 import { layout } from './layout.js';
+import { maintenanceLink } from './maintenance.js';
 
 const ACTIONS = { start: 'Start', stop: 'Stop', restart: 'Restart', reload: 'Reload' } as const;
 
@@ -89,6 +90,6 @@ function row(app: AppStatus, now: Date, backups: Map<string, BackupStatus | unde
 <td class="${app.health ? (app.health.ok ? 'ok' : 'bad') : 'muted'}">${health}</td>
 <td>${app.currentRelease ?? '–'}</td>
 ${app.kind === 'app' ? backupStatusCell(app.name, backups.get(app.name), now) : html`<td class="muted">–</td>`}
-<td>${actions.map((a) => html`<a href="/apps/${app.name}/${a}">${a}</a> `)}</td>
+<td>${actions.map((a) => html`<a href="/apps/${app.name}/${a}">${a}</a> `)}${maintenanceLink(app)}</td>
 </tr>`;
 }

@@ -10,6 +10,7 @@ import { scriptsPages } from './scripts.js';
 import { deploysPages } from './deploys.js';
 import { agentPages } from './agent.js';
 import { backupsPages } from './backups.js';
+import { maintenancePages } from './maintenance.js';
 
 /** The browser pages, each a view of the same services the API uses. */
 export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
@@ -21,6 +22,7 @@ export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
   pages.route('/', deploysPages(deps));
   pages.route('/', agentPages(deps));
   pages.route('/', backupsPages(deps));
+  pages.route('/', maintenancePages(deps));
   pages.get('/audit', async (c) => {
     const entries = await deps.audit.recent(200);
     return c.html(

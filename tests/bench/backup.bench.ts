@@ -7,15 +7,14 @@
  * the restore drill's time, a restore's time until the app serves again, and the agent's own peak RSS during a backup (VmHWM of its
  * process after a restart: streams, not buffers).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BackupResult, backupResultSchema, drillResultSchema, restoreResultSchema } from '../../src/api/backups.js';
 import { formatBytes } from '../../src/core/format.js';
-import { type GitHost, startGitHost } from '../e2e/git-host.js';
-import { laptopFor } from '../e2e/provision-laptop.js';
-import { runHms } from '../support/run-hms.js';
+import type { GitHost } from '../e2e/git-host.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { deployCigar } from './deployed-cigar.js';
 import { median, type Samples } from './measure.js';
 
 const MB = 1024 * 1024;
@@ -55,27 +54,11 @@ export async function benchBackup(): Promise<string[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-backup-'));
   const server = await startTestServer({ aptCache: true });
   let gitHost: GitHost | undefined;
-  const hms = async (args: string[]) => {
-    const run = await runHms(args, { cwd: dir, env: { HMS_NO_KEYCHAIN: '1' } });
-    if (run.code !== 0) throw new Error(`hms ${args.join(' ')} failed: ${run.stderr}${run.stdout}`);
-    return run.stdout;
-  };
   try {
-    const config = {
-      servers: { test: { host: server.host, identityFile: 'id_ed25519', knownHostsFile: 'known_hosts' } },
-      apps: { cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: 'cigar.test', database: { adapter: 'postgresql' } } },
-    };
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config));
-    await hms(['secrets', 'init']);
-    await laptopFor(server, dir);
     // cigar is the sample app, deployed: a restore ends when the app serves again from the restored database.
-    gitHost = await startGitHost(server.hostSideAddress);
-    await gitHost.create('cigar', {}, 'one');
-    const deployable = { ...config, apps: { cigar: { ...config.apps.cigar, repo: gitHost.url('cigar') } } };
-    const servers = { test: { ...config.servers.test, host: server.host, packages: ['ruby-rails', 'ruby-sqlite3', 'ruby-pg'] } };
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ ...deployable, servers }));
-    await hms(['full-deploy', 'test']);
-    await hms(['deploy', 'cigar']);
+    const deployed = await deployCigar(server, dir);
+    gitHost = deployed.gitHost;
+    const { hms } = deployed;
     const size = await generate(server, megabytes);
 
     // The agent's own memory: restarted, idle, then its peak over the backups.

@@ -13,6 +13,7 @@ import { benchTui } from './tui.bench.js';
 import { benchDeploy } from './deploy.bench.js';
 import { benchBackup } from './backup.bench.js';
 import { benchCerts } from './certs.bench.js';
+import { benchConsole } from './console.bench.js';
 import { startAgentContext } from '../e2e/agent-context.js';
 import { SAMPLE_APPS } from '../support/server-kit.js';
 
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   for (const line of await benchBackup()) console.log(line);
   console.log('\n== Certificates: a bare server to every site on a pebble-signed certificate, and a forced renewal');
   for (const line of await benchCerts()) console.log(line);
+  console.log('\n== Rails console: hms console cigar vs ssh -t bin/rails console, to the first prompt (a deployed server of its own)');
+  for (const line of await benchConsole()) console.log(line);
 }
 
 await main();

@@ -27,6 +27,8 @@ export interface PostgresLaptop {
   asApp(sql: string): ReturnType<TestServer['exec']>;
   /** The laptop's .secrets.json as hms wrote it (values are compared, never printed). */
   secrets(): Promise<{ database_passwords: Record<string, string>; backup_passwords: Record<string, string> }>;
+  /** The hosting site's domain (its TLS vhost serves the agent's pages) and the browser login's password, from .secrets.json. */
+  hosting(): Promise<{ domain: string; adminPassword: string }>;
 }
 
 /** `server` adds keys to servers.test of hms.config.json (e.g. its `backups`); `deployable` adds a git host. */
@@ -80,6 +82,10 @@ export function postgresLaptop(prefix: string, options: { server?: object; deplo
     },
     hms,
     secrets,
+    async hosting() {
+      const all = await secrets();
+      return { domain: all.ssl_config?.hosting?.domain ?? 'hosting.remoteds.us', adminPassword: all.hosting_management.admin_password };
+    },
     asApp: async (sql) => asAppRole(server!, 'cigar', (await secrets()).database_passwords.cigar ?? '', sql),
   };
 }

@@ -22,7 +22,7 @@ function start(readonly = false) {
   const connections = new ServerConnections(context, undefined, plan);
   const session: TuiSession = {
     connections,
-    terminal: { suspend: (task) => task() },
+    terminal: { stdin: process.stdin, stdout: process.stdout, suspend: (task) => task(), handOver: (task) => task() },
     stats: new TuiStats(),
     readonly,
     keptEdits: new Set(),

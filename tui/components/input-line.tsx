@@ -14,6 +14,10 @@ const PROMPTS: Record<Exclude<Input['purpose'], 'palette'>, { prefix(input: Inpu
     prefix: (input) => `lock deploys of ${input.app}, reason: `,
     hint: 'one line, shown to whoever deploys next · Enter locks · Esc cancels',
   },
+  message: {
+    prefix: (input) => `maintenance of ${input.app} on ${input.server}, message on the 503 page: `,
+    hint: 'one line, or empty for the default · Enter asks y/N · Esc cancels',
+  },
 };
 
 /** The prompt being typed (not the palette): a filter, script arguments, a deploy's ref, a lock's reason. */

@@ -35,8 +35,8 @@ export interface View {
   /** Rows of the current list (after its filter). */
   count: number;
   pageSize: number;
-  /** The overview's selected row. */
-  selectedUnit?: { server: string; app: string; kind: AppKind } | undefined;
+  /** The overview's selected row; `maintenance` while nginx answers 503 for it. */
+  selectedUnit?: { server: string; app: string; kind: AppKind; maintenance?: boolean | undefined } | undefined;
   /** The selected name of the current list: a site, a script, an app, a release. */
   selectedName?: string | undefined;
   /** Lines of the text shown (a site, a diff, a script's or a deploy's output), for scrolling. */

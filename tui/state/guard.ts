@@ -17,6 +17,8 @@ export type PendingAction =
   | { kind: 'unlock'; server: string; app: string }
   | { kind: 'agent-update'; server: string }
   | { kind: 'agent-restore'; server: string; release: string }
+  | { kind: 'console'; server: string; app: string }
+  | { kind: 'maintenance'; server: string; app: string; on: boolean; message?: string | undefined }
   | BackupAction;
 
 /** The backups screen's actions: back up now, a restore drill of the latest snapshot, a restore of one. */
@@ -59,6 +61,12 @@ export function describeAction(action: PendingAction): string {
       return `run a restore drill of ${action.app} on ${action.server}`;
     case 'restore':
       return `restore ${action.app} on ${action.server} from snapshot ${action.snapshot.slice(0, 8)}`;
+    case 'console':
+      return `open the console of ${action.app} on ${action.server}`;
+    case 'maintenance':
+      return action.on
+        ? `put ${action.app} on ${action.server} in maintenance`
+        : `take ${action.app} on ${action.server} out of maintenance`;
   }
 }
 
@@ -89,6 +97,8 @@ export function guard(action: PendingAction, readonly: boolean): Verdict {
       return { kind: 'confirm', question: `${capitalize(describeAction(action))}${CHECKED}?` };
     case 'restore':
       return { kind: 'confirm', question: restoreQuestion(action) };
+    case 'maintenance':
+      return { kind: 'confirm', question: maintenanceQuestion(action) };
     default:
       return { kind: 'run' };
   }
@@ -107,6 +117,14 @@ function restoreQuestion(action: Extract<PendingAction, { kind: 'restore' }>): s
     `${capitalize(describeAction(action))}? It replaces the live database of ${action.app} (503 meanwhile); ` +
     'what is live now is backed up first and kept. y/N'
   );
+}
+
+/** Says what users of the site get meanwhile: nginx's 503 page, or the app again. */
+function maintenanceQuestion(action: Extract<PendingAction, { kind: 'maintenance' }>): string {
+  const then = action.on
+    ? `${action.app} answers 503 to every request until maintenance is off`
+    : `${action.app} serves its requests again`;
+  return `${capitalize(describeAction(action))}? ${then}. y/N`;
 }
 
 function capitalize(text: string): string {

@@ -3,6 +3,7 @@
  * an action on a server (after --readonly and y/n have had their say), or one of
  * the few commands the hooks carry out. Pure: app.tsx runs the effects.
  */
+import { appIntent, submitMaintenanceMessage } from './app-intents.js';
 import { deployIntent, submitDeployPrompt } from './deploy-intents.js';
 import { backupIntent, backupsOf } from './backup-intents.js';
 import { attempt, none, notify, refusal, ui, type Effect, type View } from './effects.js';
@@ -68,6 +69,9 @@ export function planIntent(intent: Intent, view: View): Effect[] {
       return view.selectedUnit
         ? attempt({ kind: 'app', action: intent.action, server: view.selectedUnit.server, app: view.selectedUnit.app }, view.readonly)
         : [];
+    case 'console':
+    case 'maintenance':
+      return appIntent(intent, view);
     case 'pause':
       return [ui({ type: 'pause', total: view.logTotal })];
     case 'timestamps':
@@ -138,6 +142,7 @@ function submit(view: View): Effect[] {
       ...attempt({ kind: 'run-script', server: state.server, name: overlay.script!, args: parseArgs(overlay.text) }, view.readonly),
     ];
   if (overlay.purpose === 'ref' || overlay.purpose === 'reason') return submitDeployPrompt(overlay, view);
+  if (overlay.purpose === 'message') return submitMaintenanceMessage(overlay, view);
   const parsed = parsePalette(overlay.text, view.words);
   if (!parsed.ok) return [ui({ type: 'overlay', overlay: { ...overlay, error: parsed.error } })];
   return [none, ...paletteEffects(parsed.command, view)];

@@ -2,6 +2,7 @@
  * Every key, in k9s grammar: one table that the key handler, the footer and the
  * help overlay all read, so what is shown is what works.
  */
+import { APP_BINDINGS } from './app-bindings.js';
 import { BACKUP_BINDINGS } from './backup-bindings.js';
 import type { Binding } from './binding.js';
 
@@ -98,6 +99,7 @@ export const BINDINGS: Binding[] = [
     screens: ['overview'],
     changes: true,
   },
+  ...APP_BINDINGS,
   {
     keys: ['space'],
     label: 'pause',

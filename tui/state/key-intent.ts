@@ -18,6 +18,8 @@ export type Intent =
   | { type: 'refresh' }
   | { type: 'logs' }
   | { type: 'app-action'; action: 'start' | 'stop' | 'restart' }
+  | { type: 'console' }
+  | { type: 'maintenance' }
   | { type: 'pause' }
   | { type: 'timestamps' }
   | { type: 'clear' }

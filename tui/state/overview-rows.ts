@@ -26,6 +26,8 @@ export interface OverviewRow {
   backup?: string | undefined;
   /** The snapshot is older than the last failed poll. */
   stale: boolean;
+  /** nginx answers 503 for the app (maintenance, or a restore's swap). */
+  maintenance?: boolean | undefined;
 }
 
 export interface ServerSnapshot {
@@ -75,6 +77,7 @@ function row(server: string, app: AppStatus, now: Date, stale: boolean): Overvie
     healthy: app.health ? app.health.ok : undefined,
     release: app.currentRelease ?? '–',
     stale,
+    maintenance: app.maintenance,
   };
 }
 

@@ -37,7 +37,7 @@ export interface ScreenLists {
   /** Length of the current screen's list, and its selected index. */
   count: number;
   selected: number;
-  selectedUnit?: { server: string; app: string; kind: OverviewRow['kind'] } | undefined;
+  selectedUnit?: { server: string; app: string; kind: OverviewRow['kind']; maintenance?: boolean | undefined } | undefined;
   selectedName?: string | undefined;
 }
 
@@ -127,5 +127,11 @@ export function screenLists({
     backups: ui.backups === undefined ? lists.backupApps[selected] : lists.snapshots[selected]?.id,
   };
   const name = names[ui.screen];
-  return { ...lists, count, selected, selectedUnit: unit && { server: unit.server, app: unit.app, kind: unit.kind }, selectedName: name };
+  return {
+    ...lists,
+    count,
+    selected,
+    selectedUnit: unit && { server: unit.server, app: unit.app, kind: unit.kind, maintenance: unit.maintenance },
+    selectedName: name,
+  };
 }

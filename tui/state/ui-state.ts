@@ -15,8 +15,8 @@ export interface LogTarget {
   kind: AppKind;
 }
 
-/** What a prompt line is for: the palette, a filter, a script's arguments, a deploy's git ref, a lock's reason. */
-export type InputPurpose = 'palette' | 'filter' | 'args' | 'ref' | 'reason';
+/** What a prompt line is for: the palette, a filter, a script's arguments, a deploy's git ref, a lock's reason, a 503 page's message. */
+export type InputPurpose = 'palette' | 'filter' | 'args' | 'ref' | 'reason' | 'message';
 
 /** The app open on the deploys screen: its releases, or its live deploy. */
 export interface DeployFocus {

@@ -47,6 +47,7 @@ async function pagePaths(): Promise<string[]> {
     '/audit',
     '/backups',
     '/backups/cigar',
+    '/maintenance/cigar',
     '/configs/nope',
   ];
 }
