@@ -111,6 +111,10 @@ describe.skipIf(!support.ok)('scheduled tasks: timers that fire, their results i
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/✗ schedule cigar broken\s+cigar broken failed \(exit 3\)/);
     expect(doctor.stdout).toContain('hms logs journal:cigar-broken');
+    // What doctor says to run shows the failed run's output.
+    const journal = await hms(['logs', 'journal:cigar-broken', '-n', '20']);
+    expect(journal.code, journal.stderr).toBe(0);
+    expect(journal.stdout).toContain('failing on purpose');
   });
 
   it('Given `hms schedules run`, When run, Then the output streams and hms exits with the task’s code', async () => {
@@ -144,6 +148,38 @@ describe.skipIf(!support.ok)('scheduled tasks: timers that fire, their results i
     // start, end, start, end, ...: each start only after the previous run ended.
     lines.forEach((line, i) => expect(line, lines.join(' ')).toBe(i % 2 === 0 ? 'start' : 'end'));
   });
+
+  it(
+    'Given slow removed from the config, When `hms provision test` runs, ' +
+      'Then its timer is stopped and gone, its files are kept aside, and the views no longer list it',
+    async () => {
+      const config = JSON.parse(await readFile(configFile(), 'utf8'));
+      delete config.apps.cigar.schedules.slow;
+      await writeFile(configFile(), JSON.stringify(config, null, 2));
+      const provision = await hms(['provision', 'test']);
+      expect(provision.code, provision.stderr + provision.stdout.slice(-3000)).toBe(0);
+      expect(provision.stdout).toMatch(/2 step\(s\) changed/);
+      const state = await server!.exec([
+        'systemctl',
+        'show',
+        '-p',
+        'LoadState,ActiveState',
+        '--value',
+        'cigar-slow.timer',
+        'cigar-slow.service',
+      ]);
+      expect(state.stdout.trim().split('\n').filter(Boolean)).toEqual(['not-found', 'inactive', 'not-found', 'inactive']);
+      const kept = await server!.exec(['find', '/var/lib/hms/replaced', '-name', 'cigar-slow.*']);
+      expect(
+        kept.stdout
+          .trim()
+          .split('\n')
+          .map((f) => path.basename(f))
+          .sort(),
+      ).toEqual(['cigar-slow.argv', 'cigar-slow.service', 'cigar-slow.timer']);
+      expect((await schedules()).map((s) => s.name)).toEqual(['broken', 'count', 'hello']);
+    },
+  );
 
   const withSchedules = (schedules: object) => (config: { apps: Record<string, { schedules: object }> }) => {
     config.apps.cigar!.schedules = schedules;

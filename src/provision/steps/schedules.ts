@@ -69,6 +69,8 @@ async function retire(host: Host, timer: string, keep: string): Promise<void> {
   const base = timer.slice(0, -'.timer'.length);
   await host.must(['systemctl', 'disable', '--now', '--quiet', '--', timer], `stop and disable ${timer}`);
   await host.run(['systemctl', 'stop', '--', `${base}.service`]);
+  // A run stopped halfway leaves the unit failed: nothing of a removed schedule stays in `systemctl --failed`.
+  await host.run(['systemctl', 'reset-failed', '--', `${base}.service`, timer]);
   for (const path of [`${PATHS.units}/${timer}`, `${PATHS.units}/${base}.service`, `${SCHEDULE_ARGV_DIR}/${base}.argv`]) {
     const copy = `${keep}${path}`;
     await host.must(['install', '-d', '-m', '700', '--', REPLACED_DIR, keep, copy.slice(0, copy.lastIndexOf('/'))], `mkdir ${keep}`);
