@@ -46,6 +46,8 @@ export function keepFolder(): string {
 export async function retire(host: Host, units: string[], files: string[], keep: string): Promise<void> {
   await host.must(['systemctl', 'disable', '--now', '--quiet', '--', units[0]!], `stop and disable ${units[0]}`);
   if (units.length > 1) await host.run(['systemctl', 'stop', '--', ...units.slice(1)]);
+  // A run or a process stopped halfway leaves its unit failed: nothing removed stays in `systemctl --failed`.
+  await host.run(['systemctl', 'reset-failed', '--', ...units]);
   for (const path of files) {
     const copy = `${keep}${path}`;
     await host.must(['install', '-d', '-m', '700', '--', REPLACED_DIR, keep, copy.slice(0, copy.lastIndexOf('/'))], `mkdir ${keep}`);

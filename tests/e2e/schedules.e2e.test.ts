@@ -29,6 +29,12 @@ const SCHEDULES = {
   broken: { command: ['/bin/sh', '-c', 'echo "failing on purpose" >&2; exit 3'], when: '*:*:0/5' },
   // Runs 6 s, due every 2 s: without overlap a run due while one runs is skipped.
   slow: { command: ['/bin/sh', '-c', 'echo start >> tmp/slow.log; sleep 6; echo end >> tmp/slow.log'], when: '*:*:0/2' },
+  // The same with overlap: each run a unit of its own, so a run starts while the last one runs.
+  overlapping: {
+    command: ['/bin/sh', '-c', 'echo "start $(id -un) $RAILS_ENV" >> tmp/overlap.log; sleep 5; echo end >> tmp/overlap.log'],
+    when: '*:*:0/2',
+    overlap: true,
+  },
 };
 
 describe.skipIf(!support.ok)('scheduled tasks: timers that fire, their results in every view, a run now', { timeout: 600_000 }, () => {
@@ -72,8 +78,12 @@ describe.skipIf(!support.ok)('scheduled tasks: timers that fire, their results i
     expect(full.code, full.stderr + full.stdout.slice(-3000)).toBe(0);
     const deploy = await hms(['deploy', 'cigar']);
     expect(deploy.code, deploy.stderr + deploy.stdout.slice(-3000)).toBe(0);
-    const timers = await server!.exec(['systemctl', 'is-active', ...['count', 'broken', 'slow', 'hello'].map((n) => `cigar-${n}.timer`)]);
-    expect(timers.stdout.trim().split('\n')).toEqual(['active', 'active', 'active', 'active']);
+    const timers = await server!.exec([
+      'systemctl',
+      'is-active',
+      ...['count', 'broken', 'slow', 'hello', 'overlapping'].map((n) => `cigar-${n}.timer`),
+    ]);
+    expect(timers.stdout.trim().split('\n')).toEqual(['active', 'active', 'active', 'active', 'active']);
   });
 
   it(
@@ -87,9 +97,17 @@ describe.skipIf(!support.ok)('scheduled tasks: timers that fire, their results i
           return named(list, 'count').result === 'ok' && named(list, 'broken').result === 'failed';
         },
         () => JSON.stringify(list, null, 2),
-        90_000,
+        // Past count's 120 s timeout: a first run that hangs on a loaded machine is stopped and the next one counts.
+        180_000,
         1000,
-      );
+      ).catch(async (error: Error) => {
+        const journal = await server!.exec([
+          'sh',
+          '-c',
+          'uptime; systemctl status --no-pager cigar-count.service; ps -ef | grep -v "\\[" | tail -40',
+        ]);
+        throw new Error(`${error.message}\n${journal.stdout}${journal.stderr}`);
+      });
       const count = named(list, 'count');
       expect(count).toMatchObject({ when: '*:*:0/5', timerActive: true, exitStatus: 0 });
       expect(count.durationMs).toBeGreaterThan(0);
@@ -111,6 +129,10 @@ describe.skipIf(!support.ok)('scheduled tasks: timers that fire, their results i
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/✗ schedule cigar broken\s+cigar broken failed \(exit 3\)/);
     expect(doctor.stdout).toContain('hms logs journal:cigar-broken');
+    // What doctor says to run shows the failed run's output.
+    const journal = await hms(['logs', 'journal:cigar-broken', '-n', '20']);
+    expect(journal.code, journal.stderr).toBe(0);
+    expect(journal.stdout).toContain('failing on purpose');
   });
 
   it('Given `hms schedules run`, When run, Then the output streams and hms exits with the task’s code', async () => {
@@ -144,6 +166,54 @@ describe.skipIf(!support.ok)('scheduled tasks: timers that fire, their results i
     // start, end, start, end, ...: each start only after the previous run ended.
     lines.forEach((line, i) => expect(line, lines.join(' ')).toBe(i % 2 === 0 ? 'start' : 'end'));
   });
+
+  it('Given overlapping (5 s, due every 2 s, overlap: true), When its timer fires, Then runs overlap, as deploy with the env', async () => {
+    let lines: string[] = [];
+    await waitFor(
+      async () => {
+        lines = (await server!.exec(['cat', '/var/www/cigar/shared/tmp/overlap.log'])).stdout.trim().split('\n').filter(Boolean);
+        return lines.filter((l) => l.startsWith('start')).length >= 2;
+      },
+      () => lines.join(' | '),
+      60_000,
+      1000,
+    );
+    // A second run started before the first one ended.
+    expect(lines.slice(0, 2)).toEqual(['start deploy production', 'start deploy production']);
+  });
+
+  it(
+    'Given slow removed from the config, When `hms provision test` runs, ' +
+      'Then its timer is stopped and gone, its files are kept aside, and the views no longer list it',
+    async () => {
+      const config = JSON.parse(await readFile(configFile(), 'utf8'));
+      delete config.apps.cigar.schedules.slow;
+      delete config.apps.cigar.schedules.overlapping;
+      await writeFile(configFile(), JSON.stringify(config, null, 2));
+      const provision = await hms(['provision', 'test']);
+      expect(provision.code, provision.stderr + provision.stdout.slice(-3000)).toBe(0);
+      expect(provision.stdout).toMatch(/2 step\(s\) changed/);
+      const state = await server!.exec([
+        'systemctl',
+        'show',
+        '-p',
+        'LoadState,ActiveState',
+        '--value',
+        'cigar-slow.timer',
+        'cigar-slow.service',
+      ]);
+      expect(state.stdout.trim().split('\n').filter(Boolean)).toEqual(['not-found', 'inactive', 'not-found', 'inactive']);
+      const kept = await server!.exec(['find', '/var/lib/hms/replaced', '-name', 'cigar-slow.*']);
+      expect(
+        kept.stdout
+          .trim()
+          .split('\n')
+          .map((f) => path.basename(f))
+          .sort(),
+      ).toEqual(['cigar-slow.argv', 'cigar-slow.service', 'cigar-slow.timer']);
+      expect((await schedules()).map((s) => s.name)).toEqual(['broken', 'count', 'hello']);
+    },
+  );
 
   const withSchedules = (schedules: object) => (config: { apps: Record<string, { schedules: object }> }) => {
     config.apps.cigar!.schedules = schedules;

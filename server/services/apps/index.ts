@@ -5,4 +5,4 @@
 export { getApp, listApps, runAppAction, targets } from './apps.js';
 export { appProbe, probeHttp } from './health.js';
 export { showUnits, showUnitsOrUnknown } from './systemd.js';
-export { parseTimestamp, showArgv } from './systemd-show.js';
+export { parseTimestamp, showArgv, showBlocks } from './systemd-show.js';

@@ -36,11 +36,17 @@ export function showArgv(units: readonly string[]): string[] {
  * D-Bus order, not in `-p` order, so they are read by name.
  */
 export function parseShow(stdout: string, units: readonly string[]): UnitState[] {
-  const blocks = stdout
+  const blocks = showBlocks(stdout);
+  return units.map((unit, index) => unitState(unit, blocks[index] ?? new Map()));
+}
+
+/** Each unit's block of `systemctl show` as its properties by name, in the order the units were given. */
+export function showBlocks(stdout: string): Map<string, string>[] {
+  return stdout
     .replace(/\r/g, '')
     .trim()
-    .split(/\n\s*\n/);
-  return units.map((unit, index) => unitState(unit, parseBlock(blocks[index] ?? '')));
+    .split(/\n\s*\n/)
+    .map(parseBlock);
 }
 
 function parseBlock(block: string): Map<string, string> {

@@ -4,7 +4,7 @@
  */
 import type { ScheduleResult, ScheduleStatus } from '../../../src/api/schedules.js';
 import type { AgentApp } from '../../config-app.js';
-import { parseTimestamp } from '../apps/index.js';
+import { parseTimestamp, showBlocks } from '../apps/index.js';
 
 export type ScheduleConfig = AgentApp['schedules'][string];
 export interface ScheduleRef {
@@ -33,21 +33,8 @@ export function scheduleShowArgv(schedules: readonly ScheduleRef[]): string[] {
 
 export type Properties = Map<string, string>;
 
-/** Blocks of `Key=value` lines, one per unit, separated by blank lines (as apps/systemd-show.ts reads them). */
-export function parseBlocks(stdout: string): Properties[] {
-  return stdout
-    .replace(/\r/g, '')
-    .trim()
-    .split(/\n\s*\n/)
-    .map((block) => {
-      const properties: Properties = new Map();
-      for (const line of block.split('\n')) {
-        const equals = line.indexOf('=');
-        if (equals > 0) properties.set(line.slice(0, equals), line.slice(equals + 1));
-      }
-      return properties;
-    });
-}
+/** Blocks of `Key=value` lines, one per unit (apps' reader of `systemctl show`). */
+export const parseBlocks = showBlocks;
 
 const integer = (value: string | undefined): number | null => (value && /^-?\d+$/.test(value) ? Number(value) : null);
 
