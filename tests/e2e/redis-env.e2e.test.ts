@@ -94,6 +94,8 @@ describe.skipIf(!support.ok)('Redis and settings for an app', { timeout: 600_000
     async () => {
       await editJson(configFile(), (config) => {
         config.apps.cigar.redis = true;
+        // With REDIS_URL in its env the sample app's bundle has Sidekiq (Debian's ruby-sidekiq).
+        config.servers.test.packages = [...config.servers.test.packages, 'ruby-sidekiq'];
         config.apps.cigar.env = { GREETING: 'hello', TRICKY };
         config.apps.cigar.processes = { worker: ['sleep', 'infinity'] };
       });
