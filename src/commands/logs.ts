@@ -10,6 +10,8 @@ import type { Command, CommandContext, CommandOutput } from './command.js';
 import { connect } from '../client/connect.js';
 import { formatBytes } from '../core/format.js';
 import { table } from '../core/table.js';
+import { workersOf } from '../config/app-extras.js';
+import type { Config } from '../config/schema.js';
 
 /** Backlog before new lines with -f, as `tail -f` shows. */
 export const FOLLOW_BACKLOG = 10;
@@ -36,7 +38,7 @@ export const logsCommand: Command = {
     const connected = await connect(context);
     try {
       if (!args[0]) return listing(await listLogSources(connected.client));
-      const source = sourceName(args[0]);
+      const source = sourceName(args[0], journalNames(await context.loadConfig()));
       const filters = { grep: flags.grep, priority: flags.priority };
       if (flags.follow) return await follow(context, connected.client, source, { ...filters, lines: flags.lines ?? FOLLOW_BACKLOG });
       const read = await readLog(connected.client, source, { ...filters, lines: flags.lines, since: window.since, until: window.until });
@@ -134,4 +136,13 @@ export function liveOutput(context: CommandContext): LiveOutput {
 /** Writes and waits while the reader is behind, so a slow terminal slows the stream instead of filling memory. */
 export async function write(stream: NodeJS.WritableStream, text: string, signal?: AbortSignal): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain', signal ? { signal } : {}).catch(() => undefined);
+}
+
+/** Units that log to the journal only, by the name `hms status` lists: each app's workers and scheduled tasks. */
+function journalNames(config: Config | undefined): Set<string> {
+  const names = Object.entries(config?.apps ?? {}).flatMap(([app, settings]) => [
+    ...workersOf(settings).map((worker) => `${app}-${worker.name}`),
+    ...Object.keys(settings.schedules).map((schedule) => `${app}-${schedule}`),
+  ]);
+  return new Set(names);
 }

@@ -149,6 +149,9 @@ describe('hms logs <app>', () => {
   it('Given a name without ":", When mapped, Then it is the app\'s production log; a full source name stays', () => {
     expect(sourceName('cigar')).toBe('cigar:production');
     expect(sourceName('journal:cigar')).toBe('journal:cigar');
+    // A worker's (or a scheduled task's) unit name means its journal.
+    expect(sourceName('cigar-worker', new Set(['cigar-worker']))).toBe('journal:cigar-worker');
+    expect(sourceName('cigar-other', new Set(['cigar-worker']))).toBe('cigar-other:production');
     expect(formatLine({ text: 'x' })).toBe(`${'-'.padEnd(24)}  x`);
   });
 });
