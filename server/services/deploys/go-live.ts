@@ -8,12 +8,13 @@ import type { HealthResult } from '../../../src/api/apps.js';
 import type { AgentApp } from '../../config.js';
 import type { AgentDeps } from '../../env.js';
 import path from 'node:path';
-import { journalTailArgv, resetFailedArgv, restartArgv, stopArgv, switchArgvs, writeFileArgv } from './argv.js';
+import { resetFailedArgv, restartArgv, stopArgv, switchArgvs, writeFileArgv } from './argv.js';
 import { waitUntilServing, type ProcFs } from './health.js';
 import type { AppLayout } from './releases.js';
 import { StepFailure, type StepContext, type StepRunner } from './steps.js';
 import { chooseWebCommand, planRestart, readOrNull, runningWeb, webCommandFiles, webCommandText } from './web-command.js';
 import { showUnits } from '../apps/index.js';
+import { unitOwnLines } from './journal.js';
 import { restartWorkers, workersOfApp } from './workers.js';
 
 /** How long a new release gets to serve healthy before it is rolled back. */
@@ -135,19 +136,11 @@ async function stopFirstRelease(ctx: StepContext, options: GoLiveOptions): Promi
   const { deps, app } = options;
   const workers = workersOfApp(app).map((worker) => worker.unit);
   await ctx.run(stopArgv([app.unit, socketUnitOf(app.unit), ...workers]), { timeoutMs: 60_000, allowFailure: true });
-  const journal = await deps.exec(journalTailArgv(app.unit, 40), { timeoutMs: 10_000 }).catch(() => null);
-  const lines = (journal?.stdout ?? '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !isSystemdLine(line, app.unit));
+  const lines = await unitOwnLines(deps, app.unit, 40);
   const why = lines.slice(-3).join(' / ').slice(0, 500);
   for (const line of lines.slice(-10)) ctx.say(line);
   ctx.detail(`${app.unit} stopped: nothing to go back to`);
   return why ? `${app.unit} stopped; its journal ends: ${why}` : `${app.unit} stopped`;
-}
-
-function isSystemdLine(line: string, unit: string): boolean {
-  return line.startsWith(`${unit}: `) || /^(Started|Starting|Stopped|Stopping) /.test(line);
 }
 
 /** The socket unit provisioning pairs with an app's service (templates/systemd/app.socket). */

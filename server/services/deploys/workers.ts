@@ -11,7 +11,8 @@ import type { UnitState } from '../../../src/api/apps.js';
 import type { AgentApp } from '../../config.js';
 import type { AgentDeps } from '../../env.js';
 import { showUnits } from '../apps/index.js';
-import { journalTailArgv, resetFailedArgv, restartArgv } from './argv.js';
+import { resetFailedArgv, restartArgv } from './argv.js';
+import { unitOwnLines } from './journal.js';
 import { StepFailure, type StepContext } from './steps.js';
 
 type Worker = AgentApp['processes'][string] & { name: string };
@@ -82,14 +83,7 @@ function troubleOf(state: UnitState, first: UnitState): string | undefined {
 }
 
 async function notUp(options: WorkersOptions, worker: Worker, why: string): Promise<StepFailure> {
-  const journal = await options.deps.exec(journalTailArgv(worker.unit, 20), { timeoutMs: 10_000 }).catch(() => null);
-  const last = (journal?.stdout ?? '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !/^(Started|Starting|Stopped|Stopping) /.test(line) && !line.startsWith(`${worker.unit}: `))
-    .slice(-3)
-    .join(' / ')
-    .slice(0, 500);
+  const last = (await unitOwnLines(options.deps, worker.unit, 20)).slice(-3).join(' / ').slice(0, 500);
   return new StepFailure(
     'workers',
     `${worker.unit} did not come up on ${options.release}: ${why}${last ? `; its journal ends: ${last}` : ''}`,
