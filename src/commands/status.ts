@@ -7,6 +7,7 @@ import type { Command, CommandContext } from './command.js';
 import { onServers } from './each-server.js';
 import { formatBytes, formatSince, unitLabel } from '../core/format.js';
 import { table } from '../core/table.js';
+import { colorOn, RED } from './output.js';
 
 type StatusData = AppsResponse & { backups?: BackupOverview; backupsError?: string };
 
@@ -49,12 +50,6 @@ async function readBackups(client: ApiClient): Promise<Pick<StatusData, 'backups
     return { backupsError: (error as Error).message };
   }
 }
-
-function colorOn(context: CommandContext): boolean {
-  return Boolean((process.stdout as { isTTY?: boolean }).isTTY) && !context.env.NO_COLOR && !context.flags.json;
-}
-
-const RED = (text: string) => `\u001b[31m${text}\u001b[39m`;
 
 function render(server: string, snapshot: StatusData, only: string | undefined, color: boolean): string {
   if (only && snapshot.apps.length === 0) return `${server}: no app named "${only}".`;
