@@ -4,8 +4,10 @@ import { HmsError } from '../src/core/errors.js';
 import { formatIssues } from '../src/core/config-issues.js';
 import { nameSchema } from '../src/core/names.js';
 import { absolutePath, agentAppSchema, unitName } from './config-app.js';
+import { alertsConfigSchema } from '../src/core/alert-settings.js';
 
 export { agentAppSchema, type AgentApp } from './config-app.js';
+export type { AlertChannelConfig, AlertsConfig } from '../src/core/alert-settings.js';
 
 const DEFAULT_KEEP = { daily: 7, weekly: 4, monthly: 6 };
 const DEFAULT_CHECK = { onCalendar: 'Sun *-*-* 04:30', subsets: 12 };
@@ -145,6 +147,8 @@ export const agentConfigSchema = z.strictObject({
         .default(15 * 60),
     })
     .default({ attempts: 5, windowSeconds: 900 }),
+  /** The incidents watcher and where it tells of them (src/core/alert-settings.ts). */
+  alerts: alertsConfigSchema,
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -81,6 +81,13 @@ export const apiPaths = {
     list: (app?: string) => withQuery(api('schedules'), { app }),
     run: (app: string, name: string) => api('schedules', app, name, 'run'),
   },
+  /** alerts.ts: incidents, channels and deliveries; a test send; mutes by rule or app. */
+  alerts: {
+    list: () => api('alerts'),
+    test: () => api('alerts', 'test'),
+    mutes: () => api('alerts', 'mutes'),
+    mute: (target: string) => api('alerts', 'mutes', target),
+  },
   /** agent.ts */
   agent: {
     releases: () => api('agent', 'releases'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { domainSchema, nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from '../core/names.js';
 import { webCommandSchema } from '../core/web-command.js';
+import { alertsConfigSchema } from '../core/alert-settings.js';
 import { appExtrasShape, redisDbOf } from './app-extras.js';
 import { backupsSchema, DEFAULT_BACKUPS } from './backups.js';
 
@@ -142,6 +143,8 @@ export const configSchema = z
   .strictObject({
     servers: z.record(nameSchema, serverSchema),
     apps: z.record(nameSchema, appSchema).default({}),
+    /** The incidents watcher on every server and the channels it tells (src/core/alert-settings.ts). */
+    alerts: alertsConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     for (const [name, server] of Object.entries(config.servers)) {

@@ -23,6 +23,13 @@ export const secretsSchema = z.object({
   redis_passwords: z.record(z.string(), z.string()).default({}),
   /** Secret settings of each app's env file, by app: NAME -> value (the names and values apps.<name>.env allows). */
   app_env: z.record(z.string(), keyedRecord(envNameSchema, envValueSchema)).default({}),
+  /**
+   * What each alert channel (hms.config.json `alerts.channels`) needs kept secret, by channel: a webhook's
+   * signing `secret` (made by `hms secrets init`), a Slack or webhook `url` that carries a token, an SMTP `password`.
+   */
+  alert_channels: z
+    .record(z.string(), z.strictObject({ secret: z.string().optional(), url: z.string().optional(), password: z.string().optional() }))
+    .default({}),
   hosting_management: z
     .object({
       admin_username: z.string().optional(),
