@@ -1,3 +1,4 @@
+import type { AlertsResponse, AlertTestResponse, Mute } from '../src/api/alerts.js';
 import type { exec } from '../src/platform/exec.js';
 import type { AgentConfig } from './config.js';
 import type { AgentSecrets } from './auth/secrets.js';
@@ -25,6 +26,18 @@ export interface AgentDeps {
   release?: string | undefined;
   /** The configuration file it was started with (the self-update runs with the same). */
   configFile?: string | undefined;
+  /** The incidents watcher and its channels (server/services/alerts/), while the agent serves. */
+  alerts?: AlertsService | undefined;
+}
+
+/** What routes and pages ask of the incidents watcher (server/services/alerts/). */
+export interface AlertsService {
+  overview(): Promise<AlertsResponse>;
+  /** A test delivery to one channel or to all, answered after each one's first attempt; audited. */
+  test(actor: string, channel?: string): Promise<AlertTestResponse>;
+  /** Holds a rule's or an app's incidents back from the channels; audited. Unknown targets are refused (ApiError 400). */
+  mute(actor: string, target: string, minutes: number): Promise<Mute>;
+  unmute(actor: string, target: string): Promise<boolean>;
 }
 
 export interface AgentEnv {
