@@ -4,7 +4,7 @@
  * reminds, and says nothing while muted.
  */
 import { describe, expect, it } from 'vitest';
-import type { Mute } from '../../../../src/api/alerts.js';
+import type { AlertRule, Mute } from '../../../../src/api/alerts.js';
 import { applyFindings, type Finding, type IncidentRecord, listed, tell } from '../../../../server/services/alerts/incidents.js';
 
 const MIN = 60_000;
@@ -22,7 +22,7 @@ const disk = (severity: 'warning' | 'critical' = 'warning', percent = 90): Findi
 });
 
 /** One look: findings of `scope` applied at minute m, then what is told. */
-function look(records: IncidentRecord[], m: number, findings: Finding[], mutes: Mute[] = [], scope = ['disk' as const]) {
+function look(records: IncidentRecord[], m: number, findings: Finding[], mutes: Mute[] = [], scope: AlertRule[] = ['disk']) {
   const applied = applyFindings(records, scope, findings, at(m), timing.cooldownMs);
   return tell(applied.records, mutes, at(m), timing);
 }
