@@ -154,7 +154,9 @@ export class Watcher {
 
   private async expectedStops(stopped: UnitLook[]): Promise<Set<string>> {
     if (stopped.length === 0) return new Set();
-    const since = (this.lastUnitLook ?? this.options.clock().getTime() - 10 * 60_000) - 5_000;
+    // hms writes its line once the stop is done, so after the look that still saw the unit active (a second of slack
+    // for that look's own time); after an agent restart, the last ten minutes.
+    const since = (this.lastUnitLook ?? this.options.clock().getTime() - 10 * 60_000) - 1_000;
     const recent = (await this.options.facts.recentAudit().catch(() => [])).filter((entry) => Date.parse(entry.at) >= since);
     const asked = (look: UnitLook) =>
       recent.some(
