@@ -3,21 +3,13 @@
  * has no systemd), everything else real: the loop's timers, the state files, the audit
  * log, the outbox and a webhook receiver on loopback that checks each signature.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertPayload } from '../../../../src/api/alerts.js';
-import { type AlertsEngine, type FactSources, startAlerts } from '../../../../server/services/alerts/index.js';
+import { type FactSources, startAlerts } from '../../../../server/services/alerts/index.js';
 import type { UnitLook } from '../../../../server/services/alerts/rules-units.js';
-import { testAgent } from '../../../support/agent.js';
 import { waitFor } from '../../../support/wait-for.js';
-import { type Receiver, receiver } from './receiver.js';
-
-const SECRET = 'whsec_watcher_0123456789abcdef0123456789';
-const engines: AlertsEngine[] = [];
-const receivers: Receiver[] = [];
-afterAll(async () => {
-  for (const engine of engines) engine.stop();
-  for (const rx of receivers) await rx.stop();
-});
+import { agentWithAlerts, stopLater } from './alerts-agent.js';
+import type { Receiver } from './receiver.js';
 
 type Unit = Pick<UnitLook, 'activeState' | 'subState' | 'restarts'>;
 const running: Unit = { activeState: 'active', subState: 'running', restarts: 0 };
@@ -39,20 +31,6 @@ function fed() {
   return { units, disks, facts };
 }
 
-async function agentWithAlerts(alerts: Record<string, unknown>, clock?: () => Date) {
-  const rx = await receiver(SECRET);
-  receivers.push(rx);
-  const agent = await testAgent({
-    ...(clock ? { clock } : {}),
-    config: {
-      apps: { cigar: { unit: 'cigar.service', root: '/var/www/cigar' } },
-      alerts: { server: 'web-1', channels: { ops: { type: 'webhook', url: `${rx.url}/hook` } }, ...alerts },
-    },
-  });
-  agent.deps.secrets.alertChannels = { ops: { secret: SECRET } };
-  return { agent, rx };
-}
-
 const told = (rx: Receiver) =>
   rx.received.map((r) => JSON.parse(r.body) as AlertPayload).map((p) => `${p.event} ${p.incident?.title ?? ''}`.trim());
 
@@ -60,8 +38,7 @@ describe('the watcher, looking on its own', () => {
   it('Given a unit that systemd restarts, When the loop looks, Then one "opened", and once it runs stable one "resolved"', async () => {
     const { agent, rx } = await agentWithAlerts({ intervalSeconds: 1, rules: { unit: { stableSeconds: 1 } } });
     const { units, facts } = fed();
-    const engine = await startAlerts(agent.deps, { facts, log: () => undefined });
-    engines.push(engine);
+    const engine = stopLater(await startAlerts(agent.deps, { facts, log: () => undefined }));
     await waitFor(
       () => engine.watcher.checkedAt !== null,
       () => 'no look yet',
@@ -95,8 +72,7 @@ describe('the watcher, ticked by the test', () => {
     let now = Date.parse('2026-12-07T10:00:00Z');
     const { agent, rx } = await agentWithAlerts({}, () => new Date(now));
     const { units, facts } = fed();
-    const engine = await startAlerts(agent.deps, { facts, loop: false, confirmStopMs: 50, log: () => undefined });
-    engines.push(engine);
+    const engine = stopLater(await startAlerts(agent.deps, { facts, loop: false, confirmStopMs: 50, log: () => undefined }));
     const look = async (unit: Unit) => {
       now += 5_000;
       units.cigar = unit;
@@ -122,16 +98,14 @@ describe('the watcher, ticked by the test', () => {
     const { agent, rx } = await agentWithAlerts({});
     const { disks, facts } = fed();
     disks[0]!.usedPercent = 97;
-    const first = await startAlerts(agent.deps, { facts, loop: false, log: () => undefined });
-    engines.push(first);
+    const first = stopLater(await startAlerts(agent.deps, { facts, loop: false, log: () => undefined }));
     await first.watcher.slowLook();
     await waitFor(
       () => rx.received.length === 1,
       () => JSON.stringify(first.outbox.status()),
     );
     first.stop();
-    const again = await startAlerts(agent.deps, { facts, loop: false, log: () => undefined });
-    engines.push(again);
+    const again = stopLater(await startAlerts(agent.deps, { facts, loop: false, log: () => undefined }));
     await again.watcher.slowLook();
     disks[0]!.usedPercent = 50;
     await again.watcher.slowLook();
@@ -146,8 +120,7 @@ describe('the watcher, ticked by the test', () => {
   it('Given a deploy that failed in the audit log, Then a deploy incident, resolved by the next good deploy', async () => {
     const { agent, rx } = await agentWithAlerts({});
     const { facts } = fed();
-    const engine = await startAlerts(agent.deps, { facts, loop: false, log: () => undefined });
-    engines.push(engine);
+    const engine = stopLater(await startAlerts(agent.deps, { facts, loop: false, log: () => undefined }));
     await agent.deps.audit.record({ actor: 'alice', action: 'deploy', target: 'cigar', result: 'failed', detail: 'old news' });
     await engine.watcher.slowLook();
     expect(engine.watcher.records).toEqual([]);
@@ -168,8 +141,7 @@ describe('the watcher, ticked by the test', () => {
   it('Given a mute of the app, Then its incident is listed muted and not sent; mutes and unmutes are audited', async () => {
     const { agent, rx } = await agentWithAlerts({});
     const { units, facts } = fed();
-    const engine = await startAlerts(agent.deps, { facts, loop: false, confirmStopMs: 10, log: () => undefined });
-    engines.push(engine);
+    const engine = stopLater(await startAlerts(agent.deps, { facts, loop: false, confirmStopMs: 10, log: () => undefined }));
     await expect(engine.mute('alice', 'cigarr', 60)).rejects.toThrow(/Cannot mute "cigarr"/);
     await engine.mute('alice', 'cigar', 60);
     units.cigar = { ...running, activeState: 'failed', subState: 'failed' };
