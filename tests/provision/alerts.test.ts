@@ -108,7 +108,7 @@ describe('the agent-config step on a host, its agent folder under a temp root', 
   /** This machine, every absolute path under /etc/hosting-api moved under `root`; systemctl is not run. */
   const rootedHost = (): Host => {
     const under = path.join(root, PATHS.configDir);
-    const moved = (argv: string[]) => argv.map((a) => a.replaceAll(PATHS.configDir, under));
+    const moved = (argv: readonly string[]) => argv.map((a) => a.replaceAll(PATHS.configDir, under));
     const run: Host['run'] = async (argv, options) => {
       if (argv[0] === 'systemctl') return { ...(await exec(['true'])), stdout: 'inactive\n' };
       const result = await exec(moved(argv), options);
@@ -198,7 +198,7 @@ describe('provisioning refuses to start without the channels’ secrets', () => 
     expect(hint).toBe('Run `hms secrets init` to add them.');
   });
 
-  it('Given every secret a channel needs (an empty one is missing), When gathered, Then it is refused only while one is empty', async () => {
+  it('Given every secret a channel needs (an empty one is missing), When gathered, Then it is refused while one is empty', async () => {
     expect((await refusal({ ...SECRET_VALUES, chat: { url: ' ' } })).message).toMatch(/lacks alert_channels\.chat\.url\.$/);
     expect((await refusal(SECRET_VALUES)).message).toBe('(accepted)');
   });
