@@ -24,7 +24,7 @@ const blocks = (text: string, lang: string): string[] =>
   );
 
 describe("the README's Alerts section", () => {
-  it('Given its hms.config.json and .secrets.json examples, When loaded, Then both are valid, every channel type among them', async () => {
+  it('Given its hms.config.json and .secrets.json examples, When loaded, Then both are valid, with each channel type', async () => {
     const [config, secrets] = blocks(await section(), 'json');
     const loaded = parseConfig(`{ "servers": { "prod": { "host": "example.test" } }, ${config} }`, '/tmp/hms.config.json');
     expect(Object.values(loaded.alerts!.channels).map((c) => c.type)).toEqual(['webhook', 'slack', 'email']);
@@ -32,7 +32,7 @@ describe("the README's Alerts section", () => {
     expect(Object.keys(secretsSchema.parse(JSON.parse(`{ ${secrets} }`)).alert_channels)).toEqual(['ops', 'chat', 'mail']);
   });
 
-  it('Given its receiver snippet, When run on a signed body, Then it accepts it, and refuses a changed body or another secret', async () => {
+  it('Given its receiver snippet, When run on a signed body, Then it accepts it; a changed body or secret it refuses', async () => {
     const [snippet] = blocks(await section(), 'js');
     const dir = await mkdtemp(path.join(tmpdir(), 'hms-readme-'));
     try {
