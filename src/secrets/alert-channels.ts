@@ -29,9 +29,9 @@ export function alertChannelSecrets(alerts: AlertsConfig | undefined): AlertChan
   for (const [name, channel] of Object.entries(alerts?.channels ?? {})) {
     if (channel.type === 'webhook') {
       need(name, 'secret', true, 'the key its deliveries are signed with');
-      if (!channel.url) need(name, 'url', false, 'the URL it posts to (or alerts.channels.' + name + '.url in hms.config.json)');
+      if (!channel.url) need(name, 'url', false, `the URL it posts to (or alerts.channels.${name}.url in hms.config.json)`);
     } else if (channel.type === 'slack') {
-      if (!channel.url) need(name, 'url', false, "Slack's incoming-webhook URL, https://hooks.slack.com/services/...");
+      if (!channel.url) need(name, 'url', false, "Slack's incoming-webhook URL (https://hooks.slack.com/services/...)");
     } else if (channel.user) need(name, 'password', false, `the SMTP password of ${channel.user} on ${channel.host}`);
   }
   return needs;
