@@ -10,7 +10,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { alertsCommand } from '../../src/commands/alerts.js';
 import type { Config } from '../../src/config/schema.js';
 import { type AlertsAgent, alertsAgent, alertsConfig, alertsContext, sampleAlerts } from '../support/alerts-agent.js';
-import { servedAgent } from '../support/served-agent.js';
 
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
@@ -141,15 +140,20 @@ describe('hms alerts', () => {
     ]);
   });
 
-  it('Given an agent that predates alerts (a real agent with no such route), When listed, Then it says to update the agent', async () => {
-    const older = await servedAgent();
-    try {
-      const error = await alertsCommand.run(older.context()).catch((e: Error & { hint?: string }) => e);
-      expect((error as Error).message).toBe('test: alerts unavailable: the agent predates them.');
+  it('Given an agent that predates alerts (no such route: 404), When listed or muted, Then it says to update the agent', async () => {
+    agent.older = true;
+    for (const args of [[], ['mute', 'disk']]) {
+      const error = await run(args, { flags: { for: '1h' } }).catch((e: Error & { hint?: string }) => e);
+      expect((error as Error).message).toBe('web1: alerts unavailable: the agent predates them.');
       expect((error as { hint?: string }).hint).toBe('Update the agent: `hms update-hosting-api`.');
-    } finally {
-      await older.dispose();
     }
+  });
+
+  it('Given a wrong token, When listed, Then the refusal says how to log in, not that the agent is old', async () => {
+    const error = await alertsCommand
+      .run(alertsContext(config, { env: { HMS_TOKEN: 'tok_wrong' } }))
+      .catch((e: Error & { hint?: string }) => e);
+    expect((error as { hint?: string }).hint).toContain('hms login web1');
   });
 });
 

@@ -34,13 +34,15 @@ export interface AlertsAgent {
   mutes: Mute[];
   /** Each request's method, path, actor and body, in order. */
   requests: Array<{ method: string; path: string; actor: string | undefined; body: unknown }>;
+  /** true: an agent from before alerts, which has no such route (404, as the agent answers an unknown route). */
+  older: boolean;
   stop(): Promise<void>;
 }
 
 const APPS = ['cigar', 'tobacco'];
 
 export async function alertsAgent(overview: Omit<AlertsResponse, 'mutes'>): Promise<AlertsAgent> {
-  const agent: AlertsAgent = { url: '', overview, webhooks: {}, mutes: [], requests: [], stop: async () => {} };
+  const agent: AlertsAgent = { url: '', overview, webhooks: {}, mutes: [], requests: [], older: false, stop: async () => {} };
   const server: Server = createServer((req, res) => {
     handle(agent, req, res).catch((error: Error) => send(res, 500, { error: error.message }));
   });
@@ -65,6 +67,7 @@ async function handle(agent: AlertsAgent, req: IncomingMessage, res: ServerRespo
   const actor = req.headers[ACTOR_HEADER] as string | undefined;
   agent.requests.push({ method: req.method!, path, actor, body });
   if (req.headers.authorization !== `Bearer ${TEST_TOKEN}`) return send(res, 401, { error: 'Missing or invalid token.' });
+  if (agent.older) return send(res, 404, { error: `No route for ${req.method} ${path}.` });
   if (req.method === 'GET' && path === '/api/alerts') return send(res, 200, { ...agent.overview, mutes: agent.mutes });
   if (req.method === 'POST' && path === '/api/alerts/test') {
     const request = alertTestRequestSchema.safeParse(body);
