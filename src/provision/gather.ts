@@ -35,15 +35,24 @@ export async function gatherInput(
     uploads: await readUploads(config, serverName),
     offsiteKept: offsiteKept(config, serverName, secrets),
     offsiteTarget: await offsiteTarget(config, serverName),
+    alerts: config.alerts,
   };
 }
 
-/** The secrets file, refused when a key the configuration needs is missing or a setting is in both places. */
+/**
+ * The secrets file, refused when a key the configuration needs is missing or a setting is in both places:
+ * the message names each key, and says which `hms secrets init` makes and which a person adds (an alert channel's URL or password).
+ */
 export async function readCompleteSecrets(config: Config, secretsFile: string): Promise<Secrets> {
   const secrets = await readSecrets(secretsFile);
   const missing = findProblems(secrets, config).filter((p) => p.problem === 'missing');
   if (missing.length > 0) {
-    throw new HmsError(`${secretsFile} lacks ${missing.map((p) => p.key).join(', ')}.`, { hint: 'Run `hms secrets init` to add them.' });
+    const generated = missing.filter((p) => !p.byHand);
+    const byHand = missing.filter((p) => p.byHand);
+    const hints = byHand.map((p) => `Add ${p.key} to ${secretsFile} by hand: ${p.byHand}.`);
+    const them = byHand.length > 0 ? generated.map((p) => p.key).join(', ') : 'them';
+    if (generated.length > 0) hints.unshift(`Run \`hms secrets init\` to add ${them}.`);
+    throw new HmsError(`${secretsFile} lacks ${missing.map((p) => p.key).join(', ')}.`, { hint: hints.join('\n  ') });
   }
   checkAppSettings(Object.entries(config.apps), secrets);
   return secrets;
