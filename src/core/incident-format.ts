@@ -3,7 +3,7 @@
  * Incidents page): what is open and how bad, "open 12m" or "resolved 3m ago", a mute's
  * length as people write it (`2h`, `30m`, `1d`, `1h30m`) and as they read it.
  */
-import { MAX_MUTE_MINUTES, type Incident, type Severity } from '../api/alerts.js';
+import { MAX_MUTE_MINUTES, type AlertTestResponse, type Incident, type Severity } from '../api/alerts.js';
 import { formatAgo, formatSince } from './format.js';
 
 export const SEVERITY_WORDS: Record<Severity, string> = { critical: 'CRITICAL', warning: 'warning' };
@@ -82,4 +82,17 @@ export function formatUntil(iso: string, now = new Date()): string {
   const text = new Date(iso).toISOString();
   const sameDay = text.slice(0, 10) === now.toISOString().slice(0, 10);
   return `until ${sameDay ? text.slice(11, 16) : `${text.slice(0, 10)} ${text.slice(11, 16)}`} UTC`;
+}
+
+/** "Test sent to ops-hook. mail-ops failed: connect refused (retried with backoff)." */
+export function testOutcome(result: AlertTestResponse): string {
+  if (result.deliveries.length === 0) return 'No channel to test: add alerts.channels to hms.config.json, then hms provision.';
+  const sent = result.deliveries.filter((d) => d.state === 'sent').map((d) => d.channel);
+  const failed = result.deliveries.filter((d) => d.state !== 'sent');
+  return [
+    sent.length > 0 ? `Test sent to ${sent.join(', ')}.` : '',
+    ...failed.map((d) => `${d.channel} failed: ${d.lastError ?? 'no answer'} (retried with backoff).`),
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
