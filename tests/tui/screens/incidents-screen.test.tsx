@@ -42,7 +42,8 @@ describe('the incidents screen', () => {
     expect(lines[at('by bob')]).toMatch(/muted\s+disk\s+by bob\s+until 12:00 UTC/);
     expect(at('cigar.service failed')).toBeLessThan(at('tobacco.service restarting'));
     expect(at('tobacco.service restarting')).toBeLessThan(at('by bob'));
-    expect(at('by bob')).toBeLessThan(at('Channels'));
+    expect(at('by bob')).toBeLessThan(at('systemctl status cigar.service; hms logs cigar'));
+    expect(at('systemctl status cigar.service; hms logs cigar')).toBeLessThan(at('Channels'));
     expect(lines[at('mail-ops')]).toMatch(/mail-ops\s+email\s+https:\/\/hooks.example.net\s+queued 2\s+sent 5m ago\s+421 try later/);
   });
 
