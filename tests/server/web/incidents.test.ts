@@ -94,6 +94,9 @@ describe('the Incidents page', () => {
       const forms = [...text.matchAll(/<form method="post"[\s\S]*?<\/form>/g)].map(([form]) => form);
       expect(forms.length).toBe(2 + 2 + 1 + 1 + 1 + 1); // mute per open incident, test per channel + all, unmute, mute any, logout
       for (const form of forms) expect(form).toContain(`<input type="hidden" name="_csrf" value="${csrf}">`);
+      // Bare HTML like the other pages: no script, no inline handler, nothing from other hosts.
+      expect(text).not.toMatch(/<script|\son[a-z]+\s*=|javascript:/i);
+      expect(text).not.toMatch(/(src|href|action)="(https?:)?\/\//);
     },
   );
 
