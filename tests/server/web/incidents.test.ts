@@ -75,7 +75,7 @@ describe('the Incidents page', () => {
     async () => {
       const { status, text } = await browser.page('/incidents');
       expect(status).toBe(200);
-      expect(text).toContain('<a href="/incidents">Incidents</a>');
+      expect(text).toContain('<a href="/incidents" class="bad">Incidents (2)</a>');
       expect(text).toContain('<h2>Open (2)</h2>');
       expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt; cigar.service failed');
       expect(text).not.toContain('<script>alert(1)</script>');
@@ -160,6 +160,16 @@ describe('the Incidents page', () => {
   );
 });
 
+describe('the navigation', () => {
+  it('Given open incidents, When any page is shown, Then its Incidents link counts them, red with a critical, amber without', async () => {
+    expect((await browser.page('/audit')).text).toContain('<a href="/incidents" class="bad">Incidents (2)</a>');
+    alerts.state.incidents = alerts.state.incidents.filter((i) => i.severity === 'warning');
+    expect((await browser.page('/audit')).text).toContain('<a href="/incidents" class="warn">Incidents (1)</a>');
+    alerts.state.incidents = [];
+    expect((await browser.page('/audit')).text).toContain('<a href="/incidents">Incidents</a>');
+  });
+});
+
 describe('the Incidents page without the watcher', () => {
   beforeEach(() => start(false));
 
@@ -169,6 +179,7 @@ describe('the Incidents page without the watcher', () => {
       const { status, text } = await browser.page('/incidents');
       expect(status).toBe(200);
       expect(text).toContain('<p class="error">The incidents watcher is not running in this agent.</p>');
+      expect(text).toContain('<a href="/incidents">Incidents</a>');
       const post = await browser.submit('/incidents/mute', { target: 'cigar', duration: '2h' });
       expect(post.status).toBe(503);
       expect(await post.text()).toContain('Back to Incidents');
