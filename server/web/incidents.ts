@@ -8,10 +8,11 @@
  * configured app (an unmute may also name any current mute); a channel must be configured.
  * Without the watcher (deps.alerts absent) the page says so and the forms are refused.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import { ALERT_RULES, muteRequestSchema } from '../../src/api/alerts.js';
-import { formatMinutes, parseMuteDuration, testOutcome } from '../../src/core/incident-format.js';
+import { formatMinutes, incidentCounts, parseMuteDuration, testOutcome } from '../../src/core/incident-format.js';
+import { wantsHtml } from '../auth/middleware.js';
 import type { AgentDeps, AgentEnv, AlertsService } from '../env.js';
 import { ApiError, unknownName } from '../errors.js';
 import { incidentsBody } from './incidents-page.js';
@@ -75,4 +76,23 @@ export function incidentsPages(deps: AgentDeps): Hono<AgentEnv> {
   });
 
   return pages;
+}
+
+/**
+ * The navigation's count of open incidents (not muted), for a logged-in browser's pages:
+ * the watcher's overview is in memory, so asking it per page costs nothing worth saving.
+ * A watcher that fails to answer leaves the link plain; the page itself says more.
+ */
+export function navigationCounts(deps: AgentDeps): MiddlewareHandler<AgentEnv> {
+  return async (c, next) => {
+    const actor = c.get('actor');
+    if (deps.alerts && actor?.via === 'session' && c.req.method === 'GET' && wantsHtml(c)) {
+      const counts = await deps.alerts.overview().then(
+        (overview) => incidentCounts(overview.incidents),
+        () => undefined,
+      );
+      if (counts) c.set('actor', { ...actor, incidents: { open: counts.open, critical: counts.critical } });
+    }
+    await next();
+  };
 }

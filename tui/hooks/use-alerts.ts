@@ -5,7 +5,7 @@
  * is open, with its actions (mute, unmute, a test to every channel). An agent without
  * /api/alerts (404: older than this hms) has no badge, and the screen says to update it.
  */
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { alertsResponseSchema, type AlertsResponse, type AlertTestResponse } from '../../src/api/alerts.js';
 import { apiPaths } from '../../src/api/paths.js';
 import type { ApiClient } from '../../src/client/api-client.js';
@@ -54,11 +54,12 @@ export interface Alerts {
 }
 
 export function useAlerts(client: ApiClient | undefined, active: boolean, notify: Notify, intervalMs = ALERTS_SCREEN_MS): Alerts {
-  const read = async (): Promise<AlertsResponse | 'missing'> => {
+  // Each answer names its server: after a switch, the last server's incidents are not shown (nor acted on) as this one's.
+  const read = async (): Promise<{ server: string; alerts: AlertsResponse | 'missing' }> => {
     try {
-      return await listAlerts(client!);
+      return { server: client!.server, alerts: await listAlerts(client!) };
     } catch (error) {
-      if (missingRoute(error)) return 'missing';
+      if (missingRoute(error)) return { server: client!.server, alerts: 'missing' };
       throw error;
     }
   };
@@ -66,10 +67,12 @@ export function useAlerts(client: ApiClient | undefined, active: boolean, notify
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<AlertOutcome>();
   const running = useRef(false);
+  useEffect(() => setOutcome(undefined), [client]);
   const { refresh } = polled;
   const run = useCallback(
     (action: AlertAction) => {
-      if (!client || running.current) return void notify('warn', 'Wait for the last alerts action to end.');
+      if (!client || client.server !== action.server) return void notify('warn', `Not connected to ${action.server} yet: try again.`);
+      if (running.current) return void notify('warn', 'Wait for the last alerts action to end.');
       running.current = true;
       setBusy(true);
       void (async () => {
@@ -102,8 +105,9 @@ export function useAlerts(client: ApiClient | undefined, active: boolean, notify
     },
     [client, notify, refresh],
   );
-  const value = polled.value === 'missing' ? undefined : polled.value;
-  return { value, missing: polled.value === 'missing', error: polled.error, busy, outcome, refresh, run };
+  const answer = polled.value?.server === client?.server ? polled.value?.alerts : undefined;
+  const value = answer === 'missing' ? undefined : answer;
+  return { value, missing: answer === 'missing', error: polled.error, busy, outcome, refresh, run };
 }
 
 /** One line a channel: `✓ ops-hook sent`, `✗ mail-ops: connect refused (retried with backoff)`. */

@@ -50,13 +50,15 @@ function ChannelLine({ channel, now }: { channel: ChannelStatus; now: Date }) {
 
 /**
  * The current server's incidents: the open ones (coloured by severity; a muted one plain),
- * then the resolved, then the mutes; below, each channel with its queue and last error,
- * and what the last test said.
+ * then the resolved, then the mutes; below, what the selected one says to do, each channel
+ * with its queue and last error, and what the last test said.
  */
 export function IncidentsScreen({ server, alerts, missing, error, rows, selected, height, now, outcome }: IncidentsScreenProps) {
   const at = new Date(now);
   const channels = alerts?.channels ?? [];
-  const below = (channels.length > 0 ? channels.length + 1 : 0) + (outcome ? outcome.lines.length : 0);
+  const chosen = rows[selected];
+  const detail = chosen?.kind === 'incident' ? chosen.incident.detail : undefined;
+  const below = (detail ? 1 : 0) + (channels.length > 0 ? channels.length + 1 : 0) + (outcome ? outcome.lines.length : 0);
   const { start, end } = visibleRange(rows.length, selected, height - 3 - below);
   const open = alerts?.incidents.filter((i) => i.resolvedAt === null).length ?? 0;
   return (
@@ -86,6 +88,11 @@ export function IncidentsScreen({ server, alerts, missing, error, rows, selected
           {`${start + i === selected ? '▶' : ' '} ${pad(rowCells(row, at))}`}
         </Text>
       ))}
+      {detail ? (
+        <Text color="cyan" wrap="truncate">
+          {`  ${detail}`}
+        </Text>
+      ) : null}
       {channels.length > 0 ? <Text bold>Channels</Text> : null}
       {channels.map((channel) => (
         <ChannelLine key={channel.name} channel={channel} now={at} />

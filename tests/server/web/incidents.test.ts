@@ -75,7 +75,7 @@ describe('the Incidents page', () => {
     async () => {
       const { status, text } = await browser.page('/incidents');
       expect(status).toBe(200);
-      expect(text).toContain('<a href="/incidents">Incidents</a>');
+      expect(text).toContain('<a href="/incidents" class="bad">Incidents (2)</a>');
       expect(text).toContain('<h2>Open (2)</h2>');
       expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt; cigar.service failed');
       expect(text).not.toContain('<script>alert(1)</script>');
@@ -94,6 +94,9 @@ describe('the Incidents page', () => {
       const forms = [...text.matchAll(/<form method="post"[\s\S]*?<\/form>/g)].map(([form]) => form);
       expect(forms.length).toBe(2 + 2 + 1 + 1 + 1 + 1); // mute per open incident, test per channel + all, unmute, mute any, logout
       for (const form of forms) expect(form).toContain(`<input type="hidden" name="_csrf" value="${csrf}">`);
+      // Bare HTML like the other pages: no script, no inline handler, nothing from other hosts.
+      expect(text).not.toMatch(/<script|\son[a-z]+\s*=|javascript:/i);
+      expect(text).not.toMatch(/(src|href|action)="(https?:)?\/\//);
     },
   );
 
@@ -157,6 +160,16 @@ describe('the Incidents page', () => {
   );
 });
 
+describe('the navigation', () => {
+  it('Given open incidents, When any page is shown, Then its Incidents link counts them, red with a critical, amber without', async () => {
+    expect((await browser.page('/audit')).text).toContain('<a href="/incidents" class="bad">Incidents (2)</a>');
+    alerts.state.incidents = alerts.state.incidents.filter((i) => i.severity === 'warning');
+    expect((await browser.page('/audit')).text).toContain('<a href="/incidents" class="warn">Incidents (1)</a>');
+    alerts.state.incidents = [];
+    expect((await browser.page('/audit')).text).toContain('<a href="/incidents">Incidents</a>');
+  });
+});
+
 describe('the Incidents page without the watcher', () => {
   beforeEach(() => start(false));
 
@@ -166,6 +179,7 @@ describe('the Incidents page without the watcher', () => {
       const { status, text } = await browser.page('/incidents');
       expect(status).toBe(200);
       expect(text).toContain('<p class="error">The incidents watcher is not running in this agent.</p>');
+      expect(text).toContain('<a href="/incidents">Incidents</a>');
       const post = await browser.submit('/incidents/mute', { target: 'cigar', duration: '2h' });
       expect(post.status).toBe(503);
       expect(await post.text()).toContain('Back to Incidents');

@@ -161,4 +161,19 @@ describe('the incidents screen feed', () => {
     expect(notices[0]).toMatch(/^error: nope was not muted: prod: Unknown rule or app "nope"\. \(Rules: unit, .*apps: cigar, tobacco\.\)$/);
     expect(alerts.calls).toEqual([]);
   });
+
+  it('Given an action meant for another server than the one connected, When run, Then nothing is sent and it says so', async () => {
+    const alerts = new MemoryAlerts({ incidents: [incident()] });
+    const prod = await served(alerts);
+    const notices: string[] = [];
+    const actions: AlertAction[] = [{ kind: 'mute', server: 'staging', target: 'cigar', minutes: 30 }];
+    const app = render(<ScreenProbe client={prod.client('prod')} actions={actions} notices={notices} />);
+    cleanups.push(() => app.unmount());
+    await waitFor(
+      () => notices.length === 1,
+      () => notices.join('\n'),
+    );
+    expect(notices).toEqual(['warn: Not connected to staging yet: try again.']);
+    expect(alerts.calls).toEqual([]);
+  });
 });

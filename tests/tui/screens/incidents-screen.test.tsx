@@ -6,11 +6,13 @@
  */
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { HelpOverlay } from '../../../tui/components/help-overlay.js';
 import { IncidentsScreen, type IncidentsScreenProps } from '../../../tui/screens/incidents-screen.js';
 import type { Effect, View } from '../../../tui/state/effects.js';
+import { BINDINGS } from '../../../tui/state/key-bindings.js';
 import { incidentRows, selectedAlert } from '../../../tui/state/incident-rows.js';
 import { planIntent } from '../../../tui/state/intents.js';
-import { resolveKey } from '../../../tui/state/keymap.js';
+import { footerBindings, resolveKey } from '../../../tui/state/keymap.js';
 import { parsePalette } from '../../../tui/state/palette.js';
 import { initialUiState, uiReducer, type UiState } from '../../../tui/state/ui-state.js';
 import { ALERTS_NOW, alertsResponse, channel, incident } from '../../support/alerts.js';
@@ -42,7 +44,8 @@ describe('the incidents screen', () => {
     expect(lines[at('by bob')]).toMatch(/muted\s+disk\s+by bob\s+until 12:00 UTC/);
     expect(at('cigar.service failed')).toBeLessThan(at('tobacco.service restarting'));
     expect(at('tobacco.service restarting')).toBeLessThan(at('by bob'));
-    expect(at('by bob')).toBeLessThan(at('Channels'));
+    expect(at('by bob')).toBeLessThan(at('systemctl status cigar.service; hms logs cigar'));
+    expect(at('systemctl status cigar.service; hms logs cigar')).toBeLessThan(at('Channels'));
     expect(lines[at('mail-ops')]).toMatch(/mail-ops\s+email\s+https:\/\/hooks.example.net\s+queued 2\s+sent 5m ago\s+421 try later/);
   });
 
@@ -144,5 +147,14 @@ describe('the incidents screen keys', () => {
         text: expect.stringContaining('read-only session (--readonly)'),
       });
     }
+  });
+
+  it('Given ?, When the help opens, Then it has an Incidents section; in a read-only session m, u and t are left out', () => {
+    const help = render(<HelpOverlay bindings={BINDINGS} readonly={false} height={60} width={200} />).lastFrame() ?? '';
+    expect(help).toContain('Incidents');
+    expect(help).toMatch(/!\s+incidents: open and resolved/);
+    expect(help).toMatch(/m\s+mute the selected incident's app/);
+    expect(footerBindings('incidents', undefined, false).map((b) => b.label)).toEqual(expect.arrayContaining(['mute', 'unmute', 'test']));
+    expect(footerBindings('incidents', undefined, true).map((b) => b.label)).not.toContain('mute');
   });
 });
