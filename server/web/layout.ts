@@ -6,6 +6,7 @@ type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 const NAV = [
   ['/', 'Dashboard'],
+  ['/incidents', 'Incidents'],
   ['/logs', 'Logs'],
   ['/configs', 'Configs'],
   ['/deploys', 'Deploys'],
