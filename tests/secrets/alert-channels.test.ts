@@ -84,6 +84,7 @@ describe('hms secrets init and alert channels', () => {
     const run = await runHms(['secrets', 'check'], { cwd: dir });
     expect(run.stdout).toContain('✗ alert_channels.chat.url: invalid');
     expect(run.stdout).toContain("correct alert_channels.chat.url by hand: Slack's incoming-webhook URL");
+    expect(run.stdout).not.toContain('--rotate alert_channels.chat.url');
     expect(run.stdout + run.stderr).not.toContain('T0K3N');
   });
 
