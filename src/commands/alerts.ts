@@ -15,14 +15,13 @@ import {
   channelRow,
   DELIVERY_HEADERS,
   deliveryRow,
-  formatMinutes,
   INCIDENT_HEADERS,
   incidentRow,
   MUTE_HEADERS,
   muteRow,
-  parseMuteDuration,
   testResult,
 } from '../core/alert-status.js';
+import { formatMinutes, parseMuteDuration } from '../core/incident-format.js';
 import { HmsError, UsageError } from '../core/errors.js';
 import { formatAgo } from '../core/format.js';
 import { NAME_PATTERN } from '../core/names.js';
@@ -32,6 +31,7 @@ import { onServers, type ServerResult } from './each-server.js';
 import { colorOn, RED, YELLOW } from './output.js';
 
 const MUTE_USAGE = 'hms alerts mute <rule|app> --for 2h';
+const MUTE_FORMS = '--for takes 30m, 2h, 1d or 1h30m: from 1 minute to 7 days.';
 const UNMUTE_USAGE = 'hms alerts unmute <rule|app>';
 /** Deliveries shown to people; --json has every one the agent keeps. */
 const SHOWN_DELIVERIES = 10;
@@ -42,7 +42,7 @@ export const alertsCommand: Command = {
   usage: ['hms alerts [server] [--all]', 'hms alerts test [channel]', MUTE_USAGE, UNMUTE_USAGE],
   flags: [
     ['--all', 'every configured server, concurrently'],
-    ['--for DURATION', 'mute: how long, 30m, 2h or 1d (at most 7d)'],
+    ['--for DURATION', 'mute: how long, 30m, 2h, 1d or 1h30m (at most 7 days)'],
     ['--readonly', 'refuse test, mute and unmute'],
     ['--json', 'the incidents, channels, deliveries and mutes (test: the deliveries) as JSON'],
   ],
@@ -181,12 +181,20 @@ function muteTarget(context: CommandContext, usage: string): string {
 
 async function mute(context: CommandContext): Promise<CommandOutput> {
   const target = muteTarget(context, MUTE_USAGE);
-  const minutes = parseMuteDuration(context.flags.for, MUTE_USAGE);
+  const minutes = muteMinutes(context.flags.for);
   const results = await eachServer(context, (client) => muteAlerts(client, target, minutes), target);
   const human = results.map((r) =>
     r.ok ? `${r.server}: ${target} muted for ${formatMinutes(minutes)}, until ${r.data!.mute.until}` : unreachable(r),
   );
   return { data: dataOf(context, results), human: human.join('\n'), exitCode: results.some((r) => !r.ok) ? 1 : 0 };
+}
+
+/** `--for` in minutes, in the one wording of every view (incident-format.ts); refused with the form. */
+function muteMinutes(text: string | undefined): number {
+  if (text === undefined) throw new UsageError('How long? `--for` is required.', `\`${MUTE_USAGE}\`; ${MUTE_FORMS}`);
+  const parsed = parseMuteDuration(text);
+  if (!parsed.ok) throw new UsageError(`--for ${text}: ${parsed.error}`, MUTE_FORMS);
+  return parsed.minutes;
 }
 
 async function unmute(context: CommandContext): Promise<CommandOutput> {

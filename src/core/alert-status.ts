@@ -1,33 +1,11 @@
 /**
- * Alerts at a glance, in the words of every view (`hms alerts`, `hms doctor`): each
- * table's columns, how long a mute lasts and has left, and what needs attention.
+ * Alerts at a glance for `hms alerts` and `hms doctor`: each table's columns, a mute's
+ * time left, a test's result, and what needs attention (incident-format.ts has the
+ * words every view shares: a mute's length, an incident's age).
  */
-import { MAX_MUTE_MINUTES, type ChannelStatus, type Delivery, type Incident, type Mute } from '../api/alerts.js';
-import { UsageError } from './errors.js';
+import type { ChannelStatus, Delivery, Incident, Mute } from '../api/alerts.js';
 import { formatAgo, formatSince } from './format.js';
 import { formatIn } from './schedule-status.js';
-
-export const MUTE_FORMS = 'a number and m, h or d: 30m, 2h, 1d (at most 7d)';
-const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60 };
-
-/** `--for` as minutes: 30m, 2h, 1d; refused when malformed, zero or over 7 days, with the form in the message. */
-export function parseMuteDuration(text: string | undefined, usage: string): number {
-  if (text === undefined) throw new UsageError('How long? `--for` is required.', `${usage}; --for takes ${MUTE_FORMS}.`);
-  const match = /^(\d{1,6})([mhd])$/.exec(text.trim());
-  if (!match) throw new UsageError(`"${text}" is not a duration.`, `--for takes ${MUTE_FORMS}.`);
-  const minutes = Number(match[1]) * UNIT_MINUTES[match[2]!]!;
-  if (minutes === 0) throw new UsageError('A mute of no time holds nothing back.', `--for takes ${MUTE_FORMS}.`);
-  if (minutes > MAX_MUTE_MINUTES) throw new UsageError(`${text} is longer than 7 days.`, `--for takes ${MUTE_FORMS}.`);
-  return minutes;
-}
-
-/** "45m", "2h", "1d6h": a whole number of minutes in the largest units. */
-export function formatMinutes(minutes: number): string {
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  return [d ? `${d}d` : '', h ? `${h}h` : '', m || minutes === 0 ? `${m}m` : ''].join('');
-}
 
 /** "1h20m left"; "ended" once past. */
 export function formatLeft(iso: string, now: Date): string {

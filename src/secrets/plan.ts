@@ -136,7 +136,7 @@ export function rotatableKeys(config: Config | undefined): string[] {
 
 export interface SecretsProblem {
   key: string;
-  problem: 'missing' | 'placeholder' | 'weak';
+  problem: 'missing' | 'placeholder' | 'weak' | 'invalid';
   /** A value `hms secrets init` cannot make (an alert channel's URL or password): what a person adds. */
   byHand?: string;
 }
@@ -155,6 +155,9 @@ export function findProblems(secrets: Secrets, config: Config | undefined): Secr
   for (const need of alertChannelSecrets(config?.alerts).filter((n) => !n.generated)) {
     const value = getKey(secrets, need.key);
     if (typeof value !== 'string' || value.trim() === '') problems.push({ key: need.key, problem: 'missing', byHand: need.what });
+    // The agent refuses to start with a channel URL it cannot post to: caught here, before provisioning installs it.
+    else if (need.field === 'url' && !/^https?:\/\/[^\s/]+/.test(value))
+      problems.push({ key: need.key, problem: 'invalid', byHand: need.what });
   }
   return problems;
 }

@@ -28,11 +28,11 @@ describe('hms alerts on the command line', () => {
   it('Given `--for 8d` or `--for soon`, When muting, Then exit 2 with the form, and nothing is written', async () => {
     const long = await runHms(['alerts', 'mute', 'disk', '--for', '8d'], { cwd: dir });
     expect(long.code).toBe(2);
-    expect(long.stderr).toContain('hms: 8d is longer than 7 days.');
-    expect(long.stderr).toContain('--for takes a number and m, h or d: 30m, 2h, 1d (at most 7d).');
+    expect(long.stderr).toContain('hms: --for 8d: a mute lasts from 1 minute to 7d (11520 minutes asked).');
+    expect(long.stderr).toContain('--for takes 30m, 2h, 1d or 1h30m: from 1 minute to 7 days.');
     const word = await runHms(['alerts', 'mute', 'disk', '--for', 'soon'], { cwd: dir });
     expect(word.code).toBe(2);
-    expect(word.stderr).toContain('"soon" is not a duration.');
+    expect(word.stderr).toContain('hms: --for soon: "soon" is not a duration: write 30m, 2h, 1d or 1h30m.');
     expect(await readdir(dir)).toEqual([]);
   });
 

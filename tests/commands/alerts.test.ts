@@ -207,6 +207,7 @@ describe('hms alerts mute and unmute', () => {
     for (const [text, minutes] of [
       ['30m', 30],
       ['1d', 1440],
+      ['1h30m', 90],
       ['7d', 10080],
     ] as const) {
       await run(['mute', 'cigar'], { flags: { for: text } });
@@ -216,11 +217,11 @@ describe('hms alerts mute and unmute', () => {
 
   it('Given a malformed, zero, missing or over-7-days --for, When muted, Then it is refused with the form; nothing is sent', async () => {
     const refusals: Array<[string | undefined, RegExp]> = [
-      ['2w', /"2w" is not a duration/],
+      ['soon', /^--for soon: "soon" is not a duration: write 30m, 2h, 1d or 1h30m\.$/],
       ['1.5h', /"1\.5h" is not a duration/],
-      ['0m', /no time/],
-      ['8d', /8d is longer than 7 days/],
-      ['10081m', /longer than 7 days/],
+      ['0m', /a mute lasts from 1 minute to 7d \(0 minutes asked\)/],
+      ['8d', /a mute lasts from 1 minute to 7d \(11520 minutes asked\)/],
+      ['2w', /\(20160 minutes asked\)/],
       [undefined, /`--for` is required/],
     ];
     for (const [value, message] of refusals) {
@@ -228,7 +229,7 @@ describe('hms alerts mute and unmute', () => {
         (e: Error & { hint: string }) => e,
       );
       expect((error as Error).message).toMatch(message);
-      expect((error as { hint: string }).hint).toContain('30m, 2h, 1d (at most 7d)');
+      expect((error as { hint: string }).hint).toContain('--for takes 30m, 2h, 1d or 1h30m: from 1 minute to 7 days.');
     }
     expect(agent.requests).toEqual([]);
   });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/api/alerts.js';
-import { deliveryState, formatLeft, formatMinutes, parseMuteDuration, testResult } from '../../src/core/alert-status.js';
+import { deliveryState, formatLeft, testResult } from '../../src/core/alert-status.js';
 
 const NOW = new Date('2026-12-07T10:00:00.000Z');
-const USAGE = 'hms alerts mute <rule|app> --for 2h';
 const delivery = (extra: Partial<Delivery>): Delivery => ({
   id: 'd1',
   channel: 'ops',
@@ -18,52 +17,7 @@ const delivery = (extra: Partial<Delivery>): Delivery => ({
   ...extra,
 });
 
-describe('mute durations', () => {
-  it.each([
-    ['30m', 30],
-    ['1m', 1],
-    ['2h', 120],
-    ['1d', 1440],
-    ['7d', 10080],
-    ['10080m', 10080],
-    ['168h', 10080],
-    [' 45m ', 45],
-  ])('Given --for %s, When parsed, Then it is %i minutes', (text, minutes) => {
-    expect(parseMuteDuration(text, USAGE)).toBe(minutes);
-  });
-
-  it.each([['2w'], ['1.5h'], ['h'], ['2'], ['-1h'], ['2 h'], ['1h30m'], ['']])(
-    'Given --for "%s", When parsed, Then it is refused with the form',
-    (text) => {
-      expect(() => parseMuteDuration(text, USAGE)).toThrow(`"${text}" is not a duration.`);
-    },
-  );
-
-  it('Given over 7 days, zero, or no --for, When parsed, Then each is refused, the hint showing the form', () => {
-    for (const [text, message] of [
-      ['8d', '8d is longer than 7 days.'],
-      ['169h', '169h is longer than 7 days.'],
-      ['10081m', '10081m is longer than 7 days.'],
-      ['0h', 'A mute of no time holds nothing back.'],
-      [undefined, 'How long? `--for` is required.'],
-    ] as const) {
-      const error = (() => {
-        try {
-          parseMuteDuration(text, USAGE);
-        } catch (e) {
-          return e as Error & { hint: string; exitCode: number };
-        }
-      })();
-      expect(error?.message).toBe(message);
-      expect(error?.hint).toContain('30m, 2h, 1d (at most 7d)');
-      expect(error?.exitCode).toBe(2);
-    }
-  });
-
-  it('Given minutes, When worded, Then in the largest units', () => {
-    expect([0, 45, 60, 90, 1440, 1530, 10080].map(formatMinutes)).toEqual(['0m', '45m', '1h', '1h30m', '1d', '1d1h30m', '7d']);
-  });
-
+describe('a mute in words', () => {
   it('Given a mute end, When its time left is worded, Then as hms says durations, or ended once past', () => {
     expect(formatLeft('2026-12-07T12:00:00.000Z', NOW)).toBe('2h0m left');
     expect(formatLeft('2026-12-07T10:00:30.000Z', NOW)).toBe('30s left');

@@ -198,6 +198,13 @@ describe('provisioning refuses to start without the channels’ secrets', () => 
     expect(hint).toBe('Run `hms secrets init` to add them.');
   });
 
+  it('Given a channel URL in the secrets that is not http(s), When gathered, Then it is refused (the agent would not start)', async () => {
+    const { message, hint } = await refusal({ ...SECRET_VALUES, chat: { url: 'hooks.slack.test/services/T000' } });
+    expect(message).toMatch(/has no http\(s\) URL in alert_channels\.chat\.url\.$/);
+    expect(hint).toMatch(/^Correct alert_channels\.chat\.url in \S+ by hand: Slack's incoming-webhook URL/);
+    expect(message).not.toContain('hooks.slack.test');
+  });
+
   it('Given every secret a channel needs (an empty one is missing), When gathered, Then it is refused while one is empty', async () => {
     expect((await refusal({ ...SECRET_VALUES, chat: { url: ' ' } })).message).toMatch(/lacks alert_channels\.chat\.url\.$/);
     expect((await refusal(SECRET_VALUES)).message).toBe('(accepted)');

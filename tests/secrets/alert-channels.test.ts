@@ -76,6 +76,18 @@ describe('hms secrets init and alert channels', () => {
     },
   );
 
+  it('Given a Slack URL that is not http(s), When checked, Then it is named invalid with what to correct; no value shown', async () => {
+    await runHms(['secrets', 'init'], { cwd: dir });
+    const secrets = await read();
+    secrets.alert_channels.chat = { url: 'hooks.slack.test/T0K3N' };
+    await writeFile(file(), JSON.stringify(secrets), { mode: 0o600 });
+    const run = await runHms(['secrets', 'check'], { cwd: dir });
+    expect(run.stdout).toContain('✗ alert_channels.chat.url: invalid');
+    expect(run.stdout).toContain("correct alert_channels.chat.url by hand: Slack's incoming-webhook URL");
+    expect(run.stdout).not.toContain('--rotate alert_channels.chat.url');
+    expect(run.stdout + run.stderr).not.toContain('T0K3N');
+  });
+
   it('Given --rotate of a webhook key, When init runs, Then only that key changes', async () => {
     await runHms(['secrets', 'init'], { cwd: dir });
     const before = await read();
