@@ -194,9 +194,11 @@ export class Watcher {
         keepMs: config.keepDays * 86_400_000,
       };
       const told = tell(applied.records, this.options.mutes(), now, timing);
-      this.state.records = told.records;
       this.checkedAt = now.toISOString();
+      // What was told counts only once it is queued: a delivery that could not be queued is told at the next look.
+      this.state.records = applied.records;
       if (told.tells.length > 0) await this.options.deliver(told.tells);
+      this.state.records = told.records;
       await Promise.all([
         applied.changed || told.changed ? this.state.saveRecords() : undefined,
         memoryChanged ? this.state.saveMemory() : undefined,
