@@ -76,8 +76,8 @@ export function secretsFromJson(
 /** `alert_channels`: optional; each channel's keys must be strings (a wrong type is named, its value never printed). */
 function alertChannels(section: unknown, file: string): Record<string, AlertChannelSecrets> {
   if (section === undefined || section === null) return {};
-  const fail = (where: string) =>
-    new HmsError(`${file}: alert_channels${where} must be an object of strings (secret, url, password).`, {
+  const fail = (where: string, what = 'an object of strings (secret, url, password)') =>
+    new HmsError(`${file}: alert_channels${where} must be ${what}.`, {
       hint: 'Fix it in .secrets.json on the laptop, then run `hms provision`.',
     });
   if (typeof section !== 'object' || Array.isArray(section)) throw fail('');
@@ -88,7 +88,7 @@ function alertChannels(section: unknown, file: string): Record<string, AlertChan
     for (const key of ['secret', 'url', 'password'] as const) {
       const field = (value as Record<string, unknown>)[key];
       if (field === undefined) continue;
-      if (typeof field !== 'string') throw fail(`.${name}.${key}`);
+      if (typeof field !== 'string') throw fail(`.${name}.${key}`, 'a string');
       entry[key] = field;
     }
     channels[name] = entry;

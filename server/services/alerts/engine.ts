@@ -116,11 +116,11 @@ export class AlertsEngine implements AlertsService {
   /** Each message due goes to every channel. */
   async deliver(tells: Tell[]): Promise<void> {
     const { server } = this.deps.config.alerts;
-    for (const { event, incident } of tells) {
+    for (const { event, incident, note } of tells) {
       const [shown] = listed([incident]);
       for (const channel of this.channels) {
         await this.outbox.enqueue(channel.name, event, (id) =>
-          payloadFor({ event, server, delivery: id, at: this.deps.clock(), incident: shown! }),
+          payloadFor({ event, server, delivery: id, at: this.deps.clock(), incident: shown!, note }),
         );
       }
     }

@@ -29,6 +29,8 @@ export interface IncidentRecord extends Incident {
 export interface Tell {
   event: Exclude<DeliveryEvent, 'test'>;
   incident: IncidentRecord;
+  /** Why an update or reminder is told: "back again", "now critical", "still open". */
+  note?: string;
 }
 
 export interface Timing {
@@ -142,24 +144,25 @@ export function tell(
       changed = true;
     }
     if (muted) return record;
-    const event = due(record, believed(record, now, timing.cooldownMs), now, timing.reminderMs);
-    if (!event) return record;
+    const told = due(record, believed(record, now, timing.cooldownMs), now, timing.reminderMs);
+    if (!told) return record;
+    const { event, note } = told;
     record.told = event === 'resolved' ? 'resolved' : 'open';
     record.toldSeverity = record.severity;
     record.toldAt = at;
     changed = true;
-    tells.push({ event, incident: record });
+    tells.push({ event, incident: record, ...(note ? { note } : {}) });
     return record;
   });
   return { records: next, tells, changed };
 }
 
-function due(record: IncidentRecord, state: 'open' | 'resolved', now: Date, reminderMs: number): Tell['event'] | null {
-  if (state === 'resolved') return record.told === 'open' ? 'resolved' : null;
-  if (record.told === 'none') return 'opened';
-  if (record.told === 'resolved') return 'updated';
-  if (record.toldSeverity !== record.severity) return 'updated';
-  if (record.toldAt && now.getTime() - Date.parse(record.toldAt) >= reminderMs) return 'reminder';
+function due(record: IncidentRecord, state: 'open' | 'resolved', now: Date, reminderMs: number): Omit<Tell, 'incident'> | null {
+  if (state === 'resolved') return record.told === 'open' ? { event: 'resolved' } : null;
+  if (record.told === 'none') return { event: 'opened' };
+  if (record.told === 'resolved') return { event: 'updated', note: 'back again' };
+  if (record.toldSeverity !== record.severity) return { event: 'updated', note: `now ${record.severity}` };
+  if (record.toldAt && now.getTime() - Date.parse(record.toldAt) >= reminderMs) return { event: 'reminder', note: 'still open' };
   return null;
 }
 

@@ -64,13 +64,14 @@ export class OutboxFiles {
     return queued;
   }
 
-  save(queued: Queued): Promise<void> {
+  /** A delivery kept in memory only (its file could not be written) has no file: '' . */
+  async save(queued: Queued): Promise<void> {
     const { file, ...stored } = queued;
-    return writeJson(file, stored);
+    if (file) await writeJson(file, stored);
   }
 
-  remove(queued: Queued): Promise<void> {
-    return rm(queued.file, { force: true });
+  async remove(queued: Queued): Promise<void> {
+    if (queued.file) await rm(queued.file, { force: true });
   }
 
   loadSent(): Promise<Delivery[]> {

@@ -90,7 +90,12 @@ export class Outbox {
       sentAt: null,
       lastError: null,
     };
-    const queued = await this.files.add(channel, { delivery, payload, nextAttemptAt: now.getTime() }, now.getTime());
+    const item = { delivery, payload, nextAttemptAt: now.getTime() };
+    // A full disk is when an alert matters most: a delivery that cannot be kept on disk is still sent, from memory.
+    const queued = await this.files.add(channel, item, now.getTime()).catch((error: Error) => {
+      this.options.log?.(`alerts: cannot keep delivery ${id} on disk (${error.message}); it waits in memory until sent`);
+      return { ...item, file: '' };
+    });
     this.queue(channel).push(queued);
     this.kick(channel);
     return delivery;
@@ -193,20 +198,25 @@ export class Outbox {
       head.delivery.lastError = message;
       head.nextAttemptAt = this.clock().getTime() + backoffMs(head.delivery.attempts, this.retry);
       this.records[channel.name] = { ...this.recordOf(channel.name), lastError: { at: this.clock().toISOString(), message } };
-      await Promise.all([this.files.save(head), this.saveRecords()]);
+      await this.kept(Promise.all([this.files.save(head), this.saveRecords()]));
       this.options.log?.(`alerts: delivery ${head.delivery.id} to ${channel.name} failed (attempt ${head.delivery.attempts}): ${message}`);
       this.again.delete(channel.name);
       return false;
     }
     const at = this.clock().toISOString();
     this.queue(channel.name).shift();
-    await this.files.remove(head);
+    await this.kept(this.files.remove(head));
     Object.assign(head.delivery, { state: 'sent', sentAt: at, lastError: null });
     const keepSince = this.clock().getTime() - (this.options.keepMs ?? 7 * 86_400_000);
     this.sent = [head.delivery, ...this.sent].filter((d) => Date.parse(d.sentAt ?? d.createdAt) >= keepSince).slice(0, HISTORY);
     this.records[channel.name] = { lastDeliveredAt: at, lastError: null };
-    await Promise.all([this.writer.sent.write(this.files.sentFile, () => this.sent), this.saveRecords()]);
+    await this.kept(Promise.all([this.writer.sent.write(this.files.sentFile, () => this.sent), this.saveRecords()]));
     return true;
+  }
+
+  /** A file that cannot be written (a full disk) is logged; the deliveries go on from memory. */
+  private async kept(write: Promise<unknown>): Promise<void> {
+    await write.catch((error: Error) => this.options.log?.(`alerts: cannot write the outbox's state: ${error.message}`));
   }
 
   private recordOf(name: string): ChannelRecord {

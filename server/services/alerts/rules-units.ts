@@ -21,6 +21,7 @@ export interface UnitLook {
 }
 
 export interface UnitMemory {
+  /** Running at this look, or on its way down (deactivating: a stop, or a killed main process's cgroup being cleaned). */
   active: boolean;
   restarts: number | null;
   /** When systemd restarted it, within the loop window (ms since the epoch). */
@@ -32,6 +33,8 @@ export interface UnitMemory {
 type UnitRules = AlertsConfig['rules']['unit'];
 
 const isActive = (state: string): boolean => state === 'active' || state === 'reloading';
+/** A look that lands while a unit goes down must still count it as up, or its stop would go unseen. */
+const isUp = (state: string): boolean => isActive(state) || state === 'deactivating';
 
 /** Units that were active at the last look and are inactive now: stopped, by hms or not (the caller asks the audit log). */
 export function stoppedSinceLastLook(memory: Readonly<Record<string, UnitMemory>>, looks: readonly UnitLook[]): UnitLook[] {
@@ -71,7 +74,7 @@ function judgeUnit(before: UnitMemory | undefined, look: UnitLook, now: number, 
   } else if (grew > 0 && problem !== 'failed' && problem !== 'stopped') problem = 'restarted';
   const stableSince = active && grew === 0 ? (before?.stableSince ?? now) : null;
   if (problem && stableSince !== null && now - stableSince >= rules.stableSeconds * 1000) problem = null;
-  return { active, restarts: look.restarts ?? before?.restarts ?? null, restartTimes, problem, stableSince };
+  return { active: isUp(look.activeState), restarts: look.restarts ?? before?.restarts ?? null, restartTimes, problem, stableSince };
 }
 
 function finding(look: UnitLook, memory: UnitMemory, rules: UnitRules): Finding {

@@ -36,7 +36,8 @@ export class Watcher {
   private healthCounts: Record<string, number> = {};
   private lastUnitLook: number | null = null;
   private serial: Promise<unknown> = Promise.resolve();
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** The next run of each loop (fast, health, slow): one timer each, replaced as it runs. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly problems = new Map<string, string>();
   private stopped = false;
 
@@ -51,26 +52,26 @@ export class Watcher {
   /** Looks at once, then on each interval (a look never overlaps the one before). */
   start(): void {
     const { config } = this.options;
-    this.every(config.intervalSeconds, () => this.fastLook());
-    this.every(config.rules.health.intervalSeconds, () => this.healthLook());
-    this.every(config.slowSeconds, () => this.slowLook());
+    this.every('fast', config.intervalSeconds, () => this.fastLook());
+    this.every('health', config.rules.health.intervalSeconds, () => this.healthLook());
+    this.every('slow', config.slowSeconds, () => this.slowLook());
   }
 
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers.values()) clearTimeout(timer);
   }
 
   get records(): readonly IncidentRecord[] {
     return this.state.records;
   }
 
-  private every(seconds: number, look: () => Promise<void>): void {
+  private every(name: string, seconds: number, look: () => Promise<void>): void {
     const run = async () => {
       await look().catch((error: Error) => this.options.log(`alerts: a look failed: ${error.message}`));
-      if (!this.stopped) this.timers.push(setTimeout(run, seconds * 1000));
+      if (!this.stopped) this.timers.set(name, setTimeout(run, seconds * 1000));
     };
-    this.timers.push(setTimeout(run, 0));
+    this.timers.set(name, setTimeout(run, 0));
   }
 
   /** Units: one `systemctl show`; a stop seen waits a moment for hms's audit line before it counts as unexpected. */
@@ -194,9 +195,11 @@ export class Watcher {
         keepMs: config.keepDays * 86_400_000,
       };
       const told = tell(applied.records, this.options.mutes(), now, timing);
-      this.state.records = told.records;
       this.checkedAt = now.toISOString();
+      // What was told counts only once it is queued: a delivery that could not be queued is told at the next look.
+      this.state.records = applied.records;
       if (told.tells.length > 0) await this.options.deliver(told.tells);
+      this.state.records = told.records;
       await Promise.all([
         applied.changed || told.changed ? this.state.saveRecords() : undefined,
         memoryChanged ? this.state.saveMemory() : undefined,

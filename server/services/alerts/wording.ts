@@ -18,9 +18,11 @@ export function payloadFor(options: {
   delivery: string;
   at: Date;
   incident: Incident | null;
+  /** Said after the title: "(back again)", "(now critical)". */
+  note?: string | undefined;
 }): AlertPayload {
   const { event, server, incident } = options;
-  const title = incident?.title ?? 'a test delivery from hms: this channel works';
+  const title = (incident?.title ?? 'a test delivery from hms: this channel works') + (options.note ? ` (${options.note})` : '');
   return {
     event,
     server,

@@ -41,7 +41,7 @@ describe('incidents: open once, update, resolve', () => {
   it('Given an open warning, When it turns critical, Then "updated" once; When the finding is gone, Then "resolved" once', () => {
     let state = look([], 0, [disk()]);
     state = look(state.records, 1, [disk('critical', 97)]);
-    expect(state.tells.map((t) => [t.event, t.incident.severity])).toEqual([['updated', 'critical']]);
+    expect(state.tells.map((t) => [t.event, t.incident.severity, t.note])).toEqual([['updated', 'critical', 'now critical']]);
     state = look(state.records, 2, [disk('critical', 97)]);
     expect(state.tells).toEqual([]);
     state = look(state.records, 3, []);
@@ -66,7 +66,7 @@ describe('incidents: cooldown', () => {
     state = look(state.records, 1, []);
     expect(state.tells.map((t) => t.event)).toEqual(['resolved']);
     state = look(state.records, 5, [disk()]);
-    expect(state.tells.map((t) => [t.event, t.incident.id])).toEqual([['updated', id]]);
+    expect(state.tells.map((t) => [t.event, t.incident.id, t.note])).toEqual([['updated', id, 'back again']]);
     expect(state.records).toHaveLength(1);
   });
 

@@ -3,7 +3,7 @@
  * receiver down (connection refused) then up, an agent restart with deliveries queued,
  * Slack's body, and what a failing channel shows (never the URL's secret part).
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,8 +33,8 @@ async function setup(name: string, rx: Receiver, type: 'webhook' | 'slack' = 'we
   const config = alertsConfigSchema.parse({ server: 'web-1', channels: { ops: { type } } });
   const channels = channelsFrom(config, { ops: { secret: SECRET, url: `${rx.url}/hooks/T0KEN-in-the-path` } });
   const folder = path.join(dir, name);
-  const open = async () => {
-    const outbox = new Outbox(folder, channels, { retry: FAST });
+  const open = async (log?: (line: string) => void) => {
+    const outbox = new Outbox(folder, channels, { retry: FAST, ...(log ? { log } : {}) });
     await outbox.start();
     cleanups.push(() => outbox.stop());
     return outbox;
@@ -67,8 +67,9 @@ describe('webhook deliveries', () => {
     expect(verify(SECRET, first.headers, first.body.replace('web-1', 'web-2'))).toBe(false);
     const payload = alertPayloadSchema.parse(JSON.parse(first.body));
     expect(payload).toMatchObject({ event: 'test', server: 'web-1', delivery: sent[0]!.id, incident: null });
+    // The receiver has the last one before the outbox has its answer.
     await waitFor(
-      () => outbox.status()[0]!.lastDeliveredAt !== null,
+      () => outbox.status()[0]!.queued === 0,
       () => JSON.stringify(outbox.status()),
     );
     expect(outbox.status()[0]).toMatchObject({ queued: 0, lastError: null, target: rx.url });
@@ -157,6 +158,28 @@ describe('webhook deliveries', () => {
       10_000,
     );
     expect(new Set(ids(rx)).size).toBe(1);
+  });
+});
+
+describe('an outbox that cannot write', () => {
+  it('Given its folder cannot be written (a file where a folder should be), When queued, Then sent from memory all the same', async () => {
+    const rx = await receiver(SECRET);
+    cleanups.push(() => rx.stop());
+    const { folder, open } = await setup('unwritable', rx);
+    const lines: string[] = [];
+    const outbox = await open((line) => lines.push(line));
+    await writeFile(path.join(folder, 'outbox', 'ops'), 'not a folder');
+    const delivery = await send(outbox, 1);
+    expect(lines[0]).toMatch(/cannot keep delivery .* on disk \(EEXIST.*\); it waits in memory until sent/);
+    await waitFor(
+      () => rx.received.length === 1,
+      () => JSON.stringify(outbox.status()),
+    );
+    expect(ids(rx)).toEqual([delivery.id]);
+    await waitFor(
+      () => outbox.status()[0]!.queued === 0,
+      () => JSON.stringify(outbox.status()),
+    );
   });
 });
 

@@ -69,6 +69,15 @@ describe('the unit rule', () => {
     expect(seen[4]).toEqual([]);
   });
 
+  it('Given a look that lands while it goes down (deactivating), When it is inactive next, Then still "stopped unexpectedly"', () => {
+    const seen = run([
+      [0, cigar('active')],
+      [5, cigar('deactivating', 0, 'stop-sigterm')],
+      [10, cigar('inactive')],
+    ]);
+    expect(seen).toEqual([[], [], ['critical cigar.service stopped unexpectedly']]);
+  });
+
   it('Given hms stopped it (an audit line), When it is inactive, Then nothing', () => {
     expect(
       run([

@@ -56,6 +56,11 @@ describe('the watcher, looking on its own', () => {
     );
     expect(told(rx)).toEqual(['opened cigar.service restarted after a crash', 'resolved cigar.service restarted after a crash']);
     expect(rx.received.every((r) => r.signed)).toBe(true);
+    // The receiver has it before the outbox has its answer.
+    await waitFor(
+      () => engine.outbox.status()[0]!.queued === 0,
+      () => JSON.stringify(engine.outbox.status()),
+    );
     const overview = await engine.overview();
     expect(overview.incidents.map((i) => [i.rule, i.subject, i.resolvedAt !== null])).toEqual([['unit', 'cigar.service', true]]);
     expect(overview.deliveries.map((d) => [d.event, d.state])).toEqual([
@@ -136,6 +141,31 @@ describe('the watcher, ticked by the test', () => {
     expect(told(rx)).toEqual(['opened deploy of cigar failed', 'resolved deploy of cigar failed']);
     const opened = JSON.parse(rx.received[0]!.body) as AlertPayload;
     expect(opened.incident?.detail).toContain(failed);
+  });
+
+  it('Given the health probe failing three looks in a row, Then "opened"; the first success, Then "resolved"', async () => {
+    const { agent, rx } = await agentWithAlerts({});
+    const { facts } = fed();
+    let answer = { ok: false, via: 'socket' as const, status: 500, ms: 4, error: 'HTTP 500' };
+    const probes: string[] = [];
+    facts.probed = () => ['cigar'];
+    facts.health = async (app) => {
+      probes.push(app);
+      return answer;
+    };
+    const engine = stopLater(await startAlerts(agent.deps, { facts, loop: false, log: () => undefined }));
+    await engine.watcher.healthLook();
+    expect(probes).toEqual([]);
+    await engine.watcher.fastLook();
+    for (let i = 0; i < 3; i += 1) await engine.watcher.healthLook();
+    answer = { ...answer, ok: true, status: 200, error: null as never };
+    await engine.watcher.healthLook();
+    await waitFor(
+      () => rx.received.length === 2,
+      () => JSON.stringify(engine.outbox.status()),
+    );
+    expect(told(rx)).toEqual(['opened cigar fails its health check', 'resolved cigar fails its health check']);
+    expect(probes).toHaveLength(4);
   });
 
   it('Given a mute of the app, Then its incident is listed muted and not sent; mutes and unmutes are audited', async () => {
