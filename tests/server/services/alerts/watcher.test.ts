@@ -3,6 +3,8 @@
  * has no systemd), everything else real: the loop's timers, the state files, the audit
  * log, the outbox and a webhook receiver on loopback that checks each signature.
  */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AlertPayload } from '../../../../src/api/alerts.js';
 import { type FactSources, startAlerts } from '../../../../server/services/alerts/index.js';
@@ -105,11 +107,17 @@ describe('the watcher, ticked by the test', () => {
     disks[0]!.usedPercent = 97;
     const first = stopLater(await startAlerts(agent.deps, { facts, loop: false, log: () => undefined }));
     await first.watcher.slowLook();
+    // Sent and answered: stopped any earlier, the delivery would be sent again by the next agent (at least once).
     await waitFor(
-      () => rx.received.length === 1,
+      () => first.outbox.status()[0]!.lastDeliveredAt !== null,
       () => JSON.stringify(first.outbox.status()),
     );
     first.stop();
+    const state = path.join(agent.deps.config.stateDir, 'alerts');
+    expect((await stat(state)).mode & 0o777).toBe(0o700);
+    for (const file of ['incidents.json', 'watch.json', 'sent.json', 'channels.json']) {
+      expect((await stat(path.join(state, file))).mode & 0o777).toBe(0o600);
+    }
     const again = stopLater(await startAlerts(agent.deps, { facts, loop: false, log: () => undefined }));
     await again.watcher.slowLook();
     disks[0]!.usedPercent = 50;
