@@ -74,7 +74,7 @@ describe('the watcher, looking on its own', () => {
 });
 
 describe('the watcher, ticked by the test', () => {
-  it('Given a stop by hms (its audit line), Then nothing; one with no such line, Then "stopped unexpectedly" until hms stops it', async () => {
+  it('Given a stop by hms (its audit line), Then nothing; one without, Then "stopped unexpectedly" until hms stops it', async () => {
     // Looks 5 s apart, as the loop makes them; the audit log writes the same clock's time.
     let now = Date.parse('2026-12-07T10:00:00Z');
     const { agent, rx } = await agentWithAlerts({}, () => new Date(now));
