@@ -74,7 +74,7 @@ describe('the watcher, looking on its own', () => {
 });
 
 describe('the watcher, ticked by the test', () => {
-  it('Given a unit stopped by hms (its audit line), Then nothing; stopped with no such line, Then "stopped unexpectedly"', async () => {
+  it('Given a stop by hms (its audit line), Then nothing; one without, Then "stopped unexpectedly" until hms stops it', async () => {
     // Looks 5 s apart, as the loop makes them; the audit log writes the same clock's time.
     let now = Date.parse('2026-12-07T10:00:00Z');
     const { agent, rx } = await agentWithAlerts({}, () => new Date(now));
@@ -99,6 +99,17 @@ describe('the watcher, ticked by the test', () => {
     );
     expect(told(rx)).toEqual(['opened cigar.service stopped unexpectedly']);
     expect((await engine.overview()).incidents[0]).toMatchObject({ severity: 'critical', resolvedAt: null });
+    // Then someone decides it stays down: `hms stop cigar`; the next fast look resolves it.
+    await engine.watcher.slowLook();
+    now += 1_000;
+    await agent.deps.audit.record({ actor: 'alice', action: 'app.stop', target: 'cigar', result: 'ok' });
+    await engine.watcher.slowLook();
+    await look(stopped);
+    await waitFor(
+      () => rx.received.length === 2,
+      () => JSON.stringify(engine.outbox.status()),
+    );
+    expect(told(rx)).toEqual(['opened cigar.service stopped unexpectedly', 'resolved cigar.service stopped unexpectedly']);
   });
 
   it('Given an open incident, When the agent restarts on the same state, Then it goes on: no second "opened"', async () => {
