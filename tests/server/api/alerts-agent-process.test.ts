@@ -3,7 +3,7 @@
  * watcher and answers /api/alerts, a test send reaches a real receiver, an e-mail goes
  * out through the bundle's nodemailer (loaded on the first mail) over STARTTLS, SIGTERM
  * stops it promptly (no timer keeps it alive), and a webhook without its signing secret is
- * refused at start with what to do. Prints its idle RSS and CPU with the watcher on
+ * listed as not usable, with what to do, while the agent serves. Prints its idle RSS and CPU with the watcher on
  * and off (this host has no systemd: each look's `systemctl show` fails, and is still run).
  */
 import { readFile } from 'node:fs/promises';
@@ -91,7 +91,7 @@ describe('the agent process with its watcher', () => {
     console.log(`agent RSS before the first mail ${(before / 1048576).toFixed(1)} MB, after ${(after / 1048576).toFixed(1)} MB`);
   });
 
-  it('Given a webhook with no secret in the secrets file, When the agent starts, Then it serves and lists the channel as not usable', async () => {
+  it('Given a webhook with no secret in the secrets file, Then the agent serves and lists the channel as not usable', async () => {
     const alerts = { channels: { ops: { type: 'webhook', url: 'https://hooks.example.org/hms' } } };
     const agent = await startLocalAgent({ config: { alerts } });
     agents.push(agent);
