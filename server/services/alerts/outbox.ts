@@ -206,13 +206,14 @@ export class Outbox {
       this.again.delete(channel.name);
       return false;
     }
+    // Memory first, in one step: an overview read meanwhile sees the delivery either queued or sent, never neither.
     const at = this.clock().toISOString();
     this.queue(channel.name).shift();
-    await this.kept(this.files.remove(head));
     Object.assign(head.delivery, { state: 'sent', sentAt: at, lastError: null });
     const keepSince = this.clock().getTime() - (this.options.keepMs ?? 7 * 86_400_000);
     this.sent = [head.delivery, ...this.sent].filter((d) => Date.parse(d.sentAt ?? d.createdAt) >= keepSince).slice(0, HISTORY);
     this.records[channel.name] = { lastDeliveredAt: at, lastError: null };
+    await this.kept(this.files.remove(head));
     await this.kept(Promise.all([this.writer.sent.write(this.files.sentFile, () => this.sent), this.saveRecords()]));
     return true;
   }
