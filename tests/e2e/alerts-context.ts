@@ -71,8 +71,15 @@ const must = (what: string, run: HmsRun): HmsRun => {
   return run;
 };
 
-/** Boots the server and deploys cigar with alerts on; about 2-3 min. `prefix` names the temp folder. */
-export async function startAlertsLaptop(prefix: string): Promise<AlertsLaptop> {
+export interface AlertsLaptopOptions {
+  /** hms.config.json's `alerts` for the receiver's URL (default: alertsConfig, both channels). */
+  alerts?: (webhookUrl: string) => object;
+  /** Install postfix (default true; a config without the mail channel does not need it). */
+  mail?: boolean;
+}
+
+/** Boots the server and deploys cigar with alerts on; about 2 min. `prefix` names the temp folder. */
+export async function startAlertsLaptop(prefix: string, options: AlertsLaptopOptions = {}): Promise<AlertsLaptop> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   let server: TestServer | undefined;
   let gitHost: GitHost | undefined;
@@ -94,7 +101,7 @@ export async function startAlertsLaptop(prefix: string): Promise<AlertsLaptop> {
         test: { host: '0.0.0.0', identityFile: 'id_ed25519', knownHostsFile: 'known_hosts', packages: ['ruby-rails', 'ruby-sqlite3'] },
       },
       apps: { cigar: { server: 'test', repo: '/srv/git/cigar.git', domain: 'cigar.test' } },
-      alerts: alertsConfig(receiver.url),
+      alerts: (options.alerts ?? alertsConfig)(receiver.url),
     };
     const configFile = path.join(dir, 'hms.config.json');
     await writeFile(configFile, JSON.stringify(config, null, 2));
@@ -109,7 +116,7 @@ export async function startAlertsLaptop(prefix: string): Promise<AlertsLaptop> {
     deployable.apps.cigar.repo = gitHost.url('cigar');
     await writeFile(configFile, JSON.stringify(deployable, null, 2));
     await mountSmallDisk(server, SMALL_DISK, 8);
-    await startMailServer(server);
+    if (options.mail !== false) await startMailServer(server);
     must('hms full-deploy test', await hms(['full-deploy', 'test']));
     must('hms deploy cigar', await hms(['deploy', 'cigar']));
     const git = gitHost;
