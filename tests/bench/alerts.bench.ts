@@ -102,7 +102,7 @@ async function watcher(laptop: AlertsLaptop, enabled: boolean): Promise<void> {
     async () => {
       const run = await laptop.hms(['alerts', '--json']);
       last = run.stdout + run.stderr;
-      if (run.code !== 0) return false;
+      if (run.code > 1 || !run.stdout.trim().startsWith('{')) return false;
       const overview = JSON.parse(run.stdout) as { enabled: boolean; checkedAt: string | null };
       return overview.enabled === enabled && (!enabled || overview.checkedAt !== null);
     },

@@ -107,8 +107,8 @@ describe.skipIf(!support.ok)('alerts: a failed deploy, a receiver down for a min
       expect(channel.nextAttemptAt).not.toBeNull();
       for (const incident of incidents) expect(queuedFor(overview, incident)).toHaveLength(2);
       const text = await laptop.hms(['alerts']);
-      expect(text.stdout).toMatch(/hook[^\n]*4 queued/);
-      expect(text.stdout).toMatch(/ECONNREFUSED|refused/i);
+      // CHANNEL TYPE TARGET QUEUED LAST DELIVERY LAST ERROR: the queue and the error on hook's line.
+      expect(text.stdout).toMatch(/^hook\s+webhook\s+\S+\s+4\s+.*(ECONNREFUSED|refused)/im);
 
       await laptop.receiver.up();
       const upAt = Date.now();
@@ -166,7 +166,7 @@ describe.skipIf(!support.ok)('alerts: a failed deploy, a receiver down for a min
       await waitFor(
         async () => {
           const run = await laptop.hms(['alerts', '--json']);
-          return run.code === 0;
+          return run.code <= 1 && run.stdout.trim().startsWith('{');
         },
         () => 'the agent answering after its restart',
         60_000,

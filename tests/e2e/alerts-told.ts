@@ -29,9 +29,12 @@ export function hooksAbout(laptop: AlertsLaptop, match: Matcher): Accepted[] {
 /** Which event a mail tells: its subject says RESOLVED for a resolution (as the payload's text does). */
 export const mailEvent = (mail: Mail): 'resolved' | 'other' => (/resolved/i.test(mail.subject) ? 'resolved' : 'other');
 
-/** Mails in `user`'s mailbox about `incident` (its title is in the subject). */
+/**
+ * Mails in `user`'s mailbox about `incident`: its title in the subject, its id in the body
+ * (two openings of one fault have the same title, not the same id).
+ */
 export async function mailsAbout(laptop: AlertsLaptop, user: (typeof MAILBOXES)[number], incident: Incident): Promise<Mail[]> {
-  return (await mailbox(laptop.server, user)).filter((mail) => mail.subject.includes(incident.title));
+  return (await mailbox(laptop.server, user)).filter((mail) => mail.subject.includes(incident.title) && mail.text.includes(incident.id));
 }
 
 /** Waits until the webhook got `event` for an incident that matches; answers that incident as delivered. */
@@ -131,4 +134,28 @@ export async function story(
   await listed(laptop, (i) => i.id === opened.id, false);
   await expectToldOnce(laptop, opened);
   return opened;
+}
+
+export interface AuditEntry {
+  action: string;
+  target: string;
+  result: string;
+  detail?: string;
+}
+
+/** The entries of `hms audit --json` (wherever the output nests them) with `action`. */
+export async function audited(laptop: AlertsLaptop, action: string): Promise<AuditEntry[]> {
+  const run = await laptop.hms(['audit', '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  const found: AuditEntry[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      const entry = value as Partial<AuditEntry>;
+      if (entry.action === action) found.push(entry as AuditEntry);
+      else Object.values(value).forEach(visit);
+    }
+  };
+  visit(JSON.parse(run.stdout));
+  return found;
 }

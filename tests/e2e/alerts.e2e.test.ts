@@ -16,7 +16,7 @@ import { type AlertsLaptop, RECIPIENTS, SENDER, SMALL_DISK, startAlertsLaptop } 
 import { certificateValidFor, diskUsedPercent, emptyDisk, failHealth, fillDisk, healHealth, killUnit, unitState } from './alerts-faults.js';
 import { MAILBOXES, mailbox } from './alerts-mail.js';
 import { describeReceived } from './alerts-receiver.js';
-import { about, expectToldOnce, listed as listedIn, type Matcher, story as toldStory } from './alerts-told.js';
+import { about, audited, expectToldOnce, listed as listedIn, type Matcher, story as toldStory } from './alerts-told.js';
 
 const support = testServerSupport();
 if (!support.ok) console.warn(`[e2e] alerts suite skipped: ${support.reason}`);
@@ -83,13 +83,12 @@ describe.skipIf(!support.ok)(
           const [mail] = mails;
           expect(mail!.from).toContain(SENDER);
           for (const to of RECIPIENTS) expect(mail!.to).toContain(to);
-          expect(mail!.subject).toContain('test');
+          expect(mail!.subject).toMatch(/^\[hms test\] TEST /);
           expect(mail!.text).toContain(hook.payload.text.replace(/^\[[^\]]*\]\s*/, '').slice(0, 30));
           // Postfix refuses mail without STARTTLS (smtpd_tls_security_level = encrypt); its Received line names the TLS.
           expect(mail!.headers).toMatch(/Received: from .*\(using TLSv1\.[23] with cipher/);
         }
-        const audit = await laptop.hms(['audit', '--json']);
-        expect(audit.stdout).toMatch(/alert/i);
+        expect(await audited(laptop, 'alerts.test')).toEqual([expect.objectContaining({ target: 'all', result: 'ok' })]);
       },
     );
 
@@ -194,9 +193,11 @@ describe.skipIf(!support.ok)(
         expect(laptop.receiver.received.slice(sentBefore).map(describeReceived)).toEqual([]);
         expect((await mailbox(laptop.server, 'ops')).length).toBe(mailsBefore);
 
-        const audit = await laptop.hms(['audit', '--json']);
-        expect(audit.code).toBe(0);
-        expect(audit.stdout).toMatch(/mute[\s\S]*cigar/);
+        expect(await audited(laptop, 'alerts.mute')).toEqual([expect.objectContaining({ target: 'cigar', result: 'ok' })]);
+        const unmute = await laptop.hms(['alerts', 'unmute', 'cigar']);
+        expect(unmute.code, unmute.stderr + unmute.stdout).toBe(0);
+        expect((await laptop.alerts()).mutes).toEqual([]);
+        expect(await audited(laptop, 'alerts.unmute')).toEqual([expect.objectContaining({ target: 'cigar', result: 'ok' })]);
         // An unknown target is refused, naming what can be muted.
         const unknown = await laptop.hms(['alerts', 'mute', 'nope;reboot', '--for', '1h']);
         expect(unknown.code).not.toBe(0);
