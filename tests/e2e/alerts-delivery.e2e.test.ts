@@ -31,7 +31,7 @@ describe.skipIf(!support.ok)('alerts: a failed deploy, a receiver down for a min
   beforeAll(async () => {
     laptop = await startAlertsLaptop('hms-alerts-delivery-');
     console.log(`[alerts-delivery] bare server to cigar deployed with alerts on: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  });
+  }, 600_000);
   afterAll(async () => {
     await laptop?.close();
     console.log(`[alerts-delivery] suite: ${((Date.now() - started) / 1000).toFixed(1)} s`);
