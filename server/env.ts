@@ -10,6 +10,8 @@ export interface Actor {
   via: 'token' | 'session';
   /** CSRF token for forms (session only). */
   csrf?: string;
+  /** Open incidents for the pages' navigation (session, GET pages, while the watcher runs). */
+  incidents?: { open: number; critical: number } | undefined;
 }
 
 /** Everything the agent's app depends on; tests build it with real temp dirs. */

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import type { AgentDeps } from './env.js';
 import { clearLeftMaintenance } from './services/maintenance/index.js';
 import { recoverSites } from './services/configs/index.js';
+import { startAlerts } from './services/alerts/index.js';
 
 /** Serves until SIGTERM or SIGINT. */
 export async function serveAgent(deps: AgentDeps): Promise<void> {
@@ -12,18 +13,26 @@ export async function serveAgent(deps: AgentDeps): Promise<void> {
   await recoverSites(deps);
   // Only a running restore holds an app in maintenance, and none runs before this agent starts.
   await clearLeftMaintenance(deps);
+  // The incidents watcher and its outbox live as long as the server; a channel that cannot work stops the start here.
+  const alerts = await startAlerts(deps);
+  deps.alerts = alerts;
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
     console.log(`hms-agent ${version} listening on ${info.address}:${info.port}`);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // Follow streams never end by themselves: close them so a restart is prompt.
-    const stop = () => {
-      server.close(() => resolve());
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      // Follow streams never end by themselves: close them so a restart is prompt.
+      const stop = () => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+  } finally {
+    // Its timers would keep the process alive; queued deliveries stay on disk for the next start.
+    alerts.stop();
+  }
 }

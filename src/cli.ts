@@ -132,6 +132,7 @@ function parseArgs(argv: string[], lenient: boolean) {
       from: { type: 'string' },
       list: { type: 'boolean', default: false },
       cert: { type: 'string' },
+      for: { type: 'string' },
       key: { type: 'string' },
     },
   });

@@ -14,6 +14,7 @@ import { MessageLine } from './components/message-line.js';
 import { InputLine } from './components/input-line.js';
 import { StatusBar } from './components/status-bar.js';
 import { useAgent } from './hooks/use-agent.js';
+import { useAlertBadges, useAlerts } from './hooks/use-alerts.js';
 import { useAppAction } from './hooks/use-app-action.js';
 import { useApps } from './hooks/use-apps.js';
 import { useAudit } from './hooks/use-audit.js';
@@ -30,6 +31,7 @@ import { useKeymap } from './hooks/use-keymap.js';
 import { useLogFollow } from './hooks/use-log-follow.js';
 import { useMaintenance } from './hooks/use-maintenance.js';
 import { useNotice } from './hooks/use-notice.js';
+import { usePaletteWords } from './hooks/use-palette-words.js';
 import { useSchedules } from './hooks/use-schedules.js';
 import { useScripts } from './hooks/use-scripts.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -44,12 +46,12 @@ import { deployAnyway } from './state/deploy-intents.js';
 import type { DeployDefaults } from './state/effects.js';
 import { planIntent, type Effect } from './state/intents.js';
 import { BINDINGS } from './state/key-bindings.js';
-import type { ScreenMode } from './state/key-intent.js';
 import { footerBindings, resolveKey, type KeyPress } from './state/keymap.js';
 import { parseFilter } from './state/log-filter.js';
 import { logSourcesFor } from './state/log-view.js';
 import { paletteHints } from './state/palette.js';
 import { screenLists } from './state/screen-lists.js';
+import { screenMode } from './state/screen-mode.js';
 import type { UiState } from './state/ui-state.js';
 
 export interface AppProps {
@@ -97,6 +99,8 @@ export function App({ session, plan }: AppProps) {
   const agent = useAgent(session, client, ui.screen === 'agent', notify, apps.refresh);
   const deployDefaults = (app: string): DeployDefaults => deployDefaultsOf(session.apps, app);
   const schedules = useSchedules(client, ui.screen === 'schedules', notify);
+  const alerts = useAlerts(client, ui.screen === 'incidents', notify);
+  const badges = useAlertBadges(session, plan.names);
 
   const overlay = ui.overlay;
   const dialog = overlay.kind === 'confirm' ? confirmHeight(overlay.question, columns) : 0;
@@ -113,6 +117,7 @@ export function App({ session, plan }: AppProps) {
     audit: audit.entries,
     certs: certs.value?.certificates,
     schedules: schedules.value?.schedules,
+    alerts: alerts.value,
     locks: deploys.locks,
     releases: deploys.releases,
     agentReleases: agent.info?.releases,
@@ -120,25 +125,12 @@ export function App({ session, plan }: AppProps) {
     snapshots: backups.list && newestFirst(backups.list.snapshots),
     backupOverviews,
   });
-  const modeOf = (state: UiState): ScreenMode | undefined => {
-    if (state.screen === 'configs') return state.site ? (configs.draft && state.site === ui.site ? 'review' : 'view') : 'list';
-    if (state.screen === 'scripts') return state.script ? 'run' : 'list';
-    if (state.screen === 'deploys') return state.deploy ? (state.deploy.view === 'run' ? 'run' : 'releases') : 'list';
-    if (state.screen === 'backups') return state.backups ? 'snapshots' : 'list';
-    return undefined;
-  };
+  const modeOf = (state: UiState) => screenMode(state, (site) => configs.draft !== undefined && site === ui.site);
   const mode = modeOf(ui);
   const runLines = ui.screen === 'deploys' ? (deployRun?.lines.length ?? 0) : (scripts.run?.output.lines.length ?? 0);
   const textLines = mode === 'review' ? (configs.draft?.diff.length ?? 0) : mode === 'run' ? runLines : 0;
   const shownLines = mode === 'view' ? (configs.live?.content.split('\n').length ?? 0) : textLines;
-  const words = useMemo(
-    () => ({
-      apps: [...new Set(apps.links.flatMap((l) => (l.snapshot?.apps ?? []).map((a) => a.name)))],
-      servers: plan.names,
-      scripts: scripts.scripts?.map((s) => s.name),
-    }),
-    [apps.links, plan.names, scripts.scripts],
-  );
+  const words = usePaletteWords(apps.links, plan.names, scripts.scripts);
 
   const perform = (action: PendingAction): void => {
     const failed = (e: unknown): void => notify('error', (e as Error).message);
@@ -157,6 +149,7 @@ export function App({ session, plan }: AppProps) {
     } else if (action.kind === 'agent-update' || action.kind === 'agent-restore') agent.start(action);
     else if (action.kind === 'backup' || action.kind === 'drill' || action.kind === 'restore') backups.run(action);
     else if (action.kind === 'run-schedule') schedules.start(action);
+    else if (action.kind === 'mute' || action.kind === 'unmute' || action.kind === 'alert-test') alerts.run(action);
     else void deploys.change(action);
   };
 
@@ -169,6 +162,7 @@ export function App({ session, plan }: AppProps) {
       apps.refresh();
       deploys.refresh();
       backups.refresh();
+      alerts.refresh();
     } else if (effect.kind === 'clear-logs') logs.clear();
     else if (effect.kind === 'reload-site') configs.reload();
     else if (effect.kind === 'cancel-deploy') {
@@ -189,6 +183,7 @@ export function App({ session, plan }: AppProps) {
       pageSize: Math.max(1, bodyHeight - 2),
       selectedUnit: lists.selectedUnit,
       selectedName: lists.selectedName,
+      selectedAlert: lists.selectedAlert,
       textLines: shownLines,
       logTotal: logs.buffer.total,
       words,
@@ -202,7 +197,7 @@ export function App({ session, plan }: AppProps) {
   const bindings = footerBindings(ui.screen, mode, session.readonly);
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
-      <StatusBar links={apps.links} current={ui.server} now={now} readonly={session.readonly} width={columns} />
+      <StatusBar links={apps.links} current={ui.server} now={now} readonly={session.readonly} width={columns} incidents={badges} />
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">
         {overlay.kind === 'help' ? (
           <HelpOverlay
@@ -227,6 +222,7 @@ export function App({ session, plan }: AppProps) {
             audit={audit}
             certs={certs}
             schedules={schedules}
+            alerts={alerts}
             deploys={deploys}
             deployRun={deployRun}
             agent={agent}

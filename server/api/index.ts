@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { agentApi } from './agent.js';
+import { alertsApi } from './alerts.js';
 import { appsApi } from './apps.js';
 import { backupsApi } from './backups.js';
 import { configsApi } from './configs.js';
@@ -23,6 +24,7 @@ export function apiRoutes(deps: AgentDeps): Hono<AgentEnv> {
   api.route('/deploys', deploysApi(deps));
   api.route('/backups', backupsApi(deps));
   api.route('/schedules', schedulesApi(deps));
+  api.route('/alerts', alertsApi(deps));
   api.get('/audit', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
     return c.json({ entries: await deps.audit.recent(limit) });

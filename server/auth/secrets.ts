@@ -15,6 +15,14 @@ export interface AgentSecrets {
   adminPasswordSource: string;
   jwtSecret: string;
   apiToken: string;
+  /** The alert channels' secrets (`alert_channels`, by channel name): a webhook's signing key, a URL with a token, an SMTP password. */
+  alertChannels?: Record<string, AlertChannelSecrets>;
+}
+
+export interface AlertChannelSecrets {
+  secret?: string;
+  url?: string;
+  password?: string;
 }
 
 export async function loadAgentSecrets(file: string): Promise<AgentSecrets> {
@@ -25,7 +33,7 @@ export async function loadAgentSecrets(file: string): Promise<AgentSecrets> {
     });
   });
   if (isTooOpen(info.mode)) throw tooOpenError(file, info.mode);
-  let raw: { hosting_management?: Record<string, unknown> };
+  let raw: { hosting_management?: Record<string, unknown>; alert_channels?: unknown };
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
   } catch {
@@ -34,7 +42,10 @@ export async function loadAgentSecrets(file: string): Promise<AgentSecrets> {
   return secretsFromJson(raw, file);
 }
 
-export function secretsFromJson(raw: { hosting_management?: Record<string, unknown> }, file = 'secrets'): AgentSecrets {
+export function secretsFromJson(
+  raw: { hosting_management?: Record<string, unknown>; alert_channels?: unknown },
+  file = 'secrets',
+): AgentSecrets {
   const section = raw.hosting_management ?? {};
   const get = (key: string): string => {
     const value = section[key];
@@ -52,6 +63,7 @@ export function secretsFromJson(raw: { hosting_management?: Record<string, unkno
     adminPasswordSource: password,
     jwtSecret: get('jwt_secret'),
     apiToken: get('api_token'),
+    alertChannels: alertChannels(raw.alert_channels, file),
   };
   if (secrets.jwtSecret.length < 32 || secrets.apiToken.length < 32) {
     throw new HmsError(`${file}: jwt_secret and api_token must be at least 32 characters.`, {
@@ -59,4 +71,27 @@ export function secretsFromJson(raw: { hosting_management?: Record<string, unkno
     });
   }
   return secrets;
+}
+
+/** `alert_channels`: optional; each channel's keys must be strings (a wrong type is named, its value never printed). */
+function alertChannels(section: unknown, file: string): Record<string, AlertChannelSecrets> {
+  if (section === undefined || section === null) return {};
+  const fail = (where: string, what = 'an object of strings (secret, url, password)') =>
+    new HmsError(`${file}: alert_channels${where} must be ${what}.`, {
+      hint: 'Fix it in .secrets.json on the laptop, then run `hms provision`.',
+    });
+  if (typeof section !== 'object' || Array.isArray(section)) throw fail('');
+  const channels: Record<string, AlertChannelSecrets> = {};
+  for (const [name, value] of Object.entries(section)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(`.${name}`);
+    const entry: AlertChannelSecrets = {};
+    for (const key of ['secret', 'url', 'password'] as const) {
+      const field = (value as Record<string, unknown>)[key];
+      if (field === undefined) continue;
+      if (typeof field !== 'string') throw fail(`.${name}.${key}`, 'a string');
+      entry[key] = field;
+    }
+    channels[name] = entry;
+  }
+  return channels;
 }

@@ -16,6 +16,7 @@ type Status = ApiError['status'];
 
 /** Where "Back" goes from a failed page: its section's start page. */
 const SECTIONS: Record<string, readonly [href: string, label: string]> = {
+  incidents: ['/incidents', 'Incidents'],
   logs: ['/logs', 'Logs'],
   configs: ['/configs', 'Configs'],
   scripts: ['/scripts', 'Scripts'],

@@ -11,10 +11,12 @@ import { deploysPages } from './deploys.js';
 import { agentPages } from './agent.js';
 import { backupsPages } from './backups.js';
 import { maintenancePages } from './maintenance.js';
+import { incidentsPages, navigationCounts } from './incidents.js';
 
 /** The browser pages, each a view of the same services the API uses. */
 export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
   const pages = new Hono<AgentEnv>();
+  pages.use('*', navigationCounts(deps));
   pages.route('/', dashboardPages(deps));
   pages.route('/', logsPages(deps));
   pages.route('/', configsPages(deps));
@@ -23,6 +25,7 @@ export function pageRoutes(deps: AgentDeps): Hono<AgentEnv> {
   pages.route('/', agentPages(deps));
   pages.route('/', backupsPages(deps));
   pages.route('/', maintenancePages(deps));
+  pages.route('/', incidentsPages(deps));
   pages.get('/audit', async (c) => {
     const entries = await deps.audit.recent(200);
     return c.html(

@@ -6,6 +6,7 @@ type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 const NAV = [
   ['/', 'Dashboard'],
+  ['/incidents', 'Incidents'],
   ['/logs', 'Logs'],
   ['/configs', 'Configs'],
   ['/deploys', 'Deploys'],
@@ -32,7 +33,7 @@ ${options.head ?? ''}
   <strong>hms</strong>
   ${
     actor
-      ? html`<nav>${NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>
+      ? html`<nav>${NAV.map(([href, label]) => (href === '/incidents' ? incidentsLink(actor) : html`<a href="${href}">${label}</a>`))}</nav>
   <form method="post" action="/logout" class="inline">\
 <input type="hidden" name="_csrf" value="${actor.csrf ?? ''}"><button>Log out ${actor.name}</button></form>`
       : ''
@@ -44,4 +45,11 @@ ${body}
 </main>
 </body>
 </html>`;
+}
+
+/** "Incidents", or "Incidents (2)" in red when one is critical, amber for warnings only. */
+function incidentsLink(actor: Actor) {
+  const open = actor.incidents?.open ?? 0;
+  if (open === 0) return html`<a href="/incidents">Incidents</a>`;
+  return html`<a href="/incidents" class="${actor.incidents!.critical > 0 ? 'bad' : 'warn'}">Incidents (${open})</a>`;
 }

@@ -56,6 +56,8 @@ export interface GlobalFlags {
   fetch?: string | undefined;
   /** hms rollback: restore the pre-migration backup of the current release first */
   restoreDatabase?: boolean;
+  /** hms alerts mute: how long (30m, 2h, 1d) */
+  for?: string | undefined;
   /** hms certs install */
   cert?: string | undefined;
   key?: string | undefined;

@@ -1,6 +1,9 @@
+import { listAlerts } from '../client/alerts-client.js';
 import type { ApiClient } from '../client/api-client.js';
 import { backupOverview } from '../client/backups-client.js';
 import { diagnose, type Finding, type Level } from '../client/diagnose.js';
+import { AgentError } from '../client/http.js';
+import { alertFindings } from '../core/alert-status.js';
 import { backupFindings } from '../core/backup-status.js';
 import { scheduleFindings } from '../core/schedule-status.js';
 import { listSchedules } from '../client/schedules-client.js';
@@ -13,7 +16,7 @@ const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗', skip: '
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'What needs attention: failed units, disks, certificates, log errors, versions, backups',
+  summary: 'What needs attention: failed units, disks, certificates, log errors, versions, backups, open incidents',
   usage: ['hms doctor [--all]'],
   flags: [['--all', 'every configured server, concurrently']],
   examples: ['hms doctor', 'hms doctor --all --json'],
@@ -22,6 +25,7 @@ export const doctorCommand: Command = {
       ...(await diagnose(client, VERSION)),
       ...(await backups(client)),
       ...(await schedules(client)),
+      ...(await alerts(client)),
     ]);
     const lines: string[] = [];
     let failing = false;
@@ -62,5 +66,18 @@ async function schedules(client: ApiClient): Promise<Finding[]> {
     return scheduleFindings((await listSchedules(client)).schedules, new Date());
   } catch (error) {
     return [{ check: 'schedules', level: 'skip', summary: `no schedules: ${(error as Error).message}`, next: 'hms update-hosting-api' }];
+  }
+}
+
+/** Each open incident (severity, title, since) and each failing alert channel; an agent without alerts (404) is said so. */
+async function alerts(client: ApiClient): Promise<Finding[]> {
+  try {
+    const overview = await listAlerts(client);
+    if (!overview.enabled) return [{ check: 'alerts', level: 'skip', summary: 'the incidents watcher is off (alerts.enabled)' }];
+    return alertFindings(overview.incidents, overview.channels, new Date());
+  } catch (error) {
+    if (error instanceof AgentError && error.status === 404)
+      return [{ check: 'alerts', level: 'skip', summary: 'alerts unavailable: update the agent (hms update-hosting-api)' }];
+    return [{ check: 'alerts', level: 'skip', summary: `no alerts: ${(error as Error).message}`, next: 'hms alerts' }];
   }
 }

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { actionCommands } from './app-action.js';
+import { alertsCommand } from './alerts.js';
 import { auditCommand } from './audit.js';
 import { backupCommand, backupsCommand } from './backup.js';
 import { certsCommand } from './certs.js';
@@ -46,6 +47,7 @@ export const commands: Command[] = [
   backupsCommand,
   restoreCommand,
   schedulesCommand,
+  alertsCommand,
   metricsCommand,
   auditCommand,
   doctorCommand,

@@ -33,3 +33,4 @@ export function colorOn(context: Pick<CommandContext, 'flags' | 'env'>): boolean
 }
 
 export const RED = (text: string): string => `\u001b[31m${text}\u001b[39m`;
+export const YELLOW = (text: string): string => `\u001b[33m${text}\u001b[39m`;

@@ -66,7 +66,7 @@ export function parseConfig(text: string, file: string): Config {
       },
     ]),
   );
-  return { file, servers, apps };
+  return { file, servers, apps, ...(result.data.alerts ? { alerts: result.data.alerts } : {}) };
 }
 
 export async function loadConfig(file: string): Promise<Config> {

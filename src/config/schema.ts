@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { domainSchema, nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from '../core/names.js';
 import { webCommandSchema } from '../core/web-command.js';
-import { alertsConfigSchema } from '../core/alert-settings.js';
+import { alertsConfigSchema, type AlertsConfig } from '../core/alert-settings.js';
+import { checkAlerts } from './alerts.js';
 import { appExtrasShape, redisDbOf } from './app-extras.js';
 import { backupsSchema, DEFAULT_BACKUPS } from './backups.js';
 
@@ -147,6 +148,7 @@ export const configSchema = z
     alerts: alertsConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    checkAlerts(config.alerts, ctx);
     for (const [name, server] of Object.entries(config.servers)) {
       const target = server.offsite?.server;
       if (target !== undefined && (target === name || !(target in config.servers))) {
@@ -231,4 +233,6 @@ export interface Config {
   file: string;
   servers: Record<string, ServerConfig>;
   apps: Record<string, AppConfig>;
+  /** The incidents watcher's settings and channels, when hms.config.json has `alerts`. */
+  alerts?: AlertsConfig | undefined;
 }

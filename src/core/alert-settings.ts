@@ -50,9 +50,21 @@ export const alertsConfigSchema = z
     rules: z
       .strictObject({
         /** A unit that restarted this many times within windowMinutes is "restarting in a loop". */
-        unit: z.strictObject({ restarts: z.number().int().min(1).default(3), windowMinutes: positive.default(10) }).prefault({}),
-        /** The health probe failing this many looks in a row. */
-        health: z.strictObject({ failures: z.number().int().min(1).default(3) }).prefault({}),
+        /** ...and is resolved once it has been active with no new restart for stableSeconds. */
+        unit: z
+          .strictObject({
+            restarts: z.number().int().min(1).default(3),
+            windowMinutes: positive.default(10),
+            stableSeconds: z.number().int().min(0).max(3600).default(60),
+          })
+          .prefault({}),
+        /**
+         * The health probe failing this many looks in a row, one look every intervalSeconds (each probe is a
+         * request the app logs, so not every fast look).
+         */
+        health: z
+          .strictObject({ failures: z.number().int().min(1).default(3), intervalSeconds: z.number().int().min(1).max(3600).default(15) })
+          .prefault({}),
         /** The share of an app's requests answered 5xx over windowMinutes, counted once it had minRequests. */
         errors: z
           .strictObject({

@@ -12,6 +12,7 @@ export async function exampleInput(config: Config): Promise<ProvisionInput> {
     apps: Object.entries(config.apps).filter(([, app]) => app.server === serverName),
     secrets: fillSecrets(secretsSchema.parse({}), config).secrets,
     authorizedKeys: ['ssh-ed25519 AAAA... you@laptop'],
+    alerts: config.alerts,
     deployKey: '-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----\n',
   };
 }

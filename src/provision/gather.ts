@@ -5,7 +5,7 @@ import { offsiteRepository } from '../core/offsite.js';
 import { readSecrets } from '../secrets/file.js';
 import type { Secrets } from '../secrets/schema.js';
 import { findHostKeys, readKnownHosts } from '../ssh/known-hosts.js';
-import { findProblems } from '../secrets/plan.js';
+import { findProblems, type SecretsProblem } from '../secrets/plan.js';
 import { checkAppSettings } from './app-env.js';
 import { laptopPublicKeys } from './authorized-keys.js';
 import type { ProvisionInput } from './input.js';
@@ -35,18 +35,30 @@ export async function gatherInput(
     uploads: await readUploads(config, serverName),
     offsiteKept: offsiteKept(config, serverName, secrets),
     offsiteTarget: await offsiteTarget(config, serverName),
+    alerts: config.alerts,
   };
 }
 
-/** The secrets file, refused when a key the configuration needs is missing or a setting is in both places. */
+/** The secrets file, refused when a key the configuration needs is missing or wrong, or a setting is in both places. */
 export async function readCompleteSecrets(config: Config, secretsFile: string): Promise<Secrets> {
   const secrets = await readSecrets(secretsFile);
-  const missing = findProblems(secrets, config).filter((p) => p.problem === 'missing');
-  if (missing.length > 0) {
-    throw new HmsError(`${secretsFile} lacks ${missing.map((p) => p.key).join(', ')}.`, { hint: 'Run `hms secrets init` to add them.' });
-  }
+  const problems = findProblems(secrets, config).filter((p) => p.problem === 'missing' || p.problem === 'invalid');
+  if (problems.length > 0) throw secretsRefusal(secretsFile, problems);
   checkAppSettings(Object.entries(config.apps), secrets);
   return secrets;
+}
+
+/** Names each key, and says which `hms secrets init` makes and which a person adds or corrects (an alert channel's URL or password). */
+function secretsRefusal(file: string, problems: SecretsProblem[]): HmsError {
+  const keys = (list: SecretsProblem[]) => list.map((p) => p.key).join(', ');
+  const lacking = problems.filter((p) => p.problem === 'missing');
+  const invalid = problems.filter((p) => p.problem === 'invalid');
+  const generated = problems.filter((p) => !p.byHand);
+  const byHand = problems.filter((p) => p.byHand);
+  const hints = byHand.map((p) => `${p.problem === 'missing' ? `Add ${p.key} to` : `Correct ${p.key} in`} ${file} by hand: ${p.byHand}.`);
+  if (generated.length > 0) hints.unshift(`Run \`hms secrets init\` to add ${byHand.length > 0 ? keys(generated) : 'them'}.`);
+  const what = [lacking.length > 0 ? `lacks ${keys(lacking)}` : '', invalid.length > 0 ? `has no http(s) URL in ${keys(invalid)}` : ''];
+  return new HmsError(`${file} ${what.filter(Boolean).join(' and ')}.`, { hint: hints.join('\n  ') });
 }
 
 /** The repositories other servers copy their backups into on this one, each with its writer's public key. */

@@ -1,4 +1,5 @@
 import { APPS_ROOT, type AppConfig, type ServerConfig } from '../config/schema.js';
+import type { AlertsConfig } from '../core/alert-settings.js';
 import type { Secrets } from '../secrets/schema.js';
 
 /** Everything the provisioning plan is computed from; the plan is a pure function of it. */
@@ -17,6 +18,8 @@ export interface ProvisionInput {
   offsiteKept?: Array<{ repository: string; publicKey: string }>;
   /** Where this server copies its backups: the keeping server as this one dials it, and its host keys. */
   offsiteTarget?: { server: string; repository: string; host: string; port: number; hostKeys: Array<{ type: string; base64: string }> };
+  /** hms.config.json's `alerts` (the same for every server), when it has one. */
+  alerts?: AlertsConfig | undefined;
 }
 
 export const PATHS = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { Config } from '../config/schema.js';
 import { offsitePasswordKey, offsiteRepository, offsiteSshKey } from '../core/offsite.js';
+import { alertChannelSecrets } from './alert-channels.js';
 import { isPlaceholder, type Secrets, type SslEntry } from './schema.js';
 
 export const DEFAULT_HOSTING_DOMAIN = 'hosting.remoteds.us';
@@ -18,6 +19,8 @@ const { utils } = ssh2;
 const password = (): string => randomBytes(32).toString('base64url');
 // Rails' own `bin/rails secret` gives 64 random bytes as hex.
 const secretKeyBase = (): string => randomBytes(64).toString('hex');
+/** A webhook's HMAC-SHA256 key: 32 random bytes as hex, easy to paste into the receiver's settings. */
+const signingSecret = (): string => randomBytes(32).toString('hex');
 
 export function sslEntryFor(domain: string): SslEntry {
   return {
@@ -47,6 +50,10 @@ export function requiredSecrets(config: Config | undefined): RequiredSecret[] {
       kind: 'random' as const,
       make: password,
     })),
+    // Each webhook channel's signing key; the values a person adds (URLs, SMTP passwords) are checked by findProblems.
+    ...alertChannelSecrets(config?.alerts)
+      .filter((need) => need.generated)
+      .map((need) => ({ key: need.key, kind: 'random' as const, make: signingSecret })),
     { key: 'hosting_management.admin_username', kind: 'fixed', make: () => 'admin' },
     { key: 'hosting_management.admin_password', kind: 'random', make: password },
     { key: 'hosting_management.jwt_secret', kind: 'random', make: password },
@@ -74,19 +81,26 @@ function sshKeyPair(comment: string): { private_key: string; public_key: string 
 }
 
 export function getKey(secrets: Secrets, key: string): unknown {
-  const [section, name] = splitKey(key);
-  return (secrets as Record<string, Record<string, unknown> | undefined>)[section]?.[name];
+  let value: unknown = secrets;
+  for (const part of keyPath(key)) value = (value as Record<string, unknown> | undefined)?.[part];
+  return value;
 }
 
 export function setKey(secrets: Secrets, key: string, value: unknown): void {
-  const [section, name] = splitKey(key);
-  const record = secrets as unknown as Record<string, Record<string, unknown>>;
-  record[section] = { ...(record[section] ?? {}), [name]: value };
+  const path = keyPath(key);
+  let record = secrets as unknown as Record<string, unknown>;
+  for (const part of path.slice(0, -1)) {
+    record[part] = { ...((record[part] as Record<string, unknown> | undefined) ?? {}) };
+    record = record[part] as Record<string, unknown>;
+  }
+  record[path.at(-1)!] = value;
 }
 
-function splitKey(key: string): [string, string] {
+/** `section.name`; an alert channel's keys go one deeper (`alert_channels.<channel>.<field>`, channel names have no dots). */
+function keyPath(key: string): string[] {
   const dot = key.indexOf('.');
-  return [key.slice(0, dot), key.slice(dot + 1)];
+  const [section, name] = [key.slice(0, dot), key.slice(dot + 1)];
+  return section === 'alert_channels' ? [section, ...name.split('.')] : [section, name];
 }
 
 export interface InitResult {
@@ -122,7 +136,9 @@ export function rotatableKeys(config: Config | undefined): string[] {
 
 export interface SecretsProblem {
   key: string;
-  problem: 'missing' | 'placeholder' | 'weak';
+  problem: 'missing' | 'placeholder' | 'weak' | 'invalid';
+  /** A value `hms secrets init` cannot make (an alert channel's URL or password): what a person adds. */
+  byHand?: string;
 }
 
 /** Missing keys, placeholder values and short random values; never the values themselves. */
@@ -135,6 +151,13 @@ export function findProblems(secrets: Secrets, config: Config | undefined): Secr
       if (isPlaceholder(value)) problems.push({ key: required.key, problem: 'placeholder' });
       else if (value.length < 32) problems.push({ key: required.key, problem: 'weak' });
     }
+  }
+  for (const need of alertChannelSecrets(config?.alerts).filter((n) => !n.generated)) {
+    const value = getKey(secrets, need.key);
+    if (typeof value !== 'string' || value.trim() === '') problems.push({ key: need.key, problem: 'missing', byHand: need.what });
+    // The agent refuses to start with a channel URL it cannot post to: caught here, before provisioning installs it.
+    else if (need.field === 'url' && !/^https?:\/\/[^\s/]+/.test(value))
+      problems.push({ key: need.key, problem: 'invalid', byHand: need.what });
   }
   return problems;
 }

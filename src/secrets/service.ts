@@ -63,8 +63,10 @@ export async function checkSecrets(file: string, config: Config | undefined): Pr
   // Checking a loose file is the point of `check`, so the mode is reported, not refused.
   const secrets = parseSecrets(await readFile(file, 'utf8'), file);
   const problems = findProblems(secrets, config);
-  if (problems.some((p) => p.problem === 'missing')) fixes.push('hms secrets init');
-  for (const p of problems.filter((p) => p.problem !== 'missing')) fixes.push(`hms secrets init --rotate ${p.key}`);
+  if (problems.some((p) => p.problem === 'missing' && !p.byHand)) fixes.push('hms secrets init');
+  for (const p of problems.filter((p) => p.byHand))
+    fixes.push(`${p.problem === 'missing' ? 'add' : 'correct'} ${p.key} by hand: ${p.byHand}`);
+  for (const p of problems.filter((p) => p.problem !== 'missing' && !p.byHand)) fixes.push(`hms secrets init --rotate ${p.key}`);
   return {
     file,
     exists: true,

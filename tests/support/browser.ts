@@ -90,6 +90,7 @@ export async function launchBrowser(options: {
     return route.abort('blockedbyclient');
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  retryNavigationOnNetworkChange(page);
   let closing: Promise<void> | undefined;
   return {
     context,
@@ -102,5 +103,23 @@ export async function launchBrowser(options: {
         .finally(() => rm(profile, { recursive: true, force: true }));
       return closing;
     },
+  };
+}
+
+/**
+ * Chromium aborts a request with net::ERR_NETWORK_CHANGED when any interface of the
+ * host changes address, which other suites do when they boot test servers (a veth
+ * each) beside this one. A navigation (a GET) that met it is tried once more; any
+ * other error, or a second one, fails the test as before.
+ */
+function retryNavigationOnNetworkChange(page: Page): void {
+  const goto = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    try {
+      return await goto(url, options);
+    } catch (error) {
+      if (!String(error).includes('net::ERR_NETWORK_CHANGED')) throw error;
+      return goto(url, options);
+    }
   };
 }

@@ -112,4 +112,22 @@ describe('the control center (local mode)', () => {
     await waitFor(() => frame().includes('read-only session (--readonly): cannot update the agent on local'), frame);
     expect(frame()).not.toContain('y yes');
   });
+
+  it(
+    'Given ! on the overview, When pressed, Then the incidents screen opens with m, u and t in the footer; ' +
+      '--readonly hides them and refuses t with the reason',
+    async () => {
+      const { frame, press } = start();
+      await waitFor(() => /│ agent/.test(frame()), frame);
+      await press('!');
+      await waitFor(() => frame().includes('Incidents on local'), frame);
+      expect(frame()).toMatch(/<m> mute\s+<u> unmute\s+<t> test/);
+      const readonly = start(true);
+      await readonly.press(':', ...'incidents', '\r');
+      await waitFor(() => readonly.frame().includes('Incidents on local'), readonly.frame);
+      expect(readonly.frame()).not.toContain('<t> test');
+      await readonly.press('t');
+      await waitFor(() => readonly.frame().includes('read-only session (--readonly): cannot send a test alert'), readonly.frame);
+    },
+  );
 });

@@ -10,6 +10,7 @@ const SECTIONS: Array<{ title: string; screen: string }> = [
   { title: 'Scripts', screen: 'scripts' },
   { title: 'Deploys', screen: 'deploys' },
   { title: 'Agent', screen: 'agent' },
+  { title: 'Incidents', screen: 'incidents' },
 ];
 
 type HelpLine = { title: string } | { keys: string; help: string };
@@ -79,8 +80,8 @@ export function HelpOverlay({
       </Box>
       {readonly ? (
         <Text color="yellow">
-          Read-only session (--readonly): start, stop, restart, config edits, script runs, deploys, rollbacks, locks and agent updates are
-          off.
+          Read-only session (--readonly): start, stop, restart, config edits, script runs, deploys, rollbacks, locks, agent updates, mutes
+          and test alerts are off.
         </Text>
       ) : null}
     </Box>

@@ -18,6 +18,10 @@ const PROMPTS: Record<Exclude<Input['purpose'], 'palette'>, { prefix(input: Inpu
     prefix: (input) => `maintenance of ${input.app} on ${input.server}, message on the 503 page: `,
     hint: 'one line, or empty for the default · Enter asks y/N · Esc cancels',
   },
+  duration: {
+    prefix: (input) => `mute the alerts of ${input.target} on ${input.server} for: `,
+    hint: '30m, 2h, 1d, 1h30m (empty: 2h) · Enter asks y/N · Esc cancels',
+  },
 };
 
 /** The prompt being typed (not the palette): a filter, script arguments, a deploy's ref, a lock's reason. */

@@ -1,5 +1,7 @@
 import { Box, Text } from 'ink';
+import type { IncidentCounts } from '../../src/core/incident-format.js';
 import { linkLabel, linkMark, type LinkView } from '../state/link-label.js';
+import { IncidentBadge } from './incident-badge.js';
 
 export interface StatusBarProps {
   links: LinkView[];
@@ -7,12 +9,14 @@ export interface StatusBarProps {
   now: number;
   readonly: boolean;
   width: number;
+  /** Each server's open incidents (the badge); none for a server not known or without alerts. */
+  incidents?: Record<string, IncidentCounts | undefined> | undefined;
 }
 
 const markColor = { connected: 'green', connecting: 'yellow', reconnecting: 'red' } as const;
 
-/** The top line: every server's connection (the current one in full), and read-only mode. */
-export function StatusBar({ links, current, now, readonly, width }: StatusBarProps) {
+/** The top line: every server's connection (the current one in full) with its open incidents, and read-only mode. */
+export function StatusBar({ links, current, now, readonly, width, incidents = {} }: StatusBarProps) {
   return (
     <Box width={width} height={1} overflow="hidden">
       <Text wrap="truncate">
@@ -34,6 +38,7 @@ export function StatusBar({ links, current, now, readonly, width }: StatusBarPro
               {link.server}
             </Text>
             {link.server === current || link.status !== 'connected' ? <Text dimColor> {linkLabel(link, now)}</Text> : null}
+            <IncidentBadge counts={incidents[link.server]} current={link.server === current} />
           </Text>
         ))}
       </Text>

@@ -26,6 +26,8 @@ import { OverviewScreen } from './overview-screen.js';
 import { ScriptsScreen } from './scripts-screen.js';
 import { SchedulesScreen } from './schedules-screen.js';
 import type { Schedules } from '../hooks/use-schedules.js';
+import type { Alerts } from '../hooks/use-alerts.js';
+import { IncidentsScreen } from './incidents-screen.js';
 
 export interface CurrentScreenProps {
   ui: UiState;
@@ -42,6 +44,7 @@ export interface CurrentScreenProps {
   audit: AuditFeed;
   certs: Polled<CertificatesResponse>;
   schedules?: Schedules | undefined;
+  alerts?: Alerts | undefined;
   deploys: Deploys;
   /** The deploy of the app open on the deploys screen. */
   deployRun?: DeployRun | undefined;
@@ -160,6 +163,20 @@ export function CurrentScreen(props: CurrentScreenProps) {
           height={height}
           now={now}
           run={props.schedules?.run}
+        />
+      );
+    case 'incidents':
+      return (
+        <IncidentsScreen
+          server={ui.server}
+          alerts={props.alerts?.value}
+          missing={props.alerts?.missing ?? false}
+          error={props.alerts?.error}
+          rows={lists.incidents}
+          selected={lists.selected}
+          height={height}
+          now={now}
+          outcome={props.alerts?.outcome}
         />
       );
     case 'deploys': {

@@ -6,6 +6,7 @@
 import type { AppKind } from '../../src/api/apps.js';
 import type { TestGate } from './deploy-run.js';
 import { guard, type PendingAction } from './guard.js';
+import type { SelectedAlert } from './incident-rows.js';
 import type { ScreenMode } from './key-intent.js';
 import type { PaletteWords } from './palette.js';
 import type { UiAction, UiState } from './ui-state.js';
@@ -46,6 +47,8 @@ export interface View {
   kindOf(server: string, app: string): AppKind | undefined;
   /** From hms.config.json; `main` and no tests when the app is not configured there. */
   deployDefaults?: ((app: string) => DeployDefaults) | undefined;
+  /** The incidents screen's selected row: what m mutes, which mute u lifts. */
+  selectedAlert?: SelectedAlert | undefined;
   /** Whether an app has a database to back up (PostgreSQL in hms.config.json). */
   hasDatabase?: ((server: string, app: string) => boolean) | undefined;
 }

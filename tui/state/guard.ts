@@ -2,6 +2,7 @@
  * What may happen before an action reaches a server: --readonly refuses everything
  * that changes one (and says so), destructive actions ask y/n first.
  */
+import { formatMinutes } from '../../src/core/incident-format.js';
 import type { TestGate } from './deploy-run.js';
 
 export type PendingAction =
@@ -19,7 +20,14 @@ export type PendingAction =
   | { kind: 'agent-restore'; server: string; release: string }
   | { kind: 'console'; server: string; app: string }
   | { kind: 'maintenance'; server: string; app: string; on: boolean; message?: string | undefined }
-  | BackupAction;
+  | BackupAction
+  | AlertAction;
+
+/** The incidents screen's actions: a rule's or an app's alerts held back for a while, let through again, a test to every channel. */
+export type AlertAction =
+  | { kind: 'mute'; server: string; target: string; minutes: number }
+  | { kind: 'unmute'; server: string; target: string }
+  | { kind: 'alert-test'; server: string };
 
 /** The backups screen's actions: back up now, a restore drill of the latest snapshot, a restore of one. */
 export type BackupAction =
@@ -63,6 +71,12 @@ export function describeAction(action: PendingAction): string {
       return `restore ${action.app} on ${action.server} from snapshot ${action.snapshot.slice(0, 8)}`;
     case 'console':
       return `open the console of ${action.app} on ${action.server}`;
+    case 'mute':
+      return `mute the alerts of ${action.target} on ${action.server} for ${formatMinutes(action.minutes)}`;
+    case 'unmute':
+      return `unmute the alerts of ${action.target} on ${action.server}`;
+    case 'alert-test':
+      return `send a test alert to every channel of ${action.server}`;
     case 'maintenance':
       return action.on
         ? `put ${action.app} on ${action.server} in maintenance`
@@ -99,6 +113,10 @@ export function guard(action: PendingAction, readonly: boolean): Verdict {
       return { kind: 'confirm', question: restoreQuestion(action) };
     case 'maintenance':
       return { kind: 'confirm', question: maintenanceQuestion(action) };
+    case 'mute':
+      return { kind: 'confirm', question: `${capitalize(describeAction(action))}? Its incidents are still opened and listed. y/N` };
+    case 'alert-test':
+      return { kind: 'confirm', question: `${capitalize(describeAction(action))}? y/N` };
     default:
       return { kind: 'run' };
   }

@@ -3,6 +3,7 @@
  * an action on a server (after --readonly and y/n have had their say), or one of
  * the few commands the hooks carry out. Pure: app.tsx runs the effects.
  */
+import { alertIntent, submitMuteDuration } from './alert-intents.js';
 import { appIntent, submitMaintenanceMessage } from './app-intents.js';
 import { deployIntent, submitDeployPrompt } from './deploy-intents.js';
 import { backupIntent, backupsOf } from './backup-intents.js';
@@ -109,6 +110,10 @@ export function planIntent(intent: Intent, view: View): Effect[] {
     case 'drill':
     case 'restore':
       return backupIntent(intent, view);
+    case 'mute':
+    case 'unmute':
+    case 'alert-test':
+      return alertIntent(intent, view);
   }
 }
 
@@ -143,6 +148,7 @@ function submit(view: View): Effect[] {
     ];
   if (overlay.purpose === 'ref' || overlay.purpose === 'reason') return submitDeployPrompt(overlay, view);
   if (overlay.purpose === 'message') return submitMaintenanceMessage(overlay, view);
+  if (overlay.purpose === 'duration') return submitMuteDuration(overlay, view);
   const parsed = parsePalette(overlay.text, view.words);
   if (!parsed.ok) return [ui({ type: 'overlay', overlay: { ...overlay, error: parsed.error } })];
   return [none, ...paletteEffects(parsed.command, view)];

@@ -2,6 +2,7 @@
  * Every key, in k9s grammar: one table that the key handler, the footer and the
  * help overlay all read, so what is shown is what works.
  */
+import { ALERT_BINDINGS } from './alert-bindings.js';
 import { APP_BINDINGS } from './app-bindings.js';
 import { BACKUP_BINDINGS } from './backup-bindings.js';
 import type { Binding } from './binding.js';
@@ -237,4 +238,5 @@ export const BINDINGS: Binding[] = [
     changes: true,
   },
   ...BACKUP_BINDINGS,
+  ...ALERT_BINDINGS,
 ];

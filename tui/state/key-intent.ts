@@ -39,6 +39,9 @@ export type Intent =
   | { type: 'backup-now' }
   | { type: 'drill' }
   | { type: 'restore' }
+  | { type: 'mute' }
+  | { type: 'unmute' }
+  | { type: 'alert-test' }
   | { type: 'yes' }
   | { type: 'no' }
   | { type: 'type'; text: string }

@@ -75,6 +75,7 @@ export const VERBS: Verb[] = [
   screen('audit', ['history'], 'recent actions'),
   screen('certs', ['certificates', 'tls'], "each site's certificate: days left, last renewal"),
   screen('schedules', ['schedule', 'timers'], "each app's scheduled tasks: last run, result, next; enter runs one"),
+  screen('incidents', ['alerts', 'incident'], 'open and resolved incidents, the alert channels; m mutes, u unmutes, t tests'),
   {
     name: 'deploys',
     aliases: ['releases'],

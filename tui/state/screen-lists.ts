@@ -2,6 +2,7 @@
  * The lists the screens show, each after its own `/` filter, and the selection of
  * the current one (clamped, so a shrinking list never points past its end).
  */
+import type { AlertsResponse } from '../../src/api/alerts.js';
 import type { AuditEntry } from '../../src/api/core.js';
 import type { CertRecord } from '../../src/core/certificates.js';
 import type { SiteSummary } from '../../src/api/configs.js';
@@ -12,6 +13,7 @@ import type { AppsResponse } from '../../src/api/apps.js';
 import type { BackupOverview, BackupSnapshot } from '../../src/api/backups.js';
 import type { DeployLock, ReleaseSummary } from '../../src/api/deploys.js';
 import { deployAppRows, type DeployAppRow } from './deploy-rows.js';
+import { incidentRows, incidentRowText, selectedAlert, type IncidentRow, type SelectedAlert } from './incident-rows.js';
 import { linkLabel, type LinkView } from './link-label.js';
 import { parseFilter, passes, type TextFilter } from './log-filter.js';
 import { filterRows, overviewProblems, overviewRows, type OverviewRow } from './overview-rows.js';
@@ -27,6 +29,8 @@ export interface ScreenLists {
   audit: AuditEntry[];
   certs: CertRecord[];
   schedules: ScheduleStatus[];
+  /** The incidents screen: open, resolved, then the mutes. */
+  incidents: IncidentRow[];
   /** The deploys screen: the current server's apps, or the open app's releases. */
   deployApps: DeployAppRow[];
   releases: ReleaseSummary[];
@@ -39,6 +43,7 @@ export interface ScreenLists {
   selected: number;
   selectedUnit?: { server: string; app: string; kind: OverviewRow['kind']; maintenance?: boolean | undefined } | undefined;
   selectedName?: string | undefined;
+  selectedAlert?: SelectedAlert | undefined;
 }
 
 export interface ScreenListsInput {
@@ -52,6 +57,8 @@ export interface ScreenListsInput {
   audit?: AuditEntry[] | undefined;
   certs?: CertRecord[] | undefined;
   schedules?: ScheduleStatus[] | undefined;
+  /** The current server's incidents, channels and mutes (GET /api/alerts). */
+  alerts?: AlertsResponse | undefined;
   locks?: Record<string, DeployLock | null> | undefined;
   releases?: ReleaseSummary[] | undefined;
   agentReleases?: AgentReleases['releases'] | undefined;
@@ -71,6 +78,7 @@ export function screenLists({
   audit = [],
   certs = [],
   schedules = [],
+  alerts,
   locks = {},
   releases = [],
   agentReleases = [],
@@ -95,6 +103,7 @@ export function screenLists({
     audit: audit.filter((e) => passes(filterOf('audit'), [e.at, e.actor, e.action, e.target, e.result, e.detail ?? ''].join(' '))),
     certs: certs.filter((c) => passes(filterOf('certs'), [c.site, ...c.names, c.issuer, c.grade].join(' '))),
     schedules: schedules.filter((s) => passes(filterOf('schedules'), [s.app, s.name, s.when, s.result].join(' '))),
+    incidents: incidentRows(alerts).filter((row) => passes(filterOf('incidents'), incidentRowText(row, new Date(now)))),
     deployApps: deployAppRows(links.find((link) => link.server === ui.server)?.snapshot, locks).filter((row) =>
       passes(filterOf('deploys'), `${row.app} ${row.release}`),
     ),
@@ -115,6 +124,7 @@ export function screenLists({
     backups: ui.backups === undefined ? lists.backupApps.length : lists.snapshots.length,
     certs: lists.certs.length,
     schedules: lists.schedules.length,
+    incidents: lists.incidents.length,
   }[ui.screen];
   const selected = Math.max(0, Math.min(ui.selected[ui.screen], count - 1));
   const unit = ui.screen === 'overview' ? rows[selected] : undefined;
@@ -133,5 +143,6 @@ export function screenLists({
     selected,
     selectedUnit: unit && { server: unit.server, app: unit.app, kind: unit.kind, maintenance: unit.maintenance },
     selectedName: name,
+    selectedAlert: ui.screen === 'incidents' ? selectedAlert(lists.incidents[selected]) : undefined,
   };
 }

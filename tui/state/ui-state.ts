@@ -6,7 +6,19 @@
 import type { AppKind } from '../../src/api/apps.js';
 import type { PendingAction } from './guard.js';
 
-export const SCREENS = ['overview', 'logs', 'configs', 'scripts', 'audit', 'deploys', 'agent', 'backups', 'certs', 'schedules'] as const;
+export const SCREENS = [
+  'overview',
+  'logs',
+  'configs',
+  'scripts',
+  'audit',
+  'deploys',
+  'agent',
+  'backups',
+  'certs',
+  'schedules',
+  'incidents',
+] as const;
 export type ScreenName = (typeof SCREENS)[number];
 
 export interface LogTarget {
@@ -15,8 +27,11 @@ export interface LogTarget {
   kind: AppKind;
 }
 
-/** What a prompt line is for: the palette, a filter, a script's arguments, a deploy's git ref, a lock's reason, a 503 page's message. */
-export type InputPurpose = 'palette' | 'filter' | 'args' | 'ref' | 'reason' | 'message';
+/**
+ * What a prompt line is for: the palette, a filter, a script's arguments, a deploy's git ref, a lock's reason,
+ * a 503 page's message, how long a mute lasts.
+ */
+export type InputPurpose = 'palette' | 'filter' | 'args' | 'ref' | 'reason' | 'message' | 'duration';
 
 /** The app open on the deploys screen: its releases, or its live deploy. */
 export interface DeployFocus {
@@ -36,6 +51,8 @@ export type Overlay =
       script?: string | undefined;
       app?: string | undefined;
       server?: string | undefined;
+      /** What a mute is about: a rule or an app. */
+      target?: string | undefined;
     }
   | { kind: 'confirm'; question: string; action: PendingAction };
 
@@ -148,7 +165,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         script: undefined,
         deploy: undefined,
         backups: undefined,
-        selected: { ...state.selected, configs: 0, scripts: 0, audit: 0, deploys: 0, agent: 0, backups: 0, certs: 0, schedules: 0 },
+        // The lists of one server start at their top on another; the overview lists every server.
+        selected: { ...perScreen(0), overview: state.selected.overview },
       };
     case 'open-logs': {
       const moved = uiReducer(state, { type: 'navigate', screen: 'logs' });

@@ -1,6 +1,7 @@
 import { agentBackups } from '../../config/backups.js';
 import { webProcessOf, workersOf } from '../../config/app-extras.js';
 import type { AppConfig } from '../../config/schema.js';
+import { agentAlerts, agentAlertSecrets } from '../alerts.js';
 import { diffFiles, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
 import { sharedFilesOf, sqlitePath } from '../shared-files.js';
@@ -54,6 +55,8 @@ function agentSchedules(name: string, app: AppConfig) {
 export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
   const apps = Object.fromEntries(input.apps.map(([name, app]) => [name, agentApp(name, app)]));
   const offsite = wantsBackups(input) ? offsiteAgentConfig(input) : undefined;
+  const alerts = agentAlerts(input);
+  const alertChannels = agentAlertSecrets(input);
   const config = {
     listen: { host: '127.0.0.1', port: input.server.agentPort },
     ...(input.server.publicUrl ? { publicUrl: input.server.publicUrl } : {}),
@@ -63,6 +66,7 @@ export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
     apps,
     nginx: { sites: [...input.apps.map(([name]) => name), 'hosting'] },
     ...(wantsBackups(input) ? { backups: { ...agentBackups(input.server.backups), ...(offsite ? { offsite } : {}) } } : {}),
+    ...(alerts ? { alerts } : {}),
   };
   const m = input.secrets.hosting_management;
   const secrets = {
@@ -72,6 +76,7 @@ export function agentConfigFiles(input: ProvisionInput): ManagedFile[] {
       jwt_secret: m.jwt_secret,
       api_token: m.api_token,
     },
+    ...(Object.keys(alertChannels).length > 0 ? { alert_channels: alertChannels } : {}),
   };
   return [
     { path: PATHS.agentConfig, content: `${JSON.stringify(config, null, 2)}\n`, mode: 0o600, owner: 'root', group: 'root' },
@@ -94,10 +99,12 @@ export function agentConfigStep(input: ProvisionInput): Step {
       why:
         'What the agent manages (apps, units, health sockets, nginx sites), ' +
         "each app's repository, branch, shared files and folders, log files and releases kept, " +
-        'and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root.',
+        'and the hosting_management section of .secrets.json (login, session key, API token), both 0600 root. ' +
+        "With `alerts` in hms.config.json, agent.json's `alerts` holds the incidents watcher's settings and channels " +
+        '(named after this server), and the secrets file the alert_channels secrets (signing key, URL, SMTP password).',
       commands: [
         `hms-agent --example-config > ${PATHS.agentConfig}   # then edit; mode 600`,
-        `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}}`,
+        `install -m 600 /dev/stdin ${PATHS.agentSecrets}   # {"hosting_management": {...}, "alert_channels": {...}}`,
         `systemctl try-restart ${AGENT_UNIT}   # a running agent reads the new files`,
       ],
       verify: [`stat -c '%a %U' ${PATHS.agentConfig} ${PATHS.agentSecrets}   # 600 root`],
