@@ -16,8 +16,8 @@ export function alertsApi(deps: AgentDeps): Hono<AgentEnv> {
   const api = new Hono<AgentEnv>();
   const alerts = (): AlertsService => {
     if (deps.alerts) return deps.alerts;
-    throw new ApiError(503, 'The incidents watcher is not running in this agent.', {
-      hint: 'It runs in the agent that serves on the server (hms-agent.service); restart it with `hms restart agent`.',
+    throw new ApiError(503, 'The incidents watcher is not running in this agent: it runs in hms-agent.service on a server.', {
+      hint: 'Ask a server (`hms alerts`); on a server whose agent answers this, restart it with `hms restart agent`.',
     });
   };
   api.get('/', async (c) => c.json(await alerts().overview()));

@@ -78,6 +78,7 @@ async function alerts(client: ApiClient): Promise<Finding[]> {
   } catch (error) {
     if (error instanceof AgentError && error.status === 404)
       return [{ check: 'alerts', level: 'skip', summary: 'alerts unavailable: update the agent (hms update-hosting-api)' }];
-    return [{ check: 'alerts', level: 'skip', summary: `no alerts: ${(error as Error).message}`, next: 'hms alerts' }];
+    const { message, hint } = error as Error & { hint?: string };
+    return [{ check: 'alerts', level: 'skip', summary: `no alerts: ${message}`, next: hint ?? 'hms alerts' }];
   }
 }

@@ -41,7 +41,10 @@ export const alertsConfigSchema = z
     /** How often units and health are looked at; the slower facts (disks, certificates, backups, 5xx) every slowSeconds. */
     intervalSeconds: z.number().int().min(1).max(300).default(5),
     slowSeconds: z.number().int().min(10).max(3600).default(60),
-    /** An incident resolved and opened again within this time is not told again (flapping). */
+    /**
+     * An incident that comes back within this time of its resolution is the same incident: told once as `updated`,
+     * then its next resolution is told only after it stayed resolved this long (flapping is not told again and again).
+     */
     cooldownMinutes: z.number().min(0).max(1440).default(10),
     /** An incident still open is told again after this long. */
     reminderMinutes: z.number().min(1).max(10080).default(240),

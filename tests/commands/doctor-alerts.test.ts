@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorCommand } from '../../src/commands/doctor.js';
 import { type AlertsAgent, alertsAgent, alertsConfig, alertsContext, sampleAlerts } from '../support/alerts-agent.js';
+import { servedAgent } from '../support/served-agent.js';
 
 const RED = '\u001b[31m';
 
@@ -68,6 +69,17 @@ describe('hms doctor and alerts', () => {
       expect(output.human).not.toContain('incident');
     } finally {
       agent.older = false;
+    }
+  });
+
+  it("Given a real agent that serves without a watcher (503), When diagnosed, Then alerts say so, with the agent's hint", async () => {
+    const bare = await servedAgent();
+    try {
+      const output = await doctorCommand.run(bare.context());
+      expect(output.human).toMatch(/^ {2}- alerts\s+no alerts: test: The incidents watcher is not running in this agent\.$/m);
+      expect(output.human).toMatch(/^ {4}→ It runs in the agent that serves on the server/m);
+    } finally {
+      await bare.dispose();
     }
   });
 });

@@ -25,4 +25,13 @@ describe("hms.config.json's alerts", () => {
     expect(() => parse({ channels: { ops: { type: 'pager' } } })).toThrow(/alerts\.channels\.ops/);
     expect(() => parse({ reminder: 60 })).toThrow(/reminder/);
   });
+
+  it('Given an e-mail channel without STARTTLS, When loaded, Then it is accepted to a loopback relay only', () => {
+    const mail = (host: string) => ({ type: 'email', host, port: 25, starttls: false, from: 'a@example.test', to: ['b@example.test'] });
+    for (const host of ['127.0.0.1', 'localhost', '::1'])
+      expect(parse({ channels: { mail: mail(host) } }).alerts!.channels.mail).toBeDefined();
+    expect(() => parse({ channels: { mail: mail('smtp.example.test') } })).toThrow(
+      /alerts\.channels\.mail\.starttls.*may be false only for a relay on the server itself/,
+    );
+  });
 });

@@ -1,9 +1,10 @@
 /**
- * The agent's /api/alerts as the contract (src/api/alerts.ts) describes it, served on
- * loopback while the agent's own watcher is being written: every route checks the API
- * token and validates its body with the contract's schemas; a test send really POSTs a
- * signed payload to each webhook channel's URL and reports what that attempt did; mutes
- * are kept and listed. Commands reach it as `--via https` reaches an agent (served-agent.ts).
+ * The agent's /api/alerts as the contract (src/api/alerts.ts) describes it, answering
+ * what a test sets (fixed times, many deliveries, an agent from before alerts), where the
+ * real watcher (tests/commands/alerts-agent.test.ts) could not be made to: every route
+ * checks the API token and validates its body with the contract's schemas; a test send
+ * really POSTs a signed payload to each webhook channel's URL and reports what that attempt
+ * did; mutes are kept and listed. Commands reach it as `--via https` reaches an agent.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -78,7 +78,12 @@ export function postJson(url: string, body: string, headers: Record<string, stri
 
 /** A short piece of the receiver's answer, never with the URL's secret part in it. */
 function said(answer: string, url: string): string {
-  const text = answer.replace(/\s+/g, ' ').trim().slice(0, 200).split(url).join('(the URL)');
+  const { pathname, search } = new URL(url);
+  const secretParts = [url, `${pathname}${search}`, ...pathname.split('/').filter((part) => part.length >= 8), search.slice(1)];
+  const text = secretParts
+    .filter((part) => part.length > 1)
+    .reduce((kept, part) => kept.split(part).join('(hidden)'), answer.replace(/\s+/g, ' ').trim())
+    .slice(0, 200);
   return text ? `: ${text}` : '';
 }
 

@@ -161,7 +161,8 @@ function due(record: IncidentRecord, state: 'open' | 'resolved', now: Date, remi
   if (state === 'resolved') return record.told === 'open' ? { event: 'resolved' } : null;
   if (record.told === 'none') return { event: 'opened' };
   if (record.told === 'resolved') return { event: 'updated', note: 'back again' };
-  if (record.toldSeverity !== record.severity) return { event: 'updated', note: `now ${record.severity}` };
+  // Worse is told at once; better waits for the reminder or the resolution (a disk hovering at the threshold is told once).
+  if (record.severity === 'critical' && record.toldSeverity !== 'critical') return { event: 'updated', note: 'now critical' };
   if (record.toldAt && now.getTime() - Date.parse(record.toldAt) >= reminderMs) return { event: 'reminder', note: 'still open' };
   return null;
 }

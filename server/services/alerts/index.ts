@@ -6,8 +6,10 @@
  * health every rules.health.intervalSeconds, the rest every slowSeconds.
  *
  * What the channels are told (incidents.ts `tell`), from what they were last told:
- * - opened: a new incident. updated: its severity changed, or it came back after a
- *   "resolved" was told. reminder: still open reminderMinutes after the last message.
+ * - opened: a new incident. updated: it turned critical, or it came back after a
+ *   "resolved" was told (a warning again is not told by itself: the next reminder or the
+ *   resolution says so, so a fact hovering at a threshold is told once).
+ *   reminder: still open reminderMinutes after the last message.
  *   resolved: it is over. Nothing is told twice: each record keeps what was told.
  * - cooldown: an incident that comes back within cooldownMinutes of its resolution is
  *   the same incident (same id), never a new "opened": the first time as "updated"

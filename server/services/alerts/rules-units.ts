@@ -28,6 +28,8 @@ export interface UnitMemory {
   restartTimes: number[];
   problem: 'failed' | 'stopped' | 'restarted' | null;
   stableSince: number | null;
+  /** Seen in `auto-restart` (crashed, systemd waits RestartSec): counted already, before NRestarts grows for it. */
+  pending?: boolean;
 }
 
 type UnitRules = AlertsConfig['rules']['unit'];
@@ -63,18 +65,22 @@ export function judgeUnits(
 
 function judgeUnit(before: UnitMemory | undefined, look: UnitLook, now: number, rules: UnitRules, expectedStop: boolean): UnitMemory {
   const grew = before?.restarts != null && look.restarts !== null && look.restarts > before.restarts ? look.restarts - before.restarts : 0;
+  // A crash is told when first seen waiting for its restart, not RestartSec later when NRestarts counts it.
+  const pending = look.subState === 'auto-restart';
+  const crashes = Math.max(0, grew - (before?.pending ? 1 : 0)) + (pending && !(before?.pending && grew === 0) ? 1 : 0);
   const windowStart = now - rules.windowMinutes * 60_000;
-  const restartTimes = [...(before?.restartTimes ?? []).filter((t) => t >= windowStart), ...Array<number>(Math.min(grew, 50)).fill(now)];
+  const restartTimes = [...(before?.restartTimes ?? []).filter((t) => t >= windowStart), ...Array<number>(Math.min(crashes, 50)).fill(now)];
   const active = isActive(look.activeState);
   let problem = before?.problem ?? null;
   if (look.activeState === 'failed') problem = 'failed';
   else if (look.activeState === 'inactive') {
     // Failed or stopped stays so until it runs again; otherwise a stop is a problem only when nobody asked for it.
     if (problem !== 'failed' && problem !== 'stopped') problem = before?.active === true && !expectedStop ? 'stopped' : null;
-  } else if (grew > 0 && problem !== 'failed' && problem !== 'stopped') problem = 'restarted';
+  } else if (crashes > 0 && problem !== 'failed' && problem !== 'stopped') problem = 'restarted';
   const stableSince = active && grew === 0 ? (before?.stableSince ?? now) : null;
   if (problem && stableSince !== null && now - stableSince >= rules.stableSeconds * 1000) problem = null;
-  return { active: isUp(look.activeState), restarts: look.restarts ?? before?.restarts ?? null, restartTimes, problem, stableSince };
+  const restarts = look.restarts ?? before?.restarts ?? null;
+  return { active: isUp(look.activeState), restarts, restartTimes, problem, stableSince, ...(pending ? { pending } : {}) };
 }
 
 function finding(look: UnitLook, memory: UnitMemory, rules: UnitRules): Finding {

@@ -130,6 +130,7 @@ export class Watcher {
       const findings = Object.values(judged).flatMap((list) => list ?? []);
       const scope = (Object.keys(judged) as AlertRule[]).filter((rule) => judged[rule] !== undefined);
       if (!audit) return { findings, scope, memoryChanged: false };
+      this.stoppedOnPurpose(audit.entries);
       const fromAudit = judgeAudit(this.state.memory.auditRules, audit.entries, clock().getTime(), rules.logins);
       const memoryChanged =
         audit.cursor.offset !== this.state.memory.audit?.offset ||
@@ -138,6 +139,14 @@ export class Watcher {
       this.state.memory.auditRules = fromAudit.memory;
       return { findings: [...findings, ...fromAudit.findings], scope: [...scope, 'deploy', 'agent-update', 'logins'], memoryChanged };
     });
+  }
+
+  /** A unit that failed or stopped and that hms then stopped is meant to be down: the next fast look resolves it. */
+  private stoppedOnPurpose(entries: readonly AuditEntry[]): void {
+    for (const entry of entries) {
+      const unit = this.state.memory.units[entry.target];
+      if (entry.action === 'app.stop' && entry.result === 'ok' && unit && !unit.active && unit.problem) unit.problem = null;
+    }
   }
 
   /** Only tells what is due (a mute set or lifted, a reminder): no facts read. */

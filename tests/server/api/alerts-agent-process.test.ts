@@ -1,7 +1,8 @@
 /**
  * The bundled agent as its own process (`node dist/hms-agent.mjs`): serving starts the
- * watcher and answers /api/alerts, a test send reaches a real receiver, SIGTERM stops
- * it promptly (no timer keeps it alive), and a webhook without its signing secret is
+ * watcher and answers /api/alerts, a test send reaches a real receiver, an e-mail goes
+ * out through the bundle's nodemailer (loaded on the first mail) over STARTTLS, SIGTERM
+ * stops it promptly (no timer keeps it alive), and a webhook without its signing secret is
  * refused at start with what to do. Prints its idle RSS and CPU with the watcher on
  * and off (this host has no systemd: each look's `systemctl show` fails, and is still run).
  */
@@ -11,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alertsResponseSchema, alertTestResponseSchema } from '../../../src/api/alerts.js';
 import { LOCAL_TOKEN, type LocalAgent, startLocalAgent } from '../../support/agent-process.js';
 import { receiver, type Receiver } from '../services/alerts/receiver.js';
+import { selfSigned, smtpServer } from '../services/alerts/smtp.js';
 
 const receivers: Receiver[] = [];
 const agents: LocalAgent[] = [];
@@ -66,6 +68,27 @@ describe('the agent process with its watcher', () => {
     const started = Date.now();
     await agent.stop();
     expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('Given an e-mail channel, When tested through the bundled agent, Then nodemailer (loaded then) sends it over STARTTLS', async () => {
+    const tls = await selfSigned();
+    const { port, mails } = await smtpServer(tls, { authOptional: true });
+    const mail = { type: 'email', host: '127.0.0.1', port, caFile: tls.caFile, from: 'hms@example.org', to: ['ops@example.org'] };
+    const agent = await startLocalAgent({ config: { alerts: { server: 'web-1', channels: { mail } } } });
+    agents.push(agent);
+    const before = await agent.memory('VmRSS');
+    const response = await fetch(`${agent.url}/api/alerts/test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${LOCAL_TOKEN}`, 'content-type': 'application/json' },
+      body: '{"channel":"mail"}',
+    });
+    const tested = alertTestResponseSchema.parse(await response.json());
+    expect(tested.deliveries.map((d) => [d.state, d.lastError])).toEqual([['sent', null]]);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ to: ['ops@example.org'], secure: true });
+    expect(mails[0]!.data).toMatch(/^Subject: \[hms web-1\] TEST /m);
+    const after = await agent.memory('VmRSS');
+    console.log(`agent RSS before the first mail ${(before / 1048576).toFixed(1)} MB, after ${(after / 1048576).toFixed(1)} MB`);
   });
 
   it('Given a webhook with no secret in the secrets file, When the agent starts, Then it refuses, saying what to do', async () => {

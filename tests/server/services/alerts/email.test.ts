@@ -4,83 +4,15 @@
  * channel's caFile; AUTH with the password from the secrets. Failure paths: a refused
  * password (the error never shows it), a server that offers no STARTTLS.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../../src/api/alerts.js';
 import { alertsConfigSchema } from '../../../../src/core/alert-settings.js';
-import { exec } from '../../../../src/platform/exec.js';
 import { channelsFrom } from '../../../../server/services/alerts/channels.js';
 import { payloadFor } from '../../../../server/services/alerts/wording.js';
+import { selfSigned, SMTP_PASSWORD as PASSWORD, smtpServer } from './smtp.js';
 
-const PASSWORD = 'smtp-pass-0123456789';
-let dir: string;
-let key: string;
-let cert: string;
-const servers: SMTPServer[] = [];
-
-interface Mail {
-  from: string;
-  to: string[];
-  data: string;
-  secure: boolean;
-  user: string | undefined;
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'hms-smtp-'));
-  const argv = ['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2'];
-  // The client checks the host (127.0.0.1) against the certificate's subjectAltName.
-  const san = ['-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'];
-  const made = await exec([...argv, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), ...san], {
-    timeoutMs: 20_000,
-  });
-  if (made.code !== 0) throw new Error(made.stderr);
-  key = await readFile(path.join(dir, 'key.pem'), 'utf8');
-  cert = await readFile(path.join(dir, 'cert.pem'), 'utf8');
-});
-afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function smtp(options: Partial<SMTPServerOptions> = {}): Promise<{ port: number; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    key,
-    cert,
-    authMethods: ['PLAIN', 'LOGIN'],
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'alerts' && auth.password === PASSWORD) return callback(null, { user: auth.username });
-      // A server that says too much: it repeats what it was sent.
-      return callback(new Error(`Invalid login ${auth.username}/${auth.password}`));
-    },
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (chunk: Buffer) => {
-        data += chunk.toString('utf8');
-      });
-      stream.on('end', () => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data,
-          secure: session.secure,
-          user: session.user as string | undefined,
-        });
-        callback();
-      });
-    },
-    ...options,
-  });
-  servers.push(server);
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { port: (server.server.address() as AddressInfo).port, mails };
-}
+const tls = await selfSigned();
+const smtp = (options: Parameters<typeof smtpServer>[1] = {}) => smtpServer(tls, options);
 
 function mailChannel(port: number) {
   const config = alertsConfigSchema.parse({
@@ -90,7 +22,7 @@ function mailChannel(port: number) {
         type: 'email',
         host: '127.0.0.1',
         port,
-        caFile: path.join(dir, 'cert.pem'),
+        caFile: tls.caFile,
         user: 'alerts',
         from: 'hms@example.org',
         to: ['ops@example.org', 'oncall@example.org'],

@@ -38,11 +38,15 @@ describe('incidents: open once, update, resolve', () => {
     expect(state.records[0]).toMatchObject({ title: '/var is 92% full', resolvedAt: null, openedAt: at(0).toISOString() });
   });
 
-  it('Given an open warning, When it turns critical, Then "updated" once; When the finding is gone, Then "resolved" once', () => {
+  it('Given a warning, When it turns critical, Then "updated" once, hovering at the threshold tells nothing more; gone: "resolved"', () => {
     let state = look([], 0, [disk()]);
     state = look(state.records, 1, [disk('critical', 97)]);
     expect(state.tells.map((t) => [t.event, t.incident.severity, t.note])).toEqual([['updated', 'critical', 'now critical']]);
     state = look(state.records, 2, [disk('critical', 97)]);
+    expect(state.tells).toEqual([]);
+    state = look(state.records, 2.2, [disk('warning', 94)]);
+    state = look(state.records, 2.4, [disk('critical', 95)]);
+    state = look(state.records, 2.6, [disk('warning', 94)]);
     expect(state.tells).toEqual([]);
     state = look(state.records, 3, []);
     expect(state.tells.map((t) => t.event)).toEqual(['resolved']);

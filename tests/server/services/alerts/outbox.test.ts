@@ -143,13 +143,14 @@ describe('webhook deliveries', () => {
     const rx = await receiver(SECRET);
     cleanups.push(() => rx.stop());
     rx.status = 500;
+    rx.answer = 'no such hook: /hooks/T0KEN-in-the-path';
     const outbox = await (await setup('status-500', rx)).open();
     await send(outbox, 1);
     await waitFor(
       () => outbox.status()[0]!.lastError !== null,
       () => JSON.stringify(outbox.status()),
     );
-    expect(outbox.status()[0]!.lastError!.message).toBe(`${rx.url} answered HTTP 500: nope`);
+    expect(outbox.status()[0]!.lastError!.message).toBe(`${rx.url} answered HTTP 500: no such hook: (hidden)`);
     expect(outbox.status()[0]!.queued).toBe(1);
     rx.status = 200;
     await waitFor(

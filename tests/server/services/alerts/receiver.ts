@@ -19,8 +19,9 @@ export interface Receiver {
   url: string;
   port: number;
   received: Received[];
-  /** What the receiver answers (200 unless a test says otherwise). */
+  /** What the receiver answers (200 "ok" unless a test says otherwise). */
   status: number;
+  answer: string;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -39,6 +40,7 @@ export async function receiver(secret: string, port = 0): Promise<Receiver> {
     port,
     received: [],
     status: 200,
+    answer: 'ok',
     async stop() {
       const current = server;
       server = undefined;
@@ -53,7 +55,7 @@ export async function receiver(secret: string, port = 0): Promise<Receiver> {
         request.on('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
           state.received.push({ path: request.url ?? '', headers: request.headers, body, signed: verify(secret, request.headers, body) });
-          response.writeHead(state.status, { 'content-type': 'text/plain' }).end(state.status === 200 ? 'ok' : 'nope');
+          response.writeHead(state.status, { 'content-type': 'text/plain' }).end(state.answer);
         });
       });
       await new Promise<void>((resolve, reject) => {

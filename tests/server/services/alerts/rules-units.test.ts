@@ -45,6 +45,21 @@ describe('the unit rule', () => {
     expect(seen[4]).toEqual([]);
   });
 
+  it('Given a crash seen while systemd waits to restart it (auto-restart), Then told at once and counted once', () => {
+    const seen = run([
+      [0, cigar('active', 0)],
+      [5, cigar('activating', 0, 'auto-restart')],
+      [10, cigar('active', 1)],
+      [15, cigar('activating', 1, 'auto-restart')],
+      [20, cigar('activating', 1, 'auto-restart')],
+      [25, cigar('activating', 2, 'auto-restart')],
+    ]);
+    expect(seen[1]).toEqual(['warning cigar.service restarted after a crash']);
+    expect(seen[2]).toEqual(['warning cigar.service restarted after a crash']);
+    expect(seen[4]).toEqual(['warning cigar.service restarted after a crash']);
+    expect(seen[5]).toEqual(['critical cigar.service is restarting in a loop']);
+  });
+
   it('Given three restarts within the window, Then it is critical: restarting in a loop', () => {
     const seen = run([
       [0, cigar('active', 0)],
