@@ -133,6 +133,7 @@ export async function benchAlerts(runs = RUNS): Promise<string[]> {
       `${kill.label.padEnd(56)} median ${(median(kill.ms) / 1000).toFixed(2).padStart(6)} s   ` +
         `p95 ${(percentile(kill.ms, 95) / 1000).toFixed(2).padStart(6)} s   (n=${kill.ms.length}; goal: median < 10 s, ` +
         `${met(median(kill.ms) < KILL_GOAL_MS)})`,
+      `${'  each run, s'.padEnd(56)} ${kill.ms.map((ms) => (ms / 1000).toFixed(2)).join(' ')}`,
       `${'agent CPU idle, watcher on (60 s, % of one core)'.padEnd(56)} ${on.toFixed(3).padStart(8)} %   ` +
         `(goal: < ${CPU_GOAL_PERCENT}%, ${met(on < CPU_GOAL_PERCENT)})`,
       `${'agent CPU idle, watcher off (60 s, % of one core)'.padEnd(56)} ${off.toFixed(3).padStart(8)} %`,

@@ -34,6 +34,14 @@ export async function unitState(server: TestServer, unit: string): Promise<{ res
   return { restarts: Number(restarts), active: active ?? '', sub: sub ?? '' };
 }
 
+/** When systemd last saw the unit become active (ms since the epoch, to the second: systemctl's unix timestamps). */
+export async function activeSince(server: TestServer, unit: string): Promise<number> {
+  const out = await sh(server, 'systemctl show -p ActiveEnterTimestamp --value --timestamp=unix -- "$1"', unit);
+  const seconds = Number(out.trim().replace(/^@/, ''));
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`${unit}: no ActiveEnterTimestamp (${out.trim()})`);
+  return seconds * 1000;
+}
+
 /** The flag the sample app's /up answers 503 for while it exists (shared/tmp is every release's tmp). */
 export const healthFlag = (app: string): string => `/var/www/${app}/shared/tmp/health-fail`;
 

@@ -13,10 +13,20 @@ import type { Incident } from '../../src/api/alerts.js';
 import { testServerSupport } from '../support/test-server.js';
 import { waitFor } from '../support/wait-for.js';
 import { type AlertsLaptop, RECIPIENTS, SENDER, SMALL_DISK, startAlertsLaptop } from './alerts-context.js';
-import { certificateValidFor, diskUsedPercent, emptyDisk, failHealth, fillDisk, healHealth, killUnit, unitState } from './alerts-faults.js';
+import {
+  activeSince,
+  certificateValidFor,
+  diskUsedPercent,
+  emptyDisk,
+  failHealth,
+  fillDisk,
+  healHealth,
+  killUnit,
+  unitState,
+} from './alerts-faults.js';
 import { MAILBOXES, mailbox } from './alerts-mail.js';
 import { describeReceived } from './alerts-receiver.js';
-import { about, audited, expectToldOnce, listed as listedIn, type Matcher, story as toldStory } from './alerts-told.js';
+import { about, audited, expectToldOnce, hooksAbout, listed as listedIn, type Matcher, story as toldStory } from './alerts-told.js';
 
 const support = testServerSupport();
 if (!support.ok) console.warn(`[e2e] alerts suite skipped: ${support.reason}`);
@@ -98,7 +108,7 @@ describe.skipIf(!support.ok)(
       async () => {
         const before = await unitState(laptop.server, 'cigar.service');
         expect(before.active).toBe('active');
-        await story(
+        const opened = await story(
           about('unit', 'cigar'),
           () => killUnit(laptop.server, 'cigar.service'),
           async () => {
@@ -115,6 +125,11 @@ describe.skipIf(!support.ok)(
             );
           },
         );
+        // Systemd restarted it, and the incident was resolved only once it had run stableSeconds (5) since.
+        expect((await unitState(laptop.server, 'cigar.service')).restarts).toBe(before.restarts + 1);
+        const back = await activeSince(laptop.server, 'cigar.service');
+        const resolved = hooksAbout(laptop, (i) => i.id === opened.id).find((r) => r.payload.event === 'resolved')!;
+        expect(Date.parse(resolved.payload.incident!.resolvedAt!)).toBeGreaterThanOrEqual(back + 4000);
       },
     );
 
