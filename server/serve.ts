@@ -13,7 +13,7 @@ export async function serveAgent(deps: AgentDeps): Promise<void> {
   await recoverSites(deps);
   // Only a running restore holds an app in maintenance, and none runs before this agent starts.
   await clearLeftMaintenance(deps);
-  // The incidents watcher and its outbox live as long as the server; a channel that cannot work stops the start here.
+  // The incidents watcher and its outbox live as long as the server; a channel that cannot work is listed as such.
   const alerts = await startAlerts(deps);
   deps.alerts = alerts;
   const app = createApp(deps);

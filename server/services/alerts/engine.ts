@@ -130,7 +130,7 @@ export class AlertsEngine implements AlertsService {
 export async function startAlerts(deps: AgentDeps, options: AlertsOptions = {}): Promise<AlertsEngine> {
   const { config } = deps;
   const log = options.log ?? ((line: string) => console.error(line));
-  const channels = channelsFrom(config.alerts, deps.secrets.alertChannels);
+  const channels = channelsFrom(config.alerts, deps.secrets.alertChannels, log);
   const dir = alertsDir(config.stateDir);
   await ensureDir(dir).catch((error: Error) => {
     throw new HmsError(`Cannot create ${dir} for the alerts' state: ${error.message}`, { hint: 'Check stateDir in the agent config.' });

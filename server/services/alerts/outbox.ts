@@ -34,6 +34,7 @@ export class Outbox {
   private readonly files: OutboxFiles;
   private readonly retry: RetryPolicy;
   private readonly clock: () => Date;
+  private readonly startedAt: string;
   private readonly writer = { sent: new SerialWriter(), channels: new SerialWriter() };
   private queues = new Map<string, Queued[]>();
   private sent: Delivery[] = [];
@@ -51,6 +52,7 @@ export class Outbox {
     this.files = new OutboxFiles(alertsDir);
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.clock = options.clock ?? (() => new Date());
+    this.startedAt = this.clock().toISOString();
   }
 
   /** Reads what an earlier run left, and tries every channel's queue. */
@@ -130,7 +132,8 @@ export class Outbox {
         target: channel.target,
         queued: queue.length,
         lastDeliveredAt: record?.lastDeliveredAt ?? null,
-        lastError: record?.lastError ?? null,
+        // A channel that cannot work says so before its first delivery fails.
+        lastError: record?.lastError ?? (channel.problem ? { at: this.startedAt, message: channel.problem } : null),
         nextAttemptAt: queue[0] ? new Date(queue[0].nextAttemptAt).toISOString() : null,
       };
     });

@@ -1,7 +1,7 @@
 /**
  * The channels' secrets as the agent reads them from its secrets file (alert_channels,
  * written by provisioning), into channels that show no secret; what cannot work is
- * refused, and a wrong value's type is named without printing the value.
+ * kept with its problem (the agent still starts), and a wrong value's type is named without printing the value.
  */
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,14 @@ import { loadAgentSecrets } from '../../../../server/auth/secrets.js';
 import { channelsFrom } from '../../../../server/services/alerts/channels.js';
 
 const dirs: string[] = [];
+const PAYLOAD = {
+  event: 'test',
+  server: 'web-1',
+  delivery: 'd-1',
+  sentAt: '2026-12-07T00:00:00.000Z',
+  incident: null,
+  text: 'test',
+} as const;
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
@@ -62,12 +70,19 @@ describe("alert_channels in the agent's secrets file", () => {
       ['team', 'slack', 'https://hooks.slack.com'],
       ['mail', 'email', 'smtp://smtp.example.org:587 to ops@example.org'],
     ]);
-    expect(() => channelsFrom(config, { ops: { secret: 'x' }, team: {}, mail: { password: 'p' } })).toThrow(
-      /alerts\.channels\.team: a slack channel needs a url \(in the config, or alert_channels\.team\.url\)/,
-    );
-    expect(() => channelsFrom(config, { ops: { secret: 'x' }, team: { url: 'https://h' } })).toThrow(
-      /alerts\.channels\.mail: the SMTP user alerts needs alert_channels\.mail\.password/,
-    );
+    // What cannot work does not stop the agent: the channel is kept with its problem, and its sends fail with it.
+    const lacking = channelsFrom(config, { ops: { secret: 'x' }, team: {}, mail: { password: 'p' } });
+    expect(lacking.map((c) => c.problem ?? null)).toEqual([
+      null,
+      expect.stringMatching(/alerts\.channels\.team: a slack channel needs a url \(in the config, or alert_channels\.team\.url\)/),
+      null,
+    ]);
+    await expect(lacking[1]!.send(PAYLOAD, new Date())).rejects.toThrow(/needs a url/);
+    const logged: string[] = [];
+    const noPassword = channelsFrom(config, { ops: { secret: 'x' }, team: { url: 'https://h' } }, (line) => logged.push(line));
+    expect(noPassword[2]!.problem).toMatch(/alerts\.channels\.mail: the SMTP user alerts needs alert_channels\.mail\.password/);
+    expect(noPassword[2]!.target).toMatch(/^\(not usable: /);
+    expect(logged).toEqual([expect.stringMatching(/^hms-agent: alerts\.channels\.mail: .*hms provision/)]);
   });
 
   it('Given a number where a password belongs, Then the agent refuses to start, naming the key and not the value', async () => {

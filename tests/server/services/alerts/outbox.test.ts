@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertPayloadSchema, type DeliveryEvent } from '../../../../src/api/alerts.js';
-import { HmsError } from '../../../../src/core/errors.js';
 import { alertsConfigSchema } from '../../../../src/core/alert-settings.js';
 import { channelsFrom } from '../../../../server/services/alerts/channels.js';
 import { Outbox } from '../../../../server/services/alerts/outbox.js';
@@ -198,9 +197,26 @@ describe('slack and refused channels', () => {
     expect(rx.received[0]!.path).toBe('/hooks/T0KEN-in-the-path');
   });
 
-  it('Given a webhook with no secret, When the channels are made, Then it is refused with what to do', () => {
+  it('Given a webhook with no secret, When the channels are made, Then it is unusable: problem shown, deliveries kept', async () => {
     const config = alertsConfigSchema.parse({ channels: { ops: { type: 'webhook', url: 'https://example.org/hook' } } });
-    expect(() => channelsFrom(config, {})).toThrow(HmsError);
-    expect(() => channelsFrom(config, {})).toThrow(/alerts\.channels\.ops: a webhook is signed: it needs alert_channels\.ops\.secret/);
+    const [ops] = channelsFrom(config, {});
+    expect(ops!.problem).toMatch(/alerts\.channels\.ops: a webhook is signed: it needs alert_channels\.ops\.secret/);
+    const outbox = new Outbox(path.join(dir, 'unusable'), [ops!], { retry: { baseMs: 60_000, maxMs: 60_000 } });
+    await outbox.start();
+    expect(outbox.status()[0]!.lastError?.message).toMatch(/needs alert_channels\.ops\.secret/);
+    await outbox.enqueue('ops', 'test', (id) => ({
+      event: 'test',
+      server: 'web-1',
+      delivery: id,
+      sentAt: 'now',
+      incident: null,
+      text: 't',
+    }));
+    await outbox.flush('ops');
+    expect(outbox.status()[0]).toMatchObject({
+      queued: 1,
+      lastError: { message: expect.stringMatching(/needs alert_channels\.ops\.secret/) },
+    });
+    outbox.stop();
   });
 });
