@@ -14,6 +14,7 @@ import { benchDeploy } from './deploy.bench.js';
 import { benchBackup } from './backup.bench.js';
 import { benchCerts } from './certs.bench.js';
 import { benchConsole } from './console.bench.js';
+import { benchAlerts } from './alerts.bench.js';
 import { startAgentContext } from '../e2e/agent-context.js';
 import { SAMPLE_APPS } from '../support/server-kit.js';
 
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   for (const line of await benchCerts()) console.log(line);
   console.log('\n== Rails console: hms console cigar vs ssh -t bin/rails console, to the first prompt (a deployed server of its own)');
   for (const line of await benchConsole()) console.log(line);
+  console.log('\n== Alerts: an app killed to the webhook received, and the agent idle with the watcher on vs off (a server of its own)');
+  for (const line of await benchAlerts()) console.log(line);
 }
 
 await main();

@@ -146,7 +146,7 @@ export async function hostTarget(options: { sharedFiles?: string[]; keepReleases
       const state = running
         ? { activeState: 'active', subState: 'running', mainPid: puma!.pid }
         : { activeState: 'inactive', subState: 'dead' };
-      // The socket unit: held by systemd whenever the service runs (Requires=).
+      // The socket unit: held by systemd whenever the service runs (Wants=).
       const units = inner.slice(inner.indexOf('--') + 1);
       const blocks = units.map((unit) =>
         showBlock(unit, unit.endsWith('.socket') ? { activeState: state.activeState, subState: running ? 'listening' : 'dead' } : state),

@@ -73,7 +73,10 @@ function judgeUnit(before: UnitMemory | undefined, look: UnitLook, now: number, 
   const active = isActive(look.activeState);
   let problem = before?.problem ?? null;
   if (look.activeState === 'failed') problem = 'failed';
-  else if (look.activeState === 'inactive') {
+  else if (look.activeState === 'inactive' && !expectedStop && (before?.pending || crashes > 0)) {
+    // Systemd shows a crashed unit inactive for a moment between auto-restart and the new start: still that crash.
+    if (problem !== 'failed' && problem !== 'stopped') problem = 'restarted';
+  } else if (look.activeState === 'inactive') {
     // Failed or stopped stays so until it runs again; otherwise a stop is a problem only when nobody asked for it.
     if (problem !== 'failed' && problem !== 'stopped') problem = before?.active === true && !expectedStop ? 'stopped' : null;
   } else if (crashes > 0 && problem !== 'failed' && problem !== 'stopped') problem = 'restarted';

@@ -83,7 +83,7 @@ function templateOf(file: string, name: string, input: ProvisionInput): string {
 
 export function unitsStep(input: ProvisionInput, t: Templates): Step {
   const files = () => unitFiles(input, t);
-  // Services only: an app's socket is started by its service (Requires=), never alone.
+  // Services only: an app's socket is started by its service (Wants=), never alone.
   const units = () =>
     files()
       .map((f) => f.path.slice(f.path.lastIndexOf('/') + 1))

@@ -17,12 +17,13 @@ const run = promisify(execFile);
 describe("an app's units", () => {
   it(
     'Given app cigar, When rendered, ' +
-      'Then its service runs the launcher on its root, requires its socket and gives up after 5 starts a minute',
+      'Then its service runs the launcher on its root, wants its socket (so a crash is restarted) and gives up after 5 starts a minute',
     async () => {
       const [service, socket] = appUnitFiles('cigar', await loadTemplates());
       expect(service!.path).toBe('/etc/systemd/system/cigar.service');
       expect(service!.content).toMatch(/^ExecStart=\/usr\/local\/lib\/hms\/web-start \/var\/www\/cigar$/m);
-      expect(service!.content).toMatch(/^Requires=cigar\.socket$/m);
+      expect(service!.content).toMatch(/^Wants=cigar\.socket$/m);
+      expect(service!.content).not.toMatch(/^Requires=/m);
       expect(service!.content).toMatch(/^PropagatesStopTo=cigar\.socket$/m);
       expect(service!.content).toMatch(/^StartLimitBurst=5$/m);
       expect(socket).toMatchObject({ path: '/etc/systemd/system/cigar.socket', mode: 0o644 });

@@ -60,6 +60,24 @@ describe('the unit rule', () => {
     expect(seen[5]).toEqual(['critical cigar.service is restarting in a loop']);
   });
 
+  it('Given a crash, When a look lands between auto-restart and the new start (inactive), Then still open until stable', () => {
+    const seen = run([
+      [0, cigar('active', 0)],
+      [2, cigar('activating', 0, 'auto-restart')],
+      [4, cigar('inactive', 1)],
+      [6, cigar('active', 1)],
+      [12, cigar('active', 1)],
+    ]);
+    expect(seen.slice(1, 4)).toEqual(Array(3).fill(['warning cigar.service restarted after a crash']));
+    // No look in auto-restart: NRestarts grown while inactive is the crash too, counted once.
+    const missed = run([
+      [0, cigar('active', 0)],
+      [4, cigar('inactive', 1)],
+      [6, cigar('active', 1)],
+    ]);
+    expect(missed.slice(1)).toEqual(Array(2).fill(['warning cigar.service restarted after a crash']));
+  });
+
   it('Given three restarts within the window, Then it is critical: restarting in a loop', () => {
     const seen = run([
       [0, cigar('active', 0)],
