@@ -3,6 +3,7 @@
  * has no systemd), everything else real: the loop's timers, the state files, the audit
  * log, the outbox and a webhook receiver on loopback that checks each signature.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,12 +120,13 @@ describe('the watcher, ticked by the test', () => {
     const first = stopLater(await startAlerts(agent.deps, { facts, loop: false, log: () => undefined }));
     await first.watcher.slowLook();
     // Sent and answered: stopped any earlier, the delivery would be sent again by the next agent (at least once).
+    const state = path.join(agent.deps.config.stateDir, 'alerts');
+    // Noted sent in memory first, then on disk (sent.json is written whole, by rename).
     await waitFor(
-      () => first.outbox.status()[0]!.lastDeliveredAt !== null,
+      () => first.outbox.status()[0]!.lastDeliveredAt !== null && existsSync(path.join(state, 'sent.json')),
       () => JSON.stringify(first.outbox.status()),
     );
     first.stop();
-    const state = path.join(agent.deps.config.stateDir, 'alerts');
     expect((await stat(state)).mode & 0o777).toBe(0o700);
     for (const file of ['incidents.json', 'watch.json', 'sent.json', 'channels.json']) {
       expect((await stat(path.join(state, file))).mode & 0o777).toBe(0o600);
