@@ -6,11 +6,14 @@
  * `hms deploy cigar`. Then faults made on the real server: the app's unit killed, its
  * health route failing, a disk filled past its threshold, a certificate 5 days from
  * expiry. Each: one "opened" webhook and mail, then one "resolved" when fixed, seen in
- * `hms alerts --json` and by `hms doctor`; a mute holds one back, audited.
+ * `hms alerts --json` and by `hms doctor` (the failing health also in the TUI's header and
+ * its `!` screen); a mute holds one back, audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/api/alerts.js';
+import { HMS_BIN } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
+import { startTmux } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
 import { type AlertsLaptop, RECIPIENTS, SENDER, SMALL_DISK, startAlertsLaptop } from './alerts-context.js';
 import {
@@ -133,8 +136,28 @@ describe.skipIf(!support.ok)(
       },
     );
 
+    /** `hms` in a real terminal: the header's badge counts the open incident, `!` lists it. */
+    const seenInTheTui = async () => {
+      const term = await startTmux({
+        cwd: laptop.dir,
+        env: { HOME: laptop.dir, XDG_CONFIG_HOME: `${laptop.dir}/.xdg`, HMS_NO_KEYCHAIN: '1' },
+        width: 160,
+        height: 40,
+      });
+      try {
+        await term.run(`node ${HMS_BIN}`);
+        await term.waitFor(/! 1 incident\b/, 60_000);
+        await term.keys('!');
+        const screen = await term.waitFor((text) => /health/.test(text) && /cigar/.test(text) && /open \d/.test(text), 30_000);
+        expect(screen).toMatch(/critical|warning/);
+      } finally {
+        await term.kill();
+      }
+    };
+
     it(
-      'Given cigar healthy, When its health route fails (503), Then one "health" alert opens, `hms doctor` names it; ' +
+      'Given cigar healthy, When its health route fails (503), Then one "health" alert opens, `hms doctor` names it, ' +
+        'the TUI header counts it and `!` lists it; ' +
         'healthy again: one "resolved"',
       async () => {
         await story(
@@ -145,6 +168,7 @@ describe.skipIf(!support.ok)(
             const doctor = await laptop.hms(['doctor']);
             expect(doctor.code).toBe(1);
             expect(doctor.stdout).toMatch(/cigar fails its health check|health.*cigar/);
+            await seenInTheTui();
           },
         );
         const doctor = await laptop.hms(['doctor']);
