@@ -2,7 +2,8 @@
  * The browser pages in a real headless Chromium, through nginx's TLS vhost for the
  * agent (templates/nginx/hosting.conf with a self-signed certificate for
  * hosting.test) on the disposable Debian 12 test server: log in, restart an app,
- * follow its log live (with and without JavaScript), and edit its nginx site.
+ * follow its log live (with and without JavaScript), edit its nginx site, and mute and
+ * unmute a rule on the Incidents page (the agent's real watcher).
  * Chromium may reach only the test server (see tests/support/browser.ts).
  * Screenshots of each step go to test-artifacts/.
  */
@@ -194,5 +195,25 @@ describe.skipIf(skipReason !== undefined)('browser pages in Chromium through ngi
     expect(await appStatus(ctx!, 'cigar')).toBe('200');
     expect(browser!.blocked).toEqual([]);
     expect(noScript!.blocked).toEqual([]);
+  }, 60_000);
+
+  it('Given the Incidents page over the real watcher, When the disk rule is muted, then unmuted, Then it says so, audited', async () => {
+    await page().goto(`${BASE}/incidents`);
+    expect(await page().textContent('h1')).toBe('Incidents');
+    expect(
+      await page()
+        .locator('h2', { hasText: /^Open \(\d+\)$/ })
+        .count(),
+    ).toBe(1);
+    await page().selectOption('form.fields select[name=target]', 'disk');
+    await page().selectOption('form.fields select[name=duration]', '30m');
+    await Promise.all([page().waitForURL(/\/incidents\?done=/), page().click('form.fields button:has-text("Mute")')]);
+    expect(await page().textContent('.notice')).toBe('disk muted for 30m: its incidents are listed but not sent.');
+    await shot(browser!, '09-incidents-muted');
+    await Promise.all([page().waitForURL(/\/incidents\?done=/), page().click('button:has-text("Unmute disk")')]);
+    expect(await page().textContent('.notice')).toBe('disk unmuted: its alerts are sent again.');
+    const audit = await ctx!.api('GET', '/api/audit?limit=10');
+    const actions = (audit.json as { entries: Array<{ action: string; target: string }> }).entries.map((e) => `${e.action} ${e.target}`);
+    expect(actions).toEqual(expect.arrayContaining(['alerts.mute disk', 'alerts.unmute disk']));
   }, 60_000);
 });
