@@ -17,7 +17,9 @@ export function alertsApi(deps: AgentDeps): Hono<AgentEnv> {
   const alerts = (): AlertsService => {
     if (deps.alerts) return deps.alerts;
     throw new ApiError(503, 'The incidents watcher is not running in this agent: it runs in hms-agent.service on a server.', {
-      hint: 'Ask a server (`hms alerts`); on a server whose agent answers this, restart it with `hms restart agent`.',
+      hint:
+        'Local mode (no server in hms.config.json) has no watcher: add a server and run `hms full-deploy` on it. ' +
+        'A server whose agent answers this: restart it with `hms restart agent`.',
     });
   };
   api.get('/', async (c) => c.json(await alerts().overview()));

@@ -80,7 +80,7 @@ describe('hms doctor and alerts', () => {
         /^ {2}- alerts\s+no alerts: test: The incidents watcher is not running in this agent: it runs in hms-agent\.service on a/m,
       );
       expect(output.human).toMatch(
-        /^ {4}→ Ask a server \(`hms alerts`\); on a server whose agent answers this, restart it with `hms restart agent`/m,
+        /^ {4}→ Local mode \(no server in hms\.config\.json\) has no watcher: add a server and run `hms full-deploy` on it\. A server/m,
       );
     } finally {
       await bare.dispose();
