@@ -3,7 +3,8 @@ import { alertsResponseSchema, alertTestResponseSchema, muteResponseSchema, unmu
 import { apiPaths } from '../api/paths.js';
 import type { ApiClient } from './api-client.js';
 
-export const listAlerts = (client: ApiClient) => client.call(alertsResponseSchema, apiPaths.alerts.list());
+export const listAlerts = (client: ApiClient, signal?: AbortSignal) =>
+  client.call(alertsResponseSchema, apiPaths.alerts.list(), signal ? { signal } : {});
 
 /** One test delivery to `channel`, or to every channel; answered after each one's first attempt. */
 export const testAlerts = (client: ApiClient, channel?: string) =>

@@ -4,10 +4,10 @@
  * one goes on to connect (here to a port where nothing listens: exit 1).
  */
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../support/agent-process.js';
 import { runHms } from '../support/run-hms.js';
 
 let dir: string;
@@ -15,14 +15,6 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hms-alerts-cli-'));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('hms alerts on the command line', () => {
   it('Given `--for 8d` or `--for soon`, When muting, Then exit 2 with the form, and nothing is written', async () => {
@@ -43,7 +35,7 @@ describe('hms alerts on the command line', () => {
   });
 
   it('Given `--for 2h` and an agent that is down, When muting, Then the duration is accepted; the failure is the connection', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const config = { servers: { web1: { host: '127.0.0.1', publicUrl: `https://127.0.0.1:${port}` } } };
     await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config));
     const run = await runHms(['alerts', 'mute', 'disk', '--for', '2h', '--via', 'https'], { cwd: dir, env: { HMS_TOKEN: 'tok_x' } });

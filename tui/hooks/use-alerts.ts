@@ -6,8 +6,7 @@
  * /api/alerts (404: older than this hms) has no badge, and the screen says to update it.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { alertsResponseSchema, type AlertsResponse, type AlertTestResponse } from '../../src/api/alerts.js';
-import { apiPaths } from '../../src/api/paths.js';
+import type { AlertsResponse, AlertTestResponse } from '../../src/api/alerts.js';
 import type { ApiClient } from '../../src/client/api-client.js';
 import { listAlerts, muteAlerts, testAlerts, unmuteAlerts } from '../../src/client/alerts-client.js';
 import { AgentError } from '../../src/client/http.js';
@@ -34,7 +33,7 @@ export function useAlertBadges(
 }
 
 const readCounts = async (client: ApiClient, signal: AbortSignal): Promise<IncidentCounts> =>
-  incidentCounts((await client.call(alertsResponseSchema, apiPaths.alerts.list(), { signal })).incidents);
+  incidentCounts((await listAlerts(client, signal)).incidents);
 
 /** What the last test or action said, shown under the channels. */
 export interface AlertOutcome {
