@@ -37,6 +37,7 @@ ${commands
     --all            every configured server, concurrently (status, metrics)
     --via ssh|https  reach the agent through SSH (default) or its public HTTPS URL
     --local          use an agent in this process for this machine (the default with no server configured)
+    --no-persist     connect directly: no background holder keeping the SSH connection for the next command
     --json           machine-readable output
     --yes, -y        answer yes to confirmations
     --verbose        stack traces on errors
@@ -99,6 +100,7 @@ function parseArgs(argv: string[], lenient: boolean) {
       via: { type: 'string' },
       all: { type: 'boolean', default: false },
       local: { type: 'boolean', default: false },
+      persist: { type: 'boolean', default: true },
       follow: { type: 'boolean', shortFlag: 'f', default: false },
       lines: { type: 'number', shortFlag: 'n' },
       grep: { type: 'string' },

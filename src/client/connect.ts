@@ -15,8 +15,20 @@ import { pickServer } from './server-target.js';
 export interface ClientContext {
   /** Positional arguments after the command name. */
   args: string[];
-  flags: { server?: string | undefined; via?: string | undefined; local?: boolean; all?: boolean; readonly?: boolean };
+  flags: {
+    server?: string | undefined;
+    via?: string | undefined;
+    local?: boolean;
+    all?: boolean;
+    readonly?: boolean;
+    persist?: boolean;
+  };
   env: NodeJS.ProcessEnv;
+  /**
+   * The built holder program (dist/hms-holder.mjs) to start for a connection that stays; set by the CLI only.
+   * Absent (tests calling commands in-process, tools): every connection is direct, as with --no-persist.
+   */
+  holderEntry?: string | undefined;
   /** The configuration, or undefined when none exists (the embedded default). */
   loadConfig(): Promise<Config | undefined>;
   /** Progress and notes for people (stderr). */

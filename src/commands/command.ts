@@ -16,6 +16,8 @@ export interface GlobalFlags {
   via?: string | undefined;
   all?: boolean;
   local?: boolean;
+  /** false with --no-persist: connect directly, no connection holder. */
+  persist?: boolean;
   follow?: boolean;
   lines?: number | undefined;
   grep?: string | undefined;

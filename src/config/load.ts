@@ -66,7 +66,13 @@ export function parseConfig(text: string, file: string): Config {
       },
     ]),
   );
-  return { file, servers, apps, ...(result.data.alerts ? { alerts: result.data.alerts } : {}) };
+  return {
+    file,
+    servers,
+    apps,
+    ...(result.data.alerts ? { alerts: result.data.alerts } : {}),
+    ...(result.data.connection ? { connection: result.data.connection } : {}),
+  };
 }
 
 export async function loadConfig(file: string): Promise<Config> {

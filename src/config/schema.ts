@@ -1,3 +1,4 @@
+import { connectionSchema, type ConnectionConfig } from './connection.js';
 import { z } from 'zod';
 import { domainSchema, nameSchema, SHARED_PATH_PATTERN, sharedPathSchema } from '../core/names.js';
 import { webCommandSchema } from '../core/web-command.js';
@@ -146,6 +147,8 @@ export const configSchema = z
     apps: z.record(nameSchema, appSchema).default({}),
     /** The incidents watcher on every server and the channels it tells (src/core/alert-settings.ts). */
     alerts: alertsConfigSchema.optional(),
+    /** How hms keeps SSH connections between commands (a holder per server, like OpenSSH's ControlPersist). */
+    connection: connectionSchema.optional(),
   })
   .superRefine((config, ctx) => {
     checkAlerts(config.alerts, ctx);
@@ -235,4 +238,6 @@ export interface Config {
   apps: Record<string, AppConfig>;
   /** The incidents watcher's settings and channels, when hms.config.json has `alerts`. */
   alerts?: AlertsConfig | undefined;
+  /** The connection holder's settings, when hms.config.json has `connection`. */
+  connection?: ConnectionConfig | undefined;
 }
