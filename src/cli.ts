@@ -1,13 +1,15 @@
 /**
  * `hms`: parses flags once, runs one command, prints its result or its error,
  * and is the only place that sets the exit code.
+ *
+ * Starting quickly matters (`hms status` is typed all day): this module and what it
+ * imports statically answer `--version` and every help; a command's module (and the
+ * client, config schemas, undici, ssh2 behind it) is imported only when it runs.
  */
 import meow from 'meow';
-import { createInterface } from 'node:readline/promises';
 import { joinDashedValues } from './commands/cli-argv.js';
 import { UsageError } from './core/errors.js';
-import { findConfigFile, loadConfig } from './config/load.js';
-import { commands, findCommand } from './commands/index.js';
+import { commands, loadCommand } from './commands/index.js';
 import type { CommandContext, CommandHelp, GlobalFlags } from './commands/command.js';
 import { findTopic, isHelpFlag, ownArguments, renderHelp, unknownCommand } from './commands/help.js';
 import { printError, printOutput, type Streams } from './commands/output.js';
@@ -157,7 +159,7 @@ async function run(cli: ReturnType<typeof parseArgs>, streams: Streams): Promise
       const { runMonitor } = await import('../tui/monitor/main.js');
       return await runMonitor(makeContext(args, flags));
     }
-    const command = findCommand(name);
+    const command = await loadCommand(name);
     if (!command) throw unknownCommand(topics, name);
     const output = await command.run(makeContext(args, flags));
     printOutput(output, flags.json, streams);
@@ -175,11 +177,13 @@ function makeContext(args: string[], flags: GlobalFlags): CommandContext {
     cwd,
     env: process.env,
     async loadConfig() {
+      const { findConfigFile, loadConfig } = await import('./config/load.js');
       const file = findConfigFile(flags.config, process.env, cwd);
       return file ? loadConfig(file) : undefined;
     },
     async ask(question) {
       if (!process.stdin.isTTY) return undefined;
+      const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return (await rl.question(`${question}: `)).trim() || undefined;
@@ -190,6 +194,7 @@ function makeContext(args: string[], flags: GlobalFlags): CommandContext {
     async confirm(question) {
       if (flags.yes) return true;
       if (!process.stdin.isTTY) throw new UsageError(`${question} (no terminal to ask on)`, 'Pass --yes to confirm from a script.');
+      const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

@@ -27,26 +27,16 @@ import { formatAgo } from '../core/format.js';
 import { NAME_PATTERN } from '../core/names.js';
 import { table } from '../core/table.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { MUTE_USAGE, UNMUTE_USAGE, alertsHelp } from './help/index.js';
 import { onServers, type ServerResult } from './each-server.js';
 import { colorOn, RED, YELLOW } from './output.js';
 
-const MUTE_USAGE = 'hms alerts mute <rule|app> --for 2h';
 const MUTE_FORMS = '--for takes 30m, 2h, 1d or 1h30m: from 1 minute to 7 days.';
-const UNMUTE_USAGE = 'hms alerts unmute <rule|app>';
 /** Deliveries shown to people; --json has every one the agent keeps. */
 const SHOWN_DELIVERIES = 10;
 
 export const alertsCommand: Command = {
-  name: 'alerts',
-  summary: 'Incidents (open and recent), the channels and their deliveries, mutes; `test`, `mute` and `unmute` act on them',
-  usage: ['hms alerts [server] [--all]', 'hms alerts test [channel]', MUTE_USAGE, UNMUTE_USAGE],
-  flags: [
-    ['--all', 'every configured server, concurrently'],
-    ['--for DURATION', 'mute: how long, 30m, 2h, 1d or 1h30m (at most 7 days)'],
-    ['--readonly', 'refuse test, mute and unmute'],
-    ['--json', 'the incidents, channels, deliveries and mutes (test: the deliveries) as JSON'],
-  ],
-  examples: ['hms alerts', 'hms alerts --all --json', 'hms alerts test ops', 'hms alerts mute disk --for 2h', 'hms alerts unmute cigar'],
+  ...alertsHelp,
   async run(context) {
     const [action] = context.args;
     if (action === 'test' || action === 'mute' || action === 'unmute') {

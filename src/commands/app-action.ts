@@ -1,17 +1,11 @@
-import type { AppAction } from '../api/apps.js';
 import { UsageError } from '../core/errors.js';
 import type { Command } from './command.js';
+import { actionHelps, CONFIRM } from './help/index.js';
 import { connect } from '../client/connect.js';
 
-const CONFIRM: Partial<Record<AppAction, string>> = { stop: 'Stop', restart: 'Restart' };
-
-function actionCommand(action: AppAction, summary: string): Command {
+function actionCommand(action: keyof typeof actionHelps): Command {
   return {
-    name: action,
-    summary,
-    usage: [`hms ${action} <app>`],
-    flags: CONFIRM[action] ? [['--yes, -y', 'do not ask first (needed where there is no terminal)']] : [],
-    examples: [`hms ${action} cigar`, CONFIRM[action] ? `hms ${action} cigar --yes --server prod` : `hms ${action} nginx`],
+    ...actionHelps[action],
     async run(context) {
       const name = context.args[0];
       if (!name) throw new UsageError(`Which app? \`hms ${action} <app>\`.`, 'Run `hms status` to see the names.');
@@ -34,9 +28,4 @@ function actionCommand(action: AppAction, summary: string): Command {
   };
 }
 
-export const actionCommands: Command[] = [
-  actionCommand('start', 'Start an app (or nginx)'),
-  actionCommand('stop', 'Stop an app (asks first; --yes in scripts)'),
-  actionCommand('restart', 'Restart an app (asks first; --yes in scripts)'),
-  actionCommand('reload', "Reload: puma's phased restart, nginx's config reload"),
-];
+export const actionCommands: Command[] = (['start', 'stop', 'restart', 'reload'] as const).map(actionCommand);

@@ -1,14 +1,11 @@
 import type { Command } from './command.js';
+import { auditHelp } from './help/index.js';
 import { connect } from '../client/connect.js';
 import { formatTime } from '../core/format.js';
 import { table } from '../core/table.js';
 
 export const auditCommand: Command = {
-  name: 'audit',
-  summary: 'Recent state-changing actions: who, when, what, result',
-  usage: ['hms audit [-n N]'],
-  flags: [['-n, --lines N', 'how many of the latest entries (default 50)']],
-  examples: ['hms audit', 'hms audit -n 200 --json'],
+  ...auditHelp,
   async run(context) {
     const connected = await connect(context);
     try {

@@ -16,6 +16,7 @@ import { acmeSites } from '../provision/steps/acme.js';
 import type { Host } from '../provision/host.js';
 import { secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { certsHelp } from './help/index.js';
 
 const GRADE: Record<CertRecord['grade'], string> = { ok: 'ok', warning: 'WARNING', critical: 'CRITICAL' };
 
@@ -87,15 +88,7 @@ async function install(context: CommandContext): Promise<CommandOutput> {
 }
 
 export const certsCommand: Command = {
-  name: 'certs',
-  summary: "Every site's certificate: names, issuer, expiry, renewals; renew or install one",
-  usage: ['hms certs [--server NAME] [--json]', 'hms certs renew [site] [--force]', 'hms certs install <site> --cert FILE --key FILE'],
-  flags: [
-    ['--force', 'renew: request new certificates even when not due'],
-    ['--cert FILE', 'install: the certificate, then its chain (PEM)'],
-    ['--key FILE', 'install: its private key (PEM, unencrypted; written 0600)'],
-  ],
-  examples: ['hms certs', 'hms certs renew cigar --force', 'hms certs install hosting --cert fullchain.pem --key privkey.pem'],
+  ...certsHelp,
   run(context) {
     if (context.args[0] === 'renew') return renew(context);
     if (context.args[0] === 'install') return install(context);

@@ -7,6 +7,7 @@ import { HmsError, isHmsError, UsageError } from '../core/errors.js';
 // The agent's `diff -u`, a pure function: the laptop shows an edit the way the agent shows history.
 import { unifiedDiff } from '../core/diff.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { configHelp } from './help/index.js';
 import { connect } from '../client/connect.js';
 import type { LiveContext } from './logs.js';
 import { formatBytes } from '../core/format.js';
@@ -16,16 +17,7 @@ const ACTIONS = ['list', 'show', 'edit', 'diff', 'history', 'revert'] as const;
 type Action = (typeof ACTIONS)[number];
 
 export const configCommand: Command = {
-  name: 'config',
-  summary: 'nginx sites: list, show, edit in $EDITOR (nginx -t before it goes live), diff, history, revert',
-  usage: [
-    'hms config [list]',
-    'hms config show|edit|history <site>',
-    'hms config diff <site> [backup-id]',
-    'hms config revert <site> <backup-id>',
-  ],
-  flags: [['--yes, -y', 'apply an edit or a revert without asking']],
-  examples: ['hms config', 'hms config edit cigar', 'hms config diff cigar', 'hms config revert cigar <backup-id>'],
+  ...configHelp,
   async run(context) {
     const [action = 'list', site, id] = context.args;
     if (!(ACTIONS as readonly string[]).includes(action))

@@ -6,18 +6,13 @@ import { attachTerminal, openConsole, terminalWindow } from '../client/console.j
 import { UsageError } from '../core/errors.js';
 import { withApp } from './app-command.js';
 import type { Command } from './command.js';
-
-const USAGE = 'hms console <app>';
+import { CONSOLE_USAGE, consoleHelp } from './help/index.js';
 
 export const consoleCommand: Command = {
-  name: 'console',
-  summary: "Open the app's Rails console on its server, in this terminal (through SSH, with the app's environment); audited",
-  usage: [USAGE],
-  flags: [],
-  examples: ['hms console cigar'],
+  ...consoleHelp,
   run: (context) => {
     if (context.flags.readonly) throw new UsageError('--readonly: no console is opened.', 'Run it without --readonly.');
-    return withApp(context, USAGE, async (app, connected) => {
+    return withApp(context, CONSOLE_USAGE, async (app, connected) => {
       const channel = await openConsole(connected, app, terminalWindow(process.stdout, context.env));
       const { code } = await attachTerminal(channel, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
       return { data: { app, code }, human: '', exitCode: code };

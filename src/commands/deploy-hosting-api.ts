@@ -6,6 +6,7 @@ import { openProvisionSession } from '../provision/session.js';
 import { readSecrets } from '../secrets/file.js';
 import { secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext } from './command.js';
+import { deployHostingApiHelp } from './help/index.js';
 import { pickServer } from '../client/server-target.js';
 
 /** The install, and where the API token the agent accepted is now kept (null: not kept, see the notes). */
@@ -49,11 +50,7 @@ export async function deployHostingApi(context: CommandContext, name: string): P
 }
 
 export const deployHostingApiCommand: Command = {
-  name: 'deploy-hosting-api',
-  summary: 'Install the agent on a provisioned server over SSH and wait until it answers',
-  usage: ['hms deploy-hosting-api [server]'],
-  flags: [],
-  examples: ['hms deploy-hosting-api', 'hms deploy-hosting-api prod'],
+  ...deployHostingApiHelp,
   async run(context) {
     const { name } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
     const report = await deployHostingApi(context, name);

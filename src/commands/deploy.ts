@@ -8,6 +8,7 @@ import { deployStream, listReleases, lock, lockStatus, rollback, unlock } from '
 import { HmsError } from '../core/errors.js';
 import { runAppTests } from '../local/app-tests.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { deployHelp, releasesHelp, rollbackHelp, lockHelp, unlockHelp } from './help/index.js';
 import type { Connected } from '../client/connect.js';
 import { appArgument, withApp } from './app-command.js';
 import {
@@ -28,16 +29,7 @@ import { databaseRollbackQuestion } from './rollback-database.js';
 const JSON_OUTPUT_BYTES = 64 * 1024;
 
 export const deployCommand: Command = {
-  name: 'deploy',
-  summary: 'Deploy an app: its tests here first, then each step as it runs; rolled back when unhealthy',
-  usage: ['hms deploy <app> [--ref REF]', '  [--reason TEXT] [--skip-tests] [--json]'],
-  flags: [
-    ['--ref REF', "the branch, tag or commit to deploy (default: the app's branch)"],
-    ['--reason TEXT', 'why, for the audit log and the release list'],
-    ['--skip-tests', "do not run the app's tests here first (recorded in the audit log)"],
-    ['--json', 'one result at the end instead of each step as it runs'],
-  ],
-  examples: ['hms deploy cigar', 'hms deploy cigar --ref v1.4.2 --reason "invoice fix"'],
+  ...deployHelp,
   async run(context) {
     const app = appArgument(context, 'hms deploy <app>');
     const skipTests = context.flags.skipTests === true;
@@ -135,11 +127,7 @@ async function streamDeploy(
 }
 
 export const releasesCommand: Command = {
-  name: 'releases',
-  summary: "An app's releases on the server: sha, when, by whom, health, migrations; → marks current",
-  usage: ['hms releases <app>'],
-  flags: [],
-  examples: ['hms releases cigar', 'hms releases cigar --json'],
+  ...releasesHelp,
   run: (context) =>
     withApp(context, 'hms releases <app>', async (app, connected) => {
       const releases = await listReleases(connected.client, app);
@@ -148,15 +136,7 @@ export const releasesCommand: Command = {
 };
 
 export const rollbackCommand: Command = {
-  name: 'rollback',
-  summary: 'Back to the previous release (or the one named), health-checked; the database stays',
-  usage: ['hms rollback <app> [release] [--restore-database] [--yes]'],
-  flags: [
-    ['--yes, -y', 'do not ask first'],
-    ['--reason TEXT', 'why, for the audit log'],
-    ['--restore-database', "first restore the backup taken before the current release's migrations (the replaced database is kept)"],
-  ],
-  examples: ['hms rollback cigar', 'hms rollback cigar 20261125180211 --yes', 'hms rollback cigar --restore-database'],
+  ...rollbackHelp,
   run: (context) =>
     withApp(context, 'hms rollback <app> [release]', async (app, connected) => {
       const release = context.args[1];
@@ -178,11 +158,7 @@ export const rollbackCommand: Command = {
 };
 
 export const lockCommand: Command = {
-  name: 'lock',
-  summary: 'Lock deploys of an app (who, when, why) until `hms unlock`; without --reason, show the lock',
-  usage: ['hms lock <app> [--reason TEXT]'],
-  flags: [['--reason TEXT', 'lock, and say why; without it, show the lock']],
-  examples: ['hms lock cigar', 'hms lock cigar --reason "database migration in progress"'],
+  ...lockHelp,
   run: (context) =>
     withApp(context, 'hms lock <app> --reason TEXT', async (app, connected) => {
       const status = context.flags.reason
@@ -193,11 +169,7 @@ export const lockCommand: Command = {
 };
 
 export const unlockCommand: Command = {
-  name: 'unlock',
-  summary: "Remove an app's deploy lock (a manual or stale one)",
-  usage: ['hms unlock <app>'],
-  flags: [],
-  examples: ['hms unlock cigar'],
+  ...unlockHelp,
   run: (context) =>
     withApp(context, 'hms unlock <app>', async (app, connected) => {
       const result = await unlock(connected.client, app);

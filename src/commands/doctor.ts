@@ -9,17 +9,14 @@ import { scheduleFindings } from '../core/schedule-status.js';
 import { listSchedules } from '../client/schedules-client.js';
 import { VERSION } from '../core/version.js';
 import type { Command } from './command.js';
+import { doctorHelp } from './help/index.js';
 import { onServers } from './each-server.js';
 import { colorOn, RED } from './output.js';
 
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
 
 export const doctorCommand: Command = {
-  name: 'doctor',
-  summary: 'What needs attention: failed units, disks, certificates, log errors, versions, backups, open incidents',
-  usage: ['hms doctor [--all]'],
-  flags: [['--all', 'every configured server, concurrently']],
-  examples: ['hms doctor', 'hms doctor --all --json'],
+  ...doctorHelp,
   async run(context) {
     const results = await onServers(context, async ({ client }) => [
       ...(await diagnose(client, VERSION)),

@@ -9,8 +9,7 @@ import { type EnvReport, envReport } from '../provision/env-report.js';
 import { secretsPathFor } from '../secrets/service.js';
 import { withApp } from './app-command.js';
 import type { Command } from './command.js';
-
-const USAGE = 'hms env <app> [--json]';
+import { ENV_USAGE, envHelp } from './help/index.js';
 
 const SOURCE = { hms: 'hms', config: 'config (apps.<app>.env)', secret: 'secret (app_env.<app>)', server: 'server only' };
 
@@ -26,13 +25,9 @@ export function envText(report: EnvReport): string {
 }
 
 export const envCommand: Command = {
-  name: 'env',
-  summary: "List an app's environment variables (secret values masked) and what differs from the server",
-  usage: [USAGE],
-  flags: [['--json', 'the variables and their state as JSON']],
-  examples: ['hms env cigar', 'hms env cigar --json'],
+  ...envHelp,
   run: (context) =>
-    withApp(context, USAGE, async (app, connected) => {
+    withApp(context, ENV_USAGE, async (app, connected) => {
       const config = await context.loadConfig();
       if (!config)
         throw new UsageError(

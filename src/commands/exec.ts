@@ -8,29 +8,17 @@ import { execJson, execStream } from '../client/exec-client.js';
 import { UsageError } from '../core/errors.js';
 import { withApp } from './app-command.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { EXEC_USAGE, execHelp } from './help/index.js';
 import { liveOutput } from './logs.js';
 import { INTERRUPTED, printOutput } from './run.js';
 
-const USAGE = 'hms exec <app> -- <command> [args...]';
-
 export const execCommand: Command = {
-  name: 'exec',
-  summary: "Run one command in an app's current release with its environment (as the deploy user); hms exits with its code",
-  usage: [USAGE],
-  flags: [
-    ['--json', 'one result with the output and exit code, instead of the output as it comes'],
-    ['-- command...', 'everything after -- is the command, one word per argument (no shell)'],
-  ],
-  examples: [
-    "hms exec cigar -- bin/rails runner 'puts Visit.count'",
-    'hms exec cigar -- bin/rails db:migrate:status',
-    'hms exec cigar --json -- ls log',
-  ],
+  ...execHelp,
   run: (context) => {
     const [, ...argv] = context.args;
-    if (context.args[0] && argv.length === 0) throw new UsageError('Which command? Give it after --.', `\`${USAGE}\``);
+    if (context.args[0] && argv.length === 0) throw new UsageError('Which command? Give it after --.', `\`${EXEC_USAGE}\``);
     if (context.flags.readonly) throw new UsageError('--readonly: no command is run.', 'Run it without --readonly.');
-    return withApp(context, USAGE, async (app, connected) => {
+    return withApp(context, EXEC_USAGE, async (app, connected) => {
       const request = { argv };
       if (context.flags.json) {
         const result = await execJson(connected.client, app, request);

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { fullDeployHelp } from './help/index.js';
 import { HmsError } from '../core/errors.js';
 import { CertificateRequestError } from '../provision/steps/acme.js';
 import { deployHostingApi } from './deploy-hosting-api.js';
@@ -6,11 +7,7 @@ import { provision, summary } from './provision.js';
 import { pickServer } from '../client/server-target.js';
 
 export const fullDeployCommand: Command = {
-  name: 'full-deploy',
-  summary: 'Provision a server, then install the agent (apps follow with `hms deploy`)',
-  usage: ['hms full-deploy [server]'],
-  flags: [],
-  examples: ['hms full-deploy', 'hms full-deploy prod'],
+  ...fullDeployHelp,
   async run(context) {
     const { name } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
     const started = Date.now();

@@ -6,6 +6,7 @@ import { openCredentialStore, tokenAccount } from '../credentials/store.js';
 import { readSecrets } from '../secrets/file.js';
 import { secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext } from './command.js';
+import { loginHelp, logoutHelp } from './help/index.js';
 import { viaFlag } from '../client/connect.js';
 import { pickServer } from '../client/server-target.js';
 
@@ -26,11 +27,7 @@ async function tokenToStore(context: CommandContext): Promise<{ token: string; f
 }
 
 export const loginCommand: Command = {
-  name: 'login',
-  summary: "Check a server's API token and keep it in the OS keychain",
-  usage: ['hms login [server] [--token-stdin]'],
-  flags: [['--token-stdin', 'read the token from standard input (default: api_token of .secrets.json)']],
-  examples: ['hms login', 'hms login prod --token-stdin < token.txt'],
+  ...loginHelp,
   async run(context) {
     const config = await context.loadConfig();
     const { name, target } = pickServer(config, context.args[0] ?? context.flags.server);
@@ -55,11 +52,7 @@ export const loginCommand: Command = {
 };
 
 export const logoutCommand: Command = {
-  name: 'logout',
-  summary: "Forget a server's API token",
-  usage: ['hms logout [server]'],
-  flags: [],
-  examples: ['hms logout', 'hms logout prod'],
+  ...logoutHelp,
   async run(context) {
     const { name, target } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
     const store = await openCredentialStore(context.env);

@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.js';
 import { formatLine, sourceName } from '../core/log-lines.js';
 import { parseTimeSpec, TIME_SPEC_FORMS } from '../core/time-spec.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { logsHelp } from './help/index.js';
 import { connect } from '../client/connect.js';
 import { formatBytes } from '../core/format.js';
 import { table } from '../core/table.js';
@@ -17,17 +18,7 @@ import type { Config } from '../config/schema.js';
 export const FOLLOW_BACKLOG = 10;
 
 export const logsCommand: Command = {
-  name: 'logs',
-  summary: "Log lines with their times (UTC): an app's production log or any source; -f follows",
-  usage: ['hms logs [app|source] [-f] [-n N]', '         [--grep RE] [--since T] [--until T] [--priority P]'],
-  flags: [
-    ['-f, --follow', 'print new lines as they come, until Ctrl-C'],
-    ['-n, --lines N', 'the last N lines (default 200; with -f, 10 before new ones)'],
-    ['--grep RE', 'only lines matching this extended regular expression'],
-    ['--since T, --until T', 'a time window: an ISO date or time, -1h, 10 min ago, today, yesterday'],
-    ['--priority P', 'journal sources: this priority or more urgent (0-7, err, warning, ...)'],
-  ],
-  examples: ['hms logs', 'hms logs cigar -n 100', 'hms logs cigar -f --grep "Completed 5"', 'hms logs nginx:error --since "10 min ago"'],
+  ...logsHelp,
   async run(context) {
     const { args, flags } = context;
     if (args.length > 1) throw new UsageError(`One log at a time: got ${args.join(', ')}.`, 'Run `hms logs` to list the sources.');

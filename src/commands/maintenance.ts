@@ -7,8 +7,7 @@ import type { MaintenanceState } from '../api/apps.js';
 import { UsageError } from '../core/errors.js';
 import { withApp } from './app-command.js';
 import type { Command, CommandContext } from './command.js';
-
-const USAGE = 'hms maintenance on|off <app> [--message TEXT]';
+import { MAINTENANCE_USAGE, maintenanceHelp } from './help/index.js';
 
 export function maintenanceLine(state: MaintenanceState): string {
   if (!state.on) return `${state.app} is serving (not in maintenance).`;
@@ -21,29 +20,18 @@ export function maintenanceLine(state: MaintenanceState): string {
 function parse(context: CommandContext): { on?: boolean; args: string[] } {
   const [first, ...rest] = context.args;
   if (first === 'on' || first === 'off') return { on: first === 'on', args: rest };
-  if (context.flags.message) throw new UsageError('--message goes with `on`.', `\`${USAGE}\``);
+  if (context.flags.message) throw new UsageError('--message goes with `on`.', `\`${MAINTENANCE_USAGE}\``);
   return { args: context.args };
 }
 
 export const maintenanceCommand: Command = {
-  name: 'maintenance',
-  summary: 'Put an app in maintenance (nginx answers 503 with a page, the app untouched) or take it out; without on|off, show it',
-  usage: [USAGE, 'hms maintenance <app>'],
-  flags: [
-    ['--message TEXT', 'what the 503 page says (plain text, one line, at most 500 characters)'],
-    ['--json', 'the state as JSON'],
-  ],
-  examples: [
-    'hms maintenance on cigar --message "Moving to a new database, back at 14:00 UTC."',
-    'hms maintenance off cigar',
-    'hms maintenance cigar',
-  ],
+  ...maintenanceHelp,
   run: (context) => {
     const { on, args } = parse(context);
     if (on !== undefined && context.flags.readonly) {
       throw new UsageError('--readonly: maintenance is not changed.', 'Run it without --readonly to turn maintenance on or off.');
     }
-    return withApp({ ...context, args }, USAGE, async (app, connected) => {
+    return withApp({ ...context, args }, MAINTENANCE_USAGE, async (app, connected) => {
       const request = on === undefined ? undefined : { on, ...(on && context.flags.message ? { message: context.flags.message } : {}) };
       const state = await connected.client.maintenance(app, request);
       return { data: state, human: maintenanceLine(state) };

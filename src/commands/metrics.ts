@@ -1,15 +1,12 @@
 import type { MetricsResponse } from '../api/metrics.js';
 import type { Command } from './command.js';
+import { metricsHelp } from './help/index.js';
 import { onServers } from './each-server.js';
 import { formatBytes } from '../core/format.js';
 import { table } from '../core/table.js';
 
 export const metricsCommand: Command = {
-  name: 'metrics',
-  summary: 'CPU, memory, disks, load, per-app memory, requests and 5xx per minute',
-  usage: ['hms metrics [--all]'],
-  flags: [['--all', 'every configured server, concurrently']],
-  examples: ['hms metrics', 'hms metrics --all --json'],
+  ...metricsHelp,
   async run(context) {
     const results = await onServers(context, ({ client }) => client.metrics());
     return {

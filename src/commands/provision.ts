@@ -9,6 +9,7 @@ import { packageRoot } from '../platform/package-root.js';
 import { exampleInput } from '../provision/example.js';
 import { secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext } from './command.js';
+import { provisionHelp } from './help/index.js';
 import { pickServer } from '../client/server-target.js';
 
 const MARK: Record<StepReport['status'], string> = { 'up-to-date': '✓', planned: '~', changed: '●', failed: '✗' };
@@ -58,14 +59,7 @@ export async function provision(context: CommandContext, name: string, dryRun: b
 }
 
 export const provisionCommand: Command = {
-  name: 'provision',
-  summary: 'Bring a server to the provisioned state, changing only what differs',
-  usage: ['hms provision [server] [--dry-run]', 'hms provision --print-log'],
-  flags: [
-    ['--dry-run', 'check every step and print what would change; change nothing'],
-    ['--print-log', 'print the procedure as DEPLOYMENT_LOG.md (for hms.config.example.json); connect to nothing'],
-  ],
-  examples: ['hms provision --dry-run', 'hms provision prod', 'hms provision --print-log > DEPLOYMENT_LOG.md'],
+  ...provisionHelp,
   async run(context) {
     if (context.flags.printLog) {
       const steps = await provisioningPlan(await exampleInput(await loadConfig(path.join(packageRoot(), 'hms.config.example.json'))));

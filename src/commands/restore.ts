@@ -7,23 +7,15 @@ import { dropKept, restoreBackup, restoreStreamed } from '../client/backups-clie
 import { HmsError, UsageError } from '../core/errors.js';
 import { restoreQuestion, restoreSummary } from '../core/restore-render.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { RESTORE_USAGE, restoreHelp } from './help/index.js';
 import { withApp } from './app-command.js';
 
-const USAGE = 'hms restore <app> <backup-id>';
-
 export const restoreCommand: Command = {
-  name: 'restore',
-  summary: "Restore one of an app's backups as its live database (asked first; the replaced database is kept)",
-  usage: [`${USAGE} [--yes] [--json]`],
-  flags: [
-    ['--yes, -y', 'do not ask first (needed where there is no terminal)'],
-    ['--json', 'the result as JSON'],
-  ],
-  examples: ['hms restore cigar 1a2b3c4d', 'hms restore cigar 1a2b3c4d --yes --json'],
+  ...restoreHelp,
   run: (context) =>
-    withApp(context, USAGE, async (app, connected) => {
+    withApp(context, RESTORE_USAGE, async (app, connected) => {
       const snapshot = context.args[1];
-      if (!snapshot) throw new UsageError(`Which backup? \`${USAGE}\`.`, `\`hms backups ${app}\` lists them.`);
+      if (!snapshot) throw new UsageError(`Which backup? \`${RESTORE_USAGE}\`.`, `\`hms backups ${app}\` lists them.`);
       const plan = await restoreBackup(connected.client, app, { snapshot, dryRun: true });
       if (!(await context.confirm(restoreQuestion(plan, connected.name, plan.snapshot.slice(0, 8))))) {
         return { data: { app, done: false }, human: 'Nothing done.', exitCode: 1 };

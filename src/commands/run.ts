@@ -1,6 +1,7 @@
 import type { ScriptExit, ScriptList } from '../api/scripts.js';
 import { listScripts, runScriptJson, runScriptStream, type ScriptOutput } from '../client/scripts-client.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { runHelp } from './help/index.js';
 import { connect, type Connected } from '../client/connect.js';
 import { type LiveOutput, liveOutput, write } from './logs.js';
 import { table } from '../core/table.js';
@@ -9,14 +10,7 @@ import { table } from '../core/table.js';
 export const INTERRUPTED = 130;
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: "Run a troubleshooting script, output as it comes; hms exits with the script's code (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)",
-  usage: ['hms run', 'hms run <script> [--json] [-- args...]'],
-  flags: [
-    ['--json', 'one result with the output and exit code, instead of the output as it comes'],
-    ['-- args...', 'everything after -- goes to the script'],
-  ],
-  examples: ['hms run', 'hms run check_status', 'hms run check_disk_space -- --warning 70'],
+  ...runHelp,
   async run(context) {
     const [name, ...args] = context.args;
     const connected = await connect(context);

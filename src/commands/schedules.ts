@@ -10,22 +10,14 @@ import { UsageError } from '../core/errors.js';
 import { SCHEDULE_HEADERS, scheduleRow } from '../core/schedule-status.js';
 import { table } from '../core/table.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { SCHEDULES_RUN_USAGE, schedulesHelp } from './help/index.js';
 import { onServers } from './each-server.js';
 import { liveOutput } from './logs.js';
 import { colorOn, RED } from './output.js';
 import { INTERRUPTED, printOutput } from './run.js';
 
-const RUN_USAGE = 'hms schedules run <app> <name>';
-
 export const schedulesCommand: Command = {
-  name: 'schedules',
-  summary: "The apps' scheduled tasks: last run (when, result, duration) and next; `run` runs one now, output as it comes",
-  usage: ['hms schedules [app] [--all]', RUN_USAGE],
-  flags: [
-    ['--all', 'every configured server, concurrently'],
-    ['--json', 'the schedules as JSON (run: the exit as JSON after the output)'],
-  ],
-  examples: ['hms schedules', 'hms schedules cigar --json', 'hms schedules run cigar report'],
+  ...schedulesHelp,
   run: (context) => (context.args[0] === 'run' ? runNow(context) : list(context)),
 };
 
@@ -66,7 +58,7 @@ const failedCode = (schedules: ScheduleStatus[]): number => (schedules.some((s) 
 
 async function runNow(context: CommandContext): Promise<CommandOutput> {
   const [, app, name] = context.args;
-  if (!app || !name) throw new UsageError(`Which app and schedule? \`${RUN_USAGE}\`.`, 'Run `hms schedules` to see the names.');
+  if (!app || !name) throw new UsageError(`Which app and schedule? \`${SCHEDULES_RUN_USAGE}\`.`, 'Run `hms schedules` to see the names.');
   if (context.flags.readonly) throw new UsageError('--readonly: no schedule is run.', 'Run it without --readonly.');
   const connected = await connectForApp(context, app);
   try {

@@ -1,13 +1,10 @@
 import { UsageError } from '../core/errors.js';
 import { checkSecrets, initSecrets, secretsPathFor } from '../secrets/service.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { secretsHelp } from './help/index.js';
 
 export const secretsCommand: Command = {
-  name: 'secrets',
-  summary: 'Create, complete or check .secrets.json (values are never printed)',
-  usage: ['hms secrets init [--rotate KEY]', 'hms secrets check'],
-  flags: [['--rotate KEY', "init: replace this key's value with a new one (e.g. hosting_management.jwt_secret)"]],
-  examples: ['hms secrets init', 'hms secrets check', 'hms secrets init --rotate hosting_management.api_token'],
+  ...secretsHelp,
   async run(context) {
     const [action] = context.args;
     if (action === 'init') return init(context);

@@ -7,6 +7,7 @@ import { sshHost, type Host } from '../provision/host.js';
 import { listShared, putShared } from '../provision/shared-remote.js';
 import { connectSsh } from '../ssh/connection.js';
 import type { Command, CommandContext, CommandOutput } from './command.js';
+import { sharedHelp } from './help/index.js';
 import { pickServer } from '../client/server-target.js';
 import { formatBytes, formatTime } from '../core/format.js';
 import { table } from '../core/table.js';
@@ -14,21 +15,7 @@ import { table } from '../core/table.js';
 const MAX_PUT_BYTES = 8 * 1024 * 1024;
 
 export const sharedCommand: Command = {
-  name: 'shared',
-  summary: "List an app's shared/ files, or put one there (shared-path defaults to config/<file name>)",
-  usage: ['hms shared list <app>', 'hms shared put <app> <local-file> [shared-path]'],
-  flags: [
-    ['list <app>', "each file in the app's shared/: path, size, mode, when it changed"],
-    [
-      'put <app> <file> [path]',
-      'uploads a file into shared/ as the deploy user (0640, secret-looking files 0600); the previous version is kept as <path>.<time>.bak',
-    ],
-  ],
-  examples: [
-    'hms shared list cigar',
-    'hms shared put cigar ./config/master.key',
-    'hms shared put cigar ./instances/default/database.yml config/database.yml',
-  ],
+  ...sharedHelp,
   async run(context) {
     const [action, app, ...rest] = context.args;
     if (action === 'list' && app) return withApp(context, app, (host) => list(host, app));

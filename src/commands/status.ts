@@ -3,7 +3,8 @@ import type { BackupOverview } from '../api/backups.js';
 import { backupOverview } from '../client/backups-client.js';
 import type { ApiClient } from '../client/api-client.js';
 import { backupStatusLines } from '../core/backup-status.js';
-import type { Command, CommandContext } from './command.js';
+import type { Command } from './command.js';
+import { statusHelp } from './help/index.js';
 import { onServers } from './each-server.js';
 import { formatBytes, formatSince, unitLabel } from '../core/format.js';
 import { table } from '../core/table.js';
@@ -12,11 +13,7 @@ import { colorOn, RED } from './output.js';
 type StatusData = AppsResponse & { backups?: BackupOverview; backupsError?: string };
 
 export const statusCommand: Command = {
-  name: 'status',
-  summary: 'Apps, nginx and the agent: state, since, memory, restarts, health, release',
-  usage: ['hms status [app] [--all]'],
-  flags: [['--all', 'every configured server, concurrently']],
-  examples: ['hms status', 'hms status cigar', 'hms status --all --json'],
+  ...statusHelp,
   async run(context) {
     const only = context.args[0];
     // An app named without --server: its own server, as `hms deploy <app>` picks it.

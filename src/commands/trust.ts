@@ -1,13 +1,10 @@
 import { trustServer } from '../ssh/trust.js';
 import type { Command } from './command.js';
+import { trustHelp } from './help/index.js';
 import { pickServer } from '../client/server-target.js';
 
 export const trustCommand: Command = {
-  name: 'trust',
-  summary: "Show a server's SSH host key and record it in known_hosts",
-  usage: ['hms trust [server] [--yes]'],
-  flags: [['--yes, -y', 'record the key without asking (check its fingerprint another way first)']],
-  examples: ['hms trust', 'hms trust prod'],
+  ...trustHelp,
   async run(context) {
     const { target } = pickServer(await context.loadConfig(), context.args[0] ?? context.flags.server);
     const report = await trustServer({

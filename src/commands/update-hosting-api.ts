@@ -3,19 +3,12 @@ import { updateAgent, updateOutcome, updateProgressLine } from '../client/agent-
 import { agentReleases } from '../client/agent-client.js';
 import { readAgentBundle } from '../client/agent-bundle.js';
 import type { Command } from './command.js';
+import { updateHostingApiHelp } from './help/index.js';
 import { connect } from '../client/connect.js';
 import { table } from '../core/table.js';
 
 export const updateHostingApiCommand: Command = {
-  name: 'update-hosting-api',
-  summary: "Send this hms's agent to the running agent; it switches, health-checks, and rolls back on failure",
-  usage: ['hms update-hosting-api [--release ID] [--from DIR]', 'hms update-hosting-api --list'],
-  flags: [
-    ['--release ID', 'switch to a release already on the server'],
-    ['--from DIR', 'send the agent bundle from this folder (default: the one beside this hms)'],
-    ['--list', 'list the releases on the server and the last update'],
-  ],
-  examples: ['hms update-hosting-api', 'hms update-hosting-api --list', 'hms update-hosting-api --release <id>'],
+  ...updateHostingApiHelp,
   async run(context) {
     const connected = await connect(context);
     try {
