@@ -6,8 +6,7 @@
  * imports statically answer `--version` and every help; a command's module (and the
  * client, config schemas, undici, ssh2 behind it) is imported only when it runs.
  */
-import meow from 'meow';
-import { joinDashedValues } from './commands/cli-argv.js';
+import { parseArgv, type ParsedArgv } from './commands/cli-argv.js';
 import { UsageError } from './core/errors.js';
 import { commands, loadCommand } from './commands/index.js';
 import type { CommandContext, CommandHelp, GlobalFlags } from './commands/command.js';
@@ -56,25 +55,40 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const asked = helpAsked(argv);
   if (asked) {
     try {
-      streams.stdout.write(asked.name ? `${renderHelp(findTopic(topics, asked.name))}\n` : `${parseArgs([], true).help}\n`);
+      streams.stdout.write(asked.name ? `${renderHelp(findTopic(topics, asked.name))}\n` : overview());
       return 0;
     } catch (error) {
       return printError(error, { json: false, verbose: false }, streams);
     }
   }
-  return run(parseArgs(argv, false), streams);
+  if (argv.length === 1 && argv[0] === '--version') {
+    streams.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  let parsed: ParsedArgv;
+  try {
+    parsed = parseArgv(argv);
+  } catch (error) {
+    return printError(error, { json: false, verbose: false }, streams);
+  }
+  return run(parsed, streams);
+}
+
+/** `hms --help`: the text above, between one empty line before and after. */
+function overview(): string {
+  return `\n${help.replace(/^\n+|\s+$/g, '')}\n\n`;
 }
 
 /**
  * `hms help [command]`, or `--help` / `-h` anywhere before `--`: the command they
- * are about (none: the overview). The command is read as meow reads it, so a
+ * are about (none: the overview). The command is read as parseArgv reads it, so a
  * flag's value (`--server prod`) is not taken for it; unknown flags do not matter here.
  */
 function helpAsked(argv: string[]): { name: string | undefined } | undefined {
   const own = ownArguments(argv);
   const flagged = own.some(isHelpFlag);
   if (!flagged && !own.includes('help')) return undefined;
-  const [first, second] = parseArgs(
+  const [first, second] = parseArgv(
     own.filter((arg) => !isHelpFlag(arg)),
     true,
   ).input;
@@ -82,74 +96,14 @@ function helpAsked(argv: string[]): { name: string | undefined } | undefined {
   return flagged ? { name: first } : undefined;
 }
 
-function parseArgs(argv: string[], lenient: boolean) {
-  return meow(help, {
-    importMeta: import.meta,
-    argv: joinDashedValues(argv),
-    version: VERSION,
-    description: false,
-    allowUnknownFlags: lenient,
-    // `hms --help --version` is a request for help.
-    autoVersion: !lenient,
-    flags: {
-      config: { type: 'string' },
-      secrets: { type: 'string' },
-      server: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      yes: { type: 'boolean', shortFlag: 'y', default: false },
-      verbose: { type: 'boolean', default: false },
-      rotate: { type: 'string' },
-      via: { type: 'string' },
-      all: { type: 'boolean', default: false },
-      local: { type: 'boolean', default: false },
-      persist: { type: 'boolean', default: true },
-      follow: { type: 'boolean', shortFlag: 'f', default: false },
-      lines: { type: 'number', shortFlag: 'n' },
-      grep: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      priority: { type: 'string' },
-      tokenStdin: { type: 'boolean', default: false },
-      host: { type: 'string' },
-      name: { type: 'string' },
-      user: { type: 'string' },
-      port: { type: 'number' },
-      identityFile: { type: 'string' },
-      publicUrl: { type: 'string' },
-      app: { type: 'string' },
-      domain: { type: 'string' },
-      repo: { type: 'string' },
-      branch: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      readonly: { type: 'boolean', default: false },
-      dryRun: { type: 'boolean', default: false },
-      printLog: { type: 'boolean', default: false },
-      ref: { type: 'string' },
-      skipTests: { type: 'boolean', default: false },
-      drill: { type: 'boolean', default: false },
-      offsite: { type: 'boolean', default: false },
-      fetch: { type: 'string' },
-      restoreDatabase: { type: 'boolean', default: false },
-      reason: { type: 'string' },
-      message: { type: 'string' },
-      release: { type: 'string' },
-      from: { type: 'string' },
-      list: { type: 'boolean', default: false },
-      cert: { type: 'string' },
-      for: { type: 'string' },
-      key: { type: 'string' },
-    },
-  });
-}
-
-async function run(cli: ReturnType<typeof parseArgs>, streams: Streams): Promise<number> {
+async function run(cli: ParsedArgv, streams: Streams): Promise<number> {
   const flags: GlobalFlags = cli.flags;
   try {
     const [name, ...args] = cli.input;
     if (!name) {
       // In a terminal, `hms` is the control center; in a pipe, its help.
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
-        cli.showHelp(0);
+        streams.stdout.write(overview());
         return 0;
       }
       const { runTui } = await import('../tui/main.js');
