@@ -3,7 +3,9 @@
  * and is the only place that sets the exit code.
  */
 import meow from 'meow';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
 import { joinDashedValues } from './commands/cli-argv.js';
 import { UsageError } from './core/errors.js';
 import { findConfigFile, loadConfig } from './config/load.js';
@@ -13,6 +15,9 @@ import { findTopic, isHelpFlag, ownArguments, renderHelp, unknownCommand } from 
 import { printError, printOutput, type Streams } from './commands/output.js';
 import { VERSION } from './core/version.js';
 import { monitorHelp } from '../tui/monitor/help.js';
+
+/** The connection holder, built next to this script (dist/hms-holder.mjs); absent when run from sources. */
+const HOLDER_ENTRY = fileURLToPath(new URL('./hms-holder.mjs', import.meta.url));
 
 /** Everything `hms help <command>` can explain. */
 const topics: CommandHelp[] = [...commands, monitorHelp];
@@ -174,6 +179,7 @@ function makeContext(args: string[], flags: GlobalFlags): CommandContext {
     flags,
     cwd,
     env: process.env,
+    holderEntry: existsSync(HOLDER_ENTRY) ? HOLDER_ENTRY : undefined,
     async loadConfig() {
       const file = findConfigFile(flags.config, process.env, cwd);
       return file ? loadConfig(file) : undefined;

@@ -7,6 +7,7 @@ import { certsCommand } from './certs.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { deployHostingApiCommand } from './deploy-hosting-api.js';
+import { disconnectCommand } from './disconnect.js';
 import { deployCommand, lockCommand, releasesCommand, rollbackCommand, unlockCommand } from './deploy.js';
 import { fullDeployCommand } from './full-deploy.js';
 import { provisionCommand } from './provision.js';
@@ -61,6 +62,7 @@ export const commands: Command[] = [
   trustCommand,
   loginCommand,
   logoutCommand,
+  disconnectCommand,
   secretsCommand,
 ];
 
