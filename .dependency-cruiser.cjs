@@ -10,7 +10,7 @@
  */
 
 /** Folders under src/ whose own rule already covers an import of src/commands/. */
-const LAYERS_WITH_OWN_RULE = '^src/(api|core|platform|config|secrets|credentials|ssh|client|provision|local)/';
+const LAYERS_WITH_OWN_RULE = '^src/(api|core|platform|config|secrets|credentials|ssh|holder|client|provision|local)/';
 
 /** Node modules that touch the machine: the pure core must not reach for them. */
 const SIDE_EFFECT_MODULES = [
@@ -77,6 +77,22 @@ module.exports = {
         'src/config/, src/secrets/, src/credentials/ and src/ssh/ are the laptop foundations: they may import src/api/, src/core/, src/platform/ and each other, never the client, provisioning, local mode, the CLI or the TUI.',
       from: { path: '^src/(config|secrets|credentials|ssh)/' },
       to: { path: '^(src|tui)/', pathNot: '^src/(api|core|platform|config|secrets|credentials|ssh)/' },
+    },
+    {
+      name: 'holder-imports-only-below',
+      severity: 'error',
+      comment:
+        'src/holder/ (the background process that keeps SSH connections, and its socket protocol) may import only src/api/, src/core/, src/platform/, src/config/, src/ssh/ and itself.',
+      from: { path: '^src/holder/' },
+      to: { path: '^(src|tui)/', pathNot: '^src/(api|core|platform|config|ssh|holder)/' },
+    },
+    {
+      name: 'only-the-holder-runs-the-holder',
+      severity: 'error',
+      comment:
+        "The holder's process and socket server (src/holder/main.ts, server.ts) load ssh2: hms reaches them through protocol.ts, paths.ts and spawn.ts only.",
+      from: { path: '^(src|tui)/', pathNot: '^src/holder/' },
+      to: { path: '^src/holder/(main|server)\\.ts$' },
     },
     {
       name: 'client-provision-local-below-views',

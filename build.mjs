@@ -25,7 +25,7 @@ for (const name of await readdir(chunks).catch(() => [])) {
 
 await Promise.all([
   build({
-    entryPoints: { hms: 'src/cli.ts' },
+    entryPoints: { hms: 'src/cli.ts', 'hms-holder': 'src/holder/main.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
     // Parts only some commands need (the in-process agent, the TUI) load on demand.

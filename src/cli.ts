@@ -6,6 +6,8 @@
  * imports statically answer `--version` and every help; a command's module (and the
  * client, config schemas, undici, ssh2 behind it) is imported only when it runs.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgv, type ParsedArgv } from './commands/cli-argv.js';
 import { UsageError } from './core/errors.js';
 import { commands, loadCommand } from './commands/index.js';
@@ -14,6 +16,9 @@ import { findTopic, isHelpFlag, ownArguments, renderHelp, unknownCommand } from 
 import { printError, printOutput, type Streams } from './commands/output.js';
 import { VERSION } from './core/version.js';
 import { monitorHelp } from '../tui/monitor/help.js';
+
+/** The connection holder, built next to this script (dist/hms-holder.mjs); absent when run from sources. */
+const HOLDER_ENTRY = fileURLToPath(new URL('./hms-holder.mjs', import.meta.url));
 
 /** Everything `hms help <command>` can explain. */
 const topics: CommandHelp[] = [...commands, monitorHelp];
@@ -130,6 +135,7 @@ function makeContext(args: string[], flags: GlobalFlags): CommandContext {
     flags,
     cwd,
     env: process.env,
+    holderEntry: existsSync(HOLDER_ENTRY) ? HOLDER_ENTRY : undefined,
     async loadConfig() {
       const { findConfigFile, loadConfig } = await import('./config/load.js');
       const file = findConfigFile(flags.config, process.env, cwd);

@@ -68,7 +68,11 @@ export async function connectServer(context: ClientContext, config: Config, name
   const { target } = pickServer(config, name);
   const server = config.servers[name]!;
   const token = await tokenFor(context, name, target.host);
-  const transport = await openTransport(name, server, viaFlag(context.flags.via));
+  const persist = context.holderEntry !== undefined && context.flags.persist !== false && config.connection?.persist !== false;
+  const holder = persist
+    ? { entry: context.holderEntry!, idleMinutes: config.connection?.idleMinutes ?? 10, env: context.env, note: context.note }
+    : undefined;
+  const transport = await openTransport(name, server, viaFlag(context.flags.via), undefined, holder);
   const client = new ApiClient(name, transport, token);
   return { name, client, local: false, ...(transport.ssh ? { ssh: transport.ssh } : {}), close: () => client.close() };
 }

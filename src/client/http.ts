@@ -23,6 +23,7 @@ export async function send(
   server: string,
   path: string,
   options: CallOptions = {},
+  retried = false,
 ): Promise<RawResponse> {
   try {
     const response = await request(`${transport.baseUrl}${path}`, {
@@ -39,6 +40,15 @@ export async function send(
     });
     return { status: response.statusCode, headers: response.headers, body: response.body };
   } catch (error) {
+    // A holder that died under a request (killed, or gone with its machine's sleep): a GET or HEAD is
+    // sent once more, and the next connection is direct. Another method is not: the agent may have acted
+    // on it. (A holder that fails before answering its client never had the request: that one goes
+    // direct inside HolderTunnel.open, whatever the method.)
+    const method = options.method ?? 'GET';
+    const dropped = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/.test((error as { code?: string }).code ?? '');
+    if (transport.viaHolder && !retried && dropped && (method === 'GET' || method === 'HEAD') && !options.signal?.aborted) {
+      return send(transport, token, server, path, options, true);
+    }
     throw transportError(error, server, transport.via);
   }
 }

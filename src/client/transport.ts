@@ -8,9 +8,10 @@ import { Agent, type Dispatcher } from 'undici';
 import { HmsError } from '../core/errors.js';
 import type { ServerConfig } from '../config/schema.js';
 import type { SshConnection } from '../ssh/connection.js';
-import { SshPool } from '../ssh/pool.js';
+import type { SshPool } from '../ssh/pool.js';
 import { targetFor } from '../ssh/target.js';
-import { tunnelDispatcher } from './tunnel-dispatcher.js';
+import { HolderTunnel, type HolderSettings } from './holder-client.js';
+import { streamDispatcher, tunnelDispatcher } from './tunnel-dispatcher.js';
 
 export type Via = 'ssh' | 'https';
 
@@ -21,10 +22,22 @@ export interface Transport {
   dispatcher: Dispatcher;
   /** The SSH connection the tunnel runs over (not for --via https): for sessions with a terminal. */
   ssh?: () => Promise<SshConnection>;
+  /** Requests go through a holder, which may die under one: a GET is sent again (once) on a direct connection. */
+  viaHolder?: boolean;
   close(): Promise<void>;
 }
 
-export async function openTransport(name: string, server: ServerConfig, via: Via, pool = new SshPool()): Promise<Transport> {
+/**
+ * `holder`: reach the agent through the server's holder (src/client/holder-client.ts); without it,
+ * every connection is this process's own. ssh2 and node:crypto load only when this process connects itself.
+ */
+export async function openTransport(
+  name: string,
+  server: ServerConfig,
+  via: Via,
+  pool?: SshPool,
+  holder?: HolderSettings,
+): Promise<Transport> {
   if (via === 'https') {
     if (!server.publicUrl) {
       throw new HmsError(`servers.${name}.publicUrl is not set, so --via https has nowhere to go.`, {
@@ -37,15 +50,19 @@ export async function openTransport(name: string, server: ServerConfig, via: Via
     return { via, baseUrl: server.publicUrl.replace(/\/$/, ''), dispatcher, close: () => dispatcher.destroy() };
   }
   const target = targetFor(name, server);
-  const dispatcher = tunnelDispatcher(() => pool.get(target), server.agentPort);
+  let ownPool: Promise<SshPool> | undefined = pool && Promise.resolve(pool);
+  const ssh = async () => (await (ownPool ??= import('../ssh/pool.js').then(({ SshPool }) => new SshPool()))).get(target);
+  const tunnel = holder && new HolderTunnel(name, target, server.agentPort, holder, async () => (await ssh()).forward(server.agentPort));
+  const dispatcher = tunnel ? streamDispatcher(() => tunnel.open()) : tunnelDispatcher(ssh, server.agentPort);
   return {
     via,
     baseUrl: 'http://hms-agent',
     dispatcher,
-    ssh: () => pool.get(target),
+    ssh,
+    ...(tunnel ? { viaHolder: true } : {}),
     async close() {
       await dispatcher.destroy();
-      await pool.closeAll();
+      if (ownPool) await (await ownPool).closeAll();
     },
   };
 }

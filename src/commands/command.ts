@@ -71,6 +71,8 @@ export interface CommandContext {
   flags: GlobalFlags;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The built connection holder (dist/hms-holder.mjs), when it is next to the running hms; see ClientContext. */
+  holderEntry?: string | undefined;
   /** The configuration, or undefined when none exists (the embedded default). */
   loadConfig(): Promise<Config | undefined>;
   /** Asks for a value on the terminal; undefined where there is no terminal. */

@@ -30,6 +30,7 @@ import { secretsHelp } from './help/index.js';
 import { sharedHelp } from './help/index.js';
 import { statusHelp } from './help/index.js';
 import { trustHelp } from './help/index.js';
+import { disconnectHelp } from './help/index.js';
 import { updateHostingApiHelp } from './help/index.js';
 
 /** A command as the help knows it; `load` imports the module that runs it. */
@@ -77,6 +78,7 @@ export const commands: LazyCommand[] = [
   lazy(fullDeployHelp, async () => (await import('./full-deploy.js')).fullDeployCommand),
   lazy(initHelp, async () => (await import('./init.js')).initCommand),
   lazy(trustHelp, async () => (await import('./trust.js')).trustCommand),
+  lazy(disconnectHelp, async () => (await import('./disconnect.js')).disconnectCommand),
   lazy(loginHelp, async () => (await import('./login.js')).loginCommand),
   lazy(logoutHelp, async () => (await import('./login.js')).logoutCommand),
   lazy(secretsHelp, async () => (await import('./secrets.js')).secretsCommand),

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appActionResponseSchema, appsResponseSchema } from '../../src/api/apps.js';
 import { auditResponseSchema } from '../../src/api/core.js';
 import { metricsResponseSchema } from '../../src/api/metrics.js';
+import { holderRuntimeFor } from '../support/holders.js';
 import { HMS_BIN, runHms } from '../support/run-hms.js';
 import { enableHostingVhost } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
@@ -122,7 +123,7 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
         ctx.server.exec(['sh', '-c', `echo "I, [$(date -u +%Y-%m-%dT%H:%M:%S.000000) #1]  INFO -- : ${text}" >> ${log}`]);
       const child = spawn(process.execPath, [HMS_BIN, 'logs', 'cigar', '-f', '-n', '1'], {
         cwd: dir,
-        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), ...env },
+        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), XDG_RUNTIME_DIR: holderRuntimeFor(dir), ...env },
       });
       let stdout = '';
       let stderr = '';

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { holderRuntimeFor } from './holders.js';
 
 export const HMS_BIN = path.resolve('dist/hms.mjs');
 
@@ -9,7 +10,10 @@ export interface HmsRun {
   stderr: string;
 }
 
-/** Runs the built `hms` as a user would, in `cwd`, with a clean HOME. */
+/**
+ * Runs the built `hms` as a user would, in `cwd`, with a clean HOME, and its connection holders in
+ * a runtime folder of the cwd's own (unless XDG_RUNTIME_DIR is given), stopped after the test file (tests/support/holders.ts).
+ */
 export function runHms(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<HmsRun> {
   return new Promise((resolve) => {
     const child = execFile(
@@ -17,7 +21,13 @@ export function runHms(args: string[], options: { cwd: string; env?: NodeJS.Proc
       [HMS_BIN, ...args],
       {
         cwd: options.cwd,
-        env: { PATH: process.env.PATH, HOME: options.cwd, XDG_CONFIG_HOME: path.join(options.cwd, '.xdg'), ...options.env },
+        env: {
+          PATH: process.env.PATH,
+          HOME: options.cwd,
+          XDG_CONFIG_HOME: path.join(options.cwd, '.xdg'),
+          XDG_RUNTIME_DIR: options.env?.XDG_RUNTIME_DIR ?? holderRuntimeFor(options.cwd),
+          ...options.env,
+        },
         timeout: 900_000,
       },
       (error, stdout, stderr) => {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { exec } from '../../src/platform/exec.js';
+import { holderRuntimeFor } from './holders.js';
 import { waitFor } from './wait-for.js';
 
 /** The shell's prompt: seeing it again means the program gave the terminal back. */
@@ -31,7 +32,13 @@ export interface TmuxPane {
 export async function startTmux(options: { cwd: string; env: NodeJS.ProcessEnv; width?: number; height?: number }): Promise<TmuxPane> {
   const socket = `hms-monitor-${process.pid}-${randomBytes(4).toString('hex')}`;
   // A UTF-8 locale: without one blessed draws ASCII and tmux captures `?` for the rest.
-  const env: NodeJS.ProcessEnv = { LANG: 'C.UTF-8', NCURSES_NO_UTF8_ACS: '1', ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    LANG: 'C.UTF-8',
+    NCURSES_NO_UTF8_ACS: '1',
+    // hms's connection holders live in a folder of the test's, stopped after the file (tests/support/holders.ts).
+    XDG_RUNTIME_DIR: options.env.XDG_RUNTIME_DIR ?? holderRuntimeFor(options.cwd),
+    ...options.env,
+  };
   const tmux = async (...args: string[]): Promise<string> => {
     const result = await exec(['tmux', '-u', '-L', socket, '-f', '/dev/null', ...args], { env, cwd: options.cwd, timeoutMs: 10_000 });
     if (result.code !== 0) throw new Error(`tmux ${args.join(' ')} failed (${result.code}): ${result.stderr}`);

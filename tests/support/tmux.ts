@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { exec } from '../../src/platform/exec.js';
 import { findTool } from './test-server-process.js';
+import { holderRuntimeFor } from './holders.js';
 import { waitFor } from './wait-for.js';
 
 export const SHELL_PROMPT = 'hms-e2e$ ';
@@ -54,6 +55,8 @@ export async function startTmux(options: TmuxOptions): Promise<Tmux> {
     TERM: 'xterm-256color',
     LANG: 'C.UTF-8',
     PS1: SHELL_PROMPT,
+    // hms's connection holders live in a folder of the test's, stopped after the file (tests/support/holders.ts).
+    XDG_RUNTIME_DIR: options.env?.XDG_RUNTIME_DIR ?? holderRuntimeFor(options.cwd),
     ...options.env,
   }).map(([key, value]) => `${key}=${value}`);
   await tmux(

@@ -26,3 +26,4 @@ export * from './shared.js';
 export * from './status.js';
 export * from './trust.js';
 export * from './update-hosting-api.js';
+export * from './disconnect.js';

@@ -1,0 +1,99 @@
+/**
+ * The client side of the connection that stays: an hms command reaches the agent through its
+ * server's holder (src/holder/) when one answers, and otherwise connects directly for this run and
+ * starts a holder in the background for the commands that follow. Nothing here loads ssh2 or
+ * node:crypto: a command served by a warm holder never pays for them (the direct path imports
+ * them on demand).
+ */
+import type { Duplex } from 'node:stream';
+import type { SshTarget } from '../ssh/target.js';
+import { checkSocket, holderKey, prepareRuntimeDir, runtimeDir, socketPathFor, unlinkOwnSocket } from '../holder/paths.js';
+import { rebuildError, request } from '../holder/protocol.js';
+import { startHolder } from '../holder/spawn.js';
+
+export interface HolderSettings {
+  /** The built holder program (dist/hms-holder.mjs). */
+  entry: string;
+  idleMinutes: number;
+  env: NodeJS.ProcessEnv;
+  /** Says once, on stderr, why the connection is not kept (an unsafe runtime folder or socket). */
+  note: (text: string) => void;
+}
+
+export class HolderTunnel {
+  private socketPath: Promise<string | undefined> | undefined;
+  private started = false;
+  private readonly key: string;
+
+  constructor(
+    private readonly server: string,
+    private readonly target: SshTarget,
+    private readonly agentPort: number,
+    private readonly settings: HolderSettings,
+    /** A stream to the agent over this process's own SSH connection. */
+    private readonly direct: () => Promise<Duplex>,
+  ) {
+    this.key = holderKey({ ...target, agentPort });
+  }
+
+  /** A stream to the agent: through the holder when one serves, else direct (and a holder started). */
+  async open(): Promise<Duplex> {
+    const socketPath = await (this.socketPath ??= this.prepare());
+    if (!socketPath) return this.direct();
+    let answer: Awaited<ReturnType<typeof request>>['answer'];
+    let socket: Awaited<ReturnType<typeof request>>['socket'];
+    try {
+      ({ answer, socket } = await request(socketPath, { v: 1, op: 'forward', key: this.key }));
+    } catch (error) {
+      // No holder (ENOENT), a dead one (ECONNREFUSED: its socket stayed), or one that died before it
+      // answered: nothing of the request was sent, so this run goes direct, and the next one finds a holder.
+      await this.replace(socketPath, (error as NodeJS.ErrnoException).code);
+      return this.direct();
+    }
+    if ('ok' in answer) return socket;
+    socket.destroy();
+    // Its connection dropped and a new one failed: the same error a direct connection reports.
+    if ('error' in answer) throw rebuildError(answer.error);
+    // Stale (known_hosts changed): that holder is gone; a new one checks the host key afresh.
+    this.start(socketPath);
+    return this.direct();
+  }
+
+  /** The socket path, once the runtime folder and any socket already there pass the checks; else undefined. */
+  private async prepare(): Promise<string | undefined> {
+    const dir = runtimeDir(this.settings.env);
+    const problem = await prepareRuntimeDir(dir);
+    if (problem) return this.refuse(problem);
+    const socketPath = socketPathFor(dir, this.server, this.key);
+    if (!socketPath)
+      return this.refuse(`the socket path in ${dir} would be too long for a Unix socket; set XDG_RUNTIME_DIR to a shorter folder.`);
+    const state = await checkSocket(socketPath);
+    return state.state === 'refused' ? this.refuse(state.problem) : socketPath;
+  }
+
+  private refuse(problem: string): undefined {
+    this.settings.note(`hms: connecting directly, not keeping the SSH connection: ${problem}`);
+    return undefined;
+  }
+
+  private async replace(socketPath: string, code: string | undefined): Promise<void> {
+    if (code === 'ECONNREFUSED') await unlinkOwnSocket(socketPath);
+    const state = await checkSocket(socketPath);
+    if (state.state === 'refused') {
+      this.socketPath = Promise.resolve(this.refuse(state.problem));
+      return;
+    }
+    if (state.state === 'absent') this.start(socketPath);
+  }
+
+  /** One holder start per process; two commands racing start two, and the one that loses the bind exits. */
+  private start(socketPath: string): void {
+    if (this.started) return;
+    this.started = true;
+    startHolder(
+      this.settings.entry,
+      { server: this.server, socketPath, target: this.target, agentPort: this.agentPort, idleMinutes: this.settings.idleMinutes },
+      this.settings.env,
+    );
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Connection holders the built `hms` starts in tests: every hms a test runs gets a runtime folder
+ * of its own (XDG_RUNTIME_DIR=$TMPDIR/hms-run-<hash of cwd>), recorded here, and after each test file the cleanup in
+ * tests/support/holder-cleanup.ts stops every holder found in those folders (`stop` over the socket,
+ * then SIGKILL by the pid `info` gave if it is still alive). No holder outlives its test file.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stopHolders } from '../../src/client/holders.js';
+import { waitUntil } from './wait-for.js';
+
+const registry = globalThis as { hmsHolderRuntimeDirs?: Set<string> };
+const dirs = (registry.hmsHolderRuntimeDirs ??= new Set<string>());
+
+/**
+ * The XDG_RUNTIME_DIR for hms run in `cwd` (created 0700), recorded for the cleanup. Outside `cwd`:
+ * tests check that a command left its folder untouched, and a short path keeps socket paths far
+ * below the 108 bytes a Unix socket's name may have.
+ */
+export function holderRuntimeFor(cwd: string): string {
+  const dir = path.join(tmpdir(), `hms-run-${createHash('sha256').update(cwd).digest('hex').slice(0, 12)}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  dirs.add(dir);
+  return dir;
+}
+
+/** Records a runtime folder a test chose itself. */
+export function recordRuntimeDir(dir: string): void {
+  dirs.add(dir);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the holders in every recorded runtime folder (or the given ones); returns the pids it stopped. */
+export async function stopTestHolders(only?: string[]): Promise<number[]> {
+  const pids: number[] = [];
+  for (const dir of only ?? [...dirs]) {
+    const sweep = await stopHolders({ XDG_RUNTIME_DIR: dir });
+    for (const holder of sweep.stopped) if (holder.pid) pids.push(holder.pid);
+  }
+  for (const pid of pids) {
+    if (!(await waitUntil(() => !alive(pid), 3_000))) process.kill(pid, 'SIGKILL');
+  }
+  return pids;
+}
