@@ -47,16 +47,19 @@ export class HolderTunnel {
     } catch (error) {
       // No holder (ENOENT), a dead one (ECONNREFUSED: its socket stayed), or one that died before it
       // answered: nothing of the request was sent, so this run goes direct, and the next one finds a holder.
+      // The holder starts only once the server answered this process: an unreachable one gets none.
+      const stream = await this.direct();
       await this.replace(socketPath, (error as NodeJS.ErrnoException).code);
-      return this.direct();
+      return stream;
     }
     if ('ok' in answer) return socket;
     socket.destroy();
     // Its connection dropped and a new one failed: the same error a direct connection reports.
     if ('error' in answer) throw rebuildError(answer.error);
     // Stale (known_hosts changed): that holder is gone; a new one checks the host key afresh.
+    const stream = await this.direct();
     this.start(socketPath);
-    return this.direct();
+    return stream;
   }
 
   /** The socket path, once the runtime folder and any socket already there pass the checks; else undefined. */
