@@ -14,6 +14,7 @@ import { findTopic, isHelpFlag, ownArguments, renderHelp, unknownCommand } from 
 import { printError, printOutput, type Streams } from './commands/output.js';
 import { VERSION } from './core/version.js';
 import { monitorHelp } from '../tui/monitor/help.js';
+import { showSplash } from '../tui/splash.js';
 
 /** Everything `hms help <command>` can explain. */
 const topics: CommandHelp[] = [...commands, monitorHelp];
@@ -106,8 +107,14 @@ async function run(cli: ParsedArgv, streams: Streams): Promise<number> {
         streams.stdout.write(overview());
         return 0;
       }
-      const { runTui } = await import('../tui/main.js');
-      return await runTui(makeContext([], flags));
+      // The first frame now; the TUI's code (React, Ink, the client) loads behind it.
+      const splash = showSplash(process.stdout);
+      try {
+        const { runTui } = await import('../tui/main.js');
+        return await runTui(makeContext([], flags), splash);
+      } finally {
+        splash.undo();
+      }
     }
     if (name === 'monitor') {
       const { runMonitor } = await import('../tui/monitor/main.js');
