@@ -15,6 +15,16 @@ const define = { HMS_VERSION: JSON.stringify(pkg.version) };
 // V8 collect sooner: ~130 MB at the same rate, no line lost (npm run bench).
 const HMS_NODE_FLAGS = '--max-old-space-size=256 --max-semi-space-size=2';
 
+// `undici` in hms is the part of it hms uses (src/client/undici-lite.cjs): its index
+// compiles all of undici on every start. The agent keeps undici's index.
+const undiciLite = {
+  name: 'undici-lite',
+  setup(build) {
+    const lite = new URL('./src/client/undici-lite.cjs', import.meta.url).pathname;
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: lite }));
+  },
+};
+
 // Chunk names carry content hashes, so old builds leave old chunks. Remove those
 // not touched for an hour (a test run may still be using the latest ones).
 const chunks = new URL('./dist/chunks/', import.meta.url);
@@ -36,6 +46,7 @@ await Promise.all([
     // binding a bundle cannot load (without it a handshake costs ~190 ms more);
     // and Ink's devtools hook, only imported when DEV=true (not installed).
     external: ['keytar', 'cpu-features', '*.node', 'react-devtools-core', 'ssh2'],
+    plugins: [undiciLite],
     platform: 'node',
     format: 'esm',
     target: 'node20',

@@ -16,6 +16,7 @@ import { findTopic, isHelpFlag, ownArguments, renderHelp, unknownCommand } from 
 import { printError, printOutput, type Streams } from './commands/output.js';
 import { VERSION } from './core/version.js';
 import { monitorHelp } from '../tui/monitor/help.js';
+import { showSplash } from '../tui/splash.js';
 
 /** The connection holder, built next to this script (dist/hms-holder.mjs); absent when run from sources. */
 const HOLDER_ENTRY = fileURLToPath(new URL('./hms-holder.mjs', import.meta.url));
@@ -111,8 +112,14 @@ async function run(cli: ParsedArgv, streams: Streams): Promise<number> {
         streams.stdout.write(overview());
         return 0;
       }
-      const { runTui } = await import('../tui/main.js');
-      return await runTui(makeContext([], flags));
+      // The first frame now; the TUI's code (React, Ink, the client) loads behind it.
+      const splash = showSplash(process.stdout);
+      try {
+        const { runTui } = await import('../tui/main.js');
+        return await runTui(makeContext([], flags), splash);
+      } finally {
+        splash.undo();
+      }
     }
     if (name === 'monitor') {
       const { runMonitor } = await import('../tui/monitor/main.js');

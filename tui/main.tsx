@@ -9,13 +9,17 @@ import type { ClientContext } from '../src/client/connect.js';
 import { App } from './app.js';
 import { planServers, ServerConnections } from './connections.js';
 import type { TuiSession } from './session.js';
+import type { Splash } from './splash.js';
 import { TuiStats } from './stats.js';
 import { Terminal } from './terminal.js';
 
 const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
-/** Opens the full-screen control center. Resolves with the exit code when it closes. */
-export async function runTui(context: ClientContext): Promise<number> {
+/**
+ * Opens the full-screen control center. Resolves with the exit code when it closes.
+ * `splash`: the first frame src/cli.ts drew while this loaded; the screen is taken over from it.
+ */
+export async function runTui(context: ClientContext, splash?: Splash): Promise<number> {
   const config = await context.loadConfig();
   const plan = planServers(context, config);
   const connections = new ServerConnections(context, config, plan);
@@ -40,6 +44,7 @@ export async function runTui(context: ClientContext): Promise<number> {
     env: context.env,
     apps: config?.apps,
   };
+  splash?.handOver();
   terminal.enter();
   instance = render(<App session={session} plan={plan} />, {
     stdout: terminal.output as unknown as NodeJS.WriteStream,

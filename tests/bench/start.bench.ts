@@ -16,8 +16,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exec } from '../../src/platform/exec.js';
+import type { AgentContext } from '../e2e/agent-context.js';
 import { HMS_BIN } from '../support/run-hms.js';
-import { median, row, type Samples } from './measure.js';
+import { SHELL_PROMPT, startTmux, tableRow } from '../support/tmux.js';
+import { median, row, sample, type Samples } from './measure.js';
 import type { Figure } from './speed-table.js';
 
 const ms = (s: Samples): number => median(s.ms);
@@ -119,8 +121,88 @@ export async function benchStart(runs = 10): Promise<{ lines: string[]; figures:
   }
 }
 
+const lastLine = (screen: string): string => screen.trimEnd().split('\n').at(-1) ?? '';
+
+/**
+ * The control center in tmux: from Enter to its first frame (the header line, drawn
+ * before the TUI's code loads: tui/splash.ts), to the overview drawn by Ink, and, with
+ * `ctx` (the test server with the sample apps), to the first live data (cigar's row
+ * with its state), against `hms --version` in the same run. Without `ctx` the
+ * configured server is a loopback listener that never answers: the first frame
+ * must not wait for a connection. A warm connection holder, where there is one,
+ * is used as `hms` uses it.
+ */
+export async function benchTuiFirstFrame(ctx?: AgentContext, runs = 5): Promise<{ lines: string[]; figures: Figure[] }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-tui-start-'));
+  const held = new Set<import('node:net').Socket>();
+  const silent = createServer((socket) => {
+    held.add(socket.on('error', () => undefined).on('close', () => held.delete(socket)));
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const server = ctx
+    ? { host: ctx.server.host, user: 'root', identityFile: 'id', knownHostsFile: 'known_hosts', agentPort: ctx.hosting.agentPort }
+    : { host: '127.0.0.1', port: (silent.address() as { port: number }).port, identityFile: 'id', knownHostsFile: 'known_hosts' };
+  if (ctx) {
+    await exec(['cp', ctx.server.identityFile, path.join(dir, 'id')]);
+    await exec(['cp', ctx.server.knownHostsFile, path.join(dir, 'known_hosts')]);
+  } else await exec(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'id')]);
+  await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server } }));
+  const tmux = await startTmux({ cwd: dir, env: { HOME: dir, HMS_TOKEN: ctx?.hosting.apiToken ?? 'bench-not-a-token' } });
+  const frame: Samples = { label: `hms: time to first frame (tmux${ctx ? ', SSH' : ', server silent'})`, ms: [] };
+  const full: Samples = { label: 'hms: time to the overview drawn (Ink, before any data)', ms: [] };
+  const data: Samples = { label: 'hms: time to first live data (cigar in the overview)', ms: [] };
+  try {
+    const floor = await sample('hms --version', runs, () => exec([HMS_BIN, '--version']));
+    for (let i = 0; i < runs + 1; i += 1) {
+      await tmux.run('clear');
+      await tmux.waitFor((s) => lastLine(s) === SHELL_PROMPT.trim());
+      await tmux.type(HMS_BIN);
+      const started = Date.now();
+      await tmux.keys('Enter');
+      await tmux.waitFor((s) => /^ hms /m.test(s), 10_000, 5);
+      // The first round warms the file cache and is not counted.
+      if (i > 0) frame.ms.push(Date.now() - started);
+      await tmux.waitFor((s) => /^Overview /m.test(s), 10_000, 5);
+      if (i > 0) full.ms.push(Date.now() - started);
+      if (ctx) {
+        await tmux.waitFor((s) => tableRow(s, 'cigar')?.[2]?.startsWith('●') === true, 15_000, 5);
+        if (i > 0) data.ms.push(Date.now() - started);
+      }
+      await tmux.keys('q');
+      await tmux.waitFor((s) => lastLine(s) === SHELL_PROMPT.trim(), 15_000);
+    }
+    const figures: Figure[] = [
+      {
+        figure: frame.label,
+        baseline: 'hms --version',
+        value: `${ms(frame).toFixed(0)} ms vs ${ms(floor).toFixed(0)} ms`,
+        ratio: ms(frame) / ms(floor),
+        goal: '<= 300 ms',
+        met: ms(frame) <= 300,
+      },
+    ];
+    if (ctx) {
+      figures.push({
+        figure: data.label,
+        baseline: 'hms --version',
+        value: `${ms(data).toFixed(0)} ms vs ${ms(floor).toFixed(0)} ms`,
+        ratio: ms(data) / ms(floor),
+        goal: '<= 500 ms',
+        met: ms(data) <= 500,
+      });
+    }
+    return { lines: [row(floor), row(frame), row(full), ...(ctx ? [row(data)] : [])], figures };
+  } finally {
+    await tmux.kill();
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { speedTable } = await import('./speed-table.js');
-  const { lines, figures } = await benchStart();
-  for (const line of [...lines, '', ...speedTable(figures)]) console.log(line);
+  const start = await benchStart();
+  const tui = await benchTuiFirstFrame();
+  for (const line of [...start.lines, ...tui.lines, '', ...speedTable([...start.figures, ...tui.figures])]) console.log(line);
 }
