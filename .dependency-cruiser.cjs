@@ -95,6 +95,19 @@ module.exports = {
       to: { path: '^src/holder/(main|server)\\.ts$' },
     },
     {
+      name: 'the-holder-path-stays-light',
+      severity: 'error',
+      comment:
+        'A command served by a warm holder must not load ssh2 or node:crypto: src/client/holder-client.ts, holders.ts, transport.ts, ' +
+        "tunnel-dispatcher.ts and src/holder/'s paths, protocol and spawn import them (or src/ssh/'s connection, pool, known_hosts) " +
+        'only as types or with a dynamic import().',
+      from: { path: '^src/(client/(holder-client|holders|transport|tunnel-dispatcher)|holder/(paths|protocol|spawn))\\.ts$' },
+      to: {
+        path: ['^(node:)?crypto$', '^(node_modules/)?ssh2(/|$)', '^src/ssh/(connection|pool|known-hosts|host-key-check)\\.ts$'],
+        dependencyTypesNot: ['type-only', 'dynamic-import'],
+      },
+    },
+    {
       name: 'client-provision-local-below-views',
       severity: 'error',
       comment:

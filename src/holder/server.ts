@@ -23,6 +23,8 @@ export interface HolderOptions {
   hostLines: () => Promise<string>;
   /** How often the socket and known_hosts are checked. */
   watchMs?: number;
+  /** How long a channel may take to open before the connection is taken for dead. */
+  forwardTimeoutMs?: number;
 }
 
 export class HolderServer {
@@ -103,7 +105,7 @@ export class HolderServer {
     }
     let channel: Duplex;
     try {
-      channel = await (await this.connection()).forward(this.options.agentPort);
+      channel = await this.forward();
     } catch (error) {
       socket.end(`${JSON.stringify({ error: errorShape(error) })}\n`);
       return void this.stop();
@@ -115,6 +117,29 @@ export class HolderServer {
     socket.pipe(channel);
     channel.pipe(socket);
     socket.resume();
+  }
+
+  /**
+   * A channel to the agent. A connection that does not open one in time is taken for dead (a laptop
+   * back from sleep: its TCP connection is gone, and SSH keep-alives have not said so yet): it is
+   * closed and a new one is made, once.
+   */
+  private async forward(): Promise<Duplex> {
+    const ssh = await this.connection();
+    const opened = ssh.forward(this.options.agentPort);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.options.forwardTimeoutMs ?? 5_000);
+    });
+    const channel = await Promise.race([opened, late]).finally(() => clearTimeout(timer));
+    if (channel) return channel;
+    opened.then(
+      (stray) => stray.destroy(),
+      () => undefined,
+    );
+    ssh.close();
+    if (this.ssh === ssh) this.ssh = undefined;
+    return (await this.connection()).forward(this.options.agentPort);
   }
 
   /** The kept connection, or a new one (host key checked again) after it dropped. */

@@ -22,6 +22,8 @@ export function startHolder(entry: string, args: HolderArgs, env: NodeJS.Process
   const child = spawn(process.execPath, [...HOLDER_NODE_FLAGS, entry, JSON.stringify(args)], {
     detached: true,
     stdio: 'ignore',
+    // Keeps no folder of the command's busy: its paths are absolute.
+    cwd: '/',
     env,
   });
   child.on('error', () => undefined);

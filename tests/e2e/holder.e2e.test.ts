@@ -6,7 +6,7 @@
  * socket path is refused, not followed, and said.
  */
 
-import { copyFile, rm, lstat, mkdtemp, readdir, symlink, unlink, writeFile, chmod } from 'node:fs/promises';
+import { copyFile, readFile, rm, lstat, mkdtemp, readdir, symlink, unlink, writeFile, chmod } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,19 @@ describe.skipIf(!support.ok)('the connection holder, with the built hms against 
     } catch {
       return false;
     }
+  };
+  /** hms with a probe that counts, at exit, the files of ssh2 that were loaded. */
+  const probed = async (args: string[]) => {
+    const probe = path.join(dir, 'probe.cjs');
+    const out = path.join(dir, 'probe.json');
+    await writeFile(
+      probe,
+      "process.on('exit', () => require('fs').writeFileSync(process.env.HMS_PROBE_OUT, " +
+        'String(Object.keys(require.cache).filter((file) => file.includes("/node_modules/ssh2/")).length)));',
+    );
+    const env = { HMS_TOKEN: ctx.hosting.apiToken, NODE_OPTIONS: `--require ${probe}`, HMS_PROBE_OUT: out };
+    const run = await runHms(args, { cwd: dir, env });
+    return { run, ssh2Files: Number(await readFile(out, 'utf8')) };
   };
   const warm = async () => {
     if ((await sockets()).length === 0) expect((await hms(['status', '--json'])).code).toBe(0);
@@ -94,11 +107,15 @@ describe.skipIf(!support.ok)('the connection holder, with the built hms against 
       const socket = await lstat(await socketPath());
       expect(socket.isSocket() && socket.mode & 0o777).toBe(0o600);
       const before = await logins();
-      const second = await hms(['status', '--json']);
-      expect(second.code, second.stderr).toBe(0);
-      expect(appsResponseSchema.parse(JSON.parse(second.stdout)).apps.length).toBeGreaterThan(0);
+      const second = await probed(['status', '--json']);
+      expect(second.run.code, second.run.stderr).toBe(0);
+      expect(appsResponseSchema.parse(JSON.parse(second.run.stdout)).apps.length).toBeGreaterThan(0);
       expect(await logins()).toBe(before);
       expect((await info()).pid).toBe(holder.pid);
+      // Through the holder, no more of ssh2 is loaded than hms loads to start at all (none, once command modules
+      // load lazily; tests/holder/light-path.test.ts checks the holder's own path has no static way to it).
+      const bare = await probed(['--version']);
+      expect(second.ssh2Files).toBe(bare.ssh2Files);
     },
   );
 
@@ -204,6 +221,19 @@ describe.skipIf(!support.ok)('the connection holder, with the built hms against 
       expect(await sockets()).toEqual([]);
     },
   );
+
+  it('Given a holder whose SSH connection hangs (a laptop back from sleep), When hms runs, Then it reconnects and succeeds', async () => {
+    const holder = await warm();
+    await ctx.server.exec(['pkill', '-STOP', '-f', '^sshd: root']);
+    try {
+      const run = await hms(['status', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+      expect((await info()).pid).toBe(holder.pid);
+    } finally {
+      await ctx.server.exec(['pkill', '-CONT', '-f', '^sshd: root']);
+    }
+  });
 
   it(
     'Given a holder, ' +
