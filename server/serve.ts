@@ -5,6 +5,7 @@ import type { AgentDeps } from './env.js';
 import { clearLeftMaintenance } from './services/maintenance/index.js';
 import { recoverSites } from './services/configs/index.js';
 import { startAlerts } from './services/alerts/index.js';
+import { collectWhenIdle } from './idle-gc.js';
 
 /** Serves until SIGTERM or SIGINT. */
 export async function serveAgent(deps: AgentDeps): Promise<void> {
@@ -20,6 +21,9 @@ export async function serveAgent(deps: AgentDeps): Promise<void> {
   const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
     console.log(`hms-agent ${version} listening on ${info.address}:${info.port}`);
   });
+  // What the start and each burst of requests left behind goes once the agent is quiet.
+  const idle = collectWhenIdle(globalThis.gc);
+  server.on('request', () => idle.touch());
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -34,5 +38,6 @@ export async function serveAgent(deps: AgentDeps): Promise<void> {
   } finally {
     // Its timers would keep the process alive; queued deliveries stay on disk for the next start.
     alerts.stop();
+    idle.stop();
   }
 }
