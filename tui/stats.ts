@@ -16,12 +16,16 @@ export interface SourceStats {
   seq?: { count: number; first: number; last: number; jumps: number };
 }
 
+/** Ten flushes a second for half an hour. */
+const MAX_LAG_SAMPLES = 18_000;
 const SEQ = /\bseq=(\d+)\b/;
 
 export class TuiStats {
   readonly sources: Record<string, SourceStats> = {};
   batches = 0;
   largestBatch = 0;
+  /** How far behind each flushed batch was: now minus the time of its newest line (ms), bounded. */
+  readonly lagMs: number[] = [];
   readonly startedAt = Date.now();
   firstDataAt?: number;
 
@@ -53,6 +57,13 @@ export class TuiStats {
     this.largestBatch = Math.max(this.largestBatch, size);
   }
 
+  /** A batch reached the log view's buffer; `ts` is its newest line's time. */
+  lag(ts: string | undefined): void {
+    if (ts === undefined || this.lagMs.length >= MAX_LAG_SAMPLES) return;
+    const at = Date.parse(ts);
+    if (!Number.isNaN(at)) this.lagMs.push(Date.now() - at);
+  }
+
   data(): void {
     this.firstDataAt ??= Date.now();
   }
@@ -62,6 +73,7 @@ export class TuiStats {
       sources: this.sources,
       batches: this.batches,
       largestBatch: this.largestBatch,
+      lagMs: this.lagMs,
       firstDataMs: this.firstDataAt === undefined ? null : this.firstDataAt - this.startedAt,
       cpu: process.cpuUsage(),
       maxRssBytes: process.resourceUsage().maxRSS * 1024,

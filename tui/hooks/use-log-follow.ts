@@ -52,6 +52,7 @@ export function useLogFollow(
       pending = [];
       buffer.pushAll(batch);
       session.stats.batch(batch.length);
+      session.stats.lag(batch.at(-1)?.ts);
       setVersion((v) => v + 1);
     };
     const timer = setInterval(flush, FLUSH_MS);
