@@ -118,6 +118,35 @@ export const logLineSchema = z.object({
 });
 export type LogLine = z.infer<typeof logLineSchema>;
 
+/**
+ * A follow's client sends this request header (value `1`) to take `lines` events, many
+ * lines each, instead of one `line` event per line. Agents before it ignore the header and
+ * send `line` events, which clients still read; clients before it never send it.
+ */
+export const FOLLOW_BATCH_HEADER = 'hms-follow-batch';
+
+/**
+ * `lines`: lines in log order. `ts` lists where the time changes, as [index into text, time]:
+ * a line has the time of the last change at or before its index (none before the first).
+ */
+export const logLinesEventSchema = z.object({
+  text: z.array(z.string()),
+  ts: z.array(z.tuple([z.number().int().nonnegative(), z.string()])),
+});
+export type LogLinesEvent = z.infer<typeof logLinesEventSchema>;
+
+/** A batch as separate lines; a malformed `ts` (out of order) is the caller's to refuse before. */
+export function linesOf(event: LogLinesEvent): LogLine[] {
+  const lines: LogLine[] = new Array(event.text.length);
+  let change = 0;
+  let ts: string | undefined;
+  for (let i = 0; i < event.text.length; i += 1) {
+    while (change < event.ts.length && event.ts[change]![0] <= i) ts = event.ts[change++]![1];
+    lines[i] = ts === undefined ? { text: event.text[i]! } : { text: event.text[i]!, ts };
+  }
+  return lines;
+}
+
 /** GET /api/logs/:source — the newest lines, oldest first. */
 export const logLinesResponseSchema = z.object({
   source: z.string(),

@@ -127,7 +127,19 @@ export interface FollowRun {
   lagMaxMs: number | undefined;
   peakRssMb: number;
   cpuSeconds: number;
+  /** CPU time of the agent (hms-agent.service's main process) during the stream. */
+  agentCpuSeconds: number;
   writtenMs: number;
+  /** The lag samples, in the order the batches came. */
+  lagMs: number[];
+}
+
+/** user + system CPU seconds of the agent on the test server. */
+async function agentCpu(ctx: AgentContext): Promise<number> {
+  const script = 'pid=$(systemctl show -p MainPID --value hms-agent.service); cut -d" " -f14,15 /proc/$pid/stat';
+  const { stdout } = await ctx.server.exec(['sh', '-c', script]);
+  const [user, system] = stdout.trim().split(' ').map(Number);
+  return (user! + system!) / CLOCK_TICKS;
 }
 
 /**
@@ -146,6 +158,7 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const pid = (await tmux.foregroundPid())!;
   const before = await procStats(pid);
+  const agentBefore = await agentCpu(ctx);
   const total = rate * seconds;
   const last = `seq=${total - 1} `;
   const writing = ctx.server.exec(['ruby', '-e', WRITER, String(rate), String(seconds), LOG], { timeoutMs: 120_000 });
@@ -156,6 +169,7 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
   const [, endMs, writtenMs] = written.stdout.trim().split(' ').map(Number);
   await watching.catch(() => undefined);
   const after = await procStats(pid);
+  const agentAfter = await agentCpu(ctx);
   await tmux.keys('q');
   await tmux.waitFor((s) => lastLine(s) === SHELL_PROMPT.trim(), 30_000);
   const stats = JSON.parse(await readFile(statsFile, 'utf8')) as {
@@ -178,7 +192,9 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
     lagMaxMs: lagMs.length > 0 ? Math.max(...lagMs) : undefined,
     peakRssMb: after.peakRssMb,
     cpuSeconds: after.cpuSeconds - before.cpuSeconds,
+    agentCpuSeconds: agentAfter - agentBefore,
     writtenMs: writtenMs!,
+    lagMs: stats.lagMs,
   };
 }
 
@@ -193,6 +209,8 @@ function describe(run: FollowRun): string[] {
     `  peak RSS of hms (VmHWM)                                ${run.peakRssMb.toFixed(1).padStart(7)} MB   (goal: <= 150 MB)`,
     `  CPU time of hms during the stream                      ${run.cpuSeconds.toFixed(2).padStart(8)} ` +
       `s   (user + system, ${((run.cpuSeconds / (run.writtenMs / 1000)) * 100).toFixed(0)}% of one core)`,
+    `  CPU time of the agent during the stream                ${run.agentCpuSeconds.toFixed(2).padStart(8)} ` +
+      `s   (${((run.agentCpuSeconds / (run.writtenMs / 1000)) * 100).toFixed(0)}% of one core)`,
   ];
 }
 
@@ -204,7 +222,9 @@ async function followStream(ctx: AgentContext, tmux: Tmux, statsFile: string): P
 export async function followRunLines(ctx: AgentContext, rate: number, seconds: number): Promise<string[]> {
   const { tmux, statsFile } = await tuiHome(ctx);
   try {
-    return describe(await followRun(ctx, tmux, statsFile, rate, seconds));
+    const run = await followRun(ctx, tmux, statsFile, rate, seconds);
+    if (process.env.HMS_BENCH_LAG_SERIES) console.log(`lag series (ms): ${run.lagMs.join(' ')}`);
+    return describe(run);
   } finally {
     await tmux.kill();
   }

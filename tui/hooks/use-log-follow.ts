@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { gapText, type FollowState } from '../../src/client/follow-state.js';
-import { followLog } from '../../src/client/logs-client.js';
+import { followLogBatches } from '../../src/client/logs-client.js';
 import { DEFAULT_LOG_CAPACITY, logEntry, NOTE_SOURCE, orderBatch, type LogEntry } from '../state/log-view.js';
 import { streamNote, streamStatus, type StreamStatus } from '../state/log-stream.js';
 import { RingBuffer } from '../state/ring-buffer.js';
@@ -67,7 +67,7 @@ export function useLogFollow(
       const client = async () => (await session.connections.get(target.server)).client;
       let flowing = false;
       try {
-        for await (const event of followLog(client, source, {
+        for await (const event of followLogBatches(client, source, {
           lines: BACKLOG,
           signal: stop.signal,
           waitForAgent: true,
@@ -78,9 +78,11 @@ export function useLogFollow(
             flowing = true;
             status(source, { state: 'following' });
           }
-          if (event.kind === 'line') {
-            session.stats.line(source, event.line.text);
-            pending.push(logEntry(source, event.line.text, event.line.ts));
+          if (event.kind === 'lines') {
+            for (const line of event.lines) {
+              session.stats.line(source, line.text);
+              pending.push(logEntry(source, line.text, line.ts));
+            }
           } else if (event.kind === 'dropped') {
             session.stats.dropped(source, event.count);
             note(`${source}: the agent skipped ${event.count} lines (they came faster than they could be sent)`);
