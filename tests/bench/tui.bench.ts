@@ -14,32 +14,12 @@ import { HMS_BIN } from '../support/run-hms.js';
 import { SHELL_PROMPT, startTmux, tableRow, type Tmux } from '../support/tmux.js';
 import { exec } from '../../src/platform/exec.js';
 import { median, percentile, row, sample, type Samples } from './measure.js';
+import type { Figure } from './speed-table.js';
+import { CIGAR_LOG, writeNumberedLog } from '../support/numbered-log.js';
 
 const RATE = 20_000;
 const SECONDS = 10;
 const CLOCK_TICKS = 100;
-
-/** Appends `rate` Rails-style lines a second for `seconds` to `file`, in 10 ms slices; prints the last seq and when it was written. */
-const WRITER = `
-rate, seconds, file = Integer(ARGV[0]), Float(ARGV[1]), ARGV[2]
-total = (rate * seconds).round
-slice = rate / 100
-pad = "x" * 60
-out = File.open(file, "a")
-start = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-seq = 0
-while seq < total
-  now = Time.now.utc.strftime("%Y-%m-%dT%H:%M:%S.%6N")
-  buffer = +""
-  [slice, total - seq].min.times { buffer << "I, [#{now} ##{Process.pid}]  INFO -- : bench seq=#{seq} #{pad}\\n"; seq += 1 }
-  out.write(buffer)
-  out.flush
-  wait = start + (seq / slice) * 0.01 - Process.clock_gettime(Process::CLOCK_MONOTONIC)
-  sleep(wait) if wait > 0
-end
-out.close
-puts "#{seq - 1} #{(Time.now.to_f * 1000).round} #{((Process.clock_gettime(Process::CLOCK_MONOTONIC) - start) * 1000).round}"
-`;
 
 const lastLine = (screen: string): string => screen.trimEnd().split('\n').at(-1) ?? '';
 
@@ -108,8 +88,6 @@ export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
   }
 }
 
-const LOG = '/var/www/cigar/shared/log/production.log';
-
 /** One follow run: what the TUI's counters and the hms process say about it. */
 export interface FollowRun {
   rate: number;
@@ -148,7 +126,7 @@ async function agentCpu(ctx: AgentContext): Promise<number> {
  * lines come with the backlog), and quits hms to read its counters.
  */
 export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string, rate: number, seconds: number): Promise<FollowRun> {
-  await ctx.server.exec(['truncate', '-s', '0', LOG]);
+  await ctx.server.exec(['truncate', '-s', '0', CIGAR_LOG]);
   await tmux.run('clear');
   await tmux.run(HMS_BIN);
   await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined, 20_000);
@@ -161,12 +139,10 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
   const agentBefore = await agentCpu(ctx);
   const total = rate * seconds;
   const last = `seq=${total - 1} `;
-  const writing = ctx.server.exec(['ruby', '-e', WRITER, String(rate), String(seconds), LOG], { timeoutMs: 120_000 });
+  const writing = writeNumberedLog(ctx.server, CIGAR_LOG, rate, seconds);
   let seenAt: number | undefined;
   const watching = tmux.waitFor((s) => s.includes(last), 120_000, 10).then(() => (seenAt = Date.now()));
-  const written = await writing;
-  if (written.code !== 0) throw new Error(`the log writer failed: ${written.stderr}`);
-  const [, endMs, writtenMs] = written.stdout.trim().split(' ').map(Number);
+  const { endMs, writtenMs } = await writing;
   await watching.catch(() => undefined);
   const after = await procStats(pid);
   const agentAfter = await agentCpu(ctx);
@@ -179,7 +155,7 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
   const source = stats.sources['cigar:production'];
   const seq = source?.seq;
   // Only this run's numbers: the log was emptied, so any seq seen is 0..total-1.
-  const lagMs = stats.lagMs.slice(Math.floor(stats.lagMs.length * 0.02));
+  const { lagMs } = stats;
   return {
     rate,
     seconds,
@@ -187,18 +163,18 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
     lost: seq && seq.first === 0 ? total - seq.count : total,
     jumps: seq?.jumps ?? 0,
     droppedByAgent: source?.droppedByAgent ?? 0,
-    endLagMs: seenAt === undefined ? undefined : Math.max(0, seenAt - endMs!),
+    endLagMs: seenAt === undefined ? undefined : Math.max(0, seenAt - endMs),
     lagP95Ms: lagMs.length > 0 ? percentile(lagMs, 95) : undefined,
     lagMaxMs: lagMs.length > 0 ? Math.max(...lagMs) : undefined,
     peakRssMb: after.peakRssMb,
     cpuSeconds: after.cpuSeconds - before.cpuSeconds,
     agentCpuSeconds: agentAfter - agentBefore,
-    writtenMs: writtenMs!,
+    writtenMs,
     lagMs: stats.lagMs,
   };
 }
 
-function describe(run: FollowRun): string[] {
+export function describeRun(run: FollowRun): string[] {
   const lag = run.endLagMs === undefined ? 'never (the last line did not show)' : `${run.endLagMs} ms`;
   return [
     `log stream: ${run.rate} lines/s for ${run.seconds} s (written in ${run.writtenMs} ms) followed in the log view`,
@@ -215,17 +191,38 @@ function describe(run: FollowRun): string[] {
 }
 
 async function followStream(ctx: AgentContext, tmux: Tmux, statsFile: string): Promise<string[]> {
-  return describe(await followRun(ctx, tmux, statsFile, RATE, SECONDS));
+  return describeRun(await followRun(ctx, tmux, statsFile, RATE, SECONDS));
 }
 
-/** One follow run at `rate` for `seconds` in a hms of its own, described. */
-export async function followRunLines(ctx: AgentContext, rate: number, seconds: number): Promise<string[]> {
+/** One follow run at `rate` for `seconds` in a hms of its own. */
+export async function followRunAlone(ctx: AgentContext, rate: number, seconds: number): Promise<FollowRun> {
   const { tmux, statsFile } = await tuiHome(ctx);
   try {
-    const run = await followRun(ctx, tmux, statsFile, rate, seconds);
-    if (process.env.HMS_BENCH_LAG_SERIES) console.log(`lag series (ms): ${run.lagMs.join(' ')}`);
-    return describe(run);
+    return await followRun(ctx, tmux, statsFile, rate, seconds);
   } finally {
     await tmux.kill();
   }
+}
+
+export const FOLLOW_FIGURE = { rate: 50_000, seconds: 10, lagGoalMs: 1000, rssGoalMb: 150 } as const;
+
+/** The speed table's row: 50,000 lines a second for 10 s in the log view, none lost, lag p95 and peak RSS of hms within the goals. */
+export function followFigure(run: FollowRun): Figure {
+  const lag = run.lagP95Ms === undefined || run.endLagMs === undefined ? undefined : Math.max(run.lagP95Ms, run.endLagMs);
+  return {
+    figure: `TUI follow ${run.rate.toLocaleString('en')} lines/s for ${run.seconds} s`,
+    baseline: '-',
+    value:
+      `${run.lost.toLocaleString('en')} lost of ${run.total.toLocaleString('en')}, ` +
+      `lag p95 ${lag === undefined ? 'never caught up' : `${(lag / 1000).toFixed(1)} s`}, RSS ${run.peakRssMb.toFixed(0)} MB`,
+    goal: `0 lost, lag <= ${FOLLOW_FIGURE.lagGoalMs / 1000} s, RSS <= ${FOLLOW_FIGURE.rssGoalMb} MB`,
+    met:
+      run.lost === 0 && run.jumps === 0 && lag !== undefined && lag <= FOLLOW_FIGURE.lagGoalMs && run.peakRssMb <= FOLLOW_FIGURE.rssGoalMb,
+  };
+}
+
+/** The follow at 50,000 lines a second, as lines for the report and as the speed table's figure. */
+export async function benchTuiFollowFigure(ctx: AgentContext): Promise<{ lines: string[]; figures: Figure[] }> {
+  const run = await followRunAlone(ctx, FOLLOW_FIGURE.rate, FOLLOW_FIGURE.seconds);
+  return { lines: describeRun(run), figures: [followFigure(run)] };
 }

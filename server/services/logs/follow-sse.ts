@@ -66,10 +66,7 @@ export class LineQueue {
         this.dropped += 1;
         continue;
       }
-      if (this.dropped > 0) {
-        this.pending.push({ encoded: encode('dropped', { count: this.dropped }) });
-        this.dropped = 0;
-      }
+      this.countDropped();
       this.pending.push(line);
       this.pendingChars += line.text.length + 40;
     }
@@ -77,6 +74,7 @@ export class LineQueue {
   }
 
   send<E extends EventName<LogFollowEvents>>(event: E, data: EventData<LogFollowEvents, E>): void {
+    this.countDropped();
     this.pending.push({ encoded: encode(event, data) });
     this.pump();
   }
@@ -90,6 +88,13 @@ export class LineQueue {
   /** Resolves once everything queued so far is written (or the client went away). */
   async drained(): Promise<void> {
     while (this.writing) await this.writing;
+  }
+
+  /** Lines dropped since the last one queued are said, in their place, before what comes next. */
+  private countDropped(): void {
+    if (this.dropped === 0) return;
+    this.pending.push({ encoded: encode('dropped', { count: this.dropped }) });
+    this.dropped = 0;
   }
 
   private pump(): void {
