@@ -128,7 +128,7 @@ async function agentCpu(ctx: AgentContext): Promise<number> {
 export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string, rate: number, seconds: number): Promise<FollowRun> {
   await ctx.server.exec(['truncate', '-s', '0', CIGAR_LOG]);
   await tmux.run('clear');
-  await tmux.run(HMS_BIN);
+  await tmux.run(process.env.HMS_BENCH_COMMAND ?? HMS_BIN);
   await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined, 20_000);
   await tmux.keys('l');
   await tmux.waitFor(/Logs cigar on test/);

@@ -79,10 +79,8 @@ export function useLogFollow(
             status(source, { state: 'following' });
           }
           if (event.kind === 'lines') {
-            for (const line of event.lines) {
-              session.stats.line(source, line.text);
-              pending.push(logEntry(source, line.text, line.ts));
-            }
+            session.stats.lines(source, event.lines);
+            for (const line of event.lines) pending.push(logEntry(source, line.text, line.ts));
           } else if (event.kind === 'dropped') {
             session.stats.dropped(source, event.count);
             note(`${source}: the agent skipped ${event.count} lines (they came faster than they could be sent)`);

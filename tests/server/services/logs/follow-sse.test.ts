@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SSEStreamingApi } from 'hono/streaming';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linesOf, type LogLine } from '../../../../src/api/logs.js';
+import { linesOf, logLinesEventSchema, type LogLine } from '../../../../src/api/logs.js';
 import { LOG_FOLLOW_EVENTS, type LogFollowEvents, type StreamEvent } from '../../../../src/api/streams.js';
 import { readEvent } from '../../../../src/client/events.js';
 import { readSse } from '../../../../src/client/sse.js';
@@ -126,5 +126,29 @@ describe('LineQueue', () => {
       [3, 't2'],
     ]);
     expect(linesOf(batch)).toEqual(lines);
+  });
+});
+
+describe('the lines event contract', () => {
+  it('Given lines events in shapes the contract does not know, When read, Then each is refused, and a good one passes', () => {
+    const good = { text: ['a', 'b'], ts: [[0, 't']] };
+    expect(logLinesEventSchema.safeParse(good).success).toBe(true);
+    for (const bad of [
+      null,
+      { text: ['a'] },
+      { text: ['a', 1], ts: [] },
+      { text: ['a'], ts: [[1, 't']] },
+      {
+        text: ['a', 'b'],
+        ts: [
+          [1, 't'],
+          [0, 'u'],
+        ],
+      },
+      { text: ['a'], ts: [[0.5, 't']] },
+      { text: ['a'], ts: [[0, 7]] },
+    ]) {
+      expect(logLinesEventSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
   });
 });
