@@ -1,6 +1,12 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { logFollowQuerySchema, logQuerySchema, type LogLinesResponse, type LogSourcesResponse } from '../../src/api/logs.js';
+import {
+  FOLLOW_BATCH_HEADER,
+  logFollowQuerySchema,
+  logQuerySchema,
+  type LogLinesResponse,
+  type LogSourcesResponse,
+} from '../../src/api/logs.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { credentialOf, listLogSources, planFollow, readLog, searchSlots, streamFollow } from '../services/logs/index.js';
@@ -31,7 +37,12 @@ export function logsApi(deps: AgentDeps): Hono<AgentEnv> {
     });
     const release = searchSlots(deps).follows.take(credentialOf(c.get('actor')));
     return openEventStream(c, (stream) =>
-      streamFollow(stream, { exec: deps.exec, plan, requestSignal: c.req.raw.signal }).finally(release),
+      streamFollow(stream, {
+        exec: deps.exec,
+        plan,
+        requestSignal: c.req.raw.signal,
+        batched: c.req.header(FOLLOW_BATCH_HEADER) === '1',
+      }).finally(release),
     );
   });
 

@@ -118,6 +118,52 @@ export const logLineSchema = z.object({
 });
 export type LogLine = z.infer<typeof logLineSchema>;
 
+/**
+ * A follow's client sends this request header (value `1`) to take `lines` events, many
+ * lines each, instead of one `line` event per line. Agents before it ignore the header and
+ * send `line` events, which clients still read; clients before it never send it.
+ */
+export const FOLLOW_BATCH_HEADER = 'hms-follow-batch';
+
+/**
+ * `lines`: lines in log order. `ts` lists where the time changes, as [index into text, time]:
+ * a line has the time of the last change at or before its index (none before the first).
+ */
+export interface LogLinesEvent {
+  text: string[];
+  ts: Array<[index: number, time: string]>;
+}
+
+/** Checked in one pass without a result object per line: a follow reads 50,000 lines a second. */
+function isLogLinesEvent(value: unknown): value is LogLinesEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const { text, ts } = value as Record<string, unknown>;
+  if (!Array.isArray(text) || !Array.isArray(ts)) return false;
+  for (const line of text) if (typeof line !== 'string') return false;
+  let previous = -1;
+  for (const change of ts) {
+    if (!Array.isArray(change) || change.length !== 2 || typeof change[1] !== 'string') return false;
+    const index: unknown = change[0];
+    if (typeof index !== 'number' || !Number.isInteger(index) || index <= previous || index >= text.length) return false;
+    previous = index;
+  }
+  return true;
+}
+
+export const logLinesEventSchema = z.custom<LogLinesEvent>(isLogLinesEvent, 'a lines event is { text: string[], ts: [index, time][] }');
+
+/** A batch (checked: `ts` indexes rise and lie within `text`) as separate lines. */
+export function linesOf(event: LogLinesEvent): LogLine[] {
+  const lines: LogLine[] = new Array(event.text.length);
+  let change = 0;
+  let ts: string | undefined;
+  for (let i = 0; i < event.text.length; i += 1) {
+    while (change < event.ts.length && event.ts[change]![0] <= i) ts = event.ts[change++]![1];
+    lines[i] = ts === undefined ? { text: event.text[i]! } : { text: event.text[i]!, ts };
+  }
+  return lines;
+}
+
 /** GET /api/logs/:source — the newest lines, oldest first. */
 export const logLinesResponseSchema = z.object({
   source: z.string(),

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { restoreResultSchema } from './backups.js';
 import { doneEventSchema, outputEventSchema, stepEventSchema } from './deploys.js';
-import { logLineSchema } from './logs.js';
+import { logLineSchema, logLinesEventSchema } from './logs.js';
 import { scriptExitSchema } from './scripts.js';
 
 /** `dropped`: the client read too slowly and the agent left out this many lines. */
@@ -23,8 +23,16 @@ export const logFollowDroppedSchema = z.object({ count: z.number().int() });
 /** `end`: the log's reader stopped (tail exited, the file went away). */
 export const logFollowEndSchema = z.object({ reason: z.string() });
 
-/** `line` events carry a LogLine, oldest first: the backlog asked for, then new lines. */
-export const LOG_FOLLOW_EVENTS = { line: logLineSchema, dropped: logFollowDroppedSchema, end: logFollowEndSchema } as const;
+/**
+ * `line` events carry a LogLine, oldest first: the backlog asked for, then new lines; `lines`
+ * events (many at once) replace them for a client that sent FOLLOW_BATCH_HEADER (logs.ts).
+ */
+export const LOG_FOLLOW_EVENTS = {
+  line: logLineSchema,
+  lines: logLinesEventSchema,
+  dropped: logFollowDroppedSchema,
+  end: logFollowEndSchema,
+} as const;
 
 /** `step` as each step starts and ends, `output` as its commands print, then one `done`. */
 export const DEPLOY_EVENTS = { step: stepEventSchema, output: outputEventSchema, done: doneEventSchema } as const;

@@ -27,6 +27,12 @@ export class FollowResume {
     if (this.recent.length > REMEMBERED) this.recent.shift();
   }
 
+  /** Lines that were shown, in order: only the last REMEMBERED are kept. */
+  shownAll(lines: LogLine[]): void {
+    if (lines.length >= REMEMBERED) this.recent = lines.slice(-REMEMBERED);
+    else for (const line of lines) this.shown(line);
+  }
+
   /** A new stream opened after a drop: its first lines are the backlog. */
   begin(): void {
     this.pending = this.recent.length > 0 ? [] : undefined;

@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogLine } from '../api/logs.js';
-import { logLinesResponseSchema, logSourcesResponseSchema } from '../api/logs.js';
+import { FOLLOW_BATCH_HEADER, linesOf, logLinesResponseSchema, logSourcesResponseSchema } from '../api/logs.js';
 import { apiPaths } from '../api/paths.js';
 import { LOG_FOLLOW_EVENTS, type LogFollowEvents, type StreamEvent } from '../api/streams.js';
 import { HmsError } from '../core/errors.js';
@@ -26,6 +26,8 @@ export type LogFollowOptions = Omit<LogReadOptions, 'since' | 'until'>;
 
 /** A line; lines the agent left out (too slow a reader); lines perhaps lost while reconnecting. */
 export type LogFollowEvent = { kind: 'line'; line: LogLine } | { kind: 'dropped'; count: number } | { kind: 'gap'; backlog: number };
+/** As LogFollowEvent, with the lines that came together in one batch. */
+export type LogFollowBatch = Exclude<LogFollowEvent, { kind: 'line' }> | { kind: 'lines'; lines: LogLine[] };
 
 /** The client, or how to get it for each connection (a view's shared one, opened again after it failed). */
 export type ClientSource = ApiClient | (() => Promise<ApiClient>);
@@ -42,18 +44,19 @@ export function readLog(client: ApiClient, source: string, options: LogReadOptio
 const SETTLE_MS = 1500;
 
 /**
- * New lines of `source` as they are written, after a backlog of `lines`. A reconnect
+ * New lines of `source` as they are written, after a backlog of `lines`, in batches
+ * (the agent sends up to thousands of lines an event at a high rate). A reconnect
  * asks for the full backlog and resumes after the last line shown (follow-resume.ts),
  * so nothing repeats and nothing written meanwhile is lost. `onState` hears where the
  * follow stands, its end included. Ends when `signal` aborts; throws when the agent
  * refuses, sends what the contract does not know, or stays away longer than the
  * retry policy allows (retry.ts).
  */
-export async function* followLog(
+export async function* followLogBatches(
   reach: ClientSource,
   source: string,
   options: LogFollowOptions & Omit<FollowOptions<unknown>, 'open' | 'read' | 'endReason'>,
-): AsyncGenerator<LogFollowEvent> {
+): AsyncGenerator<LogFollowBatch> {
   const { signal, onState, waitForAgent, idleMs, giveUpMs, ...filters } = options;
   const resume = new FollowResume();
   /** The server's name, for messages: known once a connection opened, which comes before any event. */
@@ -71,7 +74,8 @@ export async function* followLog(
       server = client.server;
       if (again) resume.begin();
       const lines = again ? RESUME_BACKLOG : filters.lines;
-      return openEventStream(client, apiPaths.logs.follow(source, { ...filters, lines }), { signal: connection });
+      const headers = { [FOLLOW_BATCH_HEADER]: '1' };
+      return openEventStream(client, apiPaths.logs.follow(source, { ...filters, lines }), { signal: connection, headers });
     },
   });
   const iterator = events[Symbol.asyncIterator]();
@@ -84,14 +88,17 @@ export async function* followLog(
       if (result === 'quiet') {
         const settled = resume.settle();
         if (settled.gap) yield { kind: 'gap', backlog: RESUME_BACKLOG };
-        for (const line of settled.lines) yield shown(resume, line);
+        if (settled.lines.length > 0) yield shown(resume, settled.lines);
         continue;
       }
       next = undefined;
       if (result.done) return;
       const event = result.value;
-      if (event.event === 'line') for (const line of resume.offer(event.data)) yield shown(resume, line);
-      else if (event.event === 'dropped') yield { kind: 'dropped', count: event.data.count };
+      if (event.event === 'line' || event.event === 'lines') {
+        const offered = event.event === 'line' ? [event.data] : linesOf(event.data);
+        const lines = resume.resyncing ? offered.flatMap((line) => resume.offer(line)) : offered;
+        if (lines.length > 0) yield shown(resume, lines);
+      } else if (event.event === 'dropped') yield { kind: 'dropped', count: event.data.count };
       else {
         throw new HmsError(`The agent on ${server} stopped following ${source}: ${event.data.reason}`, {
           hint: `Run \`hms logs ${source}\` to see whether the log is still there, then follow it again.`,
@@ -113,9 +120,21 @@ export async function* followLog(
   }
 }
 
-function shown(resume: FollowResume, line: LogLine): LogFollowEvent {
-  resume.shown(line);
-  return { kind: 'line', line };
+/** followLogBatches one line at a time (the CLI prints line by line). */
+export async function* followLog(
+  reach: ClientSource,
+  source: string,
+  options: LogFollowOptions & Omit<FollowOptions<unknown>, 'open' | 'read' | 'endReason'>,
+): AsyncGenerator<LogFollowEvent> {
+  for await (const event of followLogBatches(reach, source, options)) {
+    if (event.kind === 'lines') for (const line of event.lines) yield { kind: 'line', line };
+    else yield event;
+  }
+}
+
+function shown(resume: FollowResume, lines: LogLine[]): LogFollowBatch {
+  resume.shownAll(lines);
+  return { kind: 'lines', lines };
 }
 
 async function settleOr<T>(next: Promise<T>, ms: number): Promise<T | 'quiet'> {

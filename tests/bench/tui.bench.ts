@@ -14,32 +14,12 @@ import { HMS_BIN } from '../support/run-hms.js';
 import { SHELL_PROMPT, startTmux, tableRow, type Tmux } from '../support/tmux.js';
 import { exec } from '../../src/platform/exec.js';
 import { median, percentile, row, sample, type Samples } from './measure.js';
+import type { Figure } from './speed-table.js';
+import { CIGAR_LOG, writeNumberedLog } from '../support/numbered-log.js';
 
 const RATE = 20_000;
 const SECONDS = 10;
 const CLOCK_TICKS = 100;
-
-/** Appends `rate` Rails-style lines a second for `seconds` to `file`, in 10 ms slices; prints the last seq and when it was written. */
-const WRITER = `
-rate, seconds, file = Integer(ARGV[0]), Float(ARGV[1]), ARGV[2]
-total = (rate * seconds).round
-slice = rate / 100
-pad = "x" * 60
-out = File.open(file, "a")
-start = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-seq = 0
-while seq < total
-  now = Time.now.utc.strftime("%Y-%m-%dT%H:%M:%S.%6N")
-  buffer = +""
-  [slice, total - seq].min.times { buffer << "I, [#{now} ##{Process.pid}]  INFO -- : bench seq=#{seq} #{pad}\\n"; seq += 1 }
-  out.write(buffer)
-  out.flush
-  wait = start + (seq / slice) * 0.01 - Process.clock_gettime(Process::CLOCK_MONOTONIC)
-  sleep(wait) if wait > 0
-end
-out.close
-puts "#{seq - 1} #{(Time.now.to_f * 1000).round} #{((Process.clock_gettime(Process::CLOCK_MONOTONIC) - start) * 1000).round}"
-`;
 
 const lastLine = (screen: string): string => screen.trimEnd().split('\n').at(-1) ?? '';
 
@@ -69,7 +49,8 @@ async function timeStartup(tmux: Tmux, runs: number): Promise<{ frame: Samples; 
   return { frame, data };
 }
 
-export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
+/** hms's home for the benchmark: a config naming the test server, its key, and the counters' file. */
+async function tuiHome(ctx: AgentContext): Promise<{ tmux: Tmux; statsFile: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-bench-tui-'));
   await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
   await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
@@ -83,6 +64,11 @@ export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
   await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server } }));
   const statsFile = path.join(dir, 'tui-stats.json');
   const tmux = await startTmux({ cwd: dir, env: { HOME: dir, HMS_TOKEN: ctx.hosting.apiToken, HMS_TUI_STATS_FILE: statsFile } });
+  return { tmux, statsFile };
+}
+
+export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
+  const { tmux, statsFile } = await tuiHome(ctx);
   try {
     // The floor under the first frame: starting node and the CLI, before the TUI loads.
     const floor = await sample('baseline: hms --version (node + the CLI, no TUI)', runs, () => exec([HMS_BIN, '--version']));
@@ -102,46 +88,141 @@ export async function benchTui(ctx: AgentContext, runs = 5): Promise<string[]> {
   }
 }
 
-async function followStream(ctx: AgentContext, tmux: Tmux, statsFile: string): Promise<string[]> {
+/** One follow run: what the TUI's counters and the hms process say about it. */
+export interface FollowRun {
+  rate: number;
+  seconds: number;
+  total: number;
+  /** Sequence numbers that never reached the log view's buffer. */
+  lost: number;
+  /** Times the sequence was not the previous number + 1 (a gap or a repeat). */
+  jumps: number;
+  droppedByAgent: number;
+  /** Last line written to on screen (ms); undefined when it never showed. */
+  endLagMs: number | undefined;
+  /** Each batch reaching the buffer: now minus its newest line's time (ms). */
+  lagP95Ms: number | undefined;
+  lagMaxMs: number | undefined;
+  peakRssMb: number;
+  cpuSeconds: number;
+  /** CPU time of the agent (hms-agent.service's main process) during the stream. */
+  agentCpuSeconds: number;
+  writtenMs: number;
+  /** The lag samples, in the order the batches came. */
+  lagMs: number[];
+}
+
+/** user + system CPU seconds of the agent on the test server. */
+async function agentCpu(ctx: AgentContext): Promise<number> {
+  const script = 'pid=$(systemctl show -p MainPID --value hms-agent.service); cut -d" " -f14,15 /proc/$pid/stat';
+  const { stdout } = await ctx.server.exec(['sh', '-c', script]);
+  const [user, system] = stdout.trim().split(' ').map(Number);
+  return (user! + system!) / CLOCK_TICKS;
+}
+
+/**
+ * Starts hms in `tmux`, opens cigar's log view, writes `rate` lines a second for
+ * `seconds` into cigar's production log (emptied first, so no earlier run's numbered
+ * lines come with the backlog), and quits hms to read its counters.
+ */
+export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string, rate: number, seconds: number): Promise<FollowRun> {
+  await ctx.server.exec(['truncate', '-s', '0', CIGAR_LOG]);
   await tmux.run('clear');
-  await tmux.run(HMS_BIN);
-  await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined);
+  await tmux.run(process.env.HMS_BENCH_COMMAND ?? HMS_BIN);
+  await tmux.waitFor((s) => tableRow(s, 'cigar') !== undefined, 20_000);
   await tmux.keys('l');
   await tmux.waitFor(/Logs cigar on test/);
+  await tmux.waitFor(/● cigar:production/);
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const pid = (await tmux.foregroundPid())!;
   const before = await procStats(pid);
-  const total = RATE * SECONDS;
+  const agentBefore = await agentCpu(ctx);
+  const total = rate * seconds;
   const last = `seq=${total - 1} `;
-  const writing = ctx.server.exec(['ruby', '-e', WRITER, String(RATE), String(SECONDS), '/var/www/cigar/shared/log/production.log'], {
-    timeoutMs: 120_000,
-  });
+  const writing = writeNumberedLog(ctx.server, CIGAR_LOG, rate, seconds);
   let seenAt: number | undefined;
   const watching = tmux.waitFor((s) => s.includes(last), 120_000, 10).then(() => (seenAt = Date.now()));
-  const written = await writing;
-  if (written.code !== 0) throw new Error(`the log writer failed: ${written.stderr}`);
-  const [, endMs, tookMs] = written.stdout.trim().split(' ').map(Number);
+  const { endMs, writtenMs } = await writing;
   await watching.catch(() => undefined);
   const after = await procStats(pid);
+  const agentAfter = await agentCpu(ctx);
   await tmux.keys('q');
   await tmux.waitFor((s) => lastLine(s) === SHELL_PROMPT.trim(), 30_000);
   const stats = JSON.parse(await readFile(statsFile, 'utf8')) as {
-    sources: Record<
-      string,
-      { received: number; droppedByAgent: number; seq?: { count: number; first: number; last: number; jumps: number } }
-    >;
+    sources: Record<string, { droppedByAgent: number; seq?: { count: number; first: number; last: number; jumps: number } }>;
+    lagMs: number[];
   };
   const source = stats.sources['cigar:production'];
   const seq = source?.seq;
-  const missing = seq ? total - seq.count : total;
-  const lag = seenAt === undefined ? 'never (the last line did not show)' : `${Math.max(0, seenAt - endMs!)} ms`;
+  // Only this run's numbers: the log was emptied, so any seq seen is 0..total-1.
+  const { lagMs } = stats;
+  return {
+    rate,
+    seconds,
+    total,
+    lost: seq && seq.first === 0 ? total - seq.count : total,
+    jumps: seq?.jumps ?? 0,
+    droppedByAgent: source?.droppedByAgent ?? 0,
+    endLagMs: seenAt === undefined ? undefined : Math.max(0, seenAt - endMs),
+    lagP95Ms: lagMs.length > 0 ? percentile(lagMs, 95) : undefined,
+    lagMaxMs: lagMs.length > 0 ? Math.max(...lagMs) : undefined,
+    peakRssMb: after.peakRssMb,
+    cpuSeconds: after.cpuSeconds - before.cpuSeconds,
+    agentCpuSeconds: agentAfter - agentBefore,
+    writtenMs,
+    lagMs: stats.lagMs,
+  };
+}
+
+export function describeRun(run: FollowRun): string[] {
+  const lag = run.endLagMs === undefined ? 'never (the last line did not show)' : `${run.endLagMs} ms`;
   return [
-    `log stream: ${RATE} lines/s for ${SECONDS} s (written in ${tookMs} ms) followed in the log view`,
+    `log stream: ${run.rate} lines/s for ${run.seconds} s (written in ${run.writtenMs} ms) followed in the log view`,
     `  lag at the end (last line written -> on screen)        ${lag.padStart(10)}   (goal: <= 1000 ms)`,
-    `  lines lost                                             ${String(missing).padStart(10)} of ${total}   (goal: 0; the agent ` +
-      `reported ${source?.droppedByAgent ?? 0} skipped; seq ${seq?.first ?? '-'}..${seq?.last ?? '-'}, ${seq?.jumps ?? 0} jumps)`,
-    `  peak RSS of hms (VmHWM)                                ${after.peakRssMb.toFixed(1).padStart(7)} MB   (goal: < 200 MB)`,
-    `  CPU time of hms during the stream                      ${(after.cpuSeconds - before.cpuSeconds).toFixed(2).padStart(8)} ` +
-      `s   (user + system, ${(((after.cpuSeconds - before.cpuSeconds) / (tookMs! / 1000)) * 100).toFixed(0)}% of one core)`,
+    `  lag p95 / max (newest line of each batch -> buffer)    ${String(run.lagP95Ms ?? '-').padStart(7)} ms / ${run.lagMaxMs ?? '-'} ms`,
+    `  lines lost                                             ${String(run.lost).padStart(10)} of ${run.total}   (goal: 0; the agent ` +
+      `reported ${run.droppedByAgent} skipped; ${run.jumps} jumps in the sequence)`,
+    `  peak RSS of hms (VmHWM)                                ${run.peakRssMb.toFixed(1).padStart(7)} MB   (goal: <= 150 MB)`,
+    `  CPU time of hms during the stream                      ${run.cpuSeconds.toFixed(2).padStart(8)} ` +
+      `s   (user + system, ${((run.cpuSeconds / (run.writtenMs / 1000)) * 100).toFixed(0)}% of one core)`,
+    `  CPU time of the agent during the stream                ${run.agentCpuSeconds.toFixed(2).padStart(8)} ` +
+      `s   (${((run.agentCpuSeconds / (run.writtenMs / 1000)) * 100).toFixed(0)}% of one core)`,
   ];
+}
+
+async function followStream(ctx: AgentContext, tmux: Tmux, statsFile: string): Promise<string[]> {
+  return describeRun(await followRun(ctx, tmux, statsFile, RATE, SECONDS));
+}
+
+/** One follow run at `rate` for `seconds` in a hms of its own. */
+export async function followRunAlone(ctx: AgentContext, rate: number, seconds: number): Promise<FollowRun> {
+  const { tmux, statsFile } = await tuiHome(ctx);
+  try {
+    return await followRun(ctx, tmux, statsFile, rate, seconds);
+  } finally {
+    await tmux.kill();
+  }
+}
+
+export const FOLLOW_FIGURE = { rate: 50_000, seconds: 10, lagGoalMs: 1000, rssGoalMb: 150 } as const;
+
+/** The speed table's row: 50,000 lines a second for 10 s in the log view, none lost, lag p95 and peak RSS of hms within the goals. */
+export function followFigure(run: FollowRun): Figure {
+  const lag = run.lagP95Ms === undefined || run.endLagMs === undefined ? undefined : Math.max(run.lagP95Ms, run.endLagMs);
+  return {
+    figure: `TUI follow ${run.rate.toLocaleString('en')} lines/s for ${run.seconds} s`,
+    baseline: '-',
+    value:
+      `${run.lost.toLocaleString('en')} lost of ${run.total.toLocaleString('en')}, ` +
+      `lag p95 ${lag === undefined ? 'never caught up' : `${(lag / 1000).toFixed(1)} s`}, RSS ${run.peakRssMb.toFixed(0)} MB`,
+    goal: `0 lost, lag <= ${FOLLOW_FIGURE.lagGoalMs / 1000} s, RSS <= ${FOLLOW_FIGURE.rssGoalMb} MB`,
+    met:
+      run.lost === 0 && run.jumps === 0 && lag !== undefined && lag <= FOLLOW_FIGURE.lagGoalMs && run.peakRssMb <= FOLLOW_FIGURE.rssGoalMb,
+  };
+}
+
+/** The follow at 50,000 lines a second, as lines for the report and as the speed table's figure. */
+export async function benchTuiFollowFigure(ctx: AgentContext): Promise<{ lines: string[]; figures: Figure[] }> {
+  const run = await followRunAlone(ctx, FOLLOW_FIGURE.rate, FOLLOW_FIGURE.seconds);
+  return { lines: describeRun(run), figures: [followFigure(run)] };
 }

@@ -13,6 +13,7 @@ import { auditResponseSchema } from '../../src/api/core.js';
 import { metricsResponseSchema } from '../../src/api/metrics.js';
 import { holderRuntimeFor } from '../support/holders.js';
 import { HMS_BIN, runHms } from '../support/run-hms.js';
+import { CIGAR_LOG, sequenceOf, writeNumberedLog } from '../support/numbered-log.js';
 import { enableHostingVhost } from '../support/server-kit.js';
 import { testServerSupport } from '../support/test-server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -170,6 +171,54 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
         expect(shown.filter((line) => line.endsWith('before the restart'))).toHaveLength(1);
         expect(shown.filter((line) => line.endsWith('while the agent was down'))).toHaveLength(1);
         expect(child.exitCode).toBeNull();
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect(await exited, stderr).toBe(0);
+    },
+  );
+
+  it(
+    'Given `hms logs cigar -f` through the SSH tunnel, When the log grows by 50,000 lines a second for 2 s, ' +
+      'Then every line comes once and in order, soon after the last was written',
+    async () => {
+      await ctx.server.exec(['truncate', '-s', '0', CIGAR_LOG]);
+      await ctx.server.exec(['sh', '-c', `echo 'I, [2026-12-07T12:00:00.000000 #1]  INFO -- : follow-ready' >> ${CIGAR_LOG}`]);
+      const child = spawn(process.execPath, [HMS_BIN, 'logs', 'cigar', '-f', '-n', '1'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), ...env },
+      });
+      const chunks: string[] = [];
+      let tail = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        chunks.push(chunk.toString());
+        tail = (tail + chunks.at(-1)!).slice(-400);
+      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        await waitFor(
+          () => tail.includes('follow-ready'),
+          () => `the backlog; stdout ends: ${tail}; stderr: ${stderr}`,
+          30_000,
+          50,
+        );
+        const written = await writeNumberedLog(ctx.server, CIGAR_LOG, 50_000, 2);
+        const last = `seq=${written.total - 1} `;
+        await waitFor(
+          () => tail.includes(last),
+          () => `the last line (${last}); stdout ends: ${tail}; stderr: ${stderr}`,
+          30_000,
+          20,
+        );
+        const lagMs = Date.now() - written.endMs;
+        const seq = sequenceOf(chunks.join(''));
+        console.log(
+          `[e2e] hms logs -f at 50,000 lines/s: ${seq.count} lines, written in ${written.writtenMs} ms, last shown ${lagMs} ms after`,
+        );
+        expect(seq).toEqual({ count: written.total, first: 0, last: written.total - 1, jumps: 0 });
+        expect(stderr).not.toMatch(/skipped/);
       } finally {
         child.kill('SIGINT');
       }

@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { gapText, type FollowState } from '../../src/client/follow-state.js';
-import { followLog } from '../../src/client/logs-client.js';
+import { followLogBatches } from '../../src/client/logs-client.js';
 import { DEFAULT_LOG_CAPACITY, logEntry, NOTE_SOURCE, orderBatch, type LogEntry } from '../state/log-view.js';
 import { streamNote, streamStatus, type StreamStatus } from '../state/log-stream.js';
 import { RingBuffer } from '../state/ring-buffer.js';
@@ -52,6 +52,7 @@ export function useLogFollow(
       pending = [];
       buffer.pushAll(batch);
       session.stats.batch(batch.length);
+      session.stats.lag(batch.at(-1)?.ts);
       setVersion((v) => v + 1);
     };
     const timer = setInterval(flush, FLUSH_MS);
@@ -66,7 +67,7 @@ export function useLogFollow(
       const client = async () => (await session.connections.get(target.server)).client;
       let flowing = false;
       try {
-        for await (const event of followLog(client, source, {
+        for await (const event of followLogBatches(client, source, {
           lines: BACKLOG,
           signal: stop.signal,
           waitForAgent: true,
@@ -77,9 +78,9 @@ export function useLogFollow(
             flowing = true;
             status(source, { state: 'following' });
           }
-          if (event.kind === 'line') {
-            session.stats.line(source, event.line.text);
-            pending.push(logEntry(source, event.line.text, event.line.ts));
+          if (event.kind === 'lines') {
+            session.stats.lines(source, event.lines);
+            for (const line of event.lines) pending.push(logEntry(source, line.text, line.ts));
           } else if (event.kind === 'dropped') {
             session.stats.dropped(source, event.count);
             note(`${source}: the agent skipped ${event.count} lines (they came faster than they could be sent)`);

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { StreamStatus } from '../state/log-stream.js';
 import { clockTime, NOTE_SOURCE, type LogEntry } from '../state/log-view.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
 
 export interface LogsScreenProps {
   title: string;
@@ -26,6 +27,8 @@ const streamColor = { following: 'green', connecting: 'yellow', reconnecting: 'r
 export function LogsScreen(props: LogsScreenProps) {
   const { title, sources, streams, lines, paused, newLines, filter, filterError, timestamps, total, height } = props;
   const width = Math.max(...sources.map((s) => s.length), NOTE_SOURCE.length);
+  // Ink measures every character it is given: a line is cut to the screen's width first (a log line may be kilobytes).
+  const { columns } = useTerminalSize();
   const colorOf = (source: string) => (source === NOTE_SOURCE ? 'yellow' : SOURCE_COLORS[sources.indexOf(source) % SOURCE_COLORS.length]);
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
@@ -59,7 +62,7 @@ export function LogsScreen(props: LogsScreenProps) {
         <Text key={i} wrap="truncate">
           {timestamps ? <Text dimColor>{clockTime(line.ts)} </Text> : null}
           <Text color={colorOf(line.source)}>{line.source.padEnd(width)} </Text>
-          {line.text}
+          {line.text.length > columns ? line.text.slice(0, columns) : line.text}
         </Text>
       ))}
     </Box>

@@ -61,9 +61,9 @@ export async function runFiltered(options: {
   filter: string[];
   format: LineFormat;
   signal: AbortSignal;
-  onLine: (line: LogLine) => void;
+  onLines: (lines: LogLine[]) => void;
 }): Promise<{ reason: string }> {
-  const { format, onLine } = options;
+  const { format, onLines } = options;
   const stop = new AbortController();
   const abort = (): void => stop.abort();
   if (options.signal.aborted) abort();
@@ -80,13 +80,17 @@ export async function runFiltered(options: {
     times.record(fed, ts);
     feed.write(`${text}\n`);
   };
-  const emit = (row: string): void => {
-    const m = /^(\d+):/.exec(row);
-    if (!m) return;
-    const text = row.slice(m[0].length);
-    const known = times.at(Number(m[1]));
-    const ts = known === null ? lineTime(format, text)?.toISOString() : known;
-    onLine(ts ? { text, ts } : { text });
+  const emit = (rows: string[]): void => {
+    const lines: LogLine[] = [];
+    for (const row of rows) {
+      const m = /^(\d+):/.exec(row);
+      if (!m) continue;
+      const text = row.slice(m[0].length);
+      const known = times.at(Number(m[1]));
+      const ts = known === null ? lineTime(format, text)?.toISOString() : known;
+      lines.push(ts ? { text, ts } : { text });
+    }
+    if (lines.length > 0) onLines(lines);
   };
 
   const matches = new LineSplitter(MAX_LINE_BYTES + 32);
@@ -99,11 +103,11 @@ export async function runFiltered(options: {
         // One locale for every agent, as for grep on a whole file (logs-grep.ts).
         env: { ...process.env, LC_ALL: 'C.UTF-8' },
         limits: FOLLOW_CHILD,
-        onStdout: (chunk) => matches.push(chunk).forEach(emit),
+        onStdout: (chunk) => emit(matches.push(chunk)),
       }),
     )
     .then((result) => {
-      matches.end().forEach(emit);
+      emit(matches.end());
       return result;
     })
     .finally(abort); // grep is gone: nothing would read tail's lines

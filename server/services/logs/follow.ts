@@ -65,31 +65,45 @@ export async function planFollow(options: { config: AgentConfig; source: string;
   };
 }
 
-/** Runs the plan until `signal` aborts or the child ends; says why it ended. */
+/**
+ * Runs the plan until `signal` aborts or the child ends; says why it ended. Lines come
+ * in batches, one per chunk the child printed (hundreds at a high rate), never one call per line.
+ */
 export async function runFollow(options: {
   exec: typeof execDoor;
   plan: FollowPlan;
   signal: AbortSignal;
-  onLine: (line: LogLine) => void;
+  onLines: (lines: LogLine[]) => void;
 }): Promise<{ reason: string }> {
-  const { plan, onLine } = options;
+  const { plan, onLines } = options;
   if (plan.filter) {
-    return runFiltered({ exec: options.exec, reader: plan.argv, filter: plan.filter, format: plan.format, signal: options.signal, onLine });
+    return runFiltered({
+      exec: options.exec,
+      reader: plan.argv,
+      filter: plan.filter,
+      format: plan.format,
+      signal: options.signal,
+      onLines,
+    });
   }
   const splitter = new LineSplitter(MAX_LINE_BYTES);
   const clock = new LineClock(plan.format);
-  const emit = (text: string): void => {
-    if (plan.format === 'journal' && /^-- .* --$/.test(text)) return; // journalctl's own notes
-    onLine(clock.stamp(text));
+  const emit = (texts: string[]): void => {
+    const lines: LogLine[] = [];
+    for (const text of texts) {
+      if (plan.format === 'journal' && text.startsWith('-- ') && /^-- .* --$/.test(text)) continue; // journalctl's own notes
+      lines.push(clock.stamp(text));
+    }
+    if (lines.length > 0) onLines(lines);
   };
   try {
     const result = await options.exec(plan.argv, {
       signal: options.signal,
       maxOutputBytes: 64 * 1024,
       limits: plan.format === 'journal' ? JOURNAL_CHILD : FOLLOW_CHILD,
-      onStdout: (chunk) => splitter.push(chunk).forEach(emit),
+      onStdout: (chunk) => emit(splitter.push(chunk)),
     });
-    splitter.end().forEach(emit);
+    emit(splitter.end());
     if (result.aborted) return { reason: 'stopped' };
     const said = result.stderr.trim().split('\n').at(-1);
     return { reason: `${plan.argv[0]} exited with ${result.code ?? result.signal}${said ? `: ${said}` : ''}` };

@@ -96,7 +96,7 @@ describe('runFollow with the real tail -F', () => {
     });
     const seen: LogLine[] = [];
     const stop = new AbortController();
-    const running = runFollow({ exec, plan, signal: stop.signal, onLine: (line) => seen.push(line) });
+    const running = runFollow({ exec, plan, signal: stop.signal, onLines: (lines) => seen.push(...lines) });
     await waitFor(
       () => seen.length === 1,
       () => `the backlog; lines so far: ${JSON.stringify(seen)}`,
@@ -129,7 +129,7 @@ describe('runFollow with the real tail -F', () => {
       });
       const seen: LogLine[] = [];
       const stop = new AbortController();
-      const running = runFollow({ exec, plan, signal: stop.signal, onLine: (line) => seen.push(line) });
+      const running = runFollow({ exec, plan, signal: stop.signal, onLines: (lines) => seen.push(...lines) });
       await waitFor(
         async () => (await grepChildren()).length === 1,
         () => 'grep to start',
@@ -162,7 +162,7 @@ describe('runFollow with the real tail -F', () => {
         query: { lines: 1, ignoreCase: false, grep: '[[:nope:]]' },
       });
       const stop = new AbortController();
-      const { reason } = await runFollow({ exec, plan, signal: stop.signal, onLine: () => undefined });
+      const { reason } = await runFollow({ exec, plan, signal: stop.signal, onLines: () => undefined });
       expect(reason).toMatch(/^grep exited with 2: grep: .*class/i);
     },
   );
@@ -171,7 +171,7 @@ describe('runFollow with the real tail -F', () => {
     const plan = await planFollow({ config: config(), source: 'nginx:error', query: { lines: 0, ignoreCase: false } });
     const stop = new AbortController();
     stop.abort();
-    expect(await runFollow({ exec, plan, signal: stop.signal, onLine: () => undefined })).toEqual({ reason: 'stopped' });
+    expect(await runFollow({ exec, plan, signal: stop.signal, onLines: () => undefined })).toEqual({ reason: 'stopped' });
   });
 });
 
