@@ -3,7 +3,7 @@ import type { BackupOverview } from '../api/backups.js';
 import { backupOverview } from '../client/backups-client.js';
 import type { ApiClient } from '../client/api-client.js';
 import { backupStatusLines } from '../core/backup-status.js';
-import type { Command, CommandContext } from './command.js';
+import type { Command } from './command.js';
 import { onServers } from './each-server.js';
 import { formatBytes, formatSince, unitLabel } from '../core/format.js';
 import { table } from '../core/table.js';
