@@ -4,47 +4,30 @@
  * whose port is closed (a server that is down). Real sockets, real ssh2; the reachable
  * servers of a fleet are in tests/e2e/fleet.e2e.test.ts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onServers } from '../../src/commands/each-server.js';
 import { statusCommand } from '../../src/commands/status.js';
 import { serverSchema, type Config } from '../../src/config/schema.js';
-import { exec } from '../../src/platform/exec.js';
 import { freePort } from '../support/agent-process.js';
+import { startSilentServer, type SilentServer } from '../support/silent-server.js';
 import { testContext } from '../support/test-context.js';
 
-let dir: string;
-let silent: Server;
-const sockets = new Set<Socket>();
+let silent: SilentServer;
 let config: Config;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'hms-each-server-'));
-  const key = path.join(dir, 'id_ed25519');
-  const made = await exec(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', key]);
-  if (made.code !== 0) throw new Error(`ssh-keygen: ${made.stderr}`);
-  await writeFile(path.join(dir, 'known_hosts'), '');
-  silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  silent = await startSilentServer();
   const server = (port: number) =>
-    serverSchema.parse({ host: '127.0.0.1', port, identityFile: key, knownHostsFile: path.join(dir, 'known_hosts') });
+    serverSchema.parse({ host: '127.0.0.1', port, identityFile: silent.identityFile, knownHostsFile: silent.knownHostsFile });
   config = {
-    servers: { quiet: server((silent.address() as { port: number }).port), down: server(await freePort()) },
+    servers: { quiet: server(silent.port), down: server(await freePort()) },
     apps: {},
     connection: { persist: false, idleMinutes: 10, reachSeconds: 1 },
   } as unknown as Config;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => silent.close(resolve));
-  await rm(dir, { recursive: true, force: true });
+  await silent.stop();
 });
 
 const context = () => testContext({ config, flags: { all: true }, env: { HMS_TOKEN: 'not-used' } });
