@@ -15,6 +15,8 @@ export interface Fleet {
   dir: string;
   names: string[];
   servers: TestServer[];
+  /** The API token every server's agent accepts (api_token of the one .secrets.json). */
+  token: string;
   /** The built hms in the fleet's folder, with the fleet's API token. */
   hms(args: string[], env?: NodeJS.ProcessEnv): Promise<HmsRun>;
   timings: { bootMs: number; provisionMs: number; slowestProvisionMs: number };
@@ -59,6 +61,7 @@ export async function startFleet(count: number, prefix: string): Promise<Fleet> 
       dir,
       names,
       servers,
+      token,
       hms,
       timings: { bootMs, provisionMs: Date.now() - started, slowestProvisionMs: Math.max(...slowest) },
       close,
