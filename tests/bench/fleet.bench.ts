@@ -4,7 +4,7 @@
  * alternated with `hms status --json` (one of them) in the same run, each a new process
  * of the built CLI as a script runs it. Not wired into run.ts: it boots ten servers.
  */
-import { startFleet } from '../support/fleet.js';
+import { dropPackets, startFleet, withSshStopped } from '../support/fleet.js';
 import { median, percentile, type Samples } from './measure.js';
 import type { Figure } from './speed-table.js';
 
@@ -33,6 +33,15 @@ export async function benchFleet(runs = 12): Promise<{ lines: string[]; figures:
       await timed(one, ['status', '--json', '--server', 's1'], 1);
     }
     const r = median(all.ms) / median(one.ms);
+    // What one server that cannot be reached costs the others: refused (sshd stopped), then dropping packets.
+    const once = async (args: string[]): Promise<number> => {
+      const started = Date.now();
+      await fleet.hms(args);
+      return Date.now() - started;
+    };
+    const refused = await withSshStopped(fleet.servers[8]!, () => once(['status', '--all', '--json']));
+    await dropPackets(fleet.servers[9]!);
+    const dropping = await once(['status', '--all', '--json']);
     const ms = (value: number) => `${value.toFixed(0).padStart(6)} ms`;
     const line = (s: Samples) => `${s.label.padEnd(44)} median ${ms(median(s.ms))}   p95 ${ms(percentile(s.ms, 95))}   (n=${s.ms.length})`;
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -43,6 +52,7 @@ export async function benchFleet(runs = 12): Promise<{ lines: string[]; figures:
         line(all),
         line(one),
         `ratio ${r.toFixed(2)}x (goal <= ${GOAL}x)`,
+        `hms status --all --json with s9 refusing SSH: ${refused} ms; with s10 dropping packets: ${dropping} ms (wait: 5 s)`,
       ],
       figures: [
         {

@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../support/fleet.js';
+import { dropPackets, startFleet, withSshStopped, type Fleet } from '../support/fleet.js';
 import { HMS_BIN } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
 import { startTmux, tmuxSupport, type Tmux } from '../support/tmux.js';
@@ -118,33 +118,21 @@ describe.skipIf(!support.ok)('a fleet of ten servers', { timeout: 900_000 }, () 
   );
 
   it('Given s9 with sshd stopped (port refused), When `hms status --all` runs, Then s9 fails at once and the nine answer', async () => {
-    const stopped = await fleet.servers[8]!.exec(['sh', '-c', 'systemctl stop ssh.service; systemctl stop ssh.socket 2>/dev/null; true']);
-    expect(stopped.code).toBe(0);
-    try {
+    await withSshStopped(fleet.servers[8]!, async () => {
       const { ms, code, results } = await statusAll();
       console.log(`[fleet] hms status --all --json, s9 refused: ${ms} ms`);
       expect(code).toBe(1);
       expect(results.filter((r) => r.ok).map((r) => r.server)).toEqual(fleet.names.filter((name) => name !== 's9'));
       expect(results[8]!.error!.message).toMatch(/refused/);
       expect(ms).toBeLessThan(5000);
-    } finally {
-      await fleet.servers[8]!.exec(['systemctl', 'start', 'ssh.service']);
-    }
+    });
   });
 
   it(
     'Given s10 dropping every packet, When `hms status --all` runs, ' +
       'Then the nine answer within the 5 s wait and s10 is "unreachable (timed out after 5 s)"',
     async () => {
-      const s10 = fleet.servers[9]!;
-      const installed = await s10.exec(['apt-get', 'install', '-y', '-q', 'nftables'], { timeoutMs: 120_000 });
-      expect(installed.code, installed.stderr).toBe(0);
-      const dropped = await s10.exec([
-        'sh',
-        '-c',
-        "nft add table inet fleet && nft 'add chain inet fleet in { type filter hook input priority 0 ; policy drop ; }'",
-      ]);
-      expect(dropped.code, dropped.stderr).toBe(0);
+      await dropPackets(fleet.servers[9]!);
       const { ms, code, results } = await statusAll();
       console.log(`[fleet] hms status --all --json, s10 dropping packets: ${ms} ms`);
       expect(code).toBe(1);

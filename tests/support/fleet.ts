@@ -88,3 +88,23 @@ async function laptopForFleet(dir: string, names: string[], servers: TestServer[
   };
   await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify(config, null, 2));
 }
+
+/** The server drops every packet that comes in (nftables in its own network namespace), as a blackholed host does. */
+export async function dropPackets(server: TestServer): Promise<void> {
+  const installed = await server.exec(['apt-get', 'install', '-y', '-q', 'nftables'], { timeoutMs: 120_000 });
+  if (installed.code !== 0) throw new Error(`apt-get install nftables: ${installed.stderr}`);
+  const rule = "nft add table inet fleet && nft 'add chain inet fleet in { type filter hook input priority 0 ; policy drop ; }'";
+  const dropped = await server.exec(['sh', '-c', rule]);
+  if (dropped.code !== 0) throw new Error(`nft: ${dropped.stderr}`);
+}
+
+/** sshd stopped (its port refuses) for the length of `body`, then started again. */
+export async function withSshStopped<T>(server: TestServer, body: () => Promise<T>): Promise<T> {
+  const stopped = await server.exec(['sh', '-c', 'systemctl stop ssh.service; systemctl stop ssh.socket 2>/dev/null; true']);
+  if (stopped.code !== 0) throw new Error(`systemctl stop ssh: ${stopped.stderr}`);
+  try {
+    return await body();
+  } finally {
+    await server.exec(['systemctl', 'start', 'ssh.service']);
+  }
+}
