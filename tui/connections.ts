@@ -2,9 +2,12 @@
  * The servers the control center shows and one connection to each, opened on first
  * use and shared by every hook. A connection that failed to open is forgotten, so
  * the next use tries again; one that opened reconnects by itself (the SSH pool
- * reopens a dropped tunnel on the next request).
+ * reopens a dropped tunnel on the next request). A server whose SSH does not answer
+ * within connection.reachSeconds counts as failed to open ("unreachable (timed out
+ * after 5 s)"), so its row says so soon while the others' rows go on.
  */
 import { connectLocal, connectServer, type ClientContext, type Connected } from '../src/client/connect.js';
+import { reachSeconds, reachWithin } from '../src/client/reach.js';
 import { pickServer } from '../src/client/server-target.js';
 import type { Config } from '../src/config/schema.js';
 
@@ -40,14 +43,24 @@ export class ServerConnections {
   get(name: string): Promise<Connected> {
     const existing = this.open.get(name);
     if (existing) return existing;
-    const opening = (this.plan.local ? connectLocal(this.context) : connectServer(this.context, this.config!, name)).catch(
-      (error: unknown) => {
-        this.open.delete(name);
-        throw error;
-      },
-    );
+    const opening = (this.plan.local ? connectLocal(this.context) : this.reach(name)).catch((error: unknown) => {
+      this.open.delete(name);
+      throw error;
+    });
     this.open.set(name, opening);
     return opening;
+  }
+
+  private async reach(name: string): Promise<Connected> {
+    const connected = await connectServer(this.context, this.config!, name);
+    try {
+      await reachWithin(connected, reachSeconds(this.config));
+      return connected;
+    } catch (error) {
+      // The handshake still under way ends by its own timeout; nothing waits for it.
+      void connected.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Closes every connection; one that hangs is given up on after `timeoutMs`. */

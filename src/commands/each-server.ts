@@ -1,17 +1,20 @@
 import type { CommandContext } from './command.js';
 import { connect, connectEach, connectServer, type Connected } from '../client/connect.js';
+import { reachSeconds, reachWithin, UnreachableError } from '../client/reach.js';
 
 export interface ServerResult<T> {
   server: string;
   ok: boolean;
   data?: T;
   error?: { message: string; hint?: string | undefined };
+  /** The server did not answer SSH within the --all wait (connection.reachSeconds). */
+  unreachable?: boolean;
 }
 
 /**
  * Runs `task` on the one server the flags pick, or with --all on every server
  * concurrently, each with its own result: one unreachable server does not hide
- * the others.
+ * the others, nor hold them longer than the bounded wait of src/client/reach.ts.
  */
 export async function onServers<T>(context: CommandContext, task: (connected: Connected) => Promise<T>): Promise<ServerResult<T>[]> {
   const names = await connectEach(context);
@@ -24,17 +27,23 @@ export async function onServers<T>(context: CommandContext, task: (connected: Co
     }
   }
   const config = (await context.loadConfig())!;
+  const seconds = reachSeconds(config);
   return Promise.all(
     names.map(async (server): Promise<ServerResult<T>> => {
       let connected: Connected | undefined;
+      let late = false;
       try {
         connected = await connectServer(context, config, server);
+        await reachWithin(connected, seconds);
         return { server, ok: true, data: await task(connected) };
       } catch (error) {
         const e = error as Error & { hint?: string };
-        return { server, ok: false, error: { message: e.message, hint: e.hint } };
+        late = error instanceof UnreachableError;
+        return { server, ok: false, error: { message: e.message, hint: e.hint }, ...(late ? { unreachable: true } : {}) };
       } finally {
-        await connected?.close();
+        // A handshake still under way ends by its own timeout; the answers of the others are not held for it.
+        if (late) void connected?.close().catch(() => undefined);
+        else await connected?.close();
       }
     }),
   );

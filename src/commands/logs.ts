@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { MAX_LINES, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
 import type { ApiClient } from '../client/api-client.js';
 import { followStateText, gapText, type FollowState } from '../client/follow-state.js';
@@ -17,6 +16,11 @@ import type { Config } from '../config/schema.js';
 /** Backlog before new lines with -f, as `tail -f` shows. */
 export const FOLLOW_BACKLOG = 10;
 
+import { liveOutput, write } from './live-output.js';
+import { followAll, readAll } from './logs-all.js';
+
+export { liveOutput, write, type LiveContext, type LiveOutput } from './live-output.js';
+
 export const logsCommand: Command = {
   ...logsHelp,
   async run(context) {
@@ -26,6 +30,7 @@ export const logsCommand: Command = {
       throw new UsageError('--since and --until do not go with -f: a follow starts now.', 'Drop them, or drop -f to read a time window.');
     }
     const window = { since: timeFlag('since', flags.since), until: timeFlag('until', flags.until) };
+    if (flags.all) return everyServer(context, window);
     const connected = await connect(context);
     try {
       if (!args[0]) return listing(await listLogSources(connected.client));
@@ -65,6 +70,22 @@ async function follow(context: CommandContext, client: ApiClient, source: string
   return { data: undefined, human: '' };
 }
 
+/** `--all`: one named log on every configured server (logs-all.ts). */
+async function everyServer(
+  context: CommandContext,
+  window: { since?: string | undefined; until?: string | undefined },
+): Promise<CommandOutput> {
+  const { args, flags } = context;
+  const config = await context.loadConfig();
+  if (flags.local || !config || Object.keys(config.servers).length === 0)
+    throw new UsageError('--all needs servers in hms.config.json.', 'Add servers (`hms init`), or drop --all to read this machine.');
+  if (!args[0]) throw new UsageError('--all follows one log on every server: name it.', 'For example `hms logs nginx:access --all -f`.');
+  const source = sourceName(args[0], journalNames(config));
+  const filters = { grep: flags.grep, priority: flags.priority };
+  if (flags.follow) return followAll(context, config, source, { ...filters, lines: flags.lines ?? FOLLOW_BACKLOG });
+  return readAll(context, config, source, { ...filters, lines: flags.lines, ...window });
+}
+
 /** `--since 10m` as the absolute time the agent is sent (resolved here: the laptop's clock and time zone are the user's). */
 function timeFlag(name: 'since' | 'until', value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -82,51 +103,6 @@ function listing(list: LogSourcesResponse): CommandOutput {
     s.kind === 'journal' ? [s.name, 'journal', s.unit, ''] : [s.name, 'file', s.path, s.exists ? formatBytes(s.size) : 'missing'],
   );
   return { data: list, human: `${table(['SOURCE', 'KIND', 'UNIT OR FILE', 'SIZE'], rows)}\n\n\`hms logs <app>\` reads <app>:production.` };
-}
-
-/**
- * What a streaming command writes to and stops on. src/cli.ts passes none of these
- * yet, so the defaults are the process's streams and Ctrl-C; tests pass their own.
- */
-export interface LiveContext extends CommandContext {
-  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr?: NodeJS.WritableStream;
-  signal?: AbortSignal;
-}
-
-export interface LiveOutput {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
-  /** Aborts on Ctrl-C (once: a second one kills as usual) or when stdout's reader goes away (`| head`). */
-  signal: AbortSignal;
-  done(): void;
-}
-
-export function liveOutput(context: CommandContext): LiveOutput {
-  const live = context as LiveContext;
-  const stdout = live.stdout ?? process.stdout;
-  const stderr = live.stderr ?? process.stderr;
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  live.signal?.addEventListener('abort', stop, { once: true });
-  if (live.signal?.aborted) stop();
-  if (!live.signal) process.once('SIGINT', stop);
-  stdout.on('error', stop);
-  return {
-    stdout,
-    stderr,
-    signal: controller.signal,
-    done() {
-      process.off('SIGINT', stop);
-      live.signal?.removeEventListener('abort', stop);
-      stdout.off('error', stop);
-    },
-  };
-}
-
-/** Writes and waits while the reader is behind, so a slow terminal slows the stream instead of filling memory. */
-export async function write(stream: NodeJS.WritableStream, text: string, signal?: AbortSignal): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain', signal ? { signal } : {}).catch(() => undefined);
 }
 
 /** Units that log to the journal only, by the name `hms status` lists: each app's workers and scheduled tasks. */

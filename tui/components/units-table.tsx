@@ -92,6 +92,10 @@ export function UnitsTable({
       width - 4,
     ),
   ];
-  const data = all.slice(start, end).map((cells) => Object.fromEntries(names.map((name) => [name, cells[name]!])));
+  // Rows come server by server: its name heads its group (and the first row in view), blank below, so the groups read apart.
+  const data = all
+    .slice(start, end)
+    .map((cells, i): Cells => (i > 0 && rows[start + i - 1]!.server === rows[start + i]!.server ? { ...cells, SERVER: '' } : cells))
+    .map((cells) => Object.fromEntries(names.map((name) => [name, cells[name]!])));
   return <Table data={data} columns={names} cell={StateCell} />;
 }

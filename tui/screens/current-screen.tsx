@@ -66,6 +66,7 @@ export function CurrentScreen(props: CurrentScreenProps) {
           height={height}
           width={width}
           showServer={props.links.length > 1}
+          serverCount={props.links.length}
           waiting={lists.waiting}
           problems={lists.problems}
           filter={ui.filters.overview}

@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { AppsResponse, AppStatus } from '../../../src/api/apps.js';
 import { overviewRows } from '../../../tui/state/overview-rows.js';
-import { OverviewScreen } from '../../../tui/screens/overview-screen.js';
+import { OverviewScreen, overviewNotes } from '../../../tui/screens/overview-screen.js';
 import { fittingColumns } from '../../../tui/components/units-table.js';
 
 const at = '2026-01-01T10:00:00.000Z';
@@ -151,4 +151,47 @@ describe('the overview', () => {
       ).not.toContain('BACKUP');
     },
   );
+});
+
+describe('the overview of a fleet', () => {
+  const small: AppsResponse = { ...snapshot, apps: [app('nginx', 'nginx', 'active'), app('hms-agent', 'agent', 'active')] };
+  const names = Array.from({ length: 10 }, (_, i) => `s${i + 1}`);
+
+  it(
+    'Given ten servers of which s10 is unreachable, When rendered, ' +
+      'Then the title counts 9/10 answering, each server names its group once, and s10 says why',
+    () => {
+      const servers = names.map((server) => ({ server, snapshot: server === 's10' ? undefined : small, stale: false }));
+      const rows = overviewRows(servers, new Date(at));
+      const waiting = [{ server: 's10', text: 'reconnecting in 4s (attempt 2): unreachable (timed out after 5 s)' }];
+      const { lastFrame } = render(
+        <OverviewScreen
+          rows={rows}
+          selected={0}
+          height={60}
+          width={120}
+          showServer
+          waiting={waiting}
+          problems={[]}
+          filter=""
+          serverCount={10}
+        />,
+      );
+      const frame = lastFrame()!;
+      expect(frame).toContain('18 units · 9/10 servers answer');
+      for (const server of names.slice(0, 9)) expect(frame.match(new RegExp(`│ ${server}\\s+│ nginx`, 'g'))).toHaveLength(1);
+      expect(frame).toMatch(/│ +│ hms-agent/);
+      expect(frame).toContain('s10: reconnecting in 4s (attempt 2): unreachable (timed out after 5 s)');
+    },
+  );
+
+  it('Given more servers without an answer than note lines, When noted, Then the last line names the rest', () => {
+    const waiting = names.slice(5).map((server) => ({ server, text: 'connecting…' }));
+    expect(overviewNotes(waiting, ['s1: no systemd'])).toEqual([
+      's6: connecting…',
+      's7: connecting…',
+      '+3 more without an answer: s8, s9, s10',
+    ]);
+    expect(overviewNotes(waiting.slice(0, 2), ['s1: no systemd'])).toEqual(['s6: connecting…', 's7: connecting…', 's1: no systemd']);
+  });
 });

@@ -1,0 +1,41 @@
+/**
+ * The control center's connections with a server that accepts TCP and never speaks SSH
+ * (a server dropping packets, as the handshake sees it): its connection fails after
+ * connection.reachSeconds, not the SSH layer's 15 s, so its row says "unreachable" soon.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnreachableError } from '../../src/client/reach.js';
+import { serverSchema, type Config } from '../../src/config/schema.js';
+import { ServerConnections, planServers } from '../../tui/connections.js';
+import { startSilentServer, type SilentServer } from '../support/silent-server.js';
+import { testContext } from '../support/test-context.js';
+
+let silent: SilentServer;
+
+beforeAll(async () => {
+  silent = await startSilentServer();
+});
+
+afterAll(async () => {
+  await silent.stop();
+});
+
+describe('the control center reaching a silent server', () => {
+  it('Given connection.reachSeconds 1, When its connection is asked for, Then it fails as unreachable after about 1 s', async () => {
+    const quiet = serverSchema.parse({
+      host: '127.0.0.1',
+      port: silent.port,
+      identityFile: silent.identityFile,
+      knownHostsFile: silent.knownHostsFile,
+    });
+    const config = { servers: { quiet }, apps: {}, connection: { persist: false, idleMinutes: 10, reachSeconds: 1 } } as unknown as Config;
+    const context = testContext({ config, env: { HMS_TOKEN: 'not-used' } });
+    const connections = new ServerConnections(context, config, planServers(context, config));
+    const started = Date.now();
+    const error = await connections.get('quiet').catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect((error as Error).message).toBe('unreachable (timed out after 1 s)');
+    await connections.closeAll(500);
+  });
+});
