@@ -68,7 +68,7 @@ describe('hms logs <source> --all -f', () => {
     const output = await running;
     expect(output.exitCode).toBe(1);
     const lines = ctx.stdout.text.trimEnd().split('\n');
-    expect(lines.find((line) => line.includes('marker of web1'))).toMatch(/^web1 {2}\| 2026-11-25T18:05:00\.000Z\s+.*marker of web1$/);
+    expect(lines.find((line) => line.endsWith('marker of web1'))).toMatch(/^web1 {2}\| 2026-11-25T18:05:00\.000Z\s+.*marker of web1$/);
     expect(lines.find((line) => line.includes('marker of web10'))).toMatch(/^web10 \| 2026-11-25T18:05:00\.000Z/);
     expect(lines.every((line) => /^web1 {2}\| |^web10 \| /.test(line))).toBe(true);
     expect(ctx.notes.filter((note) => note.startsWith('hms: down: '))).toHaveLength(1);
