@@ -23,6 +23,8 @@ export interface ErrorShape {
   hint?: string | undefined;
   kind?: string | undefined;
   presented?: string | undefined;
+  /** ssh2's reason for a refused channel (the agent's port closed: it restarts): worth another try, as direct. */
+  channelRefused?: number | undefined;
 }
 
 export interface HolderInfo {
@@ -87,14 +89,29 @@ export function errorShape(error: unknown): ErrorShape {
     hint: e instanceof HmsError ? e.hint : undefined,
     kind: e instanceof HostKeyError ? e.kind : undefined,
     presented: e instanceof HostKeyError ? e.presentedFingerprint : undefined,
+    channelRefused: channelRefusal(error),
   };
+}
+
+/** ssh2's `reason` when the server refused a forwarded channel (on the error or its cause). */
+export function channelRefusal(error: unknown): number | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const reason = (e as { reason?: unknown }).reason;
+    if (typeof reason === 'number' && /Channel open failure/.test(e.message)) return reason;
+  }
+  return undefined;
 }
 
 export function rebuildError(shape: ErrorShape): HmsError {
   if (shape.kind === 'unknown' || shape.kind === 'changed' || shape.kind === 'revoked') {
     return new HostKeyError(shape.message, shape.kind, shape.presented ?? '', shape.hint ?? '');
   }
-  return new HmsError(shape.message, shape.hint === undefined ? {} : { hint: shape.hint });
+  // A refused channel keeps the shape the retry policy knows (src/client/retry.ts): the agent may be restarting.
+  const cause =
+    shape.channelRefused === undefined
+      ? undefined
+      : Object.assign(new Error('(SSH) Channel open failure: refused'), { reason: shape.channelRefused });
+  return new HmsError(shape.message, { ...(shape.hint === undefined ? {} : { hint: shape.hint }), ...(cause ? { cause } : {}) });
 }
 
 /**

@@ -8,7 +8,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SshConnection } from '../ssh/connection.js';
 import { checkSocket, unlinkOwnSocket } from './paths.js';
-import { errorShape, readLine, writeLine, type Answer, type Request } from './protocol.js';
+import { channelRefusal, errorShape, readLine, writeLine, type Answer, type Request } from './protocol.js';
 
 export interface HolderOptions {
   server: string;
@@ -108,6 +108,8 @@ export class HolderServer {
       channel = await this.forward();
     } catch (error) {
       socket.end(`${JSON.stringify({ error: errorShape(error) })}\n`);
+      // The agent refused the channel (it restarts): the connection stays. Anything else ends this holder.
+      if (channelRefusal(error) !== undefined && this.ssh?.isOpen) return;
       return void this.stop();
     }
     writeLine(socket, { ok: true, pid: process.pid });

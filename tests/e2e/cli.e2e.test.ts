@@ -186,7 +186,7 @@ describe.skipIf(!support.ok)('hms commands against a real server', () => {
       await ctx.server.exec(['sh', '-c', `echo 'I, [2026-12-07T12:00:00.000000 #1]  INFO -- : follow-ready' >> ${CIGAR_LOG}`]);
       const child = spawn(process.execPath, [HMS_BIN, 'logs', 'cigar', '-f', '-n', '1'], {
         cwd: dir,
-        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), ...env },
+        env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), XDG_RUNTIME_DIR: holderRuntimeFor(dir), ...env },
       });
       const chunks: string[] = [];
       let tail = '';

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPackets, startFleet, withSshStopped, type Fleet } from '../support/fleet.js';
 import { HMS_BIN } from '../support/run-hms.js';
+import { holderRuntimeFor } from '../support/holders.js';
 import { testServerSupport } from '../support/test-server.js';
 import { startTmux, tmuxSupport, type Tmux } from '../support/tmux.js';
 import { waitFor } from '../support/wait-for.js';
@@ -47,6 +48,7 @@ describe.skipIf(!support.ok)('a fleet of ten servers', { timeout: 900_000 }, () 
         PATH: process.env.PATH,
         HOME: fleet.dir,
         XDG_CONFIG_HOME: path.join(fleet.dir, '.xdg'),
+        XDG_RUNTIME_DIR: holderRuntimeFor(fleet.dir),
         HMS_NO_KEYCHAIN: '1',
         HMS_TOKEN: fleet.token,
       },

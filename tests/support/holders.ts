@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stopHolders } from '../../src/client/holders.js';
@@ -51,4 +52,12 @@ export async function stopTestHolders(only?: string[]): Promise<number[]> {
     if (!(await waitUntil(() => !alive(pid), 3_000))) process.kill(pid, 'SIGKILL');
   }
   return pids;
+}
+
+/** Removes the runtime folders holderRuntimeFor made (after their holders stopped). */
+export async function removeRuntimeDirs(): Promise<void> {
+  for (const dir of dirs) {
+    if (path.basename(dir).startsWith('hms-run-')) await rm(dir, { recursive: true, force: true });
+    dirs.delete(dir);
+  }
 }
