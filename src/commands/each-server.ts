@@ -48,3 +48,15 @@ export async function onServers<T>(context: CommandContext, task: (connected: Co
     }),
   );
 }
+
+/** The last line of an --all answer: how many servers answered, and which did not (`10 servers: 9 answered; unreachable: s10`). */
+export function serversSummary(results: ServerResult<unknown>[]): string {
+  const answered = results.filter((r) => r.ok).length;
+  const unreachable = results.filter((r) => r.unreachable).map((r) => r.server);
+  const failed = results.filter((r) => !r.ok && !r.unreachable).map((r) => r.server);
+  return [
+    `${results.length} servers: ${answered} answered`,
+    ...(unreachable.length > 0 ? [`unreachable: ${unreachable.join(', ')}`] : []),
+    ...(failed.length > 0 ? [`failed: ${failed.join(', ')}`] : []),
+  ].join('; ');
+}

@@ -5,7 +5,7 @@ import type { ApiClient } from '../client/api-client.js';
 import { backupStatusLines } from '../core/backup-status.js';
 import type { Command } from './command.js';
 import { statusHelp } from './help/index.js';
-import { onServers } from './each-server.js';
+import { onServers, serversSummary } from './each-server.js';
 import { formatBytes, formatSince, unitLabel } from '../core/format.js';
 import { table } from '../core/table.js';
 import { colorOn, RED } from './output.js';
@@ -31,9 +31,12 @@ export const statusCommand: Command = {
     const data = context.flags.all ? results : results[0]!.data;
     return {
       data,
-      human: results
-        .map((r) => (r.ok ? render(r.server, r.data!, only, color) : `${r.server}: ✗ ${r.error!.message}\n  ${r.error!.hint ?? ''}`))
-        .join('\n\n'),
+      human: [
+        ...results.map((r) =>
+          r.ok ? render(r.server, r.data!, only, color) : `${r.server}: ✗ ${r.error!.message}\n  ${r.error!.hint ?? ''}`,
+        ),
+        ...(context.flags.all && results.length > 1 ? [serversSummary(results)] : []),
+      ].join('\n\n'),
       exitCode: failed ? 1 : 0,
     };
   },

@@ -60,6 +60,7 @@ describe('--all with servers that do not answer', () => {
     expect(output.exitCode).toBe(1);
     expect(output.human).toMatch(/^quiet: ✗ unreachable \(timed out after 1 s\)\n {2}quiet did not answer SSH in 1 s/m);
     expect(output.human).toMatch(/^down: ✗ SSH connection to \w+@127\.0\.0\.1:\d+ was refused\./m);
+    expect(output.human.split('\n').at(-1)).toBe('2 servers: 0 answered; unreachable: quiet; failed: down');
     expect((output.data as Array<{ server: string; unreachable?: boolean }>).map((r) => [r.server, r.unreachable])).toEqual([
       ['quiet', true],
       ['down', undefined],
