@@ -15,12 +15,12 @@ const define = { HMS_VERSION: JSON.stringify(pkg.version) };
 // V8 collect sooner: ~130 MB at the same rate, no line lost (npm run bench).
 const HMS_NODE_FLAGS = '--max-old-space-size=256 --max-semi-space-size=2';
 
-// `undici` in hms is the part of it hms uses (src/client/undici-lite.cjs): its index
+// `undici` in hms is the part of it hms uses (src/client/undici-lite.mjs): its index
 // compiles all of undici on every start. The agent keeps undici's index.
 const undiciLite = {
   name: 'undici-lite',
   setup(build) {
-    const lite = new URL('./src/client/undici-lite.cjs', import.meta.url).pathname;
+    const lite = new URL('./src/client/undici-lite.mjs', import.meta.url).pathname;
     build.onResolve({ filter: /^undici$/ }, () => ({ path: lite }));
   },
 };
