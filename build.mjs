@@ -3,10 +3,25 @@
 //                       and resolving hundreds of files in node_modules is not
 //   dist/hms-agent.mjs  the server agent: ONE file, no node_modules, runs on Node 18
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmod, readdir, readFile, rm, stat } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { HMS_VERSION: JSON.stringify(pkg.version) };
+
+// Which build this is, for the cache of validated configurations (src/config/cached-load.ts):
+// a hash of every source file and the lockfile, so a changed schema never trusts an older validation.
+async function sourceId() {
+  const hash = createHash('sha256');
+  const files = (await readdir('src', { recursive: true })).filter((f) => /\.(ts|mjs|cjs)$/.test(f)).sort();
+  for (const file of files)
+    hash
+      .update(`${file}\0`)
+      .update(await readFile(`src/${file}`))
+      .update('\0');
+  hash.update(await readFile('package-lock.json'));
+  return hash.digest('hex').slice(0, 32);
+}
 
 // How `hms` starts Node (its shebang line). A log followed at 20,000 lines a second
 // turns over the TUI's 50,000-line buffer every few seconds; with V8's default heap
@@ -52,7 +67,7 @@ await Promise.all([
     target: 'node20',
     jsx: 'automatic',
     // React's production build only, and less to parse: the first frame comes sooner.
-    define: { ...define, 'process.env.NODE_ENV': '"production"' },
+    define: { ...define, HMS_SOURCE_ID: JSON.stringify(await sourceId()), 'process.env.NODE_ENV': '"production"' },
     minify: true,
     banner: {
       js: [

@@ -156,9 +156,12 @@ function makeContext(args: string[], flags: GlobalFlags): CommandContext {
     cwd,
     env: process.env,
     async loadConfig() {
-      const { findConfigFile, loadConfig } = await import('./config/load.js');
+      const [{ findConfigFile }, { loadConfigCached }] = await Promise.all([
+        import('./config/paths.js'),
+        import('./config/cached-load.js'),
+      ]);
       const file = findConfigFile(flags.config, process.env, cwd);
-      return file ? loadConfig(file) : undefined;
+      return file ? loadConfigCached(file) : undefined;
     },
     async ask(question) {
       if (!process.stdin.isTTY) return undefined;
