@@ -10,6 +10,8 @@ import { benchSsh } from './ssh.bench.js';
 import { FILLER_APPS, hostingOn } from './agent-server.js';
 import { benchStatus } from './status.bench.js';
 import { benchTui } from './tui.bench.js';
+import { benchStart, benchTuiFirstFrame } from './start.bench.js';
+import { speedTable } from './speed-table.js';
 import { benchDeploy } from './deploy.bench.js';
 import { benchBackup } from './backup.bench.js';
 import { benchCerts } from './certs.bench.js';
@@ -25,6 +27,9 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  console.log('\n== Start-up: hms --version, hms status --help vs node -e 0; hms status to its first connection');
+  const start = await benchStart();
+  for (const line of [...start.lines, '', ...speedTable(start.figures)]) console.log(line);
   // The apt cache lets the agent benchmarks install nginx, puma and Node 18 on it.
   const server = await startTestServer({ aptCache: true });
   try {
@@ -46,6 +51,8 @@ async function main(): Promise<void> {
   const ctx = await startAgentContext();
   try {
     console.log(`\n== TUI through SSH (test server ${ctx.server.name})`);
+    const firstFrame = await benchTuiFirstFrame(ctx);
+    for (const line of [...firstFrame.lines, '', ...speedTable(firstFrame.figures)]) console.log(line);
     for (const line of await benchTui(ctx)) console.log(line);
   } finally {
     await ctx.close();
