@@ -117,7 +117,7 @@ export async function benchStart(runs = 10): Promise<{ lines: string[]; figures:
       ],
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -185,7 +185,7 @@ export async function benchTuiFirstFrame(ctx?: AgentContext, runs = 5): Promise<
     await tmux.kill();
     for (const socket of held) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
