@@ -3,10 +3,25 @@
 //                       and resolving hundreds of files in node_modules is not
 //   dist/hms-agent.mjs  the server agent: ONE file, no node_modules, runs on Node 18
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmod, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { HMS_VERSION: JSON.stringify(pkg.version) };
+
+// Which build this is, for the cache of validated configurations (src/config/cached-load.ts):
+// a hash of every source file and the lockfile, so a changed schema never trusts an older validation.
+async function sourceId() {
+  const hash = createHash('sha256');
+  const files = (await readdir('src', { recursive: true })).filter((f) => /\.(ts|mjs|cjs)$/.test(f)).sort();
+  for (const file of files)
+    hash
+      .update(`${file}\0`)
+      .update(await readFile(`src/${file}`))
+      .update('\0');
+  hash.update(await readFile('package-lock.json'));
+  return hash.digest('hex').slice(0, 32);
+}
 
 // How `hms` starts Node (its shebang line). A log followed at 20,000 lines a second
 // turns over the TUI's 50,000-line buffer every few seconds; with V8's default heap
@@ -15,12 +30,12 @@ const define = { HMS_VERSION: JSON.stringify(pkg.version) };
 // V8 collect sooner: ~130 MB at the same rate, no line lost (npm run bench).
 const HMS_NODE_FLAGS = '--max-old-space-size=256 --max-semi-space-size=2';
 
-// `undici` in hms is the part of it hms uses (src/client/undici-lite.cjs): its index
+// `undici` in hms is the part of it hms uses (src/client/undici-lite.mjs): its index
 // compiles all of undici on every start. The agent keeps undici's index.
 const undiciLite = {
   name: 'undici-lite',
   setup(build) {
-    const lite = new URL('./src/client/undici-lite.cjs', import.meta.url).pathname;
+    const lite = new URL('./src/client/undici-lite.mjs', import.meta.url).pathname;
     build.onResolve({ filter: /^undici$/ }, () => ({ path: lite }));
   },
 };
@@ -52,7 +67,7 @@ await Promise.all([
     target: 'node20',
     jsx: 'automatic',
     // React's production build only, and less to parse: the first frame comes sooner.
-    define: { ...define, 'process.env.NODE_ENV': '"production"' },
+    define: { ...define, HMS_SOURCE_ID: JSON.stringify(await sourceId()), 'process.env.NODE_ENV': '"production"' },
     minify: true,
     banner: {
       js: [

@@ -227,6 +227,8 @@ function checkAppExtras(apps: Apps, name: string, ctx: z.RefinementCtx): void {
   }
 }
 
+/** The configuration as the schema validated it: defaults filled in, paths as written. */
+export type ValidatedConfig = z.output<typeof configSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
 export type AppConfig = z.infer<typeof appSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;

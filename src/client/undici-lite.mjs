@@ -1,18 +1,18 @@
-'use strict';
 /**
  * What hms uses of undici, for the bundle (build.mjs resolves `undici` here): undici's
  * index loads all of it at once (fetch, WebSocket, EventSource, cookies, caches,
  * mocks, proxies, HTTP/2), some 230 KB more to compile on every start of `hms`.
  * These are the same classes and the same `request` as undici's index gives
  * (its makeDispatcher, for the one form src/client/http.ts calls: a URL and options).
- * Tests and tsc see undici itself. A new import from 'undici' must be added here.
+ * Tests and tsc see undici itself. A name imported from 'undici' that is not
+ * exported here fails the build (esbuild: no matching export): add it here.
  */
-const Agent = require('undici/lib/dispatcher/agent');
-const Dispatcher = require('undici/lib/dispatcher/dispatcher');
-const errors = require('undici/lib/core/errors');
-const util = require('undici/lib/core/util');
-const api = require('undici/lib/api');
-const { getGlobalDispatcher } = require('undici/lib/global');
+import Agent from 'undici/lib/dispatcher/agent.js';
+import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import errors from 'undici/lib/core/errors.js';
+import util from 'undici/lib/core/util.js';
+import api from 'undici/lib/api/index.js';
+import undiciGlobal from 'undici/lib/global.js';
 
 Object.assign(Dispatcher.prototype, api);
 
@@ -22,7 +22,7 @@ function request(url, opts) {
   const options = opts ?? (typeof url === 'object' ? url : {});
   if (options.path != null) throw new errors.InvalidArgumentError('opts.path: not supported here; give the whole URL');
   const parsed = util.parseURL(url);
-  const { dispatcher = getGlobalDispatcher() } = options;
+  const { dispatcher = undiciGlobal.getGlobalDispatcher() } = options;
   return api.request.call(dispatcher, {
     ...options,
     origin: parsed.origin,
@@ -31,4 +31,4 @@ function request(url, opts) {
   });
 }
 
-module.exports = { Agent, Dispatcher, errors, request };
+export { Agent, Dispatcher, errors, request };
