@@ -41,6 +41,8 @@ export interface Connected {
   local: boolean;
   /** The server's SSH connection, when the agent is reached through it. */
   ssh?: () => Promise<SshConnection>;
+  /** Resolves once the server answers (see Transport.reach); absent for --via https and local mode. */
+  reach?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,14 @@ export async function connectServer(context: ClientContext, config: Config, name
     : undefined;
   const transport = await openTransport(name, server, viaFlag(context.flags.via), undefined, holder);
   const client = new ApiClient(name, transport, token);
-  return { name, client, local: false, ...(transport.ssh ? { ssh: transport.ssh } : {}), close: () => client.close() };
+  return {
+    name,
+    client,
+    local: false,
+    ...(transport.ssh ? { ssh: transport.ssh } : {}),
+    ...(transport.reach ? { reach: transport.reach } : {}),
+    close: () => client.close(),
+  };
 }
 
 export async function connectLocal(context: ClientContext): Promise<Connected> {

@@ -30,18 +30,18 @@ export class UnreachableError extends HmsError {
 }
 
 /**
- * Resolves once the server's connection is open (the SSH handshake done), or rejects
+ * Resolves once the server answers (through its holder, or the SSH handshake done), or rejects
  * with UnreachableError after `seconds`; the attempt itself goes on in the background
  * and ends by its own timeout. A transport without SSH (--via https) is not waited on here.
  */
 export async function reachWithin(connected: Connected, seconds: number): Promise<void> {
-  if (!connected.ssh) return;
+  if (!connected.reach) return;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new UnreachableError(connected.name, seconds)), seconds * 1000);
   });
   try {
-    await Promise.race([connected.ssh(), late]);
+    await Promise.race([connected.reach(), late]);
   } finally {
     clearTimeout(timer);
   }

@@ -22,6 +22,11 @@ export interface Transport {
   dispatcher: Dispatcher;
   /** The SSH connection the tunnel runs over (not for --via https): for sessions with a terminal. */
   ssh?: () => Promise<SshConnection>;
+  /**
+   * Resolves once the server answers at all: through a holder, a channel to the agent opened and
+   * closed (a round trip on its kept connection); else this process's SSH handshake done.
+   */
+  reach?: () => Promise<void>;
   /** Requests go through a holder, which may die under one: a GET is sent again (once) on a direct connection. */
   viaHolder?: boolean;
   close(): Promise<void>;
@@ -59,6 +64,13 @@ export async function openTransport(
     baseUrl: 'http://hms-agent',
     dispatcher,
     ssh,
+    reach: tunnel
+      ? async () => {
+          (await tunnel.open()).destroy();
+        }
+      : async () => {
+          await ssh();
+        },
     ...(tunnel ? { viaHolder: true } : {}),
     async close() {
       await dispatcher.destroy();
