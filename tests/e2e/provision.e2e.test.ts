@@ -250,6 +250,33 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
     },
   );
 
+  it(
+    "Given the agent running from an older hms's unit (no memory flags), When provisioning runs, " +
+      'Then the unit is written again and the running agent restarted onto it',
+    async () => {
+      const unit = '/etc/systemd/system/hms-agent.service';
+      const mainPid = async () => (await first!.exec(['systemctl', 'show', '-p', 'MainPID', '--value', 'hms-agent.service'])).stdout.trim();
+      const older = (await first!.exec(['cat', unit])).stdout
+        .replace(' --lite-mode --expose-gc ', ' ')
+        .replace('Environment=MALLOC_ARENA_MAX=2\n', '');
+      await first!.exec(['sh', '-c', `cat > ${unit} && systemctl daemon-reload && systemctl restart hms-agent.service`], { input: older });
+      const before = await mainPid();
+      expect((await first!.exec(['cat', `/proc/${before}/cmdline`])).stdout).not.toContain('--lite-mode');
+
+      const run = await hms(['provision', 'test']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`${unit}: content`);
+      const after = await mainPid();
+      expect(after).not.toBe(before);
+      expect((await first!.exec(['cat', `/proc/${after}/cmdline`])).stdout.split('\0')).toEqual(
+        expect.arrayContaining(['--lite-mode', '--expose-gc']),
+      );
+      expect((await first!.exec(['cat', `/proc/${after}/environ`])).stdout.split('\0')).toContain('MALLOC_ARENA_MAX=2');
+      const status = await hms(['status', '--json']);
+      expect(status.code, status.stderr).toBe(0);
+    },
+  );
+
   it('Given the server destroyed, When a new bare server is provisioned, Then the files provisioning wrote are identical', async () => {
     const original = await checksums(first!, managed);
     const release = (await first!.exec(['readlink', '/opt/hosting-api/current'])).stdout.trim();
