@@ -18,6 +18,7 @@ import { runHms } from '../support/run-hms.js';
 import { startSshAgent } from '../support/ssh-agent.js';
 import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
 import { laptopFor } from './provision-laptop.js';
+import { waitFor } from '../support/wait-for.js';
 
 const support = testServerSupport();
 
@@ -272,6 +273,14 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
         expect.arrayContaining(['--lite-mode', '--expose-gc']),
       );
       expect((await first!.exec(['cat', `/proc/${after}/environ`])).stdout.split('\0')).toContain('MALLOC_ARENA_MAX=2');
+      // Restarted, not yet listening: it answers once it has started.
+      const health = () => first!.exec(['curl', '-fsS', 'http://127.0.0.1:8790/api/health']);
+      await waitFor(
+        async () => (await health()).code === 0,
+        () => 'the restarted agent never answered /api/health',
+        60_000,
+        250,
+      );
       const status = await hms(['status', '--json']);
       expect(status.code, status.stderr).toBe(0);
     },
