@@ -18,6 +18,7 @@ import { runHms } from '../support/run-hms.js';
 import { startSshAgent } from '../support/ssh-agent.js';
 import { startTestServer, testServerSupport, type TestServer } from '../support/test-server.js';
 import { laptopFor } from './provision-laptop.js';
+import { waitFor } from '../support/wait-for.js';
 
 const support = testServerSupport();
 
@@ -247,6 +248,41 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       const kept = await first!.exec(['sh', '-c', `cat /var/lib/hms/replaced/*${file}`]);
       expect(kept.stdout).toBe(edit);
       expect((await first!.exec(['stat', '-c', '%a', '/var/lib/hms/replaced'])).stdout.trim()).toBe('700');
+    },
+  );
+
+  it(
+    "Given the agent running from an older hms's unit (no memory flags), When provisioning runs, " +
+      'Then the unit is written again and the running agent restarted onto it',
+    async () => {
+      const unit = '/etc/systemd/system/hms-agent.service';
+      const mainPid = async () => (await first!.exec(['systemctl', 'show', '-p', 'MainPID', '--value', 'hms-agent.service'])).stdout.trim();
+      const older = (await first!.exec(['cat', unit])).stdout
+        .replace(' --lite-mode --expose-gc ', ' ')
+        .replace('Environment=MALLOC_ARENA_MAX=2\n', '');
+      await first!.exec(['sh', '-c', `cat > ${unit} && systemctl daemon-reload && systemctl restart hms-agent.service`], { input: older });
+      const before = await mainPid();
+      expect((await first!.exec(['cat', `/proc/${before}/cmdline`])).stdout).not.toContain('--lite-mode');
+
+      const run = await hms(['provision', 'test']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`${unit}: content`);
+      const after = await mainPid();
+      expect(after).not.toBe(before);
+      expect((await first!.exec(['cat', `/proc/${after}/cmdline`])).stdout.split('\0')).toEqual(
+        expect.arrayContaining(['--lite-mode', '--expose-gc']),
+      );
+      expect((await first!.exec(['cat', `/proc/${after}/environ`])).stdout.split('\0')).toContain('MALLOC_ARENA_MAX=2');
+      // Restarted, not yet listening: it answers once it has started.
+      const health = () => first!.exec(['curl', '-fsS', 'http://127.0.0.1:8790/api/health']);
+      await waitFor(
+        async () => (await health()).code === 0,
+        () => 'the restarted agent never answered /api/health',
+        60_000,
+        250,
+      );
+      const status = await hms(['status', '--json']);
+      expect(status.code, status.stderr).toBe(0);
     },
   );
 

@@ -1,4 +1,4 @@
-import { diffFiles, fileSteps, writeFiles, type ManagedFile } from '../files.js';
+import { changedPath, diffFiles, fileSteps, writeFiles, type ManagedFile } from '../files.js';
 import { PATHS, appRoot, type ProvisionInput } from '../input.js';
 import type { Step } from '../step.js';
 import type { Templates } from '../template-set.js';
@@ -110,6 +110,7 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
         ...sources(),
         'systemctl daemon-reload',
         `systemctl enable ${units().join(' ')}`,
+        `systemctl try-restart ${AGENT_UNIT}   # when its unit changed: a running agent keeps its old flags`,
       ],
       verify: [`systemctl is-enabled ${units().join(' ')}`],
     },
@@ -134,6 +135,11 @@ export function unitsStep(input: ProvisionInput, t: Templates): Step {
       }
       await host.must(['systemctl', 'daemon-reload'], 'systemctl daemon-reload');
       await host.must(['systemctl', 'enable', '--quiet', ...units()], 'systemctl enable');
+      // A running agent keeps the command line and environment it started with: restart it
+      // onto a changed unit (Node's flags, its environment). One not running starts later with it.
+      if (changes.some((change) => changedPath(change) === `${PATHS.units}/${AGENT_UNIT}`)) {
+        await host.must(['systemctl', 'try-restart', AGENT_UNIT], `restart ${AGENT_UNIT} onto its new unit`);
+      }
     },
   };
 }

@@ -33,6 +33,25 @@ describe("an app's units", () => {
   );
 });
 
+describe("the agent's unit", () => {
+  it(
+    'Given the agent unit, When rendered, ' +
+      "Then Node runs it in lite mode with gc exposed (its idle collection) and two malloc arenas: the idle agent's memory",
+    async () => {
+      const unit = (await loadTemplates()).fill('systemd/hms-agent.service', {
+        nodeBinary: '/usr/bin/node',
+        installDir: '/opt/hosting-api',
+        configFile: '/etc/hosting-api/agent.json',
+        stateDir: '/var/lib/hosting-api',
+      });
+      const exec =
+        'ExecStart=/usr/bin/node --lite-mode --expose-gc /opt/hosting-api/current/hms-agent.mjs --config /etc/hosting-api/agent.json';
+      expect(unit.split('\n')).toContain(exec);
+      expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=2$/m);
+    },
+  );
+});
+
 describe('the web-start launcher', () => {
   let root: string;
   let launcher: string;
