@@ -258,11 +258,11 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       const unit = '/etc/systemd/system/hms-agent.service';
       const mainPid = async () => (await first!.exec(['systemctl', 'show', '-p', 'MainPID', '--value', 'hms-agent.service'])).stdout.trim();
       const older = (await first!.exec(['cat', unit])).stdout
-        .replace(' --lite-mode --expose-gc ', ' ')
+        .replace(' --expose-gc ', ' ')
         .replace('Environment=MALLOC_ARENA_MAX=2\n', '');
       await first!.exec(['sh', '-c', `cat > ${unit} && systemctl daemon-reload && systemctl restart hms-agent.service`], { input: older });
       const before = await mainPid();
-      expect((await first!.exec(['cat', `/proc/${before}/cmdline`])).stdout).not.toContain('--lite-mode');
+      expect((await first!.exec(['cat', `/proc/${before}/cmdline`])).stdout).not.toContain('--expose-gc');
 
       const run = await hms(['provision', 'test']);
       expect(run.code, run.stderr).toBe(0);
@@ -270,7 +270,7 @@ describe.skipIf(!support.ok)('provisioning a bare server', { timeout: 600_000 },
       const after = await mainPid();
       expect(after).not.toBe(before);
       expect((await first!.exec(['cat', `/proc/${after}/cmdline`])).stdout.split('\0')).toEqual(
-        expect.arrayContaining(['--lite-mode', '--expose-gc']),
+        expect.arrayContaining(['--expose-gc']),
       );
       expect((await first!.exec(['cat', `/proc/${after}/environ`])).stdout.split('\0')).toContain('MALLOC_ARENA_MAX=2');
       // Restarted, not yet listening: it answers once it has started.
