@@ -6,7 +6,7 @@
  */
 import { startTestServer, testServerSupport } from '../support/test-server.js';
 import { benchAgentApps } from './agent.bench.js';
-import { benchAgentIdleRss } from './agent-rss.bench.js';
+import { benchAgentIdleRss, benchAgentRssFigure } from './agent-rss.bench.js';
 import { benchLogGrep } from './grep.bench.js';
 import { benchSsh } from './ssh.bench.js';
 import { addFillerApps, FILLER_APPS, hostingOn } from './agent-server.js';
@@ -53,8 +53,9 @@ async function main(onlySpeed: boolean): Promise<void> {
     } else await addFillerApps(server);
     console.log('\n== hms status --json (a new process each time): holder warm, no holder, vs OpenSSH and its ControlMaster');
     report(figures, await benchHolder(server, hosting, units));
-    console.log('\n== Agent: idle RSS');
-    for (const line of await benchAgentIdleRss(server)) console.log(line);
+    console.log('\n== Agent: idle RSS under systemd (Debian 12, Node 18) vs a bare node -e beside it');
+    report(figures, await benchAgentRssFigure(server));
+    if (!onlySpeed) for (const line of await benchAgentIdleRss(server)) console.log(line);
     if (!onlySpeed) {
       console.log('\n== Agent: log grep throughput, 1 GB nginx access log (this host)');
       for (const line of await benchLogGrep()) console.log(line);
