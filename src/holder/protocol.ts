@@ -23,6 +23,8 @@ export interface ErrorShape {
   hint?: string | undefined;
   kind?: string | undefined;
   presented?: string | undefined;
+  /** What ssh2 or the socket said underneath, as much as the retry policy reads (src/client/retry.ts). */
+  cause?: { message: string; code?: string | undefined; level?: string | undefined; reason?: number | undefined } | undefined;
 }
 
 export interface HolderInfo {
@@ -87,6 +89,18 @@ export function errorShape(error: unknown): ErrorShape {
     hint: e instanceof HmsError ? e.hint : undefined,
     kind: e instanceof HostKeyError ? e.kind : undefined,
     presented: e instanceof HostKeyError ? e.presentedFingerprint : undefined,
+    cause: causeShape(e instanceof HmsError ? e.cause : e),
+  };
+}
+
+function causeShape(cause: unknown): ErrorShape['cause'] {
+  if (!(cause instanceof Error)) return undefined;
+  const { code, level, reason } = cause as { code?: unknown; level?: unknown; reason?: unknown };
+  return {
+    message: cause.message,
+    code: typeof code === 'string' ? code : undefined,
+    level: typeof level === 'string' ? level : undefined,
+    reason: typeof reason === 'number' ? reason : undefined,
   };
 }
 
@@ -94,7 +108,8 @@ export function rebuildError(shape: ErrorShape): HmsError {
   if (shape.kind === 'unknown' || shape.kind === 'changed' || shape.kind === 'revoked') {
     return new HostKeyError(shape.message, shape.kind, shape.presented ?? '', shape.hint ?? '');
   }
-  return new HmsError(shape.message, shape.hint === undefined ? {} : { hint: shape.hint });
+  const cause = shape.cause && Object.assign(new Error(shape.cause.message), shape.cause);
+  return new HmsError(shape.message, { ...(shape.hint === undefined ? {} : { hint: shape.hint }), ...(cause ? { cause } : {}) });
 }
 
 /**

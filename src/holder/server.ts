@@ -108,7 +108,10 @@ export class HolderServer {
       channel = await this.forward();
     } catch (error) {
       socket.end(`${JSON.stringify({ error: errorShape(error) })}\n`);
-      return void this.stop();
+      // No connection (a new one failed: a changed host key, the server gone): this holder is done.
+      // A refused channel on a live connection (the agent restarting) is the agent's, not the holder's.
+      if (!this.ssh?.isOpen) void this.stop();
+      return;
     }
     writeLine(socket, { ok: true, pid: process.pid });
     channel.on('error', () => socket.destroy());
