@@ -5,6 +5,7 @@
  * then SIGKILL by the pid `info` gave if it is still alive). No holder outlives its test file.
  */
 import { mkdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stopHolders } from '../../src/client/holders.js';
 import { waitUntil } from './wait-for.js';
@@ -41,8 +42,25 @@ export async function stopTestHolders(only?: string[]): Promise<number[]> {
     const sweep = await stopHolders({ XDG_RUNTIME_DIR: dir });
     for (const holder of sweep.stopped) if (holder.pid) pids.push(holder.pid);
   }
+  // A test file that removed its folder first leaves no socket to find: its holders are found by the
+  // socket path in their argument (a folder of this test run), then stopped by pid.
+  pids.push(...(await holderPidsIn(only ?? [...dirs])));
   for (const pid of pids) {
+    if (alive(pid)) process.kill(pid, 'SIGTERM');
     if (!(await waitUntil(() => !alive(pid), 3_000))) process.kill(pid, 'SIGKILL');
+  }
+  return pids;
+}
+
+/** The pids of holder processes whose socket is in one of these runtime folders. */
+async function holderPidsIn(runtimeDirs: string[]): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (!argv.includes('hms-holder.mjs')) continue;
+    if (runtimeDirs.some((dir) => argv.includes(`"socketPath":${JSON.stringify(path.join(dir, 'hms')).slice(0, -1)}/`)))
+      pids.push(Number(entry));
   }
   return pids;
 }
