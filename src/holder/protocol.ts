@@ -23,8 +23,8 @@ export interface ErrorShape {
   hint?: string | undefined;
   kind?: string | undefined;
   presented?: string | undefined;
-  /** ssh2's reason for a refused channel (the agent's port closed: it restarts): worth another try, as direct. */
-  channelRefused?: number | undefined;
+  /** What ssh2 or the socket said underneath, as much as the retry policy reads (src/client/retry.ts). */
+  cause?: { message: string; code?: string | undefined; level?: string | undefined; reason?: number | undefined } | undefined;
 }
 
 export interface HolderInfo {
@@ -89,28 +89,26 @@ export function errorShape(error: unknown): ErrorShape {
     hint: e instanceof HmsError ? e.hint : undefined,
     kind: e instanceof HostKeyError ? e.kind : undefined,
     presented: e instanceof HostKeyError ? e.presentedFingerprint : undefined,
-    channelRefused: channelRefusal(error),
+    cause: causeShape(e instanceof HmsError ? e.cause : e),
   };
 }
 
-/** ssh2's `reason` when the server refused a forwarded channel (on the error or its cause). */
-export function channelRefusal(error: unknown): number | undefined {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const reason = (e as { reason?: unknown }).reason;
-    if (typeof reason === 'number' && /Channel open failure/.test(e.message)) return reason;
-  }
-  return undefined;
+function causeShape(cause: unknown): ErrorShape['cause'] {
+  if (!(cause instanceof Error)) return undefined;
+  const { code, level, reason } = cause as { code?: unknown; level?: unknown; reason?: unknown };
+  return {
+    message: cause.message,
+    code: typeof code === 'string' ? code : undefined,
+    level: typeof level === 'string' ? level : undefined,
+    reason: typeof reason === 'number' ? reason : undefined,
+  };
 }
 
 export function rebuildError(shape: ErrorShape): HmsError {
   if (shape.kind === 'unknown' || shape.kind === 'changed' || shape.kind === 'revoked') {
     return new HostKeyError(shape.message, shape.kind, shape.presented ?? '', shape.hint ?? '');
   }
-  // A refused channel keeps the shape the retry policy knows (src/client/retry.ts): the agent may be restarting.
-  const cause =
-    shape.channelRefused === undefined
-      ? undefined
-      : Object.assign(new Error('(SSH) Channel open failure: refused'), { reason: shape.channelRefused });
+  const cause = shape.cause && Object.assign(new Error(shape.cause.message), shape.cause);
   return new HmsError(shape.message, { ...(shape.hint === undefined ? {} : { hint: shape.hint }), ...(cause ? { cause } : {}) });
 }
 

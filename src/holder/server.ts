@@ -8,7 +8,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SshConnection } from '../ssh/connection.js';
 import { checkSocket, unlinkOwnSocket } from './paths.js';
-import { channelRefusal, errorShape, readLine, writeLine, type Answer, type Request } from './protocol.js';
+import { errorShape, readLine, writeLine, type Answer, type Request } from './protocol.js';
 
 export interface HolderOptions {
   server: string;
@@ -108,9 +108,10 @@ export class HolderServer {
       channel = await this.forward();
     } catch (error) {
       socket.end(`${JSON.stringify({ error: errorShape(error) })}\n`);
-      // The agent refused the channel (it restarts): the connection stays. Anything else ends this holder.
-      if (channelRefusal(error) !== undefined && this.ssh?.isOpen) return;
-      return void this.stop();
+      // No connection (a new one failed: a changed host key, the server gone): this holder is done.
+      // A refused channel on a live connection (the agent restarting) is the agent's, not the holder's.
+      if (!this.ssh?.isOpen) void this.stop();
+      return;
     }
     writeLine(socket, { ok: true, pid: process.pid });
     channel.on('error', () => socket.destroy());

@@ -67,6 +67,8 @@ export async function benchHolder(
       before: () => waitFor(holderAnswers, () => 'the holder to answer', 20_000),
       task: () => hms('status', '--json'),
     },
+    // The floor: starting the CLI before any connection (what "warm" costs beyond it is the holder's part).
+    { samples: { label: 'hms --version (the CLI start alone)', ms: [] }, task: () => hms('--version') },
     {
       samples: { label: `ssh host systemctl show <${units.length} units> (new connection)`, ms: [] },
       task: () => ok([...sshBase, ...show]),
@@ -90,7 +92,13 @@ export async function benchHolder(
     await stopTestHolders([runtime]);
     await rm(dir, { recursive: true, force: true });
   }
-  const [cold, warm, ssh, controlMaster] = variants.map((variant) => variant.samples) as [Samples, Samples, Samples, Samples];
+  const [cold, warm, floor, ssh, controlMaster] = variants.map((variant) => variant.samples) as [
+    Samples,
+    Samples,
+    Samples,
+    Samples,
+    Samples,
+  ];
   const figure = (name: string, ours: Samples, base: Samples, baseline: string, limit: number): Figure => {
     const r = median(ours.ms) / median(base.ms);
     return {
@@ -103,7 +111,7 @@ export async function benchHolder(
     };
   };
   return {
-    lines: [cold, warm, ssh, controlMaster].map(row),
+    lines: [cold, warm, floor, ssh, controlMaster].map(row),
     figures: [
       figure('hms status --json, holder warm', warm, ssh, 'ssh host systemctl show <units>', 0.7),
       figure('hms status --json, no holder', cold, ssh, 'ssh host systemctl show <units>', 1.5),

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stopHolders } from '../../src/client/holders.js';
@@ -48,7 +48,11 @@ export async function stopTestHolders(only?: string[]): Promise<number[]> {
     const sweep = await stopHolders({ XDG_RUNTIME_DIR: dir });
     for (const holder of sweep.stopped) if (holder.pid) pids.push(holder.pid);
   }
+  // A test file that removed its folder first leaves no socket to find: its holders are found by the
+  // socket path in their argument (a folder of this test run), then stopped by pid.
+  pids.push(...(await holderPidsIn(only ?? [...dirs])));
   for (const pid of pids) {
+    if (alive(pid)) process.kill(pid, 'SIGTERM');
     if (!(await waitUntil(() => !alive(pid), 3_000))) process.kill(pid, 'SIGKILL');
   }
   return pids;
@@ -60,4 +64,17 @@ export async function removeRuntimeDirs(): Promise<void> {
     if (path.basename(dir).startsWith('hms-run-')) await rm(dir, { recursive: true, force: true });
     dirs.delete(dir);
   }
+}
+
+/** The pids of holder processes whose socket is in one of these runtime folders. */
+async function holderPidsIn(runtimeDirs: string[]): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (!argv.includes('hms-holder.mjs')) continue;
+    if (runtimeDirs.some((dir) => argv.includes(`"socketPath":${JSON.stringify(path.join(dir, 'hms')).slice(0, -1)}/`)))
+      pids.push(Number(entry));
+  }
+  return pids;
 }

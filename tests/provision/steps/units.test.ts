@@ -44,8 +44,7 @@ describe("the agent's unit", () => {
         configFile: '/etc/hosting-api/agent.json',
         stateDir: '/var/lib/hosting-api',
       });
-      const exec =
-        'ExecStart=/usr/bin/node --expose-gc /opt/hosting-api/current/hms-agent.mjs --config /etc/hosting-api/agent.json';
+      const exec = 'ExecStart=/usr/bin/node --expose-gc /opt/hosting-api/current/hms-agent.mjs --config /etc/hosting-api/agent.json';
       expect(unit.split('\n')).toContain(exec);
       expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=2$/m);
     },
