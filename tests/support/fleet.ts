@@ -100,7 +100,12 @@ export async function dropPackets(server: TestServer): Promise<void> {
 
 /** sshd stopped (its port refuses) for the length of `body`, then started again. */
 export async function withSshStopped<T>(server: TestServer, body: () => Promise<T>): Promise<T> {
-  const stopped = await server.exec(['sh', '-c', 'systemctl stop ssh.service; systemctl stop ssh.socket 2>/dev/null; true']);
+  // Its sessions too (sshd leaves them running when it stops): a holder's kept connection ends, as on a server that went down.
+  const stopped = await server.exec([
+    'sh',
+    '-c',
+    "systemctl stop ssh.service; systemctl stop ssh.socket 2>/dev/null; pkill -f '^sshd: ' ; true",
+  ]);
   if (stopped.code !== 0) throw new Error(`systemctl stop ssh: ${stopped.stderr}`);
   try {
     return await body();
