@@ -47,18 +47,20 @@ export class HolderTunnel {
     } catch (error) {
       // No holder (ENOENT), a dead one (ECONNREFUSED: its socket stayed), or one that died before it
       // answered: nothing of the request was sent, so this run goes direct, and the next one finds a holder.
-      // The holder starts only once the server answered this process: an unreachable one gets none.
-      const stream = await this.direct();
-      await this.replace(socketPath, (error as NodeJS.ErrnoException).code);
-      return stream;
+      return this.directThenStart(socketPath, await this.replace(socketPath, (error as NodeJS.ErrnoException).code));
     }
     if ('ok' in answer) return socket;
     socket.destroy();
     // Its connection dropped and a new one failed: the same error a direct connection reports.
     if ('error' in answer) throw rebuildError(answer.error);
     // Stale (known_hosts changed): that holder is gone; a new one checks the host key afresh.
+    return this.directThenStart(socketPath, true);
+  }
+
+  /** This run's own connection; a holder is started only once it worked (a server that refuses gets no holder). */
+  private async directThenStart(socketPath: string, start: boolean): Promise<Duplex> {
     const stream = await this.direct();
-    this.start(socketPath);
+    if (start) this.start(socketPath);
     return stream;
   }
 
@@ -79,14 +81,12 @@ export class HolderTunnel {
     return undefined;
   }
 
-  private async replace(socketPath: string, code: string | undefined): Promise<void> {
+  /** After no holder answered: removes a dead one's socket (after the checks); true when the path is free for a new one. */
+  private async replace(socketPath: string, code: string | undefined): Promise<boolean> {
     if (code === 'ECONNREFUSED') await unlinkOwnSocket(socketPath);
     const state = await checkSocket(socketPath);
-    if (state.state === 'refused') {
-      this.socketPath = Promise.resolve(this.refuse(state.problem));
-      return;
-    }
-    if (state.state === 'absent') this.start(socketPath);
+    if (state.state === 'refused') this.socketPath = Promise.resolve(this.refuse(state.problem));
+    return state.state === 'absent';
   }
 
   /** One holder start per process; two commands racing start two, and the one that loses the bind exits. */

@@ -1,8 +1,7 @@
 /** After each test file: no connection holder started by its `hms` runs stays (see tests/support/holders.ts). */
 import { afterAll } from 'vitest';
-import { removeRuntimeDirs, stopTestHolders } from './holders.js';
+import { stopTestHolders } from './holders.js';
 
 afterAll(async () => {
   await stopTestHolders();
-  await removeRuntimeDirs();
 });

@@ -1,29 +1,30 @@
 /**
  * Connection holders the built `hms` starts in tests: every hms a test runs gets a runtime folder
- * of its own (XDG_RUNTIME_DIR=$TMPDIR/hms-run-<hash of cwd>), recorded here, and after each test file the cleanup in
+ * of its own (XDG_RUNTIME_DIR, see holderRuntimeFor), recorded here, and after each test file the cleanup in
  * tests/support/holder-cleanup.ts stops every holder found in those folders (`stop` over the socket,
  * then SIGKILL by the pid `info` gave if it is still alive). No holder outlives its test file.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { stopHolders } from '../../src/client/holders.js';
 import { waitUntil } from './wait-for.js';
 
-const registry = globalThis as { hmsHolderRuntimeDirs?: Set<string> };
+const registry = globalThis as { hmsHolderRuntimeDirs?: Set<string>; hmsHolderRuntimeDirsMade?: Set<string> };
 const dirs = (registry.hmsHolderRuntimeDirs ??= new Set<string>());
+const made = (registry.hmsHolderRuntimeDirsMade ??= new Set<string>());
 
 /**
- * The XDG_RUNTIME_DIR for hms run in `cwd` (created 0700), recorded for the cleanup. Outside `cwd`:
- * tests check that a command left its folder untouched, and a short path keeps socket paths far
- * below the 108 bytes a Unix socket's name may have.
+ * The XDG_RUNTIME_DIR for hms run in `cwd`: a 0700 folder of its own in the temp folder (not in `cwd`,
+ * which tests inspect), the same for the same `cwd`, recorded for the cleanup.
  */
 export function holderRuntimeFor(cwd: string): string {
-  const dir = path.join(tmpdir(), `hms-run-${createHash('sha256').update(cwd).digest('hex').slice(0, 12)}`);
+  const dir = path.join(tmpdir(), `hms-run-${createHash('sha256').update(path.resolve(cwd)).digest('hex').slice(0, 12)}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   dirs.add(dir);
+  made.add(dir);
   return dir;
 }
 
@@ -55,15 +56,11 @@ export async function stopTestHolders(only?: string[]): Promise<number[]> {
     if (alive(pid)) process.kill(pid, 'SIGTERM');
     if (!(await waitUntil(() => !alive(pid), 3_000))) process.kill(pid, 'SIGKILL');
   }
-  return pids;
-}
-
-/** Removes the runtime folders holderRuntimeFor made (after their holders stopped). */
-export async function removeRuntimeDirs(): Promise<void> {
-  for (const dir of dirs) {
-    if (path.basename(dir).startsWith('hms-run-')) await rm(dir, { recursive: true, force: true });
-    dirs.delete(dir);
+  // The folders made here go too (a folder a test chose itself is its own to remove).
+  for (const dir of only ?? [...dirs]) {
+    if (made.has(dir)) await rm(dir, { recursive: true, force: true });
   }
+  return pids;
 }
 
 /** The pids of holder processes whose socket is in one of these runtime folders. */

@@ -12,7 +12,7 @@ export interface HmsRun {
 
 /**
  * Runs the built `hms` as a user would, in `cwd`, with a clean HOME, and its connection holders in
- * a runtime folder of the cwd's own (unless XDG_RUNTIME_DIR is given), stopped after the test file (tests/support/holders.ts).
+ * a runtime folder of its own (unless XDG_RUNTIME_DIR is given), stopped after the test file (tests/support/holders.ts).
  */
 export function runHms(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<HmsRun> {
   return new Promise((resolve) => {
