@@ -37,6 +37,13 @@ const undiciLite = {
   setup(build) {
     const lite = new URL('./src/client/undici-lite.mjs', import.meta.url).pathname;
     build.onResolve({ filter: /^undici$/ }, () => ({ path: lite }));
+    // undici's HTTP/2 client requires node:http2 as it loads, and with it tls and crypto: 26 of Node's
+    // own modules to compile on every request-making start (~30 ms). hms never sets allowH2, so no
+    // connection speaks HTTP/2; the stub throws if one ever did.
+    const noH2 = new URL('./src/client/undici-no-h2.cjs', import.meta.url).pathname;
+    build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      /undici[/\\]lib[/\\]dispatcher$/.test(args.resolveDir) ? { path: noH2 } : undefined,
+    );
   },
 };
 

@@ -9,7 +9,6 @@ import type { Duplex } from 'node:stream';
 import type { SshTarget } from '../ssh/target.js';
 import { checkSocket, holderKey, prepareRuntimeDir, runtimeDir, socketPathFor, unlinkOwnSocket } from '../holder/paths.js';
 import { rebuildError, request } from '../holder/protocol.js';
-import { startHolder } from '../holder/spawn.js';
 
 export interface HolderSettings {
   /** The built holder program (dist/hms-holder.mjs). */
@@ -58,7 +57,7 @@ export class HolderTunnel {
     if ('error' in answer) throw rebuildError(answer.error);
     // Stale (known_hosts changed): that holder is gone; a new one checks the host key afresh.
     const stream = await this.direct();
-    this.start(socketPath);
+    await this.start(socketPath);
     return stream;
   }
 
@@ -86,13 +85,15 @@ export class HolderTunnel {
       this.socketPath = Promise.resolve(this.refuse(state.problem));
       return;
     }
-    if (state.state === 'absent') this.start(socketPath);
+    if (state.state === 'absent') await this.start(socketPath);
   }
 
   /** One holder start per process; two commands racing start two, and the one that loses the bind exits. */
-  private start(socketPath: string): void {
+  private async start(socketPath: string): Promise<void> {
     if (this.started) return;
     this.started = true;
+    // node:child_process loads only to start one: a command a warm holder serves never needs it.
+    const { startHolder } = await import('../holder/spawn.js');
     startHolder(
       this.settings.entry,
       { server: this.server, socketPath, target: this.target, agentPort: this.agentPort, idleMinutes: this.settings.idleMinutes },
