@@ -28,7 +28,13 @@ async function sourceId() {
 // limit the garbage piles up to ~240 MB before a full collection. A 256 MB ceiling
 // (far above what the TUI keeps: bounded buffers) and small young generations make
 // V8 collect sooner: ~130 MB at the same rate, no line lost (npm run bench).
-const HMS_NODE_FLAGS = '--max-old-space-size=256 --max-semi-space-size=2';
+//
+// --wasm-tiering-budget: undici parses HTTP with llhttp, a WebAssembly module. After two answers V8
+// had begun optimising its parser in the background, and process.exit waited for that: 40-120 ms between
+// a warm `hms status --json`'s output and its exit (up to 900 ms under heavy load), 3-4 ms with a budget
+// 550x V8's default (strace, output write to exit_group). The first tier's code parses a busy log
+// follow well enough; a long-running TUI still gets the optimised parser once it has read that much.
+const HMS_NODE_FLAGS = '--max-old-space-size=256 --max-semi-space-size=2 --wasm-tiering-budget=1000000000';
 
 // `undici` in hms is the part of it hms uses (src/client/undici-lite.mjs): its index
 // compiles all of undici on every start. The agent keeps undici's index.
@@ -37,6 +43,13 @@ const undiciLite = {
   setup(build) {
     const lite = new URL('./src/client/undici-lite.mjs', import.meta.url).pathname;
     build.onResolve({ filter: /^undici$/ }, () => ({ path: lite }));
+    // undici's HTTP/2 client requires node:http2 as it loads, and with it tls and crypto: 26 of Node's
+    // own modules to compile on every request-making start (~30 ms). hms never sets allowH2, so no
+    // connection speaks HTTP/2; the stub throws if one ever did.
+    const noH2 = new URL('./src/client/undici-no-h2.cjs', import.meta.url).pathname;
+    build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      /undici[/\\]lib[/\\]dispatcher$/.test(args.resolveDir) ? { path: noH2 } : undefined,
+    );
   },
 };
 

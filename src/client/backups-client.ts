@@ -12,7 +12,7 @@ import {
   restoreResultSchema,
 } from '../api/backups.js';
 import { apiPaths } from '../api/paths.js';
-import { RESTORE_EVENTS, type RestoreStep } from '../api/streams.js';
+import type { RestoreStep } from '../api/streams.js';
 import { HmsError } from '../core/errors.js';
 import type { ApiClient } from './api-client.js';
 import { openEventStream, readEvents } from './events.js';
@@ -50,6 +50,8 @@ export async function restoreStreamed(
   request: RestoreRequest,
   onStep: (step: RestoreStep) => void,
 ): Promise<RestoreResult> {
+  // The stream schemas (deploys', logs', scripts' too: ~15 ms to build) load only for a restore, not with hms status.
+  const { RESTORE_EVENTS } = await import('../api/streams.js');
   const body = await openEventStream(client, apiPaths.backups.restore(app), { method: 'POST', body: request });
   for await (const event of readEvents(body, RESTORE_EVENTS, client.server)) {
     if (event.event === 'step') onStep(event.data);

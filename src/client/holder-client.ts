@@ -9,7 +9,6 @@ import type { Duplex } from 'node:stream';
 import type { SshTarget } from '../ssh/target.js';
 import { checkSocket, holderKey, prepareRuntimeDir, runtimeDir, socketPathFor, unlinkOwnSocket } from '../holder/paths.js';
 import { rebuildError, request } from '../holder/protocol.js';
-import { startHolder } from '../holder/spawn.js';
 
 export interface HolderSettings {
   /** The built holder program (dist/hms-holder.mjs). */
@@ -60,7 +59,7 @@ export class HolderTunnel {
   /** This run's own connection; a holder is started only once it worked (a server that refuses gets no holder). */
   private async directThenStart(socketPath: string, start: boolean): Promise<Duplex> {
     const stream = await this.direct();
-    if (start) this.start(socketPath);
+    if (start) await this.start(socketPath);
     return stream;
   }
 
@@ -90,9 +89,11 @@ export class HolderTunnel {
   }
 
   /** One holder start per process; two commands racing start two, and the one that loses the bind exits. */
-  private start(socketPath: string): void {
+  private async start(socketPath: string): Promise<void> {
     if (this.started) return;
     this.started = true;
+    // node:child_process loads only to start one: a command a warm holder serves never needs it.
+    const { startHolder } = await import('../holder/spawn.js');
     startHolder(
       this.settings.entry,
       { server: this.server, socketPath, target: this.target, agentPort: this.agentPort, idleMinutes: this.settings.idleMinutes },

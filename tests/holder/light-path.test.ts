@@ -38,7 +38,7 @@ describe('the path of a command served by a holder', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('Given connect.ts bundled like hms, When its static imports are followed, Then no ssh2, crypto or SSH code', async () => {
+  it('Given connect.ts bundled like hms, When its static imports are followed, Then no ssh2, crypto, child_process or SSH', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hms-light-path-'));
     const entry = path.join(dir, 'entry.ts');
     await writeFile(entry, `export { connectServer } from ${JSON.stringify(path.resolve('src/client/connect.ts'))};\n`);
@@ -58,6 +58,8 @@ describe('the path of a command served by a holder', () => {
     const relativeEntry = path.relative(process.cwd(), entry);
     const loaded = staticallyLoaded(meta, relativeEntry);
     expect([...loaded.externals].filter((name) => /^(node:)?crypto$|^ssh2/.test(name))).toEqual([]);
+    // Nor node:child_process: it loads only to start a holder.
+    expect([...loaded.externals].filter((name) => /^(node:)?child_process$/.test(name))).toEqual([]);
     expect(HEAVY.filter((file) => loaded.inputs.has(file))).toEqual([]);
     // The direct path still has them, behind import().
     const everything = new Set(Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs)));

@@ -2,7 +2,7 @@
  * deploys = an app's releases: a deploy or rollback under the deploy lock, gated on
  * health and streamed as it runs, and the lock taken by hand.
  */
-export { deployEnvironment } from './env.js';
+export { deployEnvironment, unitEnvironments } from './env.js';
 export { prepareDeploy, type PreparedDeploy } from './deploy.js';
 export { acquireLock, type HeldLock, readLock } from './lock.js';
 export { lockApp, lockStatus, unlockApp } from './manual-lock.js';
