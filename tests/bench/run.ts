@@ -23,6 +23,7 @@ import { benchConsole } from './console.bench.js';
 import { benchAlerts } from './alerts.bench.js';
 import { startAgentContext } from '../e2e/agent-context.js';
 import { SAMPLE_APPS } from '../support/server-kit.js';
+import { stopTestHolders } from '../support/holders.js';
 
 /** Prints a part's lines and keeps its figures for the speed table. */
 function report(figures: Figure[], part: { lines: string[]; figures: Figure[] }): void {
@@ -94,4 +95,9 @@ async function main(onlySpeed: boolean): Promise<void> {
   for (const line of await benchAlerts()) console.log(line);
 }
 
-await main(process.argv.slice(2).includes('speed'));
+try {
+  await main(process.argv.slice(2).includes('speed'));
+} finally {
+  // The holders the benchmarks' hms runs started (their runtime folders were recorded): none outlives the run.
+  await stopTestHolders();
+}
