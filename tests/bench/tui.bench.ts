@@ -139,6 +139,7 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
   const agentBefore = await agentCpu(ctx);
   const total = rate * seconds;
   const last = `seq=${total - 1} `;
+  const startedAt = Date.now();
   const writing = writeNumberedLog(ctx.server, CIGAR_LOG, rate, seconds);
   let seenAt: number | undefined;
   const watching = tmux.waitFor((s) => s.includes(last), 120_000, 10).then(() => (seenAt = Date.now()));
@@ -150,12 +151,13 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
   await tmux.waitFor((s) => lastLine(s) === SHELL_PROMPT.trim(), 30_000);
   const stats = JSON.parse(await readFile(statsFile, 'utf8')) as {
     sources: Record<string, { droppedByAgent: number; seq?: { count: number; first: number; last: number; jumps: number } }>;
-    lagMs: number[];
+    lagMs: Array<[number, number]>;
   };
   const source = stats.sources['cigar:production'];
   const seq = source?.seq;
-  // Only this run's numbers: the log was emptied, so any seq seen is 0..total-1.
-  const { lagMs } = stats;
+  // Only this run's numbers: the log was emptied, so any seq seen is 0..total-1; and only batches
+  // since writing began (the first carries the backlog of cigar's nginx log, old lines).
+  const lagMs = stats.lagMs.filter(([at]) => at >= startedAt).map(([, lag]) => lag);
   return {
     rate,
     seconds,
@@ -170,7 +172,7 @@ export async function followRun(ctx: AgentContext, tmux: Tmux, statsFile: string
     cpuSeconds: after.cpuSeconds - before.cpuSeconds,
     agentCpuSeconds: agentAfter - agentBefore,
     writtenMs,
-    lagMs: stats.lagMs,
+    lagMs,
   };
 }
 
