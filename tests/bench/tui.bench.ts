@@ -1,10 +1,13 @@
 /**
  * The control center as a person meets it, under tmux, through the SSH tunnel to
  * the test server: time to the first frame and to the first live data, then a log
- * of 20,000 lines a second for 10 s followed in the log view: how far behind it is
- * at the end, lines lost (by the sequence numbers the TUI counted, HMS_TUI_STATS_FILE),
- * peak memory and CPU time of the hms process. `hms` is started the way people start
- * it: through its shebang line, with the Node flags build.mjs gives it.
+ * of 20,000 lines a second for 10 s followed in the log view (benchTui), and the speed
+ * table's figure at 50,000 lines a second (benchTuiFollowFigure): how far behind it is
+ * (the last line on screen; each batch reaching the view's buffer, by the times in its
+ * lines), lines lost (by the sequence numbers the TUI counted, HMS_TUI_STATS_FILE),
+ * peak memory (VmHWM) and CPU time of the hms process, and the agent's CPU time.
+ * `hms` is started the way people start it: through its shebang line, with the Node
+ * flags build.mjs gives it (HMS_BENCH_COMMAND replaces that, e.g. to profile it).
  */
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
