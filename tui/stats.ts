@@ -24,8 +24,8 @@ export class TuiStats {
   readonly sources: Record<string, SourceStats> = {};
   batches = 0;
   largestBatch = 0;
-  /** How far behind each flushed batch was: now minus the time of its newest line (ms), bounded. */
-  readonly lagMs: number[] = [];
+  /** How far behind each flushed batch was, as [when (ms since the epoch), now minus its newest line's time (ms)], bounded. */
+  readonly lagMs: Array<[at: number, lag: number]> = [];
   readonly startedAt = Date.now();
   firstDataAt?: number;
 
@@ -67,8 +67,9 @@ export class TuiStats {
   /** A batch reached the log view's buffer; `ts` is its newest line's time. */
   lag(ts: string | undefined): void {
     if (ts === undefined || this.lagMs.length >= MAX_LAG_SAMPLES) return;
-    const at = Date.parse(ts);
-    if (!Number.isNaN(at)) this.lagMs.push(Date.now() - at);
+    const written = Date.parse(ts);
+    const now = Date.now();
+    if (!Number.isNaN(written)) this.lagMs.push([now, now - written]);
   }
 
   data(): void {
