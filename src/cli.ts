@@ -133,8 +133,11 @@ async function run(cli: ParsedArgv, streams: Streams): Promise<number> {
       // The first frame now; the TUI's code (React, Ink, the client) loads behind it.
       const splash = showSplash(process.stdout);
       try {
+        // Connections first (the apps asked for), then React and Ink load while the answers travel.
+        const context = makeContext([], flags);
+        const prepared = await (await import('../tui/connections.js')).prepareTui(context);
         const { runTui } = await import('../tui/main.js');
-        return await runTui(makeContext([], flags), splash);
+        return await runTui(context, splash, prepared);
       } finally {
         splash.undo();
       }

@@ -10,6 +10,8 @@ import { connectLocal, connectServer, type ClientContext, type Connected } from 
 import { reachSeconds, reachWithin } from '../src/client/reach.js';
 import { pickServer } from '../src/client/server-target.js';
 import type { Config } from '../src/config/schema.js';
+import { appsResponseSchema, type AppsResponse } from '../src/api/apps.js';
+import { apiPaths } from '../src/api/paths.js';
 
 export interface ServerPlan {
   /** Every server shown: all configured ones, the one --server names, or `local`. */
@@ -39,6 +41,29 @@ export class ServerConnections {
     private readonly config: Config | undefined,
     readonly plan: ServerPlan,
   ) {}
+
+  private readonly early = new Map<string, Promise<AppsResponse>>();
+
+  /**
+   * Connects to every server and asks for its apps now, while the control center's code still loads
+   * (React, Ink): the overview's first poll takes these answers (firstApps) instead of asking again.
+   */
+  prefetch(): void {
+    for (const name of this.plan.names) {
+      const answer = this.get(name).then(({ client }) =>
+        client.call(appsResponseSchema, apiPaths.apps.list(), { signal: AbortSignal.timeout(10_000) }),
+      );
+      answer.catch(() => undefined); // the first poll reports it
+      this.early.set(name, answer);
+    }
+  }
+
+  /** The answer prefetch asked for, once; undefined when there is none (left) for this server. */
+  firstApps(name: string): Promise<AppsResponse> | undefined {
+    const answer = this.early.get(name);
+    this.early.delete(name);
+    return answer;
+  }
 
   get(name: string): Promise<Connected> {
     const existing = this.open.get(name);
@@ -83,4 +108,24 @@ export class ServerConnections {
     await Promise.race([closing.catch(() => undefined), timeout]);
     clearTimeout(timer);
   }
+}
+
+/** What the control center starts from: the configuration, the servers it shows, and their connections. */
+export interface PreparedTui {
+  config: Config | undefined;
+  plan: ServerPlan;
+  connections: ServerConnections;
+}
+
+/**
+ * Reads the configuration and starts connecting (and asking each server for its apps) before the
+ * TUI's code loads, so the first live data does not wait for React and Ink. Local mode starts its
+ * in-process agent when the overview first asks, as before.
+ */
+export async function prepareTui(context: ClientContext): Promise<PreparedTui> {
+  const config = await context.loadConfig();
+  const plan = planServers(context, config);
+  const connections = new ServerConnections(context, config, plan);
+  if (!plan.local) connections.prefetch();
+  return { config, plan, connections };
 }

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { render, type Instance } from 'ink';
 import type { ClientContext } from '../src/client/connect.js';
 import { App } from './app.js';
-import { planServers, ServerConnections } from './connections.js';
+import { prepareTui, type PreparedTui } from './connections.js';
 import type { TuiSession } from './session.js';
 import type { Splash } from './splash.js';
 import { TuiStats } from './stats.js';
@@ -18,11 +18,10 @@ const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIG
 /**
  * Opens the full-screen control center. Resolves with the exit code when it closes.
  * `splash`: the first frame src/cli.ts drew while this loaded; the screen is taken over from it.
+ * `prepared`: the connections src/cli.ts opened (and the apps it asked for) while this loaded.
  */
-export async function runTui(context: ClientContext, splash?: Splash): Promise<number> {
-  const config = await context.loadConfig();
-  const plan = planServers(context, config);
-  const connections = new ServerConnections(context, config, plan);
+export async function runTui(context: ClientContext, splash?: Splash, prepared?: PreparedTui): Promise<number> {
+  const { config, plan, connections } = prepared ?? (await prepareTui(context));
   const stats = new TuiStats();
   const keptEdits = new Set<string>();
   let exitCode = 0;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError } from '../../src/client/reach.js';
 import { serverSchema, type Config } from '../../src/config/schema.js';
-import { ServerConnections, planServers } from '../../tui/connections.js';
+import { ServerConnections, planServers, prepareTui } from '../../tui/connections.js';
 import { startSilentServer, type SilentServer } from '../support/silent-server.js';
 import { testContext } from '../support/test-context.js';
 
@@ -38,4 +38,30 @@ describe('the control center reaching a silent server', () => {
     expect((error as Error).message).toBe('unreachable (timed out after 1 s)');
     await connections.closeAll(500);
   });
+
+  it(
+    'Given the control center starting, When prepared, Then each server is asked for its apps at once, ' +
+      'and the first poll takes that answer (here: unreachable) once, then asks itself',
+    async () => {
+      const quiet = serverSchema.parse({
+        host: '127.0.0.1',
+        port: silent.port,
+        identityFile: silent.identityFile,
+        knownHostsFile: silent.knownHostsFile,
+      });
+      const config = {
+        servers: { quiet },
+        apps: {},
+        connection: { persist: false, idleMinutes: 10, reachSeconds: 1 },
+      } as unknown as Config;
+      const context = testContext({ config, env: { HMS_TOKEN: 'not-used' } });
+      const { plan, connections } = await prepareTui(context);
+      expect(plan.names).toEqual(['quiet']);
+      const early = connections.firstApps('quiet');
+      expect(early).toBeInstanceOf(Promise);
+      expect(connections.firstApps('quiet')).toBeUndefined();
+      expect(await early!.catch((e: unknown) => e)).toBeInstanceOf(UnreachableError);
+      await connections.closeAll(500);
+    },
+  );
 });

@@ -60,9 +60,11 @@ export function useApps(
       let seen = '';
       while (!stop.signal.aborted) {
         try {
+          // The first answer may already be on its way (asked while the TUI loaded: ServerConnections.prefetch).
+          const early = session.connections.firstApps?.(server);
           const { client } = await session.connections.get(server);
           const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
-          const snapshot = await client.call(appsResponseSchema, apiPaths.apps.list(), { signal });
+          const snapshot = await (early ?? client.call(appsResponseSchema, apiPaths.apps.list(), { signal }));
           if (stop.signal.aborted) return;
           failures = 0;
           session.stats.data();
