@@ -43,7 +43,7 @@ ${commands
     --config PATH    configuration file (default: ./hms.config.json, then $XDG_CONFIG_HOME/hms/config.json)
     --secrets PATH   secrets file (default: .secrets.json next to the configuration)
     --server NAME    the server to act on (default: the only one configured)
-    --all            every configured server, concurrently (status, metrics)
+    --all            every configured server, concurrently (status, metrics, logs)
     --via ssh|https  reach the agent through SSH (default) or its public HTTPS URL
     --local          use an agent in this process for this machine (the default with no server configured)
     --no-persist     connect directly: no background holder keeping the SSH connection for the next command
