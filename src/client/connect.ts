@@ -72,7 +72,13 @@ export async function connectServer(context: ClientContext, config: Config, name
   const token = await tokenFor(context, name, target.host);
   const persist = context.holderEntry !== undefined && context.flags.persist !== false && config.connection?.persist !== false;
   const holder = persist
-    ? { entry: context.holderEntry!, idleMinutes: config.connection?.idleMinutes ?? 10, env: context.env, note: context.note }
+    ? {
+        entry: context.holderEntry!,
+        idleMinutes: config.connection?.idleMinutes ?? 10,
+        configFile: config.file,
+        env: context.env,
+        note: context.note,
+      }
     : undefined;
   const transport = await openTransport(name, server, viaFlag(context.flags.via), undefined, holder);
   const client = new ApiClient(name, transport, token);

@@ -14,6 +14,8 @@ export interface HolderSettings {
   /** The built holder program (dist/hms-holder.mjs). */
   entry: string;
   idleMinutes: number;
+  /** The configuration file: the holder exits when it changes (the next command starts one from the new). */
+  configFile?: string | undefined;
   env: NodeJS.ProcessEnv;
   /** Says once, on stderr, why the connection is not kept (an unsafe runtime folder or socket). */
   note: (text: string) => void;
@@ -96,7 +98,14 @@ export class HolderTunnel {
     const { startHolder } = await import('../holder/spawn.js');
     startHolder(
       this.settings.entry,
-      { server: this.server, socketPath, target: this.target, agentPort: this.agentPort, idleMinutes: this.settings.idleMinutes },
+      {
+        server: this.server,
+        socketPath,
+        target: this.target,
+        agentPort: this.agentPort,
+        idleMinutes: this.settings.idleMinutes,
+        ...(this.settings.configFile ? { configFile: this.settings.configFile } : {}),
+      },
       this.settings.env,
     );
   }

@@ -11,6 +11,7 @@ import { checkRuntimeDir, checkSocket, holderKey, unlinkOwnSocket } from './path
 import { request } from './protocol.js';
 import { HolderServer } from './server.js';
 import type { HolderArgs } from './spawn.js';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
 async function main(raw: string | undefined): Promise<number> {
@@ -18,10 +19,15 @@ async function main(raw: string | undefined): Promise<number> {
   const { target, socketPath } = args;
   if ((await checkRuntimeDir(path.dirname(socketPath))) !== undefined) return 1;
   const key = holderKey({ ...target, agentPort: args.agentPort });
+  // What the holder watches (on every request and every 30 s; a change makes it answer `stale` and exit):
+  // the host's known_hosts lines, and the configuration file it was started from (its size and time).
   const hostLines = async () =>
-    findHostKeys(await readKnownHosts(target.knownHostsFile), target.host, target.port)
-      .map((entry) => `${entry.revoked ? '@revoked ' : ''}${entry.type} ${entry.base64}`)
-      .join('\n');
+    [
+      ...findHostKeys(await readKnownHosts(target.knownHostsFile), target.host, target.port).map(
+        (entry) => `${entry.revoked ? '@revoked ' : ''}${entry.type} ${entry.base64}`,
+      ),
+      args.configFile ? `config ${await stamp(args.configFile)}` : '',
+    ].join('\n');
   const ssh = await connectSsh(target);
   const holder = new HolderServer(
     {
@@ -49,6 +55,12 @@ async function main(raw: string | undefined): Promise<number> {
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => void holder.stop());
   await holder.done;
   return 0;
+}
+
+/** A file's size and modification time, or `missing`. */
+async function stamp(file: string): Promise<string> {
+  const info = await stat(file).catch(() => undefined);
+  return info ? `${info.size} ${info.mtimeMs}` : 'missing';
 }
 
 /** True when nobody answers on the socket and it passed the checks and was removed: the path is free. */

@@ -14,6 +14,8 @@ export interface HolderArgs {
   target: SshTarget;
   agentPort: number;
   idleMinutes: number;
+  /** The configuration file it was started from: a change to it ends the holder. */
+  configFile?: string;
 }
 
 export const HOLDER_NODE_FLAGS = ['--max-old-space-size=64', '--max-semi-space-size=1'];

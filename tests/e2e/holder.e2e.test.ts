@@ -2,8 +2,8 @@
  * The connection that stays, through the built `hms` against one real server with the agent: the
  * first command starts a holder (a 0600 socket in a 0700 folder), the next ones use it (sshd sees no
  * new login), `hms disconnect` stops it, a holder killed mid-request costs nothing visible, a changed
- * host key fails as it does without a holder, another uid cannot use the socket, and an unsafe
- * socket path is refused, not followed, and said.
+ * host key fails as it does without a holder, another uid cannot use the socket, an unsafe
+ * socket path is refused, not followed, and said, and a changed configuration ends the holder.
  */
 
 import { copyFile, readFile, rm, lstat, mkdtemp, readdir, symlink, unlink, writeFile, chmod } from 'node:fs/promises';
@@ -268,6 +268,26 @@ describe.skipIf(!support.ok)('the connection holder, with the built hms against 
       } finally {
         await ctx.server.exec(['sh', '-c', 'cp -a /root/hostkeys/ssh_host_* /etc/ssh/ && systemctl restart ssh.service']);
       }
+    },
+  );
+
+  it(
+    'Given a holder, When hms.config.json changes, Then the next command goes on without a word, ' +
+      'the old holder exits, and a new one serves the commands after',
+    async () => {
+      const old = await warm();
+      const file = path.join(dir, 'hms.config.json');
+      await writeFile(file, `${await readFile(file, 'utf8')}\n`);
+      const run = await hms(['status', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe('');
+      await waitFor(
+        () => !alive(old.pid),
+        () => `the holder ${old.pid} started from the old configuration to exit`,
+        10_000,
+      );
+      const fresh = await warm();
+      expect(fresh.pid).not.toBe(old.pid);
     },
   );
 });
