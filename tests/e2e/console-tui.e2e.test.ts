@@ -68,7 +68,7 @@ describe.skipIf(!support.ok || !terminal.ok)('the console and maintenance from t
 
   it(
     'Given `hms` with cigar selected, When c is pressed, Then the Rails console prompts on the normal screen ' +
-      'over the TUI’s one SSH connection, and evaluates 1+41',
+      'over at most one SSH connection of the TUI’s own, and evaluates 1+41',
     async () => {
       tmux = await startTmux({
         cwd: laptop.dir,
@@ -83,7 +83,9 @@ describe.skipIf(!support.ok || !terminal.ok)('the console and maintenance from t
       await openConsole();
       console.log(`[console-tui] c to the first Rails console prompt: ${Date.now() - started} ms`);
       expect(await term().display('#{alternate_on}')).toBe('0');
-      expect(await sshConnections()).toBe(connections);
+      // The overview's requests go through the connection holder; a console needs a terminal, so the TUI
+      // opens its own SSH connection for it (none when it had one already).
+      expect(await sshConnections()).toBeLessThanOrEqual(connections + 1);
       await term().type('1+41');
       await term().keys('Enter');
       await term().waitFor(/^=> 42$/m, 30_000);
