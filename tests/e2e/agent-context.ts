@@ -2,6 +2,9 @@
  * One hosting server for an e2e file: the test server, set up with the agent and
  * the sample apps, and an API reached the way the laptop reaches it (SSH tunnel).
  */
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { SshPool } from '../../src/ssh/pool.js';
 import type { SshTarget } from '../../src/ssh/target.js';
@@ -53,4 +56,23 @@ export async function startAgentContext(): Promise<AgentContext> {
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * A laptop folder for hms against the context's server: a new temporary folder (named from `prefix`)
+ * with its key, its known_hosts and an hms.config.json naming it `test`. Answers the folder.
+ */
+export async function laptopFolder(ctx: AgentContext, prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
+  await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
+  const server = {
+    host: ctx.server.host,
+    user: 'root',
+    identityFile: 'id_ed25519',
+    knownHostsFile: 'known_hosts',
+    agentPort: ctx.hosting.agentPort,
+  };
+  await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server } }));
+  return dir;
 }

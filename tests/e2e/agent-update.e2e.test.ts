@@ -3,14 +3,13 @@
  * that fails its health check is rolled back automatically while the agent keeps
  * answering, and a kept release can be restored.
  */
-import { copyFile, cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthSchema } from '../../src/api/core.js';
 import { runHms } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
-import { startAgentContext, type AgentContext } from './agent-context.js';
+import { laptopFolder, startAgentContext, type AgentContext } from './agent-context.js';
 
 const support = testServerSupport();
 
@@ -33,17 +32,7 @@ describe.skipIf(!support.ok)('agent self-update on a real server', { timeout: 18
 
   beforeAll(async () => {
     ctx = await startAgentContext();
-    dir = await mkdtemp(path.join(tmpdir(), 'hms-update-'));
-    await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
-    await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
-    const server = {
-      host: ctx.server.host,
-      user: 'root',
-      identityFile: 'id_ed25519',
-      knownHostsFile: 'known_hosts',
-      agentPort: ctx.hosting.agentPort,
-    };
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server } }));
+    dir = await laptopFolder(ctx, 'hms-update-');
   });
   afterAll(async () => {
     await ctx?.close();

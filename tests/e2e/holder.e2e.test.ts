@@ -6,9 +6,8 @@
  * socket path is refused, not followed, and said, and a changed configuration ends the holder.
  */
 
-import { copyFile, readFile, rm, lstat, mkdtemp, readdir, symlink, unlink, writeFile, chmod } from 'node:fs/promises';
+import { readFile, rm, lstat, readdir, symlink, unlink, writeFile, chmod } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appsResponseSchema } from '../../src/api/apps.js';
@@ -18,7 +17,7 @@ import { holderRuntimeFor, stopTestHolders } from '../support/holders.js';
 import { runHms } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
 import { waitFor, waitUntil } from '../support/wait-for.js';
-import { startAgentContext, type AgentContext } from './agent-context.js';
+import { laptopFolder, startAgentContext, type AgentContext } from './agent-context.js';
 
 const support = testServerSupport();
 
@@ -75,18 +74,8 @@ describe.skipIf(!support.ok)('the connection holder, with the built hms against 
 
   beforeAll(async () => {
     ctx = await startAgentContext();
-    dir = await mkdtemp(path.join(tmpdir(), 'hms-holder-e2e-'));
+    dir = await laptopFolder(ctx, 'hms-holder-e2e-');
     runtime = holderRuntimeFor(dir);
-    await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
-    await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
-    const server = {
-      host: ctx.server.host,
-      user: 'root',
-      identityFile: 'id_ed25519',
-      knownHostsFile: 'known_hosts',
-      agentPort: ctx.hosting.agentPort,
-    };
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server } }));
   });
   afterAll(async () => {
     if (runtime) await stopTestHolders([runtime]);
