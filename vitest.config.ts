@@ -11,6 +11,10 @@ export default defineConfig({
     // End-to-end steps (a deploy, a provisioning step) take longer than unit tests;
     // files with slower steps set their own limit.
     testTimeout: 120_000,
+    // Three files at a time on a 2-core machine (vitest's default there is one): the end-to-end files
+    // spend most of their time waiting on their own test servers (boots, deploys, timers), and each file
+    // has servers, ports and folders of its own (tests/support/test-server-registry.ts reserves them).
+    maxWorkers: 3,
     hookTimeout: 240_000,
     coverage: {
       provider: 'v8',
