@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { waitUntil } from '../support/wait-for.js';
 
@@ -41,18 +41,40 @@ function accepts(address: string, port: number): Promise<boolean> {
   });
 }
 
-export async function startGitHost(address: string, port = 9418): Promise<GitHost> {
+/** A port nothing listens on at `address` now (the kernel's pick), for the daemon to take. */
+function freePort(address: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, address, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Serves on a port of its own rather than git's 9418: with test files in parallel, a listener left on a
+ * reused address would answer for this host, and this daemon (unable to bind) would exit unseen.
+ */
+export async function startGitHost(address: string): Promise<GitHost> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-git-host-'));
   const served = path.join(dir, 'served');
   await mkdir(served);
+  const port = await freePort(address);
   const daemon: ChildProcess = spawn(
     'git',
     ['daemon', '--reuseaddr', '--export-all', `--base-path=${served}`, `--listen=${address}`, `--port=${port}`, served],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  if (!(await waitUntil(() => accepts(address, port), 10_000, 50))) throw new Error(`git daemon did not listen on ${address}:${port}`);
+  let stderr = '';
+  daemon.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const listening = await waitUntil(async () => daemon.exitCode !== null || (await accepts(address, port)), 10_000, 50);
+  if (!listening || daemon.exitCode !== null) {
+    daemon.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`git daemon did not listen on ${address}:${port} (exit ${daemon.exitCode}): ${stderr}`);
+  }
   const work = (repo: string) => path.join(dir, 'work', repo);
   const write = async (repo: string, files: Record<string, string>) => {
     const { writeFile } = await import('node:fs/promises');

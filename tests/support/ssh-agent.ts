@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exec } from '../../src/platform/exec.js';
@@ -21,8 +22,14 @@ export async function startSshAgent(): Promise<TestSshAgent> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hms-ssh-agent-'));
   const socket = path.join(dir, 'agent.sock');
   const child: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitUntil(() => existsSync(socket) || child.exitCode !== null, 5000, 20);
-  if (!existsSync(socket)) throw new Error(`ssh-agent did not start (exit ${child.exitCode})`);
+  // The socket file appears at bind(2), before listen(2): wait until a connection is accepted.
+  const accepting = () =>
+    new Promise<boolean>((resolve) => {
+      const probe = connect(socket, () => probe.end(() => resolve(true)));
+      probe.once('error', () => resolve(false));
+    });
+  await waitUntil(async () => child.exitCode !== null || (existsSync(socket) && (await accepting())), 5000, 20);
+  if (child.exitCode !== null || !existsSync(socket)) throw new Error(`ssh-agent did not start (exit ${child.exitCode})`);
   return {
     socket,
     async addNewKey(comment) {
