@@ -1,7 +1,7 @@
-import { MAX_LINES, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
+import { MAX_LINES, type LogLine, type LogLinesResponse, type LogSourcesResponse } from '../api/logs.js';
 import type { ApiClient } from '../client/api-client.js';
 import { followStateText, gapText, type FollowState } from '../client/follow-state.js';
-import { followLog, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
+import { followLogBatches, listLogSources, readLog, type LogFollowOptions } from '../client/logs-client.js';
 import { UsageError } from '../core/errors.js';
 import { formatLine, sourceName } from '../core/log-lines.js';
 import { parseTimeSpec, TIME_SPEC_FORMS } from '../core/time-spec.js';
@@ -48,8 +48,8 @@ export const logsCommand: Command = {
 };
 
 /**
- * Streams lines until Ctrl-C (exit 0); a dropped connection is picked up again by
- * followLog, and its news goes to stderr. A follow that cannot start, or ends for
+ * Streams lines until Ctrl-C (exit 0), each batch the agent sends in one write; a dropped connection is
+ * picked up again by followLogBatches, and its news goes to stderr. A follow that cannot start, or ends for
  * good, throws: that is the command's error.
  */
 async function follow(context: CommandContext, client: ApiClient, source: string, options: LogFollowOptions): Promise<CommandOutput> {
@@ -59,10 +59,11 @@ async function follow(context: CommandContext, client: ApiClient, source: string
   };
   try {
     const onState = (state: FollowState): void => say(followStateText(state));
-    for await (const event of followLog(client, source, { ...options, signal: live.signal, onState })) {
+    const shown = context.flags.json ? (line: LogLine) => JSON.stringify(line) : formatLine;
+    for await (const event of followLogBatches(client, source, { ...options, signal: live.signal, onState })) {
       if (event.kind === 'dropped') say(`${event.count} lines skipped: they came faster than they were read`);
       else if (event.kind === 'gap') say(gapText(event.backlog));
-      else await write(live.stdout, `${context.flags.json ? JSON.stringify(event.line) : formatLine(event.line)}\n`, live.signal);
+      else if (event.lines.length > 0) await write(live.stdout, `${event.lines.map(shown).join('\n')}\n`, live.signal);
     }
   } finally {
     live.done();
