@@ -49,6 +49,7 @@ describe("the agent's unit", () => {
       expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=1$/m);
       expect(unit).toMatch(/^Environment=MALLOC_TRIM_THRESHOLD_=131072$/m);
       expect(unit).toMatch(/^Environment=MALLOC_TOP_PAD_=0$/m);
+      expect(unit).toMatch(/^Environment=MALLOC_MMAP_THRESHOLD_=32768$/m);
     },
   );
 });
