@@ -1,11 +1,12 @@
 // The agent's HTTP server: loaded only when the agent serves (not for its one-shot runs).
-import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { AgentDeps } from './env.js';
 import { clearLeftMaintenance } from './services/maintenance/index.js';
 import { recoverSites } from './services/configs/index.js';
 import { startAlerts } from './services/alerts/index.js';
 import { collectWhenIdle } from './idle-gc.js';
+import { serveHttp } from './http-serve.js';
+import { installLiteFetch } from './lite-fetch.js';
 
 /** Serves until SIGTERM or SIGINT. */
 export async function serveAgent(deps: AgentDeps): Promise<void> {
@@ -17,8 +18,10 @@ export async function serveAgent(deps: AgentDeps): Promise<void> {
   // The incidents watcher and its outbox live as long as the server; a channel that cannot work is listed as such.
   const alerts = await startAlerts(deps);
   deps.alerts = alerts;
+  // Hono's answers without Node 18's undici (server/lite-fetch.ts): about 3 MB less resident memory when idle.
+  installLiteFetch();
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
+  const server = serveHttp({ fetch: app.fetch, hostname: config.listen.host, port: config.listen.port }, (info) => {
     console.log(`hms-agent ${version} listening on ${info.address}:${info.port}`);
   });
   // What the start and each burst of requests left behind goes once the agent is quiet.

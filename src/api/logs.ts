@@ -4,6 +4,7 @@
  * the agent's routes and the laptop client.
  */
 import { z } from 'zod';
+import { lazy } from './lazy.js';
 
 export const DEFAULT_LINES = 200;
 export const MAX_LINES = 10_000;
@@ -65,57 +66,65 @@ export const prioritySchema = z
   .transform((value) => (/^[0-7]$/.test(value) ? Number(value) : (PRIORITY_NAMES as readonly string[]).indexOf(value)));
 
 /** GET /api/logs/:source query. */
-export const logQuerySchema = z.strictObject({
-  lines: count('lines', 1, MAX_LINES).default(DEFAULT_LINES),
-  grep: logPatternSchema.optional(),
-  context: count('context', 0, MAX_CONTEXT).default(0),
-  ignoreCase: flag.default(false),
-  since: timeSpec('since').optional(),
-  until: timeSpec('until').optional(),
-  /** Journal sources only. */
-  priority: prioritySchema.optional(),
-});
+export const logQuerySchema = lazy(() =>
+  z.strictObject({
+    lines: count('lines', 1, MAX_LINES).default(DEFAULT_LINES),
+    grep: logPatternSchema.optional(),
+    context: count('context', 0, MAX_CONTEXT).default(0),
+    ignoreCase: flag.default(false),
+    since: timeSpec('since').optional(),
+    until: timeSpec('until').optional(),
+    /** Journal sources only. */
+    priority: prioritySchema.optional(),
+  }),
+);
 export type LogQuery = z.infer<typeof logQuerySchema>;
 
 /** GET /api/logs/:source/follow query. */
-export const logFollowQuerySchema = z.strictObject({
-  /** The backlog sent before new lines; default none. */
-  lines: count('lines', 0, MAX_FOLLOW_BACKLOG).default(0),
-  grep: logPatternSchema.optional(),
-  ignoreCase: flag.default(false),
-  /** Journal sources only. */
-  priority: prioritySchema.optional(),
-});
+export const logFollowQuerySchema = lazy(() =>
+  z.strictObject({
+    /** The backlog sent before new lines; default none. */
+    lines: count('lines', 0, MAX_FOLLOW_BACKLOG).default(0),
+    grep: logPatternSchema.optional(),
+    ignoreCase: flag.default(false),
+    /** Journal sources only. */
+    priority: prioritySchema.optional(),
+  }),
+);
 export type LogFollowQuery = z.infer<typeof logFollowQuerySchema>;
 
-export const logSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ name: z.string(), kind: z.literal('journal'), unit: z.string() }),
-  z.object({
-    name: z.string(),
-    kind: z.literal('file'),
-    path: z.string(),
-    exists: z.boolean(),
-    size: z.number().int().nullable(),
-    /** Why the file cannot be shown although something is at its path (it resolves outside its folder); exists is then false. */
-    problem: z.string().optional(),
-  }),
-]);
+export const logSourceSchema = lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ name: z.string(), kind: z.literal('journal'), unit: z.string() }),
+    z.object({
+      name: z.string(),
+      kind: z.literal('file'),
+      path: z.string(),
+      exists: z.boolean(),
+      size: z.number().int().nullable(),
+      /** Why the file cannot be shown although something is at its path (it resolves outside its folder); exists is then false. */
+      problem: z.string().optional(),
+    }),
+  ]),
+);
 export type LogSourceInfo = z.infer<typeof logSourceSchema>;
 
 /** GET /api/logs */
-export const logSourcesResponseSchema = z.object({ sources: z.array(logSourceSchema) });
+export const logSourcesResponseSchema = lazy(() => z.object({ sources: z.array(logSourceSchema) }));
 export type LogSourcesResponse = z.infer<typeof logSourcesResponseSchema>;
 
 /** One line, exactly as the log has it (a JSON string: never interpreted). */
-export const logLineSchema = z.object({
-  text: z.string(),
-  /** The line's time (ISO 8601, UTC); a line without one carries the previous line's. */
-  ts: z.string().optional(),
-  /** The line number in the file (file sources with grep). */
-  lineNumber: z.number().int().optional(),
-  /** True for a context line around a match (grep with context). */
-  context: z.boolean().optional(),
-});
+export const logLineSchema = lazy(() =>
+  z.object({
+    text: z.string(),
+    /** The line's time (ISO 8601, UTC); a line without one carries the previous line's. */
+    ts: z.string().optional(),
+    /** The line number in the file (file sources with grep). */
+    lineNumber: z.number().int().optional(),
+    /** True for a context line around a match (grep with context). */
+    context: z.boolean().optional(),
+  }),
+);
 export type LogLine = z.infer<typeof logLineSchema>;
 
 /**
@@ -150,7 +159,9 @@ function isLogLinesEvent(value: unknown): value is LogLinesEvent {
   return true;
 }
 
-export const logLinesEventSchema = z.custom<LogLinesEvent>(isLogLinesEvent, 'a lines event is { text: string[], ts: [index, time][] }');
+export const logLinesEventSchema = lazy(() =>
+  z.custom<LogLinesEvent>(isLogLinesEvent, 'a lines event is { text: string[], ts: [index, time][] }'),
+);
 
 /** A batch (checked: `ts` indexes rise and lie within `text`) as separate lines. */
 export function linesOf(event: LogLinesEvent): LogLine[] {
@@ -165,12 +176,14 @@ export function linesOf(event: LogLinesEvent): LogLine[] {
 }
 
 /** GET /api/logs/:source — the newest lines, oldest first. */
-export const logLinesResponseSchema = z.object({
-  source: z.string(),
-  lines: z.array(logLineSchema),
-  /** True when older lines (or matches) exist than the ones returned. */
-  truncated: z.boolean(),
-  /** With grep: how many of the returned lines matched (the others are context). */
-  matched: z.number().int().optional(),
-});
+export const logLinesResponseSchema = lazy(() =>
+  z.object({
+    source: z.string(),
+    lines: z.array(logLineSchema),
+    /** True when older lines (or matches) exist than the ones returned. */
+    truncated: z.boolean(),
+    /** With grep: how many of the returned lines matched (the others are context). */
+    matched: z.number().int().optional(),
+  }),
+);
 export type LogLinesResponse = z.infer<typeof logLinesResponseSchema>;

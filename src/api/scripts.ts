@@ -4,6 +4,7 @@
  * Shared by the agent's routes and the laptop client.
  */
 import { z } from 'zod';
+import { lazy } from './lazy.js';
 
 /**
  * The allow-listed name that `name` means: itself when listed, else the same name
@@ -48,34 +49,40 @@ export const scriptArgSchema = z
     'a path must be absolute (/var/www/cigar/shared/log/production.log), and an option takes one as --name=/absolute/path',
   );
 
-export const scriptSummarySchema = z.object({
-  name: z.string(),
-  /** The script's first comment paragraph, else the first line of its --help. */
-  description: z.string(),
-});
+export const scriptSummarySchema = lazy(() =>
+  z.object({
+    name: z.string(),
+    /** The script's first comment paragraph, else the first line of its --help. */
+    description: z.string(),
+  }),
+);
 export type ScriptSummary = z.infer<typeof scriptSummarySchema>;
 
 /** GET /api/scripts */
-export const scriptListSchema = z.object({ scripts: z.array(scriptSummarySchema) });
+export const scriptListSchema = lazy(() => z.object({ scripts: z.array(scriptSummarySchema) }));
 export type ScriptList = z.infer<typeof scriptListSchema>;
 
 /** POST /api/scripts/:name/run body */
-export const runScriptRequestSchema = z.strictObject({
-  args: z.array(scriptArgSchema).max(MAX_SCRIPT_ARGS, `at most ${MAX_SCRIPT_ARGS} arguments`).default([]),
-  timeoutSeconds: z.number().int().min(1).max(MAX_SCRIPT_TIMEOUT_SECONDS).default(DEFAULT_SCRIPT_TIMEOUT_SECONDS),
-});
+export const runScriptRequestSchema = lazy(() =>
+  z.strictObject({
+    args: z.array(scriptArgSchema).max(MAX_SCRIPT_ARGS, `at most ${MAX_SCRIPT_ARGS} arguments`).default([]),
+    timeoutSeconds: z.number().int().min(1).max(MAX_SCRIPT_TIMEOUT_SECONDS).default(DEFAULT_SCRIPT_TIMEOUT_SECONDS),
+  }),
+);
 export type RunScriptRequest = z.input<typeof runScriptRequestSchema>;
 
 /**
  * How a run ended. Exit codes follow the Nagios convention of remote-cli-tools:
  * 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; null when killed by a signal.
  */
-export const scriptExitSchema = z.object({
-  code: z.number().int().nullable(),
-  signal: z.string().nullable(),
-  timedOut: z.boolean(),
-  durationMs: z.number().int().nonnegative(),
-});
+export const scriptExitSchema = lazy(() =>
+  z.object({
+    code: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    timedOut: z.boolean(),
+    durationMs: z.number().int().nonnegative(),
+  }),
+);
 export type ScriptExit = z.infer<typeof scriptExitSchema>;
 
 /** The run's result with `Accept: application/json` (output capped at 1 MiB per stream, newest kept). */

@@ -13,15 +13,16 @@
  * the agent's compiler checks what it sends.
  */
 import { z } from 'zod';
+import { lazy } from './lazy.js';
 import { restoreResultSchema } from './backups.js';
 import { doneEventSchema, outputEventSchema, stepEventSchema } from './deploys.js';
 import { logLineSchema, logLinesEventSchema } from './logs.js';
 import { scriptExitSchema } from './scripts.js';
 
 /** `dropped`: the client read too slowly and the agent left out this many lines. */
-export const logFollowDroppedSchema = z.object({ count: z.number().int() });
+export const logFollowDroppedSchema = lazy(() => z.object({ count: z.number().int() }));
 /** `end`: the log's reader stopped (tail exited, the file went away). */
-export const logFollowEndSchema = z.object({ reason: z.string() });
+export const logFollowEndSchema = lazy(() => z.object({ reason: z.string() }));
 
 /**
  * `line` events carry a LogLine, oldest first: the backlog asked for, then new lines; `lines`
@@ -38,7 +39,7 @@ export const LOG_FOLLOW_EVENTS = {
 export const DEPLOY_EVENTS = { step: stepEventSchema, output: outputEventSchema, done: doneEventSchema } as const;
 
 /** `error`: the script could not be started at all. */
-export const scriptStartErrorSchema = z.object({ error: z.string(), hint: z.string().optional() });
+export const scriptStartErrorSchema = lazy(() => z.object({ error: z.string(), hint: z.string().optional() }));
 
 /** `stdout` and `stderr` text as it comes, then one `exit` (or one `error`). */
 export const SCRIPT_RUN_EVENTS = { stdout: z.string(), stderr: z.string(), exit: scriptExitSchema, error: scriptStartErrorSchema } as const;
@@ -47,8 +48,8 @@ export const SCRIPT_RUN_EVENTS = { stdout: z.string(), stderr: z.string(), exit:
  * `step`: what the restore starts (`doing`) or has done, as it goes; then one `done`, the whole result, or
  * one `error` when it was refused before anything changed (the HTTP status it would have had, why, what to do).
  */
-export const restoreStepSchema = z.object({ line: z.string(), doing: z.boolean().optional() });
-export const restoreRefusedSchema = z.object({ status: z.number().int(), error: z.string(), hint: z.string().optional() });
+export const restoreStepSchema = lazy(() => z.object({ line: z.string(), doing: z.boolean().optional() }));
+export const restoreRefusedSchema = lazy(() => z.object({ status: z.number().int(), error: z.string(), hint: z.string().optional() }));
 export const RESTORE_EVENTS = { step: restoreStepSchema, done: restoreResultSchema, error: restoreRefusedSchema } as const;
 
 /** A stream's event names, each with its payload's schema. */

@@ -1,23 +1,27 @@
 /**
  * A client that announces a body and goes away mid-way (anyone can do it to
  * POST /login) must not make the agent log an internal error with a stack trace:
- * the real Node server (@hono/node-server, as in main.ts) on a loopback port, and
+ * the agent's own Node server (server/http-serve.ts, as serve.ts starts it) on a loopback port, and
  * raw sockets that send half a body and close.
  */
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_TOKEN, testAgent } from '../support/agent.js';
+import { serveHttp } from '../../server/http-serve.js';
+import { installLiteFetch } from '../../server/lite-fetch.js';
 
-let server: ServerType;
+let server: Server;
+let uninstall: () => void;
 let port: number;
 const logged: unknown[][] = [];
 const realError = console.error;
 
 beforeAll(async () => {
+  uninstall = installLiteFetch();
   const agent = await testAgent();
-  server = serve({ fetch: agent.app.fetch, hostname: '127.0.0.1', port: 0 });
+  server = serveHttp({ fetch: agent.app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   port = (server.address() as AddressInfo).port;
   console.error = (...args: unknown[]) => {
@@ -26,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   console.error = realError;
+  uninstall();
   await new Promise((resolve) => server.close(resolve));
 });
 

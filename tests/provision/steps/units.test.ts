@@ -36,7 +36,7 @@ describe("an app's units", () => {
 describe("the agent's unit", () => {
   it(
     'Given the agent unit, When rendered, ' +
-      "Then Node runs it in lite mode with gc exposed (its idle collection) and two malloc arenas: the idle agent's memory",
+      "Then Node runs it with gc exposed (its idle collection), one malloc arena and a fixed trim threshold: the idle agent's memory",
     async () => {
       const unit = (await loadTemplates()).fill('systemd/hms-agent.service', {
         nodeBinary: '/usr/bin/node',
@@ -46,7 +46,10 @@ describe("the agent's unit", () => {
       });
       const exec = 'ExecStart=/usr/bin/node --expose-gc /opt/hosting-api/current/hms-agent.mjs --config /etc/hosting-api/agent.json';
       expect(unit.split('\n')).toContain(exec);
-      expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=2$/m);
+      expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=1$/m);
+      expect(unit).toMatch(/^Environment=MALLOC_TRIM_THRESHOLD_=131072$/m);
+      expect(unit).toMatch(/^Environment=MALLOC_TOP_PAD_=0$/m);
+      expect(unit).toMatch(/^Environment=MALLOC_MMAP_THRESHOLD_=32768$/m);
     },
   );
 });
