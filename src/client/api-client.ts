@@ -14,7 +14,7 @@ import {
 import { ACTOR_HEADER, auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
 import { laptopActor } from './actor.js';
 import { apiPaths } from '../api/paths.js';
-import { json, send, type CallOptions } from './http.js';
+import { json, send, sendWhole, type CallOptions } from './http.js';
 import type { Transport } from './transport.js';
 
 export class ApiClient {
@@ -28,11 +28,16 @@ export class ApiClient {
 
   /** A raw request (streams, ETags): the caller reads the body. */
   send(path: string, options: CallOptions = {}) {
-    return send(this.transport, this.token, this.server, path, { ...options, headers: { [ACTOR_HEADER]: this.actor, ...options.headers } });
+    return send(this.transport, this.token, this.server, path, this.withActor(options));
   }
 
+  /** A JSON request, its answer checked against its contract schema. */
   async call<T>(schema: z.ZodType<T>, path: string, options: CallOptions = {}): Promise<T> {
-    return json(await this.send(path, options), schema, this.server);
+    return json(await sendWhole(this.transport, this.token, this.server, path, this.withActor(options)), schema, this.server);
+  }
+
+  private withActor(options: CallOptions): CallOptions {
+    return { ...options, headers: { [ACTOR_HEADER]: this.actor, ...options.headers } };
   }
 
   health() {

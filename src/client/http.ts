@@ -1,6 +1,7 @@
-import { errors, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { HmsError } from '../core/errors.js';
+import { exchange } from './plain-http.js';
 import type { Transport } from './transport.js';
 
 export interface CallOptions {
@@ -16,38 +17,81 @@ export interface RawResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
-/** One HTTP request to the agent, with the token, and transport errors made readable. */
-export async function send(
+/** An answer read whole: what json() reads. */
+export interface WholeResponse {
+  status: number;
+  body: { text(): Promise<string> };
+}
+
+function requestHeaders(token: string, options: CallOptions): Record<string, string> {
+  return {
+    authorization: `Bearer ${token}`,
+    accept: 'application/json',
+    ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...options.headers,
+  };
+}
+
+/** One HTTP request to the agent through undici (its body a stream), with the token, and transport errors made readable. */
+export function send(transport: Transport, token: string, server: string, path: string, options: CallOptions = {}): Promise<RawResponse> {
+  return attempt(transport, server, options, async () => {
+    // undici loads with the first request that needs it (streams, HTTPS, local mode), not with every command.
+    const { request } = await import('undici');
+    const dispatcher = typeof transport.dispatcher === 'function' ? await transport.dispatcher() : transport.dispatcher;
+    const response = await request(`${transport.baseUrl}${path}`, {
+      method: options.method ?? 'GET',
+      dispatcher,
+      headers: requestHeaders(token, options),
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  });
+}
+
+/**
+ * One request whose answer is read whole (JSON): over a stream of the transport's own (a holder's socket,
+ * an SSH channel) with plain-http.ts when it has one, else through undici.
+ */
+export function sendWhole(
   transport: Transport,
   token: string,
   server: string,
   path: string,
   options: CallOptions = {},
-  retried = false,
-): Promise<RawResponse> {
-  try {
-    const response = await request(`${transport.baseUrl}${path}`, {
+): Promise<WholeResponse> {
+  const open = transport.open;
+  if (!open) return send(transport, token, server, path, options);
+  return attempt(transport, server, options, async () => {
+    const answer = await exchange(await open(), {
       method: options.method ?? 'GET',
-      dispatcher: transport.dispatcher,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json',
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...options.headers,
-      },
+      path,
+      headers: requestHeaders(token, options),
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
-    return { status: response.statusCode, headers: response.headers, body: response.body };
+    return { status: answer.status, body: { text: async () => answer.text } };
+  });
+}
+
+/**
+ * Runs one request. A holder that died under it (killed, or gone with its machine's sleep): a GET or HEAD
+ * is sent once more, and the next connection is direct. Another method is not: the agent may have acted
+ * on it. (A holder that fails before answering its client never had the request: that one goes direct
+ * inside HolderTunnel.open, whatever the method.)
+ */
+async function attempt<T>(transport: Transport, server: string, options: CallOptions, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (error) {
-    // A holder that died under a request (killed, or gone with its machine's sleep): a GET or HEAD is
-    // sent once more, and the next connection is direct. Another method is not: the agent may have acted
-    // on it. (A holder that fails before answering its client never had the request: that one goes
-    // direct inside HolderTunnel.open, whatever the method.)
     const method = options.method ?? 'GET';
     const dropped = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/.test((error as { code?: string }).code ?? '');
-    if (transport.viaHolder && !retried && dropped && (method === 'GET' || method === 'HEAD') && !options.signal?.aborted) {
-      return send(transport, token, server, path, options, true);
+    if (transport.viaHolder && dropped && (method === 'GET' || method === 'HEAD') && !options.signal?.aborted) {
+      try {
+        return await run();
+      } catch (again) {
+        throw transportError(again, server, transport.via);
+      }
     }
     throw transportError(error, server, transport.via);
   }
@@ -55,7 +99,8 @@ export async function send(
 
 function transportError(error: unknown, server: string, via: string): Error {
   if (error instanceof HmsError) return error;
-  if (error instanceof errors.RequestAbortedError) return error;
+  // An abort (undici's RequestAbortedError, or plain-http's) is the caller's own doing: it stays as it is.
+  if ((error as { code?: string }).code === 'UND_ERR_ABORTED') return error as Error;
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message;
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code) || /certificate/i.test(message)) {
@@ -74,7 +119,7 @@ function transportError(error: unknown, server: string, via: string): Error {
 }
 
 /** Reads a JSON answer, turns an agent error into an HmsError, and checks the shape. */
-export async function json<T>(response: RawResponse, schema: z.ZodType<T>, server: string): Promise<T> {
+export async function json<T>(response: WholeResponse, schema: z.ZodType<T>, server: string): Promise<T> {
   const text = await response.body.text();
   let parsed: unknown;
   try {
