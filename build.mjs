@@ -23,6 +23,32 @@ async function sourceId() {
   return hash.digest('hex').slice(0, 32);
 }
 
+// The JSON Schemas of the contracts `hms status` checks without loading zod (src/client/contracts.ts,
+// checked by src/client/shape-check.ts), as zod writes them from the contract's own schemas. A schema
+// with a keyword the checker does not know stops the build: it would not be checked as zod checks it.
+async function contractSchemas() {
+  const { outputFiles } = await build({
+    stdin: {
+      contents: "export { jsonSchemas } from './src/client/contracts.ts'; export { unknownKeywords } from './src/client/shape-check.ts';",
+      resolveDir: '.',
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = Buffer.from(outputFiles[0].text).toString('base64');
+  const { jsonSchemas, unknownKeywords } = await import(`data:text/javascript;base64,${code}`);
+  const schemas = await jsonSchemas();
+  for (const [name, schema] of Object.entries(schemas)) {
+    const unknown = unknownKeywords(schema);
+    if (unknown.length > 0) throw new Error(`contract ${name}: JSON Schema keywords shape-check.ts does not know: ${unknown.join(', ')}`);
+  }
+  return schemas;
+}
+
 // How `hms` starts Node (its shebang line). A log followed at 20,000 lines a second
 // turns over the TUI's 50,000-line buffer every few seconds; with V8's default heap
 // limit the garbage piles up to ~240 MB before a full collection. A 256 MB ceiling
@@ -80,7 +106,12 @@ await Promise.all([
     target: 'node20',
     jsx: 'automatic',
     // React's production build only, and less to parse: the first frame comes sooner.
-    define: { ...define, HMS_SOURCE_ID: JSON.stringify(await sourceId()), 'process.env.NODE_ENV': '"production"' },
+    define: {
+      ...define,
+      HMS_SOURCE_ID: JSON.stringify(await sourceId()),
+      HMS_CONTRACTS: JSON.stringify(await contractSchemas()),
+      'process.env.NODE_ENV': '"production"',
+    },
     minify: true,
     banner: {
       js: [

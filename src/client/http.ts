@@ -1,7 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { HmsError } from '../core/errors.js';
+import { builtContracts, type Contract } from './contracts.js';
 import { exchange } from './plain-http.js';
+import { checkShape } from './shape-check.js';
 import type { Transport } from './transport.js';
 
 export interface CallOptions {
@@ -119,7 +121,7 @@ function transportError(error: unknown, server: string, via: string): Error {
 }
 
 /** Reads a JSON answer, turns an agent error into an HmsError, and checks the shape. */
-export async function json<T>(response: WholeResponse, schema: z.ZodType<T>, server: string): Promise<T> {
+export async function json<T>(response: WholeResponse, schema: z.ZodType<T> | Contract<T>, server: string): Promise<T> {
   const text = await response.body.text();
   let parsed: unknown;
   try {
@@ -132,16 +134,23 @@ export async function json<T>(response: WholeResponse, schema: z.ZodType<T>, ser
     throw new HmsError(message, { hint: 'Is the URL pointing at the agent (and not at another site)?' });
   }
   if (response.status >= 400) throw agentError(response.status, parsed, server);
-  // Without zod's eval-made fast path: each object schema's parser compiled with new Function costs more, in a
-  // command that parses each answer once, than the plain path it would save (hms status: 2 answers, ~40 shapes).
-  const result = schema.safeParse(parsed, { jitless: true });
+  const result = await checkAnswer(schema, parsed);
   if (!result.success) {
     throw new HmsError(`The agent on ${server} answered in a shape this hms does not know.`, {
       hint: 'The agent and this hms are probably different versions: run `hms update-hosting-api`, or update hms.',
       cause: result.error,
     });
   }
-  return result.data;
+  return result.data as T;
+}
+
+/** zod's parse, or the build's JSON Schema of the contract when it has one (contracts.ts): no zod loaded for it. */
+async function checkAnswer<T>(schema: z.ZodType<T> | Contract<T>, parsed: unknown): Promise<{ success: boolean; data?: T; error?: Error }> {
+  const built = 'safeParse' in schema ? undefined : schema.name && builtContracts[schema.name];
+  if (built) return checkShape<T>(built, parsed);
+  // Without zod's eval-made fast path: each object schema's parser compiled with new Function costs more, in a
+  // command that parses each answer once, than the plain path it would save.
+  return ('safeParse' in schema ? schema : await schema.schema()).safeParse(parsed, { jitless: true });
 }
 
 export class AgentError extends HmsError {
