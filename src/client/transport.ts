@@ -81,6 +81,7 @@ export async function openTransport(
     ...(tunnel ? { viaHolder: true } : {}),
     async close() {
       if (dispatcher) await (await dispatcher).destroy();
+      await tunnel?.finish();
       if (ownPool) await (await ownPool).closeAll();
     },
   };
