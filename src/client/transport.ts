@@ -63,7 +63,8 @@ export async function openTransport(
   const ssh = async () => (await (ownPool ??= import('../ssh/pool.js').then(({ SshPool }) => new SshPool()))).get(target);
   const direct = async () => (await ssh()).forward(server.agentPort);
   const tunnel = holder && new HolderTunnel(name, target, server.agentPort, holder, direct);
-  const open = tunnel ? () => tunnel.open() : direct;
+  const spare = new SpareStream(tunnel ? () => tunnel.open() : direct);
+  const open = () => spare.take();
   let dispatcher: Promise<Dispatcher> | undefined;
   return {
     via,
@@ -71,18 +72,65 @@ export async function openTransport(
     dispatcher: () => (dispatcher ??= import('./tunnel-dispatcher.js').then(({ streamDispatcher }) => streamDispatcher(open))),
     open,
     ssh,
+    // Through a holder, reaching the server is opening a stream to the agent: kept for the request that follows.
     reach: tunnel
-      ? async () => {
-          (await tunnel.open()).destroy();
-        }
+      ? () => spare.keep()
       : async () => {
           await ssh();
         },
     ...(tunnel ? { viaHolder: true } : {}),
     async close() {
+      spare.drop();
       if (dispatcher) await (await dispatcher).destroy();
       await tunnel?.finish();
       if (ownPool) await (await ownPool).closeAll();
     },
   };
 }
+
+/**
+ * A stream to the agent opened ahead (by reach) and given to the next request, so that `--all` and the
+ * TUI's overview open one channel per server before their first answer, not two. One not taken within
+ * SPARE_MS is closed: the agent may close an idle connection, and a request must not meet it dead.
+ */
+class SpareStream {
+  private spare: { stream: Promise<Duplex>; at: number } | undefined;
+
+  constructor(private readonly open: () => Promise<Duplex>) {}
+
+  async keep(): Promise<void> {
+    this.drop();
+    const stream = this.open();
+    this.spare = { stream, at: Date.now() };
+    try {
+      await stream;
+    } catch (error) {
+      if (this.spare?.stream === stream) this.spare = undefined;
+      throw error;
+    }
+  }
+
+  take(): Promise<Duplex> {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare && Date.now() - spare.at < SPARE_MS) return spare.stream;
+    if (spare)
+      void spare.stream.then(
+        (stream) => stream.destroy(),
+        () => undefined,
+      );
+    return this.open();
+  }
+
+  drop(): void {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare)
+      void spare.stream.then(
+        (stream) => stream.destroy(),
+        () => undefined,
+      );
+  }
+}
+
+const SPARE_MS = 2_000;
