@@ -92,7 +92,11 @@ describe.skipIf(!support.ok)('the connection holder, with the built hms against 
       expect(first.code, first.stderr).toBe(0);
       expect(first.stderr).toBe('');
       // The holder it started (as it ended) connects, then listens: wait for it, not start another (warm()).
-      await waitFor(async () => (await sockets()).length === 1, () => `a socket in ${runtime}`, 20_000);
+      await waitFor(
+        async () => (await sockets()).length === 1,
+        () => `a socket in ${runtime}`,
+        20_000,
+      );
       await waitUntil(async () => (await info().catch(() => undefined)) !== undefined, 20_000);
       const holder = await info();
       expect((await lstat(path.join(runtime, 'hms'))).mode & 0o777).toBe(0o700);
