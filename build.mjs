@@ -23,6 +23,32 @@ async function sourceId() {
   return hash.digest('hex').slice(0, 32);
 }
 
+// The JSON Schemas of the contracts `hms status` checks without loading zod (src/client/contracts.ts,
+// checked by src/client/shape-check.ts), as zod writes them from the contract's own schemas. A schema
+// with a keyword the checker does not know stops the build: it would not be checked as zod checks it.
+async function contractSchemas() {
+  const { outputFiles } = await build({
+    stdin: {
+      contents: "export { jsonSchemas } from './src/client/contracts.ts'; export { unknownKeywords } from './src/client/shape-check.ts';",
+      resolveDir: '.',
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    write: false,
+    logLevel: 'warning',
+  });
+  const code = Buffer.from(outputFiles[0].text).toString('base64');
+  const { jsonSchemas, unknownKeywords } = await import(`data:text/javascript;base64,${code}`);
+  const schemas = await jsonSchemas();
+  for (const [name, schema] of Object.entries(schemas)) {
+    const unknown = unknownKeywords(schema);
+    if (unknown.length > 0) throw new Error(`contract ${name}: JSON Schema keywords shape-check.ts does not know: ${unknown.join(', ')}`);
+  }
+  return schemas;
+}
+
 // How `hms` starts Node (its shebang line). A log followed at 20,000 lines a second
 // turns over the TUI's 50,000-line buffer every few seconds; with V8's default heap
 // limit the garbage piles up to ~240 MB before a full collection. A 256 MB ceiling
@@ -53,6 +79,23 @@ const undiciLite = {
   },
 };
 
+// The modules that open SSH connections (src/ssh/connection.ts, scan.ts) use ssh2's Client alone; ssh2's
+// index also loads its server, key generator and HTTP agents: ~15 ms more at every direct connection and
+// every holder start. They get ssh2/lib/client.js (external like ssh2: its native crypto binding).
+const ssh2Client = {
+  name: 'ssh2-client',
+  setup(build) {
+    build.onResolve({ filter: /^ssh2$/ }, (args) =>
+      /src[/\\]ssh[/\\](connection|scan)\.ts$/.test(args.importer) ? { path: 'ssh2-client', namespace: 'hms' } : undefined,
+    );
+    build.onLoad({ filter: /^ssh2-client$/, namespace: 'hms' }, () => ({
+      contents: "import Client from 'ssh2/lib/client.js';\nexport { Client };\n",
+      resolveDir: '.',
+      loader: 'js',
+    }));
+  },
+};
+
 // Chunk names carry content hashes, so old builds leave old chunks. Remove those
 // not touched for an hour (a test run may still be using the latest ones).
 const chunks = new URL('./dist/chunks/', import.meta.url);
@@ -73,14 +116,19 @@ await Promise.all([
     // Native add-ons stay outside: keytar (optional), and ssh2, whose native crypto
     // binding a bundle cannot load (without it a handshake costs ~190 ms more);
     // and Ink's devtools hook, only imported when DEV=true (not installed).
-    external: ['keytar', 'cpu-features', '*.node', 'react-devtools-core', 'ssh2'],
-    plugins: [undiciLite],
+    external: ['keytar', 'cpu-features', '*.node', 'react-devtools-core', 'ssh2', 'ssh2/lib/client.js'],
+    plugins: [undiciLite, ssh2Client],
     platform: 'node',
     format: 'esm',
     target: 'node20',
     jsx: 'automatic',
     // React's production build only, and less to parse: the first frame comes sooner.
-    define: { ...define, HMS_SOURCE_ID: JSON.stringify(await sourceId()), 'process.env.NODE_ENV': '"production"' },
+    define: {
+      ...define,
+      HMS_SOURCE_ID: JSON.stringify(await sourceId()),
+      HMS_CONTRACTS: JSON.stringify(await contractSchemas()),
+      'process.env.NODE_ENV': '"production"',
+    },
     minify: true,
     banner: {
       js: [

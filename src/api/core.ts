@@ -16,14 +16,7 @@ export type Health = z.infer<typeof healthSchema>;
 export const whoamiSchema = lazy(() => z.object({ actor: z.string(), via: z.enum(['token', 'session']), version: z.string() }));
 export type Whoami = z.infer<typeof whoamiSchema>;
 
-/**
- * Who is at the keyboard behind the API token: `user@host` of the laptop, sent by the
- * CLI and TUI in this header and recorded beside the credential ("alice@laptop (api-token)").
- * It names, it does not authenticate: the token does.
- */
-export const ACTOR_HEADER = 'x-hms-actor';
-export const ACTOR_PART = /[A-Za-z0-9._-]/;
-export const ACTOR_PATTERN = /^[A-Za-z0-9._-]{1,32}(?:@[A-Za-z0-9._-]{1,64})?$/;
+export { ACTOR_HEADER, ACTOR_PART, ACTOR_PATTERN } from './actor.js';
 
 /** One line of the audit log (<stateDir>/audit.jsonl). */
 export const auditEntrySchema = lazy(() =>

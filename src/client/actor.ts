@@ -1,6 +1,6 @@
 /** `user@host` of this laptop, as the agent records who acted (X-Hms-Actor). */
 import { hostname, userInfo } from 'node:os';
-import { ACTOR_PART } from '../api/core.js';
+import { ACTOR_PART } from '../api/actor.js';
 
 export function laptopActor(env: NodeJS.ProcessEnv = process.env): string {
   let user = env.USER ?? env.LOGNAME ?? '';

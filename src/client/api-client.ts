@@ -3,19 +3,24 @@
  * use this and nothing else to talk to a server.
  */
 import type { z } from 'zod';
-import {
-  appActionResponseSchema,
-  appResponseSchema,
-  appsResponseSchema,
-  type AppAction,
-  type MaintenanceRequest,
-  maintenanceStateSchema,
-} from '../api/apps.js';
-import { ACTOR_HEADER, auditResponseSchema, healthSchema, whoamiSchema } from '../api/core.js';
+import type { AppAction, MaintenanceRequest } from '../api/apps.js';
+import { ACTOR_HEADER } from '../api/actor.js';
 import { laptopActor } from './actor.js';
 import { apiPaths } from '../api/paths.js';
-import { json, send, type CallOptions } from './http.js';
+import { appsContract, backupOverviewContract, contract, type Contract } from './contracts.js';
+import { json, send, sendWhole, type CallOptions } from './http.js';
 import type { Transport } from './transport.js';
+
+// The schemas load with the first answer they check: zod is not part of every command's start, and
+// `hms status` checks its answers without it (contracts.ts).
+const apps = () => import('../api/apps.js');
+const core = () => import('../api/core.js');
+const appContract = contract(async () => (await apps()).appResponseSchema);
+const appActionContract = contract(async () => (await apps()).appActionResponseSchema);
+const maintenanceContract = contract(async () => (await apps()).maintenanceStateSchema);
+const healthContract = contract(async () => (await core()).healthSchema);
+const whoamiContract = contract(async () => (await core()).whoamiSchema);
+const auditContract = contract(async () => (await core()).auditResponseSchema);
 
 export class ApiClient {
   constructor(
@@ -28,37 +33,42 @@ export class ApiClient {
 
   /** A raw request (streams, ETags): the caller reads the body. */
   send(path: string, options: CallOptions = {}) {
-    return send(this.transport, this.token, this.server, path, { ...options, headers: { [ACTOR_HEADER]: this.actor, ...options.headers } });
+    return send(this.transport, this.token, this.server, path, this.withActor(options));
   }
 
-  async call<T>(schema: z.ZodType<T>, path: string, options: CallOptions = {}): Promise<T> {
-    return json(await this.send(path, options), schema, this.server);
+  /** A JSON request, its answer checked against its contract schema. */
+  async call<T>(schema: z.ZodType<T> | Contract<T>, path: string, options: CallOptions = {}): Promise<T> {
+    return json(await sendWhole(this.transport, this.token, this.server, path, this.withActor(options)), schema, this.server);
+  }
+
+  private withActor(options: CallOptions): CallOptions {
+    return { ...options, headers: { [ACTOR_HEADER]: this.actor, ...options.headers } };
   }
 
   health() {
-    return this.call(healthSchema, apiPaths.health());
+    return this.call(healthContract, apiPaths.health());
   }
 
   whoami() {
-    return this.call(whoamiSchema, apiPaths.whoami());
+    return this.call(whoamiContract, apiPaths.whoami());
   }
 
   apps() {
-    return this.call(appsResponseSchema, apiPaths.apps.list());
+    return this.call(appsContract, apiPaths.apps.list());
   }
 
   app(name: string) {
-    return this.call(appResponseSchema, apiPaths.apps.one(name));
+    return this.call(appContract, apiPaths.apps.one(name));
   }
 
   appAction(name: string, action: AppAction) {
-    return this.call(appActionResponseSchema, apiPaths.apps.action(name, action), { method: 'POST' });
+    return this.call(appActionContract, apiPaths.apps.action(name, action), { method: 'POST' });
   }
 
   /** The app's maintenance (503 page) state; with a request, turns it on (with its message) or off. */
   maintenance(name: string, request?: MaintenanceRequest) {
     const path = apiPaths.apps.maintenance(name);
-    return this.call(maintenanceStateSchema, path, request ? { method: 'PUT', body: request } : {});
+    return this.call(maintenanceContract, path, request ? { method: 'PUT', body: request } : {});
   }
 
   // The metrics' and certificates' schemas are built when first asked for, not with every command that
@@ -73,8 +83,13 @@ export class ApiClient {
     return this.call(certificatesResponseSchema, apiPaths.certificates());
   }
 
+  /** The backups overview of every app (hms status, the TUI): checked without zod in the build. */
+  backupOverview(signal?: AbortSignal) {
+    return this.call(backupOverviewContract, apiPaths.backups.overview(), signal ? { signal } : {});
+  }
+
   audit(limit = 50) {
-    return this.call(auditResponseSchema, apiPaths.audit(limit));
+    return this.call(auditContract, apiPaths.audit(limit));
   }
 
   close(): Promise<void> {

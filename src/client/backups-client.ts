@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import {
   backupListSchema,
-  backupOverviewSchema,
   backupResultSchema,
   drillResponseSchema,
   keptDatabaseSchema,
@@ -70,8 +69,7 @@ export const dropKept = (client: ApiClient, app: string, name: string) =>
   client.call(keptDatabaseSchema, apiPaths.backups.keptDatabase(app, name), { method: 'DELETE' });
 
 /** Every app's backups at a glance: the last good one, the last failure, the last drill. */
-export const backupOverview = (client: ApiClient, signal?: AbortSignal) =>
-  client.call(backupOverviewSchema, apiPaths.backups.overview(), signal ? { signal } : {});
+export const backupOverview = (client: ApiClient, signal?: AbortSignal) => client.backupOverview(signal);
 
 /** The snapshot's dump as bytes (the caller reads the body; an agent's refusal comes back as its error). */
 export async function openDump(client: ApiClient, app: string, snapshot: string) {

@@ -2,7 +2,6 @@
  * From flags to a connected API client: the configured server (SSH tunnel or
  * HTTPS), or the in-process local agent where no server is configured or --local.
  */
-import { Agent } from 'undici';
 import { HmsError, UsageError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import { ApiClient } from './api-client.js';
@@ -96,6 +95,7 @@ export async function connectLocal(context: ClientContext): Promise<Connected> {
   // The agent's code is only loaded when it runs here.
   const { startLocalAgent } = await import('../local/local-agent.js');
   const agent = await startLocalAgent(context.env);
+  const { Agent } = await import('undici');
   const dispatcher = new Agent();
   const client = new ApiClient('local', { via: 'ssh', baseUrl: agent.url, dispatcher, close: () => dispatcher.close() }, agent.token);
   return {

@@ -10,6 +10,9 @@ import type { SshTarget } from '../ssh/target.js';
 import { checkSocket, holderKey, prepareRuntimeDir, runtimeDir, socketPathFor, unlinkOwnSocket } from '../holder/paths.js';
 import { rebuildError, request } from '../holder/protocol.js';
 
+/** How long a command may keep its own connection before the holder for the next ones starts anyway. */
+const START_AFTER_MS = 1_000;
+
 export interface HolderSettings {
   /** The built holder program (dist/hms-holder.mjs). */
   entry: string;
@@ -24,6 +27,8 @@ export interface HolderSettings {
 export class HolderTunnel {
   private socketPath: Promise<string | undefined> | undefined;
   private started = false;
+  /** The socket path of a holder to start once this run is done with the connection. */
+  private pending: string | undefined;
   private readonly key: string;
 
   constructor(
@@ -58,11 +63,26 @@ export class HolderTunnel {
     return this.directThenStart(socketPath, true);
   }
 
-  /** This run's own connection; a holder is started only once it worked (a server that refuses gets no holder). */
+  /**
+   * This run's own connection; a holder is started only once it worked (a server that refuses gets no
+   * holder), and not before this run's requests: its start (a Node process, an SSH handshake) would take
+   * the CPU they need. It starts when the command is done with the connection (finish), or after
+   * START_AFTER_MS for a command that keeps it (a follow, the TUI).
+   */
   private async directThenStart(socketPath: string, start: boolean): Promise<Duplex> {
     const stream = await this.direct();
-    if (start) await this.start(socketPath);
+    if (start && !this.pending && !this.started) {
+      this.pending = socketPath;
+      setTimeout(() => void this.finish(), START_AFTER_MS).unref();
+    }
     return stream;
+  }
+
+  /** Starts the holder this run found missing, if any (transport.close awaits it: the process exits right after). */
+  async finish(): Promise<void> {
+    const socketPath = this.pending;
+    this.pending = undefined;
+    if (socketPath) await this.start(socketPath);
   }
 
   /** The socket path, once the runtime folder and any socket already there pass the checks; else undefined. */

@@ -4,14 +4,14 @@
  * differs. Only src/client/ imports undici.
  */
 import { readFile } from 'node:fs/promises';
-import { Agent, type Dispatcher } from 'undici';
+import type { Duplex } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import { HmsError } from '../core/errors.js';
 import type { ServerConfig } from '../config/schema.js';
 import type { SshConnection } from '../ssh/connection.js';
 import type { SshPool } from '../ssh/pool.js';
 import { targetFor } from '../ssh/target.js';
 import { HolderTunnel, type HolderSettings } from './holder-client.js';
-import { streamDispatcher, tunnelDispatcher } from './tunnel-dispatcher.js';
 
 export type Via = 'ssh' | 'https';
 
@@ -19,7 +19,10 @@ export interface Transport {
   via: Via;
   /** Base URL requests are made against (the host part is nominal for ssh). */
   baseUrl: string;
-  dispatcher: Dispatcher;
+  /** undici's dispatcher (streams, HTTPS), or how to make it when first needed: a command answered whole never loads undici. */
+  dispatcher: Dispatcher | (() => Promise<Dispatcher>);
+  /** A new stream to the agent's HTTP port (SSH only): requests answered whole go over it without undici (plain-http.ts). */
+  open?: () => Promise<Duplex>;
   /** The SSH connection the tunnel runs over (not for --via https): for sessions with a terminal. */
   ssh?: () => Promise<SshConnection>;
   /**
@@ -50,6 +53,7 @@ export async function openTransport(
       });
     }
     const ca = server.caFile ? await readFile(server.caFile, 'utf8') : undefined;
+    const { Agent } = await import('undici');
     const dispatcher = new Agent({ connect: ca ? { ca } : {}, connectTimeout: 10_000 });
     // When hms is done with a server, idle keep-alive sockets need no goodbye.
     return { via, baseUrl: server.publicUrl.replace(/\/$/, ''), dispatcher, close: () => dispatcher.destroy() };
@@ -57,24 +61,76 @@ export async function openTransport(
   const target = targetFor(name, server);
   let ownPool: Promise<SshPool> | undefined = pool && Promise.resolve(pool);
   const ssh = async () => (await (ownPool ??= import('../ssh/pool.js').then(({ SshPool }) => new SshPool()))).get(target);
-  const tunnel = holder && new HolderTunnel(name, target, server.agentPort, holder, async () => (await ssh()).forward(server.agentPort));
-  const dispatcher = tunnel ? streamDispatcher(() => tunnel.open()) : tunnelDispatcher(ssh, server.agentPort);
+  const direct = async () => (await ssh()).forward(server.agentPort);
+  const tunnel = holder && new HolderTunnel(name, target, server.agentPort, holder, direct);
+  const spare = new SpareStream(tunnel ? () => tunnel.open() : direct);
+  const open = () => spare.take();
+  let dispatcher: Promise<Dispatcher> | undefined;
   return {
     via,
     baseUrl: 'http://hms-agent',
-    dispatcher,
+    dispatcher: () => (dispatcher ??= import('./tunnel-dispatcher.js').then(({ streamDispatcher }) => streamDispatcher(open))),
+    open,
     ssh,
+    // Through a holder, reaching the server is opening a stream to the agent: kept for the request that follows.
     reach: tunnel
-      ? async () => {
-          (await tunnel.open()).destroy();
-        }
+      ? () => spare.keep()
       : async () => {
           await ssh();
         },
     ...(tunnel ? { viaHolder: true } : {}),
     async close() {
-      await dispatcher.destroy();
+      spare.drop();
+      if (dispatcher) await (await dispatcher).destroy();
+      await tunnel?.finish();
       if (ownPool) await (await ownPool).closeAll();
     },
   };
 }
+
+/**
+ * A stream to the agent opened ahead (by reach) and given to the next request, so that `--all` and the
+ * TUI's overview open one channel per server before their first answer, not two. One not taken within
+ * SPARE_MS is closed: the agent may close an idle connection, and a request must not meet it dead.
+ */
+class SpareStream {
+  private spare: { stream: Promise<Duplex>; at: number } | undefined;
+
+  constructor(private readonly open: () => Promise<Duplex>) {}
+
+  async keep(): Promise<void> {
+    this.drop();
+    const stream = this.open();
+    this.spare = { stream, at: Date.now() };
+    try {
+      await stream;
+    } catch (error) {
+      if (this.spare?.stream === stream) this.spare = undefined;
+      throw error;
+    }
+  }
+
+  take(): Promise<Duplex> {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare && Date.now() - spare.at < SPARE_MS) return spare.stream;
+    if (spare)
+      void spare.stream.then(
+        (stream) => stream.destroy(),
+        () => undefined,
+      );
+    return this.open();
+  }
+
+  drop(): void {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare)
+      void spare.stream.then(
+        (stream) => stream.destroy(),
+        () => undefined,
+      );
+  }
+}
+
+const SPARE_MS = 2_000;

@@ -16,7 +16,10 @@ export interface ServerResult<T> {
  * concurrently, each with its own result: one unreachable server does not hide
  * the others, nor hold them longer than the bounded wait of src/client/reach.ts.
  */
-export async function onServers<T>(context: CommandContext, task: (connected: Connected) => Promise<T>): Promise<ServerResult<T>[]> {
+export async function onServers<T>(given: CommandContext, task: (connected: Connected) => Promise<T>): Promise<ServerResult<T>[]> {
+  // Read once: choosing the servers and connecting each would read and parse it again.
+  const loaded = given.loadConfig();
+  const context: CommandContext = { ...given, loadConfig: () => loaded };
   const names = await connectEach(context);
   if (!names) {
     const connected = await connect(context);

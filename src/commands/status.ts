@@ -1,6 +1,5 @@
 import type { AppsResponse, AppStatus } from '../api/apps.js';
 import type { BackupOverview } from '../api/backups.js';
-import { backupOverview } from '../client/backups-client.js';
 import type { ApiClient } from '../client/api-client.js';
 import { backupStatusLines } from '../core/backup-status.js';
 import type { Command } from './command.js';
@@ -45,7 +44,7 @@ export const statusCommand: Command = {
 /** The backups overview; an agent that cannot give one (older, or failing) leaves the rest of the status standing. */
 async function readBackups(client: ApiClient): Promise<Pick<StatusData, 'backups' | 'backupsError'>> {
   try {
-    return { backups: await backupOverview(client) };
+    return { backups: await client.backupOverview() };
   } catch (error) {
     return { backupsError: (error as Error).message };
   }

@@ -91,7 +91,14 @@ describe.skipIf(!support.ok)('the connection holder, with the built hms against 
       const first = await hms(['status', '--json']);
       expect(first.code, first.stderr).toBe(0);
       expect(first.stderr).toBe('');
-      const holder = await warm();
+      // The holder it started (as it ended) connects, then listens: wait for it, not start another (warm()).
+      await waitFor(
+        async () => (await sockets()).length === 1,
+        () => `a socket in ${runtime}`,
+        20_000,
+      );
+      await waitUntil(async () => (await info().catch(() => undefined)) !== undefined, 20_000);
+      const holder = await info();
       expect((await lstat(path.join(runtime, 'hms'))).mode & 0o777).toBe(0o700);
       const socket = await lstat(await socketPath());
       expect(socket.isSocket() && socket.mode & 0o777).toBe(0o600);

@@ -38,10 +38,16 @@ describe('the path of a command served by a holder', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('Given connect.ts bundled like hms, When its static imports are followed, Then no ssh2, crypto, child_process or SSH', async () => {
+  it('Given connect.ts and hms status bundled like hms, Then no ssh2, crypto, child_process, SSH, undici, zod', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hms-light-path-'));
     const entry = path.join(dir, 'entry.ts');
-    await writeFile(entry, `export { connectServer } from ${JSON.stringify(path.resolve('src/client/connect.ts'))};\n`);
+    await writeFile(
+      entry,
+      [
+        `export { connectServer } from ${JSON.stringify(path.resolve('src/client/connect.ts'))};`,
+        `export { statusCommand } from ${JSON.stringify(path.resolve('src/commands/status.ts'))};`,
+      ].join('\n'),
+    );
     const result = await build({
       entryPoints: [entry],
       outdir: path.join(dir, 'out'),
@@ -61,6 +67,10 @@ describe('the path of a command served by a holder', () => {
     // Nor node:child_process: it loads only to start a holder.
     expect([...loaded.externals].filter((name) => /^(node:)?child_process$/.test(name))).toEqual([]);
     expect(HEAVY.filter((file) => loaded.inputs.has(file))).toEqual([]);
+    // Nor undici: a request answered whole goes over plain-http.ts; undici loads for streams and HTTPS only.
+    expect([...loaded.inputs].filter((file) => file.includes('node_modules/undici/'))).toEqual([]);
+    // Nor zod, on the path of `hms status`: its answers are checked by the build's JSON Schemas (contracts.ts).
+    expect([...loaded.inputs].filter((file) => file.includes('node_modules/zod/'))).toEqual([]);
     // The direct path still has them, behind import().
     const everything = new Set(Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs)));
     expect(HEAVY.filter((file) => everything.has(file))).toEqual(HEAVY);
