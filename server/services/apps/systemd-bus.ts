@@ -22,19 +22,23 @@ const TYPE_PROPERTIES: Record<string, { iface: string; names: string[] }> = {
   timer: { iface: 'org.freedesktop.systemd1.Timer', names: ['Result'] },
 };
 
+/** systemd accepted the connection and then said nothing in time. */
+export class BusTimeout extends Error {}
+
 /** A call that systemd answered with an error (e.g. a property this unit type lacks): the property is absent. */
 type Answer = unknown;
 
 /**
  * Every unit's state, in the order given. Rejects when systemd cannot be asked this way
- * (socket missing, refused, a protocol error, no answer within `timeoutMs`).
+ * (socket missing, refused, a protocol error), or with BusTimeout when systemd took it but
+ * did not answer within `timeoutMs` (a systemd that hangs: systemctl would hang as well).
  */
 export async function busUnitStates(
   units: readonly string[],
   options: { socketPath?: string; timeoutMs?: number } = {},
 ): Promise<UnitState[]> {
   const { asked, request, count } = planFor(units);
-  const answers = await ask(request, count, options.socketPath ?? SYSTEMD_PRIVATE_SOCKET, options.timeoutMs ?? 5000);
+  const answers = await ask(request, count, options.socketPath ?? SYSTEMD_PRIVATE_SOCKET, options.timeoutMs ?? 10_000);
   return asked.map(({ unit, names, first }) => {
     const properties = new Map(names.map((name, index) => [name, answers[first + index]]));
     return unitState(unit, properties);
@@ -112,7 +116,7 @@ function ask(request: Buffer, count: number, socketPath: string, timeoutMs: numb
     let pending = count;
     let authenticated = false;
     let buffer = Buffer.alloc(0);
-    const timer = setTimeout(() => fail(new Error(`systemd did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => fail(new BusTimeout(`systemd did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
     const done = (error?: Error) => {
       clearTimeout(timer);
       socket.destroy();

@@ -7,7 +7,7 @@ import { exec as realExec, type ExecResult } from '../../../src/platform/exec.js
 import type { AgentDeps } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { parseShow, showArgv } from './systemd-show.js';
-import { busUnitStates } from './systemd-bus.js';
+import { BusTimeout, busUnitStates } from './systemd-bus.js';
 import { memoryOfCgroup } from './cgroup-memory.js';
 export { parseShow, parseTimestamp, showArgv, UNIT_PROPERTIES } from './systemd-show.js';
 
@@ -52,12 +52,24 @@ export async function runSystemctl(exec: Exec, argv: readonly string[], timeoutM
  */
 export async function showUnits(exec: Exec, units: readonly string[]): Promise<UnitState[]> {
   if (units.length === 0) return [];
-  const states = (exec === realExec ? await busUnitStates(units).catch(() => null) : null) ?? (await systemctlShow(exec, units));
+  const states = (exec === realExec ? await busOrNull(units) : null) ?? (await systemctlShow(exec, units));
   return Promise.all(
     states.map(async (state) =>
       state.memoryBytes === null && state.controlGroup ? { ...state, memoryBytes: await memoryOfCgroup(state.controlGroup) } : state,
     ),
   );
+}
+
+/** null where the bus cannot be used (then systemctl is asked); a systemd that hangs is an error, as systemctl's would be. */
+async function busOrNull(units: readonly string[]): Promise<UnitState[] | null> {
+  try {
+    return await busUnitStates(units, { timeoutMs: SHOW_TIMEOUT_MS });
+  } catch (error) {
+    if (!(error instanceof BusTimeout)) return null;
+    throw new ApiError(504, `Asking systemd for ${units.join(' ')} failed: ${error.message}`, {
+      hint: 'systemd (PID 1) is busy or hung: see `systemctl status` and `journalctl -b` on the server.',
+    });
+  }
 }
 
 async function systemctlShow(exec: Exec, units: readonly string[]): Promise<UnitState[]> {
