@@ -44,6 +44,8 @@ export class ServerConnections {
   ) {}
 
   private readonly early = new Map<string, Promise<AppsResponse>>();
+  /** The prefetched answers that are in already, for the overview's first frame. */
+  private readonly arrived = new Map<string, AppsResponse>();
 
   /**
    * Connects to every server and asks for its apps now, while the control center's code still loads
@@ -54,15 +56,29 @@ export class ServerConnections {
       const answer = this.get(name).then(({ client }) =>
         client.call(appsResponseSchema, apiPaths.apps.list(), { signal: AbortSignal.timeout(10_000) }),
       );
-      answer.catch(() => undefined); // the first poll reports it
+      // A failure: the first poll reports it.
+      answer.then(
+        (apps) => this.arrived.set(name, apps),
+        () => undefined,
+      );
       this.early.set(name, answer);
     }
+  }
+
+  /**
+   * The prefetched answer if it came while the code loaded (usual with a warm connection): the
+   * overview draws its first frame with it, one render of the whole screen instead of two.
+   * Undefined when it has not come (yet), failed, or was taken by firstApps.
+   */
+  arrivedApps(name: string): AppsResponse | undefined {
+    return this.early.has(name) ? this.arrived.get(name) : undefined;
   }
 
   /** The answer prefetch asked for, once; undefined when there is none (left) for this server. */
   firstApps(name: string): Promise<AppsResponse> | undefined {
     const answer = this.early.get(name);
     this.early.delete(name);
+    this.arrived.delete(name);
     return answer;
   }
 

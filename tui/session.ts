@@ -18,7 +18,7 @@ export interface TerminalLender {
 }
 
 export interface TuiSession {
-  connections: Pick<ServerConnections, 'get' | 'plan'> & Partial<Pick<ServerConnections, 'firstApps'>>;
+  connections: Pick<ServerConnections, 'get' | 'plan'> & Partial<Pick<ServerConnections, 'firstApps' | 'arrivedApps'>>;
   terminal: TerminalLender;
   stats: TuiStats;
   readonly: boolean;

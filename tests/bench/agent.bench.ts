@@ -32,11 +32,15 @@ async function insideServer(server: TestServer, label: string, runs: number, com
   };
 }
 
-/** curl's own time_total for each of `runs` requests made inside the server. */
-async function curlInside(server: TestServer, label: string, runs: number, token: string, route = '/api/apps'): Promise<Samples> {
+/**
+ * curl's own time_total for each of `runs` requests made inside the server. `gap` (a shell
+ * command, e.g. `sleep 1.1`) runs before each: the agent's unit snapshot lives 1 s, so
+ * requests back to back measure the shared snapshot and spaced ones the question to systemd.
+ */
+async function curlInside(server: TestServer, label: string, runs: number, token: string, route = '/api/apps', gap = ''): Promise<Samples> {
   const curl = `curl -fsS -o /dev/null -w '%{time_total}\\n' -H 'authorization: Bearer ${token}' http://127.0.0.1:${AGENT_PORT}${route}`;
   await mustExec(server, ['sh', '-c', curl]); // warm-up
-  const out = await mustExec(server, ['sh', '-c', `for i in $(seq ${runs}); do ${curl} || exit 1; done`]);
+  const out = await mustExec(server, ['sh', '-c', `for i in $(seq ${runs}); do ${gap ? `${gap}; ` : ''}${curl} || exit 1; done`]);
   return {
     label,
     ms: out
@@ -44,6 +48,28 @@ async function curlInside(server: TestServer, label: string, runs: number, token
       .split('\n')
       .map((seconds) => Number(seconds) * 1000),
   };
+}
+
+/** The agent's CPU (its own, and its children's: systemctl) in ms, from /proc/PID/stat (clock ticks of 10 ms). */
+async function agentCpuMs(server: TestServer): Promise<{ self: number; children: number }> {
+  const stat = await mustExec(server, ['sh', '-c', 'cat /proc/$(systemctl show -p MainPID --value hms-agent.service)/stat']);
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = (index: number) => Number(fields[index]) * 10;
+  return { self: ticks(11) + ticks(12), children: ticks(13) + ticks(14) };
+}
+
+/**
+ * The agent's CPU per request with a snapshot expired each time (requests 1.1 s apart), less
+ * what the idle agent spends in the same time (its watchers), measured right after.
+ */
+async function cpuPerColdRequest(server: TestServer, token: string, runs: number): Promise<string> {
+  const before = await agentCpuMs(server);
+  await curlInside(server, 'cold', runs, token, '/api/apps', 'sleep 1.1');
+  const middle = await agentCpuMs(server);
+  await mustExec(server, ['sleep', String(1.1 * (runs + 1))]);
+  const after = await agentCpuMs(server);
+  const per = (key: 'self' | 'children') => ((middle[key] - before[key] - (after[key] - middle[key])) / (runs + 1)).toFixed(1);
+  return `agent CPU per GET /api/apps, snapshot expired (idle CPU subtracted)  ${per('self')} ms own + ${per('children')} ms children`;
 }
 
 export async function benchAgentApps(server: TestServer, runs = 50): Promise<string[]> {
@@ -70,6 +96,15 @@ export async function benchAgentApps(server: TestServer, runs = 50): Promise<str
     if (listed !== units.length) throw new Error(`GET /api/apps listed ${listed} items, expected ${units.length}`);
     const tunnel = await sample(`GET /api/apps via SSH tunnel (${units.length} units)`, runs, getApps);
     const direct = await curlInside(server, 'GET /api/apps by curl inside the server', runs, hosting.apiToken);
+    const cold = await curlInside(
+      server,
+      'GET /api/apps, 1.1 s apart (snapshot expired), inside',
+      20,
+      hosting.apiToken,
+      '/api/apps',
+      'sleep 1.1',
+    );
+    const cpu = await cpuPerColdRequest(server, hosting.apiToken, 20);
     // One unit, no health probe: what a request costs the agent beyond the 22-unit snapshot.
     const one = await curlInside(server, 'GET /api/apps/filler01 (1 unit) by curl inside', runs, hosting.apiToken, '/api/apps/filler01');
 
@@ -98,6 +133,8 @@ export async function benchAgentApps(server: TestServer, runs = 50): Promise<str
     return [
       row(tunnel),
       row(direct),
+      row(cold),
+      cpu,
       row(one),
       row(systemctl),
       row(openssh),

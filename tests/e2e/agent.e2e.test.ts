@@ -3,6 +3,7 @@
  * server, managing the real nginx and puma-served apps; reached through SSH.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseShow, showArgv } from '../../server/services/apps/systemd-show.js';
 import { testServerSupport } from '../support/test-server.js';
 import { startAgentContext, type AgentContext } from './agent-context.js';
 
@@ -51,6 +52,24 @@ describe.skipIf(!support.ok)('hms-agent on a real server', () => {
       },
     );
 
+    it(
+      "Given the units under the real systemd 252, When listed, Then the agent's answer (from systemd's D-Bus socket) " +
+        'says what `systemctl show` says, also for a unit systemd does not know',
+      async () => {
+        const { json } = await ctx.api('GET', '/api/apps');
+        const units: string[] = json.apps.map((a: { state: { unit: string } }) => a.state.unit);
+        const shown = await ctx.server.exec([...showArgv([...units, 'hms-nope.service'])]);
+        expect(shown.code, shown.stderr).toBe(0);
+        const expected = parseShow(shown.stdout, [...units, 'hms-nope.service']);
+        // Memory moves between the two reads (and the agent sums the cgroup's where systemd does not account it).
+        const comparable = ({ memoryBytes, ...rest }: { memoryBytes: number | null }) => rest;
+        expect(json.apps.map((a: { state: { memoryBytes: number | null } }) => comparable(a.state))).toEqual(
+          expected.slice(0, units.length).map(comparable),
+        );
+        expect(expected.at(-1)).toMatchObject({ loadState: 'not-found', activeState: 'inactive' });
+      },
+    );
+
     it('Given a running app, When restarted through the API, Then a new main PID serves and the audit log says who', async () => {
       const before = (await ctx.api('GET', '/api/apps/cigar')).json.app.state.mainPid;
       const restart = await ctx.api('POST', '/api/apps/cigar/restart', undefined, { 'x-hms-actor': 'alice@laptop' });
@@ -73,11 +92,20 @@ describe.skipIf(!support.ok)('hms-agent on a real server', () => {
     });
 
     it('Given a running app, When stopped then started, Then the state follows and health fails while stopped', async () => {
+      const tobacco = async () =>
+        (await ctx.api('GET', '/api/apps')).json.apps.find((a: { name: string }) => a.name === 'tobacco') as {
+          state: { activeState: string };
+          health: { ok: boolean };
+        };
+      expect((await tobacco()).state.activeState).toBe('active');
       const stop = await ctx.api('POST', '/api/apps/tobacco/stop');
       expect(stop.json.app.state.activeState).toBe('inactive');
       expect(stop.json.app.health.ok).toBe(false);
+      // The list right after the action, within the snapshot's second: no state from before it.
+      expect(await tobacco()).toMatchObject({ state: { activeState: 'inactive' }, health: { ok: false } });
       const start = await ctx.api('POST', '/api/apps/tobacco/start');
       expect(start.json.app.state.activeState).toBe('active');
+      expect((await tobacco()).state.activeState).toBe('active');
     });
 
     it('Given an unknown app, When acted on, Then 404 lists the known names and nothing runs', async () => {

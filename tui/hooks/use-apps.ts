@@ -36,13 +36,20 @@ export function retryDelay(failures: number, intervalMs = POLL_MS): number {
   return Math.max(intervalMs, backoffMs(failures + 1));
 }
 
+function initialLink(session: Pick<TuiSession, 'connections'>, server: string): ServerLink {
+  const snapshot = session.connections.arrivedApps?.(server);
+  if (!snapshot) return { server, status: 'connecting', failures: 0 };
+  return { server, status: 'connected', snapshot, version: snapshot.version, updatedAt: Date.now(), failures: 0 };
+}
+
 export function useApps(
   session: Pick<TuiSession, 'connections' | 'stats'>,
   servers: string[],
   intervalMs = POLL_MS,
 ): { links: ServerLink[]; refresh(): void } {
+  // A prefetched answer already in is the first frame's data (ServerConnections.arrivedApps).
   const [links, setLinks] = useState<Record<string, ServerLink>>(() =>
-    Object.fromEntries(servers.map((server) => [server, { server, status: 'connecting', failures: 0 }])),
+    Object.fromEntries(servers.map((server) => [server, initialLink(session, server)])),
   );
   const { sleep, wake } = useWake();
   const key = servers.join('\n');
@@ -58,6 +65,13 @@ export function useApps(
       let failures = 0;
       let pause = intervalMs;
       let seen = '';
+      const shown = links[server]?.snapshot;
+      if (shown && session.connections.firstApps?.(server)) {
+        // Drawn from the start with the prefetched answer: the next poll comes after the usual pause.
+        session.stats.data();
+        seen = snapshotFingerprint(shown);
+        await sleep(pause, stop.signal);
+      }
       while (!stop.signal.aborted) {
         try {
           // The first answer may already be on its way (asked while the TUI loaded: ServerConnections.prefetch).

@@ -1,7 +1,7 @@
 /**
  * The managed units: every configured app, plus nginx and the agent itself. Their
- * systemd state comes from ONE batched `systemctl show`, health probes run in
- * parallel, and each action is audited.
+ * systemd state comes from ONE snapshot (systemd's D-Bus socket, else one batched
+ * `systemctl show`: systemd.ts), health probes run in parallel, and each action is audited.
  */
 import { inMaintenance } from '../maintenance/index.js';
 import { readlink } from 'node:fs/promises';

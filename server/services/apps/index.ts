@@ -1,6 +1,7 @@
 /**
  * apps = the managed units (every app, nginx, the agent): their systemd state from one
- * batched `systemctl show`, health probes through puma's socket, and audited actions.
+ * question to systemd (its D-Bus socket, else one batched `systemctl show`), health
+ * probes through puma's socket, and audited actions.
  */
 export { getApp, listApps, runAppAction, targets } from './apps.js';
 export { appProbe, probeHttp } from './health.js';

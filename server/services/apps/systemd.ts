@@ -3,11 +3,11 @@
  * the agent's config (apps' units, nginx.unit, agentUnit), never from a request.
  */
 import type { AppAction, UnitState } from '../../../src/api/apps.js';
-import type { ExecResult } from '../../../src/platform/exec.js';
+import { exec as realExec, type ExecResult } from '../../../src/platform/exec.js';
 import type { AgentDeps } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { parseShow, showArgv } from './systemd-show.js';
-
+import { BusTimeout, busUnitStates } from './systemd-bus.js';
 import { memoryOfCgroup } from './cgroup-memory.js';
 export { parseShow, parseTimestamp, showArgv, UNIT_PROPERTIES } from './systemd-show.js';
 
@@ -44,16 +44,37 @@ export async function runSystemctl(exec: Exec, argv: readonly string[], timeoutM
   });
 }
 
-/** The state of every unit from ONE `systemctl show`, in the order given. */
+/**
+ * The state of every unit, in the order given: from systemd's own D-Bus socket
+ * (systemd-bus.ts, no process) when `exec` is the real door, else, or when that
+ * socket cannot be used, from ONE `systemctl show`. A recorder standing in for
+ * systemctl in tests is always asked, never the host's systemd.
+ */
 export async function showUnits(exec: Exec, units: readonly string[]): Promise<UnitState[]> {
   if (units.length === 0) return [];
-  const result = await runSystemctl(exec, showArgv(units), SHOW_TIMEOUT_MS);
-  const states = parseShow(result.stdout, units);
+  const states = (exec === realExec ? await busOrNull(units) : null) ?? (await systemctlShow(exec, units));
   return Promise.all(
     states.map(async (state) =>
       state.memoryBytes === null && state.controlGroup ? { ...state, memoryBytes: await memoryOfCgroup(state.controlGroup) } : state,
     ),
   );
+}
+
+/** null where the bus cannot be used (then systemctl is asked); a systemd that hangs is an error, as systemctl's would be. */
+async function busOrNull(units: readonly string[]): Promise<UnitState[] | null> {
+  try {
+    return await busUnitStates(units, { timeoutMs: SHOW_TIMEOUT_MS });
+  } catch (error) {
+    if (!(error instanceof BusTimeout)) return null;
+    throw new ApiError(504, `Asking systemd for ${units.join(' ')} failed: ${error.message}`, {
+      hint: 'systemd (PID 1) is busy or hung: see `systemctl status` and `journalctl -b` on the server.',
+    });
+  }
+}
+
+async function systemctlShow(exec: Exec, units: readonly string[]): Promise<UnitState[]> {
+  const result = await runSystemctl(exec, showArgv(units), SHOW_TIMEOUT_MS);
+  return parseShow(result.stdout, units);
 }
 
 /**

@@ -11,16 +11,18 @@ import { TuiStats } from '../../../tui/stats.js';
 import { servedAgent, type ServedAgent } from '../../support/served-agent.js';
 import { waitFor } from '../../support/wait-for.js';
 
-function Probe({ connections }: { connections: ServerConnections }) {
-  const { links } = useApps({ connections, stats: new TuiStats() }, ['test'], 200);
+function Probe({ connections, intervalMs = 200 }: { connections: ServerConnections; intervalMs?: number }) {
+  const { links } = useApps({ connections, stats: new TuiStats() }, ['test'], intervalMs);
   const link = links[0]!;
   return (
     <Text>
       {`${link.status} apps=${link.snapshot?.apps.map((a) => a.name).join(',') ?? '-'} ` +
-        `version=${link.version ?? '-'} failures=${link.failures}`}
+        `version=${link.version ?? '-'} failures=${link.failures} at=${link.snapshot?.at ?? '-'}`}
     </Text>
   );
 }
+
+const atOf = (frame: string | undefined): string => /at=(\S+)/.exec(frame ?? '')?.[1] ?? '-';
 
 describe('useApps with a real agent', () => {
   let served: ServedAgent;
@@ -58,6 +60,59 @@ describe('useApps with a real agent', () => {
       expect(lastFrame()).toContain('failures=0');
     } finally {
       unmount();
+    }
+  });
+
+  it(
+    'Given the apps prefetched while the code loaded, When the feed starts, Then its first frame shows them, ' +
+      'and the next poll comes after the pause, not at once',
+    async () => {
+      const prefetched = new ServerConnections(served.context(), served.config, { names: ['test'], current: 'test', local: false });
+      try {
+        prefetched.prefetch();
+        await waitFor(
+          () => prefetched.arrivedApps('test') !== undefined,
+          () => 'the prefetched answer',
+        );
+        const started = Date.now();
+        const { lastFrame, unmount } = render(<Probe connections={prefetched} intervalMs={600} />);
+        try {
+          const first = lastFrame()!;
+          expect(first).toMatch(/^connected apps=.*agent/);
+          expect(prefetched.arrivedApps('test')).toBeUndefined(); // taken: no second answer from the prefetch
+          await waitFor(
+            () => atOf(lastFrame()) !== atOf(first),
+            () => lastFrame()!,
+          );
+          expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+        } finally {
+          unmount();
+        }
+      } finally {
+        await prefetched.closeAll();
+      }
+    },
+  );
+
+  it('Given a prefetch that failed (agent down), When the feed starts, Then it first says connecting, then the failure', async () => {
+    await served.stop();
+    const prefetched = new ServerConnections(served.context(), served.config, { names: ['test'], current: 'test', local: false });
+    try {
+      prefetched.prefetch();
+      const { lastFrame, unmount } = render(<Probe connections={prefetched} />);
+      try {
+        expect(lastFrame()).toMatch(/^connecting apps=-/);
+        await waitFor(
+          () => lastFrame()!.startsWith('reconnecting'),
+          () => lastFrame()!,
+        );
+        expect(prefetched.arrivedApps('test')).toBeUndefined();
+      } finally {
+        unmount();
+      }
+    } finally {
+      await served.start();
+      await prefetched.closeAll();
     }
   });
 });
