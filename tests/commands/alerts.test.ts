@@ -69,7 +69,7 @@ describe('hms alerts', () => {
       const output = await run([]);
       expect(output.exitCode).toBe(1);
       const text = output.human;
-      expect(text).toMatch(/^web1: 2 open incidents, checked 3s ago$/m);
+      expect(text).toMatch(/^web1: 2 open incidents, checked [3-9]s ago$/m);
       expect(text).toMatch(/^SEVERITY\s+RULE\s+SUBJECT\s+TITLE\s+OPENED\s+RESOLVED\s+MUTED$/m);
       expect(text).toMatch(/^critical\s+unit\s+cigar\.service\s+cigar\.service failed\s+4m ago\s+open\s+–$/m);
       expect(text).toMatch(/^warning\s+disk\s+\/var\s+\/var 87% full\s+2h0m ago\s+open\s+muted$/m);
@@ -106,7 +106,7 @@ describe('hms alerts', () => {
     agent.overview = { ...agent.overview, incidents: agent.overview.incidents.filter((i) => i.resolvedAt) };
     const output = await run([]);
     expect(output.exitCode).toBe(0);
-    expect(output.human).toMatch(/^web1: no open incident, checked 3s ago$/m);
+    expect(output.human).toMatch(/^web1: no open incident, checked [3-9]s ago$/m);
   });
 
   it("Given --json, When listed, Then the data is the agent's answer, every delivery included", async () => {
