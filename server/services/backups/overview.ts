@@ -6,6 +6,7 @@
 import type { BackupOverview } from '../../../src/api/backups.js';
 import { appBackupStatus } from '../../../src/core/backup-status.js';
 import type { AgentDeps } from '../../env.js';
+import { type BusAnswer, busNumber, unitPropertiesOrNull } from '../apps/index.js';
 import { readCheckRecord } from './check.js';
 import { appsWithDatabase } from './scheduled.js';
 import { readStatusFile } from './status-file.js';
@@ -26,9 +27,25 @@ export function parseTimer(stdout: string): { loaded: boolean; next?: string } {
   return { loaded, ...(loaded && at ? { next: new Date(`${at[1]}T${at[2]}Z`).toISOString() } : {}) };
 }
 
+const TIMER_PROPERTIES: Array<[string, string]> = [
+  ['org.freedesktop.systemd1.Unit', 'LoadState'],
+  ['org.freedesktop.systemd1.Timer', 'NextElapseUSecRealtime'],
+];
+const timerProperties = () => TIMER_PROPERTIES;
+
+/** The timer from systemd's D-Bus socket (no process), else from `systemctl show`; either to the second, in UTC. */
 async function timer(deps: AgentDeps): Promise<{ loaded: boolean; next?: string }> {
+  const [bus] = (await unitPropertiesOrNull(deps.exec, [BACKUP_TIMER], timerProperties)) ?? [];
+  if (bus) return busTimer(bus);
   const result = await deps.exec(timerArgv(), { env: TIMER_ENV, timeoutMs: 10_000, maxOutputBytes: 64 * 1024 }).catch(() => undefined);
   return result?.code === 0 ? parseTimer(result.stdout) : { loaded: false };
+}
+
+/** NextElapseUSecRealtime is µs since the epoch, 0 or UINT64_MAX when there is no next run. */
+export function busTimer(properties: Map<string, BusAnswer>): { loaded: boolean; next?: string } {
+  const loaded = properties.get('LoadState') === 'loaded';
+  const micros = busNumber(properties.get('NextElapseUSecRealtime'));
+  return { loaded, ...(loaded && micros ? { next: new Date(Math.floor(micros / 1_000_000) * 1000).toISOString() } : {}) };
 }
 
 export async function backupOverview(deps: AgentDeps): Promise<BackupOverview> {
