@@ -206,10 +206,11 @@ export async function unitPropertiesOrNull(
   exec: unknown,
   units: readonly string[],
   propertiesOf: (unit: string) => Array<[string, string]>,
+  options: { socketPath?: string; timeoutMs?: number } = {},
 ): Promise<Array<Map<string, Answer>> | null> {
   if (exec !== realExec) return null;
   try {
-    return await busProperties(units, propertiesOf, { timeoutMs: 10_000 });
+    return await busProperties(units, propertiesOf, { timeoutMs: 10_000, ...options });
   } catch (error) {
     if (!(error instanceof BusTimeout)) return null;
     throw new ApiError(504, `Asking systemd for ${units.join(' ')} failed: ${error.message}`, {
