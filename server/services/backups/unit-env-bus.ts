@@ -1,11 +1,12 @@
 /**
- * The units' own variables (Environment=, then EnvironmentFile=) from systemd's D-Bus
- * socket: what unitEnvironments (deploys) reads from `systemctl show`, without its process.
+ * The units' own variables (Environment=, then EnvironmentFile=) and the backup timer from
+ * systemd's D-Bus socket: what unitEnvironments (deploys) and the overview's `systemctl show`
+ * of the timer read, with one connection and no process.
  */
 import { readFile } from 'node:fs/promises';
 import { parseEnvFile } from '../../../src/core/env-file.js';
 import type { AgentDeps } from '../../env.js';
-import { unitPropertiesOrNull } from '../apps/index.js';
+import { type BusAnswer, unitPropertiesOrNull } from '../apps/index.js';
 
 const SERVICE = 'org.freedesktop.systemd1.Service';
 const ENVIRONMENT_PROPERTIES: Array<[string, string]> = [
@@ -13,26 +14,35 @@ const ENVIRONMENT_PROPERTIES: Array<[string, string]> = [
   [SERVICE, 'Environment'],
   [SERVICE, 'EnvironmentFiles'],
 ];
-const environmentProperties = () => ENVIRONMENT_PROPERTIES;
+const TIMER_PROPERTIES: Array<[string, string]> = [
+  ['org.freedesktop.systemd1.Unit', 'LoadState'],
+  ['org.freedesktop.systemd1.Timer', 'NextElapseUSecRealtime'],
+];
+/** A timer's LoadState and next run; any other unit's environment. */
+const backupProperties = (unit: string) => (unit.endsWith('.timer') ? TIMER_PROPERTIES : ENVIRONMENT_PROPERTIES);
 
 /**
- * Each unit's variables, or null where systemd cannot be asked this way (the caller runs
- * `systemctl show`). A unit systemd shows under another Id (an alias) is absent, as from
- * systemctl: the caller asks for it alone. Missing env files are skipped, as systemd does.
+ * The app units' variables and the timer's properties, in one question to systemd; null
+ * where systemd cannot be asked this way (the caller runs `systemctl show`). A unit systemd
+ * shows under another Id (an alias) is absent, as from systemctl: the caller asks for it
+ * alone. Missing env files are skipped, as systemd does.
  */
-export async function busEnvironments(deps: AgentDeps, units: string[]): Promise<Map<string, NodeJS.ProcessEnv> | null> {
-  if (units.length === 0) return new Map();
-  const answers = await unitPropertiesOrNull(deps.exec, units, environmentProperties);
+export async function busBackupUnits(
+  deps: AgentDeps,
+  units: string[],
+  timer: string,
+): Promise<{ environments: Map<string, NodeJS.ProcessEnv>; timer: Map<string, BusAnswer> } | null> {
+  const answers = await unitPropertiesOrNull(deps.exec, [...units, timer], backupProperties);
   if (!answers) return null;
-  const found = new Map<string, NodeJS.ProcessEnv>();
+  const environments = new Map<string, NodeJS.ProcessEnv>();
   await Promise.all(
     units.map(async (unit, index) => {
       const properties = answers[index]!;
       if (properties.get('Id') !== unit) return;
-      found.set(unit, await environmentOf(properties.get('Environment'), properties.get('EnvironmentFiles')));
+      environments.set(unit, await environmentOf(properties.get('Environment'), properties.get('EnvironmentFiles')));
     }),
   );
-  return found;
+  return { environments, timer: answers[units.length]! };
 }
 
 /** `as` of "NAME=value", then `a(sb)` of (path, ignore errors): the files' variables win, as in systemd. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unitPropertiesOrNull } from '../../../../server/services/apps/index.js';
 import { busTimer } from '../../../../server/services/backups/overview.js';
-import { busEnvironments, environmentOf } from '../../../../server/services/backups/unit-env-bus.js';
+import { busBackupUnits, environmentOf } from '../../../../server/services/backups/unit-env-bus.js';
 import type { AgentDeps } from '../../../../server/env.js';
 import { exec } from '../../../../src/platform/exec.js';
 
@@ -54,8 +54,7 @@ describe('backups overview from D-Bus answers', () => {
     const recorder = (async () => ({ code: 0, stdout: '', stderr: '' })) as unknown as AgentDeps['exec'];
     expect(await unitPropertiesOrNull(recorder, ['cigar.service'], () => [['org.freedesktop.systemd1.Unit', 'Id']])).toBeNull();
     const deps = { exec: recorder } as unknown as AgentDeps;
-    expect(await busEnvironments(deps, ['cigar.service'])).toBeNull();
-    expect(await busEnvironments(deps, [])).toEqual(new Map());
+    expect(await busBackupUnits(deps, ['cigar.service'], 'hms-backup.timer')).toBeNull();
   });
 
   it('Given no socket, When asked with the real exec, Then null (systemctl is asked); a systemd that hangs is a 504', async () => {
