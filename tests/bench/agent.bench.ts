@@ -72,6 +72,15 @@ async function cpuPerColdRequest(server: TestServer, token: string, runs: number
   return `agent CPU per GET /api/apps, snapshot expired (idle CPU subtracted)  ${per('self')} ms own + ${per('children')} ms children`;
 }
 
+/** The agent's CPU per warm request of `route` (back to back: the idle watchers' share is negligible), own + children. */
+async function cpuPerWarmRequest(server: TestServer, token: string, route: string, runs: number): Promise<string> {
+  const before = await agentCpuMs(server);
+  await curlInside(server, 'warm', runs, token, route);
+  const after = await agentCpuMs(server);
+  const per = (key: 'self' | 'children') => ((after[key] - before[key]) / (runs + 1)).toFixed(1);
+  return `agent CPU per GET ${route}, warm, n=${runs}`.padEnd(72) + `${per('self')} ms own + ${per('children')} ms children`;
+}
+
 export async function benchAgentApps(server: TestServer, runs = 50): Promise<string[]> {
   const hosting = await hostingOn(server);
   const units = await addFillerApps(server);
@@ -107,6 +116,15 @@ export async function benchAgentApps(server: TestServer, runs = 50): Promise<str
     const cpu = await cpuPerColdRequest(server, hosting.apiToken, 20);
     // One unit, no health probe: what a request costs the agent beyond the 22-unit snapshot.
     const one = await curlInside(server, 'GET /api/apps/filler01 (1 unit) by curl inside', runs, hosting.apiToken, '/api/apps/filler01');
+    // What `hms status` asks next to /api/apps: every app's environment and the backup timer.
+    const backups = await curlInside(
+      server,
+      'GET /api/backups (20 apps, the timer) by curl inside',
+      runs,
+      hosting.apiToken,
+      '/api/backups',
+    );
+    const backupsCpu = await cpuPerWarmRequest(server, hosting.apiToken, '/api/backups', runs);
 
     const show = showArgv(units)
       .map((arg) => `'${arg}'`)
@@ -136,6 +154,8 @@ export async function benchAgentApps(server: TestServer, runs = 50): Promise<str
       row(cold),
       cpu,
       row(one),
+      row(backups),
+      backupsCpu,
       row(systemctl),
       row(openssh),
       `goal: median <= ${GOAL_MS} ms — through the tunnel ${verdict(tunnel)}, inside the server ${verdict(direct)}`,

@@ -1,9 +1,11 @@
 /**
  * The little of the D-Bus wire format (dbus specification, "Message Protocol") the agent
  * needs to ask systemd for properties: a METHOD_CALL with string arguments, and the
- * replies, little-endian only, whose bodies hold basic types and variants. Pure
+ * replies, little-endian only (values read by dbus-read.ts). Pure
  * functions on bytes; systemd-bus.ts does the talking.
  */
+
+import { Reader, singleTypes } from './dbus-read.js';
 
 export const METHOD_CALL = 1;
 export const METHOD_RETURN = 2;
@@ -57,8 +59,15 @@ class Writer {
   }
 }
 
-/** A value with its D-Bus type: a string, an object path, a u32, a u64, or a variant of one. */
-export type Typed = ['s', string] | ['o', string] | ['u', number] | ['t', bigint] | ['v', Typed];
+/** A value with its D-Bus type: a string, an object path, a u32, a u64, a variant of one, or the arrays systemd's Environment* are. */
+export type Typed =
+  | ['s', string]
+  | ['o', string]
+  | ['u', number]
+  | ['t', bigint]
+  | ['v', Typed]
+  | ['as', string[]]
+  | ['a(sb)', Array<[string, boolean]>];
 
 const signatureOf = (value: Typed): string => value[0];
 
@@ -68,14 +77,34 @@ function writeTyped(writer: Writer, typed: Typed): void {
   else if (typed[0] === 't') {
     writer.align(8);
     writer.pos = writer.buffer.writeBigUInt64LE(typed[1], writer.pos);
-  } else {
+  } else if (typed[0] === 'v') {
     writer.signature(typed[1][0]);
     writeTyped(writer, typed[1]);
-  }
+  } else writeArray(writer, typed);
 }
 
-const typedSize = (typed: Typed): number =>
-  typed[0] === 's' || typed[0] === 'o' ? Buffer.byteLength(typed[1]) + 16 : typed[0] === 'v' ? 8 + typedSize(typed[1]) : 16;
+function writeArray(writer: Writer, typed: ['as', string[]] | ['a(sb)', Array<[string, boolean]>]): void {
+  writer.uint32(0); // the array's length in bytes, once known
+  const lengthAt = writer.pos - 4;
+  writer.align(typed[0] === 'as' ? 4 : 8);
+  const start = writer.pos;
+  if (typed[0] === 'as') for (const text of typed[1]) writer.string(text);
+  else
+    for (const [text, flag] of typed[1]) {
+      writer.align(8);
+      writer.string(text);
+      writer.uint32(flag ? 1 : 0);
+    }
+  writer.buffer.writeUInt32LE(writer.pos - start, lengthAt);
+}
+
+function typedSize(typed: Typed): number {
+  if (typed[0] === 's' || typed[0] === 'o') return Buffer.byteLength(typed[1]) + 16;
+  if (typed[0] === 'v') return 8 + typedSize(typed[1]);
+  if (typed[0] === 'as') return 16 + typed[1].reduce((sum, text) => sum + Buffer.byteLength(text) + 16, 0);
+  if (typed[0] === 'a(sb)') return 16 + typed[1].reduce((sum, [text]) => sum + Buffer.byteLength(text) + 24, 0);
+  return 16;
+}
 
 export interface Header {
   path?: string;
@@ -138,89 +167,6 @@ export function messageLength(buffer: Buffer): number | null {
   if (buffer[0] !== 'l'.charCodeAt(0)) throw new Error('D-Bus: only little-endian messages are read');
   const fields = buffer.readUInt32LE(12);
   return 16 + Math.ceil(fields / 8) * 8 + buffer.readUInt32LE(4);
-}
-
-const FIXED: Record<string, [number, (buffer: Buffer, at: number) => unknown]> = {
-  b: [4, (b, at) => b.readUInt32LE(at)],
-  u: [4, (b, at) => b.readUInt32LE(at)],
-  i: [4, (b, at) => b.readInt32LE(at)],
-  n: [2, (b, at) => b.readInt16LE(at)],
-  q: [2, (b, at) => b.readUInt16LE(at)],
-  t: [8, (b, at) => b.readBigUInt64LE(at)],
-  x: [8, (b, at) => b.readBigInt64LE(at)],
-  d: [8, (b, at) => b.readDoubleLE(at)],
-};
-
-class Reader {
-  constructor(
-    private readonly buffer: Buffer,
-    public pos: number,
-  ) {}
-  align(n: number): void {
-    this.pos = Math.ceil(this.pos / n) * n;
-  }
-  need(bytes: number): void {
-    if (this.pos + bytes > this.buffer.length) throw new Error('D-Bus: message ends early');
-  }
-  byte(): number {
-    this.need(1);
-    return this.buffer[this.pos++]!;
-  }
-  signature(): string {
-    const length = this.byte();
-    this.need(length + 1);
-    const value = this.buffer.toString('ascii', this.pos, this.pos + length);
-    this.pos += length + 1;
-    return value;
-  }
-  /** Fixed-size numbers: a u64/i64 as a bigint, a boolean as true/false. */
-  fixed(type: string): unknown {
-    const [size, read] = FIXED[type]!;
-    this.align(size);
-    this.need(size);
-    const value = read(this.buffer, this.pos);
-    this.pos += size;
-    return type === 'b' ? value !== 0 : value;
-  }
-  value(type: string): unknown {
-    switch (type) {
-      case 'y':
-        return this.byte();
-      case 'b':
-      case 'u':
-      case 'i':
-      case 'n':
-      case 'q':
-      case 't':
-      case 'x':
-      case 'd':
-        return this.fixed(type);
-      case 's':
-      case 'o': {
-        this.align(4);
-        this.need(4);
-        const length = this.buffer.readUInt32LE(this.pos);
-        this.pos += 4;
-        this.need(length + 1);
-        const value = this.buffer.toString('utf8', this.pos, this.pos + length);
-        this.pos += length + 1;
-        return value;
-      }
-      case 'g':
-        return this.signature();
-      case 'v':
-        return this.value(this.signature());
-      default:
-        // Containers are never asked for; a reply holding one is not understood.
-        throw new Error(`D-Bus: type "${type}" is not read here`);
-    }
-  }
-}
-
-/** Splits a signature of basic types and variants into its single types. */
-function singleTypes(signature: string): string[] {
-  if (/[a({]/.test(signature)) throw new Error(`D-Bus: signature "${signature}" is not read here`);
-  return [...signature];
 }
 
 /** One whole message (as long as messageLength said). */

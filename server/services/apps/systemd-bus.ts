@@ -9,6 +9,8 @@
  */
 import { connect } from 'node:net';
 import type { UnitState } from '../../../src/api/apps.js';
+import { exec as realExec } from '../../../src/platform/exec.js';
+import { ApiError } from '../../errors.js';
 import { type Call, decodeMessage, encodeCall, ERROR, type Message, METHOD_RETURN, messageLength } from './dbus-wire.js';
 
 export const SYSTEMD_PRIVATE_SOCKET = '/run/systemd/private';
@@ -26,7 +28,7 @@ const TYPE_PROPERTIES: Record<string, { iface: string; names: string[] }> = {
 export class BusTimeout extends Error {}
 
 /** A call that systemd answered with an error (e.g. a property this unit type lacks): the property is absent. */
-type Answer = unknown;
+export type Answer = unknown;
 
 /**
  * Every unit's state, in the order given. Rejects when systemd cannot be asked this way
@@ -37,12 +39,31 @@ export async function busUnitStates(
   units: readonly string[],
   options: { socketPath?: string; timeoutMs?: number } = {},
 ): Promise<UnitState[]> {
-  const { asked, request, count } = planFor(units);
+  const answers = await busProperties(units, stateProperties, options);
+  return units.map((unit, index) => unitState(unit, answers[index]!));
+}
+
+/** What the apps' state reads of a unit: the Unit interface, then its type's. */
+function stateProperties(unit: string): Array<[string, string]> {
+  const type = TYPE_PROPERTIES[unit.slice(unit.lastIndexOf('.') + 1)];
+  return [
+    ...UNIT_PROPERTIES.map((name): [string, string] => [UNIT, name]),
+    ...(type?.names ?? []).map((name): [string, string] => [type!.iface, name]),
+  ];
+}
+
+/**
+ * Any properties of the units, by [interface, name], each unit's as a map by name (a
+ * property systemd answered with an error is absent). Rejects as busUnitStates does.
+ */
+export async function busProperties(
+  units: readonly string[],
+  propertiesOf: (unit: string) => Array<[string, string]>,
+  options: { socketPath?: string; timeoutMs?: number } = {},
+): Promise<Array<Map<string, Answer>>> {
+  const { asked, request, count } = planFor(units, propertiesOf);
   const answers = await ask(request, count, options.socketPath ?? SYSTEMD_PRIVATE_SOCKET, options.timeoutMs ?? 10_000);
-  return asked.map(({ unit, names, first }) => {
-    const properties = new Map(names.map((name, index) => [name, answers[first + index]]));
-    return unitState(unit, properties);
-  });
+  return asked.map(({ names, first }) => new Map(names.map((name, index) => [name, answers[first + index]])));
 }
 
 interface Plan {
@@ -52,23 +73,24 @@ interface Plan {
   count: number;
 }
 
-let lastPlan: { key: string; plan: Plan } | undefined;
+/** The last plan of each kind of question (apps' states, the backups' environments...), by its units. */
+const lastPlans = new WeakMap<(unit: string) => Array<[string, string]>, { key: string; plan: Plan }>();
 
-function planFor(units: readonly string[]): Plan {
+function planFor(units: readonly string[], propertiesOf: (unit: string) => Array<[string, string]>): Plan {
   const key = units.join(' ');
-  if (lastPlan?.key === key) return lastPlan.plan;
+  const last = lastPlans.get(propertiesOf);
+  if (last?.key === key) return last.plan;
   const calls: Call[] = [];
   const asked = units.map((unit) => {
     const path = unitObjectPath(unit);
-    const type = TYPE_PROPERTIES[unit.slice(unit.lastIndexOf('.') + 1)];
-    const names = [...UNIT_PROPERTIES.map((name) => [UNIT, name]), ...(type?.names ?? []).map((name) => [type!.iface, name])];
+    const names = propertiesOf(unit);
     const first = calls.length;
-    for (const [iface, name] of names) calls.push({ path, interface: PROPERTIES, member: 'Get', args: [iface!, name!] });
-    return { unit, names: names.map(([, name]) => name!), first };
+    for (const [iface, name] of names) calls.push({ path, interface: PROPERTIES, member: 'Get', args: [iface, name] });
+    return { unit, names: names.map(([, name]) => name), first };
   });
   const request = Buffer.concat([Buffer.from('BEGIN\r\n'), ...calls.map((call, index) => encodeCall(index + 1, call))]);
   const plan = { asked, request, count: calls.length };
-  lastPlan = { key, plan };
+  lastPlans.set(propertiesOf, { key, plan });
   return plan;
 }
 
@@ -99,7 +121,7 @@ function timestamp(value: Answer): string | null {
 }
 
 /** A u32 or u64; UINT64_MAX ("[not set]") and anything else -> null. */
-function number(value: Answer): number | null {
+export function number(value: Answer): number | null {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint' && value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
   return null;
@@ -173,4 +195,26 @@ export function unitObjectPath(unit: string): string {
     label += keep ? char : `_${byte.toString(16).padStart(2, '0')}`;
   }
   return `/org/freedesktop/systemd1/unit/${label}`;
+}
+
+/**
+ * busProperties for a service other than apps (the backups overview): null where systemd is not to be
+ * asked this way (a recorder stands in for systemctl in tests) or cannot be (no socket, refused), and
+ * the caller runs `systemctl show` instead; a systemd that takes the connection and hangs is a 504.
+ */
+export async function unitPropertiesOrNull(
+  exec: unknown,
+  units: readonly string[],
+  propertiesOf: (unit: string) => Array<[string, string]>,
+  options: { socketPath?: string; timeoutMs?: number } = {},
+): Promise<Array<Map<string, Answer>> | null> {
+  if (exec !== realExec) return null;
+  try {
+    return await busProperties(units, propertiesOf, { timeoutMs: 10_000, ...options });
+  } catch (error) {
+    if (!(error instanceof BusTimeout)) return null;
+    throw new ApiError(504, `Asking systemd for ${units.join(' ')} failed: ${error.message}`, {
+      hint: 'systemd (PID 1) is busy or hung: see `systemctl status` and `journalctl -b` on the server.',
+    });
+  }
 }

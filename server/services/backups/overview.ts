@@ -6,11 +6,13 @@
 import type { BackupOverview } from '../../../src/api/backups.js';
 import { appBackupStatus } from '../../../src/core/backup-status.js';
 import type { AgentDeps } from '../../env.js';
+import { type BusAnswer, busNumber } from '../apps/index.js';
 import { readCheckRecord } from './check.js';
-import { appsWithDatabase } from './scheduled.js';
+import { appsWithDatabase, appUnits, BACKUP_TIMER } from './scheduled.js';
+import { busBackupUnits } from './unit-env-bus.js';
 import { readStatusFile } from './status-file.js';
 
-export const BACKUP_TIMER = 'hms-backup.timer';
+export { BACKUP_TIMER };
 
 export const timerArgv = (): string[] => ['systemctl', 'show', '--property=LoadState,NextElapseUSecRealtime', '--', BACKUP_TIMER];
 /** systemctl writes times in its own time zone: UTC, so they read back without a zone database. */
@@ -26,14 +28,29 @@ export function parseTimer(stdout: string): { loaded: boolean; next?: string } {
   return { loaded, ...(loaded && at ? { next: new Date(`${at[1]}T${at[2]}Z`).toISOString() } : {}) };
 }
 
-async function timer(deps: AgentDeps): Promise<{ loaded: boolean; next?: string }> {
+/** The timer from `systemctl show` (where systemd's D-Bus socket cannot be used), to the second, in UTC. */
+async function systemctlTimer(deps: AgentDeps): Promise<{ loaded: boolean; next?: string }> {
   const result = await deps.exec(timerArgv(), { env: TIMER_ENV, timeoutMs: 10_000, maxOutputBytes: 64 * 1024 }).catch(() => undefined);
   return result?.code === 0 ? parseTimer(result.stdout) : { loaded: false };
 }
 
+/** NextElapseUSecRealtime is µs since the epoch, 0 or UINT64_MAX when there is no next run. */
+export function busTimer(properties: Map<string, BusAnswer>): { loaded: boolean; next?: string } {
+  const loaded = properties.get('LoadState') === 'loaded';
+  const micros = busNumber(properties.get('NextElapseUSecRealtime'));
+  return { loaded, ...(loaded && micros ? { next: new Date(Math.floor(micros / 1_000_000) * 1000).toISOString() } : {}) };
+}
+
 export async function backupOverview(deps: AgentDeps): Promise<BackupOverview> {
   const { schedule } = deps.config.backups;
-  const [apps, armed, check] = await Promise.all([appsWithDatabase(deps), timer(deps), readCheckRecord(deps)]);
+  const checked = readCheckRecord(deps);
+  // One question to systemd's D-Bus socket for every app's environment and the timer; else two `systemctl show`.
+  const bus = await busBackupUnits(deps, appUnits(deps), BACKUP_TIMER);
+  const [apps, armed, check] = await Promise.all([
+    appsWithDatabase(deps, bus?.environments),
+    bus ? busTimer(bus.timer) : systemctlTimer(deps),
+    checked,
+  ]);
   const now = deps.clock();
   const statuses = await Promise.all(apps.map(async (app) => appBackupStatus(app, await readStatusFile(deps, app), schedule, now)));
   return {

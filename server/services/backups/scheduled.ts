@@ -12,6 +12,7 @@ import type { AgentDeps } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { acquireLock, deployEnvironment, readLock, unitEnvironments } from '../deploys/index.js';
 import { databaseOf } from './argv.js';
+import { busBackupUnits } from './unit-env-bus.js';
 import { runBackup } from './backup.js';
 import { drillBackup } from './drill.js';
 import { applyRetention } from './retention.js';
@@ -27,12 +28,21 @@ export interface ScheduledApp {
   lines: string[];
 }
 
-/** The configured apps whose unit's environment names a PostgreSQL database, or whose SQLite file exists (deployed). */
-export async function appsWithDatabase(deps: AgentDeps): Promise<string[]> {
-  // One `systemctl show` for every app (one per app, in turn, kept GET /api/backups, and so `hms status`,
-  // waiting ~400 ms with 20 apps); a unit it did not answer for is asked alone. The configuration's order stays.
+export const BACKUP_TIMER = 'hms-backup.timer';
+
+/** Every app's unit, once each. */
+export const appUnits = (deps: AgentDeps): string[] => [...new Set(Object.values(deps.config.apps).map((app) => app.unit))];
+
+/**
+ * The configured apps whose unit's environment names a PostgreSQL database, or whose SQLite file exists (deployed).
+ * `known`: the units' environments the caller already has (the overview asks systemd for them with the timer).
+ */
+export async function appsWithDatabase(deps: AgentDeps, known?: Map<string, NodeJS.ProcessEnv>): Promise<string[]> {
+  // One question to systemd for every app, over its D-Bus socket (else one `systemctl show`: one per app, in turn,
+  // kept GET /api/backups waiting ~400 ms with 20 apps); a unit it did not answer for is asked alone. The order stays.
   const entries = Object.entries(deps.config.apps);
-  const shown = await unitEnvironments(deps, [...new Set(entries.map(([, app]) => app.unit))]);
+  const units = appUnits(deps);
+  const shown = known ?? (await busBackupUnits(deps, units, BACKUP_TIMER))?.environments ?? (await unitEnvironments(deps, units));
   const hasDatabase = async (app: (typeof deps.config.apps)[string]): Promise<boolean> => {
     const env = shown.get(app.unit) ?? (await deployEnvironment(deps, app.unit)).env;
     if (databaseOf(env.DATABASE_URL)) return true;

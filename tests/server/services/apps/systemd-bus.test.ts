@@ -20,7 +20,7 @@ import {
   messageLength,
   type Typed,
 } from '../../../../server/services/apps/dbus-wire.js';
-import { BusTimeout, busUnitStates, unitObjectPath } from '../../../../server/services/apps/systemd-bus.js';
+import { BusTimeout, busProperties, busUnitStates, unitObjectPath } from '../../../../server/services/apps/systemd-bus.js';
 import { showUnits } from '../../../../server/services/apps/systemd.js';
 
 type Units = Record<string, Record<string, Typed>>;
@@ -202,6 +202,53 @@ describe("units' state from systemd's private D-Bus socket", () => {
       await expect(showUnits(exec, ['cigar.service'])).rejects.toMatchObject({ status: 502, message: /systemctl show/ });
     },
   );
+
+  it("Given a unit's Environment (as) and EnvironmentFiles (a(sb)) and a timer, When asked, Then arrays and structs decode", async () => {
+    const fake = await fakeSystemd({
+      'cigar.service': {
+        Id: ['s', 'cigar.service'],
+        Environment: ['as', ['RAILS_ENV=production', 'GREETING=hello world', 'EMPTY=']],
+        EnvironmentFiles: [
+          'a(sb)',
+          [
+            ['/etc/hosting-api/env/cigar.env', true],
+            ['/etc/x.env', false],
+          ],
+        ],
+      },
+      'bare.service': { Id: ['s', 'bare.service'], Environment: ['as', []], EnvironmentFiles: ['a(sb)', []] },
+      'hms-backup.timer': { LoadState: ['s', 'loaded'], NextElapseUSecRealtime: ['t', 1_796_601_600_123_456n] },
+    });
+    const service = 'org.freedesktop.systemd1.Service';
+    const propertiesOf = (unit: string): Array<[string, string]> =>
+      unit.endsWith('.timer')
+        ? [
+            ['org.freedesktop.systemd1.Unit', 'LoadState'],
+            ['org.freedesktop.systemd1.Timer', 'NextElapseUSecRealtime'],
+          ]
+        : [
+            ['org.freedesktop.systemd1.Unit', 'Id'],
+            [service, 'Environment'],
+            [service, 'EnvironmentFiles'],
+            [service, 'Nope'],
+          ];
+    const [cigar, bare, timer] = await busProperties(['cigar.service', 'bare.service', 'hms-backup.timer'], propertiesOf, {
+      socketPath: fake.socketPath,
+    });
+    expect(Object.fromEntries(cigar!)).toEqual({
+      Id: 'cigar.service',
+      Environment: ['RAILS_ENV=production', 'GREETING=hello world', 'EMPTY='],
+      EnvironmentFiles: [
+        ['/etc/hosting-api/env/cigar.env', true],
+        ['/etc/x.env', false],
+      ],
+      Nope: undefined,
+    });
+    expect(bare!.get('Environment')).toEqual([]);
+    expect(bare!.get('EnvironmentFiles')).toEqual([]);
+    expect(Object.fromEntries(timer!)).toEqual({ LoadState: 'loaded', NextElapseUSecRealtime: 1_796_601_600_123_456n });
+    expect(fake.connections).toHaveLength(1);
+  });
 
   it('Given unit names, When made object paths, Then all but letters (and digits after the first) are escaped as systemd does', () => {
     expect(unitObjectPath('hms-agent.service')).toBe('/org/freedesktop/systemd1/unit/hms_2dagent_2eservice');
