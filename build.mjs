@@ -96,6 +96,26 @@ const ssh2Client = {
   },
 };
 
+// Ink lays out with yoga-layout, WebAssembly embedded as a base64 data: URL. Emscripten's loader reads
+// it with fetch() whenever fetch exists, and in Node the first fetch() compiles Node's own undici:
+// ~70 ms of the control center's start spent reading a string it already holds. Given the bytes
+// (Buffer.from, base64), it never fetches. A yoga-layout whose loader reads differently stops the build.
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(build) {
+    build.onLoad({ filter: /yoga-layout[/\\]dist[/\\]binaries[/\\]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const reads = 'function ya(){return w||"function"!=typeof fetch?';
+      const prefix = 'data:application/octet-stream;base64,';
+      if (source.split(reads).length !== 2 || !source.includes(`H="${prefix}`)) {
+        throw new Error(`${args.path}: its WebAssembly loader changed; see yogaWithoutFetch in build.mjs`);
+      }
+      const given = `function ya(){w||(w=Buffer.from(H.slice(${prefix.length}),"base64"));return w||"function"!=typeof fetch?`;
+      return { contents: source.replace(reads, given), loader: 'js' };
+    });
+  },
+};
+
 // Chunk names carry content hashes, so old builds leave old chunks. Remove those
 // not touched for an hour (a test run may still be using the latest ones).
 const chunks = new URL('./dist/chunks/', import.meta.url);
@@ -117,7 +137,7 @@ await Promise.all([
     // binding a bundle cannot load (without it a handshake costs ~190 ms more);
     // and Ink's devtools hook, only imported when DEV=true (not installed).
     external: ['keytar', 'cpu-features', '*.node', 'react-devtools-core', 'ssh2', 'ssh2/lib/client.js'],
-    plugins: [undiciLite, ssh2Client],
+    plugins: [undiciLite, ssh2Client, yogaWithoutFetch],
     platform: 'node',
     format: 'esm',
     target: 'node20',

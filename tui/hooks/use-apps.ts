@@ -5,7 +5,8 @@
  * backoff (2, 4, 8, then 10 s), so an agent restart or a network blip heals itself.
  */
 import { useEffect, useState } from 'react';
-import { appsResponseSchema, type AppsResponse } from '../../src/api/apps.js';
+import type { AppsResponse } from '../../src/api/apps.js';
+import { appsContract } from '../../src/client/contracts.js';
 import { apiPaths } from '../../src/api/paths.js';
 import { backoffMs } from '../../src/client/retry.js';
 import type { TuiSession } from '../session.js';
@@ -78,7 +79,7 @@ export function useApps(
           const early = session.connections.firstApps?.(server);
           const { client } = await session.connections.get(server);
           const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
-          const snapshot = await (early ?? client.call(appsResponseSchema, apiPaths.apps.list(), { signal }));
+          const snapshot = await (early ?? client.call(appsContract, apiPaths.apps.list(), { signal }));
           if (stop.signal.aborted) return;
           failures = 0;
           session.stats.data();
