@@ -157,6 +157,11 @@ export function useConfigs(
       bump();
       try {
         const result = await putSite(client, draft.site, draft.edited, draft.etag);
+        // What is live now, at once: an edit begun before the reload below lands starts from it, not from
+        // the content this change replaced (its etag would be refused with a 412).
+        setLive((shown) =>
+          shown && shown.server === server && shown.name === draft.site ? { ...shown, content: draft.edited, etag: result.etag } : shown,
+        );
         drafts.current.delete(key);
         session.keptEdits.delete(copy.file);
         await copy.discard();
