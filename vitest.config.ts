@@ -11,10 +11,11 @@ export default defineConfig({
     // End-to-end steps (a deploy, a provisioning step) take longer than unit tests;
     // files with slower steps set their own limit.
     testTimeout: 120_000,
-    // Three files at a time on a 2-core machine (vitest's default there is one): the end-to-end files
-    // spend most of their time waiting on their own test servers (boots, deploys, timers), and each file
-    // has servers, ports and folders of its own (tests/support/test-server-registry.ts reserves them).
-    maxWorkers: 3,
+    // Two files at a time on a 2-core machine (vitest's default there is one): the end-to-end files spend
+    // most of their time waiting on their own test servers (boots, deploys, timers), and each file has
+    // servers, ports and folders of its own (tests/support/test-server-registry.ts reserves them). Three
+    // at a time loaded the machine enough to stretch a rollback past its 10 s bound.
+    maxWorkers: 2,
     hookTimeout: 240_000,
     coverage: {
       provider: 'v8',
