@@ -9,7 +9,7 @@
  *   GET  /configs/:site/revert?id=ID     asks first
  *   POST /configs/:site/revert           {id, etag}
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { backupIdSchema } from '../../src/api/configs.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { ApiError } from '../errors.js';
@@ -17,6 +17,7 @@ import { listSites, readSite, revertSite, siteBackup, siteDiff, siteHistory } fr
 import { backupPage, diffPage, revertPage } from './configs-history-page.js';
 import { siteHref, sitePage, sitesPage } from './configs-page.js';
 import { failedSavePage, savedNotice, saveSiteForm, siteFormOf } from './configs-save-page.js';
+import { loadHighlighter } from './nginx-highlight.js';
 
 function backupId(name: string, value: unknown): string {
   const parsed = backupIdSchema.safeParse(typeof value === 'string' ? value : '');
@@ -30,6 +31,13 @@ const withNotice = (site: string, text: string): string => `${siteHref(site)}?do
 export function configsPages(deps: AgentDeps): Hono<AgentEnv> {
   const { nginx, stateDir } = deps.config;
   const pages = new Hono<AgentEnv>();
+  // A site's pages show its config highlighted: highlight.js loads on the first of them.
+  const highlighter: MiddlewareHandler<AgentEnv> = async (_c, next) => {
+    await loadHighlighter();
+    await next();
+  };
+  pages.use('/configs/:site', highlighter);
+  pages.use('/configs/:site/*', highlighter);
 
   pages.get('/configs', async (c) => c.html(sitesPage({ list: await listSites({ nginx }), actor: c.get('actor') })));
 

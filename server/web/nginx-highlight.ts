@@ -6,16 +6,27 @@
  * is its own `<span class="hljs-…">`, which is split here at line ends so each line
  * is a list item of its own.
  */
-import hljs from 'highlight.js/lib/core';
-import nginx from 'highlight.js/lib/languages/nginx';
+import type { HLJSApi } from 'highlight.js';
 import { html, raw } from 'hono/html';
 
-hljs.registerLanguage('nginx', nginx);
+let hljs: HLJSApi | undefined;
+
+/** highlight.js and its nginx grammar, loaded by the first configs page (the agent idles without them). */
+export async function loadHighlighter(): Promise<void> {
+  if (hljs) return;
+  const [{ default: core }, { default: nginx }] = await Promise.all([
+    import('highlight.js/lib/core'),
+    import('highlight.js/lib/languages/nginx'),
+  ]);
+  core.registerLanguage('nginx', nginx);
+  hljs = core;
+}
 
 const TOKEN = /(<span class="[^"<>]*">|<\/span>|\n|[{}])/;
 
 /** One line of HTML per line of `content`: a span open at a line's end is closed there and reopened on the next line. */
 export function highlightedLines(content: string): string[] {
+  if (!hljs) throw new Error('highlightedLines before loadHighlighter()');
   const marked = hljs.highlight(content, { language: 'nginx', ignoreIllegals: true }).value;
   const lines: string[] = [];
   const open: string[] = [];

@@ -1,10 +1,12 @@
 /** The configs pages' highlighting on its own: highlight.js's nginx grammar, split into lines that each stand alone. */
-import { describe, expect, it } from 'vitest';
-import { highlightedLines } from '../../../server/web/nginx-highlight.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { highlightedLines, loadHighlighter } from '../../../server/web/nginx-highlight.js';
 
 const text = (line: string) => line.replace(/<[^>]+>/g, '');
 
 describe('nginx highlighting', () => {
+  beforeAll(loadHighlighter);
+
   it('Given a site, When highlighted, Then comments, directives, strings, variables and blocks are marked, one line each', () => {
     const lines = highlightedLines('# cigar\nserver {\n    add_header X-Host "$host";\n}\n');
     expect(lines).toEqual([
