@@ -11,11 +11,11 @@ export default defineConfig({
     // End-to-end steps (a deploy, a provisioning step) take longer than unit tests;
     // files with slower steps set their own limit.
     testTimeout: 120_000,
-    // Two files at a time on a 2-core machine (vitest's default there is one): the end-to-end files spend
-    // most of their time waiting on their own test servers (boots, deploys, timers), and each file has
-    // servers, ports and folders of its own (tests/support/test-server-registry.ts reserves them). Three
-    // at a time loaded the machine enough to stretch a rollback past its 10 s bound.
-    maxWorkers: 2,
+    // One file at a time (vitest's default on this 2-core machine, said here on purpose). Two or three at a
+    // time took a third less time, but the browser deploy suite's first deploy never ended and the workers
+    // suite's worker hit its start limit whenever another server's suite ran beside them (both pass alone);
+    // the cause is not found yet.
+    maxWorkers: 1,
     hookTimeout: 240_000,
     coverage: {
       provider: 'v8',
