@@ -60,9 +60,10 @@ export async function startAgentContext(): Promise<AgentContext> {
 
 /**
  * A laptop folder for hms against the context's server: a new temporary folder (named from `prefix`)
- * with its key, its known_hosts and an hms.config.json naming it `test`. Answers the folder.
+ * with its key, its known_hosts and an hms.config.json naming it `test` (with `apps`: the context's
+ * apps on it too, each from its repository on the server). Answers the folder.
  */
-export async function laptopFolder(ctx: AgentContext, prefix: string): Promise<string> {
+export async function laptopFolder(ctx: AgentContext, prefix: string, options: { apps?: boolean } = {}): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
   await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
@@ -73,6 +74,9 @@ export async function laptopFolder(ctx: AgentContext, prefix: string): Promise<s
     knownHostsFile: 'known_hosts',
     agentPort: ctx.hosting.agentPort,
   };
-  await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server } }));
+  const apps = Object.fromEntries(
+    ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]),
+  );
+  await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server }, ...(options.apps ? { apps } : {}) }));
   return dir;
 }

@@ -4,7 +4,7 @@
  * in-process agent reports this machine), once through the SSH tunnel to the agent
  * in the disposable test server, where the sample apps run.
  */
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { formatBytes } from '../../src/core/format.js';
 import { HMS_BIN, runHms } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
 import { PROMPT, startTmux, type TmuxPane } from '../support/tmux-monitor.js';
-import { startAgentContext, type AgentContext } from './agent-context.js';
+import { laptopFolder, startAgentContext, type AgentContext } from './agent-context.js';
 
 const MONITOR = `node ${HMS_BIN} monitor; echo "monitor exited $?"`;
 
@@ -122,20 +122,7 @@ describe.skipIf(!support.ok)('hms monitor against a real server through SSH', ()
 
   beforeAll(async () => {
     ctx = await startAgentContext();
-    dir = await mkdtemp(path.join(tmpdir(), 'hms-monitor-e2e-'));
-    await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
-    await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
-    const server = {
-      host: ctx.server.host,
-      user: 'root',
-      identityFile: 'id_ed25519',
-      knownHostsFile: 'known_hosts',
-      agentPort: ctx.hosting.agentPort,
-    };
-    const apps = Object.fromEntries(
-      ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]),
-    );
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server }, apps }));
+    dir = await laptopFolder(ctx, 'hms-monitor-e2e-', { apps: true });
     pane = await startTmux({
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.xdg'), HMS_TOKEN: ctx.hosting.apiToken },

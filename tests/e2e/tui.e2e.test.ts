@@ -3,15 +3,14 @@
  * private tmux server), against the agent in the disposable test server through
  * the SSH tunnel. Keys in, the screen read back.
  */
-import { chmod, copyFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthSchema } from '../../src/api/core.js';
 import { HMS_BIN } from '../support/run-hms.js';
 import { testServerSupport } from '../support/test-server.js';
 import { SHELL_PROMPT, startTmux, tableRow, tmuxSupport, type Tmux } from '../support/tmux.js';
-import { startAgentContext, type AgentContext } from './agent-context.js';
+import { laptopFolder, startAgentContext, type AgentContext } from './agent-context.js';
 
 const support = testServerSupport();
 const terminal = tmuxSupport();
@@ -41,20 +40,7 @@ describe.skipIf(!support.ok || !terminal.ok)('hms (the control center) in a term
 
   beforeAll(async () => {
     ctx = await startAgentContext();
-    dir = await mkdtemp(path.join(tmpdir(), 'hms-tui-e2e-'));
-    await copyFile(ctx.server.identityFile, path.join(dir, 'id_ed25519'));
-    await copyFile(ctx.server.knownHostsFile, path.join(dir, 'known_hosts'));
-    const server = {
-      host: ctx.server.host,
-      user: 'root',
-      identityFile: 'id_ed25519',
-      knownHostsFile: 'known_hosts',
-      agentPort: ctx.hosting.agentPort,
-    };
-    const apps = Object.fromEntries(
-      ctx.hosting.apps.map((app) => [app, { server: 'test', repo: `/srv/git/${app}.git`, domain: `${app}.test` }]),
-    );
-    await writeFile(path.join(dir, 'hms.config.json'), JSON.stringify({ servers: { test: server }, apps }));
+    dir = await laptopFolder(ctx, 'hms-tui-e2e-', { apps: true });
     // The "editor" of these tests appends what next-edit.txt holds, as a person would type it.
     await writeFile(path.join(dir, 'editor.sh'), '#!/bin/sh\ncat "$(dirname "$0")/next-edit.txt" >> "$1"\n');
     await chmod(path.join(dir, 'editor.sh'), 0o755);
