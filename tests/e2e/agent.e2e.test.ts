@@ -70,6 +70,27 @@ describe.skipIf(!support.ok)('hms-agent on a real server', () => {
       },
     );
 
+    it(
+      "Given the agent's answer kept from systemd's signals, When a unit is stopped and started behind its back, " +
+        'Then the very next answer shows each change',
+      async () => {
+        const state = async () => {
+          const { json } = await ctx.api('GET', '/api/apps');
+          return json.apps.find((a: { name: string }) => a.name === 'tobacco').state;
+        };
+        const before = await state();
+        expect(await state()).toMatchObject({ activeState: 'active', mainPid: before.mainPid });
+        const stop = await ctx.server.exec(['systemctl', 'stop', 'tobacco.service']);
+        expect(stop.code, stop.stderr).toBe(0);
+        expect(await state()).toMatchObject({ activeState: 'inactive', mainPid: null });
+        const start = await ctx.server.exec(['systemctl', 'start', 'tobacco.service']);
+        expect(start.code, start.stderr).toBe(0);
+        const after = await state();
+        expect(after).toMatchObject({ activeState: 'active', subState: 'running' });
+        expect(after.mainPid).not.toBe(before.mainPid);
+      },
+    );
+
     it('Given a running app, When restarted through the API, Then a new main PID serves and the audit log says who', async () => {
       const before = (await ctx.api('GET', '/api/apps/cigar')).json.app.state.mainPid;
       const restart = await ctx.api('POST', '/api/apps/cigar/restart', undefined, { 'x-hms-actor': 'alice@laptop' });

@@ -3,8 +3,8 @@
  * systemd state comes from ONE snapshot (systemd's D-Bus socket, else one batched
  * `systemctl show`: systemd.ts), health probes run in parallel, and each action is audited.
  */
-import { inMaintenance } from '../maintenance/index.js';
-import { readlink } from 'node:fs/promises';
+import { appsInMaintenance, inMaintenance } from '../maintenance/index.js';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type {
@@ -87,14 +87,17 @@ export async function listApps(options: { deps: AgentDeps }): Promise<AppsRespon
   const { deps } = options;
   const all = Object.values(targets(deps.config));
   // Where systemd cannot answer, every item is still listed, with the reason.
-  const { states, problem } = await unitSnapshot(
-    deps,
-    all.map((target) => target.unit),
-  );
+  const [{ states, problem }, flagged] = await Promise.all([
+    unitSnapshot(
+      deps,
+      all.map((target) => target.unit),
+    ),
+    appsInMaintenance(deps),
+  ]);
   const apps = await Promise.all(
     all.map(async (target, index) => ({
       ...(await describeTarget(target, states[index]!, deps)),
-      ...(await maintenanceOf(deps, target)),
+      ...(target.kind === 'app' && flagged.has(target.name) ? { maintenance: true as const } : {}),
       ...(problem ? { problem } : {}),
     })),
   );
@@ -209,11 +212,18 @@ async function probe(target: Target, state: UnitState): Promise<HealthResult | n
   return httpProbe ? probeHttp(httpProbe) : null;
 }
 
-/** The basename of `<root>/current`'s target; null when there is no such symlink. */
+/**
+ * The basename of `<root>/current`'s target; null when there is no such symlink. Read
+ * synchronously: one readlink of a path the kernel keeps in its dentry cache, for every
+ * app on every poll; through the thread pool each cost more than the call itself.
+ */
 async function release(app: AgentApp | undefined): Promise<string | null> {
   if (!app) return null;
+  const current = path.join(app.root, 'current');
   try {
-    return path.basename(await readlink(path.join(app.root, 'current')));
+    // An app not deployed yet has none: asked first, so that no error is made (and thrown) for it on every poll.
+    if (!lstatSync(current, { throwIfNoEntry: false })?.isSymbolicLink()) return null;
+    return path.basename(readlinkSync(current));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EINVAL' || code === 'ENOTDIR') return null;

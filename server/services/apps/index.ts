@@ -7,4 +7,5 @@ export { getApp, listApps, runAppAction, targets } from './apps.js';
 export { appProbe, probeHttp } from './health.js';
 export { showUnits, showUnitsOrUnknown } from './systemd.js';
 export { parseTimestamp, showArgv, showBlocks } from './systemd-show.js';
-export { type Answer as BusAnswer, number as busNumber, unitPropertiesOrNull } from './systemd-bus.js';
+export { type Answer as BusAnswer, number as busNumber } from './systemd-bus.js';
+export { unitPropertiesOrNull } from './unit-watch.js';

@@ -1,17 +1,18 @@
 /**
  * The units' state straight from systemd over its private D-Bus socket, the way
- * `systemctl show` run as root gets it, without starting a process: one connection
- * per snapshot, every property asked for at once (pipelined `Properties.Get` calls),
- * closed when the answers are in. About 50 ms of systemctl (most of it the process
- * and its own start-up) become a few ms. Read-only: actions still go through systemctl.
+ * `systemctl show` run as root gets it, without starting a process: every property
+ * asked for at once (pipelined `Properties.Get` calls) on a connection (bus-connection.ts)
+ * of its own here, or on the agent's one watching connection (unit-watch.ts). About 50 ms
+ * of systemctl (most of it the process and its own start-up) become a few ms.
+ * Read-only: actions still go through systemctl.
  * Where the socket is not there or not ours (no systemd as PID 1, not root), callers
  * fall back to `systemctl show` (systemd.ts).
  */
-import { connect } from 'node:net';
 import type { UnitState } from '../../../src/api/apps.js';
-import { exec as realExec } from '../../../src/platform/exec.js';
-import { ApiError } from '../../errors.js';
-import { type Call, decodeMessage, encodeCall, ERROR, type Message, METHOD_RETURN, messageLength } from './dbus-wire.js';
+import { BusConnection, type Reply } from './bus-connection.js';
+import { type Call, encodeCall } from './dbus-wire.js';
+
+export { BusTimeout } from './bus-connection.js';
 
 export const SYSTEMD_PRIVATE_SOCKET = '/run/systemd/private';
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
@@ -23,9 +24,6 @@ const TYPE_PROPERTIES: Record<string, { iface: string; names: string[] }> = {
   socket: { iface: 'org.freedesktop.systemd1.Socket', names: ['Result', 'MemoryCurrent', 'ControlGroup'] },
   timer: { iface: 'org.freedesktop.systemd1.Timer', names: ['Result'] },
 };
-
-/** systemd accepted the connection and then said nothing in time. */
-export class BusTimeout extends Error {}
 
 /** A call that systemd answered with an error (e.g. a property this unit type lacks): the property is absent. */
 export type Answer = unknown;
@@ -39,12 +37,12 @@ export async function busUnitStates(
   units: readonly string[],
   options: { socketPath?: string; timeoutMs?: number } = {},
 ): Promise<UnitState[]> {
-  const answers = await busProperties(units, stateProperties, options);
-  return units.map((unit, index) => unitState(unit, answers[index]!));
+  const plan = planFor(units, stateProperties);
+  return unitStates(plan, await ask(plan, options));
 }
 
 /** What the apps' state reads of a unit: the Unit interface, then its type's. */
-function stateProperties(unit: string): Array<[string, string]> {
+export function stateProperties(unit: string): Array<[string, string]> {
   const type = TYPE_PROPERTIES[unit.slice(unit.lastIndexOf('.') + 1)];
   return [
     ...UNIT_PROPERTIES.map((name): [string, string] => [UNIT, name]),
@@ -61,12 +59,25 @@ export async function busProperties(
   propertiesOf: (unit: string) => Array<[string, string]>,
   options: { socketPath?: string; timeoutMs?: number } = {},
 ): Promise<Array<Map<string, Answer>>> {
-  const { asked, request, count } = planFor(units, propertiesOf);
-  const answers = await ask(request, count, options.socketPath ?? SYSTEMD_PRIVATE_SOCKET, options.timeoutMs ?? 10_000);
-  return asked.map(({ names, first }) => new Map(names.map((name, index) => [name, answers[first + index]])));
+  const plan = planFor(units, propertiesOf);
+  return answersOf(plan, await ask(plan, options));
 }
 
-interface Plan {
+/** Each unit's replies as a map by property name (a property systemd answered with an error: undefined). */
+export function answersOf(plan: Plan, replies: Reply[]): Array<Map<string, Answer>> {
+  return plan.asked.map(
+    ({ names, first }) =>
+      new Map(names.map((name, index) => [name, replies[first + index]?.failed ? undefined : replies[first + index]?.value])),
+  );
+}
+
+/** The units' states from the replies to a plan of stateProperties. */
+export function unitStates(plan: Plan, replies: Reply[]): UnitState[] {
+  const answers = answersOf(plan, replies);
+  return plan.asked.map(({ unit }, index) => unitState(unit, answers[index]!));
+}
+
+export interface Plan {
   asked: Array<{ unit: string; names: string[]; first: number }>;
   /** Every call, serials 1..count, as one write: the same bytes for the same units, so made once. */
   request: Buffer;
@@ -76,7 +87,7 @@ interface Plan {
 /** The last plan of each kind of question (apps' states, the backups' environments...), by its units. */
 const lastPlans = new WeakMap<(unit: string) => Array<[string, string]>, { key: string; plan: Plan }>();
 
-function planFor(units: readonly string[], propertiesOf: (unit: string) => Array<[string, string]>): Plan {
+export function planFor(units: readonly string[], propertiesOf: (unit: string) => Array<[string, string]>): Plan {
   const key = units.join(' ');
   const last = lastPlans.get(propertiesOf);
   if (last?.key === key) return last.plan;
@@ -88,7 +99,7 @@ function planFor(units: readonly string[], propertiesOf: (unit: string) => Array
     for (const [iface, name] of names) calls.push({ path, interface: PROPERTIES, member: 'Get', args: [iface, name] });
     return { unit, names: names.map(([, name]) => name), first };
   });
-  const request = Buffer.concat([Buffer.from('BEGIN\r\n'), ...calls.map((call, index) => encodeCall(index + 1, call))]);
+  const request = Buffer.concat(calls.map((call, index) => encodeCall(index + 1, call)));
   const plan = { asked, request, count: calls.length };
   lastPlans.set(propertiesOf, { key, plan });
   return plan;
@@ -127,60 +138,15 @@ export function number(value: Answer): number | null {
   return null;
 }
 
-/**
- * Connects, authenticates as this process's uid (EXTERNAL), sends every call at once
- * and collects the replies by serial. A call answered with an error yields undefined.
- */
-function ask(request: Buffer, count: number, socketPath: string, timeoutMs: number): Promise<Answer[]> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(socketPath);
-    const answers: Answer[] = new Array(count);
-    let pending = count;
-    let authenticated = false;
-    let buffer = Buffer.alloc(0);
-    const timer = setTimeout(() => fail(new BusTimeout(`systemd did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(answers);
-    };
-    const fail = (error: Error) => done(error);
-    const onMessage = (message: Message) => {
-      // Signals systemd sends to every private connection, and anything else, are not replies to us.
-      const index = (message.replySerial ?? 0) - 1;
-      if (index < 0 || index >= count || (message.type !== METHOD_RETURN && message.type !== ERROR)) return;
-      answers[index] = message.type === ERROR ? undefined : message.body[0];
-      if (--pending === 0) done();
-    };
-    socket.on('connect', () => {
-      const uid = String(process.getuid?.() ?? 0);
-      socket.write(`\0AUTH EXTERNAL ${Buffer.from(uid, 'ascii').toString('hex')}\r\n`);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      try {
-        if (!authenticated) {
-          const end = buffer.indexOf('\r\n');
-          if (end < 0) return;
-          const line = buffer.toString('ascii', 0, end);
-          if (!line.startsWith('OK ')) throw new Error(`systemd refused the connection: ${line}`);
-          authenticated = true;
-          buffer = buffer.subarray(end + 2);
-          socket.write(request);
-        }
-        for (let length = messageLength(buffer); length !== null && buffer.length >= length; length = messageLength(buffer)) {
-          onMessage(decodeMessage(buffer.subarray(0, length)));
-          buffer = buffer.subarray(length);
-        }
-      } catch (error) {
-        fail(error as Error);
-      }
-    });
-    socket.on('error', fail);
-    socket.on('close', () => fail(new Error('systemd closed the connection before answering')));
-    if (count === 0) done();
-  });
+/** One batch on a connection of its own, closed once answered. */
+async function ask(plan: Plan, options: { socketPath?: string; timeoutMs?: number }): Promise<Reply[]> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const connection = await BusConnection.open(options.socketPath ?? SYSTEMD_PRIVATE_SOCKET, timeoutMs);
+  try {
+    return await connection.ask(plan.request, plan.count, timeoutMs);
+  } finally {
+    connection.close();
+  }
 }
 
 /**
@@ -195,26 +161,4 @@ export function unitObjectPath(unit: string): string {
     label += keep ? char : `_${byte.toString(16).padStart(2, '0')}`;
   }
   return `/org/freedesktop/systemd1/unit/${label}`;
-}
-
-/**
- * busProperties for a service other than apps (the backups overview): null where systemd is not to be
- * asked this way (a recorder stands in for systemctl in tests) or cannot be (no socket, refused), and
- * the caller runs `systemctl show` instead; a systemd that takes the connection and hangs is a 504.
- */
-export async function unitPropertiesOrNull(
-  exec: unknown,
-  units: readonly string[],
-  propertiesOf: (unit: string) => Array<[string, string]>,
-  options: { socketPath?: string; timeoutMs?: number } = {},
-): Promise<Array<Map<string, Answer>> | null> {
-  if (exec !== realExec) return null;
-  try {
-    return await busProperties(units, propertiesOf, { timeoutMs: 10_000, ...options });
-  } catch (error) {
-    if (!(error instanceof BusTimeout)) return null;
-    throw new ApiError(504, `Asking systemd for ${units.join(' ')} failed: ${error.message}`, {
-      hint: 'systemd (PID 1) is busy or hung: see `systemctl status` and `journalctl -b` on the server.',
-    });
-  }
 }

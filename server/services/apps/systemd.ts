@@ -7,7 +7,8 @@ import { exec as realExec, type ExecResult } from '../../../src/platform/exec.js
 import type { AgentDeps } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { parseShow, showArgv } from './systemd-show.js';
-import { BusTimeout, busUnitStates } from './systemd-bus.js';
+import { BusTimeout } from './systemd-bus.js';
+import { systemdWatch } from './unit-watch.js';
 import { memoryOfCgroup } from './cgroup-memory.js';
 export { parseShow, parseTimestamp, showArgv, UNIT_PROPERTIES } from './systemd-show.js';
 
@@ -46,7 +47,7 @@ export async function runSystemctl(exec: Exec, argv: readonly string[], timeoutM
 
 /**
  * The state of every unit, in the order given: from systemd's own D-Bus socket
- * (systemd-bus.ts, no process) when `exec` is the real door, else, or when that
+ * (unit-watch.ts, no process, kept current by systemd's signals) when `exec` is the real door, else, or when that
  * socket cannot be used, from ONE `systemctl show`. A recorder standing in for
  * systemctl in tests is always asked, never the host's systemd.
  */
@@ -63,7 +64,7 @@ export async function showUnits(exec: Exec, units: readonly string[]): Promise<U
 /** null where the bus cannot be used (then systemctl is asked); a systemd that hangs is an error, as systemctl's would be. */
 async function busOrNull(units: readonly string[]): Promise<UnitState[] | null> {
   try {
-    return await busUnitStates(units, { timeoutMs: SHOW_TIMEOUT_MS });
+    return await systemdWatch().states(units);
   } catch (error) {
     if (!(error instanceof BusTimeout)) return null;
     throw new ApiError(504, `Asking systemd for ${units.join(' ')} failed: ${error.message}`, {

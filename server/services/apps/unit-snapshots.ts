@@ -1,4 +1,5 @@
 import type { UnitState } from '../../../src/api/apps.js';
+import { exec as realExec } from '../../../src/platform/exec.js';
 import type { AgentDeps } from '../../env.js';
 import { showUnitsOrUnknown } from './systemd.js';
 
@@ -7,7 +8,9 @@ import { showUnitsOrUnknown } from './systemd.js';
  * TUI and scripts polling at once (and ten laptops' `hms status --all`) share one
  * question to systemd (over its D-Bus socket ~5-15 ms of the agent and systemd for 22
  * units; ~50 ms where `systemctl show` must run) instead of each paying for it. Every
- * action invalidates it, so a change is never hidden behind the cache.
+ * action invalidates it, so a change is never hidden behind the cache. With the real
+ * systemd, whose watch (unit-watch.ts) hears every change, only a question under way is
+ * shared: an answer is never older than the question.
  */
 export const TTL_MS = 1000;
 
@@ -15,6 +18,7 @@ interface Entry {
   key: string;
   at: number;
   value: Promise<{ states: UnitState[]; problem?: string }>;
+  pending: boolean;
 }
 
 const snapshots = new WeakMap<AgentDeps, Entry>();
@@ -23,10 +27,19 @@ export function unitSnapshot(deps: AgentDeps, units: string[]): Promise<{ states
   const key = units.join(' ');
   const now = Date.now();
   const entry = snapshots.get(deps);
-  if (entry && entry.key === key && now - entry.at < TTL_MS) return entry.value;
+  if (entry && entry.key === key && (now - entry.at < TTL_MS || entry.pending)) return entry.value;
   const value = showUnitsOrUnknown(deps.exec, units);
-  snapshots.set(deps, { key, at: now, value });
-  value.catch(() => snapshots.delete(deps));
+  const made: Entry = { key, at: now, value, pending: true };
+  snapshots.set(deps, made);
+  const settled = () => {
+    made.pending = false;
+    // The watch answers from what systemd said last: keeping the answer would only make it older.
+    if (deps.exec === realExec && snapshots.get(deps) === made) snapshots.delete(deps);
+  };
+  value.then(settled, () => {
+    settled();
+    snapshots.delete(deps);
+  });
   return value;
 }
 

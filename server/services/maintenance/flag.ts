@@ -73,6 +73,12 @@ export async function readMaintenance(deps: AgentDeps, app: string): Promise<Mai
 
 export const inMaintenance = async (deps: AgentDeps, app: string): Promise<boolean> => (await readMaintenance(deps, app)) !== undefined;
 
+/** Every app whose flag is there, from one read of the folder (the apps' list asks for all of them on every poll). */
+export async function appsInMaintenance(deps: AgentDeps): Promise<Set<string>> {
+  const entries = await readdir(deps.config.maintenanceDir, { withFileTypes: true }).catch(() => []);
+  return new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name));
+}
+
 /**
  * At the agent's start: flags a restore left when the agent stopped mid-swap (killed, a
  * crash). The swap itself is one transaction, so the live database is whole either way.

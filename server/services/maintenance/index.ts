@@ -3,5 +3,5 @@
  * else: the flag and page the agent writes (a restore's swap, or someone's request), its
  * state, and what an agent stopped mid-restore left.
  */
-export { clearLeftMaintenance, inMaintenance, maintenanceOff, maintenanceOn, readMaintenance } from './flag.js';
+export { appsInMaintenance, clearLeftMaintenance, inMaintenance, maintenanceOff, maintenanceOn, readMaintenance } from './flag.js';
 export { maintenanceState, setMaintenance } from './mode.js';
