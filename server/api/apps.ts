@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { maintenanceRequestSchema } from '../../src/api/apps.js';
 import type { AgentDeps, AgentEnv } from '../env.js';
 import { getApp, listApps, runAppAction } from '../services/apps/index.js';
+import { backupOverview } from '../services/backups/index.js';
 import { maintenanceState, setMaintenance } from '../services/maintenance/index.js';
 import { ApiError } from '../errors.js';
 import { openConsole } from '../services/console/index.js';
@@ -13,7 +14,7 @@ import { openEventStream } from '../event-stream.js';
 
 /**
  * /api/apps: the configured apps plus `nginx` and `agent` (shapes in src/api/apps.ts).
- *   GET  /api/apps                 -> AppsResponse
+ *   GET  /api/apps                 -> AppsResponse (?include=backups: with the backups overview, or backupsError)
  *   GET  /api/apps/:name           -> AppResponse (404 names the known apps)
  *   POST /api/apps/:name/:action   -> AppActionResponse; action: start|stop|restart|reload
  *   GET  /api/apps/:name/maintenance        -> MaintenanceState
@@ -25,7 +26,20 @@ import { openEventStream } from '../event-stream.js';
  */
 export function appsApi(deps: AgentDeps): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
-  app.get('/', async (c) => c.json(await listApps({ deps })));
+  app.get('/', async (c) => {
+    const include = c.req.query('include');
+    if (include === undefined) return c.json(await listApps({ deps }));
+    if (include !== 'backups') throw new ApiError(400, `include may be "backups", not "${include.slice(0, 40)}".`);
+    // `hms status` in one request: the overview failing leaves the apps standing, with the reason.
+    const [apps, backups] = await Promise.all([
+      listApps({ deps }),
+      backupOverview(deps).then(
+        (overview) => ({ backups: overview }),
+        (error: Error) => ({ backupsError: error.message }),
+      ),
+    ]);
+    return c.json({ ...apps, ...backups });
+  });
   app.get('/:name', async (c) => c.json(await getApp({ deps, name: c.req.param('name') })));
   app.get('/:name/maintenance', async (c) => c.json(await maintenanceState(deps, c.req.param('name'))));
   app.put('/:name/maintenance', async (c) => {

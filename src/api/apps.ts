@@ -4,6 +4,7 @@
  * routes and the laptop client.
  */
 import { z } from 'zod';
+import { backupOverviewSchema } from './backups.js';
 import { lazy } from './lazy.js';
 
 export const APP_ACTIONS = ['start', 'stop', 'restart', 'reload'] as const;
@@ -84,8 +85,15 @@ const snapshot = {
   at: z.string(),
 };
 
-/** GET /api/apps */
-export const appsResponseSchema = lazy(() => z.object({ ...snapshot, apps: z.array(appStatusSchema) }));
+/** GET /api/apps; with ?include=backups also the backups overview, or why the agent could not give one. */
+export const appsResponseSchema = lazy(() =>
+  z.object({
+    ...snapshot,
+    apps: z.array(appStatusSchema),
+    backups: backupOverviewSchema.optional(),
+    backupsError: z.string().optional(),
+  }),
+);
 export type AppsResponse = z.infer<typeof appsResponseSchema>;
 
 /** GET /api/apps/:name */

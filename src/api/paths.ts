@@ -24,6 +24,8 @@ export const apiPaths = {
   /** apps.ts */
   apps: {
     list: () => api('apps'),
+    /** The list with the backups overview in the same answer (`hms status`: one request). */
+    withBackups: () => withQuery(api('apps'), { include: 'backups' }),
     one: (name: string) => api('apps', name),
     action: (name: string, action: string) => api('apps', name, action),
     maintenance: (name: string) => api('apps', name, 'maintenance'),

@@ -57,6 +57,11 @@ export class ApiClient {
     return this.call(appsContract, apiPaths.apps.list());
   }
 
+  /** The apps and the backups overview in one answer; an older agent answers the apps alone (no `backups`, no `backupsError`). */
+  appsWithBackups() {
+    return this.call(appsContract, apiPaths.apps.withBackups());
+  }
+
   app(name: string) {
     return this.call(appContract, apiPaths.apps.one(name));
   }

@@ -19,7 +19,8 @@ export const statusCommand: Command = {
     const appServer = only && !context.flags.server && !context.flags.all ? (await context.loadConfig())?.apps[only]?.server : undefined;
     const scoped = appServer ? { ...context, flags: { ...context.flags, server: appServer } } : context;
     const results = await onServers(scoped, async ({ client }): Promise<StatusData> => {
-      const [snapshot, backups] = await Promise.all([client.apps(), readBackups(client)]);
+      const { backups: given, backupsError, ...snapshot } = await client.appsWithBackups();
+      const backups = given || backupsError !== undefined ? { backups: given, backupsError } : await readBackups(client);
       if (!only) return { ...snapshot, ...backups };
       const apps = snapshot.apps.filter((app) => app.name === only || app.app === only);
       const overview = backups.backups && { ...backups.backups, apps: backups.backups.apps.filter((app) => app.app === only) };

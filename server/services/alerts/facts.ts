@@ -1,7 +1,8 @@
 /**
  * Where the watcher's facts come from: the real readers by default (the other concerns'
- * faces), any of them replaceable by a test that feeds its own. The fast look is one
- * `systemctl show` of the app and worker units with five properties, nothing else.
+ * faces), any of them replaceable by a test that feeds its own. The fast look is the
+ * apps' own unit state (showUnits: the agent's watch on systemd, which asks systemd again
+ * only after a change it signalled; `systemctl show` where systemd cannot be asked so).
  */
 import { readFile } from 'node:fs/promises';
 import type { HealthResult } from '../../../src/api/apps.js';
@@ -9,7 +10,7 @@ import type { AppBackupStatus } from '../../../src/api/backups.js';
 import type { AuditEntry } from '../../../src/api/core.js';
 import type { CertRecord } from '../../../src/core/certificates.js';
 import type { AgentDeps } from '../../env.js';
-import { appProbe, probeHttp, showBlocks, targets } from '../apps/index.js';
+import { appProbe, probeHttp, showUnits, targets } from '../apps/index.js';
 import { backupOverview } from '../backups/index.js';
 import { listCertificates } from '../certificates/index.js';
 import { appNginxLogs } from '../logs/index.js';
@@ -42,12 +43,6 @@ export interface FactSources {
   auditFile: string;
 }
 
-const SHOWN = ['Id', 'ActiveState', 'SubState', 'NRestarts', 'Result'];
-
-export function unitsArgv(units: readonly string[]): string[] {
-  return ['systemctl', 'show', '--no-pager', '-p', SHOWN.join(','), '--', ...units];
-}
-
 export function realFacts(deps: AgentDeps): FactSources {
   const { config } = deps;
   return {
@@ -59,19 +54,13 @@ export function realFacts(deps: AgentDeps): FactSources {
       ),
     async units(watched) {
       if (watched.length === 0) return [];
-      const result = await deps.exec(unitsArgv(watched.map((w) => w.unit)), { timeoutMs: 10_000, maxOutputBytes: 256 * 1024 });
-      if (result.code !== 0) throw new Error(`systemctl show failed: ${(result.stderr.trim() || `exit ${result.code}`).split('\n')[0]}`);
-      const blocks = showBlocks(result.stdout);
+      const states = await showUnits(
+        deps.exec,
+        watched.map((w) => w.unit),
+      );
       return watched.map((w, index) => {
-        const block = blocks[index] ?? new Map<string, string>();
-        const restarts = block.get('NRestarts') ?? '';
-        return {
-          ...w,
-          activeState: block.get('ActiveState') || 'unknown',
-          subState: block.get('SubState') || 'unknown',
-          restarts: /^\d+$/.test(restarts) ? Number(restarts) : null,
-          result: block.get('Result') || null,
-        };
+        const { activeState, subState, restarts, result } = states[index]!;
+        return { ...w, activeState, subState, restarts, result };
       });
     },
     probed: () => Object.entries(config.apps).flatMap(([name, app]) => (appProbe(app) ? [name] : [])),

@@ -142,6 +142,28 @@ describe('GET /api/apps', () => {
   });
 });
 
+describe('GET /api/apps?include=backups', () => {
+  it(
+    'Given the apps, When listed with their backups, Then one answer carries both (the overview as GET /api/backups has it); ' +
+      'an unknown include is a 400 that names the one there is',
+    async () => {
+      const { app } = await agentWith();
+      const both = await app.request('/api/apps?include=backups', { headers: AUTH });
+      expect(both.status).toBe(200);
+      const answer = appsResponseSchema.parse(await both.json());
+      const overview = await (await app.request('/api/backups', { headers: AUTH })).json();
+      expect(answer.apps.map((a) => a.name)).toEqual(['cigar', 'tobacco', 'slowpoke', 'nginx', 'agent']);
+      expect(answer.backups).toEqual(overview);
+      expect(answer.backupsError).toBeUndefined();
+      const plain = appsResponseSchema.parse(await (await app.request('/api/apps', { headers: AUTH })).json());
+      expect(plain.backups).toBeUndefined();
+      const wrong = await app.request('/api/apps?include=metrics', { headers: AUTH });
+      expect(wrong.status).toBe(400);
+      expect((await wrong.json()).error).toBe('include may be "backups", not "metrics".');
+    },
+  );
+});
+
 describe('GET /api/apps/:name', () => {
   it('Given a configured app, When asked for it, Then only its unit is shown', async () => {
     const { app, recorder } = await agentWith();

@@ -86,7 +86,7 @@ describe('fact readers', () => {
       exec: (_argv, options) => exec(['sh', '-c', 'echo "Failed to connect to bus: Host is down" >&2; exit 1'], options),
       config: { apps: { cigar: { unit: 'cigar.service', root: '/var/www/cigar' } } },
     });
-    await expect(realFacts(failing.deps).units(watched)).rejects.toThrow('systemctl show failed: Failed to connect to bus: Host is down');
+    await expect(realFacts(failing.deps).units(watched)).rejects.toThrow('failed: Failed to connect to bus: Host is down');
   });
 
   it('Given the audit log, Then only entries after the cursor, whole lines only; a new file is read from its start', async () => {
