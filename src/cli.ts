@@ -146,9 +146,12 @@ async function run(cli: ParsedArgv, streams: Streams): Promise<number> {
       const { runMonitor } = await import('../tui/monitor/main.js');
       return await runMonitor(makeContext(args, flags));
     }
+    const context = makeContext(args, flags, READS_FIRST.has(name));
+    // The client's modules load beside the command's own: nearly every command reaches a server next.
+    if (name !== 'init') void import('./client/connect.js').catch(() => undefined);
     const command = await loadCommand(name);
     if (!command) throw unknownCommand(topics, name);
-    const output = await command.run(makeContext(args, flags));
+    const output = await command.run(context);
     printOutput(output, flags.json, streams);
     return output.exitCode ?? 0;
   } catch (error) {
@@ -156,21 +159,29 @@ async function run(cli: ParsedArgv, streams: Streams): Promise<number> {
   }
 }
 
-function makeContext(args: string[], flags: GlobalFlags): CommandContext {
+/** Commands whose first step is reading the configuration (and that never write it): it is read while their code loads. */
+const READS_FIRST = new Set(['status', 'logs', 'metrics', 'audit', 'alerts', 'start', 'stop', 'restart', 'reload', 'releases']);
+
+function makeContext(args: string[], flags: GlobalFlags, readNow = false): CommandContext {
   const cwd = process.cwd();
+  const read = async () => {
+    const [{ findConfigFile }, { loadConfigCached }] = await Promise.all([import('./config/paths.js'), import('./config/cached-load.js')]);
+    const file = findConfigFile(flags.config, process.env, cwd);
+    return file ? loadConfigCached(file) : undefined;
+  };
+  // The first read may already be under way; any later one reads again.
+  let early = readNow ? read() : undefined;
+  early?.catch(() => undefined);
   return {
     args,
     flags,
     cwd,
     env: process.env,
     holderEntry: existsSync(HOLDER_ENTRY) ? HOLDER_ENTRY : undefined,
-    async loadConfig() {
-      const [{ findConfigFile }, { loadConfigCached }] = await Promise.all([
-        import('./config/paths.js'),
-        import('./config/cached-load.js'),
-      ]);
-      const file = findConfigFile(flags.config, process.env, cwd);
-      return file ? loadConfigCached(file) : undefined;
+    loadConfig() {
+      const first = early;
+      early = undefined;
+      return first ?? read();
     },
     async ask(question) {
       if (!process.stdin.isTTY) return undefined;
