@@ -52,7 +52,9 @@ async function restartWorker(ctx: StepContext, options: WorkersOptions, worker: 
     await ctx.run(quietArgv(worker.unit, 'TSTP'), { allowFailure: true, timeoutMs: 10_000 });
     ctx.say(`${worker.unit}: told to go quiet (TSTP): it takes no new jobs, finishes or re-queues the ones it runs`);
   }
-  if (state!.activeState === 'failed') await ctx.run(resetFailedArgv(worker.unit), { allowFailure: true });
+  // Always: a worker that crash-looped (a release that could not boot, rolled back now) may have used up
+  // its start limit while still `activating (auto-restart)`, and then its start would be refused.
+  await ctx.run(resetFailedArgv(worker.unit), { allowFailure: true });
   const result = await ctx.run(restartArgv(worker.unit, running ? 'restart' : 'start'), {
     timeoutMs: 180_000,
     allowFailure: true,
