@@ -8,10 +8,12 @@ import { lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Duplex } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSocket, holderKey } from '../../src/holder/paths.js';
 import { rebuildError, request } from '../../src/holder/protocol.js';
 import { HolderServer, type HolderOptions } from '../../src/holder/server.js';
+import type { SshConnection } from '../../src/ssh/connection.js';
 import { HostKeyError } from '../../src/ssh/errors.js';
 import { waitUntil } from '../support/wait-for.js';
 
@@ -128,6 +130,47 @@ describe('the holder socket server', () => {
       const { answer, socket } = await ask({ v: 1, op: 'info' });
       socket.destroy();
       expect(answer).toMatchObject({ ok: true });
+    },
+  );
+
+  it(
+    'Given a client served, When the next one asks, Then it gets the channel opened ahead for it; ' +
+      'a channel closed while waiting is not handed out',
+    async () => {
+      const channels: Duplex[] = [];
+      const received: string[] = [];
+      // An SSH connection whose channels note what reaches them, and by which channel.
+      const fake = {
+        isOpen: true,
+        forward: async () => {
+          const id = channels.length + 1;
+          const channel = new Duplex({
+            read: () => undefined,
+            write: (chunk: Buffer, _encoding, done) => {
+              received.push(`${id}:${chunk.toString()}`);
+              done();
+            },
+          });
+          channels.push(channel);
+          return channel;
+        },
+        close: () => undefined,
+      };
+      await start({ connect: async () => fake as unknown as SshConnection });
+      const through = async (text: string) => {
+        const { answer, socket } = await ask({ v: 1, op: 'forward', key });
+        expect(answer).toMatchObject({ ok: true });
+        socket.write(text);
+        await waitUntil(() => received.some((line) => line.endsWith(`:${text}`)), 2_000);
+        socket.destroy();
+        return received.find((line) => line.endsWith(`:${text}`));
+      };
+      expect(await through('one')).toBe('1:one');
+      expect(await waitUntil(() => channels.length === 2, 2_000)).toBe(true);
+      expect(await through('two')).toBe('2:two');
+      expect(await waitUntil(() => channels.length === 3, 2_000)).toBe(true);
+      channels[2]!.destroy();
+      expect(await through('three')).toBe('4:three');
     },
   );
 });
