@@ -15,6 +15,8 @@ import type { AppsResponse } from '../src/api/apps.js';
 import { appsContract } from '../src/client/contracts.js';
 import { apiPaths } from '../src/api/paths.js';
 
+const noop = (): void => undefined;
+
 export interface ServerPlan {
   /** Every server shown: all configured ones, the one --server names, or `local`. */
   names: string[];
@@ -74,6 +76,23 @@ export class ServerConnections {
    */
   arrivedApps(name: string): AppsResponse | undefined {
     return this.early.has(name) ? this.arrived.get(name) : undefined;
+  }
+
+  /**
+   * Resolves once every prefetched answer has come (or failed), or after `ms`, whichever is first. The
+   * overview waits this long before its first frame: the header line is on screen (tui/splash.ts), and a
+   * first frame drawn with the apps is one render of the whole screen where one without them is two, with
+   * the other feeds' first answers (incidents, backups, the connection) re-rendering it in between.
+   */
+  async prefetched(ms: number): Promise<void> {
+    const answers = [...this.early.values()].map((answer) => answer.then(noop, noop));
+    if (answers.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([Promise.all(answers), late]);
+    clearTimeout(timer);
   }
 
   /** The answer prefetch asked for, once; undefined when there is none (left) for this server. */

@@ -13,6 +13,8 @@ import type { Splash } from './splash.js';
 import { TuiStats } from './stats.js';
 import { Terminal } from './terminal.js';
 
+/** How long the header line alone may stand for the apps asked at start (on a busy machine: up to ~150 ms after the code loaded). */
+const FIRST_APPS_WAIT_MS = 200;
 const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /**
@@ -43,6 +45,8 @@ export async function runTui(context: ClientContext, splash?: Splash, prepared?:
     env: context.env,
     apps: config?.apps,
   };
+  // The apps asked for while this loaded, if they come soon: the overview's first frame carries them.
+  await connections.prefetched(FIRST_APPS_WAIT_MS);
   splash?.handOver();
   terminal.enter();
   instance = render(<App session={session} plan={plan} />, {

@@ -64,4 +64,33 @@ describe('the control center reaching a silent server', () => {
       await connections.closeAll(500);
     },
   );
+
+  it(
+    'Given the apps asked for at start, When the first frame waits for them, ' +
+      'Then it waits no longer than its bound while they travel, and no longer than they take once they come (here: fail)',
+    async () => {
+      const quiet = serverSchema.parse({
+        host: '127.0.0.1',
+        port: silent.port,
+        identityFile: silent.identityFile,
+        knownHostsFile: silent.knownHostsFile,
+      });
+      const config = {
+        servers: { quiet },
+        apps: {},
+        connection: { persist: false, idleMinutes: 10, reachSeconds: 1 },
+      } as unknown as Config;
+      const context = testContext({ config, env: { HMS_TOKEN: 'not-used' } });
+      const { connections } = await prepareTui(context);
+      let started = Date.now();
+      await connections.prefetched(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+      expect(Date.now() - started).toBeLessThan(900);
+      started = Date.now();
+      await connections.prefetched(10_000);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(connections.arrivedApps('quiet')).toBeUndefined();
+      await connections.closeAll(500);
+    },
+  );
 });

@@ -5,7 +5,8 @@ import { keyLabel } from '../state/keymap.js';
 /** The bottom line: the keys of the current screen, always. */
 export function Footer({ bindings, width }: { bindings: Binding[]; width: number }) {
   return (
-    <Box width={width} height={1} overflow="hidden">
+    // One Text cut to the width (truncate): only the height needs keeping (no ANSI slicing across).
+    <Box width={width} height={1} overflowY="hidden">
       <Text wrap="truncate">
         {bindings.map((binding) => (
           <Text key={`${binding.keys.join()}-${binding.label}`}>

@@ -18,7 +18,8 @@ const markColor = { connected: 'green', connecting: 'yellow', reconnecting: 'red
 /** The top line: every server's connection (the current one in full) with its open incidents, and read-only mode. */
 export function StatusBar({ links, current, now, readonly, width, incidents = {} }: StatusBarProps) {
   return (
-    <Box width={width} height={1} overflow="hidden">
+    // One Text cut to the width (truncate): only the height needs keeping (no ANSI slicing across).
+    <Box width={width} height={1} overflowY="hidden">
       <Text wrap="truncate">
         <Text inverse bold>
           {' '}

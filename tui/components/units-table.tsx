@@ -1,6 +1,5 @@
-import { Table } from '@alcalzone/ink-table';
-import { Text } from 'ink';
-import type { PropsWithChildren } from 'react';
+import { Box, Text } from 'ink';
+import { tableLines, type TableSegment } from '../state/box-table.js';
 import { unitLabel } from '../../src/core/format.js';
 import type { OverviewRow } from '../state/overview-rows.js';
 import { visibleRange } from '../state/scroll.js';
@@ -8,20 +7,14 @@ import { visibleRange } from '../state/scroll.js';
 const SELECTED = '▶';
 const MAX_CELL = 28;
 
-/** Colours a cell by what it says: running green, failed red, changing yellow, the cursor cyan. */
-function StateCell({ children }: PropsWithChildren<{ column: number }>) {
-  const text = String(children);
+/** A cell's colour by what it says: running green, failed red, changing yellow, the cursor cyan. */
+export function cellColor(text: string): string | undefined {
   const trimmed = text.trim();
-  const color = trimmed.startsWith(SELECTED)
-    ? 'cyan'
-    : trimmed.startsWith('●') || trimmed.startsWith('ok ')
-      ? 'green'
-      : trimmed.startsWith('✗')
-        ? 'red'
-        : trimmed.startsWith('◌') || trimmed.startsWith('?')
-          ? 'yellow'
-          : undefined;
-  return <Text color={color}>{text}</Text>;
+  if (trimmed.startsWith(SELECTED)) return 'cyan';
+  if (trimmed.startsWith('●') || trimmed.startsWith('ok ')) return 'green';
+  if (trimmed.startsWith('✗')) return 'red';
+  if (trimmed.startsWith('◌') || trimmed.startsWith('?')) return 'yellow';
+  return undefined;
 }
 
 /** Two lines a row plus four of frame: how many rows fit in `height`. */
@@ -97,5 +90,34 @@ export function UnitsTable({
     .slice(start, end)
     .map((cells, i): Cells => (i > 0 && rows[start + i - 1]!.server === rows[start + i]!.server ? { ...cells, SERVER: '' } : cells))
     .map((cells) => Object.fromEntries(names.map((name) => [name, cells[name]!])));
-  return <Table data={data} columns={names} cell={StateCell} />;
+  return <BoxTable data={data} columns={names} />;
+}
+
+/**
+ * The table, one Text a line: the frame bold, the headings bold blue, each cell coloured by
+ * cellColor. One node a line instead of one a cell is what makes the overview cheap to draw.
+ */
+function BoxTable({ data, columns }: { data: Cells[]; columns: string[] }) {
+  return (
+    <Box flexDirection="column">
+      {tableLines(data, columns).map((segments, i) => (
+        <Text key={i} wrap="truncate">
+          {segments.map((segment, j) => (
+            <Segment key={j} segment={segment} />
+          ))}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function Segment({ segment }: { segment: TableSegment }) {
+  if (segment.kind === 'frame') return <Text bold>{segment.text}</Text>;
+  if (segment.kind === 'heading')
+    return (
+      <Text bold color="blue">
+        {segment.text}
+      </Text>
+    );
+  return <Text color={cellColor(segment.text)}>{segment.text}</Text>;
 }

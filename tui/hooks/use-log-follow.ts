@@ -6,7 +6,7 @@
  * connections by the client's one retry policy; one that ends for good (a refusal,
  * the policy's limit) says why and turns red, and the others go on.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { gapText, type FollowState } from '../../src/client/follow-state.js';
 import { followLogBatches } from '../../src/client/logs-client.js';
 import { DEFAULT_LOG_CAPACITY, logEntry, NOTE_SOURCE, orderBatch, type LogEntry } from '../state/log-view.js';
@@ -31,7 +31,8 @@ export function useLogFollow(
   target: { server: string; sources: string[] } | undefined,
   capacity = DEFAULT_LOG_CAPACITY,
 ): LogFollow {
-  const buffer = useRef(new RingBuffer<LogEntry>(capacity)).current;
+  // Made once: a buffer is an array of `capacity` slots, and the App renders many times a second while a log streams.
+  const [buffer] = useState(() => new RingBuffer<LogEntry>(capacity));
   const [version, setVersion] = useState(0);
   const [streams, setStreams] = useState<Record<string, StreamStatus>>({});
   const key = target ? `${target.server}\n${target.sources.join('\n')}` : '';

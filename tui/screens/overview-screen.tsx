@@ -45,8 +45,10 @@ export function OverviewScreen(props: OverviewScreenProps) {
   const notes = overviewNotes(waiting, problems);
   const tableHeight = Math.max(4, height - 1 - notes.length - (pending ? 1 : 0));
   const up = serverCount - waiting.length;
+  // Cut below only: every line is a Text that keeps to the width itself, and clipping across
+  // makes Ink slice each line's ANSI again on every frame.
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height} overflowY="hidden">
       <Text bold>
         Overview{filter ? <Text color="cyan"> /{filter}</Text> : null}
         <Text dimColor> {rows.length} units</Text>
