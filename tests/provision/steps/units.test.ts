@@ -36,7 +36,8 @@ describe("an app's units", () => {
 describe("the agent's unit", () => {
   it(
     'Given the agent unit, When rendered, ' +
-      "Then Node runs it with gc exposed (its idle collection), one malloc arena and a fixed trim threshold: the idle agent's memory",
+      'Then Node runs it with gc exposed (its idle collection), no baseline compiler, one malloc arena ' +
+      "and a fixed trim threshold: the idle agent's memory",
     async () => {
       const unit = (await loadTemplates()).fill('systemd/hms-agent.service', {
         nodeBinary: '/usr/bin/node',
@@ -44,7 +45,8 @@ describe("the agent's unit", () => {
         configFile: '/etc/hosting-api/agent.json',
         stateDir: '/var/lib/hosting-api',
       });
-      const exec = 'ExecStart=/usr/bin/node --expose-gc /opt/hosting-api/current/hms-agent.mjs --config /etc/hosting-api/agent.json';
+      const exec =
+        'ExecStart=/usr/bin/node --expose-gc --no-sparkplug /opt/hosting-api/current/hms-agent.mjs --config /etc/hosting-api/agent.json';
       expect(unit.split('\n')).toContain(exec);
       expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=1$/m);
       expect(unit).toMatch(/^Environment=MALLOC_TRIM_THRESHOLD_=131072$/m);
