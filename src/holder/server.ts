@@ -112,7 +112,10 @@ export class HolderServer {
     const opening = this.channel();
     opening.catch(() => undefined);
     if (request.key !== this.options.key || (await this.options.hostLines()) !== this.hostLines) {
-      opening.then((unused) => unused.destroy(), () => undefined);
+      opening.then(
+        (unused) => unused.destroy(),
+        () => undefined,
+      );
       // Gone before the answer: the client that starts the next holder finds the path free.
       await this.stop();
       return void socket.end(`${JSON.stringify({ stale: true })}\n`);
