@@ -6,8 +6,8 @@ import { isTooOpen, tooOpenError } from '../../src/core/file-mode.js';
 /** What the agent needs from the `.secrets.json` format's hosting_management section. */
 export interface AgentSecrets {
   adminUsername: string;
-  /** bcrypt hash; a plain password in the file is hashed once at start. */
-  adminPasswordHash: string;
+  /** bcrypt hash; a plain password in the file is hashed once, when first needed (a login). */
+  readonly adminPasswordHash: string;
   /**
    * The password as the file holds it (plain or bcrypt): what a session's fingerprint is
    * made from, so it changes with the password, not with the random salt of each start.
@@ -57,9 +57,15 @@ export function secretsFromJson(
     return value;
   };
   const password = typeof section.admin_password_bcrypt === 'string' ? section.admin_password_bcrypt : get('admin_password');
+  let hash = /^\$2[aby]\$\d\d\$/.test(password) ? password : undefined;
   const secrets = {
     adminUsername: get('admin_username'),
-    adminPasswordHash: /^\$2[aby]\$\d\d\$/.test(password) ? password : bcrypt.hashSync(password, 10),
+    // A plain password is hashed at the first login, not at start: bcrypt's loop at start left ~3 MB of
+    // optimised code and touched pages resident in an agent nobody logs in to (measured on Node 18).
+    get adminPasswordHash(): string {
+      hash ??= bcrypt.hashSync(password, 10);
+      return hash;
+    },
     adminPasswordSource: password,
     jwtSecret: get('jwt_secret'),
     apiToken: get('api_token'),

@@ -131,6 +131,23 @@ describe('agent auth', () => {
     },
   );
 
+  it('Given a plain password in the secrets file, When read, Then it is hashed when first needed (not at start), and once', async () => {
+    const agent = await testAgent();
+    const secrets = secretsFromJson({
+      hosting_management: {
+        admin_username: TEST_USER,
+        admin_password: 'plain password',
+        jwt_secret: agent.deps.secrets.jwtSecret,
+        api_token: agent.deps.secrets.apiToken,
+      },
+    });
+    expect(Object.getOwnPropertyDescriptor(secrets, 'adminPasswordHash')?.get).toBeTypeOf('function');
+    const hash = secrets.adminPasswordHash;
+    expect(hash).toMatch(/^\$2[aby]\$10\$/);
+    expect(secrets.adminPasswordHash).toBe(hash);
+    expect(await bcrypt.compare('plain password', hash)).toBe(true);
+  });
+
   it(
     'Given a session, When the admin password changes (new hash in the secrets), ' +
       'Then the session is refused and the new password logs in',
