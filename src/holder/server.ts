@@ -1,7 +1,7 @@
 /**
  * The holder's socket server: one SSH connection, kept, and a fresh `forwardOut` channel to the
- * agent for each client that asks (opened before it asks: the channel for the next client is opened
- * as one is handed over, and kept at most SPARE_MS, unused). It exits when idle, when asked to stop, when a client brings
+ * agent for each client that asks, opened when it asks: its `ok` says the server answered just now,
+ * which is what a reach check (`--all`, the overview) waits for. It exits when idle, when asked to stop, when a client brings
  * another key (stale), when the server's known_hosts lines change, or when its socket path is no
  * longer its own socket.
  */
@@ -28,14 +28,6 @@ export interface HolderOptions {
   forwardTimeoutMs?: number;
 }
 
-/** How long a channel opened ahead for the next client is kept unused (the agent holds its connection open meanwhile). */
-export const SPARE_MS = 20_000;
-
-interface Spare {
-  channel: Promise<Duplex | undefined>;
-  timer: NodeJS.Timeout;
-}
-
 export class HolderServer {
   private readonly listener = net.createServer((socket) => void this.serve(socket));
   private readonly since = new Date().toISOString();
@@ -45,7 +37,6 @@ export class HolderServer {
   private ino: number | undefined;
   private hostLines = '';
   private stopping: Promise<void> | undefined;
-  private spare: Spare | undefined;
   private exited!: () => void;
   /** Resolves once the holder has stopped (its listener closed, its socket removed). */
   readonly done = new Promise<void>((resolve) => {
@@ -109,7 +100,7 @@ export class HolderServer {
     }
     if (request.op !== 'forward') return void socket.destroy();
     // known_hosts is read while the channel opens; a stale holder closes the channel unused.
-    const opening = this.channel();
+    const opening = this.forward();
     opening.catch(() => undefined);
     if (request.key !== this.options.key || (await this.options.hostLines()) !== this.hostLines) {
       opening.then(
@@ -137,31 +128,6 @@ export class HolderServer {
     socket.pipe(channel);
     channel.pipe(socket);
     socket.resume();
-  }
-
-  /** The channel opened ahead if it is still open, else a new one; either way the next one starts opening. */
-  private async channel(): Promise<Duplex> {
-    const spare = this.spare;
-    this.spare = undefined;
-    if (spare) clearTimeout(spare.timer);
-    const ready = spare && (await spare.channel);
-    const channel = ready && !ready.destroyed && ready.readable && ready.writable ? ready : await this.forward();
-    if (ready && ready !== channel) ready.destroy();
-    if (!this.stopping) this.openSpare();
-    return channel;
-  }
-
-  private openSpare(): void {
-    const channel = this.forward().catch(() => undefined);
-    const spare: Spare = {
-      channel,
-      timer: setTimeout(() => {
-        if (this.spare === spare) this.spare = undefined;
-        void channel.then((unused) => unused?.destroy());
-      }, SPARE_MS),
-    };
-    spare.timer.unref();
-    this.spare = spare;
   }
 
   /**
@@ -219,9 +185,6 @@ export class HolderServer {
       this.disarmIdle();
       if (this.watchTimer) clearInterval(this.watchTimer);
       this.listener.close();
-      if (this.spare) clearTimeout(this.spare.timer);
-      void this.spare?.channel.then((unused) => unused?.destroy());
-      this.spare = undefined;
       await unlinkOwnSocket(this.options.socketPath, this.ino);
       this.ssh?.close();
       this.exited();

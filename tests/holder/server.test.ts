@@ -134,43 +134,29 @@ describe('the holder socket server', () => {
   );
 
   it(
-    'Given a client served, When the next one asks, Then it gets the channel opened ahead for it; ' +
-      'a channel closed while waiting is not handed out',
+    "Given a client served, When the next one asks, Then its channel is opened then, not before: the holder's ok says the " +
+      'server answered just now (a channel opened ahead on a connection that died since would say it as well)',
     async () => {
       const channels: Duplex[] = [];
-      const received: string[] = [];
-      // An SSH connection whose channels note what reaches them, and by which channel.
       const fake = {
         isOpen: true,
         forward: async () => {
-          const id = channels.length + 1;
-          const channel = new Duplex({
-            read: () => undefined,
-            write: (chunk: Buffer, _encoding, done) => {
-              received.push(`${id}:${chunk.toString()}`);
-              done();
-            },
-          });
+          const channel = new Duplex({ read: () => undefined, write: (_chunk, _encoding, done) => done() });
           channels.push(channel);
           return channel;
         },
         close: () => undefined,
       };
       await start({ connect: async () => fake as unknown as SshConnection });
-      const through = async (text: string) => {
+      const through = async () => {
         const { answer, socket } = await ask({ v: 1, op: 'forward', key });
         expect(answer).toMatchObject({ ok: true });
-        socket.write(text);
-        await waitUntil(() => received.some((line) => line.endsWith(`:${text}`)), 2_000);
         socket.destroy();
-        return received.find((line) => line.endsWith(`:${text}`));
       };
-      expect(await through('one')).toBe('1:one');
-      expect(await waitUntil(() => channels.length === 2, 2_000)).toBe(true);
-      expect(await through('two')).toBe('2:two');
-      expect(await waitUntil(() => channels.length === 3, 2_000)).toBe(true);
-      channels[2]!.destroy();
-      expect(await through('three')).toBe('4:three');
+      await through();
+      expect(await waitUntil(() => channels.length > 1, 300)).toBe(false);
+      await through();
+      expect(channels).toHaveLength(2);
     },
   );
 });
