@@ -114,7 +114,7 @@ export async function startTmux(options: TmuxOptions): Promise<Tmux> {
   return session;
 }
 
-/** The cells of the box-drawn table row (ink-table) whose cells include `cell`, trimmed; undefined when not on screen. */
+/** The cells of the box-drawn table row (tui/state/box-table.ts) whose cells include `cell`, trimmed; undefined when not on screen. */
 export function tableRow(screen: string, cell: string): string[] | undefined {
   const line = screen.split('\n').find((l) => l.startsWith('│') && l.split('│').some((c) => c.trim() === cell));
   return line

@@ -39,22 +39,27 @@ describe('the control center reaching a silent server', () => {
     await connections.closeAll(500);
   });
 
+  /** A context naming one server that accepts TCP and never answers SSH (1 s reach wait, no holder). */
+  const quietContext = () => {
+    const quiet = serverSchema.parse({
+      host: '127.0.0.1',
+      port: silent.port,
+      identityFile: silent.identityFile,
+      knownHostsFile: silent.knownHostsFile,
+    });
+    const config = {
+      servers: { quiet },
+      apps: {},
+      connection: { persist: false, idleMinutes: 10, reachSeconds: 1 },
+    } as unknown as Config;
+    return testContext({ config, env: { HMS_TOKEN: 'not-used' } });
+  };
+
   it(
     'Given the control center starting, When prepared, Then each server is asked for its apps at once, ' +
       'and the first poll takes that answer (here: unreachable) once, then asks itself',
     async () => {
-      const quiet = serverSchema.parse({
-        host: '127.0.0.1',
-        port: silent.port,
-        identityFile: silent.identityFile,
-        knownHostsFile: silent.knownHostsFile,
-      });
-      const config = {
-        servers: { quiet },
-        apps: {},
-        connection: { persist: false, idleMinutes: 10, reachSeconds: 1 },
-      } as unknown as Config;
-      const context = testContext({ config, env: { HMS_TOKEN: 'not-used' } });
+      const context = quietContext();
       const { plan, connections } = await prepareTui(context);
       expect(plan.names).toEqual(['quiet']);
       const early = connections.firstApps('quiet');
@@ -69,18 +74,7 @@ describe('the control center reaching a silent server', () => {
     'Given the apps asked for at start, When the first frame waits for them, ' +
       'Then it waits no longer than its bound while they travel, and no longer than they take once they come (here: fail)',
     async () => {
-      const quiet = serverSchema.parse({
-        host: '127.0.0.1',
-        port: silent.port,
-        identityFile: silent.identityFile,
-        knownHostsFile: silent.knownHostsFile,
-      });
-      const config = {
-        servers: { quiet },
-        apps: {},
-        connection: { persist: false, idleMinutes: 10, reachSeconds: 1 },
-      } as unknown as Config;
-      const context = testContext({ config, env: { HMS_TOKEN: 'not-used' } });
+      const context = quietContext();
       const { connections } = await prepareTui(context);
       let started = Date.now();
       await connections.prefetched(200);
