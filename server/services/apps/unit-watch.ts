@@ -48,6 +48,12 @@ interface Kept {
   states: UnitState[];
 }
 
+interface KeptAnswers {
+  generation: number;
+  at: number;
+  answers: Array<Map<string, Answer>>;
+}
+
 export class UnitWatch {
   private opening: Promise<BusConnection> | undefined;
   private live: BusConnection | undefined;
@@ -55,6 +61,8 @@ export class UnitWatch {
   private generation = 0;
   private subscribed = false;
   private readonly kept = new Map<string, Kept>();
+  /** The last answers of each kind of question (the backups' environments and timer), by its units. */
+  private readonly keptAnswers = new WeakMap<(unit: string) => Array<[string, string]>, Map<string, KeptAnswers>>();
   private readonly paths = new Set<string>();
   private readonly names = new Set<string>();
 
@@ -74,10 +82,7 @@ export class UnitWatch {
       const replies = await (memory.count > 0 ? connection.ask(memory.request, memory.count, this.timeoutMs) : this.ping(connection));
       if (this.generation === seen) return withMemory(kept.states, memory, replies);
     }
-    for (const unit of units) {
-      this.paths.add(unitObjectPath(unit));
-      this.names.add(unit);
-    }
+    this.watch(units);
     const generation = this.generation;
     const plan = planFor(units, stateProperties);
     const states = unitStates(plan, await connection.ask(plan.request, plan.count, this.timeoutMs));
@@ -85,11 +90,35 @@ export class UnitWatch {
     return states;
   }
 
-  /** Any properties of the units, as busProperties answers them, on the open connection (nothing kept). */
+  /**
+   * Any properties of the units, as busProperties answers them, on the open connection. Kept as the
+   * states are (asked again after a change systemd signalled for one of the units, a reload, or
+   * FULL_EVERY_MS): only for properties that systemd signals or that change only with a reload.
+   */
   async properties(units: readonly string[], propertiesOf: (unit: string) => Array<[string, string]>): Promise<Array<Map<string, Answer>>> {
     const connection = await this.connection();
+    let byKey = this.keptAnswers.get(propertiesOf);
+    if (!byKey) this.keptAnswers.set(propertiesOf, (byKey = new Map()));
+    const key = units.join(' ');
+    const kept = byKey.get(key);
+    if (kept && this.subscribed && kept.generation === this.generation && Date.now() - kept.at < FULL_EVERY_MS) {
+      const seen = this.generation;
+      await this.ping(connection);
+      if (this.generation === seen) return kept.answers;
+    }
+    this.watch(units);
+    const generation = this.generation;
     const plan = planFor(units, propertiesOf);
-    return answersOf(plan, await connection.ask(plan.request, plan.count, this.timeoutMs));
+    const answers = answersOf(plan, await connection.ask(plan.request, plan.count, this.timeoutMs));
+    byKey.set(key, { generation, at: Date.now(), answers });
+    return answers;
+  }
+
+  private watch(units: readonly string[]): void {
+    for (const unit of units) {
+      this.paths.add(unitObjectPath(unit));
+      this.names.add(unit);
+    }
   }
 
   close(): void {
