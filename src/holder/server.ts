@@ -1,9 +1,9 @@
 /**
  * The holder's socket server: one SSH connection, kept, and a fresh `forwardOut` channel to the
  * agent for each client that asks, opened when it asks: its `ok` says the server answered just now,
- * which is what a reach check (`--all`, the overview) waits for. It exits when idle, when asked to stop, when a client brings
- * another key (stale), when the server's known_hosts lines change, or when its socket path is no
- * longer its own socket.
+ * which is what a reach check (`--all`, the overview) waits for. It exits when idle, when asked to
+ * stop, when a client brings another key (stale), when the server's known_hosts lines change, or
+ * when its socket path is no longer its own socket.
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -99,11 +99,11 @@ export class HolderServer {
       return void this.stop();
     }
     if (request.op !== 'forward') return void socket.destroy();
-    // known_hosts is read while the channel opens; a stale holder closes the channel unused.
-    const opening = this.forward();
-    opening.catch(() => undefined);
-    if (request.key !== this.options.key || (await this.options.hostLines()) !== this.hostLines) {
-      opening.then(
+    // Another key is stale at once; known_hosts is read while the channel opens, which is closed unused if it changed.
+    const opening = request.key === this.options.key ? this.forward() : undefined;
+    opening?.catch(() => undefined);
+    if (!opening || (await this.options.hostLines()) !== this.hostLines) {
+      opening?.then(
         (unused) => unused.destroy(),
         () => undefined,
       );

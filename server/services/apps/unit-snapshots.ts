@@ -27,19 +27,21 @@ export function unitSnapshot(deps: AgentDeps, units: string[]): Promise<{ states
   const key = units.join(' ');
   const now = Date.now();
   const entry = snapshots.get(deps);
-  if (entry && entry.key === key && (now - entry.at < TTL_MS || entry.pending)) return entry.value;
+  // The watch answers from what systemd said last: keeping its answer would only make it older.
+  const keptFor = deps.exec === realExec ? 0 : TTL_MS;
+  if (entry && entry.key === key && (entry.pending || now - entry.at < keptFor)) return entry.value;
   const value = showUnitsOrUnknown(deps.exec, units);
   const made: Entry = { key, at: now, value, pending: true };
   snapshots.set(deps, made);
-  const settled = () => {
-    made.pending = false;
-    // The watch answers from what systemd said last: keeping the answer would only make it older.
-    if (deps.exec === realExec && snapshots.get(deps) === made) snapshots.delete(deps);
-  };
-  value.then(settled, () => {
-    settled();
-    snapshots.delete(deps);
-  });
+  value.then(
+    () => {
+      made.pending = false;
+    },
+    () => {
+      made.pending = false;
+      snapshots.delete(deps);
+    },
+  );
   return value;
 }
 

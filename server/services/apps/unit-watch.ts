@@ -76,16 +76,14 @@ export class UnitWatch {
     const key = units.join(' ');
     const connection = await this.connection();
     const kept = this.kept.get(key);
-    if (kept && this.subscribed && kept.generation === this.generation && Date.now() - kept.at < FULL_EVERY_MS) {
-      const seen = this.generation;
+    if (this.current(kept)) {
       const memory = planFor(units, memoryProperties);
-      const replies = await (memory.count > 0 ? connection.ask(memory.request, memory.count, this.timeoutMs) : this.ping(connection));
-      if (this.generation === seen) return withMemory(kept.states, memory, replies);
+      const replies = await this.unchangedAfter(connection, memory);
+      if (replies) return withMemory(kept.states, memory, replies);
     }
-    this.watch(units);
-    const generation = this.generation;
     const plan = planFor(units, stateProperties);
-    const states = unitStates(plan, await connection.ask(plan.request, plan.count, this.timeoutMs));
+    const { generation, replies } = await this.askAll(connection, units, plan);
+    const states = unitStates(plan, replies);
     this.keep(key, { generation, at: Date.now(), states });
     return states;
   }
@@ -101,24 +99,37 @@ export class UnitWatch {
     if (!byKey) this.keptAnswers.set(propertiesOf, (byKey = new Map()));
     const key = units.join(' ');
     const kept = byKey.get(key);
-    if (kept && this.subscribed && kept.generation === this.generation && Date.now() - kept.at < FULL_EVERY_MS) {
-      const seen = this.generation;
-      await this.ping(connection);
-      if (this.generation === seen) return kept.answers;
-    }
-    this.watch(units);
-    const generation = this.generation;
+    if (this.current(kept) && (await this.unchangedAfter(connection))) return kept.answers;
     const plan = planFor(units, propertiesOf);
-    const answers = answersOf(plan, await connection.ask(plan.request, plan.count, this.timeoutMs));
+    const { generation, replies } = await this.askAll(connection, units, plan);
+    const answers = answersOf(plan, replies);
     byKey.set(key, { generation, at: Date.now(), answers });
     return answers;
   }
 
-  private watch(units: readonly string[]): void {
+  /** Whether what was kept may still be given: subscribed, nothing heard since, not older than FULL_EVERY_MS. */
+  private current<T extends { generation: number; at: number }>(kept: T | undefined): kept is T {
+    return kept !== undefined && this.subscribed && kept.generation === this.generation && Date.now() - kept.at < FULL_EVERY_MS;
+  }
+
+  /**
+   * Asks `plan` (none or an empty one: a Ping) and gives its replies if systemd signalled no change before
+   * answering (its replies come after every signal sent before them); undefined if it did.
+   */
+  private async unchangedAfter(connection: BusConnection, plan?: Plan): Promise<Reply[] | undefined> {
+    const seen = this.generation;
+    const replies = plan && plan.count > 0 ? await connection.ask(plan.request, plan.count, this.timeoutMs) : await this.ping(connection);
+    return this.generation === seen ? replies : undefined;
+  }
+
+  /** Asks `plan` in full, the units watched from now on; `generation` is the one the answers are good for. */
+  private async askAll(connection: BusConnection, units: readonly string[], plan: Plan): Promise<{ generation: number; replies: Reply[] }> {
     for (const unit of units) {
       this.paths.add(unitObjectPath(unit));
       this.names.add(unit);
     }
+    const generation = this.generation;
+    return { generation, replies: await connection.ask(plan.request, plan.count, this.timeoutMs) };
   }
 
   close(): void {

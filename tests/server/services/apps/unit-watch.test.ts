@@ -199,20 +199,23 @@ describe("the agent's watch on systemd", () => {
     expect(systemd.connections[1]!.calls).toHaveLength(1 + snapshotCalls);
   });
 
-  it('Given properties asked for twice, When nothing changed, Then the second is one Ping; after a signal for one unit, asked in full', async () => {
-    const systemd = await fakeSystemd(fixture());
-    const watch = watchOn(systemd.socketPath);
-    const environmentOf = (): Array<[string, string]> => [['org.freedesktop.systemd1.Unit', 'Id']];
-    const first = await watch.properties(['cigar.service', 'tobacco.service'], environmentOf);
-    expect(first.map((answers) => answers.get('Id'))).toEqual(['cigar.service', 'tobacco.service']);
-    systemd.connections[0]!.calls.length = 0;
-    expect(await watch.properties(['cigar.service', 'tobacco.service'], environmentOf)).toEqual(first);
-    expect(systemd.calls()).toEqual(['Ping']);
-    await systemd.change('tobacco.service', { Id: ['s', 'tobacco.service'] });
-    systemd.connections[0]!.calls.length = 0;
-    await watch.properties(['cigar.service', 'tobacco.service'], environmentOf);
-    expect(systemd.calls()).toEqual(['Id', 'Id']);
-  });
+  it(
+    'Given properties asked for twice, When nothing changed, Then the second is one Ping; ' + 'after a signal for one unit, asked in full',
+    async () => {
+      const systemd = await fakeSystemd(fixture());
+      const watch = watchOn(systemd.socketPath);
+      const environmentOf = (): Array<[string, string]> => [['org.freedesktop.systemd1.Unit', 'Id']];
+      const first = await watch.properties(['cigar.service', 'tobacco.service'], environmentOf);
+      expect(first.map((answers) => answers.get('Id'))).toEqual(['cigar.service', 'tobacco.service']);
+      systemd.connections[0]!.calls.length = 0;
+      expect(await watch.properties(['cigar.service', 'tobacco.service'], environmentOf)).toEqual(first);
+      expect(systemd.calls()).toEqual(['Ping']);
+      await systemd.change('tobacco.service', { Id: ['s', 'tobacco.service'] });
+      systemd.connections[0]!.calls.length = 0;
+      await watch.properties(['cigar.service', 'tobacco.service'], environmentOf);
+      expect(systemd.calls()).toEqual(['Id', 'Id']);
+    },
+  );
 
   it('Given a systemd that takes the calls and never answers, When asked, Then it rejects with BusTimeout', async () => {
     const systemd = await fakeSystemd(fixture(), { silent: true });
